@@ -1,0 +1,139 @@
+"""The pipeline, and nothing else: read → validate → render bodies → model → plan → render → search →
+write. `build` below reads as the whole of it; each stage lives in its own module.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sitegen import search
+from sitegen.config import Config
+from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only
+from sitegen.frontmatter import split_source
+from sitegen.markup import Rendered, render_markdown
+from sitegen.model import Site, build_site
+from sitegen.output import WriteStats, write_site
+from sitegen.pages import plan_pages
+from sitegen.render import parallel_map, render_pages
+from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    warnings: list[Diagnostic]
+    pages: int = 0
+    stats: WriteStats | None = None
+    search: search.SearchStats | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False,
+          write: bool = True, progress: Progress | None = None) -> BuildResult:
+    """Build the site described by `config`; raise BuildFailed with every problem, or return stats."""
+    clock = _Clock(progress)
+    documents, terms, problems = read_and_validate(config)
+    clock.lap("read")
+    bodies = render_bodies(documents, terms, jobs)
+    clock.lap("markdown")
+    site, more = build_site(config, documents, terms, bodies)
+    problems += more
+    _stop_on_errors(problems, strict)
+    pages, more = plan_pages(site)
+    _stop_on_errors(problems + more, strict)
+    result = BuildResult(site, [d for d in problems if d.severity == WARNING], len(pages))
+    if not write:
+        return result
+    clock.lap("model")
+    files = render_pages(config.templates, pages, jobs)
+    clock.lap("pages")
+    search_files, result.search = search.build_search(site)
+    files.update(search_files)
+    clock.lap("search")
+    files.update(read_assets(config.assets))
+    result.stats = write_site(files, out or config.output, protected=_protected(config))
+    clock.lap("write")
+    result.timings = clock.laps
+    return result
+
+
+def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
+    """Every document and registry entry as a typed record, plus every diagnostic found on the way."""
+    problems: list[Diagnostic] = []
+    documents: list[DocumentRecord] = []
+    terms: list[TermRecord] = []
+    doc_folder = config.content / "documents"
+    if not doc_folder.is_dir():
+        problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {_shown(doc_folder)}",
+                                   "create content/documents/ or set paths.content"))
+    for path in _markdown_files(doc_folder):
+        source, found = split_source(path.read_bytes(), _shown(path))
+        problems += found
+        if source is not None:
+            record, found = validate_document(source, _shown(path), path.stem, config)
+            problems += found
+            documents += [record] if record else []
+    for tax in config.taxonomies:
+        for path in _markdown_files(config.content / tax.folder):
+            source, found = split_source(path.read_bytes(), _shown(path))
+            problems += found
+            if source is not None:
+                record, found = validate_term(source, _shown(path), path.stem, tax)
+                problems += found
+                terms += [record] if record else []
+    return documents, terms, problems
+
+
+def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int) -> dict[str, Rendered]:
+    """Source path -> rendered Markdown body; the first of the two parallel stages."""
+    sources = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
+    rendered = parallel_map(render_markdown, [body for _, body in sources], jobs)
+    return {path: r for (path, _), r in zip(sources, rendered)}
+
+
+def read_assets(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []
+
+
+def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:
+    fatal = problems if strict else errors_only(problems)
+    if fatal:
+        raise BuildFailed(problems)
+
+
+def _protected(config: Config) -> list[Path]:
+    return [config.root, config.content, config.templates, config.assets]
+
+
+def _shown(path: Path) -> str:
+    """Paths in messages are relative to where the contributor is, when that is shorter."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return str(path) if shown.startswith("..") else shown
+
+
+class _Clock:
+    def __init__(self, progress: Progress | None):
+        self.progress, self.start, self.laps = progress, time.perf_counter(), {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = now - self.start
+        self.start = now
+        if self.progress:
+            self.progress(stage)

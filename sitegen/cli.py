@@ -1,0 +1,118 @@
+"""Command line: argument parsing, printing and exit codes — the only module that prints.
+
+Exit codes: 0 success, 1 content errors (every diagnostic printed, sorted, no traceback), 2 usage or
+an unsafe/unwritable output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.output import UnsafeOutput
+
+FORMATS = ("text", "github", "json")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not getattr(args, "command", None):
+        _parser().print_help()
+        return 2
+    return args.handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description="Build a static documentary archive.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    p = sub.add_parser("build", help="build the site into the output folder")
+    common(p)
+    p.add_argument("--out", help="output folder (default: paths.output in the config)")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser("check", help="validate the content without writing anything")
+    common(p)
+    p.add_argument("--format", choices=FORMATS, default="text", help="how to print problems")
+    p.set_defaults(handler=cmd_check)
+    return parser
+
+
+def cmd_build(args) -> int:
+    started = time.perf_counter()
+    try:
+        config = load_config(args.config)
+        jobs = args.jobs or _cpus()
+        result = build(config, out=Path(args.out) if args.out else None, jobs=jobs, strict=args.strict)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics, "text")
+        _summary_failed(failed.diagnostics)
+        return 1
+    except UnsafeOutput as exc:
+        print(f"sitegen: {exc}", file=sys.stderr)
+        return 2
+    _print_diagnostics(result.warnings, "text")
+    site, stats = result.site, result.stats
+    terms = ", ".join(f"{len(t.terms)} {name}" for name, t in site.taxonomies.items())
+    out = Path(args.out) if args.out else config.output
+    print(f"built {len(site.documents)} documents, {terms}: {result.pages} pages, "
+          f"{stats.files} files ({stats.changed} changed, {stats.removed} removed) in {out} "
+          f"in {time.perf_counter() - started:.2f} s")
+    if result.search and result.search.raw_bytes:
+        s = result.search
+        print(f"search index: {s.raw_bytes / 1024:.0f} KB ({s.gzip_bytes / 1024:.0f} KB gzip) in {s.shards} shards")
+        if s.over_budget:
+            print(f"warning: search index is over the budget of {config.search.budget_kb} KB "
+                  "(set search.body to a number of words, or raise search.budget_kb)", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args) -> int:
+    try:
+        config = load_config(args.config)
+        result = build(config, strict=args.strict, write=False)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics, args.format)
+        if args.format == "text":
+            _summary_failed(failed.diagnostics)
+        return 1
+    _print_diagnostics(result.warnings, args.format)
+    if args.format == "text":
+        print(f"ok: {len(result.site.documents)} documents, {len(result.warnings)} warnings")
+    return 0
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([{"path": d.path, "line": d.line, "col": d.col, "severity": d.severity,
+                           "message": d.message, "hint": d.hint} for d in diagnostics], ensure_ascii=False, indent=1))
+        return
+    for d in diagnostics:
+        if fmt == "github":
+            text = (d.message + (f" ({d.hint})" if d.hint else "")).replace("%", "%25").replace("\n", "%0A")
+            print(f"::{d.severity} file={d.path},line={d.line},col={d.col}::{text}")
+        else:
+            print(d.format(), file=sys.stderr)
+
+
+def _summary_failed(diagnostics: list[Diagnostic]) -> None:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    print(f"build failed: {errors} error{'s' * (errors != 1)}, {len(diagnostics) - errors} warnings", file=sys.stderr)
+
+
+def _cpus() -> int:
+    import os
+    return os.cpu_count() or 1

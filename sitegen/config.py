@@ -1,0 +1,188 @@
+"""The site configuration (`sitegen.yaml`): a typed, documented schema.
+
+Owns reading the config file into `Config`, collecting every mistake at once (unknown keys with a
+did-you-mean, wrong types) at the config file's own lines. Taxonomies are declared here, so a third
+one (say `places`) needs only a few config lines and a registry folder. Must not read content.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import BuildFailed, Diagnostic, did_you_mean
+from sitegen.frontmatter import YamlData, load_yaml
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class TaxonomyConfig:
+    """One way of grouping documents, e.g. actors. Its terms live in `content/<folder>/<id>.md`."""
+
+    name: str  # used in URLs: `<name>/<id>.html`
+    field: str  # the front-matter field of a document that lists its terms
+    title: dict[str, str]  # page titles per language ("Actors", "الفاعلون")
+    singular: dict[str, str]
+    folder: str  # registry folder, relative to the content folder
+    optional: bool = False  # unknown names create terms instead of failing (for migrating archives)
+    kinds: tuple[str, ...] = ()  # allowed `kind` values; empty means any
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    body: str | int = "full"  # "full", "none", or the number of leading body words indexed
+    budget_kb: int = 20_000  # warn when the shipped index is larger than this
+    shards: int = 0  # 0 chooses from the corpus size
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path  # folder of the config file; relative paths start here
+    path: str  # the config file as the user named it, for diagnostics
+    title: str = "Documentary archive"
+    description: str = ""
+    language: str = "en"
+    content: Path = Path("content")
+    templates: Path = Path("templates")
+    assets: Path = Path("assets")
+    output: Path = Path("build")
+    page_size: int = 50
+    build_date: str = ""  # shown in the footer; from config or SOURCE_DATE_EPOCH, never the clock
+    taxonomies: tuple[TaxonomyConfig, ...] = ()
+    search: SearchConfig = field(default_factory=SearchConfig)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def taxonomy(self, name: str) -> TaxonomyConfig:
+        return next(t for t in self.taxonomies if t.name == name)
+
+
+DEFAULT_TAXONOMIES = {
+    "actors": {"title": {"en": "Actors", "ar": "الفاعلون"}, "singular": {"en": "Actor", "ar": "فاعل"},
+               "kinds": ["person", "state", "organisation", "group", "institution", "media"]},
+    "topics": {"title": {"en": "Topics", "ar": "المواضيع"}, "singular": {"en": "Topic", "ar": "موضوع"}},
+}
+
+# key -> (expected type name, doc). The docs are the schema's documentation.
+TOP_KEYS = {
+    "title": ("text", "site title, shown in every page header"),
+    "description": ("text", "one sentence shown on the home page"),
+    "language": ("text", "default language (BCP 47) of the site's own pages"),
+    "paths": ("mapping", "content, templates, assets, output folders, relative to this file"),
+    "page_size": ("integer", "documents listed per actor/topic page before paginating"),
+    "build_date": ("text", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
+    "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds}"),
+    "search": ("mapping", "body (full|none|N words), budget_kb, shards"),
+    "extra": ("mapping", "free data for templates"),
+}
+PATH_KEYS = {"content", "templates", "assets", "output"}
+TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds"}
+SEARCH_KEYS = {"body", "budget_kb", "shards"}
+
+
+def load_config(path: str | os.PathLike, *, environ: dict[str, str] | None = None) -> Config:
+    """Read and validate the config file; raise BuildFailed with every problem found."""
+    environ = os.environ if environ is None else environ
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise BuildFailed([Diagnostic(shown, 1, 1, f"cannot read config: {exc.strerror}",
+                                      "run sitegen in the site folder or pass --config")]) from None
+    doc, problems = load_yaml(raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n"), shown)
+    if doc is None:
+        raise BuildFailed(problems)
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
+        raise BuildFailed([Diagnostic(shown, 1, 1, "the config must be a mapping of `key: value` lines")])
+    config = _build(doc, shown, Path(path).resolve().parent, environ, problems)
+    if problems:
+        raise BuildFailed(problems)
+    return config
+
+
+def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagnostic]) -> Config:
+    data = doc.data
+
+    def report(at: tuple, message: str, hint: str = "") -> None:
+        line, col = doc.where(at)
+        problems.append(Diagnostic(shown, line, col, message, hint))
+
+    def check_keys(mapping: dict, allowed, at: tuple) -> None:
+        for key in mapping:
+            if key not in allowed:
+                report(at + (key,), f"unknown config key `{key}`", did_you_mean(key, allowed) or
+                       "known keys: " + ", ".join(sorted(allowed)))
+
+    def typed(mapping: dict, key: str, kind: type | tuple, default, at: tuple):
+        value = mapping.get(key, default)
+        if key in mapping and (not isinstance(value, kind) or isinstance(value, bool) and kind is not bool):
+            names = {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping", list: "a list"}
+            want = names.get(kind, "text or a mapping") if not isinstance(kind, tuple) else "text or a mapping"
+            report(at + (key,), f"`{key}` must be {want}, not {value!r}", "quote it" if kind is str else "")
+            return default
+        return value
+
+    check_keys(data, TOP_KEYS, ())
+    paths = typed(data, "paths", dict, {}, ())
+    check_keys(paths, PATH_KEYS, ("paths",))
+    folders = {k: root / typed(paths, k, str, k if k != "output" else "build", ("paths",)) for k in PATH_KEYS}
+    page_size = typed(data, "page_size", int, 50, ())
+    if page_size < 1:
+        report(("page_size",), "`page_size` must be at least 1")
+    build_date = typed(data, "build_date", str, "", ())
+    if not build_date and environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        stamp = int(environ["SOURCE_DATE_EPOCH"])
+        build_date = _dt.datetime.fromtimestamp(stamp, _dt.timezone.utc).date().isoformat()
+    taxonomies = typed(data, "taxonomies", dict, DEFAULT_TAXONOMIES, ())
+    tax = tuple(_taxonomy(name, spec or {}, report, check_keys, typed) for name, spec in sorted(taxonomies.items()))
+    fields = [t.field for t in tax]
+    for t in tax:
+        if fields.count(t.field) > 1:
+            report(("taxonomies", t.name), f"two taxonomies read the same field `{t.field}`")
+    search = typed(data, "search", dict, {}, ())
+    check_keys(search, SEARCH_KEYS, ("search",))
+    body = search.get("body", "full")
+    if not (body in ("full", "none") or isinstance(body, int) and not isinstance(body, bool) and body > 0):
+        report(("search", "body"), f"`body` must be full, none or a number of words, not {body!r}")
+        body = "full"
+    return Config(
+        root=root, path=shown,
+        title=typed(data, "title", str, Config.title, ()),
+        description=typed(data, "description", str, "", ()),
+        language=typed(data, "language", str, "en", ()),
+        content=folders["content"], templates=folders["templates"], assets=folders["assets"],
+        output=folders["output"], page_size=page_size, build_date=build_date, taxonomies=tax,
+        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)),
+                            shards=typed(search, "shards", int, 0, ("search",))),
+        extra=typed(data, "extra", dict, {}, ()),
+    )
+
+
+def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:
+    at = ("taxonomies", name)
+    if not _ID.match(str(name)):
+        report(at, f"taxonomy name `{name}` must be lowercase letters, digits and hyphens")
+    if not isinstance(spec, dict):
+        report(at, f"taxonomy `{name}` must be a mapping of settings")
+        spec = {}
+    check_keys(spec, TAXONOMY_KEYS, at)
+    defaults = DEFAULT_TAXONOMIES.get(name, {})
+
+    def labels(key: str, fallback: str) -> dict[str, str]:
+        value = typed(spec, key, (str, dict), defaults.get(key, {"en": fallback}), at)
+        return {"en": value} if isinstance(value, str) else {str(k): str(v) for k, v in value.items()}
+
+    kinds = typed(spec, "kinds", list, defaults.get("kinds", []), at)
+    return TaxonomyConfig(
+        name=name, field=typed(spec, "field", str, name, at),
+        title=labels("title", name.replace("-", " ").title()),
+        singular=labels("singular", name.replace("-", " ").title().rstrip("s")),
+        folder=typed(spec, "folder", str, name, at), optional=typed(spec, "optional", bool, False, at),
+        kinds=tuple(str(k) for k in kinds),
+    )

@@ -1,0 +1,59 @@
+"""Diagnostics: a located problem in a contributor's file, and the failure that carries all of them.
+
+Every stage collects diagnostics instead of raising on the first one, so a contributor sees every
+mistake at once. Nothing here prints: the CLI decides how diagnostics are shown.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at `path:line:col`; `hint` says how to fix it."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+
+    def format(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        label = "" if self.severity == ERROR else f"{self.severity}: "
+        return f"{self.path}:{self.line}:{self.col}: {label}{self.message}{hint}"
+
+
+class BuildFailed(Exception):
+    """Raised by a stage when content errors stop the build; carries every diagnostic, sorted."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sort_diagnostics(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+    def __reduce__(self):  # survive the trip back from a worker process
+        return (BuildFailed, (self.diagnostics,))
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by file, then position: the order a contributor reads them in; duplicates dropped."""
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.message, d.hint))
+
+
+def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == ERROR]
+
+
+def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str:
+    """A hint naming the closest candidate, or "" when nothing is close."""
+    pool = sorted(set(candidates))
+    folded = {c.casefold(): c for c in pool}
+    match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=cutoff)
+    return f"did you mean `{folded[match[0]]}`?" if match else ""

@@ -1,0 +1,229 @@
+"""The site model: documents, terms and taxonomies, with every reference resolved to an id.
+
+Owns the cross-file rules: unique document ids (case-insensitively, after NFC), resolving a
+document's actor/topic references by id, name or alias in any language, translation links, and the
+warnings a strict build turns into errors. Relations are stored as ids, never as object links, so the
+model stays plain data. Must not know about URLs, templates or files on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitegen.config import Config, TaxonomyConfig
+from sitegen.dates import ArchivalDate
+from sitegen.errors import WARNING, Diagnostic, did_you_mean
+from sitegen.markup import Rendered
+from sitegen.schema import DocumentRecord, TermRecord, suggest_id, text_direction
+
+
+@dataclass
+class Term:
+    id: str
+    taxonomy: str
+    names: dict[str, str]  # language -> name; "" is a name given without a language
+    aliases: tuple[str, ...]
+    kind: str
+    url: str
+    wikidata: str
+    extra: dict[str, Any]
+    description: Rendered | None
+    path: str  # registry file, "" for a term created from an optional taxonomy
+    documents: tuple[str, ...] = ()  # ids, chronological
+
+    def name(self, lang: str) -> tuple[str, str]:
+        """The name to show on a page in `lang`, and the language that name is in ("" unknown)."""
+        for key in (lang, lang.split("-")[0], "", "en"):
+            if key in self.names:
+                return self.names[key], key
+        key = sorted(self.names)[0]
+        return self.names[key], key
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """Every name and alias, each once: what search indexes and what references may use."""
+        seen = dict.fromkeys([*(self.names[k] for k in sorted(self.names)), *self.aliases])
+        return tuple(seen)
+
+
+@dataclass
+class Document:
+    id: str
+    path: str
+    title: str
+    date: ArchivalDate
+    source: str
+    language: str
+    dir: str
+    url: str
+    authors: tuple[str, ...]
+    dateline: str
+    summary: str
+    notes: str
+    extra: dict[str, Any]
+    body: Rendered
+    terms: dict[str, tuple[str, ...]]  # taxonomy name -> term ids, in the order written
+    translation_of: str = ""
+    translations: tuple[str, ...] = ()  # every other document in the same translation group
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date.sort_key, self.id)
+
+
+@dataclass
+class Taxonomy:
+    config: TaxonomyConfig
+    terms: dict[str, Term] = field(default_factory=dict)  # id -> term, sorted by id
+
+
+@dataclass
+class Site:
+    config: Config
+    documents: dict[str, Document]  # id -> document, chronological
+    taxonomies: dict[str, Taxonomy]  # in config order
+
+    def chronological(self) -> list[Document]:
+        return list(self.documents.values())
+
+
+def match_key(text: str) -> str:
+    """How references are compared: NFKC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def build_site(config: Config, documents: list[DocumentRecord], terms: list[TermRecord],
+               bodies: dict[str, Rendered]) -> tuple[Site, list[Diagnostic]]:
+    """Resolve every reference; `bodies` maps a source path to its rendered Markdown."""
+    problems: list[Diagnostic] = []
+    taxonomies = {t.name: Taxonomy(t) for t in config.taxonomies}
+    for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
+        taxonomies[record.taxonomy].terms[record.id] = Term(
+            record.id, record.taxonomy, record.names, record.aliases, record.kind, record.url,
+            record.wikidata, record.extra, bodies.get(record.path), record.path)
+    lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
+    _check_unique_ids(documents, problems)
+    docs: dict[str, Document] = {}
+    for record in documents:
+        resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems)
+                    for name, refs in record.refs.items()}
+        docs[record.id] = Document(
+            record.id, record.path, record.title, record.date, record.source, record.language,
+            text_direction(record.language), record.url, record.authors, record.dateline, record.summary,
+            record.notes, record.extra, bodies[record.path], resolved)
+    _link_translations(documents, docs, problems)
+    ordered = dict(sorted(docs.items(), key=lambda item: item[1].sort_key))
+    for tax in taxonomies.values():
+        tax.terms = dict(sorted(tax.terms.items()))
+        for term in tax.terms.values():
+            term.documents = tuple(d.id for d in ordered.values() if term.id in d.terms.get(tax.config.name, ()))
+    problems.extend(_warnings(ordered, taxonomies))
+    return Site(config, ordered, taxonomies), problems
+
+
+def _lookup(tax: Taxonomy, problems: list[Diagnostic]) -> dict[str, str]:
+    """match key -> term id, from ids, names and aliases; two terms claiming one name is an error."""
+    table: dict[str, str] = {}
+    for term in tax.terms.values():
+        for written in (term.id, *term.all_names):
+            key = match_key(written)
+            owner = table.setdefault(key, term.id)
+            if owner != term.id:
+                other = tax.terms[owner]
+                problems.append(Diagnostic(term.path, 1, 1, f"`{written}` names both `{owner}` ({other.path}) and `{term.id}`",
+                                           "keep the name or alias on one of them"))
+    return table
+
+
+def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs, problems) -> tuple[str, ...]:
+    ids: list[str] = []
+    for ref in refs:
+        term_id = lookup.get(match_key(ref.text))
+        if term_id is None and tax.config.optional:
+            term_id = suggest_id(ref.text) or "t-" + hashlib.sha1(ref.text.encode()).hexdigest()[:10]
+            if term_id not in tax.terms:
+                tax.terms[term_id] = Term(term_id, tax.config.name, {"": ref.text}, (), "", "", "", {}, None, "")
+            lookup[match_key(ref.text)] = term_id
+        if term_id is None:
+            problems.append(Diagnostic(record.path, ref.line, ref.col,
+                                       f"unknown {tax.config.singular.get('en', tax.config.name).lower()} `{ref.text}`",
+                                       _suggest_term(ref.text, tax, lookup) or
+                                       f"add content/{tax.config.folder}/{suggest_id(ref.text) or 'new-term'}.md"))
+        elif term_id in ids:
+            problems.append(Diagnostic(record.path, ref.line, ref.col, f"`{ref.text}` repeats `{term_id}`",
+                                       "list each term once", WARNING))
+        else:
+            ids.append(term_id)
+    return tuple(ids)
+
+
+def _suggest_term(text: str, tax: Taxonomy, lookup: dict[str, str]) -> str:
+    written = {}
+    for term in tax.terms.values():
+        for name in (term.id, *term.all_names):
+            written.setdefault(name, term.id)
+    hint = did_you_mean(text, written)
+    if not hint:
+        return ""
+    name = hint.split("`")[1]
+    return hint if written[name] == name else f"did you mean `{written[name]}` ({name})?"
+
+
+def _check_unique_ids(documents: list[DocumentRecord], problems: list[Diagnostic]) -> None:
+    seen: dict[str, DocumentRecord] = {}
+    for record in sorted(documents, key=lambda r: r.path):
+        key = unicodedata.normalize("NFC", record.id).casefold()
+        first = seen.setdefault(key, record)
+        if first is not record:
+            for a, b in ((record, first), (first, record)):
+                problems.append(Diagnostic(a.path, 1, 1, f"document id `{record.id}` is also used by {b.path}",
+                                           "rename one file or set a different `slug`"))
+
+
+def _link_translations(records: list[DocumentRecord], docs: dict[str, Document], problems) -> None:
+    """A translation and its original (and the original's other translations) link to each other."""
+    parent = {doc_id: doc_id for doc_id in docs}
+
+    def root(doc_id: str) -> str:
+        while parent[doc_id] != doc_id:
+            doc_id = parent[doc_id]
+        return doc_id
+
+    for record in records:
+        ref = record.translation_of
+        if ref is None:
+            continue
+        if ref.text == record.id:
+            problems.append(Diagnostic(record.path, ref.line, ref.col, "a document cannot be a translation of itself"))
+        elif ref.text not in docs:
+            problems.append(Diagnostic(record.path, ref.line, ref.col, f"unknown document `{ref.text}` in `translation_of`",
+                                       did_you_mean(ref.text, docs) or "use the id (file name without .md) of the original"))
+        else:
+            docs[record.id].translation_of = ref.text
+            parent[root(record.id)] = root(ref.text)
+    groups: dict[str, list[str]] = {}
+    for doc_id in docs:
+        groups.setdefault(root(doc_id), []).append(doc_id)
+    for members in groups.values():
+        for member in members:
+            docs[member].translations = tuple(sorted((m for m in members if m != member), key=lambda i: docs[i].sort_key))
+
+
+def _warnings(docs: dict[str, Document], taxonomies: dict[str, Taxonomy]) -> list[Diagnostic]:
+    """What a careful archive fixes but a build survives; `--strict` makes these errors."""
+    out = [Diagnostic(d.path, 1, 1, "document has no `summary`", "add one or two sentences for listings and search", WARNING)
+           for d in docs.values() if not d.summary]
+    for tax in taxonomies.values():
+        for term in tax.terms.values():
+            if not term.path:
+                continue
+            if not term.documents:
+                out.append(Diagnostic(term.path, 1, 1, f"`{term.id}` is used by no document", "remove it or tag a document", WARNING))
+            if term.description is None or not term.description.text:
+                out.append(Diagnostic(term.path, 1, 1, f"`{term.id}` has no description",
+                                      "write a short description below the front matter", WARNING))
+    return out
+

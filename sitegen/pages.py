@@ -1,0 +1,262 @@
+"""Plan every page: its output path, its template, and exactly what that template receives.
+
+Owns the template contract. Templates never see the model; they get plain dicts built here:
+- every page: `site` {title, description, language, build_date, extra}, `page_path`, `lang`, `dir`,
+  `ui` (interface words), `ui_lang`, `nav` [{label, href, current}], `title`, `search_href`.
+- a *document item* (listings): {href, title, lang, dir, date, date_iso, source, summary, language}.
+- a *term item*: {href, name, lang, dir, count, kind}.
+Page-specific keys are listed on each planner below. All `href`s are output-root paths; templates
+make them page-relative with the `rel` filter. Must not render or write anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen import urls
+from sitegen.dates import MONTHS
+from sitegen.errors import Diagnostic
+from sitegen.model import Document, Site, Term
+from sitegen.schema import text_direction
+from sitegen.ui import STRINGS, count_documents, language_name, ui_language
+
+HOME_LATEST = 10
+HOME_TOP = 12
+RELATED = 6
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output-root path of the file to write
+    template: str
+    context: dict[str, Any]
+    source: str  # what this page comes from, for collision messages
+
+
+def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
+    """Every page of the site, sorted by path; two sources claiming one path is an error."""
+    pages = [plan_home(site), plan_chronology(site), plan_sources(site), plan_search(site)]
+    pages += [plan_document(site, doc) for doc in site.documents.values()]
+    for tax in site.taxonomies.values():
+        pages.append(plan_taxonomy_index(site, tax.config.name))
+        for term in tax.terms.values():
+            pages += plan_term(site, term)
+    return _check_collisions(pages)
+
+
+def _check_collisions(pages: list[Page]) -> tuple[list[Page], list[Diagnostic]]:
+    seen: dict[str, Page] = {}
+    problems = []
+    for page in pages:
+        first = seen.setdefault(page.path, page)
+        if first is not page:
+            problems.append(Diagnostic(page.source, 1, 1, f"writes {page.path}, which {first.source} writes too",
+                                       "rename one of them"))
+    return sorted(seen.values(), key=lambda p: p.path), problems
+
+
+def _base(site: Site, path: str, lang: str, title: str, section: str) -> dict[str, Any]:
+    ui_lang = ui_language(lang)
+    ui = STRINGS[ui_lang]
+    nav = [("home", urls.HOME), ("chronology", urls.CHRONOLOGY)]
+    nav_items = [{"label": ui[key], "href": href, "current": key == section} for key, href in nav]
+    for tax in site.taxonomies.values():
+        nav_items.append({"label": tax.config.title.get(ui_lang, tax.config.title.get("en", tax.config.name)),
+                          "href": urls.taxonomy_index(tax.config.name), "current": section == tax.config.name})
+    nav_items.append({"label": ui["sources"], "href": urls.SOURCES, "current": section == "sources"})
+    nav_items.append({"label": ui["search"], "href": urls.SEARCH, "current": section == "search"})
+    config = site.config
+    return {
+        "site": {"title": config.title, "description": config.description, "language": config.language,
+                 "build_date": config.build_date, "extra": config.extra},
+        "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
+        "nav": nav_items, "title": title, "search_href": urls.SEARCH, "section": section,
+    }
+
+
+def doc_item(doc: Document, ui_lang: str) -> dict[str, Any]:
+    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
+            "date": doc.date.display(ui_lang), "date_iso": doc.date.iso, "source": doc.source,
+            "summary": doc.summary, "language": language_name(doc.language, ui_lang)}
+
+
+def term_item(term: Term, lang: str, count: int) -> dict[str, Any]:
+    name, name_lang = term.name(lang)
+    name_lang = name_lang or lang
+    return {"href": urls.term(term.taxonomy, term.id), "name": name, "lang": name_lang,
+            "dir": text_direction(name_lang), "count": count, "kind": term.kind}
+
+
+def _tax_title(site: Site, name: str, ui_lang: str) -> str:
+    titles = site.taxonomies[name].config.title
+    return titles.get(ui_lang, titles.get("en", name))
+
+
+def plan_home(site: Site) -> Page:
+    """Adds: latest [document item], top [{title, href, items: [term item]}], counts [{label, value}]."""
+    lang = site.config.language
+    ctx = _base(site, urls.HOME, lang, site.config.title, "home")
+    ui_lang = ctx["ui_lang"]
+    docs = site.chronological()
+    ctx["latest"] = [doc_item(d, ui_lang) for d in reversed(docs[-HOME_LATEST:])]
+    ctx["top"] = []
+    counts = [{"label": ctx["ui"]["documents"], "value": len(docs), "href": urls.CHRONOLOGY}]
+    for name, tax in site.taxonomies.items():
+        ranked = sorted(tax.terms.values(), key=lambda t: (-len(t.documents), t.id))
+        ctx["top"].append({"title": _tax_title(site, name, ui_lang), "href": urls.taxonomy_index(name),
+                           "items": [term_item(t, lang, len(t.documents)) for t in ranked[:HOME_TOP] if t.documents]})
+        counts.append({"label": _tax_title(site, name, ui_lang), "value": len(tax.terms), "href": urls.taxonomy_index(name)})
+    counts.append({"label": ctx["ui"]["sources"], "value": len({d.source for d in docs}), "href": urls.SOURCES})
+    ctx["counts"] = counts
+    return Page(urls.HOME, "home.html", ctx, "the home page")
+
+
+def plan_document(site: Site, doc: Document) -> Page:
+    """Adds: doc {title, date, date_iso, date_edtf, source, dateline, authors, url, language, notes,
+    extra [(key, value)], body (Markup), headings}, terms [{title, items}], translations [document item],
+    translation_of (document item or None), related [document item + shared]."""
+    path = urls.document(doc.id)
+    ctx = _base(site, path, doc.language, doc.title, "documents")
+    ui_lang = ctx["ui_lang"]
+    ctx["doc"] = {
+        "id": doc.id, "title": doc.title, "date": doc.date.display(ui_lang), "date_iso": doc.date.iso,
+        "date_edtf": doc.date.edtf, "source": doc.source, "dateline": doc.dateline, "authors": list(doc.authors),
+        "url": doc.url, "language": language_name(doc.language, ui_lang), "language_code": doc.language,
+        "summary": doc.summary, "notes": doc.notes, "extra": sorted((str(k), _plain(v)) for k, v in doc.extra.items()),
+        "body": Markup(doc.body.html), "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i],
+    }
+    ctx["terms"] = [{"title": _tax_title(site, name, ui_lang),
+                     "items": [term_item(site.taxonomies[name].terms[t], doc.language, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
+                    for name, ids in doc.terms.items() if ids]
+    ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
+    ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
+    ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc)]
+    return Page(path, "document.html", ctx, doc.path)
+
+
+def related(site: Site, doc: Document) -> list[tuple[str, int]]:
+    """Documents sharing the most actors/topics with `doc` (translations are listed apart)."""
+    mine = {(tax, t) for tax, ids in doc.terms.items() for t in ids}
+    scores: Counter[str] = Counter()
+    for tax, term_id in mine:
+        for other in site.taxonomies[tax].terms[term_id].documents:
+            if other != doc.id and other not in doc.translations:
+                scores[other] += 1
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], tuple(-x for x in site.documents[item[0]].date.sort_key), item[0]))
+    return ranked[:RELATED]
+
+
+def plan_term(site: Site, term: Term) -> list[Page]:
+    """One page per `page_size` documents. Adds: term {id, name, names [{name, lang, dir}], aliases,
+    kind, url, wikidata, description (Markup)}, taxonomy {title, href}, documents [document item],
+    pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items}]."""
+    lang = site.config.language
+    size = site.config.page_size
+    count = max(1, math.ceil(len(term.documents) / size))
+    pages = []
+    for number in range(1, count + 1):
+        path = urls.term(term.taxonomy, term.id, number)
+        name, name_lang = term.name(lang)
+        ctx = _base(site, path, lang, name, term.taxonomy)
+        ui_lang = ctx["ui_lang"]
+        ctx["term"] = {
+            "id": term.id, "name": name, "name_lang": name_lang or lang, "name_dir": text_direction(name_lang or lang),
+            "names": [{"name": n, "lang": k or lang, "dir": text_direction(k or lang)} for k, n in sorted(term.names.items()) if n != name],
+            "aliases": [{"name": a, "lang": "", "dir": "auto"} for a in term.aliases], "kind": term.kind, "url": term.url,
+            "wikidata": term.wikidata, "description": Markup(term.description.html) if term.description else Markup(""),
+            "count": count_documents(len(term.documents), ui_lang),
+        }
+        ctx["taxonomy"] = {"title": _tax_title(site, term.taxonomy, ui_lang), "href": urls.taxonomy_index(term.taxonomy)}
+        chunk = term.documents[(number - 1) * size: number * size]
+        ctx["documents"] = [doc_item(site.documents[d], ui_lang) for d in chunk]
+        ctx["pagination"] = {
+            "page": number, "pages": count,
+            "prev": urls.term(term.taxonomy, term.id, number - 1) if number > 1 else "",
+            "next": urls.term(term.taxonomy, term.id, number + 1) if number < count else "",
+            "links": [{"number": n, "href": urls.term(term.taxonomy, term.id, n)} for n in range(1, count + 1)],
+        }
+        ctx["cooccurring"] = cooccurring(site, term, lang) if number == 1 else []
+        pages.append(Page(path, "term.html", ctx, term.path or f"{term.taxonomy} term `{term.id}`"))
+    return pages
+
+
+def cooccurring(site: Site, term: Term, lang: str) -> list[dict[str, Any]]:
+    """Other terms that appear in this term's documents, most shared first, per taxonomy."""
+    out = []
+    for name, tax in site.taxonomies.items():
+        counts = Counter(t for d in term.documents for t in site.documents[d].terms.get(name, ())
+                         if not (name == term.taxonomy and t == term.id))
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        if ranked:
+            out.append({"title": _tax_title(site, name, ui_language(lang)),
+                        "items": [term_item(tax.terms[t], lang, n) for t, n in ranked]})
+    return out
+
+
+def plan_taxonomy_index(site: Site, name: str) -> Page:
+    """Adds: groups [{kind, items: [term item]}] (one unnamed group when no term has a kind)."""
+    lang = site.config.language
+    tax = site.taxonomies[name]
+    path = urls.taxonomy_index(name)
+    ctx = _base(site, path, lang, _tax_title(site, name, ui_language(lang)), name)
+    order = {k: i for i, k in enumerate(tax.config.kinds)}
+    by_kind: dict[str, list[Term]] = {}
+    for term in tax.terms.values():
+        by_kind.setdefault(term.kind, []).append(term)
+    ctx["groups"] = [
+        {"kind": kind, "count": len(terms),
+         "items": sorted((term_item(t, lang, len(t.documents)) for t in terms), key=lambda i: (i["name"].casefold(), i["href"]))}
+        for kind, terms in sorted(by_kind.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
+    ]
+    return Page(path, "taxonomy.html", ctx, f"taxonomy `{name}`")
+
+
+def plan_chronology(site: Site) -> Page:
+    """Adds: years [{year, count, months [{label, id, items: [document item]}]}], newest year first."""
+    lang = site.config.language
+    ctx = _base(site, urls.CHRONOLOGY, lang, STRINGS[ui_language(lang)]["chronology"], "chronology")
+    ui_lang = ctx["ui_lang"]
+    years: dict[int, dict[int, list[Document]]] = {}
+    for doc in site.chronological():
+        years.setdefault(doc.date.year, {}).setdefault(doc.date.month or 0, []).append(doc)
+    ctx["years"] = [
+        {"year": year, "id": f"y{year}", "count": sum(len(v) for v in months.values()),
+         "months": [{"label": MONTHS[ui_lang][m - 1] if m else str(year), "id": f"y{year}-{m:02d}",
+                     "items": [doc_item(d, ui_lang) for d in docs]} for m, docs in sorted(months.items())]}
+        for year, months in sorted(years.items(), reverse=True)
+    ]
+    return Page(urls.CHRONOLOGY, "chronology.html", ctx, "the chronology")
+
+
+def plan_sources(site: Site) -> Page:
+    """Adds: sources [{name, id, count, items: [document item]}], by name."""
+    lang = site.config.language
+    ctx = _base(site, urls.SOURCES, lang, STRINGS[ui_language(lang)]["sources"], "sources")
+    by_source: dict[str, list[Document]] = {}
+    for doc in site.chronological():
+        by_source.setdefault(doc.source, []).append(doc)
+    ctx["sources"] = [{"name": name, "id": f"s{i + 1}", "dir": "auto", "count": count_documents(len(docs), ctx["ui_lang"]),
+                       "items": [doc_item(d, ctx["ui_lang"]) for d in docs]}
+                      for i, (name, docs) in enumerate(sorted(by_source.items(), key=lambda kv: kv[0].casefold()))]
+    return Page(urls.SOURCES, "sources.html", ctx, "the sources index")
+
+
+def plan_search(site: Site) -> Page:
+    """Adds: scripts [output paths of the search scripts, in load order]."""
+    lang = site.config.language
+    ctx = _base(site, urls.SEARCH, lang, STRINGS[ui_language(lang)]["search"], "search")
+    ctx["scripts"] = []
+    return Page(urls.SEARCH, "search.html", ctx, "the search page")
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+    return str(value)

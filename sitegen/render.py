@@ -1,0 +1,91 @@
+"""The Jinja environment, rendering planned pages, and the one process pool sitegen uses.
+
+Autoescape is on and an undefined variable is an error, so a template typo fails the build naming the
+template line and the page instead of printing nothing. Content reaches templates only as values
+(never as template source). `parallel_map` is the pool for the two parallel stages (Markdown bodies,
+page rendering): `jobs=1` runs in-process and is the reference the tests compare against.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+import jinja2
+
+from sitegen import urls
+from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.pages import Page
+
+T = TypeVar("T")
+R = TypeVar("R")
+CHUNK = 64
+
+_env: jinja2.Environment | None = None
+_env_folder: str = ""
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)), autoescape=True, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["rel"] = _rel
+    return env
+
+
+@jinja2.pass_context
+def _rel(context, target: str) -> str:
+    """`{{ 'actors/x.html' | rel }}`: the link from the page being rendered to `target`."""
+    return urls.relative(context["page_path"], target)
+
+
+def render_page(templates: str, page: Page) -> tuple[str, bytes]:
+    """Render one page; the environment is made once per process."""
+    global _env, _env_folder
+    if _env is None or _env_folder != templates:
+        _env, _env_folder = make_environment(Path(templates)), templates
+    try:
+        html = _env.get_template(page.template).render(page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildFailed([Diagnostic(exc.filename or page.template, exc.lineno or 1, 1,
+                                      f"template syntax error: {exc.message}")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BuildFailed([Diagnostic(str(Path(templates) / page.template), 1, 1, f"template not found: {exc.name}",
+                                      "check paths.templates in sitegen.yaml")]) from None
+    except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        line, name = _template_line(exc, page.template)
+        raise BuildFailed([Diagnostic(name, line, 1, f"while rendering {page.path}: {exc}",
+                                      "see the template contract in sitegen/pages.py")]) from None
+    return page.path, html.encode("utf-8")
+
+
+def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
+    """Find the template frame in the traceback: Jinja compiles templates to code named after the file."""
+    tb, found = exc.__traceback__, (1, default)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            found = (tb.tb_lineno, filename)
+        tb = tb.tb_next
+    return found
+
+
+def render_pages(templates: Path, pages: list[Page], jobs: int) -> dict[str, bytes]:
+    return dict(parallel_map(_render_one, [(str(templates), p) for p in pages], jobs))
+
+
+def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
+    return render_page(*args)
+
+
+def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
+    """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept."""
+    items = list(items)
+    jobs = max(1, min(jobs, os.cpu_count() or 1))
+    if jobs == 1 or len(items) < 2 * CHUNK:
+        return [fn(x) for x in items]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(fn, items, chunksize=CHUNK))

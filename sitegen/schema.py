@@ -1,0 +1,288 @@
+"""The fields a document and a registry entry may have, and validating raw front matter against them.
+
+Owns the field tables (each field's type and purpose: this is the contributor-facing schema) and
+turning one file's `Source` into a typed record, or diagnostics at the offending key's line. Checks
+one file at a time; cross-file rules (unique ids, references) belong to `model`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sitegen.config import Config, TaxonomyConfig
+from sitegen.dates import ArchivalDate, parse_date
+from sitegen.errors import Diagnostic, did_you_mean
+from sitegen.frontmatter import Source
+
+PORTABLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
+
+# name -> (required, kind, what it is for). Taxonomy fields (actors, topics, ...) come from config.
+DOCUMENT_FIELDS = {
+    "title": (True, "text", "the document's title as published"),
+    "date": (True, "date", "publication date: YYYY-MM-DD, YYYY-MM or YYYY; ? uncertain, ~ approximate"),
+    "source": (True, "text", "the outlet or publisher"),
+    "language": (True, "language", "BCP 47 tag of the text: en, ar, fr, ..."),
+    "url": (False, "url", "where the original was published"),
+    "authors": (False, "texts", "bylines, one per item"),
+    "dateline": (False, "text", "place (and date) line as printed, e.g. BEIJING, Dec. 23"),
+    "summary": (False, "text", "one or two sentences shown in listings and search"),
+    "translation_of": (False, "id", "id of the document this one translates"),
+    "slug": (False, "id", "overrides the id taken from the file name"),
+    "notes": (False, "text", "archivist's notes: how the date was inferred, doubts about the text"),
+    "extra": (False, "mapping", "anything else, free form, available to templates"),
+}
+TERM_FIELDS = {
+    "name": (False, "text", "the term's name (or give `names` per language)"),
+    "names": (False, "names", "name per language, e.g. en: Wang Yi, ar: وانغ يي"),
+    "aliases": (False, "texts", "other names and spellings, any language; documents may use them"),
+    "kind": (False, "text", "for actors: person, state, organisation, group, ..."),
+    "url": (False, "url", "official or reference page"),
+    "wikidata": (False, "wikidata", "Wikidata item id, e.g. Q148"),
+    "extra": (False, "mapping", "anything else, free form"),
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a term as written in a document, with its position for error messages."""
+
+    text: str
+    line: int
+    col: int
+
+
+@dataclass
+class DocumentRecord:
+    id: str
+    path: str
+    title: str
+    date: ArchivalDate
+    source: str
+    language: str
+    body: str
+    body_line: int
+    url: str = ""
+    authors: tuple[str, ...] = ()
+    dateline: str = ""
+    summary: str = ""
+    translation_of: Ref | None = None
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    refs: dict[str, tuple[Ref, ...]] = field(default_factory=dict)  # taxonomy name -> references
+
+
+@dataclass
+class TermRecord:
+    id: str
+    taxonomy: str
+    path: str
+    names: dict[str, str]
+    body: str
+    body_line: int
+    aliases: tuple[str, ...] = ()
+    kind: str = ""
+    url: str = ""
+    wikidata: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def suggest_id(text: str) -> str:
+    """A portable id for `text`: ASCII lowercase letters, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def text_direction(language: str) -> str:
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def validate_document(source: Source, path: str, stem: str, config: Config) -> tuple[DocumentRecord | None, list[Diagnostic]]:
+    """Typed record of one document, or the diagnostics that stop it (never both missing)."""
+    fields = dict(DOCUMENT_FIELDS)
+    for tax in config.taxonomies:
+        fields[tax.field] = (False, "refs", f"{tax.name}: ids, names or aliases from content/{tax.folder}/")
+    values, problems = _check(source, path, fields)
+    doc_id = _file_id(values.get("slug") or stem, path, "slug" in values, source, problems)
+    if any(d.severity == "error" for d in problems):
+        return None, problems
+    refs = {t.name: values.get(t.field, ()) for t in config.taxonomies}
+    translation = values.get("translation_of")
+    record = DocumentRecord(
+        id=doc_id, path=path, title=values["title"], date=values["date"], source=values["source"],
+        language=values["language"], body=source.body, body_line=source.body_line,
+        url=values.get("url", ""), authors=values.get("authors", ()), dateline=values.get("dateline", ""),
+        summary=values.get("summary", ""), notes=values.get("notes", ""), extra=values.get("extra", {}),
+        translation_of=Ref(translation, *source.meta.where(("translation_of",))) if translation else None,
+        refs=refs,
+    )
+    return record, problems
+
+
+def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig) -> tuple[TermRecord | None, list[Diagnostic]]:
+    values, problems = _check(source, path, TERM_FIELDS)
+    term_id = _file_id(stem, path, False, source, problems)
+    names = dict(values.get("names", {}))
+    if "name" in values:
+        names.setdefault("", values["name"])  # "" = the name in any language
+    if not names and "names" not in values and not any(d.message.startswith("`name") for d in problems):
+        problems.append(Diagnostic(path, 1, 1, "a registry entry needs `name` (or `names` per language)",
+                                   f"add `name: {stem.replace('-', ' ').title()}`"))
+    kind = values.get("kind", "")
+    if kind and taxonomy.kinds and kind not in taxonomy.kinds:
+        line, col = source.meta.where(("kind",))
+        problems.append(Diagnostic(path, line, col, f"unknown kind `{kind}` for {taxonomy.name}",
+                                   did_you_mean(kind, taxonomy.kinds) or "one of: " + ", ".join(taxonomy.kinds)))
+    if any(d.severity == "error" for d in problems):
+        return None, problems
+    return TermRecord(
+        id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
+        body_line=source.body_line, aliases=values.get("aliases", ()), kind=kind,
+        url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
+    ), problems
+
+
+def _file_id(name: str, path: str, from_slug: bool, source: Source, problems: list[Diagnostic]) -> str:
+    if PORTABLE_ID.match(name):
+        return name
+    line, col = source.meta.where(("slug",)) if from_slug else (1, 1)
+    what = "slug" if from_slug else "file name"
+    problems.append(Diagnostic(path, line, col, f"{what} `{name}` is not a portable id (lowercase ASCII letters, digits, hyphens)",
+                               f"rename it to `{suggest_id(name) or 'document'}`"))
+    return name
+
+
+def _check(source: Source, path: str, fields: dict) -> tuple[dict[str, Any], list[Diagnostic]]:
+    data, meta = source.meta.data, source.meta
+    problems: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line, col = meta.where((key,))
+        if key not in fields:
+            hint = did_you_mean(key, fields) or "put free-form data under `extra:`"
+            problems.append(Diagnostic(path, line, col, f"unknown field `{key}`", hint))
+            continue
+        kind = fields[key][1]
+        try:
+            values[key] = CHECKS[kind](value, key, meta, path)
+        except FieldError as exc:
+            l2, c2 = meta.where(exc.at) if exc.at else (line, col)
+            problems.append(Diagnostic(path, l2, c2, exc.message, exc.hint))
+    for key, (required, _, _) in fields.items():
+        if required and key not in data:
+            problems.append(Diagnostic(path, 1, 1, f"missing required field `{key}`", f"add `{key}: ...` to the front matter"))
+    return values, problems
+
+
+class FieldError(Exception):
+    def __init__(self, message: str, hint: str = "", at: tuple = ()):
+        super().__init__(message)
+        self.message, self.hint, self.at = message, hint, at
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if value is None:
+        return "nothing"
+    return {list: "a list", dict: "a mapping"}.get(type(value), repr(value))
+
+
+def _text(value, key, meta, path) -> str:
+    if not isinstance(value, str):
+        hint = "quote it" if isinstance(value, (bool, int, float)) else "write one line of text"
+        raise FieldError(f"`{key}` must be text, not {_describe(value)}", hint)
+    if not value.strip():
+        raise FieldError(f"`{key}` is empty")
+    return value.strip()
+
+
+def _texts(value, key, meta, path) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise FieldError(f"`{key}` must be a list of text, not {_describe(value)}", "quote it" if value is not None else "")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise FieldError(f"item {i + 1} of `{key}` must be text, not {_describe(item)}", "quote it", (key, i))
+        out.append(item.strip())
+    return tuple(out)
+
+
+def _refs(value, key, meta, path) -> tuple[Ref, ...]:
+    items = _texts(value, key, meta, path)
+    if isinstance(value, str):
+        return (Ref(items[0], *meta.where((key,))),)
+    return tuple(Ref(text, *meta.where((key, i))) for i, text in enumerate(items))
+
+
+def _date(value, key, meta, path) -> ArchivalDate:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # `date: 2018` is a year, not a number
+    text = _text(value, key, meta, path)
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise FieldError(str(exc), "dates look like 2021-12-23, 2019-11, 2018, 2019-11-06? or 2018~") from None
+
+
+def _language(value, key, meta, path) -> str:
+    text = _text(value, key, meta, path)
+    if not LANGUAGE_TAG.match(text):
+        raise FieldError(f"`{text}` is not a BCP 47 language tag", "e.g. en, ar, fr, zh-Hans")
+    primary, *rest = text.split("-")
+    return "-".join([primary.lower(), *rest])
+
+
+def _url(value, key, meta, path) -> str:
+    text = _text(value, key, meta, path)
+    if not URL.match(text):
+        raise FieldError(f"`{key}` must be an http(s) address, not `{text}`", "start it with https://")
+    return text
+
+
+def _id(value, key, meta, path) -> str:
+    text = _text(value, key, meta, path)
+    if not PORTABLE_ID.match(text):
+        raise FieldError(f"`{text}` is not a portable id (lowercase ASCII letters, digits, hyphens)",
+                         f"use `{suggest_id(text) or 'document'}`")
+    return text
+
+
+def _wikidata(value, key, meta, path) -> str:
+    text = _text(value, key, meta, path)
+    if not WIKIDATA.match(text):
+        raise FieldError(f"`{text}` is not a Wikidata id", "like Q148")
+    return text
+
+
+def _mapping(value, key, meta, path) -> dict:
+    if not isinstance(value, dict):
+        raise FieldError(f"`{key}` must be a mapping of `name: value` lines, not {_describe(value)}")
+    return value
+
+
+def _names(value, key, meta, path) -> dict[str, str]:
+    mapping = _mapping(value, key, meta, path)
+    out = {}
+    for lang, name in mapping.items():
+        if not LANGUAGE_TAG.match(lang):
+            raise FieldError(f"`{lang}` is not a language tag", "write `en: Name`, `ar: الاسم`", (key, lang))
+        if not isinstance(name, str) or not name.strip():
+            raise FieldError(f"the `{lang}` name must be text, not {_describe(name)}", "quote it", (key, lang))
+        out[lang.lower()] = name.strip()
+    return out
+
+
+CHECKS: dict[str, Callable] = {
+    "text": _text, "texts": _texts, "refs": _refs, "date": _date, "language": _language, "url": _url,
+    "id": _id, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
+}

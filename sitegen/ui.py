@@ -1,0 +1,60 @@
+"""Interface words in the languages sitegen ships (English, Arabic), and language names.
+
+An Arabic document page is Arabic from its header to its footer; a page in a language without a table
+here falls back to English and says so with `lang` on the chrome.
+"""
+
+from __future__ import annotations
+
+STRINGS = {
+    "en": {
+        "home": "Home", "chronology": "Chronology", "sources": "Sources", "search": "Search",
+        "documents": "Documents", "document": "Document", "source": "Source", "dateline": "Dateline",
+        "authors": "Authors", "original": "Original", "language": "Language", "date": "Date",
+        "provenance": "Provenance", "translations": "Translations", "translation_of": "Translation of",
+        "related": "Related documents", "notes": "Archivist's notes", "names": "Names and aliases",
+        "kind": "Kind", "appears_with": "Appears with", "latest": "Latest documents",
+        "most_cited": "Most cited", "page": "Page", "previous": "Previous", "next": "Next",
+        "contents": "Contents", "search_placeholder": "Search the archive", "skip": "Skip to content",
+        "all": "All", "count_documents": "{n} documents", "count_documents_1": "1 document",
+        "other": "Other", "built": "Built", "external": "external link", "extra": "Details",
+        "no_documents": "No documents yet.", "wikidata": "Wikidata", "website": "Website",
+        "by_year": "Documents by year", "shared_terms": "shared",
+    },
+    "ar": {
+        "home": "الرئيسية", "chronology": "التسلسل الزمني", "sources": "المصادر", "search": "بحث",
+        "documents": "الوثائق", "document": "وثيقة", "source": "المصدر", "dateline": "مكان الخبر",
+        "authors": "المؤلفون", "original": "الأصل", "language": "اللغة", "date": "التاريخ",
+        "provenance": "المصدر والأصل", "translations": "الترجمات", "translation_of": "ترجمة لـ",
+        "related": "وثائق ذات صلة", "notes": "ملاحظات الأرشيف", "names": "الأسماء والأسماء البديلة",
+        "kind": "النوع", "appears_with": "يظهر مع", "latest": "أحدث الوثائق",
+        "most_cited": "الأكثر ذكرًا", "page": "صفحة", "previous": "السابق", "next": "التالي",
+        "contents": "المحتويات", "search_placeholder": "ابحث في الأرشيف", "skip": "انتقل إلى المحتوى",
+        "all": "الكل", "count_documents": "{n} وثيقة", "count_documents_1": "وثيقة واحدة",
+        "other": "أخرى", "built": "تاريخ البناء", "external": "رابط خارجي", "extra": "تفاصيل",
+        "no_documents": "لا توجد وثائق بعد.", "wikidata": "ويكي بيانات", "website": "الموقع",
+        "by_year": "الوثائق حسب السنة", "shared_terms": "مشترك",
+    },
+}
+
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "ar": "Arabic", "fr": "French", "ru": "Russian", "zh": "Chinese", "ur": "Urdu",
+           "fa": "Persian", "es": "Spanish", "de": "German"},
+    "ar": {"en": "الإنجليزية", "ar": "العربية", "fr": "الفرنسية", "ru": "الروسية", "zh": "الصينية",
+           "ur": "الأردية", "fa": "الفارسية", "es": "الإسبانية", "de": "الألمانية"},
+}
+
+
+def ui_language(lang: str) -> str:
+    """The language of the interface words on a page in `lang`."""
+    primary = lang.split("-")[0]
+    return primary if primary in STRINGS else "en"
+
+
+def language_name(code: str, ui_lang: str) -> str:
+    return LANGUAGE_NAMES.get(ui_lang, LANGUAGE_NAMES["en"]).get(code.split("-")[0], code)
+
+
+def count_documents(n: int, ui_lang: str) -> str:
+    words = STRINGS[ui_lang]
+    return words["count_documents_1"] if n == 1 else words["count_documents"].format(n=n)

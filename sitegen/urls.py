@@ -1,0 +1,42 @@
+"""The only place output paths and links are decided.
+
+Every path here is relative to the output root and names a file (`actors/wang-yi.html`,
+`actors/index.html`), never a folder or an absolute `/...` URL, so the site works from `file://`, a
+zip, or any sub-path of a host. Links between pages are made page-relative by `relative`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.html"
+CHRONOLOGY = "chronology.html"
+SOURCES = "sources.html"
+SEARCH = "search.html"
+ASSETS = "assets"
+RESERVED = {"documents", "assets", "search", "index", "chronology", "sources"}  # taxonomy names that would collide
+
+
+def document(doc_id: str) -> str:
+    return f"documents/{doc_id}.html"
+
+
+def term(taxonomy: str, term_id: str, page: int = 1) -> str:
+    return f"{taxonomy}/{term_id}.html" if page == 1 else f"{taxonomy}/{term_id}/page-{page}.html"
+
+
+def taxonomy_index(taxonomy: str) -> str:
+    return f"{taxonomy}/index.html"
+
+
+def asset(name: str) -> str:
+    return f"{ASSETS}/{name}"
+
+
+def relative(from_page: str, target: str) -> str:
+    """Link from the page at `from_page` to `target` (both output-root paths; target may have #anchor)."""
+    path, _, anchor = target.partition("#")
+    if not path:
+        return f"#{anchor}"
+    link = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return f"{link}#{anchor}" if anchor else link
