@@ -110,7 +110,8 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
 
 def _summary_failed(diagnostics: list[Diagnostic]) -> None:
     errors = sum(1 for d in diagnostics if d.severity == "error")
-    print(f"build failed: {errors} error{'s' * (errors != 1)}, {len(diagnostics) - errors} warnings", file=sys.stderr)
+    warnings = len(diagnostics) - errors
+    print(f"build failed: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
 
 
 def _cpus() -> int:

@@ -99,7 +99,7 @@ def split_source(raw: bytes, path: str) -> tuple[Source | None, list[Diagnostic]
 
 def _yaml_error(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    if exc.context_mark and "<stream end>" in (exc.problem or ""):
+    if exc.context_mark and ("flow" in (exc.context or "") or "quoted" in (exc.context or "")):
         mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
     line = (mark.line if mark else 0) + first_line
     col = (mark.column if mark else 0) + 1

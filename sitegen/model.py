@@ -133,8 +133,9 @@ def _lookup(tax: Taxonomy, problems: list[Diagnostic]) -> dict[str, str]:
             owner = table.setdefault(key, term.id)
             if owner != term.id:
                 other = tax.terms[owner]
-                problems.append(Diagnostic(term.path, 1, 1, f"`{written}` names both `{owner}` ({other.path}) and `{term.id}`",
-                                           "keep the name or alias on one of them"))
+                for here, there in ((term, other), (other, term)):
+                    problems.append(Diagnostic(here.path, 1, 1, f"`{written}` also names `{there.id}` ({there.path})",
+                                               "keep the name or alias on one of them"))
     return table
 
 
@@ -169,7 +170,7 @@ def _suggest_term(text: str, tax: Taxonomy, lookup: dict[str, str]) -> str:
     if not hint:
         return ""
     name = hint.split("`")[1]
-    return hint if written[name] == name else f"did you mean `{written[name]}` ({name})?"
+    return hint if written[name] == name else f"did you mean `{name}`, id `{written[name]}`?"
 
 
 def _check_unique_ids(documents: list[DocumentRecord], problems: list[Diagnostic]) -> None:

@@ -1,0 +1,201 @@
+"""End-to-end: the sample archive and tiny sites built for real, checked file by file."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from sitegen import build as build_module
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed
+from sitegen.output import UnsafeOutput
+from tests.conftest import ROOT, site_config
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids, self.html_attrs = [], set(), {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_attrs = attrs
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src", "action"):
+            if attrs.get(key) is not None:
+                self.links.append(attrs[key])
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_document_actor_and_topic_has_a_page(sample_build):
+    for kind in ("documents", "actors", "topics"):
+        for source in sorted((ROOT / "content" / kind).glob("*.md")):
+            assert (sample_build / kind / f"{source.stem}.html").is_file(), source
+    for page in ("index.html", "chronology.html", "sources.html", "search.html", "actors/index.html", "topics/index.html"):
+        assert (sample_build / page).is_file()
+
+
+def test_every_internal_link_and_anchor_resolves_to_a_file(sample_build):
+    pages = {p: parse(p) for p in sample_build.rglob("*.html")}
+    checked = 0
+    for page, parsed in pages.items():
+        for link in parsed.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            assert not link.startswith("/"), f"{page}: absolute link {link}"
+            assert parts.scheme == "" and parts.netloc == "", f"{page}: {link}"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page}: {link} is not a file"
+            assert target.is_relative_to(sample_build.resolve()), f"{page}: {link} leaves the site"
+            if parts.fragment and target.suffix == ".html":
+                assert unquote(parts.fragment) in pages[target].ids, f"{page}: missing anchor {link}"
+            checked += 1
+    assert checked > 500
+
+
+def test_arabic_document_is_right_to_left_and_titles_carry_their_language(sample_build):
+    arabic = parse(sample_build / "documents/2021-10-08-wang-yi-gctf-international-cooperation-ar.html")
+    assert arabic.html_attrs == {"lang": "ar", "dir": "rtl"}
+    english = sample_build / "documents/2021-12-23-xinhua-china-calls-for-joint-efforts.html"
+    assert parse(english).html_attrs == {"lang": "en", "dir": "ltr"}
+    home = (sample_build / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'lang="ar" dir="rtl">وانغ يي يدعو', home)
+
+
+def test_arabic_alias_resolves_to_the_registered_actor(sample_build):
+    wang = (sample_build / "actors/wang-yi.html").read_text(encoding="utf-8")
+    assert "2021-10-08-wang-yi-gctf-international-cooperation-ar.html" in wang
+    assert "2018-12-huang-ren-fu-pakistan-anti-terrorism-achievements.html" in wang
+
+
+def test_uncertain_dates_are_shown_in_words(sample_build):
+    page = (sample_build / "documents/2019-11-06-inp-china-afghanistan-deepen-anti-terrorism-cooperation.html").read_text()
+    assert "6 November 2019 (uncertain)" in page
+
+
+def test_second_build_is_byte_identical(tmp_path):
+    config = load_config(ROOT / "sitegen.yaml", environ={})
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(config, out=first)
+    build(config, out=second)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    assert build(config, out=first).stats.changed == 0
+
+
+def test_parallel_build_matches_in_process_build(make_site, tmp_path):
+    docs = {f"content/documents/doc-{i:03d}.md":
+            f"---\ntitle: Report {i}\ndate: 2020-{i % 12 + 1:02d}\nsource: Wire {i % 7}\nlanguage: en\n"
+            f"summary: Number {i}.\nactors: [Wang Yi]\ntopics: [cooperation]\n---\nBody *{i}*.\n" for i in range(160)}
+    root = make_site(docs)
+    config = load_config(root / "sitegen.yaml")
+    build(config, out=tmp_path / "one", jobs=1)
+    build(config, out=tmp_path / "two", jobs=2)
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one == two and len(one) > 160
+    assert (tmp_path / "one/actors/wang-yi/page-4.html").is_file()  # 162 documents, 50 a page
+
+
+def test_failed_build_leaves_previous_output_intact(make_site, monkeypatch):
+    root = make_site()
+    config = load_config(root / "sitegen.yaml")
+    build(config)
+    before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
+    (root / "content/documents/first-report.md").write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(BuildFailed):
+        build(config)
+    assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
+
+
+def test_interrupted_build_leaves_previous_output_intact(make_site, monkeypatch):
+    root = make_site()
+    config = load_config(root / "sitegen.yaml")
+    build(config)
+    before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
+    (root / "content/documents/first-report.md").write_text(
+        (root / "content/documents/first-report.md").read_text().replace("First report", "Changed"))
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module.search, "build_search", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build(config)
+    assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".build.*")), "staging folder left behind"
+
+
+@pytest.mark.parametrize("out", ["/", "~", ".", "content", "..", "templates-copy"])
+def test_dangerous_output_folders_are_refused(make_site, out, capsys):
+    root = make_site()
+    (root / "templates-copy").mkdir()
+    (root / "templates-copy/keep.txt").write_text("not ours")
+    target = str(Path(out).expanduser()) if out == "~" else out
+    assert main(["build", "--out", target]) == 2
+    assert "refusing" in capsys.readouterr().err
+    assert (root / "templates-copy/keep.txt").read_text() == "not ours"
+    assert (root / "content/documents/first-report.md").is_file()
+
+
+def test_strict_turns_warnings_into_errors(make_site, capsys):
+    make_site({"content/topics/unused.md": "---\nname: Unused\n---\n"})
+    assert main(["check"]) == 0
+    assert "warning: `unused` is used by no document" in capsys.readouterr().err
+    assert main(["check", "--strict"]) == 1
+
+
+def test_third_taxonomy_needs_only_config_and_a_folder(make_site, tmp_path):
+    extra = "taxonomies:\n  actors: {}\n  topics: {}\n  places:\n    title: {en: Places, ar: الأماكن}\n"
+    root = make_site({
+        "content/places/beijing.md": "---\nnames: {en: Beijing, ar: بكين}\n---\nCapital of China.\n",
+        "content/documents/first-report.md": "---\ntitle: First report\ndate: 2021\nsource: Wire\nlanguage: en\n"
+                                             "summary: s\nactors: [Wang Yi]\ntopics: [cooperation]\nplaces: [بكين]\n---\nBody.\n",
+    }, config=site_config(extra=extra))
+    build(load_config(root / "sitegen.yaml"))
+    page = (root / "build/places/beijing.html").read_text()
+    assert "first-report.html" in page
+    assert '<a href="index.html">Places</a>' in page
+
+
+def test_optional_taxonomy_creates_unknown_terms(make_site):
+    extra = "taxonomies:\n  actors: {}\n  topics:\n    optional: true\n"
+    root = make_site({"content/documents/new.md": "---\ntitle: New\ndate: 2021\nsource: Wire\nlanguage: en\n"
+                      "summary: s\ntopics: [Border Security]\n---\nBody.\n"}, config=site_config(extra=extra))
+    build(load_config(root / "sitegen.yaml"))
+    assert "new.html" in (root / "build/topics/border-security.html").read_text()
+
+
+def test_translations_link_both_ways(make_site):
+    root = make_site({"content/documents/first-report-ar.md": "---\ntitle: التقرير الأول\ndate: 2021-12-23\n"
+                      "source: Wire\nlanguage: ar\nsummary: s\ntranslation_of: first-report\n---\nنص.\n"})
+    build(load_config(root / "sitegen.yaml"))
+    assert 'href="first-report-ar.html"' in (root / "build/documents/first-report.html").read_text()
+    assert 'href="first-report.html"' in (root / "build/documents/first-report-ar.html").read_text()
+
+
+def test_hostile_content_is_inert_in_the_page(make_site):
+    root = make_site({"content/documents/evil.md": "---\ntitle: '\"><img src=x onerror=alert(1)>'\ndate: 2021\n"
+                      "source: '<script>alert(1)</script>'\nlanguage: en\nsummary: '{{ 7*7 }}'\n---\n"
+                      "{{ 7*7 }} {% raw %} {#id} <script>alert(2)</script><a href='javascript:alert(3)'>x</a>\n"})
+    build(load_config(root / "sitegen.yaml"))
+    page = (root / "build/documents/evil.html").read_text()
+    assert "<script>alert" not in page and "<img src=x" not in page and "javascript:" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "{{ 7*7 }}" in page and "{% raw %}" in page and "{#id}" in page and "49" not in page
