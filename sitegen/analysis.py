@@ -1,0 +1,56 @@
+"""How text becomes search terms, identically at build time (Python) and in the reader's browser (JS).
+
+NFKC, lowercase, split into runs of Unicode letters, numbers and marks; then per token: Arabic script
+goes through the Arabic normaliser and light stemmer, plain ASCII words through lunr.js's English
+stemmer, anything else (French, Russian, numbers) stays as it is. Stop words are dropped. The JS twin is
+`analyse`/`termFor` in `assets/sitegen-search.js`; a browser test compares them word for word.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+
+from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
+
+from sitegen import arabic
+from sitegen.lunrcompat import stem
+
+_ASCII_WORD = re.compile(r"^[a-z]+$")
+
+
+@lru_cache(maxsize=1)
+def _token_pattern() -> re.Pattern:
+    """Runs of letters, numbers and marks: Python's `[^\\W_]` is letters and numbers; marks are added."""
+    ranges, start, prev = [], None, None
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp))[0] == "M":
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            ranges.append((start, prev))
+            start = None
+    marks = "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges)
+    return re.compile(f"(?:[^\\W_]|[{marks}])+")
+
+
+def tokens(text: str) -> list[str]:
+    return _token_pattern().findall(unicodedata.normalize("NFKC", text).lower())
+
+
+@lru_cache(maxsize=200_000)
+def term_for(token: str) -> str:
+    """The index term for one token, or "" when it is a stop word or nothing is left."""
+    if arabic.is_arabic(token):
+        word = arabic.normalise(token)
+        return "" if word in arabic.STOP_WORDS else arabic.light_stem(word)
+    if token in ENGLISH_STOP_WORDS:
+        return ""
+    return stem(token) if _ASCII_WORD.match(token) else token
+
+
+def terms(text: str) -> list[str]:
+    return [t for t in map(term_for, tokens(text)) if t]
