@@ -11,6 +11,7 @@ make them page-relative with the `rel` filter. Must not render or write anything
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -247,10 +248,15 @@ def plan_sources(site: Site) -> Page:
 
 
 def plan_search(site: Site) -> Page:
-    """Adds: scripts [output paths of the search scripts, in load order]."""
+    """Adds: scripts [output paths of the search scripts, in load order], strings (JSON for the
+    script: interface words), browse [{label, href}] (the indexes, for readers without JavaScript)."""
     lang = site.config.language
     ctx = _base(site, urls.SEARCH, lang, STRINGS[ui_language(lang)]["search"], "search")
-    ctx["scripts"] = []
+    ui = ctx["ui"]
+    ctx["scripts"] = [urls.asset("lunr.js"), urls.SEARCH_CORE, urls.asset("sitegen-search.js")]
+    keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source")
+    ctx["strings"] = json.dumps({k: ui[k] for k in keys}, ensure_ascii=False, sort_keys=True)
+    ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (urls.HOME, urls.SEARCH)]
     return Page(urls.SEARCH, "search.html", ctx, "the search page")
 
 

@@ -59,23 +59,16 @@ def build_search(site: Site) -> tuple[dict[str, bytes], SearchStats]:
                  "vectors": [[_encode(index.field_vectors[f"{field}/{d.id}"].elements, old_to_new)
                               for field, _ in FIELDS] for d in chunk],
                  "docs": [_display_row(site, d) for d in chunk]}
-        files[shard_path(n)] = _script("(window.SITEGEN_SHARDS = window.SITEGEN_SHARDS || []).push(", shard, ");")
+        files[urls.search_shard(n)] = _script("(window.SITEGEN_SHARDS = window.SITEGEN_SHARDS || []).push(", shard, ");")
     core = {"format": FORMAT, "fields": [f for f, _ in FIELDS], "boosts": dict(FIELDS), "terms": terms,
-            "documents": len(docs), "shards": [shard_path(n) for n in range(count)],
+            "documents": len(docs), "shards": [urls.search_shard(n) for n in range(count)],
             "stopWords": {"en": sorted(analysis.ENGLISH_STOP_WORDS), "ar": sorted(ARABIC_STOP_WORDS)},
             "facets": _facet_labels(site)}
-    files[CORE] = _script("window.SITEGEN_SEARCH = ", core, ";")
+    files[urls.SEARCH_CORE] = _script("window.SITEGEN_SEARCH = ", core, ";")
     raw = sum(len(b) for b in files.values())
     zipped = sum(len(gzip.compress(b, mtime=0)) for b in files.values())
     over = raw > site.config.search.budget_kb * 1024
     return files, SearchStats(len(docs), len(terms), count, raw, zipped, over)
-
-
-CORE = "search/core.js"
-
-
-def shard_path(n: int) -> str:
-    return f"search/shard-{n:02d}.js"
 
 
 def _shard_count(site: Site, documents: int) -> int:

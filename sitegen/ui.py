@@ -20,6 +20,12 @@ STRINGS = {
         "other": "Other", "built": "Built", "external": "external link", "extra": "Details",
         "no_documents": "No documents yet.", "wikidata": "Wikidata", "website": "Website",
         "by_year": "Documents by year", "shared_terms": "shared",
+        "results": "{n} results", "one_result": "1 result", "loading": "(loading more of the index…)",
+        "load_error": "Part of the search index could not be loaded.", "facet_language": "Language",
+        "facet_year": "Year", "facet_source": "Source", "filters": "Filters", "show_more": "Show more results",
+        "search_label": "Search titles, actors, topics, sources and full texts",
+        "noscript": "Search needs JavaScript. Without it, browse the archive by date, actor, topic or source:",
+        "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
         "home": "الرئيسية", "chronology": "التسلسل الزمني", "sources": "المصادر", "search": "بحث",
@@ -34,6 +40,12 @@ STRINGS = {
         "other": "أخرى", "built": "تاريخ البناء", "external": "رابط خارجي", "extra": "تفاصيل",
         "no_documents": "لا توجد وثائق بعد.", "wikidata": "ويكي بيانات", "website": "الموقع",
         "by_year": "الوثائق حسب السنة", "shared_terms": "مشترك",
+        "results": "{n} نتيجة", "one_result": "نتيجة واحدة", "loading": "(جارٍ تحميل بقية الفهرس…)",
+        "load_error": "تعذر تحميل جزء من فهرس البحث.", "facet_language": "اللغة", "facet_year": "السنة",
+        "facet_source": "المصدر", "filters": "تصفية", "show_more": "عرض المزيد من النتائج",
+        "search_label": "ابحث في العناوين والفاعلين والمواضيع والمصادر والنصوص الكاملة",
+        "noscript": "يحتاج البحث إلى جافاسكربت. يمكنك تصفح الأرشيف حسب التاريخ أو الفاعل أو الموضوع أو المصدر:",
+        "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
     },
 }
 

@@ -13,8 +13,13 @@ HOME = "index.html"
 CHRONOLOGY = "chronology.html"
 SOURCES = "sources.html"
 SEARCH = "search.html"
+SEARCH_CORE = "search/core.js"
 ASSETS = "assets"
 RESERVED = {"documents", "assets", "search", "index", "chronology", "sources"}  # taxonomy names that would collide
+
+
+def search_shard(n: int) -> str:
+    return f"search/shard-{n:02d}.js"
 
 
 def document(doc_id: str) -> str:
