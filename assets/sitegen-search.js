@@ -64,13 +64,103 @@
 
   // ---- the index: global terms from core.js, postings rebuilt from each shard's vectors ----
   var fields = S.fields;
-  var invertedIndex = Object.create(null);
-  S.terms.forEach(function (term, i) {
-    var posting = { _index: i };
-    fields.forEach(function (f) { posting[f] = Object.create(null); });
-    invertedIndex[term] = posting;
+  var terms = S.terms;  // sorted in JavaScript string order, so binary search works
+
+  function termPosition(term) {
+    var lo = 0, hi = terms.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (terms[mid] === term) return mid;
+      if (terms[mid] < term) lo = mid + 1; else hi = mid - 1;
+    }
+    return -lo - 1;
+  }
+
+  /* lunr reads `invertedIndex[term][field]` (refs containing the term) and `fieldVectors["field/ref"]`.
+     Both are proxies that decode, on first use, only what a query touches from the loaded shards; a
+     posting remembers how many shards it has merged and takes in new ones as they arrive. */
+  var shards = [];
+  var where = Object.create(null);  // ref -> [shard, position]
+  var EMPTY = Object.freeze({});
+  var postings = Object.create(null);
+  var invertedIndex = new Proxy(postings, {
+    get: function (target, term) {
+      if (typeof term !== 'string') return target[term];
+      var posting = target[term];
+      if (!posting) {
+        var i = termPosition(term);
+        if (i < 0) return undefined;
+        posting = target[term] = { _index: i, _merged: 0 };
+        fields.forEach(function (f) { posting[f] = Object.create(null); });
+      }
+      while (posting._merged < shards.length) mergePosting(posting, shards[posting._merged++]);
+      return posting;
+    }
   });
-  var fieldVectors = Object.create(null);
+
+  function mergePosting(posting, shard) {
+    fields.forEach(function (field, f) {
+      var at = shard.offsets[f].get(posting._index);
+      if (at === undefined) return;
+      var flat = shard.postings[f], count = flat[at - 1], k = 0;
+      for (var j = 0; j < count; j++) { k += flat[at + j]; posting[field][shard.refs[k]] = EMPTY; }
+    });
+  }
+
+  var vectors = Object.create(null);
+  var fieldVectors = new Proxy(vectors, {
+    get: function (target, key) {
+      if (typeof key !== 'string' || target[key]) return target[key];
+      var slash = key.indexOf('/'), f = fields.indexOf(key.slice(0, slash)), at = where[key.slice(slash + 1)];
+      if (f < 0 || !at) return undefined;
+      var coded = shards[at[0]].vectors[at[1]][f], elements = [], last = 0;
+      for (var i = 0; i < coded.length; i += 2) { last += coded[i]; elements.push(last, coded[i + 1] / 1000); }
+      return (target[key] = new lunr.Vector(elements));
+    },
+    ownKeys: function () {  // a query of only -terms lists every field vector
+      var keys = [];
+      Object.keys(where).forEach(function (ref) { fields.forEach(function (f) { keys.push(f + '/' + ref); }); });
+      return keys;
+    },
+    getOwnPropertyDescriptor: function (target, key) {
+      return { value: this.get(target, key), enumerable: true, configurable: true, writable: true };
+    }
+  });
+
+  /* lunr expands each query clause by intersecting its automaton with the index's TokenSet, which
+     takes long to build for a large vocabulary. Exact terms and trailing wildcards (all the search box
+     produces) are answered from the sorted term list; anything else (fuzzy, leading wildcards) falls
+     back to a real TokenSet, built the first time it is needed. */
+  var fullTokenSet = null;
+  var tokenSet = {
+    intersect: function (clauseSet) {
+      var shape = clauseShape(clauseSet);
+      if (shape) return { toArray: function () { return expand(shape); } };
+      fullTokenSet = fullTokenSet || lunr.TokenSet.fromArray(terms);
+      return fullTokenSet.intersect(clauseSet);
+    }
+  };
+
+  function clauseShape(node) {
+    var chars = '';
+    for (;;) {
+      var keys = Object.keys(node.edges);
+      if (!keys.length) return node.final ? { term: chars, prefix: false } : null;
+      if (keys.length === 1 && keys[0] === '*' && node.edges['*'] === node && node.final) return { term: chars, prefix: true };
+      if (keys.length !== 1 || keys[0] === '*') return null;
+      chars += keys[0];
+      node = node.edges[keys[0]];
+    }
+  }
+
+  function expand(shape) {
+    var i = termPosition(shape.term);
+    if (!shape.prefix) return i >= 0 ? [shape.term] : [];
+    var out = [];
+    for (var k = i >= 0 ? i : -i - 1; k < terms.length && terms[k].startsWith(shape.term); k++) out.push(terms[k]);
+    return out;
+  }
+
   var pipeline = new lunr.Pipeline();
   function sitegenTerm(token) {
     return analyse(token.toString()).map(function (t) { return token.clone(function () { return t; }); });
@@ -78,24 +168,21 @@
   lunr.Pipeline.registerFunction(sitegenTerm, 'sitegenTerm');
   pipeline.add(sitegenTerm);
   var index = new lunr.Index({ invertedIndex: invertedIndex, fieldVectors: fieldVectors,
-    tokenSet: lunr.TokenSet.fromArray(S.terms), fields: fields, pipeline: pipeline });
+    tokenSet: tokenSet, fields: fields, pipeline: pipeline });
   var docs = Object.create(null);
   var loaded = 0;
 
   function ingest(shard) {
-    shard.refs.forEach(function (ref, k) {
-      docs[ref] = shard.docs[k];
-      fields.forEach(function (field, f) {
-        var coded = shard.vectors[k][f], elements = [], last = 0;
-        for (var i = 0; i < coded.length; i += 2) {
-          last += coded[i];
-          elements.push(last, coded[i + 1] / 1000);
-          invertedIndex[S.terms[last]][field][ref] = {};
-        }
-        fieldVectors[field + '/' + ref] = new lunr.Vector(elements);
-      });
+    performance.mark('sitegen:ingest:' + shard.n);
+    shard.offsets = shard.postings.map(function (flat) {
+      var offsets = new Map(), term = 0;
+      for (var i = 0; i < flat.length; i += 2 + flat[i + 1]) { term += flat[i]; offsets.set(term, i + 2); }
+      return offsets;
     });
+    shard.refs.forEach(function (ref, k) { docs[ref] = shard.docs[k]; where[ref] = [shards.length, k]; });
+    shards.push(shard);
     loaded++;
+    performance.mark('sitegen:ingested:' + shard.n);
   }
 
   function loadShards(onShard) {
@@ -167,13 +254,16 @@
   }
 
   function run() {
+    performance.mark('sitegen:run');
     var q = input.value.trim();
     state.q = q;
     if (!q) { state.results = []; render(); setStatus(''); return; }
     var found = search(q, state.typing);
     state.match = matcher(found.terms, found.prefix);
     state.results = found.hits.filter(function (h) { return docs[h.ref]; }).map(function (h) { return docs[h.ref]; });
+    performance.mark('sitegen:searched');
     render();
+    performance.mark('sitegen:rendered');
     announceSoon();
   }
 
@@ -193,6 +283,8 @@
     more.hidden = visible.length <= state.shown;
     renderFacets();
     var partial = loaded < S.shards.length;
+    if (visible.length && !performance.getEntriesByName('sitegen:first-results').length) performance.mark('sitegen:first-results');
+    if (!partial && state.q && !performance.getEntriesByName('sitegen:complete').length) performance.mark('sitegen:complete');
     app.setAttribute('aria-busy', partial ? 'true' : 'false');
     document.getElementById('search-count').textContent = state.q ? countText(visible.length) + (partial ? ' ' + T.loading : '') : '';
   }

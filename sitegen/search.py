@@ -6,8 +6,9 @@ into shards that share the corpus-wide statistics:
 - `search/core.js`: fields, boosts, every index term (UTF-16 order; a term's position is its vector
   index), stop words, facet labels, the shard list. Small; loaded first.
 - `search/shard-NN.js`: for some documents, their field vectors (delta-coded term positions and
-  scores ×1000, exactly lunr's rounded values) and their display rows. The browser rebuilds lunr's
-  inverted index from the vectors, so postings are never shipped twice.
+  scores ×1000, exactly lunr's rounded values), their postings (delta-coded, per field) and their
+  display rows. The browser decodes only the postings and vectors a query touches, so a shard is
+  usable as soon as it is parsed.
 Because every shard uses the global term list and the global idf baked into the vectors, a query gives
 the same scores shard by shard as over one index: results can be shown as soon as shard 0 arrives.
 """
@@ -29,7 +30,7 @@ from sitegen.ui import language_name, ui_language
 
 FIELDS = (("title", 10), ("actors", 5), ("topics", 5), ("summary", 3), ("source", 2), ("body", 1))
 SNIPPET_WORDS = 60
-DOCS_PER_SHARD = 1000
+DOCS_PER_SHARD = 500
 MAX_SHARDS = 32
 FORMAT = 1
 
@@ -55,9 +56,9 @@ def build_search(site: Site) -> tuple[dict[str, bytes], SearchStats]:
     files = {}
     for n in range(count):
         chunk = docs[n * len(docs) // count: (n + 1) * len(docs) // count]
-        shard = {"n": n, "refs": [d.id for d in chunk],
-                 "vectors": [[_encode(index.field_vectors[f"{field}/{d.id}"].elements, old_to_new)
-                              for field, _ in FIELDS] for d in chunk],
+        vectors = [[_encode(index.field_vectors[f"{field}/{d.id}"].elements, old_to_new) for field, _ in FIELDS]
+                   for d in chunk]
+        shard = {"n": n, "refs": [d.id for d in chunk], "vectors": vectors, "postings": _postings(vectors),
                  "docs": [_display_row(site, d) for d in chunk]}
         files[urls.search_shard(n)] = _script("(window.SITEGEN_SHARDS = window.SITEGEN_SHARDS || []).push(", shard, ");")
     core = {"format": FORMAT, "fields": [f for f, _ in FIELDS], "boosts": dict(FIELDS), "terms": terms,
@@ -110,6 +111,26 @@ def _encode(elements: list, old_to_new: dict[int, int]) -> list[int]:
     for index, score in pairs:
         out += [index - last, score]
         last = index
+    return out
+
+
+def _postings(vectors: list[list[list[int]]]) -> list[list[int]]:
+    """Per field, the shard's documents for each term: [term delta, count, document deltas...] runs.
+    Shipped beside the vectors so the browser can look up one term without reading every vector."""
+    out = []
+    for f in range(len(FIELDS)):
+        by_term: dict[int, list[int]] = {}
+        for k, doc_vectors in enumerate(vectors):
+            position = 0
+            for delta in doc_vectors[f][0::2]:
+                position += delta
+                by_term.setdefault(position, []).append(k)
+        flat, last_term = [], 0
+        for term in sorted(by_term):
+            docs = by_term[term]
+            flat += [term - last_term, len(docs), docs[0], *(b - a for a, b in zip(docs, docs[1:]))]
+            last_term = term
+        out.append(flat)
     return out
 
 
