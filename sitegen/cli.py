@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -115,5 +116,4 @@ def _summary_failed(diagnostics: list[Diagnostic]) -> None:
 
 
 def _cpus() -> int:
-    import os
     return os.cpu_count() or 1

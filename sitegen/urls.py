@@ -15,7 +15,6 @@ SOURCES = "sources.html"
 SEARCH = "search.html"
 SEARCH_CORE = "search/core.js"
 ASSETS = "assets"
-RESERVED = {"documents", "assets", "search", "index", "chronology", "sources"}  # taxonomy names that would collide
 
 
 def search_shard(n: int) -> str:
