@@ -1,5 +1,5 @@
-"""The pipeline, and nothing else: read → validate → render bodies → model → plan → render → search →
-write. `build` below reads as the whole of it; each stage lives in its own module.
+"""The pipeline, and nothing else: read → validate → render bodies → links → model → plan → render →
+search → write. `build` below reads as the whole of it; each stage lives in its own module.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sitegen import search
+from sitegen import search, urls
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only
 from sitegen.frontmatter import split_source
+from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import WriteStats, write_site
@@ -42,11 +43,12 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.lap("read")
     bodies = render_bodies(documents, terms, jobs)
     clock.lap("markdown")
+    bodies, links, problems_in_links = link_bodies(documents, terms, bodies)
     site, more = build_site(config, documents, terms, bodies)
-    problems += more
+    problems += problems_in_links + more
+    pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
+    problems += more + check_targets(links, {p.path for p in pages} | set(asset_paths(config.assets)))
     _stop_on_errors(problems, strict)
-    pages, more = plan_pages(site)
-    _stop_on_errors(problems + more, strict)
     result = BuildResult(site, [d for d in problems if d.severity == WARNING], len(pages))
     if not write:
         return result
@@ -98,10 +100,15 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name.partition("/")[2]).read_bytes() for name in asset_paths(folder)}
+
+
+def asset_paths(folder: Path) -> list[str]:
+    """Output paths of the asset files (hidden files are not published)."""
     if not folder.is_dir():
-        return {}
-    return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+        return []
+    return [urls.asset(p.relative_to(folder).as_posix())
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
 
 
 def _markdown_files(folder: Path) -> list[Path]:

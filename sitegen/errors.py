@@ -51,9 +51,14 @@ def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity == ERROR]
 
 
+def closest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str:
+    """The candidate closest to `word` (ignoring case), or "" when nothing is close."""
+    folded = {c.casefold(): c for c in sorted(set(candidates))}
+    match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=cutoff)
+    return folded[match[0]] if match else ""
+
+
 def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str:
     """A hint naming the closest candidate, or "" when nothing is close."""
-    pool = sorted(set(candidates))
-    folded = {c.casefold(): c for c in pool}
-    match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=cutoff)
-    return f"did you mean `{folded[match[0]]}`?" if match else ""
+    match = closest(word, candidates, cutoff=cutoff)
+    return f"did you mean `{match}`?" if match else ""

@@ -30,7 +30,7 @@ ALLOWED_ATTRIBUTES = {
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"}, "li": {"id"}, "sup": {"id"},
     "ol": {"start"}, "q": {"cite"}, "blockquote": {"cite"}, "*": {"lang", "dir"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "mailto", "doc"}  # doc:ID is resolved by `links`
 BLOCKS = {"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "dd", "dt", "figcaption"}
 
 

@@ -154,7 +154,7 @@ def related(site: Site, doc: Document) -> list[tuple[str, int]]:
 
 def plan_term(site: Site, term: Term) -> list[Page]:
     """One page per `page_size` documents. Adds: term {id, name, names [{name, lang, dir}], aliases,
-    kind, url, wikidata, description (Markup)}, taxonomy {title, href}, documents [document item],
+    kind, url, wikidata, description (Markup, first page only: its links are relative to it)}, taxonomy {title, href}, documents [document item],
     pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items}]."""
     lang = site.config.language
     size = site.config.page_size
@@ -169,7 +169,7 @@ def plan_term(site: Site, term: Term) -> list[Page]:
             "id": term.id, "name": name, "name_lang": name_lang or lang, "name_dir": text_direction(name_lang or lang),
             "names": [{"name": n, "lang": k or lang, "dir": text_direction(k or lang)} for k, n in sorted(term.names.items()) if n != name],
             "aliases": [{"name": a, "lang": "", "dir": "auto"} for a in term.aliases], "kind": term.kind, "url": term.url,
-            "wikidata": term.wikidata, "description": Markup(term.description.html) if term.description else Markup(""),
+            "wikidata": term.wikidata, "description": Markup(term.description.html) if term.description and number == 1 else Markup(""),
             "count": count_documents(len(term.documents), ui_lang),
         }
         ctx["taxonomy"] = {"title": _tax_title(site, term.taxonomy, ui_lang), "href": urls.taxonomy_index(term.taxonomy)}

@@ -199,3 +199,30 @@ def test_hostile_content_is_inert_in_the_page(make_site):
     assert "<script>alert" not in page and "<img src=x" not in page and "javascript:" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "{{ 7*7 }}" in page and "{% raw %}" in page and "{#id}" in page and "49" not in page
+
+
+def test_links_in_bodies_become_page_relative_file_links(make_site):
+    root = make_site({
+        "content/documents/links.md": "---\ntitle: Links\ndate: 2021\nsource: Wire\nlanguage: en\nsummary: s\n---\n"
+        "[a](doc:first-report) [b](first-report.md) [c](../actors/wang-yi.html) [d](#later) "
+        "[e](arabic-report.md#x \"t\") [f](https://example.org/a?b=1&c=2)\n\n## Later\n\nText.\n",
+        "content/actors/wang-yi.md": "---\nnames:\n  en: Wang Yi\n  ar: وانغ يي\nkind: person\n---\nSee [report](../documents/first-report.md)"
+        " and [topic](../topics/cooperation.md) and [id](doc:arabic-report).\n",
+    })
+    build(load_config(root / "sitegen.yaml"), jobs=1)
+    doc = parse(root / "build/documents/links.html").links
+    assert ["first-report.html", "first-report.html", "../actors/wang-yi.html", "#later", "arabic-report.html#x",
+            "https://example.org/a?b=1&c=2"] == [link for link in doc if link in {
+                "first-report.html", "../actors/wang-yi.html", "#later", "arabic-report.html#x", "https://example.org/a?b=1&c=2"}]
+    actor = parse(root / "build/actors/wang-yi.html").links
+    assert {"../documents/first-report.html", "../topics/cooperation.html", "../documents/arabic-report.html"} <= set(actor)
+    assert not [link for link in doc + actor if link.startswith("doc:") or link.endswith(".md")]
+
+
+def test_check_reports_a_broken_link_with_exit_1_and_strict_fails_on_a_bad_anchor(make_site, capsys):
+    make_site({"content/documents/links.md": "---\ntitle: Links\ndate: 2021\nsource: Wire\nlanguage: en\nsummary: s\n---\n"
+               "See [it](first-report.md#nowhere).\n"})
+    assert main(["check"]) == 0
+    assert main(["check", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "content/documents/links.md:8:10: warning: link to an anchor that is not in that text: first-report.md#nowhere" in err

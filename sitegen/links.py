@@ -1,0 +1,185 @@
+"""Links written in bodies: each one checked, and internal ones rewritten into page-relative file links.
+
+A contributor may link to another part of the archive three ways:
+- `doc:ID` (with an optional `#anchor`): a document by id, whatever its file is called;
+- a path to another source file, relative to this one (`other-report.md`, `../actors/wang-yi.md`),
+  which is also what GitHub's preview of a pull request follows;
+- a path to a page of the built site, relative to this page (`../actors/wang-yi.html`).
+The first two become page-relative links to the `.html` page; the third is checked against the pages
+the build plans (`check_targets`, once they are known). A link starting with `/` or ending at a folder
+would break an offline copy, so it is an error. External links (`https:`, `mailto:`) are left alone.
+Works on sanitised HTML (`markup` normalises every attribute to `name="value"`), never reads files.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, replace
+
+from sitegen import urls
+from sitegen.errors import WARNING, Diagnostic, closest, did_you_mean
+from sitegen.markup import Rendered
+from sitegen.schema import DocumentRecord, TermRecord
+
+DOC_SCHEME = "doc:"
+_LINK = re.compile(r'(<(a|img)\b[^>]*?\b(?:href|src)=")([^"]*)(")')
+_ID = re.compile(r'\bid="([^"]*)"')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    """A link to a built page, to be checked once every page is planned."""
+
+    path: str  # the source file it is written in
+    line: int
+    col: int
+    written: str
+    target: str  # output-root path it points at
+    page: str  # output-root path of the page it is written on
+    severity: str = "error"  # a missing image is a warning: the text still reads
+
+
+@dataclass(frozen=True)
+class _Body:
+    path: str
+    text: str
+    line: int
+    page: str
+
+
+@dataclass
+class _Index:
+    """Where every document and registry entry ends up, for resolving links."""
+
+    by_id: dict[str, str]  # document id -> output path
+    by_source: dict[str, str]  # normalised source path -> output path
+    anchors: dict[str, set[str]]  # output path -> ids in the body
+
+
+def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord],
+                bodies: dict[str, Rendered]) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
+    """Resolve every internal link in every body; return new bodies, links left to check, problems."""
+    sources = [_Body(r.path, r.body, r.body_line, urls.document(r.id)) for r in documents]
+    sources += [_Body(r.path, r.body, r.body_line, urls.term(r.taxonomy, r.id)) for r in terms]
+    index = _Index({}, {}, {})
+    for r in documents:
+        index.by_id.setdefault(r.id, urls.document(r.id))
+    for body in sources:
+        index.by_source.setdefault(posixpath.normpath(body.path), body.page)
+        index.anchors[body.page] = set(_ID.findall(bodies[body.path].html))
+    out: dict[str, Rendered] = {}
+    uses: list[LinkUse] = []
+    problems: list[Diagnostic] = []
+    for body in sources:
+        rendered = bodies[body.path]
+        if "href=" in rendered.html or "src=" in rendered.html:
+            rendered = replace(rendered, html=_link_one(body, rendered.html, index, uses, problems))
+        out[body.path] = rendered
+    return out, uses, problems
+
+
+def check_targets(uses: list[LinkUse], known: set[str]) -> list[Diagnostic]:
+    """Links written as built-page paths must point at a file the build writes."""
+    problems = []
+    for use in uses:
+        if use.target not in known:
+            near = closest(use.target, known)
+            image = use.severity != "error"
+            hint = (f"did you mean `{urls.relative(use.page, near)}`?" if near else
+                    f"put the file in assets/ and write `{urls.relative(use.page, urls.asset('NAME'))}`" if image else
+                    "no page of the site has that path")
+            what = "image" if image else "link to a page"
+            problems.append(Diagnostic(use.path, use.line, use.col, f"{what} that does not exist: {use.written}",
+                                       hint, use.severity))
+    return problems
+
+
+def _link_one(body: _Body, markup: str, index: _Index, uses: list[LinkUse], problems: list[Diagnostic]) -> str:
+    cursor = 0
+
+    def visit(match: re.Match) -> str:
+        nonlocal cursor
+        written = html.unescape(match.group(3))
+        line, col, cursor = _locate(body, written, cursor)
+        at = Diagnostic(body.path, line, col, "", severity="error" if match.group(2) == "a" else WARNING)
+        new = _resolve(body, written, index, at, uses, problems)
+        return match.group(1) + html.escape(new, quote=True) + match.group(4) if new is not None else match.group(0)
+
+    return _LINK.sub(visit, markup)
+
+
+def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: list[LinkUse],
+             problems: list[Diagnostic]) -> str | None:
+    """The href to write instead of `written`, or None to keep it; problems are recorded at `at`."""
+    def problem(message: str, hint: str = "", severity: str = "") -> None:
+        problems.append(replace(at, message=message, hint=hint, severity=severity or at.severity))
+
+    if written.startswith("#"):
+        _check_anchor(body.page, written[1:], index, written, problem)
+        return None
+    if written.startswith(DOC_SCHEME):
+        doc_id, _, anchor = written[len(DOC_SCHEME):].partition("#")
+        target = index.by_id.get(doc_id)
+        if target is None:
+            problem(f"link to an unknown document id `{doc_id}`", did_you_mean(doc_id, index.by_id) or
+                    "use the id of a document in content/documents/ (its file name without .md, or its slug)")
+            return None
+        _check_anchor(target, anchor, index, written, problem)
+        return urls.relative(body.page, target + (f"#{anchor}" if anchor else ""))
+    if _SCHEME.match(written) or written.startswith("//"):
+        return None  # external
+    path, anchor = _split(written)
+    if written.startswith("/"):
+        problem(f"link starts with `/`, which breaks when the archive is opened from disk: {written}",
+                f"write it relative to this page, like `{urls.relative(body.page, path.lstrip('/') or urls.HOME)}`")
+        return None
+    if path.endswith(".md"):
+        wanted = posixpath.normpath(posixpath.join(posixpath.dirname(body.path), path))
+        target = index.by_source.get(wanted)
+        if target is None:
+            near = closest(wanted, index.by_source)
+            hint = (f"did you mean `{posixpath.relpath(near, posixpath.dirname(body.path) or '.')}`?"
+                    if near else "link to a file in content/, relative to this file")
+            problem(f"link to a file that is not in the archive: {written}", hint)
+            return None
+        _check_anchor(target, anchor, index, written, problem)
+        return urls.relative(body.page, target + (f"#{anchor}" if anchor else ""))
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(body.page), path))
+    if path.endswith("/") or target in (".", ".."):
+        problem(f"link to a folder, which does not open from disk: {written}",
+                f"link to the file, like `{path.rstrip('/') or '.'}/index.html`")
+    elif target.startswith("../"):
+        problem(f"link leads outside the site: {written}", "link to a page of the archive or to a full https:// address")
+    else:
+        uses.append(LinkUse(at.path, at.line, at.col, written, target, body.page, at.severity))
+        if target in index.anchors:
+            _check_anchor(target, anchor, index, written, problem)
+    return None
+
+
+def _check_anchor(target: str, anchor: str, index: _Index, written: str, problem) -> None:
+    """An anchor into a body must name a heading or footnote there (a warning: templates add ids too)."""
+    ids = index.anchors.get(target)
+    if anchor and ids is not None and anchor not in ids:
+        hint = did_you_mean(anchor, ids) or "anchors are the headings' ids, as shown in the page's contents list"
+        problem(f"link to an anchor that is not in that text: {written}", hint, WARNING)
+
+
+def _split(written: str) -> tuple[str, str]:
+    path, _, anchor = written.partition("#")
+    return path.split("?")[0], anchor
+
+
+def _locate(body: _Body, written: str, start: int) -> tuple[int, int, int]:
+    """File line and column of `written` in the body (searching on from the previous link)."""
+    at = body.text.find(written, start)
+    if at < 0:
+        at = body.text.find(written)
+    if at < 0:
+        return body.line, 1, start
+    line = body.line + body.text.count("\n", 0, at)
+    col = at - (body.text.rfind("\n", 0, at) + 1) + 1
+    return line, col, at + len(written)
