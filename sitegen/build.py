@@ -12,7 +12,7 @@ from typing import Callable
 
 from sitegen import search, urls
 from sitegen.config import Config
-from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only
+from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
 from sitegen.frontmatter import split_source
 from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, render_markdown
@@ -49,7 +49,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
     problems += more + check_targets(links, {p.path for p in pages} | set(asset_paths(config.assets)))
     _stop_on_errors(problems, strict)
-    result = BuildResult(site, [d for d in problems if d.severity == WARNING], len(pages))
+    result = BuildResult(site, sort_diagnostics(d for d in problems if d.severity == WARNING), len(pages))
     if not write:
         return result
     clock.lap("model")

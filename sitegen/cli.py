@@ -7,6 +7,7 @@ an unsafe/unwritable output folder.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.output import UnsafeOutput
+from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
 
 FORMATS = ("text", "github", "json")
 
@@ -49,6 +51,18 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--format", choices=FORMATS, default="text", help="how to print problems")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("new", help="create a document or registry entry from a commented template",
+                       description='sitegen new "Title" [--language ar] [--source S] [--date D] | '
+                                   "sitegen new actor NAME | sitegen new topic NAME")
+    p.add_argument("words", nargs="+", metavar="TITLE | actor NAME | topic NAME")
+    p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
+    p.add_argument("--language", default="", help="language of the text or name (default: the site's)")
+    p.add_argument("--source", default="", help="the outlet or publisher (documents)")
+    p.add_argument("--date", default="", help="publication date, YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
+    p.add_argument("--kind", default="", help="person, state, organisation, ... (actors)")
+    p.add_argument("--id", dest="file_id", default="", help="file name without .md (needed when the title has no Latin letters)")
+    p.set_defaults(handler=cmd_new)
     return parser
 
 
@@ -60,7 +74,7 @@ def cmd_build(args) -> int:
         result = build(config, out=Path(args.out) if args.out else None, jobs=jobs, strict=args.strict)
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, "text")
-        _summary_failed(failed.diagnostics)
+        _summary_failed(failed.diagnostics, args.strict)
         return 1
     except UnsafeOutput as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
@@ -88,12 +102,46 @@ def cmd_check(args) -> int:
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, args.format)
         if args.format == "text":
-            _summary_failed(failed.diagnostics)
+            _summary_failed(failed.diagnostics, args.strict)
         return 1
     _print_diagnostics(result.warnings, args.format)
     if args.format == "text":
         print(f"ok: {len(result.site.documents)} documents, {len(result.warnings)} warnings")
     return 0
+
+
+def cmd_new(args) -> int:
+    try:
+        config = load_config(args.config)
+        taxonomy = find_taxonomy(config, args.words[0]) if len(args.words) > 1 else None
+        if taxonomy is not None:
+            new = new_term(config, taxonomy, " ".join(args.words[1:]), language=args.language, kind=args.kind,
+                           file_id=args.file_id)
+        else:
+            words = args.words[1:] if args.words[0] == "document" and len(args.words) > 1 else args.words
+            new = new_document(config, " ".join(words), today=datetime.date.today().isoformat(),
+                               language=args.language, source=args.source, date=args.date, file_id=args.file_id)
+        create(new)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics, "text")
+        return 1
+    except ScaffoldError as exc:
+        print(f"sitegen new: {exc}", file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
+        print(f"sitegen new: {_shown(Path(exc.filename))} already exists; not overwriting it "
+              "(edit it, or choose another name with --id)", file=sys.stderr)
+        return 2
+    print(f"created {_shown(new.path)}")
+    for note in new.notes:
+        print(f"note: {note}")
+    print(f"next: fill it in, then run `sitegen check` (and `sitegen serve` to see it)")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
@@ -109,10 +157,12 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
             print(d.format(), file=sys.stderr)
 
 
-def _summary_failed(diagnostics: list[Diagnostic]) -> None:
+def _summary_failed(diagnostics: list[Diagnostic], strict: bool) -> None:
     errors = sum(1 for d in diagnostics if d.severity == "error")
     warnings = len(diagnostics) - errors
-    print(f"build failed: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+    counted = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    print(f"build failed: {counted}" + (" (--strict: warnings count as errors)" if strict and warnings else ""),
+          file=sys.stderr)
 
 
 def _cpus() -> int:
