@@ -22,7 +22,7 @@ from sitegen.pages import plan_pages
 from sitegen.render import parallel_map, render_pages
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
-Progress = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
 
 
 @dataclass
@@ -39,10 +39,11 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
           write: bool = True, progress: Progress | None = None) -> BuildResult:
     """Build the site described by `config`; raise BuildFailed with every problem, or return stats."""
     clock = _Clock(progress)
+    clock.stage("read")
     documents, terms, problems = read_and_validate(config)
-    clock.lap("read")
-    bodies = render_bodies(documents, terms, jobs)
-    clock.lap("markdown")
+    clock.stage("markdown", len(documents) + len(terms))
+    bodies = render_bodies(documents, terms, jobs, clock.count)
+    clock.stage("model")
     bodies, links, problems_in_links = link_bodies(documents, terms, bodies)
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
@@ -52,16 +53,15 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     result = BuildResult(site, sort_diagnostics(d for d in problems if d.severity == WARNING), len(pages))
     if not write:
         return result
-    clock.lap("model")
-    files = render_pages(config.templates, pages, jobs)
-    clock.lap("pages")
+    clock.stage("pages", len(pages))
+    files = render_pages(config.templates, pages, jobs, clock.count)
+    clock.stage("search")
     search_files, result.search = search.build_search(site)
     files.update(search_files)
-    clock.lap("search")
+    clock.stage("write")
     files.update(read_assets(config.assets))
     result.stats = write_site(files, out or config.output, protected=_protected(config))
-    clock.lap("write")
-    result.timings = clock.laps
+    result.timings = clock.finish()
     return result
 
 
@@ -92,10 +92,11 @@ def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRe
     return documents, terms, problems
 
 
-def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int) -> dict[str, Rendered]:
+def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
+                  done: Callable[[int], None] | None = None) -> dict[str, Rendered]:
     """Source path -> rendered Markdown body; the first of the two parallel stages."""
     sources = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
-    rendered = parallel_map(render_markdown, [body for _, body in sources], jobs)
+    rendered = parallel_map(render_markdown, [body for _, body in sources], jobs, done)
     return {path: r for (path, _), r in zip(sources, rendered)}
 
 
@@ -135,12 +136,22 @@ def _shown(path: Path) -> str:
 
 
 class _Clock:
-    def __init__(self, progress: Progress | None):
-        self.progress, self.start, self.laps = progress, time.perf_counter(), {}
+    """Times each stage (benchmarks read `timings`) and tells `progress` what is running, how far along."""
 
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.laps[stage] = now - self.start
-        self.start = now
+    def __init__(self, progress: Progress | None):
+        self.progress, self.laps = progress, {}
+        self.name, self.total, self.started = "", 0, time.perf_counter()
+
+    def stage(self, name: str, total: int = 0) -> None:
+        self.finish()
+        self.name, self.total, self.started = name, total, time.perf_counter()
+        self.count(0)
+
+    def count(self, done: int) -> None:
         if self.progress:
-            self.progress(stage)
+            self.progress(self.name, done, self.total)
+
+    def finish(self) -> dict[str, float]:
+        if self.name:
+            self.laps[self.name] = time.perf_counter() - self.started
+        return self.laps

@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def cmd_build(args) -> int:
     try:
         config = load_config(args.config)
         jobs = args.jobs or _cpus()
-        result = build(config, out=Path(args.out) if args.out else None, jobs=jobs, strict=args.strict)
+        with StatusLine(sys.stderr) as status:
+            result = build(config, out=Path(args.out) if args.out else None, jobs=jobs, strict=args.strict,
+                           progress=status.update)
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, "text")
         _summary_failed(failed.diagnostics, args.strict)
@@ -167,3 +170,52 @@ def _summary_failed(diagnostics: list[Diagnostic], strict: bool) -> None:
 
 def _cpus() -> int:
     return os.cpu_count() or 1
+
+
+class StatusLine:
+    """Progress on a terminal: one line rewritten in place, shown only once a build has taken DELAY
+    seconds, ticking while a long stage (the search index) has no counts, erased at the end. Off when
+    the stream is not a terminal, in CI, or on a dumb terminal, so logs stay line-oriented."""
+
+    DELAY = 1.0
+    LABELS = {"read": "reading sources", "markdown": "converting Markdown", "model": "resolving references and links",
+              "pages": "rendering pages", "search": "building the search index", "write": "writing files"}
+
+    def __init__(self, stream, *, enabled: bool | None = None):
+        self.stream, self.text, self.shown = stream, "", False
+        self.enabled = enabled if enabled is not None else (
+            stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb")
+        self.started = time.perf_counter()
+        self._lock, self._stop = threading.Lock(), threading.Event()
+        self._ticker = threading.Thread(target=self._tick, daemon=True)
+
+    def __enter__(self) -> "StatusLine":
+        if self.enabled:
+            self._ticker.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._ticker.is_alive():
+            self._ticker.join()
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        label = self.LABELS.get(stage, stage)
+        self.text = f"{label} {done}/{total}" if total else label
+        self._draw()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.25):
+            self._draw()
+
+    def _draw(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        if not self.enabled or elapsed < self.DELAY:
+            return
+        with self._lock:
+            self.stream.write(f"\r\x1b[K{self.text} · {elapsed:.0f} s")
+            self.stream.flush()
+            self.shown = True

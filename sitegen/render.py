@@ -73,19 +73,30 @@ def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
     return found
 
 
-def render_pages(templates: Path, pages: list[Page], jobs: int) -> dict[str, bytes]:
-    return dict(parallel_map(_render_one, [(str(templates), p) for p in pages], jobs))
+def render_pages(templates: Path, pages: list[Page], jobs: int, done: Callable[[int], None] | None = None) -> dict[str, bytes]:
+    return dict(parallel_map(_render_one, [(str(templates), p) for p in pages], jobs, done))
 
 
 def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
     return render_page(*args)
 
 
-def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
-    """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept."""
+def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
+                 done: Callable[[int], None] | None = None) -> list[R]:
+    """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept.
+    `done(n)` is told every CHUNK results, for progress."""
     items = list(items)
     jobs = max(1, min(jobs, os.cpu_count() or 1))
     if jobs == 1 or len(items) < 2 * CHUNK:
-        return [fn(x) for x in items]
+        return _counted((fn(x) for x in items), done)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(fn, items, chunksize=CHUNK))
+        return _counted(pool.map(fn, items, chunksize=CHUNK), done)
+
+
+def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> list[R]:
+    out: list[R] = []
+    for result in results:
+        out.append(result)
+        if done and len(out) % CHUNK == 0:
+            done(len(out))
+    return out

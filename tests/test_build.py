@@ -226,3 +226,43 @@ def test_check_reports_a_broken_link_with_exit_1_and_strict_fails_on_a_bad_ancho
     assert main(["check", "--strict"]) == 1
     err = capsys.readouterr().err
     assert "content/documents/links.md:8:10: warning: link to an anchor that is not in that text: first-report.md#nowhere" in err
+
+
+class FakeTerminal:
+    def __init__(self, tty: bool):
+        self.tty, self.chunks = tty, []
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.chunks.append(text)
+
+    def flush(self):
+        pass
+
+
+def test_progress_rewrites_one_terminal_line_and_erases_it(make_site, monkeypatch):
+    from sitegen.cli import StatusLine
+    root = make_site()
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(StatusLine, "DELAY", 0.0)
+    terminal = FakeTerminal(True)
+    with StatusLine(terminal) as status:
+        build(load_config(root / "sitegen.yaml"), jobs=1, progress=status.update)
+    shown = "".join(terminal.chunks)
+    assert "\r\x1b[Krendering pages 0/" in shown and "building the search index" in shown
+    assert "\n" not in shown and terminal.chunks[-1] == "\r\x1b[K"
+
+
+def test_progress_is_silent_off_a_terminal_and_in_ci(make_site, monkeypatch):
+    from sitegen.cli import StatusLine
+    root = make_site()
+    monkeypatch.setattr(StatusLine, "DELAY", 0.0)
+    for tty, ci in ((False, ""), (True, "true")):
+        monkeypatch.setenv("CI", ci)
+        terminal = FakeTerminal(tty)
+        with StatusLine(terminal) as status:
+            build(load_config(root / "sitegen.yaml"), jobs=1, progress=status.update)
+        assert terminal.chunks == []
