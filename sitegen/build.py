@@ -8,7 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 from sitegen import search, urls
 from sitegen.config import Config
@@ -25,24 +25,39 @@ from sitegen.schema import DocumentRecord, TermRecord, validate_document, valida
 Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
 
 
+Until = Literal["check", "render", "write"]
+
+
 @dataclass
 class BuildResult:
     site: Site
     warnings: list[Diagnostic]
     pages: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes, once rendered
     stats: WriteStats | None = None
     search: search.SearchStats | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class BuildCache:
+    """Work kept between builds of one process (`serve`): rendered bodies by source text, and the
+    last search index by a fingerprint of everything it is made from. Both are pure functions of
+    their keys, so a cached build is byte-identical to a fresh one."""
+
+    bodies: dict[str, Rendered] = field(default_factory=dict)
+    search: tuple[str, dict[str, bytes], search.SearchStats] | None = None
+
+
 def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False,
-          write: bool = True, progress: Progress | None = None) -> BuildResult:
-    """Build the site described by `config`; raise BuildFailed with every problem, or return stats."""
+          until: Until = "write", progress: Progress | None = None, cache: BuildCache | None = None) -> BuildResult:
+    """Build the site described by `config`; raise BuildFailed with every problem, or return stats.
+    `until="check"` stops after validation; `"render"` returns the files without writing them."""
     clock = _Clock(progress)
     clock.stage("read")
     documents, terms, problems = read_and_validate(config)
     clock.stage("markdown", len(documents) + len(terms))
-    bodies = render_bodies(documents, terms, jobs, clock.count)
+    bodies = render_bodies(documents, terms, jobs, clock.count, cache)
     clock.stage("model")
     bodies, links, problems_in_links = link_bodies(documents, terms, bodies)
     site, more = build_site(config, documents, terms, bodies)
@@ -51,16 +66,18 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     problems += more + check_targets(links, {p.path for p in pages} | set(asset_paths(config.assets)))
     _stop_on_errors(problems, strict)
     result = BuildResult(site, sort_diagnostics(d for d in problems if d.severity == WARNING), len(pages))
-    if not write:
+    if until == "check":
         return result
     clock.stage("pages", len(pages))
     files = render_pages(config.templates, pages, jobs, clock.count)
     clock.stage("search")
-    search_files, result.search = search.build_search(site)
+    search_files, result.search = build_search(site, cache)
     files.update(search_files)
-    clock.stage("write")
     files.update(read_assets(config.assets))
-    result.stats = write_site(files, out or config.output, protected=_protected(config))
+    result.files = files
+    if until == "write":
+        clock.stage("write")
+        result.stats = write_site(files, out or config.output, protected=_protected(config))
     result.timings = clock.finish()
     return result
 
@@ -93,11 +110,25 @@ def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRe
 
 
 def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
-                  done: Callable[[int], None] | None = None) -> dict[str, Rendered]:
+                  done: Callable[[int], None] | None = None, cache: BuildCache | None = None) -> dict[str, Rendered]:
     """Source path -> rendered Markdown body; the first of the two parallel stages."""
+    known = cache.bodies if cache else {}
     sources = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
-    rendered = parallel_map(render_markdown, [body for _, body in sources], jobs, done)
-    return {path: r for (path, _), r in zip(sources, rendered)}
+    missing = sorted({body for _, body in sources if body not in known})
+    fresh = dict(zip(missing, parallel_map(render_markdown, missing, jobs, done)))
+    if cache:
+        cache.bodies = {body: known.get(body) or fresh[body] for _, body in sources}  # forget removed texts
+    return {path: known.get(body) or fresh[body] for path, body in sources}
+
+
+def build_search(site: Site, cache: BuildCache | None) -> tuple[dict[str, bytes], search.SearchStats]:
+    """The search index, reused from `cache` when nothing it is made from has changed."""
+    if cache is None:
+        return search.build_search(site)
+    key = search.fingerprint(site)
+    if cache.search is None or cache.search[0] != key:
+        cache.search = (key, *search.build_search(site))
+    return cache.search[1], cache.search[2]
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:

@@ -21,6 +21,7 @@ from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.output import UnsafeOutput
 from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
+from sitegen.serve import serve
 
 FORMATS = ("text", "github", "json")
 
@@ -52,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--format", choices=FORMATS, default="text", help="how to print problems")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("serve", help="serve the site on localhost, rebuilding and reloading on every change")
+    p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes for rebuilds (default: 1)")
+    p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("new", help="create a document or registry entry from a commented template",
                        description='sitegen new "Title" [--language ar] [--source S] [--date D] | '
@@ -101,7 +108,7 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     try:
         config = load_config(args.config)
-        result = build(config, strict=args.strict, write=False)
+        result = build(config, strict=args.strict, until="check")
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, args.format)
         if args.format == "text":
@@ -110,6 +117,21 @@ def cmd_check(args) -> int:
     _print_diagnostics(result.warnings, args.format)
     if args.format == "text":
         print(f"ok: {len(result.site.documents)} documents, {len(result.warnings)} warnings")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    config = Path(args.config)
+    if not config.is_file():
+        print(f"sitegen serve: no config file at {config} (run it in the archive's folder, or give --config)",
+              file=sys.stderr)
+        return 2
+    try:
+        serve(config, args.port, args.jobs, log=lambda line: print(line, flush=True))
+    except OSError as exc:
+        print(f"sitegen serve: cannot listen on 127.0.0.1:{args.port}: {exc.strerror} (try --port {args.port + 1})",
+              file=sys.stderr)
+        return 2
     return 0
 
 

@@ -16,6 +16,7 @@ the same scores shard by shard as over one index: results can be shown as soon a
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -70,6 +71,18 @@ def build_search(site: Site) -> tuple[dict[str, bytes], SearchStats]:
     zipped = sum(len(gzip.compress(b, mtime=0)) for b in files.values())
     over = raw > site.config.search.budget_kb * 1024
     return files, SearchStats(len(docs), len(terms), count, raw, zipped, over)
+
+
+def fingerprint(site: Site) -> str:
+    """A hash of everything `build_search` reads from the site, so an unchanged index can be reused."""
+    digest = hashlib.sha256(json.dumps([FORMAT, site.config.language, repr(site.config.search)]).encode())
+    for doc in site.documents.values():
+        digest.update(json.dumps([doc.id, doc.title, doc.summary, doc.source, doc.language, doc.dir,
+                                  doc.date.edtf, doc.body.text, doc.terms], ensure_ascii=False).encode())
+    for name, tax in site.taxonomies.items():
+        digest.update(json.dumps([name, tax.config.title, [(t.id, t.names, t.aliases) for t in tax.terms.values()]],
+                                 ensure_ascii=False).encode())
+    return digest.hexdigest()
 
 
 def _shard_count(site: Site, documents: int) -> int:

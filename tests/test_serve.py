@@ -1,0 +1,159 @@
+"""`sitegen serve`, driven for real on 127.0.0.1 with an ephemeral port: it rebuilds after a file
+changes, keeps serving the last good site through an error, shows the error, and recovers."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from sitegen.build import BuildCache, build
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.serve import DevServer
+
+TIMEOUT = 20.0
+
+
+def wait_for(condition, what: str):
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def get(url: str) -> str:
+    with urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def first_event(server: DevServer, since: int) -> dict:
+    host, port = server.http.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+    conn.request("GET", f"/__sitegen__/events?since={since}")
+    response = conn.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+    try:
+        while True:
+            line = response.fp.readline().decode("utf-8")
+            if line.startswith("data: "):
+                return json.loads(line[6:])
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def served(make_site):
+    root = make_site()
+    server = DevServer(root / "sitegen.yaml", port=0, log=lambda line: None).start()
+    watcher = threading.Thread(target=server.watch, daemon=True)
+    watcher.start()
+    time.sleep(0.3)  # let the watcher subscribe before the test edits anything
+    yield root, server
+    server.close()
+    watcher.join(TIMEOUT)
+    assert not watcher.is_alive()
+
+
+def test_serve_listens_on_localhost_only_and_adds_the_reload_script(served):
+    root, server = served
+    assert server.http.server_address[0] == "127.0.0.1"
+    home = get(server.url)
+    assert home == get(server.url + "index.html")
+    assert '<script src="/__sitegen__/reload.js" data-generation="1"></script></body>' in home
+    assert "EventSource" in get(server.url + "__sitegen__/reload.js")
+    assert get(server.url + "actors/") == get(server.url + "actors/index.html")  # a folder URL serves its index
+    with pytest.raises(Exception) as missing:
+        get(server.url + "nowhere.html")
+    assert getattr(missing.value, "code", None) == 404
+    assert not (root / "build").exists()  # serving writes nothing
+
+
+def test_serve_rebuilds_after_a_change_and_survives_an_error(served):
+    root, server = served
+    doc = root / "content/documents/first-report.md"
+    page = server.url + "documents/first-report.html"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("title: First report", "title: First report, edited"),
+                   encoding="utf-8")
+    wait_for(lambda: "First report, edited" in get(page), "the edited title")
+    good = server.live.good
+    assert first_event(server, good - 1)["changed"].count("documents/first-report.html") == 1
+
+    doc.write_text(doc.read_text(encoding="utf-8").replace("date: 2021-12-23", "date: 2021-13-23"), encoding="utf-8")
+    wait_for(lambda: server.live.errors, "the error to be noticed")
+    event = first_event(server, good)
+    assert event["ok"] is False
+    assert event["errors"] == ["content/documents/first-report.md:3:1: `2021-13-23` has no month 13 "
+                               "(dates look like 2021-12-23, 2019-11, 2018, 2019-11-06? or 2018~)"]
+    assert "First report, edited" in get(page)  # the last good version is still served
+    assert f'data-generation="{good}"' in get(page)  # so a page opened now still learns of the error
+
+    doc.write_text(doc.read_text(encoding="utf-8").replace("date: 2021-13-23", "date: 2021-12-24")
+                   .replace("First report, edited", "First report, fixed"), encoding="utf-8")
+    wait_for(lambda: "First report, fixed" in get(page), "the fixed page")
+    assert server.live.errors == []
+    assert first_event(server, good)["ok"] is True
+
+
+def test_serve_follows_templates_and_a_broken_config(served):
+    root, server = served
+    config = root / "sitegen.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("title: Test archive", "title: Renamed archive"), encoding="utf-8")
+    wait_for(lambda: "Renamed archive" in get(server.url), "the new site title")
+    config.write_text(text + "colour: blue\n", encoding="utf-8")
+    wait_for(lambda: server.live.errors, "the config error")
+    assert "unknown" in server.live.errors[0].message and "Renamed archive" in get(server.url)
+    config.write_text(text, encoding="utf-8")
+    wait_for(lambda: "Test archive" in get(server.url), "recovery from the config error")
+
+
+def test_a_cached_rebuild_is_byte_identical_to_a_fresh_build(make_site):
+    root = make_site()
+    cache = BuildCache()
+    build(load_config(root / "sitegen.yaml"), until="render", cache=cache)
+    doc = root / "content/documents/first-report.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    cached = build(load_config(root / "sitegen.yaml"), until="render", cache=cache).files
+    fresh = build(load_config(root / "sitegen.yaml"), until="render").files
+    assert cached == fresh and "The edited body" in cached["documents/first-report.html"].decode()
+    search_before = cache.search
+    build(load_config(root / "sitegen.yaml"), until="render", cache=cache)
+    assert cache.search is search_before  # nothing changed: the index was reused, not rebuilt
+
+
+def test_serve_reports_a_busy_port(make_site, capsys):
+    make_site()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_the_error_overlay_appears_and_goes_in_a_browser(served, browser):
+    root, server = served
+    page = browser.new_page()
+    page.goto(server.url + "documents/first-report.html")
+    doc = root / "content/documents/first-report.md"
+    original = doc.read_text(encoding="utf-8")
+    doc.write_text(original.replace("actors:\n  - Wang Yi", "actors:\n  - Wang Yii"), encoding="utf-8")
+    overlay = page.locator("#sitegen-errors")
+    overlay.wait_for(timeout=TIMEOUT * 1000)
+    assert "content/documents/first-report.md:8:5: unknown actor `Wang Yii`" in overlay.inner_text()
+    assert "did you mean `Wang Yi`" in overlay.inner_text()
+    doc.write_text(original.replace("title: First report", "title: First report, fixed"), encoding="utf-8")
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('fixed')",
+                           timeout=TIMEOUT * 1000)
+    assert page.locator("#sitegen-errors").count() == 0
+    page.close()
