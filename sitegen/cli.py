@@ -176,10 +176,16 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
         return
     for d in diagnostics:
         if fmt == "github":
-            text = (d.message + (f" ({d.hint})" if d.hint else "")).replace("%", "%25").replace("\n", "%0A")
-            print(f"::{d.severity} file={d.path},line={d.line},col={d.col}::{text}")
+            text = _github_escape(d.message + (f" ({d.hint})" if d.hint else ""))
+            path = _github_escape(d.path).replace(":", "%3A").replace(",", "%2C")
+            print(f"::{d.severity} file={path},line={d.line},col={d.col}::{text}")
         else:
             print(d.format(), file=sys.stderr)
+
+
+def _github_escape(text: str) -> str:
+    """Workflow-command escaping, as in GitHub's actions/toolkit (`escapeData`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _summary_failed(diagnostics: list[Diagnostic], strict: bool) -> None:
