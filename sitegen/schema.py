@@ -21,6 +21,7 @@ PORTABLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+PLACEHOLDER_DATE = ArchivalDate(1)  # stands in for a missing or invalid date in a record that has errors
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
 # name -> (required, kind, what it is for). Taxonomy fields (actors, topics, ...) come from config.
@@ -103,20 +104,22 @@ def text_direction(language: str) -> str:
     return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
-def validate_document(source: Source, path: str, stem: str, config: Config) -> tuple[DocumentRecord | None, list[Diagnostic]]:
-    """Typed record of one document, or the diagnostics that stop it (never both missing)."""
+def validate_document(source: Source, path: str, stem: str, config: Config) -> tuple[DocumentRecord, list[Diagnostic]]:
+    """Typed record of one document, and the diagnostics found in it."""
     fields = dict(DOCUMENT_FIELDS)
     for tax in config.taxonomies:
         fields[tax.field] = (False, "refs", f"{tax.name}: ids, names or aliases from content/{tax.folder}/")
     values, problems = _check(source, path, fields)
     doc_id = _file_id(values.get("slug") or stem, path, "slug" in values, source, problems)
-    if any(d.severity == "error" for d in problems):
-        return None, problems
+    # A record is returned even when a field is wrong (placeholders stand in for it), so that its
+    # references and links are checked too and the contributor sees every mistake in one run; the
+    # build stops on the errors before anything is rendered.
     refs = {t.name: values.get(t.field, ()) for t in config.taxonomies}
     translation = values.get("translation_of")
     record = DocumentRecord(
-        id=doc_id, path=path, title=values["title"], date=values["date"], source=values["source"],
-        language=values["language"], body=source.body, body_line=source.body_line,
+        id=doc_id, path=path, title=values.get("title", ""), date=values.get("date", PLACEHOLDER_DATE),
+        source=values.get("source", ""), language=values.get("language", config.language),
+        body=source.body, body_line=source.body_line,
         url=values.get("url", ""), authors=values.get("authors", ()), dateline=values.get("dateline", ""),
         summary=values.get("summary", ""), notes=values.get("notes", ""), extra=values.get("extra", {}),
         translation_of=Ref(translation, *source.meta.where(("translation_of",))) if translation else None,

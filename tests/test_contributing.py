@@ -59,6 +59,8 @@ def test_check_formats_for_github_and_json(make_site, capsys):
     assert main(["check", "--format", "github"]) == 1
     out = capsys.readouterr()
     assert out.out.splitlines() == [
+        "::warning file=content/documents/bad.md,line=1,col=1::document has no `summary` "
+        "(add one or two sentences for listings and search)",
         "::error file=content/documents/bad.md,line=3,col=1::`2021-13-01` has no month 13 (dates look like "
         "2021-12-23, 2019-11, 2018, 2019-11-06? or 2018~)",
         "::warning file=content/documents/warn.md,line=1,col=1::document has no `summary` "
@@ -67,4 +69,5 @@ def test_check_formats_for_github_and_json(make_site, capsys):
     assert main(["check", "--format", "json"]) == 1
     problems = json.loads(capsys.readouterr().out)
     assert [(p["path"], p["line"], p["col"], p["severity"]) for p in problems] == [
-        ("content/documents/bad.md", 3, 1, "error"), ("content/documents/warn.md", 1, 1, "warning")]
+        ("content/documents/bad.md", 1, 1, "warning"), ("content/documents/bad.md", 3, 1, "error"),
+        ("content/documents/warn.md", 1, 1, "warning")]
