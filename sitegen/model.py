@@ -116,10 +116,15 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
             record.notes, record.extra, bodies[record.path], resolved)
     _link_translations(documents, docs, problems)
     ordered = dict(sorted(docs.items(), key=lambda item: item[1].sort_key))
-    for tax in taxonomies.values():
+    tagged: dict[tuple[str, str], list[str]] = {}
+    for doc in ordered.values():  # chronological, so each term's list is too
+        for name, ids in doc.terms.items():
+            for term_id in dict.fromkeys(ids):
+                tagged.setdefault((name, term_id), []).append(doc.id)
+    for name, tax in taxonomies.items():
         tax.terms = dict(sorted(tax.terms.items()))
         for term in tax.terms.values():
-            term.documents = tuple(d.id for d in ordered.values() if term.id in d.terms.get(tax.config.name, ()))
+            term.documents = tuple(tagged.get((name, term.id), ()))
     problems.extend(_warnings(ordered, taxonomies))
     return Site(config, ordered, taxonomies), problems
 

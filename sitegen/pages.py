@@ -11,6 +11,7 @@ make them page-relative with the `rel` filter. Must not render or write anything
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections import Counter
@@ -148,8 +149,10 @@ def related(site: Site, doc: Document) -> list[tuple[str, int]]:
         for other in site.taxonomies[tax].terms[term_id].documents:
             if other != doc.id and other not in doc.translations:
                 scores[other] += 1
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], tuple(-x for x in site.documents[item[0]].date.sort_key), item[0]))
-    return ranked[:RELATED]
+    best = heapq.nsmallest(RELATED, scores.items(), key=lambda item: (-item[1], item[0]))  # cheap pre-cut
+    floor = best[-1][1] if len(best) == RELATED else 0
+    tied = [item for item in scores.items() if item[1] >= floor]  # everything that could still rank
+    return heapq.nsmallest(RELATED, tied, key=lambda item: (-item[1], tuple(-x for x in site.documents[item[0]].date.sort_key), item[0]))
 
 
 def plan_term(site: Site, term: Term) -> list[Page]:

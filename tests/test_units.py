@@ -104,3 +104,19 @@ def test_build_date_comes_from_source_date_epoch(tmp_path):
     path.write_text("title: x\n")
     assert load_config(path, environ={"SOURCE_DATE_EPOCH": "1700000000"}).build_date == "2023-11-14"
     assert load_config(path, environ={}).build_date == ""
+
+
+def test_libyaml_and_pure_python_loaders_give_the_same_data_and_positions():
+    from sitegen import frontmatter
+    from tests.conftest import ROOT
+    texts = [p.read_text(encoding="utf-8").split("---\n")[1] for p in sorted((ROOT / "content").rglob("*.md"))]
+    texts.append("title: 'وانغ يي: \"x\"'\nn: no\nd: 2021-12-23\nl:\n  - a\n  - {b: [1, 2.5, ~]}\nm: |\n  x\n  y\n")
+    for text in texts:
+        out = []
+        for loader in (frontmatter._FastLoader, frontmatter._StrictLoader):
+            instance = loader(text)
+            node = instance.get_single_node()
+            instance.dispose()
+            out.append(frontmatter._converted(node, instance, "x.md", 2))
+        (fast, fast_problems), (pure, pure_problems) = out
+        assert (fast.data, fast.positions, fast_problems) == (pure.data, pure.positions, pure_problems)
