@@ -4,7 +4,9 @@ search → write. `build` below reads as the whole of it; each stage lives in it
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,7 @@ from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import WriteStats, write_site
-from sitegen.pages import plan_pages
+from sitegen.pages import Page, plan_pages
 from sitegen.render import parallel_map, render_pages
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
@@ -37,16 +39,21 @@ class BuildResult:
     stats: WriteStats | None = None
     search: search.SearchStats | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    search_pending: bool = False  # the files hold an older index (see BuildCache.stale_search)
 
 
 @dataclass
 class BuildCache:
-    """Work kept between builds of one process (`serve`): rendered bodies by source text, and the
-    last search index by a fingerprint of everything it is made from. Both are pure functions of
-    their keys, so a cached build is byte-identical to a fresh one."""
+    """Work kept between builds of one process (`serve`): rendered bodies by source text, rendered
+    pages by a hash of their template set and context, and the last search index by a fingerprint of
+    everything it is made from. All are pure functions of their keys, so a cached build is
+    byte-identical to a fresh one. With `stale_search`, a build whose index is out of date reuses the
+    old one and sets `BuildResult.search_pending`; the caller brings it up to date with `update_search`."""
 
     bodies: dict[str, Rendered] = field(default_factory=dict)
+    pages: dict[bytes, bytes] = field(default_factory=dict)
     search: tuple[str, dict[str, bytes], search.SearchStats] | None = None
+    stale_search: bool = False
 
 
 def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False,
@@ -69,9 +76,9 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if until == "check":
         return result
     clock.stage("pages", len(pages))
-    files = render_pages(config.templates, pages, jobs, clock.count)
+    files = render_pages_cached(config.templates, pages, jobs, clock.count, cache)
     clock.stage("search")
-    search_files, result.search = build_search(site, cache)
+    search_files, result.search, result.search_pending = build_search(site, cache)
     files.update(search_files)
     files.update(read_assets(config.assets))
     result.files = files
@@ -121,14 +128,35 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
     return {path: known.get(body) or fresh[body] for path, body in sources}
 
 
-def build_search(site: Site, cache: BuildCache | None) -> tuple[dict[str, bytes], search.SearchStats]:
-    """The search index, reused from `cache` when nothing it is made from has changed."""
+def build_search(site: Site, cache: BuildCache | None) -> tuple[dict[str, bytes], search.SearchStats, bool]:
+    """The search index, reused from `cache` when nothing it is made from has changed (or when a
+    stale one will do); the flag says the index returned is out of date."""
     if cache is None:
-        return search.build_search(site)
+        return (*search.build_search(site), False)
+    if cache.search is not None and cache.stale_search:
+        return cache.search[1], cache.search[2], cache.search[0] != search.fingerprint(site)
+    return (*update_search(site, cache), False)
+
+
+def update_search(site: Site, cache: BuildCache) -> tuple[dict[str, bytes], search.SearchStats]:
     key = search.fingerprint(site)
     if cache.search is None or cache.search[0] != key:
         cache.search = (key, *search.build_search(site))
     return cache.search[1], cache.search[2]
+
+
+def render_pages_cached(templates: Path, pages: list[Page], jobs: int, done: Callable[[int], None] | None,
+                        cache: BuildCache | None) -> dict[str, bytes]:
+    """Pages rendered, or taken from `cache` when their template set and context are unchanged."""
+    if cache is None:
+        return render_pages(templates, pages, jobs, done)
+    templates_key = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(templates.rglob("*")) if p.is_file())).digest()
+    keys = [hashlib.sha256(templates_key + pickle.dumps((p.path, p.template, p.context), protocol=5)).digest()
+            for p in pages]
+    missing = [p for p, k in zip(pages, keys) if k not in cache.pages]
+    fresh = render_pages(templates, missing, jobs, done)
+    cache.pages = {k: cache.pages.get(k) or fresh[p.path] for p, k in zip(pages, keys)}
+    return {p.path: cache.pages[k] for p, k in zip(pages, keys)}
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:

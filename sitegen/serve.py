@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
-from sitegen.build import BuildCache, build
+from sitegen.build import BuildCache, build, update_search
 from sitegen.config import Config, load_config
 from sitegen.errors import BuildFailed, Diagnostic, errors_only
 from sitegen.output import UnsafeOutput
@@ -55,6 +55,14 @@ class Live:
             self.good = self.generation
             return changed
 
+    def update(self, files: dict[str, bytes]) -> bool:
+        """Replace some files of the good site (a late search index); False while a build is failing."""
+        with self.cond:
+            if self.errors:
+                return False
+            self.publish({**self.files, **files})
+            return True
+
     def fail(self, errors: list[Diagnostic]) -> None:
         with self.cond:
             self.errors = errors
@@ -82,6 +90,9 @@ class DevServer:
         self.cache, self.live = BuildCache(), Live()
         self.config: Config | None = None
         self.warnings: list[Diagnostic] = []
+        self._search_lock = threading.Lock()
+        self._search_site = None
+        self._search_thread: threading.Thread | None = None
         self.stop = threading.Event()
         self.http = ThreadingHTTPServer((HOST, port), _handler(self.live))
         self.http.daemon_threads = True
@@ -112,9 +123,34 @@ class DevServer:
         self.warnings = result.warnings
         changed = self.live.publish(result.files)
         warned = f", {len(result.warnings)} warnings" if result.warnings else ""
+        pending = "; search index updating" if result.search_pending else ""
         self.log(f"{reason}built {len(result.site.documents)} documents, {len(changed)} files changed{warned} "
-                 f"in {time.perf_counter() - started:.2f} s")
+                 f"in {time.perf_counter() - started:.2f} s{pending}")
+        self.cache.stale_search = True  # after the first build, pages need not wait for the index
+        if result.search_pending:
+            self._search_later(result.site)
         return True
+
+    def _search_later(self, site) -> None:
+        """Bring the search index up to date in the background; a newer build supersedes it."""
+        with self._search_lock:
+            self._search_site = site
+            if self._search_thread is None or not self._search_thread.is_alive():
+                self._search_thread = threading.Thread(target=self._search_worker, daemon=True)
+                self._search_thread.start()
+
+    def _search_worker(self) -> None:
+        while not self.stop.is_set():
+            with self._search_lock:
+                site, self._search_site = self._search_site, None
+            if site is None:
+                return
+            started = time.perf_counter()
+            files, _ = update_search(site, self.cache)
+            with self._search_lock:
+                superseded = self._search_site is not None
+            if not superseded and self.live.update(files):
+                self.log(f"search index updated in {time.perf_counter() - started:.2f} s")
 
     def watched(self) -> list[Path]:
         config, root = self.config, self.config_path.parent
@@ -263,7 +299,9 @@ RELOAD_JS = r"""(function () {
       var state = JSON.parse(event.data);
       since = state.generation;
       if (!state.ok) { show(state.errors); return; }
-      var styles = state.changed.some(function (p) { return /\.(css|js)$/.test(p); });
+      var styles = state.changed.some(function (p) {
+        return /\.(css|js)$/.test(p) && (p.indexOf("search/") !== 0 || page === "search.html");
+      });
       if (overlay || state.all || styles || state.changed.indexOf(page) >= 0) {
         source.close();
         location.reload();

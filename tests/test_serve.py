@@ -85,8 +85,9 @@ def test_serve_rebuilds_after_a_change_and_survives_an_error(served):
     doc.write_text(doc.read_text(encoding="utf-8").replace("title: First report", "title: First report, edited"),
                    encoding="utf-8")
     wait_for(lambda: "First report, edited" in get(page), "the edited title")
+    assert first_event(server, 1)["changed"].count("documents/first-report.html") == 1  # everything since build 1
+    wait_for(lambda: "edited" in get(server.url + "search/shard-00.js"), "the search index")
     good = server.live.good
-    assert first_event(server, good - 1)["changed"].count("documents/first-report.html") == 1
 
     doc.write_text(doc.read_text(encoding="utf-8").replace("date: 2021-12-23", "date: 2021-13-23"), encoding="utf-8")
     wait_for(lambda: server.live.errors, "the error to be noticed")
@@ -157,3 +158,13 @@ def test_the_error_overlay_appears_and_goes_in_a_browser(served, browser):
                            timeout=TIMEOUT * 1000)
     assert page.locator("#sitegen-errors").count() == 0
     page.close()
+
+
+def test_pages_reload_first_and_the_search_index_catches_up(served):
+    root, server = served
+    doc = root / "content/documents/first-report.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("The body", "The zanzibarian body"), encoding="utf-8")
+    wait_for(lambda: "zanzibarian" in get(server.url + "documents/first-report.html"), "the edited page")
+    wait_for(lambda: "zanzibarian" in get(server.url + "search/shard-00.js"), "the search index to catch up")
+    fresh = build(load_config(root / "sitegen.yaml"), until="render").files
+    assert all(server.live.files[path] == data for path, data in fresh.items())  # the same site a build makes
