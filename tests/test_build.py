@@ -14,7 +14,6 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed
-from sitegen.output import UnsafeOutput
 from tests.conftest import ROOT, site_config
 
 

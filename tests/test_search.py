@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from sitegen.analysis import term_for, terms, tokens
+from sitegen.analysis import terms, tokens
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.lunrcompat import stem, utf16_key

@@ -8,7 +8,6 @@ import json
 import socket
 import threading
 import time
-from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
