@@ -17,6 +17,7 @@ import mimetypes
 import posixpath
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -117,6 +118,12 @@ class DevServer:
             return False
         except UnsafeOutput as exc:  # pragma: no cover - nothing is written while serving
             self.live.fail([Diagnostic(str(self.config_path), 1, 1, str(exc))])
+            return False
+        except Exception as exc:  # a bug in sitegen must not end the session: say so, keep serving
+            trace = "".join(traceback.format_exception(exc))
+            self.live.fail([Diagnostic(str(self.config_path), 1, 1, f"sitegen crashed while building: {exc!r}",
+                                       "this is a bug in sitegen; please report it with the traceback in the terminal")])
+            self.log(trace + f"{reason}build crashed: still serving the last good version at {self.url}")
             return False
         if result.warnings != self.warnings:  # repeat warnings only when they change
             self.log("\n".join(w.format() for w in result.warnings))

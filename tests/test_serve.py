@@ -167,3 +167,18 @@ def test_pages_reload_first_and_the_search_index_catches_up(served):
     wait_for(lambda: "zanzibarian" in get(server.url + "search/shard-00.js"), "the search index to catch up")
     fresh = build(load_config(root / "sitegen.yaml"), until="render").files
     assert all(server.live.files[path] == data for path, data in fresh.items())  # the same site a build makes
+
+
+def test_a_crash_inside_a_rebuild_is_shown_and_does_not_stop_the_server(served, monkeypatch):
+    root, server = served
+    import sitegen.serve as serve_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(serve_module, "build", broken)
+    assert server.rebuild() is False
+    assert "sitegen crashed while building: RuntimeError('boom')" in server.live.errors[0].message
+    assert "<html" in get(server.url)  # still serving the last good site
+    monkeypatch.undo()
+    assert server.rebuild() is True and server.live.errors == []
