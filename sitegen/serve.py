@@ -169,7 +169,7 @@ class DevServer:
         while not self.stop.is_set():
             paths = self.watched()
             for changes in watchfiles.watch(*paths, stop_event=self.stop, debounce=400, step=50,
-                                             rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
+                                             rust_timeout=500, yield_on_timeout=False, raise_interrupt=True):
                 names = sorted({_shown(Path(p), self.config_path.parent) for _, p in changes if Path(p).suffix})
                 self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''} changed: ")
                 if self.watched() != paths:
@@ -331,3 +331,4 @@ def serve(config_path: Path, port: int, jobs: int, log=print) -> None:
         pass
     finally:
         server.close()
+        log("stopped")

@@ -182,3 +182,32 @@ def test_a_crash_inside_a_rebuild_is_shown_and_does_not_stop_the_server(served, 
     assert "<html" in get(server.url)  # still serving the last good site
     monkeypatch.undo()
     assert server.rebuild() is True and server.live.errors == []
+
+
+def test_ctrl_c_stops_the_command_cleanly(make_site):
+    import signal
+    import subprocess
+    import sys
+    root = make_site()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/index.html"), "the server to answer")
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert f"serving http://127.0.0.1:{port}/ (localhost only)" in out and out.rstrip().endswith("stopped")
+    assert "Traceback" not in out
+
+
+def _answers(url: str) -> bool:
+    try:
+        return "<html" in get(url)
+    except OSError:
+        return False
