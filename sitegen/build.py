@@ -59,7 +59,8 @@ class BuildCache:
 def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False,
           until: Until = "write", progress: Progress | None = None, cache: BuildCache | None = None) -> BuildResult:
     """Build the site described by `config`; raise BuildFailed with every problem, or return stats.
-    `until="check"` stops after validation; `"render"` returns the files without writing them."""
+    `until="check"` stops once every page has rendered (no search index, nothing kept or written);
+    `"render"` returns the files without writing them."""
     clock = _Clock(progress)
     clock.stage("read")
     documents, terms, problems = read_and_validate(config)
@@ -73,10 +74,11 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     problems += more + check_targets(links, {p.path for p in pages} | set(asset_paths(config.assets)))
     _stop_on_errors(problems, strict)
     result = BuildResult(site, sort_diagnostics(d for d in problems if d.severity == WARNING), len(pages))
-    if until == "check":
-        return result
     clock.stage("pages", len(pages))
-    files = render_pages_cached(config.templates, pages, jobs, clock.count, cache)
+    files = render_pages_cached(config.templates, pages, jobs, clock.count, cache)  # templates are checked too
+    if until == "check":
+        result.timings = clock.finish()
+        return result
     clock.stage("search")
     search_files, result.search, result.search_pending = build_search(site, cache)
     files.update(search_files)

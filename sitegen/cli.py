@@ -108,7 +108,7 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     try:
         config = load_config(args.config)
-        result = build(config, strict=args.strict, until="check")
+        result = build(config, strict=args.strict, until="check", jobs=_cpus())
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, args.format)
         if args.format == "text":

@@ -265,3 +265,15 @@ def test_progress_is_silent_off_a_terminal_and_in_ci(make_site, monkeypatch):
         with StatusLine(terminal) as status:
             build(load_config(root / "sitegen.yaml"), jobs=1, progress=status.update)
         assert terminal.chunks == []
+
+
+def test_check_renders_the_templates_too(make_site, capsys, tmp_path):
+    import shutil
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "document.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ doc.body }}", "{{ doc.bodyy }}"), encoding="utf-8")
+    make_site(config=site_config(templates=templates))
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{page}:" in err and "while rendering documents/" in err and "bodyy" in err
