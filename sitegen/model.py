@@ -33,6 +33,7 @@ class Term:
     description: Rendered | None
     path: str  # registry file, "" for a term created from an optional taxonomy
     documents: tuple[str, ...] = ()  # ids, chronological
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)  # name or alias -> line, col in `path`
 
     def name(self, lang: str) -> tuple[str, str]:
         """The name to show on a page in `lang`, and the language that name is in ("" unknown)."""
@@ -103,7 +104,7 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
     for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
         taxonomies[record.taxonomy].terms[record.id] = Term(
             record.id, record.taxonomy, record.names, record.aliases, record.kind, record.url,
-            record.wikidata, record.extra, bodies.get(record.path), record.path)
+            record.wikidata, record.extra, bodies.get(record.path), record.path, where=record.where)
     lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
     _check_unique_ids(documents, problems)
     docs: dict[str, Document] = {}
@@ -139,9 +140,15 @@ def _lookup(tax: Taxonomy, problems: list[Diagnostic]) -> dict[str, str]:
             if owner != term.id:
                 other = tax.terms[owner]
                 for here, there in ((term, other), (other, term)):
-                    problems.append(Diagnostic(here.path, 1, 1, f"`{written}` also names `{there.id}` ({there.path})",
+                    line, col = _written_at(here, key)
+                    problems.append(Diagnostic(here.path, line, col, f"`{written}` also names `{there.id}` ({there.path})",
                                                "keep the name or alias on one of them"))
     return table
+
+
+def _written_at(term: Term, key: str) -> tuple[int, int]:
+    """Where `term` writes the name that matches `key` (its file name, if it is the id that matches)."""
+    return next((at for text, at in sorted(term.where.items()) if match_key(text) == key), (1, 1))
 
 
 def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs, problems) -> tuple[str, ...]:

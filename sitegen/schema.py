@@ -88,6 +88,7 @@ class TermRecord:
     body: str
     body_line: int
     aliases: tuple[str, ...] = ()
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)  # each name and alias -> line, col
     kind: str = ""
     url: str = ""
     wikidata: str = ""
@@ -146,7 +147,7 @@ def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig
         return None, problems
     return TermRecord(
         id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
-        body_line=source.body_line, aliases=values.get("aliases", ()), kind=kind,
+        body_line=source.body_line, aliases=values.get("aliases", ()), where=_name_positions(values, source), kind=kind,
         url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
     ), problems
 
@@ -159,6 +160,18 @@ def _file_id(name: str, path: str, from_slug: bool, source: Source, problems: li
     problems.append(Diagnostic(path, line, col, f"{what} `{name}` is not a portable id (lowercase ASCII letters, digits, hyphens)",
                                f"rename it to `{suggest_id(name) or 'document'}`"))
     return name
+
+
+def _name_positions(values: dict[str, Any], source: Source) -> dict[str, tuple[int, int]]:
+    """Where each name and alias is written, so a clash between entries points at the line itself."""
+    where = {}
+    for i, alias in enumerate(values.get("aliases", ())):
+        where.setdefault(alias, source.meta.where(("aliases", i)))
+    for lang, name in values.get("names", {}).items():
+        where[name] = source.meta.where(("names", lang))
+    if "name" in values:
+        where[values["name"]] = source.meta.where(("name",))
+    return where
 
 
 def _check(source: Source, path: str, fields: dict) -> tuple[dict[str, Any], list[Diagnostic]]:
