@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--language", default="", help="language of the text or name (default: the site's)")
     p.add_argument("--source", default="", help="the outlet or publisher (documents)")
     p.add_argument("--date", default="", help="publication date, YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
+    p.add_argument("--translation-of", default="", metavar="ID", help="id of the document this one translates")
     p.add_argument("--kind", default="", help="person, state, organisation, ... (actors)")
     p.add_argument("--id", dest="file_id", default="", help="file name without .md (needed when the title has no Latin letters)")
     p.set_defaults(handler=cmd_new)
@@ -145,7 +146,8 @@ def cmd_new(args) -> int:
         else:
             words = args.words[1:] if args.words[0] == "document" and len(args.words) > 1 else args.words
             new = new_document(config, " ".join(words), today=datetime.date.today().isoformat(),
-                               language=args.language, source=args.source, date=args.date, file_id=args.file_id)
+                               language=args.language, source=args.source, date=args.date, file_id=args.file_id,
+                               translation_of=args.translation_of)
         create(new)
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, "text")

@@ -38,7 +38,7 @@ class NewFile:
 
 
 def new_document(config: Config, title: str, *, today: str, language: str = "", source: str = "",
-                 date: str = "", file_id: str = "") -> NewFile:
+                 date: str = "", file_id: str = "", translation_of: str = "") -> NewFile:
     """A document named `<date>-<title words>.md` in the documents folder."""
     language = language or config.language
     date = date or today
@@ -56,6 +56,8 @@ def new_document(config: Config, title: str, *, today: str, language: str = "", 
                             f"e.g. --id {parsed.iso}-{'statement' if language == 'ar' else 'document'}")
     notes = () if source else (f"no --source given: wrote `{UNATTRIBUTED}`; change it if the outlet is known",)
     given = {"title": title, "date": date, "source": source or UNATTRIBUTED, "language": language}
+    if translation_of:
+        given["translation_of"] = translation_of
     fields = dict(DOCUMENT_FIELDS)
     for tax in config.taxonomies:
         fields[tax.field] = (False, "refs", _refs_help(tax))

@@ -84,3 +84,16 @@ def test_new_refuses_to_overwrite_and_rejects_bad_values(make_site, capsys):
     assert main(["new", "Report", "--id", "Not Portable"]) == 2
     assert "not a portable file name" in capsys.readouterr().err
     assert sorted((root / "content").rglob("*.md")) == existing
+
+
+def test_new_translation_is_linked_to_its_original(make_site, capsys):
+    root = make_site()
+    assert main(["new", "Report in English", "--date", "2021-10-08?", "--source", "Site", "--translation-of", "arabic-report"]) == 0
+    path = root / "content/documents/2021-10-08-report-in-english.md"
+    assert 'translation_of: "arabic-report"' in path.read_text(encoding="utf-8")
+    assert main(["check"]) == 0
+    assert main(["build", "--jobs", "1"]) == 0
+    assert "2021-10-08-report-in-english.html" in parse(root / "build/documents/arabic-report.html").links
+    assert main(["new", "Another", "--translation-of", "no-such-doc"]) == 0
+    assert main(["check"]) == 1
+    assert "no-such-doc" in capsys.readouterr().err
