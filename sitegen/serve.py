@@ -284,7 +284,7 @@ RELOAD_JS = r"""(function () {
       overlay.setAttribute("role", "alert");
       overlay.dir = "ltr";
       overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";
+        "background:rgba(20,20,20,.97);color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";
       document.body.appendChild(overlay);
     }
     overlay.textContent = "";
