@@ -104,7 +104,7 @@ def test_serve_rebuilds_after_a_change_and_survives_an_error(served):
     assert first_event(server, good)["ok"] is True
 
 
-def test_serve_follows_templates_and_a_broken_config(served):
+def test_serve_follows_the_config_and_survives_a_broken_one(served):
     root, server = served
     config = root / "sitegen.yaml"
     text = config.read_text(encoding="utf-8")
@@ -211,3 +211,28 @@ def _answers(url: str) -> bool:
         return "<html" in get(url)
     except OSError:
         return False
+
+
+def test_serve_follows_template_and_asset_changes(make_site, tmp_path):
+    import shutil
+    from tests.conftest import ROOT, site_config
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "assets", tmp_path / "assets")
+    root = make_site(config=site_config(templates=tmp_path / "templates", assets=tmp_path / "assets"))
+    server = DevServer(root / "sitegen.yaml", port=0, log=lambda line: None).start()
+    watcher = threading.Thread(target=server.watch, daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.3)
+        base = tmp_path / "templates/base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>template-edited</p></body>"), encoding="utf-8")
+        wait_for(lambda: "template-edited" in get(server.url + "chronology.html"), "the template change")
+        style = tmp_path / "assets/style.css"
+        style.write_text(style.read_text(encoding="utf-8") + "\n/* asset-edited */\n", encoding="utf-8")
+        wait_for(lambda: "asset-edited" in get(server.url + "assets/style.css"), "the asset change")
+        base.write_text(base.read_text(encoding="utf-8").replace("<p>template-edited</p>", "{% if %}"), encoding="utf-8")
+        wait_for(lambda: server.live.errors, "the template error")
+        assert server.live.errors[0].path == str(base) and "template syntax error" in server.live.errors[0].message
+    finally:
+        server.close()
+        watcher.join(TIMEOUT)
