@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sitegen.config import Config, TaxonomyConfig
 from sitegen.dates import parse_date
-from sitegen.schema import DOCUMENT_FIELDS, LANGUAGE_TAG, PORTABLE_ID, TERM_FIELDS, suggest_id
+from sitegen.schema import LANGUAGE_TAG, PORTABLE_ID, TERM_FIELDS, document_fields, suggest_id
 
 UNATTRIBUTED = "Unattributed"
 BODY_NOTE = {
@@ -40,9 +40,8 @@ class NewFile:
 def new_document(config: Config, title: str, *, today: str, language: str = "", source: str = "",
                  date: str = "", file_id: str = "", translation_of: str = "") -> NewFile:
     """A document named `<date>-<title words>.md` in the documents folder."""
-    language = language or config.language
+    language = _language(config, language)
     date = date or today
-    _check_value(LANGUAGE_TAG.match(language), f"`{language}` is not a language tag: use en, ar, fr, ...")
     try:
         parsed = parse_date(date)
     except ValueError as exc:
@@ -58,18 +57,14 @@ def new_document(config: Config, title: str, *, today: str, language: str = "", 
     given = {"title": title, "date": date, "source": source or UNATTRIBUTED, "language": language}
     if translation_of:
         given["translation_of"] = translation_of
-    fields = dict(DOCUMENT_FIELDS)
-    for tax in config.taxonomies:
-        fields[tax.field] = (False, "refs", _refs_help(tax))
-    text = _front_matter(fields, given, lists={name for name, (_, kind, _) in fields.items() if kind in ("texts", "refs")})
+    text = _front_matter(document_fields(config), given)
     return NewFile(_path(config.content / "documents", stem), text + "\n" + BODY_NOTE["document"], notes)
 
 
 def new_term(config: Config, taxonomy: TaxonomyConfig, name: str, *, language: str = "", kind: str = "",
              file_id: str = "") -> NewFile:
     """A registry entry named after its id, with the name under its language."""
-    language = language or config.language
-    _check_value(LANGUAGE_TAG.match(language), f"`{language}` is not a language tag: use en, ar, fr, ...")
+    language = _language(config, language)
     name = " ".join(name.split())
     _check_value(name, "the name is empty")
     stem = file_id or suggest_id(name)
@@ -82,7 +77,7 @@ def new_term(config: Config, taxonomy: TaxonomyConfig, name: str, *, language: s
     if taxonomy.kinds:
         fields["kind"] = (False, "text", "one of: " + ", ".join(taxonomy.kinds))
     given = {"names": {language: name}, **({"kind": kind} if kind else {})}
-    text = _front_matter(fields, given, lists={"aliases"})
+    text = _front_matter(fields, given)
     return NewFile(_path(config.content / taxonomy.folder, stem), text + "\n" + BODY_NOTE["term"])
 
 
@@ -102,19 +97,19 @@ def find_taxonomy(config: Config, word: str) -> TaxonomyConfig | None:
     return None
 
 
-def _front_matter(fields: dict, given: dict, lists: set[str]) -> str:
+def _front_matter(fields: dict, given: dict) -> str:
     """Every field with its purpose as a comment; given values set, the rest commented out."""
     lines = ["---"]
-    for name, (required, _, purpose) in fields.items():
+    for name, (required, kind, purpose) in fields.items():
         lines.append(f"# {purpose}" + (" (required)" if required else ""))
         value = given.get(name)
         if isinstance(value, dict):
             lines += [f"{name}:"] + [f"  {k}: {_scalar(v)}" for k, v in value.items()]
         elif value is not None:
             lines.append(f"{name}: {_scalar(value)}")
-        elif name in lists:
+        elif kind in ("texts", "refs"):
             lines += [f"# {name}:", "#   - "]
-        elif name == "extra":
+        elif kind == "mapping":
             lines += [f"# {name}:", "#   key: value"]
         else:
             lines.append(f"# {name}: ")
@@ -126,16 +121,17 @@ def _scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _refs_help(tax: TaxonomyConfig) -> str:
-    return (f"{tax.name} in this text: ids, names or aliases from content/{tax.folder}/, one per item "
-            f"(add a missing one with `sitegen new {tax.singular.get('en', tax.name).lower()} NAME`)")
-
-
 def _path(folder: Path, stem: str) -> Path:
     if not PORTABLE_ID.match(stem):
         raise ScaffoldError(f"`{stem}` is not a portable file name: use lowercase ASCII letters, digits and hyphens, "
                             f"e.g. `{suggest_id(stem) or 'document'}`")
     return folder / f"{stem}.md"
+
+
+def _language(config: Config, language: str) -> str:
+    language = language or config.language
+    _check_value(LANGUAGE_TAG.match(language), f"`{language}` is not a language tag: use en, ar, fr, ...")
+    return language
 
 
 def _check_value(ok, message: str) -> None:

@@ -105,12 +105,18 @@ def text_direction(language: str) -> str:
     return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
-def validate_document(source: Source, path: str, stem: str, config: Config) -> tuple[DocumentRecord, list[Diagnostic]]:
-    """Typed record of one document, and the diagnostics found in it."""
+def document_fields(config: Config) -> dict[str, tuple[bool, str, str]]:
+    """DOCUMENT_FIELDS plus one reference field per taxonomy of the site (`actors`, `topics`, ...)."""
     fields = dict(DOCUMENT_FIELDS)
     for tax in config.taxonomies:
-        fields[tax.field] = (False, "refs", f"{tax.name}: ids, names or aliases from content/{tax.folder}/")
-    values, problems = _check(source, path, fields)
+        fields[tax.field] = (False, "refs", f"{tax.name} in this text: ids, names or aliases from content/{tax.folder}/, "
+                             f"one per item (add a missing one with `sitegen new {tax.singular.get('en', tax.name).lower()} NAME`)")
+    return fields
+
+
+def validate_document(source: Source, path: str, stem: str, config: Config) -> tuple[DocumentRecord, list[Diagnostic]]:
+    """Typed record of one document, and the diagnostics found in it."""
+    values, problems = _check(source, path, document_fields(config))
     doc_id = _file_id(values.get("slug") or stem, path, "slug" in values, source, problems)
     # A record is returned even when a field is wrong (placeholders stand in for it), so that its
     # references and links are checked too and the contributor sees every mistake in one run; the
