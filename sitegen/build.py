@@ -5,7 +5,6 @@ search → write. `build` below reads as the whole of it; each stage lives in it
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import time
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from typing import Callable, Literal
 
 from sitegen import search, urls
 from sitegen.config import Config
-from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
+from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
 from sitegen.frontmatter import split_source
 from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, render_markdown
@@ -98,21 +97,21 @@ def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRe
     terms: list[TermRecord] = []
     doc_folder = config.content / "documents"
     if not doc_folder.is_dir():
-        problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {_shown(doc_folder)}",
+        problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
                                    "create content/documents/ or set paths.content"))
     for path in _markdown_files(doc_folder):
-        source, found = split_source(path.read_bytes(), _shown(path))
+        source, found = split_source(path.read_bytes(), shown_path(path))
         problems += found
         if source is not None:
-            record, found = validate_document(source, _shown(path), path.stem, config)
+            record, found = validate_document(source, shown_path(path), path.stem, config)
             problems += found
             documents += [record] if record else []
     for tax in config.taxonomies:
         for path in _markdown_files(config.content / tax.folder):
-            source, found = split_source(path.read_bytes(), _shown(path))
+            source, found = split_source(path.read_bytes(), shown_path(path))
             problems += found
             if source is not None:
-                record, found = validate_term(source, _shown(path), path.stem, tax)
+                record, found = validate_term(source, shown_path(path), path.stem, tax)
                 problems += found
                 terms += [record] if record else []
     return documents, terms, problems
@@ -185,15 +184,6 @@ def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:
 
 def _protected(config: Config) -> list[Path]:
     return [config.root, config.content, config.templates, config.assets]
-
-
-def _shown(path: Path) -> str:
-    """Paths in messages are relative to where the contributor is, when that is shorter."""
-    try:
-        shown = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return str(path) if shown.startswith("..") else shown
 
 
 class _Clock:

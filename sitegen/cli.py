@@ -18,7 +18,7 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.build import build
 from sitegen.config import load_config
-from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.errors import BuildFailed, Diagnostic, shown_path
 from sitegen.output import UnsafeOutput
 from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
 from sitegen.serve import serve
@@ -156,19 +156,14 @@ def cmd_new(args) -> int:
         print(f"sitegen new: {exc}", file=sys.stderr)
         return 2
     except FileExistsError as exc:
-        print(f"sitegen new: {_shown(Path(exc.filename))} already exists; not overwriting it "
+        print(f"sitegen new: {shown_path(Path(exc.filename))} already exists; not overwriting it "
               "(edit it, or choose another name with --id)", file=sys.stderr)
         return 2
-    print(f"created {_shown(new.path)}")
+    print(f"created {shown_path(new.path)}")
     for note in new.notes:
         print(f"note: {note}")
     print(f"next: fill it in, then run `sitegen check` (and `sitegen serve` to see it)")
     return 0
-
-
-def _shown(path: Path) -> str:
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:

@@ -7,7 +7,9 @@ mistake at once. Nothing here prints: the CLI decides how diagnostics are shown.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 ERROR = "error"
@@ -45,6 +47,15 @@ class BuildFailed(Exception):
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sorted by file, then position: the order a contributor reads them in; duplicates dropped."""
     return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.message, d.hint))
+
+
+def shown_path(path: Path) -> str:
+    """Paths in messages are relative to where the contributor is, when that is shorter."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return str(path) if shown.startswith("..") else shown
 
 
 def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
