@@ -9,7 +9,7 @@ import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Literal, TypeVar
 
 from sitegen import search, urls
 from sitegen.config import Config
@@ -23,6 +23,7 @@ from sitegen.pages import Page, plan_pages
 from sitegen.render import parallel_map, render_pages
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
+K, T, R = TypeVar("K"), TypeVar("T"), TypeVar("R")
 Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
 
 
@@ -70,7 +71,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
-    problems += more + check_targets(links, {p.path for p in pages} | set(asset_paths(config.assets)))
+    assets = asset_paths(config.assets)
+    problems += more + check_targets(links, {p.path for p in pages} | set(assets))
     _stop_on_errors(problems, strict)
     result = BuildResult(site, sort_diagnostics(d for d in problems if d.severity == WARNING), len(pages))
     clock.stage("pages", len(pages))
@@ -81,7 +83,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.stage("search")
     search_files, result.search, result.search_pending = build_search(site, cache)
     files.update(search_files)
-    files.update(read_assets(config.assets))
+    files.update(read_assets(config.assets, assets))
     result.files = files
     if until == "write":
         clock.stage("write")
@@ -120,13 +122,12 @@ def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRe
 def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
                   done: Callable[[int], None] | None = None, cache: BuildCache | None = None) -> dict[str, Rendered]:
     """Source path -> rendered Markdown body; the first of the two parallel stages."""
-    known = cache.bodies if cache else {}
     sources = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
-    missing = sorted({body for _, body in sources if body not in known})
-    fresh = dict(zip(missing, parallel_map(render_markdown, missing, jobs, done)))
+    keyed = [(body, body) for _, body in sources]  # by text: a renamed file reuses its body
+    rendered, kept = _reuse(cache.bodies if cache else {}, keyed, lambda bodies: parallel_map(render_markdown, bodies, jobs, done))
     if cache:
-        cache.bodies = {body: known.get(body) or fresh[body] for _, body in sources}  # forget removed texts
-    return {path: known.get(body) or fresh[body] for path, body in sources}
+        cache.bodies = kept
+    return {path: r for (path, _), r in zip(sources, rendered)}
 
 
 def build_search(site: Site, cache: BuildCache | None) -> tuple[dict[str, bytes], search.SearchStats, bool]:
@@ -152,16 +153,24 @@ def render_pages_cached(templates: Path, pages: list[Page], jobs: int, done: Cal
     if cache is None:
         return render_pages(templates, pages, jobs, done)
     templates_key = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(templates.rglob("*")) if p.is_file())).digest()
-    keys = [hashlib.sha256(templates_key + pickle.dumps((p.path, p.template, p.context), protocol=5)).digest()
-            for p in pages]
-    missing = [p for p, k in zip(pages, keys) if k not in cache.pages]
-    fresh = render_pages(templates, missing, jobs, done)
-    cache.pages = {k: cache.pages.get(k) or fresh[p.path] for p, k in zip(pages, keys)}
-    return {p.path: cache.pages[k] for p, k in zip(pages, keys)}
+    keyed = [(hashlib.sha256(templates_key + pickle.dumps((p.path, p.template, p.context), protocol=5)).digest(), p)
+             for p in pages]
+    rendered, cache.pages = _reuse(cache.pages, keyed, lambda missing: list(render_pages(templates, missing, jobs, done).values()))
+    return {p.path: data for p, data in zip(pages, rendered)}
 
 
-def read_assets(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name.partition("/")[2]).read_bytes() for name in asset_paths(folder)}
+def _reuse(table: dict[K, R], keyed: list[tuple[K, T]], compute: Callable[[list[T]], list[R]]) -> tuple[list[R], dict[K, R]]:
+    """Results for `keyed` items, computing (in one batch) only those whose key `table` lacks; and the
+    table kept to exactly these keys, so what is no longer used is forgotten."""
+    missing = {key: item for key, item in keyed if key not in table}
+    fresh = dict(zip(missing, compute(list(missing.values()))))
+    kept = {key: table[key] if key in table else fresh[key] for key, _ in keyed}
+    return [kept[key] for key, _ in keyed], kept
+
+
+def read_assets(folder: Path, names: list[str]) -> dict[str, bytes]:
+    """The bytes of the assets named by `asset_paths(folder)`."""
+    return {name: (folder / name.partition("/")[2]).read_bytes() for name in names}
 
 
 def asset_paths(folder: Path) -> list[str]:
