@@ -127,8 +127,7 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
             problem(f"link to an unknown document id `{doc_id}`", did_you_mean(doc_id, index.by_id) or
                     "use the id of a document in content/documents/ (its file name without .md, or its slug)")
             return None
-        _check_anchor(target, anchor, index, written, problem)
-        return urls.relative(body.page, target + (f"#{anchor}" if anchor else ""))
+        return _to_page(body.page, target, anchor, index, written, problem)
     if _SCHEME.match(written) or written.startswith("//"):
         return None  # external
     path, anchor = _split(written)
@@ -145,8 +144,7 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
                     if near else "link to a file in content/, relative to this file")
             problem(f"link to a file that is not in the archive: {written}", hint)
             return None
-        _check_anchor(target, anchor, index, written, problem)
-        return urls.relative(body.page, target + (f"#{anchor}" if anchor else ""))
+        return _to_page(body.page, target, anchor, index, written, problem)
     target = posixpath.normpath(posixpath.join(posixpath.dirname(body.page), path))
     if path.endswith("/") or target in (".", ".."):
         problem(f"link to a folder, which does not open from disk: {written}",
@@ -155,9 +153,14 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
         problem(f"link leads outside the site: {written}", "link to a page of the archive or to a full https:// address")
     else:
         uses.append(LinkUse(at.path, at.line, at.col, written, target, body.page, at.severity))
-        if target in index.anchors:
-            _check_anchor(target, anchor, index, written, problem)
+        _check_anchor(target, anchor, index, written, problem)
     return None
+
+
+def _to_page(page: str, target: str, anchor: str, index: _Index, written: str, problem) -> str:
+    """The page-relative link from `page` to an internal target, its anchor checked."""
+    _check_anchor(target, anchor, index, written, problem)
+    return urls.relative(page, target + (f"#{anchor}" if anchor else ""))
 
 
 def _check_anchor(target: str, anchor: str, index: _Index, written: str, problem) -> None:
