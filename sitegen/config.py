@@ -32,6 +32,10 @@ class TaxonomyConfig:
     optional: bool = False  # unknown names create terms instead of failing (for migrating archives)
     kinds: tuple[str, ...] = ()  # allowed `kind` values; empty means any
 
+    def title_in(self, lang: str) -> str:
+        """The title in `lang`, else English, else the name."""
+        return self.title.get(lang, self.title.get("en", self.name))
+
 
 @dataclass(frozen=True)
 class SearchConfig:

@@ -68,7 +68,7 @@ def _base(site: Site, path: str, lang: str, title: str, section: str) -> dict[st
     nav = [("home", urls.HOME), ("chronology", urls.CHRONOLOGY)]
     nav_items = [{"label": ui[key], "href": href, "current": key == section} for key, href in nav]
     for tax in site.taxonomies.values():
-        nav_items.append({"label": tax.config.title.get(ui_lang, tax.config.title.get("en", tax.config.name)),
+        nav_items.append({"label": tax.config.title_in(ui_lang),
                           "href": urls.taxonomy_index(tax.config.name), "current": section == tax.config.name})
     nav_items.append({"label": ui["sources"], "href": urls.SOURCES, "current": section == "sources"})
     nav_items.append({"label": ui["search"], "href": urls.SEARCH, "current": section == "search"})
@@ -94,11 +94,6 @@ def term_item(term: Term, lang: str, count: int) -> dict[str, Any]:
             "dir": text_direction(name_lang), "count": count, "kind": term.kind}
 
 
-def _tax_title(site: Site, name: str, ui_lang: str) -> str:
-    titles = site.taxonomies[name].config.title
-    return titles.get(ui_lang, titles.get("en", name))
-
-
 def plan_home(site: Site) -> Page:
     """Adds: latest [document item], top [{title, href, items: [term item]}], counts [{label, value}]."""
     lang = site.config.language
@@ -110,9 +105,9 @@ def plan_home(site: Site) -> Page:
     counts = [{"label": ctx["ui"]["documents"], "value": len(docs), "href": urls.CHRONOLOGY}]
     for name, tax in site.taxonomies.items():
         ranked = sorted(tax.terms.values(), key=lambda t: (-len(t.documents), t.id))
-        ctx["top"].append({"title": _tax_title(site, name, ui_lang), "href": urls.taxonomy_index(name),
+        ctx["top"].append({"title": tax.config.title_in(ui_lang), "href": urls.taxonomy_index(name),
                            "items": [term_item(t, lang, len(t.documents)) for t in ranked[:HOME_TOP] if t.documents]})
-        counts.append({"label": _tax_title(site, name, ui_lang), "value": len(tax.terms), "href": urls.taxonomy_index(name)})
+        counts.append({"label": tax.config.title_in(ui_lang), "value": len(tax.terms), "href": urls.taxonomy_index(name)})
     counts.append({"label": ctx["ui"]["sources"], "value": len({d.source for d in docs}), "href": urls.SOURCES})
     ctx["counts"] = counts
     return Page(urls.HOME, "home.html", ctx, "the home page")
@@ -132,7 +127,7 @@ def plan_document(site: Site, doc: Document) -> Page:
         "summary": doc.summary, "notes": doc.notes, "extra": sorted((str(k), _plain(v)) for k, v in doc.extra.items()),
         "body": Markup(doc.body.html), "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i],
     }
-    ctx["terms"] = [{"title": _tax_title(site, name, ui_lang),
+    ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
                      "items": [term_item(site.taxonomies[name].terms[t], doc.language, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]
     ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
@@ -175,7 +170,7 @@ def plan_term(site: Site, term: Term) -> list[Page]:
             "wikidata": term.wikidata, "description": Markup(term.description.html) if term.description and number == 1 else Markup(""),
             "count": count_documents(len(term.documents), ui_lang),
         }
-        ctx["taxonomy"] = {"title": _tax_title(site, term.taxonomy, ui_lang), "href": urls.taxonomy_index(term.taxonomy)}
+        ctx["taxonomy"] = {"title": site.taxonomies[term.taxonomy].config.title_in(ui_lang), "href": urls.taxonomy_index(term.taxonomy)}
         chunk = term.documents[(number - 1) * size: number * size]
         ctx["documents"] = [doc_item(site.documents[d], ui_lang) for d in chunk]
         ctx["pagination"] = {
@@ -197,7 +192,7 @@ def cooccurring(site: Site, term: Term, lang: str) -> list[dict[str, Any]]:
                          if not (name == term.taxonomy and t == term.id))
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         if ranked:
-            out.append({"title": _tax_title(site, name, ui_language(lang)),
+            out.append({"title": tax.config.title_in(ui_language(lang)),
                         "items": [term_item(tax.terms[t], lang, n) for t, n in ranked]})
     return out
 
@@ -207,7 +202,7 @@ def plan_taxonomy_index(site: Site, name: str) -> Page:
     lang = site.config.language
     tax = site.taxonomies[name]
     path = urls.taxonomy_index(name)
-    ctx = _base(site, path, lang, _tax_title(site, name, ui_language(lang)), name)
+    ctx = _base(site, path, lang, site.taxonomies[name].config.title_in(ui_language(lang)), name)
     order = {k: i for i, k in enumerate(tax.config.kinds)}
     by_kind: dict[str, list[Term]] = {}
     for term in tax.terms.values():

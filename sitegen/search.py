@@ -165,7 +165,7 @@ def _facet_labels(site: Site) -> dict[str, object]:
         for term in tax.terms.values():
             label, label_lang = term.name(lang)
             labels[term.id] = [label, label_lang or lang]
-        facets[name] = {"title": tax.config.title.get(ui_lang, tax.config.title.get("en", name)), "labels": labels}
+        facets[name] = {"title": tax.config.title_in(ui_lang), "labels": labels}
     languages = sorted({d.language for d in site.documents.values()})
     facets["language"] = {"labels": {code: [language_name(code, ui_lang), ui_lang] for code in languages}}
     return facets
