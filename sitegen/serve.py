@@ -27,8 +27,7 @@ import watchfiles
 
 from sitegen.build import BuildCache, build, update_search
 from sitegen.config import Config, load_config
-from sitegen.errors import BuildFailed, Diagnostic, errors_only
-from sitegen.output import UnsafeOutput
+from sitegen.errors import BuildFailed, Diagnostic, errors_only, shown_path
 
 HOST = "127.0.0.1"
 PREFIX = "/__sitegen__/"
@@ -116,9 +115,6 @@ class DevServer:
             self.log("\n".join(d.format() for d in errors))
             self.log(f"{reason}build failed: still serving the last good version at {self.url}")
             return False
-        except UnsafeOutput as exc:  # pragma: no cover - nothing is written while serving
-            self.live.fail([Diagnostic(str(self.config_path), 1, 1, str(exc))])
-            return False
         except Exception as exc:  # a bug in sitegen must not end the session: say so, keep serving
             trace = "".join(traceback.format_exception(exc))
             self.live.fail([Diagnostic(str(self.config_path), 1, 1, f"sitegen crashed while building: {exc!r}",
@@ -170,7 +166,7 @@ class DevServer:
             paths = self.watched()
             for changes in watchfiles.watch(*paths, stop_event=self.stop, debounce=400, step=50,
                                              rust_timeout=500, yield_on_timeout=False, raise_interrupt=True):
-                names = sorted({_shown(Path(p), self.config_path.parent) for _, p in changes if Path(p).suffix})
+                names = sorted({shown_path(Path(p)) for _, p in changes if Path(p).suffix})
                 self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''} changed: ")
                 if self.watched() != paths:
                     break  # the config moved a folder: watch the new set
@@ -182,13 +178,6 @@ class DevServer:
             self.live.cond.notify_all()
         self.http.shutdown()
         self.http.server_close()
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
@@ -323,7 +312,7 @@ RELOAD_JS = r"""(function () {
 def serve(config_path: Path, port: int, jobs: int, log=print) -> None:
     """Run until Ctrl-C: the CLI's `sitegen serve`."""
     server = DevServer(config_path, port, jobs, log).start()
-    log(f"serving {server.url} (localhost only); watching {', '.join(_shown(p, config_path.parent) for p in server.watched())}; "
+    log(f"serving {server.url} (localhost only); watching {', '.join(shown_path(p) for p in server.watched())}; "
         "Ctrl-C to stop")
     try:
         server.watch()
