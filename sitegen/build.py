@@ -8,6 +8,7 @@ import hashlib
 import pickle
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Literal, TypeVar
 
@@ -95,28 +96,31 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
 def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
     """Every document and registry entry as a typed record, plus every diagnostic found on the way."""
     problems: list[Diagnostic] = []
-    documents: list[DocumentRecord] = []
-    terms: list[TermRecord] = []
     doc_folder = config.content / "documents"
     if not doc_folder.is_dir():
         problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
                                    "create content/documents/ or set paths.content"))
-    for path in _markdown_files(doc_folder):
-        source, found = split_source(path.read_bytes(), shown_path(path))
+    documents, found = _read_folder(doc_folder, partial(validate_document, config=config))
+    problems += found
+    terms: list[TermRecord] = []
+    for tax in config.taxonomies:
+        records, found = _read_folder(config.content / tax.folder, partial(validate_term, taxonomy=tax))
+        terms, problems = terms + records, problems + found
+    return documents, terms, problems
+
+
+def _read_folder(folder: Path, validate: Callable) -> tuple[list, list[Diagnostic]]:
+    """Split and validate every Markdown file under `folder`: the records, and every diagnostic."""
+    records, problems = [], []
+    for path in _markdown_files(folder):
+        shown = shown_path(path)
+        source, found = split_source(path.read_bytes(), shown)
         problems += found
         if source is not None:
-            record, found = validate_document(source, shown_path(path), path.stem, config)
+            record, found = validate(source, shown, path.stem)
             problems += found
-            documents += [record] if record else []
-    for tax in config.taxonomies:
-        for path in _markdown_files(config.content / tax.folder):
-            source, found = split_source(path.read_bytes(), shown_path(path))
-            problems += found
-            if source is not None:
-                record, found = validate_term(source, shown_path(path), path.stem, tax)
-                problems += found
-                terms += [record] if record else []
-    return documents, terms, problems
+            records += [record] if record else []
+    return records, problems
 
 
 def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
