@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Literal, TypeVar
 
-from sitegen import search, urls
+from sitegen import search, sources, urls
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
 from sitegen.frontmatter import split_source
@@ -111,10 +111,15 @@ def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRe
 
 def _read_folder(folder: Path, validate: Callable) -> tuple[list, list[Diagnostic]]:
     """Split and validate every Markdown file under `folder`: the records, and every diagnostic."""
-    records, problems = [], []
-    for path in _markdown_files(folder):
+    records = []
+    paths, problems = sources.discover(folder)
+    for path in paths:
         shown = shown_path(path)
-        source, found = split_source(path.read_bytes(), shown)
+        data, found = sources.read(path)
+        problems += found
+        if data is None:
+            continue
+        source, found = split_source(data, shown)
         problems += found
         if source is not None:
             record, found = validate(source, shown, path.stem)
@@ -183,10 +188,6 @@ def asset_paths(folder: Path) -> list[str]:
         return []
     return [urls.asset(p.relative_to(folder).as_posix())
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
-
-
-def _markdown_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []
 
 
 def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:
