@@ -1,13 +1,19 @@
 """Interface words in the languages sitegen ships (English, Arabic), and language names.
 
 An Arabic document page is Arabic from its header to its footer; a page in a language without a table
-here falls back to English and says so with `lang` on the chrome.
+here falls back to English and says so with `lang` on the chrome. A site edition in a third language
+(`languages: [en, ar, fr]`) needs one more table in STRINGS with the same keys, nothing else.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
+from sitegen.schema import text_direction
+
 STRINGS = {
     "en": {
+        "own_name": "English", "site_nav": "Site",
         "home": "Home", "chronology": "Chronology", "sources": "Sources", "search": "Search",
         "documents": "Documents", "document": "Document", "source": "Source", "dateline": "Dateline",
         "authors": "Authors", "original": "Original", "language": "Language", "date": "Date",
@@ -28,6 +34,7 @@ STRINGS = {
         "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
+        "own_name": "العربية", "site_nav": "الموقع",
         "home": "الرئيسية", "chronology": "التسلسل الزمني", "sources": "المصادر", "search": "بحث",
         "documents": "الوثائق", "document": "وثيقة", "source": "المصدر", "dateline": "مكان الخبر",
         "authors": "المؤلفون", "original": "الأصل", "language": "اللغة", "date": "التاريخ",
@@ -70,3 +77,15 @@ def language_name(code: str, ui_lang: str) -> str:
 def count_documents(n: int, ui_lang: str) -> str:
     words = STRINGS[ui_lang]
     return words["count_documents_1"] if n == 1 else words["count_documents"].format(n=n)
+
+
+def text_language(text: str, candidates: tuple[str, ...]) -> str:
+    """The first of `candidates` whose direction matches the first strong character of `text` ("" if
+    none does): how text of undeclared language (source names, authors, notes) gets its `lang`, so an
+    English note on an Arabic page is marked English and laid out left to right."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            wanted = "ltr" if kind == "L" else "rtl"
+            return next((c for c in candidates if text_direction(c) == wanted), "")
+    return ""
