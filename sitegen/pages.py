@@ -32,7 +32,7 @@ from sitegen.dates import MONTHS
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
 from sitegen.schema import text_direction
-from sitegen.ui import STRINGS, count_documents, language_name, text_language, ui_language
+from sitegen.ui import STRINGS, count_documents, kind_label, language_name, text_language, ui_language
 
 HOME_LATEST = 10
 HOME_TOP = 12
@@ -206,7 +206,7 @@ def related(site: Site, doc: Document) -> list[tuple[str, int]]:
 
 def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     """One page per `page_size` documents. Adds: term {id, name, names [{name, lang, dir}], aliases,
-    kind, url, wikidata, description (Markup, first page only: its links are relative to it),
+    kind, kind_label (text, lang), url, wikidata, description (Markup, first page only: its links are relative to it),
     description_lang, description_dir}, taxonomy {title, href}, documents [document item],
     pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items}]."""
     lang = ed.lang
@@ -222,7 +222,8 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
         ctx["term"] = {
             "id": term.id, "name": name, "name_lang": name_lang or lang, "name_dir": text_direction(name_lang or lang),
             "names": [{"name": n, "lang": k or lang, "dir": text_direction(k or lang)} for k, n in sorted(term.names.items()) if n != name],
-            "aliases": [text(a, lang, *site.config.languages) for a in term.aliases], "kind": term.kind, "url": term.url,
+            "aliases": [text(a, lang, *site.config.languages) for a in term.aliases], "kind": term.kind,
+            "kind_label": kind_label(term.kind, ui_lang), "url": term.url,
             "wikidata": term.wikidata, "description": description, "description_lang": description_lang,
             "description_dir": text_direction(description_lang), "count": count_documents(len(term.documents), ui_lang),
         }
@@ -266,7 +267,8 @@ def cooccurring(site: Site, term: Term, ed: urls.Edition) -> list[dict[str, Any]
 
 
 def plan_taxonomy_index(site: Site, name: str, ed: urls.Edition) -> Page:
-    """Adds: groups [{kind, items: [term item]}] (one unnamed group when no term has a kind)."""
+    """Adds: groups [{kind, label (text, lang), count, items: [term item]}] (one unnamed group when no
+    term has a kind)."""
     lang = ed.lang
     tax = site.taxonomies[name]
     path = ed.path(urls.taxonomy_index(name))
@@ -276,7 +278,7 @@ def plan_taxonomy_index(site: Site, name: str, ed: urls.Edition) -> Page:
     for term in tax.terms.values():
         by_kind.setdefault(term.kind, []).append(term)
     ctx["groups"] = [
-        {"kind": kind, "count": len(terms),
+        {"kind": kind, "label": kind_label(kind, ctx["ui_lang"], plural=True), "count": len(terms),
          "items": sorted((term_item(t, ed, len(t.documents)) for t in terms), key=lambda i: (i["name"].casefold(), i["href"]))}
         for kind, terms in sorted(by_kind.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
     ]
@@ -293,7 +295,7 @@ def plan_chronology(site: Site, ed: urls.Edition) -> Page:
         years.setdefault(doc.date.year, {}).setdefault(doc.date.month or 0, []).append(doc)
     ctx["years"] = [
         {"year": year, "id": f"y{year}", "count": sum(len(v) for v in months.values()),
-         "months": [{"label": MONTHS[ui_lang][m - 1] if m else str(year), "id": f"y{year}-{m:02d}",
+         "months": [{"label": MONTHS.get(ui_lang, MONTHS["en"])[m - 1] if m else str(year), "id": f"y{year}-{m:02d}",
                      "items": [doc_item(d, ui_lang) for d in docs]} for m, docs in sorted(months.items())]}
         for year, months in sorted(years.items(), reverse=True)
     ]

@@ -31,6 +31,9 @@ STRINGS = {
         "facet_year": "Year", "facet_source": "Source", "filters": "Filters", "show_more": "Show more results",
         "search_label": "Search titles, actors, topics, sources and full texts",
         "noscript": "Search needs JavaScript. Without it, browse the archive by date, actor, topic or source:",
+        "kinds": {"person": ("Person", "People"), "state": ("State", "States"),
+                  "organisation": ("Organisation", "Organisations"), "group": ("Group", "Groups"),
+                  "institution": ("Institution", "Institutions"), "media": ("Media outlet", "Media")},
         "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
@@ -52,6 +55,8 @@ STRINGS = {
         "facet_source": "المصدر", "filters": "تصفية", "show_more": "عرض المزيد من النتائج",
         "search_label": "ابحث في العناوين والفاعلين والمواضيع والمصادر والنصوص الكاملة",
         "noscript": "يحتاج البحث إلى جافاسكربت. يمكنك تصفح الأرشيف حسب التاريخ أو الفاعل أو الموضوع أو المصدر:",
+        "kinds": {"person": ("شخص", "أشخاص"), "state": ("دولة", "دول"), "organisation": ("منظمة", "منظمات"),
+                  "group": ("جماعة", "جماعات"), "institution": ("مؤسسة", "مؤسسات"), "media": ("وسيلة إعلام", "وسائل إعلام")},
         "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
     },
 }
@@ -72,6 +77,12 @@ def ui_language(lang: str) -> str:
 
 def language_name(code: str, ui_lang: str) -> str:
     return LANGUAGE_NAMES.get(ui_lang, LANGUAGE_NAMES["en"]).get(code.split("-")[0], code)
+
+
+def kind_label(kind: str, ui_lang: str, plural: bool = False) -> tuple[str, str]:
+    """A registry `kind` in the interface language, and that language ("" when shown as written)."""
+    labels = STRINGS[ui_lang]["kinds"].get(kind)
+    return (labels[plural], ui_lang) if labels else (kind, "")
 
 
 def count_documents(n: int, ui_lang: str) -> str:
