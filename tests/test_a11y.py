@@ -133,3 +133,22 @@ def test_search_works_with_the_keyboard_alone(browser, sample_build):
         assert page.locator("h1").count() == 1
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", [EN_DOC, AR_DOC])
+def test_a_document_prints_with_its_provenance_and_without_navigation(browser, sample_build, path):
+    page = browser.new_page()
+    try:
+        page.goto((sample_build / path).as_uri())
+        page.emulate_media(media="print")
+        shown = page.evaluate("""selectors => Object.fromEntries(selectors.map(s => {
+            const el = document.querySelector(s);
+            return [s, el ? getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0 : null];
+        }))""", ["h1", ".panel", ".panel dl", ".document .body", ".notes", ".site-header nav", ".languages",
+                 ".search-form", ".related", ".site-footer", ".skip"])
+        assert shown == {"h1": True, ".panel": True, ".panel dl": True, ".document .body": True, ".notes": True,
+                         ".site-header nav": False, ".languages": False, ".search-form": False, ".related": False,
+                         ".site-footer": False, ".skip": False}
+        assert page.pdf(format="A4")[:5] == b"%PDF-"
+    finally:
+        page.close()
