@@ -21,8 +21,9 @@ def search_shard(n: int) -> str:
     return f"search/shard-{n:02d}.js"
 
 
-def document(doc_id: str) -> str:
-    return f"documents/{doc_id}.html"
+def document(doc_id: str, ext: str = "html") -> str:
+    """The document's page, or (with `ext`) another per-document output beside it: `.bib`, `.ris`, ..."""
+    return f"documents/{doc_id}.{ext}"
 
 
 def term(taxonomy: str, term_id: str, page: int = 1) -> str:
