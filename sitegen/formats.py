@@ -27,6 +27,23 @@ def bibtex(value: Any) -> str:
     return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_REPLACEMENT.get(m[0], "\\" + m[0]), text)
 
 
+BIBTEX_VERBATIM = {"url", "date", "urldate", "doi"}  # read as written by biblatex: no TeX escapes
+BIBTEX_PROTECTED = {"title"}  # double braces, so styles keep the capitals as written
+
+
+def bibtex_field(value: Any, name: str = "") -> Markup:
+    """The braced value of BibTeX field `name`, escaped for it. A list becomes names joined by `and`,
+    each kept whole in braces (so `Wu Jianghao` or `Xinhua News Agency` is never split into first and
+    last names). Verbatim fields (url, date) keep `%` and `&` as written, with braces percent-encoded."""
+    if name in BIBTEX_VERBATIM:
+        text = "".join(_text(value).split()).replace("{", "%7B").replace("}", "%7D")
+    elif isinstance(value, (list, tuple)):
+        text = " and ".join("{" + bibtex(v) + "}" for v in value)
+    else:
+        text = bibtex(value)
+    return Markup("{{{}}}".format("{" + text + "}" if name in BIBTEX_PROTECTED else text))
+
+
 def ris(value: Any) -> str:
     """An RIS value: one line (a line break would start a new tag), at most the 255 characters most
     readers take for a field (long values are cut on a word)."""

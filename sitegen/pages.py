@@ -21,6 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import urls
+from sitegen.cite import citation
 from sitegen.dates import MONTHS
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
@@ -30,9 +31,11 @@ from sitegen.ui import STRINGS, count_documents, language_name, ui_language
 HOME_LATEST = 10
 HOME_TOP = 12
 RELATED = 6
+CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", "application/x-research-info-systems"),
+                      ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json")]
 # Per-document outputs: (template, file extension). Each renders with `plan_document`'s context to
 # `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
-DOCUMENT_OUTPUTS = [("document.html", "html")]
+DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
 
 
 @dataclass(frozen=True)
@@ -121,12 +124,15 @@ def plan_document(site: Site, doc: Document) -> list[Page]:
     field of schema.DOCUMENT_FIELDS as `show_field` gives it (title, date, date_iso, date_edtf, source,
     dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
     headings}, terms [{title, items}], translations [document item], translation_of (document item or
-    None), related [document item + shared]."""
+    None), related [document item + shared], cite (see cite.citation), downloads [{label, href, type}]."""
     path = urls.document(doc.id)
     ctx = _base(site, path, doc.language, doc.title, "documents")
     ui_lang = ctx["ui_lang"]
     ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
+    ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
+    ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
+                        for label, ext, media in CITATION_DOWNLOADS]
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
                      "items": [term_item(site.taxonomies[name].terms[t], doc.language, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]
@@ -149,6 +155,8 @@ def document_fields(doc: Document, ui_lang: str) -> dict[str, Any]:
 def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]:
     """How a field of `kind` reaches templates: a date in words plus `<name>_iso` and `<name>_edtf`, a
     language by name plus `<name>_code`, a list as a list, a mapping as sorted (key, text) pairs."""
+    if kind == "date" and value is None:
+        return {name: "", f"{name}_iso": "", f"{name}_edtf": ""}
     if kind == "date":
         return {name: value.display(ui_lang), f"{name}_iso": value.iso, f"{name}_edtf": value.edtf}
     if kind == "language":

@@ -37,6 +37,7 @@ def make_environment(templates: Path, extension: str = ".html") -> jinja2.Enviro
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=finalize,
     )
     env.filters["rel"] = _rel
+    env.filters["bibtex"] = formats.bibtex_field
     return env
 
 

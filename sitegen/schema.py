@@ -22,6 +22,7 @@ LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 PLACEHOLDER_DATE = ArchivalDate(1)  # stands in for a missing or invalid date in a record that has errors
+GENRES = ("news", "report", "scholarly")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
 
@@ -49,6 +50,9 @@ DOCUMENT_FIELDS = {
     "authors": Field("texts", "bylines, one per item", default=tuple),
     "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23"),
     "summary": Field("text", "one or two sentences shown in listings and search"),
+    "genre": Field("genre", "news, report or scholarly: how citations and schema.org describe it"),
+    "retrieved": Field("date", "when the archive took its copy (YYYY-MM-DD): the access date in citations",
+                       default=lambda: None),
     "translation_of": Field("id", "id of the document this one translates", carried=False),
     "slug": Field("id", "overrides the id taken from the file name", carried=False),
     "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text"),
@@ -296,6 +300,13 @@ def _id(value, key, meta, path) -> str:
     return text
 
 
+def _genre(value, key, meta, path) -> str:
+    text = _text(value, key, meta, path)
+    if text not in GENRES:
+        raise FieldError(f"unknown genre `{text}`", did_you_mean(text, GENRES) or "one of: " + ", ".join(GENRES))
+    return text
+
+
 def _wikidata(value, key, meta, path) -> str:
     text = _text(value, key, meta, path)
     if not WIKIDATA.match(text):
@@ -323,5 +334,5 @@ def _names(value, key, meta, path) -> dict[str, str]:
 
 CHECKS: dict[str, Callable] = {
     "text": _text, "texts": _texts, "refs": _refs, "date": _date, "language": _language, "url": _url,
-    "id": _id, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
+    "id": _id, "genre": _genre, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
 }

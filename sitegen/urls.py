@@ -45,3 +45,8 @@ def relative(from_page: str, target: str) -> str:
         return f"#{anchor}"
     link = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
     return f"{link}#{anchor}" if anchor else link
+
+
+def absolute(base_url: str, path: str) -> str:
+    """`path` under the site's address (`base_url` ends in /), or "" when the address is unknown."""
+    return base_url + path if base_url else ""
