@@ -27,7 +27,7 @@ def test_every_carried_field_reaches_the_model_and_the_page_context(make_site):
     root = make_site()
     result = build(load_config(root / "sitegen.yaml", environ={}), until="render")
     doc = next(iter(result.site.documents.values()))
-    page = next(p for p in pages.plan_document(result.site, doc) if p.template == "document.html")
+    page = next(p for p in pages.plan_document(result.site, doc, pages.rarity(result.site)) if p.template == "document.html")
     for name, spec in DOCUMENT_FIELDS.items():
         if spec.carried:
             assert hasattr(doc, name) and name in page.context["doc"], name
