@@ -34,6 +34,7 @@ STRINGS = {
         "kinds": {"person": ("Person", "People"), "state": ("State", "States"),
                   "organisation": ("Organisation", "Organisations"), "group": ("Group", "Groups"),
                   "institution": ("Institution", "Institutions"), "media": ("Media outlet", "Media")},
+        "cite": "Cite this", "copy_citation": "Copy", "copied": "Copied", "download_citation": "Download the citation",
         "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
@@ -57,6 +58,7 @@ STRINGS = {
         "noscript": "يحتاج البحث إلى جافاسكربت. يمكنك تصفح الأرشيف حسب التاريخ أو الفاعل أو الموضوع أو المصدر:",
         "kinds": {"person": ("شخص", "أشخاص"), "state": ("دولة", "دول"), "organisation": ("منظمة", "منظمات"),
                   "group": ("جماعة", "جماعات"), "institution": ("مؤسسة", "مؤسسات"), "media": ("وسيلة إعلام", "وسائل إعلام")},
+        "cite": "الاستشهاد بهذه الوثيقة", "copy_citation": "نسخ", "copied": "تم النسخ", "download_citation": "تنزيل الاستشهاد",
         "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
     },
 }
