@@ -148,9 +148,9 @@ def test_a_document_prints_with_its_provenance_and_without_navigation(browser, s
         shown = page.evaluate("""selectors => Object.fromEntries(selectors.map(s => {
             const el = document.querySelector(s);
             return [s, el ? getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0 : null];
-        }))""", ["h1", ".panel", ".panel dl", ".document .body", ".notes", ".site-header nav", ".languages",
+        }))""", ["h1", ".panel", ".panel dl", ".document .body", ".notes", ".cite", ".site-header nav", ".languages",
                  ".search-form", ".related", ".site-footer", ".skip"])
-        assert shown == {"h1": True, ".panel": True, ".panel dl": True, ".document .body": True, ".notes": True,
+        assert shown == {"h1": True, ".panel": True, ".panel dl": True, ".document .body": True, ".notes": True, ".cite": True,
                          ".site-header nav": False, ".languages": False, ".search-form": False, ".related": False,
                          ".site-footer": False, ".skip": False}
         assert page.pdf(format="A4")[:5] == b"%PDF-"
