@@ -1,6 +1,7 @@
 """Plan every page: its output path, its template, and exactly what that template receives.
 
-Owns the template contract. Templates never see the model; they get plain dicts built here:
+Owns the template contract (the keys every page has and the listing items are built in `chrome`).
+Templates never see the model; they get plain dicts built here:
 - every page: `site` {title, title_lang, description, description_lang, language, build_date, extra},
   `page_path`, `lang`, `dir`, `ui` (interface words), `ui_lang`, `nav` [{label, href, current}],
   `title`, `search_href`, `home_href`, `languages` [{lang, dir, name, href}] (the language switch: this
@@ -28,12 +29,13 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import urls
+from sitegen.chrome import base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.dates import MONTHS
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
 from sitegen.schema import DOCUMENT_FIELDS, text_direction
-from sitegen.ui import STRINGS, count_documents, kind_label, language_name, text_language, ui_language
+from sitegen.ui import STRINGS, count_documents, kind_label, language_name, ui_language
 
 HOME_LATEST = 10
 HOME_TOP = 12
@@ -65,19 +67,7 @@ def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
             for term in tax.terms.values():
                 pages += plan_term(site, term, ed)
     pages, problems = _check_collisions(pages)
-    return pages, _missing_strings(site) + problems
-
-
-def _missing_strings(site: Site) -> list[Diagnostic]:
-    return [Diagnostic(site.config.path, 1, 1, f"no interface strings for the `{lang}` edition",
-                       f"add a `{lang}` table to STRINGS in sitegen/ui.py, or drop `{lang}` from `languages`")
-            for lang in site.config.languages if ui_language(lang) != lang.split("-")[0]]
-
-
-def edition_of(site: Site, lang: str) -> urls.Edition:
-    """The edition whose chrome a page in `lang` uses: its own, else the default one."""
-    eds = urls.editions(site.config.languages)
-    return next((ed for ed in eds if ed.lang == lang), next((ed for ed in eds if ed.lang == ui_language(lang)), eds[0]))
+    return pages, missing_strings(site) + problems
 
 
 def _check_collisions(pages: list[Page]) -> tuple[list[Page], list[Diagnostic]]:
@@ -91,62 +81,9 @@ def _check_collisions(pages: list[Page]) -> tuple[list[Page], list[Diagnostic]]:
     return sorted(seen.values(), key=lambda p: p.path), problems
 
 
-def _base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section: str,
-          switch: dict[str, str] | None = None) -> dict[str, Any]:
-    """The keys every page has. `switch`: language -> the page to offer in it (default: this page in
-    each edition); the ones that are the same page in another language become `alternates`."""
-    ui_lang = ui_language(lang)
-    ui = STRINGS[ui_lang]
-    nav = [("home", urls.HOME), ("chronology", urls.CHRONOLOGY)]
-    nav_items = [{"label": ui[key], "href": ed.path(href), "current": key == section} for key, href in nav]
-    for tax in site.taxonomies.values():
-        nav_items.append({"label": tax.config.title_in(ui_lang),
-                          "href": ed.path(urls.taxonomy_index(tax.config.name)), "current": section == tax.config.name})
-    nav_items.append({"label": ui["sources"], "href": ed.path(urls.SOURCES), "current": section == "sources"})
-    nav_items.append({"label": ui["search"], "href": ed.path(urls.SEARCH), "current": section == "search"})
-    config = site.config
-    eds = urls.editions(config.languages)
-    same = switch if switch is not None else {e.lang: e.path(path[len(ed.prefix):]) for e in eds}
-    offered = {e.lang: same.get(e.lang, e.path(urls.HOME)) for e in eds} | same
-    site_title, title_lang = config.title_in(ui_lang)
-    description, description_lang = config.description_in(ui_lang)
-    return {
-        "site": {"title": site_title, "title_lang": title_lang, "description": description,
-                 "description_lang": description_lang, "language": config.language,
-                 "build_date": config.build_date, "extra": config.extra},
-        "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
-        "nav": nav_items, "title": title, "search_href": ed.path(urls.SEARCH), "home_href": ed.path(urls.HOME),
-        "section": section,
-        "languages": [{"lang": code, "dir": text_direction(code), "href": href,
-                       "name": STRINGS[ui_language(code)]["own_name"] if ui_language(code) == code.split("-")[0]
-                       else language_name(code, code)}
-                      for code, href in sorted(offered.items()) if href != path],
-        "alternates": [{"lang": code, "href": href} for code, href in sorted(same.items())] if len(same) > 1 else [],
-    }
-
-
-def text(value: str, *prefer: str) -> dict[str, str]:
-    """A text of undeclared language, marked with the first of `prefer` written in its script."""
-    lang = text_language(value, prefer)
-    return {"text": value, "lang": lang, "dir": text_direction(lang) if lang else "auto"}
-
-
-def doc_item(doc: Document, ui_lang: str) -> dict[str, Any]:
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "date": doc.date.display(ui_lang), "date_iso": doc.date.iso, "source": text(doc.source, doc.language, ui_lang),
-            "summary": doc.summary, "language": language_name(doc.language, ui_lang)}
-
-
-def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:
-    name, name_lang = term.name(ed.lang)
-    name_lang = name_lang or ed.lang
-    return {"href": ed.path(urls.term(term.taxonomy, term.id)), "name": name, "lang": name_lang,
-            "dir": text_direction(name_lang), "count": count, "kind": term.kind}
-
-
 def plan_home(site: Site, ed: urls.Edition) -> Page:
     """Adds: latest [document item], top [{title, href, items: [term item]}], counts [{label, value}]."""
-    ctx = _base(site, ed, ed.path(urls.HOME), ed.lang, site.config.title_in(ed.lang)[0], "home")
+    ctx = base(site, ed, ed.path(urls.HOME), ed.lang, site.config.title_in(ed.lang)[0], "home")
     ui_lang = ctx["ui_lang"]
     docs = site.chronological()
     ctx["latest"] = [doc_item(d, ui_lang) for d in reversed(docs[-HOME_LATEST:])]
@@ -175,14 +112,14 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     path = urls.document(doc.id)
     ed = edition_of(site, doc.language)
     switch = {doc.language: path} | {site.documents[t].language: urls.document(t) for t in doc.translations}
-    ctx = _base(site, ed, path, doc.language, doc.title, "documents", switch)
+    ctx = base(site, ed, path, doc.language, doc.title, "documents", switch)
     ui_lang = ctx["ui_lang"]
     ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
     ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
                         for label, ext, media in CITATION_DOWNLOADS]
-    ctx["marks"] = _marks(site, doc, ui_lang)
+    ctx["marks"] = marks(site, doc, ui_lang)
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
                      "items": [term_item(site.taxonomies[name].terms[t], ed, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]
@@ -191,19 +128,6 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
-
-
-def _marks(site: Site, doc: Document, ui_lang: str) -> dict[str, Any]:
-    mine = (doc.language, *site.config.languages)
-    return {"source": text(doc.source, *mine), "dateline": text(doc.dateline, *mine),
-            "authors": [text(a, *mine) for a in doc.authors], "notes": text(doc.notes, site.config.language, *mine),
-            "extra": [_extra(site, str(k), v, ui_lang, mine) for k, v in sorted(doc.extra.items(), key=lambda kv: str(kv[0]))]}
-
-
-def _extra(site: Site, key: str, value: Any, ui_lang: str, prefer: tuple[str, ...]) -> dict[str, Any]:
-    label, label_lang = site.config.extra_label(key, ui_lang)
-    return {"label": label, "label_lang": label_lang, "label_dir": text_direction(label_lang) if label_lang else "auto",
-            "value": text(_plain(value), *prefer)}
 
 
 def document_fields(doc: Document, ui_lang: str) -> dict[str, Any]:
@@ -227,7 +151,7 @@ def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]
     if kind == "texts":
         return {name: list(value)}
     if kind == "mapping":
-        return {name: sorted((str(k), _plain(v)) for k, v in value.items())}
+        return {name: sorted((str(k), plain(v)) for k, v in value.items())}
     return {name: value}
 
 
@@ -287,9 +211,9 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     for number in range(1, count + 1):
         path = ed.path(urls.term(term.taxonomy, term.id, number))
         name, name_lang = term.name(lang)
-        ctx = _base(site, ed, path, lang, name, term.taxonomy)
+        ctx = base(site, ed, path, lang, name, term.taxonomy)
         ui_lang = ctx["ui_lang"]
-        description, description_lang = _description(site, term, ed) if number == 1 else (Markup(""), lang)
+        description, description_lang = term_description(site, term, ed) if number == 1 else (Markup(""), lang)
         ctx["term"] = {
             "id": term.id, "name": name, "name_lang": name_lang or lang, "name_dir": text_direction(name_lang or lang),
             "names": [{"name": n, "lang": k or lang, "dir": text_direction(k or lang)} for k, n in sorted(term.names.items()) if n != name],
@@ -312,18 +236,6 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     return pages
 
 
-def _description(site: Site, term: Term, ed: urls.Edition) -> tuple[Markup, str]:
-    """The term's description for `ed`: its `description` in that language, else the body (written in
-    the site's first language, its links moved to this edition's folder depth), else any other."""
-    if ed.lang in term.descriptions:
-        return Markup("<p>%s</p>") % term.descriptions[ed.lang], ed.lang
-    if term.description and term.description.text:
-        return Markup(urls.rebase(term.description.html, ed.prefix.count("/"))), site.config.language
-    for lang, value in sorted(term.descriptions.items()):
-        return Markup("<p>%s</p>") % value, lang
-    return Markup(""), ed.lang
-
-
 def cooccurring(site: Site, term: Term, ed: urls.Edition) -> list[dict[str, Any]]:
     """Other terms that appear in this term's documents, most shared first, per taxonomy."""
     out = []
@@ -343,7 +255,7 @@ def plan_taxonomy_index(site: Site, name: str, ed: urls.Edition) -> Page:
     lang = ed.lang
     tax = site.taxonomies[name]
     path = ed.path(urls.taxonomy_index(name))
-    ctx = _base(site, ed, path, lang, site.taxonomies[name].config.title_in(ui_language(lang)), name)
+    ctx = base(site, ed, path, lang, site.taxonomies[name].config.title_in(ui_language(lang)), name)
     order = {k: i for i, k in enumerate(tax.config.kinds)}
     by_kind: dict[str, list[Term]] = {}
     for term in tax.terms.values():
@@ -359,7 +271,7 @@ def plan_taxonomy_index(site: Site, name: str, ed: urls.Edition) -> Page:
 def plan_chronology(site: Site, ed: urls.Edition) -> Page:
     """Adds: years [{year, count, months [{label, id, items: [document item]}]}], newest year first."""
     lang = ed.lang
-    ctx = _base(site, ed, ed.path(urls.CHRONOLOGY), lang, STRINGS[ui_language(lang)]["chronology"], "chronology")
+    ctx = base(site, ed, ed.path(urls.CHRONOLOGY), lang, STRINGS[ui_language(lang)]["chronology"], "chronology")
     ui_lang = ctx["ui_lang"]
     years: dict[int, dict[int, list[Document]]] = {}
     for doc in site.chronological():
@@ -376,7 +288,7 @@ def plan_chronology(site: Site, ed: urls.Edition) -> Page:
 def plan_sources(site: Site, ed: urls.Edition) -> Page:
     """Adds: sources [{name (text), id, count, items: [document item]}], by name."""
     lang = ed.lang
-    ctx = _base(site, ed, ed.path(urls.SOURCES), lang, STRINGS[ui_language(lang)]["sources"], "sources")
+    ctx = base(site, ed, ed.path(urls.SOURCES), lang, STRINGS[ui_language(lang)]["sources"], "sources")
     by_source: dict[str, list[Document]] = {}
     for doc in site.chronological():
         by_source.setdefault(doc.source, []).append(doc)
@@ -392,7 +304,7 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     root (the page-relative output root: every edition's search page uses the one index at search/)."""
     lang = ed.lang
     path = ed.path(urls.SEARCH)
-    ctx = _base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
+    ctx = base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
     ctx["scripts"] = [urls.asset("lunr.js"), urls.SEARCH_CORE, urls.asset("sitegen-search.js")]
     keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source")
@@ -400,11 +312,3 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (ed.path(urls.HOME), path)]
     ctx["root"] = urls.root(path)
     return Page(path, "search.html", ctx, "the search page")
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
-    return str(value)
