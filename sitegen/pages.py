@@ -106,14 +106,19 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
     headings}, terms [{title, items}], translations [document item], translation_of (document item or
     None), related [document item + shared], cite (see cite.citation), downloads [{label, href, type}],
-    marks {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
+    doc_text {lang, dir} (the language of the document's own text: the title, summary and body), marks
+    {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
     (text)}]}: the language of what is written in no declared language. Its language switch offers its
     translations, else the other editions' home pages."""
     path = urls.document(doc.id)
     ed = edition_of(site, doc.language)
     switch = {doc.language: path} | {site.documents[t].language: urls.document(t) for t in doc.translations}
-    ctx = base(site, ed, path, doc.language, doc.title, "documents", switch)
-    ui_lang = ctx["ui_lang"]
+    # a document in a language without interface words is an English page (its chrome) whose text
+    # carries its own language (`text` below), so readers announce both right
+    ui_lang = ui_language(doc.language)
+    page_lang = doc.language if ui_lang == doc.language.split("-")[0] else ui_lang
+    ctx = base(site, ed, path, page_lang, doc.title, "documents", switch)
+    ctx["doc_text"] = {"lang": doc.language, "dir": doc.dir}
     ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)

@@ -103,6 +103,11 @@ def test_search_works_with_the_keyboard_alone(browser, sample_build):
     page = browser.new_page(viewport=WIDE)
     try:
         page.goto((sample_build / "search.html").as_uri())
+        page.keyboard.press("Tab")  # the first stop is the skip link, and it leads to the content
+        assert page.evaluate("document.activeElement.className") == "skip"
+        assert page.locator(".skip").bounding_box()["x"] >= 0  # shown when focused
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
         page.locator("#q").focus()
         page.keyboard.type("china")
         page.keyboard.press("Enter")

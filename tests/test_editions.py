@@ -203,3 +203,15 @@ def test_search_in_the_arabic_edition_works_from_disk(browser, sample_build):
 def first_title(build_dir: Path, href: str) -> str:
     page = text(build_dir / "ar" / href)
     return html.unescape(re.search(r"<h1>(.*?)</h1>", page, re.S).group(1).strip())
+
+
+def test_a_document_in_a_language_without_interface_words_has_english_chrome_and_french_text(make_site):
+    root = make_site({"content/documents/rapport.md": "---\ntitle: Un rapport\ndate: 2021\nsource: AFP\n"
+                      "language: fr\nsummary: Un résumé.\n---\nLe texte.\n"}, config=TWO)
+    build(load_config(root / "sitegen.yaml"))
+    page = text(root / "build/documents/rapport.html")
+    assert Page(root / "build/documents/rapport.html").html == {"lang": "en", "dir": "ltr"}
+    assert '<h1 lang="fr" dir="ltr">Un rapport</h1>' in page and '<p class="lede" lang="fr" dir="ltr">Un résumé.' in page
+    assert '<div class="body" lang="fr" dir="ltr">' in page and "<dt>Source</dt>" in page
+    english = text(root / "build/documents/first-report.html")
+    assert '<div class="body">' in english  # the same language as its page: not marked again
