@@ -1,7 +1,7 @@
 """Interface words in the languages sitegen ships (English, Arabic), and language names.
 
-An Arabic document page is Arabic from its header to its footer; a page in a language without a table
-here falls back to English and says so with `lang` on the chrome. A site edition in a third language
+An Arabic document page is Arabic from its header to its footer; a document in a language without a
+table here is an English page whose own text carries its language. A site edition in a third language
 (`languages: [en, ar, fr]`) needs one more table in STRINGS with the same keys, nothing else.
 """
 
