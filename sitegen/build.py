@@ -17,7 +17,7 @@ from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
 from sitegen.frontmatter import split_source
 from sitegen.links import check_targets, link_bodies
-from sitegen.markup import Rendered, render_markdown
+from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import WriteStats, write_site
 from sitegen.pages import Page, plan_pages
@@ -68,7 +68,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, cache)
     clock.stage("model")
-    bodies, links, problems_in_links = link_bodies(documents, terms, bodies)
+    bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken)
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
@@ -100,28 +100,32 @@ def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRe
     if not doc_folder.is_dir():
         problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
                                    "create content/documents/ or set paths.content"))
-    documents, found = _read_folder(doc_folder, partial(validate_document, config=config))
+    documents, found = _read_folder(doc_folder, partial(validate_document, config=config), config)
     problems += found
     terms: list[TermRecord] = []
     for tax in config.taxonomies:
-        records, found = _read_folder(config.content / tax.folder, partial(validate_term, taxonomy=tax))
+        records, found = _read_folder(config.content / tax.folder, partial(validate_term, taxonomy=tax), config)
         terms, problems = terms + records, problems + found
     return documents, terms, problems
 
 
-def _read_folder(folder: Path, validate: Callable) -> tuple[list, list[Diagnostic]]:
-    """Split and validate every Markdown file under `folder`: the records, and every diagnostic."""
+def _read_folder(folder: Path, validate: Callable, config: Config) -> tuple[list, list[Diagnostic]]:
+    """Split and validate every Markdown file under `folder`: the records, and every diagnostic. A body
+    too costly to convert (see `limits`) is reported and left empty."""
     records = []
-    paths, problems = sources.discover(folder)
+    paths, problems = sources.discover(folder, within=config.content)
     for path in paths:
         shown = shown_path(path)
-        data, found = sources.read(path)
+        data, found = sources.read(path, config.limits)
         problems += found
         if data is None:
             continue
-        source, found = split_source(data, shown)
+        source, found = split_source(data, shown, config.limits)
         problems += found
         if source is not None:
+            found = check_body(source.body, shown, source.body_line, config.limits)
+            source.body = "" if found else source.body
+            problems += found
             record, found = validate(source, shown, path.stem)
             problems += found
             records += [record] if record else []
