@@ -16,10 +16,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sitegen import urls
-from sitegen.errors import ERROR, WARNING, Diagnostic, closest, did_you_mean
+from sitegen.errors import ERROR, WARNING, Diagnostic, Nearest, did_you_mean
 from sitegen.markup import TEMPLATE_IDS, Rendered
 from sitegen.schema import DocumentRecord, TermRecord
 
@@ -57,6 +57,13 @@ class _Index:
     by_id: dict[str, str]  # document id -> output path
     by_source: dict[str, str]  # normalised source path -> output path
     anchors: dict[str, set[str]]  # output path -> ids in the body
+    _nearest: dict[str, Nearest] = field(default_factory=dict)
+
+    def nearest(self, table: str) -> Nearest:
+        """Did-you-mean over `by_id` or `by_source`, prepared on the first broken link only."""
+        if table not in self._nearest:
+            self._nearest[table] = Nearest(getattr(self, table))
+        return self._nearest[table]
 
 
 def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
@@ -86,9 +93,11 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
 def check_targets(uses: list[LinkUse], known: set[str]) -> list[Diagnostic]:
     """Links written as built-page paths must point at a file the build writes."""
     problems = []
+    nearest = None
     for use in uses:
         if use.target not in known:
-            near = closest(use.target, known)
+            nearest = nearest or Nearest(known)
+            near = nearest.closest(use.target)
             image = use.severity != "error"
             hint = (f"did you mean `{urls.relative(use.page, near)}`?" if near else
                     f"put the file in assets/ and write `{urls.relative(use.page, urls.asset('NAME'))}`" if image else
@@ -131,7 +140,7 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
         doc_id, _, anchor = written[len(DOC_SCHEME):].partition("#")
         target = index.by_id.get(doc_id)
         if target is None:
-            problem(f"link to an unknown document id `{doc_id}`", did_you_mean(doc_id, index.by_id) or
+            problem(f"link to an unknown document id `{doc_id}`", did_you_mean(doc_id, index.nearest('by_id')) or
                     "use the id of a document in content/documents/ (its file name without .md, or its slug)")
             return None
         return _to_page(body.page, target, anchor, index, written, problem)
@@ -146,7 +155,7 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
         wanted = posixpath.normpath(posixpath.join(posixpath.dirname(body.path), path))
         target = index.by_source.get(wanted)
         if target is None:
-            near = closest(wanted, index.by_source)
+            near = index.nearest('by_source').closest(wanted)
             hint = (f"did you mean `{posixpath.relpath(near, posixpath.dirname(body.path) or '.')}`?"
                     if near else "link to a file in content/, relative to this file")
             problem(f"link to a file that is not in the archive: {written}", hint)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sitegen.config import Config, TaxonomyConfig
 from sitegen.dates import ArchivalDate
-from sitegen.errors import WARNING, Diagnostic, did_you_mean
+from sitegen.errors import WARNING, Diagnostic, Nearest, did_you_mean
 from sitegen.markup import Rendered
 from sitegen.schema import DocumentRecord, TermRecord, suggest_id, text_direction
 
@@ -79,6 +79,7 @@ class Document:
 class Taxonomy:
     config: TaxonomyConfig
     terms: dict[str, Term] = field(default_factory=dict)  # id -> term, sorted by id
+    nearest: tuple[dict[str, str], Nearest] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -174,11 +175,14 @@ def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs
 
 
 def _suggest_term(text: str, tax: Taxonomy, lookup: dict[str, str]) -> str:
-    written = {}
-    for term in tax.terms.values():
-        for name in (term.id, *term.all_names):
-            written.setdefault(name, term.id)
-    hint = did_you_mean(text, written)
+    if tax.nearest is None:  # prepared on the first unknown name only, then shared by the rest
+        written: dict[str, str] = {}
+        for term in tax.terms.values():
+            for name in (term.id, *term.all_names):
+                written.setdefault(name, term.id)
+        tax.nearest = (written, Nearest(written))
+    written, nearest = tax.nearest
+    hint = did_you_mean(text, nearest)
     if not hint:
         return ""
     name = hint.split("`")[1]
@@ -205,6 +209,7 @@ def _link_translations(records: list[DocumentRecord], docs: dict[str, Document],
             doc_id = parent[doc_id]
         return doc_id
 
+    nearest = None
     for record in records:
         ref = record.translation_of
         if ref is None:
@@ -213,7 +218,7 @@ def _link_translations(records: list[DocumentRecord], docs: dict[str, Document],
             problems.append(Diagnostic(record.path, ref.line, ref.col, "a document cannot be a translation of itself"))
         elif ref.text not in docs:
             problems.append(Diagnostic(record.path, ref.line, ref.col, f"unknown document `{ref.text}` in `translation_of`",
-                                       did_you_mean(ref.text, docs) or "use the id (file name without .md) of the original"))
+                                       did_you_mean(ref.text, nearest := nearest or Nearest(docs)) or "use the id (file name without .md) of the original"))
         else:
             docs[record.id].translation_of = ref.text
             parent[root(record.id)] = root(ref.text)

@@ -30,6 +30,7 @@ from sitegen.ui import STRINGS, count_documents, language_name, ui_language
 HOME_LATEST = 10
 HOME_TOP = 12
 RELATED = 6
+RELATED_CANDIDATES = 60
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Page:
 def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, sorted by path; two sources claiming one path is an error."""
     pages = [plan_home(site), plan_chronology(site), plan_sources(site), plan_search(site)]
-    pages += [plan_document(site, doc) for doc in site.documents.values()]
+    weights = rarity(site)
+    pages += [plan_document(site, doc, weights) for doc in site.documents.values()]
     for tax in site.taxonomies.values():
         pages.append(plan_taxonomy_index(site, tax.config.name))
         for term in tax.terms.values():
@@ -113,7 +115,7 @@ def plan_home(site: Site) -> Page:
     return Page(urls.HOME, "home.html", ctx, "the home page")
 
 
-def plan_document(site: Site, doc: Document) -> Page:
+def plan_document(site: Site, doc: Document, rarity: Rarity) -> Page:
     """Adds: doc {title, date, date_iso, date_edtf, source, dateline, authors, url, language, notes,
     extra [(key, value)], body (Markup), headings}, terms [{title, items}], translations [document item],
     translation_of (document item or None), related [document item + shared]."""
@@ -132,22 +134,52 @@ def plan_document(site: Site, doc: Document) -> Page:
                     for name, ids in doc.terms.items() if ids]
     ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
-    ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc)]
+    ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
     return Page(path, "document.html", ctx, doc.path)
 
 
-def related(site: Site, doc: Document) -> list[tuple[str, int]]:
-    """Documents sharing the most actors/topics with `doc` (translations are listed apart)."""
-    mine = {(tax, t) for tax, ids in doc.terms.items() for t in ids}
-    scores: Counter[str] = Counter()
-    for tax, term_id in mine:
-        for other in site.taxonomies[tax].terms[term_id].documents:
-            if other != doc.id and other not in doc.translations:
-                scores[other] += 1
-    best = heapq.nsmallest(RELATED, scores.items(), key=lambda item: (-item[1], item[0]))  # cheap pre-cut
-    floor = best[-1][1] if len(best) == RELATED else 0
-    tied = [item for item in scores.items() if item[1] >= floor]  # everything that could still rank
-    return heapq.nsmallest(RELATED, tied, key=lambda item: (-item[1], tuple(-x for x in site.documents[item[0]].date.sort_key), item[0]))
+@dataclass(frozen=True)
+class Rarity:
+    """What related-document ranking needs, computed once per site: each document's terms, and each
+    term's weight, log(documents / documents with the term) in integer thousandths (integers, so sums
+    do not depend on the order a set is walked in): a term half the archive shares says little."""
+
+    terms: dict[str, frozenset[tuple[str, str]]]  # document id -> (taxonomy, term id) pairs
+    weight: dict[tuple[str, str], int]
+    age: dict[str, int]  # document id -> 0 for the newest, counting back (chronological order)
+
+
+def rarity(site: Site) -> Rarity:
+    total = max(1, len(site.documents))
+    weight = {(name, t.id): round(1000 * math.log(total / max(1, len(t.documents))))
+              for name, tax in site.taxonomies.items() for t in tax.terms.values()}
+    terms = {d.id: frozenset((name, t) for name, ids in d.terms.items() for t in ids) for d in site.documents.values()}
+    age = {doc_id: len(site.documents) - i for i, doc_id in enumerate(site.documents)}
+    return Rarity(terms, weight, age)
+
+
+def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
+    """The documents sharing the rarest and most actors/topics with `doc` (translations are listed
+    apart), with how many terms each shares. Candidates come from the term lists, rarest term first,
+    newest documents first, and stop at RELATED_CANDIDATES, so the cost per document is bounded
+    however large the archive and however common its terms."""
+    mine = rarity.terms[doc.id]
+    skip = {doc.id, *doc.translations}
+    found: dict[str, None] = {}
+    for name, term_id in sorted(mine, key=lambda key: (-rarity.weight[key], key)):
+        for other in reversed(site.taxonomies[name].terms[term_id].documents):
+            if other not in skip:
+                found[other] = None
+                if len(found) >= RELATED_CANDIDATES:
+                    break
+        if len(found) >= RELATED_CANDIDATES:
+            break
+    weight, terms, age = rarity.weight, rarity.terms, rarity.age
+    ranked = []
+    for other in found:
+        shared = mine & terms[other]
+        ranked.append((-sum(map(weight.__getitem__, shared)), age[other], other, len(shared)))
+    return [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
 
 
 def plan_term(site: Site, term: Term) -> list[Page]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 
@@ -22,6 +22,7 @@ from sitegen.pages import Page
 T = TypeVar("T")
 R = TypeVar("R")
 CHUNK = 64
+WINDOW = 4096
 
 _env: jinja2.Environment | None = None
 _env_folder: str = ""
@@ -83,20 +84,27 @@ def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
 
 def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
                  done: Callable[[int], None] | None = None) -> list[R]:
-    """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept.
+    """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept."""
+    return list(parallel_iter(fn, items, jobs, done))
+
+
+def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
+                  done: Callable[[int], None] | None = None) -> Iterator[R]:
+    """`fn(x)` for each item, in order, as they come: over `jobs` processes when that is worth it,
+    a window of WINDOW items at a time so neither the inputs nor the results all wait in memory.
     `done(n)` is told every CHUNK results, for progress."""
     items = list(items)
     jobs = max(1, min(jobs, os.cpu_count() or 1))
     if jobs == 1 or len(items) < 2 * CHUNK:
-        return _counted((fn(x) for x in items), done)
+        yield from _counted((fn(x) for x in items), done)
+        return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return _counted(pool.map(fn, items, chunksize=CHUNK), done)
+        windows = (pool.map(fn, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
+        yield from _counted((r for window in windows for r in window), done)
 
 
-def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> list[R]:
-    out: list[R] = []
-    for result in results:
-        out.append(result)
-        if done and len(out) % CHUNK == 0:
-            done(len(out))
-    return out
+def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> Iterator[R]:
+    for n, result in enumerate(results, 1):
+        yield result
+        if done and n % CHUNK == 0:
+            done(n)

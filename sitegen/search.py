@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from lunr.builder import Builder
 
 from sitegen import analysis, urls
+from sitegen.cache import NO_MEMO, Memo
 from sitegen.arabic import STOP_WORDS as ARABIC_STOP_WORDS
 from sitegen.lunrcompat import utf16_key
 from sitegen.model import Document, Site
@@ -46,7 +47,7 @@ class SearchStats:
     over_budget: bool = False
 
 
-def build_search(site: Site) -> tuple[dict[str, bytes], SearchStats]:
+def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[str, bytes], SearchStats]:
     """`search/*.js` files for `site`, and their sizes."""
     docs = list(site.documents.values())
     index = _lunr_index(site, docs)

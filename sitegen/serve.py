@@ -3,7 +3,8 @@
 The site is rendered into memory, so `build/` is left alone, and served by the standard library's
 threaded HTTP server bound to localhost only. watchfiles (Rust `notify`, debounced, editors' temporary
 files filtered out) reports changes to the config, content, templates and assets; each change rebuilds
-through a `BuildCache` (unchanged bodies are not converted again, an unchanged search index is not
+through the project's build cache, the same one `sitegen build` uses, so it starts warm (unchanged
+bodies are not converted again, unchanged pages not rendered again, an unchanged search index not
 rebuilt) and open pages learn over Server-Sent Events which files changed: a page reloads when it, a
 stylesheet or a script changed. A failed rebuild keeps serving the last good site, prints the problems
 and shows them in an overlay on every open page; the next good build removes it. The reload script is
@@ -25,7 +26,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
-from sitegen.build import BuildCache, build, update_search
+from sitegen.build import Session, build, update_search
+from sitegen.cache import open_cache
 from sitegen.config import Config, load_config
 from sitegen.errors import BuildFailed, Diagnostic, errors_only, shown_path
 
@@ -87,7 +89,8 @@ class DevServer:
 
     def __init__(self, config_path: Path, port: int = 8000, jobs: int = 1, log=print):
         self.config_path, self.jobs, self.log = config_path, jobs, log
-        self.cache, self.live = BuildCache(), Live()
+        self.session, self.live = Session(), Live()
+        self.memo = open_cache(config_path.resolve().parent)
         self.config: Config | None = None
         self.warnings: list[Diagnostic] = []
         self._search_lock = threading.Lock()
@@ -108,7 +111,7 @@ class DevServer:
         started = time.perf_counter()
         try:
             self.config = load_config(self.config_path)
-            result = build(self.config, jobs=self.jobs, until="render", cache=self.cache)
+            result = build(self.config, jobs=self.jobs, until="render", memo=self.memo, session=self.session)
         except BuildFailed as failed:
             errors = errors_only(failed.diagnostics) or failed.diagnostics
             self.live.fail(errors)
@@ -127,9 +130,9 @@ class DevServer:
         changed = self.live.publish(result.files)
         warned = f", {len(result.warnings)} warnings" if result.warnings else ""
         pending = "; search index updating" if result.search_pending else ""
-        self.log(f"{reason}built {len(result.site.documents)} documents, {len(changed)} files changed{warned} "
+        self.log(f"{reason}built {result.counts['documents']} documents, {len(changed)} files changed{warned} "
                  f"in {time.perf_counter() - started:.2f} s{pending}")
-        self.cache.stale_search = True  # after the first build, pages need not wait for the index
+        self.session.stale_search = True  # after the first build, pages need not wait for the index
         if result.search_pending:
             self._search_later(result.site)
         return True
@@ -149,7 +152,7 @@ class DevServer:
             if site is None:
                 return
             started = time.perf_counter()
-            files, _ = update_search(site, self.cache)
+            files, _ = update_search(site, self.session, self.memo, self.jobs)
             with self._search_lock:
                 superseded = self._search_site is not None
             if not superseded and self.live.update(files):
@@ -178,6 +181,7 @@ class DevServer:
             self.live.cond.notify_all()
         self.http.shutdown()
         self.http.server_close()
+        self.memo.close()
 
 
 def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
