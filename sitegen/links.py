@@ -84,6 +84,9 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
     problems: list[Diagnostic] = []
     for body in sources:
         rendered = bodies[body.path]
+        if rendered.failure:
+            problems.append(Diagnostic(body.path, body.line, 1, f"the text could not be converted: {rendered.failure}",
+                                       "a bug in sitegen; please report it with this file"))
         if "href=" in rendered.html or "src=" in rendered.html:
             rendered = replace(rendered, html=_link_one(body, rendered.html, index, uses, problems, broken))
         out[body.path] = rendered

@@ -66,22 +66,29 @@ class Rendered:
     html: str  # sanitised; safe to insert into a page as markup
     text: str  # plain text, paragraphs separated by blank lines (for search and summaries)
     headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    failure: str = ""  # why conversion failed (a bug in Markdown or here): reported as this body's error
 
 
 _converter: markdown.Markdown | None = None
 
 
 def render_markdown(source: str) -> Rendered:
-    """Convert one body. Reuses one Markdown instance per process (reset between documents)."""
+    """Convert one body. Reuses one Markdown instance per process (reset between documents). Never
+    raises: a crash converting one body is returned as its `failure`, so it is reported as that
+    document's error alongside every other problem of the run."""
     global _converter
-    if _converter is None:
-        _converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                                       output_format="html")
-    _converter.reset()
-    html = _unreserved_ids(sanitise(_converter.convert(source)))
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
+    try:
+        if _converter is None:
+            _converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+                                           output_format="html")
+        _converter.reset()
+        html = _unreserved_ids(sanitise(_converter.convert(source)))
+        collector = _TextCollector()
+        collector.feed(html)
+        collector.close()
+    except Exception as exc:  # noqa: BLE001 - any crash becomes this body's diagnostic
+        _converter = None  # its state is unknown now
+        return Rendered("", "", (), f"{type(exc).__name__}: {exc}"[:200])
     return Rendered(html, collector.text(), tuple(collector.headings))
 
 
