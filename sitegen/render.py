@@ -10,11 +10,13 @@ page rendering): `jobs=1` runs in-process and is the reference the tests compare
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 import jinja2
+import jinja2.meta
 
 from sitegen import formats, urls
 from sitegen.errors import BuildFailed, Diagnostic
@@ -54,6 +56,31 @@ def environment(templates: str, template: str) -> jinja2.Environment:
     return _envs[extension]
 
 
+def template_sources(templates: Path) -> dict[str, set[str]]:
+    """For each template, every template it is made of (itself, what it extends, includes or imports,
+    and so on): a page must be rendered again when one of these changes, and only then. A template
+    that names another by a variable, or cannot be parsed, is taken to use them all."""
+    names = sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
+    env = make_environment(templates)
+    direct: dict[str, set[str]] = {}
+    for name in names:
+        try:
+            found = set(jinja2.meta.find_referenced_templates(env.parse((templates / name).read_text(encoding="utf-8"))))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            found = {None}
+        direct[name] = set(names) if None in found else {n for n in found if n in direct or n in names}
+    closure = {}
+    for name in names:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack += direct.get(current, ())
+        closure[name] = seen
+    return closure
+
+
 @jinja2.pass_context
 def _rel(context, target: str) -> str:
     """`{{ 'actors/x.html' | rel }}`: the link from the page being rendered to `target`."""
@@ -78,7 +105,20 @@ def render_page(templates: str, page: Page) -> tuple[str, bytes]:
         line, name = _template_line(exc, page.template)
         raise BuildFailed([Diagnostic(name, line, 1, f"while rendering {page.path}: {exc}",
                                       "see the template contract in sitegen/pages.py")]) from None
-    return page.path, html.encode("utf-8")
+    except Exception as exc:  # noqa: BLE001 - a crash is this page's error, named by its source
+        raise BuildFailed([Diagnostic(_source(page), 1, 1, f"crashed while rendering {page.path}: "
+                                      f"{type(exc).__name__}: {str(exc)[:200]}",
+                                      "a bug in sitegen or the templates; please report it with this file")]) from None
+    try:
+        return page.path, html.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BuildFailed([Diagnostic(_source(page), 1, 1, f"while rendering {page.path}: "
+                                      f"{exc.reason} (U+{ord(exc.object[exc.start]):04X})", "remove the character")]) from None
+
+
+def _source(page: Page) -> str:
+    """The file a page comes from (a document's path), else its template: where a crash is reported."""
+    return page.source if page.source.endswith(".md") else page.template
 
 
 def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
@@ -116,9 +156,18 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
     if jobs == 1 or len(items) < 2 * CHUNK:
         yield from _counted((fn(x) for x in items), done)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
+    try:
         windows = (pool.map(fn, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
         yield from _counted((r for window in windows for r in window), done)
+    finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the group: workers ignore it, so only the parent reports it
+    (one line, exit 130) instead of each worker printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> Iterator[R]:
