@@ -55,8 +55,7 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
         "nav": nav_items, "title": title, "search_href": ed.path(urls.SEARCH), "home_href": ed.path(urls.HOME),
         "section": section,
         "languages": [{"lang": code, "dir": text_direction(code), "href": href,
-                       "name": STRINGS[ui_language(code)]["own_name"] if ui_language(code) == code.split("-")[0]
-                       else language_name(code, code)}
+                       "name": language_name(code, ui_language(code))}  # each in its own words
                       for code, href in sorted(offered.items()) if href != path],
         "alternates": [{"lang": code, "href": href} for code, href in sorted(same.items())] if len(same) > 1 else [],
     }

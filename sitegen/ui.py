@@ -13,7 +13,9 @@ from sitegen.schema import text_direction
 
 STRINGS = {
     "en": {
-        "own_name": "English", "site_nav": "Site",
+        "language_names": {"en": "English", "ar": "Arabic", "fr": "French", "ru": "Russian", "zh": "Chinese", "ur": "Urdu",
+                           "fa": "Persian", "es": "Spanish", "de": "German"},
+        "site_nav": "Site",
         "home": "Home", "chronology": "Chronology", "sources": "Sources", "search": "Search",
         "documents": "Documents", "document": "Document", "source": "Source", "dateline": "Dateline",
         "authors": "Authors", "original": "Original", "language": "Language", "date": "Date",
@@ -38,7 +40,9 @@ STRINGS = {
         "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
-        "own_name": "العربية", "site_nav": "الموقع",
+        "language_names": {"en": "الإنجليزية", "ar": "العربية", "fr": "الفرنسية", "ru": "الروسية", "zh": "الصينية",
+                           "ur": "الأردية", "fa": "الفارسية", "es": "الإسبانية", "de": "الألمانية"},
+        "site_nav": "الموقع",
         "home": "الرئيسية", "chronology": "التسلسل الزمني", "sources": "المصادر", "search": "بحث",
         "documents": "الوثائق", "document": "وثيقة", "source": "المصدر", "dateline": "مكان الخبر",
         "authors": "المؤلفون", "original": "الأصل", "language": "اللغة", "date": "التاريخ",
@@ -63,12 +67,6 @@ STRINGS = {
     },
 }
 
-LANGUAGE_NAMES = {
-    "en": {"en": "English", "ar": "Arabic", "fr": "French", "ru": "Russian", "zh": "Chinese", "ur": "Urdu",
-           "fa": "Persian", "es": "Spanish", "de": "German"},
-    "ar": {"en": "الإنجليزية", "ar": "العربية", "fr": "الفرنسية", "ru": "الروسية", "zh": "الصينية",
-           "ur": "الأردية", "fa": "الفارسية", "es": "الإسبانية", "de": "الألمانية"},
-}
 
 
 def ui_language(lang: str) -> str:
@@ -78,7 +76,8 @@ def ui_language(lang: str) -> str:
 
 
 def language_name(code: str, ui_lang: str) -> str:
-    return LANGUAGE_NAMES.get(ui_lang, LANGUAGE_NAMES["en"]).get(code.split("-")[0], code)
+    """The name of language `code` in the words of `ui_lang`, else the code as written."""
+    return STRINGS.get(ui_lang, STRINGS["en"])["language_names"].get(code.split("-")[0], code)
 
 
 def kind_label(kind: str, ui_lang: str, plural: bool = False) -> tuple[str, str]:

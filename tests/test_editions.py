@@ -156,7 +156,8 @@ def test_language_mistakes_are_reported(make_site, line, message):
 
 
 def test_a_third_language_needs_only_a_strings_table(make_site, monkeypatch):
-    french = dict(ui.STRINGS["en"], own_name="Français", home="Accueil", chronology="Chronologie")
+    french = dict(ui.STRINGS["en"], home="Accueil", chronology="Chronologie",
+                  language_names={"fr": "Français", "en": "Anglais", "ar": "Arabe"})
     monkeypatch.setitem(ui.STRINGS, "fr", french)
     root = make_site(config=site_config(extra="languages: [en, ar, fr]\n"))
     build(load_config(root / "sitegen.yaml"))
@@ -164,6 +165,7 @@ def test_a_third_language_needs_only_a_strings_table(make_site, monkeypatch):
     assert home.html == {"lang": "fr", "dir": "ltr"}
     assert home.switch == {"ar": "../ar/index.html", "en": "../index.html"}
     assert "Chronologie" in text(root / "build/fr/index.html")
+    assert '<a href="fr/index.html" hreflang="fr" lang="fr" dir="ltr">Français</a>' in text(root / "build/index.html")
     assert Page(root / "build/index.html").switch["fr"] == "fr/index.html"
 
 
