@@ -30,6 +30,7 @@ BLOCK = 512  # documents per table block
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
 
 _CODES: list[str] = []
+_TERMS: dict[str, str] = {}  # token -> term, per process
 
 
 def _codes() -> list[str]:
@@ -71,13 +72,20 @@ def analyse_fields(texts: Sequence[str]) -> Analysed:
     """Each field's length in terms and its term frequencies: everything BM25 needs from a document."""
     out = []
     for text in texts:
-        terms = analysis.terms(text)
-        out.append((len(terms), tuple(sorted(Counter(terms).items()))))
+        counts: dict[str, int] = {}
+        for token, n in Counter(analysis.tokens(text)).items():  # each distinct word analysed once
+            term = _TERMS.get(token)
+            if term is None:
+                term = _TERMS[token] = analysis.term_for(token)
+            if term:
+                counts[term] = counts.get(term, 0) + n
+        out.append((sum(counts.values()), tuple(counts.items())))
     return tuple(out)
 
 
 def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Analysed]:
     """`analyse_fields` for every document; with a warm memo only changed documents are analysed."""
+    analysis.prepare()
     keyed = [(hashlib.sha256(json.dumps([ANALYSIS_VERSION, t], ensure_ascii=False).encode()).digest(), t) for t in texts]
     return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_fields, items, jobs))
 
