@@ -186,6 +186,13 @@ def test_search_in_the_arabic_edition_works_from_disk(browser, sample_build):
         first = page.locator("#search-results li a.doc-title").first
         first.wait_for()
         assert page.locator("#search-results li").count() >= 2
+        # dates, language names, facet titles and labels in the Arabic edition's words
+        page.locator("#search-facets legend").first.wait_for()
+        legends = page.locator("#search-facets legend").all_inner_texts()
+        assert legends[:2] == ["الفاعلون", "المواضيع"] and "اللغة" in legends
+        meta = " ".join(page.locator("#search-results .meta").all_inner_texts())
+        assert "ديسمبر" in meta and "الإنجليزية" in meta and "December" not in meta and "English" not in meta
+        assert "الصين" in page.locator("#search-facets fieldset").first.inner_text()
         href = first.get_attribute("href")
         assert href.startswith("../documents/")
         first.click()
@@ -198,6 +205,11 @@ def test_search_in_the_arabic_edition_works_from_disk(browser, sample_build):
         page.wait_for_url("**/ar/search.html?q=*")
         page.locator("#search-results li a.doc-title").first.wait_for()
         assert errors == []
+        # the English edition's search page keeps English words from the same index files
+        page.goto((sample_build / "search.html").as_uri() + "?q=china")
+        page.locator("#search-facets legend").first.wait_for()
+        assert page.locator("#search-facets legend").first.inner_text() == "Actors"
+        assert "December" in " ".join(page.locator("#search-results .meta").all_inner_texts())
     finally:
         page.close()
 
