@@ -96,6 +96,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
             write_file(sink, rel, data)
         result.stats = sink.commit()
     result.files = sink.files if isinstance(sink, _Memory) else {}
+    clock.stage("cache")
     if until == "write":
         memo.store("output", _out_key(target), sink.written)
         memo.store("last", _out_key(target), (inputs, result.warnings, result.counts, result.pages, result.search))
