@@ -1,5 +1,6 @@
 """The pipeline, and nothing else: read → validate → render bodies → links → model → plan → render →
-search → write. `build` below reads as the whole of it; each stage lives in its own module.
+search → write. `build` below reads as the whole of it; each stage lives in its own module, and every
+expensive pure step goes through the memo (`sitegen.cache`), so an edit redoes only what depends on it.
 """
 
 from __future__ import annotations
@@ -8,173 +9,212 @@ import hashlib
 import pickle
 import time
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Callable, Literal, TypeVar
+from typing import Any, Callable, Literal
 
 from sitegen import search, sources, urls
+from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
 from sitegen.frontmatter import split_source
 from sitegen.links import check_targets, link_bodies
-from sitegen.markup import Rendered, render_markdown
+from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import Site, build_site
-from sitegen.output import WriteStats, write_site
+from sitegen.output import Output, WriteStats, Written
 from sitegen.pages import Page, plan_pages
-from sitegen.render import parallel_map, render_pages
+from sitegen.render import parallel_iter, render_page, template_sources
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
-K, T, R = TypeVar("K"), TypeVar("T"), TypeVar("R")
 Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
-
-
 Until = Literal["check", "render", "write"]
 
 
 @dataclass
 class BuildResult:
-    site: Site
     warnings: list[Diagnostic]
+    counts: dict[str, int]  # "documents" and each taxonomy: how many
     pages: int = 0
-    files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes, once rendered
+    site: Site | None = None  # None when nothing had changed since the build that wrote the output
+    files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes, for until="render"
     stats: WriteStats | None = None
     search: search.SearchStats | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    search_pending: bool = False  # the files hold an older index (see BuildCache.stale_search)
+    search_pending: bool = False  # the files hold an older index (see Session.stale_search)
+    notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
 
 
 @dataclass
-class BuildCache:
-    """Work kept between builds of one process (`serve`): rendered bodies by source text, rendered
-    pages by a hash of their template set and context, and the last search index by a fingerprint of
-    everything it is made from. All are pure functions of their keys, so a cached build is
-    byte-identical to a fresh one. With `stale_search`, a build whose index is out of date reuses the
-    old one and sets `BuildResult.search_pending`; the caller brings it up to date with `update_search`."""
+class Session:
+    """What one process keeps between its in-memory builds (`serve`): the files of the last build with
+    the key each was made from, and the last search index by its fingerprint. With `stale_search`, a
+    build whose index is out of date serves the old one and sets `BuildResult.search_pending`; the
+    caller brings it up to date with `update_search`."""
 
-    bodies: dict[str, Rendered] = field(default_factory=dict)
-    pages: dict[bytes, bytes] = field(default_factory=dict)
-    search: tuple[str, dict[str, bytes], search.SearchStats] | None = None
+    files: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # path -> (key, bytes)
+    search: tuple[str, dict[str, bytes], Any] | None = None
     stale_search: bool = False
 
 
-def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False,
-          until: Until = "write", progress: Progress | None = None, cache: BuildCache | None = None) -> BuildResult:
+def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False, until: Until = "write",
+          progress: Progress | None = None, memo: Memo = NO_MEMO, session: Session | None = None) -> BuildResult:
     """Build the site described by `config`; raise BuildFailed with every problem, or return stats.
     `until="check"` stops once every page has rendered (no search index, nothing kept or written);
-    `"render"` returns the files without writing them."""
+    `"render"` returns the files in `files` instead of writing them."""
     clock = _Clock(progress)
     clock.stage("read")
-    documents, terms, problems = read_and_validate(config)
+    documents, terms, problems, inputs = read_and_validate(config, memo, clock.count)
+    target = (out or config.output).resolve()
+    if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
+        done.timings = clock.finish()
+        return done
     clock.stage("markdown", len(documents) + len(terms))
-    bodies = render_bodies(documents, terms, jobs, clock.count, cache)
+    bodies = render_bodies(documents, terms, jobs, clock.count, memo)
     clock.stage("model")
-    bodies, links, problems_in_links = link_bodies(documents, terms, bodies)
+    bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken)
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
     assets = asset_paths(config.assets)
     problems += more + check_targets(links, {p.path for p in pages} | set(assets))
     _stop_on_errors(problems, strict)
-    result = BuildResult(site, sort_diagnostics(d for d in problems if d.severity == WARNING), len(pages))
-    clock.stage("pages", len(pages))
-    files = render_pages_cached(config.templates, pages, jobs, clock.count, cache)  # templates are checked too
+    result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site)
+    result.notices = memo.notices
     if until == "check":
+        clock.stage("pages", len(pages))
+        for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
+            pass  # templates are checked; nothing is kept
         result.timings = clock.finish()
         return result
-    clock.stage("search")
-    search_files, result.search, result.search_pending = build_search(site, cache)
-    files.update(search_files)
-    files.update(read_assets(config.assets, assets))
-    result.files = files
-    if until == "write":
+    sink = Output(target, protected_folders(config), memo.load("output", _out_key(target))) if until == "write" else _Memory(session)
+    with sink:  # the output folder is checked and locked before anything is rendered
+        clock.stage("pages", len(pages))
+        write_pages(config.templates, pages, jobs, sink, clock.count)
+        clock.stage("search")
+        search_files, result.search, result.search_pending = build_search(site, memo, jobs, session)
         clock.stage("write")
-        result.stats = write_site(files, out or config.output, protected=_protected(config))
+        for rel, data in sorted({**search_files, **read_assets(config.assets, assets)}.items()):
+            write_file(sink, rel, data)
+        result.stats = sink.commit()
+    result.files = sink.files if isinstance(sink, _Memory) else {}
+    if until == "write":
+        memo.store("output", _out_key(target), sink.written)
+        memo.store("last", _out_key(target), (inputs, result.warnings, result.counts, result.pages, result.search))
+    memo.finish()
     result.timings = clock.finish()
     return result
 
 
-def read_and_validate(config: Config) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
-    """Every document and registry entry as a typed record, plus every diagnostic found on the way."""
+def read_and_validate(config: Config, memo: Memo = NO_MEMO, done: Callable[[int], None] | None = None
+                      ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic], bytes]:
+    """Every document and registry entry as a typed record, every diagnostic found on the way, and a
+    digest of all the build's inputs (config, sources, templates, assets): equal digests, equal sites."""
     problems: list[Diagnostic] = []
     doc_folder = config.content / "documents"
     if not doc_folder.is_dir():
         problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
                                    "create content/documents/ or set paths.content"))
-    documents, found = _read_folder(doc_folder, partial(validate_document, config=config))
-    problems += found
-    terms: list[TermRecord] = []
-    for tax in config.taxonomies:
-        records, found = _read_folder(config.content / tax.folder, partial(validate_term, taxonomy=tax))
-        terms, problems = terms + records, problems + found
-    return documents, terms, problems
+    settings = repr(config).encode()
+    folders = [(doc_folder, "", validate_document, {"config": config})]
+    folders += [(config.content / tax.folder, tax.name, validate_term, {"taxonomy": tax}) for tax in config.taxonomies]
+    inputs = [settings, _folder_digest(config.templates), _folder_digest(config.assets)]
+    documents: list = []
+    terms: list = []
+    for folder, kind, validate, options in folders:
+        records, found, keys = _read_folder(folder, kind, validate, options, config, settings, memo, done)
+        (terms if kind else documents).extend(records)
+        problems += found
+        inputs += keys
+    return documents, terms, problems, digest(*inputs)
 
 
-def _read_folder(folder: Path, validate: Callable) -> tuple[list, list[Diagnostic]]:
-    """Split and validate every Markdown file under `folder`: the records, and every diagnostic."""
+def _read_folder(folder: Path, kind: str, validate: Callable, options: dict, config: Config, settings: bytes,
+                 memo: Memo, done: Callable[[int], None] | None) -> tuple[list, list[Diagnostic], list[bytes]]:
+    """Split and validate every Markdown file under `folder`, reusing the memo's result for a file
+    whose bytes, name and settings are unchanged: the records, every diagnostic, and the keys. A body
+    too costly to convert (see `limits`) is reported and left empty."""
+    paths, problems = sources.discover(folder, within=config.content)
+    keyed = []
+    for n, path in enumerate(paths):
+        data, found = sources.read(path, config.limits)
+        problems += found
+        if data is not None:
+            shown = shown_path(path)
+            keyed.append((digest(settings, kind, shown, path.stem, data), (data, shown, path.stem)))
+        if done and n % 256 == 0:
+            done(n)
+
+    def parse(items: list[tuple[bytes, str, str]]) -> list[tuple[Any, list[Diagnostic]]]:
+        out = []
+        for data, shown, stem in items:
+            source, found = split_source(data, shown, config.limits)
+            record = None
+            if source is not None:
+                more = check_body(source.body, shown, source.body_line, config.limits)
+                source.body, found = "" if more else source.body, found + more
+                record, more = validate(source, shown, stem, **options)
+                found = found + more
+            out.append((record, found))
+        return out
+
     records = []
-    paths, problems = sources.discover(folder)
-    for path in paths:
-        shown = shown_path(path)
-        data, found = sources.read(path)
+    for record, found in memo.reuse("records", keyed, parse):
         problems += found
-        if data is None:
-            continue
-        source, found = split_source(data, shown)
-        problems += found
-        if source is not None:
-            record, found = validate(source, shown, path.stem)
-            problems += found
-            records += [record] if record else []
-    return records, problems
+        records += [record] if record else []
+    return records, problems, [key for key, _ in keyed]
 
 
 def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
-                  done: Callable[[int], None] | None = None, cache: BuildCache | None = None) -> dict[str, Rendered]:
-    """Source path -> rendered Markdown body; the first of the two parallel stages."""
-    sources = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
-    keyed = [(body, body) for _, body in sources]  # by text: a renamed file reuses its body
-    rendered, kept = _reuse(cache.bodies if cache else {}, keyed, lambda bodies: parallel_map(render_markdown, bodies, jobs, done))
-    if cache:
-        cache.bodies = kept
-    return {path: r for (path, _), r in zip(sources, rendered)}
+                  done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO) -> dict[str, Rendered]:
+    """Source path -> rendered Markdown body; the first of the parallel stages. Keyed by text, so a
+    renamed file reuses its body."""
+    sources_ = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
+    keyed = [(digest("body", body), body) for _, body in sources_]
+    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)))
+    return {path: r for (path, _), r in zip(sources_, rendered)}
 
 
-def build_search(site: Site, cache: BuildCache | None) -> tuple[dict[str, bytes], search.SearchStats, bool]:
-    """The search index, reused from `cache` when nothing it is made from has changed (or when a
-    stale one will do); the flag says the index returned is out of date."""
-    if cache is None:
-        return (*search.build_search(site), False)
-    if cache.search is not None and cache.stale_search:
-        return cache.search[1], cache.search[2], cache.search[0] != search.fingerprint(site)
-    return (*update_search(site, cache), False)
+def write_pages(templates: Path, pages: list[Page], jobs: int, sink: Output | _Memory,
+                done: Callable[[int], None] | None = None) -> None:
+    """Render every page whose context or templates (the one it names and those it is made of)
+    changed since the output was written, and keep the others as they are; rendered pages stream to the sink, so they are never all in memory."""
+    uses = template_sources(templates)
+    files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
+    template_keys = {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
+                     for name, made_of in uses.items()}
+    missing = []
+    for page in pages:
+        key = digest(template_keys.get(page.template, b"missing"),
+                     pickle.dumps((page.path, page.template, page.context), protocol=5))
+        if not sink.keep(page.path, key):
+            missing.append((key, page))
+    keys = {page.path: key for key, page in missing}
+    for n, (path, data) in enumerate(parallel_iter(_render_one, [(str(templates), p) for _, p in missing], jobs)):
+        sink.write(path, data, keys[path])
+        if done and n % 64 == 0:
+            done(len(pages) - len(missing) + n)
 
 
-def update_search(site: Site, cache: BuildCache) -> tuple[dict[str, bytes], search.SearchStats]:
+def write_file(sink: Output | _Memory, rel: str, data: bytes) -> None:
+    """A file that is its own key (search index, assets): kept when its bytes are unchanged."""
+    key = digest("file", data)
+    if not sink.keep(rel, key):
+        sink.write(rel, data, key)
+
+
+def build_search(site: Site, memo: Memo, jobs: int, session: Session | None) -> tuple[dict[str, bytes], Any, bool]:
+    """The search index; for `serve`, the last one when it is stale but will do (the flag says so)."""
+    if session is None:
+        return (*search.build_search(site, memo=memo, jobs=jobs), False)
+    if session.search is not None and session.stale_search:
+        return session.search[1], session.search[2], session.search[0] != search.fingerprint(site)
+    return (*update_search(site, session, memo, jobs), False)
+
+
+def update_search(site: Site, session: Session, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[str, bytes], Any]:
     key = search.fingerprint(site)
-    if cache.search is None or cache.search[0] != key:
-        cache.search = (key, *search.build_search(site))
-    return cache.search[1], cache.search[2]
-
-
-def render_pages_cached(templates: Path, pages: list[Page], jobs: int, done: Callable[[int], None] | None,
-                        cache: BuildCache | None) -> dict[str, bytes]:
-    """Pages rendered, or taken from `cache` when their template set and context are unchanged."""
-    if cache is None:
-        return render_pages(templates, pages, jobs, done)
-    templates_key = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(templates.rglob("*")) if p.is_file())).digest()
-    keyed = [(hashlib.sha256(templates_key + pickle.dumps((p.path, p.template, p.context), protocol=5)).digest(), p)
-             for p in pages]
-    rendered, cache.pages = _reuse(cache.pages, keyed, lambda missing: list(render_pages(templates, missing, jobs, done).values()))
-    return {p.path: data for p, data in zip(pages, rendered)}
-
-
-def _reuse(table: dict[K, R], keyed: list[tuple[K, T]], compute: Callable[[list[T]], list[R]]) -> tuple[list[R], dict[K, R]]:
-    """Results for `keyed` items, computing (in one batch) only those whose key `table` lacks; and the
-    table kept to exactly these keys, so what is no longer used is forgotten."""
-    missing = {key: item for key, item in keyed if key not in table}
-    fresh = dict(zip(missing, compute(list(missing.values()))))
-    kept = {key: table[key] if key in table else fresh[key] for key, _ in keyed}
-    return [kept[key] for key, _ in keyed], kept
+    if session.search is None or session.search[0] != key:
+        session.search = (key, *search.build_search(site, memo=memo, jobs=jobs))
+    return session.search[1], session.search[2]
 
 
 def read_assets(folder: Path, names: list[str]) -> dict[str, bytes]:
@@ -190,14 +230,95 @@ def asset_paths(folder: Path) -> list[str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
 
 
+def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
+    return render_page(*args)
+
+
+def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildResult | None:
+    """The result of the build that wrote `target`, if it was made from exactly these inputs and
+    every file it wrote is still there as written: then there is nothing to do."""
+    last, written = memo.load("last", _out_key(target)), memo.load("output", _out_key(target))
+    if last is None or written is None or last[0] != inputs or not _intact(target, written):
+        return None
+    if strict and last[1]:
+        return None  # warnings that --strict turns into errors: let the full build say so
+    _, warnings, counts, pages, search_stats = last
+    memo.store("last", _out_key(target), last)
+    memo.store("output", _out_key(target), written)
+    memo.finish()
+    return BuildResult(warnings, counts, pages, stats=WriteStats(len(written), 0, 0), search=search_stats,
+                       notices=memo.notices)
+
+
+def _intact(target: Path, written: dict[str, Written]) -> bool:
+    try:
+        for rel, w in written.items():
+            st = (target / rel).stat()
+            if (st.st_size, st.st_mtime_ns, st.st_ino) != (w.size, w.mtime_ns, w.inode):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _out_key(target: Path) -> bytes:
+    return digest("output folder", str(target))
+
+
+def _folder_digest(folder: Path) -> bytes:
+    """Names and bytes of every file under `folder` (templates, assets)."""
+    if not folder.is_dir():
+        return digest("none")
+    return digest(*(part for p in sorted(folder.rglob("*")) if p.is_file()
+                    for part in (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).digest())))
+
+
+def _counts(site: Site) -> dict[str, int]:
+    return {"documents": len(site.documents), **{name: len(t.terms) for name, t in site.taxonomies.items()}}
+
+
 def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:
     fatal = problems if strict else errors_only(problems)
     if fatal:
         raise BuildFailed(problems)
 
 
-def _protected(config: Config) -> list[Path]:
+def protected_folders(config: Config) -> list[Path]:
+    """The project root (which may hold the output), then the folders the output may not be in."""
     return [config.root, config.content, config.templates, config.assets]
+
+
+class _Memory:
+    """An in-memory sink with `Output`'s interface, for `serve` (which never touches build/)."""
+
+    def __init__(self, session: Session | None):
+        self.previous = session.files if session else {}
+        self.session = session
+        self.kept: dict[str, tuple[bytes, bytes]] = {}
+        self.files: dict[str, bytes] = {}
+
+    def __enter__(self) -> "_Memory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def keep(self, rel: str, key: bytes) -> bool:
+        before = self.previous.get(rel)
+        if before is None or before[0] != key:
+            return False
+        self.write(rel, before[1], key)
+        return True
+
+    def write(self, rel: str, data: bytes, key: bytes) -> None:
+        self.kept[rel] = (key, data)
+        self.files[rel] = data
+
+    def commit(self) -> WriteStats:
+        changed = sum(1 for rel, (_, data) in self.kept.items() if self.previous.get(rel, (b"", None))[1] != data)
+        if self.session is not None:
+            self.session.files = self.kept
+        return WriteStats(len(self.files), changed, len(self.previous.keys() - self.kept.keys()))
 
 
 class _Clock:

@@ -1,26 +1,243 @@
-"""Reusing pure results between builds: the interface every stage memoises through.
+"""Reusing pure results between builds: the memo every stage goes through, and the on-disk cache.
 
 A stage hands `Memo.reuse` a list of (key, item) pairs and a function that computes results for a
-batch of items; it gets back one result per item, computed only for keys the memo lacks. Keys must
-cover everything the result depends on (hash the inputs, never use file times), so a memoised build
-is byte-identical to a cold one. `NO_MEMO` computes everything: the reference path.
+batch of items; it gets back one result per item, computed only for the keys the memo lacks. Keys
+cover everything a result depends on (hashes of inputs, never file times), so a memoised build is
+byte-identical to a cold one. `NO_MEMO` computes everything: the reference path (`--no-cache`).
+
+`Cache` keeps results in an SQLite database in `.sitegen-cache/` beside the config, so they survive
+between command-line runs and `serve` starts warm. Every key is salted with sitegen's version and the
+cache format, so an older cache is never read. Anything wrong with the database (corrupt, locked,
+read-only, full disk) turns the cache off for the rest of the build, which then computes what it
+needs, and leaves one notice: a cache can make a build faster, never wrong and never fail. Entries
+that a finished build did not use are deleted, so the cache holds one site's worth of results.
 """
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+import functools
+import hashlib
+import pickle
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from sitegen import __version__
 
 T = TypeVar("T")
 R = TypeVar("R")
+FOLDER = ".sitegen-cache"
+FORMAT = 1
+BATCH = 500  # keys per SELECT: below SQLite's limit on parameters
+TIMEOUT = 5.0  # seconds to wait for another process holding the database
+
+
+def digest(*parts: bytes | str) -> bytes:
+    """A key from its parts (length-prefixed, so ("ab", "c") and ("a", "bc") differ)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+def _locked(method):
+    """Run a `Cache` method under its lock: `serve` updates its search index from a second thread."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+    return locked
 
 
 class Memo:
-    """Computes everything; the persistent cache overrides `reuse`."""
+    """Computes everything; `Cache` overrides `reuse`, `load` and `store`."""
+
+    notices: list[str]
+
+    def __init__(self) -> None:
+        self.notices = []
 
     def reuse(self, namespace: str, keyed: list[tuple[bytes, T]], compute: Callable[[list[T]], list[R]]) -> list[R]:
         """Results for the items of `keyed`, in order; `compute` is called once, with the items whose
-        key `namespace` has no result for (possibly an empty list)."""
+        key `namespace` has no result for (possibly an empty list), and returns their results in order."""
         return compute([item for _, item in keyed])
+
+    def load(self, namespace: str, key: bytes) -> Any:
+        """One stored value, or None."""
+        return None
+
+    def store(self, namespace: str, key: bytes, value: Any) -> None:
+        """Keep one value under `key`, replacing what was there."""
+
+    def finish(self) -> None:
+        """A build succeeded: forget what it did not use (the memo stays open for the next build)."""
+
+    def close(self) -> None:
+        """Close; nothing is forgotten."""
 
 
 NO_MEMO = Memo()
+
+
+class Cache(Memo):
+    """The persistent memo in `<root>/.sitegen-cache/cache.sqlite`."""
+
+    def __init__(self, root: Path):
+        super().__init__()
+        self.folder = root / FOLDER
+        self.salt = digest(__version__, str(FORMAT))
+        self.used: dict[str, set[bytes]] = {}
+        self.lock = threading.RLock()
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                self._off(exc)
+                return
+            try:  # a damaged database is ours to throw away
+                for name in ("cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"):
+                    (self.folder / name).unlink(missing_ok=True)
+                self.db = self._open()
+                self.notices.append("cache: was damaged; starting it afresh")
+            except (sqlite3.Error, OSError) as again:
+                self._off(again)
+        except OSError as exc:
+            self._off(exc)
+
+    def _open(self) -> sqlite3.Connection:
+        self.folder.mkdir(exist_ok=True)
+        (self.folder / ".gitignore").write_text("*\n")  # never committed, whatever the project's .gitignore says
+        db = sqlite3.connect(self.folder / "cache.sqlite", timeout=TIMEOUT, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS memo (ns TEXT, key BLOB, value BLOB, PRIMARY KEY (ns, key)) WITHOUT ROWID")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+            row = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+            if row is None or row[0] != self.salt.hex():
+                if row is not None:
+                    self.notices.append("cache: made by another sitegen version; starting it afresh")
+                db.execute("DELETE FROM memo")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.salt.hex(),))
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _off(self, exc: BaseException) -> None:
+        """Stop using the cache for this build, with one notice."""
+        if not any(n.startswith("cache:") for n in self.notices):
+            self.notices.append(f"cache: not used ({_reason(exc)}); building without it")
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+        self.db = None
+
+    def _key(self, key: bytes) -> bytes:
+        return digest(self.salt, key)
+
+    def reuse(self, namespace, keyed, compute):
+        keys = [self._key(k) for k, _ in keyed]
+        found = self._select(namespace, keys)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        results = compute([keyed[i][1] for i in missing])
+        fresh = dict(zip(missing, results))
+        self._insert(namespace, [(keys[i], fresh[i]) for i in missing])
+        self.used.setdefault(namespace, set()).update(keys)
+        return [fresh[i] if i in fresh else found[k] for i, k in enumerate(keys)]
+
+    @_locked
+    def _select(self, namespace: str, keys: list[bytes]) -> dict[bytes, Any]:
+        found: dict[bytes, Any] = {}
+        if self.db is None:
+            return found
+        try:
+            unique = list(dict.fromkeys(keys))
+            for start in range(0, len(unique), BATCH):
+                part = unique[start:start + BATCH]
+                rows = self.db.execute(f"SELECT key, value FROM memo WHERE ns = ? AND key IN ({','.join('?' * len(part))})",
+                                       (namespace, *part))
+                for key, value in rows:
+                    try:
+                        found[key] = pickle.loads(value)
+                    except Exception:  # a damaged value is recomputed, not trusted
+                        continue
+        except sqlite3.Error as exc:
+            self._off(exc)
+            return {}
+        return found
+
+    @_locked
+    def _insert(self, namespace: str, rows: list[tuple[bytes, Any]]) -> None:
+        if self.db is None or not rows:
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+                                    [(namespace, k, pickle.dumps(v, protocol=5)) for k, v in rows])
+        except (sqlite3.Error, pickle.PicklingError) as exc:
+            self._off(exc)
+
+    def load(self, namespace, key):
+        return self._select(namespace, [self._key(key)]).get(self._key(key))
+
+    def store(self, namespace, key, value):
+        self._insert(namespace, [(self._key(key), value)])
+        self.used.setdefault(namespace, set()).add(self._key(key))
+
+    @_locked
+    def finish(self):
+        if self.db is not None:
+            try:
+                with self.db:
+                    self.db.execute("BEGIN")
+                    self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (ns TEXT, key BLOB, PRIMARY KEY (ns, key)) WITHOUT ROWID")
+                    self.db.execute("DELETE FROM used")
+                    for namespace, keys in sorted(self.used.items()):
+                        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", ((namespace, k) for k in keys))
+                        self.db.execute("DELETE FROM memo WHERE ns = ? AND key NOT IN (SELECT key FROM used WHERE ns = ?)",
+                                        (namespace, namespace))
+            except sqlite3.Error as exc:
+                self._off(exc)
+        self.used = {}
+
+    @_locked
+    def close(self):
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None
+
+
+def open_cache(root: Path, enabled: bool = True) -> Memo:
+    """The project's cache, or `NO_MEMO` when it is turned off."""
+    return Cache(root) if enabled else Memo()
+
+
+def remove_cache(root: Path) -> bool:
+    """Delete the project's cache folder (`sitegen clean`); False when there was none."""
+    folder = root / FOLDER
+    if not (folder / "cache.sqlite").exists() and not folder.is_dir():
+        return False
+    shutil.rmtree(folder)
+    return True
+
+
+def _damaged(exc: BaseException) -> bool:
+    text = str(exc)
+    return "not a database" in text or "malformed" in text
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:120]

@@ -1,13 +1,15 @@
 """Command line: argument parsing, printing and exit codes — the only module that prints.
 
-Exit codes: 0 success, 1 content errors (every diagnostic printed, sorted, no traceback), 2 usage or
-an unsafe/unwritable output folder.
+Exit codes: 0 success, 1 content errors (every diagnostic printed, sorted, no traceback), 2 usage,
+an unsafe/unwritable output folder or another problem of the disk or environment, 130 interrupted
+(Ctrl-C), 70 a bug in sitegen (one line; SITEGEN_TRACEBACK=1 shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import errno
 import json
 import os
 import sys
@@ -16,10 +18,11 @@ import time
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import build
+from sitegen.build import build, protected_folders
+from sitegen.cache import FOLDER, open_cache, remove_cache
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Diagnostic, shown_path
-from sitegen.output import UnsafeOutput
+from sitegen.output import UnsafeOutput, remove_output
 from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
 from sitegen.serve import serve
 
@@ -27,11 +30,40 @@ FORMATS = ("text", "github", "json")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Whatever happens, the user reads one line, never a traceback: Ctrl-C exits 130
+    (the output folder is only ever replaced whole, so it is unchanged), a problem with the disk or
+    the environment (read-only, full, a name too long) exits 2 naming the file, and a bug in sitegen
+    exits 70 naming the exception (SITEGEN_TRACEBACK=1 prints the traceback for a bug report)."""
     args = _parser().parse_args(argv)
     if not getattr(args, "command", None):
         _parser().print_help()
         return 2
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None) or getattr(args, "output_shown", "") or "build"
+        what = f"; {out.rstrip('/')}/ unchanged" if args.command == "build" else ""
+        print(f"\ninterrupted{what}", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"sitegen: {_os_problem(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback only on request
+        if os.environ.get("SITEGEN_TRACEBACK"):
+            raise
+        print(f"sitegen: internal error: {type(exc).__name__}: {str(exc)[:300]} (a bug in sitegen; "
+              "run again with SITEGEN_TRACEBACK=1 and report what it prints)", file=sys.stderr)
+        return 70
+
+
+def _os_problem(exc: OSError) -> str:
+    """`path: reason (what to do)` for an error from the disk or the system."""
+    hints = {errno.ENOSPC: "free some space and build again", errno.EDQUOT: "free some space and build again",
+             errno.EROFS: "choose a writable output folder with --out", errno.EACCES: "check the folder's permissions",
+             errno.EPERM: "check the folder's permissions", errno.ENAMETOOLONG: "shorten the file or folder name"}
+    where = f"{shown_path(Path(os.fsdecode(exc.filename)))}: " if exc.filename else ""
+    hint = hints.get(exc.errno, "")
+    return f"{where}{exc.strerror or exc}" + (f" ({hint})" if hint else "")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,13 +78,20 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the site into the output folder")
     common(p)
     p.add_argument("--out", help="output folder (default: paths.output in the config)")
+    p.add_argument("--no-cache", action="store_true", help=f"build from nothing, without reading or writing {FOLDER}/")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("check", help="validate the content without writing anything")
     common(p)
     p.add_argument("--format", choices=FORMATS, default="text", help="how to print problems")
+    p.add_argument("--no-cache", action="store_true", help=f"check from nothing, without reading or writing {FOLDER}/")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("clean", help=f"remove the build cache ({FOLDER}/) and the output folder sitegen made")
+    p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
+    p.add_argument("--out", help="output folder (default: paths.output in the config)")
+    p.set_defaults(handler=cmd_clean)
 
     p = sub.add_parser("serve", help="serve the site on localhost, rebuilding and reloading on every change")
     p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
@@ -77,24 +116,34 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_build(args) -> int:
     started = time.perf_counter()
+    memo = None
     try:
         config = load_config(args.config)
+        args.output_shown = shown_path(config.output)
         jobs = args.jobs or _cpus()
+        memo = open_cache(config.root, enabled=not args.no_cache)
         with StatusLine(sys.stderr) as status:
             result = build(config, out=Path(args.out) if args.out else None, jobs=jobs, strict=args.strict,
-                           progress=status.update)
+                           progress=status.update, memo=memo)
     except BuildFailed as failed:
+        _print_notices(memo)
         _print_diagnostics(failed.diagnostics, "text")
         _summary_failed(failed.diagnostics, args.strict)
         return 1
     except UnsafeOutput as exc:
         print(f"sitegen: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if memo is not None:
+            memo.close()
+    _print_notices(memo)
     _print_diagnostics(result.warnings, "text")
-    site, stats = result.site, result.stats
-    terms = ", ".join(f"{len(t.terms)} {name}" for name, t in site.taxonomies.items())
+    stats = result.stats
+    terms = ", ".join(f"{n} {name}" for name, n in result.counts.items() if name != "documents")
     out = Path(args.out) if args.out else config.output
-    print(f"built {len(site.documents)} documents, {terms}: {result.pages} pages, "
+    if stats.restored:
+        print(f"note: {out} was restored from an interrupted build first", file=sys.stderr)
+    print(f"built {result.counts['documents']} documents, {terms}: {result.pages} pages, "
           f"{stats.files} files ({stats.changed} changed, {stats.removed} removed) in {out} "
           f"in {time.perf_counter() - started:.2f} s")
     if result.search and result.search.raw_bytes:
@@ -107,17 +156,41 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
+    memo = None
     try:
         config = load_config(args.config)
-        result = build(config, strict=args.strict, until="check", jobs=_cpus())
+        memo = open_cache(config.root, enabled=not args.no_cache)
+        result = build(config, strict=args.strict, until="check", jobs=_cpus(), memo=memo)
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, args.format)
         if args.format == "text":
             _summary_failed(failed.diagnostics, args.strict)
         return 1
+    finally:
+        if memo is not None:
+            memo.close()
     _print_diagnostics(result.warnings, args.format)
     if args.format == "text":
-        print(f"ok: {len(result.site.documents)} documents, {len(result.warnings)} warnings")
+        print(f"ok: {result.counts['documents']} documents, {len(result.warnings)} warnings")
+    return 0
+
+
+def cmd_clean(args) -> int:
+    """Remove the cache and the output folder, the latter only if sitegen made it (its marker)."""
+    try:
+        config = load_config(args.config)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics, "text")
+        return 1
+    out = Path(args.out) if args.out else config.output
+    try:
+        removed = remove_output(out, protected_folders(config))
+    except UnsafeOutput as exc:
+        print(f"sitegen clean: {exc}", file=sys.stderr)
+        return 2
+    cache = remove_cache(config.root)
+    gone = [shown_path(p) for p, was in ((out, removed), (config.root / FOLDER, cache)) if was]
+    print(f"removed {' and '.join(gone)}" if gone else "nothing to remove")
     return 0
 
 
@@ -191,6 +264,11 @@ def _summary_failed(diagnostics: list[Diagnostic], strict: bool) -> None:
     counted = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     print(f"build failed: {counted}" + (" (--strict: warnings count as errors)" if strict and warnings else ""),
           file=sys.stderr)
+
+
+def _print_notices(memo) -> None:
+    for notice in memo.notices if memo is not None else []:
+        print(f"note: {notice}", file=sys.stderr)
 
 
 def _cpus() -> int:

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.config import Config, TaxonomyConfig
-from sitegen.dates import ArchivalDate
-from sitegen.errors import WARNING, Diagnostic, did_you_mean
+from sitegen.errors import WARNING, Diagnostic, Nearest, did_you_mean
 from sitegen.markup import Rendered
-from sitegen.schema import DocumentRecord, TermRecord, suggest_id, text_direction
+from sitegen.schema import DocumentRecord, Metadata, TermRecord, metadata_of, suggest_id, text_direction
 
 
 @dataclass
@@ -50,21 +49,14 @@ class Term:
         return tuple(seen)
 
 
-@dataclass
-class Document:
+@dataclass(kw_only=True)
+class Document(Metadata):
+    """A document of the site: its front-matter fields as declared in `schema.DOCUMENT_FIELDS` (title,
+    date, source, ...: inherited from `Metadata`), and what the model adds to them."""
+
     id: str
     path: str
-    title: str
-    date: ArchivalDate
-    source: str
-    language: str
     dir: str
-    url: str
-    authors: tuple[str, ...]
-    dateline: str
-    summary: str
-    notes: str
-    extra: dict[str, Any]
     body: Rendered
     terms: dict[str, tuple[str, ...]]  # taxonomy name -> term ids, in the order written
     translation_of: str = ""
@@ -79,6 +71,7 @@ class Document:
 class Taxonomy:
     config: TaxonomyConfig
     terms: dict[str, Term] = field(default_factory=dict)  # id -> term, sorted by id
+    nearest: tuple[dict[str, str], Nearest] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -111,10 +104,8 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
     for record in documents:
         resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems)
                     for name, refs in record.refs.items()}
-        docs[record.id] = Document(
-            record.id, record.path, record.title, record.date, record.source, record.language,
-            text_direction(record.language), record.url, record.authors, record.dateline, record.summary,
-            record.notes, record.extra, bodies[record.path], resolved)
+        docs[record.id] = Document(**metadata_of(record), id=record.id, path=record.path, dir=text_direction(record.language),
+                                   body=bodies[record.path], terms=resolved)
     _link_translations(documents, docs, problems)
     ordered = dict(sorted(docs.items(), key=lambda item: item[1].sort_key))
     tagged: dict[tuple[str, str], list[str]] = {}
@@ -174,11 +165,14 @@ def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs
 
 
 def _suggest_term(text: str, tax: Taxonomy, lookup: dict[str, str]) -> str:
-    written = {}
-    for term in tax.terms.values():
-        for name in (term.id, *term.all_names):
-            written.setdefault(name, term.id)
-    hint = did_you_mean(text, written)
+    if tax.nearest is None:  # prepared on the first unknown name only, then shared by the rest
+        written: dict[str, str] = {}
+        for term in tax.terms.values():
+            for name in (term.id, *term.all_names):
+                written.setdefault(name, term.id)
+        tax.nearest = (written, Nearest(written))
+    written, nearest = tax.nearest
+    hint = did_you_mean(text, nearest)
     if not hint:
         return ""
     name = hint.split("`")[1]
@@ -205,6 +199,7 @@ def _link_translations(records: list[DocumentRecord], docs: dict[str, Document],
             doc_id = parent[doc_id]
         return doc_id
 
+    nearest = None
     for record in records:
         ref = record.translation_of
         if ref is None:
@@ -213,7 +208,7 @@ def _link_translations(records: list[DocumentRecord], docs: dict[str, Document],
             problems.append(Diagnostic(record.path, ref.line, ref.col, "a document cannot be a translation of itself"))
         elif ref.text not in docs:
             problems.append(Diagnostic(record.path, ref.line, ref.col, f"unknown document `{ref.text}` in `translation_of`",
-                                       did_you_mean(ref.text, docs) or "use the id (file name without .md) of the original"))
+                                       did_you_mean(ref.text, nearest := nearest or Nearest(docs)) or "use the id (file name without .md) of the original"))
         else:
             docs[record.id].translation_of = ref.text
             parent[root(record.id)] = root(ref.text)

@@ -1,6 +1,7 @@
 """The Jinja environment, rendering planned pages, and the one process pool sitegen uses.
 
-Autoescape is on and an undefined variable is an error, so a template typo fails the build naming the
+Every output is escaped for its format, chosen by the template's extension (`formats`): HTML and
+XML autoescaped, `.bib`, `.ris`, `.json`, `.csv` through their own escapers. An undefined variable is an error, so a template typo fails the build naming the
 template line and the page instead of printing nothing. Content reaches templates only as values
 (never as template source). `parallel_map` is the pool for the two parallel stages (Markdown bodies,
 page rendering): `jobs=1` runs in-process and is the reference the tests compare against.
@@ -9,31 +10,75 @@ page rendering): `jobs=1` runs in-process and is the reference the tests compare
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import jinja2
+import jinja2.meta
 
-from sitegen import urls
+from sitegen import formats, urls
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.pages import Page
 
 T = TypeVar("T")
 R = TypeVar("R")
 CHUNK = 64
+TEMPLATE_EXTENSIONS = tuple(sorted(formats.AUTOESCAPED | set(formats.ESCAPERS)))
+WINDOW = 4096
 
-_env: jinja2.Environment | None = None
+_envs: dict[str, jinja2.Environment] = {}  # template extension -> environment, for `_env_folder`
 _env_folder: str = ""
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(templates: Path, extension: str = ".html") -> jinja2.Environment:
+    """The environment for templates ending in `extension`: autoescaped, or finalized by the format's escaper."""
+    finalize = formats.finalizer(extension)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)), autoescape=True, undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.FileSystemLoader(str(templates)), autoescape=finalize is None, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=finalize,
     )
     env.filters["rel"] = _rel
+    env.filters["bibtex"] = formats.bibtex_field
     return env
+
+
+def environment(templates: str, template: str) -> jinja2.Environment:
+    """The environment for `template`, made once per process and format."""
+    global _env_folder
+    if _env_folder != templates:
+        _envs.clear()
+        _env_folder = templates
+    extension = Path(template).suffix
+    if extension not in _envs:
+        _envs[extension] = make_environment(Path(templates), extension)
+    return _envs[extension]
+
+
+def template_sources(templates: Path) -> dict[str, set[str]]:
+    """For each template, every template it is made of (itself, what it extends, includes or imports,
+    and so on): a page must be rendered again when one of these changes, and only then. A template
+    that names another by a variable, or cannot be parsed, is taken to use them all."""
+    names = sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
+    env = make_environment(templates)
+    direct: dict[str, set[str]] = {}
+    for name in names:
+        try:
+            found = set(jinja2.meta.find_referenced_templates(env.parse((templates / name).read_text(encoding="utf-8"))))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            found = {None}
+        direct[name] = set(names) if None in found else {n for n in found if n in direct or n in names}
+    closure = {}
+    for name in names:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack += direct.get(current, ())
+        closure[name] = seen
+    return closure
 
 
 @jinja2.pass_context
@@ -43,12 +88,13 @@ def _rel(context, target: str) -> str:
 
 
 def render_page(templates: str, page: Page) -> tuple[str, bytes]:
-    """Render one page; the environment is made once per process."""
-    global _env, _env_folder
-    if _env is None or _env_folder != templates:
-        _env, _env_folder = make_environment(Path(templates)), templates
+    """Render one page, escaped for the format its template's extension names."""
     try:
-        html = _env.get_template(page.template).render(page.context)
+        env = environment(templates, page.template)
+    except ValueError as exc:  # a template extension with no known escaping
+        raise BuildFailed([Diagnostic(str(Path(templates) / page.template), 1, 1, str(exc))]) from None
+    try:
+        html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildFailed([Diagnostic(exc.filename or page.template, exc.lineno or 1, 1,
                                       f"template syntax error: {exc.message}")]) from None
@@ -59,7 +105,20 @@ def render_page(templates: str, page: Page) -> tuple[str, bytes]:
         line, name = _template_line(exc, page.template)
         raise BuildFailed([Diagnostic(name, line, 1, f"while rendering {page.path}: {exc}",
                                       "see the template contract in sitegen/pages.py")]) from None
-    return page.path, html.encode("utf-8")
+    except Exception as exc:  # noqa: BLE001 - a crash is this page's error, named by its source
+        raise BuildFailed([Diagnostic(_source(page), 1, 1, f"crashed while rendering {page.path}: "
+                                      f"{type(exc).__name__}: {str(exc)[:200]}",
+                                      "a bug in sitegen or the templates; please report it with this file")]) from None
+    try:
+        return page.path, html.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BuildFailed([Diagnostic(_source(page), 1, 1, f"while rendering {page.path}: "
+                                      f"{exc.reason} (U+{ord(exc.object[exc.start]):04X})", "remove the character")]) from None
+
+
+def _source(page: Page) -> str:
+    """The file a page comes from (a document's path), else its template: where a crash is reported."""
+    return page.source if page.source.endswith(".md") else page.template
 
 
 def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
@@ -67,7 +126,7 @@ def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
     tb, found = exc.__traceback__, (1, default)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".html"):
+        if filename.endswith(TEMPLATE_EXTENSIONS):
             found = (tb.tb_lineno, filename)
         tb = tb.tb_next
     return found
@@ -83,20 +142,36 @@ def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
 
 def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
                  done: Callable[[int], None] | None = None) -> list[R]:
-    """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept.
+    """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept."""
+    return list(parallel_iter(fn, items, jobs, done))
+
+
+def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
+                  done: Callable[[int], None] | None = None) -> Iterator[R]:
+    """`fn(x)` for each item, in order, as they come: over `jobs` processes when that is worth it,
+    a window of WINDOW items at a time so neither the inputs nor the results all wait in memory.
     `done(n)` is told every CHUNK results, for progress."""
     items = list(items)
     jobs = max(1, min(jobs, os.cpu_count() or 1))
     if jobs == 1 or len(items) < 2 * CHUNK:
-        return _counted((fn(x) for x in items), done)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return _counted(pool.map(fn, items, chunksize=CHUNK), done)
+        yield from _counted((fn(x) for x in items), done)
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
+    try:
+        windows = (pool.map(fn, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
+        yield from _counted((r for window in windows for r in window), done)
+    finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> list[R]:
-    out: list[R] = []
-    for result in results:
-        out.append(result)
-        if done and len(out) % CHUNK == 0:
-            done(len(out))
-    return out
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the group: workers ignore it, so only the parent reports it
+    (one line, exit 130) instead of each worker printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> Iterator[R]:
+    for n, result in enumerate(results, 1):
+        yield result
+        if done and n % CHUNK == 0:
+            done(n)

@@ -3,7 +3,8 @@
 The site is rendered into memory, so `build/` is left alone, and served by the standard library's
 threaded HTTP server bound to localhost only. watchfiles (Rust `notify`, debounced, editors' temporary
 files filtered out) reports changes to the config, content, templates and assets; each change rebuilds
-through a `BuildCache` (unchanged bodies are not converted again, an unchanged search index is not
+through the project's build cache, the same one `sitegen build` uses, so it starts warm (unchanged
+bodies are not converted again, unchanged pages not rendered again, an unchanged search index not
 rebuilt) and open pages learn over Server-Sent Events which files changed: a page reloads when it, a
 stylesheet or a script changed. A failed rebuild keeps serving the last good site, prints the problems
 and shows them in an overlay on every open page; the next good build removes it. The reload script is
@@ -12,6 +13,7 @@ added to pages as they are served; the built files themselves are never touched.
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 import posixpath
@@ -21,11 +23,12 @@ import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import watchfiles
 
-from sitegen.build import BuildCache, build, update_search
+from sitegen.build import Session, build, update_search
+from sitegen.cache import open_cache
 from sitegen.config import Config, load_config
 from sitegen.errors import BuildFailed, Diagnostic, errors_only, shown_path
 
@@ -87,7 +90,8 @@ class DevServer:
 
     def __init__(self, config_path: Path, port: int = 8000, jobs: int = 1, log=print):
         self.config_path, self.jobs, self.log = config_path, jobs, log
-        self.cache, self.live = BuildCache(), Live()
+        self.session, self.live = Session(), Live()
+        self.memo = open_cache(config_path.resolve().parent)
         self.config: Config | None = None
         self.warnings: list[Diagnostic] = []
         self._search_lock = threading.Lock()
@@ -108,7 +112,7 @@ class DevServer:
         started = time.perf_counter()
         try:
             self.config = load_config(self.config_path)
-            result = build(self.config, jobs=self.jobs, until="render", cache=self.cache)
+            result = build(self.config, jobs=self.jobs, until="render", memo=self.memo, session=self.session)
         except BuildFailed as failed:
             errors = errors_only(failed.diagnostics) or failed.diagnostics
             self.live.fail(errors)
@@ -127,9 +131,9 @@ class DevServer:
         changed = self.live.publish(result.files)
         warned = f", {len(result.warnings)} warnings" if result.warnings else ""
         pending = "; search index updating" if result.search_pending else ""
-        self.log(f"{reason}built {len(result.site.documents)} documents, {len(changed)} files changed{warned} "
+        self.log(f"{reason}built {result.counts['documents']} documents, {len(changed)} files changed{warned} "
                  f"in {time.perf_counter() - started:.2f} s{pending}")
-        self.cache.stale_search = True  # after the first build, pages need not wait for the index
+        self.session.stale_search = True  # after the first build, pages need not wait for the index
         if result.search_pending:
             self._search_later(result.site)
         return True
@@ -149,7 +153,7 @@ class DevServer:
             if site is None:
                 return
             started = time.perf_counter()
-            files, _ = update_search(site, self.cache)
+            files, _ = update_search(site, self.session, self.memo, self.jobs)
             with self._search_lock:
                 superseded = self._search_site is not None
             if not superseded and self.live.update(files):
@@ -178,6 +182,7 @@ class DevServer:
             self.live.cond.notify_all()
         self.http.shutdown()
         self.http.server_close()
+        self.memo.close()
 
 
 def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
@@ -187,8 +192,8 @@ def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             if url.path == PREFIX + "events":
-                since = int((parse_qs(url.query).get("since") or ["0"])[0] or 0)
-                return self._events(since)
+                since = (parse_qs(url.query).get("since") or ["0"])[0]
+                return self._events(int(since) if since.isdigit() and len(since) < 18 else 0)
             if url.path == PREFIX + "reload.js":
                 return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode())
             rel = unquote(url.path).lstrip("/")
@@ -197,8 +202,10 @@ def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
                 rel = posixpath.join(rel if rel not in ("", ".") else "", "index.html")
             with live.cond:
                 data, generation = live.files.get(rel), live.good
+            if data is None and f"{rel}/index.html" in live.files:  # a folder asked for without its slash
+                return self._redirect("/" + quote(rel) + "/")
             if data is None:
-                return self._send(404, "text/html; charset=utf-8", _inject(NOT_FOUND.format(rel), generation))
+                return self._send(404, "text/html; charset=utf-8", _inject(not_found(rel), generation))
             kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
             if kind == "text/html":
                 data = _inject(data.decode("utf-8"), generation)
@@ -208,6 +215,12 @@ def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
 
         def do_HEAD(self) -> None:
             self.do_GET()
+
+        def _redirect(self, location: str) -> None:
+            self.send_response(301)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def _send(self, status: int, kind: str, data: bytes) -> None:
             self.send_response(status)
@@ -252,6 +265,12 @@ def _inject(page: str, generation: int) -> bytes:
     tag = f'<script src="{PREFIX}reload.js" data-generation="{generation}"></script>'
     at = page.rfind("</body>")
     return (page[:at] + tag + page[at:] if at >= 0 else page + tag).encode("utf-8")
+
+
+def not_found(rel: str) -> str:
+    """The 404 page: the requested path is whatever the address bar held, so it is escaped (an address
+    like `/<img src=x onerror=alert(1)>` must show as text, not run)."""
+    return NOT_FOUND.format(html.escape(rel, quote=True))
 
 
 NOT_FOUND = ("<!doctype html><html><head><meta charset=utf-8><title>Not found</title></head><body>"

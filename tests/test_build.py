@@ -138,7 +138,7 @@ def test_interrupted_build_leaves_previous_output_intact(make_site, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         build(config)
     assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
-    assert not list(root.glob(".build.*")), "staging folder left behind"
+    assert not list(root.glob(".build.tmp-*")) + list(root.glob(".build.old-*")), "staging folder left behind"
 
 
 @pytest.mark.parametrize("out", ["/", "~", ".", "content", "..", "templates-copy"])

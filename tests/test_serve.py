@@ -12,7 +12,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from sitegen.build import BuildCache, build
+from sitegen.build import Session, build
+from sitegen.cache import open_cache
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.serve import DevServer
@@ -125,16 +126,16 @@ def test_serve_follows_the_config_and_survives_a_broken_one(served):
 
 def test_a_cached_rebuild_is_byte_identical_to_a_fresh_build(make_site):
     root = make_site()
-    cache = BuildCache()
-    build(load_config(root / "sitegen.yaml"), until="render", cache=cache)
+    session, memo = Session(), open_cache(root)
+    build(load_config(root / "sitegen.yaml"), until="render", memo=memo, session=session)
     doc = root / "content/documents/first-report.md"
     doc.write_text(doc.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
-    cached = build(load_config(root / "sitegen.yaml"), until="render", cache=cache).files
+    cached = build(load_config(root / "sitegen.yaml"), until="render", memo=memo, session=session).files
     fresh = build(load_config(root / "sitegen.yaml"), until="render").files
     assert cached == fresh and "The edited body" in cached["documents/first-report.html"].decode()
-    search_before = cache.search
-    build(load_config(root / "sitegen.yaml"), until="render", cache=cache)
-    assert cache.search is search_before  # nothing changed: the index was reused, not rebuilt
+    search_before = session.search
+    build(load_config(root / "sitegen.yaml"), until="render", memo=memo, session=session)
+    assert session.search is search_before  # nothing changed: the index was reused, not rebuilt
 
 
 def test_serve_reports_a_busy_port(make_site, capsys):
