@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "links", "ui", "pages", "lunrcompat", "arabic", "analysis",
-         "render", "search", "output", "build", "scaffold", "serve", "cli"]
+         "render", "trust", "search", "output", "build", "scaffold", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 
