@@ -63,6 +63,7 @@ class Config:
     output: Path = Path("build")
     page_size: int = 50
     build_date: str = ""  # shown in the footer; from config or SOURCE_DATE_EPOCH, never the clock
+    base_url: str = ""  # "https://host/sub/" (always ending in /), or "" when the site's address is unknown
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     search: SearchConfig = field(default_factory=SearchConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
@@ -87,6 +88,7 @@ TOP_KEYS = {
     "paths": ("mapping", "content, templates, assets, output folders, relative to this file"),
     "page_size": ("integer", "documents listed per actor/topic page before paginating"),
     "build_date": ("text", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
+    "base_url": ("text", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
     "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds}"),
     "search": ("mapping", "body (full|none|N words), budget_kb, shards"),
     "links": ("mapping", "broken: error (default) or warning, for an archive migrated with links to mend"),
@@ -155,6 +157,12 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     if not build_date and environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         stamp = int(environ["SOURCE_DATE_EPOCH"])
         build_date = _dt.datetime.fromtimestamp(stamp, _dt.timezone.utc).date().isoformat()
+    base_url = typed(data, "base_url", str, "", ())
+    if base_url and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", base_url):
+        report(("base_url",), f"`base_url` must be an http(s) address without query or fragment, not `{base_url}`",
+               "like https://archive.example.org/sub/")
+        base_url = ""
+    base_url = base_url.rstrip("/") + "/" if base_url else ""
     taxonomies = typed(data, "taxonomies", dict, DEFAULT_TAXONOMIES, ())
     tax = tuple(_taxonomy(name, spec or {}, report, check_keys, typed) for name, spec in sorted(taxonomies.items()))
     fields = [t.field for t in tax]
@@ -179,7 +187,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         description=typed(data, "description", str, "", ()),
         language=typed(data, "language", str, "en", ()),
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
-        output=folders["output"], page_size=page_size, build_date=build_date, taxonomies=tax,
+        output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)),
                             shards=typed(search, "shards", int, 0, ("search",))),
         links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),

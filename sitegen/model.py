@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.config import Config, TaxonomyConfig
-from sitegen.dates import ArchivalDate
 from sitegen.errors import WARNING, Diagnostic, Nearest, did_you_mean
 from sitegen.markup import Rendered
-from sitegen.schema import DocumentRecord, TermRecord, suggest_id, text_direction
+from sitegen.schema import DocumentRecord, Metadata, TermRecord, metadata_of, suggest_id, text_direction
 
 
 @dataclass
@@ -50,21 +49,14 @@ class Term:
         return tuple(seen)
 
 
-@dataclass
-class Document:
+@dataclass(kw_only=True)
+class Document(Metadata):
+    """A document of the site: its front-matter fields as declared in `schema.DOCUMENT_FIELDS` (title,
+    date, source, ...: inherited from `Metadata`), and what the model adds to them."""
+
     id: str
     path: str
-    title: str
-    date: ArchivalDate
-    source: str
-    language: str
     dir: str
-    url: str
-    authors: tuple[str, ...]
-    dateline: str
-    summary: str
-    notes: str
-    extra: dict[str, Any]
     body: Rendered
     terms: dict[str, tuple[str, ...]]  # taxonomy name -> term ids, in the order written
     translation_of: str = ""
@@ -112,10 +104,8 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
     for record in documents:
         resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems)
                     for name, refs in record.refs.items()}
-        docs[record.id] = Document(
-            record.id, record.path, record.title, record.date, record.source, record.language,
-            text_direction(record.language), record.url, record.authors, record.dateline, record.summary,
-            record.notes, record.extra, bodies[record.path], resolved)
+        docs[record.id] = Document(**metadata_of(record), id=record.id, path=record.path, dir=text_direction(record.language),
+                                   body=bodies[record.path], terms=resolved)
     _link_translations(documents, docs, problems)
     ordered = dict(sorted(docs.items(), key=lambda item: item[1].sort_key))
     tagged: dict[tuple[str, str], list[str]] = {}

@@ -21,15 +21,21 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import urls
+from sitegen.cite import citation
 from sitegen.dates import MONTHS
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
-from sitegen.schema import text_direction
+from sitegen.schema import DOCUMENT_FIELDS, text_direction
 from sitegen.ui import STRINGS, count_documents, language_name, ui_language
 
 HOME_LATEST = 10
 HOME_TOP = 12
 RELATED = 6
+CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", "application/x-research-info-systems"),
+                      ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json")]
+# Per-document outputs: (template, file extension). Each renders with `plan_document`'s context to
+# `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
+DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
 RELATED_CANDIDATES = 60
 
 
@@ -45,7 +51,7 @@ def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, sorted by path; two sources claiming one path is an error."""
     pages = [plan_home(site), plan_chronology(site), plan_sources(site), plan_search(site)]
     weights = rarity(site)
-    pages += [plan_document(site, doc, weights) for doc in site.documents.values()]
+    pages += [page for doc in site.documents.values() for page in plan_document(site, doc, weights)]
     for tax in site.taxonomies.values():
         pages.append(plan_taxonomy_index(site, tax.config.name))
         for term in tax.terms.values():
@@ -115,27 +121,53 @@ def plan_home(site: Site) -> Page:
     return Page(urls.HOME, "home.html", ctx, "the home page")
 
 
-def plan_document(site: Site, doc: Document, rarity: Rarity) -> Page:
-    """Adds: doc {title, date, date_iso, date_edtf, source, dateline, authors, url, language, notes,
-    extra [(key, value)], body (Markup), headings}, terms [{title, items}], translations [document item],
-    translation_of (document item or None), related [document item + shared]."""
+def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
+    """One page per template in DOCUMENT_OUTPUTS, all with this context. Adds: doc {id, every carried
+    field of schema.DOCUMENT_FIELDS as `show_field` gives it (title, date, date_iso, date_edtf, source,
+    dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
+    headings}, terms [{title, items}], translations [document item], translation_of (document item or
+    None), related [document item + shared], cite (see cite.citation), downloads [{label, href, type}]."""
     path = urls.document(doc.id)
     ctx = _base(site, path, doc.language, doc.title, "documents")
     ui_lang = ctx["ui_lang"]
-    ctx["doc"] = {
-        "id": doc.id, "title": doc.title, "date": doc.date.display(ui_lang), "date_iso": doc.date.iso,
-        "date_edtf": doc.date.edtf, "source": doc.source, "dateline": doc.dateline, "authors": list(doc.authors),
-        "url": doc.url, "language": language_name(doc.language, ui_lang), "language_code": doc.language,
-        "summary": doc.summary, "notes": doc.notes, "extra": sorted((str(k), _plain(v)) for k, v in doc.extra.items()),
-        "body": Markup(doc.body.html), "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i],
-    }
+    ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang), "body": Markup(doc.body.html),
+                  "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
+    ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
+    ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
+                        for label, ext, media in CITATION_DOWNLOADS]
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
                      "items": [term_item(site.taxonomies[name].terms[t], doc.language, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]
     ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
-    return Page(path, "document.html", ctx, doc.path)
+    return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
+            for template, ext in DOCUMENT_OUTPUTS]
+
+
+def document_fields(doc: Document, ui_lang: str) -> dict[str, Any]:
+    """Every carried field of `doc` as templates see it, decided by the field's kind (`show_field`)."""
+    shown: dict[str, Any] = {}
+    for name, spec in DOCUMENT_FIELDS.items():
+        if spec.carried:
+            shown.update(show_field(name, spec.kind, getattr(doc, name), ui_lang))
+    return shown
+
+
+def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]:
+    """How a field of `kind` reaches templates: a date in words plus `<name>_iso` and `<name>_edtf`, a
+    language by name plus `<name>_code`, a list as a list, a mapping as sorted (key, text) pairs."""
+    if kind == "date" and value is None:
+        return {name: "", f"{name}_iso": "", f"{name}_edtf": ""}
+    if kind == "date":
+        return {name: value.display(ui_lang), f"{name}_iso": value.iso, f"{name}_edtf": value.edtf}
+    if kind == "language":
+        return {name: language_name(value, ui_lang), f"{name}_code": value}
+    if kind == "texts":
+        return {name: list(value)}
+    if kind == "mapping":
+        return {name: sorted((str(k), _plain(v)) for k, v in value.items())}
+    return {name: value}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The Jinja environment, rendering planned pages, and the one process pool sitegen uses.
 
-Autoescape is on and an undefined variable is an error, so a template typo fails the build naming the
+Every output is escaped for its format, chosen by the template's extension (`formats`): HTML and
+XML autoescaped, `.bib`, `.ris`, `.json`, `.csv` through their own escapers. An undefined variable is an error, so a template typo fails the build naming the
 template line and the page instead of printing nothing. Content reaches templates only as values
 (never as template source). `parallel_map` is the pool for the two parallel stages (Markdown bodies,
 page rendering): `jobs=1` runs in-process and is the reference the tests compare against.
@@ -16,26 +17,42 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 
-from sitegen import urls
+from sitegen import formats, urls
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.pages import Page
 
 T = TypeVar("T")
 R = TypeVar("R")
 CHUNK = 64
+TEMPLATE_EXTENSIONS = tuple(sorted(formats.AUTOESCAPED | set(formats.ESCAPERS)))
 WINDOW = 4096
 
-_env: jinja2.Environment | None = None
+_envs: dict[str, jinja2.Environment] = {}  # template extension -> environment, for `_env_folder`
 _env_folder: str = ""
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(templates: Path, extension: str = ".html") -> jinja2.Environment:
+    """The environment for templates ending in `extension`: autoescaped, or finalized by the format's escaper."""
+    finalize = formats.finalizer(extension)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)), autoescape=True, undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.FileSystemLoader(str(templates)), autoescape=finalize is None, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=finalize,
     )
     env.filters["rel"] = _rel
+    env.filters["bibtex"] = formats.bibtex_field
     return env
+
+
+def environment(templates: str, template: str) -> jinja2.Environment:
+    """The environment for `template`, made once per process and format."""
+    global _env_folder
+    if _env_folder != templates:
+        _envs.clear()
+        _env_folder = templates
+    extension = Path(template).suffix
+    if extension not in _envs:
+        _envs[extension] = make_environment(Path(templates), extension)
+    return _envs[extension]
 
 
 @jinja2.pass_context
@@ -45,12 +62,13 @@ def _rel(context, target: str) -> str:
 
 
 def render_page(templates: str, page: Page) -> tuple[str, bytes]:
-    """Render one page; the environment is made once per process."""
-    global _env, _env_folder
-    if _env is None or _env_folder != templates:
-        _env, _env_folder = make_environment(Path(templates)), templates
+    """Render one page, escaped for the format its template's extension names."""
     try:
-        html = _env.get_template(page.template).render(page.context)
+        env = environment(templates, page.template)
+    except ValueError as exc:  # a template extension with no known escaping
+        raise BuildFailed([Diagnostic(str(Path(templates) / page.template), 1, 1, str(exc))]) from None
+    try:
+        html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildFailed([Diagnostic(exc.filename or page.template, exc.lineno or 1, 1,
                                       f"template syntax error: {exc.message}")]) from None
@@ -82,7 +100,7 @@ def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
     tb, found = exc.__traceback__, (1, default)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".html"):
+        if filename.endswith(TEMPLATE_EXTENSIONS):
             found = (tb.tb_lineno, filename)
         tb = tb.tb_next
     return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any, Callable
 
 from sitegen.config import Config, TaxonomyConfig
@@ -22,23 +22,48 @@ LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 PLACEHOLDER_DATE = ArchivalDate(1)  # stands in for a missing or invalid date in a record that has errors
+GENRES = ("news", "report", "scholarly")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
-# name -> (required, kind, what it is for). Taxonomy fields (actors, topics, ...) come from config.
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field of a document, declared once: `kind` picks its YAML check (`CHECKS`) and how
+    templates see it (`pages.show_field`), `doc` is the line contributors read (scaffold, README table),
+    and a `carried` field reaches `model.Document` and every output under its own name with no more code."""
+
+    kind: str
+    doc: str
+    required: bool = False
+    default: Callable[[], Any] = str  # the value when the field is not written
+    carried: bool = True  # False: consumed while reading (`slug` becomes the id, `translation_of` a Ref)
+
+
+# Taxonomy fields (actors, topics, ...) come from config (`document_fields`).
 DOCUMENT_FIELDS = {
-    "title": (True, "text", "the document's title as published"),
-    "date": (True, "date", "publication date: YYYY-MM-DD, YYYY-MM or YYYY; ? uncertain, ~ approximate"),
-    "source": (True, "text", "the outlet or publisher"),
-    "language": (True, "language", "BCP 47 tag of the text: en, ar, fr, ..."),
-    "url": (False, "url", "where the original was published"),
-    "authors": (False, "texts", "bylines, one per item"),
-    "dateline": (False, "text", "place (and date) line as printed, e.g. BEIJING, Dec. 23"),
-    "summary": (False, "text", "one or two sentences shown in listings and search"),
-    "translation_of": (False, "id", "id of the document this one translates"),
-    "slug": (False, "id", "overrides the id taken from the file name"),
-    "notes": (False, "text", "archivist's notes: how the date was inferred, doubts about the text"),
-    "extra": (False, "mapping", "anything else, free form, available to templates"),
+    "title": Field("text", "the document's title as published", required=True),
+    "date": Field("date", "publication date: YYYY-MM-DD, YYYY-MM or YYYY; ? uncertain, ~ approximate",
+                  required=True, default=lambda: PLACEHOLDER_DATE),
+    "source": Field("text", "the outlet or publisher", required=True),
+    "language": Field("language", "BCP 47 tag of the text: en, ar, fr, ...", required=True),
+    "url": Field("url", "where the original was published"),
+    "authors": Field("texts", "bylines, one per item", default=tuple),
+    "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23"),
+    "summary": Field("text", "one or two sentences shown in listings and search"),
+    "genre": Field("genre", "news, report or scholarly: how citations and schema.org describe it"),
+    "retrieved": Field("date", "when the archive took its copy (YYYY-MM-DD): the access date in citations",
+                       default=lambda: None),
+    "translation_of": Field("id", "id of the document this one translates", carried=False),
+    "slug": Field("id", "overrides the id taken from the file name", carried=False),
+    "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text"),
+    "extra": Field("mapping", "anything else, free form, available to templates", default=dict),
 }
+# The carried fields as a dataclass, so a record and a model document have them as attributes; both
+# subclass it, so a field added to the table above reaches them without being written out again.
+Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.default))
+                                       for name, f in DOCUMENT_FIELDS.items() if f.carried],
+                          kw_only=True, namespace={"__module__": __name__})
+
 TERM_FIELDS = {
     "name": (False, "text", "the term's name (or give `names` per language)"),
     "names": (False, "names", "name per language, e.g. en: Wang Yi, ar: وانغ يي"),
@@ -59,24 +84,21 @@ class Ref:
     col: int
 
 
-@dataclass
-class DocumentRecord:
+@dataclass(kw_only=True)
+class DocumentRecord(Metadata):
+    """One validated document file: its carried fields (see `Metadata`) and what reading it found."""
+
     id: str
     path: str
-    title: str
-    date: ArchivalDate
-    source: str
-    language: str
     body: str
     body_line: int
-    url: str = ""
-    authors: tuple[str, ...] = ()
-    dateline: str = ""
-    summary: str = ""
     translation_of: Ref | None = None
-    notes: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
     refs: dict[str, tuple[Ref, ...]] = field(default_factory=dict)  # taxonomy name -> references
+
+
+def metadata_of(record: Metadata) -> dict[str, Any]:
+    """The carried fields of a record, by name: what `model.Document` is built from."""
+    return {f.name: getattr(record, f.name) for f in fields(Metadata)}
 
 
 @dataclass
@@ -106,8 +128,9 @@ def text_direction(language: str) -> str:
 
 
 def document_fields(config: Config) -> dict[str, tuple[bool, str, str]]:
-    """DOCUMENT_FIELDS plus one reference field per taxonomy of the site (`actors`, `topics`, ...)."""
-    fields = dict(DOCUMENT_FIELDS)
+    """(required, kind, purpose) of every field a document of this site may have: DOCUMENT_FIELDS plus
+    one reference field per taxonomy (`actors`, `topics`, ...)."""
+    fields = {name: (f.required, f.kind, f.doc) for name, f in DOCUMENT_FIELDS.items()}
     for tax in config.taxonomies:
         fields[tax.field] = (False, "refs", f"{tax.name} in this text: ids, names or aliases from content/{tax.folder}/, "
                              f"one per item (add a missing one with `sitegen new {tax.singular.get('en', tax.name).lower()} NAME`)")
@@ -123,14 +146,12 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
     # build stops on the errors before anything is rendered.
     refs = {t.name: values.get(t.field, ()) for t in config.taxonomies}
     translation = values.get("translation_of")
+    carried = {name: values[name] if name in values else f.default()
+               for name, f in DOCUMENT_FIELDS.items() if f.carried}
+    carried["language"] = values.get("language", config.language)
     record = DocumentRecord(
-        id=doc_id, path=path, title=values.get("title", ""), date=values.get("date", PLACEHOLDER_DATE),
-        source=values.get("source", ""), language=values.get("language", config.language),
-        body=source.body, body_line=source.body_line,
-        url=values.get("url", ""), authors=values.get("authors", ()), dateline=values.get("dateline", ""),
-        summary=values.get("summary", ""), notes=values.get("notes", ""), extra=values.get("extra", {}),
+        **carried, id=doc_id, path=path, body=source.body, body_line=source.body_line, refs=refs,
         translation_of=Ref(translation, *source.meta.where(("translation_of",))) if translation else None,
-        refs=refs,
     )
     return record, problems
 
@@ -279,6 +300,13 @@ def _id(value, key, meta, path) -> str:
     return text
 
 
+def _genre(value, key, meta, path) -> str:
+    text = _text(value, key, meta, path)
+    if text not in GENRES:
+        raise FieldError(f"unknown genre `{text}`", did_you_mean(text, GENRES) or "one of: " + ", ".join(GENRES))
+    return text
+
+
 def _wikidata(value, key, meta, path) -> str:
     text = _text(value, key, meta, path)
     if not WIKIDATA.match(text):
@@ -306,5 +334,5 @@ def _names(value, key, meta, path) -> dict[str, str]:
 
 CHECKS: dict[str, Callable] = {
     "text": _text, "texts": _texts, "refs": _refs, "date": _date, "language": _language, "url": _url,
-    "id": _id, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
+    "id": _id, "genre": _genre, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
 }

@@ -25,6 +25,7 @@ STRINGS = {
         "facet_year": "Year", "facet_source": "Source", "filters": "Filters", "show_more": "Show more results",
         "search_label": "Search titles, actors, topics, sources and full texts",
         "noscript": "Search needs JavaScript. Without it, browse the archive by date, actor, topic or source:",
+        "cite": "Cite this", "copy_citation": "Copy", "copied": "Copied", "download_citation": "Download the citation",
         "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
@@ -45,6 +46,7 @@ STRINGS = {
         "facet_source": "المصدر", "filters": "تصفية", "show_more": "عرض المزيد من النتائج",
         "search_label": "ابحث في العناوين والفاعلين والمواضيع والمصادر والنصوص الكاملة",
         "noscript": "يحتاج البحث إلى جافاسكربت. يمكنك تصفح الأرشيف حسب التاريخ أو الفاعل أو الموضوع أو المصدر:",
+        "cite": "الاستشهاد بهذه الوثيقة", "copy_citation": "نسخ", "copied": "تم النسخ", "download_citation": "تنزيل الاستشهاد",
         "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
     },
 }

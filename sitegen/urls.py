@@ -21,8 +21,9 @@ def search_shard(n: int) -> str:
     return f"search/shard-{n:02d}.js"
 
 
-def document(doc_id: str) -> str:
-    return f"documents/{doc_id}.html"
+def document(doc_id: str, ext: str = "html") -> str:
+    """The document's page, or (with `ext`) another per-document output beside it: `.bib`, `.ris`, ..."""
+    return f"documents/{doc_id}.{ext}"
 
 
 def term(taxonomy: str, term_id: str, page: int = 1) -> str:
@@ -44,3 +45,8 @@ def relative(from_page: str, target: str) -> str:
         return f"#{anchor}"
     link = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
     return f"{link}#{anchor}" if anchor else link
+
+
+def absolute(base_url: str, path: str) -> str:
+    """`path` under the site's address (`base_url` ends in /), or "" when the address is unknown."""
+    return base_url + path if base_url else ""
