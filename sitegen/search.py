@@ -11,7 +11,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   facet counts over every result).
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
 - `search/l/<facet>-<n>.js`: labels of 128 values of a facet, most frequent values first.
-- `search/terms.js`: every term, loaded only for fuzzy (`~1`) and leading-wildcard clauses.
+- `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
+  fuzzy (`~1`) and leading-wildcard clauses, which need every term.
 Scores are lunr 2.3.9's BM25, computed in the browser from these counts exactly as lunr.py would
 have stored them; a browser test checks ranking against stock lunr.js over a stock lunr.py index.
 """
@@ -64,11 +65,10 @@ def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[
     facets = _facets(site, docs, analysed, files)
     for n, doc in enumerate(docs):
         files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
-    files[_path("terms")] = _data("terms", sorted(index, key=utf16_key))
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": chunk_list, "block": searchindex.BLOCK,
-            "labels": LABELS_PER_FILE, "folder": FOLDER, "facets": facets, "analysis": _analysis_tables()}
+            "labels": LABELS_PER_FILE, "folder": FOLDER, "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
     files[urls.SEARCH_CORE] = _script("window.SITEGEN_SEARCH = ", core, ";")
     raw = sum(len(b) for b in files.values())
     zipped = sum(len(gzip.compress(b, compresslevel=6, mtime=0)) for b in files.values())
@@ -104,12 +104,18 @@ def _field_texts(site: Site, doc: Document) -> tuple[str, ...]:
 
 
 def _chunk_files(index: dict[str, list[list[int]]], files: dict[str, bytes]) -> list[list[str]]:
-    """Write the term chunks into `files`; [first term, name] per chunk, in term order."""
-    out, taken = [], set()
+    """Write the term chunks into `files`, and the term lists of groups of chunks (for fuzzy and
+    leading-wildcard clauses, which need every term); [first term, name] per chunk, in term order."""
+    out, taken, group = [], set(), []
     for terms, packed in searchindex.chunks(index):
         name = searchindex.chunk_name(terms[0], taken)
         files[_path(f"t/{name}")] = _data(f"t/{name}", {"terms": terms, "postings": packed})
         out.append([terms[0], name])
+        group += terms
+        if searchindex.ends_group(name):
+            files[_path(f"k/{name}")], group = _data(f"k/{name}", group), []
+    if group:
+        files[_path(f"k/{out[-1][1]}")] = _data(f"k/{out[-1][1]}", group)
     return out
 
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "links", "ui", "chrome", "cite", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "searchindex", "search", "output", "build", "scaffold", "serve", "cli"]
+         "formats", "render", "trust", "searchindex", "search", "output", "build", "scaffold", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 
