@@ -76,9 +76,12 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
     assets = asset_paths(config.assets)
     problems += more + check_targets(links, {p.path for p in pages} | set(assets))
+    clock.stage("search")
+    search_files, search_stats, search_pending = build_search(site, memo, jobs, session)
+    problems += over_budget(config, search_stats)
     _stop_on_errors(problems, strict)
-    result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site)
-    result.notices = memo.notices
+    result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site,
+                         search=search_stats, search_pending=search_pending, notices=memo.notices)
     if until == "check":
         clock.stage("pages", len(pages))
         for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
@@ -89,8 +92,6 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     with sink:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(pages))
         write_pages(config.templates, pages, jobs, sink, clock.count)
-        clock.stage("search")
-        search_files, result.search, result.search_pending = build_search(site, memo, jobs, session)
         clock.stage("write")
         for rel, data in sorted({**search_files, **read_assets(config.assets, assets)}.items()):
             write_file(sink, rel, data)
@@ -218,6 +219,16 @@ def update_search(site: Site, session: Session, memo: Memo = NO_MEMO, jobs: int 
     if session.search is None or session.search[0] != key:
         session.search = (key, *search.build_search(site, memo=memo, jobs=jobs))
     return session.search[1], session.search[2]
+
+
+def over_budget(config: Config, stats: Any) -> list[Diagnostic]:
+    """A search index larger than `search.budget_kb` is a warning (an error under --strict): every
+    reader who searches online downloads part of it, and an offline copy carries all of it."""
+    if stats is None or not stats.over_budget:
+        return []
+    return [Diagnostic(config.path, 1, 1, f"the search index is {stats.raw_bytes // 1024} KB, over search.budget_kb "
+                       f"({config.search.budget_kb} KB)", "index fewer body words (search.body: N) or raise the budget",
+                       WARNING)]
 
 
 def read_assets(folder: Path, names: list[str]) -> dict[str, bytes]:
