@@ -73,6 +73,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken)
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
+    del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
     assets = asset_paths(config.assets)
     problems += more + check_targets(links, {p.path for p in pages} | set(assets))
