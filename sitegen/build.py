@@ -21,6 +21,7 @@ from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import Output, WriteStats, Written
+from sitegen.exports import data_files
 from sitegen.pages import Page, plan_pages
 from sitegen.render import parallel_iter, render_page
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
@@ -92,7 +93,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         clock.stage("search")
         search_files, result.search, result.search_pending = build_search(site, memo, jobs, session)
         clock.stage("write")
-        for rel, data in sorted({**search_files, **read_assets(config.assets, assets)}.items()):
+        for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site)}.items()):
             write_file(sink, rel, data)
         result.stats = sink.commit()
     result.files = sink.files if isinstance(sink, _Memory) else {}

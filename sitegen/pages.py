@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.cite import citation
+from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import MONTHS
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
@@ -49,7 +50,7 @@ class Page:
 
 def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, sorted by path; two sources claiming one path is an error."""
-    pages = [plan_home(site), plan_chronology(site), plan_sources(site), plan_search(site)]
+    pages = [plan_home(site), plan_chronology(site), plan_sources(site), plan_search(site), plan_data(site)]
     weights = rarity(site)
     pages += [page for doc in site.documents.values() for page in plan_document(site, doc, weights)]
     for tax in site.taxonomies.values():
@@ -83,9 +84,9 @@ def _base(site: Site, path: str, lang: str, title: str, section: str) -> dict[st
     config = site.config
     return {
         "site": {"title": config.title, "description": config.description, "language": config.language,
-                 "build_date": config.build_date, "extra": config.extra},
+                 "build_date": config.build_date, "extra": config.extra, "base_url": config.base_url},
         "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
-        "nav": nav_items, "title": title, "search_href": urls.SEARCH, "section": section,
+        "nav": nav_items, "title": title, "search_href": urls.SEARCH, "section": section, "data_href": urls.DATA,
     }
 
 
@@ -307,6 +308,23 @@ def plan_sources(site: Site) -> Page:
                        "items": [doc_item(d, ctx["ui_lang"]) for d in docs]}
                       for i, (name, docs) in enumerate(sorted(by_source.items(), key=lambda kv: kv[0].casefold()))]
     return Page(urls.SOURCES, "sources.html", ctx, "the sources index")
+
+
+def plan_data(site: Site) -> Page:
+    """"About the data". Adds: files [{href, label, format, description}], columns [{name, type,
+    description}] (of documents.csv), documents (count)."""
+    lang = site.config.language
+    ctx = _base(site, urls.DATA, lang, STRINGS[ui_language(lang)]["about_data"], "data")
+    ui = ctx["ui"]
+    files = [(documents_csv_path(), "documents.csv", "CSV", ui["data_documents_csv"]),
+             ("data/documents.json", "documents.json", "JSON", ui["data_documents_json"])]
+    files += [(taxonomy_json_path(name), f"{name}.json", "JSON", ui["data_taxonomy"].format(name=tax.config.title_in(ctx["ui_lang"])))
+              for name, tax in site.taxonomies.items()]
+    files.append(("data/datapackage.json", "datapackage.json", "Frictionless Data Package", ui["data_package"]))
+    ctx["files"] = [{"href": href, "label": label, "format": fmt, "description": text} for href, label, fmt, text in files]
+    ctx["columns"] = [{"name": n, "type": t, "description": d} for n, t, d in columns(site)]
+    ctx["documents"] = len(site.documents)
+    return Page(urls.DATA, "data.html", ctx, "the data page")
 
 
 def plan_search(site: Site) -> Page:

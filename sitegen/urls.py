@@ -14,6 +14,7 @@ CHRONOLOGY = "chronology.html"
 SOURCES = "sources.html"
 SEARCH = "search.html"
 SEARCH_CORE = "search/core.js"
+DATA = "data/index.html"  # "About the data": what data/ holds and how to read it
 ASSETS = "assets"
 
 
