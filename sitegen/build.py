@@ -22,6 +22,7 @@ from sitegen.markup import Rendered, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import Output, WriteStats, Written
 from sitegen.exports import data_files
+from sitegen.feeds import unwritten
 from sitegen.pages import Page, plan_pages
 from sitegen.render import parallel_iter, render_page
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
@@ -42,6 +43,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     search_pending: bool = False  # the files hold an older index (see Session.stale_search)
     notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
+    unwritten: tuple[str, ...] = ()  # outputs left out because sitegen.yaml has no base_url (feeds, sitemap)
 
 
 @dataclass
@@ -66,7 +68,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     documents, terms, problems, inputs = read_and_validate(config, memo, clock.count)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
-        done.timings = clock.finish()
+        done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, memo)
@@ -79,7 +81,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     problems += more + check_targets(links, {p.path for p in pages} | set(assets))
     _stop_on_errors(problems, strict)
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site)
-    result.notices = memo.notices
+    result.notices, result.unwritten = memo.notices, unwritten(config)
     if until == "check":
         clock.stage("pages", len(pages))
         for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):

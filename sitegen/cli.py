@@ -114,6 +114,8 @@ def cmd_build(args) -> int:
     print(f"built {result.counts['documents']} documents, {terms}: {result.pages} pages, "
           f"{stats.files} files ({stats.changed} changed, {stats.removed} removed) in {out} "
           f"in {time.perf_counter() - started:.2f} s")
+    if result.unwritten:
+        print(f"not written: {', '.join(result.unwritten)} (they need absolute addresses: set base_url in {args.config})")
     if result.search and result.search.raw_bytes:
         s = result.search
         print(f"search index: {s.raw_bytes / 1024:.0f} KB ({s.gzip_bytes / 1024:.0f} KB gzip) in {s.shards} shards")

@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import urls
+from sitegen import feeds, urls
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import MONTHS
@@ -57,6 +57,8 @@ def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
         pages.append(plan_taxonomy_index(site, tax.config.name))
         for term in tax.terms.values():
             pages += plan_term(site, term)
+    pages += [Page(*planned) for planned in feeds.planned_feeds(site)]
+    pages += [Page(*planned) for planned in feeds.planned_sitemap(site, [(p.path, p.context) for p in pages])]
     return _check_collisions(pages)
 
 
@@ -87,6 +89,7 @@ def _base(site: Site, path: str, lang: str, title: str, section: str) -> dict[st
                  "build_date": config.build_date, "extra": config.extra, "base_url": config.base_url},
         "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
         "nav": nav_items, "title": title, "search_href": urls.SEARCH, "section": section, "data_href": urls.DATA,
+        "feeds": [], "alternates": [],
     }
 
 
@@ -119,6 +122,7 @@ def plan_home(site: Site) -> Page:
         counts.append({"label": tax.config.title_in(ui_lang), "value": len(tax.terms), "href": urls.taxonomy_index(name)})
     counts.append({"label": ctx["ui"]["sources"], "value": len({d.source for d in docs}), "href": urls.SOURCES})
     ctx["counts"] = counts
+    ctx["feeds"] = feeds.feed_links(site, feeds.site_feed_stem(), site.config.title)
     return Page(urls.HOME, "home.html", ctx, "the home page")
 
 
@@ -141,6 +145,9 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
                     for name, ids in doc.terms.items() if ids]
     ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
+    if doc.translations:
+        ctx["alternates"] = [{"lang": d.language, "href": urls.document(d.id)} for d in sorted(
+            [doc, *(site.documents[t] for t in doc.translations)], key=lambda d: (d.language, d.id))]
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
@@ -245,6 +252,7 @@ def plan_term(site: Site, term: Term) -> list[Page]:
             "links": [{"number": n, "href": urls.term(term.taxonomy, term.id, n)} for n in range(1, count + 1)],
         }
         ctx["cooccurring"] = cooccurring(site, term, lang) if number == 1 else []
+        ctx["feeds"] = feeds.feed_links(site, feeds.term_feed_stem(term), name) if term.documents else []
         pages.append(Page(path, "term.html", ctx, term.path or f"{term.taxonomy} term `{term.id}`"))
     return pages
 
