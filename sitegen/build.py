@@ -18,7 +18,7 @@ from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
 from sitegen.frontmatter import split_source
 from sitegen.links import check_targets, link_bodies
-from sitegen.markup import Rendered, render_markdown
+from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import Output, WriteStats, Written
 from sitegen.exports import data_files
@@ -73,7 +73,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, memo)
     clock.stage("model")
-    bodies, links, problems_in_links = link_bodies(documents, terms, bodies)
+    bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken)
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
@@ -123,21 +123,22 @@ def read_and_validate(config: Config, memo: Memo = NO_MEMO, done: Callable[[int]
     documents: list = []
     terms: list = []
     for folder, kind, validate, options in folders:
-        records, found, keys = _read_folder(folder, kind, validate, options, settings, memo, done)
+        records, found, keys = _read_folder(folder, kind, validate, options, config, settings, memo, done)
         (terms if kind else documents).extend(records)
         problems += found
         inputs += keys
     return documents, terms, problems, digest(*inputs)
 
 
-def _read_folder(folder: Path, kind: str, validate: Callable, options: dict, settings: bytes, memo: Memo,
-                 done: Callable[[int], None] | None) -> tuple[list, list[Diagnostic], list[bytes]]:
+def _read_folder(folder: Path, kind: str, validate: Callable, options: dict, config: Config, settings: bytes,
+                 memo: Memo, done: Callable[[int], None] | None) -> tuple[list, list[Diagnostic], list[bytes]]:
     """Split and validate every Markdown file under `folder`, reusing the memo's result for a file
-    whose bytes, name and settings are unchanged: the records, every diagnostic, and the keys."""
-    paths, problems = sources.discover(folder)
+    whose bytes, name and settings are unchanged: the records, every diagnostic, and the keys. A body
+    too costly to convert (see `limits`) is reported and left empty."""
+    paths, problems = sources.discover(folder, within=config.content)
     keyed = []
     for n, path in enumerate(paths):
-        data, found = sources.read(path)
+        data, found = sources.read(path, config.limits)
         problems += found
         if data is not None:
             shown = shown_path(path)
@@ -148,9 +149,11 @@ def _read_folder(folder: Path, kind: str, validate: Callable, options: dict, set
     def parse(items: list[tuple[bytes, str, str]]) -> list[tuple[Any, list[Diagnostic]]]:
         out = []
         for data, shown, stem in items:
-            source, found = split_source(data, shown)
+            source, found = split_source(data, shown, config.limits)
             record = None
             if source is not None:
+                more = check_body(source.body, shown, source.body_line, config.limits)
+                source.body, found = "" if more else source.body, found + more
                 record, more = validate(source, shown, stem, **options)
                 found = found + more
             out.append((record, found))

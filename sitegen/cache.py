@@ -31,6 +31,7 @@ R = TypeVar("R")
 FOLDER = ".sitegen-cache"
 FORMAT = 1
 BATCH = 500  # keys per SELECT: below SQLite's limit on parameters
+TIMEOUT = 5.0  # seconds to wait for another process holding the database
 
 
 def digest(*parts: bytes | str) -> bytes:
@@ -111,7 +112,7 @@ class Cache(Memo):
     def _open(self) -> sqlite3.Connection:
         self.folder.mkdir(exist_ok=True)
         (self.folder / ".gitignore").write_text("*\n")  # never committed, whatever the project's .gitignore says
-        db = sqlite3.connect(self.folder / "cache.sqlite", timeout=5, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.folder / "cache.sqlite", timeout=TIMEOUT, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

@@ -1,13 +1,15 @@
 """Command line: argument parsing, printing and exit codes — the only module that prints.
 
-Exit codes: 0 success, 1 content errors (every diagnostic printed, sorted, no traceback), 2 usage or
-an unsafe/unwritable output folder.
+Exit codes: 0 success, 1 content errors (every diagnostic printed, sorted, no traceback), 2 usage,
+an unsafe/unwritable output folder or another problem of the disk or environment, 130 interrupted
+(Ctrl-C), 70 a bug in sitegen (one line; SITEGEN_TRACEBACK=1 shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import errno
 import json
 import os
 import sys
@@ -28,11 +30,40 @@ FORMATS = ("text", "github", "json")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Whatever happens, the user reads one line, never a traceback: Ctrl-C exits 130
+    (the output folder is only ever replaced whole, so it is unchanged), a problem with the disk or
+    the environment (read-only, full, a name too long) exits 2 naming the file, and a bug in sitegen
+    exits 70 naming the exception (SITEGEN_TRACEBACK=1 prints the traceback for a bug report)."""
     args = _parser().parse_args(argv)
     if not getattr(args, "command", None):
         _parser().print_help()
         return 2
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None) or getattr(args, "output_shown", "") or "build"
+        what = f"; {out.rstrip('/')}/ unchanged" if args.command == "build" else ""
+        print(f"\ninterrupted{what}", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"sitegen: {_os_problem(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback only on request
+        if os.environ.get("SITEGEN_TRACEBACK"):
+            raise
+        print(f"sitegen: internal error: {type(exc).__name__}: {str(exc)[:300]} (a bug in sitegen; "
+              "run again with SITEGEN_TRACEBACK=1 and report what it prints)", file=sys.stderr)
+        return 70
+
+
+def _os_problem(exc: OSError) -> str:
+    """`path: reason (what to do)` for an error from the disk or the system."""
+    hints = {errno.ENOSPC: "free some space and build again", errno.EDQUOT: "free some space and build again",
+             errno.EROFS: "choose a writable output folder with --out", errno.EACCES: "check the folder's permissions",
+             errno.EPERM: "check the folder's permissions", errno.ENAMETOOLONG: "shorten the file or folder name"}
+    where = f"{shown_path(Path(os.fsdecode(exc.filename)))}: " if exc.filename else ""
+    hint = hints.get(exc.errno, "")
+    return f"{where}{exc.strerror or exc}" + (f" ({hint})" if hint else "")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,6 +119,7 @@ def cmd_build(args) -> int:
     memo = None
     try:
         config = load_config(args.config)
+        args.output_shown = shown_path(config.output)
         jobs = args.jobs or _cpus()
         memo = open_cache(config.root, enabled=not args.no_cache)
         with StatusLine(sys.stderr) as status:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sitegen.errors import BuildFailed, Diagnostic, did_you_mean
 from sitegen.frontmatter import YamlData, load_yaml
+from sitegen.limits import LIMITS, Limits
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -45,6 +46,11 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class LinksConfig:
+    broken: str = "error"  # "warning" lets a migrated archive publish first and mend its links later
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path  # folder of the config file; relative paths start here
     path: str  # the config file as the user named it, for diagnostics
@@ -60,6 +66,8 @@ class Config:
     base_url: str = ""  # "https://host/sub/" (always ending in /), or "" when the site's address is unknown
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     search: SearchConfig = field(default_factory=SearchConfig)
+    links: LinksConfig = field(default_factory=LinksConfig)
+    limits: Limits = field(default_factory=Limits)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def taxonomy(self, name: str) -> TaxonomyConfig:
@@ -83,11 +91,15 @@ TOP_KEYS = {
     "base_url": ("text", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
     "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds}"),
     "search": ("mapping", "body (full|none|N words), budget_kb, shards"),
+    "links": ("mapping", "broken: error (default) or warning, for an archive migrated with links to mend"),
+    "limits": ("mapping", "what one content file may ask of a build; every key is in sitegen/limits.py"),
     "extra": ("mapping", "free data for templates"),
 }
 PATH_KEYS = {"content", "templates", "assets", "output"}
 TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds"}
 SEARCH_KEYS = {"body", "budget_kb", "shards"}
+LINKS_KEYS = {"broken"}
+BROKEN = ("error", "warning")
 
 
 def load_config(path: str | os.PathLike, *, environ: dict[str, str] | None = None) -> Config:
@@ -137,7 +149,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     check_keys(data, TOP_KEYS, ())
     paths = typed(data, "paths", dict, {}, ())
     check_keys(paths, PATH_KEYS, ("paths",))
-    folders = {k: root / typed(paths, k, str, k if k != "output" else "build", ("paths",)) for k in PATH_KEYS}
+    folders = {k: root / _folder(paths, k, typed, report) for k in PATH_KEYS}
     page_size = typed(data, "page_size", int, 50, ())
     if page_size < 1:
         report(("page_size",), "`page_size` must be at least 1")
@@ -163,6 +175,12 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     if not (body in ("full", "none") or isinstance(body, int) and not isinstance(body, bool) and body > 0):
         report(("search", "body"), f"`body` must be full, none or a number of words, not {body!r}")
         body = "full"
+    links = typed(data, "links", dict, {}, ())
+    check_keys(links, LINKS_KEYS, ("links",))
+    broken = typed(links, "broken", str, "error", ("links",))
+    if broken not in BROKEN:
+        report(("links", "broken"), f"`broken` must be error or warning, not {broken!r}")
+        broken = "error"
     return Config(
         root=root, path=shown,
         title=typed(data, "title", str, Config.title, ()),
@@ -172,8 +190,31 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)),
                             shards=typed(search, "shards", int, 0, ("search",))),
+        links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
         extra=typed(data, "extra", dict, {}, ()),
     )
+
+
+def _folder(paths: dict, key: str, typed, report) -> str:
+    """A folder from `paths:`; blank is a mistake, never a silent default (or the project itself)."""
+    value = typed(paths, key, str, key if key != "output" else "build", ("paths",))
+    if not value.strip():
+        report(("paths", key), f"`{key}` is blank", "name a folder, or remove the key for the default")
+        return key if key != "output" else "build"
+    return value
+
+
+def _limits(spec: dict, report, check_keys, typed) -> Limits:
+    """Overrides of `limits.LIMITS`: whole numbers of at least 1."""
+    check_keys(spec, LIMITS, ("limits",))
+    values = {}
+    for name, (default, _) in LIMITS.items():
+        value = typed(spec, name, int, default, ("limits",))
+        if value < 1:
+            report(("limits", name), f"`{name}` must be at least 1")
+            value = default
+        values[name] = value
+    return Limits(**values)
 
 
 def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:

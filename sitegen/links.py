@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from sitegen import urls
-from sitegen.errors import WARNING, Diagnostic, Nearest, did_you_mean
-from sitegen.markup import Rendered
+from sitegen.errors import ERROR, WARNING, Diagnostic, Nearest, did_you_mean
+from sitegen.markup import TEMPLATE_IDS, Rendered
 from sitegen.schema import DocumentRecord, TermRecord
 
 DOC_SCHEME = "doc:"
@@ -66,9 +66,11 @@ class _Index:
         return self._nearest[table]
 
 
-def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord],
-                bodies: dict[str, Rendered]) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
-    """Resolve every internal link in every body; return new bodies, links left to check, problems."""
+def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
+                broken: str = ERROR) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
+    """Resolve every internal link in every body; return new bodies, links left to check, problems.
+    A broken internal link has severity `broken` (config `links.broken`): an error by default, a warning
+    for an archive migrated from elsewhere that must publish first and mend its links later."""
     sources = [_Body(r.path, r.body, r.body_line, urls.document(r.id)) for r in documents]
     sources += [_Body(r.path, r.body, r.body_line, urls.term(r.taxonomy, r.id)) for r in terms]
     index = _Index({}, {}, {})
@@ -82,8 +84,11 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord],
     problems: list[Diagnostic] = []
     for body in sources:
         rendered = bodies[body.path]
+        if rendered.failure:
+            problems.append(Diagnostic(body.path, body.line, 1, f"the text could not be converted: {rendered.failure}",
+                                       "a bug in sitegen; please report it with this file"))
         if "href=" in rendered.html or "src=" in rendered.html:
-            rendered = replace(rendered, html=_link_one(body, rendered.html, index, uses, problems))
+            rendered = replace(rendered, html=_link_one(body, rendered.html, index, uses, problems, broken))
         out[body.path] = rendered
     return out, uses, problems
 
@@ -106,14 +111,15 @@ def check_targets(uses: list[LinkUse], known: set[str]) -> list[Diagnostic]:
     return problems
 
 
-def _link_one(body: _Body, markup: str, index: _Index, uses: list[LinkUse], problems: list[Diagnostic]) -> str:
+def _link_one(body: _Body, markup: str, index: _Index, uses: list[LinkUse], problems: list[Diagnostic],
+              broken: str) -> str:
     cursor = 0
 
     def visit(match: re.Match) -> str:
         nonlocal cursor
         written = html.unescape(match.group(3))
         line, col, cursor = _locate(body, written, cursor)
-        at = Diagnostic(body.path, line, col, "", severity="error" if match.group(2) == "a" else WARNING)
+        at = Diagnostic(body.path, line, col, "", severity=broken if match.group(2) == "a" else WARNING)
         new = _resolve(body, written, index, at, uses, problems)
         return match.group(1) + html.escape(new, quote=True) + match.group(4) if new is not None else match.group(0)
 
@@ -128,6 +134,10 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
 
     if written.startswith("#"):
         _check_anchor(body.page, written[1:], index, written, problem)
+        return None
+    foreign = _foreign(written, index)
+    if foreign:
+        problem(*foreign)
         return None
     if written.startswith(DOC_SCHEME):
         doc_id, _, anchor = written[len(DOC_SCHEME):].partition("#")
@@ -177,7 +187,29 @@ def _check_anchor(target: str, anchor: str, index: _Index, written: str, problem
     ids = index.anchors.get(target)
     if anchor and ids is not None and anchor not in ids:
         hint = did_you_mean(anchor, ids) or "anchors are the headings' ids, as shown in the page's contents list"
+        if anchor in TEMPLATE_IDS and f"section-{anchor}" in ids:
+            hint = f"`{anchor}` is the page's own section; the heading in the text is `section-{anchor}`"
         problem(f"link to an anchor that is not in that text: {written}", hint, WARNING)
+
+
+_FOREIGN = (
+    ("Hugo", re.compile(r'^\{\{[<%]\s*(?:rel)?ref\s+"?([^"\s]+?)"?\s*[>%]\}\}$')),
+    ("Jekyll", re.compile(r"^\{%\s*(?:link|post_url)\s+(\S+)\s*%\}$")),
+)
+
+
+def _foreign(written: str, index: _Index) -> tuple[str, str] | None:
+    """A link in another generator's syntax (an archive migrated from Hugo or Jekyll): the message and
+    the sitegen form to write instead (`doc:ID` when such a document exists, else the file's name)."""
+    for generator, pattern in _FOREIGN:
+        match = pattern.match(written)
+        if match:
+            name = posixpath.basename(match.group(1).rstrip("/"))
+            stem = name[:-3] if name.endswith(".md") else name
+            form = f"doc:{stem}" if stem in index.by_id else f"{stem}.md` or `doc:{stem}"
+            return (f"link written in {generator}'s syntax, which sitegen does not read: {written}",
+                    f"write `{form}` (the file's path relative to this one, or doc: and its id)")
+    return None
 
 
 def _split(written: str) -> tuple[str, str]:

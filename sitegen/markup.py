@@ -11,12 +11,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+import re
+
 import markdown
 from markdown.extensions.toc import slugify_unicode
 import nh3
 
+from sitegen.errors import Diagnostic
+from sitegen.frontmatter import control_characters
+from sitegen.limits import DEFAULT, Limits, hint
+
+# Ids the templates give their own parts of a page (a test keeps this in step with templates/): a body
+# heading "Notes" must not give the page a second `id="notes"`, so a body id that is one of these
+# becomes `section-<id>`.
+TEMPLATE_IDS = frozenset({
+    "main", "notes", "provenance", "related", "site-search", "docs", "q", "with", "search-app", "search-count",
+    "search-facets", "search-form", "search-more", "search-results", "search-status", "search-tips", "cite", "citation",
+})
+
+
+def _slugify(value: str, separator: str) -> str:
+    slug = slugify_unicode(value, separator)
+    return f"section-{slug}" if slug in TEMPLATE_IDS else slug
+
+
+def _unreserved_ids(html: str) -> str:
+    """The same rule for ids written in raw HTML (`<h2 id="main">`), which the heading slugs never see."""
+    return _ID_ATTR.sub(lambda m: f'id="section-{m.group(1)}"' if m.group(1) in TEMPLATE_IDS else m.group(0), html)
+
+
+_ID_ATTR = re.compile(r'\bid="([^"]*)"')
+
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "def_list", "abbr", "toc"]
-EXTENSION_CONFIGS = {"toc": {"baselevel": 2, "slugify": slugify_unicode, "permalink": False}}
+EXTENSION_CONFIGS = {"toc": {"baselevel": 2, "slugify": _slugify, "permalink": False}}
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -39,23 +66,101 @@ class Rendered:
     html: str  # sanitised; safe to insert into a page as markup
     text: str  # plain text, paragraphs separated by blank lines (for search and summaries)
     headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
+    failure: str = ""  # why conversion failed (a bug in Markdown or here): reported as this body's error
 
 
 _converter: markdown.Markdown | None = None
 
 
 def render_markdown(source: str) -> Rendered:
-    """Convert one body. Reuses one Markdown instance per process (reset between documents)."""
+    """Convert one body. Reuses one Markdown instance per process (reset between documents). Never
+    raises: a crash converting one body is returned as its `failure`, so it is reported as that
+    document's error alongside every other problem of the run."""
     global _converter
-    if _converter is None:
-        _converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                                       output_format="html")
-    _converter.reset()
-    html = sanitise(_converter.convert(source))
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
+    try:
+        if _converter is None:
+            _converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+                                           output_format="html")
+        _converter.reset()
+        html = _unreserved_ids(sanitise(_converter.convert(source)))
+        collector = _TextCollector()
+        collector.feed(html)
+        collector.close()
+    except Exception as exc:  # noqa: BLE001 - any crash becomes this body's diagnostic
+        _converter = None  # its state is unknown now
+        return Rendered("", "", (), f"{type(exc).__name__}: {exc}"[:200])
     return Rendered(html, collector.text(), tuple(collector.headings))
+
+
+def check_body(body: str, path: str, first_line: int, limits: Limits = DEFAULT) -> list[Diagnostic]:
+    """Problems that would make one body slow, deep or unsafe to convert, found by a cheap linear scan
+    before Python-Markdown sees it: control characters (Markdown uses STX/ETX internally), nesting
+    deeper than `limits.markdown_depth` (its parser recurses per level), more footnotes than
+    `limits.footnotes` (each costs time in proportion to all the others), and paragraphs where
+    unclosed `[` or `<` would make it re-read the rest of the paragraph for each one."""
+    problems = control_characters(body, path, first_line)
+    lines = body.split("\n")
+    footnotes, fenced, start = 0, "", 0
+    for number, line in enumerate(lines):
+        stripped = line.lstrip(" \t>")
+        if fenced or stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            fenced = "" if fenced and fence == fenced else (fenced or (fence if fence in ("```", "~~~") else ""))
+            continue
+        depth = _depth(line)
+        if depth > limits.markdown_depth:
+            problems.append(Diagnostic(path, first_line + number, 1, f"lists or quotes nested {depth} deep, over "
+                                       f"the limit of {limits.markdown_depth}", hint("markdown_depth", "flatten them")))
+            break
+        if _FOOTNOTE.match(line):
+            footnotes += 1
+            if footnotes == limits.footnotes + 1:
+                problems.append(Diagnostic(path, first_line + number, 1, f"more than {limits.footnotes} footnotes",
+                                           hint("footnotes", "split the document")))
+    problems += _rescans(body, path, first_line, limits)
+    return problems
+
+
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:")
+_MARKERS = re.compile(r"(?:[ \t]|>|[-*+][ \t]|\d{1,9}[.)][ \t])*")
+
+
+def _depth(line: str) -> int:
+    """How deep a line sits: each `>` is a level, and so is every 4 columns of indentation or list markers."""
+    prefix = _MARKERS.match(line).group().expandtabs(4)
+    quotes = prefix.count(">")
+    return quotes + (len(prefix) - quotes) // 4
+
+
+def _rescans(body: str, path: str, first_line: int, limits: Limits) -> list[Diagnostic]:
+    """Python-Markdown reads forward from each `[` to its matching `]` and from each `<` of a tag to its
+    `>`; when they are unclosed that is to the end of the paragraph, so 50,000 `[` cost 50,000 readings
+    of it. The total is computed here in one pass, with a stack, per paragraph."""
+    budget, line = limits.markdown_scan_kb * 1024, first_line
+    for paragraph in body.split("\n\n"):
+        work, opened, first = 0, [], None
+        for match in _OPENERS.finditer(paragraph):
+            char, at = match.group(), match.start()
+            if char == "[":
+                opened.append(at)
+            elif char == "]" and opened:
+                work += at - opened.pop()
+            elif char == "<":
+                close = paragraph.find(">", at)
+                work += (close if close >= 0 else len(paragraph)) - at
+                first = at if first is None and close < 0 else first
+        work += sum(len(paragraph) - at for at in opened)
+        if work > budget:
+            at = opened[0] if opened else (first or 0)
+            where = line + paragraph.count("\n", 0, at)
+            return [Diagnostic(path, where, 1, f"this paragraph has {len(opened)} unclosed `[` (or tags left open) "
+                                               "that would make Markdown re-read it for each one",
+                               hint("markdown_scan_kb", "close or escape them as `\\[` and `&lt;`, or split the paragraph"))]
+        line += paragraph.count("\n") + 2
+    return []
+
+
+_OPENERS = re.compile(r"\\.|[\[\]]|<(?=[A-Za-z/!?])")
 
 
 def sanitise(html: str) -> str:

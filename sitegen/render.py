@@ -10,6 +10,7 @@ page rendering): `jobs=1` runs in-process and is the reference the tests compare
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -78,7 +79,20 @@ def render_page(templates: str, page: Page) -> tuple[str, bytes]:
         line, name = _template_line(exc, page.template)
         raise BuildFailed([Diagnostic(name, line, 1, f"while rendering {page.path}: {exc}",
                                       "see the template contract in sitegen/pages.py")]) from None
-    return page.path, html.encode("utf-8")
+    except Exception as exc:  # noqa: BLE001 - a crash is this page's error, named by its source
+        raise BuildFailed([Diagnostic(_source(page), 1, 1, f"crashed while rendering {page.path}: "
+                                      f"{type(exc).__name__}: {str(exc)[:200]}",
+                                      "a bug in sitegen or the templates; please report it with this file")]) from None
+    try:
+        return page.path, html.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BuildFailed([Diagnostic(_source(page), 1, 1, f"while rendering {page.path}: "
+                                      f"{exc.reason} (U+{ord(exc.object[exc.start]):04X})", "remove the character")]) from None
+
+
+def _source(page: Page) -> str:
+    """The file a page comes from (a document's path), else its template: where a crash is reported."""
+    return page.source if page.source.endswith(".md") else page.template
 
 
 def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
@@ -116,9 +130,18 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
     if jobs == 1 or len(items) < 2 * CHUNK:
         yield from _counted((fn(x) for x in items), done)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
+    try:
         windows = (pool.map(fn, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
         yield from _counted((r for window in windows for r in window), done)
+    finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the group: workers ignore it, so only the parent reports it
+    (one line, exit 130) instead of each worker printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> Iterator[R]:

@@ -13,6 +13,7 @@ added to pages as they are served; the built files themselves are never touched.
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 import posixpath
@@ -22,7 +23,7 @@ import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import watchfiles
 
@@ -191,8 +192,8 @@ def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             if url.path == PREFIX + "events":
-                since = int((parse_qs(url.query).get("since") or ["0"])[0] or 0)
-                return self._events(since)
+                since = (parse_qs(url.query).get("since") or ["0"])[0]
+                return self._events(int(since) if since.isdigit() and len(since) < 18 else 0)
             if url.path == PREFIX + "reload.js":
                 return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode())
             rel = unquote(url.path).lstrip("/")
@@ -201,8 +202,10 @@ def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
                 rel = posixpath.join(rel if rel not in ("", ".") else "", "index.html")
             with live.cond:
                 data, generation = live.files.get(rel), live.good
+            if data is None and f"{rel}/index.html" in live.files:  # a folder asked for without its slash
+                return self._redirect("/" + quote(rel) + "/")
             if data is None:
-                return self._send(404, "text/html; charset=utf-8", _inject(NOT_FOUND.format(rel), generation))
+                return self._send(404, "text/html; charset=utf-8", _inject(not_found(rel), generation))
             kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
             if kind == "text/html":
                 data = _inject(data.decode("utf-8"), generation)
@@ -212,6 +215,12 @@ def _handler(live: Live) -> type[BaseHTTPRequestHandler]:
 
         def do_HEAD(self) -> None:
             self.do_GET()
+
+        def _redirect(self, location: str) -> None:
+            self.send_response(301)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def _send(self, status: int, kind: str, data: bytes) -> None:
             self.send_response(status)
@@ -256,6 +265,12 @@ def _inject(page: str, generation: int) -> bytes:
     tag = f'<script src="{PREFIX}reload.js" data-generation="{generation}"></script>'
     at = page.rfind("</body>")
     return (page[:at] + tag + page[at:] if at >= 0 else page + tag).encode("utf-8")
+
+
+def not_found(rel: str) -> str:
+    """The 404 page: the requested path is whatever the address bar held, so it is escaped (an address
+    like `/<img src=x onerror=alert(1)>` must show as text, not run)."""
+    return NOT_FOUND.format(html.escape(rel, quote=True))
 
 
 NOT_FOUND = ("<!doctype html><html><head><meta charset=utf-8><title>Not found</title></head><body>"

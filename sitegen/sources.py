@@ -1,20 +1,138 @@
 """Finding and reading the content files: the only place content is read from disk.
 
-Owns which files under a content folder are sources, and reading their bytes.
+Owns which files under a content folder are sources, and reading their bytes. Content arrives by pull
+request, so the folder is untrusted: a symlink may point anywhere on the machine that builds it, a
+link may make one file appear twice, a folder link may loop, a file may be huge, unreadable, a pipe
+that never ends, or named so it cannot be written on Windows or at all. Each is an error at the file,
+found before anything is read: a link is resolved and checked against the content folder first, and
+its target is never opened unless it is inside.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.errors import Diagnostic
+from sitegen.errors import Diagnostic, shown_path
+from sitegen.limits import DEFAULT, Limits, hint
+
+MAX_NAME_BYTES = 200  # `<name>.html` plus the build's own suffixes must fit the usual 255-byte limit
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
-def discover(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """The Markdown files under `folder`, sorted, and any problem found while looking."""
-    return (sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []), []
+def discover(folder: Path, within: Path | None = None) -> tuple[list[Path], list[Diagnostic]]:
+    """The Markdown files under `folder`, sorted, and any problem found while looking. Links are
+    followed only when they resolve inside `within` (default `folder`), and a file reached twice (by a
+    symlink or a hard link) is listed once."""
+    if not folder.is_dir():
+        return [], []
+    walk = _Walk(Path(os.path.realpath(within or folder)), Path(os.path.realpath(folder)))
+    walk.folder(folder, ())
+    return walk.unique(), sorted(walk.problems)
 
 
-def read(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
-    """The bytes of one source file, or None and why it cannot be read."""
-    return path.read_bytes(), []
+def read(path: Path, limits: Limits = DEFAULT) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of one source file, or None and why it cannot be read. The size is checked on the
+    open file before reading, so a huge file costs nothing."""
+    shown = shown_path(path)
+    limit = limits.file_kb * 1024
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(limit + 1) if size <= limit else b""
+    except OSError as exc:
+        return None, [Diagnostic(shown, 1, 1, f"cannot read this file: {exc.strerror}", "check its permissions")]
+    if size > limit or len(data) > limit:
+        return None, [Diagnostic(shown, 1, 1, f"file is {max(size, len(data)) // 1024} KB, over the limit of "
+                                              f"{limits.file_kb} KB", hint("file_kb", "split it into several documents"))]
+    return data, []
+
+
+def name_problems(name: str, shown: str, line: int = 1, col: int = 1, what: str = "file name") -> list[Diagnostic]:
+    """A name that becomes an output file must be writable everywhere: not too long, not reserved on
+    Windows (readers unzip archives there)."""
+    stem = name[:-3] if name.endswith(".md") else name
+    if len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        return [Diagnostic(shown, line, col, f"{what} is {len(stem.encode('utf-8'))} bytes long, too long for "
+                                             f"the output file (at most {MAX_NAME_BYTES})", "shorten it")]
+    if stem.split(".")[0].casefold() in WINDOWS_RESERVED:
+        return [Diagnostic(shown, line, col, f"{what} `{stem}` is reserved on Windows, where the archive "
+                                             "could not be unzipped", "choose another name")]
+    return []
+
+
+@dataclass
+class _Walk:
+    within: Path  # resolved: every file and folder reached must be inside
+    start: Path  # resolved folder being listed: a folder link leading above it is a loop
+    problems: list[Diagnostic] = field(default_factory=list)
+    files: dict[tuple[int, int], list[Path]] = field(default_factory=dict)  # (device, inode) -> paths
+
+    def folder(self, path: Path, visiting: tuple[Path, ...]) -> None:
+        real = Path(os.path.realpath(path))
+        if real in visiting or (visiting and self.start.is_relative_to(real)):
+            self.error(path, f"folder link loops back to {shown_path(real)}", "remove the link")
+            return
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError as exc:
+            self.error(path, f"cannot list this folder: {exc.strerror}", "check its permissions")
+            return
+        for entry in entries:
+            self.entry(Path(entry.path), entry, visiting + (real,))
+
+    def entry(self, path: Path, entry: os.DirEntry, visiting: tuple[Path, ...]) -> None:
+        if entry.is_symlink():
+            target = self.link_target(path)
+            if target is None:
+                return
+        try:
+            is_dir = entry.is_dir()
+            info = os.stat(path) if not is_dir else None
+        except OSError as exc:  # a dangling link was reported above; this is a race or a permission
+            return self.error(path, f"cannot read this file: {exc.strerror}", "check its permissions")
+        if is_dir:
+            return self.folder(path, visiting)
+        if not path.name.endswith(".md"):
+            return
+        if not _is_regular(info):
+            return self.error(path, "not a regular file (a pipe, device or socket)", "replace it with a text file")
+        self.problems += name_problems(path.name, shown_path(path))
+        self.files.setdefault((info.st_dev, info.st_ino), []).append(path)
+
+    def link_target(self, path: Path) -> Path | None:
+        """Where a symlink leads, once resolved through every link in its chain; None (and an error) when
+        that is nowhere or outside the content folder."""
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            leads = os.path.realpath(path)
+            why = "a chain of links that loops" if exc.errno == errno.ELOOP else f"{leads}, which does not exist"
+            self.error(path, f"link leads to {why}", "remove the link or copy the file into content/")
+            return None
+        if not target.is_relative_to(self.within):
+            self.error(path, f"link leads outside the content folder, to {target}; it is not read",
+                       "copy the file into content/ instead of linking to it")
+            return None
+        return target
+
+    def unique(self) -> list[Path]:
+        """One path per file: a link's original when it is listed, else the first by name."""
+        kept = []
+        for paths in self.files.values():
+            paths = sorted(paths, key=lambda p: (p.is_symlink() or os.path.realpath(p) != str(p.absolute()), p))
+            kept.append(paths[0])
+            for other in paths[1:]:
+                self.error(other, f"same file as {shown_path(paths[0])} (a link), which would publish it twice",
+                           "remove the link, or copy the file if it is really another document")
+        return sorted(kept)
+
+    def error(self, path: Path, message: str, hint_: str) -> None:
+        self.problems.append(Diagnostic(shown_path(path), 1, 1, message, hint_))
+
+
+def _is_regular(info: os.stat_result | None) -> bool:
+    return info is not None and stat.S_ISREG(info.st_mode)

@@ -1,0 +1,331 @@
+"""The persistent build cache and the incremental output: never a different site, never a failure.
+
+Every incremental build is compared byte for byte with a cold build (`--no-cache`) of the same tree,
+through random sequences of edits; every bad cache state falls back to a cold build; two builds never
+write one output folder at once; a swap cut at any step loses nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.cache import FOLDER, Cache, open_cache
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed
+from sitegen.output import MARKER, Output, UnsafeOutput
+
+from tests.conftest import ROOT, site_config
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def doc(title: str, actors: list[str], body: str, date: str = "2020-01-02") -> str:
+    listed = "".join(f"\n  - {a}" for a in actors) or " []"
+    return (f"---\ntitle: {title}\ndate: {date}\nsource: Wire\nlanguage: en\nsummary: About {title}.\n"
+            f"actors:{listed}\ntopics:\n  - cooperation\n---\n{body}\n")
+
+
+@pytest.fixture
+def project(make_site, tmp_path):
+    """A site with its own copy of the templates and assets, so tests may edit them."""
+    shutil.copytree(ROOT / "templates", tmp_path / "tpl")
+    shutil.copytree(ROOT / "assets", tmp_path / "ast")
+    root = make_site(config=site_config(tmp_path / "tpl", tmp_path / "ast"))
+    return root
+
+
+def cold_and_warm(root: Path, out: str = "build") -> tuple[object, object]:
+    """Build with the cache into `out`, and cold into a scratch folder; each result or its failure."""
+    results = []
+    for args in (["build", "--out", out], ["build", "--no-cache", "--out", str(root.parent / "cold")]):
+        config = load_config(root / "sitegen.yaml", environ={})
+        memo = open_cache(config.root, enabled="--no-cache" not in args)
+        try:
+            results.append(build(config, out=Path(args[2 if "--no-cache" not in args else 3]), memo=memo))
+        except BuildFailed as failed:
+            results.append([d.format() for d in failed.diagnostics])
+        finally:
+            memo.close()
+    return results[0], results[1]
+
+
+EDITS = ["body", "title", "actors", "add", "rename", "delete", "actor-add", "actor-edit", "actor-delete",
+         "template", "config", "asset-add", "asset-edit", "asset-delete"]
+
+
+def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
+    docs = root / "content/documents"
+    existing = sorted(docs.glob("*.md"))
+    pick = rng.choice(existing) if existing else None
+    if kind == "body" and pick:
+        pick.write_text(pick.read_text(encoding="utf-8") + f"\nA new paragraph {n}.\n", encoding="utf-8")
+    elif kind == "title" and pick:
+        text = pick.read_text(encoding="utf-8")
+        pick.write_text(text.replace("title: ", f"title: Retitled {n} ", 1), encoding="utf-8")
+    elif kind == "actors" and pick and "arabic" not in pick.name:
+        actors = sorted(p.stem for p in (root / "content/actors").glob("*.md"))
+        pick.write_text(doc(f"Doc {n}", rng.sample(actors, rng.randint(0, len(actors))), f"Body {n}."), encoding="utf-8")
+    elif kind == "add":
+        (docs / f"added-{n}.md").write_text(doc(f"Added {n}", ["Wang Yi"], f"Added body {n}.", f"20{10 + n % 15}-0{1 + n % 9}"),
+                                            encoding="utf-8")
+    elif kind == "rename" and pick:
+        pick.rename(docs / f"renamed-{n}.md")
+    elif kind == "delete" and pick and len(existing) > 1:
+        pick.unlink()
+    elif kind == "actor-add":
+        (root / f"content/actors/actor-{n}.md").write_text(f"---\nname: Actor {n}\nkind: person\n---\nSomeone {n}.\n",
+                                                           encoding="utf-8")
+    elif kind == "actor-edit":
+        for path in sorted((root / "content/actors").glob("actor-*.md"))[:1]:
+            path.write_text(path.read_text(encoding="utf-8") + f"More {n}.\n", encoding="utf-8")
+    elif kind == "actor-delete":
+        for path in sorted((root / "content/actors").glob("actor-*.md"))[-1:]:
+            path.unlink()
+    elif kind == "template":
+        base = root.parent / "tpl/base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", f"<!-- {n} --></body>"), encoding="utf-8")
+    elif kind == "config":
+        config = root / "sitegen.yaml"
+        config.write_text(config.read_text(encoding="utf-8").replace("title: Test archive", f"title: Archive {n}")
+                          .replace("title: Archive ", "title: Archive ").replace(f"Archive {n - 1}", f"Archive {n}"),
+                          encoding="utf-8")
+    elif kind == "asset-add":
+        (root.parent / f"ast/extra-{n}.css").write_text(f"/* {n} */\n", encoding="utf-8")
+    elif kind == "asset-edit":
+        style = root.parent / "ast/style.css"
+        style.write_text(style.read_text(encoding="utf-8") + f"\n/* {n} */\n", encoding="utf-8")
+    elif kind == "asset-delete":
+        for path in sorted((root.parent / "ast").glob("extra-*.css"))[:1]:
+            path.unlink()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed):
+    rng = random.Random(seed)
+    warm, cold = cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
+    for n in range(1, 15):
+        kind = rng.choice(EDITS)
+        edit(project, kind, rng, n)
+        warm, cold = cold_and_warm(project)
+        if isinstance(cold, list):  # both fail, and say the same
+            assert warm == cold, kind
+            continue
+        assert not isinstance(warm, list), (kind, warm)
+        assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
+        assert warm.warnings == cold.warnings and warm.counts == cold.counts
+
+
+def test_an_edit_rewrites_only_what_depends_on_it(project):
+    cold_and_warm(project)
+    page = project / "build/documents/first-report.html"
+    other = project / "build/documents/arabic-report.html"
+    inodes = (page.stat().st_ino, other.stat().st_ino)
+    source = project / "content/documents/first-report.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    warm, _ = cold_and_warm(project)
+    assert "The edited body" in page.read_text(encoding="utf-8")
+    assert page.stat().st_ino != inodes[0] and other.stat().st_ino == inodes[1]
+    assert 1 <= warm.stats.changed <= 8, warm.stats  # the page and the search files it is in
+
+
+def test_a_rebuild_with_no_change_writes_nothing_and_mends_a_damaged_output(project):
+    cold_and_warm(project)
+    before = {p: p.stat().st_ino for p in (project / "build").rglob("*") if p.is_file()}
+    warm, _ = cold_and_warm(project)
+    assert warm.stats.changed == 0 and warm.site is None  # returned at once
+    assert {p: p.stat().st_ino for p in (project / "build").rglob("*") if p.is_file()} == before
+    (project / "build/documents/first-report.html").unlink()
+    (project / "build/index.html").write_text("tampered")
+    warm, _ = cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
+
+
+@pytest.mark.parametrize("state", ["garbage", "other-version", "damaged-values", "not-a-folder", "read-only", "locked"])
+def test_a_bad_cache_falls_back_to_a_cold_build(project, state, monkeypatch):
+    cold_and_warm(project)
+    db = project / FOLDER / "cache.sqlite"
+    if state == "garbage":
+        db.write_bytes(b"this is not a database" * 100)
+        for name in ("cache.sqlite-wal", "cache.sqlite-shm"):
+            (project / FOLDER / name).unlink(missing_ok=True)
+    elif state == "other-version":
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE meta SET value = 'older' WHERE name = 'version'")
+    elif state == "damaged-values":
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE memo SET value = x'80049500'")
+    elif state == "not-a-folder":
+        shutil.rmtree(project / FOLDER)
+        (project / FOLDER).write_text("a file where the cache folder should be")
+    elif state == "read-only":
+        def read_only(self):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        monkeypatch.setattr(Cache, "_open", read_only)
+    source = project / "content/documents/first-report.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    holder = None
+    if state == "locked":
+        monkeypatch.setattr("sitegen.cache.TIMEOUT", 0.2)
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+    try:
+        config = load_config(project / "sitegen.yaml", environ={})
+        memo = open_cache(project)
+        result = build(config, memo=memo)
+        memo.close()
+    finally:
+        if holder:
+            holder.close()
+    _, cold = cold_and_warm(project, out=str(project.parent / "again"))
+    assert tree(project / "build") == tree(project.parent / "cold")
+    assert len(result.notices) <= 1
+    if state in ("garbage", "other-version", "not-a-folder", "read-only", "locked"):
+        assert len(result.notices) == 1 and result.notices[0].startswith("cache:"), result.notices
+
+
+def test_the_command_line_prints_one_notice_for_a_bad_cache(project, capsys):
+    assert main(["build"]) == 0
+    (project / FOLDER / "cache.sqlite").write_bytes(b"garbage" * 1000)
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("note: cache:") == 1 and "Traceback" not in err
+
+
+def test_no_cache_reads_and_writes_no_cache(project):
+    assert main(["build", "--no-cache"]) == 0
+    assert main(["check", "--no-cache"]) == 0
+    assert not (project / FOLDER).exists()
+
+
+def test_clean_removes_the_cache_and_our_output_only(project, capsys):
+    assert main(["build"]) == 0
+    assert (project / FOLDER).is_dir() and (project / "build" / MARKER).is_file()
+    assert main(["clean"]) == 0
+    assert not (project / FOLDER).exists() and not (project / "build").exists()
+    assert "removed" in capsys.readouterr().out
+    (project / "mine").mkdir()
+    (project / "mine/keep.txt").write_text("not sitegen's")
+    assert main(["clean", "--out", "mine"]) == 2
+    assert (project / "mine/keep.txt").read_text() == "not sitegen's"
+
+
+def test_a_second_build_on_the_same_output_stops_with_a_clear_message(project, monkeypatch):
+    config = load_config(project / "sitegen.yaml", environ={})
+    build(config)
+    inside, release = threading.Event(), threading.Event()
+    write = Output.write
+
+    def slow_write(self, rel, data, key):
+        inside.set()
+        release.wait(10)
+        return write(self, rel, data, key)
+
+    monkeypatch.setattr(Output, "write", slow_write)
+    errors = []
+    first = threading.Thread(target=lambda: build(config, memo=open_cache(project)))
+    first.start()
+    assert inside.wait(10)
+    monkeypatch.setattr(Output, "write", write)
+    try:
+        with pytest.raises(UnsafeOutput, match="another sitegen build"):
+            build(config)
+    except BaseException as exc:  # pragma: no cover - keep the thread from hanging the suite
+        errors.append(exc)
+    finally:
+        release.set()
+        first.join(20)
+    assert not errors
+    assert (project / "build" / MARKER).is_file()
+    _, cold = cold_and_warm(project, out=str(project.parent / "again"))
+    assert tree(project / "build") == tree(project.parent / "cold")
+
+
+def test_two_builds_sharing_the_cache_do_not_corrupt_it(project):
+    config = load_config(project / "sitegen.yaml", environ={})
+    outs = [project.parent / f"out-{i}" for i in range(2)]
+    threads = [threading.Thread(target=lambda o=o: build(config, out=o, memo=open_cache(project))) for o in outs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    cold_and_warm(project)
+    assert tree(outs[0]) == tree(outs[1]) == tree(project / "build") == tree(project.parent / "cold")
+
+
+@pytest.mark.parametrize("writes", [0, 1, 5])
+def test_an_interrupt_during_the_write_leaves_the_previous_output(project, monkeypatch, writes):
+    config = load_config(project / "sitegen.yaml", environ={})
+    build(config)
+    before = tree(project / "build")
+    source = project / "content/documents/first-report.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    write, count = Output.write, [0]
+
+    def interrupted(self, rel, data, key):
+        if count[0] == writes:
+            raise KeyboardInterrupt
+        count[0] += 1
+        return write(self, rel, data, key)
+
+    monkeypatch.setattr(Output, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(config, memo=open_cache(project))
+    assert count[0] == writes  # the interrupt came in the middle of writing, after `writes` files
+    assert tree(project / "build") == before
+    assert not list(project.glob(".build.tmp-*")) + list(project.glob(".build.old-*"))
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_an_interrupt_at_each_step_of_the_swap_loses_nothing(project, monkeypatch, step):
+    config = load_config(project / "sitegen.yaml", environ={})
+    build(config)
+    before = tree(project / "build")
+    source = project / "content/documents/first-report.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    rename, count = Path.rename, [0]
+
+    def cut(self, target):
+        count[0] += 1
+        if count[0] == step:
+            raise KeyboardInterrupt
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", cut)
+    with pytest.raises(KeyboardInterrupt):
+        build(config)
+    monkeypatch.setattr(Path, "rename", rename)
+    assert tree(project / "build") == before
+    assert build(config).stats is not None
+    assert "The edited body" in (project / "build/documents/first-report.html").read_text(encoding="utf-8")
+    assert not list(project.glob(".build.tmp-*")) + list(project.glob(".build.old-*"))
+
+
+def test_a_swap_killed_between_its_renames_is_restored_by_the_next_build(project):
+    config = load_config(project / "sitegen.yaml", environ={})
+    build(config)
+    before = tree(project / "build")
+    (project / "build").rename(project / ".build.old-99999")  # as a kill -9 between the renames leaves it
+    result = build(config)
+    assert result.stats.restored and tree(project / "build") == before
+    assert not list(project.glob(".build.old-*"))
+
+
+@pytest.mark.parametrize("inside", ["content/out", "templates-out", "assets-out"])
+def test_the_output_folder_may_not_be_inside_a_source_folder(project, inside):
+    folder = {"content/out": project / "content/out", "templates-out": project.parent / "tpl/out",
+              "assets-out": project.parent / "ast/out"}[inside]
+    with pytest.raises(UnsafeOutput, match="inside"):
+        build(load_config(project / "sitegen.yaml", environ={}), out=folder)
+    assert not folder.exists()

@@ -1,0 +1,137 @@
+"""Markdown bodies from an untrusted pull request: inputs that would make conversion recurse, rescan
+or run long are one located error before conversion; ids never collide with the page's own; links
+written for another generator say how to write them here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.markup import TEMPLATE_IDS, check_body, render_markdown
+from tests import hostile
+from tests.conftest import ROOT, site_config
+
+DOC = "content/documents/hostile.md"
+BODY = 8  # the file line on which hostile.document's body starts
+
+# (name, body, line of the error, message fragment)
+CASES = [
+    ("50,000 [", hostile.brackets(50_000), BODY, "unclosed `[`"),
+    ("1,000 [ then 20,000 words", hostile.unclosed_then_text(1000, 20_000), BODY, "unclosed `[`"),
+    ("[ in the second paragraph", "Fine.\n\n" + hostile.brackets(20_000), BODY + 2, "unclosed `[`"),
+    ("20,000 open tags", hostile.open_tags(20_000), BODY, "tags left open"),
+    ("50,000 images", "![" * 50_000, BODY, "unclosed `[`"),
+    ("balanced brackets nested 20,000 deep", "[" * 20_000 + "]" * 20_000, BODY, "would make Markdown re-read it"),
+    ("3,000 footnotes", hostile.footnotes(3000), BODY + 3000 + 1 + 2000, "more than 2000 footnotes"),
+    ("list nested 1,000 deep", hostile.deep_list(1000), BODY + 51, "lists or quotes nested 51 deep"),
+    ("quotes nested 300 deep", hostile.deep_quote(300), BODY + 41, "lists or quotes nested 51 deep"),
+    ("NUL in the body", "a\x00b", BODY, "control character U+0000"),
+    ("Markdown's own placeholder character", "a\x02wzxhzdk:0\x03b", BODY, "control character U+0002"),
+]
+
+
+@pytest.mark.parametrize("name,body,line,fragment", CASES, ids=[c[0] for c in CASES])
+def test_hostile_bodies_are_one_located_error(name, body, line, fragment, make_site, capsys):
+    make_site({DOC: hostile.document(body=body)})
+    code = main(["check"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err and "internal error" not in err
+    assert any(l.startswith(f"{DOC}:{line}:") and fragment in l for l in err.splitlines()), err
+
+
+@pytest.mark.parametrize("body", [hostile.deep_list(50), hostile.footnotes(1000), hostile.brackets(1000),
+                                  "[link](doc:first-report) " * 2000, hostile.varied_words(256)],
+                         ids=["list 50 deep", "1,000 footnotes", "1,000 [", "2,000 links", "256 KB of words"])
+def test_bodies_within_the_limits_build(body, make_site, capsys):
+    make_site({DOC: hostile.document(body=body)})
+    assert main(["check"]) == 0, capsys.readouterr().err
+
+
+def test_the_scan_budget_follows_the_config():
+    body = hostile.unclosed_then_text(200, 2000)
+    assert check_body(body, "f.md", 1) == []
+    assert check_body(body, "f.md", 1, load_limits(markdown_scan_kb=1))
+
+
+def load_limits(**values):
+    from sitegen.limits import Limits
+    return Limits(**values)
+
+
+def test_a_crash_converting_one_body_is_that_documents_error(make_site, capsys, monkeypatch):
+    import sitegen.markup as markup
+    real = markup.sanitise
+
+    def crash(html):
+        if "CRASH" in html:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(html)
+
+    monkeypatch.setattr(markup, "sanitise", crash)
+    make_site({DOC: hostile.document(body="CRASH"), "content/documents/other.md": hostile.document(fields="actors: [Nobody]\n")})
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{DOC}:{BODY}:1: the text could not be converted: RecursionError: maximum recursion depth exceeded " \
+           "(a bug in sitegen; please report it with this file)" in err
+    assert any(l.startswith("content/documents/other.md:7:") for l in err), err  # reported alongside
+    assert "Traceback" not in "\n".join(err)
+
+
+def test_body_ids_never_collide_with_the_templates_ids(tmp_path):
+    body = "## Notes\n\n## Main\n\n## Related\n\n<h3 id=\"provenance\">Raw</h3>\n\n## Site search\n"
+    from tests.conftest import write_site
+    root = write_site(tmp_path / "site", {DOC: hostile.document(body=body, fields="notes: A note.\n")})
+    build(load_config(root / "sitegen.yaml", environ={}), out=tmp_path / "out")
+    page = (tmp_path / "out/documents/hostile.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {"section-notes", "section-main", "section-related", "section-provenance", "section-site-search"} <= set(ids)
+
+
+def test_every_literal_id_in_the_templates_is_reserved():
+    literal = {i for p in (ROOT / "templates").glob("*.html") for i in re.findall(r'\bid="([^"{]+)"', p.read_text())}
+    assert literal <= TEMPLATE_IDS, literal - TEMPLATE_IDS
+
+
+@pytest.mark.parametrize("written,form", [
+    ('{{< ref "first-report.md" >}}', "doc:first-report"),
+    ('{{< relref "/posts/old-story" >}}', "old-story.md` or `doc:old-story"),
+    ("{% link _posts/2020-01-01-x.md %}", "2020-01-01-x.md` or `doc:2020-01-01-x"),
+    ("{% post_url 2020-01-01-first-report %}", "2020-01-01-first-report.md` or `doc:2020-01-01-first-report"),
+    ('{{% ref "first-report" %}}', "doc:first-report"),
+])
+def test_links_in_another_generators_syntax_show_the_sitegen_form(written, form, make_site, capsys):
+    make_site({DOC: hostile.document(body=f"See [that]({written}).")})
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    generator = "Hugo" if written.startswith("{{") else "Jekyll"
+    assert err[0] == (f"{DOC}:{BODY}:12: link written in {generator}'s syntax, which sitegen does not read: {written} "
+                      f"(write `{form}` (the file's path relative to this one, or doc: and its id))")
+
+
+def test_broken_links_as_warnings_publish_a_migrated_archive_but_strict_still_fails(make_site, capsys):
+    body = "[a](doc:missing) [b](gone.md) [c](../nowhere.html) [d](/abs.html) [e]({{< ref \"x.md\" >}})"
+    make_site({DOC: hostile.document(body=body)}, config=site_config(extra="links:\n  broken: warning\n"))
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    warnings = [l for l in err if l.startswith(DOC)]
+    assert len(warnings) == 5 and all(": warning: " in l for l in warnings), err
+    assert main(["check", "--strict"]) == 1
+    make_site({DOC: hostile.document(body=body)})  # the default stays an error
+    assert main(["check"]) == 1
+    assert sum(": warning: " not in l for l in capsys.readouterr().err.splitlines() if l.startswith(DOC)) == 5
+
+
+def test_links_broken_must_be_error_or_warning(make_site, capsys):
+    make_site(config=site_config(extra="links:\n  broken: ignore\n"))
+    assert main(["check"]) == 1
+    assert "sitegen.yaml:8:3: `broken` must be error or warning, not 'ignore'" in capsys.readouterr().err
+
+
+def test_markdown_placeholders_in_a_rendered_body_stay_inert():
+    assert "wzxhzdk" not in render_markdown("<b>x</b> &amp; `code`").html
