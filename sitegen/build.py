@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from sitegen import search, sources, urls
+from sitegen.attachments import read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
@@ -66,6 +67,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock = _Clock(progress)
     clock.stage("read")
     documents, terms, problems, inputs = read_and_validate(config, memo, clock.count)
+    documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
+    problems, inputs = problems + found, digest(inputs, attached_key)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
         done.timings, done.unwritten = clock.finish(), unwritten(config)
@@ -95,7 +98,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         clock.stage("search")
         search_files, result.search, result.search_pending = build_search(site, memo, jobs, session)
         clock.stage("write")
-        for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site)}.items()):
+        for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):
             write_file(sink, rel, data)
         result.stats = sink.commit()
     result.files = sink.files if isinstance(sink, _Memory) else {}

@@ -62,6 +62,8 @@ def _cell(kind: str, value: Any) -> str:
         return value.edtf
     if kind == "texts":
         return LIST_SEPARATOR.join(value)
+    if kind == "files":
+        return LIST_SEPARATOR.join(a.href for a in value)
     if kind == "mapping":
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else ""
     return str(value)
@@ -83,7 +85,8 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
     for name, f in DOCUMENT_FIELDS.items():
         if f.carried:
             value = getattr(doc, name)
-            data[name] = value.edtf if f.kind == "date" and value is not None else list(value) if f.kind == "texts" else value
+            data[name] = (value.edtf if f.kind == "date" and value is not None else list(value) if f.kind == "texts"
+                          else [a.href for a in value] if f.kind == "files" else value)
     data["translation_of"] = doc.translation_of
     for name, tax in site.taxonomies.items():
         data[name] = [{"id": t, "name": tax.terms[t].name(site.config.language)[0]} for t in doc.terms.get(name, ())]

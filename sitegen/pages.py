@@ -21,6 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import feeds, urls
+from sitegen.attachments import describe_size
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import MONTHS
@@ -164,7 +165,8 @@ def document_fields(doc: Document, ui_lang: str) -> dict[str, Any]:
 
 def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]:
     """How a field of `kind` reaches templates: a date in words plus `<name>_iso` and `<name>_edtf`, a
-    language by name plus `<name>_code`, a list as a list, a mapping as sorted (key, text) pairs."""
+    language by name plus `<name>_code`, a list as a list, a mapping as sorted (key, text) pairs, files as
+    [{name, href, type, label, size, image}]."""
     if kind == "date" and value is None:
         return {name: "", f"{name}_iso": "", f"{name}_edtf": ""}
     if kind == "date":
@@ -175,6 +177,9 @@ def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]
         return {name: list(value)}
     if kind == "mapping":
         return {name: sorted((str(k), _plain(v)) for k, v in value.items())}
+    if kind == "files":
+        return {name: [{"name": a.name, "href": a.href, "type": a.media_type, "label": a.label,
+                        "size": describe_size(a.size), "image": a.image} for a in value]}
     return {name: value}
 
 

@@ -27,6 +27,11 @@ def document(doc_id: str, ext: str = "html") -> str:
     return f"documents/{doc_id}.{ext}"
 
 
+def attachment(doc_id: str, name: str) -> str:
+    """A file published with a document, in a folder beside its page."""
+    return f"documents/{doc_id}/{name}"
+
+
 def term(taxonomy: str, term_id: str, page: int = 1) -> str:
     return f"{taxonomy}/{term_id}.html" if page == 1 else f"{taxonomy}/{term_id}/page-{page}.html"
 

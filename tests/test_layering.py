@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "links", "ui", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
+ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "attachments", "links", "ui", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
          "formats", "render", "search", "output", "build", "scaffold", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
