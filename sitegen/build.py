@@ -25,7 +25,7 @@ from sitegen.output import Output, WriteStats, Written
 from sitegen.exports import data_files
 from sitegen.feeds import unwritten
 from sitegen.pages import Page, plan_pages
-from sitegen.render import parallel_iter, render_page
+from sitegen.render import parallel_iter, render_page, template_sources
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
 Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
@@ -181,12 +181,16 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
 
 def write_pages(templates: Path, pages: list[Page], jobs: int, sink: Output | _Memory,
                 done: Callable[[int], None] | None = None) -> None:
-    """Render every page whose template set or context changed since the output was written, and keep
-    the others as they are; rendered pages stream to the sink, so they are never all in memory."""
-    templates_key = _folder_digest(templates)
+    """Render every page whose context or templates (the one it names and those it is made of)
+    changed since the output was written, and keep the others as they are; rendered pages stream to the sink, so they are never all in memory."""
+    uses = template_sources(templates)
+    files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
+    template_keys = {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
+                     for name, made_of in uses.items()}
     missing = []
     for page in pages:
-        key = digest(templates_key, pickle.dumps((page.path, page.template, page.context), protocol=5))
+        key = digest(template_keys.get(page.template, b"missing"),
+                     pickle.dumps((page.path, page.template, page.context), protocol=5))
         if not sink.keep(page.path, key):
             missing.append((key, page))
     keys = {page.path: key for key, page in missing}

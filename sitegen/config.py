@@ -32,6 +32,7 @@ class TaxonomyConfig:
     folder: str  # registry folder, relative to the content folder
     optional: bool = False  # unknown names create terms instead of failing (for migrating archives)
     kinds: tuple[str, ...] = ()  # allowed `kind` values; empty means any
+    boost: float = 5  # weight of a match on one of its names in search, against title 10 and body 1
 
     def title_in(self, lang: str) -> str:
         """The title in `lang`, else English, else the name."""
@@ -41,8 +42,7 @@ class TaxonomyConfig:
 @dataclass(frozen=True)
 class SearchConfig:
     body: str | int = "full"  # "full", "none", or the number of leading body words indexed
-    budget_kb: int = 20_000  # warn when the shipped index is larger than this
-    shards: int = 0  # 0 chooses from the corpus size
+    budget_kb: int = 20_000  # warn when the index on disk is larger than this
 
 
 @dataclass(frozen=True)
@@ -89,15 +89,15 @@ TOP_KEYS = {
     "page_size": ("integer", "documents listed per actor/topic page before paginating"),
     "build_date": ("text", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
     "base_url": ("text", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
-    "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds}"),
-    "search": ("mapping", "body (full|none|N words), budget_kb, shards"),
+    "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds, boost}"),
+    "search": ("mapping", "body (full|none|N words), budget_kb"),
     "links": ("mapping", "broken: error (default) or warning, for an archive migrated with links to mend"),
     "limits": ("mapping", "what one content file may ask of a build; every key is in sitegen/limits.py"),
     "extra": ("mapping", "free data for templates"),
 }
 PATH_KEYS = {"content", "templates", "assets", "output"}
-TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds"}
-SEARCH_KEYS = {"body", "budget_kb", "shards"}
+TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds", "boost"}
+SEARCH_KEYS = {"body", "budget_kb"}
 LINKS_KEYS = {"broken"}
 BROKEN = ("error", "warning")
 
@@ -188,8 +188,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         language=typed(data, "language", str, "en", ()),
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
         output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
-        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)),
-                            shards=typed(search, "shards", int, 0, ("search",))),
+        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",))),
         links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
         extra=typed(data, "extra", dict, {}, ()),
     )
@@ -232,10 +231,14 @@ def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:
         return {"en": value} if isinstance(value, str) else {str(k): str(v) for k, v in value.items()}
 
     kinds = typed(spec, "kinds", list, defaults.get("kinds", []), at)
+    boost = spec.get("boost", 5)
+    if isinstance(boost, bool) or not isinstance(boost, (int, float)) or boost <= 0:
+        report(at + ("boost",), f"`boost` must be a positive number, not {boost!r}", "the default is 5; title is 10, body 1")
+        boost = 5
     return TaxonomyConfig(
         name=name, field=typed(spec, "field", str, name, at),
         title=labels("title", name.replace("-", " ").title()),
         singular=labels("singular", name.replace("-", " ").title().rstrip("s")),
         folder=typed(spec, "folder", str, name, at), optional=typed(spec, "optional", bool, False, at),
-        kinds=tuple(str(k) for k in kinds),
+        kinds=tuple(str(k) for k in kinds), boost=boost,
     )

@@ -346,7 +346,7 @@ def plan_search(site: Site) -> Page:
     lang = site.config.language
     ctx = _base(site, urls.SEARCH, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
-    ctx["scripts"] = [urls.asset("lunr.js"), urls.SEARCH_CORE, urls.asset("sitegen-search.js")]
+    ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
     keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source")
     ctx["strings"] = json.dumps({k: ui[k] for k in keys}, ensure_ascii=False, sort_keys=True)
     ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (urls.HOME, urls.SEARCH)]
