@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "attachments", "links", "ui", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "searchindex", "search", "output", "build", "scaffold", "serve", "cli"]
+         "formats", "render", "searchindex", "search", "output", "build", "pack", "scaffold", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 
