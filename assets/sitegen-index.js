@@ -202,6 +202,15 @@
 
   var allTerms = null;
 
+  function loadAllTerms() {  // the term lists of every group of chunks (see searchindex.ends_group)
+    var ends = S.chunks.map(function (c) { return c[1]; }).filter(function (name, i) {
+      return parseInt(name, 16) % S.group === 0 || i === S.chunks.length - 1;
+    });
+    return Promise.all(ends.map(function (name) { return load('k/' + name); })).then(function (lists) {
+      allTerms = [].concat.apply([], lists);
+    });
+  }
+
   /* Everything the clauses need, loaded: their chunks, and terms.js when a clause needs the whole list. */
   function prepare(clauses) {
     var list = [], needAll = false;
@@ -210,7 +219,7 @@
         if (simple(c, p)) list = list.concat(chunksFor(p.replace(/\*$/, ''), isPrefix(p))); else needAll = true;
       });
     });
-    var first = needAll && !allTerms ? load('terms').then(function (t) { allTerms = t; }) : Promise.resolve();
+    var first = needAll && !allTerms ? loadAllTerms() : Promise.resolve();
     return Promise.all([loadChunks(list), first]).then(function () {
       if (!needAll) return;
       var more = [];

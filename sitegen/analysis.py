@@ -3,7 +3,7 @@
 NFKC, lowercase, split into runs of Unicode letters, numbers and marks; then per token: Arabic script
 goes through the Arabic normaliser and light stemmer, plain ASCII words through lunr.js's English
 stemmer, anything else (French, Russian, numbers) stays as it is. Stop words are dropped. The JS twin is
-`analyse`/`termFor` in `assets/sitegen-search.js`; a browser test compares them word for word.
+`analyse`/`termFor` in `assets/sitegen-analysis.js`; a browser test compares them word for word.
 """
 
 from __future__ import annotations

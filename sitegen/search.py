@@ -11,7 +11,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   facet counts over every result).
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
 - `search/l/<facet>-<n>.js`: labels of 128 values of a facet, most frequent values first.
-- `search/terms.js`: every term, loaded only for fuzzy (`~1`) and leading-wildcard clauses.
+- `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
+  fuzzy (`~1`) and leading-wildcard clauses, which need every term.
 Scores are lunr 2.3.9's BM25, computed in the browser from these counts exactly as lunr.py would
 have stored them; a browser test checks ranking against stock lunr.js over a stock lunr.py index.
 """
@@ -64,11 +65,10 @@ def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[
     facets = _facets(site, docs, analysed, files)
     for n, doc in enumerate(docs):
         files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
-    files[_path("terms")] = _data("terms", sorted(index, key=utf16_key))
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": chunk_list, "block": searchindex.BLOCK,
-            "labels": LABELS_PER_FILE, "folder": FOLDER, "facets": facets, "analysis": _analysis_tables()}
+            "labels": LABELS_PER_FILE, "folder": FOLDER, "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
     files[urls.SEARCH_CORE] = _script("window.SITEGEN_SEARCH = ", core, ";")
     raw = sum(len(b) for b in files.values())
     zipped = sum(len(gzip.compress(b, compresslevel=6, mtime=0)) for b in files.values())
@@ -78,7 +78,7 @@ def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[
 
 def fingerprint(site: Site) -> str:
     """A hash of everything `build_search` reads from the site, so an unchanged index can be reused."""
-    digest = hashlib.sha256(json.dumps([FORMAT, site.config.language, repr(site.config.search),
+    digest = hashlib.sha256(json.dumps([FORMAT, site.config.languages, repr(site.config.search),
                                         repr(site.config.taxonomies)]).encode())
     for doc in site.documents.values():
         digest.update(json.dumps([doc.id, doc.title, doc.summary, doc.source, doc.language, doc.dir,
@@ -104,24 +104,30 @@ def _field_texts(site: Site, doc: Document) -> tuple[str, ...]:
 
 
 def _chunk_files(index: dict[str, list[list[int]]], files: dict[str, bytes]) -> list[list[str]]:
-    """Write the term chunks into `files`; [first term, name] per chunk, in term order."""
-    out, taken = [], set()
+    """Write the term chunks into `files`, and the term lists of groups of chunks (for fuzzy and
+    leading-wildcard clauses, which need every term); [first term, name] per chunk, in term order."""
+    out, taken, group = [], set(), []
     for terms, packed in searchindex.chunks(index):
         name = searchindex.chunk_name(terms[0], taken)
         files[_path(f"t/{name}")] = _data(f"t/{name}", {"terms": terms, "postings": packed})
         out.append([terms[0], name])
+        group += terms
+        if searchindex.ends_group(name):
+            files[_path(f"k/{name}")], group = _data(f"k/{name}", group), []
+    if group:
+        files[_path(f"k/{out[-1][1]}")] = _data(f"k/{out[-1][1]}", group)
     return out
 
 
 def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: dict[str, bytes]) -> list[dict]:
     """Facet value ids per document (into the table blocks) and label files; [{name, title, values,
     labelFiles}] for the core. Every taxonomy is a facet, then language, year and source."""
-    lang = site.config.language
-    ui_lang = ui_language(lang)
-    specs = [(name, tax.config.title_in(ui_lang), lambda d, name=name: list(d.terms.get(name, ())),
-              lambda v, tax=tax: list(tax.terms[v].name(lang)) if v in tax.terms else [v, ""])
+    editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
+    specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
+              lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
              for name, tax in site.taxonomies.items()]
-    specs += [("language", "", lambda d: [d.language], lambda v: [language_name(v, ui_lang), ui_lang]),
+    specs += [("language", "", lambda d: [d.language],
+               lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
               ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
               ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
     per_doc: list[list[list[int]]] = [[] for _ in docs]
@@ -142,11 +148,13 @@ def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: d
 
 
 def _record(site: Site, doc: Document) -> dict[str, object]:
-    lang = ui_language(site.config.language)
+    """One result's display record; its date and language name in the words of every edition (each
+    edition's search page picks its own)."""
+    editions = site.config.languages
     words = doc.body.text.split()
     return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "language": language_name(doc.language, lang),
-            "date": doc.date.display(lang), "source": doc.source, "summary": doc.summary,
+            "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
+            "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,
             "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")}
 
 

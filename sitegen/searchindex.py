@@ -26,6 +26,7 @@ ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 
 HALF = 45  # digits below HALF end a number; digits from HALF on continue it
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 6_000, 48_000, 24  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 512  # documents per table block
+GROUP = 16  # chunks per term-list group, on average
 
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
 
@@ -92,15 +93,19 @@ def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 
 
 def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
     """term -> per field, [document, tf, document, tf, ...] in document order."""
-    out: dict[str, list[list[int]]] = {}
+    per_field: list[dict[str, list[int]]] = [{} for _ in range(fields)]
     for n, doc in enumerate(docs):
         for f, (_, counts) in enumerate(doc):
+            found = per_field[f]
             for term, tf in counts:
-                entry = out.get(term)
-                if entry is None:
-                    entry = out[term] = [[] for _ in range(fields)]
-                entry[f] += (n, tf)
-    return out
+                flat = found.get(term)
+                if flat is None:
+                    found[term] = [n, tf]
+                else:
+                    flat += (n, tf)
+    empty: list[int] = []
+    terms = set().union(*per_field)
+    return {term: [found.get(term, empty) for found in per_field] for term in terms}
 
 
 def encode_posting(per_field: list[list[int]]) -> str:
@@ -141,6 +146,12 @@ def chunk_name(first_term: str, taken: set[str]) -> str:
         name = hashlib.sha1(name.encode()).hexdigest()[:8]
     taken.add(name)
     return name
+
+
+def ends_group(chunk: str) -> bool:
+    """Whether a term-list group ends with this chunk: about one chunk in GROUP, chosen by name, so
+    groups too keep their bytes when a chunk is added elsewhere. The JS twin is in sitegen-index.js."""
+    return int(chunk, 16) % GROUP == 0
 
 
 def table_blocks(docs: list[Analysed], facet_ids: list[list[list[int]]]) -> list[str]:
