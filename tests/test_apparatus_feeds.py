@@ -102,3 +102,15 @@ def test_a_bad_base_url_is_a_config_error_at_its_line(make_site, capsys):
     make_site(config=site_config(extra="base_url: archive.example.org\n"))
     assert main(["build"]) == 1
     assert re.search(r"sitegen.yaml:\d+:\d+: `base_url` must be an http\(s\) address", capsys.readouterr().err)
+
+
+def test_the_sitemap_links_each_page_to_its_other_editions(make_site):
+    root = make_site(config=site_config(extra=f"base_url: {BASE}\n").replace("language: en\n", "languages: [en, ar]\n"))
+    files = build(load_config(root / "sitegen.yaml", environ={}), until="render").files
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    locs = {u.find("s:loc", ns).text: u for u in ET.fromstring(files["sitemap.xml"]).findall("s:url", ns)}
+    for path in ("index.html", "actors/wang-yi.html", "data/index.html"):
+        for loc in (BASE + path, BASE + "ar/" + path):
+            alternates = {a.get("hreflang"): a.get("href") for a in locs[loc].findall("x:link", ns)}
+            assert alternates == {"en": BASE + path, "ar": BASE + "ar/" + path}, loc
+    assert 'href="../feeds/archive.xml"' in files["ar/index.html"].decode()  # one feed, linked from both editions
