@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from sitegen.schema import text_direction
 
 STRINGS = {
     "en": {
@@ -107,13 +106,24 @@ def count_documents(n: int, ui_lang: str) -> str:
     return words["count_documents_1"] if n == 1 else words["count_documents"].format(n=n)
 
 
+# Languages written in a script other than Latin; any other language is taken to be written in Latin.
+SCRIPTS = {"ARABIC": {"ar", "fa", "ur", "ps", "sd", "ug", "ckb"}, "HEBREW": {"he", "yi"}, "THAANA": {"dv"},
+           "CYRILLIC": {"ru", "uk", "bg", "sr", "be", "kk", "mk"}, "GREEK": {"el"}, "CJK": {"zh", "ja"},
+           "HIRAGANA": {"ja"}, "KATAKANA": {"ja"}, "HANGUL": {"ko"}, "DEVANAGARI": {"hi", "mr", "ne"}}
+_NON_LATIN = set().union(*SCRIPTS.values())
+
+
 def text_language(text: str, candidates: tuple[str, ...]) -> str:
-    """The first of `candidates` whose direction matches the first strong character of `text` ("" if
-    none does): how text of undeclared language (source names, authors, notes) gets its `lang`, so an
-    English note on an Arabic page is marked English and laid out left to right."""
+    """The first of `candidates` written in the script of the first letter of `text` ("" if none is):
+    how text of undeclared language (source names, authors, notes) gets its `lang`, so an English note
+    on an Arabic page is marked English and laid out left to right, and a Chinese name is marked
+    with no language rather than a wrong one."""
     for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("L", "R", "AL"):
-            wanted = "ltr" if kind == "L" else "rtl"
-            return next((c for c in candidates if text_direction(c) == wanted), "")
+        if unicodedata.bidirectional(char) in ("L", "R", "AL"):
+            script = unicodedata.name(char, "").split(" ")[0]
+            return next((c for c in candidates if _writes(c.split("-")[0].lower(), script)), "")
     return ""
+
+
+def _writes(lang: str, script: str) -> bool:
+    return lang in SCRIPTS.get(script, ()) if lang in _NON_LATIN else script == "LATIN"
