@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from sitegen import search, sources, urls
+from sitegen.attachments import read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
@@ -21,6 +22,8 @@ from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import Output, WriteStats, Written
+from sitegen.exports import data_files
+from sitegen.feeds import unwritten
 from sitegen.pages import Page, plan_pages
 from sitegen.render import parallel_iter, render_page, template_sources
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
@@ -41,6 +44,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     search_pending: bool = False  # the files hold an older index (see Session.stale_search)
     notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
+    unwritten: tuple[str, ...] = ()  # outputs left out because sitegen.yaml has no base_url (feeds, sitemap)
 
 
 @dataclass
@@ -58,14 +62,16 @@ class Session:
 def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False, until: Until = "write",
           progress: Progress | None = None, memo: Memo = NO_MEMO, session: Session | None = None) -> BuildResult:
     """Build the site described by `config`; raise BuildFailed with every problem, or return stats.
-    `until="check"` stops once every page has rendered (no search index, nothing kept or written);
+    `until="check"` stops once every page has rendered (nothing kept or written);
     `"render"` returns the files in `files` instead of writing them."""
     clock = _Clock(progress)
     clock.stage("read")
     documents, terms, problems, inputs = read_and_validate(config, memo, jobs, clock.count)
+    documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
+    problems, inputs = problems + found, digest(inputs, attached_key)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
-        done.timings = clock.finish()
+        done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, memo)
@@ -82,7 +88,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     problems += over_budget(config, search_stats)
     _stop_on_errors(problems, strict)
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site,
-                         search=search_stats, search_pending=search_pending, notices=memo.notices)
+                         search=search_stats, search_pending=search_pending, notices=memo.notices,
+                         unwritten=unwritten(config))
     if until == "check":
         clock.stage("pages", len(pages))
         for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
@@ -94,7 +101,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         clock.stage("pages", len(pages))
         write_pages(config.templates, pages, jobs, sink, clock.count)
         clock.stage("write")
-        for rel, data in sorted({**search_files, **read_assets(config.assets, assets)}.items()):
+        for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):
             write_file(sink, rel, data)
         result.stats = sink.commit()
     result.files = sink.files if isinstance(sink, _Memory) else {}
