@@ -1,6 +1,7 @@
 """Arabic normalisation and light stemming (Light10-style), for search.
 
-The same rules are written in JavaScript in `assets/sitegen-search.js` (`arabicTerm`); a browser test
+The same rules are written in JavaScript in `assets/sitegen-analysis.js` (`arabicStem`), reading the
+tables below from `search/core.js`, where the build writes them; a browser test
 runs both over thousands of word forms and requires identical output. Measured on our judged queries:
 recall 0.985 against 0.46 for normalisation alone; lunr-languages' Arabic stemmer and NLTK did worse
 and NLTK downloads data at build time. Change both files together or not at all.

@@ -286,7 +286,8 @@ class StatusLine:
 
     DELAY = 1.0
     LABELS = {"read": "reading sources", "markdown": "converting Markdown", "model": "resolving references and links",
-              "pages": "rendering pages", "search": "building the search index", "write": "writing files"}
+              "pages": "rendering pages", "search": "building the search index", "write": "writing files",
+              "cache": "updating the build cache"}
 
     def __init__(self, stream, *, enabled: bool | None = None):
         self.stream, self.text, self.shown = stream, "", False

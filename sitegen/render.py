@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 import jinja2
+import jinja2.meta
 
 from sitegen import formats, urls
 from sitegen.errors import BuildFailed, Diagnostic
@@ -53,6 +54,31 @@ def environment(templates: str, template: str) -> jinja2.Environment:
     if extension not in _envs:
         _envs[extension] = make_environment(Path(templates), extension)
     return _envs[extension]
+
+
+def template_sources(templates: Path) -> dict[str, set[str]]:
+    """For each template, every template it is made of (itself, what it extends, includes or imports,
+    and so on): a page must be rendered again when one of these changes, and only then. A template
+    that names another by a variable, or cannot be parsed, is taken to use them all."""
+    names = sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
+    env = make_environment(templates)
+    direct: dict[str, set[str]] = {}
+    for name in names:
+        try:
+            found = set(jinja2.meta.find_referenced_templates(env.parse((templates / name).read_text(encoding="utf-8"))))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+            found = {None}
+        direct[name] = set(names) if None in found else {n for n in found if n in direct or n in names}
+    closure = {}
+    for name in names:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack += direct.get(current, ())
+        closure[name] = seen
+    return closure
 
 
 @jinja2.pass_context

@@ -72,6 +72,8 @@ TERM_FIELDS = {
     "kind": (False, "text", "for actors: person, state, organisation, group, ..."),
     "url": (False, "url", "official or reference page"),
     "wikidata": (False, "wikidata", "Wikidata item id, e.g. Q148"),
+    "description": (False, "names", "the description in other languages, plain text per language, e.g. "
+                    "ar: ... (the text below the front matter is the description in the site's first language)"),
     "extra": (False, "mapping", "anything else, free form"),
 }
 
@@ -116,6 +118,7 @@ class TermRecord:
     url: str = ""
     wikidata: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text, beside the body
 
 
 def suggest_id(text: str) -> str:
@@ -177,6 +180,7 @@ def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig
         id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
         body_line=source.body_line, aliases=values.get("aliases", ()), where=_name_positions(values, source), kind=kind,
         url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
+        descriptions=values.get("description", {}),
     ), problems
 
 

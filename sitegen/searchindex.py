@@ -1,0 +1,182 @@
+"""The search index maths: documents analysed field by field, postings split by term into chunks
+whose boundaries survive edits, per-document tables, all as packed integer strings.
+
+Why this shape (see issue 10): a query should load only the chunks holding its words, then small
+tables for the documents it matches. So postings carry raw counts (document, term frequency), not
+finished scores: the browser computes lunr's BM25 from them (`assets/sitegen-index.js`), and a body
+edit changes only the chunks of the words it touched and one table block, not every score in the
+index (the field-length average, which every score reads, lives in the core file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections import Counter
+from typing import Iterable, Sequence
+
+from sitegen import analysis
+from sitegen.cache import NO_MEMO, Memo
+from sitegen.lunrcompat import utf16_key
+from sitegen.render import parallel_map
+
+ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
+ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
+HALF = 45  # digits below HALF end a number; digits from HALF on continue it
+CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 6_000, 48_000, 24  # packed bytes per term chunk; cut on 1 term in CUT
+BLOCK = 512  # documents per table block
+GROUP = 16  # chunks per term-list group, on average
+
+Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
+
+_CODES: list[str] = []
+_TERMS: dict[str, str] = {}  # token -> term, per process
+
+
+def _codes() -> list[str]:
+    if not _CODES:
+        _CODES.extend(_code(v) for v in range(HALF ** 3))
+    return _CODES
+
+
+def _code(v: int) -> str:
+    out = ""
+    while v >= HALF:
+        out += ALPHABET[HALF + v % HALF]
+        v //= HALF
+    return out + ALPHABET[v]
+
+
+def pack(values: Iterable[int]) -> str:
+    """Non-negative integers as a string of base-45 digits, least significant first (1 char < 45,
+    2 chars < 2,025, 3 chars < 91,125); the JS twin is `unpack` in `sitegen-index.js`."""
+    codes = _codes()
+    limit = len(codes)
+    return "".join([codes[v] if v < limit else _code(v) for v in values])
+
+
+def unpack(text: str) -> list[int]:
+    """The inverse of `pack` (used by tests and by the edit benchmark)."""
+    out, value, scale = [], 0, 1
+    for ch in text:
+        d = ALPHABET.index(ch)
+        if d >= HALF:
+            value, scale = value + (d - HALF) * scale, scale * HALF
+        else:
+            out.append(value + d * scale)
+            value, scale = 0, 1
+    return out
+
+
+def analyse_fields(texts: Sequence[str]) -> Analysed:
+    """Each field's length in terms and its term frequencies: everything BM25 needs from a document."""
+    out = []
+    for text in texts:
+        counts: dict[str, int] = {}
+        for token, n in Counter(analysis.tokens(text)).items():  # each distinct word analysed once
+            term = _TERMS.get(token)
+            if term is None:
+                term = _TERMS[token] = analysis.term_for(token)
+            if term:
+                counts[term] = counts.get(term, 0) + n
+        out.append((sum(counts.values()), tuple(counts.items())))
+    return tuple(out)
+
+
+def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Analysed]:
+    """`analyse_fields` for every document; with a warm memo only changed documents are analysed."""
+    analysis.prepare()
+    keyed = [(hashlib.sha256(json.dumps([ANALYSIS_VERSION, t], ensure_ascii=False).encode()).digest(), t) for t in texts]
+    return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_fields, items, jobs))
+
+
+def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
+    """term -> per field, [document, tf, document, tf, ...] in document order."""
+    per_field: list[dict[str, list[int]]] = [{} for _ in range(fields)]
+    for n, doc in enumerate(docs):
+        for f, (_, counts) in enumerate(doc):
+            found = per_field[f]
+            for term, tf in counts:
+                flat = found.get(term)
+                if flat is None:
+                    found[term] = [n, tf]
+                else:
+                    flat += (n, tf)
+    empty: list[int] = []
+    terms = set().union(*per_field)
+    return {term: [found.get(term, empty) for found in per_field] for term in terms}
+
+
+def encode_posting(per_field: list[list[int]]) -> str:
+    """Per field: how many documents, then (document delta, tf) pairs."""
+    ints: list[int] = []
+    for flat in per_field:
+        ints.append(len(flat) // 2)
+        last = 0
+        for i in range(0, len(flat), 2):
+            ints += (flat[i] - last, flat[i + 1])
+            last = flat[i]
+    return pack(ints)
+
+
+def chunks(index: dict[str, list[list[int]]]) -> list[tuple[list[str], list[str]]]:
+    """Terms in JavaScript order, cut into runs of (terms, packed postings). A cut falls after a term
+    whose hash meets a condition once the run is big enough, so an edit that adds a word or changes
+    a posting moves no boundary except perhaps the nearest: later chunks keep their bytes."""
+    out: list[tuple[list[str], list[str]]] = []
+    terms, packed, size = [], [], 0
+    for term in sorted(index, key=utf16_key):
+        data = encode_posting(index[term])
+        terms.append(term)
+        packed.append(data)
+        size += len(data) + len(term) + 4
+        if size >= CHUNK_MAX or size >= CHUNK_MIN and zlib.crc32(term.encode()) % CHUNK_CUT == 0:
+            out.append((terms, packed))
+            terms, packed, size = [], [], 0
+    if terms:
+        out.append((terms, packed))
+    return out
+
+
+def chunk_name(first_term: str, taken: set[str]) -> str:
+    """A name from the chunk's first term, not its position, so inserting a chunk renames no other."""
+    name = hashlib.sha1(first_term.encode()).hexdigest()[:8]
+    while name in taken:
+        name = hashlib.sha1(name.encode()).hexdigest()[:8]
+    taken.add(name)
+    return name
+
+
+def ends_group(chunk: str) -> bool:
+    """Whether a term-list group ends with this chunk: about one chunk in GROUP, chosen by name, so
+    groups too keep their bytes when a chunk is added elsewhere. The JS twin is in sitegen-index.js."""
+    return int(chunk, 16) % GROUP == 0
+
+
+def table_blocks(docs: list[Analysed], facet_ids: list[list[list[int]]]) -> list[str]:
+    """Per block of BLOCK documents: each document's field lengths, then per facet its value count and
+    value ids. What a query needs for every matching document: BM25 lengths and facet counts."""
+    out = []
+    for start in range(0, len(docs), BLOCK):
+        ints: list[int] = []
+        for n in range(start, min(start + BLOCK, len(docs))):
+            ints += [length for length, _ in docs[n]]
+            for values in facet_ids[n]:
+                ints.append(len(values))
+                ints += values
+        out.append(pack(ints))
+    return out
+
+
+def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
+    """Mean field length over all documents, computed as lunr.py does (sum / count)."""
+    if not docs:
+        return [0.0] * fields
+    return [sum(doc[f][0] for doc in docs) / len(docs) for f in range(fields)]
+
+
+def rank_values(per_doc: list[list[str]]) -> list[str]:
+    """Facet values, most documents first (then by value): frequent values get short ids."""
+    counts = Counter(v for values in per_doc for v in set(values))
+    return sorted(counts, key=lambda v: (-counts[v], v))

@@ -1,0 +1,147 @@
+"""Build-side properties of the term-split search index: packing, an empty archive, taxonomies as
+fields and facets, and what a one-document edit rewrites."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from sitegen import search, searchindex
+from sitegen.build import build
+from sitegen.cache import Memo
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed
+from tests.conftest import site_config
+from tests.test_search import data_file
+
+WORDS = [f"w{a}{b}" for a in "bcdfghjklmnpqrstvz" for b in "aeiou"]
+
+
+def test_pack_round_trips_numbers_of_every_size():
+    values = [0, 1, 44, 45, 2024, 2025, 91124, 91125, 10**9, 7]
+    packed = searchindex.pack(values)
+    assert searchindex.unpack(packed) == values
+    assert len(searchindex.pack([44])) == 1 and len(searchindex.pack([2024])) == 2
+    assert not set(packed) & set('"\\<')
+
+
+def test_an_empty_archive_builds(make_site, tmp_path):
+    root = make_site({}, base=False)
+    (root / "content/documents").mkdir(parents=True)
+    build(load_config(root / "sitegen.yaml"), out=tmp_path / "out")
+    core = data_file(tmp_path / "out/search/core.js")
+    assert core["documents"] == 0 and core["chunks"] == [] and not (tmp_path / "out/search/t").exists()
+
+
+PLACES = ("taxonomies:\n  people: {optional: true, boost: 8, title: People}\n  places: {optional: true}\n")
+
+
+def tagged_site(make_site) -> Path:
+    docs = {"content/documents/a.md": "---\ntitle: Harbour talks\ndate: 2020\nsource: Wire\nlanguage: en\nsummary: s\n"
+            "people: [Ada Quill]\nplaces: [Zanzibar]\n---\nThe talks went on.\n",
+            "content/documents/b.md": "---\ntitle: Other news\ndate: 2021\nsource: Wire\nlanguage: en\nsummary: s\n"
+            "places: [Oslo]\n---\nNothing here about zanzibar.\n"}
+    return make_site(docs, base=False, config=site_config(extra=PLACES))
+
+
+def test_every_taxonomy_is_a_field_with_its_boost_and_a_facet(make_site, tmp_path):
+    root = tagged_site(make_site)
+    build(load_config(root / "sitegen.yaml"), out=tmp_path / "out")
+    core = data_file(tmp_path / "out/search/core.js")
+    assert list(zip(core["fields"], core["boosts"])) == [("title", 10), ("people", 8), ("places", 5), ("summary", 3),
+                                                        ("source", 2), ("body", 1)]
+    assert [f["name"] for f in core["facets"]] == ["people", "places", "language", "year", "source"]
+    assert core["facets"][0]["title"] == {"en": "People"}  # per edition language
+    chunk = next(data_file(tmp_path / f"out/search/t/{name}.js") for first, name in core["chunks"] if first <= "zanzibar")
+    counts = searchindex.unpack(chunk["postings"][chunk["terms"].index("zanzibar")])
+    places, body = core["fields"].index("places"), core["fields"].index("body")
+    per_field, at = {}, 0
+    for f in range(len(core["fields"])):
+        n = counts[at]
+        per_field[f] = counts[at + 1: at + 1 + 2 * n]
+        at += 1 + 2 * n
+    assert per_field[places] == [0, 1] and per_field[body] == [1, 1]  # document a by its place, b by its body
+
+
+def test_a_taxonomy_boost_must_be_a_positive_number(make_site):
+    root = make_site({}, base=False, config=site_config(extra="taxonomies:\n  places: {boost: high}\n"))
+    with pytest.raises(BuildFailed) as failed:
+        load_config(root / "sitegen.yaml")
+    assert "`boost` must be a positive number" in str(failed.value.diagnostics[0])
+
+
+def corpus_site(make_site, n: int = 600) -> Path:
+    rng = random.Random(11)
+    docs = {f"content/documents/d{i:04d}.md": f"---\ntitle: {' '.join(rng.choices(WORDS, k=5))}\ndate: 2020\n"
+            f"source: Wire\nlanguage: en\nsummary: {' '.join(rng.choices(WORDS, k=12))}\n---\n"
+            f"{' '.join(rng.choices(WORDS, k=200))} unique{i}\n" for i in range(n)}
+    return make_site(docs, base=False)
+
+
+def search_files(root: Path) -> dict[str, bytes]:
+    files = build(load_config(root / "sitegen.yaml"), until="render").files
+    return {path: data for path, data in files.items() if path.startswith("search/")}
+
+
+def test_a_one_document_edit_rewrites_few_index_files(make_site):
+    root = corpus_site(make_site)
+    before = search_files(root)
+    doc = root / "content/documents/d0300.md"
+    doc.write_text(doc.read_text().replace("unique300", "unique300 brandnewword"))
+    after = search_files(root)
+    changed = {p for p in after if before.get(p) != after[p]} | (before.keys() - after.keys())
+    chunks = {p for p in changed if p.startswith("search/t/")}
+    groups = {p for p in changed if p.startswith("search/k/")}  # the new word's term list
+    assert {"search/core.js", "search/d/0.js"} <= changed  # the record's snippet is unchanged
+    assert 1 <= len(chunks) <= 3 and len(groups) == 1 and changed - chunks - groups <= {"search/core.js", "search/d/0.js"}
+    assert sum(len(after[p]) for p in changed if p in after) < 0.15 * sum(map(len, after.values()))
+
+
+class DictMemo(Memo):
+    """A memo kept in a dict, counting what it had to compute."""
+
+    def __init__(self):
+        self.kept, self.computed = {}, 0
+
+    def reuse(self, namespace, keyed, compute):
+        missing = [(k, item) for k, item in keyed if (namespace, k) not in self.kept]
+        self.computed += len(missing)
+        for (k, _), result in zip(missing, compute([item for _, item in missing])):
+            self.kept[namespace, k] = result
+        return [self.kept[namespace, k] for k, _ in keyed]
+
+
+def test_with_a_warm_memo_an_edit_analyses_only_the_edited_document(make_site):
+    root = corpus_site(make_site, 50)
+    site = build(load_config(root / "sitegen.yaml"), until="check").site
+    memo = DictMemo()
+    cold, _ = search.build_search(site, memo)
+    assert memo.computed == 50
+    doc = next(iter(site.documents.values()))
+    doc.title += " edited"
+    warm, _ = search.build_search(site, memo)
+    assert memo.computed == 51
+    assert warm == search.build_search(site)[0] and warm != cold  # same bytes as a build without a memo
+
+
+@pytest.mark.browser
+def test_a_taxonomy_of_any_name_is_a_facet_in_the_page(browser, make_site, tmp_path):
+    build(load_config(tagged_site(make_site) / "sitegen.yaml"), out=tmp_path / "out")
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((tmp_path / "out/search.html").as_uri() + "?q=zanzibar")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 2"
+                           " && document.getElementById('search-app').getAttribute('aria-busy') === 'false'")
+    titles = page.eval_on_selector_all("#search-results a.doc-title", "els => els.map(e => e.textContent)")
+    assert titles == ["Harbour talks", "Other news"]  # the place field (boost 5) outranks the body
+    places = page.locator("fieldset[data-facet=places]")
+    assert places.locator("legend").text_content() == "Places"
+    assert places.locator("label", has_text="Zanzibar").locator(".count").text_content() == "1"
+    assert page.locator("fieldset[data-facet=people] legend").text_content() == "People"
+    places.locator("label", has_text="Oslo").locator("input").check()
+    page.wait_for_function("document.querySelectorAll('#search-results li').length === 1")
+    assert page.locator("#search-results a.doc-title").text_content() == "Other news" and errors == []
+    page.close()
