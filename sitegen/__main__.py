@@ -8,7 +8,7 @@ def run() -> int:
     try:
         from sitegen.cli import main
     except KeyboardInterrupt:
-        print("\ninterrupted; nothing written", file=sys.stderr)
+        sys.stderr.write("\ninterrupted; nothing written\n")  # the CLI that prints is not loaded yet
         return 130
     return main()
 

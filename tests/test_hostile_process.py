@@ -132,3 +132,15 @@ def test_a_missing_or_unreadable_config_is_one_line(make_site, capsys):
     assert main(["check", "--config", "folder.yaml"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "nope.yaml:1:1: cannot read config" in err and "folder.yaml:1:1: cannot read config" in err
+
+
+def test_an_empty_documents_folder_builds_end_to_end(make_site):
+    """The very first thing a new archive tries: through the real command, no traceback, exit 0."""
+    root = make_site()
+    for path in (root / "content/documents").glob("*.md"):
+        path.unlink()
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "built 0 documents" in done.stdout
+    assert (root / "build/index.html").is_file() and (root / "build/search.html").is_file()
+    assert subprocess.run([sys.executable, "-m", "sitegen", "check"], cwd=root, capture_output=True, timeout=120).returncode == 0

@@ -37,7 +37,7 @@ def nasty_site(tmp_path_factory):
 
 
 def test_the_index_keeps_code_as_data(nasty_site):
-    shipped = "".join(p.read_text(encoding="utf-8") for p in sorted((nasty_site / "search").glob("*.js")))
+    shipped = "".join(p.read_text(encoding="utf-8") for p in sorted((nasty_site / "search").rglob("*.js")))
     assert "</script>" not in shipped.lower() or "<\\/script>" in shipped  # never closes an inline script
     for i in range(len(NASTY)):
         assert f"nastytitle{i}" in shipped.lower()
