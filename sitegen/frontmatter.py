@@ -267,15 +267,17 @@ def _convert(node, at: Path_, positions, problems, path, first_line, loader, wri
 
 
 def _scalar(node, loader, problem, where: tuple[int, int]) -> Any:
+    """The value of a scalar; on a problem, the text as written stands in for it (with any control
+    character replaced), so later checks do not add a second, misleading error about the same value."""
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else "a number too long to read"
         problem(f"invalid value: {reason}", "quote it to keep it as text", where)
-        return None
+        return node.value
     if isinstance(value, str) and _CONTROL.search(value):
         problem(f"{_char_name(_CONTROL.search(value).group())} is not allowed here", "remove the escape", where)
-        return None
+        return _CONTROL.sub("\ufffd", value)
     return value
 
 
