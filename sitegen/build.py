@@ -74,8 +74,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
-    assets = asset_paths(config.assets)
-    problems += more + check_targets(links, {p.path for p in pages} | set(assets))
+    assets, found = asset_paths(config.assets)
+    problems += more + found + check_targets(links, {p.path for p in pages} | set(assets))
     _stop_on_errors(problems, strict)
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site)
     result.notices = memo.notices
@@ -225,12 +225,11 @@ def read_assets(folder: Path, names: list[str]) -> dict[str, bytes]:
     return {name: (folder / name.partition("/")[2]).read_bytes() for name in names}
 
 
-def asset_paths(folder: Path) -> list[str]:
-    """Output paths of the asset files (hidden files are not published)."""
-    if not folder.is_dir():
-        return []
-    return [urls.asset(p.relative_to(folder).as_posix())
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Output paths of the asset files (hidden files are not published), found by `sources` so that a
+    link leading out of the folder is an error and never published; and the problems found."""
+    paths, problems = sources.discover(folder, suffix="")
+    return [urls.asset(p.relative_to(folder).as_posix()) for p in paths if not p.name.startswith(".")], problems
 
 
 def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
