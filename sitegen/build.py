@@ -81,8 +81,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     problems += problems_in_links + more
     del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
-    assets = asset_paths(config.assets)
-    problems += more + check_targets(links, {p.path for p in pages} | set(assets))
+    assets, found = asset_paths(config.assets)
+    problems += more + found + check_targets(links, {p.path for p in pages} | set(assets))
     clock.stage("search")
     search_files, search_stats, search_pending = build_search(site, memo, jobs, session)
     problems += over_budget(config, search_stats)
@@ -244,12 +244,11 @@ def read_assets(folder: Path, names: list[str]) -> dict[str, bytes]:
     return {name: (folder / name.partition("/")[2]).read_bytes() for name in names}
 
 
-def asset_paths(folder: Path) -> list[str]:
-    """Output paths of the asset files (hidden files are not published)."""
-    if not folder.is_dir():
-        return []
-    return [urls.asset(p.relative_to(folder).as_posix())
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Output paths of the asset files (hidden files are not published), found by `sources` so that a
+    link leading out of the folder is an error and never published; and the problems found."""
+    paths, problems = sources.discover(folder, suffix="")
+    return [urls.asset(p.relative_to(folder).as_posix()) for p in paths if not p.name.startswith(".")], problems
 
 
 def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
