@@ -100,19 +100,24 @@
     var k = find(chunk.terms, term);
     if (k < 0) return (chunk.decoded[term] = null);
     var ints = unpack(chunk.postings[k]), at = 0, df = 0, fields = [];
-    for (var f = 0; f < F; f++) {
-      var count = ints[at++], docs = new Array(count), tfs = new Map(), doc = 0;
-      for (var j = 0; j < count; j++) { doc += ints[at++]; docs[j] = doc; tfs.set(doc, ints[at++]); }
-      fields.push({ docs: docs, tfs: tfs });
+    for (var f = 0; f < F; f++) {  // (document delta, tf, length) per document; the body's length is in the tables
+      var count = ints[at++], docs = new Array(count), tfs = new Map(), lens = new Map(), doc = 0;
+      for (var j = 0; j < count; j++) {
+        doc += ints[at++];
+        docs[j] = doc;
+        tfs.set(doc, ints[at++]);
+        if (f < F - 1) lens.set(doc, ints[at++]);
+      }
+      fields.push({ docs: docs, tfs: tfs, lens: lens });
       df += count;
     }
     var idf = Math.log(1 + Math.abs((N - df + 0.5) / (df + 0.5)));
     return (chunk.decoded[term] = { term: term, fields: fields, idf: idf });
   }
 
-  // ---- document tables: field lengths and facet value ids ----
+  // ---- document tables: body lengths and facet value ids ----
   var blocks = [];
-  var lengths = [], facetIds = [];
+  var bodyLengths = [], facetIds = [];
 
   function loadBlocks(docs) {
     var wanted = Object.create(null);
@@ -126,9 +131,13 @@
     blocks[b] = true;
     var ints = unpack(packed), at = 0;
     for (var n = b * S.block; at < ints.length; n++) {
-      lengths[n] = ints.slice(at, at + F);
-      at += F;
-      facetIds[n] = S.facets.map(function () { var count = ints[at++]; at += count; return ints.slice(at - count, at); });
+      bodyLengths[n] = ints[at++];
+      facetIds[n] = S.facets.map(function (facet) {
+        if (facet.single) { var v = ints[at++]; return v ? [v - 1] : []; }
+        var count = ints[at++];
+        at += count;
+        return ints.slice(at - count, at);
+      });
     }
   }
 
@@ -288,7 +297,8 @@
   function fieldScore(term, f, n) {
     var p = posting(term), tf = p.fields[f].tfs.get(n);
     if (!tf) return 0;
-    var score = p.idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths[n][f] / S.averages[f])) + tf);
+    var length = f === F - 1 ? bodyLengths[n] : p.fields[f].lens.get(n);
+    var score = p.idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / S.averages[f])) + tf);
     score *= S.boosts[f];
     return +score.toFixed(3);  // rounds the exact binary value, as Python's round(x, 3) does (not x*1000)
   }

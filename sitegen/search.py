@@ -121,7 +121,7 @@ def _chunk_files(index: dict[str, list[list[int]]], files: dict[str, bytes]) -> 
 
 def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: dict[str, bytes]) -> list[dict]:
     """Facet value ids per document (into the table blocks) and label files; [{name, title, values,
-    labelFiles}] for the core. Every taxonomy is a facet, then language, year and source."""
+    single}] for the core. Every taxonomy is a facet, then language, year and source."""
     lang = site.config.language
     ui_lang = ui_language(lang)
     specs = [(name, tax.config.title_in(ui_lang), lambda d, name=name: list(d.terms.get(name, ())),
@@ -131,7 +131,7 @@ def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: d
               ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
               ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
     per_doc: list[list[list[int]]] = [[] for _ in docs]
-    out = []
+    out, single = [], []
     for f, (name, title, values_of, label_of) in enumerate(specs):
         values = [values_of(d) for d in docs]
         ranked = searchindex.rank_values(values)
@@ -141,8 +141,9 @@ def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: d
         for start in range(0, len(ranked), LABELS_PER_FILE):
             key = f"l/{f}-{start // LABELS_PER_FILE}"
             files[_path(key)] = _data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
-        out.append({"name": name, "title": title, "values": len(ranked)})
-    for n, block in enumerate(searchindex.table_blocks(analysed, per_doc)):
+        single.append(all(len(doc_ids[f]) <= 1 for doc_ids in per_doc))
+        out.append({"name": name, "title": title, "values": len(ranked), "single": single[-1]})
+    for n, block in enumerate(searchindex.table_blocks(analysed, per_doc, single)):
         files[_path(f"d/{n}")] = _data(f"d/{n}", block)
     return out
 

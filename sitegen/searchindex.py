@@ -92,30 +92,34 @@ def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 
 
 
 def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
-    """term -> per field, [document, tf, document, tf, ...] in document order."""
+    """term -> per field, [document, tf, length, document, tf, length, ...] in document order; the
+    last field (the body, with most postings) leaves its length out: the table blocks hold it."""
     per_field: list[dict[str, list[int]]] = [{} for _ in range(fields)]
     for n, doc in enumerate(docs):
-        for f, (_, counts) in enumerate(doc):
+        for f, (length, counts) in enumerate(doc):
             found = per_field[f]
+            tail = (length,) if f < fields - 1 else ()
             for term, tf in counts:
                 flat = found.get(term)
                 if flat is None:
-                    found[term] = [n, tf]
+                    found[term] = [n, tf, *tail]
                 else:
-                    flat += (n, tf)
+                    flat += (n, tf, *tail)
     empty: list[int] = []
     terms = set().union(*per_field)
     return {term: [found.get(term, empty) for found in per_field] for term in terms}
 
 
 def encode_posting(per_field: list[list[int]]) -> str:
-    """Per field: how many documents, then (document delta, tf) pairs."""
+    """Per field: how many documents, then (document delta, tf[, field length]) for each."""
     ints: list[int] = []
-    for flat in per_field:
-        ints.append(len(flat) // 2)
+    for f, flat in enumerate(per_field):
+        stride = 3 if f < len(per_field) - 1 else 2
+        ints.append(len(flat) // stride)
         last = 0
-        for i in range(0, len(flat), 2):
-            ints += (flat[i] - last, flat[i + 1])
+        for i in range(0, len(flat), stride):
+            ints.append(flat[i] - last)
+            ints += flat[i + 1:i + stride]
             last = flat[i]
     return pack(ints)
 
@@ -154,17 +158,17 @@ def ends_group(chunk: str) -> bool:
     return int(chunk, 16) % GROUP == 0
 
 
-def table_blocks(docs: list[Analysed], facet_ids: list[list[list[int]]]) -> list[str]:
-    """Per block of BLOCK documents: each document's field lengths, then per facet its value count and
-    value ids. What a query needs for every matching document: BM25 lengths and facet counts."""
+def table_blocks(docs: list[Analysed], facet_ids: list[list[list[int]]], single: list[bool]) -> list[str]:
+    """Per block of BLOCK documents: each document's body length (for BM25), then per facet its value
+    ids (for facet counts over every result): id + 1 or 0 for a facet with at most one value per
+    document, else the count and the ids. What a query needs for every document it matches."""
     out = []
     for start in range(0, len(docs), BLOCK):
         ints: list[int] = []
         for n in range(start, min(start + BLOCK, len(docs))):
-            ints += [length for length, _ in docs[n]]
-            for values in facet_ids[n]:
-                ints.append(len(values))
-                ints += values
+            ints.append(docs[n][-1][0])
+            for values, one in zip(facet_ids[n], single):
+                ints += [values[0] + 1 if values else 0] if one else [len(values), *values]
         out.append(pack(ints))
     return out
 
