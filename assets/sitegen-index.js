@@ -56,9 +56,16 @@
     return f.promise;
   }
 
-  // ---- term chunks ----
-  var firsts = S.chunks.map(function (chunk) { return chunk[0]; });
+  // ---- term chunks: S.chunks holds, per chunk, a prefix that sorts between it and the chunk before ----
+  var firsts = S.chunks;
   var chunks = [];
+
+  function fnv(text) {  // the chunk's file name: the twin of searchindex.chunk_name
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return ('0000000' + h.toString(16)).slice(-8);
+  }
+  var names = firsts.map(fnv);
 
   function chunkAt(term) {  // the chunk whose range holds `term` (JS string order), or -1
     var lo = 0, hi = firsts.length - 1, at = -1;
@@ -77,7 +84,7 @@
 
   function loadChunks(list) {
     return Promise.all(list.map(function (i) {
-      return load('t/' + S.chunks[i][1]).then(function (data) { chunks[i] = chunks[i] || data; });
+      return load('t/' + names[i]).then(function (data) { chunks[i] = chunks[i] || data; });
     }));
   }
 
@@ -212,9 +219,7 @@
   var allTerms = null;
 
   function loadAllTerms() {  // the term lists of every group of chunks (see searchindex.ends_group)
-    var ends = S.chunks.map(function (c) { return c[1]; }).filter(function (name, i) {
-      return parseInt(name, 16) % S.group === 0 || i === S.chunks.length - 1;
-    });
+    var ends = names.filter(function (name, i) { return parseInt(name, 16) % S.group === 0 || i === names.length - 1; });
     return Promise.all(ends.map(function (name) { return load('k/' + name); })).then(function (lists) {
       allTerms = [].concat.apply([], lists);
     });

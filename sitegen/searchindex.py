@@ -24,7 +24,7 @@ from sitegen.render import parallel_map
 ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
 ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
 HALF = 45  # digits below HALF end a number; digits from HALF on continue it
-CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 6_000, 48_000, 24  # packed bytes per term chunk; cut on 1 term in CUT
+CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 512  # documents per table block
 GROUP = 16  # chunks per term-list group, on average
 
@@ -143,13 +143,27 @@ def chunks(index: dict[str, list[list[int]]]) -> list[tuple[list[str], list[str]
     return out
 
 
-def chunk_name(first_term: str, taken: set[str]) -> str:
-    """A name from the chunk's first term, not its position, so inserting a chunk renames no other."""
-    name = hashlib.sha1(first_term.encode()).hexdigest()[:8]
-    while name in taken:
-        name = hashlib.sha1(name.encode()).hexdigest()[:8]
-    taken.add(name)
-    return name
+def separators(chunk_list: list[tuple[list[str], list[str]]]) -> list[str]:
+    """Per chunk, the shortest prefix of its first term that sorts after the previous chunk's last
+    term: enough for the browser to find a term's chunk, and much shorter than whole terms."""
+    out, previous = [], None
+    for terms, _ in chunk_list:
+        first = terms[0]
+        cut = 0 if previous is None else next(k for k in range(1, len(first) + 1)
+                                              if utf16_key(first[:k]) > utf16_key(previous))
+        out.append(first[:cut])
+        previous = terms[-1]
+    return out
+
+
+def chunk_name(separator: str) -> str:
+    """A chunk's file name: FNV-1a (32 bits) of its separator's UTF-16 code units, so the browser
+    computes it too (`fnv` in sitegen-index.js) and inserting a chunk renames no other."""
+    h = 0x811C9DC5
+    data = separator.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
 
 
 def ends_group(chunk: str) -> bool:
