@@ -18,6 +18,13 @@
   var more = document.getElementById('search-more');
   var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [] };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
+  /* Dates, language names, facet titles and labels come in the words of every edition of the site
+     ({"en": ..., "ar": ...}); this page shows its own edition's. */
+  var LANG = document.documentElement.lang;
+  function own(x) {
+    if (!x || typeof x !== 'object' || Array.isArray(x)) return x;
+    return Object.prototype.hasOwnProperty.call(x, LANG) ? x[LANG] : x[Object.keys(x)[0]];
+  }
   var runs = 0, renders = 0;
 
   function setStatus(text) { status.textContent = text; }
@@ -155,9 +162,9 @@
     var li = el('li');
     li.appendChild(highlighted(el('a', { href: root + doc.href, lang: doc.lang, dir: doc.dir, 'class': 'doc-title' }), doc.title));
     var meta = el('span', { 'class': 'meta' });
-    meta.appendChild(el('span', {}, doc.date + ' \u00b7 '));
+    meta.appendChild(el('span', {}, own(doc.date) + ' \u00b7 '));
     meta.appendChild(el('span', { dir: 'auto' }, doc.source));
-    meta.appendChild(el('span', {}, ' \u00b7 ' + doc.language));
+    meta.appendChild(el('span', {}, ' \u00b7 ' + own(doc.language)));
     li.appendChild(meta);
     li.appendChild(highlighted(el('p', { 'class': 'result-snippet', lang: doc.lang, dir: doc.dir }), snippet(doc)));
     return li;
@@ -169,7 +176,7 @@
       if (!facet.top.length) return;
       var spec = idx.facets[facet.f], chosen = state.selected[facet.f] || {};
       var box = el('fieldset', { 'class': 'facet', 'data-facet': spec.name });
-      box.appendChild(el('legend', {}, spec.title || T['facet_' + spec.name]));
+      box.appendChild(el('legend', {}, own(spec.title) || T['facet_' + spec.name]));
       facet.top.forEach(function (value, i) {
         var id = 'f-' + spec.name.replace(/[^\w-]/g, '_') + '-' + value;
         var row = el('label', { 'for': id });
@@ -186,7 +193,8 @@
           });
         });
         row.appendChild(check);
-        row.appendChild(el('span', { lang: labels[k][i][1], dir: 'auto' }, labels[k][i][0]));
+        var label = own(labels[k][i]);
+        row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         row.appendChild(el('span', { 'class': 'count' }, String(facet.counts.get(value) || 0)));
         box.appendChild(row);
       });

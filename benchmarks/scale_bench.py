@@ -29,7 +29,7 @@ SITEGEN = [sys.executable, "-m", "sitegen"]
 
 
 def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
-    """Wall seconds and peak memory (bytes: the largest sum of RSS over the process tree) of `cmd`."""
+    """Wall seconds and peak memory (bytes: the largest sum of PSS over the process tree) of `cmd`."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "CI": "true", "PYTHONPATH": str(ROOT)})
@@ -52,8 +52,9 @@ def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, i
 
 
 def _tree_rss(pid: int) -> int:
+    """Memory of `pid` and its descendants: the sum of their proportional set sizes (PSS), so pages
+    that forked workers share with their parent are counted once, not once per process."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -63,13 +64,23 @@ def _tree_rss(pid: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        total += _pss(p)
         stack += children.get(p, [])
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def peers() -> tuple[Path, Path]:

@@ -62,7 +62,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     `"render"` returns the files in `files` instead of writing them."""
     clock = _Clock(progress)
     clock.stage("read")
-    documents, terms, problems, inputs = read_and_validate(config, memo, clock.count)
+    documents, terms, problems, inputs = read_and_validate(config, memo, jobs, clock.count)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
         done.timings = clock.finish()
@@ -96,6 +96,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
             write_file(sink, rel, data)
         result.stats = sink.commit()
     result.files = sink.files if isinstance(sink, _Memory) else {}
+    clock.stage("cache")
     if until == "write":
         memo.store("output", _out_key(target), sink.written)
         memo.store("last", _out_key(target), (inputs, result.warnings, result.counts, result.pages, result.search))
@@ -104,7 +105,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     return result
 
 
-def read_and_validate(config: Config, memo: Memo = NO_MEMO, done: Callable[[int], None] | None = None
+def read_and_validate(config: Config, memo: Memo = NO_MEMO, jobs: int = 1, done: Callable[[int], None] | None = None
                       ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic], bytes]:
     """Every document and registry entry as a typed record, every diagnostic found on the way, and a
     digest of all the build's inputs (config, sources, templates, assets): equal digests, equal sites."""
@@ -114,24 +115,22 @@ def read_and_validate(config: Config, memo: Memo = NO_MEMO, done: Callable[[int]
         problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
                                    "create content/documents/ or set paths.content"))
     settings = repr(config).encode()
-    folders = [(doc_folder, "", validate_document, {"config": config})]
-    folders += [(config.content / tax.folder, tax.name, validate_term, {"taxonomy": tax}) for tax in config.taxonomies]
+    folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
     inputs = [settings, _folder_digest(config.templates), _folder_digest(config.assets)]
     documents: list = []
     terms: list = []
-    for folder, kind, validate, options in folders:
-        records, found, keys = _read_folder(folder, kind, validate, options, config, settings, memo, done)
+    for folder, kind in folders:
+        records, found, keys = _read_folder(folder, kind, config, settings, memo, jobs, done)
         (terms if kind else documents).extend(records)
         problems += found
         inputs += keys
     return documents, terms, problems, digest(*inputs)
 
 
-def _read_folder(folder: Path, kind: str, validate: Callable, options: dict, config: Config, settings: bytes,
-                 memo: Memo, done: Callable[[int], None] | None) -> tuple[list, list[Diagnostic], list[bytes]]:
+def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, memo: Memo, jobs: int,
+                 done: Callable[[int], None] | None) -> tuple[list, list[Diagnostic], list[bytes]]:
     """Split and validate every Markdown file under `folder`, reusing the memo's result for a file
-    whose bytes, name and settings are unchanged: the records, every diagnostic, and the keys. A body
-    too costly to convert (see `limits`) is reported and left empty."""
+    whose bytes, name and settings are unchanged: the records, every diagnostic, and the keys."""
     paths, problems = sources.discover(folder, within=config.content)
     keyed = []
     for n, path in enumerate(paths):
@@ -139,28 +138,32 @@ def _read_folder(folder: Path, kind: str, validate: Callable, options: dict, con
         problems += found
         if data is not None:
             shown = shown_path(path)
-            keyed.append((digest(settings, kind, shown, path.stem, data), (data, shown, path.stem)))
+            keyed.append((digest(settings, kind, shown, path.stem, data), (data, shown, path.stem, kind, config)))
         if done and n % 256 == 0:
             done(n)
 
-    def parse(items: list[tuple[bytes, str, str]]) -> list[tuple[Any, list[Diagnostic]]]:
-        out = []
-        for data, shown, stem in items:
-            source, found = split_source(data, shown, config.limits)
-            record = None
-            if source is not None:
-                more = check_body(source.body, shown, source.body_line, config.limits)
-                source.body, found = "" if more else source.body, found + more
-                record, more = validate(source, shown, stem, **options)
-                found = found + more
-            out.append((record, found))
-        return out
-
     records = []
-    for record, found in memo.reuse("records", keyed, parse):
+    for record, found in memo.reuse("records", keyed, lambda items: list(parallel_iter(_parse_file, items, jobs))):
         problems += found
         records += [record] if record else []
     return records, problems, [key for key, _ in keyed]
+
+
+def _parse_file(item: tuple[bytes, str, str, str, Config]) -> tuple[Any, list[Diagnostic]]:
+    """One source file as a record (None if it has none) and its diagnostics; `kind` is "" for a
+    document, else the taxonomy whose registry holds it. A body too costly to convert (see `limits`)
+    is reported and left empty."""
+    data, shown, stem, kind, config = item
+    source, found = split_source(data, shown, config.limits)
+    if source is None:
+        return None, found
+    more = check_body(source.body, shown, source.body_line, config.limits)
+    source.body, found = "" if more else source.body, found + more
+    if kind:
+        record, more = validate_term(source, shown, stem, taxonomy=config.taxonomy(kind))
+    else:
+        record, more = validate_document(source, shown, stem, config=config)
+    return record, found + more
 
 
 def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,

@@ -21,10 +21,11 @@ from sitegen import __version__
 from sitegen.build import build, protected_folders
 from sitegen.cache import FOLDER, open_cache, remove_cache
 from sitegen.config import load_config
-from sitegen.errors import BuildFailed, Diagnostic, shown_path
+from sitegen.errors import BuildFailed, Diagnostic, shown_path, sort_diagnostics
 from sitegen.output import UnsafeOutput, remove_output
 from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
 from sitegen.serve import serve
+from sitegen.trust import audit_templates
 
 FORMATS = ("text", "github", "json")
 
@@ -161,6 +162,9 @@ def cmd_check(args) -> int:
         config = load_config(args.config)
         memo = open_cache(config.root, enabled=not args.no_cache)
         result = build(config, strict=args.strict, until="check", jobs=_cpus(), memo=memo)
+        result.warnings = sort_diagnostics(result.warnings + audit_templates(config.templates))
+        if args.strict and result.warnings:
+            raise BuildFailed(result.warnings)
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, args.format)
         if args.format == "text":
@@ -282,7 +286,8 @@ class StatusLine:
 
     DELAY = 1.0
     LABELS = {"read": "reading sources", "markdown": "converting Markdown", "model": "resolving references and links",
-              "pages": "rendering pages", "search": "building the search index", "write": "writing files"}
+              "pages": "rendering pages", "search": "building the search index", "write": "writing files",
+              "cache": "updating the build cache"}
 
     def __init__(self, stream, *, enabled: bool | None = None):
         self.stream, self.text, self.shown = stream, "", False

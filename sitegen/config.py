@@ -19,6 +19,7 @@ from sitegen.frontmatter import YamlData, load_yaml
 from sitegen.limits import LIMITS, Limits
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,11 @@ class Config:
     path: str  # the config file as the user named it, for diagnostics
     title: str = "Documentary archive"
     description: str = ""
-    language: str = "en"
+    language: str = "en"  # the default edition's language: languages[0]
+    languages: tuple[str, ...] = ("en",)  # one edition of the site's own pages per language
+    extra_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # extra key -> {lang: label}
+    titles: dict[str, str] = field(default_factory=dict)  # title per language, when given as a mapping
+    descriptions: dict[str, str] = field(default_factory=dict)
     content: Path = Path("content")
     templates: Path = Path("templates")
     assets: Path = Path("assets")
@@ -73,6 +78,27 @@ class Config:
     def taxonomy(self, name: str) -> TaxonomyConfig:
         return next(t for t in self.taxonomies if t.name == name)
 
+    def title_in(self, lang: str) -> tuple[str, str]:
+        """The site title for a page in `lang`, and the language it is in."""
+        return _in(self.titles, lang, self.title, self.language)
+
+    def description_in(self, lang: str) -> tuple[str, str]:
+        return _in(self.descriptions, lang, self.description, self.language)
+
+    def extra_label(self, key: str, lang: str) -> tuple[str, str]:
+        """How a document's `extra` key is shown on a page in `lang`, and the label's language ("" when
+        unknown): its label in `lang`, else its label for every language, else the default
+        language's, else the key as written."""
+        labels = self.extra_labels.get(key, {})
+        for code in (lang, "", self.language):
+            if labels.get(code):
+                return labels[code], code
+        return key, ""
+
+
+def _in(texts: dict[str, str], lang: str, default: str, default_lang: str) -> tuple[str, str]:
+    return (texts[lang], lang) if lang in texts else (default, default_lang)
+
 
 DEFAULT_TAXONOMIES = {
     "actors": {"title": {"en": "Actors", "ar": "الفاعلون"}, "singular": {"en": "Actor", "ar": "فاعل"},
@@ -82,9 +108,11 @@ DEFAULT_TAXONOMIES = {
 
 # key -> (expected type name, doc). The docs are the schema's documentation.
 TOP_KEYS = {
-    "title": ("text", "site title, shown in every page header"),
-    "description": ("text", "one sentence shown on the home page"),
-    "language": ("text", "default language (BCP 47) of the site's own pages"),
+    "title": ("text", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}"),
+    "description": ("text", "one sentence shown on the home page; text, or a mapping per language"),
+    "language": ("text", "language (BCP 47) of the site's own pages when `languages` is not given"),
+    "languages": ("list", "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
+    "extra_labels": ("mapping", "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}"),
     "paths": ("mapping", "content, templates, assets, output folders, relative to this file"),
     "page_size": ("integer", "documents listed per actor/topic page before paginating"),
     "build_date": ("text", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
@@ -181,17 +209,54 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     if broken not in BROKEN:
         report(("links", "broken"), f"`broken` must be error or warning, not {broken!r}")
         broken = "error"
+    languages = _languages(data, report, typed)
     return Config(
-        root=root, path=shown,
-        title=typed(data, "title", str, Config.title, ()),
-        description=typed(data, "description", str, "", ()),
-        language=typed(data, "language", str, "en", ()),
+        root=root, path=shown, languages=languages, extra_labels=_extra_labels(data, report, typed),
+        **_per_language(data, "title", Config.title, languages[0], report, typed),
+        **_per_language(data, "description", "", languages[0], report, typed),
+        language=languages[0],
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
         output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",))),
         links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
         extra=typed(data, "extra", dict, {}, ()),
     )
+
+
+def _languages(data: dict, report, typed) -> tuple[str, ...]:
+    """`languages: [en, ar]`, or the one `language`; the first is the default edition's."""
+    single = typed(data, "language", str, "en", ())
+    listed = typed(data, "languages", list, [single], ())
+    codes = tuple(str(code) for code in listed)
+    if not codes or any(not _LANG.match(code) for code in codes) or len(set(codes)) < len(codes):
+        report(("languages",), f"`languages` must be distinct language codes like [en, ar], not {listed!r}")
+        return (single,)
+    if "language" in data and "languages" in data and single != codes[0]:
+        report(("language",), f"`language: {single}` is not the first of `languages` ({codes[0]})",
+               "drop `language`: the first of `languages` is the default")
+    return codes
+
+
+def _per_language(data: dict, key: str, default: str, first: str, report, typed) -> dict[str, Any]:
+    """`title: text` or `title: {en: ..., ar: ...}` -> the Config fields `title` and `titles`."""
+    value = typed(data, key, (str, dict), default, ())
+    texts = {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    if isinstance(value, dict) and first not in texts:
+        report((key,), f"`{key}` has no `{first}` text, the first of `languages`")
+    return {key: texts.get(first, "") if texts else value, key + "s": texts}
+
+
+def _extra_labels(data: dict, report, typed) -> dict[str, dict[str, str]]:
+    labels = typed(data, "extra_labels", dict, {}, ())
+    out = {}
+    for key, value in labels.items():
+        if isinstance(value, str):
+            value = {"": value}
+        if not isinstance(value, dict):
+            report(("extra_labels", key), f"the label of `{key}` must be text or a mapping of language -> text")
+            continue
+        out[str(key)] = {str(k): str(v) for k, v in value.items()}
+    return out
 
 
 def _folder(paths: dict, key: str, typed, report) -> str:

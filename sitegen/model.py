@@ -33,6 +33,7 @@ class Term:
     path: str  # registry file, "" for a term created from an optional taxonomy
     documents: tuple[str, ...] = ()  # ids, chronological
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # name or alias -> line, col in `path`
+    descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text (`description:`)
 
     def name(self, lang: str) -> tuple[str, str]:
         """The name to show on a page in `lang`, and the language that name is in ("" unknown)."""
@@ -97,7 +98,8 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
     for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
         taxonomies[record.taxonomy].terms[record.id] = Term(
             record.id, record.taxonomy, record.names, record.aliases, record.kind, record.url,
-            record.wikidata, record.extra, bodies.get(record.path), record.path, where=record.where)
+            record.wikidata, record.extra, bodies.get(record.path), record.path, where=record.where,
+            descriptions=record.descriptions)
     lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
     _check_unique_ids(documents, problems)
     docs: dict[str, Document] = {}
@@ -230,7 +232,7 @@ def _warnings(docs: dict[str, Document], taxonomies: dict[str, Taxonomy]) -> lis
                 continue
             if not term.documents:
                 out.append(Diagnostic(term.path, 1, 1, f"`{term.id}` is used by no document", "remove it or tag a document", WARNING))
-            if term.description is None or not term.description.text:
+            if (term.description is None or not term.description.text) and not term.descriptions:
                 out.append(Diagnostic(term.path, 1, 1, f"`{term.id}` has no description",
                                       "write a short description below the front matter", WARNING))
     return out

@@ -81,6 +81,7 @@ class Output:
         self.staging = self.out.parent / f".{self.out.name}.tmp-{os.getpid()}"
         self.written: dict[str, Written] = {}
         self.changed = 0
+        self._folders: set[str] = set()  # folders already made in staging
         self.restored = False
         self._lock: int | None = None
         self._committed = False
@@ -123,7 +124,8 @@ class Output:
             os.link(source, target)
         except OSError:  # no hard links here (some network or FAT file systems): copy instead
             shutil.copy2(source, target)
-        self._record(rel, key, target)
+            st = target.stat()
+        self.written[rel] = Written(key, st.st_size, st.st_mtime_ns, st.st_ino)
         return True
 
     def write(self, rel: str, data: bytes, key: bytes) -> None:
@@ -141,10 +143,16 @@ class Output:
         return WriteStats(len(self.written), self.changed, removed, self.restored)
 
     def _target(self, rel: str) -> Path:
-        target = self.staging / rel
-        if not target.resolve().is_relative_to(self.staging.resolve()):
+        """Where `rel` goes in the staging folder, which only this build writes (so no link in it can
+        lead out): a relative path of plain names is enough to stay inside."""
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
             raise UnsafeOutput(f"refusing to write {rel}: it is outside the output folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self.staging / rel
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         return target
 
     def _record(self, rel: str, key: bytes, target: Path) -> None:

@@ -1,10 +1,18 @@
 """Plan every page: its output path, its template, and exactly what that template receives.
 
-Owns the template contract. Templates never see the model; they get plain dicts built here:
-- every page: `site` {title, description, language, build_date, extra}, `page_path`, `lang`, `dir`,
-  `ui` (interface words), `ui_lang`, `nav` [{label, href, current}], `title`, `search_href`.
-- a *document item* (listings): {href, title, lang, dir, date, date_iso, source, summary, language}.
+Owns the template contract (the keys every page has and the listing items are built in `chrome`).
+Templates never see the model; they get plain dicts built here:
+- every page: `site` {title, title_lang, description, description_lang, language, build_date, extra},
+  `page_path`, `lang`, `dir`, `ui` (interface words), `ui_lang`, `nav` [{label, href, current}],
+  `title`, `search_href`, `home_href`, `languages` [{lang, dir, name, href}] (the language switch: this
+  page in the other editions, or a document's translation) and `alternates` [{lang, href}] (`hreflang`
+  links to the same page in other languages).
+- a *text* of undeclared language (source names, authors, notes): {text, lang, dir} (`lang` may be "").
+- a *document item* (listings): {href, title, lang, dir, date, date_iso, source (text), summary, language}.
 - a *term item*: {href, name, lang, dir, count, kind}.
+The site's own pages are planned once per edition (`languages` in the config; see urls.Edition) and
+list documents of every language; a document page exists once, in its own language, with the chrome
+of its language's edition (the default edition's when its language has none).
 Page-specific keys are listed on each planner below. All `href`s are output-root paths; templates
 make them page-relative with the `rel` filter. Must not render or write anything.
 """
@@ -21,12 +29,13 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import urls
+from sitegen.chrome import base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.dates import MONTHS
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
 from sitegen.schema import DOCUMENT_FIELDS, text_direction
-from sitegen.ui import STRINGS, count_documents, language_name, ui_language
+from sitegen.ui import STRINGS, count_documents, kind_label, language_name, ui_language
 
 HOME_LATEST = 10
 HOME_TOP = 12
@@ -49,14 +58,16 @@ class Page:
 
 def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
     """Every page of the site, sorted by path; two sources claiming one path is an error."""
-    pages = [plan_home(site), plan_chronology(site), plan_sources(site), plan_search(site)]
     weights = rarity(site)
-    pages += [page for doc in site.documents.values() for page in plan_document(site, doc, weights)]
-    for tax in site.taxonomies.values():
-        pages.append(plan_taxonomy_index(site, tax.config.name))
-        for term in tax.terms.values():
-            pages += plan_term(site, term)
-    return _check_collisions(pages)
+    pages = [page for doc in site.documents.values() for page in plan_document(site, doc, weights)]
+    for ed in urls.editions(site.config.languages):
+        pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed)]
+        for tax in site.taxonomies.values():
+            pages.append(plan_taxonomy_index(site, tax.config.name, ed))
+            for term in tax.terms.values():
+                pages += plan_term(site, term, ed)
+    pages, problems = _check_collisions(pages)
+    return pages, missing_strings(site) + problems
 
 
 def _check_collisions(pages: list[Page]) -> tuple[list[Page], list[Diagnostic]]:
@@ -70,55 +81,23 @@ def _check_collisions(pages: list[Page]) -> tuple[list[Page], list[Diagnostic]]:
     return sorted(seen.values(), key=lambda p: p.path), problems
 
 
-def _base(site: Site, path: str, lang: str, title: str, section: str) -> dict[str, Any]:
-    ui_lang = ui_language(lang)
-    ui = STRINGS[ui_lang]
-    nav = [("home", urls.HOME), ("chronology", urls.CHRONOLOGY)]
-    nav_items = [{"label": ui[key], "href": href, "current": key == section} for key, href in nav]
-    for tax in site.taxonomies.values():
-        nav_items.append({"label": tax.config.title_in(ui_lang),
-                          "href": urls.taxonomy_index(tax.config.name), "current": section == tax.config.name})
-    nav_items.append({"label": ui["sources"], "href": urls.SOURCES, "current": section == "sources"})
-    nav_items.append({"label": ui["search"], "href": urls.SEARCH, "current": section == "search"})
-    config = site.config
-    return {
-        "site": {"title": config.title, "description": config.description, "language": config.language,
-                 "build_date": config.build_date, "extra": config.extra},
-        "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
-        "nav": nav_items, "title": title, "search_href": urls.SEARCH, "section": section,
-    }
-
-
-def doc_item(doc: Document, ui_lang: str) -> dict[str, Any]:
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "date": doc.date.display(ui_lang), "date_iso": doc.date.iso, "source": doc.source,
-            "summary": doc.summary, "language": language_name(doc.language, ui_lang)}
-
-
-def term_item(term: Term, lang: str, count: int) -> dict[str, Any]:
-    name, name_lang = term.name(lang)
-    name_lang = name_lang or lang
-    return {"href": urls.term(term.taxonomy, term.id), "name": name, "lang": name_lang,
-            "dir": text_direction(name_lang), "count": count, "kind": term.kind}
-
-
-def plan_home(site: Site) -> Page:
+def plan_home(site: Site, ed: urls.Edition) -> Page:
     """Adds: latest [document item], top [{title, href, items: [term item]}], counts [{label, value}]."""
-    lang = site.config.language
-    ctx = _base(site, urls.HOME, lang, site.config.title, "home")
+    ctx = base(site, ed, ed.path(urls.HOME), ed.lang, site.config.title_in(ed.lang)[0], "home")
     ui_lang = ctx["ui_lang"]
     docs = site.chronological()
     ctx["latest"] = [doc_item(d, ui_lang) for d in reversed(docs[-HOME_LATEST:])]
     ctx["top"] = []
-    counts = [{"label": ctx["ui"]["documents"], "value": len(docs), "href": urls.CHRONOLOGY}]
+    counts = [{"label": ctx["ui"]["documents"], "value": len(docs), "href": ed.path(urls.CHRONOLOGY)}]
     for name, tax in site.taxonomies.items():
         ranked = sorted(tax.terms.values(), key=lambda t: (-len(t.documents), t.id))
-        ctx["top"].append({"title": tax.config.title_in(ui_lang), "href": urls.taxonomy_index(name),
-                           "items": [term_item(t, lang, len(t.documents)) for t in ranked[:HOME_TOP] if t.documents]})
-        counts.append({"label": tax.config.title_in(ui_lang), "value": len(tax.terms), "href": urls.taxonomy_index(name)})
-    counts.append({"label": ctx["ui"]["sources"], "value": len({d.source for d in docs}), "href": urls.SOURCES})
+        index = ed.path(urls.taxonomy_index(name))
+        ctx["top"].append({"title": tax.config.title_in(ui_lang), "href": index,
+                           "items": [term_item(t, ed, len(t.documents)) for t in ranked[:HOME_TOP] if t.documents]})
+        counts.append({"label": tax.config.title_in(ui_lang), "value": len(tax.terms), "href": index})
+    counts.append({"label": ctx["ui"]["sources"], "value": len({d.source for d in docs}), "href": ed.path(urls.SOURCES)})
     ctx["counts"] = counts
-    return Page(urls.HOME, "home.html", ctx, "the home page")
+    return Page(ctx["page_path"], "home.html", ctx, "the home page")
 
 
 def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
@@ -126,17 +105,28 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     field of schema.DOCUMENT_FIELDS as `show_field` gives it (title, date, date_iso, date_edtf, source,
     dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
     headings}, terms [{title, items}], translations [document item], translation_of (document item or
-    None), related [document item + shared], cite (see cite.citation), downloads [{label, href, type}]."""
+    None), related [document item + shared], cite (see cite.citation), downloads [{label, href, type}],
+    doc_text {lang, dir} (the language of the document's own text: the title, summary and body), marks
+    {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
+    (text)}]}: the language of what is written in no declared language. Its language switch offers its
+    translations, else the other editions' home pages."""
     path = urls.document(doc.id)
-    ctx = _base(site, path, doc.language, doc.title, "documents")
-    ui_lang = ctx["ui_lang"]
+    ed = edition_of(site, doc.language)
+    switch = {doc.language: path} | {site.documents[t].language: urls.document(t) for t in doc.translations}
+    # a document in a language without interface words is an English page (its chrome) whose text
+    # carries its own language (`text` below), so readers announce both right
+    ui_lang = ui_language(doc.language)
+    page_lang = doc.language if ui_lang == doc.language.split("-")[0] else ui_lang
+    ctx = base(site, ed, path, page_lang, doc.title, "documents", switch)
+    ctx["doc_text"] = {"lang": doc.language, "dir": doc.dir}
     ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
     ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
                         for label, ext, media in CITATION_DOWNLOADS]
+    ctx["marks"] = marks(site, doc, ui_lang)
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
-                     "items": [term_item(site.taxonomies[name].terms[t], doc.language, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
+                     "items": [term_item(site.taxonomies[name].terms[t], ed, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]
     ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
@@ -166,7 +156,7 @@ def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]
     if kind == "texts":
         return {name: list(value)}
     if kind == "mapping":
-        return {name: sorted((str(k), _plain(v)) for k, v in value.items())}
+        return {name: sorted((str(k), plain(v)) for k, v in value.items())}
     return {name: value}
 
 
@@ -214,41 +204,44 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     return [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
 
 
-def plan_term(site: Site, term: Term) -> list[Page]:
+def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     """One page per `page_size` documents. Adds: term {id, name, names [{name, lang, dir}], aliases,
-    kind, url, wikidata, description (Markup, first page only: its links are relative to it)}, taxonomy {title, href}, documents [document item],
+    kind, kind_label (text, lang), url, wikidata, description (Markup, first page only: its links are relative to it),
+    description_lang, description_dir}, taxonomy {title, href}, documents [document item],
     pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items}]."""
-    lang = site.config.language
+    lang = ed.lang
     size = site.config.page_size
     count = max(1, math.ceil(len(term.documents) / size))
     pages = []
     for number in range(1, count + 1):
-        path = urls.term(term.taxonomy, term.id, number)
+        path = ed.path(urls.term(term.taxonomy, term.id, number))
         name, name_lang = term.name(lang)
-        ctx = _base(site, path, lang, name, term.taxonomy)
+        ctx = base(site, ed, path, lang, name, term.taxonomy)
         ui_lang = ctx["ui_lang"]
+        description, description_lang = term_description(site, term, ed) if number == 1 else (Markup(""), lang)
         ctx["term"] = {
             "id": term.id, "name": name, "name_lang": name_lang or lang, "name_dir": text_direction(name_lang or lang),
             "names": [{"name": n, "lang": k or lang, "dir": text_direction(k or lang)} for k, n in sorted(term.names.items()) if n != name],
-            "aliases": [{"name": a, "lang": "", "dir": "auto"} for a in term.aliases], "kind": term.kind, "url": term.url,
-            "wikidata": term.wikidata, "description": Markup(term.description.html) if term.description and number == 1 else Markup(""),
-            "count": count_documents(len(term.documents), ui_lang),
+            "aliases": [text(a, lang, *site.config.languages) for a in term.aliases], "kind": term.kind,
+            "kind_label": kind_label(term.kind, ui_lang), "url": term.url,
+            "wikidata": term.wikidata, "description": description, "description_lang": description_lang,
+            "description_dir": text_direction(description_lang), "count": count_documents(len(term.documents), ui_lang),
         }
-        ctx["taxonomy"] = {"title": site.taxonomies[term.taxonomy].config.title_in(ui_lang), "href": urls.taxonomy_index(term.taxonomy)}
+        ctx["taxonomy"] = {"title": site.taxonomies[term.taxonomy].config.title_in(ui_lang), "href": ed.path(urls.taxonomy_index(term.taxonomy))}
         chunk = term.documents[(number - 1) * size: number * size]
         ctx["documents"] = [doc_item(site.documents[d], ui_lang) for d in chunk]
         ctx["pagination"] = {
             "page": number, "pages": count,
-            "prev": urls.term(term.taxonomy, term.id, number - 1) if number > 1 else "",
-            "next": urls.term(term.taxonomy, term.id, number + 1) if number < count else "",
-            "links": [{"number": n, "href": urls.term(term.taxonomy, term.id, n)} for n in range(1, count + 1)],
+            "prev": ed.path(urls.term(term.taxonomy, term.id, number - 1)) if number > 1 else "",
+            "next": ed.path(urls.term(term.taxonomy, term.id, number + 1)) if number < count else "",
+            "links": [{"number": n, "href": ed.path(urls.term(term.taxonomy, term.id, n))} for n in range(1, count + 1)],
         }
-        ctx["cooccurring"] = cooccurring(site, term, lang) if number == 1 else []
+        ctx["cooccurring"] = cooccurring(site, term, ed) if number == 1 else []
         pages.append(Page(path, "term.html", ctx, term.path or f"{term.taxonomy} term `{term.id}`"))
     return pages
 
 
-def cooccurring(site: Site, term: Term, lang: str) -> list[dict[str, Any]]:
+def cooccurring(site: Site, term: Term, ed: urls.Edition) -> list[dict[str, Any]]:
     """Other terms that appear in this term's documents, most shared first, per taxonomy."""
     out = []
     for name, tax in site.taxonomies.items():
@@ -256,75 +249,71 @@ def cooccurring(site: Site, term: Term, lang: str) -> list[dict[str, Any]]:
                          if not (name == term.taxonomy and t == term.id))
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         if ranked:
-            out.append({"title": tax.config.title_in(ui_language(lang)),
-                        "items": [term_item(tax.terms[t], lang, n) for t, n in ranked]})
+            out.append({"title": tax.config.title_in(ui_language(ed.lang)),
+                        "items": [term_item(tax.terms[t], ed, n) for t, n in ranked]})
     return out
 
 
-def plan_taxonomy_index(site: Site, name: str) -> Page:
-    """Adds: groups [{kind, items: [term item]}] (one unnamed group when no term has a kind)."""
-    lang = site.config.language
+def plan_taxonomy_index(site: Site, name: str, ed: urls.Edition) -> Page:
+    """Adds: groups [{kind, label (text, lang), count, items: [term item]}] (one unnamed group when no
+    term has a kind)."""
+    lang = ed.lang
     tax = site.taxonomies[name]
-    path = urls.taxonomy_index(name)
-    ctx = _base(site, path, lang, site.taxonomies[name].config.title_in(ui_language(lang)), name)
+    path = ed.path(urls.taxonomy_index(name))
+    ctx = base(site, ed, path, lang, site.taxonomies[name].config.title_in(ui_language(lang)), name)
     order = {k: i for i, k in enumerate(tax.config.kinds)}
     by_kind: dict[str, list[Term]] = {}
     for term in tax.terms.values():
         by_kind.setdefault(term.kind, []).append(term)
     ctx["groups"] = [
-        {"kind": kind, "count": len(terms),
-         "items": sorted((term_item(t, lang, len(t.documents)) for t in terms), key=lambda i: (i["name"].casefold(), i["href"]))}
+        {"kind": kind, "label": kind_label(kind, ctx["ui_lang"], plural=True), "count": len(terms),
+         "items": sorted((term_item(t, ed, len(t.documents)) for t in terms), key=lambda i: (i["name"].casefold(), i["href"]))}
         for kind, terms in sorted(by_kind.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
     ]
     return Page(path, "taxonomy.html", ctx, f"taxonomy `{name}`")
 
 
-def plan_chronology(site: Site) -> Page:
+def plan_chronology(site: Site, ed: urls.Edition) -> Page:
     """Adds: years [{year, count, months [{label, id, items: [document item]}]}], newest year first."""
-    lang = site.config.language
-    ctx = _base(site, urls.CHRONOLOGY, lang, STRINGS[ui_language(lang)]["chronology"], "chronology")
+    lang = ed.lang
+    ctx = base(site, ed, ed.path(urls.CHRONOLOGY), lang, STRINGS[ui_language(lang)]["chronology"], "chronology")
     ui_lang = ctx["ui_lang"]
     years: dict[int, dict[int, list[Document]]] = {}
     for doc in site.chronological():
         years.setdefault(doc.date.year, {}).setdefault(doc.date.month or 0, []).append(doc)
     ctx["years"] = [
         {"year": year, "id": f"y{year}", "count": sum(len(v) for v in months.values()),
-         "months": [{"label": MONTHS[ui_lang][m - 1] if m else str(year), "id": f"y{year}-{m:02d}",
+         "months": [{"label": MONTHS.get(ui_lang, MONTHS["en"])[m - 1] if m else str(year), "id": f"y{year}-{m:02d}",
                      "items": [doc_item(d, ui_lang) for d in docs]} for m, docs in sorted(months.items())]}
         for year, months in sorted(years.items(), reverse=True)
     ]
-    return Page(urls.CHRONOLOGY, "chronology.html", ctx, "the chronology")
+    return Page(ctx["page_path"], "chronology.html", ctx, "the chronology")
 
 
-def plan_sources(site: Site) -> Page:
-    """Adds: sources [{name, id, count, items: [document item]}], by name."""
-    lang = site.config.language
-    ctx = _base(site, urls.SOURCES, lang, STRINGS[ui_language(lang)]["sources"], "sources")
+def plan_sources(site: Site, ed: urls.Edition) -> Page:
+    """Adds: sources [{name (text), id, count, items: [document item]}], by name."""
+    lang = ed.lang
+    ctx = base(site, ed, ed.path(urls.SOURCES), lang, STRINGS[ui_language(lang)]["sources"], "sources")
     by_source: dict[str, list[Document]] = {}
     for doc in site.chronological():
         by_source.setdefault(doc.source, []).append(doc)
-    ctx["sources"] = [{"name": name, "id": f"s{i + 1}", "dir": "auto", "count": count_documents(len(docs), ctx["ui_lang"]),
-                       "items": [doc_item(d, ctx["ui_lang"]) for d in docs]}
+    ctx["sources"] = [{"name": text(name, docs[0].language, lang, *site.config.languages), "id": f"s{i + 1}",
+                       "count": count_documents(len(docs), ctx["ui_lang"]), "items": [doc_item(d, ctx["ui_lang"]) for d in docs]}
                       for i, (name, docs) in enumerate(sorted(by_source.items(), key=lambda kv: kv[0].casefold()))]
-    return Page(urls.SOURCES, "sources.html", ctx, "the sources index")
+    return Page(ctx["page_path"], "sources.html", ctx, "the sources index")
 
 
-def plan_search(site: Site) -> Page:
+def plan_search(site: Site, ed: urls.Edition) -> Page:
     """Adds: scripts [output paths of the search scripts, in load order], strings (JSON for the
-    script: interface words), browse [{label, href}] (the indexes, for readers without JavaScript)."""
-    lang = site.config.language
-    ctx = _base(site, urls.SEARCH, lang, STRINGS[ui_language(lang)]["search"], "search")
+    script: interface words), browse [{label, href}] (the indexes, for readers without JavaScript),
+    root (the page-relative output root: every edition's search page uses the one index at search/)."""
+    lang = ed.lang
+    path = ed.path(urls.SEARCH)
+    ctx = base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
     ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
     keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source")
     ctx["strings"] = json.dumps({k: ui[k] for k in keys}, ensure_ascii=False, sort_keys=True)
-    ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (urls.HOME, urls.SEARCH)]
-    return Page(urls.SEARCH, "search.html", ctx, "the search page")
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
-    return str(value)
+    ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (ed.path(urls.HOME), path)]
+    ctx["root"] = urls.root(path)
+    return Page(path, "search.html", ctx, "the search page")

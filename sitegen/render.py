@@ -9,6 +9,7 @@ page rendering): `jobs=1` runs in-process and is the reference the tests compare
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -156,12 +157,14 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
     if jobs == 1 or len(items) < 2 * CHUNK:
         yield from _counted((fn(x) for x in items), done)
         return
+    gc.freeze()  # forked workers share the parent's objects; their collector must not touch (copy) them all
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
     try:
         windows = (pool.map(fn, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
         yield from _counted((r for window in windows for r in window), done)
     finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _leave_interrupts_to_the_parent() -> None:

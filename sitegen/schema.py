@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 from sitegen.config import Config, TaxonomyConfig
 from sitegen.dates import ArchivalDate, parse_date
-from sitegen.errors import Diagnostic, did_you_mean
+from sitegen.errors import WARNING, Diagnostic, did_you_mean
 from sitegen.frontmatter import Source
+from sitegen.sources import name_problems
 
 PORTABLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
@@ -71,6 +72,8 @@ TERM_FIELDS = {
     "kind": (False, "text", "for actors: person, state, organisation, group, ..."),
     "url": (False, "url", "official or reference page"),
     "wikidata": (False, "wikidata", "Wikidata item id, e.g. Q148"),
+    "description": (False, "names", "the description in other languages, plain text per language, e.g. "
+                    "ar: ... (the text below the front matter is the description in the site's first language)"),
     "extra": (False, "mapping", "anything else, free form"),
 }
 
@@ -115,6 +118,7 @@ class TermRecord:
     url: str = ""
     wikidata: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text, beside the body
 
 
 def suggest_id(text: str) -> str:
@@ -176,13 +180,16 @@ def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig
         id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
         body_line=source.body_line, aliases=values.get("aliases", ()), where=_name_positions(values, source), kind=kind,
         url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
+        descriptions=values.get("description", {}),
     ), problems
 
 
 def _file_id(name: str, path: str, from_slug: bool, source: Source, problems: list[Diagnostic]) -> str:
+    line, col = source.meta.where(("slug",)) if from_slug else (1, 1)
+    if from_slug:  # the file name itself was checked where it was found (sources)
+        problems += name_problems(name, path, line, col, "slug")
     if PORTABLE_ID.match(name):
         return name
-    line, col = source.meta.where(("slug",)) if from_slug else (1, 1)
     what = "slug" if from_slug else "file name"
     problems.append(Diagnostic(path, line, col, f"{what} `{name}` is not a portable id (lowercase ASCII letters, digits, hyphens)",
                                f"rename it to `{suggest_id(name) or 'document'}`"))
@@ -217,10 +224,40 @@ def _check(source: Source, path: str, fields: dict) -> tuple[dict[str, Any], lis
         except FieldError as exc:
             l2, c2 = meta.where(exc.at) if exc.at else (line, col)
             problems.append(Diagnostic(path, l2, c2, exc.message, exc.hint))
+    problems += _disguised(data, meta, path)
     for key, (required, _, _) in fields.items():
         if required and key not in data:
             problems.append(Diagnostic(path, 1, 1, f"missing required field `{key}`", f"add `{key}: ...` to the front matter"))
     return values, problems
+
+
+# Characters that cannot be seen but change what is read: zero-width spaces and joiners-in-disguise,
+# and bidirectional overrides and isolates (U+202E shows "txt.exe" as "exe.txt"). Marks a script needs
+# (ZWNJ/ZWJ, LRM/RLM, ALM in Arabic and Persian) are not in this set.
+DISGUISING = {0x200B: "zero-width space", 0x2060: "word joiner", 0xFEFF: "zero-width no-break space",
+              **{c: "bidirectional override" for c in range(0x202A, 0x202F)},
+              **{c: "bidirectional isolate" for c in range(0x2066, 0x206A)}}
+
+
+def _disguised(data: dict, meta, path: str) -> list[Diagnostic]:
+    """A warning where a field (other than free-form `extra`) holds a character that can disguise it."""
+    found = []
+
+    def visit(value: Any, at: tuple) -> None:
+        if isinstance(value, str):
+            char = next((c for c in value if ord(c) in DISGUISING), None)
+            if char:
+                line, col = meta.where(at)
+                found.append(Diagnostic(path, line, col, f"`{at[0]}` contains an invisible {DISGUISING[ord(char)]} "
+                                        f"(U+{ord(char):04X}), which can disguise what it says", "remove it", WARNING))
+        elif isinstance(value, (list, dict)):
+            for k, v in (value.items() if isinstance(value, dict) else enumerate(value)):
+                visit(v, at + (k,))
+
+    for key, value in data.items():
+        if key != "extra":
+            visit(value, (key,))
+    return found
 
 
 class FieldError(Exception):
@@ -315,13 +352,19 @@ def _wikidata(value, key, meta, path) -> str:
 
 
 def _mapping(value, key, meta, path) -> dict:
+    """Free-form data, every value as the contributor wrote it: YAML 1.1 would publish `NO` as False,
+    `0755` as 493, `12:30` as 750 and `1.10` as 1.1."""
+    return meta.as_written((key,)) if _is_mapping(value, key) else {}
+
+
+def _is_mapping(value, key) -> bool:
     if not isinstance(value, dict):
         raise FieldError(f"`{key}` must be a mapping of `name: value` lines, not {_describe(value)}")
-    return value
+    return True
 
 
 def _names(value, key, meta, path) -> dict[str, str]:
-    mapping = _mapping(value, key, meta, path)
+    mapping = value if _is_mapping(value, key) else {}
     out = {}
     for lang, name in mapping.items():
         if not LANGUAGE_TAG.match(lang):

@@ -79,7 +79,7 @@ def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[
 
 def fingerprint(site: Site) -> str:
     """A hash of everything `build_search` reads from the site, so an unchanged index can be reused."""
-    digest = hashlib.sha256(json.dumps([FORMAT, site.config.language, repr(site.config.search),
+    digest = hashlib.sha256(json.dumps([FORMAT, site.config.languages, repr(site.config.search),
                                         repr(site.config.taxonomies)]).encode())
     for doc in site.documents.values():
         digest.update(json.dumps([doc.id, doc.title, doc.summary, doc.source, doc.language, doc.dir,
@@ -129,12 +129,12 @@ def chunk_paths(core: dict) -> list[str]:
 def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: dict[str, bytes]) -> list[dict]:
     """Facet value ids per document (into the table blocks) and label files; [{name, title, values,
     single}] for the core. Every taxonomy is a facet, then language, year and source."""
-    lang = site.config.language
-    ui_lang = ui_language(lang)
-    specs = [(name, tax.config.title_in(ui_lang), lambda d, name=name: list(d.terms.get(name, ())),
-              lambda v, tax=tax: list(tax.terms[v].name(lang)) if v in tax.terms else [v, ""])
+    editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
+    specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
+              lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
              for name, tax in site.taxonomies.items()]
-    specs += [("language", "", lambda d: [d.language], lambda v: [language_name(v, ui_lang), ui_lang]),
+    specs += [("language", "", lambda d: [d.language],
+               lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
               ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
               ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
     per_doc: list[list[list[int]]] = [[] for _ in docs]
@@ -156,11 +156,13 @@ def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: d
 
 
 def _record(site: Site, doc: Document) -> dict[str, object]:
-    lang = ui_language(site.config.language)
+    """One result's display record; its date and language name in the words of every edition (each
+    edition's search page picks its own)."""
+    editions = site.config.languages
     words = doc.body.text.split()
     return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "language": language_name(doc.language, lang),
-            "date": doc.date.display(lang), "source": doc.source, "summary": doc.summary,
+            "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
+            "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,
             "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")}
 
 

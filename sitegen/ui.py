@@ -1,13 +1,21 @@
 """Interface words in the languages sitegen ships (English, Arabic), and language names.
 
-An Arabic document page is Arabic from its header to its footer; a page in a language without a table
-here falls back to English and says so with `lang` on the chrome.
+An Arabic document page is Arabic from its header to its footer; a document in a language without a
+table here is an English page whose own text carries its language. A site edition in a third language
+(`languages: [en, ar, fr]`) needs one more table in STRINGS with the same keys, nothing else.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
+from sitegen.schema import text_direction
+
 STRINGS = {
     "en": {
+        "language_names": {"en": "English", "ar": "Arabic", "fr": "French", "ru": "Russian", "zh": "Chinese", "ur": "Urdu",
+                           "fa": "Persian", "es": "Spanish", "de": "German"},
+        "site_nav": "Site",
         "home": "Home", "chronology": "Chronology", "sources": "Sources", "search": "Search",
         "documents": "Documents", "document": "Document", "source": "Source", "dateline": "Dateline",
         "authors": "Authors", "original": "Original", "language": "Language", "date": "Date",
@@ -25,10 +33,16 @@ STRINGS = {
         "facet_year": "Year", "facet_source": "Source", "filters": "Filters", "show_more": "Show more results",
         "search_label": "Search titles, actors, topics, sources and full texts",
         "noscript": "Search needs JavaScript. Without it, browse the archive by date, actor, topic or source:",
+        "kinds": {"person": ("Person", "People"), "state": ("State", "States"),
+                  "organisation": ("Organisation", "Organisations"), "group": ("Group", "Groups"),
+                  "institution": ("Institution", "Institutions"), "media": ("Media outlet", "Media")},
         "cite": "Cite this", "copy_citation": "Copy", "copied": "Copied", "download_citation": "Download the citation",
         "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
+        "language_names": {"en": "الإنجليزية", "ar": "العربية", "fr": "الفرنسية", "ru": "الروسية", "zh": "الصينية",
+                           "ur": "الأردية", "fa": "الفارسية", "es": "الإسبانية", "de": "الألمانية"},
+        "site_nav": "الموقع",
         "home": "الرئيسية", "chronology": "التسلسل الزمني", "sources": "المصادر", "search": "بحث",
         "documents": "الوثائق", "document": "وثيقة", "source": "المصدر", "dateline": "مكان الخبر",
         "authors": "المؤلفون", "original": "الأصل", "language": "اللغة", "date": "التاريخ",
@@ -46,17 +60,13 @@ STRINGS = {
         "facet_source": "المصدر", "filters": "تصفية", "show_more": "عرض المزيد من النتائج",
         "search_label": "ابحث في العناوين والفاعلين والمواضيع والمصادر والنصوص الكاملة",
         "noscript": "يحتاج البحث إلى جافاسكربت. يمكنك تصفح الأرشيف حسب التاريخ أو الفاعل أو الموضوع أو المصدر:",
+        "kinds": {"person": ("شخص", "أشخاص"), "state": ("دولة", "دول"), "organisation": ("منظمة", "منظمات"),
+                  "group": ("جماعة", "جماعات"), "institution": ("مؤسسة", "مؤسسات"), "media": ("وسيلة إعلام", "وسائل إعلام")},
         "cite": "الاستشهاد بهذه الوثيقة", "copy_citation": "نسخ", "copied": "تم النسخ", "download_citation": "تنزيل الاستشهاد",
         "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
     },
 }
 
-LANGUAGE_NAMES = {
-    "en": {"en": "English", "ar": "Arabic", "fr": "French", "ru": "Russian", "zh": "Chinese", "ur": "Urdu",
-           "fa": "Persian", "es": "Spanish", "de": "German"},
-    "ar": {"en": "الإنجليزية", "ar": "العربية", "fr": "الفرنسية", "ru": "الروسية", "zh": "الصينية",
-           "ur": "الأردية", "fa": "الفارسية", "es": "الإسبانية", "de": "الألمانية"},
-}
 
 
 def ui_language(lang: str) -> str:
@@ -66,9 +76,28 @@ def ui_language(lang: str) -> str:
 
 
 def language_name(code: str, ui_lang: str) -> str:
-    return LANGUAGE_NAMES.get(ui_lang, LANGUAGE_NAMES["en"]).get(code.split("-")[0], code)
+    """The name of language `code` in the words of `ui_lang`, else the code as written."""
+    return STRINGS.get(ui_lang, STRINGS["en"])["language_names"].get(code.split("-")[0], code)
+
+
+def kind_label(kind: str, ui_lang: str, plural: bool = False) -> tuple[str, str]:
+    """A registry `kind` in the interface language, and that language ("" when shown as written)."""
+    labels = STRINGS[ui_lang]["kinds"].get(kind)
+    return (labels[plural], ui_lang) if labels else (kind, "")
 
 
 def count_documents(n: int, ui_lang: str) -> str:
     words = STRINGS[ui_lang]
     return words["count_documents_1"] if n == 1 else words["count_documents"].format(n=n)
+
+
+def text_language(text: str, candidates: tuple[str, ...]) -> str:
+    """The first of `candidates` whose direction matches the first strong character of `text` ("" if
+    none does): how text of undeclared language (source names, authors, notes) gets its `lang`, so an
+    English note on an Arabic page is marked English and laid out left to right."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            wanted = "ltr" if kind == "L" else "rtl"
+            return next((c for c in candidates if text_direction(c) == wanted), "")
+    return ""

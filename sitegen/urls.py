@@ -2,12 +2,16 @@
 
 Every path here is relative to the output root and names a file (`actors/wang-yi.html`,
 `actors/index.html`), never a folder or an absolute `/...` URL, so the site works from `file://`, a
-zip, or any sub-path of a host. Links between pages are made page-relative by `relative`.
+zip, or any sub-path of a host. Links between pages are made page-relative by `relative`. The site's
+own pages (home, indexes, terms, search) exist once per language edition: the default edition at the
+root, each other one under `<lang>/` (`ar/actors/wang-yi.html`); documents exist once, at the root.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
+from dataclasses import dataclass
 
 HOME = "index.html"
 CHRONOLOGY = "chronology.html"
@@ -36,6 +40,36 @@ def taxonomy_index(taxonomy: str) -> str:
 
 def asset(name: str) -> str:
     return f"{ASSETS}/{name}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The site's own pages in one language."""
+
+    lang: str
+    prefix: str = ""  # "" for the default edition, "ar/" for the others
+
+    def path(self, page: str) -> str:
+        """`page` (a path of the default edition) in this edition."""
+        return self.prefix + page
+
+
+def editions(languages: tuple[str, ...]) -> list[Edition]:
+    """One edition per language; the first language's at the root."""
+    return [Edition(lang, "" if i == 0 else f"{lang}/") for i, lang in enumerate(languages)]
+
+
+def root(from_page: str) -> str:
+    """The page-relative prefix of the output root (`""`, `"../"`, ...), for scripts that build links."""
+    return "../" * from_page.count("/")
+
+
+_RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)')
+
+
+def rebase(html: str, depth: int) -> str:
+    """HTML whose page-relative links were made for a page, moved `depth` folders deeper."""
+    return _RELATIVE_LINK.sub(lambda m: f'{m.group(1)}="' + "../" * depth, html) if depth else html
 
 
 def relative(from_page: str, target: str) -> str:

@@ -78,3 +78,70 @@ def test_bad_limits_are_config_errors(limits, message, make_site, capsys):
     make_site(config=site_config(extra=limits))
     assert main(["check"]) == 1
     assert message in capsys.readouterr().err.splitlines()
+
+
+def test_extra_is_published_as_written(tmp_path):
+    from sitegen.build import build
+    from tests.conftest import write_site
+    fields = "extra:\n  answer: NO\n  mode: 0755\n  time: 12:30\n  version: 1.10\n  empty:\n  list: [yes, 1e3]\n"
+    root = write_site(tmp_path / "site", {DOC: hostile.document(fields=fields)})
+    build(load_config(root / "sitegen.yaml", environ={}), out=tmp_path / "out")
+    page = (tmp_path / "out/documents/hostile.html").read_text(encoding="utf-8")
+    for shown in (">NO<", ">0755<", ">12:30<", ">1.10<"):
+        assert shown in page, shown
+    for python in (">False<", ">493<", ">750<", ">1.1<", "b&#39;", "{&#39;"):
+        assert python not in page, python
+
+
+@pytest.mark.parametrize("slug,fragment", [("con", "slug `con` is reserved on Windows"), ("lpt1", "reserved on Windows"),
+                                           ("a" * 252, "slug is 252 bytes long, too long for the output file")])
+def test_slugs_that_cannot_be_written_everywhere(slug, fragment, make_site, capsys):
+    make_site({DOC: hostile.document(fields=f"slug: {slug}\n")})
+    assert main(["check"]) == 1
+    assert any(l.startswith(f"{DOC}:7:") and fragment in l for l in capsys.readouterr().err.splitlines())
+
+
+@pytest.mark.parametrize("fields,line,what", [
+    ("", 2, "`title` contains an invisible bidirectional override (U+202E)"),
+    ("authors: [\"Ann\u200bOther\"]\n", 7, "`authors` contains an invisible zero-width space (U+200B)"),
+])
+def test_invisible_characters_in_titles_and_names_are_warnings(fields, line, what, make_site, capsys):
+    make_site({DOC: hostile.document(fields=fields, title="Report\u202etxt.exe")})
+    assert main(["check"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert f"{DOC}:{line}:" in "\n".join(err) and any(what in l and ": warning: " in l for l in err), err
+    assert main(["check", "--strict"]) == 1
+
+
+def test_a_term_name_with_an_override_is_a_warning(make_site, capsys):
+    from tests.conftest import FIXTURES
+    actor = (FIXTURES / "base/content/actors/wang-yi.md").read_text(encoding="utf-8")
+    make_site({"content/actors/wang-yi.md": actor.replace("en: Wang Yi", "en: Wang\u202eYi\n  fr: Wang Yi", 1)})
+    assert main(["check"]) == 0
+    assert any("`names` contains an invisible bidirectional override" in l for l in capsys.readouterr().err.splitlines())
+
+
+def test_arabic_marks_are_not_disguise(make_site, capsys):
+    make_site({DOC: hostile.document(title="تقرير\u200fعربي\u200c")})
+    assert main(["check", "--strict"]) == 0, capsys.readouterr().err
+
+
+CONFIG_CASES = [
+    ("NUL in the config", "title: a\x00b\n", "sitegen.yaml:1:9: control character U+0000 is not allowed here (remove it)"),
+    ("alias bomb in the config", "title: T\n" + hostile.alias_bomb(9, 9).replace("extra:", "extra:", 1),
+     "values once aliases (`*name`) are expanded"),
+    ("5,000-digit page size", "page_size: " + "9" * 5000 + "\n", "invalid value: a number too long to read"),
+    ("binary tag", "title: !!binary aGVsbG8=\n", "the YAML tag `!!binary` is not allowed"),
+    ("blank output", "paths:\n  output: '   '\n", "`output` is blank"),
+    ("empty output", "paths:\n  output: ''\n", "`output` is blank"),
+    ("lone surrogate", 'title: "\\udc80"\n', "lone surrogate U+DC80"),
+]
+
+
+@pytest.mark.parametrize("name,config,fragment", CONFIG_CASES, ids=[c[0] for c in CONFIG_CASES])
+def test_hostile_config_is_one_located_error(name, config, fragment, make_site, capsys):
+    make_site(config=config)
+    code = main(["build"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "internal error" not in err
+    assert any(l.startswith("sitegen.yaml:") and fragment in l for l in err.splitlines()), err

@@ -120,3 +120,12 @@ def test_libyaml_and_pure_python_loaders_give_the_same_data_and_positions():
             out.append(frontmatter._converted(node, instance, "x.md", 2))
         (fast, fast_problems), (pure, pure_problems) = out
         assert (fast.data, fast.positions, fast_problems) == (pure.data, pure.positions, pure_problems)
+
+
+def test_the_mark_table_scans_every_plane_that_has_marks():
+    import sys
+    import unicodedata
+
+    from sitegen.analysis import _marks
+    every = {chr(cp) for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp))[0] == "M"}
+    assert _marks() == every and len(every) > 2000

@@ -1,0 +1,114 @@
+"""What every page has beside its own content: the edition it belongs to, the base context (menus,
+language switch, hreflang alternates), listing items, and the `lang`/`dir` of texts of undeclared
+language. Part of the template contract documented in `pages`; must not plan pages or render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen import urls
+from sitegen.errors import Diagnostic
+from sitegen.model import Document, Site, Term
+from sitegen.schema import text_direction
+from sitegen.ui import STRINGS, language_name, text_language, ui_language
+
+
+def missing_strings(site: Site) -> list[Diagnostic]:
+    return [Diagnostic(site.config.path, 1, 1, f"no interface strings for the `{lang}` edition",
+                       f"add a `{lang}` table to STRINGS in sitegen/ui.py, or drop `{lang}` from `languages`")
+            for lang in site.config.languages if ui_language(lang) != lang.split("-")[0]]
+
+
+def edition_of(site: Site, lang: str) -> urls.Edition:
+    """The edition whose chrome a page in `lang` uses: its own, else the default one."""
+    eds = urls.editions(site.config.languages)
+    return next((ed for ed in eds if ed.lang == lang), next((ed for ed in eds if ed.lang == ui_language(lang)), eds[0]))
+
+
+def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section: str,
+          switch: dict[str, str] | None = None) -> dict[str, Any]:
+    """The keys every page has. `switch`: language -> the page to offer in it (default: this page in
+    each edition); the ones that are the same page in another language become `alternates`."""
+    ui_lang = ui_language(lang)
+    ui = STRINGS[ui_lang]
+    nav = [("home", urls.HOME), ("chronology", urls.CHRONOLOGY)]
+    nav_items = [{"label": ui[key], "href": ed.path(href), "current": key == section} for key, href in nav]
+    for tax in site.taxonomies.values():
+        nav_items.append({"label": tax.config.title_in(ui_lang),
+                          "href": ed.path(urls.taxonomy_index(tax.config.name)), "current": section == tax.config.name})
+    nav_items.append({"label": ui["sources"], "href": ed.path(urls.SOURCES), "current": section == "sources"})
+    nav_items.append({"label": ui["search"], "href": ed.path(urls.SEARCH), "current": section == "search"})
+    config = site.config
+    eds = urls.editions(config.languages)
+    same = switch if switch is not None else {e.lang: e.path(path[len(ed.prefix):]) for e in eds}
+    offered = {e.lang: same.get(e.lang, e.path(urls.HOME)) for e in eds} | same
+    site_title, title_lang = config.title_in(ui_lang)
+    description, description_lang = config.description_in(ui_lang)
+    return {
+        "site": {"title": site_title, "title_lang": title_lang, "description": description,
+                 "description_lang": description_lang, "language": config.language,
+                 "build_date": config.build_date, "extra": config.extra},
+        "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
+        "nav": nav_items, "title": title, "search_href": ed.path(urls.SEARCH), "home_href": ed.path(urls.HOME),
+        "section": section,
+        "languages": [{"lang": code, "dir": text_direction(code), "href": href,
+                       "name": language_name(code, ui_language(code))}  # each in its own words
+                      for code, href in sorted(offered.items()) if href != path],
+        "alternates": [{"lang": code, "href": href} for code, href in sorted(same.items())] if len(same) > 1 else [],
+    }
+
+
+def text(value: str, *prefer: str) -> dict[str, str]:
+    """A text of undeclared language, marked with the first of `prefer` written in its script."""
+    lang = text_language(value, prefer)
+    return {"text": value, "lang": lang, "dir": text_direction(lang) if lang else "auto"}
+
+
+def doc_item(doc: Document, ui_lang: str) -> dict[str, Any]:
+    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
+            "date": doc.date.display(ui_lang), "date_iso": doc.date.iso, "source": text(doc.source, doc.language, ui_lang),
+            "summary": doc.summary, "language": language_name(doc.language, ui_lang)}
+
+
+def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:
+    name, name_lang = term.name(ed.lang)
+    name_lang = name_lang or ed.lang
+    return {"href": ed.path(urls.term(term.taxonomy, term.id)), "name": name, "lang": name_lang,
+            "dir": text_direction(name_lang), "count": count, "kind": term.kind}
+
+
+def marks(site: Site, doc: Document, ui_lang: str) -> dict[str, Any]:
+    mine = (doc.language, *site.config.languages)
+    return {"source": text(doc.source, *mine), "dateline": text(doc.dateline, *mine),
+            "authors": [text(a, *mine) for a in doc.authors], "notes": text(doc.notes, site.config.language, *mine),
+            "extra": [_extra(site, str(k), v, ui_lang, mine) for k, v in sorted(doc.extra.items(), key=lambda kv: str(kv[0]))]}
+
+
+def _extra(site: Site, key: str, value: Any, ui_lang: str, prefer: tuple[str, ...]) -> dict[str, Any]:
+    label, label_lang = site.config.extra_label(key, ui_lang)
+    return {"label": label, "label_lang": label_lang, "label_dir": text_direction(label_lang) if label_lang else "auto",
+            "value": text(plain(value), *prefer)}
+
+
+def term_description(site: Site, term: Term, ed: urls.Edition) -> tuple[Markup, str]:
+    """The term's description for `ed`: its `description` in that language, else the body (written in
+    the site's first language, its links moved to this edition's folder depth), else any other."""
+    if ed.lang in term.descriptions:
+        return Markup("<p>%s</p>") % term.descriptions[ed.lang], ed.lang
+    if term.description and term.description.text:
+        return Markup(urls.rebase(term.description.html, ed.prefix.count("/"))), site.config.language
+    for lang, value in sorted(term.descriptions.items()):
+        return Markup("<p>%s</p>") % value, lang
+    return Markup(""), ed.lang
+
+
+def plain(value: Any) -> str:
+    """A free-form `extra` value as one line of text."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+    return str(value)
