@@ -53,20 +53,26 @@ performance.mark('sitegen:complete');
 </script>"""
 
 
-def corpus(n: int, out: Path) -> tuple[Path, Path]:
-    """The same corpus as a sitegen project and as a Hugo site."""
-    site, hugo = out / f"site-{n}", out / f"hugo-{n}"
+def make_site(n: int, out: Path) -> Path:
+    """The corpus as a sitegen project (also used by serve_bench.py)."""
+    site = out / f"site-{n}"
     if not (site / "content/documents").is_dir():
         subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--out",
                         str(site / "content/documents"), "--seed", "42"], check=True, stdout=subprocess.DEVNULL)
     (site / "sitegen.yaml").write_text(
         f"title: Benchmark\npaths:\n  templates: {ROOT / 'templates'}\n  assets: {ROOT / 'assets'}\n"
         "taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n", encoding="utf-8")
+    return site
+
+
+def make_hugo_site(n: int, out: Path) -> Path:
+    """The same corpus as a Hugo site, for Pagefind."""
+    hugo = out / f"hugo-{n}"
     if not (hugo / "content").is_dir():
         shutil.copytree(SHARED / "hugo-site", hugo, dirs_exist_ok=True)
         subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
                         "--format", "hugo", "--out", str(hugo)], check=True, stdout=subprocess.DEVNULL)
-    return site, hugo
+    return hugo
 
 
 def folder_bytes(folder: Path) -> int:
@@ -143,7 +149,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     out = ROOT / "benchmarks/out"
-    site_dir, hugo = corpus(args.n, out)
+    site_dir, hugo = make_site(args.n, out), make_hugo_site(args.n, out)
     ours = build_sitegen(site_dir, out / f"build-{args.n}")
     edit_files, edit_bytes = edit_cost(ours["site"], ours["index"])
     peer = build_pagefind(hugo)
