@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from sitegen import search, sources, urls
+from sitegen.attachments import read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
@@ -21,6 +22,8 @@ from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import Output, WriteStats, Written
+from sitegen.exports import data_files
+from sitegen.feeds import unwritten
 from sitegen.pages import Page, plan_pages
 from sitegen.render import parallel_iter, render_page, template_sources
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
@@ -41,6 +44,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     search_pending: bool = False  # the files hold an older index (see Session.stale_search)
     notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
+    unwritten: tuple[str, ...] = ()  # outputs left out because sitegen.yaml has no base_url (feeds, sitemap)
 
 
 @dataclass
@@ -58,14 +62,16 @@ class Session:
 def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False, until: Until = "write",
           progress: Progress | None = None, memo: Memo = NO_MEMO, session: Session | None = None) -> BuildResult:
     """Build the site described by `config`; raise BuildFailed with every problem, or return stats.
-    `until="check"` stops once every page has rendered (no search index, nothing kept or written);
+    `until="check"` stops once every page has rendered (nothing kept or written);
     `"render"` returns the files in `files` instead of writing them."""
     clock = _Clock(progress)
     clock.stage("read")
     documents, terms, problems, inputs = read_and_validate(config, memo, jobs, clock.count)
+    documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
+    problems, inputs = problems + found, digest(inputs, attached_key)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
-        done.timings = clock.finish()
+        done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, memo)
@@ -73,12 +79,17 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken)
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
+    del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
-    assets = asset_paths(config.assets)
-    problems += more + check_targets(links, {p.path for p in pages} | set(assets))
+    assets, found = asset_paths(config.assets)
+    problems += more + found + check_targets(links, {p.path for p in pages} | set(assets))
+    clock.stage("search")
+    search_files, search_stats, search_pending = build_search(site, memo, jobs, session)
+    problems += over_budget(config, search_stats)
     _stop_on_errors(problems, strict)
-    result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site)
-    result.notices = memo.notices
+    result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site,
+                         search=search_stats, search_pending=search_pending, notices=memo.notices,
+                         unwritten=unwritten(config))
     if until == "check":
         clock.stage("pages", len(pages))
         for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
@@ -89,10 +100,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     with sink:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(pages))
         write_pages(config.templates, pages, jobs, sink, clock.count)
-        clock.stage("search")
-        search_files, result.search, result.search_pending = build_search(site, memo, jobs, session)
         clock.stage("write")
-        for rel, data in sorted({**search_files, **read_assets(config.assets, assets)}.items()):
+        for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):
             write_file(sink, rel, data)
         result.stats = sink.commit()
     result.files = sink.files if isinstance(sink, _Memory) else {}
@@ -220,17 +229,26 @@ def update_search(site: Site, session: Session, memo: Memo = NO_MEMO, jobs: int 
     return session.search[1], session.search[2]
 
 
+def over_budget(config: Config, stats: Any) -> list[Diagnostic]:
+    """A search index larger than `search.budget_kb` is a warning (an error under --strict): every
+    reader who searches online downloads part of it, and an offline copy carries all of it."""
+    if stats is None or not stats.over_budget:
+        return []
+    return [Diagnostic(config.path, 1, 1, f"the search index is {stats.raw_bytes // 1024} KB, over search.budget_kb "
+                       f"({config.search.budget_kb} KB)", "index fewer body words (search.body: N) or raise the budget",
+                       WARNING)]
+
+
 def read_assets(folder: Path, names: list[str]) -> dict[str, bytes]:
     """The bytes of the assets named by `asset_paths(folder)`."""
     return {name: (folder / name.partition("/")[2]).read_bytes() for name in names}
 
 
-def asset_paths(folder: Path) -> list[str]:
-    """Output paths of the asset files (hidden files are not published)."""
-    if not folder.is_dir():
-        return []
-    return [urls.asset(p.relative_to(folder).as_posix())
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Output paths of the asset files (hidden files are not published), found by `sources` so that a
+    link leading out of the folder is an error and never published; and the problems found."""
+    paths, problems = sources.discover(folder, suffix="")
+    return [urls.asset(p.relative_to(folder).as_posix()) for p in paths if not p.name.startswith(".")], problems
 
 
 def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:

@@ -7,7 +7,7 @@ byte-identical to a cold one. `NO_MEMO` computes everything: the reference path 
 
 `Cache` keeps results in an SQLite database in `.sitegen-cache/` beside the config, so they survive
 between command-line runs and `serve` starts warm. Every key is salted with sitegen's version and the
-cache format, so an older cache is never read. Anything wrong with the database (corrupt, locked,
+bytes of its modules, so a cache made by other code is never read. Anything wrong with the database (corrupt, locked,
 read-only, full disk) turns the cache off for the rest of the build, which then computes what it
 needs, and leaves one notice: a cache can make a build faster, never wrong and never fail. Entries
 that a finished build did not use are deleted, so the cache holds one site's worth of results.
@@ -89,7 +89,7 @@ class Cache(Memo):
     def __init__(self, root: Path):
         super().__init__()
         self.folder = root / FOLDER
-        self.salt = digest(__version__, str(FORMAT))
+        self.salt = _code_digest()
         self.used: dict[str, set[bytes]] = {}
         self.lock = threading.RLock()
         self.db: sqlite3.Connection | None = None
@@ -231,6 +231,15 @@ def remove_cache(root: Path) -> bool:
         return False
     shutil.rmtree(folder)
     return True
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """sitegen's version and the bytes of its own modules: results made by other code are never read,
+    even between two commits of one version."""
+    package = Path(__file__).resolve().parent
+    return digest(__version__, str(FORMAT), *(part for p in sorted(package.glob("*.py"))
+                                            for part in (p.name, p.read_bytes())))
 
 
 def _damaged(exc: BaseException) -> bool:

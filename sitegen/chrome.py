@@ -50,10 +50,10 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
     return {
         "site": {"title": site_title, "title_lang": title_lang, "description": description,
                  "description_lang": description_lang, "language": config.language,
-                 "build_date": config.build_date, "extra": config.extra},
+                 "build_date": config.build_date, "extra": config.extra, "base_url": config.base_url},
         "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
         "nav": nav_items, "title": title, "search_href": ed.path(urls.SEARCH), "home_href": ed.path(urls.HOME),
-        "section": section,
+        "section": section, "data_href": ed.path(urls.DATA), "feeds": [],
         "languages": [{"lang": code, "dir": text_direction(code), "href": href,
                        "name": language_name(code, ui_language(code))}  # each in its own words
                       for code, href in sorted(offered.items()) if href != path],

@@ -174,6 +174,8 @@ def scholar_tags(doc: Document, archive_url: str) -> list[tuple[str, str]]:
              ("citation_language", doc.language)]
     if archive_url:
         tags.append(("citation_abstract_html_url", archive_url))
+        base = archive_url[: -len(urls.document(doc.id))]
+        tags += [("citation_pdf_url", base + a.href) for a in doc.attachments if a.media_type == "application/pdf"][:1]
     return tags
 
 

@@ -23,6 +23,7 @@ from sitegen.cache import FOLDER, open_cache, remove_cache
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Diagnostic, shown_path, sort_diagnostics
 from sitegen.output import UnsafeOutput, remove_output
+from sitegen.pack import MANIFEST, README, pack
 from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
 from sitegen.serve import serve
 from sitegen.trust import audit_templates
@@ -76,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
+    p = sub.add_parser("pack", help="build the site into one zip for reading offline (<name>-<date>.zip)")
+    common(p)
+    p.add_argument("--out", help="folder for the zip (default: the config file's folder)")
+    p.add_argument("--name", default="", help="name of the zip (default: the site title as an id)")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
+    p.set_defaults(handler=cmd_pack)
+
     p = sub.add_parser("build", help="build the site into the output folder")
     common(p)
     p.add_argument("--out", help="output folder (default: paths.output in the config)")
@@ -115,6 +123,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_pack(args) -> int:
+    try:
+        config = load_config(args.config)
+        packed = pack(config, out=Path(args.out) if args.out else None, name=args.name, jobs=args.jobs or _cpus(), strict=args.strict)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics, "text")
+        _summary_failed(failed.diagnostics, args.strict)
+        return 1
+    print(f"packed {packed.files} files, {MANIFEST} and {README} into {shown_path(packed.path)} "
+          f"({packed.size / 1024:.0f} KB): unzip it and open index.html")
+    return 0
+
+
 def cmd_build(args) -> int:
     started = time.perf_counter()
     memo = None
@@ -147,12 +168,11 @@ def cmd_build(args) -> int:
     print(f"built {result.counts['documents']} documents, {terms}: {result.pages} pages, "
           f"{stats.files} files ({stats.changed} changed, {stats.removed} removed) in {out} "
           f"in {time.perf_counter() - started:.2f} s")
+    if result.unwritten:
+        print(f"not written: {', '.join(result.unwritten)} (they need absolute addresses: set base_url in {args.config})")
     if result.search and result.search.raw_bytes:
         s = result.search
         print(f"search index: {s.raw_bytes / 1024:.0f} KB ({s.gzip_bytes / 1024:.0f} KB gzip) in {s.shards} shards")
-        if s.over_budget:
-            print(f"warning: search index is over the budget of {config.search.budget_kb} KB "
-                  "(set search.body to a number of words, or raise search.budget_kb)", file=sys.stderr)
     return 0
 
 

@@ -135,7 +135,7 @@ def _measure(loader, path: str, first_line: int, limits: Limits) -> list[Diagnos
     that crosses the budget, before anything is built."""
     sizes: dict[str, int] = {}  # anchor -> values it stands for
     stack: list[list] = [[0, None, 0, None]]  # [values so far, anchor, items, start] per open collection
-    total = 0
+    total, aliases = 0, False
 
     def at(event, message: str, name: str = "", fix: str = "simplify it") -> list[Diagnostic]:
         mark = event.start_mark
@@ -153,14 +153,11 @@ def _measure(loader, path: str, first_line: int, limits: Limits) -> list[Diagnos
                 return at(event, f"values nested more than {limits.yaml_depth} deep", "yaml_depth")
             continue
         if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            count, anchor, items, start = stack.pop()
-            if isinstance(event, yaml.SequenceEndEvent) and items > limits.list_items:
-                return at(start, f"a list of {items} items, over the limit of {limits.list_items}", "list_items",
-                          "split the document")
+            count, anchor = stack.pop()[:2]
         elif isinstance(event, yaml.AliasEvent):
             if any(open_[1] == event.anchor for open_ in stack):
                 return at(event, f"alias `*{event.anchor}` is inside the value it names, which never ends")
-            count, anchor = sizes.get(event.anchor, 1), None
+            count, anchor, aliases = sizes.get(event.anchor, 1), None, True
             total += count
         elif isinstance(event, yaml.ScalarEvent):
             count, anchor = 1, event.anchor
@@ -171,9 +168,13 @@ def _measure(loader, path: str, first_line: int, limits: Limits) -> list[Diagnos
             sizes[anchor] = count
         stack[-1][0] += count
         stack[-1][2] += 1
-        if total > limits.yaml_nodes:
+        if isinstance(stack[-1][3], yaml.SequenceStartEvent) and stack[-1][2] > limits.list_items:
+            return at(stack[-1][3], f"a list of more than {limits.list_items} items", "list_items", "split the document")
+        if total > limits.yaml_nodes and aliases:
             return at(event, f"more than {limits.yaml_nodes} values once aliases (`*name`) are expanded",
                       "yaml_nodes", "write the values out instead of repeating aliases")
+        if total > limits.yaml_nodes:
+            return at(event, f"more than {limits.yaml_nodes} values in one front matter", "yaml_nodes", "split the document")
 
 
 def _converted(node, loader, path: str, first_line: int) -> tuple[YamlData, list[Diagnostic]]:
@@ -266,15 +267,17 @@ def _convert(node, at: Path_, positions, problems, path, first_line, loader, wri
 
 
 def _scalar(node, loader, problem, where: tuple[int, int]) -> Any:
+    """The value of a scalar; on a problem, the text as written stands in for it (with any control
+    character replaced), so later checks do not add a second, misleading error about the same value."""
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else "a number too long to read"
         problem(f"invalid value: {reason}", "quote it to keep it as text", where)
-        return None
+        return node.value
     if isinstance(value, str) and _CONTROL.search(value):
         problem(f"{_char_name(_CONTROL.search(value).group())} is not allowed here", "remove the escape", where)
-        return None
+        return _CONTROL.sub("\ufffd", value)
     return value
 
 

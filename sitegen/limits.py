@@ -15,9 +15,10 @@ from dataclasses import dataclass, fields
 # name -> (default, what it bounds). The docs are the documentation of `limits:` in sitegen.yaml.
 LIMITS = {
     "file_kb": (2048, "size of one content file, in KB (a 2 MB text renders in well under 2 s)"),
+    "attachment_kb": (51_200, "size of one attachment (an original PDF, a scan), in KB: copied, never parsed"),
     "yaml_nodes": (10_000, "values in one front matter, counting every value an alias repeats"),
     "yaml_depth": (32, "nesting depth of front matter (lists and mappings inside each other)"),
-    "list_items": (1000, "items in one front-matter list, e.g. actors or topics of one document"),
+    "list_items": (200, "items in one front-matter list, e.g. the actors or topics of one document"),
     "markdown_depth": (50, "nesting of lists and block quotes in a body"),
     "markdown_scan_kb": (4096, "work Markdown spends re-reading a paragraph for unclosed `[` or `<`, in KB"),
     "footnotes": (2000, "footnotes in one body"),
@@ -27,6 +28,7 @@ LIMITS = {
 @dataclass(frozen=True)
 class Limits:
     file_kb: int = LIMITS["file_kb"][0]
+    attachment_kb: int = LIMITS["attachment_kb"][0]
     yaml_nodes: int = LIMITS["yaml_nodes"][0]
     yaml_depth: int = LIMITS["yaml_depth"][0]
     list_items: int = LIMITS["list_items"][0]

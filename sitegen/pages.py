@@ -28,9 +28,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import urls
+from sitegen import feeds, urls
+from sitegen.attachments import describe_size
 from sitegen.chrome import base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
 from sitegen.cite import citation
+from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import MONTHS
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
@@ -61,11 +63,13 @@ def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
     weights = rarity(site)
     pages = [page for doc in site.documents.values() for page in plan_document(site, doc, weights)]
     for ed in urls.editions(site.config.languages):
-        pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed)]
+        pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed), plan_data(site, ed)]
         for tax in site.taxonomies.values():
             pages.append(plan_taxonomy_index(site, tax.config.name, ed))
             for term in tax.terms.values():
                 pages += plan_term(site, term, ed)
+    pages += [Page(*planned) for planned in feeds.planned_feeds(site)]
+    pages += [Page(*planned) for planned in feeds.planned_sitemap(site, [(p.path, p.context) for p in pages])]
     pages, problems = _check_collisions(pages)
     return pages, missing_strings(site) + problems
 
@@ -97,6 +101,7 @@ def plan_home(site: Site, ed: urls.Edition) -> Page:
         counts.append({"label": tax.config.title_in(ui_lang), "value": len(tax.terms), "href": index})
     counts.append({"label": ctx["ui"]["sources"], "value": len({d.source for d in docs}), "href": ed.path(urls.SOURCES)})
     ctx["counts"] = counts
+    ctx["feeds"] = feeds.feed_links(site, feeds.site_feed_stem(), ctx["site"]["title"])
     return Page(ctx["page_path"], "home.html", ctx, "the home page")
 
 
@@ -157,6 +162,9 @@ def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]
         return {name: list(value)}
     if kind == "mapping":
         return {name: sorted((str(k), plain(v)) for k, v in value.items())}
+    if kind == "files":
+        return {name: [{"name": a.name, "href": a.href, "type": a.media_type, "label": a.label,
+                        "size": describe_size(a.size), "image": a.image} for a in value]}
     return {name: value}
 
 
@@ -237,6 +245,7 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
             "links": [{"number": n, "href": ed.path(urls.term(term.taxonomy, term.id, n))} for n in range(1, count + 1)],
         }
         ctx["cooccurring"] = cooccurring(site, term, ed) if number == 1 else []
+        ctx["feeds"] = feeds.feed_links(site, feeds.term_feed_stem(term), name) if term.documents else []
         pages.append(Page(path, "term.html", ctx, term.path or f"{term.taxonomy} term `{term.id}`"))
     return pages
 
@@ -301,6 +310,22 @@ def plan_sources(site: Site, ed: urls.Edition) -> Page:
                        "count": count_documents(len(docs), ctx["ui_lang"]), "items": [doc_item(d, ctx["ui_lang"]) for d in docs]}
                       for i, (name, docs) in enumerate(sorted(by_source.items(), key=lambda kv: kv[0].casefold()))]
     return Page(ctx["page_path"], "sources.html", ctx, "the sources index")
+
+
+def plan_data(site: Site, ed: urls.Edition) -> Page:
+    """"About the data". Adds: files [{href, label, format, description}], columns [{name, type,
+    description}] (of documents.csv), documents (count). The data files are one set, shared by every edition."""
+    ctx = base(site, ed, ed.path(urls.DATA), ed.lang, STRINGS[ui_language(ed.lang)]["about_data"], "data")
+    ui = ctx["ui"]
+    files = [(documents_csv_path(), "documents.csv", "CSV", ui["data_documents_csv"]),
+             ("data/documents.json", "documents.json", "JSON", ui["data_documents_json"])]
+    files += [(taxonomy_json_path(name), f"{name}.json", "JSON", ui["data_taxonomy"].format(name=tax.config.title_in(ctx["ui_lang"])))
+              for name, tax in site.taxonomies.items()]
+    files.append(("data/datapackage.json", "datapackage.json", "Frictionless Data Package", ui["data_package"]))
+    ctx["files"] = [{"href": href, "label": label, "format": fmt, "description": text} for href, label, fmt, text in files]
+    ctx["columns"] = [{"name": n, "type": t, "description": d} for n, t, d in columns(site)]
+    ctx["documents"] = len(site.documents)
+    return Page(ctx["page_path"], "data.html", ctx, "the data page")
 
 
 def plan_search(site: Site, ed: urls.Edition) -> Page:

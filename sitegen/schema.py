@@ -24,6 +24,7 @@ URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 PLACEHOLDER_DATE = ArchivalDate(1)  # stands in for a missing or invalid date in a record that has errors
 GENRES = ("news", "report", "scholarly")
+ATTACHMENT_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*\.[A-Za-z0-9]+$")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
 
@@ -57,6 +58,8 @@ DOCUMENT_FIELDS = {
     "translation_of": Field("id", "id of the document this one translates", carried=False),
     "slug": Field("id", "overrides the id taken from the file name", carried=False),
     "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text"),
+    "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page",
+                         default=tuple),
     "extra": Field("mapping", "anything else, free form, available to templates", default=dict),
 }
 # The carried fields as a dataclass, so a record and a model document have them as attributes; both
@@ -304,6 +307,19 @@ def _refs(value, key, meta, path) -> tuple[Ref, ...]:
     return tuple(Ref(text, *meta.where((key, i))) for i, text in enumerate(items))
 
 
+def _files(value, key, meta, path) -> tuple[Ref, ...]:
+    """Bare file names in the document's own folder: a path could leave it, so none is accepted."""
+    refs = _refs(value, key, meta, path)
+    for i, ref in enumerate(refs):
+        if not ATTACHMENT_NAME.match(ref.text) or ".." in ref.text:
+            raise FieldError(f"`{ref.text}` is not a file name in this document's folder",
+                             "write the name only (letters, digits, `.`, `-`, `_`), like original.pdf, and put the "
+                             "file next to this one", (key, i) if not isinstance(value, str) else ())
+    if len({r.text.casefold() for r in refs}) < len(refs):
+        raise FieldError(f"`{key}` names a file twice")
+    return refs
+
+
 def _date(value, key, meta, path) -> ArchivalDate:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # `date: 2018` is a year, not a number
@@ -376,6 +392,6 @@ def _names(value, key, meta, path) -> dict[str, str]:
 
 
 CHECKS: dict[str, Callable] = {
-    "text": _text, "texts": _texts, "refs": _refs, "date": _date, "language": _language, "url": _url,
+    "text": _text, "texts": _texts, "refs": _refs, "files": _files, "date": _date, "language": _language, "url": _url,
     "id": _id, "genre": _genre, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
 }

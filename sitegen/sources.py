@@ -23,13 +23,14 @@ MAX_NAME_BYTES = 200  # `<name>.html` plus the build's own suffixes must fit the
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
-def discover(folder: Path, within: Path | None = None) -> tuple[list[Path], list[Diagnostic]]:
-    """The Markdown files under `folder`, sorted, and any problem found while looking. Links are
-    followed only when they resolve inside `within` (default `folder`), and a file reached twice (by a
-    symlink or a hard link) is listed once."""
+def discover(folder: Path, within: Path | None = None, suffix: str = ".md") -> tuple[list[Path], list[Diagnostic]]:
+    """The files under `folder` whose names end with `suffix` (Markdown by default; "" for every file,
+    as for assets), sorted, and any problem found while looking. Links are followed only when they
+    resolve inside `within` (default `folder`), and a file reached twice (by a symlink or a hard link)
+    is listed once."""
     if not folder.is_dir():
         return [], []
-    walk = _Walk(Path(os.path.realpath(within or folder)), Path(os.path.realpath(folder)))
+    walk = _Walk(Path(os.path.realpath(within or folder)), Path(os.path.realpath(folder)), suffix)
     walk.folder(folder, ())
     return walk.unique(), sorted(walk.problems)
 
@@ -68,6 +69,7 @@ def name_problems(name: str, shown: str, line: int = 1, col: int = 1, what: str 
 class _Walk:
     within: Path  # resolved: every file and folder reached must be inside
     start: Path  # resolved folder being listed: a folder link leading above it is a loop
+    suffix: str = ".md"
     problems: list[Diagnostic] = field(default_factory=list)
     files: dict[tuple[int, int], list[Path]] = field(default_factory=dict)  # (device, inode) -> paths
 
@@ -96,7 +98,7 @@ class _Walk:
             return self.error(path, f"cannot read this file: {exc.strerror}", "check its permissions")
         if is_dir:
             return self.folder(path, visiting)
-        if not path.name.endswith(".md"):
+        if not path.name.endswith(self.suffix):
             return
         if not _is_regular(info):
             return self.error(path, "not a regular file (a pipe, device or socket)", "replace it with a text file")
@@ -111,11 +113,11 @@ class _Walk:
         except OSError as exc:
             leads = os.path.realpath(path)
             why = "a chain of links that loops" if exc.errno == errno.ELOOP else f"{leads}, which does not exist"
-            self.error(path, f"link leads to {why}", "remove the link or copy the file into content/")
+            self.error(path, f"link leads to {why}", "remove the link or copy the file in")
             return None
         if not target.is_relative_to(self.within):
-            self.error(path, f"link leads outside the content folder, to {target}; it is not read",
-                       "copy the file into content/ instead of linking to it")
+            self.error(path, f"link leads outside the {'content' if self.suffix else 'assets'} folder, to {target}; "
+                       "it is not read", "copy the file in instead of linking to it")
             return None
         return target
 

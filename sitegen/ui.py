@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from sitegen.schema import text_direction
 
 STRINGS = {
     "en": {
@@ -36,7 +35,15 @@ STRINGS = {
         "kinds": {"person": ("Person", "People"), "state": ("State", "States"),
                   "organisation": ("Organisation", "Organisations"), "group": ("Group", "Groups"),
                   "institution": ("Institution", "Institutions"), "media": ("Media outlet", "Media")},
+        "attachments": "Files",
         "cite": "Cite this", "copy_citation": "Copy", "copied": "Copied", "download_citation": "Download the citation",
+        "about_data": "About the data", "data_intro": "Everything in this archive can be downloaded as data: one row per document, every metadata field, actors and topics as ids and names. The files are rebuilt with the site, so they always match it.",
+        "data_files": "Files", "data_columns": "Columns of documents.csv", "data_citing": "Each document page also offers its citation as BibTeX, RIS and CSL-JSON.",
+        "data_documents_csv": "one row per document, every metadata field; lists separated by semicolons",
+        "data_documents_json": "the same metadata, with lists and terms kept structured",
+        "data_taxonomy": "every {name} entry with all its registry fields and its number of documents",
+        "data_package": "describes the files above (Frictionless Data), with the type and meaning of every column",
+        "column": "Column", "type": "Type", "description": "Description", "format": "Format",
         "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
@@ -62,7 +69,15 @@ STRINGS = {
         "noscript": "يحتاج البحث إلى جافاسكربت. يمكنك تصفح الأرشيف حسب التاريخ أو الفاعل أو الموضوع أو المصدر:",
         "kinds": {"person": ("شخص", "أشخاص"), "state": ("دولة", "دول"), "organisation": ("منظمة", "منظمات"),
                   "group": ("جماعة", "جماعات"), "institution": ("مؤسسة", "مؤسسات"), "media": ("وسيلة إعلام", "وسائل إعلام")},
+        "attachments": "الملفات",
         "cite": "الاستشهاد بهذه الوثيقة", "copy_citation": "نسخ", "copied": "تم النسخ", "download_citation": "تنزيل الاستشهاد",
+        "about_data": "عن البيانات", "data_intro": "يمكن تنزيل كل ما في هذا الأرشيف بيانات: صف لكل وثيقة، وكل حقول البيانات الوصفية، والفاعلون والمواضيع بمعرفاتهم وأسمائهم. تُبنى الملفات مع الموقع فتطابقه دائمًا.",
+        "data_files": "الملفات", "data_columns": "أعمدة documents.csv", "data_citing": "تتيح كل صفحة وثيقة أيضًا الاستشهاد بها بصيغ BibTeX وRIS وCSL-JSON.",
+        "data_documents_csv": "صف لكل وثيقة بكل حقول بياناتها الوصفية؛ القوائم مفصولة بفواصل منقوطة",
+        "data_documents_json": "البيانات الوصفية نفسها مع الحفاظ على بنية القوائم والمصطلحات",
+        "data_taxonomy": "كل مدخل من {name} بكل حقول السجل وعدد وثائقه",
+        "data_package": "وصف للملفات أعلاه (Frictionless Data) مع نوع كل عمود ومعناه",
+        "column": "العمود", "type": "النوع", "description": "الوصف", "format": "الصيغة",
         "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
     },
 }
@@ -91,13 +106,24 @@ def count_documents(n: int, ui_lang: str) -> str:
     return words["count_documents_1"] if n == 1 else words["count_documents"].format(n=n)
 
 
+# Languages written in a script other than Latin; any other language is taken to be written in Latin.
+SCRIPTS = {"ARABIC": {"ar", "fa", "ur", "ps", "sd", "ug", "ckb"}, "HEBREW": {"he", "yi"}, "THAANA": {"dv"},
+           "CYRILLIC": {"ru", "uk", "bg", "sr", "be", "kk", "mk"}, "GREEK": {"el"}, "CJK": {"zh", "ja"},
+           "HIRAGANA": {"ja"}, "KATAKANA": {"ja"}, "HANGUL": {"ko"}, "DEVANAGARI": {"hi", "mr", "ne"}}
+_NON_LATIN = set().union(*SCRIPTS.values())
+
+
 def text_language(text: str, candidates: tuple[str, ...]) -> str:
-    """The first of `candidates` whose direction matches the first strong character of `text` ("" if
-    none does): how text of undeclared language (source names, authors, notes) gets its `lang`, so an
-    English note on an Arabic page is marked English and laid out left to right."""
+    """The first of `candidates` written in the script of the first letter of `text` ("" if none is):
+    how text of undeclared language (source names, authors, notes) gets its `lang`, so an English note
+    on an Arabic page is marked English and laid out left to right, and a Chinese name is marked
+    with no language rather than a wrong one."""
     for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("L", "R", "AL"):
-            wanted = "ltr" if kind == "L" else "rtl"
-            return next((c for c in candidates if text_direction(c) == wanted), "")
+        if unicodedata.bidirectional(char) in ("L", "R", "AL"):
+            script = unicodedata.name(char, "").split(" ")[0]
+            return next((c for c in candidates if _writes(c.split("-")[0].lower(), script)), "")
     return ""
+
+
+def _writes(lang: str, script: str) -> bool:
+    return lang in SCRIPTS.get(script, ()) if lang in _NON_LATIN else script == "LATIN"

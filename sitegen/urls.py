@@ -18,6 +18,7 @@ CHRONOLOGY = "chronology.html"
 SOURCES = "sources.html"
 SEARCH = "search.html"
 SEARCH_CORE = "search/core.js"
+DATA = "data/index.html"  # "About the data": what data/ holds and how to read it
 ASSETS = "assets"
 
 
@@ -28,6 +29,11 @@ def search_shard(n: int) -> str:
 def document(doc_id: str, ext: str = "html") -> str:
     """The document's page, or (with `ext`) another per-document output beside it: `.bib`, `.ris`, ..."""
     return f"documents/{doc_id}.{ext}"
+
+
+def attachment(doc_id: str, name: str) -> str:
+    """A file published with a document, in a folder beside its page."""
+    return f"documents/{doc_id}/{name}"
 
 
 def term(taxonomy: str, term_id: str, page: int = 1) -> str:

@@ -277,3 +277,12 @@ def test_check_renders_the_templates_too(make_site, capsys, tmp_path):
     assert main(["check"]) == 1
     err = capsys.readouterr().err
     assert f"{page}:" in err and "while rendering documents/" in err and "bodyy" in err
+
+
+def test_a_search_index_over_its_budget_is_reported_by_check_and_fails_strict(make_site, capsys):
+    make_site(config=site_config(extra="search:\n  budget_kb: 1\n"))
+    assert main(["check"]) == 0
+    assert "warning: the search index is" in capsys.readouterr().err
+    assert main(["build", "--strict"]) == 1
+    assert "over search.budget_kb (1 KB)" in capsys.readouterr().err
+    assert not Path("build").exists()

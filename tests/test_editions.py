@@ -142,6 +142,15 @@ def test_source_author_and_extra_in_another_script_are_marked(make_site):
     assert '<dt dir="auto">raw_key</dt><dd lang="ar" dir="rtl">قيمة</dd>' in page  # no label: as written
 
 
+@pytest.mark.parametrize("value, candidates, expected", [
+    ("The text gives the day", ("ar", "en"), "en"), ("وكالة الأنباء", ("en", "ar"), "ar"),
+    ("王毅", ("ar", "en"), ""),  # no site language is written in Chinese characters: no wrong tag
+    ("ТАСС", ("ru", "en"), "ru"), ("ТАСС", ("en", "ar"), ""), ("(1) Éditions", ("ar", "fr"), "fr"), ("2021", ("en",), ""),
+])
+def test_the_language_of_a_text_is_the_first_candidate_written_in_its_script(value, candidates, expected):
+    assert ui.text_language(value, candidates) == expected
+
+
 @pytest.mark.parametrize("line, message", [
     ("languages: [en, en]\n", "`languages` must be distinct language codes"),
     ("languages: []\n", "`languages` must be distinct language codes"),

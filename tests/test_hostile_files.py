@@ -153,3 +153,23 @@ def test_names_that_cannot_be_written_everywhere(name, make_site, capsys):
     assert code == 1
     assert any(l.startswith(f"{DOCS / name}:1:1: file name ") and ("too long for the output file" in l or
                "is reserved on Windows" in l) for l in err), err
+
+
+def test_a_link_out_of_the_assets_folder_is_an_error_and_never_published(make_site, outside, tmp_path, capsys):
+    import shutil
+    from tests.conftest import ROOT
+    assets = tmp_path / "assets"
+    shutil.copytree(ROOT / "assets", assets)
+    (assets / "leak.txt").symlink_to(outside / "secret.md")
+    (assets / "pipe.css").symlink_to(outside / "pipe.md")
+    (assets / "copy.css").symlink_to(assets / "style.css")  # inside: fine, published once
+    root = make_site(config=site_config(assets=assets))
+    code, err = check(capsys)
+    assert code == 1
+    shown = [l for l in err if "leak.txt" in l or "pipe.css" in l]
+    assert len(shown) == 2 and all("link leads outside the assets folder, to " + str(outside) in l for l in shown), err
+    assert_not_published(root)
+    (assets / "leak.txt").unlink()
+    (assets / "pipe.css").unlink()
+    code, err = check(capsys)
+    assert code == 1 and any("copy.css:1:1: same file as" in l for l in err), err

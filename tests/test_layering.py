@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "links", "ui", "chrome", "cite", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "trust", "searchindex", "search", "output", "build", "scaffold", "serve", "cli"]
+ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "attachments", "links", "ui", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
+         "formats", "render", "trust", "searchindex", "search", "output", "build", "pack", "scaffold", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 
