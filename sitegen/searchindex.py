@@ -95,16 +95,24 @@ def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
     """term -> per field, [document, tf, length, document, tf, length, ...] in document order; the
     last field (the body, with most postings) leaves its length out: the table blocks hold it."""
     per_field: list[dict[str, list[int]]] = [{} for _ in range(fields)]
+    body = fields - 1
     for n, doc in enumerate(docs):
-        for f, (length, counts) in enumerate(doc):
+        for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
+            length, counts = doc[f]
             found = per_field[f]
-            tail = (length,) if f < fields - 1 else ()
             for term, tf in counts:
                 flat = found.get(term)
                 if flat is None:
-                    found[term] = [n, tf, *tail]
+                    found[term] = [n, tf, length]
                 else:
-                    flat += (n, tf, *tail)
+                    flat += (n, tf, length)
+        found = per_field[body]
+        for term, tf in doc[body][1]:
+            flat = found.get(term)
+            if flat is None:
+                found[term] = [n, tf]
+            else:
+                flat += (n, tf)
     empty: list[int] = []
     terms = set().union(*per_field)
     return {term: [found.get(term, empty) for found in per_field] for term in terms}
@@ -115,12 +123,11 @@ def encode_posting(per_field: list[list[int]]) -> str:
     ints: list[int] = []
     for f, flat in enumerate(per_field):
         stride = 3 if f < len(per_field) - 1 else 2
-        ints.append(len(flat) // stride)
-        last = 0
-        for i in range(0, len(flat), stride):
-            ints.append(flat[i] - last)
-            ints += flat[i + 1:i + stride]
-            last = flat[i]
+        docs = flat[0::stride]
+        coded = flat[:]  # tf (and length) stay where they are; documents become deltas
+        coded[0::stride] = [b - a for a, b in zip([0, *docs], docs)]
+        ints.append(len(docs))
+        ints += coded
     return pack(ints)
 
 
