@@ -133,12 +133,7 @@ class Cache(Memo):
         """Stop using the cache for this build, with one notice."""
         if not any(n.startswith("cache:") for n in self.notices):
             self.notices.append(f"cache: not used ({_reason(exc)}); building without it")
-        if self.db is not None:
-            try:
-                self.db.close()
-            except sqlite3.Error:
-                pass
-        self.db = None
+        self.close()
 
     def _key(self, key: bytes) -> bytes:
         return digest(self.salt, key)

@@ -48,6 +48,7 @@ CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", 
 # `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
 DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
 RELATED_CANDIDATES = 60
+COOCCURRING = 30
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     """One page per `page_size` documents. Adds: term {id, name, names [{name, lang, dir}], aliases,
     kind, kind_label (text, lang), url, wikidata, description (Markup, first page only: its links are relative to it),
     description_lang, description_dir}, taxonomy {title, href}, documents [document item],
-    pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items}]."""
+    pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items, more}]."""
     lang = ed.lang
     size = site.config.page_size
     count = max(1, math.ceil(len(term.documents) / size))
@@ -251,14 +252,16 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
 
 
 def cooccurring(site: Site, term: Term, ed: urls.Edition) -> list[dict[str, Any]]:
-    """Other terms that appear in this term's documents, most shared first, per taxonomy."""
+    """Other terms that appear in this term's documents, most shared first, per taxonomy: the first
+    COOCCURRING of each, and how many more there are. Capped, so a document citing a thousand actors
+    does not make each of their pages list the other 999."""
     out = []
     for name, tax in site.taxonomies.items():
         counts = Counter(t for d in term.documents for t in site.documents[d].terms.get(name, ())
                          if not (name == term.taxonomy and t == term.id))
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ranked = heapq.nsmallest(COOCCURRING, counts.items(), key=lambda item: (-item[1], item[0]))
         if ranked:
-            out.append({"title": tax.config.title_in(ui_language(ed.lang)),
+            out.append({"title": tax.config.title_in(ui_language(ed.lang)), "more": len(counts) - len(ranked),
                         "items": [term_item(tax.terms[t], ed, n) for t, n in ranked]})
     return out
 

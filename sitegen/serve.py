@@ -103,8 +103,12 @@ class DevServer:
         self.url = f"http://{HOST}:{self.http.server_address[1]}/"
         self._thread = threading.Thread(target=self.http.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
 
-    def start(self) -> "DevServer":
+    def start(self, ready=None) -> "DevServer":
+        """Build, then answer requests; `ready()` is called in between, so whatever it says is said
+        before the first page is served."""
         self.rebuild()
+        if ready:
+            ready()
         self._thread.start()
         return self
 
@@ -180,7 +184,8 @@ class DevServer:
         with self.live.cond:
             self.live.closed = True
             self.live.cond.notify_all()
-        self.http.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serving loop, forever if none was started
+            self.http.shutdown()
         self.http.server_close()
         self.memo.close()
 
@@ -330,10 +335,10 @@ RELOAD_JS = r"""(function () {
 
 def serve(config_path: Path, port: int, jobs: int, log=print) -> None:
     """Run until Ctrl-C: the CLI's `sitegen serve`."""
-    server = DevServer(config_path, port, jobs, log).start()
-    log(f"serving {server.url} (localhost only); watching {', '.join(shown_path(p) for p in server.watched())}; "
-        "Ctrl-C to stop")
-    try:
+    server = DevServer(config_path, port, jobs, log)
+    try:  # Ctrl-C at any moment, even during the first build, stops it the same way
+        server.start(ready=lambda: log(f"serving {server.url} (localhost only); watching "
+                                       f"{', '.join(shown_path(p) for p in server.watched())}; Ctrl-C to stop"))
         server.watch()
     except KeyboardInterrupt:
         pass

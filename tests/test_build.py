@@ -286,3 +286,18 @@ def test_a_search_index_over_its_budget_is_reported_by_check_and_fails_strict(ma
     assert main(["build", "--strict"]) == 1
     assert "over search.budget_kb (1 KB)" in capsys.readouterr().err
     assert not Path("build").exists()
+
+
+def test_cooccurring_terms_are_capped_and_ranked(make_site):
+    from sitegen.pages import COOCCURRING
+    many = "".join(f"\n  - Person {i:02d}" for i in range(COOCCURRING + 10))
+    root = make_site({"content/documents/many.md": "---\ntitle: Many\ndate: 2020\nsource: S\nlanguage: en\n"
+                      f"summary: s\nactors:{many}\n---\nBody.\n",
+                      "content/documents/few.md": "---\ntitle: Few\ndate: 2021\nsource: S\nlanguage: en\n"
+                      "summary: s\nactors:\n  - Person 05\n  - Person 07\n---\nBody.\n"},
+                     config=site_config(extra="taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n"))
+    build(load_config(root / "sitegen.yaml"))
+    page = (root / "build/actors/person-05.html").read_text(encoding="utf-8")
+    listed = re.findall(r'href="person-(\d\d)\.html"', page)
+    assert len(listed) == COOCCURRING and listed[0] == "07"  # the one shared twice ranks first
+    assert "and 9 more" in page

@@ -277,13 +277,19 @@ def test_two_builds_sharing_the_cache_do_not_corrupt_it(project):
     assert tree(outs[0]) == tree(outs[1]) == tree(project / "build") == tree(project.parent / "cold")
 
 
-@pytest.mark.parametrize("writes", [0, 1, 5])
-def test_an_interrupt_during_the_write_leaves_the_previous_output(project, monkeypatch, writes):
+def built_then_edited(project: Path):
+    """Build, keep the output's bytes, then edit one body: the config and the tree before the edit."""
     config = load_config(project / "sitegen.yaml", environ={})
     build(config)
     before = tree(project / "build")
     source = project / "content/documents/first-report.md"
     source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    return config, before
+
+
+@pytest.mark.parametrize("writes", [0, 1, 5])
+def test_an_interrupt_during_the_write_leaves_the_previous_output(project, monkeypatch, writes):
+    config, before = built_then_edited(project)
     write, count = Output.write, [0]
 
     def interrupted(self, rel, data, key):
@@ -302,11 +308,7 @@ def test_an_interrupt_during_the_write_leaves_the_previous_output(project, monke
 
 @pytest.mark.parametrize("step", [1, 2])
 def test_an_interrupt_at_each_step_of_the_swap_loses_nothing(project, monkeypatch, step):
-    config = load_config(project / "sitegen.yaml", environ={})
-    build(config)
-    before = tree(project / "build")
-    source = project / "content/documents/first-report.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    config, before = built_then_edited(project)
     rename, count = Path.rename, [0]
 
     def cut(self, target):

@@ -244,3 +244,16 @@ def test_serve_follows_template_and_asset_changes(make_site, tmp_path):
     finally:
         server.close()
         watcher.join(TIMEOUT)
+
+
+def test_ctrl_c_during_the_first_build_stops_serve_cleanly(make_site, monkeypatch, capsys):
+    make_site()
+    import sitegen.serve as serve_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve_module, "build", interrupted)
+    assert main(["serve", "--port", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("stopped") and "serving" not in out
