@@ -56,9 +56,16 @@
     return f.promise;
   }
 
-  // ---- term chunks ----
-  var firsts = S.chunks.map(function (chunk) { return chunk[0]; });
+  // ---- term chunks: S.chunks holds, per chunk, a prefix that sorts between it and the chunk before ----
+  var firsts = S.chunks;
   var chunks = [];
+
+  function fnv(text) {  // the chunk's file name: the twin of searchindex.chunk_name
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return ('0000000' + h.toString(16)).slice(-8);
+  }
+  var names = firsts.map(fnv);
 
   function chunkAt(term) {  // the chunk whose range holds `term` (JS string order), or -1
     var lo = 0, hi = firsts.length - 1, at = -1;
@@ -77,7 +84,7 @@
 
   function loadChunks(list) {
     return Promise.all(list.map(function (i) {
-      return load('t/' + S.chunks[i][1]).then(function (data) { chunks[i] = chunks[i] || data; });
+      return load('t/' + names[i]).then(function (data) { chunks[i] = chunks[i] || data; });
     }));
   }
 
@@ -100,19 +107,24 @@
     var k = find(chunk.terms, term);
     if (k < 0) return (chunk.decoded[term] = null);
     var ints = unpack(chunk.postings[k]), at = 0, df = 0, fields = [];
-    for (var f = 0; f < F; f++) {
-      var count = ints[at++], docs = new Array(count), tfs = new Map(), doc = 0;
-      for (var j = 0; j < count; j++) { doc += ints[at++]; docs[j] = doc; tfs.set(doc, ints[at++]); }
-      fields.push({ docs: docs, tfs: tfs });
+    for (var f = 0; f < F; f++) {  // (document delta, tf, length) per document; the body's length is in the tables
+      var count = ints[at++], docs = new Array(count), tfs = new Map(), lens = new Map(), doc = 0;
+      for (var j = 0; j < count; j++) {
+        doc += ints[at++];
+        docs[j] = doc;
+        tfs.set(doc, ints[at++]);
+        if (f < F - 1) lens.set(doc, ints[at++]);
+      }
+      fields.push({ docs: docs, tfs: tfs, lens: lens });
       df += count;
     }
     var idf = Math.log(1 + Math.abs((N - df + 0.5) / (df + 0.5)));
     return (chunk.decoded[term] = { term: term, fields: fields, idf: idf });
   }
 
-  // ---- document tables: field lengths and facet value ids ----
+  // ---- document tables: body lengths and facet value ids ----
   var blocks = [];
-  var lengths = [], facetIds = [];
+  var bodyLengths = [], facetIds = [];
 
   function loadBlocks(docs) {
     var wanted = Object.create(null);
@@ -126,9 +138,13 @@
     blocks[b] = true;
     var ints = unpack(packed), at = 0;
     for (var n = b * S.block; at < ints.length; n++) {
-      lengths[n] = ints.slice(at, at + F);
-      at += F;
-      facetIds[n] = S.facets.map(function () { var count = ints[at++]; at += count; return ints.slice(at - count, at); });
+      bodyLengths[n] = ints[at++];
+      facetIds[n] = S.facets.map(function (facet) {
+        if (facet.single) { var v = ints[at++]; return v ? [v - 1] : []; }
+        var count = ints[at++];
+        at += count;
+        return ints.slice(at - count, at);
+      });
     }
   }
 
@@ -203,9 +219,7 @@
   var allTerms = null;
 
   function loadAllTerms() {  // the term lists of every group of chunks (see searchindex.ends_group)
-    var ends = S.chunks.map(function (c) { return c[1]; }).filter(function (name, i) {
-      return parseInt(name, 16) % S.group === 0 || i === S.chunks.length - 1;
-    });
+    var ends = names.filter(function (name, i) { return parseInt(name, 16) % S.group === 0 || i === names.length - 1; });
     return Promise.all(ends.map(function (name) { return load('k/' + name); })).then(function (lists) {
       allTerms = [].concat.apply([], lists);
     });
@@ -288,7 +302,8 @@
   function fieldScore(term, f, n) {
     var p = posting(term), tf = p.fields[f].tfs.get(n);
     if (!tf) return 0;
-    var score = p.idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths[n][f] / S.averages[f])) + tf);
+    var length = f === F - 1 ? bodyLengths[n] : p.fields[f].lens.get(n);
+    var score = p.idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / S.averages[f])) + tf);
     score *= S.boosts[f];
     return +score.toFixed(3);  // rounds the exact binary value, as Python's round(x, 3) does (not x*1000)
   }

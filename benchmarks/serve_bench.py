@@ -22,7 +22,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from search_bench import make_site  # noqa: E402
 
+from sitegen import search  # noqa: E402
 from sitegen.build import build  # noqa: E402
+from sitegen.lunrcompat import utf16_key  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.serve import DevServer  # noqa: E402
 
@@ -30,9 +32,9 @@ from sitegen.serve import DevServer  # noqa: E402
 def indexed(url: str, word: str) -> bool:
     """Whether the served search index has `word`: only the term chunk that would hold it is read."""
     core = urlopen(url + "search/core.js", timeout=60).read().decode("utf-8")
-    chunks = json.loads(core[core.index("=") + 1:].strip().rstrip(";"))["chunks"]
-    name = [name for first, name in chunks if first <= word][-1]
-    return word in urlopen(url + f"search/t/{name}.js", timeout=60).read().decode("utf-8")
+    data = json.loads(core[core.index("=") + 1:].strip().rstrip(";"))
+    at = [i for i, sep in enumerate(data["chunks"]) if utf16_key(sep) <= utf16_key(word)][-1]
+    return word in urlopen(url + search.chunk_paths(data)[at], timeout=60).read().decode("utf-8")
 
 
 def main() -> None:

@@ -6,11 +6,12 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   mean field lengths), the first term of every chunk, facet titles, the analysis tables and stop
   words shared with `analysis.py`/`arabic.py`. Loaded with the page.
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
-  with term frequencies. Named by the run's first term, cut where the content says (`searchindex`).
+  with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
+  first term that tells it from the run before (the core lists those prefixes).
 - `search/d/<n>.js`: for 512 documents, their field lengths (for BM25) and facet value ids (for
   facet counts over every result).
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
-- `search/l/<facet>-<n>.js`: labels of 128 values of a facet, most frequent values first.
+- `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first.
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
   fuzzy (`~1`) and leading-wildcard clauses, which need every term.
 Scores are lunr 2.3.9's BM25, computed in the browser from these counts exactly as lunr.py would
@@ -33,7 +34,7 @@ from sitegen.ui import language_name, ui_language
 
 FORMAT = 2
 SNIPPET_WORDS = 60
-LABELS_PER_FILE = 128
+LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 
 
@@ -103,25 +104,31 @@ def _field_texts(site: Site, doc: Document) -> tuple[str, ...]:
     return (doc.title, *names, doc.summary, doc.source, body)
 
 
-def _chunk_files(index: dict[str, list[list[int]]], files: dict[str, bytes]) -> list[list[str]]:
+def _chunk_files(index: dict[str, list[list[int]]], files: dict[str, bytes]) -> list[str]:
     """Write the term chunks into `files`, and the term lists of groups of chunks (for fuzzy and
-    leading-wildcard clauses, which need every term); [first term, name] per chunk, in term order."""
-    out, taken, group = [], set(), []
-    for terms, packed in searchindex.chunks(index):
-        name = searchindex.chunk_name(terms[0], taken)
+    leading-wildcard clauses, which need every term); the chunks' separators, in term order."""
+    chunk_list = searchindex.chunks(index)
+    seps = searchindex.separators(chunk_list)
+    names = [searchindex.chunk_name(sep) for sep in seps]
+    if len(set(names)) < len(names):  # two separators with one 32-bit hash: not seen, but not silent
+        raise ValueError(f"search chunk names collide: {sorted(n for n in names if names.count(n) > 1)}")
+    group: list[str] = []
+    for k, ((terms, packed), name) in enumerate(zip(chunk_list, names)):
         files[_path(f"t/{name}")] = _data(f"t/{name}", {"terms": terms, "postings": packed})
-        out.append([terms[0], name])
         group += terms
-        if searchindex.ends_group(name):
+        if searchindex.ends_group(name) or k == len(names) - 1:
             files[_path(f"k/{name}")], group = _data(f"k/{name}", group), []
-    if group:
-        files[_path(f"k/{out[-1][1]}")] = _data(f"k/{out[-1][1]}", group)
-    return out
+    return seps
+
+
+def chunk_paths(core: dict) -> list[str]:
+    """The term chunk files a core names, in term order (for tests and tools)."""
+    return [_path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
 
 
 def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: dict[str, bytes]) -> list[dict]:
     """Facet value ids per document (into the table blocks) and label files; [{name, title, values,
-    labelFiles}] for the core. Every taxonomy is a facet, then language, year and source."""
+    single}] for the core. Every taxonomy is a facet, then language, year and source."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
@@ -131,7 +138,7 @@ def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: d
               ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
               ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
     per_doc: list[list[list[int]]] = [[] for _ in docs]
-    out = []
+    out, single = [], []
     for f, (name, title, values_of, label_of) in enumerate(specs):
         values = [values_of(d) for d in docs]
         ranked = searchindex.rank_values(values)
@@ -141,8 +148,9 @@ def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: d
         for start in range(0, len(ranked), LABELS_PER_FILE):
             key = f"l/{f}-{start // LABELS_PER_FILE}"
             files[_path(key)] = _data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
-        out.append({"name": name, "title": title, "values": len(ranked)})
-    for n, block in enumerate(searchindex.table_blocks(analysed, per_doc)):
+        single.append(all(len(doc_ids[f]) <= 1 for doc_ids in per_doc))
+        out.append({"name": name, "title": title, "values": len(ranked), "single": single[-1]})
+    for n, block in enumerate(searchindex.table_blocks(analysed, per_doc, single)):
         files[_path(f"d/{n}")] = _data(f"d/{n}", block)
     return out
 

@@ -24,7 +24,7 @@ from sitegen.render import parallel_map
 ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
 ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
 HALF = 45  # digits below HALF end a number; digits from HALF on continue it
-CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 6_000, 48_000, 24  # packed bytes per term chunk; cut on 1 term in CUT
+CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 512  # documents per table block
 GROUP = 16  # chunks per term-list group, on average
 
@@ -92,31 +92,42 @@ def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 
 
 
 def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
-    """term -> per field, [document, tf, document, tf, ...] in document order."""
+    """term -> per field, [document, tf, length, document, tf, length, ...] in document order; the
+    last field (the body, with most postings) leaves its length out: the table blocks hold it."""
     per_field: list[dict[str, list[int]]] = [{} for _ in range(fields)]
+    body = fields - 1
     for n, doc in enumerate(docs):
-        for f, (_, counts) in enumerate(doc):
+        for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
+            length, counts = doc[f]
             found = per_field[f]
             for term, tf in counts:
                 flat = found.get(term)
                 if flat is None:
-                    found[term] = [n, tf]
+                    found[term] = [n, tf, length]
                 else:
-                    flat += (n, tf)
+                    flat += (n, tf, length)
+        found = per_field[body]
+        for term, tf in doc[body][1]:
+            flat = found.get(term)
+            if flat is None:
+                found[term] = [n, tf]
+            else:
+                flat += (n, tf)
     empty: list[int] = []
     terms = set().union(*per_field)
     return {term: [found.get(term, empty) for found in per_field] for term in terms}
 
 
 def encode_posting(per_field: list[list[int]]) -> str:
-    """Per field: how many documents, then (document delta, tf) pairs."""
+    """Per field: how many documents, then (document delta, tf[, field length]) for each."""
     ints: list[int] = []
-    for flat in per_field:
-        ints.append(len(flat) // 2)
-        last = 0
-        for i in range(0, len(flat), 2):
-            ints += (flat[i] - last, flat[i + 1])
-            last = flat[i]
+    for f, flat in enumerate(per_field):
+        stride = 3 if f < len(per_field) - 1 else 2
+        docs = flat[0::stride]
+        coded = flat[:]  # tf (and length) stay where they are; documents become deltas
+        coded[0::stride] = [b - a for a, b in zip([0, *docs], docs)]
+        ints.append(len(docs))
+        ints += coded
     return pack(ints)
 
 
@@ -139,13 +150,27 @@ def chunks(index: dict[str, list[list[int]]]) -> list[tuple[list[str], list[str]
     return out
 
 
-def chunk_name(first_term: str, taken: set[str]) -> str:
-    """A name from the chunk's first term, not its position, so inserting a chunk renames no other."""
-    name = hashlib.sha1(first_term.encode()).hexdigest()[:8]
-    while name in taken:
-        name = hashlib.sha1(name.encode()).hexdigest()[:8]
-    taken.add(name)
-    return name
+def separators(chunk_list: list[tuple[list[str], list[str]]]) -> list[str]:
+    """Per chunk, the shortest prefix of its first term that sorts after the previous chunk's last
+    term: enough for the browser to find a term's chunk, and much shorter than whole terms."""
+    out, previous = [], None
+    for terms, _ in chunk_list:
+        first = terms[0]
+        cut = 0 if previous is None else next(k for k in range(1, len(first) + 1)
+                                              if utf16_key(first[:k]) > utf16_key(previous))
+        out.append(first[:cut])
+        previous = terms[-1]
+    return out
+
+
+def chunk_name(separator: str) -> str:
+    """A chunk's file name: FNV-1a (32 bits) of its separator's UTF-16 code units, so the browser
+    computes it too (`fnv` in sitegen-index.js) and inserting a chunk renames no other."""
+    h = 0x811C9DC5
+    data = separator.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
 
 
 def ends_group(chunk: str) -> bool:
@@ -154,17 +179,17 @@ def ends_group(chunk: str) -> bool:
     return int(chunk, 16) % GROUP == 0
 
 
-def table_blocks(docs: list[Analysed], facet_ids: list[list[list[int]]]) -> list[str]:
-    """Per block of BLOCK documents: each document's field lengths, then per facet its value count and
-    value ids. What a query needs for every matching document: BM25 lengths and facet counts."""
+def table_blocks(docs: list[Analysed], facet_ids: list[list[list[int]]], single: list[bool]) -> list[str]:
+    """Per block of BLOCK documents: each document's body length (for BM25), then per facet its value
+    ids (for facet counts over every result): id + 1 or 0 for a facet with at most one value per
+    document, else the count and the ids. What a query needs for every document it matches."""
     out = []
     for start in range(0, len(docs), BLOCK):
         ints: list[int] = []
         for n in range(start, min(start + BLOCK, len(docs))):
-            ints += [length for length, _ in docs[n]]
-            for values in facet_ids[n]:
-                ints.append(len(values))
-                ints += values
+            ints.append(docs[n][-1][0])
+            for values, one in zip(facet_ids[n], single):
+                ints += [values[0] + 1 if values else 0] if one else [len(values), *values]
         out.append(pack(ints))
     return out
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
+from sitegen import search
 from sitegen.analysis import terms, tokens
 from sitegen.build import build
 from sitegen.config import load_config
@@ -70,7 +71,7 @@ def data_file(path: Path) -> object:
 def all_terms(out: Path) -> list[str]:
     """Every term of a built index, from its chunks in order."""
     core = data_file(out / "search/core.js")
-    return [t for _, name in core["chunks"] for t in data_file(out / f"search/t/{name}.js")["terms"]]
+    return [t for path in search.chunk_paths(core) for t in data_file(out / path)["terms"]]
 
 
 def test_index_has_every_document_and_scripts_are_classic(sample_build):
@@ -78,10 +79,11 @@ def test_index_has_every_document_and_scripts_are_classic(sample_build):
     assert core["documents"] == len(list((ROOT / "content/documents").glob("*.md")))
     terms = all_terms(sample_build)
     assert terms == sorted(terms, key=utf16_key) and len(terms) == len(set(terms))
-    assert [first for first, _ in core["chunks"]] == [data_file(sample_build / f"search/t/{name}.js")["terms"][0]
-                                                      for _, name in core["chunks"]]
-    groups = [t for _, name in core["chunks"] if (sample_build / f"search/k/{name}.js").exists()
-              for t in data_file(sample_build / f"search/k/{name}.js")]
+    chunks = [data_file(sample_build / path)["terms"] for path in search.chunk_paths(core)]
+    for separator, chunk, before in zip(core["chunks"], chunks, [[""]] + chunks):  # separators split the chunks
+        assert chunk[0].startswith(separator) and utf16_key(before[-1]) < utf16_key(separator) or separator == ""
+    groups = [t for path in search.chunk_paths(core) if (sample_build / path.replace("/t/", "/k/")).exists()
+              for t in data_file(sample_build / path.replace("/t/", "/k/"))]
     assert groups == terms  # the term lists fuzzy clauses read hold every term
     assert len(list((sample_build / "search/r").glob("*.js"))) == core["documents"]
 

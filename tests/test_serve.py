@@ -12,6 +12,7 @@ from urllib.request import urlopen
 
 import pytest
 
+from sitegen import search
 from sitegen.build import Session, build
 from sitegen.cache import open_cache
 from sitegen.cli import main
@@ -39,7 +40,7 @@ def get(url: str) -> str:
 def search_terms(url: str) -> str:
     """The term chunks of the served search index, as text (the chunks are named in its core)."""
     core = json.loads(get(url + "search/core.js")[len("window.SITEGEN_SEARCH = "):-2])
-    return "".join(get(url + f"search/t/{name}.js") for _, name in core["chunks"])
+    return "".join(get(url + path) for path in search.chunk_paths(core))
 
 
 def first_event(server: DevServer, since: int) -> dict:
