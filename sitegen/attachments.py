@@ -50,7 +50,6 @@ def read_attachments(documents: list[DocumentRecord], limits: Limits
     problem, and a digest of the attachments' names and bytes (so an unchanged Markdown file with a
     changed scan is still a changed input)."""
     records, files, problems = [], {}, []
-    digest = hashlib.sha256()
     for record in documents:
         found = []
         for ref in record.attachments:
@@ -61,10 +60,17 @@ def read_attachments(documents: list[DocumentRecord], limits: Limits
             media, label, image = TYPES[ref.text.rsplit(".", 1)[1].lower()]
             href = urls.attachment(record.id, ref.text)
             files[href] = data
-            digest.update(href.encode() + b"\0" + hashlib.sha256(data).digest())
             found.append(Attachment(ref.text, href, media, label, len(data), image))
         records.append(replace(record, attachments=tuple(found)) if record.attachments else record)
-    return records, files, problems, digest.digest()
+    return records, files, problems, attachments_key(files)
+
+
+def attachments_key(files: dict[str, bytes]) -> bytes:
+    """A digest of the attachments' output paths and bytes."""
+    digest = hashlib.sha256()
+    for href, data in files.items():
+        digest.update(href.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.digest()
 
 
 def _read(record: DocumentRecord, name: str, limits: Limits) -> tuple[bytes | None, tuple[str, str]]:

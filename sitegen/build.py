@@ -6,6 +6,7 @@ expensive pure step goes through the memo (`sitegen.cache`), so an edit redoes o
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import time
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from sitegen import search, sources, urls
-from sitegen.attachments import read_attachments
+from sitegen.attachments import attachments_key, read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
@@ -68,13 +69,15 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     `"render"` returns the files in `files` instead of writing them."""
     clock = _Clock(progress)
     clock.stage("read")
-    documents, terms, problems, inputs = read_and_validate(config, memo, jobs, clock.count)
-    documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
-    problems, inputs = problems + found, digest(inputs, attached_key)
+    found_sources, problems, inputs = read_sources(config, clock.count)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
+    documents, terms, more = validate_sources(found_sources, memo, jobs)
+    documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
+    attaching = [r for r in documents if r.attachments]  # what the next build checks for changed attachments
+    problems += more + found
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, memo)
     clock.stage("model")
@@ -110,16 +113,33 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.stage("cache")
     if until == "write":
         memo.store("output", _out_key(target), sink.written)
-        memo.store("last", _out_key(target), (inputs, result.warnings, result.counts, result.pages, result.search))
+        kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in attaching for a in r.attachments]
+        memo.store("last", _out_key(target), (inputs, kept_aside, attached_key, result.warnings, result.counts,
+                                              result.pages, result.search))
     memo.finish()
     result.timings = clock.finish()
     return result
 
 
-def read_and_validate(config: Config, memo: Memo = NO_MEMO, jobs: int = 1, done: Callable[[int], None] | None = None
-                      ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic], bytes]:
-    """Every document and registry entry as a typed record, every diagnostic found on the way, and a
-    digest of all the build's inputs (config, sources, templates, assets): equal digests, equal sites."""
+def validate_sources(found: list[tuple[bytes, tuple]], memo: Memo, jobs: int
+                     ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
+    """Split and validate every source file read by `read_sources`, reusing the memo's result for a
+    file whose bytes, name and settings are unchanged: the documents, the registry entries, and every
+    diagnostic."""
+    documents, terms, problems = [], [], []
+    for (_, (_, _, _, kind, _)), (record, more) in zip(found, memo.reuse(
+            "records", found, lambda items: list(parallel_iter(_parse_file, items, jobs)))):
+        problems += more
+        if record:
+            (terms if kind else documents).append(record)
+    return documents, terms, problems
+
+
+def read_sources(config: Config, done: Callable[[int], None] | None = None
+                 ) -> tuple[list[tuple[bytes, tuple]], list[Diagnostic], bytes]:
+    """Every source file's bytes with its key (what parsing it depends on), every problem found while
+    reading, and a digest of all the build's inputs (config, sources, templates, assets): equal
+    digests, equal sites. Nothing is parsed yet, so a build with nothing to do stops cheaply."""
     problems: list[Diagnostic] = []
     doc_folder = config.content / "documents"
     if not doc_folder.is_dir():
@@ -128,36 +148,30 @@ def read_and_validate(config: Config, memo: Memo = NO_MEMO, jobs: int = 1, done:
     settings = repr(config).encode()
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
     inputs = [settings, _folder_digest(config.templates), _folder_digest(config.assets)]
-    documents: list = []
-    terms: list = []
+    found: list[tuple[bytes, tuple]] = []
     for folder, kind in folders:
-        records, found, keys = _read_folder(folder, kind, config, settings, memo, jobs, done)
-        (terms if kind else documents).extend(records)
-        problems += found
-        inputs += keys
-    return documents, terms, problems, digest(*inputs)
+        keyed, more = _read_folder(folder, kind, config, settings, done)
+        found, problems = found + keyed, problems + more
+    return found, problems, digest(*inputs, *(key for key, _ in found))
 
 
-def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, memo: Memo, jobs: int,
-                 done: Callable[[int], None] | None) -> tuple[list, list[Diagnostic], list[bytes]]:
-    """Split and validate every Markdown file under `folder`, reusing the memo's result for a file
-    whose bytes, name and settings are unchanged: the records, every diagnostic, and the keys."""
+def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, done: Callable[[int], None] | None
+                 ) -> tuple[list[tuple[bytes, tuple]], list[Diagnostic]]:
+    """The Markdown files under `folder`, each as (key, what `_parse_file` takes), and the problems."""
     paths, problems = sources.discover(folder, within=config.content)
     keyed = []
+    prefix, base = str(folder) + os.sep, shown_path(folder)
     for n, path in enumerate(paths):
         data, found = sources.read(path, config.limits)
         problems += found
         if data is not None:
-            shown = shown_path(path)
+            name = str(path)  # shown as shown_path would, without asking the OS for every file
+            shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
+                if name.startswith(prefix) else shown_path(path)
             keyed.append((digest(settings, kind, shown, path.stem, data), (data, shown, path.stem, kind, config)))
         if done and n % 256 == 0:
             done(n)
-
-    records = []
-    for record, found in memo.reuse("records", keyed, lambda items: list(parallel_iter(_parse_file, items, jobs))):
-        problems += found
-        records += [record] if record else []
-    return records, problems, [key for key, _ in keyed]
+    return keyed, problems
 
 
 def _parse_file(item: tuple[bytes, str, str, str, Config]) -> tuple[Any, list[Diagnostic]]:
@@ -258,26 +272,30 @@ def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
 
 
 def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildResult | None:
-    """The result of the build that wrote `target`, if it was made from exactly these inputs and
-    every file it wrote is still there as written: then there is nothing to do."""
+    """The result of the build that wrote `target`, if it was made from exactly these inputs (sources,
+    config, templates, assets, and the attachments those sources named) and every file it wrote is
+    still there as written: then there is nothing to do, and the cache is left as it is."""
     last, written = memo.load("last", _out_key(target)), memo.load("output", _out_key(target))
     if last is None or written is None or last[0] != inputs or not _intact(target, written):
         return None
-    if strict and last[1]:
+    _, kept_aside, attached_key, warnings, counts, pages, search_stats = last
+    try:
+        if attachments_key({href: Path(path).read_bytes() for href, path in kept_aside}) != attached_key:
+            return None
+    except OSError:
+        return None
+    if strict and warnings:
         return None  # warnings that --strict turns into errors: let the full build say so
-    _, warnings, counts, pages, search_stats = last
-    memo.store("last", _out_key(target), last)
-    memo.store("output", _out_key(target), written)
-    memo.finish()
     return BuildResult(warnings, counts, pages, stats=WriteStats(len(written), 0, 0), search=search_stats,
                        notices=memo.notices)
 
 
 def _intact(target: Path, written: dict[str, Written]) -> bool:
+    root = str(target)
     try:
         for rel, w in written.items():
-            st = (target / rel).stat()
-            if (st.st_size, st.st_mtime_ns, st.st_ino) != (w.size, w.mtime_ns, w.inode):
+            st = os.stat(f"{root}/{rel}")
+            if st.st_size != w.size or st.st_mtime_ns != w.mtime_ns or st.st_ino != w.inode:
                 return False
     except OSError:
         return False

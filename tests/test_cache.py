@@ -344,3 +344,30 @@ def test_the_output_folder_may_not_be_inside_a_source_folder(project, inside):
     with pytest.raises(UnsafeOutput, match="inside"):
         build(load_config(project / "sitegen.yaml", environ={}), out=folder)
     assert not folder.exists()
+
+
+def test_a_build_with_nothing_to_do_keeps_the_whole_cache(project, monkeypatch):
+    import sitegen.build as build_module
+    cold_and_warm(project)
+    cold_and_warm(project)  # nothing changed: returns early, and must not forget the bodies
+    converted = []
+    render = build_module.render_markdown
+    monkeypatch.setattr(build_module, "render_markdown", lambda body: converted.append(body) or render(body))
+    source = project / "content/documents/first-report.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    config = load_config(project / "sitegen.yaml", environ={})
+    memo = open_cache(project)
+    build(config, memo=memo)
+    memo.close()
+    assert len(converted) == 1 and "edited" in converted[0]
+
+
+def test_an_attachment_changed_alone_is_a_change(project):
+    doc = project / "content/documents/first-report.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("topics:", "attachments: [scan.png]\ntopics:"), encoding="utf-8")
+    (project / "content/documents/scan.png").write_bytes(b"\x89PNG first")
+    cold_and_warm(project)
+    (project / "content/documents/scan.png").write_bytes(b"\x89PNG second, longer")
+    warm, _ = cold_and_warm(project)
+    assert warm.site is not None and tree(project / "build") == tree(project.parent / "cold")
+    assert b"second" in (project / "build/documents/first-report/scan.png").read_bytes()
