@@ -5,11 +5,13 @@ language. Part of the template contract documented in `pages`; must not plan pag
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from markupsafe import Markup
 
 from sitegen import urls
+from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
 from sitegen.schema import text_direction
@@ -68,9 +70,17 @@ def text(value: str, *prefer: str) -> dict[str, str]:
 
 
 def doc_item(doc: Document, ui_lang: str) -> dict[str, Any]:
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "date": doc.date.display(ui_lang), "date_iso": doc.date.iso, "source": text(doc.source, doc.language, ui_lang),
-            "summary": doc.summary, "language": language_name(doc.language, ui_lang)}
+    """A document as listings show it. A document appears in a dozen listings per edition, so the item
+    is made once for each set of the values it shows (templates only read it; callers copy to add)."""
+    return _doc_item(doc.id, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary, ui_lang)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _doc_item(doc_id: str, title: str, language: str, dir_: str, date: ArchivalDate, source: str, summary: str,
+              ui_lang: str) -> dict[str, Any]:
+    return {"href": urls.document(doc_id), "title": title, "lang": language, "dir": dir_,
+            "date": date.display(ui_lang), "date_iso": date.iso, "source": text(source, language, ui_lang),
+            "summary": summary, "language": language_name(language, ui_lang)}
 
 
 def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:
