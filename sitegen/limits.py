@@ -22,6 +22,8 @@ LIMITS = {
     "markdown_depth": (50, "nesting of lists and block quotes in a body"),
     "markdown_scan_kb": (4096, "work Markdown spends re-reading a paragraph for unclosed `[` or `<`, in KB"),
     "footnotes": (2000, "footnotes in one body"),
+    "distinct_words": (40_000, "different words in one body: the search index keeps an entry for each "
+                               "(a long report has a few thousand; Moby-Dick about 17,000)"),
 }
 
 
@@ -35,6 +37,7 @@ class Limits:
     markdown_depth: int = LIMITS["markdown_depth"][0]
     markdown_scan_kb: int = LIMITS["markdown_scan_kb"][0]
     footnotes: int = LIMITS["footnotes"][0]
+    distinct_words: int = LIMITS["distinct_words"][0]
 
 
 DEFAULT = Limits()

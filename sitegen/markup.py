@@ -118,7 +118,21 @@ def check_body(body: str, path: str, first_line: int, limits: Limits = DEFAULT) 
                 problems.append(Diagnostic(path, first_line + number, 1, f"more than {limits.footnotes} footnotes",
                                            hint("footnotes", "split the document")))
     problems += _rescans(body, path, first_line, limits)
+    problems += _distinct_words(lines, path, first_line, limits)
     return problems
+
+
+def _distinct_words(lines: list[str], path: str, first_line: int, limits: Limits) -> list[Diagnostic]:
+    """A body of more different words than `limits.distinct_words` (words as written, so a little
+    more than search counts): each one is an entry in the search index, and a file of invented words
+    would make the index stage alone take many seconds."""
+    seen: set[str] = set()
+    for number, line in enumerate(lines):
+        seen.update(line.casefold().split())
+        if len(seen) > limits.distinct_words:
+            return [Diagnostic(path, first_line + number, 1, f"more than {limits.distinct_words} different words",
+                               hint("distinct_words", "split the document"))]
+    return []
 
 
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:")

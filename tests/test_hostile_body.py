@@ -135,3 +135,18 @@ def test_links_broken_must_be_error_or_warning(make_site, capsys):
 
 def test_markdown_placeholders_in_a_rendered_body_stay_inert():
     assert "wzxhzdk" not in render_markdown("<b>x</b> &amp; `code`").html
+
+
+def test_a_body_of_too_many_different_words_is_one_located_error(make_site, capsys):
+    body = hostile.varied_words(1990)  # 2 MB of invented words: ~240,000 different ones
+    seen, line = set(), None
+    for number, text in enumerate(body.split("\n")):
+        seen.update(text.casefold().split())
+        if len(seen) > 40_000:
+            line = BODY + number
+            break
+    make_site({DOC: hostile.document(body=body)})
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{DOC}:{line}:1: more than 40000 different words" in err and "limits.distinct_words" in err
+    assert check_body(body[:len(body) // 8], "f.md", 1, load_limits(distinct_words=10**6)) == []
