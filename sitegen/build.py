@@ -5,6 +5,7 @@ expensive pure step goes through the memo (`sitegen.cache`), so an edit redoes o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -97,14 +98,16 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
                          unwritten=unwritten(config))
     if until == "check":
         clock.stage("pages", len(pages))
-        for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
-            pass  # templates are checked; nothing is kept
+        with _with_warnings(result.warnings):
+            for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
+                pass  # templates are checked; nothing is kept
         result.timings = clock.finish()
         return result
     sink = Output(target, protected_folders(config), memo.load("output", _out_key(target))) if until == "write" else _Memory(session)
     with sink:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(pages))
-        write_pages(config.templates, pages, jobs, sink, clock.count)
+        with _with_warnings(result.warnings):
+            write_pages(config.templates, pages, jobs, sink, clock.count)
         clock.stage("write")
         for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):
             write_file(sink, rel, data)
@@ -316,6 +319,15 @@ def _folder_digest(folder: Path) -> bytes:
 
 def _counts(site: Site) -> dict[str, int]:
     return {"documents": len(site.documents), **{name: len(t.terms) for name, t in site.taxonomies.items()}}
+
+
+@contextlib.contextmanager
+def _with_warnings(warnings: list[Diagnostic]):
+    """A page that fails to render stops the build: report it with the run's warnings, not instead."""
+    try:
+        yield
+    except BuildFailed as failed:
+        raise BuildFailed([*failed.diagnostics, *warnings]) from None
 
 
 def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:

@@ -301,3 +301,18 @@ def test_cooccurring_terms_are_capped_and_ranked(make_site):
     listed = re.findall(r'href="person-(\d\d)\.html"', page)
     assert len(listed) == COOCCURRING and listed[0] == "07"  # the one shared twice ranks first
     assert "and 9 more" in page
+
+
+def test_a_page_that_fails_to_render_is_reported_with_the_runs_warnings(make_site, tmp_path, capsys):
+    import shutil
+    shutil.copytree(ROOT / "templates", tmp_path / "tpl")
+    page = tmp_path / "tpl/document.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "{% endblock %}", "{{ (1 // 0) if doc.title == 'Boom' else '' }}{% endblock %}", 1), encoding="utf-8")
+    make_site({"content/documents/boom.md": "---\ntitle: Boom\ndate: 2020\nsource: S\nlanguage: en\n---\nBody.\n"},
+              config=site_config(templates=tmp_path / "tpl"))
+    for command in (["check"], ["build"]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert "while rendering documents/boom.html" in err and "Traceback" not in err
+        assert "content/documents/boom.md:1:1: warning: document has no `summary`" in err
