@@ -102,7 +102,8 @@ class _Walk:
             return
         if not _is_regular(info):
             return self.error(path, "not a regular file (a pipe, device or socket)", "replace it with a text file")
-        self.problems += name_problems(path.name, shown_path(path))
+        if name_problems(path.name, ""):  # the path is shown only when there is something to say
+            self.problems += name_problems(path.name, shown_path(path))
         self.files.setdefault((info.st_dev, info.st_ino), []).append(path)
 
     def link_target(self, path: Path) -> Path | None:
@@ -125,7 +126,8 @@ class _Walk:
         """One path per file: a link's original when it is listed, else the first by name."""
         kept = []
         for paths in self.files.values():
-            paths = sorted(paths, key=lambda p: (p.is_symlink() or os.path.realpath(p) != str(p.absolute()), p))
+            if len(paths) > 1:  # the same file by two paths: resolving them is worth it only then
+                paths = sorted(paths, key=lambda p: (p.is_symlink() or os.path.realpath(p) != str(p.absolute()), p))
             kept.append(paths[0])
             for other in paths[1:]:
                 self.error(other, f"same file as {shown_path(paths[0])} (a link), which would publish it twice",
