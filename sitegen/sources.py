@@ -38,16 +38,15 @@ def discover(folder: Path, within: Path | None = None, suffix: str = ".md") -> t
 def read(path: Path, limits: Limits = DEFAULT) -> tuple[bytes | None, list[Diagnostic]]:
     """The bytes of one source file, or None and why it cannot be read. The size is checked on the
     open file before reading, so a huge file costs nothing."""
-    shown = shown_path(path)
     limit = limits.file_kb * 1024
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             data = handle.read(limit + 1) if size <= limit else b""
     except OSError as exc:
-        return None, [Diagnostic(shown, 1, 1, f"cannot read this file: {exc.strerror}", "check its permissions")]
+        return None, [Diagnostic(shown_path(path), 1, 1, f"cannot read this file: {exc.strerror}", "check its permissions")]
     if size > limit or len(data) > limit:
-        return None, [Diagnostic(shown, 1, 1, f"file is {max(size, len(data)) // 1024} KB, over the limit of "
+        return None, [Diagnostic(shown_path(path), 1, 1, f"file is {max(size, len(data)) // 1024} KB, over the limit of "
                                               f"{limits.file_kb} KB", hint("file_kb", "split it into several documents"))]
     return data, []
 
