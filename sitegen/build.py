@@ -27,7 +27,7 @@ from sitegen.output import Output, WriteStats, Written
 from sitegen.exports import data_files
 from sitegen.feeds import unwritten
 from sitegen.pages import Page, plan_pages
-from sitegen.render import parallel_iter, render_page, template_sources
+from sitegen.render import parallel_iter, render_one, template_sources
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
@@ -77,7 +77,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         return done
     documents, terms, more = validate_sources(found_sources, memo, jobs)
     documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
-    attaching = [r for r in documents if r.attachments]  # what the next build checks for changed attachments
+    kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
     problems += more + found
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, memo)
@@ -99,7 +99,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if until == "check":
         clock.stage("pages", len(pages))
         with _with_warnings(result.warnings):
-            for _ in parallel_iter(_render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
+            for _ in parallel_iter(render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
                 pass  # templates are checked; nothing is kept
         result.timings = clock.finish()
         return result
@@ -116,7 +116,6 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.stage("cache")
     if until == "write":
         memo.store("output", _out_key(target), sink.written)
-        kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in attaching for a in r.attachments]
         memo.store("last", _out_key(target), (inputs, kept_aside, attached_key, result.warnings, result.counts,
                                               result.pages, result.search))
     memo.finish()
@@ -219,7 +218,7 @@ def write_pages(templates: Path, pages: list[Page], jobs: int, sink: Output | _M
         if not sink.keep(page.path, key):
             missing.append((key, page))
     keys = {page.path: key for key, page in missing}
-    for n, (path, data) in enumerate(parallel_iter(_render_one, [(str(templates), p) for _, p in missing], jobs)):
+    for n, (path, data) in enumerate(parallel_iter(render_one, [(str(templates), p) for _, p in missing], jobs)):
         sink.write(path, data, keys[path])
         if done and n % 64 == 0:
             done(len(pages) - len(missing) + n)
@@ -268,10 +267,6 @@ def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
     link leading out of the folder is an error and never published; and the problems found."""
     paths, problems = sources.discover(folder, suffix="")
     return [urls.asset(p.relative_to(folder).as_posix()) for p in paths if not p.name.startswith(".")], problems
-
-
-def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
-    return render_page(*args)
 
 
 def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildResult | None:

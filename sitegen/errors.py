@@ -83,14 +83,9 @@ class Nearest:
         return self.folded[match[0]] if match else ""
 
 
-def closest(word: str, candidates: Iterable[str] | Nearest, *, cutoff: float = 0.6) -> str:
-    """The candidate closest to `word` (ignoring case), or "" when nothing is close. Pass a `Nearest`
-    when asking about many words against one set of candidates."""
-    nearest = candidates if isinstance(candidates, Nearest) else Nearest(candidates)
-    return nearest.closest(word, cutoff)
-
-
 def did_you_mean(word: str, candidates: Iterable[str] | Nearest, *, cutoff: float = 0.6) -> str:
-    """A hint naming the closest candidate, or "" when nothing is close."""
-    match = closest(word, candidates, cutoff=cutoff)
+    """A hint naming the closest candidate, or "" when nothing is close. Pass a `Nearest` when asking
+    about many words against one set of candidates."""
+    nearest = candidates if isinstance(candidates, Nearest) else Nearest(candidates)
+    match = nearest.closest(word, cutoff)
     return f"did you mean `{match}`?" if match else ""

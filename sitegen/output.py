@@ -196,14 +196,6 @@ def remove_output(out: Path, protected: list[Path]) -> bool:
     return True
 
 
-def write_site(files: dict[str, bytes], out: Path, protected: list[Path]) -> WriteStats:
-    """Write `files` (output-root path -> bytes) as the whole new content of `out`."""
-    with Output(out, protected) as output:
-        for rel, data in sorted(files.items()):
-            output.write(rel, data, b"")
-        return output.commit()
-
-
 def _swap(staging: Path, out: Path) -> None:
     """Put `staging` where `out` is. Between the two renames `out` is missing for a moment; an
     interrupt there is undone here, and a hard kill there by `_recover` in the next build."""

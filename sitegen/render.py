@@ -3,8 +3,8 @@
 Every output is escaped for its format, chosen by the template's extension (`formats`): HTML and
 XML autoescaped, `.bib`, `.ris`, `.json`, `.csv` through their own escapers. An undefined variable is an error, so a template typo fails the build naming the
 template line and the page instead of printing nothing. Content reaches templates only as values
-(never as template source). `parallel_map` is the pool for the two parallel stages (Markdown bodies,
-page rendering): `jobs=1` runs in-process and is the reference the tests compare against.
+(never as template source). `parallel_iter` is the one pool for every parallel stage (parsing,
+Markdown, pages): `jobs=1` runs in-process and is the reference the tests compare against.
 """
 
 from __future__ import annotations
@@ -133,11 +133,8 @@ def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
     return found
 
 
-def render_pages(templates: Path, pages: list[Page], jobs: int, done: Callable[[int], None] | None = None) -> dict[str, bytes]:
-    return dict(parallel_map(_render_one, [(str(templates), p) for p in pages], jobs, done))
-
-
-def _render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
+def render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
+    """`render_page` taking one argument, for `parallel_iter`: (templates folder, page)."""
     return render_page(*args)
 
 
