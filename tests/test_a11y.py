@@ -48,6 +48,18 @@ def axe_violations(page) -> list[dict]:
              "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
 
+def axe_on(browser, url: str, viewport: dict = WIDE, ready: str = "") -> list[dict]:
+    """The violations axe finds on the page at `url`, once `ready` (a selector) is there."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto(url)
+        if ready:
+            page.wait_for_selector(ready)
+        return axe_violations(page)
+    finally:
+        page.close()
+
+
 def open_search(page, build: Path, path: str, query: str):
     page.goto(f"{(build / path).as_uri()}?q={query}")
     page.wait_for_selector("#search-results li a.doc-title")
@@ -61,12 +73,7 @@ NARROW_PAGES = [EN_DOC, AR_DOC, "index.html", "ar/index.html", "ar/actors/wang-y
 @pytest.mark.parametrize("path, viewport", [(p, WIDE) for p in PAGES] + [(p, NARROW) for p in NARROW_PAGES],
                          ids=[f"{p}-wide" for p in PAGES] + [f"{p}-narrow" for p in NARROW_PAGES])
 def test_axe_finds_no_wcag_violation(browser, sample_build, path, viewport):
-    page = browser.new_page(viewport=viewport)
-    try:
-        page.goto((sample_build / path).as_uri())
-        assert axe_violations(page) == []
-    finally:
-        page.close()
+    assert axe_on(browser, (sample_build / path).as_uri(), viewport) == []
 
 
 def test_axe_finds_no_wcag_violation_on_any_page_at_the_root_of_an_edition(browser, sample_build):

@@ -8,19 +8,14 @@ import pytest
 from sitegen.build import build
 from sitegen.config import load_config
 from tests.conftest import site_config
-from tests.test_a11y import WIDE, axe_violations
+from tests.test_a11y import axe_on
 from tests.test_apparatus_attachments import PNG
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["data/index.html", "ar/data/index.html"])
 def test_axe_finds_no_wcag_violation_on_the_data_page(browser, sample_build, path):
-    page = browser.new_page(viewport=WIDE)
-    try:
-        page.goto((sample_build / path).as_uri())
-        assert axe_violations(page) == []
-    finally:
-        page.close()
+    assert axe_on(browser, (sample_build / path).as_uri()) == []
 
 
 @pytest.mark.browser
@@ -31,10 +26,4 @@ def test_axe_finds_no_wcag_violation_on_a_document_with_attachments(browser, mak
     (root / "content/documents/original.pdf").write_bytes(b"%PDF-1.4 x")
     (root / "content/documents/scan.png").write_bytes(PNG)
     build(load_config(root / "sitegen.yaml", environ={}), out=tmp_path / "out")
-    page = browser.new_page(viewport=WIDE)
-    try:
-        page.goto((tmp_path / "out/documents/withfiles.html").as_uri())
-        page.wait_for_selector("button.copy")
-        assert axe_violations(page) == []
-    finally:
-        page.close()
+    assert axe_on(browser, (tmp_path / "out/documents/withfiles.html").as_uri(), ready="button.copy") == []

@@ -4,28 +4,14 @@ address or the content held as text: nothing from a URL or a file runs as script
 from __future__ import annotations
 
 import http.client
-import threading
-import time
 from urllib.parse import quote
 
 import pytest
 
 from sitegen.serve import DevServer
-from tests.test_serve import TIMEOUT
+from tests.test_serve import TIMEOUT, served  # noqa: F401 - served: the running server, shared with the serve tests
 
 SCRIPTED = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture
-def server(make_site):
-    root = make_site()
-    dev = DevServer(root / "sitegen.yaml", port=0, log=lambda line: None).start()
-    watcher = threading.Thread(target=dev.watch, daemon=True)
-    watcher.start()
-    time.sleep(0.3)
-    yield root, dev
-    dev.close()
-    watcher.join(TIMEOUT)
 
 
 def request(dev: DevServer, path: str) -> tuple[int, dict, str]:
@@ -43,8 +29,8 @@ def request(dev: DevServer, path: str) -> tuple[int, dict, str]:
     "/" + quote(SCRIPTED), "/" + SCRIPTED.replace(" ", "%20"), "/a/%22%3E%3Cscript%3Ealert(1)%3C/script%3E.html",
     "/%3Csvg%20onload=alert(1)%3E/", "/x.html?<script>alert(1)</script>", "/%ED%A0%80.html", "/../../etc/passwd",
 ])
-def test_the_404_page_shows_the_address_as_text(path, server):
-    _, dev = server
+def test_the_404_page_shows_the_address_as_text(path, served):
+    _, dev = served
     status, _, body = request(dev, path)
     assert status == 404
     for dangerous in ("<img src=x", "<script>alert", "<svg onload", '"><script'):
@@ -52,15 +38,15 @@ def test_the_404_page_shows_the_address_as_text(path, server):
     assert "root:" not in body  # nothing is read from disk
 
 
-def test_a_folder_without_its_slash_is_redirected_safely(server):
-    _, dev = server
+def test_a_folder_without_its_slash_is_redirected_safely(served):
+    _, dev = served
     status, headers, _ = request(dev, "/actors")
     assert status == 301 and headers["Location"] == "/actors/"
     assert request(dev, "/actors/")[0] == 200
 
 
-def test_a_malformed_events_query_does_not_break_the_server(server):
-    _, dev = server
+def test_a_malformed_events_query_does_not_break_the_server(served):
+    _, dev = served
     host, port = dev.http.server_address[:2]
     conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
     conn.request("GET", "/__sitegen__/events?since=" + "9" * 5000)
@@ -70,8 +56,8 @@ def test_a_malformed_events_query_does_not_break_the_server(server):
     assert request(dev, "/index.html")[0] == 200
 
 
-def test_no_script_runs_from_the_address_or_the_overlay_in_a_browser(server, browser):
-    root, dev = server
+def test_no_script_runs_from_the_address_or_the_overlay_in_a_browser(served, browser):
+    root, dev = served
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
