@@ -90,7 +90,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     assets, found = asset_paths(config.assets)
     problems += more + found + check_targets(links, {p.path for p in pages} | set(assets))
     clock.stage("search")
-    search_files, search_stats, search_pending = build_search(site, memo, jobs, session)
+    search_files, search_stats, search_pending = build_search(site, memo, session)
     problems += over_budget(config, search_stats)
     _stop_on_errors(problems, strict)
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site,
@@ -206,7 +206,8 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
 def write_pages(templates: Path, pages: list[Page], jobs: int, sink: Output | _Memory,
                 done: Callable[[int], None] | None = None) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
-    changed since the output was written, and keep the others as they are; rendered pages stream to the sink, so they are never all in memory."""
+    changed since the output was written, and keep the others as they are; rendered pages stream to
+    the sink, so they are never all in memory."""
     uses = template_sources(templates)
     files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
     template_keys = {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
@@ -231,16 +232,16 @@ def write_file(sink: Output | _Memory, rel: str, data: bytes) -> None:
         sink.write(rel, data, key)
 
 
-def build_search(site: Site, memo: Memo, jobs: int, session: Session | None) -> tuple[dict[str, bytes], Any, bool]:
+def build_search(site: Site, memo: Memo, session: Session | None) -> tuple[dict[str, bytes], Any, bool]:
     """The search index; for `serve`, the last one when it is stale but will do (the flag says so)."""
     if session is None:
         return (*search.build_search(site, memo=memo, jobs=SEARCH_JOBS), False)
     if session.search is not None and session.stale_search:
         return session.search[1], session.search[2], session.search[0] != search.fingerprint(site)
-    return (*update_search(site, session, memo, jobs), False)
+    return (*update_search(site, session, memo), False)
 
 
-def update_search(site: Site, session: Session, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[str, bytes], Any]:
+def update_search(site: Site, session: Session, memo: Memo = NO_MEMO) -> tuple[dict[str, bytes], Any]:
     key = search.fingerprint(site)
     if session.search is None or session.search[0] != key:
         session.search = (key, *search.build_search(site, memo=memo, jobs=SEARCH_JOBS))

@@ -157,7 +157,7 @@ class DevServer:
             if site is None:
                 return
             started = time.perf_counter()
-            files, _ = update_search(site, self.session, self.memo, self.jobs)
+            files, _ = update_search(site, self.session, self.memo)
             with self._search_lock:
                 superseded = self._search_site is not None
             if not superseded and self.live.update(files):
