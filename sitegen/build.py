@@ -8,9 +8,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -26,8 +25,8 @@ from sitegen.model import Site, build_site
 from sitegen.output import Output, WriteStats, Written
 from sitegen.exports import data_files
 from sitegen.feeds import unwritten
-from sitegen.pages import Page, plan_pages
-from sitegen.render import parallel_iter, render_one, template_sources
+from sitegen.pages import Plan, plan_site
+from sitegen.render import Job, parallel_iter, render_plan, template_keys
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
@@ -86,28 +85,30 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
     del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
-    pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
+    plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
     assets, found = asset_paths(config.assets)
-    problems += more + found + check_targets(links, {p.path for p in pages} | set(assets))
+    problems += more + found + check_targets(links, plan.paths | set(assets))
     clock.stage("search")
     search_files, search_stats, search_pending = build_search(site, memo, session)
     problems += over_budget(config, search_stats)
     _stop_on_errors(problems, strict)
-    result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site,
+    result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(plan), site,
                          search=search_stats, search_pending=search_pending, notices=memo.notices,
                          unwritten=unwritten(config))
     if until == "check":
-        clock.stage("pages", len(pages))
+        clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
-            for _ in parallel_iter(render_one, [(str(config.templates), p) for p in pages], jobs, clock.count):
-                pass  # templates are checked; nothing is kept
+            job = Job(str(config.templates), site, plan, {}, {}, keep_bytes=False)
+            for n, _ in enumerate(render_plan(job, jobs)):
+                if n % 64 == 0:
+                    clock.count(n)  # templates are checked; nothing is kept
         result.timings = clock.finish()
         return result
     sink = Output(target, protected_folders(config), memo.load("output", _out_key(target))) if until == "write" else _Memory(session)
     with sink:  # the output folder is checked and locked before anything is rendered
-        clock.stage("pages", len(pages))
+        clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
-            write_pages(config.templates, pages, jobs, sink, clock.count)
+            write_pages(config.templates, site, plan, jobs, sink, clock.count)
         clock.stage("write")
         for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):
             write_file(sink, rel, data)
@@ -203,26 +204,28 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
     return {path: r for (path, _), r in zip(sources_, rendered)}
 
 
-def write_pages(templates: Path, pages: list[Page], jobs: int, sink: Output | _Memory,
+def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink: Output | _Memory,
                 done: Callable[[int], None] | None = None) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
-    changed since the output was written, and keep the others as they are; rendered pages stream to
-    the sink, so they are never all in memory."""
-    uses = template_sources(templates)
-    files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
-    template_keys = {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
-                     for name, made_of in uses.items()}
-    missing = []
-    for page in pages:
-        key = digest(template_keys.get(page.template, b"missing"),
-                     pickle.dumps((page.path, page.template, page.context), protocol=5))
-        if not sink.keep(page.path, key):
-            missing.append((key, page))
-    keys = {page.path: key for key, page in missing}
-    for n, (path, data) in enumerate(parallel_iter(render_one, [(str(templates), p) for _, p in missing], jobs)):
-        sink.write(path, data, keys[path])
-        if done and n % 64 == 0:
-            done(len(pages) - len(missing) + n)
+    changed since the output was written, and keep the others as they are. Workers plan, key and
+    render the pages and they stream to the sink, so they are never all in memory."""
+    known = {rel: w.key if isinstance(w, Written) else w[0] for rel, w in sink.previous.items()}
+    job = Job(str(templates), site, plan, template_keys(templates), known)
+    again: dict[str | int, set[str]] = {}  # pages whose file of the last build was changed or removed since
+    n = 0
+    for unit, pages in render_plan(job, jobs):
+        for path, key, data in pages:
+            if data is not None:
+                sink.write(path, data, key)
+            elif not sink.keep(path, key):
+                again.setdefault(unit, set()).add(path)
+        n += len(pages)
+        if done and n % 64 < len(pages):
+            done(n)
+    for unit, pages in render_plan(replace(job, known={}), 1, list(again)):
+        for path, key, data in pages:
+            if path in again[unit]:
+                sink.write(path, data, key)
 
 
 def write_file(sink: Output | _Memory, rel: str, data: bytes) -> None:

@@ -59,8 +59,13 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
         "languages": [{"lang": code, "dir": text_direction(code), "href": href,
                        "name": language_name(code, ui_language(code))}  # each in its own words
                       for code, href in sorted(offered.items()) if href != path],
-        "alternates": [{"lang": code, "href": href} for code, href in sorted(same.items())] if len(same) > 1 else [],
+        "alternates": alternate_links(same),
     }
+
+
+def alternate_links(same: dict[str, str]) -> list[dict[str, str]]:
+    """`hreflang` links: the same page in each language (none when it exists in one only)."""
+    return [{"lang": code, "href": href} for code, href in sorted(same.items())] if len(same) > 1 else []
 
 
 def text(value: str, *prefer: str) -> dict[str, str]:

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from sitegen import feeds, urls
 from sitegen.attachments import describe_size
-from sitegen.chrome import base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
+from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import MONTHS
@@ -59,10 +59,25 @@ class Page:
     source: str  # what this page comes from, for collision messages
 
 
-def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
-    """Every page of the site, sorted by path; two sources claiming one path is an error."""
-    weights = rarity(site)
-    pages = [page for doc in site.documents.values() for page in plan_document(site, doc, weights)]
+@dataclass(frozen=True)
+class Plan:
+    """Every page of the site, without holding them all: the site's own pages planned (home, indexes,
+    terms, feeds, sitemap), and the documents whose DOCUMENT_OUTPUTS `plan_document` plans when they
+    are rendered (at 100,000 documents, 400,000 contexts would not fit in memory at once)."""
+
+    pages: list[Page]  # sorted by path
+    documents: list[str]  # document ids
+    paths: frozenset[str]  # every output path, for links and the sitemap
+    rarity: Rarity
+
+    def __len__(self) -> int:
+        return len(self.pages) + len(self.documents) * len(DOCUMENT_OUTPUTS)
+
+
+def plan_site(site: Site) -> tuple[Plan, list[Diagnostic]]:
+    """The plan of every page; two sources claiming one path is an error."""
+    claims = [(urls.document(doc.id, ext), doc.path) for doc in site.documents.values() for _, ext in DOCUMENT_OUTPUTS]
+    pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
         pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed), plan_data(site, ed)]
         for tax in site.taxonomies.values():
@@ -70,20 +85,24 @@ def plan_pages(site: Site) -> tuple[list[Page], list[Diagnostic]]:
             for term in tax.terms.values():
                 pages += plan_term(site, term, ed)
     pages += [Page(*planned) for planned in feeds.planned_feeds(site)]
-    pages += [Page(*planned) for planned in feeds.planned_sitemap(site, [(p.path, p.context) for p in pages])]
-    pages, problems = _check_collisions(pages)
-    return pages, missing_strings(site) + problems
+    alternates = [(urls.document(doc.id), {"alternates": alternate_links(document_switch(site, doc))})
+                  for doc in site.documents.values()]
+    pages += [Page(*planned) for planned in feeds.planned_sitemap(site, alternates + [(p.path, p.context) for p in pages])]
+    first, problems = _check_collisions(claims + [(p.path, p.source) for p in pages])
+    kept = sorted((p for n, p in enumerate(pages, len(claims)) if first[p.path] == n), key=lambda p: p.path)
+    return Plan(kept, list(site.documents), frozenset(first), rarity(site)), missing_strings(site) + problems
 
 
-def _check_collisions(pages: list[Page]) -> tuple[list[Page], list[Diagnostic]]:
-    seen: dict[str, Page] = {}
+def _check_collisions(claims: list[tuple[str, str]]) -> tuple[dict[str, int], list[Diagnostic]]:
+    """Output path -> which claim (path, source) is the first to it, and an error for each later one."""
+    first: dict[str, int] = {}
     problems = []
-    for page in pages:
-        first = seen.setdefault(page.path, page)
-        if first is not page:
-            problems.append(Diagnostic(page.source, 1, 1, f"writes {page.path}, which {first.source} writes too",
+    for n, (path, source) in enumerate(claims):
+        earlier = first.setdefault(path, n)
+        if earlier != n:
+            problems.append(Diagnostic(source, 1, 1, f"writes {path}, which {claims[earlier][1]} writes too",
                                        "rename one of them"))
-    return sorted(seen.values(), key=lambda p: p.path), problems
+    return first, problems
 
 
 def plan_home(site: Site, ed: urls.Edition) -> Page:
@@ -118,7 +137,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     translations, else the other editions' home pages."""
     path = urls.document(doc.id)
     ed = edition_of(site, doc.language)
-    switch = {doc.language: path} | {site.documents[t].language: urls.document(t) for t in doc.translations}
+    switch = document_switch(site, doc)
     # a document in a language without interface words is an English page (its chrome) whose text
     # carries its own language (`text` below), so readers announce both right
     ui_lang = ui_language(doc.language)
@@ -139,6 +158,11 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
+
+
+def document_switch(site: Site, doc: Document) -> dict[str, str]:
+    """Language -> the page a document's language switch offers in it: itself and its translations."""
+    return {doc.language: urls.document(doc.id)} | {site.documents[t].language: urls.document(t) for t in doc.translations}
 
 
 def document_fields(doc: Document, ui_lang: str) -> dict[str, Any]:

@@ -9,19 +9,25 @@ Markdown, pages): `jobs=1` runs in-process and is the reference the tests compar
 
 from __future__ import annotations
 
+import functools
 import gc
+import hashlib
 import os
+import pickle
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 import jinja2.meta
 
 from sitegen import formats, urls
+from sitegen.cache import digest
 from sitegen.errors import BuildFailed, Diagnostic
-from sitegen.pages import Page
+from sitegen.model import Site
+from sitegen.pages import Page, Plan, plan_document
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,6 +35,7 @@ CHUNK = 64
 TEMPLATE_EXTENSIONS = tuple(sorted(formats.AUTOESCAPED | set(formats.ESCAPERS)))
 WINDOW = 4096
 
+_shared: Any = None  # in a worker process: what `parallel_iter(shared=...)` gave it
 _envs: dict[str, jinja2.Environment] = {}  # template extension -> environment, for `_env_folder`
 _env_folder: str = ""
 
@@ -85,7 +92,15 @@ def template_sources(templates: Path) -> dict[str, set[str]]:
 @jinja2.pass_context
 def _rel(context, target: str) -> str:
     """`{{ 'actors/x.html' | rel }}`: the link from the page being rendered to `target`."""
-    return urls.relative(context["page_path"], target)
+    return _relative(context["page_path"].rpartition("/")[0], target)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(folder: str, target: str) -> str:
+    """`urls.relative` from any page in `folder`: pages of one folder link to the same menus, assets
+    and listed documents, and `posixpath.relpath` asks the OS for the working folder on every call
+    (a third of the time spent rendering, before this)."""
+    return urls.relative(f"{folder}/_" if folder else "_", target)
 
 
 def render_page(templates: str, page: Page) -> tuple[str, bytes]:
@@ -133,9 +148,55 @@ def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
     return found
 
 
-def render_one(args: tuple[str, Page]) -> tuple[str, bytes]:
-    """`render_page` taking one argument, for `parallel_iter`: (templates folder, page)."""
-    return render_page(*args)
+def template_keys(templates: Path) -> dict[str, bytes]:
+    """Template name -> a digest of every template it is made of: what a page's key needs of them."""
+    uses = template_sources(templates)
+    files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
+    return {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
+            for name, made_of in uses.items()}
+
+
+def page_key(keys: dict[str, bytes], page: Page) -> bytes:
+    """What a page is made from: its templates and its context. Equal keys, equal bytes."""
+    return digest(keys.get(page.template, b"missing"), pickle.dumps((page.path, page.template, page.context), protocol=5))
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker of the pages stage shares. Inherited when the pool forks, so a worker is sent
+    only a document id or a page number, and plans, keys and renders the pages itself."""
+
+    templates: str
+    site: Site
+    plan: Plan
+    keys: dict[str, bytes]  # template_keys
+    known: dict[str, bytes]  # output path -> the key of the file the last build wrote there
+    keep_bytes: bool = True  # False for `check`: render every page, send nothing back
+
+
+def render_plan(job: Job, jobs: int, units: list[str | int] | None = None
+                ) -> Iterator[tuple[str | int, list[tuple[str, bytes, bytes | None]]]]:
+    """Each unit of the plan (a number of one of `plan.pages`, or a document id for its
+    DOCUMENT_OUTPUTS) with its pages as (path, key, bytes); bytes are None for a page whose key
+    is the one `known` has (nothing to render) and when `keep_bytes` is off. The site's own pages go
+    first: the largest (chronology, sources) are among them, and then they do not finish last.
+    `units`: only these."""
+    if units is None:
+        units = [*range(len(job.plan.pages)), *job.plan.documents]
+    yield from zip(units, parallel_iter(_render_unit, units, jobs, shared=job))
+
+
+def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, bytes | None]]:
+    if isinstance(unit, int):
+        pages = [job.plan.pages[unit]]
+    else:
+        pages = plan_document(job.site, job.site.documents[unit], job.plan.rarity)
+    done = []
+    for page in pages:
+        key = page_key(job.keys, page)
+        data = None if job.known.get(page.path) == key else render_page(job.templates, page)[1]
+        done.append((page.path, key, data if job.keep_bytes else None))
+    return done
 
 
 def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
@@ -145,28 +206,37 @@ def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
 
 
 def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
-                  done: Callable[[int], None] | None = None) -> Iterator[R]:
+                  done: Callable[[int], None] | None = None, shared: Any = None) -> Iterator[R]:
     """`fn(x)` for each item, in order, as they come: over `jobs` processes when that is worth it,
     a window of WINDOW items at a time so neither the inputs nor the results all wait in memory.
-    `done(n)` is told every CHUNK results, for progress."""
+    `done(n)` is told every CHUNK results, for progress. With `shared`, each call is `fn(shared, x)`:
+    `shared` is given to each worker once (by fork, not pickled) instead of with every item."""
     items = list(items)
     jobs = max(1, min(jobs, os.cpu_count() or 1))
     if jobs == 1 or len(items) < 2 * CHUNK:
-        yield from _counted((fn(x) for x in items), done)
+        call = fn if shared is None else functools.partial(fn, shared)
+        yield from _counted((call(x) for x in items), done)
         return
     gc.freeze()  # forked workers share the parent's objects; their collector must not touch (copy) them all
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shared,))
+    call = fn if shared is None else functools.partial(_with_shared, fn)
     try:
-        windows = (pool.map(fn, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
+        windows = (pool.map(call, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
         yield from _counted((r for window in windows for r in window), done)
     finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
 
 
-def _leave_interrupts_to_the_parent() -> None:
+def _with_shared(fn: Callable[[Any, T], R], item: T) -> R:
+    return fn(_shared, item)
+
+
+def _start_worker(shared: Any) -> None:
     """Ctrl-C reaches every process of the group: workers ignore it, so only the parent reports it
     (one line, exit 130) instead of each worker printing a traceback."""
+    global _shared
+    _shared = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
