@@ -76,11 +76,21 @@ class Nearest:
         self.keys = list(self.folded)
 
     def closest(self, word: str, cutoff: float = 0.6) -> str:
+        """`difflib.get_close_matches(word, narrowed, n=1)`, stopping once no candidate left can reach
+        the best difflib ratio found: they come most similar first, and none has a difflib ratio
+        above its Indel ratio (the longest common subsequence bounds difflib's matching blocks)."""
         folded = word.casefold()
         near = process.extract(folded, self.keys, scorer=fuzz.ratio, processor=None,
                                score_cutoff=cutoff * 100 - 1e-9, limit=self.NARROW)
-        match = difflib.get_close_matches(folded, [key for key, _, _ in near], n=1, cutoff=cutoff)
-        return self.folded[match[0]] if match else ""
+        matcher, best = difflib.SequenceMatcher(), (0.0, "")
+        matcher.set_seq2(folded)
+        for key, indel, _ in near:
+            if indel / 100 < best[0] - 1e-9:
+                break
+            matcher.set_seq1(key)
+            if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+                best = max(best, (matcher.ratio(), key))
+        return self.folded[best[1]] if best[1] else ""
 
 
 def did_you_mean(word: str, candidates: Iterable[str] | Nearest, *, cutoff: float = 0.6) -> str:
