@@ -75,6 +75,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
     documents, terms, more = validate_sources(found_sources, memo, jobs)
+    del found_sources  # every source file's bytes: 80 MB at 10,000 documents, parsed into the records now
     documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
     kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
     problems += more + found
