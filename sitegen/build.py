@@ -23,7 +23,7 @@ from sitegen.frontmatter import split_source
 from sitegen.links import check_targets, link_bodies
 from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import Site, build_site
-from sitegen.output import Output, WriteStats, Written
+from sitegen.output import Manifest, Output, WriteStats, unfinished
 from sitegen.exports import data_files
 from sitegen.feeds import unwritten
 from sitegen.pages import Page, plan_pages
@@ -115,7 +115,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     result.files = sink.files if isinstance(sink, _Memory) else {}
     clock.stage("cache")
     if until == "write":
-        memo.store("output", _out_key(target), sink.written)
+        memo.store("output", _out_key(target), sink.manifest)
         memo.store("last", _out_key(target), (inputs, kept_aside, attached_key, result.warnings, result.counts,
                                               result.pages, result.search))
     memo.finish()
@@ -275,7 +275,8 @@ def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildRe
     config, templates, assets, and the attachments those sources named) and every file it wrote is
     still there as written: then there is nothing to do, and the cache is left as it is."""
     last, written = memo.load("last", _out_key(target)), memo.load("output", _out_key(target))
-    if last is None or written is None or last[0] != inputs or not _intact(target, written):
+    if last is None or not isinstance(written, Manifest) or last[0] != inputs or unfinished(target) \
+            or not written.intact(target):
         return None
     _, kept_aside, attached_key, warnings, counts, pages, search_stats = last
     try:
@@ -285,20 +286,8 @@ def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildRe
         return None
     if strict and warnings:
         return None  # warnings that --strict turns into errors: let the full build say so
-    return BuildResult(warnings, counts, pages, stats=WriteStats(len(written), 0, 0), search=search_stats,
+    return BuildResult(warnings, counts, pages, stats=WriteStats(len(written.files), 0, 0), search=search_stats,
                        notices=memo.notices)
-
-
-def _intact(target: Path, written: dict[str, Written]) -> bool:
-    root = str(target)
-    try:
-        for rel, w in written.items():
-            st = os.stat(f"{root}/{rel}")
-            if st.st_size != w.size or st.st_mtime_ns != w.mtime_ns or st.st_ino != w.inode:
-                return False
-    except OSError:
-        return False
-    return True
 
 
 def _out_key(target: Path) -> bytes:

@@ -7,6 +7,8 @@ write one output folder at once; a swap cut at any step loses nothing.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import shutil
 import sqlite3
@@ -371,3 +373,111 @@ def test_an_attachment_changed_alone_is_a_change(project):
     warm, _ = cold_and_warm(project)
     assert warm.site is not None and tree(project / "build") == tree(project.parent / "cold")
     assert b"second" in (project / "build/documents/first-report/scan.png").read_bytes()
+
+
+def cached_then_edited(project: Path):
+    """Build with the cache (so the next build knows the output it left), then edit one body: the
+    config, the tree before the edit, and a cold build's tree after it."""
+    config = load_config(project / "sitegen.yaml", environ={})
+    memo = open_cache(project)
+    build(config, memo=memo)
+    memo.close()
+    before = tree(project / "build")
+    source = project / "content/documents/first-report.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("The body", "The edited body"), encoding="utf-8")
+    build(config, out=project.parent / "cold")
+    return config, before, tree(project.parent / "cold")
+
+
+def leftovers(project: Path) -> list[Path]:
+    """What a build leaves beside the output but its lock: a journal, a staging or an old tree."""
+    return [p for p in project.glob(".build.*") if p.name != ".build.lock"]
+
+
+def cached_build(config):
+    memo = open_cache(config.root)
+    try:
+        return build(config, memo=memo)
+    finally:
+        memo.close()
+
+
+def test_a_small_edit_moves_the_changed_files_into_the_output(project):
+    config, before, after = cached_then_edited(project)
+    page = project / "build/documents/arabic-report.html"
+    inode = page.stat().st_ino
+    result = cached_build(config)
+    assert result.stats.patched and 1 <= result.stats.changed <= 8
+    assert tree(project / "build") == after and page.stat().st_ino == inode
+    assert not leftovers(project)
+
+
+@pytest.mark.parametrize("step, finished", [(1, False), (2, True), (3, True)])
+def test_an_interrupt_during_a_patch_completes_it_or_leaves_the_previous_output(project, monkeypatch, step, finished):
+    """The first rename puts the journal in place; every later one moves a file: once the journal
+    is there, an interrupt completes the moves; before, nothing has moved."""
+    config, before, after = cached_then_edited(project)
+    replace, count = os.replace, [0]
+
+    def cut(source, target):
+        count[0] += 1
+        if count[0] == step:
+            raise KeyboardInterrupt
+        return replace(source, target)
+
+    monkeypatch.setattr("sitegen.output.os.replace", cut)
+    with pytest.raises(KeyboardInterrupt):
+        cached_build(config)
+    monkeypatch.setattr("sitegen.output.os.replace", replace)
+    assert tree(project / "build") == (after if finished else before)
+    assert not leftovers(project)
+    assert tree(project / "build") == after or cached_build(config).stats.patched
+
+
+def test_a_patch_killed_halfway_is_completed_by_the_next_build(project, monkeypatch):
+    config, before, after = cached_then_edited(project)
+    replace = os.replace
+
+    def cut(source, target):
+        if str(target).endswith("first-report.json"):  # the page has moved, the search files have not
+            raise SystemExit("killed")
+        return replace(source, target)
+
+    def killed(self, *exc):  # a killed process runs no clean-up; the kernel releases its lock
+        os.close(self._lock)
+
+    monkeypatch.setattr("sitegen.output.os.replace", cut)
+    monkeypatch.setattr(Output, "__exit__", killed)
+    with pytest.raises(SystemExit):
+        cached_build(config)
+    monkeypatch.undo()
+    assert (project / ".build.journal").exists() and tree(project / "build") not in (before, after)
+    result = cached_build(config)
+    assert result.stats.restored and tree(project / "build") == after
+    assert not leftovers(project)
+
+
+def test_files_added_to_the_output_by_hand_are_removed_as_a_cold_build_would(project):
+    config, before, after = cached_then_edited(project)
+    (project / "build/stray.txt").write_text("left here")
+    (project / "build/documents/stray.html").write_text("left here")
+    result = cached_build(config)
+    assert not result.stats.patched and tree(project / "build") == after
+    source = project / "content/documents/first-report.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("edited body", "body edited twice"), encoding="utf-8")
+    assert cached_build(config).stats.patched
+
+
+def test_a_journal_naming_files_outside_the_output_moves_and_deletes_nothing(project):
+    config = load_config(project / "sitegen.yaml", environ={})
+    cached_build(config)
+    victim = project.parent / "victim.txt"
+    victim.write_text("keep me")
+    (project / ".build.tmp-1").mkdir()
+    (project / ".build.tmp-1/x").write_text("x")
+    (project / ".build.journal").write_text(json.dumps({"staging": ".build.tmp-1", "write": ["../../x"],
+                                                        "remove": ["../victim.txt"]}))
+    before = tree(project / "build")
+    assert cached_build(config).stats is not None
+    assert victim.read_text() == "keep me" and tree(project / "build") == before
+    assert not (project / ".build.journal").exists()
