@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 import time
 from dataclasses import dataclass, field
@@ -18,17 +17,15 @@ from sitegen import search, sources, urls
 from sitegen.attachments import attachments_key, read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
-from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
-from sitegen.frontmatter import split_source
+from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
 from sitegen.links import check_targets, link_bodies
-from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import Site, build_site
 from sitegen.output import Manifest, Output, WriteStats, unfinished
 from sitegen.exports import data_files
+from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import Page, plan_pages
 from sitegen.render import parallel_iter, render_one, template_sources
-from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
@@ -70,7 +67,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     `"render"` returns the files in `files` instead of writing them."""
     clock = _Clock(progress)
     clock.stage("read")
-    found_sources, problems, inputs = read_sources(config, clock.count)
+    found_sources, problems, inputs = read_sources(config, clock.count, memo)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
         done.timings, done.unwritten = clock.finish(), unwritten(config)
@@ -121,86 +118,6 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     memo.finish()
     result.timings = clock.finish()
     return result
-
-
-def validate_sources(found: list[tuple[bytes, tuple]], memo: Memo, jobs: int
-                     ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
-    """Split and validate every source file read by `read_sources`, reusing the memo's result for a
-    file whose bytes, name and settings are unchanged: the documents, the registry entries, and every
-    diagnostic."""
-    documents, terms, problems = [], [], []
-    for (_, (_, _, _, kind, _)), (record, more) in zip(found, memo.reuse(
-            "records", found, lambda items: list(parallel_iter(_parse_file, items, jobs)))):
-        problems += more
-        if record:
-            (terms if kind else documents).append(record)
-    return documents, terms, problems
-
-
-def read_sources(config: Config, done: Callable[[int], None] | None = None
-                 ) -> tuple[list[tuple[bytes, tuple]], list[Diagnostic], bytes]:
-    """Every source file's bytes with its key (what parsing it depends on), every problem found while
-    reading, and a digest of all the build's inputs (config, sources, templates, assets): equal
-    digests, equal sites. Nothing is parsed yet, so a build with nothing to do stops cheaply."""
-    problems: list[Diagnostic] = []
-    doc_folder = config.content / "documents"
-    if not doc_folder.is_dir():
-        problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
-                                   "create content/documents/ or set paths.content"))
-    settings = repr(config).encode()
-    folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
-    inputs = [settings, _folder_digest(config.templates), _folder_digest(config.assets)]
-    found: list[tuple[bytes, tuple]] = []
-    for folder, kind in folders:
-        keyed, more = _read_folder(folder, kind, config, settings, done)
-        found, problems = found + keyed, problems + more
-    return found, problems, digest(*inputs, *(key for key, _ in found))
-
-
-def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, done: Callable[[int], None] | None
-                 ) -> tuple[list[tuple[bytes, tuple]], list[Diagnostic]]:
-    """The Markdown files under `folder`, each as (key, what `_parse_file` takes), and the problems."""
-    paths, problems = sources.discover(folder, within=config.content)
-    keyed = []
-    prefix, base = str(folder) + os.sep, shown_path(folder)
-    for n, path in enumerate(paths):
-        data, found = sources.read(path, config.limits)
-        problems += found
-        if data is not None:
-            name = str(path)  # shown as shown_path would, without asking the OS for every file
-            shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
-                if name.startswith(prefix) else shown_path(path)
-            keyed.append((digest(settings, kind, shown, path.stem, data), (data, shown, path.stem, kind, config)))
-        if done and n % 256 == 0:
-            done(n)
-    return keyed, problems
-
-
-def _parse_file(item: tuple[bytes, str, str, str, Config]) -> tuple[Any, list[Diagnostic]]:
-    """One source file as a record (None if it has none) and its diagnostics; `kind` is "" for a
-    document, else the taxonomy whose registry holds it. A body too costly to convert (see `limits`)
-    is reported and left empty."""
-    data, shown, stem, kind, config = item
-    source, found = split_source(data, shown, config.limits)
-    if source is None:
-        return None, found
-    more = check_body(source.body, shown, source.body_line, config.limits)
-    source.body, found = "" if more else source.body, found + more
-    if kind:
-        record, more = validate_term(source, shown, stem, taxonomy=config.taxonomy(kind))
-    else:
-        record, more = validate_document(source, shown, stem, config=config)
-    return record, found + more
-
-
-def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
-                  done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO) -> dict[str, Rendered]:
-    """Source path -> rendered Markdown body; the first of the parallel stages. Keyed by text, so a
-    renamed file reuses its body."""
-    sources_ = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
-    keyed = [(digest("body", body), body) for _, body in sources_]
-    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)))
-    return {path: r for (path, _), r in zip(sources_, rendered)}
 
 
 def write_pages(templates: Path, pages: list[Page], jobs: int, sink: Output | _Memory,
@@ -292,14 +209,6 @@ def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildRe
 
 def _out_key(target: Path) -> bytes:
     return digest("output folder", str(target))
-
-
-def _folder_digest(folder: Path) -> bytes:
-    """Names and bytes of every file under `folder` (templates, assets)."""
-    if not folder.is_dir():
-        return digest("none")
-    return digest(*(part for p in sorted(folder.rglob("*")) if p.is_file()
-                    for part in (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).digest())))
 
 
 def _counts(site: Site) -> dict[str, int]:

@@ -349,7 +349,7 @@ def test_the_output_folder_may_not_be_inside_a_source_folder(project, inside):
 
 
 def test_a_build_with_nothing_to_do_keeps_the_whole_cache(project, monkeypatch):
-    import sitegen.build as build_module
+    import sitegen.inputs as build_module
     cold_and_warm(project)
     cold_and_warm(project)  # nothing changed: returns early, and must not forget the bodies
     converted = []
