@@ -53,10 +53,10 @@ def validate_sources(found: list[tuple[bytes, SourceFile]], memo: Memo, jobs: in
 
 
 def read_sources(config: Config, done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO
-                 ) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic], bytes]:
+                 ) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic], bytes, bytes]:
     """Every source file with its key (what parsing it depends on), every problem found while
-    reading, and a digest of all the build's inputs (config, sources, templates, assets): equal
-    digests, equal sites. Nothing is parsed yet, so a build with nothing to do stops cheaply; and a
+    reading, a digest of all the build's inputs (config, sources, templates, assets): equal
+    digests, equal sites; and a digest of the inputs but the sources. Nothing is parsed yet, so a build with nothing to do stops cheaply; and a
     file whose size, times and inode are as the last build saw them (long enough ago: `SETTLED_NS`)
     is not even read: its key is the one its bytes had then (`parse_file` reads it if need be)."""
     problems: list[Diagnostic] = []
@@ -74,7 +74,7 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
         found, problems = found + keyed, problems + more
     memo.store("seen", _seen_key(config), {f.name: (f.signature, f.hashed) for _, f in found
                                            if f.signature is not None and f.signature[1] < now - SETTLED_NS})
-    return found, problems, digest(*inputs, *(key for key, _ in found))
+    return found, problems, digest(*inputs, *(key for key, _ in found)), digest(*inputs)
 
 
 def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen: dict[str, tuple],

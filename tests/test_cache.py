@@ -114,7 +114,7 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
             path.unlink()
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 5])
 def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed):
     rng = random.Random(seed)
     warm, cold = cold_and_warm(project)
@@ -122,6 +122,7 @@ def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed
     for n in range(1, 15):
         kind = rng.choice(EDITS)
         edit(project, kind, rng, n)
+        last_failed = isinstance(warm, list)
         warm, cold = cold_and_warm(project)
         if isinstance(cold, list):  # both fail, and say the same
             assert warm == cold, kind
@@ -129,6 +130,7 @@ def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed
         assert not isinstance(warm, list), (kind, warm)
         assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
         assert warm.warnings == cold.warnings and warm.counts == cold.counts
+        assert warm.edited == (kind == "body" and not last_failed), (n, kind)  # the fast path, when it applies
 
 
 def test_an_edit_rewrites_only_what_depends_on_it(project):
@@ -481,3 +483,49 @@ def test_a_journal_naming_files_outside_the_output_moves_and_deletes_nothing(pro
     assert cached_build(config).stats is not None
     assert victim.read_text() == "keep me" and tree(project / "build") == before
     assert not (project / ".build.journal").exists()
+
+
+def edit_body(project: Path, name: str, old: str, new: str) -> None:
+    source = project / f"content/documents/{name}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_an_edited_body_alone_takes_the_fast_path_and_gives_the_cold_build(project):
+    cold_and_warm(project)
+    page = project / "build/documents/arabic-report.html"
+    inode = page.stat().st_ino
+    edit_body(project, "first-report", "The body", "The edited body, with a [link](arabic-report.md) and `{{ x }}`")
+    warm, cold = cold_and_warm(project)
+    assert warm.edited == 1 and warm.stats.patched and page.stat().st_ino == inode
+    assert tree(project / "build") == tree(project.parent / "cold")
+    assert warm.warnings == cold.warnings and warm.counts == cold.counts and warm.pages == cold.pages
+    edit_body(project, "first-report", "The edited body", "The body edited twice")  # from the state it left
+    warm, _ = cold_and_warm(project)
+    assert warm.edited == 1 and tree(project / "build") == tree(project.parent / "cold")
+    warm, _ = cold_and_warm(project)
+    assert warm.site is None and warm.edited == 0 and warm.stats.changed == 0  # and then nothing to do
+
+
+@pytest.mark.parametrize("change", ["front matter", "heading", "broken link", "two files", "touched output"])
+def test_what_a_body_edit_cannot_do_alone_takes_the_full_build(project, change):
+    """Anything beyond bodies goes the full way, and gives what the cold build gives (or fails as it does)."""
+    cold_and_warm(project)
+    if change == "front matter":
+        edit_body(project, "first-report", "summary: ", "summary: Changed. ")
+    elif change == "heading":  # its anchors change, which other pages' links may name
+        edit_body(project, "first-report", "The body", "## A new heading\n\nThe body")
+    elif change == "broken link":
+        edit_body(project, "first-report", "The body", "The body [gone](missing-report.md)")
+    elif change == "two files":
+        edit_body(project, "first-report", "The body", "The edited body")
+        (project / "content/actors/wang-yi.md").write_text(
+            (project / "content/actors/wang-yi.md").read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    else:
+        edit_body(project, "first-report", "The body", "The edited body")
+        (project / "build/index.html").write_text("tampered")
+    warm, cold = cold_and_warm(project)
+    if isinstance(cold, list):
+        assert warm == cold and change == "broken link"
+        return
+    assert warm.edited == 0 and warm.site is not None
+    assert tree(project / "build") == tree(project.parent / "cold")
