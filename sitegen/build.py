@@ -192,9 +192,11 @@ def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildRe
     """The result of the build that wrote `target`, if it was made from exactly these inputs (sources,
     config, templates, assets, and the attachments those sources named) and every file it wrote is
     still there as written: then there is nothing to do, and the cache is left as it is."""
-    last, written = memo.load("last", _out_key(target)), memo.load("output", _out_key(target))
-    if last is None or not isinstance(written, Manifest) or last[0] != inputs or unfinished(target) \
-            or not written.intact(target):
+    last = memo.load("last", _out_key(target))
+    if last is None or last[0] != inputs or unfinished(target):
+        return None
+    written = memo.load("output", _out_key(target))
+    if not isinstance(written, Manifest) or not written.intact(target):
         return None
     _, kept_aside, attached_key, warnings, counts, pages, search_stats = last
     if not attachments_unchanged((kept_aside, attached_key)):

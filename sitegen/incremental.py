@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import hashlib
 import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -101,19 +102,37 @@ def attachments_unchanged(attachments: tuple[list[tuple[str, str]], bytes]) -> b
         return False
 
 
-def remember(memo: Memo, target: Path, state: Remembered) -> None:
-    """Keep what a body edit cannot change, for the next build into `target` (see `rebuild_bodies`).
-    Bodies are left out: the model without them is a fraction of the size, and only the edited
-    documents' bodies are needed."""
-    site = state.site
-    documents = {}
-    for doc_id, doc in site.documents.items():
-        documents[doc_id] = bodiless = copy.copy(doc)
-        bodiless.body = None
-    taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
-    state = dataclasses.replace(state, site=Site(site.config, documents, taxonomies),
-                                links=dataclasses.replace(state.links, _nearest={}))
-    memo.store("edits", key(target), state)
+LIVE = ("files", "linked", "warnings", "search", "search_stats")  # what a fast build changes in `Remembered`
+
+
+def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
+    """Keep what a body edit cannot change, for the next build into `target` (see `rebuild_bodies`);
+    a fast build stores only the parts it changes (`LIVE`), a full build stores everything. Bodies
+    are left out: the model without them is a fraction of the size, and only the edited documents'
+    bodies are needed."""
+    live = {name: getattr(state, name) for name in LIVE}
+    if whole:
+        lineage = digest(str(time.time_ns()), str(id(state)))
+        site = state.site
+        documents = {}
+        for doc_id, doc in site.documents.items():
+            documents[doc_id] = bodiless = copy.copy(doc)
+            bodiless.body = None
+        taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
+        fixed = dataclasses.replace(state, site=Site(site.config, documents, taxonomies),
+                                    links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
+        memo.store("edits", key(target), (lineage, fixed))
+    else:
+        lineage = memo.load("edits", key(target))[0]
+    memo.store("edits-live", key(target), (lineage, live))
+
+
+def recall(memo: Memo, target: Path) -> Remembered | None:
+    """What the last build into `target` remembered, if both parts are from the same full build."""
+    fixed, live = memo.load("edits", key(target)), memo.load("edits-live", key(target))
+    if fixed is None or live is None or fixed[0] != live[0] or not isinstance(fixed[1], Remembered):
+        return None
+    return dataclasses.replace(fixed[1], **live[1])
 
 
 def key(target: Path) -> bytes:
@@ -125,8 +144,8 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
                    ) -> Edited | None:
     """The build of `target` when only the bodies of some documents changed since the last full
     build (or fast one) wrote it; None when anything else changed: then the full build must run."""
-    state = memo.load("edits", key(target))
-    if not isinstance(state, Remembered) or state.settings != settings or len(found) != len(state.files):
+    state = recall(memo, target)
+    if state is None or state.settings != settings or len(found) != len(state.files):
         return None
     edited = [(k, source) for k, source in found if state.files.get(source.shown, (k,))[0] != k]
     if any(source.shown not in state.files for _, source in found):
@@ -157,8 +176,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
         write_pages(config.templates, pages, 1, sink)
         for rel, data in sorted(files.items()):
             write_file(sink, rel, data)
-        if not sink.keep_rest(removed):
-            return None  # the output changed under us; leaving without commit keeps it as it was
+        sink.keep_rest(removed)  # checked above: the output is as the last build left it
         stats = sink.commit()
     drop = set(before) | {d for r in records for d in state.linked.get(r.path, [])} | set(budget(state.search_stats))
     by_path = {r.path: [d for d in link_problems if d.path == r.path] for r in records}
@@ -169,7 +187,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
         state.files[source.shown] = (source_key, source.kind)
         state.linked[record.path] = by_path[record.path]
     state.warnings, state.search, state.search_stats = warnings, search_state, search_stats
-    remember(memo, target, state)
+    remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
     return Edited(warnings, stats, search_stats, state.counts, state.pages, len(records))
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -28,6 +30,8 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks, one build 
     fcntl = None
 
 MARKER = ".sitegen-build"
+KEY_BYTES = 20  # cache.digest
+COLUMNS = "qqQ"  # array types of a Written's size, time and inode (inodes may use all 64 bits)
 MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
 
 
@@ -44,11 +48,10 @@ class WriteStats:
     patched: bool = False  # the changed files were moved into the output (else the tree was swapped)
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """One output file as this module left it: enough to keep it next time without reading it."""
 
-    key: bytes  # what it was made from (a page's template set and context; a file's own hash)
+    key: bytes  # what it was made from (a page's template set and context; a file's own hash): 20 bytes
     size: int
     mtime_ns: int
     inode: int
@@ -61,6 +64,15 @@ class Manifest:
 
     files: dict[str, Written] = field(default_factory=dict)
     folders: dict[str, int] = field(default_factory=dict)  # output-root path ("" for the root) -> mtime_ns
+
+    def __reduce__(self):
+        """Stored as a few flat arrays: a build reads and writes it whole, and at 50,000 files a
+        dict of tuples takes ten times as long to pickle."""
+        written = self.files.values()
+        if any(len(w.key) != KEY_BYTES for w in written):
+            return Manifest, (self.files, self.folders)
+        columns = [array(code, [w[i] for w in written]).tobytes() for i, code in zip((1, 2, 3), COLUMNS)]
+        return _unpack_manifest, (list(self.files), b"".join(w.key for w in written), *columns, self.folders)
 
     def intact(self, out: Path) -> bool:
         """True when every file and folder is still as recorded (stat only, nothing read)."""
@@ -79,6 +91,13 @@ class Manifest:
             return bool(self.folders) and all(os.stat(out / rel).st_mtime_ns == t for rel, t in self.folders.items())
         except OSError:
             return False
+
+
+def _unpack_manifest(names: list[str], keys: bytes, sizes: bytes, times: bytes, inodes: bytes,
+                     folders: dict[str, int]) -> Manifest:
+    split = [keys[i:i + KEY_BYTES] for i in range(0, len(keys), KEY_BYTES)]
+    columns = zip(split, *(array(code, b) for b, code in zip((sizes, times, inodes), COLUMNS)))
+    return Manifest(dict(zip(names, map(Written._make, columns))), folders)
 
 
 def check_output_folder(out: Path, protected: list[Path]) -> None:
@@ -175,11 +194,17 @@ class Output:
         self.manifest.files[rel] = Written(key, st.st_size, st.st_mtime_ns, st.st_ino)
         return True
 
-    def keep_rest(self, dropped: set[str]) -> bool:
-        """`keep` every file of the previous output that this build has not written and does not
-        drop (an incremental build that knows they are unchanged); False if one was not as written."""
-        return all([self.keep(rel, w.key) for rel, w in self.previous.files.items()
-                    if rel not in self.manifest.files and rel not in dropped])
+    def keep_rest(self, dropped: set[str]) -> None:
+        """Keep every file of the previous output that this build has not written and does not drop:
+        for an incremental build that has checked the output is as the last build left it
+        (`Manifest.intact`) and knows these files are unchanged."""
+        for rel, before in self.previous.files.items():
+            if rel in self.manifest.files or rel in dropped:
+                continue
+            if self._patch:
+                self.manifest.files[rel] = before
+            elif not self.keep(rel, before.key):
+                raise UnsafeOutput(f"{self.out / rel} changed while the build was writing")
 
     def write(self, rel: str, data: bytes, key: bytes) -> None:
         target = self._target(rel)
