@@ -25,6 +25,7 @@ import json
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from sitegen import analysis, arabic, searchindex, urls
 from sitegen.cache import NO_MEMO, Memo
@@ -50,14 +51,13 @@ class SearchStats:
 
 @dataclass
 class SearchState:
-    """What `update_bodies` needs from the last index, and no body text: per document its body terms,
-    length and packed facet ids; per term its packed posting, split into the part a body edit cannot
-    change (`heads`) and the body's [document, tf, ...] (`bodies`); the chunk cuts; the core; each
-    file's size and digest (to return only what changed)."""
+    """What `update_bodies` needs from the last index, and no body text: per document its body terms
+    (to take it out of their postings), body length and packed facet ids; per term its packed
+    posting, the part of it a body edit cannot change (`heads`) and the body's [document, tf, ...]
+    (`bodies`); the chunk cuts; the core; each file's size and digest (to return only what changed)."""
 
     ids: list[str]
     doc_terms: list[str]  # per document, its body terms joined by NUL
-    doc_tfs: list[array]
     lengths: array  # body length per document
     parts: list[str]  # per document, searchindex.facet_part
     heads: dict[str, str]
@@ -66,7 +66,7 @@ class SearchState:
     order: list[str]  # terms in JavaScript order
     ends: list[int]  # per chunk, one past its last term in `order`
     core: dict
-    files: dict[str, tuple[int, bytes]]  # path -> (size, digest)
+    files: dict[str, bytes]  # path -> its size (4 bytes) and digest
 
 
 def fields(site: Site) -> list[tuple[str, float]]:
@@ -99,15 +99,14 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "labels": LABELS_PER_FILE, "folder": FOLDER,
             "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
-    state = SearchState([d.id for d in docs], ["\0".join(t for t, _ in a[-1][1]) for a in analysed],
-                        [array("i", (tf for _, tf in a[-1][1])) for a in analysed], array("i", (a[-1][0] for a in analysed)),
+    state = SearchState([d.id for d in docs], ["\0".join(t for t, _ in a[-1][1]) for a in analysed], array("i", (a[-1][0] for a in analysed)),
                         parts, heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     for n, doc in enumerate(docs):
         files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
     files.update(_chunk_files(state, range(len(state.ends))))
-    files.update(_group_files(state, 0, len(state.ends)))
+    files.update(_group_files(state, range(len(state.ends))))
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     files[urls.SEARCH_CORE] = _core_file(state)
     state.files = {path: _digest(data) for path, data in files.items()}
@@ -122,7 +121,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     are re-encoded, and chunking resumes at the first chunk a change reaches and stops where its cuts
     meet the old ones again."""
     old = state
-    state = replace(old, doc_terms=list(old.doc_terms), doc_tfs=list(old.doc_tfs), lengths=array("i", old.lengths),
+    state = replace(old, doc_terms=list(old.doc_terms), lengths=array("i", old.lengths),
                     heads=dict(old.heads), bodies=dict(old.bodies), packed=dict(old.packed), order=list(old.order),
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
@@ -137,10 +136,10 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         for term, tf in counts:
             _set_tf(state, copied, term, n, tf)
         touched.update(gone, (t for t, _ in counts))
-        state.doc_terms[n], state.doc_tfs[n] = "\0".join(t for t, _ in counts), array("i", (tf for _, tf in counts))
+        state.doc_terms[n] = "\0".join(t for t, _ in counts)
         state.lengths[n] = length
-    first, last = _repack(state, touched)
-    files = _rechunk(old, state, first, last) if touched else {}
+    changes = _repack(old, state, touched)
+    files = _rechunk(old, state, changes) if changes else {}
     blocks = {n // searchindex.BLOCK for n in (number[doc_id] for doc_id in changed)}
     files.update(_block_file(state, b) for b in blocks)
     for doc_id in changed:
@@ -178,47 +177,60 @@ def _set_tf(state: SearchState, copied: set[str], term: str, n: int, tf: int) ->
         flat[2 * i:2 * i] = array("i", (n, tf))
 
 
-def _repack(state: SearchState, touched: set[str]) -> tuple[int, int]:
+def _repack(old: SearchState, state: SearchState, touched: set[str]) -> list[int]:
     """Re-encode the touched terms' postings, adding new terms to `order` and dropping those no
-    document has any more; the first and last positions in `order` a change reaches."""
+    document has any more; the positions in `order` where a posting changed, in order."""
     empty = searchindex.pack([0]) * (len(state.core["fields"]) - 1)
-    at = []
+    moved = []
     for term in touched:
         i = bisect_left(state.order, utf16_key(term), key=utf16_key)
         present = i < len(state.order) and state.order[i] == term
         if not state.bodies[term] and state.heads[term] == empty:
-            del state.bodies[term], state.heads[term]
-            state.packed.pop(term, None)
-            if present:
-                del state.order[i]
+            del state.bodies[term], state.heads[term], state.packed[term]
+            del state.order[i]
+            moved.append(term)
         else:
             state.packed[term] = state.heads[term] + searchindex.encode_field(state.bodies[term], 2)
             if not present:
                 state.order.insert(i, term)
-        at.append(term)
-    positions = [bisect_left(state.order, utf16_key(t), key=utf16_key) for t in at]
-    return min(positions, default=0), max(positions, default=0)
+            if state.packed[term] != old.packed.get(term):
+                moved.append(term)
+    return sorted(bisect_left(state.order, utf16_key(t), key=utf16_key) for t in moved)
 
 
-def _rechunk(old: SearchState, state: SearchState, first: int, last: int) -> dict[str, bytes]:
-    """Chunk again from the chunk holding position `first` until a cut past `last` falls where an old
-    one did (every later chunk is then the same); the chunk and group files of that stretch."""
-    k = bisect_right(old.ends, first)
-    start = old.ends[k - 1] if k else 0
-    old_last = {old.order[e - 1]: j for j, e in enumerate(old.ends[k:], k)}
-    cuts, rest = [], []
-    for end in searchindex.chunk_ends(state.order, state.packed, start):
-        cuts.append(end)
-        j = old_last.get(state.order[end - 1])
-        if end - 1 >= last and j is not None:
-            shift = len(state.order) - len(old.order)
-            rest = [e + shift for e in old.ends[j + 1:]]
-            break
-    state.ends = old.ends[:k] + cuts + rest
-    state.core["chunks"] = old.core["chunks"][:k] + _separators(state, k, k + len(cuts)) + old.core["chunks"][len(old.ends) - len(rest):]
+def _rechunk(old: SearchState, state: SearchState, changes: list[int]) -> dict[str, bytes]:
+    """Chunk again around each changed position, from the chunk holding it until a cut past it falls
+    after an old chunk's last term (the chunks after that one are then as they were, and are kept up
+    to the next change); the chunk and group files this rewrote."""
+    last_of = {old.order[e - 1]: j for j, e in enumerate(old.ends)}
+    ends, seps, new, j, c = [], [], [], 0, 0
+
+    def old_end(j: int) -> int:  # where old chunk j ends now, or -1 if its last term is gone
+        term = old.order[old.ends[j] - 1]
+        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
+        return i + 1 if i < len(state.order) and state.order[i] == term else -1
+
+    while c < len(changes):
+        while j < len(old.ends) and 0 <= (end := old_end(j)) <= changes[c]:
+            ends.append(end), seps.append(old.core["chunks"][j])
+            j += 1
+        for end in searchindex.chunk_ends(state.order, state.packed, ends[-1] if ends else 0):
+            ends.append(end), seps.append(None), new.append(len(ends) - 1)
+            while c < len(changes) and changes[c] < end:
+                c += 1
+            if end < len(state.order) and state.order[end - 1] in last_of:
+                j = last_of[state.order[end - 1]] + 1
+                break
+        else:
+            j = len(old.ends)
+            c = len(changes)
+    ends += [old_end(k) for k in range(j, len(old.ends))]
+    seps += old.core["chunks"][j:]
+    state.ends = ends
+    state.core["chunks"] = [sep if sep is not None else _separators(state, k, k + 1)[0] for k, sep in enumerate(seps)]
     _check_names(state.core["chunks"])
-    files = _chunk_files(state, range(k, k + len(cuts)))
-    files.update(_group_files(state, k, k + len(cuts)))
+    files = _chunk_files(state, new)
+    files.update(_group_files(state, new))
     return files
 
 
@@ -260,7 +272,7 @@ def _check_names(separators: list[str]) -> None:
         raise ValueError(f"search chunk names collide: {sorted(n for n in names if names.count(n) > 1)}")
 
 
-def _chunk_files(state: SearchState, chunks: range) -> dict[str, bytes]:
+def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     """The term chunk files `chunks`: their terms and packed postings."""
     files = {}
     for j in chunks:
@@ -270,17 +282,19 @@ def _chunk_files(state: SearchState, chunks: range) -> dict[str, bytes]:
     return files
 
 
-def _group_files(state: SearchState, lo: int, hi: int) -> dict[str, bytes]:
-    """The term lists of the groups of chunks holding chunks lo..hi-1 and the group after them (for
-    fuzzy and leading-wildcard clauses, which need every term), each named by its last chunk."""
+def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
+    """The term lists of the groups of chunks holding `chunks` or the chunk right after one (its group
+    may start anew), for fuzzy and leading-wildcard clauses, which need every term; each group is
+    named by its last chunk."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
-    ends = [j for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1]
+    reached = {k for j in chunks for k in (j, j + 1)}
     files, start = {}, 0
-    for end in ends:
-        if end >= lo and start <= hi:
-            key = f"k/{names[end]}"
-            files[_path(key)] = _data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
-        start = end + 1
+    for end, name in enumerate(names):
+        if searchindex.ends_group(name) or end == len(names) - 1:
+            if any(k in reached for k in range(start, end + 1)):
+                key = f"k/{name}"
+                files[_path(key)] = _data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
+            start = end + 1
     return files
 
 
@@ -299,12 +313,12 @@ def _core_file(state: SearchState) -> bytes:
     return _script("window.SITEGEN_SEARCH = ", state.core, ";")
 
 
-def _digest(data: bytes) -> tuple[int, bytes]:
-    return len(data), hashlib.blake2b(data, digest_size=16).digest()
+def _digest(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "little") + hashlib.blake2b(data, digest_size=12).digest()
 
 
 def _stats(site: Site, state: SearchState) -> SearchStats:
-    raw = sum(size for size, _ in state.files.values())
+    raw = sum(int.from_bytes(digest[:4], "little") for digest in state.files.values())
     return SearchStats(len(state.ids), len(state.order), len(state.ends), raw,
                        raw > site.config.search.budget_kb * 1024, len(state.files))
 
