@@ -359,7 +359,7 @@ def _record(site: Site, doc: Document) -> dict[str, object]:
     """One result's display record; its date and language name in the words of every edition (each
     edition's search page picks its own)."""
     editions = site.config.languages
-    words = doc.body.text.split()
+    words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
     return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
             "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
             "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,

@@ -96,6 +96,8 @@ def _lookup(table: dict[str, str], tokens: list[str]) -> Sequence[str]:
 def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Analysed]:
     """`analyse_fields` for every document; with a warm memo only changed documents are analysed."""
     analysis.prepare()
+    if memo is NO_MEMO:  # nothing to look up or keep: the keys (a hash of every text) are not needed
+        return parallel_map(analyse_fields, texts, jobs)
     keyed = [(hashlib.sha256(json.dumps([ANALYSIS_VERSION, t], ensure_ascii=False).encode()).digest(), t) for t in texts]
     return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_fields, items, jobs))
 
@@ -127,6 +129,9 @@ def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
     return {term: [found.get(term, empty) for found in per_field] for term in terms}
 
 
+_EMPTY = ALPHABET[0]  # pack([0])
+
+
 def encode_field(flat: Sequence[int], stride: int) -> str:
     """One field of a posting: how many documents, then (document delta, tf[, field length]) for each."""
     docs = flat[0::stride]
@@ -136,8 +141,9 @@ def encode_field(flat: Sequence[int], stride: int) -> str:
 
 
 def encode_head(per_field: list[list[int]]) -> str:
-    """Every field but the body, which comes last and is the only part a body edit changes."""
-    return "".join(encode_field(flat, 3) for flat in per_field[:-1])
+    """Every field but the body, which comes last and is the only part a body edit changes (most
+    terms are in no other field: an empty field is the packed 0)."""
+    return "".join(encode_field(flat, 3) if flat else _EMPTY for flat in per_field[:-1])
 
 
 def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0) -> Iterator[int]:
