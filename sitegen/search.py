@@ -387,28 +387,3 @@ def _script(prefix: str, data: object, suffix: str) -> bytes:
     # `</script>` or U+2028 in a title must not end or break the script
     text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"{prefix}{text}{suffix}\n".encode("utf-8")
-
-
-# TEMPORARY reference shim until the search branch lands
-@dataclass
-class SearchState:
-    bodies: dict
-
-
-def build_search_state(site, memo=NO_MEMO, jobs=1):
-    files, stats = build_search(site, memo, jobs)
-    return files, stats, (SearchState({d.id: d.body for d in site.documents.values()}), files)
-
-
-def update_bodies(state, site, changed):
-    import copy
-    bodies, files = state[0].bodies, state[1]
-    docs = {}
-    for i, d in site.documents.items():
-        docs[i] = c = copy.copy(d)
-        if i in changed:
-            bodies[i] = d.body
-        c.body = bodies[i]
-    new, stats = build_search(Site(site.config, docs, site.taxonomies))
-    out = {k: v for k, v in new.items() if files.get(k) != v}
-    return out, set(files) - set(new), stats, (state[0], new)
