@@ -56,15 +56,16 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
                  ) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic], bytes, bytes]:
     """Every source file with its key (what parsing it depends on), every problem found while
     reading, a digest of all the build's inputs (config, sources, templates, assets): equal
-    digests, equal sites; and a digest of the inputs but the sources. Nothing is parsed yet, so a build with nothing to do stops cheaply; and a
-    file whose size, times and inode are as the last build saw them (long enough ago: `SETTLED_NS`)
-    is not even read: its key is the one its bytes had then (`parse_file` reads it if need be)."""
+    digests, equal sites; and a digest of the inputs but the sources. Nothing is parsed yet, so a
+    build with nothing to do stops cheaply; and a file whose size, times and inode are as the last
+    build saw them (long enough ago: `SETTLED_NS`) is not even read: its key is the one its bytes
+    had then (`parse_file` reads it if need be)."""
     problems: list[Diagnostic] = []
     doc_folder = config.content / "documents"
     if not doc_folder.is_dir():
         problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
                                    "create content/documents/ or set paths.content"))
-    settings = repr(config).encode()
+    settings = digest(repr(config))
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
     inputs = [settings, folder_digest(config.templates), folder_digest(config.assets)]
     seen, now = memo.load("seen", _seen_key(config)) or {}, time.time_ns()
@@ -80,16 +81,14 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
 def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen: dict[str, tuple],
                  done: Callable[[int], None] | None) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic]]:
     """The Markdown files under `folder`, each as (key, what `parse_file` takes), and the problems."""
-    paths, problems = sources.discover(folder, within=config.content)
+    stats: dict[Path, os.stat_result] = {}
+    paths, problems = sources.discover(folder, within=config.content, stats=stats)
     keyed = []
     prefix, base = str(folder) + os.sep, shown_path(folder)
     for n, path in enumerate(paths):
         name = str(path)
-        try:
-            st = os.stat(name)
-            signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-        except OSError:
-            signature = None
+        st = stats.get(path)
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) if st else None
         known = seen.get(name)
         if signature is not None and known is not None and known[0] == signature:
             data, hashed = None, known[1]
