@@ -33,7 +33,8 @@ from sitegen.output import Manifest, Output, WriteStats, unfinished
 from sitegen.pages import Page, Rarity, plan_document
 from sitegen.render import parallel_iter, render_one, template_sources
 
-MAX_EDITED = 64  # documents: beyond this many edited bodies, the full build is about as quick
+MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
+#                  index by the next fast build: beyond this many, a full build starts afresh
 
 
 @dataclass
@@ -48,11 +49,12 @@ class Remembered:
     known: frozenset[str]  # every page and asset path, which a link may point at
     linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
     warnings: list[Diagnostic]  # every warning of the build
-    search: Any  # search.SearchState
+    search: Any  # search.SearchState of the full build
     search_stats: Any
     attachments: tuple[list[tuple[str, str]], bytes]  # (output path, source path) of each, and their digest
     counts: dict[str, int]
     pages: int
+    edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def attachments_unchanged(attachments: tuple[list[tuple[str, str]], bytes]) -> b
         return False
 
 
-LIVE = ("files", "linked", "warnings", "search", "search_stats")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "warnings", "search_stats", "edited")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -167,11 +169,17 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     if _fatal(link_problems, strict) or any(anchors(bodies[r.path]) != state.links.anchors.get(urls.document(r.id))
                                             for r in records):
         return None  # a new broken link, or anchors other pages may link to changed: the full build says
-    site = state.site
+    site, earlier, search_state = state.site, state.edited, state.search
+    if len(earlier.keys() | {r.id for r in records}) > MAX_EDITED:
+        return None  # a full build starts the count again
+    if earlier:  # the index as the fast builds since the full one left it (their bodies are remembered)
+        for doc_id, body in earlier.items():
+            site.documents[doc_id].body = body
+        search_state = search.update_bodies(search_state, site, sorted(earlier))[3]
     for record in records:
         site.documents[record.id].body = linked[record.path]
     pages = [page for r in records for page in plan_document(site, site.documents[r.id], state.rarity)]
-    files, removed, search_stats, search_state = search.update_bodies(state.search, site, [r.id for r in records])
+    files, removed, search_stats, _ = search.update_bodies(search_state, site, [r.id for r in records])
     with Output(target, protected, manifest) as sink:
         write_pages(config.templates, pages, 1, sink)
         for rel, data in sorted(files.items()):
@@ -186,7 +194,8 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     for (source_key, source), record in zip(edited, records):
         state.files[source.shown] = (source_key, source.kind)
         state.linked[record.path] = by_path[record.path]
-    state.warnings, state.search, state.search_stats = warnings, search_state, search_stats
+    state.warnings, state.search_stats = warnings, search_stats
+    state.edited = {**earlier, **{r.id: linked[r.path] for r in records}}
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
     return Edited(warnings, stats, search_stats, state.counts, state.pages, len(records))

@@ -529,3 +529,22 @@ def test_what_a_body_edit_cannot_do_alone_takes_the_full_build(project, change):
         return
     assert warm.edited == 0 and warm.site is not None
     assert tree(project / "build") == tree(project.parent / "cold")
+
+
+def test_fast_builds_one_after_another_give_the_cold_build_each_time(project, monkeypatch):
+    """Each fast build replays the bodies redone since the full build into the search index: words
+    added, removed and added again, in two documents, match a cold build at every step."""
+    cold_and_warm(project)
+    steps = [("first-report", "The body", "The body zebrafinch"), ("arabic-report", "نص التقرير.", "نص التقرير quokka."),
+             ("first-report", "The body zebrafinch", "The body"), ("first-report", "The body", "The body zebrafinch")]
+    for name, old, new in steps:
+        edit_body(project, name, old, new)
+        warm, cold = cold_and_warm(project)
+        assert warm.edited == 1 and tree(project / "build") == tree(project.parent / "cold"), (name, new)
+        assert warm.warnings == cold.warnings
+    monkeypatch.setattr("sitegen.incremental.MAX_EDITED", 1)
+    edit_body(project, "first-report", "The body", "The body again")
+    warm, _ = cold_and_warm(project)
+    assert warm.edited == 0 and tree(project / "build") == tree(project.parent / "cold")  # two redone: a full build
+    edit_body(project, "first-report", "again", "once more")
+    assert cold_and_warm(project)[0].edited == 1  # which starts the count again
