@@ -55,6 +55,7 @@ class Remembered:
     counts: dict[str, int]
     pages: int
     edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
+    lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
                                     links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
         memo.store("edits", key(target), (lineage, fixed))
     else:
-        lineage = memo.load("edits", key(target))[0]
+        lineage = state.lineage
     memo.store("edits-live", key(target), (lineage, live))
 
 
@@ -134,7 +135,7 @@ def recall(memo: Memo, target: Path) -> Remembered | None:
     fixed, live = memo.load("edits", key(target)), memo.load("edits-live", key(target))
     if fixed is None or live is None or fixed[0] != live[0] or not isinstance(fixed[1], Remembered):
         return None
-    return dataclasses.replace(fixed[1], **live[1])
+    return dataclasses.replace(fixed[1], **live[1], lineage=fixed[0])
 
 
 def key(target: Path) -> bytes:
