@@ -15,19 +15,18 @@
   var OPTIONAL = 1, REQUIRED = 2, PROHIBITED = 3;
   var F = S.fields.length, N = S.documents;
   var ALL_FIELDS = S.fields.map(function (_, f) { return f; });
-  var COMPLETE = { complete: true };
 
   // ---- packed integers: the twin of searchindex.pack ----
   var DIGIT = new Int8Array(128).fill(-1);
   for (var c = 0x23, d = 0; c < 0x7f; c++) { if (c !== 0x5c && c !== 0x3c) DIGIT[c] = d++; }
 
-  function unpack(text) {
-    var out = [], value = 0, scale = 1;
+  function unpack(text) {  // into a typed array: a posting of 10,000 documents is 20,000 numbers
+    var out = new Int32Array(text.length), n = 0, value = 0, scale = 1;
     for (var i = 0; i < text.length; i++) {
       var digit = DIGIT[text.charCodeAt(i)];
-      if (digit >= HALF) { value += (digit - HALF) * scale; scale *= HALF; } else { out.push(value + digit * scale); value = 0; scale = 1; }
+      if (digit >= HALF) { value += (digit - HALF) * scale; scale *= HALF; } else { out[n++] = value + digit * scale; value = 0; scale = 1; }
     }
-    return out;
+    return out.subarray(0, n);
   }
 
   // ---- loading: every data file is a classic script calling SITEGEN_DATA(key, data) ----
@@ -108,12 +107,13 @@
     if (k < 0) return (chunk.decoded[term] = null);
     var ints = unpack(chunk.postings[k]), at = 0, df = 0, fields = [];
     for (var f = 0; f < F; f++) {  // (document delta, tf, length) per document; the body's length is in the tables
-      var count = ints[at++], docs = new Array(count), tfs = new Map(), lens = new Map(), doc = 0;
+      var count = ints[at++], docs = new Int32Array(count), tfs = new Int32Array(count), doc = 0;
+      var lens = f < F - 1 ? new Int32Array(count) : null;
       for (var j = 0; j < count; j++) {
         doc += ints[at++];
         docs[j] = doc;
-        tfs.set(doc, ints[at++]);
-        if (f < F - 1) lens.set(doc, ints[at++]);
+        tfs[j] = ints[at++];
+        if (lens) lens[j] = ints[at++];
       }
       fields.push({ docs: docs, tfs: tfs, lens: lens });
       df += count;
@@ -124,7 +124,7 @@
 
   // ---- document tables: body lengths and facet value ids ----
   var blocks = [];
-  var bodyLengths = [], facetIds = [];
+  var bodyLengths = new Int32Array(N), facetAt = new Int32Array(N), facetInts = [];
 
   function loadBlocks(docs) {
     var wanted = Object.create(null);
@@ -134,18 +134,24 @@
     }));
   }
 
-  function decodeBlock(b, packed) {
+  function decodeBlock(b, packed) {  // body lengths now; facet ids only for documents that match
+    var ints = facetInts[b] = unpack(packed), at = 0;
     blocks[b] = true;
-    var ints = unpack(packed), at = 0;
     for (var n = b * S.block; at < ints.length; n++) {
       bodyLengths[n] = ints[at++];
-      facetIds[n] = S.facets.map(function (facet) {
-        if (facet.single) { var v = ints[at++]; return v ? [v - 1] : []; }
-        var count = ints[at++];
-        at += count;
-        return ints.slice(at - count, at);
-      });
+      facetAt[n] = at;
+      for (var f = 0; f < S.facets.length; f++) at += S.facets[f].single ? 1 : 1 + ints[at];
     }
+  }
+
+  function facetIds(n) {  // per facet, the document's value ids
+    var ints = facetInts[Math.floor(n / S.block)], at = facetAt[n];
+    return S.facets.map(function (facet) {
+      if (facet.single) { var v = ints[at++]; return v ? [v - 1] : []; }
+      var count = ints[at++];
+      at += count;
+      return Array.from(ints.subarray(at - count, at));
+    });
   }
 
   // ---- queries: lunr 2.3.9 syntax into clauses ----
@@ -244,68 +250,69 @@
     });
   }
 
-  // ---- lunr's Index.prototype.query, over postings ----
-  function intersect(a, b) {
-    if (a === COMPLETE) return b;
-    if (b === COMPLETE) return a;
-    return new Set(Array.from(a).filter(function (x) { return b.has(x); }));
-  }
+  // ---- lunr's Index.prototype.query, over postings (typed arrays: a common word has 10,000 documents) ----
 
+  /* The matching (document, field) pairs in lunr's order, as n * F + f, and the query vector of each
+     field. A document passes when it is in every required clause (in any of the clause's fields) and
+     in no prohibited one, as lunr's per-field required and prohibited sets give. */
   function match(clauses) {
     var vectors = ALL_FIELDS.map(function () { return new Map(); });
-    var required = [], prohibited = [], matching = new Map(), seen = Object.create(null);
-    clauses.forEach(function (c) {
-      var clauseDocs = new Set(), terms = patterns(c);
+    var need = 0, impossible = false, hits = new Int32Array(N), stamp = new Int32Array(N).fill(-1);
+    var banned = new Uint8Array(N), taken = new Uint8Array(N * F), refs = [], seen = Object.create(null);
+    clauses.forEach(function (c, k) {
+      var terms = patterns(c), required = c.presence === REQUIRED;
+      if (required) need++;
       for (var m = 0; m < terms.length; m++) {
         var expanded = expand(c, terms[m]);
-        if (!expanded.length && c.presence === REQUIRED) {
-          c.fields.forEach(function (f) { required[f] = new Set(); });
-          break;
-        }
+        if (!expanded.length && required) { impossible = true; break; }
         expanded.forEach(function (term) {
           var p = posting(term);
           c.fields.forEach(function (f) {
-            var docs = p.fields[f].docs;
-            if (c.presence === REQUIRED) {
-              docs.forEach(function (n) { clauseDocs.add(n); });
-              if (required[f] === undefined) required[f] = COMPLETE;
+            var docs = p.fields[f].docs, j, n;
+            if (required) {
+              for (j = 0; j < docs.length; j++) { n = docs[j]; if (stamp[n] !== k) { stamp[n] = k; hits[n]++; } }
             }
             if (c.presence === PROHIBITED) {
-              prohibited[f] = prohibited[f] || new Set();
-              docs.forEach(function (n) { prohibited[f].add(n); });
+              for (j = 0; j < docs.length; j++) banned[docs[j]] = 1;
               return;
             }
             vectors[f].set(term, (vectors[f].get(term) || 0) + c.boost);
             if (seen[term + '/' + f]) return;
             seen[term + '/' + f] = true;
-            docs.forEach(function (n) { if (!matching.has(n * F + f)) matching.set(n * F + f, [n, f]); });
+            for (j = 0; j < docs.length; j++) { var key = docs[j] * F + f; if (!taken[key]) { taken[key] = 1; refs.push(key); } }
           });
         });
       }
-      if (c.presence === REQUIRED) c.fields.forEach(function (f) { required[f] = intersect(required[f], clauseDocs); });
     });
-    var allRequired = COMPLETE, allProhibited = new Set();
-    ALL_FIELDS.forEach(function (f) {
-      if (required[f]) allRequired = intersect(allRequired, required[f]);
-      if (prohibited[f]) prohibited[f].forEach(function (n) { allProhibited.add(n); });
-    });
-    var refs = Array.from(matching.values());
     if (clauses.every(function (c) { return c.presence === PROHIBITED; })) {
       refs = [];
-      for (var n = 0; n < N; n++) ALL_FIELDS.forEach(function (f) { refs.push([n, f]); });
+      for (var key = 0; key < N * F; key++) refs.push(key);
     }
-    refs = refs.filter(function (r) { return (allRequired === COMPLETE || allRequired.has(r[0])) && !allProhibited.has(r[0]); });
+    refs = refs.filter(function (key) {
+      var n = (key - key % F) / F;
+      return (!need || (!impossible && hits[n] === need)) && !banned[n];
+    });
     return { refs: refs, vectors: vectors };
   }
 
-  /* The score lunr.py stores for `term` in field `f` of document `n` (0 when absent). */
-  function fieldScore(term, f, n) {
-    var p = posting(term), tf = p.fields[f].tfs.get(n);
-    if (!tf) return 0;
-    var length = f === F - 1 ? bodyLengths[n] : p.fields[f].lens.get(n);
+  /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
+  function scoreAt(p, f, j) {
+    var field = p.fields[f], tf = field.tfs[j];
+    var length = f === F - 1 ? bodyLengths[field.docs[j]] : field.lens[j];
     var score = p.idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / S.averages[f])) + tf);
     score *= S.boosts[f];
     return +score.toFixed(3);  // rounds the exact binary value, as Python's round(x, 3) does (not x*1000)
+  }
+
+  /* Per field, every document's dot product with the query vector, summed in the vector's term order
+     as lunr sums it (a term the document lacks adds 0). */
+  function dots(vector, f) {
+    var out = new Float64Array(N);
+    vector.forEach(function (w, term) {
+      var p = posting(term), docs = p.fields[f].docs;
+      for (var j = 0; j < docs.length; j++) out[docs[j]] += w * scoreAt(p, f, j);
+    });
+    return out;
   }
 
   function rank(found) {
@@ -314,13 +321,15 @@
       v.forEach(function (w) { sum += w * w; });
       return Math.sqrt(sum);
     });
-    var byDoc = new Map(), results = [];
-    found.refs.forEach(function (r) {
-      var n = r[0], f = r[1], dot = 0;
-      found.vectors[f].forEach(function (w, term) { dot += w * fieldScore(term, f, n); });
-      var score = dot / magnitudes[f] || 0, hit = byDoc.get(n);
-      if (hit) hit.score += score; else { hit = { n: n, score: score, facets: facetIds[n] }; byDoc.set(n, hit); results.push(hit); }
+    var byField = found.vectors.map(function (v, f) { return v.size ? dots(v, f) : null; });
+    var slot = new Int32Array(N), results = [];
+    found.refs.forEach(function (key) {
+      var f = key % F, n = (key - f) / F;
+      var score = (byField[f] ? byField[f][n] : 0) / magnitudes[f] || 0;
+      if (slot[n]) results[slot[n] - 1].score += score;
+      else { results.push({ n: n, score: score, facets: null }); slot[n] = results.length; }
     });
+    results.forEach(function (hit) { hit.facets = facetIds(hit.n); });
     return results.sort(function (a, b) { return b.score - a.score; });
   }
 
@@ -328,7 +337,7 @@
   function run(clauses) {
     return prepare(clauses).then(function () {
       var found = match(clauses);
-      return loadBlocks(found.refs.map(function (r) { return r[0]; })).then(function () { return rank(found); });
+      return loadBlocks(found.refs.map(function (key) { return (key - key % F) / F; })).then(function () { return rank(found); });
     });
   }
 
@@ -350,10 +359,10 @@
       return prepare([clause(term, null, OPTIONAL)]).then(function () {
         var p = posting(term), docs = [];
         if (!p) return {};
-        p.fields.forEach(function (field) { docs = docs.concat(field.docs); });
+        p.fields.forEach(function (field) { docs = docs.concat(Array.from(field.docs)); });
         return loadBlocks(docs).then(function () {
           var out = {};
-          p.fields.forEach(function (field, f) { field.docs.forEach(function (n) { out[S.fields[f] + '/' + n] = fieldScore(term, f, n); }); });
+          p.fields.forEach(function (field, f) { field.docs.forEach(function (n, j) { out[S.fields[f] + '/' + n] = scoreAt(p, f, j); }); });
           return out;
         });
       });

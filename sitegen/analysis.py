@@ -53,8 +53,14 @@ def prepare() -> None:
     _token_pattern()
 
 
+_ASCII_SPACES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 0x20 for c in range(256)).lower()
+
+
 def tokens(text: str) -> list[str]:
-    """Text without combining marks (most text) takes the 5x faster letters-and-numbers pattern."""
+    """ASCII text (most text) is split in C after turning every other byte into a space; text without
+    combining marks takes the 5x faster letters-and-numbers pattern. All three give the same tokens."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_SPACES).decode("ascii").split()
     text = unicodedata.normalize("NFKC", text).lower()
     plain = text.isascii() or not _marks().intersection(text)
     return (_LETTERS_NUMBERS if plain else _token_pattern()).findall(text)

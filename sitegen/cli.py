@@ -172,7 +172,7 @@ def cmd_build(args) -> int:
         print(f"not written: {', '.join(result.unwritten)} (they need absolute addresses: set base_url in {args.config})")
     if result.search and result.search.raw_bytes:
         s = result.search
-        print(f"search index: {s.raw_bytes / 1024:.0f} KB ({s.gzip_bytes / 1024:.0f} KB gzip) in {s.files} files, {s.shards} term chunks")
+        print(f"search index: {s.raw_bytes / 1024:.0f} KB in {s.files} files, {s.shards} term chunks")
     return 0
 
 

@@ -100,7 +100,7 @@ def check_body(body: str, path: str, first_line: int, limits: Limits = DEFAULT) 
     unclosed `[` or `<` would make it re-read the rest of the paragraph for each one."""
     problems = control_characters(body, path, first_line)
     lines = body.split("\n")
-    footnotes, fenced, start = 0, "", 0
+    footnotes, fenced = 0, ""
     for number, line in enumerate(lines):
         stripped = line.lstrip(" \t>")
         if fenced or stripped.startswith(("```", "~~~")):

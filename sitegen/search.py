@@ -20,16 +20,17 @@ have stored them; a browser test checks ranking against stock lunr.js over a sto
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-from dataclasses import dataclass
+from array import array
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from typing import Iterable
 
 from sitegen import analysis, arabic, searchindex, urls
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
-from sitegen.searchindex import Analysed
 from sitegen.ui import language_name, ui_language
 
 FORMAT = 2
@@ -44,9 +45,28 @@ class SearchStats:
     terms: int
     shards: int  # term chunks
     raw_bytes: int
-    gzip_bytes: int
     over_budget: bool = False
     files: int = 0
+
+
+@dataclass
+class SearchState:
+    """What `update_bodies` needs from the last index, and no body text: per document its body terms
+    (to take it out of their postings), body length and packed facet ids; per term its packed
+    posting, the part of it a body edit cannot change (`heads`) and the body's [document, tf, ...]
+    (`bodies`); the chunk cuts; the core; each file's size and digest (to return only what changed)."""
+
+    ids: list[str]
+    doc_terms: list[str]  # per document, its body terms joined by NUL
+    lengths: array  # body length per document
+    parts: list[str]  # per document, searchindex.facet_part
+    heads: dict[str, str]
+    bodies: dict[str, array]
+    packed: dict[str, str]  # term -> its whole posting, as chunk files hold it
+    order: list[str]  # terms in JavaScript order
+    ends: list[int]  # per chunk, one past its last term in `order`
+    core: dict
+    files: dict[str, bytes]  # path -> its size (4 bytes) and digest
 
 
 def fields(site: Site) -> list[tuple[str, float]]:
@@ -57,24 +77,161 @@ def fields(site: Site) -> list[tuple[str, float]]:
 
 def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[str, bytes], SearchStats]:
     """`search/*.js` files for `site`, and their sizes."""
+    files, stats, _ = build_search_state(site, memo, jobs)
+    return files, stats
+
+
+def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
+                       ) -> tuple[dict[str, bytes], SearchStats, SearchState]:
+    """`build_search`, plus the state `update_bodies` brings up to date after body edits."""
     docs = sorted(site.documents.values(), key=lambda d: d.id)  # numbered by id: edits renumber nothing
     field_list = fields(site)
     analysed = searchindex.analyse_all([_field_texts(site, d) for d in docs], memo, jobs)
     index = searchindex.postings(analysed, len(field_list))
+    order = sorted(index, key=utf16_key)
+    heads = {t: searchindex.encode_head(index[t]) for t in order}
+    bodies = {t: array("i", index[t][-1]) for t in order}
+    del index
+    packed = {t: heads[t] + searchindex.encode_field(bodies[t], 2) for t in order}
     files: dict[str, bytes] = {}
-    chunk_list = _chunk_files(index, files)
-    facets = _facets(site, docs, analysed, files)
-    for n, doc in enumerate(docs):
-        files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
+    facets, parts = _facets(site, docs, files)
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
-            "chunks": chunk_list, "block": searchindex.BLOCK,
-            "labels": LABELS_PER_FILE, "folder": FOLDER, "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
-    files[urls.SEARCH_CORE] = _script("window.SITEGEN_SEARCH = ", core, ";")
-    raw = sum(len(b) for b in files.values())
-    zipped = sum(len(gzip.compress(b, compresslevel=6, mtime=0)) for b in files.values())
-    over = raw > site.config.search.budget_kb * 1024
-    return files, SearchStats(len(docs), len(index), len(chunk_list), raw, zipped, over, len(files))
+            "chunks": [], "block": searchindex.BLOCK, "labels": LABELS_PER_FILE, "folder": FOLDER,
+            "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
+    state = SearchState([d.id for d in docs], ["\0".join(t for t, _ in a[-1][1]) for a in analysed], array("i", (a[-1][0] for a in analysed)),
+                        parts, heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
+    del analysed
+    core["chunks"] = _separators(state, 0, len(state.ends))
+    for n, doc in enumerate(docs):
+        files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
+    files.update(_chunk_files(state, range(len(state.ends))))
+    files.update(_group_files(state, range(len(state.ends))))
+    files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
+    files[urls.SEARCH_CORE] = _core_file(state)
+    state.files = {path: _digest(data) for path, data in files.items()}
+    return files, _stats(site, state), state
+
+
+def update_bodies(state: SearchState, site: Site, changed: list[str]
+                  ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
+    """The index after the documents `changed` got new bodies and nothing else changed: the files whose
+    bytes change, the paths no longer written, the stats and the new state (the old one stays valid).
+    Costs the changed documents' terms and the chunks they reach, not the archive: only those postings
+    are re-encoded, and chunking resumes at the first chunk a change reaches and stops where its cuts
+    meet the old ones again."""
+    old = state
+    state = replace(old, doc_terms=list(old.doc_terms), lengths=array("i", old.lengths),
+                    heads=dict(old.heads), bodies=dict(old.bodies), packed=dict(old.packed), order=list(old.order),
+                    ends=list(old.ends), core=dict(old.core), files=dict(old.files))
+    number = {doc_id: n for n, doc_id in enumerate(state.ids)}
+    analysis.prepare()
+    touched: set[str] = set()
+    copied: set[str] = set()
+    for n in sorted({number[doc_id] for doc_id in changed}):
+        length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
+        gone = state.doc_terms[n].split("\0") if state.doc_terms[n] else []
+        for term in gone:
+            _set_tf(state, copied, term, n, 0)
+        for term, tf in counts:
+            _set_tf(state, copied, term, n, tf)
+        touched.update(gone, (t for t, _ in counts))
+        state.doc_terms[n] = "\0".join(t for t, _ in counts)
+        state.lengths[n] = length
+    changes = _repack(old, state, touched)
+    files = _rechunk(old, state, changes) if changes else {}
+    blocks = {n // searchindex.BLOCK for n in (number[doc_id] for doc_id in changed)}
+    files.update(_block_file(state, b) for b in blocks)
+    for doc_id in changed:
+        key = f"r/{number[doc_id]}"
+        files[_path(key)] = _data(key, _record(site, site.documents[doc_id]))
+    state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
+    files[urls.SEARCH_CORE] = _core_file(state)
+    out = {}
+    for path, data in files.items():
+        state.files[path] = _digest(data)
+        if old.files.get(path) != state.files[path]:
+            out[path] = data
+    removed = _index_paths(old) - _index_paths(state)
+    for path in removed:
+        del state.files[path]
+    return out, removed, _stats(site, state), state
+
+
+def _set_tf(state: SearchState, copied: set[str], term: str, n: int, tf: int) -> None:
+    """Document n's tf in `term`'s body posting [document, tf, ...] (0: absent). A posting is copied
+    before its first change, so the previous state keeps its own."""
+    if term not in copied:
+        copied.add(term)
+        if term not in state.bodies:  # a new term: in no field of any document yet
+            state.heads[term] = searchindex.pack([0]) * (len(state.core["fields"]) - 1)
+        state.bodies[term] = array("i", state.bodies.get(term, ()))
+    flat = state.bodies[term]
+    i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
+    here = 2 * i < len(flat) and flat[2 * i] == n
+    if here and tf:
+        flat[2 * i + 1] = tf
+    elif here:
+        del flat[2 * i:2 * i + 2]
+    elif tf:
+        flat[2 * i:2 * i] = array("i", (n, tf))
+
+
+def _repack(old: SearchState, state: SearchState, touched: set[str]) -> list[int]:
+    """Re-encode the touched terms' postings, adding new terms to `order` and dropping those no
+    document has any more; the positions in `order` where a posting changed, in order."""
+    empty = searchindex.pack([0]) * (len(state.core["fields"]) - 1)
+    moved = []
+    for term in touched:
+        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
+        present = i < len(state.order) and state.order[i] == term
+        if not state.bodies[term] and state.heads[term] == empty:
+            del state.bodies[term], state.heads[term], state.packed[term]
+            del state.order[i]
+            moved.append(term)
+        else:
+            state.packed[term] = state.heads[term] + searchindex.encode_field(state.bodies[term], 2)
+            if not present:
+                state.order.insert(i, term)
+            if state.packed[term] != old.packed.get(term):
+                moved.append(term)
+    return sorted(bisect_left(state.order, utf16_key(t), key=utf16_key) for t in moved)
+
+
+def _rechunk(old: SearchState, state: SearchState, changes: list[int]) -> dict[str, bytes]:
+    """Chunk again around each changed position, from the chunk holding it until a cut past it falls
+    after an old chunk's last term (the chunks after that one are then as they were, and are kept up
+    to the next change); the chunk and group files this rewrote."""
+    last_of = {old.order[e - 1]: j for j, e in enumerate(old.ends)}
+    ends, seps, new, j, c = [], [], [], 0, 0
+
+    def old_end(j: int) -> int:  # where old chunk j ends now, or -1 if its last term is gone
+        term = old.order[old.ends[j] - 1]
+        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
+        return i + 1 if i < len(state.order) and state.order[i] == term else -1
+
+    while c < len(changes):
+        while j < len(old.ends) and 0 <= (end := old_end(j)) <= changes[c]:
+            ends.append(end), seps.append(old.core["chunks"][j])
+            j += 1
+        for end in searchindex.chunk_ends(state.order, state.packed, ends[-1] if ends else 0):
+            ends.append(end), seps.append(None), new.append(len(ends) - 1)
+            while c < len(changes) and changes[c] < end:
+                c += 1
+            if end < len(state.order) and state.order[end - 1] in last_of:
+                j = last_of[state.order[end - 1]] + 1
+                break
+        else:
+            j = len(old.ends)
+            c = len(changes)
+    ends += [old_end(k) for k in range(j, len(old.ends))]
+    seps += old.core["chunks"][j:]
+    state.ends = ends
+    state.core["chunks"] = [sep if sep is not None else _separators(state, k, k + 1)[0] for k, sep in enumerate(seps)]
+    _check_names(state.core["chunks"])
+    files = _chunk_files(state, new)
+    files.update(_group_files(state, new))
+    return files
 
 
 def fingerprint(site: Site) -> str:
@@ -104,21 +261,66 @@ def _field_texts(site: Site, doc: Document) -> tuple[str, ...]:
     return (doc.title, *names, doc.summary, doc.source, body)
 
 
-def _chunk_files(index: dict[str, list[list[int]]], files: dict[str, bytes]) -> list[str]:
-    """Write the term chunks into `files`, and the term lists of groups of chunks (for fuzzy and
-    leading-wildcard clauses, which need every term); the chunks' separators, in term order."""
-    chunk_list = searchindex.chunks(index)
-    seps = searchindex.separators(chunk_list)
-    names = [searchindex.chunk_name(sep) for sep in seps]
+def _separators(state: SearchState, lo: int, hi: int) -> list[str]:
+    ends, order = state.ends, state.order
+    return [searchindex.separator(order[ends[j - 1] if j else 0], order[ends[j - 1] - 1] if j else None) for j in range(lo, hi)]
+
+
+def _check_names(separators: list[str]) -> None:
+    names = [searchindex.chunk_name(sep) for sep in separators]
     if len(set(names)) < len(names):  # two separators with one 32-bit hash: not seen, but not silent
         raise ValueError(f"search chunk names collide: {sorted(n for n in names if names.count(n) > 1)}")
-    group: list[str] = []
-    for k, ((terms, packed), name) in enumerate(zip(chunk_list, names)):
-        files[_path(f"t/{name}")] = _data(f"t/{name}", {"terms": terms, "postings": packed})
-        group += terms
-        if searchindex.ends_group(name) or k == len(names) - 1:
-            files[_path(f"k/{name}")], group = _data(f"k/{name}", group), []
-    return seps
+
+
+def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
+    """The term chunk files `chunks`: their terms and packed postings."""
+    files = {}
+    for j in chunks:
+        terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
+        key = f"t/{searchindex.chunk_name(state.core['chunks'][j])}"
+        files[_path(key)] = _data(key, {"terms": terms, "postings": [state.packed[t] for t in terms]})
+    return files
+
+
+def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
+    """The term lists of the groups of chunks holding `chunks` or the chunk right after one (its group
+    may start anew), for fuzzy and leading-wildcard clauses, which need every term; each group is
+    named by its last chunk."""
+    names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
+    reached = {k for j in chunks for k in (j, j + 1)}
+    files, start = {}, 0
+    for end, name in enumerate(names):
+        if searchindex.ends_group(name) or end == len(names) - 1:
+            if any(k in reached for k in range(start, end + 1)):
+                key = f"k/{name}"
+                files[_path(key)] = _data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
+            start = end + 1
+    return files
+
+
+def _index_paths(state: SearchState) -> set[str]:
+    """The paths of every chunk and group file."""
+    names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
+    groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
+    return {_path(key) for key in groups | {f"t/{name}" for name in names}}
+
+
+def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
+    return _path(f"d/{block}"), _data(f"d/{block}", searchindex.table_block(state.lengths, state.parts, block))
+
+
+def _core_file(state: SearchState) -> bytes:
+    return _script("window.SITEGEN_SEARCH = ", state.core, ";")
+
+
+def _digest(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "little") + hashlib.blake2b(data, digest_size=12).digest()
+
+
+def _stats(site: Site, state: SearchState) -> SearchStats:
+    raw = sum(int.from_bytes(digest[:4], "little") for digest in state.files.values())
+    return SearchStats(len(state.ids), len(state.order), len(state.ends), raw,
+                       raw > site.config.search.budget_kb * 1024, len(state.files))
 
 
 def chunk_paths(core: dict) -> list[str]:
@@ -126,9 +328,9 @@ def chunk_paths(core: dict) -> list[str]:
     return [_path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
 
 
-def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: dict[str, bytes]) -> list[dict]:
-    """Facet value ids per document (into the table blocks) and label files; [{name, title, values,
-    single}] for the core. Every taxonomy is a facet, then language, year and source."""
+def _facets(site: Site, docs: list[Document], files: dict[str, bytes]) -> tuple[list[dict], list[str]]:
+    """Label files, [{name, title, values, single}] for the core, and per document its facet value ids
+    packed (for the table blocks). Every taxonomy is a facet, then language, year and source."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
@@ -150,16 +352,14 @@ def _facets(site: Site, docs: list[Document], analysed: list[Analysed], files: d
             files[_path(key)] = _data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
         single.append(all(len(doc_ids[f]) <= 1 for doc_ids in per_doc))
         out.append({"name": name, "title": title, "values": len(ranked), "single": single[-1]})
-    for n, block in enumerate(searchindex.table_blocks(analysed, per_doc, single)):
-        files[_path(f"d/{n}")] = _data(f"d/{n}", block)
-    return out
+    return out, [searchindex.facet_part(ids, single) for ids in per_doc]
 
 
 def _record(site: Site, doc: Document) -> dict[str, object]:
     """One result's display record; its date and language name in the words of every edition (each
     edition's search page picks its own)."""
     editions = site.config.languages
-    words = doc.body.text.split()
+    words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
     return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
             "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
             "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,

@@ -14,7 +14,8 @@ import hashlib
 import json
 import zlib
 from collections import Counter
-from typing import Iterable, Sequence
+from operator import itemgetter
+from typing import Iterable, Iterator, Sequence
 
 from sitegen import analysis
 from sitegen.cache import NO_MEMO, Memo
@@ -70,23 +71,33 @@ def unpack(text: str) -> list[int]:
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
-    """Each field's length in terms and its term frequencies: everything BM25 needs from a document."""
+    """Each field's length in terms and its term frequencies: everything BM25 needs from a document.
+    Tokens become terms through a per-process table, so counting runs in C (`Counter` over `map`)."""
     out = []
+    table = _TERMS
     for text in texts:
-        counts: dict[str, int] = {}
-        for token, n in Counter(analysis.tokens(text)).items():  # each distinct word analysed once
-            term = _TERMS.get(token)
-            if term is None:
-                term = _TERMS[token] = analysis.term_for(token)
-            if term:
-                counts[term] = counts.get(term, 0) + n
+        tokens = analysis.tokens(text)
+        try:
+            counts = Counter(_lookup(table, tokens))
+        except KeyError:  # words this process has not seen: each analysed once ("" for a stop word)
+            for token in set(tokens).difference(table):
+                table[token] = analysis.term_for(token)
+            counts = Counter(_lookup(table, tokens))
+        counts.pop("", None)
         out.append((sum(counts.values()), tuple(counts.items())))
     return tuple(out)
+
+
+def _lookup(table: dict[str, str], tokens: list[str]) -> Sequence[str]:
+    """table[token] for every token, looked up in C (itemgetter of many keys returns a tuple)."""
+    return itemgetter(*tokens)(table) if len(tokens) > 1 else [table[t] for t in tokens]
 
 
 def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Analysed]:
     """`analyse_fields` for every document; with a warm memo only changed documents are analysed."""
     analysis.prepare()
+    if memo is NO_MEMO:  # nothing to look up or keep: the keys (a hash of every text) are not needed
+        return parallel_map(analyse_fields, texts, jobs)
     keyed = [(hashlib.sha256(json.dumps([ANALYSIS_VERSION, t], ensure_ascii=False).encode()).digest(), t) for t in texts]
     return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_fields, items, jobs))
 
@@ -118,49 +129,45 @@ def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
     return {term: [found.get(term, empty) for found in per_field] for term in terms}
 
 
-def encode_posting(per_field: list[list[int]]) -> str:
-    """Per field: how many documents, then (document delta, tf[, field length]) for each."""
-    ints: list[int] = []
-    for f, flat in enumerate(per_field):
-        stride = 3 if f < len(per_field) - 1 else 2
-        docs = flat[0::stride]
-        coded = flat[:]  # tf (and length) stay where they are; documents become deltas
-        coded[0::stride] = [b - a for a, b in zip([0, *docs], docs)]
-        ints.append(len(docs))
-        ints += coded
-    return pack(ints)
+_EMPTY = ALPHABET[0]  # pack([0])
 
 
-def chunks(index: dict[str, list[list[int]]]) -> list[tuple[list[str], list[str]]]:
-    """Terms in JavaScript order, cut into runs of (terms, packed postings). A cut falls after a term
-    whose hash meets a condition once the run is big enough, so an edit that adds a word or changes
-    a posting moves no boundary except perhaps the nearest: later chunks keep their bytes."""
-    out: list[tuple[list[str], list[str]]] = []
-    terms, packed, size = [], [], 0
-    for term in sorted(index, key=utf16_key):
-        data = encode_posting(index[term])
-        terms.append(term)
-        packed.append(data)
-        size += len(data) + len(term) + 4
+def encode_field(flat: Sequence[int], stride: int) -> str:
+    """One field of a posting: how many documents, then (document delta, tf[, field length]) for each."""
+    docs = flat[0::stride]
+    coded = list(flat)  # tf (and length) stay where they are; documents become deltas
+    coded[0::stride] = [b - a for a, b in zip([0, *docs], docs)]
+    return pack([len(docs), *coded])
+
+
+def encode_head(per_field: list[list[int]]) -> str:
+    """Every field but the body, which comes last and is the only part a body edit changes (most
+    terms are in no other field: an empty field is the packed 0)."""
+    return "".join(encode_field(flat, 3) if flat else _EMPTY for flat in per_field[:-1])
+
+
+def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0) -> Iterator[int]:
+    """Where the chunks of the terms `order[start:]` (in JavaScript order) end, one past their last
+    term. A cut falls after a term whose hash meets a condition once the run is big enough, so an
+    edit that adds a word or changes a posting moves no boundary except perhaps the nearest, and
+    chunking resumed at any chunk start gives the same cuts as chunking from the first term."""
+    size = 0
+    for i in range(start, len(order)):
+        term = order[i]
+        size += len(packed[term]) + len(term) + 4
         if size >= CHUNK_MAX or size >= CHUNK_MIN and zlib.crc32(term.encode()) % CHUNK_CUT == 0:
-            out.append((terms, packed))
-            terms, packed, size = [], [], 0
-    if terms:
-        out.append((terms, packed))
-    return out
+            yield i + 1
+            size = 0
+    if size:
+        yield len(order)
 
 
-def separators(chunk_list: list[tuple[list[str], list[str]]]) -> list[str]:
-    """Per chunk, the shortest prefix of its first term that sorts after the previous chunk's last
-    term: enough for the browser to find a term's chunk, and much shorter than whole terms."""
-    out, previous = [], None
-    for terms, _ in chunk_list:
-        first = terms[0]
-        cut = 0 if previous is None else next(k for k in range(1, len(first) + 1)
-                                              if utf16_key(first[:k]) > utf16_key(previous))
-        out.append(first[:cut])
-        previous = terms[-1]
-    return out
+def separator(first: str, previous: str | None) -> str:
+    """A chunk's separator: the shortest prefix of its first term that sorts after the previous
+    chunk's last term, enough for the browser to find a term's chunk, and much shorter than terms."""
+    if previous is None:
+        return ""
+    return next(first[:k] for k in range(1, len(first) + 1) if utf16_key(first[:k]) > utf16_key(previous))
 
 
 def chunk_name(separator: str) -> str:
@@ -179,19 +186,19 @@ def ends_group(chunk: str) -> bool:
     return int(chunk, 16) % GROUP == 0
 
 
-def table_blocks(docs: list[Analysed], facet_ids: list[list[list[int]]], single: list[bool]) -> list[str]:
-    """Per block of BLOCK documents: each document's body length (for BM25), then per facet its value
-    ids (for facet counts over every result): id + 1 or 0 for a facet with at most one value per
-    document, else the count and the ids. What a query needs for every document it matches."""
-    out = []
-    for start in range(0, len(docs), BLOCK):
-        ints: list[int] = []
-        for n in range(start, min(start + BLOCK, len(docs))):
-            ints.append(docs[n][-1][0])
-            for values, one in zip(facet_ids[n], single):
-                ints += [values[0] + 1 if values else 0] if one else [len(values), *values]
-        out.append(pack(ints))
-    return out
+def facet_part(values: list[list[int]], single: list[bool]) -> str:
+    """A document's facet value ids, packed: id + 1 or 0 for a facet with at most one value per
+    document, else the count and the ids (for facet counts over every result)."""
+    ints: list[int] = []
+    for ids, one in zip(values, single):
+        ints += [ids[0] + 1 if ids else 0] if one else [len(ids), *ids]
+    return pack(ints)
+
+
+def table_block(lengths: Sequence[int], parts: Sequence[str], block: int) -> str:
+    """Per document of a block of BLOCK: its body length (for BM25), then its facet part. What a query
+    needs for every document it matches."""
+    return "".join(pack([lengths[n]]) + parts[n] for n in range(block * BLOCK, min((block + 1) * BLOCK, len(lengths))))
 
 
 def average_lengths(docs: list[Analysed], fields: int) -> list[float]:

@@ -51,6 +51,15 @@ def test_punctuation_and_presentation_forms_do_not_make_tokens():
     assert tokens("«terrorism», (ETIM)… \ufefb") == ["terrorism", "etim", "لا"]
 
 
+def test_ascii_text_splits_as_the_unicode_pattern_does():
+    """ASCII text takes a faster path; every ASCII character, between letters and alone, tokenises as
+    the letters-and-numbers pattern would."""
+    import re
+    for c in map(chr, range(128)):
+        for text in (f"ab{c}cd", c, f"{c}{c}x9{c}"):
+            assert tokens(text) == re.findall(r"[^\W_]+", text.lower()), repr(text)
+
+
 def test_no_built_file_uses_fetch_xhr_or_modules(sample_build):
     for path in sample_build.rglob("*"):
         if path.suffix in (".js", ".html"):

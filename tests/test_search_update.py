@@ -1,0 +1,102 @@
+"""`search.update_bodies`: after body edits, the index files it returns, applied to the old ones, are
+byte for byte what `build_search` makes of the edited site, from a state that holds no body text."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from dataclasses import replace
+
+import pytest
+
+from sitegen import search, searchindex
+from sitegen.build import build
+from sitegen.config import load_config
+
+VOCABULARY = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in "aeiou" for c in "lmnrstx"]  # 490 words
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of a few hundred bytes and groups of two chunks, so a small corpus has dozens of each
+    and edits split, merge and regroup them."""
+    monkeypatch.setattr(searchindex, "CHUNK_MIN", 300)
+    monkeypatch.setattr(searchindex, "CHUNK_MAX", 1500)
+    monkeypatch.setattr(searchindex, "CHUNK_CUT", 3)
+    monkeypatch.setattr(searchindex, "GROUP", 2)
+
+
+def corpus(make_site, rng: random.Random, n: int = 120):
+    docs = {f"content/documents/d{i:03d}.md": f"---\ntitle: {' '.join(rng.choices(VOCABULARY, k=3))}\ndate: {2000 + i % 7}\n"
+            f"source: Wire {i % 3}\nlanguage: en\nsummary: {' '.join(rng.choices(VOCABULARY, k=4))}\n---\n"
+            f"{' '.join(rng.choices(VOCABULARY[:200], k=rng.randint(0, 90)))}\n" for i in range(n)}
+    return build(load_config(make_site(docs, base=False) / "sitegen.yaml"), until="check").site
+
+
+def new_body(rng: random.Random, text: str, step: int) -> str:
+    """One of the edits a writer makes: add words (some never seen), drop words, empty the body, make it
+    long (a chunk splits), rewrite its opening (the snippet)."""
+    words = text.split()
+    kind = rng.choice(["add", "drop", "empty", "long", "opening", "fresh"])
+    if kind == "add":
+        return " ".join(words + rng.choices(VOCABULARY, k=rng.randint(1, 20)) + [f"novel{step}x"])
+    if kind == "drop":
+        return " ".join(w for w in words if rng.random() < 0.5)
+    if kind == "empty":
+        return ""
+    if kind == "long":
+        return " ".join(words + [f"long{step}w{k}" for k in range(300)])
+    if kind == "opening":
+        return " ".join(rng.choices(VOCABULARY, k=5) + words[5:])
+    return " ".join(rng.choices(VOCABULARY, k=rng.randint(1, 60)))
+
+
+def bodiless(site, changed: set[str]):
+    """The site as the build's fast path sees it: only the changed documents have a body."""
+    return replace(site, documents={i: d if i in changed else replace(d, body=None) for i, d in site.documents.items()})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed):
+    rng = random.Random(seed)
+    site = corpus(make_site, rng)
+    files, stats, state = search.build_search_state(site)
+    assert stats.shards > 20
+    ids = sorted(site.documents)
+    for step in range(25):
+        changed = set(rng.sample(ids, rng.choice([1, 1, 2, 4])))
+        for doc_id in changed:
+            doc = site.documents[doc_id]
+            site.documents[doc_id] = replace(doc, body=replace(doc.body, text=new_body(rng, doc.body.text, step)))
+        before = state
+        written, removed, new_stats, state = search.update_bodies(state, bodiless(site, changed), sorted(changed))
+        expected, expected_stats = search.build_search(site)
+        assert {p: d for p, d in {**files, **written}.items() if p not in removed} == expected
+        assert all(files.get(p) != d for p, d in written.items()) and removed <= files.keys()
+        assert new_stats == expected_stats
+        again = search.update_bodies(before, bodiless(site, changed), sorted(changed))
+        assert again[:3] == (written, removed, new_stats)  # the previous state is left as it was
+        files = expected
+
+
+def test_a_chunk_stretch_is_rewritten_and_the_rest_kept(make_site, small_chunks):
+    site = corpus(make_site, random.Random(5), 200)
+    files, _, state = search.build_search_state(site)
+    doc_id = sorted(site.documents)[7]
+    doc = site.documents[doc_id]
+    site.documents[doc_id] = replace(doc, body=replace(doc.body, text=doc.body.text + " zzzwordnew"))
+    written, removed, _, _ = search.update_bodies(state, bodiless(site, {doc_id}), [doc_id])
+    chunks = [p for p in written if p.startswith("search/t/")]
+    assert 1 <= len(chunks) <= 3 and not removed
+    assert set(written) - set(chunks) <= {"search/core.js", "search/d/0.js"} | {p for p in written if p.startswith("search/k/")}
+
+
+def test_the_state_keeps_no_body_text(make_site):
+    site = corpus(make_site, random.Random(9), 20)
+    doc_id = sorted(site.documents)[3]
+    doc = site.documents[doc_id]
+    site.documents[doc_id] = replace(doc, body=replace(doc.body, text="Quartermaster Zebulon reported thrice"))
+    _, _, state = search.build_search_state(site)
+    kept = pickle.dumps(state)
+    assert b"Quartermaster" not in kept and b"quartermaster zebulon" not in kept
+    assert b"zebulon" in kept  # its terms are kept, to take them out of the postings on the next edit
