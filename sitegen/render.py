@@ -167,9 +167,17 @@ def template_keys(templates: Path) -> dict[str, bytes]:
             for name, made_of in uses.items()}
 
 
-def page_key(keys: dict[str, bytes], page: Page) -> bytes:
-    """What a page is made from: its templates and its context. Equal keys, equal bytes."""
-    return digest(keys.get(page.template, b"missing"), pickle.dumps((page.path, page.template, page.context), protocol=5))
+def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
+    """What each page is made from: its templates, path and context (equal keys, equal bytes). Pages
+    planned together (a document's DOCUMENT_OUTPUTS) hold the same values but for `page_path`, so
+    their context is pickled once: pickling was a tenth of the time to plan and render them."""
+    found, last, common = [], {}, b""
+    for page in pages:
+        rest = {name: value for name, value in page.context.items() if name != "page_path"}
+        if list(rest) != list(last) or any(value is not last[name] for name, value in rest.items()):
+            last, common = rest, pickle.dumps(rest, protocol=5)
+        found.append(digest(keys.get(page.template, b"missing"), page.path, page.template, common))
+    return found
 
 
 @dataclass(frozen=True)
@@ -203,8 +211,7 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, bytes | No
     else:
         pages = plan_document(job.site, job.site.documents[unit], job.plan.rarity)
     done = []
-    for page in pages:
-        key = page_key(job.keys, page)
+    for page, key in zip(pages, page_keys(job.keys, pages)):
         data = None if job.known.get(page.path) == key else render_page(job.templates, page)[1]
         done.append((page.path, key, data if job.keep_bytes else None))
     return done
