@@ -9,7 +9,7 @@ handler or `javascript:` URL survives. The body is never handed to Jinja as a te
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 
 import re
 
@@ -83,13 +83,11 @@ def render_markdown(source: str) -> Rendered:
                                            output_format="html")
         _converter.reset()
         html = _unreserved_ids(sanitise(_converter.convert(source)))
-        collector = _TextCollector()
-        collector.feed(html)
-        collector.close()
+        text, headings = text_and_headings(html)
     except Exception as exc:  # noqa: BLE001 - any crash becomes this body's diagnostic
         _converter = None  # its state is unknown now
         return Rendered("", "", (), f"{type(exc).__name__}: {exc}"[:200])
-    return Rendered(html, collector.text(), tuple(collector.headings))
+    return Rendered(html, text, headings)
 
 
 def check_body(body: str, path: str, first_line: int, limits: Limits = DEFAULT) -> list[Diagnostic]:
@@ -182,30 +180,40 @@ def sanitise(html: str) -> str:
                      clean_content_tags={"script", "style"}, link_rel="noopener noreferrer")
 
 
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.headings: list[tuple[int, str, str]] = []
-        self._heading: tuple[int, str, list[str]] | None = None
+_TAG = re.compile(r'<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"]|"[^"]*")*)>')
+_HEADING_ID = re.compile(r'\sid="([^"]*)"')
+HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 
-    def handle_starttag(self, tag, attrs):
-        if tag in BLOCKS:
-            self.parts.append("\n\n")
-        if tag in {"h2", "h3", "h4", "h5", "h6"}:
-            self._heading = (int(tag[1]), dict(attrs).get("id", ""), [])
 
-    def handle_endtag(self, tag):
-        if self._heading and tag == f"h{self._heading[0]}":
-            level, anchor, words = self._heading
-            self.headings.append((level, anchor or "", "".join(words).strip()))
-            self._heading = None
-
-    def handle_data(self, data):
-        self.parts.append(data)
-        if self._heading:
-            self._heading[2].append(data)
-
-    def text(self) -> str:
-        paragraphs = ("".join(self.parts)).split("\n\n")
-        return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+def text_and_headings(html: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
+    """The plain text of sanitised HTML (a blank line before each block) and its headings. nh3 writes
+    well-formed HTML (no comments, `<` escaped in text, attributes in double quotes), so a tag is one
+    regular expression; this is the `html.parser` reading it replaced, at a quarter of the cost."""
+    parts: list[str] = []
+    headings = []
+    heading: tuple[int, str, list[str]] | None = None
+    at = 0
+    for match in _TAG.finditer(html):
+        if match.start() > at:
+            data = unescape(html[at:match.start()])
+            parts.append(data)
+            if heading:
+                heading[2].append(data)
+        at = match.end()
+        closing, tag, attrs = match.group(1), match.group(2).lower(), match.group(3)
+        if not closing:
+            if tag in BLOCKS:
+                parts.append("\n\n")
+            if tag in HEADINGS:
+                found = _HEADING_ID.search(attrs)
+                heading = (int(tag[1]), unescape(found.group(1)) if found else "", [])
+        if (closing or attrs.endswith("/")) and heading and tag == f"h{heading[0]}":
+            headings.append((heading[0], heading[1], "".join(heading[2]).strip()))
+            heading = None
+    if at < len(html):
+        data = unescape(html[at:])
+        parts.append(data)
+        if heading:
+            heading[2].append(data)
+    paragraphs = "".join(parts).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip()), tuple(headings)
