@@ -107,10 +107,11 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if until == "check":
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
-            job = Job(str(config.templates), site, plan, {}, {}, keep_bytes=False)
-            for n, _ in enumerate(render_plan(job, jobs)):
-                if n % 64 == 0:
-                    clock.count(n)  # templates are checked; nothing is kept
+            done = 0  # templates are checked; nothing is kept
+            for _, pages in render_plan(Job(str(config.templates), site, plan, {}, {}, keep_bytes=False), jobs):
+                done += len(pages)
+                if done % 64 < len(pages):
+                    clock.count(done)
         result.timings = clock.finish()
         return result
     sink = Output(target, protected_folders(config), memo.load("output", _out_key(target))) if until == "write" else _Memory(session)
