@@ -67,7 +67,7 @@ class Plan:
 
     pages: list[Page]  # sorted by path
     documents: list[str]  # document ids
-    paths: frozenset[str]  # every output path, for links and the sitemap
+    paths: frozenset[str]  # every output path, which a link may point at
     rarity: Rarity
 
     def __len__(self) -> int:
