@@ -8,7 +8,7 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
   with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
   first term that tells it from the run before (the core lists those prefixes).
-- `search/d/<n>.js`: for 512 documents, their field lengths (for BM25) and facet value ids (for
+- `search/d/<n>.js`: for 2,048 documents, their field lengths (for BM25) and facet value ids (for
   facet counts over every result).
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first.

@@ -26,7 +26,7 @@ ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses ar
 ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
 HALF = 45  # digits below HALF end a number; digits from HALF on continue it
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
-BLOCK = 512  # documents per table block
+BLOCK = 2048  # documents per table block: a common word needs every block, and each file is a request
 GROUP = 16  # chunks per term-list group, on average
 
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
