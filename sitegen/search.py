@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import Iterable
 
@@ -125,20 +124,19 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
                     heads=dict(old.heads), bodies=dict(old.bodies), packed=dict(old.packed), order=list(old.order),
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
+    fields = len(state.core["fields"])
     analysis.prepare()
     touched: set[str] = set()
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
         length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
         gone = state.doc_terms[n].split("\0") if state.doc_terms[n] else []
-        for term in gone:
-            _set_tf(state, copied, term, n, 0)
-        for term, tf in counts:
-            _set_tf(state, copied, term, n, tf)
+        for term, tf in [*((t, 0) for t in gone), *counts]:
+            searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
         touched.update(gone, (t for t, _ in counts))
         state.doc_terms[n] = "\0".join(t for t, _ in counts)
         state.lengths[n] = length
-    changes = _repack(old, state, touched)
+    changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     files = _rechunk(old, state, changes) if changes else {}
     blocks = {n // searchindex.BLOCK for n in (number[doc_id] for doc_id in changed)}
     files.update(_block_file(state, b) for b in blocks)
@@ -158,75 +156,10 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     return out, removed, _stats(site, state), state
 
 
-def _set_tf(state: SearchState, copied: set[str], term: str, n: int, tf: int) -> None:
-    """Document n's tf in `term`'s body posting [document, tf, ...] (0: absent). A posting is copied
-    before its first change, so the previous state keeps its own."""
-    if term not in copied:
-        copied.add(term)
-        if term not in state.bodies:  # a new term: in no field of any document yet
-            state.heads[term] = searchindex.pack([0]) * (len(state.core["fields"]) - 1)
-        state.bodies[term] = array("i", state.bodies.get(term, ()))
-    flat = state.bodies[term]
-    i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
-    here = 2 * i < len(flat) and flat[2 * i] == n
-    if here and tf:
-        flat[2 * i + 1] = tf
-    elif here:
-        del flat[2 * i:2 * i + 2]
-    elif tf:
-        flat[2 * i:2 * i] = array("i", (n, tf))
-
-
-def _repack(old: SearchState, state: SearchState, touched: set[str]) -> list[int]:
-    """Re-encode the touched terms' postings, adding new terms to `order` and dropping those no
-    document has any more; the positions in `order` where a posting changed, in order."""
-    empty = searchindex.pack([0]) * (len(state.core["fields"]) - 1)
-    moved = []
-    for term in touched:
-        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
-        present = i < len(state.order) and state.order[i] == term
-        if not state.bodies[term] and state.heads[term] == empty:
-            del state.bodies[term], state.heads[term], state.packed[term]
-            del state.order[i]
-            moved.append(term)
-        else:
-            state.packed[term] = state.heads[term] + searchindex.encode_field(state.bodies[term], 2)
-            if not present:
-                state.order.insert(i, term)
-            if state.packed[term] != old.packed.get(term):
-                moved.append(term)
-    return sorted(bisect_left(state.order, utf16_key(t), key=utf16_key) for t in moved)
-
-
 def _rechunk(old: SearchState, state: SearchState, changes: list[int]) -> dict[str, bytes]:
-    """Chunk again around each changed position, from the chunk holding it until a cut past it falls
-    after an old chunk's last term (the chunks after that one are then as they were, and are kept up
-    to the next change); the chunk and group files this rewrote."""
-    last_of = {old.order[e - 1]: j for j, e in enumerate(old.ends)}
-    ends, seps, new, j, c = [], [], [], 0, 0
-
-    def old_end(j: int) -> int:  # where old chunk j ends now, or -1 if its last term is gone
-        term = old.order[old.ends[j] - 1]
-        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
-        return i + 1 if i < len(state.order) and state.order[i] == term else -1
-
-    while c < len(changes):
-        while j < len(old.ends) and 0 <= (end := old_end(j)) <= changes[c]:
-            ends.append(end), seps.append(old.core["chunks"][j])
-            j += 1
-        for end in searchindex.chunk_ends(state.order, state.packed, ends[-1] if ends else 0):
-            ends.append(end), seps.append(None), new.append(len(ends) - 1)
-            while c < len(changes) and changes[c] < end:
-                c += 1
-            if end < len(state.order) and state.order[end - 1] in last_of:
-                j = last_of[state.order[end - 1]] + 1
-                break
-        else:
-            j = len(old.ends)
-            c = len(changes)
-    ends += [old_end(k) for k in range(j, len(old.ends))]
-    seps += old.core["chunks"][j:]
-    state.ends = ends
+    """Cut the changed stretches of `order` into chunks again (see `searchindex.rechunk`); the chunk
+    and group files this rewrote."""
+    state.ends, seps, new = searchindex.rechunk(old.order, old.ends, old.core["chunks"], state.order, state.packed, changes)
     state.core["chunks"] = [sep if sep is not None else _separators(state, k, k + 1)[0] for k, sep in enumerate(seps)]
     _check_names(state.core["chunks"])
     files = _chunk_files(state, new)
