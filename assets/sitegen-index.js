@@ -297,12 +297,19 @@
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
-  function scoreAt(p, f, j) {
-    var field = p.fields[f], tf = field.tfs[j];
-    var length = f === F - 1 ? bodyLengths[field.docs[j]] : field.lens[j];
+  function scoreAt(p, f, j) {  // before its table block is loaded, a document has the mean body length
+    var field = p.fields[f], tf = field.tfs[j], n = field.docs[j];
+    var length = f < F - 1 ? field.lens[j] : blocks[Math.floor(n / S.block)] ? bodyLengths[n] : S.averages[f];
     var score = p.idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / S.averages[f])) + tf);
     score *= S.boosts[f];
-    return +score.toFixed(3);  // rounds the exact binary value, as Python's round(x, 3) does (not x*1000)
+    return round3(score);
+  }
+
+  /* Python's round(x, 3), which rounds the exact binary value: x * 1000 rounds the same way unless it
+     lies within a hair of a half, where toFixed (exact, but 10x slower) decides. */
+  function round3(x) {
+    var y = x * 1000, down = Math.floor(y);
+    return Math.abs(y - down - 0.5) > 1e-6 ? Math.round(y) / 1000 : +x.toFixed(3);
   }
 
   /* Per field, every document's dot product with the query vector, summed in the vector's term order
@@ -335,11 +342,20 @@
 
   /* Every matching document, ranked: a promise of [{n, score}] (facet ids from `values`). */
   function run(clauses) {
+    if (!labelsAsked) S.facets.forEach(function (_, f) { load('l/' + f + '-0'); });  // most shown labels are there
+    labelsAsked = true;
     return prepare(clauses).then(function () {
       var found = match(clauses);
-      return loadBlocks(found.refs.map(function (key) { return (key - key % F) / F; })).then(function () { return rank(found); });
+      var tables = loadBlocks(found.refs.map(function (key) { return (key - key % F) / F; }));
+      rank(found).slice(0, GUESSES).forEach(function (hit) { load('r/' + hit.n); });
+      return tables.then(function () { return rank(found); });
     });
   }
+
+  /* While the tables load, the results are ranked as if every body had the mean length, and the records
+     of the first GUESSES asked for: the 10 shown are nearly always among them, so records and tables
+     load side by side instead of one after the other. */
+  var GUESSES = 20, labelsAsked = false;
 
   /* The reader's words: every word required, the last one as a prefix while typing. */
   function words(terms, prefix) {
