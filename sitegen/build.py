@@ -6,29 +6,26 @@ expensive pure step goes through the memo (`sitegen.cache`), so an edit redoes o
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
 
 from sitegen import search, sources, urls
-from sitegen.attachments import attachments_key, read_attachments
-from sitegen.cache import NO_MEMO, Memo, digest
+from sitegen.attachments import read_attachments
+from sitegen.cache import NO_MEMO, Memo
 from sitegen.config import Config
-from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, shown_path, sort_diagnostics
-from sitegen.frontmatter import split_source
-from sitegen.links import check_targets, link_bodies
-from sitegen.markup import Rendered, check_body, render_markdown
+from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
+from sitegen.incremental import Remembered, attachments_unchanged, rebuild_bodies, remember, write_file, write_pages
+from sitegen.incremental import key as incremental_key
+from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
-from sitegen.output import Output, WriteStats, Written
+from sitegen.output import Manifest, Output, WriteStats, unfinished
 from sitegen.exports import data_files
+from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
-from sitegen.pages import Page, plan_pages
-from sitegen.render import parallel_iter, render_one, template_sources
-from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
+from sitegen.pages import plan_pages, rarity
+from sitegen.render import parallel_iter, render_one
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
@@ -47,6 +44,7 @@ class BuildResult:
     search: search.SearchStats | None = None
     timings: dict[str, float] = field(default_factory=dict)
     search_pending: bool = False  # the files hold an older index (see Session.stale_search)
+    edited: int = 0  # documents whose body alone changed, done by the fast path (see incremental)
     notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
     unwritten: tuple[str, ...] = ()  # outputs left out because sitegen.yaml has no base_url (feeds, sitemap)
 
@@ -70,27 +68,35 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     `"render"` returns the files in `files` instead of writing them."""
     clock = _Clock(progress)
     clock.stage("read")
-    found_sources, problems, inputs = read_sources(config, clock.count)
+    found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
     target = (out or config.output).resolve()
     if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
+    if until == "write" and (edited := _bodies_edited(config, target, found_sources, inputs, settings, memo, strict)):
+        edited.timings, edited.unwritten = clock.finish(), unwritten(config)
+        return edited
     documents, terms, more = validate_sources(found_sources, memo, jobs)
+    sources_seen = {source.shown: (key, source.kind) for key, source in found_sources}
+    del found_sources  # their bytes
     documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
     kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
     problems += more + found
     clock.stage("markdown", len(documents) + len(terms))
     bodies = render_bodies(documents, terms, jobs, clock.count, memo)
     clock.stage("model")
-    bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken)
+    index = link_index(documents, terms, bodies)
+    bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
     site, more = build_site(config, documents, terms, bodies)
     problems += problems_in_links + more
     del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
     pages, more = plan_pages(site)  # planned even after errors: the model keeps only what resolved
     assets, found = asset_paths(config.assets)
-    problems += more + found + check_targets(links, {p.path for p in pages} | set(assets))
+    known = frozenset(p.path for p in pages) | frozenset(assets)
+    broken_links = check_targets(links, known)
+    problems += more + found + broken_links
     clock.stage("search")
-    search_files, search_stats, search_pending = build_search(site, memo, session)
+    search_files, search_stats, search_pending, search_state = build_search(site, memo, session)
     problems += over_budget(config, search_stats)
     _stop_on_errors(problems, strict)
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(pages), site,
@@ -115,130 +121,42 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     result.files = sink.files if isinstance(sink, _Memory) else {}
     clock.stage("cache")
     if until == "write":
-        memo.store("output", _out_key(target), sink.written)
+        memo.store("output", _out_key(target), sink.manifest)
         memo.store("last", _out_key(target), (inputs, kept_aside, attached_key, result.warnings, result.counts,
                                               result.pages, result.search))
+        linked: dict[str, list[Diagnostic]] = {}
+        for d in problems_in_links + broken_links:
+            linked.setdefault(d.path, []).append(d)
+        remember(memo, target, Remembered(settings, sources_seen, site, rarity(site), index, known, linked, result.warnings,
+                                          search_state, search_stats, (kept_aside, attached_key), result.counts, result.pages))
     memo.finish()
     result.timings = clock.finish()
     return result
 
 
-def validate_sources(found: list[tuple[bytes, tuple]], memo: Memo, jobs: int
-                     ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
-    """Split and validate every source file read by `read_sources`, reusing the memo's result for a
-    file whose bytes, name and settings are unchanged: the documents, the registry entries, and every
-    diagnostic."""
-    documents, terms, problems = [], [], []
-    for (_, (_, _, _, kind, _)), (record, more) in zip(found, memo.reuse(
-            "records", found, lambda items: list(parallel_iter(_parse_file, items, jobs)))):
-        problems += more
-        if record:
-            (terms if kind else documents).append(record)
-    return documents, terms, problems
+def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, memo: Memo,
+                   strict: bool) -> BuildResult | None:
+    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`)."""
+    edited = rebuild_bodies(config, target, found, settings, memo, strict, protected_folders(config),
+                            lambda stats: over_budget(config, stats))
+    if edited is None:
+        return None
+    last = memo.load("last", _out_key(target))
+    if last is not None:
+        memo.store("last", _out_key(target), (inputs, *last[1:3], edited.warnings, *last[4:6], edited.search_stats))
+    return BuildResult(edited.warnings, edited.counts, edited.pages, stats=edited.stats, search=edited.search_stats,
+                       notices=memo.notices, edited=edited.documents)
 
 
-def read_sources(config: Config, done: Callable[[int], None] | None = None
-                 ) -> tuple[list[tuple[bytes, tuple]], list[Diagnostic], bytes]:
-    """Every source file's bytes with its key (what parsing it depends on), every problem found while
-    reading, and a digest of all the build's inputs (config, sources, templates, assets): equal
-    digests, equal sites. Nothing is parsed yet, so a build with nothing to do stops cheaply."""
-    problems: list[Diagnostic] = []
-    doc_folder = config.content / "documents"
-    if not doc_folder.is_dir():
-        problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
-                                   "create content/documents/ or set paths.content"))
-    settings = repr(config).encode()
-    folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
-    inputs = [settings, _folder_digest(config.templates), _folder_digest(config.assets)]
-    found: list[tuple[bytes, tuple]] = []
-    for folder, kind in folders:
-        keyed, more = _read_folder(folder, kind, config, settings, done)
-        found, problems = found + keyed, problems + more
-    return found, problems, digest(*inputs, *(key for key, _ in found))
-
-
-def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, done: Callable[[int], None] | None
-                 ) -> tuple[list[tuple[bytes, tuple]], list[Diagnostic]]:
-    """The Markdown files under `folder`, each as (key, what `_parse_file` takes), and the problems."""
-    paths, problems = sources.discover(folder, within=config.content)
-    keyed = []
-    prefix, base = str(folder) + os.sep, shown_path(folder)
-    for n, path in enumerate(paths):
-        data, found = sources.read(path, config.limits)
-        problems += found
-        if data is not None:
-            name = str(path)  # shown as shown_path would, without asking the OS for every file
-            shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
-                if name.startswith(prefix) else shown_path(path)
-            keyed.append((digest(settings, kind, shown, path.stem, data), (data, shown, path.stem, kind, config)))
-        if done and n % 256 == 0:
-            done(n)
-    return keyed, problems
-
-
-def _parse_file(item: tuple[bytes, str, str, str, Config]) -> tuple[Any, list[Diagnostic]]:
-    """One source file as a record (None if it has none) and its diagnostics; `kind` is "" for a
-    document, else the taxonomy whose registry holds it. A body too costly to convert (see `limits`)
-    is reported and left empty."""
-    data, shown, stem, kind, config = item
-    source, found = split_source(data, shown, config.limits)
-    if source is None:
-        return None, found
-    more = check_body(source.body, shown, source.body_line, config.limits)
-    source.body, found = "" if more else source.body, found + more
-    if kind:
-        record, more = validate_term(source, shown, stem, taxonomy=config.taxonomy(kind))
-    else:
-        record, more = validate_document(source, shown, stem, config=config)
-    return record, found + more
-
-
-def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
-                  done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO) -> dict[str, Rendered]:
-    """Source path -> rendered Markdown body; the first of the parallel stages. Keyed by text, so a
-    renamed file reuses its body."""
-    sources_ = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
-    keyed = [(digest("body", body), body) for _, body in sources_]
-    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)))
-    return {path: r for (path, _), r in zip(sources_, rendered)}
-
-
-def write_pages(templates: Path, pages: list[Page], jobs: int, sink: Output | _Memory,
-                done: Callable[[int], None] | None = None) -> None:
-    """Render every page whose context or templates (the one it names and those it is made of)
-    changed since the output was written, and keep the others as they are; rendered pages stream to
-    the sink, so they are never all in memory."""
-    uses = template_sources(templates)
-    files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
-    template_keys = {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
-                     for name, made_of in uses.items()}
-    missing = []
-    for page in pages:
-        key = digest(template_keys.get(page.template, b"missing"),
-                     pickle.dumps((page.path, page.template, page.context), protocol=5))
-        if not sink.keep(page.path, key):
-            missing.append((key, page))
-    keys = {page.path: key for key, page in missing}
-    for n, (path, data) in enumerate(parallel_iter(render_one, [(str(templates), p) for _, p in missing], jobs)):
-        sink.write(path, data, keys[path])
-        if done and n % 64 == 0:
-            done(len(pages) - len(missing) + n)
-
-
-def write_file(sink: Output | _Memory, rel: str, data: bytes) -> None:
-    """A file that is its own key (search index, assets): kept when its bytes are unchanged."""
-    key = digest("file", data)
-    if not sink.keep(rel, key):
-        sink.write(rel, data, key)
-
-
-def build_search(site: Site, memo: Memo, session: Session | None) -> tuple[dict[str, bytes], Any, bool]:
-    """The search index; for `serve`, the last one when it is stale but will do (the flag says so)."""
+def build_search(site: Site, memo: Memo, session: Session | None) -> tuple[dict[str, bytes], Any, bool, Any]:
+    """The search index and its state (for `incremental`); for `serve`, the last index when it is
+    stale but will do (the flag says so)."""
     if session is None:
-        return (*search.build_search(site, memo=memo, jobs=SEARCH_JOBS), False)
+        files, stats, state = search.build_search_state(site, memo=memo, jobs=SEARCH_JOBS)
+        return files, stats, False, state
     if session.search is not None and session.stale_search:
-        return session.search[1], session.search[2], session.search[0] != search.fingerprint(site)
-    return (*update_search(site, session, memo), False)
+        return session.search[1], session.search[2], session.search[0] != search.fingerprint(site), None
+    return (*update_search(site, session, memo), False, None)
 
 
 def update_search(site: Site, session: Session, memo: Memo = NO_MEMO) -> tuple[dict[str, bytes], Any]:
@@ -274,43 +192,23 @@ def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildRe
     """The result of the build that wrote `target`, if it was made from exactly these inputs (sources,
     config, templates, assets, and the attachments those sources named) and every file it wrote is
     still there as written: then there is nothing to do, and the cache is left as it is."""
-    last, written = memo.load("last", _out_key(target)), memo.load("output", _out_key(target))
-    if last is None or written is None or last[0] != inputs or not _intact(target, written):
+    last = memo.load("last", _out_key(target))
+    if last is None or last[0] != inputs or unfinished(target):
+        return None
+    written = memo.load("output", _out_key(target))
+    if not isinstance(written, Manifest) or not written.intact(target):
         return None
     _, kept_aside, attached_key, warnings, counts, pages, search_stats = last
-    try:
-        if attachments_key({href: Path(path).read_bytes() for href, path in kept_aside}) != attached_key:
-            return None
-    except OSError:
+    if not attachments_unchanged((kept_aside, attached_key)):
         return None
     if strict and warnings:
         return None  # warnings that --strict turns into errors: let the full build say so
-    return BuildResult(warnings, counts, pages, stats=WriteStats(len(written), 0, 0), search=search_stats,
+    return BuildResult(warnings, counts, pages, stats=WriteStats(len(written.files), 0, 0), search=search_stats,
                        notices=memo.notices)
 
 
-def _intact(target: Path, written: dict[str, Written]) -> bool:
-    root = str(target)
-    try:
-        for rel, w in written.items():
-            st = os.stat(f"{root}/{rel}")
-            if st.st_size != w.size or st.st_mtime_ns != w.mtime_ns or st.st_ino != w.inode:
-                return False
-    except OSError:
-        return False
-    return True
-
-
 def _out_key(target: Path) -> bytes:
-    return digest("output folder", str(target))
-
-
-def _folder_digest(folder: Path) -> bytes:
-    """Names and bytes of every file under `folder` (templates, assets)."""
-    if not folder.is_dir():
-        return digest("none")
-    return digest(*(part for p in sorted(folder.rglob("*")) if p.is_file()
-                    for part in (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).digest())))
+    return incremental_key(target)
 
 
 def _counts(site: Site) -> dict[str, int]:

@@ -66,19 +66,34 @@ class _Index:
         return self._nearest[table]
 
 
-def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
-                broken: str = ERROR) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
-    """Resolve every internal link in every body; return new bodies, links left to check, problems.
-    A broken internal link has severity `broken` (config `links.broken`): an error by default, a warning
-    for an archive migrated from elsewhere that must publish first and mend its links later."""
-    sources = [_Body(r.path, r.body, r.body_line, urls.document(r.id)) for r in documents]
-    sources += [_Body(r.path, r.body, r.body_line, urls.term(r.taxonomy, r.id)) for r in terms]
+def link_index(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered]) -> _Index:
+    """Where every document and registry entry ends up, and the anchors in each body."""
     index = _Index({}, {}, {})
     for r in documents:
         index.by_id.setdefault(r.id, urls.document(r.id))
-    for body in sources:
+    for body in _bodies(documents, terms):
         index.by_source.setdefault(posixpath.normpath(body.path), body.page)
-        index.anchors[body.page] = set(_ID.findall(bodies[body.path].html))
+        index.anchors[body.page] = anchors(bodies[body.path])
+    return index
+
+
+def anchors(rendered: Rendered) -> set[str]:
+    return set(_ID.findall(rendered.html))
+
+
+def _bodies(documents: list[DocumentRecord], terms: list[TermRecord]) -> list[_Body]:
+    return ([_Body(r.path, r.body, r.body_line, urls.document(r.id)) for r in documents] +
+            [_Body(r.path, r.body, r.body_line, urls.term(r.taxonomy, r.id)) for r in terms])
+
+
+def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
+                broken: str = ERROR, index: _Index | None = None) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
+    """Resolve every internal link in every body; return new bodies, links left to check, problems.
+    A broken internal link has severity `broken` (config `links.broken`): an error by default, a warning
+    for an archive migrated from elsewhere that must publish first and mend its links later. `index`
+    is `link_index` of the whole site (given when linking only some bodies again)."""
+    sources = _bodies(documents, terms)
+    index = index or link_index(documents, terms, bodies)
     out: dict[str, Rendered] = {}
     uses: list[LinkUse] = []
     problems: list[Diagnostic] = []

@@ -1,21 +1,28 @@
 """Writing the output tree: atomically, one build at a time, and never outside the output folder.
 
-Owns the only code that writes or deletes published files. A build writes the new site into a
-temporary sibling and swaps it in at the end, so a failed or interrupted build leaves the previous
-output whole. A file whose content is unchanged is not written again: it is hard-linked from the
-previous output (recognised by its key, size, time and inode as this module last wrote it), so a
-small edit costs a few writes, not the whole site. A lock beside the folder keeps a second build
-out while one is writing; a swap cut short between its two renames is undone by the next build.
+Owns the only code that writes or deletes published files. A build writes what changed into a
+temporary sibling and only then touches the output, so a failed or interrupted build leaves the
+previous output whole. A file whose content is unchanged is not written again (recognised by its
+key, size, time and inode as this module last wrote it). When the output is exactly as the last
+build left it (every file, and no file added: `Manifest`), the new files are moved into it and the
+old ones deleted, after a journal listing those moves is written: a small edit costs a few renames,
+not the whole site, and a commit cut short is completed from the journal, at once or by the next
+build. Otherwise the unchanged files are hard-linked into the staging tree and the tree is swapped in
+whole; a swap cut short between its two renames is undone by the next build. A lock beside the folder
+keeps a second build out while one is writing.
 A marker file says a folder is sitegen's; a non-empty folder without it is refused, and so are `/`,
 the home folder and any folder that holds, or is inside, the project's sources.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from dataclasses import dataclass
+from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -23,6 +30,8 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks, one build 
     fcntl = None
 
 MARKER = ".sitegen-build"
+KEY_BYTES = 20  # cache.digest
+COLUMNS = "qqQ"  # array types of a Written's size, time and inode (inodes may use all 64 bits)
 MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
 
 
@@ -36,16 +45,59 @@ class WriteStats:
     changed: int  # files whose bytes differ from the previous build (added or modified)
     removed: int  # files of the previous build that are gone
     restored: bool = False  # an interrupted swap was undone first
+    patched: bool = False  # the changed files were moved into the output (else the tree was swapped)
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """One output file as this module left it: enough to keep it next time without reading it."""
 
-    key: bytes  # what it was made from (a page's template set and context; a file's own hash)
+    key: bytes  # what it was made from (a page's template set and context; a file's own hash): 20 bytes
     size: int
     mtime_ns: int
     inode: int
+
+
+@dataclass
+class Manifest:
+    """The output as a build left it: each file, and each folder's time (a file added or removed by
+    hand changes its folder's time, so an output that matches is exactly what the build wrote)."""
+
+    files: dict[str, Written] = field(default_factory=dict)
+    folders: dict[str, int] = field(default_factory=dict)  # output-root path ("" for the root) -> mtime_ns
+
+    def __reduce__(self):
+        """Stored as a few flat arrays: a build reads and writes it whole, and at 50,000 files a
+        dict of tuples takes ten times as long to pickle."""
+        written = self.files.values()
+        if any(len(w.key) != KEY_BYTES for w in written):
+            return Manifest, (self.files, self.folders)
+        columns = [array(code, [w[i] for w in written]).tobytes() for i, code in zip((1, 2, 3), COLUMNS)]
+        return _unpack_manifest, (list(self.files), b"".join(w.key for w in written), *columns, self.folders)
+
+    def intact(self, out: Path) -> bool:
+        """True when every file and folder is still as recorded (stat only, nothing read)."""
+        root = str(out)
+        try:
+            for rel, w in self.files.items():
+                st = os.stat(f"{root}/{rel}")
+                if st.st_size != w.size or st.st_mtime_ns != w.mtime_ns or st.st_ino != w.inode:
+                    return False
+        except OSError:
+            return False
+        return self.folders_intact(out)
+
+    def folders_intact(self, out: Path) -> bool:
+        try:
+            return bool(self.folders) and all(os.stat(out / rel).st_mtime_ns == t for rel, t in self.folders.items())
+        except OSError:
+            return False
+
+
+def _unpack_manifest(names: list[str], keys: bytes, sizes: bytes, times: bytes, inodes: bytes,
+                     folders: dict[str, int]) -> Manifest:
+    split = [keys[i:i + KEY_BYTES] for i in range(0, len(keys), KEY_BYTES)]
+    columns = zip(split, *(array(code, b) for b, code in zip((sizes, times, inodes), COLUMNS)))
+    return Manifest(dict(zip(names, map(Written._make, columns))), folders)
 
 
 def check_output_folder(out: Path, protected: list[Path]) -> None:
@@ -74,17 +126,24 @@ class Output:
     manager; leaving it without `commit` (an error, an interrupt) removes the staging folder and
     leaves `out` as it was."""
 
-    def __init__(self, out: Path, protected: list[Path], previous: dict[str, Written] | None = None):
+    def __init__(self, out: Path, protected: list[Path], previous: Manifest | None = None):
         self.out = out.resolve()
         self.protected = protected
-        self.previous = previous or {}
+        self.previous = previous or Manifest()
         self.staging = self.out.parent / f".{self.out.name}.tmp-{os.getpid()}"
-        self.written: dict[str, Written] = {}
+        self.journal = self.out.parent / f".{self.out.name}.journal"
+        self.manifest = Manifest()  # what this build leaves, for the next one
         self.changed = 0
         self._folders: set[str] = set()  # folders already made in staging
+        self._staged: list[str] = []  # files written into staging
+        self._patch = False  # move the staged files into `out` (else swap the whole tree in)
         self.restored = False
         self._lock: int | None = None
         self._committed = False
+
+    @property
+    def written(self) -> dict[str, Written]:
+        return self.manifest.files
 
     def __enter__(self) -> "Output":
         check_output_folder(self.out, self.protected)
@@ -94,14 +153,18 @@ class Output:
             self.restored = _recover(self.out)
             self.staging.mkdir()
             (self.staging / MARKER).write_bytes(MARKER_TEXT)
+            self._patch = bool(self.previous.files) and (self.out / MARKER).is_file() and self.previous.folders_intact(self.out)
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
 
     def __exit__(self, *exc) -> None:
+        if self.journal.exists() and not self._committed:  # a commit cut short: complete it now
+            _recover(self.out)
         if not self._committed:
             shutil.rmtree(self.staging, ignore_errors=True)
+            _unfinished_journal(self.journal).unlink(missing_ok=True)
         if self._lock is not None:
             os.close(self._lock)  # closing the descriptor releases the lock
             self._lock = None
@@ -109,7 +172,7 @@ class Output:
     def keep(self, rel: str, key: bytes) -> bool:
         """Take `rel` unchanged from the previous output if it was made from `key` and is still as
         written; False when it must be written."""
-        before = self.previous.get(rel)
+        before = self.previous.files.get(rel)
         if before is None or before.key != key:
             return False
         source = self.out / rel
@@ -119,45 +182,66 @@ class Output:
             return False
         if (st.st_size, st.st_mtime_ns, st.st_ino) != (before.size, before.mtime_ns, before.inode):
             return False
+        if self._patch:  # it stays where it is
+            self.manifest.files[rel] = before
+            return True
         target = self._target(rel)
         try:
             os.link(source, target)
         except OSError:  # no hard links here (some network or FAT file systems): copy instead
             shutil.copy2(source, target)
             st = target.stat()
-        self.written[rel] = Written(key, st.st_size, st.st_mtime_ns, st.st_ino)
+        self.manifest.files[rel] = Written(key, st.st_size, st.st_mtime_ns, st.st_ino)
         return True
+
+    def keep_rest(self, dropped: set[str]) -> None:
+        """Keep every file of the previous output that this build has not written and does not drop:
+        for an incremental build that has checked the output is as the last build left it
+        (`Manifest.intact`) and knows these files are unchanged."""
+        for rel, before in self.previous.files.items():
+            if rel in self.manifest.files or rel in dropped:
+                continue
+            if self._patch:
+                self.manifest.files[rel] = before
+            elif not self.keep(rel, before.key):
+                raise UnsafeOutput(f"{self.out / rel} changed while the build was writing")
 
     def write(self, rel: str, data: bytes, key: bytes) -> None:
         target = self._target(rel)
         if not self._same(rel, data):
             self.changed += 1
         target.write_bytes(data)
-        self._record(rel, key, target)
+        self._staged.append(rel)
+        st = target.stat()
+        self.manifest.files[rel] = Written(key, st.st_size, st.st_mtime_ns, st.st_ino)
 
     def commit(self) -> WriteStats:
-        """Swap the new tree in; the stats, and what `written` says for the next build."""
-        removed = sum(1 for rel in _files(self.out) if rel not in self.written)
-        _swap(self.staging, self.out)
+        """Put the new files in place; the stats, and in `manifest` what the next build needs."""
+        if self._patch:
+            removed = sorted(rel for rel in self.previous.files if rel not in self.manifest.files)
+            _write_journal(self.journal, {"staging": self.staging.name, "write": sorted(self._staged), "remove": removed})
+            _apply(self.out, self.staging, sorted(self._staged), removed)
+            self.journal.unlink()
+            shutil.rmtree(self.staging, ignore_errors=True)
+            folders = set(self.previous.folders) | {f for rel in self._staged for f in _parents(rel)}
+        else:
+            removed = [rel for rel in _files(self.out) if rel not in self.manifest.files]
+            _swap(self.staging, self.out)
+            folders = {f for rel in self.manifest.files for f in _parents(rel)}
         self._committed = True
-        return WriteStats(len(self.written), self.changed, removed, self.restored)
+        self.manifest.folders = _folder_times(self.out, folders)
+        return WriteStats(len(self.manifest.files), self.changed, len(removed), self.restored, self._patch)
 
     def _target(self, rel: str) -> Path:
         """Where `rel` goes in the staging folder, which only this build writes (so no link in it can
         lead out): a relative path of plain names is enough to stay inside."""
-        parts = rel.split("/")
-        if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
-            raise UnsafeOutput(f"refusing to write {rel}: it is outside the output folder")
+        _check_rel(rel)
         target = self.staging / rel
         folder = rel.rpartition("/")[0]
         if folder and folder not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
         return target
-
-    def _record(self, rel: str, key: bytes, target: Path) -> None:
-        st = target.stat()
-        self.written[rel] = Written(key, st.st_size, st.st_mtime_ns, st.st_ino)
 
     def _same(self, rel: str, data: bytes) -> bool:
         try:
@@ -181,6 +265,68 @@ class Output:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._lock = fd
+
+
+def _check_rel(rel: str) -> None:
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise UnsafeOutput(f"refusing to write {rel}: it is outside the output folder")
+
+
+def _parents(rel: str) -> list[str]:
+    """The folders holding `rel`, from the root ("") down."""
+    parts = rel.split("/")[:-1]
+    return ["", *("/".join(parts[:i + 1]) for i in range(len(parts)))]
+
+
+def _folder_times(out: Path, folders: set[str]) -> dict[str, int]:
+    times = {}
+    for rel in sorted(folders):
+        try:
+            times[rel] = os.stat(out / rel).st_mtime_ns
+        except OSError:
+            continue  # emptied and removed
+    return times
+
+
+def _write_journal(path: Path, plan: dict) -> None:
+    """The moves a commit is about to make, written whole (to a temporary name, then renamed) before
+    the first of them, so a commit cut short can be completed."""
+    temporary = _unfinished_journal(path)
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(plan, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _unfinished_journal(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
+def _apply(out: Path, staging: Path, write: list[str], remove: list[str]) -> None:
+    """Move the staged files into `out` and delete the removed ones (and folders left empty); doing
+    it again after it was cut short completes it."""
+    for rel in write:
+        _check_rel(rel)
+        source = staging / rel
+        if os.path.lexists(source):
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for rel in remove:
+        _check_rel(rel)
+        (out / rel).unlink(missing_ok=True)
+        for folder in reversed(_parents(rel)[1:]):
+            try:
+                (out / folder).rmdir()
+            except OSError:
+                break  # not empty
+
+
+def unfinished(out: Path) -> bool:
+    """A commit into `out` was cut short and not yet completed (the next `Output` completes it)."""
+    return (out.parent / f".{out.name}.journal").exists()
 
 
 def remove_output(out: Path, protected: list[Path]) -> bool:
@@ -213,9 +359,20 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def _recover(out: Path) -> bool:
-    """Under the lock: restore an output folder whose swap was cut between its renames, then remove
-    what killed builds left behind (only folders carrying our marker). True if one was restored."""
+    """Under the lock: complete a commit cut short, or restore an output folder whose swap was cut
+    between its renames; then remove what killed builds left behind (only folders carrying our
+    marker). True if one was completed or restored."""
     restored = False
+    journal = out.parent / f".{out.name}.journal"
+    if journal.exists():  # a commit cut short: complete its moves
+        try:
+            plan = json.loads(journal.read_text(encoding="utf-8"))
+            _apply(out, out.parent / plan["staging"], plan["write"], plan["remove"])
+            restored = True
+        except (ValueError, KeyError, TypeError, UnsafeOutput):
+            pass  # not a journal this module wrote whole: it moved nothing
+        journal.unlink()
+    _unfinished_journal(journal).unlink(missing_ok=True)
     olds = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime_ns)
     if not out.exists() and olds and (olds[-1] / MARKER).is_file():
         olds.pop().rename(out)

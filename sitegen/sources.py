@@ -23,15 +23,18 @@ MAX_NAME_BYTES = 200  # `<name>.html` plus the build's own suffixes must fit the
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
-def discover(folder: Path, within: Path | None = None, suffix: str = ".md") -> tuple[list[Path], list[Diagnostic]]:
+def discover(folder: Path, within: Path | None = None, suffix: str = ".md", stats: dict | None = None
+             ) -> tuple[list[Path], list[Diagnostic]]:
     """The files under `folder` whose names end with `suffix` (Markdown by default; "" for every file,
     as for assets), sorted, and any problem found while looking. Links are followed only when they
     resolve inside `within` (default `folder`), and a file reached twice (by a symlink or a hard link)
-    is listed once."""
+    is listed once. `stats`, if given, receives each listed file's `os.stat` (taken before any read)."""
     if not folder.is_dir():
         return [], []
     walk = _Walk(Path(os.path.realpath(within or folder)), Path(os.path.realpath(folder)), suffix)
     walk.folder(folder, ())
+    if stats is not None:
+        stats.update(walk.stats)
     return walk.unique(), sorted(walk.problems)
 
 
@@ -71,6 +74,7 @@ class _Walk:
     suffix: str = ".md"
     problems: list[Diagnostic] = field(default_factory=list)
     files: dict[tuple[int, int], list[Path]] = field(default_factory=dict)  # (device, inode) -> paths
+    stats: dict[Path, os.stat_result] = field(default_factory=dict)
 
     def folder(self, path: Path, visiting: tuple[Path, ...]) -> None:
         real = Path(os.path.realpath(path))
@@ -104,6 +108,7 @@ class _Walk:
         if name_problems(path.name, ""):  # the path is shown only when there is something to say
             self.problems += name_problems(path.name, shown_path(path))
         self.files.setdefault((info.st_dev, info.st_ino), []).append(path)
+        self.stats[path] = info
 
     def link_target(self, path: Path) -> Path | None:
         """Where a symlink leads, once resolved through every link in its chain; None (and an error) when

@@ -1,0 +1,224 @@
+"""What makes a build incremental: keyed pages and files kept when unchanged, and the fast path for
+the commonest edit, where only the text (the Markdown body) of a few documents changed.
+
+A document's body reaches its own pages, its links and its part of the search index, and nothing
+else: listings, term pages, feeds and exports show its front matter only. So a full build remembers,
+per output folder, what a body edit cannot change (`Remembered`: the model without bodies, where
+links may lead, the search index's state, the warnings), and a later build whose only changes are
+bodies redoes just those documents and moves the changed files into the output. Anything else (a
+field, a file added or removed, config, templates, assets, an output touched by hand, a new error)
+takes the full build, which is the reference: tests compare the two byte for byte through random edits.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from sitegen import search, urls
+from sitegen.attachments import attachments_key
+from sitegen.cache import Memo, digest
+from sitegen.config import Config
+from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
+from sitegen.inputs import SourceFile, parse_file, render_bodies
+from sitegen.links import anchors, check_targets, link_bodies
+from sitegen.model import Site
+from sitegen.output import Manifest, Output, WriteStats, unfinished
+from sitegen.pages import Page, Rarity, plan_document
+from sitegen.render import parallel_iter, render_one, template_sources
+
+MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
+#                  index by the next fast build: beyond this many, a full build starts afresh
+
+
+@dataclass
+class Remembered:
+    """What the last full build into one output folder knew that a body edit cannot change."""
+
+    settings: bytes  # config, templates and assets
+    files: dict[str, tuple[bytes, str]]  # source path as shown -> (key, kind)
+    site: Site  # the model, its documents without bodies
+    rarity: Rarity
+    links: Any  # links.link_index of the site, for checking a body's links
+    known: frozenset[str]  # every page and asset path, which a link may point at
+    linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
+    warnings: list[Diagnostic]  # every warning of the build
+    search: Any  # search.SearchState of the full build
+    search_stats: Any
+    attachments: tuple[list[tuple[str, str]], bytes]  # (output path, source path) of each, and their digest
+    counts: dict[str, int]
+    pages: int
+    edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
+    lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
+
+
+@dataclass(frozen=True)
+class Edited:
+    warnings: list[Diagnostic]
+    stats: WriteStats
+    search_stats: Any
+    counts: dict[str, int]
+    pages: int
+    documents: int  # how many bodies were done again
+
+
+def write_pages(templates: Path, pages: list[Page], jobs: int, sink, done: Callable[[int], None] | None = None) -> None:
+    """Render every page whose context or templates (the one it names and those it is made of)
+    changed since the output was written, and keep the others as they are; rendered pages stream to
+    the sink, so they are never all in memory."""
+    uses = template_sources(templates)
+    files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
+    template_keys = {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
+                     for name, made_of in uses.items()}
+    missing = []
+    for page in pages:
+        key = digest(template_keys.get(page.template, b"missing"),
+                     pickle.dumps((page.path, page.template, page.context), protocol=5))
+        if not sink.keep(page.path, key):
+            missing.append((key, page))
+    keys = {page.path: key for key, page in missing}
+    for n, (path, data) in enumerate(parallel_iter(render_one, [(str(templates), p) for _, p in missing], jobs)):
+        sink.write(path, data, keys[path])
+        if done and n % 64 == 0:
+            done(len(pages) - len(missing) + n)
+
+
+def write_file(sink, rel: str, data: bytes) -> None:
+    """A file that is its own key (search index, assets): kept when its bytes are unchanged."""
+    key = digest("file", data)
+    if not sink.keep(rel, key):
+        sink.write(rel, data, key)
+
+
+def attachments_unchanged(attachments: tuple[list[tuple[str, str]], bytes]) -> bool:
+    """The attachments a build published still have the bytes it published."""
+    kept_aside, key = attachments
+    try:
+        return attachments_key({href: Path(path).read_bytes() for href, path in kept_aside}) == key
+    except OSError:
+        return False
+
+
+LIVE = ("files", "linked", "warnings", "search_stats", "edited")  # what a fast build changes in `Remembered`
+
+
+def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
+    """Keep what a body edit cannot change, for the next build into `target` (see `rebuild_bodies`);
+    a fast build stores only the parts it changes (`LIVE`), a full build stores everything. Bodies
+    are left out: the model without them is a fraction of the size, and only the edited documents'
+    bodies are needed."""
+    live = {name: getattr(state, name) for name in LIVE}
+    if whole:
+        lineage = digest(str(time.time_ns()), str(id(state)))
+        site = state.site
+        documents = {}
+        for doc_id, doc in site.documents.items():
+            documents[doc_id] = bodiless = copy.copy(doc)
+            bodiless.body = None
+        taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
+        fixed = dataclasses.replace(state, site=Site(site.config, documents, taxonomies),
+                                    links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
+        memo.store("edits", key(target), (lineage, fixed))
+    else:
+        lineage = state.lineage
+    memo.store("edits-live", key(target), (lineage, live))
+
+
+def recall(memo: Memo, target: Path) -> Remembered | None:
+    """What the last build into `target` remembered, if both parts are from the same full build."""
+    fixed, live = memo.load("edits", key(target)), memo.load("edits-live", key(target))
+    if fixed is None or live is None or fixed[0] != live[0] or not isinstance(fixed[1], Remembered):
+        return None
+    return dataclasses.replace(fixed[1], **live[1], lineage=fixed[0])
+
+
+def key(target: Path) -> bytes:
+    return digest("output folder", str(target))
+
+
+def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, SourceFile]], settings: bytes,
+                   memo: Memo, strict: bool, protected: list[Path], budget: Callable[[Any], list[Diagnostic]]
+                   ) -> Edited | None:
+    """The build of `target` when only the bodies of some documents changed since the last full
+    build (or fast one) wrote it; None when anything else changed: then the full build must run."""
+    state = recall(memo, target)
+    if state is None or state.settings != settings or len(found) != len(state.files):
+        return None
+    edited = [(k, source) for k, source in found if state.files.get(source.shown, (k,))[0] != k]
+    if any(source.shown not in state.files for _, source in found):
+        return None
+    if not edited or len(edited) > MAX_EDITED or any(source.kind for _, source in edited):
+        return None
+    manifest = memo.load("output", key(target))
+    if not isinstance(manifest, Manifest) or unfinished(target) or not manifest.intact(target) \
+            or not attachments_unchanged(state.attachments):
+        return None
+    if strict and state.warnings:
+        return None  # the full build fails, and says why
+    records, parsed, before = _bodies_only(edited, state, memo, strict)
+    if records is None:
+        return None
+    bodies = render_bodies(records, [], 1, None, memo)
+    linked, uses, link_problems = link_bodies(records, [], bodies, config.links.broken, state.links)
+    link_problems += check_targets(uses, state.known)
+    if _fatal(link_problems, strict) or any(anchors(bodies[r.path]) != state.links.anchors.get(urls.document(r.id))
+                                            for r in records):
+        return None  # a new broken link, or anchors other pages may link to changed: the full build says
+    site, earlier, search_state = state.site, state.edited, state.search
+    if len(earlier.keys() | {r.id for r in records}) > MAX_EDITED:
+        return None  # a full build starts the count again
+    if earlier:  # the index as the fast builds since the full one left it (their bodies are remembered)
+        for doc_id, body in earlier.items():
+            site.documents[doc_id].body = body
+        search_state = search.update_bodies(search_state, site, sorted(earlier))[3]
+    for record in records:
+        site.documents[record.id].body = linked[record.path]
+    pages = [page for r in records for page in plan_document(site, site.documents[r.id], state.rarity)]
+    files, removed, search_stats, _ = search.update_bodies(search_state, site, [r.id for r in records])
+    with Output(target, protected, manifest) as sink:
+        write_pages(config.templates, pages, 1, sink)
+        for rel, data in sorted(files.items()):
+            write_file(sink, rel, data)
+        sink.keep_rest(removed)  # checked above: the output is as the last build left it
+        stats = sink.commit()
+    drop = set(before) | {d for r in records for d in state.linked.get(r.path, [])} | set(budget(state.search_stats))
+    by_path = {r.path: [d for d in link_problems if d.path == r.path] for r in records}
+    warnings = sort_diagnostics([d for d in state.warnings if d not in drop] + parsed +
+                                [d for found_ in by_path.values() for d in found_] + budget(search_stats))
+    warnings = [d for d in warnings if d.severity == WARNING]
+    for (source_key, source), record in zip(edited, records):
+        state.files[source.shown] = (source_key, source.kind)
+        state.linked[record.path] = by_path[record.path]
+    state.warnings, state.search_stats = warnings, search_stats
+    state.edited = {**earlier, **{r.id: linked[r.path] for r in records}}
+    remember(memo, target, state, whole=False)
+    memo.store("output", key(target), sink.manifest)
+    return Edited(warnings, stats, search_stats, state.counts, state.pages, len(records))
+
+
+def _bodies_only(edited: list[tuple[bytes, SourceFile]], state: Remembered, memo: Memo, strict: bool
+                 ) -> tuple[list | None, list[Diagnostic], list[Diagnostic]]:
+    """The new records of the edited files, if each differs from its last only in its body, with
+    the warnings found in them now and before; (None, [], []) otherwise."""
+    fresh = memo.reuse("records", edited, lambda items: [parse_file(item) for item in items])
+    records, parsed, before = [], [], []
+    for (_, source), (record, problems) in zip(edited, fresh):
+        last = memo.load("records", state.files[source.shown][0])
+        if record is None or last is None or last[0] is None or _fatal(problems, strict):
+            return None, [], []
+        if dataclasses.replace(record, body=last[0].body, body_line=last[0].body_line) != last[0]:
+            return None, [], []
+        records.append(record)
+        parsed += problems
+        before += last[1]
+    return records, parsed, before
+
+
+def _fatal(problems: list[Diagnostic], strict: bool) -> bool:
+    return any(strict or d.severity != WARNING for d in problems)

@@ -1,0 +1,150 @@
+"""Reading the sources and what is made from each file alone: keys, records, rendered bodies.
+
+Owns the first stages of every build: finding and keying the source files (a file unchanged since the
+last build, by its size, times and inode, is not even read), validating them into records and
+rendering their Markdown, each through the memo so an unchanged file costs a lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+from sitegen import sources
+from sitegen.cache import NO_MEMO, Memo, digest
+from sitegen.config import Config
+from sitegen.errors import Diagnostic, shown_path
+from sitegen.frontmatter import split_source
+from sitegen.markup import Rendered, check_body, render_markdown
+from sitegen.render import parallel_iter
+from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
+
+SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within one tick of its clock
+
+
+class SourceFile(NamedTuple):
+    """One source file as read (or recognised unread) by `read_sources`, for `parse_file`."""
+
+    data: bytes | None  # None: unchanged since the last build, so not read
+    shown: str  # its path as messages show it
+    stem: str
+    kind: str  # "" for a document, else the taxonomy whose registry holds it
+    config: Config
+    name: str  # its path as found
+    signature: tuple | None  # size, times, inode, device
+    hashed: bytes  # hash of its bytes
+
+
+def validate_sources(found: list[tuple[bytes, SourceFile]], memo: Memo, jobs: int
+                     ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
+    """Split and validate every source file read by `read_sources`, reusing the memo's result for a
+    file whose bytes, name and settings are unchanged: the documents, the registry entries, and every
+    diagnostic."""
+    documents, terms, problems = [], [], []
+    for (_, source), (record, more) in zip(found, memo.reuse(
+            "records", found, lambda items: list(parallel_iter(parse_file, items, jobs)))):
+        problems += more
+        if record:
+            (terms if source.kind else documents).append(record)
+    return documents, terms, problems
+
+
+def read_sources(config: Config, done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO
+                 ) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic], bytes, bytes]:
+    """Every source file with its key (what parsing it depends on), every problem found while
+    reading, a digest of all the build's inputs (config, sources, templates, assets): equal
+    digests, equal sites; and a digest of the inputs but the sources. Nothing is parsed yet, so a
+    build with nothing to do stops cheaply; and a file whose size, times and inode are as the last
+    build saw them (long enough ago: `SETTLED_NS`) is not even read: its key is the one its bytes
+    had then (`parse_file` reads it if need be)."""
+    problems: list[Diagnostic] = []
+    doc_folder = config.content / "documents"
+    if not doc_folder.is_dir():
+        problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
+                                   "create content/documents/ or set paths.content"))
+    settings = digest(repr(config))
+    folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
+    inputs = [settings, folder_digest(config.templates), folder_digest(config.assets)]
+    seen, now = memo.load("seen", _seen_key(config)) or {}, time.time_ns()
+    found: list[tuple[bytes, SourceFile]] = []
+    for folder, kind in folders:
+        keyed, more = _read_folder(folder, kind, config, settings, seen, done)
+        found, problems = found + keyed, problems + more
+    memo.store("seen", _seen_key(config), {f.name: (f.signature, f.hashed) for _, f in found
+                                           if f.signature is not None and f.signature[1] < now - SETTLED_NS})
+    return found, problems, digest(*inputs, *(key for key, _ in found)), digest(*inputs)
+
+
+def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen: dict[str, tuple],
+                 done: Callable[[int], None] | None) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic]]:
+    """The Markdown files under `folder`, each as (key, what `parse_file` takes), and the problems."""
+    stats: dict[Path, os.stat_result] = {}
+    paths, problems = sources.discover(folder, within=config.content, stats=stats)
+    keyed = []
+    prefix, base = str(folder) + os.sep, shown_path(folder)
+    for n, path in enumerate(paths):
+        name = str(path)
+        st = stats.get(path)
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) if st else None
+        known = seen.get(name)
+        if signature is not None and known is not None and known[0] == signature:
+            data, hashed = None, known[1]
+        else:
+            data, found = sources.read(path, config.limits)
+            problems += found
+            if data is None:
+                continue
+            hashed = hashlib.blake2b(data, digest_size=20).digest()
+        shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
+            if name.startswith(prefix) else shown_path(path)  # as shown_path would, without asking the OS each time
+        keyed.append((digest(settings, kind, shown, path.stem, hashed),
+                      SourceFile(data, shown, path.stem, kind, config, name, signature, hashed)))
+        if done and n % 256 == 0:
+            done(n)
+    return keyed, problems
+
+
+def parse_file(item: SourceFile) -> tuple[Any, list[Diagnostic]]:
+    """One source file as a record (None if it has none) and its diagnostics; `kind` is "" for a
+    document, else the taxonomy whose registry holds it. A body too costly to convert (see `limits`)
+    is reported and left empty."""
+    data, shown, stem, kind, config, name = item[:6]
+    if data is None:  # not read, as it was unchanged: the memo lost its record
+        data, found = sources.read(Path(name), config.limits)
+        if data is None:
+            return None, found
+    source, found = split_source(data, shown, config.limits)
+    if source is None:
+        return None, found
+    more = check_body(source.body, shown, source.body_line, config.limits)
+    source.body, found = "" if more else source.body, found + more
+    if kind:
+        record, more = validate_term(source, shown, stem, taxonomy=config.taxonomy(kind))
+    else:
+        record, more = validate_document(source, shown, stem, config=config)
+    return record, found + more
+
+
+def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
+                  done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO) -> dict[str, Rendered]:
+    """Source path -> rendered Markdown body; the first of the parallel stages. Keyed by text, so a
+    renamed file reuses its body."""
+    sources_ = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
+    keyed = [(digest("body", body), body) for _, body in sources_]
+    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)))
+    return {path: r for (path, _), r in zip(sources_, rendered)}
+
+
+def folder_digest(folder: Path) -> bytes:
+    """Names and bytes of every file under `folder` (templates, assets)."""
+    if not folder.is_dir():
+        return digest("none")
+    return digest(*(part for p in sorted(folder.rglob("*")) if p.is_file()
+                    for part in (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).digest())))
+
+
+def _seen_key(config: Config) -> bytes:
+    return digest("sources seen", str(config.content))
