@@ -134,7 +134,7 @@ def test_interrupted_build_leaves_previous_output_intact(make_site, monkeypatch)
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module.search, "build_search", interrupt)
+    monkeypatch.setattr(build_module.search, "build_search_state", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build(config)
     assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
