@@ -66,6 +66,7 @@ class SearchState:
     ends: list[int]  # per chunk, one past its last term in `order`
     core: dict
     files: dict[str, bytes]  # path -> its size (4 bytes) and digest
+    raw_bytes: int = 0  # the sizes' sum, kept up to date
 
 
 def fields(site: Site) -> list[tuple[str, float]]:
@@ -109,6 +110,7 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     files[urls.SEARCH_CORE] = _core_file(state)
     state.files = {path: _digest(data) for path, data in files.items()}
+    state.raw_bytes = sum(map(len, files.values()))
     return files, _stats(site, state), state
 
 
@@ -148,11 +150,12 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     out = {}
     for path, data in files.items():
         state.files[path] = _digest(data)
+        state.raw_bytes += len(data) - _size(old.files.get(path, bytes(4)))
         if old.files.get(path) != state.files[path]:
             out[path] = data
     removed = _index_paths(old) - _index_paths(state)
     for path in removed:
-        del state.files[path]
+        state.raw_bytes -= _size(state.files.pop(path))
     return out, removed, _stats(site, state), state
 
 
@@ -250,8 +253,12 @@ def _digest(data: bytes) -> bytes:
     return len(data).to_bytes(4, "little") + hashlib.blake2b(data, digest_size=12).digest()
 
 
+def _size(digest: bytes) -> int:
+    return int.from_bytes(digest[:4], "little")
+
+
 def _stats(site: Site, state: SearchState) -> SearchStats:
-    raw = sum(int.from_bytes(digest[:4], "little") for digest in state.files.values())
+    raw = state.raw_bytes
     return SearchStats(len(state.ids), len(state.order), len(state.ends), raw,
                        raw > site.config.search.budget_kb * 1024, len(state.files))
 
