@@ -56,7 +56,9 @@ class SearchState:
     (`bodies`); the chunk cuts; the core; each file's size and digest (to return only what changed)."""
 
     ids: list[str]
-    doc_terms: list[str]  # per document, its body terms joined by NUL
+    doc_terms: list[str]  # per document, its body terms' numbers in `vocab`, packed
+    vocab: list[str]  # every term ever seen, numbered once (a term gone keeps its number)
+    numbers: dict[str, int]  # term -> its number in `vocab`
     lengths: array  # body length per document
     parts: list[str]  # per document, searchindex.facet_part
     heads: dict[str, str]
@@ -99,7 +101,9 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "labels": LABELS_PER_FILE, "folder": FOLDER,
             "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
-    state = SearchState([d.id for d in docs], ["\0".join(t for t, _ in a[-1][1]) for a in analysed], array("i", (a[-1][0] for a in analysed)),
+    numbers = {t: i for i, t in enumerate(order)}
+    state = SearchState([d.id for d in docs], [searchindex.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
+                        list(order), numbers, array("i", (a[-1][0] for a in analysed)),
                         parts, heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
@@ -132,11 +136,17 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
         length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
-        gone = state.doc_terms[n].split("\0") if state.doc_terms[n] else []
+        gone = [state.vocab[i] for i in searchindex.unpack(state.doc_terms[n])]
         for term, tf in [*((t, 0) for t in gone), *counts]:
             searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
         touched.update(gone, (t for t, _ in counts))
-        state.doc_terms[n] = "\0".join(t for t, _ in counts)
+        if any(t not in state.numbers for t, _ in counts):
+            if state.vocab is old.vocab:
+                state.vocab, state.numbers = list(old.vocab), dict(old.numbers)
+            for term in (t for t, _ in counts if t not in state.numbers):
+                state.numbers[term] = len(state.vocab)
+                state.vocab.append(term)
+        state.doc_terms[n] = searchindex.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     files = _rechunk(old, state, changes) if changes else {}
