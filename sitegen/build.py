@@ -25,6 +25,7 @@ from sitegen.exports import data_files
 from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_pages, rarity
+from sitegen.schema import taxonomy_problems
 from sitegen.render import parallel_iter, render_one
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
@@ -66,6 +67,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     """Build the site described by `config`; raise BuildFailed with every problem, or return stats.
     `until="check"` stops once every page has rendered (nothing kept or written);
     `"render"` returns the files in `files` instead of writing them."""
+    _stop_on_errors(taxonomy_problems(config), strict)  # every later stage reads documents through them
     clock = _Clock(progress)
     clock.stage("read")
     found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)

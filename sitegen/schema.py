@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from sitegen.config import Config, TaxonomyConfig
 from sitegen.dates import ArchivalDate, parse_date
-from sitegen.errors import WARNING, Diagnostic, did_you_mean
+from sitegen.errors import WARNING, Diagnostic, did_you_mean, shown_path
 from sitegen.frontmatter import Source
 from sitegen.sources import name_problems
 
@@ -67,6 +67,23 @@ DOCUMENT_FIELDS = {
 Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.default))
                                        for name, f in DOCUMENT_FIELDS.items() if f.carried],
                           kw_only=True, namespace={"__module__": __name__})
+
+# Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
+# fields, and the search fields and facets every archive has (`body`, `year`).
+RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year"}
+
+
+def taxonomy_problems(config: Config) -> list[Diagnostic]:
+    """A taxonomy named like a document field would read that field as term references, and one
+    kept in `documents/` would read the documents as its entries: errors in the config, found before
+    any source is read."""
+    clashes = [(tax, f"has the name `{tax.name}`", tax.name) for tax in config.taxonomies if tax.name in RESERVED_TAXONOMY_NAMES]
+    clashes += [(tax, f"reads the field `{tax.field}`", tax.field) for tax in config.taxonomies
+                if tax.field in RESERVED_TAXONOMY_NAMES and tax.field != tax.name]
+    clashes += [(tax, "keeps its entries in `documents/`", "documents") for tax in config.taxonomies if tax.folder == "documents"]
+    return [Diagnostic(shown_path(config.path), 1, 1, f"taxonomy `{tax.name}` {what}, which documents already use",
+                       f"rename it, e.g. `{name}-terms`") for tax, what, name in clashes]
+
 
 TERM_FIELDS = {
     "name": (False, "text", "the term's name (or give `names` per language)"),

@@ -316,3 +316,17 @@ def test_a_page_that_fails_to_render_is_reported_with_the_runs_warnings(make_sit
         err = capsys.readouterr().err
         assert "while rendering documents/boom.html" in err and "Traceback" not in err
         assert "content/documents/boom.md:1:1: warning: document has no `summary`" in err
+
+
+@pytest.mark.parametrize("taxonomy, said", [
+    ("title: {optional: true}", "taxonomy `title` has the name `title`"),
+    ("language: {optional: true}", "taxonomy `language` has the name `language`"),
+    ("places: {field: summary, optional: true}", "taxonomy `places` reads the field `summary`"),
+    ("places: {folder: documents, optional: true}", "taxonomy `places` keeps its entries in `documents/`"),
+])
+def test_a_taxonomy_named_like_a_document_field_is_a_config_error(make_site, capsys, taxonomy, said):
+    """It would read the documents' own field as term references: one clear error, before any source."""
+    make_site(config=site_config(extra=f"taxonomies:\n  actors: {{}}\n  topics: {{}}\n  {taxonomy}\n"))
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert f"sitegen.yaml:1:1: {said}" in err and "internal error" not in err and not Path("build").exists()
