@@ -26,16 +26,13 @@ from array import array
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from sitegen import analysis, arabic, searchindex, urls
+from sitegen import analysis, searchdata, searchindex, urls
+from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
-from sitegen.ui import language_name, ui_language
 
 FORMAT = 2
-SNIPPET_WORDS = 60
-LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
-FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -96,11 +93,11 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     del index
     packed = {t: heads[t] + searchindex.encode_field(bodies[t], 2) for t in order}
     files: dict[str, bytes] = {}
-    facets, parts = _facets(site, docs, files)
+    facet_list, parts = searchdata.facets(site, docs, files)
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "labels": LABELS_PER_FILE, "folder": FOLDER,
-            "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
+            "group": searchindex.GROUP, "facets": facet_list, "analysis": searchdata.analysis_tables()}
     numbers = {t: i for i, t in enumerate(order)}
     state = SearchState([d.id for d in docs], [searchindex.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
@@ -108,7 +105,7 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     for n, doc in enumerate(docs):
-        files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
+        files[searchdata.path(f"r/{n}")] = searchdata.data(f"r/{n}", searchdata.record(site, doc))
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
@@ -154,7 +151,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     files.update(_block_file(state, b) for b in blocks)
     for doc_id in changed:
         key = f"r/{number[doc_id]}"
-        files[_path(key)] = _data(key, _record(site, site.documents[doc_id]))
+        files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
     files[urls.SEARCH_CORE] = _core_file(state)
     out = {}
@@ -224,7 +221,7 @@ def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     for j in chunks:
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         key = f"t/{searchindex.chunk_name(state.core['chunks'][j])}"
-        files[_path(key)] = _data(key, {"terms": terms, "postings": [state.packed[t] for t in terms]})
+        files[searchdata.path(key)] = searchdata.data(key, {"terms": terms, "postings": [state.packed[t] for t in terms]})
     return files
 
 
@@ -239,7 +236,7 @@ def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
         if searchindex.ends_group(name) or end == len(names) - 1:
             if any(k in reached for k in range(start, end + 1)):
                 key = f"k/{name}"
-                files[_path(key)] = _data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
+                files[searchdata.path(key)] = searchdata.data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
             start = end + 1
     return files
 
@@ -248,15 +245,15 @@ def _index_paths(state: SearchState) -> set[str]:
     """The paths of every chunk and group file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
-    return {_path(key) for key in groups | {f"t/{name}" for name in names}}
+    return {searchdata.path(key) for key in groups | {f"t/{name}" for name in names}}
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
-    return _path(f"d/{block}"), _data(f"d/{block}", searchindex.table_block(state.lengths, state.parts, block))
+    return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.table_block(state.lengths, state.parts, block))
 
 
 def _core_file(state: SearchState) -> bytes:
-    return _script("window.SITEGEN_SEARCH = ", state.core, ";")
+    return searchdata.script("window.SITEGEN_SEARCH = ", state.core, ";")
 
 
 def _digest(data: bytes) -> bytes:
@@ -275,65 +272,4 @@ def _stats(site: Site, state: SearchState) -> SearchStats:
 
 def chunk_paths(core: dict) -> list[str]:
     """The term chunk files a core names, in term order (for tests and tools)."""
-    return [_path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
-
-
-def _facets(site: Site, docs: list[Document], files: dict[str, bytes]) -> tuple[list[dict], list[str]]:
-    """Label files, [{name, title, values, single}] for the core, and per document its facet value ids
-    packed (for the table blocks). Every taxonomy is a facet, then language, year and source."""
-    editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
-    specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
-              lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
-             for name, tax in site.taxonomies.items()]
-    specs += [("language", "", lambda d: [d.language],
-               lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
-              ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
-              ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
-    per_doc: list[list[list[int]]] = [[] for _ in docs]
-    out, single = [], []
-    for f, (name, title, values_of, label_of) in enumerate(specs):
-        values = [values_of(d) for d in docs]
-        ranked = searchindex.rank_values(values)
-        ids = {v: i for i, v in enumerate(ranked)}
-        for n, doc_values in enumerate(values):
-            per_doc[n].append(sorted({ids[v] for v in doc_values}))
-        for start in range(0, len(ranked), LABELS_PER_FILE):
-            key = f"l/{f}-{start // LABELS_PER_FILE}"
-            files[_path(key)] = _data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
-        single.append(all(len(doc_ids[f]) <= 1 for doc_ids in per_doc))
-        out.append({"name": name, "title": title, "values": len(ranked), "single": single[-1]})
-    return out, [searchindex.facet_part(ids, single) for ids in per_doc]
-
-
-def _record(site: Site, doc: Document) -> dict[str, object]:
-    """One result's display record; its date and language name in the words of every edition (each
-    edition's search page picks its own)."""
-    editions = site.config.languages
-    words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
-            "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,
-            "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")}
-
-
-def _analysis_tables() -> dict[str, object]:
-    """The rules `analysis.py` and `arabic.py` apply, for the JS twin to read instead of copying."""
-    return {"stopWords": {"en": sorted(analysis.ENGLISH_STOP_WORDS), "ar": sorted(arabic.STOP_WORDS)},
-            "arabicScript": arabic.ARABIC_SCRIPT.pattern, "diacritics": arabic.DIACRITICS.pattern,
-            "letters": {chr(k): v for k, v in sorted(arabic.LETTERS.items())},
-            "articles": list(arabic.ARTICLES), "suffixes": list(arabic.SUFFIXES), "waw": "و"}
-
-
-def _path(key: str) -> str:
-    return f"{FOLDER}/{key}.js"
-
-
-def _data(key: str, data: object) -> bytes:
-    return _script(f"SITEGEN_DATA({json.dumps(key)}, ", data, ");")
-
-
-def _script(prefix: str, data: object, suffix: str) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # `</script>` or U+2028 in a title must not end or break the script
-    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"{prefix}{text}{suffix}\n".encode("utf-8")
+    return [searchdata.path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
