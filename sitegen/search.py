@@ -134,9 +134,10 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     for n in sorted({number[doc_id] for doc_id in changed}):
         length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
         gone = [state.vocab[i] for i in searchindex.unpack(state.doc_terms[n])]
-        for term, tf in [*((t, 0) for t in gone), *counts]:
-            searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
-        touched.update(gone, (t for t, _ in counts))
+        for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
+            if tf != searchindex.tf_of(state.bodies.get(term), n):  # a sentence added touches a few terms, not all
+                searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
+                touched.add(term)
         if any(t not in state.numbers for t, _ in counts):
             if state.vocab is old.vocab:
                 state.vocab, state.numbers = list(old.vocab), dict(old.numbers)

@@ -164,6 +164,14 @@ def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0) -> 
         yield len(order)
 
 
+def tf_of(flat: array | None, n: int) -> int:
+    """Document n's tf in a body posting [document, tf, ...] (0: absent)."""
+    if not flat:
+        return 0
+    i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
+    return flat[2 * i + 1] if 2 * i < len(flat) and flat[2 * i] == n else 0
+
+
 def set_tf(bodies: dict[str, array], heads: dict[str, str], copied: set[str], fields: int, term: str, n: int, tf: int) -> None:
     """Document n's tf in `term`'s body posting [document, tf, ...] (0: absent). A posting is copied
     before its first change (listed in `copied`), so the previous state keeps its own."""
