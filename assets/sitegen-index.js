@@ -124,7 +124,8 @@
 
   // ---- document tables: body lengths and facet value ids ----
   var blocks = [];
-  var bodyLengths = new Int32Array(N), facetAt = new Int32Array(N), facetInts = [];
+  var NF = S.facets.length, bodyLengths = new Int32Array(N), facetAt = new Int32Array(N * NF), facetInts = [];
+  var ONE = S.facets.map(function () { return []; }), NONE = [];
 
   function loadBlocks(docs) {
     var wanted = Object.create(null);
@@ -134,24 +135,24 @@
     }));
   }
 
-  function decodeBlock(b, packed) {  // body lengths now; facet ids only for documents that match
+  function decodeBlock(b, packed) {  // body lengths, and where each document's facet ids are
     var ints = facetInts[b] = unpack(packed), at = 0;
     blocks[b] = true;
     for (var n = b * S.block; at < ints.length; n++) {
       bodyLengths[n] = ints[at++];
-      facetAt[n] = at;
-      for (var f = 0; f < S.facets.length; f++) at += S.facets[f].single ? 1 : 1 + ints[at];
+      for (var f = 0; f < NF; f++) {
+        facetAt[n * NF + f] = at;
+        at += S.facets[f].single ? 1 : 1 + ints[at];
+      }
     }
   }
 
-  function facetIds(n) {  // per facet, the document's value ids
-    var ints = facetInts[Math.floor(n / S.block)], at = facetAt[n];
-    return S.facets.map(function (facet) {
-      if (facet.single) { var v = ints[at++]; return v ? [v - 1] : []; }
-      var count = ints[at++];
-      at += count;
-      return Array.from(ints.subarray(at - count, at));
-    });
+  /* Document n's value ids in facet f, read where they are (its block is loaded): shared arrays and
+     views, not copies, since facets are counted over every result (do not change them). */
+  function values(n, f) {
+    var ints = facetInts[Math.floor(n / S.block)], at = facetAt[n * NF + f], v = ints[at];
+    if (S.facets[f].single) return v ? ONE[f][v - 1] || (ONE[f][v - 1] = [v - 1]) : NONE;
+    return ints.subarray(at + 1, at + 1 + v);
   }
 
   // ---- queries: lunr 2.3.9 syntax into clauses ----
@@ -296,12 +297,19 @@
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
-  function scoreAt(p, f, j) {
-    var field = p.fields[f], tf = field.tfs[j];
-    var length = f === F - 1 ? bodyLengths[field.docs[j]] : field.lens[j];
+  function scoreAt(p, f, j) {  // before its table block is loaded, a document has the mean body length
+    var field = p.fields[f], tf = field.tfs[j], n = field.docs[j];
+    var length = f < F - 1 ? field.lens[j] : blocks[Math.floor(n / S.block)] ? bodyLengths[n] : S.averages[f];
     var score = p.idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / S.averages[f])) + tf);
     score *= S.boosts[f];
-    return +score.toFixed(3);  // rounds the exact binary value, as Python's round(x, 3) does (not x*1000)
+    return round3(score);
+  }
+
+  /* Python's round(x, 3), which rounds the exact binary value: x * 1000 rounds the same way unless it
+     lies within a hair of a half, where toFixed (exact, but 10x slower) decides. */
+  function round3(x) {
+    var y = x * 1000, down = Math.floor(y);
+    return Math.abs(y - down - 0.5) > 1e-6 ? Math.round(y) / 1000 : +x.toFixed(3);
   }
 
   /* Per field, every document's dot product with the query vector, summed in the vector's term order
@@ -327,19 +335,27 @@
       var f = key % F, n = (key - f) / F;
       var score = (byField[f] ? byField[f][n] : 0) / magnitudes[f] || 0;
       if (slot[n]) results[slot[n] - 1].score += score;
-      else { results.push({ n: n, score: score, facets: null }); slot[n] = results.length; }
+      else { results.push({ n: n, score: score }); slot[n] = results.length; }
     });
-    results.forEach(function (hit) { hit.facets = facetIds(hit.n); });
     return results.sort(function (a, b) { return b.score - a.score; });
   }
 
-  /* Every matching document, ranked: a promise of [{n, score, facets: [[value id]] per facet}]. */
+  /* Every matching document, ranked: a promise of [{n, score}] (facet ids from `values`). */
   function run(clauses) {
+    if (!labelsAsked) S.facets.forEach(function (_, f) { load('l/' + f + '-0'); });  // most shown labels are there
+    labelsAsked = true;
     return prepare(clauses).then(function () {
       var found = match(clauses);
-      return loadBlocks(found.refs.map(function (key) { return (key - key % F) / F; })).then(function () { return rank(found); });
+      var tables = loadBlocks(found.refs.map(function (key) { return (key - key % F) / F; }));
+      rank(found).slice(0, GUESSES).forEach(function (hit) { load('r/' + hit.n); });
+      return tables.then(function () { return rank(found); });
     });
   }
+
+  /* While the tables load, the results are ranked as if every body had the mean length, and the records
+     of the first GUESSES asked for: the 10 shown are nearly always among them, so records and tables
+     load side by side instead of one after the other. */
+  var GUESSES = 20, labelsAsked = false;
 
   /* The reader's words: every word required, the last one as a prefix while typing. */
   function words(terms, prefix) {
@@ -352,7 +368,7 @@
   }
 
   window.sitegenIndex = {
-    facets: S.facets, parse: parse, words: words, run: run, label: label,
+    facets: S.facets, parse: parse, words: words, run: run, label: label, values: values,
     record: function (n) { return load('r/' + n); },
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them

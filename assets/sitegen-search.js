@@ -75,7 +75,7 @@
   function passes(hit, except) {
     return state.selected.every(function (chosen, f) {
       var keys = Object.keys(chosen || {});
-      return f === except || !keys.length || hit.facets[f].some(function (v) { return chosen[v]; });
+      return f === except || !keys.length || idx.values(hit.n, f).some(function (v) { return chosen[v]; });
     });
   }
 
@@ -84,7 +84,7 @@
     return idx.facets.map(function (_, f) {
       var counts = new Map();
       state.results.forEach(function (hit) {
-        if (passes(hit, f)) hit.facets[f].forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
+        if (passes(hit, f)) idx.values(hit.n, f).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
       });
       var chosen = Object.keys(state.selected[f] || {}).map(Number);
       var top = Array.from(counts.keys()).sort(function (a, b) { return (counts.get(b) - counts.get(a)) || a - b; }).slice(0, 12);

@@ -8,7 +8,7 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
   with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
   first term that tells it from the run before (the core lists those prefixes).
-- `search/d/<n>.js`: for 512 documents, their field lengths (for BM25) and facet value ids (for
+- `search/d/<n>.js`: for 2,048 documents, their field lengths (for BM25) and facet value ids (for
   facet counts over every result).
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first.
@@ -23,20 +23,16 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from sitegen import analysis, arabic, searchindex, urls
+from sitegen import analysis, searchdata, searchindex, urls
+from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
-from sitegen.ui import language_name, ui_language
 
 FORMAT = 2
-SNIPPET_WORDS = 60
-LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
-FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,9 @@ class SearchState:
     (`bodies`); the chunk cuts; the core; each file's size and digest (to return only what changed)."""
 
     ids: list[str]
-    doc_terms: list[str]  # per document, its body terms joined by NUL
+    doc_terms: list[str]  # per document, its body terms' numbers in `vocab`, packed
+    vocab: list[str]  # every term ever seen, numbered once (a term gone keeps its number)
+    numbers: dict[str, int]  # term -> its number in `vocab`
     lengths: array  # body length per document
     parts: list[str]  # per document, searchindex.facet_part
     heads: dict[str, str]
@@ -67,6 +65,7 @@ class SearchState:
     ends: list[int]  # per chunk, one past its last term in `order`
     core: dict
     files: dict[str, bytes]  # path -> its size (4 bytes) and digest
+    raw_bytes: int = 0  # the sizes' sum, kept up to date
 
 
 def fields(site: Site) -> list[tuple[str, float]]:
@@ -94,22 +93,25 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     del index
     packed = {t: heads[t] + searchindex.encode_field(bodies[t], 2) for t in order}
     files: dict[str, bytes] = {}
-    facets, parts = _facets(site, docs, files)
+    facet_list, parts = searchdata.facets(site, docs, files)
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "labels": LABELS_PER_FILE, "folder": FOLDER,
-            "group": searchindex.GROUP, "facets": facets, "analysis": _analysis_tables()}
-    state = SearchState([d.id for d in docs], ["\0".join(t for t, _ in a[-1][1]) for a in analysed], array("i", (a[-1][0] for a in analysed)),
+            "group": searchindex.GROUP, "facets": facet_list, "analysis": searchdata.analysis_tables()}
+    numbers = {t: i for i, t in enumerate(order)}
+    state = SearchState([d.id for d in docs], [searchindex.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
+                        list(order), numbers, array("i", (a[-1][0] for a in analysed)),
                         parts, heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     for n, doc in enumerate(docs):
-        files[_path(f"r/{n}")] = _data(f"r/{n}", _record(site, doc))
+        files[searchdata.path(f"r/{n}")] = searchdata.data(f"r/{n}", searchdata.record(site, doc))
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     files[urls.SEARCH_CORE] = _core_file(state)
     state.files = {path: _digest(data) for path, data in files.items()}
+    state.raw_bytes = sum(map(len, files.values()))
     return files, _stats(site, state), state
 
 
@@ -125,108 +127,50 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
                     heads=dict(old.heads), bodies=dict(old.bodies), packed=dict(old.packed), order=list(old.order),
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
+    fields = len(state.core["fields"])
     analysis.prepare()
     touched: set[str] = set()
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
         length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
-        gone = state.doc_terms[n].split("\0") if state.doc_terms[n] else []
-        for term in gone:
-            _set_tf(state, copied, term, n, 0)
-        for term, tf in counts:
-            _set_tf(state, copied, term, n, tf)
-        touched.update(gone, (t for t, _ in counts))
-        state.doc_terms[n] = "\0".join(t for t, _ in counts)
+        gone = [state.vocab[i] for i in searchindex.unpack(state.doc_terms[n])]
+        for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
+            if tf != searchindex.tf_of(state.bodies.get(term), n):  # a sentence added touches a few terms, not all
+                searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
+                touched.add(term)
+        if any(t not in state.numbers for t, _ in counts):
+            if state.vocab is old.vocab:
+                state.vocab, state.numbers = list(old.vocab), dict(old.numbers)
+            for term in (t for t, _ in counts if t not in state.numbers):
+                state.numbers[term] = len(state.vocab)
+                state.vocab.append(term)
+        state.doc_terms[n] = searchindex.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
-    changes = _repack(old, state, touched)
+    changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     files = _rechunk(old, state, changes) if changes else {}
     blocks = {n // searchindex.BLOCK for n in (number[doc_id] for doc_id in changed)}
     files.update(_block_file(state, b) for b in blocks)
     for doc_id in changed:
         key = f"r/{number[doc_id]}"
-        files[_path(key)] = _data(key, _record(site, site.documents[doc_id]))
+        files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
     files[urls.SEARCH_CORE] = _core_file(state)
     out = {}
     for path, data in files.items():
         state.files[path] = _digest(data)
+        state.raw_bytes += len(data) - _size(old.files.get(path, bytes(4)))
         if old.files.get(path) != state.files[path]:
             out[path] = data
     removed = _index_paths(old) - _index_paths(state)
     for path in removed:
-        del state.files[path]
+        state.raw_bytes -= _size(state.files.pop(path))
     return out, removed, _stats(site, state), state
 
 
-def _set_tf(state: SearchState, copied: set[str], term: str, n: int, tf: int) -> None:
-    """Document n's tf in `term`'s body posting [document, tf, ...] (0: absent). A posting is copied
-    before its first change, so the previous state keeps its own."""
-    if term not in copied:
-        copied.add(term)
-        if term not in state.bodies:  # a new term: in no field of any document yet
-            state.heads[term] = searchindex.pack([0]) * (len(state.core["fields"]) - 1)
-        state.bodies[term] = array("i", state.bodies.get(term, ()))
-    flat = state.bodies[term]
-    i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
-    here = 2 * i < len(flat) and flat[2 * i] == n
-    if here and tf:
-        flat[2 * i + 1] = tf
-    elif here:
-        del flat[2 * i:2 * i + 2]
-    elif tf:
-        flat[2 * i:2 * i] = array("i", (n, tf))
-
-
-def _repack(old: SearchState, state: SearchState, touched: set[str]) -> list[int]:
-    """Re-encode the touched terms' postings, adding new terms to `order` and dropping those no
-    document has any more; the positions in `order` where a posting changed, in order."""
-    empty = searchindex.pack([0]) * (len(state.core["fields"]) - 1)
-    moved = []
-    for term in touched:
-        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
-        present = i < len(state.order) and state.order[i] == term
-        if not state.bodies[term] and state.heads[term] == empty:
-            del state.bodies[term], state.heads[term], state.packed[term]
-            del state.order[i]
-            moved.append(term)
-        else:
-            state.packed[term] = state.heads[term] + searchindex.encode_field(state.bodies[term], 2)
-            if not present:
-                state.order.insert(i, term)
-            if state.packed[term] != old.packed.get(term):
-                moved.append(term)
-    return sorted(bisect_left(state.order, utf16_key(t), key=utf16_key) for t in moved)
-
-
 def _rechunk(old: SearchState, state: SearchState, changes: list[int]) -> dict[str, bytes]:
-    """Chunk again around each changed position, from the chunk holding it until a cut past it falls
-    after an old chunk's last term (the chunks after that one are then as they were, and are kept up
-    to the next change); the chunk and group files this rewrote."""
-    last_of = {old.order[e - 1]: j for j, e in enumerate(old.ends)}
-    ends, seps, new, j, c = [], [], [], 0, 0
-
-    def old_end(j: int) -> int:  # where old chunk j ends now, or -1 if its last term is gone
-        term = old.order[old.ends[j] - 1]
-        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
-        return i + 1 if i < len(state.order) and state.order[i] == term else -1
-
-    while c < len(changes):
-        while j < len(old.ends) and 0 <= (end := old_end(j)) <= changes[c]:
-            ends.append(end), seps.append(old.core["chunks"][j])
-            j += 1
-        for end in searchindex.chunk_ends(state.order, state.packed, ends[-1] if ends else 0):
-            ends.append(end), seps.append(None), new.append(len(ends) - 1)
-            while c < len(changes) and changes[c] < end:
-                c += 1
-            if end < len(state.order) and state.order[end - 1] in last_of:
-                j = last_of[state.order[end - 1]] + 1
-                break
-        else:
-            j = len(old.ends)
-            c = len(changes)
-    ends += [old_end(k) for k in range(j, len(old.ends))]
-    seps += old.core["chunks"][j:]
-    state.ends = ends
+    """Cut the changed stretches of `order` into chunks again (see `searchindex.rechunk`); the chunk
+    and group files this rewrote."""
+    state.ends, seps, new = searchindex.rechunk(old.order, old.ends, old.core["chunks"], state.order, state.packed, changes)
     state.core["chunks"] = [sep if sep is not None else _separators(state, k, k + 1)[0] for k, sep in enumerate(seps)]
     _check_names(state.core["chunks"])
     files = _chunk_files(state, new)
@@ -278,7 +222,7 @@ def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     for j in chunks:
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         key = f"t/{searchindex.chunk_name(state.core['chunks'][j])}"
-        files[_path(key)] = _data(key, {"terms": terms, "postings": [state.packed[t] for t in terms]})
+        files[searchdata.path(key)] = searchdata.data(key, {"terms": terms, "postings": [state.packed[t] for t in terms]})
     return files
 
 
@@ -293,7 +237,7 @@ def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
         if searchindex.ends_group(name) or end == len(names) - 1:
             if any(k in reached for k in range(start, end + 1)):
                 key = f"k/{name}"
-                files[_path(key)] = _data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
+                files[searchdata.path(key)] = searchdata.data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
             start = end + 1
     return files
 
@@ -302,88 +246,31 @@ def _index_paths(state: SearchState) -> set[str]:
     """The paths of every chunk and group file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
-    return {_path(key) for key in groups | {f"t/{name}" for name in names}}
+    return {searchdata.path(key) for key in groups | {f"t/{name}" for name in names}}
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
-    return _path(f"d/{block}"), _data(f"d/{block}", searchindex.table_block(state.lengths, state.parts, block))
+    return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.table_block(state.lengths, state.parts, block))
 
 
 def _core_file(state: SearchState) -> bytes:
-    return _script("window.SITEGEN_SEARCH = ", state.core, ";")
+    return searchdata.script("window.SITEGEN_SEARCH = ", state.core, ";")
 
 
 def _digest(data: bytes) -> bytes:
     return len(data).to_bytes(4, "little") + hashlib.blake2b(data, digest_size=12).digest()
 
 
+def _size(digest: bytes) -> int:
+    return int.from_bytes(digest[:4], "little")
+
+
 def _stats(site: Site, state: SearchState) -> SearchStats:
-    raw = sum(int.from_bytes(digest[:4], "little") for digest in state.files.values())
+    raw = state.raw_bytes
     return SearchStats(len(state.ids), len(state.order), len(state.ends), raw,
                        raw > site.config.search.budget_kb * 1024, len(state.files))
 
 
 def chunk_paths(core: dict) -> list[str]:
     """The term chunk files a core names, in term order (for tests and tools)."""
-    return [_path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
-
-
-def _facets(site: Site, docs: list[Document], files: dict[str, bytes]) -> tuple[list[dict], list[str]]:
-    """Label files, [{name, title, values, single}] for the core, and per document its facet value ids
-    packed (for the table blocks). Every taxonomy is a facet, then language, year and source."""
-    editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
-    specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
-              lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
-             for name, tax in site.taxonomies.items()]
-    specs += [("language", "", lambda d: [d.language],
-               lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
-              ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
-              ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
-    per_doc: list[list[list[int]]] = [[] for _ in docs]
-    out, single = [], []
-    for f, (name, title, values_of, label_of) in enumerate(specs):
-        values = [values_of(d) for d in docs]
-        ranked = searchindex.rank_values(values)
-        ids = {v: i for i, v in enumerate(ranked)}
-        for n, doc_values in enumerate(values):
-            per_doc[n].append(sorted({ids[v] for v in doc_values}))
-        for start in range(0, len(ranked), LABELS_PER_FILE):
-            key = f"l/{f}-{start // LABELS_PER_FILE}"
-            files[_path(key)] = _data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
-        single.append(all(len(doc_ids[f]) <= 1 for doc_ids in per_doc))
-        out.append({"name": name, "title": title, "values": len(ranked), "single": single[-1]})
-    return out, [searchindex.facet_part(ids, single) for ids in per_doc]
-
-
-def _record(site: Site, doc: Document) -> dict[str, object]:
-    """One result's display record; its date and language name in the words of every edition (each
-    edition's search page picks its own)."""
-    editions = site.config.languages
-    words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
-            "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,
-            "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")}
-
-
-def _analysis_tables() -> dict[str, object]:
-    """The rules `analysis.py` and `arabic.py` apply, for the JS twin to read instead of copying."""
-    return {"stopWords": {"en": sorted(analysis.ENGLISH_STOP_WORDS), "ar": sorted(arabic.STOP_WORDS)},
-            "arabicScript": arabic.ARABIC_SCRIPT.pattern, "diacritics": arabic.DIACRITICS.pattern,
-            "letters": {chr(k): v for k, v in sorted(arabic.LETTERS.items())},
-            "articles": list(arabic.ARTICLES), "suffixes": list(arabic.SUFFIXES), "waw": "و"}
-
-
-def _path(key: str) -> str:
-    return f"{FOLDER}/{key}.js"
-
-
-def _data(key: str, data: object) -> bytes:
-    return _script(f"SITEGEN_DATA({json.dumps(key)}, ", data, ");")
-
-
-def _script(prefix: str, data: object, suffix: str) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # `</script>` or U+2028 in a title must not end or break the script
-    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"{prefix}{text}{suffix}\n".encode("utf-8")
+    return [searchdata.path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]

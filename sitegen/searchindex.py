@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from operator import itemgetter
 from typing import Iterable, Iterator, Sequence
@@ -26,7 +28,7 @@ ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses ar
 ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
 HALF = 45  # digits below HALF end a number; digits from HALF on continue it
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
-BLOCK = 512  # documents per table block
+BLOCK = 2048  # documents per table block: a common word needs every block, and each file is a request
 GROUP = 16  # chunks per term-list group, on average
 
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
@@ -160,6 +162,83 @@ def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0) -> 
             size = 0
     if size:
         yield len(order)
+
+
+def tf_of(flat: array | None, n: int) -> int:
+    """Document n's tf in a body posting [document, tf, ...] (0: absent)."""
+    if not flat:
+        return 0
+    i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
+    return flat[2 * i + 1] if 2 * i < len(flat) and flat[2 * i] == n else 0
+
+
+def set_tf(bodies: dict[str, array], heads: dict[str, str], copied: set[str], fields: int, term: str, n: int, tf: int) -> None:
+    """Document n's tf in `term`'s body posting [document, tf, ...] (0: absent). A posting is copied
+    before its first change (listed in `copied`), so the previous state keeps its own."""
+    if term not in copied:
+        copied.add(term)
+        if term not in bodies:  # a new term: in no field of any document yet
+            heads[term] = _EMPTY * (fields - 1)
+        bodies[term] = array("i", bodies.get(term, ()))
+    flat = bodies[term]
+    i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
+    here = 2 * i < len(flat) and flat[2 * i] == n
+    if here and tf:
+        flat[2 * i + 1] = tf
+    elif here:
+        del flat[2 * i:2 * i + 2]
+    elif tf:
+        flat[2 * i:2 * i] = array("i", (n, tf))
+
+
+def repack(old: dict[str, str], heads: dict[str, str], bodies: dict[str, array], packed: dict[str, str],
+           order: list[str], touched: set[str], fields: int) -> list[int]:
+    """Re-encode the touched terms' postings into `packed`, adding new terms to `order` and dropping
+    those no document has any more; the positions in `order` where a posting changed, in order."""
+    moved = []
+    for term in touched:
+        i = bisect_left(order, utf16_key(term), key=utf16_key)
+        present = i < len(order) and order[i] == term
+        if not bodies[term] and heads[term] == _EMPTY * (fields - 1):
+            del bodies[term], heads[term], packed[term], order[i]
+            moved.append(term)
+        else:
+            packed[term] = heads[term] + encode_field(bodies[term], 2)
+            if not present:
+                order.insert(i, term)
+            if packed[term] != old.get(term):
+                moved.append(term)
+    return sorted(bisect_left(order, utf16_key(t), key=utf16_key) for t in moved)
+
+
+def rechunk(old_order: list[str], old_ends: list[int], old_seps: list[str], order: list[str], packed: dict[str, str],
+            changes: list[int]) -> tuple[list[int], list[str | None], list[int]]:
+    """The chunks after postings changed at positions `changes` of `order`, as `chunk_ends` would cut
+    them from the first term: each changed stretch is cut again from the chunk holding it until a cut
+    past it falls after an old chunk's last term (the chunks after that one are then as they were,
+    and kept up to the next change). The new ends, the separators (None for a chunk cut again) and
+    which chunks were cut again."""
+    last_of = {old_order[e - 1]: j for j, e in enumerate(old_ends)}
+    ends, seps, new, j, c = [], [], [], 0, 0
+
+    def old_end(j: int) -> int:  # where old chunk j ends now, or -1 if its last term is gone
+        i = bisect_left(order, utf16_key(old_order[old_ends[j] - 1]), key=utf16_key)
+        return i + 1 if i < len(order) and order[i] == old_order[old_ends[j] - 1] else -1
+
+    while c < len(changes):
+        while j < len(old_ends) and 0 <= (end := old_end(j)) <= changes[c]:
+            ends.append(end), seps.append(old_seps[j])
+            j += 1
+        for end in chunk_ends(order, packed, ends[-1] if ends else 0):
+            ends.append(end), seps.append(None), new.append(len(ends) - 1)
+            while c < len(changes) and changes[c] < end:
+                c += 1
+            if end < len(order) and order[end - 1] in last_of:
+                j = last_of[order[end - 1]] + 1
+                break
+        else:
+            j, c = len(old_ends), len(changes)
+    return ends + [old_end(k) for k in range(j, len(old_ends))], seps + old_seps[j:], new
 
 
 def separator(first: str, previous: str | None) -> str:
