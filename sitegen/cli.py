@@ -259,7 +259,7 @@ def cmd_new(args) -> int:
     print(f"created {shown_path(new.path)}")
     for note in new.notes:
         print(f"note: {note}")
-    print(f"next: fill it in, then run `sitegen check` (and `sitegen serve` to see it)")
+    print("next: fill it in, then run `sitegen check` (and `sitegen serve` to see it)")
     return 0
 
 
