@@ -1,6 +1,8 @@
 """The pipeline, and nothing else: read → validate → render bodies → links → model → plan → render →
 search → write. `build` below reads as the whole of it; each stage lives in its own module, and every
 expensive pure step goes through the memo (`sitegen.cache`), so an edit redoes only what depends on it.
+Two shortcuts come first: nothing changed (return), and only some documents' bodies changed
+(`incremental.rebuild_bodies`, which redoes just those).
 """
 
 from __future__ import annotations
