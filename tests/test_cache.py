@@ -548,3 +548,21 @@ def test_fast_builds_one_after_another_give_the_cold_build_each_time(project, mo
     assert warm.edited == 0 and tree(project / "build") == tree(project.parent / "cold")  # two redone: a full build
     edit_body(project, "first-report", "again", "once more")
     assert cold_and_warm(project)[0].edited == 1  # which starts the count again
+
+
+def test_a_fast_build_keeps_each_files_warnings_as_the_full_build_has_them(project):
+    """With `links.broken: warning`, a body edit may add or mend broken links: the warnings of a fast
+    build are the cold build's, at each step (the edited file's replaced, every other file's kept)."""
+    config = project / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "links:\n  broken: warning\n", encoding="utf-8")
+    edit_body(project, "arabic-report", "نص التقرير.", "نص التقرير [مفقود](missing-one.md).")
+    cold_and_warm(project)
+    steps = [("The body", "The body [gone](missing-two.md)"), ("[gone](missing-two.md)", "[gone](missing-three.md) and ![x](nowhere.png)"),
+             ("[gone](missing-three.md) and ![x](nowhere.png)", "mended")]
+    for old, new in steps:
+        edit_body(project, "first-report", old, new)
+        warm, cold = cold_and_warm(project)
+        assert warm.edited == 1 and warm.warnings == cold.warnings, new
+        assert tree(project / "build") == tree(project.parent / "cold")
+    assert any("missing-one" in d.message for d in warm.warnings)
+    assert not any("missing-three" in d.message or "nowhere" in d.message for d in warm.warnings)
