@@ -18,11 +18,11 @@ from sitegen.attachments import read_attachments
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
-from sitegen.incremental import Remembered, attachments_unchanged, rebuild_bodies, remember, write_file, write_pages
-from sitegen.incremental import key as incremental_key
+from sitegen.incremental import LastBuild, Remembered, output_as_left, rebuild_bodies, remember, write_file, write_pages
+from sitegen.incremental import key as output_key
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
-from sitegen.output import Manifest, Output, WriteStats, unfinished
+from sitegen.output import Output, WriteStats
 from sitegen.exports import data_files
 from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
@@ -74,12 +74,11 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.stage("read")
     found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
     target = (out or config.output).resolve()
-    if until == "write" and (done := _unchanged(memo, target, inputs, strict)) is not None:
+    last = memo.load("last", output_key(target)) if until == "write" else None
+    if isinstance(last, LastBuild) and (done := _unchanged(memo, target, inputs, strict, last)
+                                        or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
-    if until == "write" and (edited := _bodies_edited(config, target, found_sources, inputs, settings, memo, strict)):
-        edited.timings, edited.unwritten = clock.finish(), unwritten(config)
-        return edited
     documents, terms, more = validate_sources(found_sources, memo, jobs)
     sources_seen = {source.shown: (key, source.kind) for key, source in found_sources}
     del found_sources  # their bytes
@@ -116,7 +115,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
                     clock.count(done)
         result.timings = clock.finish()
         return result
-    sink = Output(target, protected_folders(config), memo.load("output", _out_key(target))) if until == "write" else _Memory(session)
+    sink = Output(target, protected_folders(config), memo.load("output", output_key(target))) if until == "write" else _Memory(session)
     with sink:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
@@ -128,30 +127,27 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     result.files = sink.files if isinstance(sink, _Memory) else {}
     clock.stage("cache")
     if until == "write":
-        memo.store("output", _out_key(target), sink.manifest)
-        memo.store("last", _out_key(target), (inputs, kept_aside, attached_key, result.warnings, result.counts,
-                                              result.pages, result.search))
+        memo.store("output", output_key(target), sink.manifest)
+        memo.store("last", output_key(target), LastBuild(inputs, (kept_aside, attached_key), result.warnings, result.counts,
+                                                       result.pages, result.search))
         linked: dict[str, list[Diagnostic]] = {}
         for d in problems_in_links + broken_links:
             linked.setdefault(d.path, []).append(d)
-        remember(memo, target, Remembered(settings, sources_seen, site, plan.rarity, index, known, linked, result.warnings,
-                                          search_state, search_stats, (kept_aside, attached_key), result.counts, result.pages))
+        remember(memo, target, Remembered(settings, sources_seen, site, plan.rarity, index, known, linked, search_state))
     memo.finish()
     result.timings = clock.finish()
     return result
 
 
-def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, memo: Memo,
-                   strict: bool) -> BuildResult | None:
+def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild,
+                   memo: Memo, strict: bool) -> BuildResult | None:
     """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`)."""
-    edited = rebuild_bodies(config, target, found, settings, memo, strict, protected_folders(config),
+    edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config),
                             lambda stats: over_budget(config, stats))
     if edited is None:
         return None
-    last = memo.load("last", _out_key(target))
-    if last is not None:
-        memo.store("last", _out_key(target), (inputs, *last[1:3], edited.warnings, *last[4:6], edited.search_stats))
-    return BuildResult(edited.warnings, edited.counts, edited.pages, stats=edited.stats, search=edited.search_stats,
+    now = edited.last
+    return BuildResult(now.warnings, now.counts, now.pages, stats=edited.stats, search=now.search_stats,
                        notices=memo.notices, edited=edited.documents)
 
 
@@ -195,27 +191,17 @@ def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
     return [urls.asset(p.relative_to(folder).as_posix()) for p in paths if not p.name.startswith(".")], problems
 
 
-def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool) -> BuildResult | None:
+def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool, last: LastBuild) -> BuildResult | None:
     """The result of the build that wrote `target`, if it was made from exactly these inputs (sources,
     config, templates, assets, and the attachments those sources named) and every file it wrote is
     still there as written: then there is nothing to do, and the cache is left as it is."""
-    last = memo.load("last", _out_key(target))
-    if last is None or last[0] != inputs or unfinished(target):
+    if last.inputs != inputs or (strict and last.warnings):  # --strict turns warnings into errors: the full build says so
         return None
-    written = memo.load("output", _out_key(target))
-    if not isinstance(written, Manifest) or not written.intact(target):
+    written = output_as_left(memo, target, last)
+    if written is None:
         return None
-    _, kept_aside, attached_key, warnings, counts, pages, search_stats = last
-    if not attachments_unchanged((kept_aside, attached_key)):
-        return None
-    if strict and warnings:
-        return None  # warnings that --strict turns into errors: let the full build say so
-    return BuildResult(warnings, counts, pages, stats=WriteStats(len(written.files), 0, 0), search=search_stats,
-                       notices=memo.notices)
-
-
-def _out_key(target: Path) -> bytes:
-    return incremental_key(target)
+    return BuildResult(last.warnings, last.counts, last.pages, stats=WriteStats(len(written.files), 0, 0),
+                       search=last.search_stats, notices=memo.notices)
 
 
 def _counts(site: Site) -> dict[str, int]:

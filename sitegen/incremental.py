@@ -17,7 +17,7 @@ import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from sitegen import search, urls
 from sitegen.attachments import attachments_key
@@ -35,6 +35,17 @@ MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each re
 #                  index by the next fast build: beyond this many, a full build starts afresh
 
 
+class LastBuild(NamedTuple):
+    """What the last build into one output folder says of itself (small: every build reads it)."""
+
+    inputs: bytes  # the digest of everything it was made from (`inputs.read_sources`)
+    attachments: tuple[list[tuple[str, str]], bytes]  # (output path, source path) of each, and their digest
+    warnings: list[Diagnostic]
+    counts: dict[str, int]
+    pages: int
+    search_stats: Any
+
+
 @dataclass
 class Remembered:
     """What the last full build into one output folder knew that a body edit cannot change."""
@@ -46,23 +57,15 @@ class Remembered:
     links: Any  # links.link_index of the site, for checking a body's links
     known: frozenset[str]  # every page and asset path, which a link may point at
     linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
-    warnings: list[Diagnostic]  # every warning of the build
     search: Any  # search.SearchState of the full build
-    search_stats: Any
-    attachments: tuple[list[tuple[str, str]], bytes]  # (output path, source path) of each, and their digest
-    counts: dict[str, int]
-    pages: int
     edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
     lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
 
 
 @dataclass(frozen=True)
 class Edited:
-    warnings: list[Diagnostic]
+    last: LastBuild  # what this build says of itself
     stats: WriteStats
-    search_stats: Any
-    counts: dict[str, int]
-    pages: int
     documents: int  # how many bodies were done again
 
 
@@ -97,16 +100,23 @@ def write_file(sink, rel: str, data: bytes) -> None:
         sink.write(rel, data, key)
 
 
-def attachments_unchanged(attachments: tuple[list[tuple[str, str]], bytes]) -> bool:
-    """The attachments a build published still have the bytes it published."""
-    kept_aside, key = attachments
+def output_as_left(memo: Memo, target: Path, last: LastBuild) -> Manifest | None:
+    """The manifest of the build that wrote `target`, if every file it wrote is still there as
+    written (no commit left unfinished, nothing added by hand) and the attachments it published
+    still have the bytes it published; else None."""
+    manifest = memo.load("output", key(target))
+    if unfinished(target) or not isinstance(manifest, Manifest) or not manifest.intact(target):
+        return None
+    kept_aside, attached = last.attachments
     try:
-        return attachments_key({href: Path(path).read_bytes() for href, path in kept_aside}) == key
+        if attachments_key({href: Path(path).read_bytes() for href, path in kept_aside}) != attached:
+            return None
     except OSError:
-        return False
+        return None
+    return manifest
 
 
-LIVE = ("files", "linked", "warnings", "search_stats", "edited")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -143,25 +153,22 @@ def key(target: Path) -> bytes:
     return digest("output folder", str(target))
 
 
-def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, SourceFile]], settings: bytes,
-                   memo: Memo, strict: bool, protected: list[Path], budget: Callable[[Any], list[Diagnostic]]
-                   ) -> Edited | None:
+def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, SourceFile]], inputs: bytes,
+                   settings: bytes, last: LastBuild, memo: Memo, strict: bool, protected: list[Path],
+                   budget: Callable[[Any], list[Diagnostic]]) -> Edited | None:
     """The build of `target` when only the bodies of some documents changed since the last full
     build (or fast one) wrote it; None when anything else changed: then the full build must run."""
     state = recall(memo, target)
-    if state is None or state.settings != settings or len(found) != len(state.files):
+    if state is None or state.settings != settings or {s.shown for _, s in found} != state.files.keys():
         return None
-    edited = [(k, source) for k, source in found if state.files.get(source.shown, (k,))[0] != k]
-    if any(source.shown not in state.files for _, source in found):
-        return None
+    edited = [(k, source) for k, source in found if state.files[source.shown][0] != k]
     if not edited or len(edited) > MAX_EDITED or any(source.kind for _, source in edited):
         return None
-    manifest = memo.load("output", key(target))
-    if not isinstance(manifest, Manifest) or unfinished(target) or not manifest.intact(target) \
-            or not attachments_unchanged(state.attachments):
-        return None
-    if strict and state.warnings:
+    if strict and last.warnings:
         return None  # the full build fails, and says why
+    manifest = output_as_left(memo, target, last)
+    if manifest is None:
+        return None
     records, parsed, before = _bodies_only(edited, state, memo, strict)
     if records is None:
         return None
@@ -180,27 +187,27 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
         search_state = search.update_bodies(search_state, site, sorted(earlier))[3]
     for record in records:
         site.documents[record.id].body = linked[record.path]
-    pages = Plan([], [r.id for r in records], state.known, state.rarity)
+    plan = Plan([], [r.id for r in records], state.known, state.rarity)
     files, removed, search_stats, _ = search.update_bodies(search_state, site, [r.id for r in records])
     with Output(target, protected, manifest) as sink:
-        write_pages(config.templates, site, pages, 1, sink)
+        write_pages(config.templates, site, plan, 1, sink)
         for rel, data in sorted(files.items()):
             write_file(sink, rel, data)
         sink.keep_rest(removed)  # checked above: the output is as the last build left it
         stats = sink.commit()
-    drop = set(before) | {d for r in records for d in state.linked.get(r.path, [])} | set(budget(state.search_stats))
+    drop = set(before) | {d for r in records for d in state.linked.get(r.path, [])} | set(budget(last.search_stats))
     by_path = {r.path: [d for d in link_problems if d.path == r.path] for r in records}
-    warnings = sort_diagnostics([d for d in state.warnings if d not in drop] + parsed +
+    warnings = sort_diagnostics([d for d in last.warnings if d not in drop] + parsed +
                                 [d for found_ in by_path.values() for d in found_] + budget(search_stats))
-    warnings = [d for d in warnings if d.severity == WARNING]
     for (source_key, source), record in zip(edited, records):
         state.files[source.shown] = (source_key, source.kind)
         state.linked[record.path] = by_path[record.path]
-    state.warnings, state.search_stats = warnings, search_stats
     state.edited = {**earlier, **{r.id: linked[r.path] for r in records}}
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
-    return Edited(warnings, stats, search_stats, state.counts, state.pages, len(records))
+    now = last._replace(inputs=inputs, warnings=warnings, search_stats=search_stats)
+    memo.store("last", key(target), now)
+    return Edited(now, stats, len(records))
 
 
 def _bodies_only(edited: list[tuple[bytes, SourceFile]], state: Remembered, memo: Memo, strict: bool
