@@ -56,6 +56,10 @@ class Written(NamedTuple):
     mtime_ns: int
     inode: int
 
+    def still(self, st: os.stat_result) -> bool:
+        """The file `st` describes is still this one as written."""
+        return st.st_size == self.size and st.st_mtime_ns == self.mtime_ns and st.st_ino == self.inode
+
 
 @dataclass
 class Manifest:
@@ -78,10 +82,8 @@ class Manifest:
         """True when every file and folder is still as recorded (stat only, nothing read)."""
         root = str(out)
         try:
-            for rel, w in self.files.items():
-                st = os.stat(f"{root}/{rel}")
-                if st.st_size != w.size or st.st_mtime_ns != w.mtime_ns or st.st_ino != w.inode:
-                    return False
+            if not all(w.still(os.stat(f"{root}/{rel}")) for rel, w in self.files.items()):
+                return False
         except OSError:
             return False
         return self.folders_intact(out)
@@ -180,7 +182,7 @@ class Output:
             st = source.stat()
         except OSError:
             return False
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != (before.size, before.mtime_ns, before.inode):
+        if not before.still(st):
             return False
         if self._patch:  # it stays where it is
             self.manifest.files[rel] = before
@@ -219,8 +221,9 @@ class Output:
         """Put the new files in place; the stats, and in `manifest` what the next build needs."""
         if self._patch:
             removed = sorted(rel for rel in self.previous.files if rel not in self.manifest.files)
-            _write_journal(self.journal, {"staging": self.staging.name, "write": sorted(self._staged), "remove": removed})
-            _apply(self.out, self.staging, sorted(self._staged), removed)
+            staged = sorted(self._staged)
+            _write_journal(self.journal, {"staging": self.staging.name, "write": staged, "remove": removed})
+            _apply(self.out, self.staging, staged, removed)
             self.journal.unlink()
             shutil.rmtree(self.staging, ignore_errors=True)
             folders = set(self.previous.folders) | {f for rel in self._staged for f in _parents(rel)}
