@@ -310,18 +310,23 @@ def test_an_interrupt_during_the_write_leaves_the_previous_output(project, monke
     assert not list(project.glob(".build.tmp-*")) + list(project.glob(".build.old-*"))
 
 
-@pytest.mark.parametrize("step", [1, 2])
-def test_an_interrupt_at_each_step_of_the_swap_loses_nothing(project, monkeypatch, step):
-    config, before = built_then_edited(project)
-    rename, count = Path.rename, [0]
+def interrupted_at_call(step: int, function):
+    """`function`, but its `step`-th call (from 1) raises KeyboardInterrupt instead of running."""
+    count = [0]
 
-    def cut(self, target):
+    def cut(*args):
         count[0] += 1
         if count[0] == step:
             raise KeyboardInterrupt
-        return rename(self, target)
+        return function(*args)
+    return cut
 
-    monkeypatch.setattr(Path, "rename", cut)
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_an_interrupt_at_each_step_of_the_swap_loses_nothing(project, monkeypatch, step):
+    config, before = built_then_edited(project)
+    rename = Path.rename
+    monkeypatch.setattr(Path, "rename", interrupted_at_call(step, rename))
     with pytest.raises(KeyboardInterrupt):
         build(config)
     monkeypatch.setattr(Path, "rename", rename)
@@ -419,15 +424,8 @@ def test_an_interrupt_during_a_patch_completes_it_or_leaves_the_previous_output(
     """The first rename puts the journal in place; every later one moves a file: once the journal
     is there, an interrupt completes the moves; before, nothing has moved."""
     config, before, after = cached_then_edited(project)
-    replace, count = os.replace, [0]
-
-    def cut(source, target):
-        count[0] += 1
-        if count[0] == step:
-            raise KeyboardInterrupt
-        return replace(source, target)
-
-    monkeypatch.setattr("sitegen.output.os.replace", cut)
+    replace = os.replace
+    monkeypatch.setattr("sitegen.output.os.replace", interrupted_at_call(step, replace))
     with pytest.raises(KeyboardInterrupt):
         cached_build(config)
     monkeypatch.setattr("sitegen.output.os.replace", replace)
