@@ -176,8 +176,8 @@ class Cache(Memo):
         try:
             with self.db:
                 self.db.execute("BEGIN")
-                self.db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
-                                    [(namespace, k, pickle.dumps(v, protocol=5)) for k, v in rows])
+                self.db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",  # pickled one row at a time:
+                                    ((namespace, k, pickle.dumps(v, protocol=5)) for k, v in rows))  # a stage's whole list is GBs
         except (sqlite3.Error, pickle.PicklingError) as exc:
             self._off(exc)
 
