@@ -73,15 +73,18 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
                 ) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
-    render the pages and they stream to the sink, so they are never all in memory."""
+    render the pages, and write them into an `Output`'s staging folder themselves (only their stat
+    comes back); for another sink they stream to it, so they are never all in memory."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
     job = Job(str(templates), site, plan, template_keys(templates), known)
     again: dict[str | int, set[str]] = {}  # pages whose file of the last build was changed or removed since
     n = 0
-    for unit, pages in render_plan(job, jobs):
+    for unit, pages in render_plan(dataclasses.replace(job, staging=sink.area) if isinstance(sink, Output) else job, jobs):
         for path, page_key, data in pages:
-            if data is not None:
+            if isinstance(data, bytes):
                 sink.write(path, data, page_key)
+            elif data is not None:
+                sink.record(path, *data)
             elif not sink.keep(path, page_key):
                 again.setdefault(unit, set()).add(path)
         n += len(pages)

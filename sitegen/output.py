@@ -95,6 +95,37 @@ class Manifest:
             return False
 
 
+class Staging(NamedTuple):
+    """One build's staging folder and the output it replaces: all a page worker (another process)
+    needs to write the pages it renders itself, so that their bytes never pass through the parent,
+    which records what comes back (`Output.record`)."""
+
+    staging: str
+    out: str
+
+    def write(self, rel: str, data: bytes, key: bytes) -> tuple[Written, bool]:
+        """Write `rel` into the staging folder: the file as written, and whether its bytes differ
+        from the output's."""
+        _check_rel(rel)
+        target = f"{self.staging}/{rel}"
+        try:
+            with open(target, "wb") as handle:
+                handle.write(data)
+        except FileNotFoundError:  # its folder is not made yet (by this process or another)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(data)
+        st = os.stat(target)
+        return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), not _same(f"{self.out}/{rel}", data)
+
+
+def _same(path: str, data: bytes) -> bool:
+    try:
+        return os.stat(path).st_size == len(data) and Path(path).read_bytes() == data
+    except OSError:
+        return False
+
+
 def _unpack_manifest(names: list[str], keys: bytes, sizes: bytes, times: bytes, inodes: bytes,
                      folders: dict[str, int]) -> Manifest:
     split = [keys[i:i + KEY_BYTES] for i in range(0, len(keys), KEY_BYTES)]
@@ -208,14 +239,18 @@ class Output:
             elif not self.keep(rel, before.key):
                 raise UnsafeOutput(f"{self.out / rel} changed while the build was writing")
 
+    @property
+    def area(self) -> Staging:
+        return Staging(str(self.staging), str(self.out))
+
     def write(self, rel: str, data: bytes, key: bytes) -> None:
-        target = self._target(rel)
-        if not self._same(rel, data):
-            self.changed += 1
-        target.write_bytes(data)
+        self.record(rel, *self.area.write(rel, data, key))
+
+    def record(self, rel: str, written: Written, changed: bool) -> None:
+        """`rel` was written into the staging folder (`Staging.write`, here or by a page worker)."""
+        self.changed += changed
         self._staged.append(rel)
-        st = target.stat()
-        self.manifest.files[rel] = Written(key, st.st_size, st.st_mtime_ns, st.st_ino)
+        self.manifest.files[rel] = written
 
     def commit(self) -> WriteStats:
         """Put the new files in place; the stats, and in `manifest` what the next build needs."""
@@ -245,13 +280,6 @@ class Output:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
         return target
-
-    def _same(self, rel: str, data: bytes) -> bool:
-        try:
-            path = self.out / rel
-            return path.stat().st_size == len(data) and path.read_bytes() == data
-        except OSError:
-            return False
 
     def _take_lock(self) -> None:
         if fcntl is None:

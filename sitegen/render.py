@@ -191,13 +191,15 @@ class Job:
     keys: dict[str, bytes]  # template_keys
     known: dict[str, bytes]  # output path -> the key of the file the last build wrote there
     keep_bytes: bool = True  # False for `check`: render every page, send nothing back
+    staging: Any = None  # output.Staging: the worker writes each page it renders and sends back its stat
 
 
 def render_plan(job: Job, jobs: int, units: list[str | int] | None = None
-                ) -> Iterator[tuple[str | int, list[tuple[str, bytes, bytes | None]]]]:
+                ) -> Iterator[tuple[str | int, list[tuple[str, bytes, Any]]]]:
     """Each unit of the plan (a number of one of `plan.pages`, or a document id for its
     DOCUMENT_OUTPUTS) with its pages as (path, key, bytes); bytes are None for a page whose key
-    is the one `known` has (nothing to render) and when `keep_bytes` is off. The site's own pages go
+    is the one `known` has (nothing to render) and when `keep_bytes` is off, and with `staging`
+    what its `write` returned instead (the parent never holds the pages). The site's own pages go
     first: the largest (chronology, sources) are among them, and then they do not finish last.
     `units`: only these."""
     if units is None:
@@ -205,7 +207,7 @@ def render_plan(job: Job, jobs: int, units: list[str | int] | None = None
     yield from zip(units, parallel_iter(_render_unit, units, jobs, shared=job))
 
 
-def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, bytes | None]]:
+def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
     if isinstance(unit, int):
         pages = [job.plan.pages[unit]]
     else:
@@ -213,6 +215,8 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, bytes | No
     done = []
     for page, key in zip(pages, page_keys(job.keys, pages)):
         data = None if job.known.get(page.path) == key else render_page(job.templates, page)[1]
+        if data is not None and job.staging is not None:
+            data = job.staging.write(page.path, data, key)
         done.append((page.path, key, data if job.keep_bytes else None))
     return done
 
