@@ -29,7 +29,7 @@ from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
 from sitegen.schema import taxonomy_problems
-from sitegen.render import Job, render_plan
+from sitegen.render import Job, render_plan, trim_heap
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
@@ -123,6 +123,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         rarity = plan.rarity
         del plan  # the pages are written: what they needed is room for the search
         _drop_html(site)
+        trim_heap()
         search_files, search_state = _search(config, site, memo, session, clock, problems, strict, result)
         clock.stage("write")
         for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):

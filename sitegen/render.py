@@ -9,6 +9,7 @@ Markdown, pages): `jobs=1` runs in-process and is the reference the tests compar
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import gc
 import hashlib
@@ -239,6 +240,7 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
         call = fn if shared is None else functools.partial(fn, shared)
         yield from _counted((call(x) for x in items), done)
         return
+    trim_heap()  # what the parent freed is not inherited, and not copied page by page into every worker
     gc.freeze()  # forked workers share the parent's objects; their collector must not touch (copy) them all
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shared,))
     call = fn if shared is None else functools.partial(_with_shared, fn)
@@ -248,6 +250,26 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
     finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+def trim_heap() -> None:
+    """Give the memory the process has freed back to the system. Python returns its small-object
+    arenas when they empty, but the C heap keeps every freed page of the large strings (sources,
+    bodies) until told: at 10,000 documents a fifth of what the parent held when its page workers
+    forked. Nothing to do where the C library is not glibc."""
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _glibc() -> Any:
+    try:
+        libc = ctypes.CDLL(None)
+        return libc if hasattr(libc, "malloc_trim") else None
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - no C library to load (Windows)
+        return None
+
+
+_libc = _glibc()
 
 
 def _with_shared(fn: Callable[[Any, T], R], item: T) -> R:
