@@ -8,6 +8,7 @@ Two shortcuts come first: nothing changed (return), and only some documents' bod
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,7 +189,7 @@ def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
     """Output paths of the asset files (hidden files are not published), found by `sources` so that a
     link leading out of the folder is an error and never published; and the problems found."""
     paths, problems = sources.discover(folder, suffix="")
-    return [urls.asset(p.relative_to(folder).as_posix()) for p in paths if not p.name.startswith(".")], problems
+    return [urls.asset(Path(p).relative_to(folder).as_posix()) for p in paths if not os.path.basename(p).startswith(".")], problems
 
 
 def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool, last: LastBuild) -> BuildResult | None:

@@ -81,30 +81,37 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
 def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen: dict[str, tuple],
                  done: Callable[[int], None] | None) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic]]:
     """The Markdown files under `folder`, each as (key, what `parse_file` takes), and the problems."""
-    stats: dict[Path, os.stat_result] = {}
+    stats: dict[str, os.stat_result] = {}
     paths, problems = sources.discover(folder, within=config.content, stats=stats)
     keyed = []
     prefix, base = str(folder) + os.sep, shown_path(folder)
-    for n, path in enumerate(paths):
-        name = str(path)
-        st = stats.get(path)
+    for n, name in enumerate(paths):
+        st = stats.get(name)
         signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) if st else None
         known = seen.get(name)
         if signature is not None and known is not None and known[0] == signature:
             data, hashed = None, known[1]
         else:
-            data, found = sources.read(path, config.limits)
+            data, found = sources.read(Path(name), config.limits)
             problems += found
             if data is None:
                 continue
             hashed = hashlib.blake2b(data, digest_size=20).digest()
         shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
-            if name.startswith(prefix) else shown_path(path)  # as shown_path would, without asking the OS each time
-        keyed.append((digest(settings, kind, shown, path.stem, hashed),
-                      SourceFile(data, shown, path.stem, kind, config, name, signature, hashed)))
+            if name.startswith(prefix) else shown_path(Path(name))  # as shown_path would, without asking the OS each time
+        stem = _stem(name)
+        keyed.append((digest(settings, kind, shown, stem, hashed),
+                      SourceFile(data, shown, stem, kind, config, name, signature, hashed)))
         if done and n % 256 == 0:
             done(n)
     return keyed, problems
+
+
+def _stem(path: str) -> str:
+    """`Path(path).stem`, without making a `Path`."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def parse_file(item: SourceFile) -> tuple[Any, list[Diagnostic]]:
