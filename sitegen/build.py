@@ -8,7 +8,6 @@ Two shortcuts come first: nothing changed (return), and only some documents' bod
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -125,7 +124,6 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
             write_pages(config.templates, site, plan, jobs, sink, clock.count, templates)
         rarity = plan.rarity
         del plan  # the pages are written: what they needed is room for the search
-        _drop_html(site)
         trim_heap()
         search_files, search_state = _search(config, site, memo, session, clock, problems, strict, result)
         clock.stage("write")
@@ -159,13 +157,6 @@ def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, set
     now = edited.last
     return BuildResult(now.warnings, now.counts, now.pages, stats=edited.stats, search=now.search_stats,
                        notices=memo.notices, edited=edited.documents)
-
-
-def _drop_html(site: Site) -> None:
-    """Once the pages are written only the search reads the documents' bodies, and only their text:
-    their HTML (half a GB at 100,000 documents) goes before the search is built beside it."""
-    for doc in site.documents.values():
-        doc.body = dataclasses.replace(doc.body, html="")
 
 
 def _search(config: Config, site: Site, memo: Memo, session: Session | None, clock: "_Clock",

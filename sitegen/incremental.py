@@ -32,7 +32,7 @@ from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Site
 from sitegen.output import Manifest, Output, WriteStats, unfinished
 from sitegen.pages import Plan, Rarity
-from sitegen.render import Job, render_plan, template_keys
+from sitegen.render import Job, SpilledHTML, render_plan, template_keys
 
 MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
 #                  index by the next fast build: beyond this many, a full build starts afresh
@@ -78,10 +78,19 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
     render the pages, and write them into an `Output`'s staging folder themselves (only their stat
-    comes back); for another sink they stream to it, so they are never all in memory. `keys`: the
-    templates' `template_keys`, when known."""
+    comes back); for another sink they stream to it, so they are never all in memory. The documents'
+    HTML leaves the site for the workers to read one at a time (`SpilledHTML`): what comes after the
+    pages reads only the bodies' text. `keys`: the templates' `template_keys`, when known."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
-    job = Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known)
+    html = SpilledHTML(site)
+    try:
+        _write_pages(Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
+                     jobs, sink, done)
+    finally:
+        html.close()
+
+
+def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None) -> None:
     again: dict[str | int, set[str]] = {}  # pages whose file of the last build was changed or removed since
     n = 0
     for unit, pages in render_plan(dataclasses.replace(job, staging=sink.area) if isinstance(sink, Output) else job, jobs):

@@ -9,13 +9,16 @@ Markdown, pages): `jobs=1` runs in-process and is the reference the tests compar
 
 from __future__ import annotations
 
+import copy
 import ctypes
+import dataclasses
 import functools
 import gc
 import hashlib
 import os
 import pickle
 import signal
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,6 +184,34 @@ def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
     return found
 
 
+class SpilledHTML:
+    """The HTML of the documents' bodies, moved out of the site into an unlinked temporary file
+    (document id -> where in it): only a document's own page shows it, so the page workers read it
+    from there one document at a time, and the parent forks without it (half a GB at 100,000
+    documents, which it would hold while the workers run and they would share page by page)."""
+
+    def __init__(self, site: Site):
+        self.file = tempfile.TemporaryFile()
+        self.at: dict[str, tuple[int, int]] = {}
+        offset = 0
+        for doc_id, doc in site.documents.items():
+            if doc.body is None or not doc.body.html:
+                continue
+            data = doc.body.html.encode("utf-8", "surrogatepass")
+            self.file.write(data)
+            self.at[doc_id] = (offset, len(data))
+            offset += len(data)
+            doc.body = dataclasses.replace(doc.body, html="")
+        self.file.flush()
+
+    def read(self, doc_id: str) -> str:
+        offset, size = self.at[doc_id]
+        return os.pread(self.file.fileno(), size, offset).decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self.file.close()
+
+
 @dataclass(frozen=True)
 class Job:
     """What every worker of the pages stage shares. Inherited when the pool forks, so a worker is sent
@@ -193,6 +224,7 @@ class Job:
     known: dict[str, bytes]  # output path -> the key of the file the last build wrote there
     keep_bytes: bool = True  # False for `check`: render every page, send nothing back
     staging: Any = None  # output.Staging: the worker writes each page it renders and sends back its stat
+    html: "SpilledHTML | None" = None  # the documents' bodies' HTML, when it is kept out of the site
 
 
 def render_plan(job: Job, jobs: int, units: list[str | int] | None = None
@@ -212,7 +244,11 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
     if isinstance(unit, int):
         pages = [job.plan.pages[unit]]
     else:
-        pages = plan_document(job.site, job.site.documents[unit], job.plan.rarity)
+        doc = job.site.documents[unit]
+        if job.html is not None and unit in job.html.at:
+            doc = copy.copy(doc)
+            doc.body = dataclasses.replace(doc.body, html=job.html.read(unit))
+        pages = plan_document(job.site, doc, job.plan.rarity)
     done = []
     for page, key in zip(pages, page_keys(job.keys, pages)):
         data = None if job.known.get(page.path) == key else render_page(job.templates, page)[1]
