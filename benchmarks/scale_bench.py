@@ -217,9 +217,13 @@ def stage_child(project: Path) -> None:
     from sitegen.cache import open_cache
     from sitegen.config import load_config
     held: dict[str, int] = {}
+    started = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:
-        held.setdefault(stage, _pss(os.getpid()))
+        if stage not in held:  # also as it happens, on stderr: a run stopped early still tells where it was
+            held[stage] = _pss(os.getpid())
+            print(f"{time.perf_counter() - started:7.1f} s: {stage} began, {held[stage] / 2**20:.0f} MB held",
+                  file=sys.stderr, flush=True)
 
     config = load_config(project / "sitegen.yaml")
     memo = open_cache(config.root)
