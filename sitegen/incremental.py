@@ -78,16 +78,18 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
     render the pages, and write them into an `Output`'s staging folder themselves (only their stat
-    comes back); for another sink they stream to it, so they are never all in memory. The documents'
-    HTML leaves the site for the workers to read one at a time (`SpilledHTML`): what comes after the
-    pages reads only the bodies' text. `keys`: the templates' `template_keys`, when known."""
+    comes back); for another sink they stream to it, so they are never all in memory. Writing an
+    `Output`, the documents' HTML leaves the site for the workers to read one at a time
+    (`SpilledHTML`): what comes after the pages reads only the bodies' text. `keys`: the templates'
+    `template_keys`, when known."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
-    html = SpilledHTML(site)
+    html = SpilledHTML(site) if isinstance(sink, Output) else None
     try:
         _write_pages(Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
                      jobs, sink, done)
     finally:
-        html.close()
+        if html is not None:
+            html.close()
 
 
 def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None) -> None:
