@@ -12,13 +12,16 @@ from sitegen.model import Document, Site
 from sitegen.ui import language_name, ui_language
 
 SNIPPET_WORDS = 60
+SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 
 
-def facets(site: Site, docs: list[Document], files: dict[str, bytes]) -> tuple[list[dict], list[str]]:
-    """Label files, [{name, title, values, single}] for the core, and per document its facet value ids
-    packed (for the table blocks). Every taxonomy is a facet, then language, year and source."""
+def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes]]:
+    """The documents in index order, [{name, title, values, single, files, top}] for the core, per
+    document its facet value ids packed (the rows), and the label and value-list files. Every taxonomy
+    is a facet, then language, year and source. Documents are numbered by their single-valued facets
+    (fewest values first) so each value of those is a few runs of numbers, nearly free to ship."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
@@ -27,20 +30,30 @@ def facets(site: Site, docs: list[Document], files: dict[str, bytes]) -> tuple[l
                lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
               ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
               ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
-    per_doc: list[list[list[int]]] = [[] for _ in docs]
-    out, single = [], []
-    for f, (name, title, values_of, label_of) in enumerate(specs):
-        values = [values_of(d) for d in docs]
-        ranked = searchindex.rank_values(values)
-        ids = {v: i for i, v in enumerate(ranked)}
-        for n, doc_values in enumerate(values):
-            per_doc[n].append(sorted({ids[v] for v in doc_values}))
-        for start in range(0, len(ranked), LABELS_PER_FILE):
+    docs = sorted(site.documents.values(), key=lambda d: d.id)
+    values = [[values_of(d) for d in docs] for _, _, values_of, _ in specs]
+    ranked = [searchindex.rank_values(per_doc) for per_doc in values]
+    ids = [[sorted({number[v] for v in doc_values}) for doc_values in per_doc]
+           for per_doc, number in zip(values, ({v: i for i, v in enumerate(r)} for r in ranked))]
+    single = [all(len(doc_ids) <= 1 for doc_ids in per_doc) for per_doc in ids]
+    runs = sorted((f for f in range(len(specs)) if single[f]), key=lambda f: len(ranked[f]))
+    order = sorted(range(len(docs)), key=lambda n: ([ids[f][n] for f in runs], docs[n].id))
+    out, files = [], {}
+    for f, (name, title, _, label_of) in enumerate(specs):
+        for start in range(0, len(ranked[f]), LABELS_PER_FILE):
             key = f"l/{f}-{start // LABELS_PER_FILE}"
-            files[path(key)] = data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
-        single.append(all(len(doc_ids[f]) <= 1 for doc_ids in per_doc))
-        out.append({"name": name, "title": title, "values": len(ranked), "single": single[-1]})
-    return out, [searchindex.facet_part(ids, single) for ids in per_doc]
+            files[path(key)] = data(key, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
+        lists = searchindex.value_lists([ids[f][n] for n in order], len(ranked[f]))
+        cuts = list(searchindex.list_files(lists))
+        for k, (lo, hi) in enumerate(cuts):
+            files[path(f"v/{f}-{k}")] = data(f"v/{f}-{k}", lists[lo:hi])
+        sizes = [len(files[path(f"v/{f}-{k}")]) for k in range(len(cuts))]
+        totals = searchindex.value_counts(ids[f], len(ranked[f]))
+        out.append({"name": name, "title": title, "values": len(ranked[f]), "single": single[f],
+                    "files": [[lo, totals[lo], size] for (lo, _), size in zip(cuts, sizes)],
+                    "top": totals[min(SHOWN, len(totals)) - 1] if totals else 0})
+    parts = [searchindex.facet_part([per_doc[n] for per_doc in ids], single) for n in order]
+    return [docs[n] for n in order], out, parts, files
 
 
 def record(site: Site, doc: Document) -> dict[str, object]:

@@ -28,8 +28,9 @@ ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses ar
 ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
 HALF = 45  # digits below HALF end a number; digits from HALF on continue it
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
-BLOCK = 2048  # documents per table block: a common word needs every block, and each file is a request
+BLOCK = 2048  # documents per table block (body lengths, facet rows): a common word needs every block
 GROUP = 16  # chunks per term-list group, on average
+LIST_BYTES = 4_000  # packed bytes per facet value-list file
 
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
 
@@ -135,11 +136,61 @@ _EMPTY = ALPHABET[0]  # pack([0])
 
 
 def encode_field(flat: Sequence[int], stride: int) -> str:
-    """One field of a posting: how many documents, then (document delta, tf[, field length]) for each."""
+    """One field but the body of a posting: how many documents, then (document delta, tf, field length)."""
     docs = flat[0::stride]
     coded = list(flat)  # tf (and length) stay where they are; documents become deltas
     coded[0::stride] = [b - a for a, b in zip([0, *docs], docs)]
     return pack([len(docs), *coded])
+
+
+def encode_body(flat: Sequence[int]) -> str:
+    """The body's part of a posting [document, tf, ...], the longest by far (a common word is in most
+    documents): the count and a Rice parameter, then per document the gap since the last as a Rice
+    code and tf - 1 as an Exp-Golomb code, in bits (`rice`): about 4 bits a document for a common word."""
+    gaps = [b - a - 1 for a, b in zip([-1, *flat[0::2]], flat[0::2])]
+    k = rice_parameter(gaps)
+    low = (1 << k) - 1
+    bits = "".join(["1" * (g >> k) + "0" + (format(g & low, f"0{k}b") if k else "") + "0" * (tf.bit_length() - 1) + format(tf, "b")
+                    for g, tf in zip(gaps, flat[1::2])])
+    return pack([len(gaps), k]) + _chars(bits)
+
+
+def decode_posting(packed: str, fields: int) -> list[list[int]]:
+    """Per field, [document, tf(, length), ...]: the inverse of the encoders (for tests and tools)."""
+    ints, at = [], 0
+    out = []
+    for f in range(fields):
+        stride = 2 if f == fields - 1 else 3
+        count, at = _read(packed, at)
+        if f == fields - 1:
+            k, at = _read(packed, at)
+            bits = "".join(format(ALPHABET.index(c), "06b") for c in packed[at:])
+            flat, i, doc = [], 0, -1
+            for _ in range(count):
+                q = bits.index("0", i) - i
+                doc += 1 + (q << k) + (int(bits[i + q + 1:i + q + 1 + k], 2) if k else 0)
+                i += q + 1 + k
+                zeros = bits.index("1", i) - i
+                flat += [doc, int(bits[i + zeros:i + 2 * zeros + 1], 2)]
+                i += 2 * zeros + 1
+            out.append(flat)
+            continue
+        ints = []
+        for _ in range(count * stride):
+            value, at = _read(packed, at)
+            ints.append(value)
+        for j in range(1, count):
+            ints[j * stride] += ints[(j - 1) * stride]
+        out.append(ints)
+    return out
+
+
+def _read(packed: str, at: int) -> tuple[int, int]:
+    """The packed number at `at`, and where the next starts."""
+    value, scale = 0, 1
+    while (d := ALPHABET.index(packed[at])) >= HALF:
+        value, scale, at = value + (d - HALF) * scale, scale * HALF, at + 1
+    return value + d * scale, at + 1
 
 
 def encode_head(per_field: list[list[int]]) -> str:
@@ -203,7 +254,7 @@ def repack(old: dict[str, str], heads: dict[str, str], bodies: dict[str, array],
             del bodies[term], heads[term], packed[term], order[i]
             moved.append(term)
         else:
-            packed[term] = heads[term] + encode_field(bodies[term], 2)
+            packed[term] = heads[term] + encode_body(bodies[term])
             if not present:
                 order.insert(i, term)
             if packed[term] != old.get(term):
@@ -267,17 +318,117 @@ def ends_group(chunk: str) -> bool:
 
 def facet_part(values: list[list[int]], single: list[bool]) -> str:
     """A document's facet value ids, packed: id + 1 or 0 for a facet with at most one value per
-    document, else the count and the ids (for facet counts over every result)."""
+    document, else the count, the first id and the gaps to the next (for facet counts over the
+    results of a query matching few documents, where value lists would cost more)."""
     ints: list[int] = []
     for ids, one in zip(values, single):
-        ints += [ids[0] + 1 if ids else 0] if one else [len(ids), *ids]
+        ints += [ids[0] + 1 if ids else 0] if one else [len(ids), *(b - a for a, b in zip([0, *ids], ids))]
     return pack(ints)
 
 
-def table_block(lengths: Sequence[int], parts: Sequence[str], block: int) -> str:
-    """Per document of a block of BLOCK: its body length (for BM25), then its facet part. What a query
-    needs for every document it matches."""
-    return "".join(pack([lengths[n]]) + parts[n] for n in range(block * BLOCK, min((block + 1) * BLOCK, len(lengths))))
+def table_block(values: Sequence[int] | Sequence[str], block: int) -> str:
+    """A block of BLOCK documents' body lengths (numbers, for BM25) or facet rows (packed strings)."""
+    part = values[block * BLOCK:(block + 1) * BLOCK]
+    return pack(part) if part and isinstance(part[0], int) else "".join(part)
+
+
+def value_lists(per_doc: Sequence[Sequence[int]], count: int) -> list[str]:
+    """Per value id of a facet, its documents packed: 0, a Rice parameter, the count, then the gaps
+    between them as Rice codes (`rice`), or 1 then (gap, run length - 1) pairs when that is shorter
+    (documents are numbered by single-valued facets, so each of their values is a few runs)."""
+    docs: list[list[int]] = [[] for _ in range(count)]
+    for n, ids in enumerate(per_doc):
+        for v in ids:
+            docs[v].append(n)
+    return [min(_gaps(d), _runs(d), key=len) for d in docs]
+
+
+def _gaps(docs: list[int]) -> str:
+    gaps = [b - a - 1 for a, b in zip([-1, *docs], docs)]
+    k = rice_parameter(gaps)
+    return pack([0, k, len(gaps)]) + rice(gaps, k)
+
+
+def rice_parameter(values: Sequence[int]) -> int:
+    """The k that codes `values` in the fewest bits (near log2 of their mean; its neighbours tried)."""
+    if not values:
+        return 0
+    guess = max(0, int(sum(values) / len(values)).bit_length() - 1)
+    return min(range(max(0, guess - 1), guess + 2), key=lambda k: sum(v >> k for v in values) + len(values) * (k + 1))
+
+
+def rice(values: Iterable[int], k: int) -> str:
+    """Non-negative integers as Rice codes (value >> k in unary, ones ended by a zero, then its k low
+    bits), six bits a character of ALPHABET: a dense list costs a few bits a number, where `pack`
+    spends a whole character. The JS twin is `rice` in sitegen-index.js."""
+    low = (1 << k) - 1
+    return _chars("".join(["1" * (v >> k) + "0" + (format(v & low, f"0{k}b") if k else "") for v in values]))
+
+
+def unrice(text: str, k: int, count: int) -> list[int]:
+    """The inverse of `rice` (for tests and tools)."""
+    bits, out, i = "".join(format(ALPHABET.index(c), "06b") for c in text), [], 0
+    for _ in range(count):
+        q = bits.index("0", i) - i
+        out.append((q << k) + (int(bits[i + q + 1:i + q + 1 + k], 2) if k else 0))
+        i += q + 1 + k
+    return out
+
+
+def decode_list(packed: str) -> list[int]:
+    """The inverse of a `value_lists` entry (for tests and tools)."""
+    mode, at = _read(packed, 0)
+    if mode == 0:
+        k, at = _read(packed, at)
+        count, at = _read(packed, at)
+        docs, n = [], -1
+        for gap in unrice(packed[at:], k, count):
+            docs.append(n := n + gap + 1)
+        return docs
+    ints, docs, n = unpack(packed)[1:], [], 0
+    for gap, more in zip(ints[0::2], ints[1::2]):
+        docs += range(n + gap, n + gap + more + 1)
+        n += gap + more + 1
+    return docs
+
+
+def _chars(bits: str) -> str:
+    """A string of bits as characters of ALPHABET, six bits each (the last padded with zeros)."""
+    bits += "0" * (-len(bits) % 6)
+    return "".join([ALPHABET[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6)])
+
+
+def _runs(docs: list[int]) -> str:
+    ints, end = [1], 0
+    for n in docs:
+        if ints[1:] and n == end:
+            ints[-1] += 1
+        else:
+            ints += [n - end, 0]
+        end = n + 1
+    return pack(ints)
+
+
+def list_files(lists: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """A facet's value lists cut into files of about LIST_BYTES, in value order (most documents first):
+    the page loads the first files for the values it shows, the rest only when they could be shown."""
+    start, size = 0, 0
+    for v, packed in enumerate(lists):
+        size += len(packed) + 3
+        if size >= LIST_BYTES:
+            yield start, v + 1
+            start, size = v + 1, 0
+    if start < len(lists):
+        yield start, len(lists)
+
+
+def value_counts(per_doc: Sequence[Sequence[int]], count: int) -> list[int]:
+    """How many documents have each value id."""
+    counts = [0] * count
+    for ids in per_doc:
+        for v in ids:
+            counts[v] += 1
+    return counts
 
 
 def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
