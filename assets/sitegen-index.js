@@ -187,7 +187,10 @@
   function loadBlocks(docs) {
     return Promise.all(blockList(docs).map(function (b) {
       return load('d/' + b).then(function (packed) {
-        if (!blocks[b]) { blocks[b] = true; bodyLengths.set(unpack(packed), b * S.block); }
+        if (blocks[b]) return;
+        blocks[b] = true;  // the twin of searchindex.length_block: the median, then zigzag distances from it
+        var h = head(packed, 2), n = b * S.block;
+        rice(packed, h[2], Math.min(S.block, N - n), h[1], function (z) { bodyLengths[n++] = h[0] + (z & 1 ? -(z + 1) / 2 : z / 2); });
       });
     }));
   }

@@ -258,7 +258,7 @@ def _index_paths(state: SearchState) -> set[str]:
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
-    return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.table_block(state.lengths, block))
+    return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.length_block(state.lengths, block))
 
 
 def _core_file(state: SearchState) -> bytes:
