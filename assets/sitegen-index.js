@@ -178,14 +178,14 @@
   // ---- document tables: body lengths (for BM25), S.block documents a file ----
   var blocks = [], bodyLengths = new Int32Array(N);
 
-  function blockList(docs) {
+  function blockList(docs, size) {
     var wanted = Object.create(null);
-    docs.forEach(function (n) { wanted[Math.floor(n / S.block)] = true; });
+    docs.forEach(function (n) { wanted[Math.floor(n / size)] = true; });
     return Object.keys(wanted).map(Number);
   }
 
   function loadBlocks(docs) {
-    return Promise.all(blockList(docs).map(function (b) {
+    return Promise.all(blockList(docs, S.block).map(function (b) {
       return load('d/' + b).then(function (packed) {
         if (blocks[b]) return;
         blocks[b] = true;  // the twin of searchindex.length_block: the median, then zigzag distances from it
@@ -195,7 +195,7 @@
     }));
   }
 
-  // ---- facets, counted over every result: from rows (each document's value ids, S.block documents a
+  // ---- facets, counted over every result: from rows (each document's value ids, S.rowBlock documents a
   //      file) or from value lists (each value's documents, most documents first), whichever the
   //      core's sizes say is fewer bytes: rows for a query matching few documents, lists for many ----
   var NF = S.facets.length, rows = [], rowAt = new Int32Array(N * NF), rowInts = [];
@@ -209,7 +209,7 @@
   function decodeRows(b, packed) {  // where each document's ids are; a multi-valued facet's gaps become ids
     var ints = rowInts[b] = unpack(packed), at = 0;
     rows[b] = true;
-    for (var n = b * S.block; at < ints.length; n++) {
+    for (var n = b * S.rowBlock; at < ints.length; n++) {
       for (var f = 0; f < NF; f++) {
         rowAt[n * NF + f] = at;
         if (S.facets[f].single) { at++; continue; }
@@ -223,7 +223,7 @@
   /* Document n's value ids in facet f, read where they are (its rows are loaded): shared arrays and
      views, not copies, since facets are counted over every result (do not change them). */
   function rowValues(n, f) {
-    var ints = rowInts[Math.floor(n / S.block)], at = rowAt[n * NF + f], v = ints[at];
+    var ints = rowInts[Math.floor(n / S.rowBlock)], at = rowAt[n * NF + f], v = ints[at];
     if (S.facets[f].single) return v ? ONE[f][v - 1] || (ONE[f][v - 1] = [v - 1]) : NONE;
     return ints.subarray(at + 1, at + 1 + v);
   }
@@ -269,14 +269,14 @@
 
   function rowsCheaper(docs) {
     var rowBytes = 0, listBytes = 0;
-    blockList(docs).forEach(function (b) { rowBytes += S.rows[b]; });
+    blockList(docs, S.rowBlock).forEach(function (b) { rowBytes += S.rows[b]; });
     S.facets.forEach(function (spec, f) { for (var k = 0; k < firstFiles(f, docs.length); k++) listBytes += spec.files[k][2]; });
     return rowBytes <= listBytes;
   }
 
   /* Start loading what counting facets over `docs` with nothing chosen needs. */
   function preload(docs, mode) {
-    if (mode === 'rows') return blockList(docs).forEach(loadRows);
+    if (mode === 'rows') return blockList(docs, S.rowBlock).forEach(loadRows);
     S.facets.forEach(function (_, f) { for (var k = 0; k < firstFiles(f, docs.length); k++) loadList(f, k); });
   }
 
@@ -330,7 +330,7 @@
   function facets(hits, selected) {
     var mode = hits.facetMode || 'rows';
     var chosen = S.facets.map(function (_, f) { return Object.keys(selected[f] || {}).map(Number); });
-    var ready = mode === 'rows' ? Promise.all(blockList(hits.map(function (h) { return h.n; })).map(loadRows))
+    var ready = mode === 'rows' ? Promise.all(blockList(hits.map(function (h) { return h.n; }), S.rowBlock).map(loadRows))
       : Promise.all([].concat.apply([], chosen.map(function (values, f) { return values.map(function (v) { return loadList(f, fileOf(f, v)); }); })));
     return ready.then(function () {
       var member = chosen.map(function (values, f) {

@@ -8,7 +8,7 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
   with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
   first term that tells it from the run before (the core lists those prefixes).
-- `search/d/<n>.js`: for 2,048 documents, their body lengths (for BM25).
+- `search/d/<n>.js`: for 8,192 documents, their body lengths (for BM25).
 - `search/f/<n>.js`: for 2,048 documents, their facet value ids: how a query matching few documents
   counts facets over its results.
 - `search/v/<facet>-<n>.js`: per value of a facet, its documents: how a query matching many documents
@@ -98,7 +98,7 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     packed = {t: heads[t] + searchindex.encode_body(bodies[t]) for t in order}
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
-            "chunks": [], "block": searchindex.BLOCK, "labels": LABELS_PER_FILE, "folder": FOLDER,
+            "chunks": [], "block": searchindex.BLOCK, "rowBlock": searchindex.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
             "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN,
             "analysis": searchdata.analysis_tables(), "rows": []}
     numbers = {t: i for i, t in enumerate(order)}
@@ -111,9 +111,9 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
         files[searchdata.path(f"r/{n}")] = searchdata.data(f"r/{n}", searchdata.record(site, doc))
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
-    blocks = range(-(-len(docs) // searchindex.BLOCK))
-    files.update(_block_file(state, b) for b in blocks)
-    rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchindex.table_block(parts, b)) for b in blocks}
+    files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
+    blocks = range(-(-len(docs) // searchindex.ROWS))
+    rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchindex.row_block(parts, b)) for b in blocks}
     core["rows"] = [len(rows[searchdata.path(f"f/{b}")]) for b in blocks]  # the page weighs rows against value lists
     files.update(rows)
     files.update(facet_files)

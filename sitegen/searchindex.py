@@ -28,9 +28,10 @@ ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses ar
 ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
 HALF = 45  # digits below HALF end a number; digits from HALF on continue it
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
-BLOCK = 2048  # documents per table block (body lengths, facet rows): a common word needs every block
+BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
+ROWS = 2048  # documents per facet-row block: only queries matching few documents load rows
 GROUP = 16  # chunks per term-list group, on average
-LIST_BYTES = 4_000  # packed bytes per facet value-list file
+LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request)
 
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
 
@@ -326,9 +327,9 @@ def facet_part(values: list[list[int]], single: list[bool]) -> str:
     return pack(ints)
 
 
-def table_block(values: Sequence[str], block: int) -> str:
-    """A block of BLOCK documents' facet rows (`facet_part`)."""
-    return "".join(values[block * BLOCK:(block + 1) * BLOCK])
+def row_block(rows: Sequence[str], block: int) -> str:
+    """A block of ROWS documents' facet rows (`facet_part`)."""
+    return "".join(rows[block * ROWS:(block + 1) * ROWS])
 
 
 def length_block(lengths: Sequence[int], block: int) -> str:

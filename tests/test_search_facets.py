@@ -35,11 +35,12 @@ def test_value_lists_lengths_and_rice_codes_round_trip():
 @pytest.fixture(scope="module")
 def facet_site(tmp_path_factory):
     """The parity corpus (1,000 documents, people and places), with value-list files of a few values each,
-    so a facet's counts take several rounds of loading."""
+    so a facet's counts take several rounds of loading, and rows in blocks of 128 documents."""
     root = tmp_path_factory.mktemp("facets")
     corpus(root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchindex, "LIST_BYTES", 60)
+        patch.setattr(searchindex, "ROWS", 128)
         result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
     docs, specs, _, _ = searchdata.facets(result.site)
     return root / "out", docs, specs
