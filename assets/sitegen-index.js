@@ -260,9 +260,10 @@
   }
 
   /* How many of facet f's value files a query with `total` results loads at once: every file whose
-     values could be among those shown if results were spread over values evenly (and at least one). */
+     values could be among those shown if results were spread over values evenly (and at least one);
+     if they are not, `listCounts` loads more. */
   function firstFiles(f, total) {
-    var files = S.facets[f].files, guess = total / N * S.facets[f].top / 2, k = 1;
+    var files = S.facets[f].files, guess = 0.9 * total / N * S.facets[f].top, k = 1;
     while (k < files.length && files[k][1] >= guess) k++;
     return Math.min(k, files.length);
   }

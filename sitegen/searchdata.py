@@ -43,7 +43,7 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
         for start in range(0, len(ranked[f]), LABELS_PER_FILE):
             key = f"l/{f}-{start // LABELS_PER_FILE}"
             files[path(key)] = data(key, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
-        lists = searchindex.value_lists([ids[f][n] for n in order], len(ranked[f]))
+        lists = searchindex.value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
         cuts = list(searchindex.list_files(lists))
         for k, (lo, hi) in enumerate(cuts):
             files[path(f"v/{f}-{k}")] = data(f"v/{f}-{k}", lists[lo:hi])

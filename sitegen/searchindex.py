@@ -10,13 +10,15 @@ index (the field-length average, which every score reads, lives in the core file
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, sub
 from typing import Iterable, Iterator, Sequence
 
 from sitegen import analysis
@@ -147,13 +149,20 @@ def encode_field(flat: Sequence[int], stride: int) -> str:
 def encode_body(flat: Sequence[int]) -> str:
     """The body's part of a posting [document, tf, ...], the longest by far (a common word is in most
     documents): the count and a Rice parameter, then per document the gap since the last as a Rice
-    code and tf - 1 as an Exp-Golomb code, in bits (`rice`): about 4 bits a document for a common word."""
-    gaps = [b - a - 1 for a, b in zip([-1, *flat[0::2]], flat[0::2])]
-    k = rice_parameter(gaps)
-    low = (1 << k) - 1
-    bits = "".join(["1" * (g >> k) + "0" + (format(g & low, f"0{k}b") if k else "") + "0" * (tf.bit_length() - 1) + format(tf, "b")
-                    for g, tf in zip(gaps, flat[1::2])])
-    return pack([len(gaps), k]) + _chars(bits)
+    code and its tf as an Elias gamma code, in bits (`rice`): about 4 bits a document for a common
+    word. Codes come from tables, so the loop runs in C (this encodes every posting of the index)."""
+    docs = flat[0::2]
+    if not docs:
+        return pack([0, 0])
+    k = rice_parameter(docs[-1] + 1 - len(docs), len(docs))
+    codes = [""] * (2 * len(docs))
+    codes[0::2] = _rice_codes(map(sub, docs, [-1, *docs[:-1]]), k, 1)
+    gamma = _gamma_table()
+    try:
+        codes[1::2] = map(gamma.__getitem__, flat[1::2])
+    except IndexError:  # a tf of 4,096 or more
+        codes[1::2] = ["0" * (tf.bit_length() - 1) + format(tf, "b") for tf in flat[1::2]]
+    return pack([len(docs), k]) + _chars("".join(codes))
 
 
 def decode_posting(packed: str, fields: int) -> list[list[int]]:
@@ -341,41 +350,61 @@ def length_block(lengths: Sequence[int], block: int) -> str:
         return ""
     mid = sorted(part)[len(part) // 2]
     zigzag = [2 * (v - mid) if v >= mid else 2 * (mid - v) - 1 for v in part]
-    k = rice_parameter(zigzag)
+    k = rice_parameter(sum(zigzag), len(zigzag))
     return pack([mid, k]) + rice(zigzag, k)
 
 
-def value_lists(per_doc: Sequence[Sequence[int]], count: int) -> list[str]:
+def value_lists(per_doc: Sequence[Sequence[int]], count: int, single: bool) -> list[str]:
     """Per value id of a facet, its documents packed: 0, a Rice parameter, the count, then the gaps
-    between them as Rice codes (`rice`), or 1 then (gap, run length - 1) pairs when that is shorter
-    (documents are numbered by single-valued facets, so each of their values is a few runs)."""
+    between them as Rice codes (`rice`), or for a single-valued facet 1 then (gap, run length - 1)
+    pairs when that is shorter (documents are numbered by those facets, so each value is a few runs)."""
     docs: list[list[int]] = [[] for _ in range(count)]
     for n, ids in enumerate(per_doc):
         for v in ids:
             docs[v].append(n)
-    return [min(_gaps(d), _runs(d), key=len) for d in docs]
+    return [min(_gaps(d), _runs(d), key=len) for d in docs] if single else [_gaps(d) for d in docs]
 
 
 def _gaps(docs: list[int]) -> str:
     gaps = [b - a - 1 for a, b in zip([-1, *docs], docs)]
-    k = rice_parameter(gaps)
+    k = rice_parameter(sum(gaps), len(gaps))
     return pack([0, k, len(gaps)]) + rice(gaps, k)
 
 
-def rice_parameter(values: Sequence[int]) -> int:
-    """The k that codes `values` in the fewest bits (near log2 of their mean; its neighbours tried)."""
-    if not values:
-        return 0
-    guess = max(0, int(sum(values) / len(values)).bit_length() - 1)
-    return min(range(max(0, guess - 1), guess + 2), key=lambda k: sum(v >> k for v in values) + len(values) * (k + 1))
+def rice_parameter(total: int, count: int) -> int:
+    """A near-best Rice parameter for `count` numbers summing to `total`: log2 of their mean times ln 2."""
+    return max(0, int(total / count * 0.6931).bit_length() - 1) if count else 0
 
 
-def rice(values: Iterable[int], k: int) -> str:
+def rice(values: Sequence[int], k: int) -> str:
     """Non-negative integers as Rice codes (value >> k in unary, ones ended by a zero, then its k low
     bits), six bits a character of ALPHABET: a dense list costs a few bits a number, where `pack`
     spends a whole character. The JS twin is `rice` in sitegen-index.js."""
-    low = (1 << k) - 1
-    return _chars("".join(["1" * (v >> k) + "0" + (format(v & low, f"0{k}b") if k else "") for v in values]))
+    return _chars("".join(_rice_codes(values, k, 0)))
+
+
+_RICE: dict[int, list[str]] = {}
+_GAMMA: list[str] = []
+
+
+def _rice_codes(values: Iterable[int], k: int, offset: int) -> list[str]:
+    """The Rice codes of value - offset for each value, from a table of the first few thousand."""
+    table = _RICE.get(k)
+    if table is None:
+        low = (1 << k) - 1
+        table = _RICE[k] = ["1" * (v >> k) + "0" + (format(v & low, f"0{k}b") if k else "") for v in range(min(4096, 32 << k))]
+    values = list(values)
+    try:
+        return list(map(table.__getitem__, map(sub, values, repeat(offset)) if offset else values))
+    except IndexError:
+        low = (1 << k) - 1
+        return ["1" * ((v - offset) >> k) + "0" + (format((v - offset) & low, f"0{k}b") if k else "") for v in values]
+
+
+def _gamma_table() -> list[str]:
+    if not _GAMMA:
+        _GAMMA.extend(["0" * (v.bit_length() - 1) + format(v, "b") if v else "" for v in range(4096)])
+    return _GAMMA
 
 
 def unrice(text: str, k: int, count: int) -> list[int]:
@@ -412,10 +441,17 @@ def decode_list(packed: str) -> list[int]:
     return docs
 
 
+_FROM_BASE64 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", ALPHABET[:64].encode())
+
+
 def _chars(bits: str) -> str:
-    """A string of bits as characters of ALPHABET, six bits each (the last padded with zeros)."""
-    bits += "0" * (-len(bits) % 6)
-    return "".join([ALPHABET[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6)])
+    """A string of bits as characters of ALPHABET, six bits each (the last padded with zeros): base64
+    with another alphabet, so it runs in C."""
+    if not bits:
+        return ""
+    size = -(-len(bits) // 6)
+    bits += "0" * (-len(bits) % 24)
+    return base64.b64encode(int(bits, 2).to_bytes(len(bits) // 8, "big")).translate(_FROM_BASE64)[:size].decode()
 
 
 def _runs(docs: list[int]) -> str:
