@@ -30,7 +30,7 @@ from array import array
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from sitegen import searchdata, searchindex, urls
+from sitegen import searchcodes, searchdata, searchindex, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
@@ -98,11 +98,11 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     packed = {t: heads[t] + searchindex.encode_body(bodies[t]) for t in order}
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
-            "chunks": [], "block": searchindex.BLOCK, "rowBlock": searchindex.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
+            "chunks": [], "block": searchindex.BLOCK, "rowBlock": searchdata.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
             "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN,
             "analysis": searchdata.analysis_tables(), "rows": []}
     numbers = {t: i for i, t in enumerate(order)}
-    state = SearchState([d.id for d in docs], [searchindex.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
+    state = SearchState([d.id for d in docs], [searchcodes.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
                         heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
     del analysed
@@ -112,8 +112,8 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
-    blocks = range(-(-len(docs) // searchindex.ROWS))
-    rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchindex.row_block(parts, b)) for b in blocks}
+    blocks = range(-(-len(docs) // searchdata.ROWS))
+    rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchdata.row_block(parts, b)) for b in blocks}
     core["rows"] = [len(rows[searchdata.path(f"f/{b}")]) for b in blocks]  # the page weighs rows against value lists
     files.update(rows)
     files.update(facet_files)
@@ -140,7 +140,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
         length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
-        gone = [state.vocab[i] for i in searchindex.unpack(state.doc_terms[n])]
+        gone = [state.vocab[i] for i in searchcodes.unpack(state.doc_terms[n])]
         for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
             if tf != searchindex.tf_of(state.bodies.get(term), n):  # a sentence added touches a few terms, not all
                 searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
@@ -151,7 +151,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
             for term in (t for t, _ in counts if t not in state.numbers):
                 state.numbers[term] = len(state.vocab)
                 state.vocab.append(term)
-        state.doc_terms[n] = searchindex.pack([state.numbers[t] for t, _ in counts])
+        state.doc_terms[n] = searchcodes.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     files = _rechunk(old, state, changes) if changes else {}

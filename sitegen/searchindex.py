@@ -1,8 +1,10 @@
 """The search index maths: documents analysed field by field, postings split by term into chunks
-whose boundaries survive edits, per-document tables, all as packed integer strings.
+whose boundaries survive edits, body lengths, facet rows and facet value lists, as packed integers
+(`pack`) or, where a common word makes them long, bit codes (`rice`, six bits a character).
 
 Why this shape (see issue 10): a query should load only the chunks holding its words, then small
-tables for the documents it matches. So postings carry raw counts (document, term frequency), not
+tables for the documents it matches (at 100,000 documents a common word matches half of them, so
+those grow with the archive and are coded in bits). So postings carry raw counts (document, term frequency), not
 finished scores: the browser computes lunr's BM25 from them (`assets/sitegen-index.js`), and a body
 edit changes only the chunks of the words it touched and one table block, not every score in the
 index (the field-length average, which every score reads, lives in the core file).
@@ -10,70 +12,26 @@ index (the field-length average, which every score reads, lives in the core file
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from itertools import repeat
 from operator import itemgetter, sub
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
-from sitegen import analysis
+from sitegen import analysis, searchcodes
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
 from sitegen.render import parallel_map
 
 ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
-ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
-HALF = 45  # digits below HALF end a number; digits from HALF on continue it
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
-ROWS = 2048  # documents per facet-row block: only queries matching few documents load rows
 GROUP = 16  # chunks per term-list group, on average
-LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request)
-
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
-
-_CODES: list[str] = []
 _TERMS: dict[str, str] = {}  # token -> term, per process
-
-
-def _codes() -> list[str]:
-    if not _CODES:
-        _CODES.extend(_code(v) for v in range(HALF ** 3))
-    return _CODES
-
-
-def _code(v: int) -> str:
-    out = ""
-    while v >= HALF:
-        out += ALPHABET[HALF + v % HALF]
-        v //= HALF
-    return out + ALPHABET[v]
-
-
-def pack(values: Iterable[int]) -> str:
-    """Non-negative integers as a string of base-45 digits, least significant first (1 char < 45,
-    2 chars < 2,025, 3 chars < 91,125); the JS twin is `unpack` in `sitegen-index.js`."""
-    codes = _codes()
-    limit = len(codes)
-    return "".join([codes[v] if v < limit else _code(v) for v in values])
-
-
-def unpack(text: str) -> list[int]:
-    """The inverse of `pack` (used by tests and by the edit benchmark)."""
-    out, value, scale = [], 0, 1
-    for ch in text:
-        d = ALPHABET.index(ch)
-        if d >= HALF:
-            value, scale = value + (d - HALF) * scale, scale * HALF
-        else:
-            out.append(value + d * scale)
-            value, scale = 0, 1
-    return out
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
@@ -135,7 +93,7 @@ def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
     return {term: [found.get(term, empty) for found in per_field] for term in terms}
 
 
-_EMPTY = ALPHABET[0]  # pack([0])
+_EMPTY = searchcodes.ALPHABET[0]  # searchcodes.pack([0])
 
 
 def encode_field(flat: Sequence[int], stride: int) -> str:
@@ -143,7 +101,7 @@ def encode_field(flat: Sequence[int], stride: int) -> str:
     docs = flat[0::stride]
     coded = list(flat)  # tf (and length) stay where they are; documents become deltas
     coded[0::stride] = [b - a for a, b in zip([0, *docs], docs)]
-    return pack([len(docs), *coded])
+    return searchcodes.pack([len(docs), *coded])
 
 
 def encode_body(flat: Sequence[int]) -> str:
@@ -153,16 +111,16 @@ def encode_body(flat: Sequence[int]) -> str:
     word. Codes come from tables, so the loop runs in C (this encodes every posting of the index)."""
     docs = flat[0::2]
     if not docs:
-        return pack([0, 0])
-    k = rice_parameter(docs[-1] + 1 - len(docs), len(docs))
+        return searchcodes.pack([0, 0])
+    k = searchcodes.rice_parameter(docs[-1] + 1 - len(docs), len(docs))
     codes = [""] * (2 * len(docs))
-    codes[0::2] = _rice_codes(map(sub, docs, [-1, *docs[:-1]]), k, 1)
-    gamma = _gamma_table()
+    codes[0::2] = searchcodes.rice_codes(map(sub, docs, [-1, *docs[:-1]]), k, 1)
+    gamma = searchcodes.gamma_table()
     try:
         codes[1::2] = map(gamma.__getitem__, flat[1::2])
     except IndexError:  # a tf of 4,096 or more
         codes[1::2] = ["0" * (tf.bit_length() - 1) + format(tf, "b") for tf in flat[1::2]]
-    return pack([len(docs), k]) + _chars("".join(codes))
+    return searchcodes.pack([len(docs), k]) + searchcodes.chars("".join(codes))
 
 
 def decode_posting(packed: str, fields: int) -> list[list[int]]:
@@ -171,10 +129,10 @@ def decode_posting(packed: str, fields: int) -> list[list[int]]:
     out = []
     for f in range(fields):
         stride = 2 if f == fields - 1 else 3
-        count, at = _read(packed, at)
+        count, at = searchcodes.read(packed, at)
         if f == fields - 1:
-            k, at = _read(packed, at)
-            bits = "".join(format(ALPHABET.index(c), "06b") for c in packed[at:])
+            k, at = searchcodes.read(packed, at)
+            bits = "".join(format(searchcodes.ALPHABET.index(c), "06b") for c in packed[at:])
             flat, i, doc = [], 0, -1
             for _ in range(count):
                 q = bits.index("0", i) - i
@@ -187,20 +145,12 @@ def decode_posting(packed: str, fields: int) -> list[list[int]]:
             continue
         ints = []
         for _ in range(count * stride):
-            value, at = _read(packed, at)
+            value, at = searchcodes.read(packed, at)
             ints.append(value)
         for j in range(1, count):
             ints[j * stride] += ints[(j - 1) * stride]
         out.append(ints)
     return out
-
-
-def _read(packed: str, at: int) -> tuple[int, int]:
-    """The packed number at `at`, and where the next starts."""
-    value, scale = 0, 1
-    while (d := ALPHABET.index(packed[at])) >= HALF:
-        value, scale, at = value + (d - HALF) * scale, scale * HALF, at + 1
-    return value + d * scale, at + 1
 
 
 def encode_head(per_field: list[list[int]]) -> str:
@@ -326,21 +276,6 @@ def ends_group(chunk: str) -> bool:
     return int(chunk, 16) % GROUP == 0
 
 
-def facet_part(values: list[list[int]], single: list[bool]) -> str:
-    """A document's facet value ids, packed: id + 1 or 0 for a facet with at most one value per
-    document, else the count, the first id and the gaps to the next (for facet counts over the
-    results of a query matching few documents, where value lists would cost more)."""
-    ints: list[int] = []
-    for ids, one in zip(values, single):
-        ints += [ids[0] + 1 if ids else 0] if one else [len(ids), *(b - a for a, b in zip([0, *ids], ids))]
-    return pack(ints)
-
-
-def row_block(rows: Sequence[str], block: int) -> str:
-    """A block of ROWS documents' facet rows (`facet_part`)."""
-    return "".join(rows[block * ROWS:(block + 1) * ROWS])
-
-
 def length_block(lengths: Sequence[int], block: int) -> str:
     """A block of BLOCK documents' body lengths (for BM25; a query matching many documents loads every
     block): their median, a Rice parameter, then each length's distance from the median (zigzag:
@@ -350,141 +285,15 @@ def length_block(lengths: Sequence[int], block: int) -> str:
         return ""
     mid = sorted(part)[len(part) // 2]
     zigzag = [2 * (v - mid) if v >= mid else 2 * (mid - v) - 1 for v in part]
-    k = rice_parameter(sum(zigzag), len(zigzag))
-    return pack([mid, k]) + rice(zigzag, k)
-
-
-def value_lists(per_doc: Sequence[Sequence[int]], count: int, single: bool) -> list[str]:
-    """Per value id of a facet, its documents packed: 0, a Rice parameter, the count, then the gaps
-    between them as Rice codes (`rice`), or for a single-valued facet 1 then (gap, run length - 1)
-    pairs when that is shorter (documents are numbered by those facets, so each value is a few runs)."""
-    docs: list[list[int]] = [[] for _ in range(count)]
-    for n, ids in enumerate(per_doc):
-        for v in ids:
-            docs[v].append(n)
-    return [min(_gaps(d), _runs(d), key=len) for d in docs] if single else [_gaps(d) for d in docs]
-
-
-def _gaps(docs: list[int]) -> str:
-    gaps = [b - a - 1 for a, b in zip([-1, *docs], docs)]
-    k = rice_parameter(sum(gaps), len(gaps))
-    return pack([0, k, len(gaps)]) + rice(gaps, k)
-
-
-def rice_parameter(total: int, count: int) -> int:
-    """A near-best Rice parameter for `count` numbers summing to `total`: log2 of their mean times ln 2."""
-    return max(0, int(total / count * 0.6931).bit_length() - 1) if count else 0
-
-
-def rice(values: Sequence[int], k: int) -> str:
-    """Non-negative integers as Rice codes (value >> k in unary, ones ended by a zero, then its k low
-    bits), six bits a character of ALPHABET: a dense list costs a few bits a number, where `pack`
-    spends a whole character. The JS twin is `rice` in sitegen-index.js."""
-    return _chars("".join(_rice_codes(values, k, 0)))
-
-
-_RICE: dict[int, list[str]] = {}
-_GAMMA: list[str] = []
-
-
-def _rice_codes(values: Iterable[int], k: int, offset: int) -> list[str]:
-    """The Rice codes of value - offset for each value, from a table of the first few thousand."""
-    table = _RICE.get(k)
-    if table is None:
-        low = (1 << k) - 1
-        table = _RICE[k] = ["1" * (v >> k) + "0" + (format(v & low, f"0{k}b") if k else "") for v in range(min(4096, 32 << k))]
-    values = list(values)
-    try:
-        return list(map(table.__getitem__, map(sub, values, repeat(offset)) if offset else values))
-    except IndexError:
-        low = (1 << k) - 1
-        return ["1" * ((v - offset) >> k) + "0" + (format((v - offset) & low, f"0{k}b") if k else "") for v in values]
-
-
-def _gamma_table() -> list[str]:
-    if not _GAMMA:
-        _GAMMA.extend(["0" * (v.bit_length() - 1) + format(v, "b") if v else "" for v in range(4096)])
-    return _GAMMA
-
-
-def unrice(text: str, k: int, count: int) -> list[int]:
-    """The inverse of `rice` (for tests and tools)."""
-    bits, out, i = "".join(format(ALPHABET.index(c), "06b") for c in text), [], 0
-    for _ in range(count):
-        q = bits.index("0", i) - i
-        out.append((q << k) + (int(bits[i + q + 1:i + q + 1 + k], 2) if k else 0))
-        i += q + 1 + k
-    return out
+    k = searchcodes.rice_parameter(sum(zigzag), len(zigzag))
+    return searchcodes.pack([mid, k]) + searchcodes.rice(zigzag, k)
 
 
 def decode_lengths(packed: str, count: int) -> list[int]:
     """The inverse of `length_block` for a block of `count` documents (for tests and tools)."""
-    mid, at = _read(packed, 0)
-    k, at = _read(packed, at)
-    return [mid + (-(z + 1) // 2 if z & 1 else z // 2) for z in unrice(packed[at:], k, count)]
-
-
-def decode_list(packed: str) -> list[int]:
-    """The inverse of a `value_lists` entry (for tests and tools)."""
-    mode, at = _read(packed, 0)
-    if mode == 0:
-        k, at = _read(packed, at)
-        count, at = _read(packed, at)
-        docs, n = [], -1
-        for gap in unrice(packed[at:], k, count):
-            docs.append(n := n + gap + 1)
-        return docs
-    ints, docs, n = unpack(packed)[1:], [], 0
-    for gap, more in zip(ints[0::2], ints[1::2]):
-        docs += range(n + gap, n + gap + more + 1)
-        n += gap + more + 1
-    return docs
-
-
-_FROM_BASE64 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", ALPHABET[:64].encode())
-
-
-def _chars(bits: str) -> str:
-    """A string of bits as characters of ALPHABET, six bits each (the last padded with zeros): base64
-    with another alphabet, so it runs in C."""
-    if not bits:
-        return ""
-    size = -(-len(bits) // 6)
-    bits += "0" * (-len(bits) % 24)
-    return base64.b64encode(int(bits, 2).to_bytes(len(bits) // 8, "big")).translate(_FROM_BASE64)[:size].decode()
-
-
-def _runs(docs: list[int]) -> str:
-    ints, end = [1], 0
-    for n in docs:
-        if ints[1:] and n == end:
-            ints[-1] += 1
-        else:
-            ints += [n - end, 0]
-        end = n + 1
-    return pack(ints)
-
-
-def list_files(lists: Sequence[str]) -> Iterator[tuple[int, int]]:
-    """A facet's value lists cut into files of about LIST_BYTES, in value order (most documents first):
-    the page loads the first files for the values it shows, the rest only when they could be shown."""
-    start, size = 0, 0
-    for v, packed in enumerate(lists):
-        size += len(packed) + 3
-        if size >= LIST_BYTES:
-            yield start, v + 1
-            start, size = v + 1, 0
-    if start < len(lists):
-        yield start, len(lists)
-
-
-def value_counts(per_doc: Sequence[Sequence[int]], count: int) -> list[int]:
-    """How many documents have each value id."""
-    counts = [0] * count
-    for ids in per_doc:
-        for v in ids:
-            counts[v] += 1
-    return counts
+    mid, at = searchcodes.read(packed, 0)
+    k, at = searchcodes.read(packed, at)
+    return [mid + (-(z + 1) // 2 if z & 1 else z // 2) for z in searchcodes.unrice(packed[at:], k, count)]
 
 
 def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
@@ -492,9 +301,3 @@ def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
     if not docs:
         return [0.0] * fields
     return [sum(doc[f][0] for doc in docs) / len(docs) for f in range(fields)]
-
-
-def rank_values(per_doc: list[list[str]]) -> list[str]:
-    """Facet values, most documents first (then by value): frequent values get short ids."""
-    counts = Counter(v for values in per_doc for v in set(values))
-    return sorted(counts, key=lambda v: (-counts[v], v))

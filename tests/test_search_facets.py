@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from sitegen import searchdata, searchindex
+from sitegen import searchcodes, searchdata, searchindex
 from sitegen.build import build
 from sitegen.config import load_config
 from tests.test_search_parity import corpus
@@ -19,17 +19,17 @@ def test_value_lists_lengths_and_rice_codes_round_trip():
     rng = random.Random(4)
     for _ in range(200):
         values = [rng.choice([0, 1, 2, 7, 63, 64, 900, 70_000]) for _ in range(rng.randint(0, 40))]
-        k = searchindex.rice_parameter(sum(values), len(values))
-        assert searchindex.unrice(searchindex.rice(values, k), k, len(values)) == values
+        k = searchcodes.rice_parameter(sum(values), len(values))
+        assert searchcodes.unrice(searchcodes.rice(values, k), k, len(values)) == values
     lengths = [rng.choice([0, 1, 290, 300, 301, 5000]) for _ in range(searchindex.BLOCK + 7)]
     for block in (0, 1):
         part = lengths[block * searchindex.BLOCK:(block + 1) * searchindex.BLOCK]
         assert searchindex.decode_lengths(searchindex.length_block(lengths, block), len(part)) == part
     per_doc = [sorted(rng.sample(range(8), rng.randint(0, 3))) for _ in range(500)] + [[8]] * 300  # 8: one run
     for single in (True, False):  # (not single, but runs are tried only for single-valued facets)
-        lists = searchindex.value_lists(per_doc, 9, single)
-        assert [searchindex.decode_list(p) for p in lists] == [[n for n, ids in enumerate(per_doc) if v in ids] for v in range(9)]
-        alphabet = searchindex.ALPHABET
+        lists = searchdata.value_lists(per_doc, 9, single)
+        assert [searchdata.decode_list(p) for p in lists] == [[n for n, ids in enumerate(per_doc) if v in ids] for v in range(9)]
+        alphabet = searchcodes.ALPHABET
         assert {p[0] for p in lists[:8]} == {alphabet[0]}  # Rice-coded gaps
         assert (lists[8][0] == alphabet[1] and len(lists[8]) < 8) if single else lists[8][0] == alphabet[0]  # or runs
 
@@ -41,8 +41,8 @@ def facet_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("facets")
     corpus(root)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(searchindex, "LIST_BYTES", 60)
-        patch.setattr(searchindex, "ROWS", 128)
+        patch.setattr(searchdata, "LIST_BYTES", 60)
+        patch.setattr(searchdata, "ROWS", 128)
         result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
     docs, specs, _, _ = searchdata.facets(result.site)
     return root / "out", docs, specs
@@ -79,7 +79,7 @@ def test_facet_counts_equal_counting_every_result(browser, facet_site, query, mo
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((out / "search.html").as_uri())
     page.wait_for_function("window.sitegenIndex")
-    ranked = {name: searchindex.rank_values([values(doc, name) for doc in docs]) for name in names}
+    ranked = {name: searchdata.rank_values([values(doc, name) for doc in docs]) for name in names}
     rng = random.Random(query)
     for choice in range(3):
         # no choice; then one value chosen in people; then one in people and one in year

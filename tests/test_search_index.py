@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import search, searchindex
+from sitegen import search, searchcodes, searchindex
 from sitegen.build import build
 from sitegen.cache import Memo
 from sitegen.config import load_config
@@ -21,9 +21,9 @@ WORDS = [f"w{a}{b}" for a in "bcdfghjklmnpqrstvz" for b in "aeiou"]
 
 def test_pack_round_trips_numbers_of_every_size():
     values = [0, 1, 44, 45, 2024, 2025, 91124, 91125, 10**9, 7]
-    packed = searchindex.pack(values)
-    assert searchindex.unpack(packed) == values
-    assert len(searchindex.pack([44])) == 1 and len(searchindex.pack([2024])) == 2
+    packed = searchcodes.pack(values)
+    assert searchcodes.unpack(packed) == values
+    assert len(searchcodes.pack([44])) == 1 and len(searchcodes.pack([2024])) == 2
     assert not set(packed) & set('"\\<')
 
 
