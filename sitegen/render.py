@@ -185,28 +185,35 @@ def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
 
 
 class SpilledHTML:
-    """The HTML of the documents' bodies, moved out of the site into an unlinked temporary file
-    (document id -> where in it): only a document's own page shows it, so the page workers read it
-    from there one document at a time, and the parent forks without it (half a GB at 100,000
-    documents, which it would hold while the workers run and they would share page by page)."""
+    """The documents' bodies (HTML and text), moved out of the site into an unlinked temporary file
+    (document id -> where in it) while the pages are rendered: only a document's own page shows its
+    HTML, so the page workers read it from there one document at a time, and the parent forks them
+    without the bodies (about a GB at 100,000 documents). `restore_text` puts the text back for the
+    search; the HTML stays out."""
 
     def __init__(self, site: Site):
         self.file = tempfile.TemporaryFile()
-        self.at: dict[str, tuple[int, int]] = {}
+        self.at: dict[str, tuple[int, int, int]] = {}  # document id -> offset, bytes of HTML, bytes of text
         offset = 0
         for doc_id, doc in site.documents.items():
-            if doc.body is None or not doc.body.html:
+            if doc.body is None or not (doc.body.html or doc.body.text):
                 continue
-            data = doc.body.html.encode("utf-8", "surrogatepass")
-            self.file.write(data)
-            self.at[doc_id] = (offset, len(data))
-            offset += len(data)
-            doc.body = dataclasses.replace(doc.body, html="")
+            html, text = (part.encode("utf-8", "surrogatepass") for part in (doc.body.html, doc.body.text))
+            self.file.write(html + text)
+            self.at[doc_id] = (offset, len(html), len(text))
+            offset += len(html) + len(text)
+            doc.body = dataclasses.replace(doc.body, html="", text="")
         self.file.flush()
 
     def read(self, doc_id: str) -> str:
-        offset, size = self.at[doc_id]
+        offset, size, _ = self.at[doc_id]
         return os.pread(self.file.fileno(), size, offset).decode("utf-8", "surrogatepass")
+
+    def restore_text(self, site: Site) -> None:
+        for doc_id, (offset, html, text) in self.at.items():
+            doc = site.documents[doc_id]
+            doc.body = dataclasses.replace(doc.body, text=os.pread(self.file.fileno(), text, offset + html)
+                                           .decode("utf-8", "surrogatepass"))
 
     def close(self) -> None:
         self.file.close()
