@@ -69,23 +69,55 @@ class Rendered:
     failure: str = ""  # why conversion failed (a bug in Markdown or here): reported as this body's error
 
 
-_converter: markdown.Markdown | None = None
+# Inline patterns by what must occur in a body for them to match anything in it: every text node the
+# inline stage sees is a piece of the body's lines (the placeholders put in it use only \x02 \x03
+# letters digits and ':'), so a pattern none of whose triggers occurs in a body matches nothing, and a
+# converter without it gives the same HTML for that body. The inline stage tries every pattern on every
+# text node, two thirds of Markdown's time; most bodies need a few of these 15. A pattern not named here
+# is always kept. (`tests/test_units.py` compares this with the full converter on tricky Markdown.)
+# The four reference patterns match only ids the body defines (`[id]: url`, which has `]:`).
+TRIGGERS = {
+    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("]:",), "link": ("[",),
+    "image_link": ("![",), "image_reference": ("]:",), "short_reference": ("]:",), "short_image_ref": ("]:",),
+    "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "entity": ("&",),
+    "em_strong": ("*", "_"),
+}
+UNSURE = ("\t", "\r", "\x02", "\x03")  # Markdown expands tabs, ends lines and drops these: no pruning then
+_converters: dict[frozenset[str], markdown.Markdown] = {}  # absent patterns -> a converter without them
 
 
-def render_markdown(source: str) -> Rendered:
-    """Convert one body. Reuses one Markdown instance per process (reset between documents). Never
+def absent_patterns(source: str) -> frozenset[str]:
+    """The inline patterns that cannot match anything in `source` (see TRIGGERS)."""
+    if any(c in source for c in UNSURE):
+        return frozenset()
+    text = source + "\n"  # Markdown ends the text with a newline: a last line's two spaces are a break
+    return frozenset(name for name, needs in TRIGGERS.items() if not any(t in text for t in needs))
+
+
+def _converter(absent: frozenset[str]) -> markdown.Markdown:
+    """A converter without the `absent` inline patterns, made once per process and set of them."""
+    converter = _converters.get(absent)
+    if converter is None:
+        converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+        for name in absent:
+            converter.inlinePatterns.deregister(name)
+        _converters[absent] = converter
+    return converter
+
+
+def render_markdown(source: str, *, prune: bool = True) -> Rendered:
+    """Convert one body. Reuses Markdown instances per process (reset between documents), without the
+    inline patterns that cannot match in it (`prune=False`: the full converter, for tests). Never
     raises: a crash converting one body is returned as its `failure`, so it is reported as that
     document's error alongside every other problem of the run."""
-    global _converter
+    absent = absent_patterns(source) if prune else frozenset()
     try:
-        if _converter is None:
-            _converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                                           output_format="html")
-        _converter.reset()
-        html = _unreserved_ids(sanitise(_converter.convert(source)))
+        converter = _converter(absent)
+        converter.reset()
+        html = _unreserved_ids(sanitise(converter.convert(source)))
         text, headings = text_and_headings(html)
     except Exception as exc:  # noqa: BLE001 - any crash becomes this body's diagnostic
-        _converter = None  # its state is unknown now
+        _converters.pop(absent, None)  # its state is unknown now
         return Rendered("", "", (), f"{type(exc).__name__}: {exc}"[:200])
     return Rendered(html, text, headings)
 
