@@ -69,45 +69,51 @@ class Rendered:
     failure: str = ""  # why conversion failed (a bug in Markdown or here): reported as this body's error
 
 
-# Inline patterns by what must occur in a body for them to match anything in it: every text node the
-# inline stage sees is a piece of the body's lines (the placeholders put in it use only \x02 \x03
-# letters digits and ':'), so a pattern none of whose triggers occurs in a body matches nothing, and a
-# converter without it gives the same HTML for that body. The inline stage tries every pattern on every
-# text node, two thirds of Markdown's time; most bodies need a few of these 15. A pattern not named here
-# is always kept. (`tests/test_units.py` compares this with the full converter on tricky Markdown.)
-# The four reference patterns match only ids the body defines (`[id]: url`, which has `]:`).
+# Inline patterns and block processors by what must occur in a body for them to match anything in
+# it: every text node the inline stage sees, and every block the block parser tests, is a piece of the
+# body's lines (the placeholders put in them use only \x02 \x03 letters digits and ':'), so one whose
+# triggers are all absent from a body matches nothing, and a converter without it gives the same HTML
+# for that body. The inline stage tries every pattern on every text node (two thirds of Markdown's
+# time) and the parser every processor on every block; most bodies need a few of them. One not named
+# here is always kept. (`tests/test_markup_prune.py` compares with the stock converter.)
 TRIGGERS = {
-    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("]:",), "link": ("[",),
-    "image_link": ("![",), "image_reference": ("]:",), "short_reference": ("]:",), "short_image_ref": ("]:",),
-    "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "entity": ("&",),
-    "em_strong": ("*", "_"),
+    ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",), ("inline", "footnote"): ("[^",),
+    ("inline", "link"): ("[",), ("inline", "image_link"): ("![",), ("inline", "autolink"): ("<",),
+    ("inline", "automail"): ("<",), ("inline", "linebreak"): ("  \n",), ("inline", "html"): ("<",),
+    ("inline", "entity"): ("&",), ("inline", "em_strong"): ("*", "_"),
+    # the reference patterns match only ids the body defines (`[id]: url`, which has `]:`)
+    ("inline", "reference"): ("]:",), ("inline", "image_reference"): ("]:",),
+    ("inline", "short_reference"): ("]:",), ("inline", "short_image_ref"): ("]:",),
+    ("block", "table"): ("|",), ("block", "hashheader"): ("#",), ("block", "deflist"): (":",),
+    ("block", "quote"): (">",), ("block", "footnote"): ("[^",), ("block", "abbr"): ("*[",),
+    ("block", "reference"): ("]:",),
 }
 UNSURE = ("\t", "\r", "\x02", "\x03")  # Markdown expands tabs, ends lines and drops these: no pruning then
-_converters: dict[frozenset[str], markdown.Markdown] = {}  # absent patterns -> a converter without them
+_converters: dict[frozenset[tuple[str, str]], markdown.Markdown] = {}  # absent ones -> a converter without them
 
 
-def absent_patterns(source: str) -> frozenset[str]:
-    """The inline patterns that cannot match anything in `source` (see TRIGGERS)."""
+def absent_patterns(source: str) -> frozenset[tuple[str, str]]:
+    """The inline patterns and block processors that cannot match anything in `source` (see TRIGGERS)."""
     if any(c in source for c in UNSURE):
         return frozenset()
     text = source + "\n"  # Markdown ends the text with a newline: a last line's two spaces are a break
     return frozenset(name for name, needs in TRIGGERS.items() if not any(t in text for t in needs))
 
 
-def _converter(absent: frozenset[str]) -> markdown.Markdown:
-    """A converter without the `absent` inline patterns, made once per process and set of them."""
+def _converter(absent: frozenset[tuple[str, str]]) -> markdown.Markdown:
+    """A converter without the `absent` patterns and processors, made once per process and set of them."""
     converter = _converters.get(absent)
     if converter is None:
         converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
-        for name in absent:
-            converter.inlinePatterns.deregister(name)
+        for registry, name in absent:
+            (converter.inlinePatterns if registry == "inline" else converter.parser.blockprocessors).deregister(name)
         _converters[absent] = converter
     return converter
 
 
 def render_markdown(source: str, *, prune: bool = True) -> Rendered:
     """Convert one body. Reuses Markdown instances per process (reset between documents), without the
-    inline patterns that cannot match in it (`prune=False`: the full converter, for tests). Never
+    patterns and processors that cannot match in it (`prune=False`: the full converter, for tests). Never
     raises: a crash converting one body is returned as its `failure`, so it is reported as that
     document's error alongside every other problem of the run."""
     absent = absent_patterns(source) if prune else frozenset()

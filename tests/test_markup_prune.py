@@ -72,8 +72,9 @@ def test_pruned_converters_give_the_stock_html():
 
 def test_pruning_happens_and_keeps_what_a_body_needs():
     assert absent_patterns("Plain words.") == frozenset(TRIGGERS)
-    assert "em_strong" not in absent_patterns("x _y_") and "linebreak" not in absent_patterns("a  ")
-    assert {"link", "reference"} & absent_patterns("[a](b) and [c]: d") == set()
+    assert ("inline", "em_strong") not in absent_patterns("x _y_")
+    assert ("inline", "linebreak") not in absent_patterns("a  ") and ("block", "quote") not in absent_patterns("> q")
+    assert {("inline", "link"), ("inline", "reference"), ("block", "reference")} & absent_patterns("[a](b) and [c]: d") == set()
     assert absent_patterns("tab\there *x*") == frozenset()  # tabs are expanded by Markdown: no pruning
     kinds = {absent_patterns(b) for b in generated()}
     assert len(kinds) > 20
