@@ -84,9 +84,9 @@ TRIGGERS = {
     # the reference patterns match only ids the body defines (`[id]: url`, which has `]:`)
     ("inline", "reference"): ("]:",), ("inline", "image_reference"): ("]:",),
     ("inline", "short_reference"): ("]:",), ("inline", "short_image_ref"): ("]:",),
-    ("block", "table"): ("|",), ("block", "hashheader"): ("#",), ("block", "deflist"): (":",),
+    ("block", "table"): ("|",), ("block", "hashheader"): ("#",), ("block", "deflist"): (": ",),
     ("block", "quote"): (">",), ("block", "footnote"): ("[^",), ("block", "abbr"): ("*[",),
-    ("block", "reference"): ("]:",),
+    ("block", "reference"): ("]:",),  # and a definition (deflist) is `: ` after a line's indent
 }
 UNSURE = ("\t", "\r", "\x02", "\x03")  # Markdown expands tabs, ends lines and drops these: no pruning then
 _converters: dict[frozenset[tuple[str, str]], markdown.Markdown] = {}  # absent ones -> a converter without them

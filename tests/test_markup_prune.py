@@ -30,7 +30,7 @@ PIECES = [
     "*[HTML]: Hyper Text Markup Language\n\nHTML is used here.",
     "| a | b |\n|---|:-:|\n| `x|y` | \\| pipe |\n| *em* | [l](u) |",
     "```python\nprint('<b>&amp;</b>')\n```", "~~~\n*not em* [not](link)\n~~~", "    indented code *x* <b>",
-    "Term\n:   Definition with *em*\n:   Second", "1. one\n2. two\n\n3) three", "- a\n- b\n    - nested [x](y)",
+    "Term\n:   Definition with *em*\n:   Second", "Term\n: one space", "- item\n\n    Term\n    : in a list", "1. one\n2. two\n\n3) three", "- a\n- b\n    - nested [x](y)",
     "> quote with *em*\n> and [a link](u)\n>\n> > nested `code`", "# H1\n## Notes\n### *Em* heading",
     "Setext\n======", "Sub\n---", "* * *", "[TOC]", "{{ not jinja }} {% raw %}", "a ! [ not image and !\\[x]",
     "brackets [ unclosed and ] stray and ![unclosed", "http://bare.example.org", "x<y and y>z and 1 < 2",
