@@ -8,6 +8,7 @@ Two shortcuts come first: nothing changed (return), and only some documents' bod
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,17 +19,17 @@ from sitegen.attachments import read_attachments
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
-from sitegen.incremental import LastBuild, Remembered, output_as_left, rebuild_bodies, remember, write_file, write_pages
+from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, remember, write_file, write_pages
 from sitegen.incremental import key as output_key
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
-from sitegen.output import Output, WriteStats
+from sitegen.output import Manifest, Output, WriteStats
 from sitegen.exports import data_files
 from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
 from sitegen.schema import taxonomy_problems
-from sitegen.render import Job, render_plan
+from sitegen.render import Job, render_plan, template_keys
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
@@ -72,11 +73,12 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     _stop_on_errors(taxonomy_problems(config), strict)  # every later stage reads documents through them
     clock = _Clock(progress)
     clock.stage("read")
-    found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
     target = (out or config.output).resolve()
     last = memo.load("last", output_key(target)) if until == "write" else None
-    if isinstance(last, LastBuild) and (done := _unchanged(memo, target, inputs, strict, last)
-                                        or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict)):
+    as_left = checking_output(memo, target, last) if isinstance(last, LastBuild) else None
+    found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
+    if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
+                    or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         return done
     documents, terms, more = validate_sources(found_sources, memo, jobs)
@@ -116,10 +118,11 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         result.timings = clock.finish()
         return result
     sink = Output(target, protected_folders(config), memo.load("output", output_key(target))) if until == "write" else _Memory(session)
+    templates = template_keys(config.templates)
     with sink:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
-            write_pages(config.templates, site, plan, jobs, sink, clock.count)
+            write_pages(config.templates, site, plan, jobs, sink, clock.count, templates)
         clock.stage("write")
         for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):
             write_file(sink, rel, data)
@@ -133,17 +136,18 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         linked: dict[str, list[Diagnostic]] = {}
         for d in problems_in_links + broken_links:
             linked.setdefault(d.path, []).append(d)
-        remember(memo, target, Remembered(settings, sources_seen, site, plan.rarity, index, known, linked, search_state))
+        remember(memo, target, Remembered(settings, sources_seen, site, plan.rarity, index, known, linked, search_state,
+                                                  templates))
     memo.finish()
     result.timings = clock.finish()
     return result
 
 
 def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild,
-                   memo: Memo, strict: bool) -> BuildResult | None:
+                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None]) -> BuildResult | None:
     """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`)."""
     edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config),
-                            lambda stats: over_budget(config, stats))
+                            lambda stats: over_budget(config, stats), as_left)
     if edited is None:
         return None
     now = edited.last
@@ -188,16 +192,17 @@ def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
     """Output paths of the asset files (hidden files are not published), found by `sources` so that a
     link leading out of the folder is an error and never published; and the problems found."""
     paths, problems = sources.discover(folder, suffix="")
-    return [urls.asset(p.relative_to(folder).as_posix()) for p in paths if not p.name.startswith(".")], problems
+    return [urls.asset(Path(p).relative_to(folder).as_posix()) for p in paths if not os.path.basename(p).startswith(".")], problems
 
 
-def _unchanged(memo: Memo, target: Path, inputs: bytes, strict: bool, last: LastBuild) -> BuildResult | None:
+def _unchanged(memo: Memo, inputs: bytes, strict: bool, last: LastBuild, as_left: Callable[[], Manifest | None]
+               ) -> BuildResult | None:
     """The result of the build that wrote `target`, if it was made from exactly these inputs (sources,
     config, templates, assets, and the attachments those sources named) and every file it wrote is
     still there as written: then there is nothing to do, and the cache is left as it is."""
     if last.inputs != inputs or (strict and last.warnings):  # --strict turns warnings into errors: the full build says so
         return None
-    written = output_as_left(memo, target, last)
+    written = as_left()
     if written is None:
         return None
     return BuildResult(last.warnings, last.counts, last.pages, stats=WriteStats(len(written.files), 0, 0),

@@ -25,7 +25,6 @@ from sitegen.errors import BuildFailed, Diagnostic, shown_path, sort_diagnostics
 from sitegen.output import UnsafeOutput, remove_output
 from sitegen.pack import MANIFEST, README, pack
 from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
-from sitegen.serve import serve
 from sitegen.trust import audit_templates
 
 FORMATS = ("text", "github", "json")
@@ -224,6 +223,7 @@ def cmd_serve(args) -> int:
         print(f"sitegen serve: no config file at {config} (run it in the archive's folder, or give --config)",
               file=sys.stderr)
         return 2
+    from sitegen.serve import serve  # here: its HTTP server and file watcher are for this command only
     try:
         serve(config, args.port, args.jobs, log=lambda line: print(line, flush=True))
     except OSError as exc:

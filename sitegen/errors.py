@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from rapidfuzz import fuzz, process
 
 ERROR = "error"
 WARNING = "warning"
@@ -80,6 +79,7 @@ class Nearest:
         the best difflib ratio found: they come most similar first, and none has a difflib ratio
         above its Indel ratio (the longest common subsequence bounds difflib's matching blocks)."""
         folded = word.casefold()
+        from rapidfuzz import fuzz, process  # here: only a broken name needs it, and importing it is slow
         near = process.extract(folded, self.keys, scorer=fuzz.ratio, processor=None,
                                score_cutoff=cutoff * 100 - 1e-9, limit=self.NARROW)
         matcher, best = difflib.SequenceMatcher(), (0.0, "")

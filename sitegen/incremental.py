@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import pickle
 import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
@@ -58,6 +61,7 @@ class Remembered:
     known: frozenset[str]  # every page and asset path, which a link may point at
     linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
     search: Any  # search.SearchState of the full build
+    templates: dict[str, bytes]  # render.template_keys of the templates (unchanged while `settings` is)
     edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
     lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
 
@@ -69,13 +73,14 @@ class Edited:
     documents: int  # how many bodies were done again
 
 
-def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None
-                ) -> None:
+def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None,
+                keys: dict[str, bytes] | None = None) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
-    render the pages and they stream to the sink, so they are never all in memory."""
+    render the pages and they stream to the sink, so they are never all in memory. `keys`: the
+    templates' `template_keys`, when known."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
-    job = Job(str(templates), site, plan, template_keys(templates), known)
+    job = Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known)
     again: dict[str | int, set[str]] = {}  # pages whose file of the last build was changed or removed since
     n = 0
     for unit, pages in render_plan(job, jobs):
@@ -116,6 +121,15 @@ def output_as_left(memo: Memo, target: Path, last: LastBuild) -> Manifest | None
     return manifest
 
 
+def checking_output(memo: Memo, target: Path, last: LastBuild) -> Callable[[], Manifest | None]:
+    """`output_as_left`, started now in a thread and answered when asked: its 50,000 stat calls wait
+    on the kernel, so they overlap reading the sources, which every build does first."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    answer = pool.submit(output_as_left, memo, target, last)
+    pool.shutdown(wait=False)
+    return answer.result
+
+
 LIVE = ("files", "linked", "edited")  # what a fast build changes in `Remembered`
 
 
@@ -130,15 +144,36 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
         site = state.site
         documents = {}
         for doc_id, doc in site.documents.items():
-            documents[doc_id] = bodiless = copy.copy(doc)
+            bodiless = copy.copy(doc)
             bodiless.body = None
+            documents[doc_id] = pickle.dumps(bodiless, protocol=5)
         taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
-        fixed = dataclasses.replace(state, site=Site(site.config, documents, taxonomies),
+        fixed = dataclasses.replace(state, site=Site(site.config, Shelved(documents), taxonomies),
                                     links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
         memo.store("edits", key(target), (lineage, fixed))
     else:
         lineage = state.lineage
     memo.store("edits-live", key(target), (lineage, live))
+
+
+class Shelved(Mapping):
+    """A model's documents kept as one pickle each and unpickled when first asked for: a body edit
+    reads its own documents and the few its pages list, and unpickling all 10,000 took a third of it."""
+
+    def __init__(self, pickled: dict[str, bytes]):
+        self.pickled, self.opened = pickled, {}
+
+    def __getitem__(self, doc_id: str) -> Any:
+        doc = self.opened.get(doc_id)
+        if doc is None:
+            doc = self.opened[doc_id] = pickle.loads(self.pickled[doc_id])
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pickled)
+
+    def __len__(self) -> int:
+        return len(self.pickled)
 
 
 def recall(memo: Memo, target: Path) -> Remembered | None:
@@ -155,7 +190,7 @@ def key(target: Path) -> bytes:
 
 def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, SourceFile]], inputs: bytes,
                    settings: bytes, last: LastBuild, memo: Memo, strict: bool, protected: list[Path],
-                   budget: Callable[[Any], list[Diagnostic]]) -> Edited | None:
+                   budget: Callable[[Any], list[Diagnostic]], as_left: Callable[[], Manifest | None]) -> Edited | None:
     """The build of `target` when only the bodies of some documents changed since the last full
     build (or fast one) wrote it; None when anything else changed: then the full build must run."""
     state = recall(memo, target)
@@ -166,7 +201,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
         return None
     if strict and last.warnings:
         return None  # the full build fails, and says why
-    manifest = output_as_left(memo, target, last)
+    manifest = as_left()
     if manifest is None:
         return None
     records, parsed, before = _bodies_only(edited, state, memo, strict)
@@ -190,7 +225,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     plan = Plan([], [r.id for r in records], state.known, state.rarity)
     files, removed, search_stats, _ = search.update_bodies(search_state, site, [r.id for r in records])
     with Output(target, protected, manifest) as sink:
-        write_pages(config.templates, site, plan, 1, sink)
+        write_pages(config.templates, site, plan, 1, sink, keys=state.templates)
         for rel, data in sorted(files.items()):
             write_file(sink, rel, data)
         sink.keep_rest(removed)  # checked above: the output is as the last build left it

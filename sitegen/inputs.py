@@ -68,43 +68,49 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
     settings = digest(repr(config))
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
     inputs = [settings, folder_digest(config.templates), folder_digest(config.assets)]
-    seen, now = memo.load("seen", _seen_key(config)) or {}, time.time_ns()
+    seen, now = memo.load("seen", _seen_key(config, settings)) or {}, time.time_ns()
     found: list[tuple[bytes, SourceFile]] = []
     for folder, kind in folders:
         keyed, more = _read_folder(folder, kind, config, settings, seen, done)
         found, problems = found + keyed, problems + more
-    memo.store("seen", _seen_key(config), {f.name: (f.signature, f.hashed) for _, f in found
-                                           if f.signature is not None and f.signature[1] < now - SETTLED_NS})
+    memo.store("seen", _seen_key(config, settings), {f.name: (f.signature, f.hashed, f.shown, key) for key, f in found
+                                                     if f.signature is not None and f.signature[1] < now - SETTLED_NS})
     return found, problems, digest(*inputs, *(key for key, _ in found)), digest(*inputs)
 
 
 def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen: dict[str, tuple],
                  done: Callable[[int], None] | None) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic]]:
     """The Markdown files under `folder`, each as (key, what `parse_file` takes), and the problems."""
-    stats: dict[Path, os.stat_result] = {}
+    stats: dict[str, os.stat_result] = {}
     paths, problems = sources.discover(folder, within=config.content, stats=stats)
     keyed = []
     prefix, base = str(folder) + os.sep, shown_path(folder)
-    for n, path in enumerate(paths):
-        name = str(path)
-        st = stats.get(path)
+    for n, name in enumerate(paths):
+        st = stats.get(name)
         signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) if st else None
+        shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
+            if name.startswith(prefix) else shown_path(Path(name))  # as shown_path would, without asking the OS each time
         known = seen.get(name)
-        if signature is not None and known is not None and known[0] == signature:
-            data, hashed = None, known[1]
+        if signature is not None and known is not None and known[0] == signature and known[2] == shown:
+            data, hashed, key = None, known[1], known[3]  # the key is of the same bytes, name and settings
         else:
-            data, found = sources.read(path, config.limits)
+            data, found = sources.read(Path(name), config.limits)
             problems += found
             if data is None:
                 continue
             hashed = hashlib.blake2b(data, digest_size=20).digest()
-        shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
-            if name.startswith(prefix) else shown_path(path)  # as shown_path would, without asking the OS each time
-        keyed.append((digest(settings, kind, shown, path.stem, hashed),
-                      SourceFile(data, shown, path.stem, kind, config, name, signature, hashed)))
+            key = digest(settings, kind, shown, _stem(name), hashed)
+        keyed.append((key, SourceFile(data, shown, _stem(name), kind, config, name, signature, hashed)))
         if done and n % 256 == 0:
             done(n)
     return keyed, problems
+
+
+def _stem(path: str) -> str:
+    """`Path(path).stem`, without making a `Path`."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def parse_file(item: SourceFile) -> tuple[Any, list[Diagnostic]]:
@@ -146,5 +152,7 @@ def folder_digest(folder: Path) -> bytes:
                     for part in (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).digest())))
 
 
-def _seen_key(config: Config) -> bytes:
-    return digest("sources seen", str(config.content))
+def _seen_key(config: Config, settings: bytes) -> bytes:
+    """Where the signatures and keys of the sources are kept: a file's key is good for the same
+    settings only (with other settings every file is read and parsed again anyway)."""
+    return digest("sources seen", str(config.content), settings)

@@ -564,3 +564,52 @@ def test_a_fast_build_keeps_each_files_warnings_as_the_full_build_has_them(proje
         assert tree(project / "build") == tree(project.parent / "cold")
     assert any("missing-one" in d.message for d in warm.warnings)
     assert not any("missing-three" in d.message or "nowhere" in d.message for d in warm.warnings)
+
+
+def test_large_values_live_in_files_beside_the_database_and_a_lost_one_is_only_a_miss(project, monkeypatch):
+    """Values over LARGE (the model and search state) are files named by their rows; a fast build
+    replaces them and deletes what it replaced; a file gone or damaged makes a full build, never a
+    wrong one; a row naming anything but a value file reads nothing."""
+    monkeypatch.setattr("sitegen.cache.LARGE", 2000)
+    cold_and_warm(project)
+    values, db = project / FOLDER / "values", project / FOLDER / "cache.sqlite"
+
+    def named() -> set[str]:
+        with sqlite3.connect(db) as con:
+            return {v[5:] for (v,) in con.execute("SELECT value FROM memo WHERE typeof(value) = 'text'")}
+
+    first = named()
+    assert first and first == {p.name for p in values.iterdir()}
+    edit_body(project, "first-report", "The body", "The edited body")
+    warm, _ = cold_and_warm(project)
+    assert warm.edited == 1 and tree(project / "build") == tree(project.parent / "cold")
+    assert named() == {p.name for p in values.iterdir()} and named() != first  # replaced, and the old files gone
+    for path in values.iterdir():
+        path.write_bytes(path.read_bytes()[:100])  # damaged: pickle cannot read it
+    edit_body(project, "first-report", "The edited body", "The body edited twice")
+    warm, _ = cold_and_warm(project)
+    assert warm.edited == 0 and warm.site is not None  # the full build, from nothing it could trust
+    assert tree(project / "build") == tree(project.parent / "cold")
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE memo SET value = 'file:../../../cache.sqlite' WHERE typeof(value) = 'text'")
+    assert Cache(project).load("edits", b"anything") is None
+    edit_body(project, "first-report", "The body edited twice", "The body edited thrice")
+    warm, _ = cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
+
+
+def test_a_full_build_deletes_value_files_no_entry_names(project, monkeypatch):
+    monkeypatch.setattr("sitegen.cache.LARGE", 2000)
+    cold_and_warm(project)
+    values = project / FOLDER / "values"
+    old, fresh = values / ("0" * 32), values / ("1" * 32)
+    old.write_bytes(b"left by an interrupted build")
+    fresh.write_bytes(b"written just now by a build running beside this one")
+    os.utime(old, (1, 1))
+    edit_body(project, "first-report", "The body", "An edit the fast path takes")
+    cold_and_warm(project)
+    assert old.exists()  # a fast build does not sweep
+    config = project / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("title: Test archive", "title: Retitled"), encoding="utf-8")
+    assert cold_and_warm(project)[0].edited == 0  # a full build, which forgets what it did not use
+    assert not old.exists() and fresh.exists()
