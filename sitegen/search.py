@@ -26,7 +26,7 @@ from array import array
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from sitegen import analysis, searchdata, searchindex, urls
+from sitegen import searchdata, searchindex, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
@@ -128,7 +128,6 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
     fields = len(state.core["fields"])
-    analysis.prepare()
     touched: set[str] = set()
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
