@@ -5,7 +5,8 @@
 
 Wall time is noisy on a shared machine; the CPU a build uses is much less so. Each run is a fresh
 process building the synthetic corpus (`make_corpus.py --n N --seed 42`) from nothing, in one process
-(jobs=1, no cache), timing each stage with `time.process_time()`; this checkout and `--against` (a git
+(jobs=1, no cache), timing each stage's user CPU (`os.times()`; the system time, mostly writing 50,000
+files, is printed apart: it is the noisiest part on a busy disk); this checkout and `--against` (a git
 ref, exported with `git archive`) alternate, and medians are printed with the ratio after/before.
 The two builds' outputs are then compared file by file: a speed-up must not change a byte.
 Writes under benchmarks/out/ (git-ignored).
@@ -30,8 +31,9 @@ SHARED = ROOT.parent / "shared/bench"
 
 # Run in a fresh process with the checkout to time first on sys.path: argv = site, output folder.
 TIMED = """
-import json, shutil, sys, time
+import json, os, shutil, sys
 from pathlib import Path
+import sitegen
 from sitegen.build import build
 from sitegen.cache import open_cache
 from sitegen.config import load_config
@@ -41,11 +43,13 @@ config = load_config(site / "sitegen.yaml", environ={})
 marks = []
 def progress(stage, done, total):
     if not marks or marks[-1][0] != stage:
-        marks.append((stage, time.process_time()))
-started = time.process_time()
+        marks.append((stage, os.times()))
+started = os.times()
 build(config, out=out, jobs=1, memo=open_cache(site, False), progress=progress)
-marks.append(("end", time.process_time()))
-print(json.dumps({"stages": {a[0]: b[1] - a[1] for a, b in zip(marks, marks[1:])}, "total": marks[-1][1] - started}))
+marks.append(("end", os.times()))
+print(json.dumps({"stages": {a[0]: b[1].user - a[1].user for a, b in zip(marks, marks[1:])},
+                  "user": marks[-1][1].user - started.user, "system": marks[-1][1].system - started.system,
+                  "code": sitegen.__file__}))
 """
 
 
@@ -75,7 +79,7 @@ def export(ref: str, out: Path) -> Path:
 def timed(code: Path, site: Path, out: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(code)}
     done = subprocess.run([sys.executable, "-c", TIMED, str(site), str(out)], env=env, check=True,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=out.parent)  # not ROOT: '' on sys.path is the cwd
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -104,13 +108,15 @@ def main() -> None:
     for _ in range(args.runs):
         runs["before"].append(timed(before, site, args.out / "cpu-build-before"))
         runs["after"].append(timed(ROOT, site, args.out / "cpu-build-after"))
-    print(f"cold build, {args.n} documents, jobs=1, CPU seconds (medians of {args.runs}); before = {args.against}")
-    stages = list(runs["after"][0]["stages"])
+    print(f"cold build, {args.n} documents, jobs=1, user CPU seconds (medians of {args.runs}); "
+          f"before = {args.against} ({runs['before'][0]['code']}), after = {runs['after'][0]['code']}")
     print(f"{'stage':<10} {'before':>8} {'after':>8} {'ratio':>6}")
-    for stage in stages + ["total"]:
-        b = statistics.median(r["stages"].get(stage, 0.0) if stage != "total" else r["total"] for r in runs["before"])
-        a = statistics.median(r["stages"].get(stage, 0.0) if stage != "total" else r["total"] for r in runs["after"])
-        print(f"{stage:<10} {b:8.2f} {a:8.2f} {a / b if b else float('nan'):6.2f}")
+    rows = [(stage, lambda r, s=stage: r["stages"].get(s, 0.0)) for stage in runs["after"][0]["stages"]]
+    rows += [("user", lambda r: r["user"]), ("system", lambda r: r["system"])]
+    for name, value in rows:
+        b = statistics.median(value(r) for r in runs["before"])
+        a = statistics.median(value(r) for r in runs["after"])
+        print(f"{name:<10} {b:8.2f} {a:8.2f} {a / b if b else float('nan'):6.2f}")
     changed = differences(args.out / "cpu-build-before", args.out / "cpu-build-after")
     print("outputs byte-identical" if not changed else f"OUTPUTS DIFFER in {len(changed)} files, e.g. {changed[:5]}")
     if changed:
