@@ -36,11 +36,15 @@ def _slugify(value: str, separator: str) -> str:
 
 
 def _unreserved_ids(html: str) -> str:
-    """The same rule for ids written in raw HTML (`<h2 id="main">`), which the heading slugs never see."""
+    """The same rule for ids written in raw HTML (`<h2 id="main">`), which the heading slugs never see.
+    Most bodies have no reserved id at all: one search says so, instead of a call per id."""
+    if not _RESERVED_ID.search(html):
+        return html
     return _ID_ATTR.sub(lambda m: f'id="section-{m.group(1)}"' if m.group(1) in TEMPLATE_IDS else m.group(0), html)
 
 
 _ID_ATTR = re.compile(r'\bid="([^"]*)"')
+_RESERVED_ID = re.compile('id="(?:' + "|".join(map(re.escape, sorted(TEMPLATE_IDS))) + ')"')
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "def_list", "abbr", "toc"]
 EXTENSION_CONFIGS = {"toc": {"baselevel": 2, "slugify": _slugify, "permalink": False}}
@@ -69,8 +73,8 @@ class Rendered:
     failure: str = ""  # why conversion failed (a bug in Markdown or here): reported as this body's error
 
 
-# Inline patterns and block processors by what must occur in a body for them to match anything in
-# it: every text node the inline stage sees, and every block the block parser tests, is a piece of the
+# Inline patterns, block processors and preprocessors by what must occur in a body for them to match
+# anything in it: every text node the inline stage sees, and every block the block parser tests, is a piece of the
 # body's lines (the placeholders put in them use only \x02 \x03 letters digits and ':'), so one whose
 # triggers are all absent from a body matches nothing, and a converter without it gives the same HTML
 # for that body. The inline stage tries every pattern on every text node (two thirds of Markdown's
@@ -87,6 +91,8 @@ TRIGGERS = {
     ("block", "table"): ("|",), ("block", "hashheader"): ("#",), ("block", "deflist"): (": ",),
     ("block", "quote"): (">",), ("block", "footnote"): ("[^",), ("block", "abbr"): ("*[",),
     ("block", "reference"): ("]:",),  # and a definition (deflist) is `: ` after a line's indent
+    # preprocessors read the whole text: with none of these in it, each gives back the lines it got
+    ("pre", "html_block"): ("<", "&"), ("pre", "fenced_code_block"): ("```", "~~~"),
 }
 UNSURE = ("\t", "\r", "\x02", "\x03")  # Markdown expands tabs, ends lines and drops these: no pruning then
 _converters: dict[frozenset[tuple[str, str]], markdown.Markdown] = {}  # absent ones -> a converter without them
@@ -105,8 +111,10 @@ def _converter(absent: frozenset[tuple[str, str]]) -> markdown.Markdown:
     converter = _converters.get(absent)
     if converter is None:
         converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+        registries = {"inline": converter.inlinePatterns, "block": converter.parser.blockprocessors,
+                      "pre": converter.preprocessors}
         for registry, name in absent:
-            (converter.inlinePatterns if registry == "inline" else converter.parser.blockprocessors).deregister(name)
+            registries[registry].deregister(name)
         _converters[absent] = converter
     return converter
 

@@ -24,7 +24,7 @@ PIECES = [
     "[ex]: https://example.org/ref \"Ref\"\n[logo]: https://example.org/logo.png",
     "<https://example.org/auto> and <mail@example.org> and <not an autolink>",
     "<span lang=\"ar\">نص</span> and <b>bold</b> and <!-- comment --> and <?pi?>",
-    "<div>\nblock *html*\n</div>", "&amp; &copy; &#169; &#xA9; & lone & and AT&T",
+    "<div>\nblock *html*\n</div>", "&amp; &copy; &#169; &#xA9; & lone & and AT&T", "&amp without a semicolon &copy", "x & <",
     "line one with a break  \nline two", "ends with two spaces  ", "[^1] and [^note] and [^missing]",
     "[^1]: The first note.\n[^note]: Another, with *em*.\n\n    Indented second paragraph.",
     "*[HTML]: Hyper Text Markup Language\n\nHTML is used here.",
