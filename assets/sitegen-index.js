@@ -29,6 +29,35 @@
     return out.subarray(0, n);
   }
 
+  /* `count` Rice codes (value >> k in unary, then its k low bits; six bits a character) from text[at]:
+     the twin of searchindex.rice. Calls take(value) for each. */
+  function rice(text, at, count, k, take) {
+    var word = 0, have = 0, scale = Math.pow(2, k);
+    for (var j = 0; j < count; j++) {
+      var q = 0, r = 0, b;
+      for (;;) {
+        if (!have) { word = DIGIT[text.charCodeAt(at++)]; have = 6; }
+        if (word >> --have & 1) q++; else break;
+      }
+      for (b = 0; b < k; b++) {
+        if (!have) { word = DIGIT[text.charCodeAt(at++)]; have = 6; }
+        r = r * 2 + (word >> --have & 1);
+      }
+      take(q * scale + r);
+    }
+  }
+
+  /* The first `count` packed numbers of `text`, and where they end. */
+  function head(text, count) {
+    var out = [], value = 0, scale = 1, i = 0;
+    while (out.length < count) {
+      var digit = DIGIT[text.charCodeAt(i++)];
+      if (digit >= HALF) { value += (digit - HALF) * scale; scale *= HALF; } else { out.push(value + digit * scale); value = 0; scale = 1; }
+    }
+    out.push(i);
+    return out;
+  }
+
   // ---- loading: every data file is a classic script calling SITEGEN_DATA(key, data) ----
   var base = S.folder + '/';
   var files = Object.create(null);
@@ -97,6 +126,28 @@
     return -1;
   }
 
+  /* The body's part of a posting: the count, a Rice parameter, then per document its gap as a Rice
+     code and its tf as an Elias gamma code (the twin of searchindex.encode_body). Its body lengths are
+     in the tables. */
+  function body(text) {
+    var h = head(text, 2), count = h[0], k = h[1], at = h[2], docs = new Int32Array(count), tfs = new Int32Array(count);
+    var word = 0, have = 0, doc = -1, j = 0, scale = Math.pow(2, k);
+    function bit() {
+      if (!have) { word = DIGIT[text.charCodeAt(at++)]; have = 6; }
+      return word >> --have & 1;
+    }
+    for (; j < count; j++) {
+      var q = 0, r = 0, b, zeros = 0, tf = 1;
+      while (bit()) q++;
+      for (b = 0; b < k; b++) r = r * 2 + bit();
+      docs[j] = doc += 1 + q * scale + r;
+      while (!bit()) zeros++;
+      for (b = 0; b < zeros; b++) tf = tf * 2 + bit();
+      tfs[j] = tf;
+    }
+    return { docs: docs, tfs: tfs, lens: null };
+  }
+
   /* A term's documents and term frequencies per field, decoded on first use (its chunk is loaded). */
   function posting(term) {
     var chunk = chunks[chunkAt(term)];
@@ -105,54 +156,212 @@
     if (term in chunk.decoded) return chunk.decoded[term];
     var k = find(chunk.terms, term);
     if (k < 0) return (chunk.decoded[term] = null);
-    var ints = unpack(chunk.postings[k]), at = 0, df = 0, fields = [];
-    for (var f = 0; f < F; f++) {  // (document delta, tf, length) per document; the body's length is in the tables
-      var count = ints[at++], docs = new Int32Array(count), tfs = new Int32Array(count), doc = 0;
-      var lens = f < F - 1 ? new Int32Array(count) : null;
-      for (var j = 0; j < count; j++) {
-        doc += ints[at++];
-        docs[j] = doc;
-        tfs[j] = ints[at++];
-        if (lens) lens[j] = ints[at++];
+    var text = chunk.postings[k], at = 0, df = 0, fields = [];
+    for (var f = 0; f < F - 1; f++) {  // (document delta, tf, length) per document, packed
+      var count = head(text.slice(at), 1), ints = head(text.slice(at += count[1]), 3 * count[0]);
+      var docs = new Int32Array(count[0]), tfs = new Int32Array(count[0]), lens = new Int32Array(count[0]), doc = 0;
+      for (var j = 0; j < count[0]; j++) {
+        docs[j] = doc += ints[3 * j];
+        tfs[j] = ints[3 * j + 1];
+        lens[j] = ints[3 * j + 2];
       }
+      at += ints[3 * count[0]];
       fields.push({ docs: docs, tfs: tfs, lens: lens });
-      df += count;
+      df += count[0];
     }
+    fields.push(body(text.slice(at)));
+    df += fields[F - 1].docs.length;
     var idf = Math.log(1 + Math.abs((N - df + 0.5) / (df + 0.5)));
     return (chunk.decoded[term] = { term: term, fields: fields, idf: idf });
   }
 
-  // ---- document tables: body lengths and facet value ids ----
-  var blocks = [];
-  var NF = S.facets.length, bodyLengths = new Int32Array(N), facetAt = new Int32Array(N * NF), facetInts = [];
-  var ONE = S.facets.map(function () { return []; }), NONE = [];
+  // ---- document tables: body lengths (for BM25), S.block documents a file ----
+  var blocks = [], bodyLengths = new Int32Array(N);
+
+  function blockList(docs, size) {
+    var wanted = Object.create(null);
+    docs.forEach(function (n) { wanted[Math.floor(n / size)] = true; });
+    return Object.keys(wanted).map(Number);
+  }
 
   function loadBlocks(docs) {
-    var wanted = Object.create(null);
-    docs.forEach(function (n) { wanted[Math.floor(n / S.block)] = true; });
-    return Promise.all(Object.keys(wanted).map(function (b) {
-      return load('d/' + b).then(function (packed) { if (!blocks[b]) decodeBlock(+b, packed); });
+    return Promise.all(blockList(docs, S.block).map(function (b) {
+      return load('d/' + b).then(function (packed) {
+        if (blocks[b]) return;
+        blocks[b] = true;  // the twin of searchindex.length_block: the median, then zigzag distances from it
+        var h = head(packed, 2), n = b * S.block;
+        rice(packed, h[2], Math.min(S.block, N - n), h[1], function (z) { bodyLengths[n++] = h[0] + (z & 1 ? -(z + 1) / 2 : z / 2); });
+      });
     }));
   }
 
-  function decodeBlock(b, packed) {  // body lengths, and where each document's facet ids are
-    var ints = facetInts[b] = unpack(packed), at = 0;
-    blocks[b] = true;
-    for (var n = b * S.block; at < ints.length; n++) {
-      bodyLengths[n] = ints[at++];
+  // ---- facets, counted over every result: from rows (each document's value ids, S.rowBlock documents a
+  //      file) or from value lists (each value's documents, most documents first), whichever the
+  //      core's sizes say is fewer bytes: rows for a query matching few documents, lists for many ----
+  var NF = S.facets.length, rows = [], rowAt = new Int32Array(N * NF), rowInts = [];
+  var ONE = S.facets.map(function () { return []; }), NONE = [];
+  var lists = S.facets.map(function () { return []; });
+
+  function loadRows(b) {
+    return load('f/' + b).then(function (packed) { if (!rows[b]) decodeRows(b, packed); });
+  }
+
+  function decodeRows(b, packed) {  // where each document's ids are; a multi-valued facet's gaps become ids
+    var ints = rowInts[b] = unpack(packed), at = 0;
+    rows[b] = true;
+    for (var n = b * S.rowBlock; at < ints.length; n++) {
       for (var f = 0; f < NF; f++) {
-        facetAt[n * NF + f] = at;
-        at += S.facets[f].single ? 1 : 1 + ints[at];
+        rowAt[n * NF + f] = at;
+        if (S.facets[f].single) { at++; continue; }
+        var count = ints[at++];
+        for (var j = 1; j < count; j++) ints[at + j] += ints[at + j - 1];
+        at += count;
       }
     }
   }
 
-  /* Document n's value ids in facet f, read where they are (its block is loaded): shared arrays and
+  /* Document n's value ids in facet f, read where they are (its rows are loaded): shared arrays and
      views, not copies, since facets are counted over every result (do not change them). */
-  function values(n, f) {
-    var ints = facetInts[Math.floor(n / S.block)], at = facetAt[n * NF + f], v = ints[at];
+  function rowValues(n, f) {
+    var ints = rowInts[Math.floor(n / S.rowBlock)], at = rowAt[n * NF + f], v = ints[at];
     if (S.facets[f].single) return v ? ONE[f][v - 1] || (ONE[f][v - 1] = [v - 1]) : NONE;
     return ints.subarray(at + 1, at + 1 + v);
+  }
+
+  function fileOf(f, v) {
+    var files = S.facets[f].files, k = 0;
+    while (k + 1 < files.length && files[k + 1][0] <= v) k++;
+    return k;
+  }
+
+  function fileEnd(f, k) { var files = S.facets[f].files; return k + 1 < files.length ? files[k + 1][0] : S.facets[f].values; }
+
+  function loadList(f, k) {
+    return load('v/' + f + '-' + k).then(function (packed) {
+      var start = S.facets[f].files[k][0];
+      packed.forEach(function (text, i) { if (!lists[f][start + i]) lists[f][start + i] = decodeList(text); });
+    });
+  }
+
+  function decodeList(text) {  // the twin of searchindex.value_lists: Rice-coded gaps, or (gap, run length - 1) pairs
+    var out = [], n = -1, i;
+    if (DIGIT[text.charCodeAt(0)] === 0) {
+      var h = head(text, 3);
+      rice(text, h[3], h[2], h[1], function (gap) { out.push(n += gap + 1); });
+      return out;
+    }
+    var ints = unpack(text);
+    n = 0;
+    for (i = 1; i < ints.length; i += 2) {
+      for (var d = n + ints[i], last = d + ints[i + 1]; d <= last; d++) out.push(d);
+      n = last + 1;
+    }
+    return out;
+  }
+
+  /* How many of facet f's value files a query with `total` results loads at once: every file whose
+     values could be among those shown if results were spread over values evenly (and at least one);
+     if they are not, `listCounts` loads more. */
+  function firstFiles(f, total) {
+    var files = S.facets[f].files, guess = 0.9 * total / N * S.facets[f].top, k = 1;
+    while (k < files.length && files[k][1] >= guess) k++;
+    return Math.min(k, files.length);
+  }
+
+  function rowsCheaper(docs) {
+    var rowBytes = 0, listBytes = 0;
+    blockList(docs, S.rowBlock).forEach(function (b) { rowBytes += S.rows[b]; });
+    S.facets.forEach(function (spec, f) { for (var k = 0; k < firstFiles(f, docs.length); k++) listBytes += spec.files[k][2]; });
+    return rowBytes <= listBytes;
+  }
+
+  /* Start loading what counting facets over `docs` with nothing chosen needs. */
+  function preload(docs, mode) {
+    if (mode === 'rows') return blockList(docs, S.rowBlock).forEach(loadRows);
+    S.facets.forEach(function (_, f) { for (var k = 0; k < firstFiles(f, docs.length); k++) loadList(f, k); });
+  }
+
+  function ranked(counts) {
+    return Array.from(counts.keys()).sort(function (a, b) { return (counts.get(b) - counts.get(a)) || a - b; });
+  }
+
+  function countList(f, v, mask) {
+    var docs = lists[f][v], c = 0;
+    for (var j = 0; j < docs.length; j++) c += mask[docs[j]];
+    return c;
+  }
+
+  /* Facet f's counts over the documents marked in `mask` (`total` of them): value files load most
+     documents first, until no value not yet counted could be among the S.shown values of most results
+     (a value can have no more results than documents, the first of a file the most; ties go to the
+     smaller id, counted first). Exact, as counting every value would be. */
+  function listCounts(f, mask, total, chosen) {
+    var files = S.facets[f].files, counts = new Map(), k = 0, sum = 0;
+    function step(upto) {
+      var batch = [];
+      for (var i = k; i < upto; i++) batch.push(loadList(f, i));
+      return Promise.all(batch).then(function () {
+        for (; k < upto; k++) {
+          for (var v = files[k][0]; v < fileEnd(f, k); v++) {
+            var c = countList(f, v, mask);
+            if (c) { counts.set(v, c); sum += c; }
+          }
+        }
+        var top = ranked(counts), bound = k < files.length ? Math.min(files[k][1], total) : 0;
+        if (S.facets[f].single) bound = Math.min(bound, total - sum);
+        if (bound > 0 && !(top.length >= S.shown && counts.get(top[S.shown - 1]) >= bound)) {
+          return step(Math.min(files.length, k + Math.max(1, k)));
+        }
+        chosen.forEach(function (v) { if (fileOf(f, v) >= k) { var c = countList(f, v, mask); if (c) counts.set(v, c); } });
+        return counts;
+      });
+    }
+    return total && files.length ? step(firstFiles(f, total)) : Promise.resolve(counts);
+  }
+
+  function rowCounts(f, hits) {
+    var counts = new Map();
+    hits.forEach(function (hit) { rowValues(hit.n, f).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); }); });
+    return counts;
+  }
+
+  /* The results passing the reader's choices (selected[f]: {value id: true}) and, per facet, the
+     counts of its values over the results passing the other facets' choices, with the S.shown values
+     of most results (then smallest id) and the chosen ones: exact over every result. */
+  function facets(hits, selected) {
+    var mode = hits.facetMode || 'rows';
+    var chosen = S.facets.map(function (_, f) { return Object.keys(selected[f] || {}).map(Number); });
+    var ready = mode === 'rows' ? Promise.all(blockList(hits.map(function (h) { return h.n; }), S.rowBlock).map(loadRows))
+      : Promise.all([].concat.apply([], chosen.map(function (values, f) { return values.map(function (v) { return loadList(f, fileOf(f, v)); }); })));
+    return ready.then(function () {
+      var member = chosen.map(function (values, f) {
+        if (!values.length) return null;
+        if (mode === 'rows') return function (n) { return Array.prototype.some.call(rowValues(n, f), function (v) { return values.indexOf(v) >= 0; }); };
+        var mask = new Uint8Array(N);
+        values.forEach(function (v) { lists[f][v].forEach(function (d) { mask[d] = 1; }); });
+        return function (n) { return mask[n] === 1; };
+      });
+      function passes(n, except) {
+        for (var f = 0; f < NF; f++) if (f !== except && member[f] && !member[f](n)) return false;
+        return true;
+      }
+      return Promise.all(S.facets.map(function (_, f) {
+        var counted = hits.filter(function (h) { return passes(h.n, f); }), counts;
+        if (mode === 'rows') counts = Promise.resolve(rowCounts(f, counted));
+        else {
+          var mask = new Uint8Array(N);
+          counted.forEach(function (h) { mask[h.n] = 1; });
+          counts = listCounts(f, mask, counted.length, chosen[f]);
+        }
+        return counts.then(function (counts) {
+          var top = ranked(counts).slice(0, S.shown);
+          chosen[f].forEach(function (v) { if (top.indexOf(v) < 0) top.push(v); });
+          return { f: f, counts: counts, top: top };
+        });
+      })).then(function (counted) {
+        return { visible: hits.filter(function (h) { return passes(h.n, -1); }), facets: counted };
+      });
+    });
   }
 
   // ---- queries: lunr 2.3.9 syntax into clauses ----
@@ -340,15 +549,22 @@
     return results.sort(function (a, b) { return b.score - a.score; });
   }
 
-  /* Every matching document, ranked: a promise of [{n, score}] (facet ids from `values`). */
+  /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`). */
   function run(clauses) {
     if (!labelsAsked) S.facets.forEach(function (_, f) { load('l/' + f + '-0'); });  // most shown labels are there
     labelsAsked = true;
     return prepare(clauses).then(function () {
-      var found = match(clauses);
-      var tables = loadBlocks(found.refs.map(function (key) { return (key - key % F) / F; }));
+      var found = match(clauses), seen = new Uint8Array(N), docs = [];
+      found.refs.forEach(function (key) { var n = (key - key % F) / F; if (!seen[n]) { seen[n] = 1; docs.push(n); } });
+      var mode = rowsCheaper(docs) ? 'rows' : 'lists';
+      preload(docs, mode);
+      var tables = loadBlocks(docs);
       rank(found).slice(0, GUESSES).forEach(function (hit) { load('r/' + hit.n); });
-      return tables.then(function () { return rank(found); });
+      return tables.then(function () {
+        var hits = rank(found);
+        hits.facetMode = mode;
+        return hits;
+      });
     });
   }
 
@@ -368,7 +584,7 @@
   }
 
   window.sitegenIndex = {
-    facets: S.facets, parse: parse, words: words, run: run, label: label, values: values,
+    specs: S.facets, parse: parse, words: words, run: run, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them

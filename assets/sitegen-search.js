@@ -72,42 +72,25 @@
     };
   }
 
-  function passes(hit, except) {
-    return state.selected.every(function (chosen, f) {
-      var keys = Object.keys(chosen || {});
-      return f === except || !keys.length || idx.values(hit.n, f).some(function (v) { return chosen[v]; });
-    });
-  }
-
-  /* Facet values with their counts over every result passing the other facets' choices. */
-  function facetCounts() {
-    return idx.facets.map(function (_, f) {
-      var counts = new Map();
-      state.results.forEach(function (hit) {
-        if (passes(hit, f)) idx.values(hit.n, f).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
-      });
-      var chosen = Object.keys(state.selected[f] || {}).map(Number);
-      var top = Array.from(counts.keys()).sort(function (a, b) { return (counts.get(b) - counts.get(a)) || a - b; }).slice(0, 12);
-      chosen.forEach(function (v) { if (top.indexOf(v) < 0) top.push(v); });
-      return { f: f, counts: counts, top: top };
-    });
-  }
-
-  /* Draw results and facets once their records and labels are loaded; a newer render wins. */
+  /* Draw results and facets (counted over every result by the index) once their records and labels
+     are loaded; a newer render wins. */
   function render() {
     var token = ++renders;
-    state.visible = state.results.filter(function (hit) { return passes(hit); });
-    var shown = state.visible.slice(0, state.shown);
-    var facets = state.results.length ? facetCounts() : [];
-    var labels = Promise.all(facets.map(function (facet) {
-      return Promise.all(facet.top.map(function (v) { return idx.label(facet.f, v); }));
-    }));
-    return Promise.all([Promise.all(shown.map(function (hit) { return idx.record(hit.n); })), labels]).then(function (loaded) {
+    return idx.facets(state.results, state.selected).then(function (view) {
       if (token !== renders) return;
+      state.visible = view.visible;
+      var shown = state.visible.slice(0, state.shown);
+      var facets = state.facets = state.results.length ? view.facets : [];
+      var labels = Promise.all(facets.map(function (facet) {
+        return Promise.all(facet.top.map(function (v) { return idx.label(facet.f, v); }));
+      }));
+      return Promise.all([Promise.all(shown.map(function (hit) { return idx.record(hit.n); })), labels]);
+    }).then(function (loaded) {
+      if (token !== renders || !loaded) return;
       list.textContent = '';
       loaded[0].forEach(function (doc) { list.appendChild(resultItem(doc)); });
       more.hidden = state.visible.length <= state.shown;
-      drawFacets(facets, loaded[1]);
+      drawFacets(state.facets, loaded[1]);
       document.getElementById('search-count').textContent = state.q ? countText(state.visible.length) : '';
       if (state.q && !performance.getEntriesByName('sitegen:complete').length) {
         performance.mark('sitegen:first-results');
@@ -174,7 +157,7 @@
     facetBox.textContent = '';
     facets.forEach(function (facet, k) {
       if (!facet.top.length) return;
-      var spec = idx.facets[facet.f], chosen = state.selected[facet.f] || {};
+      var spec = idx.specs[facet.f], chosen = state.selected[facet.f] || {};
       var box = el('fieldset', { 'class': 'facet', 'data-facet': spec.name });
       box.appendChild(el('legend', {}, own(spec.title) || T['facet_' + spec.name]));
       facet.top.forEach(function (value, i) {

@@ -178,8 +178,9 @@ def serve(folder: Path) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def measure(browser, url: str) -> tuple[float, int]:
-    """Seconds from navigation start to the complete mark, and bytes of every response after the page."""
+def measure(browser, url: str) -> tuple[float, int, dict[str, int]]:
+    """Seconds from navigation start to the complete mark, bytes of every response after the page, and
+    those bytes by kind (sitegen: each folder of search/, the core, the page's assets)."""
     context = browser.new_context()
     page = context.new_page()
     sizes = []
@@ -187,17 +188,22 @@ def measure(browser, url: str) -> tuple[float, int]:
     page.goto(url, wait_until="commit")
     page.wait_for_function("performance.getEntriesByName('sitegen:complete').length > 0", timeout=120_000)
     seconds = page.evaluate("performance.getEntriesByName('sitegen:complete')[0].startTime") / 1000
-    loaded = sum(len(r.body()) for r in sizes if r.url.startswith("http"))
+    kinds: dict[str, int] = {}
+    for r in sizes:
+        if r.url.startswith("http"):
+            rel = r.url.split("/search/", 1)[1] if "/search/" in r.url else "assets"
+            kind = rel.split("/")[0] if "/" in rel else rel.removesuffix(".js")
+            kinds[kind] = kinds.get(kind, 0) + len(r.body())
     context.close()
-    return seconds, loaded
+    return seconds, sum(kinds.values()), kinds
 
 
-def run_queries(browser, url_for, runs: int) -> dict[str, tuple[float, int]]:
-    """Per query: the median seconds over `runs`, and the bytes loaded."""
+def run_queries(browser, url_for, runs: int) -> dict[str, tuple[float, int, dict[str, int]]]:
+    """Per query: the median seconds over `runs`, the bytes loaded, and those bytes by kind."""
     out = {}
     for query in QUERIES:
         samples = [measure(browser, url_for(query)) for _ in range(runs)]
-        out[query] = (statistics.median(s for s, _ in samples), samples[0][1])
+        out[query] = (statistics.median(s for s, _, _ in samples), samples[0][1], samples[0][2])
     return out
 
 
@@ -232,13 +238,17 @@ def main() -> None:
 
 
 def report(args, ours, peer, ours_http, ours_file, peer_http, edit) -> None:
-    kb, none = 1024, (float("nan"), float("nan"))
+    kb, none = 1024, (float("nan"), float("nan"), {})
     print(f"{args.n} documents, {args.runs} runs per query (median time), Chromium, fresh context per query")
     print(f"{'query':24}{'Pagefind KB':>12}{'sitegen KB':>12}{'ratio':>7}{'Pagefind http s':>17}"
           f"{'sitegen http s':>16}{'sitegen file s':>16}")
     for q in QUERIES:
-        (ph, pb), (oh, ob), (of, _) = (peer_http or {}).get(q, none), ours_http[q], ours_file[q]
+        (ph, pb, _), (oh, ob, _), (of, _, _) = (peer_http or {}).get(q, none), ours_http[q], ours_file[q]
         print(f"{q:24}{pb / kb:12.0f}{ob / kb:12.0f}{ob / pb:7.2f}{ph:17.3f}{oh:16.3f}{of:16.3f}")
+    print("sitegen's bytes by kind, KB (d: body lengths, f: facet rows, v: facet value lists, t: term chunks, "
+          "r: records, l: labels, assets: the page's scripts and style)")
+    for q in QUERIES:
+        print(f"  {q:22}" + " ".join(f"{k} {v / kb:.0f}" for k, v in sorted(ours_http[q][2].items())))
     jobs = "".join(f", {j} process{'es' if j > 1 else ''} {s:.2f} s" for j, s in ours["by_jobs"].items())
     if peer:
         print(f"{'index build (s)':24}{peer['seconds']:12.2f}{ours['seconds']:12.2f}{ours['seconds'] / peer['seconds']:7.2f}"

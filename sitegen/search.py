@@ -8,8 +8,12 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
   with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
   first term that tells it from the run before (the core lists those prefixes).
-- `search/d/<n>.js`: for 2,048 documents, their field lengths (for BM25) and facet value ids (for
-  facet counts over every result).
+- `search/d/<n>.js`: for 8,192 documents, their body lengths (for BM25).
+- `search/f/<n>.js`: for 2,048 documents, their facet value ids: how a query matching few documents
+  counts facets over its results.
+- `search/v/<facet>-<n>.js`: per value of a facet, its documents: how a query matching many documents
+  counts facets, loading values most documents first until no other could be among those shown.
+  Documents are numbered by their single-valued facets, so those values are a few runs each.
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first.
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
@@ -26,7 +30,7 @@ from array import array
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from sitegen import searchdata, searchindex, urls
+from sitegen import searchcodes, searchdata, searchindex, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
@@ -48,7 +52,7 @@ class SearchStats:
 @dataclass
 class SearchState:
     """What `update_bodies` needs from the last index, and no body text: per document its body terms
-    (to take it out of their postings), body length and packed facet ids; per term its packed
+    (to take it out of their postings) and body length; per term its packed
     posting, the part of it a body edit cannot change (`heads`) and the body's [document, tf, ...]
     (`bodies`); the chunk cuts; the core; each file's size and digest (to return only what changed)."""
 
@@ -57,7 +61,6 @@ class SearchState:
     vocab: list[str]  # every term ever seen, numbered once (a term gone keeps its number)
     numbers: dict[str, int]  # term -> its number in `vocab`
     lengths: array  # body length per document
-    parts: list[str]  # per document, searchindex.facet_part
     heads: dict[str, str]
     bodies: dict[str, array]
     packed: dict[str, str]  # term -> its whole posting, as chunk files hold it
@@ -83,7 +86,8 @@ def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[
 def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
                        ) -> tuple[dict[str, bytes], SearchStats, SearchState]:
     """`build_search`, plus the state `update_bodies` brings up to date after body edits."""
-    docs = sorted(site.documents.values(), key=lambda d: d.id)  # numbered by id: edits renumber nothing
+    files: dict[str, bytes] = {}
+    docs, facet_list, parts, facet_files = searchdata.facets(site)  # a body edit renumbers nothing
     field_list = fields(site)
     analysed = searchindex.analyse_all([_field_texts(site, d) for d in docs], memo, jobs)
     index = searchindex.postings(analysed, len(field_list))
@@ -91,17 +95,16 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     heads = {t: searchindex.encode_head(index[t]) for t in order}
     bodies = {t: array("i", index[t][-1]) for t in order}
     del index
-    packed = {t: heads[t] + searchindex.encode_field(bodies[t], 2) for t in order}
-    files: dict[str, bytes] = {}
-    facet_list, parts = searchdata.facets(site, docs, files)
+    packed = {t: heads[t] + searchindex.encode_body(bodies[t]) for t in order}
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
-            "chunks": [], "block": searchindex.BLOCK, "labels": LABELS_PER_FILE, "folder": FOLDER,
-            "group": searchindex.GROUP, "facets": facet_list, "analysis": searchdata.analysis_tables()}
+            "chunks": [], "block": searchindex.BLOCK, "rowBlock": searchdata.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
+            "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN,
+            "analysis": searchdata.analysis_tables(), "rows": []}
     numbers = {t: i for i, t in enumerate(order)}
-    state = SearchState([d.id for d in docs], [searchindex.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
+    state = SearchState([d.id for d in docs], [searchcodes.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
-                        parts, heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
+                        heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     for n, doc in enumerate(docs):
@@ -109,6 +112,11 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
+    blocks = range(-(-len(docs) // searchdata.ROWS))
+    rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchdata.row_block(parts, b)) for b in blocks}
+    core["rows"] = [len(rows[searchdata.path(f"f/{b}")]) for b in blocks]  # the page weighs rows against value lists
+    files.update(rows)
+    files.update(facet_files)
     files[urls.SEARCH_CORE] = _core_file(state)
     state.files = {path: _digest(data) for path, data in files.items()}
     state.raw_bytes = sum(map(len, files.values()))
@@ -132,7 +140,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
         length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
-        gone = [state.vocab[i] for i in searchindex.unpack(state.doc_terms[n])]
+        gone = [state.vocab[i] for i in searchcodes.unpack(state.doc_terms[n])]
         for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
             if tf != searchindex.tf_of(state.bodies.get(term), n):  # a sentence added touches a few terms, not all
                 searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
@@ -143,7 +151,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
             for term in (t for t, _ in counts if t not in state.numbers):
                 state.numbers[term] = len(state.vocab)
                 state.vocab.append(term)
-        state.doc_terms[n] = searchindex.pack([state.numbers[t] for t, _ in counts])
+        state.doc_terms[n] = searchcodes.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     files = _rechunk(old, state, changes) if changes else {}
@@ -249,7 +257,7 @@ def _index_paths(state: SearchState) -> set[str]:
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
-    return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.table_block(state.lengths, state.parts, block))
+    return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.length_block(state.lengths, block))
 
 
 def _core_file(state: SearchState) -> bytes:

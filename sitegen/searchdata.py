@@ -6,19 +6,26 @@ as classic scripts calling `SITEGEN_DATA(key, data)` (so they load from `file://
 from __future__ import annotations
 
 import json
+from collections import Counter
+from typing import Iterator, Sequence
 
-from sitegen import analysis, arabic, searchindex, urls
+from sitegen import analysis, arabic, searchcodes, urls
 from sitegen.model import Document, Site
 from sitegen.ui import language_name, ui_language
 
 SNIPPET_WORDS = 60
+ROWS = 2048  # documents per facet-row block: only queries matching few documents load rows
+LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request)
+SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 
 
-def facets(site: Site, docs: list[Document], files: dict[str, bytes]) -> tuple[list[dict], list[str]]:
-    """Label files, [{name, title, values, single}] for the core, and per document its facet value ids
-    packed (for the table blocks). Every taxonomy is a facet, then language, year and source."""
+def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes]]:
+    """The documents in index order, [{name, title, values, single, files, top}] for the core, per
+    document its facet value ids packed (the rows), and the label and value-list files. Every taxonomy
+    is a facet, then language, year and source. Documents are numbered by their single-valued facets
+    (fewest values first) so each value of those is a few runs of numbers, nearly free to ship."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
@@ -27,20 +34,30 @@ def facets(site: Site, docs: list[Document], files: dict[str, bytes]) -> tuple[l
                lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
               ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
               ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
-    per_doc: list[list[list[int]]] = [[] for _ in docs]
-    out, single = [], []
-    for f, (name, title, values_of, label_of) in enumerate(specs):
-        values = [values_of(d) for d in docs]
-        ranked = searchindex.rank_values(values)
-        ids = {v: i for i, v in enumerate(ranked)}
-        for n, doc_values in enumerate(values):
-            per_doc[n].append(sorted({ids[v] for v in doc_values}))
-        for start in range(0, len(ranked), LABELS_PER_FILE):
+    docs = sorted(site.documents.values(), key=lambda d: d.id)
+    values = [[values_of(d) for d in docs] for _, _, values_of, _ in specs]
+    ranked = [rank_values(per_doc) for per_doc in values]
+    ids = [[sorted({number[v] for v in doc_values}) for doc_values in per_doc]
+           for per_doc, number in zip(values, ({v: i for i, v in enumerate(r)} for r in ranked))]
+    single = [all(len(doc_ids) <= 1 for doc_ids in per_doc) for per_doc in ids]
+    runs = sorted((f for f in range(len(specs)) if single[f]), key=lambda f: len(ranked[f]))
+    order = sorted(range(len(docs)), key=lambda n: ([ids[f][n] for f in runs], docs[n].id))
+    out, files = [], {}
+    for f, (name, title, _, label_of) in enumerate(specs):
+        for start in range(0, len(ranked[f]), LABELS_PER_FILE):
             key = f"l/{f}-{start // LABELS_PER_FILE}"
-            files[path(key)] = data(key, [label_of(v) for v in ranked[start:start + LABELS_PER_FILE]])
-        single.append(all(len(doc_ids[f]) <= 1 for doc_ids in per_doc))
-        out.append({"name": name, "title": title, "values": len(ranked), "single": single[-1]})
-    return out, [searchindex.facet_part(ids, single) for ids in per_doc]
+            files[path(key)] = data(key, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
+        lists = value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
+        cuts = list(list_files(lists))
+        for k, (lo, hi) in enumerate(cuts):
+            files[path(f"v/{f}-{k}")] = data(f"v/{f}-{k}", lists[lo:hi])
+        sizes = [len(files[path(f"v/{f}-{k}")]) for k in range(len(cuts))]
+        totals = value_counts(ids[f], len(ranked[f]))
+        out.append({"name": name, "title": title, "values": len(ranked[f]), "single": single[f],
+                    "files": [[lo, totals[lo], size] for (lo, _), size in zip(cuts, sizes)],
+                    "top": totals[min(SHOWN, len(totals)) - 1] if totals else 0})
+    parts = [facet_part([per_doc[n] for per_doc in ids], single) for n in order]
+    return [docs[n] for n in order], out, parts, files
 
 
 def record(site: Site, doc: Document) -> dict[str, object]:
@@ -75,3 +92,91 @@ def script(prefix: str, data: object, suffix: str) -> bytes:
     # `</script>` or U+2028 in a title must not end or break the script
     text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"{prefix}{text}{suffix}\n".encode("utf-8")
+
+
+def facet_part(values: list[list[int]], single: list[bool]) -> str:
+    """A document's facet value ids, packed: id + 1 or 0 for a facet with at most one value per
+    document, else the count, the first id and the gaps to the next (for facet counts over the
+    results of a query matching few documents, where value lists would cost more)."""
+    ints: list[int] = []
+    for ids, one in zip(values, single):
+        ints += [ids[0] + 1 if ids else 0] if one else [len(ids), *(b - a for a, b in zip([0, *ids], ids))]
+    return searchcodes.pack(ints)
+
+
+def row_block(rows: Sequence[str], block: int) -> str:
+    """A block of ROWS documents' facet rows (`facet_part`)."""
+    return "".join(rows[block * ROWS:(block + 1) * ROWS])
+
+
+def value_lists(per_doc: Sequence[Sequence[int]], count: int, single: bool) -> list[str]:
+    """Per value id of a facet, its documents packed: 0, a Rice parameter, the count, then the gaps
+    between them as Rice codes (`rice`), or for a single-valued facet 1 then (gap, run length - 1)
+    pairs when that is shorter (documents are numbered by those facets, so each value is a few runs)."""
+    docs: list[list[int]] = [[] for _ in range(count)]
+    for n, ids in enumerate(per_doc):
+        for v in ids:
+            docs[v].append(n)
+    return [min(_gaps(d), _runs(d), key=len) for d in docs] if single else [_gaps(d) for d in docs]
+
+
+def _gaps(docs: list[int]) -> str:
+    gaps = [b - a - 1 for a, b in zip([-1, *docs], docs)]
+    k = searchcodes.rice_parameter(sum(gaps), len(gaps))
+    return searchcodes.pack([0, k, len(gaps)]) + searchcodes.rice(gaps, k)
+
+
+def decode_list(packed: str) -> list[int]:
+    """The inverse of a `value_lists` entry (for tests and tools)."""
+    mode, at = searchcodes.read(packed, 0)
+    if mode == 0:
+        k, at = searchcodes.read(packed, at)
+        count, at = searchcodes.read(packed, at)
+        docs, n = [], -1
+        for gap in searchcodes.unrice(packed[at:], k, count):
+            docs.append(n := n + gap + 1)
+        return docs
+    ints, docs, n = searchcodes.unpack(packed)[1:], [], 0
+    for gap, more in zip(ints[0::2], ints[1::2]):
+        docs += range(n + gap, n + gap + more + 1)
+        n += gap + more + 1
+    return docs
+
+
+def _runs(docs: list[int]) -> str:
+    ints, end = [1], 0
+    for n in docs:
+        if ints[1:] and n == end:
+            ints[-1] += 1
+        else:
+            ints += [n - end, 0]
+        end = n + 1
+    return searchcodes.pack(ints)
+
+
+def list_files(lists: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """A facet's value lists cut into files of about LIST_BYTES, in value order (most documents first):
+    the page loads the first files for the values it shows, the rest only when they could be shown."""
+    start, size = 0, 0
+    for v, packed in enumerate(lists):
+        size += len(packed) + 3
+        if size >= LIST_BYTES:
+            yield start, v + 1
+            start, size = v + 1, 0
+    if start < len(lists):
+        yield start, len(lists)
+
+
+def value_counts(per_doc: Sequence[Sequence[int]], count: int) -> list[int]:
+    """How many documents have each value id."""
+    counts = [0] * count
+    for ids in per_doc:
+        for v in ids:
+            counts[v] += 1
+    return counts
+
+
+def rank_values(per_doc: list[list[str]]) -> list[str]:
+    """Facet values, most documents first (then by value): frequent values get short ids."""
+    counts = Counter(v for values in per_doc for v in set(values))
+    return sorted(counts, key=lambda v: (-counts[v], v))

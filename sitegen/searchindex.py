@@ -1,8 +1,10 @@
 """The search index maths: documents analysed field by field, postings split by term into chunks
-whose boundaries survive edits, per-document tables, all as packed integer strings.
+whose boundaries survive edits, body lengths, facet rows and facet value lists, as packed integers
+(`pack`) or, where a common word makes them long, bit codes (`rice`, six bits a character).
 
 Why this shape (see issue 10): a query should load only the chunks holding its words, then small
-tables for the documents it matches. So postings carry raw counts (document, term frequency), not
+tables for the documents it matches (at 100,000 documents a common word matches half of them, so
+those grow with the archive and are coded in bits). So postings carry raw counts (document, term frequency), not
 finished scores: the browser computes lunr's BM25 from them (`assets/sitegen-index.js`), and a body
 edit changes only the chunks of the words it touched and one table block, not every score in the
 index (the field-length average, which every score reads, lives in the core file).
@@ -16,60 +18,20 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from operator import itemgetter
-from typing import Iterable, Iterator, Sequence
+from operator import itemgetter, sub
+from typing import Iterator, Sequence
 
-from sitegen import analysis
+from sitegen import analysis, searchcodes
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
 from sitegen.render import parallel_map
 
 ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
-ALPHABET = "".join(chr(c) for c in range(0x23, 0x7F) if chr(c) not in "\\<")  # 90 chars, JSON- and HTML-safe
-HALF = 45  # digits below HALF end a number; digits from HALF on continue it
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
-BLOCK = 2048  # documents per table block: a common word needs every block, and each file is a request
+BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 GROUP = 16  # chunks per term-list group, on average
-
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
-
-_CODES: list[str] = []
 _TERMS: dict[str, str] = {}  # token -> term, per process
-
-
-def _codes() -> list[str]:
-    if not _CODES:
-        _CODES.extend(_code(v) for v in range(HALF ** 3))
-    return _CODES
-
-
-def _code(v: int) -> str:
-    out = ""
-    while v >= HALF:
-        out += ALPHABET[HALF + v % HALF]
-        v //= HALF
-    return out + ALPHABET[v]
-
-
-def pack(values: Iterable[int]) -> str:
-    """Non-negative integers as a string of base-45 digits, least significant first (1 char < 45,
-    2 chars < 2,025, 3 chars < 91,125); the JS twin is `unpack` in `sitegen-index.js`."""
-    codes = _codes()
-    limit = len(codes)
-    return "".join([codes[v] if v < limit else _code(v) for v in values])
-
-
-def unpack(text: str) -> list[int]:
-    """The inverse of `pack` (used by tests and by the edit benchmark)."""
-    out, value, scale = [], 0, 1
-    for ch in text:
-        d = ALPHABET.index(ch)
-        if d >= HALF:
-            value, scale = value + (d - HALF) * scale, scale * HALF
-        else:
-            out.append(value + d * scale)
-            value, scale = 0, 1
-    return out
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
@@ -131,15 +93,64 @@ def postings(docs: list[Analysed], fields: int) -> dict[str, list[list[int]]]:
     return {term: [found.get(term, empty) for found in per_field] for term in terms}
 
 
-_EMPTY = ALPHABET[0]  # pack([0])
+_EMPTY = searchcodes.ALPHABET[0]  # searchcodes.pack([0])
 
 
 def encode_field(flat: Sequence[int], stride: int) -> str:
-    """One field of a posting: how many documents, then (document delta, tf[, field length]) for each."""
+    """One field but the body of a posting: how many documents, then (document delta, tf, field length)."""
     docs = flat[0::stride]
     coded = list(flat)  # tf (and length) stay where they are; documents become deltas
     coded[0::stride] = [b - a for a, b in zip([0, *docs], docs)]
-    return pack([len(docs), *coded])
+    return searchcodes.pack([len(docs), *coded])
+
+
+def encode_body(flat: Sequence[int]) -> str:
+    """The body's part of a posting [document, tf, ...], the longest by far (a common word is in most
+    documents): the count and a Rice parameter, then per document the gap since the last as a Rice
+    code and its tf as an Elias gamma code, in bits (`rice`): about 4 bits a document for a common
+    word. Codes come from tables, so the loop runs in C (this encodes every posting of the index)."""
+    docs = flat[0::2]
+    if not docs:
+        return searchcodes.pack([0, 0])
+    k = searchcodes.rice_parameter(docs[-1] + 1 - len(docs), len(docs))
+    codes = [""] * (2 * len(docs))
+    codes[0::2] = searchcodes.rice_codes(map(sub, docs, [-1, *docs[:-1]]), k, 1)
+    gamma = searchcodes.gamma_table()
+    try:
+        codes[1::2] = map(gamma.__getitem__, flat[1::2])
+    except IndexError:  # a tf of 4,096 or more
+        codes[1::2] = ["0" * (tf.bit_length() - 1) + format(tf, "b") for tf in flat[1::2]]
+    return searchcodes.pack([len(docs), k]) + searchcodes.chars("".join(codes))
+
+
+def decode_posting(packed: str, fields: int) -> list[list[int]]:
+    """Per field, [document, tf(, length), ...]: the inverse of the encoders (for tests and tools)."""
+    ints, at = [], 0
+    out = []
+    for f in range(fields):
+        stride = 2 if f == fields - 1 else 3
+        count, at = searchcodes.read(packed, at)
+        if f == fields - 1:
+            k, at = searchcodes.read(packed, at)
+            bits = "".join(format(searchcodes.ALPHABET.index(c), "06b") for c in packed[at:])
+            flat, i, doc = [], 0, -1
+            for _ in range(count):
+                q = bits.index("0", i) - i
+                doc += 1 + (q << k) + (int(bits[i + q + 1:i + q + 1 + k], 2) if k else 0)
+                i += q + 1 + k
+                zeros = bits.index("1", i) - i
+                flat += [doc, int(bits[i + zeros:i + 2 * zeros + 1], 2)]
+                i += 2 * zeros + 1
+            out.append(flat)
+            continue
+        ints = []
+        for _ in range(count * stride):
+            value, at = searchcodes.read(packed, at)
+            ints.append(value)
+        for j in range(1, count):
+            ints[j * stride] += ints[(j - 1) * stride]
+        out.append(ints)
+    return out
 
 
 def encode_head(per_field: list[list[int]]) -> str:
@@ -203,7 +214,7 @@ def repack(old: dict[str, str], heads: dict[str, str], bodies: dict[str, array],
             del bodies[term], heads[term], packed[term], order[i]
             moved.append(term)
         else:
-            packed[term] = heads[term] + encode_field(bodies[term], 2)
+            packed[term] = heads[term] + encode_body(bodies[term])
             if not present:
                 order.insert(i, term)
             if packed[term] != old.get(term):
@@ -265,19 +276,24 @@ def ends_group(chunk: str) -> bool:
     return int(chunk, 16) % GROUP == 0
 
 
-def facet_part(values: list[list[int]], single: list[bool]) -> str:
-    """A document's facet value ids, packed: id + 1 or 0 for a facet with at most one value per
-    document, else the count and the ids (for facet counts over every result)."""
-    ints: list[int] = []
-    for ids, one in zip(values, single):
-        ints += [ids[0] + 1 if ids else 0] if one else [len(ids), *ids]
-    return pack(ints)
+def length_block(lengths: Sequence[int], block: int) -> str:
+    """A block of BLOCK documents' body lengths (for BM25; a query matching many documents loads every
+    block): their median, a Rice parameter, then each length's distance from the median (zigzag:
+    0, -1, 1, -2, ...) as a Rice code, about 7 bits a document where `pack` spends two characters."""
+    part = list(lengths[block * BLOCK:(block + 1) * BLOCK])
+    if not part:
+        return ""
+    mid = sorted(part)[len(part) // 2]
+    zigzag = [2 * (v - mid) if v >= mid else 2 * (mid - v) - 1 for v in part]
+    k = searchcodes.rice_parameter(sum(zigzag), len(zigzag))
+    return searchcodes.pack([mid, k]) + searchcodes.rice(zigzag, k)
 
 
-def table_block(lengths: Sequence[int], parts: Sequence[str], block: int) -> str:
-    """Per document of a block of BLOCK: its body length (for BM25), then its facet part. What a query
-    needs for every document it matches."""
-    return "".join(pack([lengths[n]]) + parts[n] for n in range(block * BLOCK, min((block + 1) * BLOCK, len(lengths))))
+def decode_lengths(packed: str, count: int) -> list[int]:
+    """The inverse of `length_block` for a block of `count` documents (for tests and tools)."""
+    mid, at = searchcodes.read(packed, 0)
+    k, at = searchcodes.read(packed, at)
+    return [mid + (-(z + 1) // 2 if z & 1 else z // 2) for z in searchcodes.unrice(packed[at:], k, count)]
 
 
 def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
@@ -285,9 +301,3 @@ def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
     if not docs:
         return [0.0] * fields
     return [sum(doc[f][0] for doc in docs) / len(docs) for f in range(fields)]
-
-
-def rank_values(per_doc: list[list[str]]) -> list[str]:
-    """Facet values, most documents first (then by value): frequent values get short ids."""
-    counts = Counter(v for values in per_doc for v in set(values))
-    return sorted(counts, key=lambda v: (-counts[v], v))

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "limits", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "attachments", "links", "ui", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "trust", "searchindex", "searchdata", "search", "inputs", "output", "incremental", "build", "pack", "scaffold", "serve", "cli"]
+         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "search", "inputs", "output", "incremental", "build", "pack", "scaffold", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 

@@ -1,0 +1,110 @@
+"""Facet counts over every result, from per-document rows and from per-value lists loaded most
+documents first: both give what counting every document of the archive gives, for the values shown
+and the values chosen, with and without choices in other facets."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from sitegen import searchcodes, searchdata, searchindex
+from sitegen.build import build
+from sitegen.config import load_config
+from tests.test_search_parity import corpus
+
+
+def test_value_lists_lengths_and_rice_codes_round_trip():
+    rng = random.Random(4)
+    for _ in range(200):
+        values = [rng.choice([0, 1, 2, 7, 63, 64, 900, 70_000]) for _ in range(rng.randint(0, 40))]
+        k = searchcodes.rice_parameter(sum(values), len(values))
+        assert searchcodes.unrice(searchcodes.rice(values, k), k, len(values)) == values
+    lengths = [rng.choice([0, 1, 290, 300, 301, 5000]) for _ in range(searchindex.BLOCK + 7)]
+    for block in (0, 1):
+        part = lengths[block * searchindex.BLOCK:(block + 1) * searchindex.BLOCK]
+        assert searchindex.decode_lengths(searchindex.length_block(lengths, block), len(part)) == part
+    per_doc = [sorted(rng.sample(range(8), rng.randint(0, 3))) for _ in range(500)] + [[8]] * 300  # 8: one run
+    for single in (True, False):  # (not single, but runs are tried only for single-valued facets)
+        lists = searchdata.value_lists(per_doc, 9, single)
+        assert [searchdata.decode_list(p) for p in lists] == [[n for n, ids in enumerate(per_doc) if v in ids] for v in range(9)]
+        alphabet = searchcodes.ALPHABET
+        assert {p[0] for p in lists[:8]} == {alphabet[0]}  # Rice-coded gaps
+        assert (lists[8][0] == alphabet[1] and len(lists[8]) < 8) if single else lists[8][0] == alphabet[0]  # or runs
+
+
+@pytest.fixture(scope="module")
+def facet_site(tmp_path_factory):
+    """The parity corpus (1,000 documents, people and places), with value-list files of a few values each,
+    so a facet's counts take several rounds of loading, and rows in blocks of 128 documents."""
+    root = tmp_path_factory.mktemp("facets")
+    corpus(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(searchdata, "LIST_BYTES", 60)
+        patch.setattr(searchdata, "ROWS", 128)
+        result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
+    docs, specs, _, _ = searchdata.facets(result.site)
+    return root / "out", docs, specs
+
+
+def values(doc, name: str) -> list[str]:
+    if name == "language":
+        return [doc.language]
+    if name == "year":
+        return [str(doc.date.year)]
+    if name == "source":
+        return [doc.source]
+    return list(doc.terms.get(name, ()))
+
+
+def expected(docs, spec_names, hits, selected):
+    """Counting every result by hand: per facet, value -> count over the results passing the other
+    facets' choices (choices by label), and the results passing every choice."""
+    def passes(doc, except_name=None):
+        return all(name == except_name or not chosen or set(values(doc, name)) & chosen for name, chosen in selected.items())
+
+    counts = {name: Counter(v for n in hits if passes(docs[n], name) for v in values(docs[n], name)) for name in spec_names}
+    return counts, [n for n in hits if passes(docs[n])]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["ka", "minister", "lo", "countries", "sen"])
+@pytest.mark.parametrize("mode", ["rows", "lists"])
+def test_facet_counts_equal_counting_every_result(browser, facet_site, query, mode):
+    out, docs, specs = facet_site
+    names = [s["name"] for s in specs]
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((out / "search.html").as_uri())
+    page.wait_for_function("window.sitegenIndex")
+    ranked = {name: searchdata.rank_values([values(doc, name) for doc in docs]) for name in names}
+    rng = random.Random(query)
+    for choice in range(3):
+        # no choice; then one value chosen in people; then one in people and one in year
+        selected = {}
+        if choice >= 1:
+            selected["people"] = {rng.choice(ranked["people"][:20])}
+        if choice >= 2:
+            selected["year"] = {rng.choice(ranked["year"])}
+        ids = {names.index(name): {ranked[name].index(v): True for v in chosen} for name, chosen in selected.items()}
+        got = page.evaluate("""([q, mode, ids]) => {
+            const idx = window.sitegenIndex;
+            return idx.run(idx.words(window.sitegenAnalysis.analyse(q), '')).then(hits => {
+                hits.facetMode = mode;
+                const selected = [];
+                Object.keys(ids).forEach(f => { selected[+f] = ids[f]; });
+                return idx.facets(hits, selected).then(view => ({hits: hits.map(h => h.n), visible: view.visible.map(h => h.n),
+                    facets: view.facets.map(x => ({f: x.f, top: x.top, counts: x.top.map(v => x.counts.get(v) || 0)}))}));
+            });
+        }""", [query, mode, {str(k): v for k, v in ids.items()}])
+        counts, visible = expected(docs, names, got["hits"], selected)
+        assert got["visible"] == visible and len(got["hits"]) >= 5
+        for facet in got["facets"]:
+            name = names[facet["f"]]
+            want = sorted(counts[name].items(), key=lambda kv: (-kv[1], ranked[name].index(kv[0])))[:searchdata.SHOWN]
+            chosen = [(v, counts[name][v]) for v in sorted(selected.get(name, ()), key=ranked[name].index) if v not in dict(want)]
+            assert [(ranked[name][v], c) for v, c in zip(facet["top"], facet["counts"])] == want + chosen, (name, choice)
+    assert errors == []
+    page.close()
