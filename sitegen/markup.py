@@ -36,11 +36,15 @@ def _slugify(value: str, separator: str) -> str:
 
 
 def _unreserved_ids(html: str) -> str:
-    """The same rule for ids written in raw HTML (`<h2 id="main">`), which the heading slugs never see."""
+    """The same rule for ids written in raw HTML (`<h2 id="main">`), which the heading slugs never see.
+    Most bodies have no reserved id at all: one search says so, instead of a call per id."""
+    if not _RESERVED_ID.search(html):
+        return html
     return _ID_ATTR.sub(lambda m: f'id="section-{m.group(1)}"' if m.group(1) in TEMPLATE_IDS else m.group(0), html)
 
 
 _ID_ATTR = re.compile(r'\bid="([^"]*)"')
+_RESERVED_ID = re.compile('id="(?:' + "|".join(map(re.escape, sorted(TEMPLATE_IDS))) + ')"')
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "def_list", "abbr", "toc"]
 EXTENSION_CONFIGS = {"toc": {"baselevel": 2, "slugify": _slugify, "permalink": False}}
@@ -69,23 +73,65 @@ class Rendered:
     failure: str = ""  # why conversion failed (a bug in Markdown or here): reported as this body's error
 
 
-_converter: markdown.Markdown | None = None
+# Inline patterns, block processors and preprocessors by what must occur in a body for them to match
+# anything in it: every text node the inline stage sees, and every block the block parser tests, is a piece of the
+# body's lines (the placeholders put in them use only \x02 \x03 letters digits and ':'), so one whose
+# triggers are all absent from a body matches nothing, and a converter without it gives the same HTML
+# for that body. The inline stage tries every pattern on every text node (two thirds of Markdown's
+# time) and the parser every processor on every block; most bodies need a few of them. One not named
+# here is always kept. (`tests/test_markup_prune.py` compares with the stock converter.)
+TRIGGERS = {
+    ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",), ("inline", "footnote"): ("[^",),
+    ("inline", "link"): ("[",), ("inline", "image_link"): ("![",), ("inline", "autolink"): ("<",),
+    ("inline", "automail"): ("<",), ("inline", "linebreak"): ("  \n",), ("inline", "html"): ("<",),
+    ("inline", "entity"): ("&",), ("inline", "em_strong"): ("*", "_"),
+    # the reference patterns match only ids the body defines (`[id]: url`, which has `]:`)
+    ("inline", "reference"): ("]:",), ("inline", "image_reference"): ("]:",),
+    ("inline", "short_reference"): ("]:",), ("inline", "short_image_ref"): ("]:",),
+    ("block", "table"): ("|",), ("block", "hashheader"): ("#",), ("block", "deflist"): (": ",),
+    ("block", "quote"): (">",), ("block", "footnote"): ("[^",), ("block", "abbr"): ("*[",),
+    ("block", "reference"): ("]:",),  # and a definition (deflist) is `: ` after a line's indent
+    # preprocessors read the whole text: with none of these in it, each gives back the lines it got
+    ("pre", "html_block"): ("<", "&"), ("pre", "fenced_code_block"): ("```", "~~~"),
+}
+UNSURE = ("\t", "\r", "\x02", "\x03")  # Markdown expands tabs, ends lines and drops these: no pruning then
+_converters: dict[frozenset[tuple[str, str]], markdown.Markdown] = {}  # absent ones -> a converter without them
 
 
-def render_markdown(source: str) -> Rendered:
-    """Convert one body. Reuses one Markdown instance per process (reset between documents). Never
+def absent_patterns(source: str) -> frozenset[tuple[str, str]]:
+    """The inline patterns and block processors that cannot match anything in `source` (see TRIGGERS)."""
+    if any(c in source for c in UNSURE):
+        return frozenset()
+    text = source + "\n"  # Markdown ends the text with a newline: a last line's two spaces are a break
+    return frozenset(name for name, needs in TRIGGERS.items() if not any(t in text for t in needs))
+
+
+def _converter(absent: frozenset[tuple[str, str]]) -> markdown.Markdown:
+    """A converter without the `absent` patterns and processors, made once per process and set of them."""
+    converter = _converters.get(absent)
+    if converter is None:
+        converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+        registries = {"inline": converter.inlinePatterns, "block": converter.parser.blockprocessors,
+                      "pre": converter.preprocessors}
+        for registry, name in absent:
+            registries[registry].deregister(name)
+        _converters[absent] = converter
+    return converter
+
+
+def render_markdown(source: str, *, prune: bool = True) -> Rendered:
+    """Convert one body. Reuses Markdown instances per process (reset between documents), without the
+    patterns and processors that cannot match in it (`prune=False`: the full converter, for tests). Never
     raises: a crash converting one body is returned as its `failure`, so it is reported as that
     document's error alongside every other problem of the run."""
-    global _converter
+    absent = absent_patterns(source) if prune else frozenset()
     try:
-        if _converter is None:
-            _converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                                           output_format="html")
-        _converter.reset()
-        html = _unreserved_ids(sanitise(_converter.convert(source)))
+        converter = _converter(absent)
+        converter.reset()
+        html = _unreserved_ids(sanitise(converter.convert(source)))
         text, headings = text_and_headings(html)
     except Exception as exc:  # noqa: BLE001 - any crash becomes this body's diagnostic
-        _converter = None  # its state is unknown now
+        _converters.pop(absent, None)  # its state is unknown now
         return Rendered("", "", (), f"{type(exc).__name__}: {exc}"[:200])
     return Rendered(html, text, headings)
 

@@ -83,8 +83,22 @@ def relative(from_page: str, target: str) -> str:
     path, _, anchor = target.partition("#")
     if not path:
         return f"#{anchor}"
-    link = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    link = _relpath(path, posixpath.dirname(from_page))
     return f"{link}#{anchor}" if anchor else link
+
+
+def _relpath(path: str, folder: str) -> str:
+    """`posixpath.relpath(path, folder)` for plain output-root paths, without the two calls to the OS
+    for the working folder it makes each time (most of the time pages spent on links)."""
+    parts, base = path.split("/"), folder.split("/") if folder else []
+    if any(p in ("", ".", "..") for p in parts) or any(p in ("", ".", "..") for p in base):
+        return posixpath.relpath(path, folder or ".")
+    common = 0
+    for mine, theirs in zip(parts, base):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 def absolute(base_url: str, path: str) -> str:
