@@ -83,7 +83,7 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
     time (`SpilledHTML`); then their text comes back (the search reads it), their HTML does not. `keys`: the templates'
     `template_keys`, when known."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
-    html = SpilledHTML(site) if isinstance(sink, Output) else None
+    html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) else None
     try:
         _write_pages(Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
                      jobs, sink, done)

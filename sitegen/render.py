@@ -220,14 +220,14 @@ def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
 
 
 class SpilledHTML:
-    """The documents' bodies (HTML and text), moved out of the site into an unlinked temporary file
-    (document id -> where in it) while the pages are rendered: only a document's own page shows its
+    """The documents' bodies (HTML and text), moved out of the site into an unlinked temporary file in
+    `folder` (document id -> where in it) while the pages are rendered: only a document's own page shows its
     HTML, so the page workers read it from there one document at a time, and the parent forks them
     without the bodies (about a GB at 100,000 documents). `restore_text` puts the text back for the
     search; the HTML stays out."""
 
-    def __init__(self, site: Site):
-        self.file = tempfile.TemporaryFile()
+    def __init__(self, site: Site, folder: Path):
+        self.file = tempfile.TemporaryFile(dir=folder)  # beside the output, on its disk: /tmp may be memory (tmpfs)
         self.at: dict[str, tuple[int, int, int]] = {}  # document id -> offset, bytes of HTML, bytes of text
         offset = 0
         for doc_id, doc in site.documents.items():

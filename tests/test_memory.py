@@ -14,13 +14,16 @@ from sitegen.output import Staging, UnsafeOutput
 from sitegen.render import SpilledHTML
 
 
-def test_spilled_html_reads_back_exactly_and_leaves_the_text():
+def test_spilled_html_reads_back_exactly_and_leaves_the_text(tmp_path, monkeypatch):
     bodies = {"a": Rendered("<p>بيان <em>مشترك</em></p>\n", "بيان مشترك", ((2, "h", "H"),)),
               "b": Rendered("", "", ()), "c": Rendered("<p>x</p>", "x", ())}
     site = SimpleNamespace(documents={k: SimpleNamespace(body=v) for k, v in bodies.items()})
     site.documents["d"] = SimpleNamespace(body=None)  # a remembered site's document, without its body
-    spilled = SpilledHTML(site)
+    made = []
+    monkeypatch.setattr("tempfile.TemporaryFile", lambda **kw: made.append(kw) or open(tmp_path / "spill", "w+b"))
+    spilled = SpilledHTML(site, tmp_path)
     try:
+        assert made == [{"dir": tmp_path}]  # beside the output, never /tmp (which may be memory)
         assert spilled.read("a") == bodies["a"].html and spilled.read("c") == "<p>x</p>"
         assert set(spilled.at) == {"a", "c"}
         assert all(doc.body.html == doc.body.text == "" for doc in list(site.documents.values())[:3])
