@@ -79,11 +79,12 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
     changed since the output was written, and keep the others as they are. Workers plan, key and
     render the pages, and write them into an `Output`'s staging folder themselves (only their stat
     comes back); for another sink they stream to it, so they are never all in memory. Writing an
-    `Output`, the documents' bodies leave the site while the workers run, for them to read one at a
-    time (`SpilledHTML`); then their text comes back (the search reads it), their HTML does not. `keys`: the templates'
-    `template_keys`, when known."""
+    `Output` with workers, the documents' bodies leave the site before they fork, for them to read
+    one at a time (`SpilledHTML`); then their text comes back (the search reads it), their HTML does
+    not. In one process there is nothing to fork, and the fast path's model would be unpickled
+    whole to spill it. `keys`: the templates' `template_keys`, when known."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
-    html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) else None
+    html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) and jobs > 1 else None
     try:
         _write_pages(Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
                      jobs, sink, done)
