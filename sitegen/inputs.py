@@ -90,7 +90,7 @@ def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen:
         signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) if st else None
         shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
             if name.startswith(prefix) else shown_path(Path(name))  # as shown_path would, without asking the OS each time
-        known = seen.get(name)
+        stem, known = _stem(name), seen.get(name)
         if signature is not None and known is not None and known[0] == signature and known[2] == shown:
             data, hashed, key = None, known[1], known[3]  # the key is of the same bytes, name and settings
         else:
@@ -99,8 +99,8 @@ def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen:
             if data is None:
                 continue
             hashed = hashlib.blake2b(data, digest_size=20).digest()
-            key = digest(settings, kind, shown, _stem(name), hashed)
-        keyed.append((key, SourceFile(data, shown, _stem(name), kind, config, name, signature, hashed)))
+            key = digest(settings, kind, shown, stem, hashed)
+        keyed.append((key, SourceFile(data, shown, stem, kind, config, name, signature, hashed)))
         if done and n % 256 == 0:
             done(n)
     return keyed, problems

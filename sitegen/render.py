@@ -148,8 +148,7 @@ def _rel(context, target: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _relative(folder: str, target: str) -> str:
     """`urls.relative` from any page in `folder`: pages of one folder link to the same menus, assets
-    and listed documents, and `posixpath.relpath` asks the OS for the working folder on every call
-    (a third of the time spent rendering, before this)."""
+    and listed documents, so most links are worked out once per folder instead of once per page."""
     return urls.relative(f"{folder}/_" if folder else "_", target)
 
 
