@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -19,7 +21,8 @@ from sitegen.attachments import read_attachments
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
-from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, remember, write_file, write_pages
+from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, record_files, remember, stage_files
+from sitegen.incremental import write_file, write_pages
 from sitegen.incremental import key as output_key
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
@@ -33,6 +36,8 @@ from sitegen.render import Job, render_plan, template_keys, trim_heap
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
+SEARCH_BESIDE_PAGES = 30_000  # documents: up to this many, the search runs beside the page workers (`_Beside`);
+#                             beyond, after them, so that its state does not add to their peak (4 GB at 100,000)
 Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
 Until = Literal["check", "render", "write"]
 
@@ -103,8 +108,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     _stop_on_errors(problems, strict)
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(plan), site,
                          notices=memo.notices, unwritten=unwritten(config))
-    # The search comes after the pages, whose workers would otherwise fork beside its state and files
-    # (the peak at 10,000 documents fell from 957 to 623 MB). Nothing is committed before it.
+    # The search runs beside the page workers once they have forked (they do not inherit its state),
+    # in the parent's idle core; past SEARCH_BESIDE_PAGES, after them. Nothing is committed before it.
     if until == "check":
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
@@ -113,23 +118,29 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
                 done += len(pages)
                 if done % 64 < len(pages):
                     clock.count(done)
-        _search(config, site, memo, session, clock, problems, strict, result)
+        clock.stage("search")
+        _search(config, problems, strict, result, build_search(site, memo, session))
         result.timings = clock.finish()
         return result
     sink = Output(target, protected_folders(config), memo.load("output", output_key(target))) if until == "write" else _Memory(session)
     templates = template_keys(config.templates)
-    with sink:  # the output folder is checked and locked before anything is rendered
+    beside = _Beside(lambda: build_search(site, memo, session), lambda made: stage_files(sink, {**made[0], **data_files(site)}),
+                     until == "write" and len(site.documents) <= SEARCH_BESIDE_PAGES)
+    with sink, beside:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
-            write_pages(config.templates, site, plan, jobs, sink, clock.count, templates)
+            write_pages(config.templates, site, plan, jobs, sink, clock.count, templates, beside.start)
         rarity = plan.rarity
         del plan  # the pages are written: what they needed is room for the search
         trim_heap()
-        search_files, search_state = _search(config, site, memo, session, clock, problems, strict, result)
+        clock.stage("search")  # what is left of it, when it ran beside the pages
+        made, staged = beside.result()
+        search_state = _search(config, problems, strict, result, made)
         clock.stage("write")
-        for rel, data in sorted({**search_files, **read_assets(config.assets, assets), **data_files(site), **attached}.items()):
+        record_files(sink, staged)
+        for rel, data in sorted({**read_assets(config.assets, assets), **attached}.items()):
             write_file(sink, rel, data)
-        del search_files
+        del made, staged
         result.stats = sink.commit()
     result.files = sink.files if isinstance(sink, _Memory) else {}
     clock.stage("cache")
@@ -159,16 +170,15 @@ def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, set
                        notices=memo.notices, edited=edited.documents)
 
 
-def _search(config: Config, site: Site, memo: Memo, session: Session | None, clock: "_Clock",
-            problems: list[Diagnostic], strict: bool, result: BuildResult) -> tuple[dict[str, bytes], Any]:
-    """The search stage: the index's files and state, its stats and warnings into `result`; a
-    problem it finds stops the build (before anything is committed)."""
-    clock.stage("search")
-    files, result.search, result.search_pending, state = build_search(site, memo, session)
+def _search(config: Config, problems: list[Diagnostic], strict: bool, result: BuildResult,
+            made: tuple[dict[str, bytes], Any, bool, Any]) -> Any:
+    """The end of the search stage, given what `build_search` made: its stats and warnings into
+    `result`, its state returned; a problem it finds stops the build (before anything is committed)."""
+    _, result.search, result.search_pending, state = made
     problems += over_budget(config, result.search)
     _stop_on_errors(problems, strict)
     result.warnings = sort_diagnostics(d for d in problems if d.severity == WARNING)
-    return files, state
+    return state
 
 
 def build_search(site: Site, memo: Memo, session: Session | None) -> tuple[dict[str, bytes], Any, bool, Any]:
@@ -280,6 +290,47 @@ class _Memory:
         if self.session is not None:
             self.session.files = self.kept
         return WriteStats(len(self.files), changed, len(self.previous.keys() - self.kept.keys()))
+
+
+class _Beside:
+    """`make()` then `stage(made)`, run in a thread once the page workers have forked (`start`, given
+    to `write_pages`): the parent waits on them with a core's worth of idle time, and they do not
+    inherit what it makes. Run in place by `result` when it never started (no workers, or not
+    `wanted`). A daemon thread, so an interrupted build does not wait for the search; but leaving the
+    `with` block stops it from staging anything after (`stage` writes into the staging folder, which
+    the failed build is about to remove), waiting at most for a write under way."""
+
+    def __init__(self, make: Callable[[], Any], stage: Callable[[Any], Any], wanted: bool):
+        self.make, self.stage, self.wanted = make, stage, wanted
+        self.future: Future | None = None
+        self.lock, self.stopped = threading.Lock(), False
+
+    def start(self) -> None:
+        if self.wanted:
+            self.future = Future()
+            threading.Thread(target=self._run, name="beside the pages", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            made = self.make()
+            with self.lock:
+                if not self.stopped:
+                    self.future.set_result((made, self.stage(made)))
+        except BaseException as exc:  # handed to the pipeline's thread by `result`
+            self.future.set_exception(exc)
+
+    def result(self) -> tuple[Any, Any]:
+        if self.future is None:
+            made = self.make()
+            return made, self.stage(made)
+        return self.future.result()
+
+    def __enter__(self) -> "_Beside":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.lock:
+            self.stopped = True
 
 
 class _Clock:

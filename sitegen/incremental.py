@@ -74,7 +74,7 @@ class Edited:
 
 
 def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None,
-                keys: dict[str, bytes] | None = None) -> None:
+                keys: dict[str, bytes] | None = None, forked: Callable[[], None] | None = None) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
     render the pages, and write them into an `Output`'s staging folder themselves (only their stat
@@ -82,23 +82,34 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
     `Output` with workers, the documents' bodies leave the site before they fork, for them to read
     one at a time (`SpilledHTML`); then their text comes back (the search reads it), their HTML does
     not. In one process there is nothing to fork, and the fast path's model would be unpickled
-    whole to spill it. `keys`: the templates' `template_keys`, when known."""
+    whole to spill it. `keys`: the templates' `template_keys`, when known. `forked()` is called once
+    the workers have forked, with the bodies' text back in the site (see `render.parallel_iter`)."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
     html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) and jobs > 1 else None
+    restored = False
+
+    def restore() -> None:
+        nonlocal restored
+        if html is not None and not restored:
+            html.restore_text(site)
+        restored = True
+        if forked is not None:
+            forked()
     try:
         _write_pages(Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
-                     jobs, sink, done)
-        if html is not None:
+                     jobs, sink, done, restore)
+        if html is not None and not restored:
             html.restore_text(site)
     finally:
         if html is not None:
             html.close()
 
 
-def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None) -> None:
+def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, forked: Callable[[], None]) -> None:
     again: dict[str | int, set[str]] = {}  # pages whose file of the last build was changed or removed since
     n = 0
-    for unit, pages in render_plan(dataclasses.replace(job, staging=sink.area) if isinstance(sink, Output) else job, jobs):
+    for unit, pages in render_plan(dataclasses.replace(job, staging=sink.area) if isinstance(sink, Output) else job, jobs,
+                                   forked=forked):
         for path, page_key, data in pages:
             if isinstance(data, bytes):
                 sink.write(path, data, page_key)
@@ -120,6 +131,30 @@ def write_file(sink, rel: str, data: bytes) -> None:
     key = digest("file", data)
     if not sink.keep(rel, key):
         sink.write(rel, data, key)
+
+
+def stage_files(sink, files: dict[str, bytes]) -> list[tuple[str, bytes, Any]]:
+    """Files that are their own key (`write_file`), written into an `Output`'s staging folder now,
+    from a thread beside the page workers (nothing shared is touched: `record_files` records them
+    on the pipeline's thread): each with what `Output.record` needs, or None where the last build
+    wrote the same bytes (`write_file` keeps that file then) or the sink is not an `Output`."""
+    staged = []
+    for rel, data in files.items():
+        key = digest("file", data)
+        before = sink.previous.files.get(rel) if isinstance(sink, Output) else None
+        if not isinstance(sink, Output) or (before is not None and before.key == key):
+            staged.append((rel, data, None))
+        else:
+            staged.append((rel, b"", sink.area.write(rel, data, key)))
+    return staged
+
+
+def record_files(sink, staged: list[tuple[str, bytes, Any]]) -> None:
+    for rel, data, written in staged:
+        if written is None:
+            write_file(sink, rel, data)
+        else:
+            sink.record(rel, *written)
 
 
 def output_as_left(memo: Memo, target: Path, last: LastBuild) -> Manifest | None:

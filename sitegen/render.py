@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import itertools
 import os
 import pickle
 import signal
@@ -268,17 +269,17 @@ class Job:
     html: "SpilledHTML | None" = None  # the documents' bodies' HTML, when it is kept out of the site
 
 
-def render_plan(job: Job, jobs: int, units: list[str | int] | None = None
+def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forked: Callable[[], None] | None = None
                 ) -> Iterator[tuple[str | int, list[tuple[str, bytes, Any]]]]:
     """Each unit of the plan (a number of one of `plan.pages`, or a document id for its
     DOCUMENT_OUTPUTS) with its pages as (path, key, bytes); bytes are None for a page whose key
     is the one `known` has (nothing to render) and when `keep_bytes` is off, and with `staging`
     what its `write` returned instead (the parent never holds the pages). The site's own pages go
     first: the largest (chronology, sources) are among them, and then they do not finish last.
-    `units`: only these."""
+    `units`: only these. `forked`: see `parallel_iter`."""
     if units is None:
         units = [*range(len(job.plan.pages)), *job.plan.documents]
-    yield from zip(units, parallel_iter(_render_unit, units, jobs, shared=job))
+    yield from zip(units, parallel_iter(_render_unit, units, jobs, shared=job, forked=forked))
 
 
 def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
@@ -305,12 +306,14 @@ def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
     return list(parallel_iter(fn, items, jobs, done))
 
 
-def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
-                  done: Callable[[int], None] | None = None, shared: Any = None) -> Iterator[R]:
+def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int, done: Callable[[int], None] | None = None,
+                  shared: Any = None, forked: Callable[[], None] | None = None) -> Iterator[R]:
     """`fn(x)` for each item, in order, as they come: over `jobs` processes when that is worth it,
     a window of WINDOW items at a time so neither the inputs nor the results all wait in memory.
     `done(n)` is told every CHUNK results, for progress. With `shared`, each call is `fn(shared, x)`:
-    `shared` is given to each worker once (by fork, not pickled) instead of with every item."""
+    `shared` is given to each worker once (by fork, not pickled) instead of with every item.
+    `forked()` is called once the workers have forked (never without workers): what the parent starts
+    then, beside them, is not inherited by them."""
     items = list(items)
     jobs = max(1, min(jobs, os.cpu_count() or 1))
     if jobs == 1 or len(items) < 2 * CHUNK:
@@ -322,8 +325,11 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int,
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shared,))
     call = fn if shared is None else functools.partial(_with_shared, fn)
     try:
-        windows = (pool.map(call, items[i:i + WINDOW], chunksize=CHUNK) for i in range(0, len(items), WINDOW))
-        yield from _counted((r for window in windows for r in window), done)
+        windows = [pool.map(call, items[:WINDOW], chunksize=CHUNK)]  # the first submission forks every worker
+        if forked is not None:
+            forked()
+        more = (pool.map(call, items[i:i + WINDOW], chunksize=CHUNK) for i in range(WINDOW, len(items), WINDOW))
+        yield from _counted((r for window in itertools.chain(windows, more) for r in window), done)
     finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()

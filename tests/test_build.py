@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -110,6 +111,72 @@ def test_parallel_build_matches_in_process_build(make_site, tmp_path):
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
     assert one == two and len(one) > 160
     assert (tmp_path / "one/actors/wang-yi/page-4.html").is_file()  # 162 documents, 50 a page
+
+
+def _many(i: int) -> str:
+    return (f"---\ntitle: Report {i}\ndate: 2020-{i % 12 + 1:02d}\nsource: Wire {i % 7}\nlanguage: en\n"
+            f"summary: Number {i}.\nactors: [Wang Yi]\ntopics: [cooperation]\n---\nBody *{i}*.\n")
+
+
+def test_search_runs_beside_the_page_workers(make_site, tmp_path, monkeypatch):
+    """With page workers, the search and data files are made in a thread while they render (and
+    written into staging there): the files are those of a build that made them afterwards."""
+    root = make_site({f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)})
+    config = load_config(root / "sitegen.yaml")
+    where = []
+    made = build_module.build_search
+    monkeypatch.setattr(build_module, "build_search", lambda *a: where.append(threading.current_thread().name) or made(*a))
+    build(config, out=tmp_path / "beside", jobs=2)
+    monkeypatch.setattr(build_module, "SEARCH_BESIDE_PAGES", 0)
+    build(config, out=tmp_path / "after", jobs=2)
+    assert where == ["beside the pages", threading.main_thread().name]
+    beside, after = ({p.relative_to(tmp_path / n): p.read_bytes() for p in (tmp_path / n).rglob("*") if p.is_file()}
+                     for n in ("beside", "after"))
+    assert beside == after and any(str(p).startswith("search/") for p in beside) and Path("data/documents.json") in beside
+
+
+def test_a_search_failing_beside_the_pages_fails_the_build(make_site, monkeypatch):
+    root = make_site({f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)})
+    config = load_config(root / "sitegen.yaml")
+    build(config, jobs=2)
+    before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
+    (root / "content/documents/doc-000.md").write_text(_many(0).replace("Body", "New body"))
+
+    def broken(*args):
+        raise RuntimeError("the search broke")
+    monkeypatch.setattr(build_module, "build_search", broken)
+    with pytest.raises(RuntimeError, match="the search broke"):
+        build(config, jobs=2)
+    assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".build.tmp-*"))
+
+
+def test_a_build_failing_while_the_search_runs_beside_leaves_nothing_behind(make_site, monkeypatch):
+    """The search thread outlives a build that fails during the pages; once it is done it must not
+    have written its files into the staging folder the failed build removed (making it again)."""
+    root = make_site({f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)})
+    config = load_config(root / "sitegen.yaml")
+    build(config, jobs=2)
+    before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
+    (root / "content/documents/doc-000.md").write_text(_many(0).replace("Body", "New body"))
+    go, made = threading.Event(), build_module.build_search
+
+    def slow_search(*args):
+        go.wait(10)
+        return made(*args)
+
+    def broken() -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(build_module, "build_search", slow_search)
+    monkeypatch.setattr(build_module, "trim_heap", broken)  # called on the pipeline's thread after the pages
+    with pytest.raises(KeyboardInterrupt):
+        build(config, jobs=2)
+    go.set()
+    for thread in threading.enumerate():
+        if thread.name == "beside the pages":
+            thread.join(10)
+    assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".build.tmp-*"))
 
 
 def test_failed_build_leaves_previous_output_intact(make_site, monkeypatch):
