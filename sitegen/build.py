@@ -18,7 +18,7 @@ from typing import Any, Callable, Literal
 
 from sitegen import search, sources, urls
 from sitegen.attachments import read_attachments
-from sitegen.cache import NO_MEMO, Memo
+from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
 from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, record_files, remember, stage_files
@@ -32,7 +32,7 @@ from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
 from sitegen.schema import taxonomy_problems
-from sitegen.render import Job, render_plan, template_keys, trim_heap
+from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys, trim_heap
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
@@ -80,11 +80,13 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     clock.stage("read")
     target = (out or config.output).resolve()
     last = memo.load("last", output_key(target)) if until == "write" else None
+    COMPILED.code, COMPILED.changed = memo.load("compiled", _compiled_key(config)) or {}, False
     as_left = checking_output(memo, target, last) if isinstance(last, LastBuild) else None
     found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
     if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
                     or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
+        _keep_compiled(memo, config)
         return done
     documents, terms, more = validate_sources(found_sources, memo, jobs)
     sources_seen = {source.shown: (key, source.kind) for key, source in found_sources}
@@ -124,6 +126,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         return result
     sink = Output(target, protected_folders(config), memo.load("output", output_key(target))) if until == "write" else _Memory(session)
     templates = template_keys(config.templates)
+    compile_templates(config.templates, templates)  # once, here: the page workers fork with them
     beside = _Beside(lambda: build_search(site, memo, session), lambda made: stage_files(sink, {**made[0], **data_files(site)}),
                      until == "write" and len(site.documents) <= SEARCH_BESIDE_PAGES)
     with sink, beside:  # the output folder is checked and locked before anything is rendered
@@ -153,6 +156,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
             linked.setdefault(d.path, []).append(d)
         remember(memo, target, Remembered(settings, sources_seen, site, rarity, index, known, linked, search_state,
                                           templates))
+        _keep_compiled(memo, config)
     memo.finish()
     result.timings = clock.finish()
     return result
@@ -233,6 +237,17 @@ def _unchanged(memo: Memo, inputs: bytes, strict: bool, last: LastBuild, as_left
         return None
     return BuildResult(last.warnings, last.counts, last.pages, stats=WriteStats(len(written.files), 0, 0),
                        search=last.search_stats, notices=memo.notices)
+
+
+def _compiled_key(config: Config) -> bytes:
+    return digest("compiled templates", str(config.templates))
+
+
+def _keep_compiled(memo: Memo, config: Config) -> None:
+    """Keep the templates' code for the next build (`render.Compiled`), if this one compiled any."""
+    if COMPILED.changed:
+        memo.store("compiled", _compiled_key(config), COMPILED.code)
+        COMPILED.changed = False
 
 
 def _counts(site: Site) -> dict[str, int]:

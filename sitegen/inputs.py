@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from array import array
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
@@ -23,6 +24,8 @@ from sitegen.render import parallel_iter
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
 SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within one tick of its clock
+SIGNATURE, HASHED, KEY = 5, 20, len(digest())  # numbers in a source's signature (size, times, inode, device),
+#                                              bytes in the hash of its bytes and in its key
 
 
 class SourceFile(NamedTuple):
@@ -68,17 +71,50 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
     settings = digest(repr(config))
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
     inputs = [settings, folder_digest(config.templates), folder_digest(config.assets)]
-    seen, now = memo.load("seen", _seen_key(config, settings)) or {}, time.time_ns()
+    seen, now = Seen.unpack(memo.load("seen", _seen_key(config, settings))), time.time_ns()
     found: list[tuple[bytes, SourceFile]] = []
     for folder, kind in folders:
         keyed, more = _read_folder(folder, kind, config, settings, seen, done)
         found, problems = found + keyed, problems + more
-    memo.store("seen", _seen_key(config, settings), {f.name: (f.signature, f.hashed, f.shown, key) for key, f in found
-                                                     if f.signature is not None and f.signature[1] < now - SETTLED_NS})
+    memo.store("seen", _seen_key(config, settings), Seen.pack([(f.name, f.signature, f.hashed, f.shown, key) for key, f in found
+                                                               if f.signature is not None and f.signature[1] < now - SETTLED_NS]))
     return found, problems, digest(*inputs, *(key for key, _ in found)), digest(*inputs)
 
 
-def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen: dict[str, tuple],
+class Seen(NamedTuple):
+    """The sources as the last build saw them (path, signature, hash of the bytes, path as shown, key),
+    kept in columns: as 10,000 tuples of tuples, reading them back took 0.07 s of a one-edit build."""
+
+    names: dict[str, int]  # path as found -> row
+    signatures: array  # SIGNATURE numbers a row
+    hashed: bytes  # HASHED bytes a row
+    shown: list[str]
+    keys: bytes  # KEY bytes a row
+
+    @staticmethod
+    def pack(rows: list[tuple[str, tuple, bytes, str, bytes]]) -> tuple:
+        rows = [r for r in rows if all(-1 << 63 <= n < 1 << 63 for n in r[1])]  # what an array("q") holds
+        return ([r[0] for r in rows], array("q", [n for r in rows for n in r[1]]).tobytes(),
+                b"".join(r[2] for r in rows), [r[3] for r in rows], b"".join(r[4] for r in rows))
+
+    @staticmethod
+    def unpack(packed: Any) -> "Seen":
+        try:
+            names, signatures, hashed, shown, keys = packed
+            return Seen(dict(zip(names, range(len(names)))), array("q", signatures), hashed, shown, keys)
+        except (TypeError, ValueError):  # none kept yet (or kept by an older layout)
+            return Seen({}, array("q"), b"", [], b"")
+
+    def get(self, name: str, signature: tuple | None, shown: str) -> tuple[bytes, bytes] | None:
+        """(hash, key) of `name` if the last build saw it with this signature and shown as `shown`."""
+        row = self.names.get(name)
+        if row is None or signature is None or self.shown[row] != shown or \
+                tuple(self.signatures[row * SIGNATURE:(row + 1) * SIGNATURE]) != signature:
+            return None
+        return self.hashed[row * HASHED:(row + 1) * HASHED], self.keys[row * KEY:(row + 1) * KEY]
+
+
+def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen: "Seen",
                  done: Callable[[int], None] | None) -> tuple[list[tuple[bytes, SourceFile]], list[Diagnostic]]:
     """The Markdown files under `folder`, each as (key, what `parse_file` takes), and the problems."""
     stats: dict[str, os.stat_result] = {}
@@ -90,15 +126,15 @@ def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen:
         signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) if st else None
         shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
             if name.startswith(prefix) else shown_path(Path(name))  # as shown_path would, without asking the OS each time
-        stem, known = _stem(name), seen.get(name)
-        if signature is not None and known is not None and known[0] == signature and known[2] == shown:
-            data, hashed, key = None, known[1], known[3]  # the key is of the same bytes, name and settings
+        stem, known = _stem(name), seen.get(name, signature, shown)
+        if known is not None:
+            data, (hashed, key) = None, known  # the key is of the same bytes, name and settings
         else:
             data, found = sources.read(Path(name), config.limits)
             problems += found
             if data is None:
                 continue
-            hashed = hashlib.blake2b(data, digest_size=20).digest()
+            hashed = hashlib.blake2b(data, digest_size=HASHED).digest()
             key = digest(settings, kind, shown, stem, hashed)
         keyed.append((key, SourceFile(data, shown, stem, kind, config, name, signature, hashed)))
         if done and n % 256 == 0:

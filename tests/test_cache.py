@@ -13,10 +13,13 @@ import random
 import shutil
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
+from sitegen import render, sources
 from sitegen.build import build
 from sitegen.cache import FOLDER, Cache, open_cache
 from sitegen.cli import main
@@ -613,3 +616,47 @@ def test_a_full_build_deletes_value_files_no_entry_names(project, monkeypatch):
     config.write_text(config.read_text(encoding="utf-8").replace("title: Test archive", "title: Retitled"), encoding="utf-8")
     assert cold_and_warm(project)[0].edited == 0  # a full build, which forgets what it did not use
     assert not old.exists() and fresh.exists()
+
+
+
+def fresh_build(root: Path):
+    """One build with the cache, as a new process would make it: no template compiled before it."""
+    render._envs.clear()
+    return cached_build(load_config(root / "sitegen.yaml", environ={}))
+
+
+def test_a_source_the_last_build_saw_unchanged_is_not_read_again(project, monkeypatch):
+    """Known by its size, times, inode and device: a file edited since is read, even with its size and
+    modification time put back (its change time tells), and the others are not."""
+    past = time.time() - 3600
+    for path in (project / "content").rglob("*.md"):  # a file changed within SETTLED_NS of a build is read again
+        os.utime(path, (past, past))
+    fresh_build(project)
+    reads: list[str] = []
+    read = sources.read
+    monkeypatch.setattr(sources, "read", lambda path, limits: reads.append(path.name) or read(path, limits))
+    assert fresh_build(project).site is None and reads == []
+    page = project / "content/documents/first-report.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("The body", "THE BODY"), encoding="utf-8")
+    os.utime(page, (past, past))
+    assert fresh_build(project).edited == 1 and reads == ["first-report.md"]
+    _, cold = cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
+
+
+def test_the_templates_compiled_code_is_kept_between_builds(project, monkeypatch):
+    """A new process compiles no template the last build compiled, only one edited since; the pages
+    are those of a cold build."""
+    fresh_build(project)
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a: compiled.append(name) or compile_(self, source, name, *a))
+    edit_body(project, "first-report", "The body", "The edited body")
+    assert fresh_build(project).edited == 1 and compiled == []
+    base = project.parent / "tpl/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+    assert fresh_build(project).edited == 0 and compiled == ["base.html"]
+    compiled.clear()
+    _, cold = cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
