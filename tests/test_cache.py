@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from sitegen import render, sources
+from sitegen import incremental, render, sources
 from sitegen.build import build
 from sitegen.cache import FOLDER, Cache, open_cache
 from sitegen.cli import main
@@ -159,7 +159,14 @@ def test_a_template_edit_renders_again_only_the_pages_made_with_it(project):
     assert term.stat().st_ino != inodes[0] and doc.stat().st_ino == inodes[1]
 
 
-def test_a_rebuild_with_no_change_writes_nothing_and_mends_a_damaged_output(project):
+@pytest.fixture(params=[True, False], ids=["forked", "in a thread"])
+def checked(request, monkeypatch):
+    """The output is checked in a forked process, or, in a process with other threads (`serve`; the
+    browser tests' driver too), in a thread."""
+    monkeypatch.setattr(incremental, "_may_fork", lambda: request.param)
+
+
+def test_a_rebuild_with_no_change_writes_nothing_and_mends_a_damaged_output(project, checked):
     cold_and_warm(project)
     before = {p: p.stat().st_ino for p in (project / "build").rglob("*") if p.is_file()}
     warm, _ = cold_and_warm(project)
@@ -660,3 +667,25 @@ def test_the_templates_compiled_code_is_kept_between_builds(project, monkeypatch
     compiled.clear()
     _, cold = cold_and_warm(project)
     assert tree(project / "build") == tree(project.parent / "cold")
+
+
+def test_builds_that_never_ask_about_the_output_leave_no_process_or_descriptor_behind(project, monkeypatch):
+    """A file added takes the full build before the output check is asked for: its forked process
+    is still reaped and its pipe closed, build after build (as `serve` or `pack` would run them)."""
+    def children() -> int:
+        found = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                fields = (Path("/proc") / pid / "stat").read_text().rsplit(") ", 1)[1].split()
+            except OSError:
+                continue
+            found += int(fields[1]) == os.getpid()
+        return found
+    monkeypatch.setattr(incremental, "_may_fork", lambda: True)  # as the command line does
+    config = load_config(project / "sitegen.yaml", environ={})
+    cached_build(config)
+    fds, before = len(os.listdir("/proc/self/fd")), children()  # the browser tests' may be there
+    for n in range(4):
+        (project / f"content/documents/added-{n}.md").write_text(doc(f"Added {n}", ["Wang Yi"], "Body."), encoding="utf-8")
+        assert cached_build(config).site is not None  # the full build
+    assert children() == before and len(os.listdir("/proc/self/fd")) == fds
