@@ -170,6 +170,8 @@ def _distinct_words(lines: list[str], path: str, first_line: int, limits: Limits
     """A body of more different words than `limits.distinct_words` (words as written, so a little
     more than search counts): each one is an entry in the search index, and a file of invented words
     would make the index stage alone take many seconds."""
+    if len(set("\n".join(lines).casefold().split())) <= limits.distinct_words:
+        return []  # the whole body at once, as most are: a line at a time only to say where it went over
     seen: set[str] = set()
     for number, line in enumerate(lines):
         seen.update(line.casefold().split())
