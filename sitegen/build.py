@@ -32,7 +32,8 @@ from sitegen.inputs import read_sources, render_bodies, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
 from sitegen.schema import taxonomy_problems
-from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys, trim_heap
+from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys
+from sitegen.workers import trim_heap
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)

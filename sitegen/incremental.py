@@ -86,7 +86,7 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
     one at a time (`SpilledHTML`); then their text comes back (the search reads it), their HTML does
     not. In one process there is nothing to fork, and the fast path's model would be unpickled
     whole to spill it. `keys`: the templates' `template_keys`, when known. `forked()` is called once
-    the workers have forked, with the bodies' text back in the site (see `render.parallel_iter`)."""
+    the workers have forked, with the bodies' text back in the site (see `workers.parallel_iter`)."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
     html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) and jobs > 1 else None
     restored = False
@@ -189,9 +189,9 @@ def checking_output(memo: Memo, target: Path, last: LastBuild) -> Callable[[], M
         return lambda: None
     if not _may_fork():
         pool = ThreadPoolExecutor(max_workers=1)
-        answer = pool.submit(_as_left, manifest, target, last)
+        future = pool.submit(_as_left, manifest, target, last)
         pool.shutdown(wait=False)
-        return lambda: manifest if answer.result() else None
+        return lambda: manifest if future.result() else None
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: one byte for the answer, and gone without running any clean-up of the parent's

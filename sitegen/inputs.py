@@ -20,7 +20,7 @@ from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.frontmatter import split_source
 from sitegen.markup import Rendered, check_body, render_markdown
-from sitegen.render import parallel_iter
+from sitegen.workers import parallel_iter
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
 SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within one tick of its clock

@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 from sitegen import analysis, searchcodes
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
-from sitegen.render import parallel_map
+from sitegen.workers import parallel_map
 
 ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
