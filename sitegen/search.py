@@ -70,6 +70,11 @@ class SearchState:
     files: dict[str, bytes]  # path -> its size (4 bytes) and digest
     raw_bytes: int = 0  # the sizes' sum, kept up to date
 
+    def __getstate__(self) -> dict:
+        """Pickled with its postings in one buffer (`searchindex.Postings`), read back lazily."""
+        bodies = self.bodies
+        return {**self.__dict__, "bodies": bodies if isinstance(bodies, searchindex.Postings) else searchindex.Postings.of(bodies)}
+
 
 def fields(site: Site) -> list[tuple[str, float]]:
     """Searchable fields and their boosts: every taxonomy is a field of its own, named after it."""
@@ -132,7 +137,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     meet the old ones again."""
     old = state
     state = replace(old, doc_terms=list(old.doc_terms), lengths=array("i", old.lengths),
-                    heads=dict(old.heads), bodies=dict(old.bodies), packed=dict(old.packed), order=list(old.order),
+                    heads=dict(old.heads), bodies=old.bodies.copy(), packed=dict(old.packed), order=list(old.order),
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
     fields = len(state.core["fields"])

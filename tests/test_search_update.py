@@ -56,8 +56,10 @@ def bodiless(site, changed: set[str]):
     return replace(site, documents={i: d if i in changed else replace(d, body=None) for i, d in site.documents.items()})
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed):
+@pytest.mark.parametrize("seed, pickled", [(1, False), (2, False), (3, False), (4, True), (5, True)])
+def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed, pickled):
+    """`pickled`: each state goes through pickle first, as the build's cache keeps it (its postings
+    in one buffer, read back lazily: `searchindex.Postings`)."""
     rng = random.Random(seed)
     site = corpus(make_site, rng)
     files, stats, state = search.build_search_state(site)
@@ -68,7 +70,7 @@ def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed):
         for doc_id in changed:
             doc = site.documents[doc_id]
             site.documents[doc_id] = replace(doc, body=replace(doc.body, text=new_body(rng, doc.body.text, step)))
-        before = state
+        before = state = pickle.loads(pickle.dumps(state)) if pickled else state
         written, removed, new_stats, state = search.update_bodies(state, bodiless(site, changed), sorted(changed))
         expected, expected_stats = search.build_search(site)
         assert {p: d for p, d in {**files, **written}.items() if p not in removed} == expected
@@ -100,3 +102,34 @@ def test_the_state_keeps_no_body_text(make_site):
     kept = pickle.dumps(state)
     assert b"Quartermaster" not in kept and b"quartermaster zebulon" not in kept
     assert b"zebulon" in kept  # its terms are kept, to take them out of the postings on the next edit
+
+
+def test_a_pickled_state_reads_only_the_postings_an_edit_touches(make_site):
+    site = corpus(make_site, random.Random(11), 120)
+    _, _, state = search.build_search_state(site)
+    state = pickle.loads(pickle.dumps(state))
+    assert isinstance(state.bodies, searchindex.Postings) and not state.bodies.made
+    doc_id = sorted(site.documents)[5]
+    doc = site.documents[doc_id]
+    site.documents[doc_id] = replace(doc, body=replace(doc.body, text=doc.body.text + " zzzwordnew"))
+    _, _, _, after = search.update_bodies(state, bodiless(site, {doc_id}), [doc_id])
+    assert 0 < len(after.bodies.made) <= len(doc.body.text.split()) + 1 < len(state.bodies) // 4
+
+
+def test_postings_behave_as_a_dict_of_arrays():
+    from array import array
+    plain = {"b": array("i", [1, 2, 3, 4]), "a": array("i"), "c": array("i", [7, 1])}
+    lazy = pickle.loads(pickle.dumps(searchindex.Postings.of(plain)))
+    assert dict(lazy) == plain and list(lazy) == list(plain) and len(lazy) == 3 and "a" in lazy and "z" not in lazy
+    copy = lazy.copy()
+    copy["z"] = array("i", [9, 9])
+    del copy["b"]
+    copy["c"] = array("i", [7, 2])
+    assert dict(lazy) == plain  # the copy changed alone
+    assert dict(copy) == {"a": array("i"), "c": array("i", [7, 2]), "z": array("i", [9, 9])} and len(copy) == 3
+    assert "b" not in copy and copy.get("b") is None and set(copy) == {"a", "c", "z"}
+    with pytest.raises(KeyError):
+        del copy["b"]
+    assert dict(pickle.loads(pickle.dumps(copy))) == dict(copy)
+    copy["b"] = array("i", [5, 5])
+    assert copy["b"] == array("i", [5, 5]) and len(copy) == 4
