@@ -98,7 +98,7 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
     index = searchindex.postings(analysed, len(field_list))
     order = sorted(index, key=utf16_key)
     heads = {t: searchindex.encode_head(index[t]) for t in order}
-    bodies = {t: array("i", index[t][-1]) for t in order}
+    bodies = {t: index[t][-1] for t in order}
     del index
     packed = {t: heads[t] + searchindex.encode_body(bodies[t]) for t in order}
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
