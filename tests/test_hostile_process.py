@@ -144,3 +144,18 @@ def test_an_empty_documents_folder_builds_end_to_end(make_site):
     assert "Traceback" not in done.stderr and "built 0 documents" in done.stdout
     assert (root / "build/index.html").is_file() and (root / "build/search.html").is_file()
     assert subprocess.run([sys.executable, "-m", "sitegen", "check"], cwd=root, capture_output=True, timeout=120).returncode == 0
+
+
+def test_output_to_a_closed_pipe_is_one_line_and_an_error_code(make_site):
+    """`sitegen build | head -0`: the build is done, what it prints has nowhere to go; no traceback
+    and no 'Exception ignored' at exit, and the exit code says something went wrong."""
+    root = make_site()
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=root, stdout=write, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert done.returncode != 0 and (root / "build/index.html").is_file()
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
