@@ -29,11 +29,14 @@ have stored them; a browser test checks ranking against stock lunr.js over a sto
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from array import array
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Iterable
+from operator import itemgetter
+from typing import Iterable, Iterator
 
 from sitegen import searchcodes, searchdata, searchindex, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
@@ -91,6 +94,26 @@ def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[
 def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
                        ) -> tuple[dict[str, bytes], SearchStats, SearchState]:
     """`build_search`, plus the state `update_bodies` brings up to date after body edits."""
+    with _collector_paused():
+        return _build_search_state(site, memo, jobs)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the index is built, then as it was. Building makes
+    millions of small objects that live on (terms, counts, postings), so the collector ran its full
+    passes over them and over the whole site model several times, finding nothing to free (the index
+    makes no reference cycles): about 0.3-0.5 s of 4.5 at 10,000 documents."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, bytes], SearchStats, SearchState]:
     files: dict[str, bytes] = {}
     docs, facet_list, parts, facet_files = searchdata.facets(site)  # a body edit renumbers nothing
     field_list = fields(site)
@@ -107,7 +130,8 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
             "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN,
             "analysis": searchdata.analysis_tables(), "rows": []}
     numbers = {t: i for i, t in enumerate(order)}
-    state = SearchState([d.id for d in docs], [searchcodes.pack([numbers[t] for t, _ in a[-1][1]]) for a in analysed],
+    term_of, number_of = itemgetter(0), numbers.__getitem__
+    state = SearchState([d.id for d in docs], [searchcodes.pack(list(map(number_of, map(term_of, a[-1][1])))) for a in analysed],
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
                         heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
     del analysed
