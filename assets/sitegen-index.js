@@ -534,11 +534,12 @@
       refs = [];
       for (var key = 0; key < N * F; key++) refs.push(key);
     }
-    refs = refs.filter(function (key) {
-      var n = (key - key % F) / F;
-      return (!need || (!impossible && hits[n] === need)) && !banned[n];
-    });
-    return { refs: refs, vectors: vectors };
+    var passed = [];
+    for (var i = 0; i < refs.length; i++) {
+      var n = (refs[i] - refs[i] % F) / F;
+      if ((!need || (!impossible && hits[n] === need)) && !banned[n]) passed.push(refs[i]);
+    }
+    return { refs: passed, vectors: vectors };
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
@@ -581,13 +582,13 @@
       return Math.sqrt(sum);
     });
     var byField = found.vectors.map(function (v, f) { return v.size ? dots(v, f) : null; });
-    var slot = new Int32Array(N), results = [];
-    found.refs.forEach(function (key) {
-      var f = key % F, n = (key - f) / F;
+    var slot = new Int32Array(N), results = [], refs = found.refs;
+    for (var i = 0; i < refs.length; i++) {
+      var key = refs[i], f = key % F, n = (key - f) / F;
       var score = (byField[f] ? byField[f][n] : 0) / magnitudes[f] || 0;
       if (slot[n]) results[slot[n] - 1].score += score;
       else { results.push({ n: n, score: score }); slot[n] = results.length; }
-    });
+    }
     return results.sort(function (a, b) { return b.score - a.score; });
   }
 
@@ -597,16 +598,19 @@
     shown = shown || 10;
     var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
     return Promise.all([prepare(clauses), lengths]).then(function () {
-      var found = match(clauses), seen = new Uint8Array(N), docs = [];
-      found.refs.forEach(function (key) { var n = (key - key % F) / F; if (!seen[n]) { seen[n] = 1; docs.push(n); } });
-      var mode = rowsCheaper(docs) ? 'rows' : 'lists', hits;
-      preload(docs, mode);
-      if (UPFRONT) {
+      var found = match(clauses), hits, docs, mode;
+      if (UPFRONT) {  // the records first: over http they are the last to arrive
         hits = rank(found);
         hits.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
-        hits.facetMode = mode;
+        docs = hits.map(function (hit) { return hit.n; });
+        preload(docs, hits.facetMode = rowsCheaper(docs) ? 'rows' : 'lists');
         return hits;
       }
+      var seen = new Uint8Array(N);
+      docs = [];
+      found.refs.forEach(function (key) { var n = (key - key % F) / F; if (!seen[n]) { seen[n] = 1; docs.push(n); } });
+      mode = rowsCheaper(docs) ? 'rows' : 'lists';
+      preload(docs, mode);
       var tables = loadBlocks(docs);
       rank(found).slice(0, Math.max(GUESSES, 2 * shown)).forEach(function (hit) { load('r/' + hit.n); });
       return tables.then(function () {
