@@ -10,8 +10,9 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
   with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
   first term that tells it from the run before (the core lists those prefixes).
-- `search/d/<n>.js`: for 8,192 documents, their body lengths (for BM25). When all of them are small
-  (a small archive), the page loads them beside the query's term chunks and ranks once, exactly.
+- `search/d/<n>.js`: for 8,192 documents, their body lengths (for BM25). When all of them together are
+  at most `searchindex.UPFRONT` bytes (13 KB at 10,000 documents), the page loads them beside the
+  query's term chunks and ranks once, exactly; otherwise only the files of the documents it matches.
 - `search/f/<n>.js`: for 2,048 documents, their facet value ids: how a query matching few documents
   counts facets over its results.
 - `search/v/<facet>-<n>.js`: per value of a facet, its documents: how a query matching many documents
