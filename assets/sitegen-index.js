@@ -29,22 +29,49 @@
     return out.subarray(0, n);
   }
 
-  /* `count` Rice codes (value >> k in unary, then its k low bits; six bits a character) from text[at]:
-     the twin of searchindex.rice. Calls take(value) for each. */
-  function rice(text, at, count, k, take) {
-    var word = 0, have = 0, scale = Math.pow(2, k);
-    for (var j = 0; j < count; j++) {
-      var q = 0, r = 0, b;
-      for (;;) {
-        if (!have) { word = DIGIT[text.charCodeAt(at++)]; have = 6; }
-        if (word >> --have & 1) q++; else break;
-      }
-      for (b = 0; b < k; b++) {
-        if (!have) { word = DIGIT[text.charCodeAt(at++)]; have = 6; }
-        r = r * 2 + (word >> --have & 1);
-      }
-      take(q * scale + r);
+  /* A bit reader over six-bit characters (most significant bit first), the twin of searchcodes.chars:
+     `ones` and `zeros` count a run of equal bits with Math.clz32 and consume the bit that ends it,
+     `take` reads n bits. Module variables, not a closure per call: a common word decodes 10,000 codes. */
+  var rText = '', rAt = 0, rBuf = 0, rHave = 0;
+
+  function reader(text, at) { rText = text; rAt = at; rBuf = 0; rHave = 0; }
+
+  function ones() {
+    for (var q = 0; ;) {
+      if (!rHave) { rBuf = DIGIT[rText.charCodeAt(rAt++)]; rHave = 6; }
+      var rest = ~rBuf & ((1 << rHave) - 1);
+      if (!rest) { q += rHave; rHave = 0; continue; }
+      var n = rHave - (32 - Math.clz32(rest));
+      rHave -= n + 1;
+      return q + n;
     }
+  }
+
+  function zeros() {
+    for (var q = 0; ;) {
+      if (!rHave) { rBuf = DIGIT[rText.charCodeAt(rAt++)]; rHave = 6; }
+      var rest = rBuf & ((1 << rHave) - 1);
+      if (!rest) { q += rHave; rHave = 0; continue; }
+      var n = rHave - (32 - Math.clz32(rest));
+      rHave -= n + 1;
+      return q + n;
+    }
+  }
+
+  function take(n) {
+    var r = 0;
+    while (n > rHave) { r = r << rHave | rBuf & ((1 << rHave) - 1); n -= rHave; rBuf = DIGIT[rText.charCodeAt(rAt++)]; rHave = 6; }
+    rHave -= n;
+    return r << n | rBuf >> rHave & ((1 << n) - 1);
+  }
+
+  /* `count` Rice codes (value >> k in unary, ones ended by a zero, then its k low bits) from text[at]:
+     the twin of searchcodes.rice. */
+  function rice(text, at, count, k) {
+    var out = new Int32Array(count), scale = Math.pow(2, k);
+    reader(text, at);
+    for (var j = 0; j < count; j++) out[j] = ones() * scale + take(k);
+    return out;
   }
 
   /* The first `count` packed numbers of `text`, and where they end. */
@@ -72,14 +99,24 @@
     return f;
   }
 
+  /* The data of `key`, loaded once: the first label file of each facet is in the core, and the first
+     value-list file of every facet is in one file, v/first (searchdata.FIRST_LISTS). */
+  var FIRST_LIST = /^v\/\d+-0$/, waiting = Object.create(null);
+  S.facets.forEach(function (spec, f) { var x = file('l/' + f + '-0'); x.requested = true; x.resolve(spec.labels); });
+
   function load(key) {
     var f = file(key);
     if (!f.requested) {
       f.requested = true;
-      var el = document.createElement('script');
-      el.src = base + key + '.js';
-      el.onerror = function () { f.reject(new Error('cannot load ' + el.src)); };
-      document.head.appendChild(el);
+      var src = FIRST_LIST.test(key) ? 'v/first' : key, asked = waiting[src];
+      if (!asked) {
+        asked = waiting[src] = [];
+        var el = document.createElement('script');
+        el.src = base + src + '.js';
+        el.onerror = function () { asked.forEach(function (g) { g.reject(new Error('cannot load ' + el.src)); }); };
+        document.head.appendChild(el);
+      }
+      asked.push(f);
     }
     return f.promise;
   }
@@ -130,20 +167,13 @@
      code and its tf as an Elias gamma code (the twin of searchindex.encode_body). Its body lengths are
      in the tables. */
   function body(text) {
-    var h = head(text, 2), count = h[0], k = h[1], at = h[2], docs = new Int32Array(count), tfs = new Int32Array(count);
-    var word = 0, have = 0, doc = -1, j = 0, scale = Math.pow(2, k);
-    function bit() {
-      if (!have) { word = DIGIT[text.charCodeAt(at++)]; have = 6; }
-      return word >> --have & 1;
-    }
-    for (; j < count; j++) {
-      var q = 0, r = 0, b, zeros = 0, tf = 1;
-      while (bit()) q++;
-      for (b = 0; b < k; b++) r = r * 2 + bit();
-      docs[j] = doc += 1 + q * scale + r;
-      while (!bit()) zeros++;
-      for (b = 0; b < zeros; b++) tf = tf * 2 + bit();
-      tfs[j] = tf;
+    var h = head(text, 2), count = h[0], k = h[1], docs = new Int32Array(count), tfs = new Int32Array(count);
+    var doc = -1, scale = Math.pow(2, k);
+    reader(text, h[2]);
+    for (var j = 0; j < count; j++) {
+      docs[j] = doc += 1 + ones() * scale + take(k);
+      var z = zeros();
+      tfs[j] = Math.pow(2, z) + take(z);
     }
     return { docs: docs, tfs: tfs, lens: null };
   }
@@ -179,18 +209,22 @@
   var blocks = [], bodyLengths = new Int32Array(N);
 
   function blockList(docs, size) {
-    var wanted = Object.create(null);
-    docs.forEach(function (n) { wanted[Math.floor(n / size)] = true; });
-    return Object.keys(wanted).map(Number);
+    var wanted = new Uint8Array(Math.ceil(N / size)), out = [];
+    for (var j = 0; j < docs.length; j++) wanted[(docs[j] - docs[j] % size) / size] = 1;
+    for (var b = 0; b < wanted.length; b++) if (wanted[b]) out.push(b);
+    return out;
   }
 
-  function loadBlocks(docs) {
-    return Promise.all(blockList(docs, S.block).map(function (b) {
+  function loadBlocks(docs) { return loadBlockList(blockList(docs, S.block)); }
+
+  function loadBlockList(list) {
+    return Promise.all(list.map(function (b) {
       return load('d/' + b).then(function (packed) {
         if (blocks[b]) return;
         blocks[b] = true;  // the twin of searchindex.length_block: the median, then zigzag distances from it
         var h = head(packed, 2), n = b * S.block;
-        rice(packed, h[2], Math.min(S.block, N - n), h[1], function (z) { bodyLengths[n++] = h[0] + (z & 1 ? -(z + 1) / 2 : z / 2); });
+        var zigzag = rice(packed, h[2], Math.min(S.block, N - n), h[1]);
+        for (var j = 0; j < zigzag.length; j++, n++) { var z = zigzag[j]; bodyLengths[n] = h[0] + (z & 1 ? -(z + 1) / 2 : z / 2); }
       });
     }));
   }
@@ -247,8 +281,9 @@
     var out = [], n = -1, i;
     if (DIGIT[text.charCodeAt(0)] === 0) {
       var h = head(text, 3);
-      rice(text, h[3], h[2], h[1], function (gap) { out.push(n += gap + 1); });
-      return out;
+      var docs = rice(text, h[3], h[2], h[1]);
+      for (i = 0; i < docs.length; i++) docs[i] = n += docs[i] + 1;
+      return docs;
     }
     var ints = unpack(text);
     n = 0;
@@ -345,8 +380,9 @@
         for (var f = 0; f < NF; f++) if (f !== except && member[f] && !member[f](n)) return false;
         return true;
       }
+      var free = chosen.every(function (values) { return !values.length; });  // nothing chosen: nothing to filter
       return Promise.all(S.facets.map(function (_, f) {
-        var counted = hits.filter(function (h) { return passes(h.n, f); }), counts;
+        var counted = free ? hits : hits.filter(function (h) { return passes(h.n, f); }), counts;
         if (mode === 'rows') counts = Promise.resolve(rowCounts(f, counted));
         else {
           var mask = new Uint8Array(N);
@@ -359,7 +395,7 @@
           return { f: f, counts: counts, top: top };
         });
       })).then(function (counted) {
-        return { visible: hits.filter(function (h) { return passes(h.n, -1); }), facets: counted };
+        return { visible: free ? hits.slice() : hits.filter(function (h) { return passes(h.n, -1); }), facets: counted };
       });
     });
   }
@@ -498,11 +534,12 @@
       refs = [];
       for (var key = 0; key < N * F; key++) refs.push(key);
     }
-    refs = refs.filter(function (key) {
-      var n = (key - key % F) / F;
-      return (!need || (!impossible && hits[n] === need)) && !banned[n];
-    });
-    return { refs: refs, vectors: vectors };
+    var passed = [];
+    for (var i = 0; i < refs.length; i++) {
+      var n = (refs[i] - refs[i] % F) / F;
+      if ((!need || (!impossible && hits[n] === need)) && !banned[n]) passed.push(refs[i]);
+    }
+    return { refs: passed, vectors: vectors };
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
@@ -523,11 +560,17 @@
 
   /* Per field, every document's dot product with the query vector, summed in the vector's term order
      as lunr sums it (a term the document lacks adds 0). */
-  function dots(vector, f) {
-    var out = new Float64Array(N);
+  function dots(vector, f) {  // scoreAt inlined (the same arithmetic in the same order): a common word has 10,000 documents
+    var out = new Float64Array(N), average = S.averages[f], boost = S.boosts[f], isBody = f === F - 1, size = S.block;
     vector.forEach(function (w, term) {
-      var p = posting(term), docs = p.fields[f].docs;
-      for (var j = 0; j < docs.length; j++) out[docs[j]] += w * scoreAt(p, f, j);
+      var p = posting(term), field = p.fields[f], docs = field.docs, tfs = field.tfs, lens = field.lens, idf = p.idf;
+      for (var j = 0; j < docs.length; j++) {
+        var n = docs[j], tf = tfs[j];
+        var length = !isBody ? lens[j] : blocks[(n - n % size) / size] ? bodyLengths[n] : average;
+        var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf);
+        score *= boost;
+        out[n] += w * round3(score);
+      }
     });
     return out;
   }
@@ -539,39 +582,52 @@
       return Math.sqrt(sum);
     });
     var byField = found.vectors.map(function (v, f) { return v.size ? dots(v, f) : null; });
-    var slot = new Int32Array(N), results = [];
-    found.refs.forEach(function (key) {
-      var f = key % F, n = (key - f) / F;
+    var slot = new Int32Array(N), results = [], refs = found.refs;
+    for (var i = 0; i < refs.length; i++) {
+      var key = refs[i], f = key % F, n = (key - f) / F;
       var score = (byField[f] ? byField[f][n] : 0) / magnitudes[f] || 0;
       if (slot[n]) results[slot[n] - 1].score += score;
       else { results.push({ n: n, score: score }); slot[n] = results.length; }
-    });
+    }
     return results.sort(function (a, b) { return b.score - a.score; });
   }
 
-  /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`). */
-  function run(clauses) {
-    if (!labelsAsked) S.facets.forEach(function (_, f) { load('l/' + f + '-0'); });  // most shown labels are there
-    labelsAsked = true;
-    return prepare(clauses).then(function () {
-      var found = match(clauses), seen = new Uint8Array(N), docs = [];
+  /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`). The records of
+     the first `shown` results (10 if not given) are asked for on the way. */
+  function run(clauses, shown) {
+    shown = shown || 10;
+    var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
+    return Promise.all([prepare(clauses), lengths]).then(function () {
+      var found = match(clauses), hits, docs, mode;
+      if (UPFRONT) {  // the records first: over http they are the last to arrive
+        hits = rank(found);
+        hits.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
+        docs = hits.map(function (hit) { return hit.n; });
+        preload(docs, hits.facetMode = rowsCheaper(docs) ? 'rows' : 'lists');
+        return hits;
+      }
+      var seen = new Uint8Array(N);
+      docs = [];
       found.refs.forEach(function (key) { var n = (key - key % F) / F; if (!seen[n]) { seen[n] = 1; docs.push(n); } });
-      var mode = rowsCheaper(docs) ? 'rows' : 'lists';
+      mode = rowsCheaper(docs) ? 'rows' : 'lists';
       preload(docs, mode);
       var tables = loadBlocks(docs);
-      rank(found).slice(0, GUESSES).forEach(function (hit) { load('r/' + hit.n); });
+      rank(found).slice(0, Math.max(GUESSES, 2 * shown)).forEach(function (hit) { load('r/' + hit.n); });
       return tables.then(function () {
-        var hits = rank(found);
+        hits = rank(found);
         hits.facetMode = mode;
         return hits;
       });
     });
   }
 
-  /* While the tables load, the results are ranked as if every body had the mean length, and the records
-     of the first GUESSES asked for: the 10 shown are nearly always among them, so records and tables
-     load side by side instead of one after the other. */
-  var GUESSES = 20, labelsAsked = false;
+  /* When every body-length file together is small (a small archive: 13 KB at 10,000 documents), they
+     load beside the query's term chunks, so the results are ranked once, exactly, and only the records
+     shown are asked for, beside the facet files: two rounds after the core. Otherwise, while the
+     lengths a query needs load, the results are ranked as if every body had the mean length, and the
+     records of the first GUESSES asked for: the 10 shown are nearly always among them, so records and
+     lengths load side by side instead of one after the other. */
+  var GUESSES = 20, UPFRONT = S.lengths.reduce(function (sum, size) { return sum + size; }, 0) <= S.upfront;
 
   /* The reader's words: every word required, the last one as a prefix while typing. */
   function words(terms, prefix) {

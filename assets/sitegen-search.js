@@ -54,7 +54,7 @@
     var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '' };
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
-    idx.run(found.clauses).then(function (hits) {
+    idx.run(found.clauses, state.shown).then(function (hits) {
       if (token !== runs) return;
       state.match = matcher(found.terms, found.prefix);
       state.results = hits;

@@ -34,8 +34,12 @@ def pack(values: Iterable[int]) -> str:
     """Non-negative integers as a string of base-45 digits, least significant first (1 char < 45,
     2 chars < 2,025, 3 chars < 91,125); the JS twin is `unpack` in `sitegen-index.js`."""
     codes = _codes()
-    limit = len(codes)
-    return "".join([codes[v] if v < limit else _code(v) for v in values])
+    values = values if isinstance(values, list) else list(values)
+    try:  # in C: a document's body terms are hundreds of numbers, all below the table's end
+        return "".join(map(codes.__getitem__, values))
+    except IndexError:
+        limit = len(codes)
+        return "".join([codes[v] if v < limit else _code(v) for v in values])
 
 
 def unpack(text: str) -> list[int]:

@@ -31,6 +31,7 @@ from sitegen.workers import parallel_map
 ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
+UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index.js)
 GROUP = 16  # chunks per term-list group, on average
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
 _TERMS: dict[str, str] = {}  # token -> term, per process

@@ -170,3 +170,27 @@ def test_reader_words_rank_as_stock_lunr_js(both):
 def test_raw_lunr_syntax_ranks_as_stock_lunr_js(both, query):
     page, index, ids = both
     compare(page, ids, query, words=False)
+
+
+@pytest.mark.browser
+def test_ranking_before_body_lengths_load_ends_as_ranking_with_them(both, browser, parity_site):
+    """An archive whose body lengths are too big to load with every query's chunks ranks once before the
+    lengths it needs arrive (to ask early for the records it will probably show) and again after: its
+    results are those of a page that loads every length first (the page above, checked against lunr.js)."""
+    page, index, ids = both
+    later = browser.new_page()
+    errors = []
+    later.on("pageerror", lambda e: errors.append(str(e)))
+    later.add_init_script("""Object.defineProperty(window, 'SITEGEN_SEARCH', {configurable: true,
+        set(core) { core.upfront = -1; this.core = core; }, get() { return this.core; }});""")
+    later.goto((parity_site[0] / "search.html").as_uri())
+    assert later.evaluate("window.SITEGEN_SEARCH.upfront") == -1
+    rng = random.Random(6)
+    frequent = sorted(index.inverted_index, key=lambda t: -len(index.inverted_index[t]["body"]))[:200]
+    queries = ["minister", "countries"] + [" ".join(rng.sample(frequent, k)) for k in (1, 1, 2, 2, 3)]
+    run = """q => window.sitegenIndex.run(window.sitegenIndex.words(window.sitegenAnalysis.analyse(q), ''))
+        .then(hits => hits.map(h => [h.n, h.score]))"""
+    for query in queries:
+        assert later.evaluate(run, query) == page.evaluate(run, query), query
+    assert errors == []
+    later.close()
