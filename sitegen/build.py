@@ -33,7 +33,7 @@ from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
 from sitegen.schema import taxonomy_problems
 from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys
-from sitegen.workers import trim_heap
+from sitegen.workers import collector_paused, trim_heap
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
@@ -89,21 +89,22 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         _keep_compiled(memo, config)
         return done
-    documents, terms, more = validate_sources(found_sources, memo, jobs)
-    sources_seen = {source.shown: (key, source.kind) for key, source in found_sources}
-    del found_sources  # their bytes
-    documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
-    kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
-    problems += more + found
-    clock.stage("markdown", len(documents) + len(terms))
-    bodies = render_bodies(documents, terms, jobs, clock.count, memo)
-    clock.stage("model")
-    index = link_index(documents, terms, bodies)
-    bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
-    site, more = build_site(config, documents, terms, bodies)
-    problems += problems_in_links + more
-    del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
-    plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
+    with collector_paused():  # the records, bodies and model live on: nothing for the collector to free
+        documents, terms, more = validate_sources(found_sources, memo, jobs)
+        sources_seen = {source.shown: (key, source.kind) for key, source in found_sources}
+        del found_sources  # their bytes
+        documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
+        kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
+        problems += more + found
+        clock.stage("markdown", len(documents) + len(terms))
+        bodies = render_bodies(documents, terms, jobs, clock.count, memo)
+        clock.stage("model")
+        index = link_index(documents, terms, bodies)
+        bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
+        site, more = build_site(config, documents, terms, bodies)
+        problems += problems_in_links + more
+        del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
+        plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
     assets, found = asset_paths(config.assets)
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)

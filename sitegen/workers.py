@@ -13,6 +13,7 @@ import itertools
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -84,10 +85,26 @@ def _with_shared(fn: Callable[[Any, T], R], item: T) -> R:
 
 def _start_worker(shared: Any) -> None:
     """Ctrl-C reaches every process of the group: workers ignore it, so only the parent reports it
-    (one line, exit 130) instead of each worker printing a traceback."""
+    (one line, exit 130) instead of each worker printing a traceback. A worker collects its own
+    garbage, whether or not the parent had paused its collector (`collector_paused`) as it forked."""
     global _shared
     _shared = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off, then as it was: for stages that make millions of small
+    objects that live on (the model, the search index), over which the collector ran its full passes
+    again and again, finding nothing to free. Garbage with cycles made meanwhile waits for it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> Iterator[R]:
