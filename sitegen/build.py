@@ -82,7 +82,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     target = (out or config.output).resolve()
     last = memo.load("last", output_key(target)) if until == "write" else None
     COMPILED.code, COMPILED.changed = memo.load("compiled", _compiled_key(config)) or {}, False
-    as_left = checking_output(memo, target, last) if isinstance(last, LastBuild) else None
+    previous = memo.load("output", output_key(target)) if until == "write" else None  # the output as it left it
+    as_left = checking_output(previous, target, last) if isinstance(last, LastBuild) else None
     found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
     if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
                     or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left)):
@@ -126,7 +127,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         _search(config, problems, strict, result, build_search(site, memo, session))
         result.timings = clock.finish()
         return result
-    sink = Output(target, protected_folders(config), memo.load("output", output_key(target))) if until == "write" else _Memory(session)
+    sink = Output(target, protected_folders(config), previous) if until == "write" else _Memory(session)
     templates = template_keys(config.templates)
     compile_templates(config.templates, templates)  # once, here: the page workers fork with them
     beside = _Beside(lambda: build_search(site, memo, session), lambda made: stage_files(sink, {**made[0], **data_files(site)}),

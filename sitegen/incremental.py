@@ -177,14 +177,13 @@ def _may_fork() -> bool:
     return threading.active_count() == 1 and hasattr(os, "fork")
 
 
-def checking_output(memo: Memo, target: Path, last: LastBuild) -> Callable[[], Manifest | None]:
-    """The manifest of the build that wrote `target` if the output is as it left it (`_as_left`),
+def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[], Manifest | None]:
+    """`manifest`, the one the build that wrote `target` stored, if the output is as it left it (`_as_left`),
     worked out now beside what every build does next (reading the sources, then what the last build
     remembered) and answered when asked; None otherwise. Its 50,000 stat calls run in a forked
     process: in a thread they shared the interpreter's lock with that reading and unpickling, and
     took three times as long as alone (0.47 s against 0.16 at 10,000 documents), the last part of
     a one-edit build's wait. A process with other threads (`serve`) is not forked: a thread does it."""
-    manifest = memo.load("output", key(target))
     if not isinstance(manifest, Manifest):
         return lambda: None
     if not _may_fork():

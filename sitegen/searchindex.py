@@ -12,6 +12,7 @@ index (the field-length average, which every score reads, lives in the core file
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import zlib
@@ -242,8 +243,8 @@ class Postings(MutableMapping):
         return len(self.terms) - len(self.gone) + sum(t not in self.terms for t in self.made)
 
     def copy(self) -> "Postings":
-        copied = Postings([], self.ends, self.buffer, dict(self.made), set(self.gone))
-        copied.terms = self.terms  # never changed once made
+        copied = copy.copy(self)  # the terms, ends and buffer are never changed once made
+        copied.made, copied.gone = dict(self.made), set(self.gone)
         return copied
 
 
