@@ -37,8 +37,9 @@ from sitegen.workers import collector_paused, trim_heap
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
-SEARCH_BESIDE_PAGES = 30_000  # documents: up to this many, the search runs beside the page workers (`_Beside`);
-#                             beyond, after them, so that its state does not add to their peak (4 GB at 100,000)
+BESIDE = 30_000  # documents: up to this many, work runs beside other work: the search beside the page
+#                 workers (`_Beside`), the cache's writing beside the model stage (in a forked process);
+#                 beyond, after it, so that it does not add to the peak memory (4 GB at 100,000)
 Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
 Until = Literal["check", "render", "write"]
 
@@ -91,21 +92,22 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         _keep_compiled(memo, config)
         return done
     with collector_paused():  # the records, bodies and model live on: nothing for the collector to free
-        documents, terms, more = validate_sources(found_sources, memo, jobs)
+        documents, terms, more = validate_sources(found_sources, memo, jobs, later=True)
         sources_seen = {source.shown: (key, source.kind) for key, source in found_sources}
         del found_sources  # their bytes
         documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
         kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
         problems += more + found
         clock.stage("markdown", len(documents) + len(terms))
-        bodies = render_bodies(documents, terms, jobs, clock.count, memo)
+        bodies = render_bodies(documents, terms, jobs, clock.count, memo, later=True)
         clock.stage("model")
-        index = link_index(documents, terms, bodies)
-        bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
-        site, more = build_site(config, documents, terms, bodies)
-        problems += problems_in_links + more
-        del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
-        plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
+        with memo.writing_later(beside=len(documents) <= BESIDE):  # the new records and bodies, on the idle core
+            index = link_index(documents, terms, bodies)
+            bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
+            site, more = build_site(config, documents, terms, bodies)
+            problems += problems_in_links + more
+            del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
+            plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
     assets, found = asset_paths(config.assets)
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)
@@ -114,7 +116,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(plan), site,
                          notices=memo.notices, unwritten=unwritten(config))
     # The search runs beside the page workers once they have forked (they do not inherit its state),
-    # in the parent's idle core; past SEARCH_BESIDE_PAGES, after them. Nothing is committed before it.
+    # in the parent's idle core; past BESIDE documents, after them. Nothing is committed before it.
     if until == "check":
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
@@ -131,7 +133,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     templates = template_keys(config.templates)
     compile_templates(config.templates, templates)  # once, here: the page workers fork with them
     beside = _Beside(lambda: build_search(site, memo, session), lambda made: stage_files(sink, {**made[0], **data_files(site)}),
-                     until == "write" and len(site.documents) <= SEARCH_BESIDE_PAGES)
+                     until == "write" and len(site.documents) <= BESIDE)
     with sink, beside:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):

@@ -17,6 +17,7 @@ beside the database, which reads it five times faster; its row names the file.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -28,9 +29,10 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from sitegen import __version__
+from sitegen.workers import in_child, may_fork
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,10 +73,20 @@ class Memo:
     def __init__(self) -> None:
         self.notices = []
 
-    def reuse(self, namespace: str, keyed: list[tuple[bytes, T]], compute: Callable[[list[T]], list[R]]) -> list[R]:
+    def reuse(self, namespace: str, keyed: list[tuple[bytes, T]], compute: Callable[[list[T]], list[R]],
+              later: bool = False) -> list[R]:
         """Results for the items of `keyed`, in order; `compute` is called once, with the items whose
-        key `namespace` has no result for (possibly an empty list), and returns their results in order."""
+        key `namespace` has no result for (possibly an empty list), and returns their results in order.
+        `later`: keep the new results back, to be written by `writing_later` (or at `finish`/`close`)."""
         return compute([item for _, item in keyed])
+
+    @contextlib.contextmanager
+    def writing_later(self, beside: bool = True) -> Iterator[None]:
+        """Write the results `reuse(later=True)` kept back: with `beside`, from a forked process while
+        the block runs (a stage that leaves a core idle, the model, hides the writing that the stages
+        using both cores waited for), else when it ends. Not beside where the parent's memory may
+        not be doubled: the child shares its pages until either writes to them."""
+        yield
 
     def load(self, namespace: str, key: bytes) -> Any:
         """One stored value, or None."""
@@ -101,6 +113,7 @@ class Cache(Memo):
         self.folder = root / FOLDER
         self.salt = _code_digest()
         self.used: dict[str, set[bytes]] = {}
+        self.later: list[tuple[str, list[tuple[bytes, Any]]]] = []  # rows `reuse(later=True)` kept back
         self.lock = threading.RLock()
         self.db: sqlite3.Connection | None = None
         try:
@@ -143,20 +156,55 @@ class Cache(Memo):
         """Stop using the cache for this build, with one notice."""
         if not any(n.startswith("cache:") for n in self.notices):
             self.notices.append(f"cache: not used ({_reason(exc)}); building without it")
+        self.later = []
         self.close()
 
     def _key(self, key: bytes) -> bytes:
         return digest(self.salt, key)
 
-    def reuse(self, namespace, keyed, compute):
+    def reuse(self, namespace, keyed, compute, later=False):
         keys = [self._key(k) for k, _ in keyed]
         found = self._select(namespace, keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
         results = compute([keyed[i][1] for i in missing])
         fresh = dict(zip(missing, results))
-        self._insert(namespace, [(keys[i], fresh[i]) for i in missing])
+        rows = [(keys[i], fresh[i]) for i in missing]
+        if later and rows:
+            self.later.append((namespace, rows))
+        else:
+            self._insert(namespace, rows)
         self.used.setdefault(namespace, set()).update(keys)
         return [fresh[i] if i in fresh else found[k] for i, k in enumerate(keys)]
+
+    @contextlib.contextmanager
+    def writing_later(self, beside=True):
+        writing = in_child(self._write_in_child) if beside and self.later and self.db is not None and may_fork() else None
+        if writing is not None:
+            self.later = []  # the child's to write
+        try:
+            yield
+        finally:
+            if writing is not None and not writing():
+                self._off(RuntimeError("its writer process failed"))
+            self._write_later()
+
+    def _write_in_child(self) -> bool:
+        """In a forked child: the rows kept back, written through a connection of its own (one opened
+        before the fork is the parent's alone: SQLite forbids using it here, and it is never closed)."""
+        self._parents, self.db = self.db, None
+        try:
+            self.db = self._open()
+        except sqlite3.Error:
+            return False
+        self._write_later()
+        if self.db is None:
+            return False
+        self.db.close()
+        return True
+
+    def _write_later(self) -> None:
+        while self.later and self.db is not None:
+            self._insert(*self.later.pop(0))
 
     @_locked
     def _select(self, namespace: str, keys: list[bytes]) -> dict[bytes, Any]:
@@ -229,6 +277,7 @@ class Cache(Memo):
 
     @_locked
     def finish(self):
+        self._write_later()
         if self.db is not None:
             try:
                 with self.db:
@@ -257,6 +306,7 @@ class Cache(Memo):
 
     @_locked
     def close(self):
+        self._write_later()
         if self.db is not None:
             try:
                 self.db.close()

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import os
 import pickle
-import threading
 import time
 import weakref
 from collections.abc import Iterator, Mapping
@@ -36,6 +34,7 @@ from sitegen.model import Site
 from sitegen.output import Manifest, Output, WriteStats, unfinished
 from sitegen.pages import Plan, Rarity
 from sitegen.render import Job, SpilledHTML, render_plan, template_keys
+from sitegen.workers import in_child, may_fork
 
 MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
 #                  index by the next fast build: beyond this many, a full build starts afresh
@@ -172,11 +171,6 @@ def _as_left(manifest: Manifest, target: Path, last: LastBuild) -> bool:
         return False
 
 
-def _may_fork() -> bool:
-    """Only a process with no other thread forks: a lock another thread held would stay held in the child."""
-    return threading.active_count() == 1 and hasattr(os, "fork")
-
-
 def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[], Manifest | None]:
     """`manifest`, the one the build that wrote `target` stored, if the output is as it left it (`_as_left`),
     worked out now beside what every build does next (reading the sources, then what the last build
@@ -186,30 +180,12 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     a one-edit build's wait. A process with other threads (`serve`) is not forked: a thread does it."""
     if not isinstance(manifest, Manifest):
         return lambda: None
-    if not _may_fork():
+    if not may_fork():
         pool = ThreadPoolExecutor(max_workers=1)
         future = pool.submit(_as_left, manifest, target, last)
         pool.shutdown(wait=False)
         return lambda: manifest if future.result() else None
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: one byte for the answer, and gone without running any clean-up of the parent's
-        try:
-            os.close(read)
-            os.write(write, b"1" if _as_left(manifest, target, last) else b"0")
-        finally:
-            os._exit(0)
-    os.close(write)
-    said: list[bool] = []
-
-    def answer() -> bool:
-        if not said:
-            try:
-                said.append(os.read(read, 1) == b"1")  # nothing (the child died) is a no
-            finally:
-                os.close(read)
-                os.waitpid(pid, 0)
-        return said[0]
+    answer = in_child(lambda: _as_left(manifest, target, last))
 
     def asked() -> Manifest | None:
         return manifest if answer() else None

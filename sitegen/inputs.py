@@ -41,14 +41,14 @@ class SourceFile(NamedTuple):
     hashed: bytes  # hash of its bytes
 
 
-def validate_sources(found: list[tuple[bytes, SourceFile]], memo: Memo, jobs: int
+def validate_sources(found: list[tuple[bytes, SourceFile]], memo: Memo, jobs: int, later: bool = False
                      ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
     """Split and validate every source file read by `read_sources`, reusing the memo's result for a
     file whose bytes, name and settings are unchanged: the documents, the registry entries, and every
-    diagnostic."""
+    diagnostic. `later`: the memo writes the new records later (`Memo.writing_later`)."""
     documents, terms, problems = [], [], []
     for (_, source), (record, more) in zip(found, memo.reuse(
-            "records", found, lambda items: list(parallel_iter(parse_file, items, jobs)))):
+            "records", found, lambda items: list(parallel_iter(parse_file, items, jobs)), later)):
         problems += more
         if record:
             (terms if source.kind else documents).append(record)
@@ -171,12 +171,13 @@ def parse_file(item: SourceFile) -> tuple[Any, list[Diagnostic]]:
 
 
 def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs: int,
-                  done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO) -> dict[str, Rendered]:
+                  done: Callable[[int], None] | None = None, memo: Memo = NO_MEMO, later: bool = False
+                  ) -> dict[str, Rendered]:
     """Source path -> rendered Markdown body; the first of the parallel stages. Keyed by text, so a
-    renamed file reuses its body."""
+    renamed file reuses its body. `later` as for `validate_sources`."""
     sources_ = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
     keyed = [(digest("body", body), body) for _, body in sources_]
-    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)))
+    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)), later)
     return {path: r for (path, _), r in zip(sources_, rendered)}
 
 

@@ -12,6 +12,7 @@ import gc
 import itertools
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, TypeVar
@@ -57,6 +58,39 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int, done: Cal
     finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+def may_fork() -> bool:
+    """Only a process with no other thread forks: a lock another thread held would stay held in the child."""
+    return threading.active_count() == 1 and hasattr(os, "fork")
+
+
+def in_child(fn: Callable[[], bool]) -> Callable[[], bool]:
+    """`fn()` run in a forked process beside the caller (only where `may_fork()`), and a function
+    that waits for its answer: a process has its own interpreter lock, so Python work there does not
+    slow the caller's, as a thread's would. The child leaves without running any of the parent's
+    clean-up (`os._exit`); one that fails or dies answers False. Call the answer once at least:
+    it reaps the child."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            os.write(write, b"1" if fn() else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    said: list[bool] = []
+
+    def answer() -> bool:
+        if not said:
+            try:
+                said.append(os.read(read, 1) == b"1")  # nothing (the child died) is a no
+            finally:
+                os.close(read)
+                os.waitpid(pid, 0)
+        return said[0]
+    return answer
 
 
 def trim_heap() -> None:

@@ -127,7 +127,7 @@ def test_search_runs_beside_the_page_workers(make_site, tmp_path, monkeypatch):
     made = build_module.build_search
     monkeypatch.setattr(build_module, "build_search", lambda *a: where.append(threading.current_thread().name) or made(*a))
     build(config, out=tmp_path / "beside", jobs=2)
-    monkeypatch.setattr(build_module, "SEARCH_BESIDE_PAGES", 0)
+    monkeypatch.setattr(build_module, "BESIDE", 0)
     build(config, out=tmp_path / "after", jobs=2)
     assert where == ["beside the pages", threading.main_thread().name]
     beside, after = ({p.relative_to(tmp_path / n): p.read_bytes() for p in (tmp_path / n).rglob("*") if p.is_file()}

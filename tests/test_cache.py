@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from sitegen import incremental, render, sources
+from sitegen import cache, incremental, render, sources
 from sitegen.build import build
 from sitegen.cache import FOLDER, Cache, open_cache
 from sitegen.cli import main
@@ -117,8 +117,11 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
             path.unlink()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 5])
-def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed):
+@pytest.mark.parametrize("seed, forks", [(1, True), (2, False), (5, True)])
+def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed, forks, monkeypatch):
+    """`forks`: the cache's rows kept back are written by a forked process beside the model stage (as
+    the command line does), or in the build's own process (`serve`, whose threads forbid forking)."""
+    monkeypatch.setattr(cache, "may_fork", lambda: forks)
     rng = random.Random(seed)
     warm, cold = cold_and_warm(project)
     assert tree(project / "build") == tree(project.parent / "cold")
@@ -163,7 +166,7 @@ def test_a_template_edit_renders_again_only_the_pages_made_with_it(project):
 def checked(request, monkeypatch):
     """The output is checked in a forked process, or, in a process with other threads (`serve`; the
     browser tests' driver too), in a thread."""
-    monkeypatch.setattr(incremental, "_may_fork", lambda: request.param)
+    monkeypatch.setattr(incremental, "may_fork", lambda: request.param)
 
 
 def test_a_rebuild_with_no_change_writes_nothing_and_mends_a_damaged_output(project, checked):
@@ -576,6 +579,91 @@ def test_a_fast_build_keeps_each_files_warnings_as_the_full_build_has_them(proje
     assert not any("missing-three" in d.message or "nowhere" in d.message for d in warm.warnings)
 
 
+def kept_back(root: Path, compute=lambda items: [item.upper() for item in items]) -> tuple[Cache, list[str]]:
+    memo = Cache(root)
+    return memo, memo.reuse("words", [(w.encode(), w) for w in WORDS], compute, later=True)
+
+
+WORDS = [f"word {n}" for n in range(300)]
+
+
+def found_all(items: list) -> list:
+    assert items == [], f"recomputed {len(items)} of {len(WORDS)}"
+    return []
+
+
+def writers(log: Path, monkeypatch) -> None:
+    """Every `_insert` call appends the id of the process making it to `log`."""
+    insert = Cache._insert
+
+    def logged(self, namespace, rows):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return insert(self, namespace, rows)
+    monkeypatch.setattr(Cache, "_insert", logged)
+
+
+def test_rows_kept_back_are_written_by_a_forked_process_while_the_block_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "may_fork", lambda: True)
+    writers(tmp_path / "log", monkeypatch)
+    memo, results = kept_back(tmp_path)
+    assert results == [w.upper() for w in WORDS]
+    with memo.writing_later():
+        ran = True
+    assert ran and memo.notices == []
+    pids = {int(line) for line in (tmp_path / "log").read_text().split()}
+    assert pids and os.getpid() not in pids  # all of it in the child
+    memo.close()
+    again, results = kept_back(tmp_path, compute=found_all)
+    assert results == [w.upper() for w in WORDS]
+    again.close()
+
+
+@pytest.mark.parametrize("beside, forks", [(False, True), (True, False)])
+def test_rows_kept_back_are_written_in_process_where_forking_is_not_wanted(tmp_path, monkeypatch, beside, forks):
+    monkeypatch.setattr(cache, "may_fork", lambda: forks)
+    writers(tmp_path / "log", monkeypatch)
+    memo, _ = kept_back(tmp_path)
+    with memo.writing_later(beside=beside):
+        assert not (tmp_path / "log").exists()  # at the end of the block
+    assert {int(line) for line in (tmp_path / "log").read_text().split()} == {os.getpid()}
+    memo.close()
+    again, _ = kept_back(tmp_path, compute=found_all)
+    again.close()
+
+
+def test_rows_kept_back_and_never_written_beside_are_written_when_the_cache_closes(tmp_path):
+    memo, _ = kept_back(tmp_path)
+    memo.close()
+    again, _ = kept_back(tmp_path, compute=found_all)
+    again.close()
+
+
+@pytest.mark.parametrize("how", ["fails", "killed"])
+def test_a_writer_process_that_fails_turns_the_cache_off_with_one_notice(tmp_path, monkeypatch, how):
+    monkeypatch.setattr(cache, "may_fork", lambda: True)
+    parent, insert = os.getpid(), Cache._insert
+
+    def failing(self, namespace, rows):
+        if os.getpid() != parent:
+            if how == "killed":
+                os.kill(os.getpid(), 9)
+            raise sqlite3.OperationalError("disk I/O error")
+        return insert(self, namespace, rows)
+    monkeypatch.setattr(Cache, "_insert", failing)
+    memo, _ = kept_back(tmp_path)
+    with memo.writing_later():
+        pass
+    assert memo.notices == ["cache: not used (its writer process failed); building without it"]
+    assert memo.db is None
+    memo.close()
+    monkeypatch.setattr(Cache, "_insert", insert)
+    computed = []
+    again, results = kept_back(tmp_path, compute=lambda items: computed.extend(items) or [i.upper() for i in items])
+    assert computed == WORDS and results == [w.upper() for w in WORDS]  # nothing half-written was trusted
+    again.close()
+
+
 def test_large_values_live_in_files_beside_the_database_and_a_lost_one_is_only_a_miss(project, monkeypatch):
     """Values over LARGE (the model and search state) are files named by their rows; a fast build
     replaces them and deletes what it replaced; a file gone or damaged makes a full build, never a
@@ -681,7 +769,7 @@ def test_builds_that_never_ask_about_the_output_leave_no_process_or_descriptor_b
                 continue
             found += int(fields[1]) == os.getpid()
         return found
-    monkeypatch.setattr(incremental, "_may_fork", lambda: True)  # as the command line does
+    monkeypatch.setattr(incremental, "may_fork", lambda: True)  # as the command line does
     config = load_config(project / "sitegen.yaml", environ={})
     cached_build(config)
     fds, before = len(os.listdir("/proc/self/fd")), children()  # the browser tests' may be there
