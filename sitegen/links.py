@@ -25,7 +25,7 @@ from sitegen.schema import DocumentRecord, TermRecord
 
 DOC_SCHEME = "doc:"
 _LINK = re.compile(r'(<(a|img)\b[^>]*?\b(?:href|src)=")([^"]*)(")')
-_ID = re.compile(r'\bid="([^"]*)"')
+_ID = re.compile(r'id="([^"]*)"')  # after a character that is not a word's (`anchors`)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -78,7 +78,12 @@ def link_index(documents: list[DocumentRecord], terms: list[TermRecord], bodies:
 
 
 def anchors(rendered: Rendered) -> set[str]:
-    return set(_ID.findall(rendered.html))
+    """The ids in a body: `\bid="…"`, with the word boundary checked by hand. A pattern starting with
+    `\b` (or a look-behind) cannot skip ahead to its literal: 0.64 s over 10,000 bodies, a third of
+    the model stage, against 0.08."""
+    html = rendered.html
+    return {m.group(1) for m in _ID.finditer(html)
+            if not m.start() or not (html[m.start() - 1].isalnum() or html[m.start() - 1] == "_")}
 
 
 def _bodies(documents: list[DocumentRecord], terms: list[TermRecord]) -> list[_Body]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sitegen import urls
@@ -9,7 +11,8 @@ from sitegen.config import load_config
 from sitegen.dates import parse_date
 from sitegen.errors import BuildFailed
 from sitegen.frontmatter import split_source
-from sitegen.markup import render_markdown
+from sitegen.links import anchors
+from sitegen.markup import Rendered, render_markdown
 
 
 @pytest.mark.parametrize("text, en, ar", [
@@ -77,6 +80,11 @@ def test_markdown_gives_text_and_heading_anchors():
     rendered = render_markdown("# Part one\n\nSome *text*.\n\n## قسم\n\nنص.")
     assert rendered.headings == ((2, "part-one", "Part one"), (3, "قسم", "قسم"))
     assert rendered.text == "Part one\n\nSome text.\n\nقسم\n\nنص."
+
+
+def test_anchors_are_ids_as_whole_attribute_names():
+    html = 'id="s"<h2 id="a">A</h2><p id="">x</p><span xid="b" data-id="c" _id="d" éid="e" ٣id="f">id="g"</span>'
+    assert anchors(Rendered(html, "", ())) == {"s", "a", "", "c", "g"} == set(re.findall(r'\bid="([^"]*)"', html))
 
 
 @pytest.mark.parametrize("src, dst, link", [
