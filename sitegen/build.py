@@ -38,7 +38,7 @@ from sitegen.workers import collector_paused, trim_heap
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
 #                 cost more to send back from the workers than the analysis saves)
 BESIDE = 30_000  # documents: up to this many, work runs beside other work: the search beside the page
-#                 workers (`_Beside`), the cache's writing beside the model stage (in a forked process);
+#                 workers (`_Beside`), the cache's writing beside the model stage (a forked process);
 #                 beyond, after it, so that it does not add to the peak memory (4 GB at 100,000)
 Progress = Callable[[str, int, int], None]  # (stage, items done, items in the stage or 0)
 Until = Literal["check", "render", "write"]
@@ -100,14 +100,14 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         problems += more + found
         clock.stage("markdown", len(documents) + len(terms))
         bodies = render_bodies(documents, terms, jobs, clock.count, memo, later=True)
+        memo.write_later(beside=len(documents) <= BESIDE)  # the new records and bodies, on the core the model leaves idle
         clock.stage("model")
-        with memo.writing_later(beside=len(documents) <= BESIDE):  # the new records and bodies, on the idle core
-            index = link_index(documents, terms, bodies)
-            bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
-            site, more = build_site(config, documents, terms, bodies)
-            problems += problems_in_links + more
-            del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
-            plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
+        index = link_index(documents, terms, bodies)
+        bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
+        site, more = build_site(config, documents, terms, bodies)
+        problems += problems_in_links + more
+        del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
+        plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
     assets, found = asset_paths(config.assets)
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)

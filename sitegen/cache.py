@@ -17,7 +17,6 @@ beside the database, which reads it five times faster; its row names the file.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
@@ -29,7 +28,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, TypeVar
 
 from sitegen import __version__
 from sitegen.workers import in_child, may_fork
@@ -77,16 +76,14 @@ class Memo:
               later: bool = False) -> list[R]:
         """Results for the items of `keyed`, in order; `compute` is called once, with the items whose
         key `namespace` has no result for (possibly an empty list), and returns their results in order.
-        `later`: keep the new results back, to be written by `writing_later` (or at `finish`/`close`)."""
+        `later`: keep the new results back, to be written by `write_later` (or at `finish`/`close`)."""
         return compute([item for _, item in keyed])
 
-    @contextlib.contextmanager
-    def writing_later(self, beside: bool = True) -> Iterator[None]:
+    def write_later(self, beside: bool = True) -> None:
         """Write the results `reuse(later=True)` kept back: with `beside`, from a forked process while
-        the block runs (a stage that leaves a core idle, the model, hides the writing that the stages
-        using both cores waited for), else when it ends. Not beside where the parent's memory may
-        not be doubled: the child shares its pages until either writes to them."""
-        yield
+        the build goes on (the model stage leaves a core idle, and the stages using both cores no
+        longer wait for the writing), the next write waiting for it; else now. Not beside where the
+        parent's memory may not be doubled: the child shares its pages until either writes to them."""
 
     def load(self, namespace: str, key: bytes) -> Any:
         """One stored value, or None."""
@@ -114,6 +111,7 @@ class Cache(Memo):
         self.salt = _code_digest()
         self.used: dict[str, set[bytes]] = {}
         self.later: list[tuple[str, list[tuple[bytes, Any]]]] = []  # rows `reuse(later=True)` kept back
+        self.writer: Callable[[], bool] | None = None  # the forked process writing them (`write_later`)
         self.lock = threading.RLock()
         self.db: sqlite3.Connection | None = None
         try:
@@ -176,22 +174,22 @@ class Cache(Memo):
         self.used.setdefault(namespace, set()).update(keys)
         return [fresh[i] if i in fresh else found[k] for i, k in enumerate(keys)]
 
-    @contextlib.contextmanager
-    def writing_later(self, beside=True):
-        writing = in_child(self._write_in_child) if beside and self.later and self.db is not None and may_fork() else None
-        if writing is not None:
-            self.later = []  # the child's to write
-        try:
-            yield
-        finally:
-            if writing is not None and not writing():
-                self._off(RuntimeError("its writer process failed"))
-            self._write_later()
+    def write_later(self, beside=True):
+        self._join_writer()
+        if beside and self.later and self.db is not None and may_fork():
+            self.writer, self.later = in_child(self._write_in_child), []  # the child's to write
+        self._write_later()
+
+    def _join_writer(self) -> None:
+        """Wait for the forked writer, if any; one that failed turns the cache off (`_off`)."""
+        writer, self.writer = self.writer, None
+        if writer is not None and not writer():
+            self._off(RuntimeError("its writer process failed"))
 
     def _write_in_child(self) -> bool:
         """In a forked child: the rows kept back, written through a connection of its own (one opened
         before the fork is the parent's alone: SQLite forbids using it here, and it is never closed)."""
-        self._parents, self.db = self.db, None
+        self._parents, self.db, self.writer = self.db, None, None
         try:
             self.db = self._open()
         except sqlite3.Error:
@@ -229,6 +227,8 @@ class Cache(Memo):
 
     @_locked
     def _insert(self, namespace: str, rows: list[tuple[bytes, Any]]) -> None:
+        if self.writer is not None:
+            self._join_writer()
         if self.db is None or not rows:
             return
         try:
@@ -277,6 +277,7 @@ class Cache(Memo):
 
     @_locked
     def finish(self):
+        self._join_writer()
         self._write_later()
         if self.db is not None:
             try:
@@ -306,6 +307,7 @@ class Cache(Memo):
 
     @_locked
     def close(self):
+        self._join_writer()
         self._write_later()
         if self.db is not None:
             try:

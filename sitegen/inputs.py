@@ -45,7 +45,7 @@ def validate_sources(found: list[tuple[bytes, SourceFile]], memo: Memo, jobs: in
                      ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
     """Split and validate every source file read by `read_sources`, reusing the memo's result for a
     file whose bytes, name and settings are unchanged: the documents, the registry entries, and every
-    diagnostic. `later`: the memo writes the new records later (`Memo.writing_later`)."""
+    diagnostic. `later`: the memo writes the new records later (`Memo.write_later`)."""
     documents, terms, problems = [], [], []
     for (_, source), (record, more) in zip(found, memo.reuse(
             "records", found, lambda items: list(parallel_iter(parse_file, items, jobs)), later)):

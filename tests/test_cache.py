@@ -593,26 +593,27 @@ def found_all(items: list) -> list:
 
 
 def writers(log: Path, monkeypatch) -> None:
-    """Every `_insert` call appends the id of the process making it to `log`."""
+    """Every `_insert` call appends the id of the process making it and its namespace to `log`."""
     insert = Cache._insert
 
     def logged(self, namespace, rows):
         with open(log, "a") as handle:
-            handle.write(f"{os.getpid()}\n")
+            handle.write(f"{os.getpid()} {namespace}\n")
         return insert(self, namespace, rows)
     monkeypatch.setattr(Cache, "_insert", logged)
 
 
-def test_rows_kept_back_are_written_by_a_forked_process_while_the_block_runs(tmp_path, monkeypatch):
+def test_rows_kept_back_are_written_by_a_forked_process_while_the_build_goes_on(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "may_fork", lambda: True)
     writers(tmp_path / "log", monkeypatch)
     memo, results = kept_back(tmp_path)
     assert results == [w.upper() for w in WORDS]
-    with memo.writing_later():
-        ran = True
-    assert ran and memo.notices == []
-    pids = {int(line) for line in (tmp_path / "log").read_text().split()}
-    assert pids and os.getpid() not in pids  # all of it in the child
+    memo.write_later()
+    assert memo.writer is not None and memo.later == []  # the build goes on
+    memo.store("other", b"key", "value")  # waits for the writer
+    assert memo.writer is None and memo.notices == []
+    pids = {line.split()[0] for line in (tmp_path / "log").read_text().splitlines() if line.endswith(" words")}
+    assert pids and str(os.getpid()) not in pids  # all of it in the child
     memo.close()
     again, results = kept_back(tmp_path, compute=found_all)
     assert results == [w.upper() for w in WORDS]
@@ -624,9 +625,10 @@ def test_rows_kept_back_are_written_in_process_where_forking_is_not_wanted(tmp_p
     monkeypatch.setattr(cache, "may_fork", lambda: forks)
     writers(tmp_path / "log", monkeypatch)
     memo, _ = kept_back(tmp_path)
-    with memo.writing_later(beside=beside):
-        assert not (tmp_path / "log").exists()  # at the end of the block
-    assert {int(line) for line in (tmp_path / "log").read_text().split()} == {os.getpid()}
+    assert not (tmp_path / "log").exists()
+    memo.write_later(beside=beside)
+    assert memo.writer is None and memo.later == []
+    assert {line.split()[0] for line in (tmp_path / "log").read_text().splitlines()} == {str(os.getpid())}
     memo.close()
     again, _ = kept_back(tmp_path, compute=found_all)
     again.close()
@@ -652,8 +654,8 @@ def test_a_writer_process_that_fails_turns_the_cache_off_with_one_notice(tmp_pat
         return insert(self, namespace, rows)
     monkeypatch.setattr(Cache, "_insert", failing)
     memo, _ = kept_back(tmp_path)
-    with memo.writing_later():
-        pass
+    memo.write_later()
+    memo.finish()
     assert memo.notices == ["cache: not used (its writer process failed); building without it"]
     assert memo.db is None
     memo.close()
