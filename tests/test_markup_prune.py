@@ -83,3 +83,17 @@ def test_pruning_happens_and_keeps_what_a_body_needs():
 @pytest.mark.parametrize("body", ["Plain.", "*a* [b](c) <d> &e; `f`", "x  \ny"])
 def test_render_markdown_is_the_same_pruned_or_not(body):
     assert render_markdown(body) == render_markdown(body, prune=False)
+
+
+def test_bracket_ends_are_python_markdowns_own():
+    """`markup.bracket_ends` replaces `LinkInlineProcessor._findBracketEnds` in sitegen's converters
+    only: it must give the same list for any text (random brackets, the corpus's bodies)."""
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    from sitegen.markup import bracket_ends
+    rng = random.Random(11)
+    texts = ["".join(rng.choice("[]a\\!") for _ in range(rng.randint(0, 40))) for _ in range(20_000)] + corpus()
+    assert all(bracket_ends(t) == LinkInlineProcessor._findBracketEnds(t) for t in texts)
+    link = _converter(frozenset()).inlinePatterns["link"]
+    assert link._findBracketEnds is bracket_ends  # the converters use it
+    assert "_findBracketEnds" not in vars(markdown.Markdown(extensions=EXTENSIONS).inlinePatterns["link"])  # the stock's own
