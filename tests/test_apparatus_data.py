@@ -50,8 +50,11 @@ def test_header_follows_the_field_table_and_the_datapackage_describes_it(sample_
 
 def test_json_exports_agree_with_the_csv_and_count_documents(sample_build):
     rows = read_csv(sample_build / "data/documents.csv")
-    docs = json.loads((sample_build / "data/documents.json").read_text(encoding="utf-8"))
+    text = (sample_build / "data/documents.json").read_text(encoding="utf-8")
+    docs = json.loads(text)
     assert [d["id"] for d in docs] == [r["id"] for r in rows]
+    lines = text.splitlines()  # one document a line, between the brackets: read, grep and diff by line
+    assert lines[0] == "[" and lines[-1] == "]" and [json.loads(line.rstrip(",")) for line in lines[1:-1]] == docs
     assert all([a["id"] for a in d["actors"]] == list(filter(None, r["actors"].split("; "))) for d, r in zip(docs, rows))
     for name in ("actors", "topics"):
         terms = json.loads((sample_build / f"data/{name}.json").read_text(encoding="utf-8"))
