@@ -779,3 +779,25 @@ def test_builds_that_never_ask_about_the_output_leave_no_process_or_descriptor_b
         (project / f"content/documents/added-{n}.md").write_text(doc(f"Added {n}", ["Wang Yi"], "Body."), encoding="utf-8")
         assert cached_build(config).site is not None  # the full build
     assert children() == before and len(os.listdir("/proc/self/fd")) == fds
+
+
+def test_a_first_build_skips_looking_for_unused_entries_and_the_next_deletes_them(tmp_path):
+    """A build that opened an empty cache has nothing of an earlier build to delete: its `finish`
+    does not scan every row. What another build added meanwhile is deleted by the next `finish`."""
+    def rows() -> int:
+        with sqlite3.connect(tmp_path / FOLDER / "cache.sqlite") as db:
+            return db.execute("SELECT count(*) FROM memo WHERE ns = 'words'").fetchone()[0]
+    first, other = Cache(tmp_path), Cache(tmp_path)
+    assert first.fresh and other.fresh
+    first.reuse("words", [(b"a", "a")], lambda items: items)
+    other.reuse("words", [(b"b", "b")], lambda items: items)
+    other.close()
+    first.finish()
+    assert rows() == 2 and not first.fresh
+    first.close()
+    later = Cache(tmp_path)
+    assert not later.fresh
+    assert later.reuse("words", [(b"a", "a")], found_all) == ["a"]
+    later.finish()
+    assert rows() == 1
+    later.close()
