@@ -26,6 +26,7 @@ from sitegen.output import UnsafeOutput, remove_output
 from sitegen.pack import MANIFEST, README, pack
 from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
 from sitegen.trust import audit_templates
+from sitegen.workers import FORK_SAFE
 
 FORMATS = ("text", "github", "json")
 
@@ -315,7 +316,7 @@ class StatusLine:
             stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb")
         self.started = time.perf_counter()
         self._lock, self._stop = threading.Lock(), threading.Event()
-        self._ticker = threading.Thread(target=self._tick, daemon=True)
+        self._ticker = threading.Thread(target=self._tick, name=f"{FORK_SAFE}status line", daemon=True)  # draws only
 
     def __enter__(self) -> "StatusLine":
         if self.enabled:

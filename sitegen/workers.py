@@ -60,9 +60,15 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int, done: Cal
         gc.unfreeze()
 
 
+FORK_SAFE = "fork-safe: "  # a thread named so takes no lock a forked child needs (the status line)
+
+
 def may_fork() -> bool:
-    """Only a process with no other thread forks: a lock another thread held would stay held in the child."""
-    return threading.active_count() == 1 and hasattr(os, "fork")
+    """A process forks for work beside it only when no other thread could hold a lock the child needs
+    (it would stay held there): no thread but this one and those named `FORK_SAFE` (the status line,
+    which only writes to the terminal; a child writes nothing). `serve`'s threads use the cache."""
+    me = threading.current_thread()
+    return hasattr(os, "fork") and all(t is me or t.name.startswith(FORK_SAFE) for t in threading.enumerate())
 
 
 def in_child(fn: Callable[[], bool]) -> Callable[[], bool]:

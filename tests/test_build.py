@@ -397,3 +397,26 @@ def test_a_taxonomy_named_like_a_document_field_is_a_config_error(make_site, cap
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert f"sitegen.yaml:1:1: {said}" in err and "internal error" not in err and not Path("build").exists()
+
+
+def test_the_status_line_does_not_keep_a_build_from_forking_but_another_thread_does(monkeypatch):
+    """Work beside a build runs in forked processes (the cache's writer, the output check) unless a
+    thread could hold a lock the child needs: the status line's ticker only draws, so a build on a
+    terminal forks as one in a log does; any other thread (`serve`'s) keeps the work in-process."""
+    from sitegen import workers
+    from sitegen.cli import StatusLine
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]  # the browser tests' driver?
+    with StatusLine(FakeTerminal(True)):
+        ticking = [t for t in threading.enumerate() if t.name.startswith(workers.FORK_SAFE)]
+        assert len(ticking) == 1 and ticking[0].is_alive()
+        assert workers.may_fork() == (not others)
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait)
+        other.start()
+        try:
+            assert not workers.may_fork()
+        finally:
+            stop.set()
+            other.join()
