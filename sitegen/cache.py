@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -182,7 +183,15 @@ class Cache(Memo):
     def write_later(self, beside=True):
         self._join_writer()
         if beside and self.later and self.db is not None and may_fork():
-            self.writer, self.later = in_child(self._write_in_child), []  # the child's to write
+            # No connection crosses the fork (SQLite's rule: even a new one in the child would share
+            # the old one's lock records): closed here, opened again in each process.
+            self.db.close()
+            self.writer, self.later, self.db = in_child(self._write_in_child), [], None  # the child's to write
+            weakref.finalize(self, self.writer)  # reaped, and its pipe closed, even if never waited for
+            try:
+                self.db = self._open()
+            except (sqlite3.Error, OSError) as exc:
+                self._off(exc)
         self._write_later()
 
     def _join_writer(self) -> None:
@@ -192,12 +201,10 @@ class Cache(Memo):
             self._off(RuntimeError("its writer process failed"))
 
     def _write_in_child(self) -> bool:
-        """In a forked child: the rows kept back, written through a connection of its own (one opened
-        before the fork is the parent's alone: SQLite forbids using it here, and it is never closed)."""
-        self._parents, self.db, self.writer = self.db, None, None
+        """In a forked child: the rows kept back, written through a connection of its own."""
         try:
             self.db = self._open()
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):
             return False
         self._write_later()
         if self.db is None:

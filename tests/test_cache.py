@@ -7,6 +7,7 @@ write one output folder at once; a swap cut at any step loses nothing.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -774,6 +775,7 @@ def test_builds_that_never_ask_about_the_output_leave_no_process_or_descriptor_b
     monkeypatch.setattr(incremental, "may_fork", lambda: True)  # as the command line does
     config = load_config(project / "sitegen.yaml", environ={})
     cached_build(config)
+    gc.collect()  # earlier tests' garbage (a connection never closed) is not closed during this one
     fds, before = len(os.listdir("/proc/self/fd")), children()  # the browser tests' may be there
     for n in range(4):
         (project / f"content/documents/added-{n}.md").write_text(doc(f"Added {n}", ["Wang Yi"], "Body."), encoding="utf-8")
@@ -801,3 +803,29 @@ def test_a_first_build_skips_looking_for_unused_entries_and_the_next_deletes_the
     later.finish()
     assert rows() == 1
     later.close()
+
+
+def child_processes() -> int:
+    found = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = (Path("/proc") / pid / "stat").read_text().rsplit(") ", 1)[1].split()
+        except OSError:
+            continue
+        found += int(fields[1]) == os.getpid()
+    return found
+
+
+def test_a_writer_never_waited_for_is_reaped_when_its_cache_goes(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "may_fork", lambda: True)
+    gc.collect()
+    fds, before = len(os.listdir("/proc/self/fd")), child_processes()
+    memo, _ = kept_back(tmp_path)
+    memo.write_later()
+    assert memo.writer is not None and child_processes() == before + 1
+    memo.db.close()  # its connection's files; the writer is never waited for
+    del memo
+    gc.collect()
+    assert child_processes() == before and len(os.listdir("/proc/self/fd")) == fds
+    again, _ = kept_back(tmp_path, compute=found_all)  # and it had written everything
+    again.close()
