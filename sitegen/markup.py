@@ -182,12 +182,12 @@ def check_body(body: str, path: str, first_line: int, limits: Limits = DEFAULT) 
             fence = stripped[:3]
             fenced = "" if fenced and fence == fenced else (fenced or (fence if fence in ("```", "~~~") else ""))
             continue
-        depth = _depth(line)
+        depth = _depth(line) if line[:1] in _MARKER_STARTS else 0  # (most lines start with a word: no regex)
         if depth > limits.markdown_depth:
             problems.append(Diagnostic(path, first_line + number, 1, f"lists or quotes nested {depth} deep, over "
                                        f"the limit of {limits.markdown_depth}", hint("markdown_depth", "flatten them")))
             break
-        if _FOOTNOTE.match(line):
+        if "[^" in line and _FOOTNOTE.match(line):
             footnotes += 1
             if footnotes == limits.footnotes + 1:
                 problems.append(Diagnostic(path, first_line + number, 1, f"more than {limits.footnotes} footnotes",
@@ -201,7 +201,8 @@ def _distinct_words(lines: list[str], path: str, first_line: int, limits: Limits
     """A body of more different words than `limits.distinct_words` (words as written, so a little
     more than search counts): each one is an entry in the search index, and a file of invented words
     would make the index stage alone take many seconds."""
-    if len(set("\n".join(lines).casefold().split())) <= limits.distinct_words:
+    text = "\n".join(lines)
+    if (len(text) + 1) // 2 <= limits.distinct_words or len(set(text.casefold().split())) <= limits.distinct_words:
         return []  # the whole body at once, as most are: a line at a time only to say where it went over
     seen: set[str] = set()
     for number, line in enumerate(lines):
@@ -214,6 +215,7 @@ def _distinct_words(lines: list[str], path: str, first_line: int, limits: Limits
 
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:")
 _MARKERS = re.compile(r"(?:[ \t]|>|[-*+][ \t]|\d{1,9}[.)][ \t])*")
+_MARKER_STARTS = frozenset(" \t>-*+0123456789")  # what a line matching _MARKERS non-empty starts with
 
 
 def _depth(line: str) -> int:
@@ -228,6 +230,8 @@ def _rescans(body: str, path: str, first_line: int, limits: Limits) -> list[Diag
     `>`; when they are unclosed that is to the end of the paragraph, so 50,000 `[` cost 50,000 readings
     of it. The total is computed here in one pass, with a stack, per paragraph."""
     budget, line = limits.markdown_scan_kb * 1024, first_line
+    if (body.count("[") + body.count("<")) * len(body) <= budget:
+        return []  # each opener costs at most the paragraph's length: no paragraph can go over
     for paragraph in body.split("\n\n"):
         work, opened, first = 0, [], None
         for match in _OPENERS.finditer(paragraph):
