@@ -150,3 +150,34 @@ def test_a_body_of_too_many_different_words_is_one_located_error(make_site, caps
     err = capsys.readouterr().err
     assert f"{DOC}:{line}:1: more than 40000 different words" in err and "limits.distinct_words" in err
     assert check_body(body[:len(body) // 8], "f.md", 1, load_limits(distinct_words=10**6)) == []
+
+
+def test_limits_near_their_edge_are_judged_as_a_full_count_would():
+    """check_body skips a count only when it cannot reach its limit: for small limits and random bodies,
+    it reports exactly when counting every word, or every opener's re-reading, goes over."""
+    import random
+    import re
+
+    def rereading(body: str) -> int:  # the work Markdown would do, per paragraph, at most
+        worst = 0
+        for paragraph in body.split("\n\n"):
+            work, opened = 0, []
+            for m in re.finditer(r"\\.|[\[\]]|<(?=[A-Za-z/!?])", paragraph):
+                if m.group() == "[":
+                    opened.append(m.start())
+                elif m.group() == "]" and opened:
+                    work += m.start() - opened.pop()
+                elif m.group() == "<":
+                    close = paragraph.find(">", m.start())
+                    work += (close if close >= 0 else len(paragraph)) - m.start()
+            worst = max(worst, work + sum(len(paragraph) - at for at in opened))
+        return worst
+
+    rng = random.Random(5)
+    pieces = ["[", "]", "<a ", ">", "\\[", "word", "Word", "other", " ", " ", "\n\n", "x" * 300]
+    for _ in range(400):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
+        words, budget_kb = rng.randint(1, 8), rng.choice([1, 2])
+        found = " ".join(d.message for d in check_body(body, "f.md", 1, load_limits(distinct_words=words, markdown_scan_kb=budget_kb)))
+        assert ("different words" in found) == (len(set(body.casefold().split())) > words), body
+        assert ("unclosed" in found) == (rereading(body) > budget_kb * 1024), body
