@@ -560,13 +560,13 @@
 
   /* Per field, every document's dot product with the query vector, summed in the vector's term order
      as lunr sums it (a term the document lacks adds 0). */
-  function dots(vector, f) {  // scoreAt inlined (the same arithmetic in the same order): a common word has 10,000 documents
+  function dots(vector, f, given) {  // scoreAt inlined (the same arithmetic in the same order): a common word has 10,000 documents
     var out = new Float64Array(N), average = S.averages[f], boost = S.boosts[f], isBody = f === F - 1, size = S.block;
     vector.forEach(function (w, term) {
       var p = posting(term), field = p.fields[f], docs = field.docs, tfs = field.tfs, lens = field.lens, idf = p.idf;
       for (var j = 0; j < docs.length; j++) {
         var n = docs[j], tf = tfs[j];
-        var length = !isBody ? lens[j] : blocks[(n - n % size) / size] ? bodyLengths[n] : average;
+        var length = !isBody ? lens[j] : given ? given[n] : blocks[(n - n % size) / size] ? bodyLengths[n] : average;
         var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf);
         score *= boost;
         out[n] += w * round3(score);
@@ -592,13 +592,136 @@
     return results.sort(function (a, b) { return b.score - a.score; });
   }
 
-  /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`). The records of
-     the first `shown` results (10 if not given) are asked for on the way. */
+  /* Bounds, for an archive whose body lengths are too big to load with every query (see run): each
+     document's body length lies between lenLo and lenHi, the shortest and longest body of the archive
+     until its bucket is known (S.buckets: two bits a document, in b/ files), then its bucket's, then
+     its exact length (e/ files, per bucket and block of documents). BM25 falls as a body grows, and
+     lunr's rounding and sums keep order, so scoring with lenLo gives an upper bound and lenHi a lower. */
+  var BK = S.buckets, lenLo = new Int32Array(N), lenHi = new Int32Array(N), bucketOf = new Int8Array(N).fill(-1);
+  var known = new Uint8Array(N), lengthVersion = 0, exactDone = Object.create(null);
+  (function () {
+    var lo = Infinity, hi = 0;
+    BK.ranges.forEach(function (r) { if (r[1] >= r[0] && (r[0] || r[1])) { lo = Math.min(lo, r[0]); hi = Math.max(hi, r[1]); } });
+    lenLo.fill(lo === Infinity ? 0 : lo);
+    lenHi.fill(hi);
+  })();
+
+  function loadBuckets(docs) {
+    return Promise.all(blockList(docs, BK.block).map(function (b) {
+      return load('b/' + b).then(function (packed) {
+        var n = b * BK.block, end = Math.min(N, n + BK.block);
+        if (bucketOf[n] >= 0) return;
+        for (var j = 0; n < end; j++, n++) {
+          var k = DIGIT[packed.charCodeAt((j - j % 3) / 3)] >> 2 * (2 - j % 3) & 3;
+          bucketOf[n] = k;
+          if (!known[n]) { lenLo[n] = BK.ranges[k][0]; lenHi[n] = BK.ranges[k][1]; }
+        }
+        lengthVersion++;
+      });
+    }));
+  }
+
+  function loadExact(docs) {  // their buckets are known
+    var wanted = Object.create(null);
+    docs.forEach(function (n) { wanted[bucketOf[n] + '-' + (n - n % BK.block) / BK.block] = true; });
+    return Promise.all(Object.keys(wanted).map(function (key) {
+      return load('e/' + key).then(function (packed) {
+        var k = +key.split('-')[0], b = +key.split('-')[1], n = b * BK.block, end = Math.min(N, n + BK.block);
+        var base = k ? BK.edges[k - 1] : 0, count = 0, m;
+        if (exactDone[key]) return;
+        exactDone[key] = true;
+        for (m = n; m < end; m++) if (bucketOf[m] === k) count++;
+        var h = head(packed, 1), lengths = rice(packed, h[1], count, h[0]), j = 0;
+        for (m = n; m < end; m++) {
+          if (bucketOf[m] !== k) continue;
+          lenLo[m] = lenHi[m] = bodyLengths[m] = base + lengths[j++];
+          known[m] = 1;
+        }
+        lengthVersion++;
+      });
+    }));
+  }
+
+  /* The results with bounds: per result its fields in lunr's order (to sum its score as lunr does),
+     and `lo` and `hi`, its score's bounds (`score`: `lo`; `exact` once they meet). */
+  function rankBounded(found) {
+    var magnitudes = found.vectors.map(function (v) {
+      var sum = 0;
+      v.forEach(function (w) { sum += w * w; });
+      return Math.sqrt(sum);
+    });
+    var ctx = { found: found, magnitudes: magnitudes, version: -1, results: [] };
+    ctx.byField = found.vectors.map(function (v, f) { return v.size && f < F - 1 ? dots(v, f) : null; });
+    var slot = new Int32Array(N), results = ctx.results, refs = found.refs;
+    for (var i = 0; i < refs.length; i++) {
+      var key = refs[i], f = key % F, n = (key - f) / F;
+      if (slot[n]) results[slot[n] - 1].parts.push(f);
+      else { results.push({ n: n, i: results.length, parts: [f], score: 0, lo: 0, hi: 0, exact: false, ctx: ctx }); slot[n] = results.length; }
+    }
+    bound(ctx);
+    return ctx;
+  }
+
+  function bound(ctx) {
+    if (ctx.version === lengthVersion) return;
+    ctx.version = lengthVersion;
+    var body = ctx.found.vectors[F - 1], mags = ctx.magnitudes, byField = ctx.byField;
+    var low = body.size ? dots(body, F - 1, lenHi) : null, high = body.size ? dots(body, F - 1, lenLo) : null;
+    ctx.results.forEach(function (h) {
+      var a = 0, b = 0, n = h.n, parts = h.parts, exact = true;
+      for (var j = 0; j < parts.length; j++) {
+        var f = parts[j];
+        if (f === F - 1) {
+          a += (low ? low[n] : 0) / mags[f] || 0;
+          b += (high ? high[n] : 0) / mags[f] || 0;
+          exact = exact && known[n] === 1;
+        } else {
+          var s = (byField[f] ? byField[f][n] : 0) / mags[f] || 0;
+          a += s;
+          b += s;
+        }
+      }
+      h.lo = h.score = a;
+      h.hi = b;
+      h.exact = exact;
+    });
+  }
+
+  function byScore(a, b) { return (b.score - a.score) || (a.i - b.i); }
+
+  /* `list` (results of one query, or some of them) with its first `count` in lunr's exact order: the
+     count-th best lower bound is a score that many results reach, so only results whose upper bound
+     reaches it can be among the first; their buckets, then their exact lengths, are loaded until
+     every such result is exact. The rest follow by lower bound. A promise. */
+  function refine(list, count) {
+    count = Math.min(count, list.length);
+    if (!count || !list[0].ctx) return Promise.resolve(list);
+    var ctx = list[0].ctx;
+    function step() {
+      bound(ctx);
+      var los = new Float64Array(list.length);
+      for (var i = 0; i < list.length; i++) los[i] = list[i].lo;
+      los.sort();
+      var theta = los[list.length - count], top = [], rest = [], open = [];
+      list.forEach(function (h) {
+        if (h.hi >= theta) { top.push(h); if (!h.exact) open.push(h.n); } else rest.push(h);
+      });
+      if (open.length) {
+        var unbucketed = open.filter(function (n) { return bucketOf[n] < 0; });
+        return (unbucketed.length ? loadBuckets(unbucketed) : loadExact(open)).then(step);
+      }
+      return top.sort(byScore).concat(rest.sort(byScore));
+    }
+    return Promise.resolve().then(step);
+  }
+
+  /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`), the first
+     `shown` (10 if not given) in lunr's exact order, with their records asked for. */
   function run(clauses, shown) {
     shown = shown || 10;
     var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
     return Promise.all([prepare(clauses), lengths]).then(function () {
-      var found = match(clauses), hits, docs, mode;
+      var found = match(clauses), hits, docs;
       if (UPFRONT) {  // the records first: over http they are the last to arrive
         hits = rank(found);
         hits.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
@@ -606,28 +729,23 @@
         preload(docs, hits.facetMode = rowsCheaper(docs) ? 'rows' : 'lists');
         return hits;
       }
-      var seen = new Uint8Array(N);
-      docs = [];
-      found.refs.forEach(function (key) { var n = (key - key % F) / F; if (!seen[n]) { seen[n] = 1; docs.push(n); } });
-      mode = rowsCheaper(docs) ? 'rows' : 'lists';
+      hits = rankBounded(found).results.slice().sort(byScore);
+      docs = hits.map(function (hit) { return hit.n; });
+      var mode = rowsCheaper(docs) ? 'rows' : 'lists';
       preload(docs, mode);
-      var tables = loadBlocks(docs);
-      rank(found).slice(0, Math.max(GUESSES, 2 * shown)).forEach(function (hit) { load('r/' + hit.n); });
-      return tables.then(function () {
-        hits = rank(found);
-        hits.facetMode = mode;
-        return hits;
+      return refine(hits, shown).then(function (sorted) {
+        sorted.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
+        sorted.facetMode = mode;
+        return sorted;
       });
     });
   }
 
   /* When every body-length file together is small (a small archive: 13 KB at 10,000 documents), they
      load beside the query's term chunks, so the results are ranked once, exactly, and only the records
-     shown are asked for, beside the facet files: two rounds after the core. Otherwise, while the
-     lengths a query needs load, the results are ranked as if every body had the mean length, and the
-     records of the first GUESSES asked for: the 10 shown are nearly always among them, so records and
-     lengths load side by side instead of one after the other. */
-  var GUESSES = 20, UPFRONT = S.lengths.reduce(function (sum, size) { return sum + size; }, 0) <= S.upfront;
+     shown are asked for, beside the facet files: two rounds after the core. Otherwise the results are
+     ranked by bounds, and made exact where shown (`refine`). */
+  var UPFRONT = S.lengths.reduce(function (sum, size) { return sum + size; }, 0) <= S.upfront;
 
   /* The reader's words: every word required, the last one as a prefix while typing. */
   function words(terms, prefix) {
@@ -640,7 +758,7 @@
   }
 
   window.sitegenIndex = {
-    specs: S.facets, parse: parse, words: words, run: run, label: label, facets: facets,
+    specs: S.facets, parse: parse, words: words, run: run, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them
