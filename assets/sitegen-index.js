@@ -202,7 +202,12 @@
     fields.push(body(text.slice(at)));
     df += fields[F - 1].docs.length;
     var idf = Math.log(1 + Math.abs((N - df + 0.5) / (df + 0.5)));
-    return (chunk.decoded[term] = { term: term, fields: fields, idf: idf });
+    if (chunk.counts && !chunk.countsAt) {
+      chunk.countsAt = Object.create(null);
+      chunk.counts.forEach(function (pair) { chunk.countsAt[pair[0]] = pair[1]; });
+    }
+    var tops = chunk.countsAt && chunk.countsAt[k] ? decodeTops(chunk.countsAt[k]) : null;
+    return (chunk.decoded[term] = { term: term, fields: fields, idf: idf, tops: tops });
   }
 
   // ---- document tables: body lengths (for BM25), S.block documents a file ----
@@ -294,26 +299,101 @@
     return out;
   }
 
-  /* How many of facet f's value files a query with `total` results loads at once: every file whose
-     values could be among those shown if results were spread over values evenly (and at least one);
-     if they are not, `listCounts` loads more. */
-  function firstFiles(f, total) {
-    var files = S.facets[f].files, guess = 0.9 * total / N * S.facets[f].top, k = 1;
-    while (k < files.length && files[k][1] >= guess) k++;
-    return Math.min(k, files.length);
+  /* Per facet and value, at most how many documents have it: the total of the first value of its file
+     (values come most documents first). */
+  var totals = S.facets.map(function (spec) {
+    var t = new Int32Array(spec.values);
+    spec.files.forEach(function (file, k) { t.fill(file[1], file[0], k + 1 < spec.files.length ? spec.files[k + 1][0] : spec.values); });
+    return t;
+  });
+
+  /* A common term's chunk carries, per facet, its S.tops values with most of its documents (most first;
+     the twin of searchdata.top_counts): [{ids, counts, full}], full when every value it has is listed. */
+  function decodeTops(text) {
+    var ints = unpack(text), at = 0;
+    return S.facets.map(function () {
+      var m = ints[at++], ids = new Int32Array(m), counts = new Int32Array(m), last = 0;
+      for (var j = 0; j < m; j++, at += 2) { ids[j] = ints[at]; counts[j] = last = j ? last - ints[at + 1] : ints[at + 1]; }
+      return { ids: ids, counts: counts, full: m < S.tops };
+    });
   }
 
-  function rowsCheaper(docs) {
+  /* Facet f's counts over a query's results, bounded from above per value (`ub`) by what its terms
+     carry: a term's listed count, or its last listed count for a value not listed (none if every value is
+     listed), or for a term carrying nothing, its documents or the value's total. A clause's terms add
+     up (prefix expansions, several fields), required clauses take the least, optional ones add up;
+     prohibited ones only remove results. `tops`: the counts themselves when the query is one term in
+     every field, so its results are that term's documents and those counts are exact. */
+  function valueBounds(f, query) {
+    var tot = totals[f], V = tot.length;
+    function termBound(term) {
+      var p = posting(term), out = new Int32Array(V), v;
+      if (!p) return out;
+      if (!p.tops) {
+        var df = 0;
+        p.fields.forEach(function (field) { df += field.docs.length; });
+        for (v = 0; v < V; v++) out[v] = Math.min(tot[v], df);
+        return out;
+      }
+      var t = p.tops[f], rest = t.full ? 0 : t.counts[t.counts.length - 1];
+      for (v = 0; v < V; v++) out[v] = Math.min(tot[v], rest);
+      for (var j = 0; j < t.ids.length; j++) out[t.ids[j]] = t.counts[j];
+      return out;
+    }
+    function add(list) {
+      var out = new Int32Array(V);
+      list.forEach(function (a) { for (var v = 0; v < V; v++) out[v] = Math.min(tot[v], out[v] + a[v]); });
+      return out;
+    }
+    var groups = query ? query.filter(function (g) { return !g.prohibited; }) : [];
+    var required = groups.filter(function (g) { return g.required; });
+    if (!groups.length) return { ub: tot, tops: null };  // every document but the prohibited: bounded by totals
+    var per = (required.length ? required : groups).map(function (g) { return add(g.terms.map(termBound)); }), ub;
+    if (required.length) {
+      ub = per[0];
+      per.forEach(function (a) { for (var v = 0; v < V; v++) ub[v] = Math.min(ub[v], a[v]); });
+    } else ub = add(per);
+    var one = query.length === 1 && groups.length === 1 && groups[0].all && groups[0].terms.length === 1 ? posting(groups[0].terms[0]) : null;
+    return { ub: ub, tops: one && one.tops ? one.tops[f] : null };
+  }
+
+  /* The files holding the values not yet counted (`done`) that could be among the S.shown of most
+     results, given the exact `counts` so far and each value's bound (at most `cap`): the files of the
+     S.shown most promising first. */
+  function pick(f, ub, counts, done, cap) {
+    var top = ranked(counts), full = top.length >= S.shown, last = full ? counts.get(top[S.shown - 1]) : 0;
+    var edge = full ? top[S.shown - 1] : -1, open = [];
+    for (var v = 0; v < ub.length; v++) {
+      var u = Math.min(ub[v], cap);
+      if (!done[v] && u > 0 && (!full || u > last || (u === last && v < edge))) open.push(v);
+    }
+    open.sort(function (a, b) { return (Math.min(ub[b], cap) - Math.min(ub[a], cap)) || a - b; });
+    var out = [], seen = Object.create(null);
+    for (var i = 0; i < open.length && out.length < S.shown; i++) {
+      var k = fileOf(f, open[i]);
+      if (!seen[k]) { seen[k] = true; out.push(k); }
+    }
+    return out;
+  }
+
+  /* The first files facet f's counts need, before any is counted (its exact `tops`, if any, known). */
+  function firstPick(f, bounds, total) {
+    var counts = new Map(), done = new Uint8Array(S.facets[f].values), t = bounds.tops;
+    for (var j = 0; t && j < t.ids.length; j++) { done[t.ids[j]] = 1; if (t.counts[j]) counts.set(t.ids[j], t.counts[j]); }
+    return pick(f, bounds.ub, counts, done, total);
+  }
+
+  function rowsCheaper(docs, bounds) {
     var rowBytes = 0, listBytes = 0;
     blockList(docs, S.rowBlock).forEach(function (b) { rowBytes += S.rows[b]; });
-    S.facets.forEach(function (spec, f) { for (var k = 0; k < firstFiles(f, docs.length); k++) listBytes += spec.files[k][2]; });
+    S.facets.forEach(function (spec, f) { firstPick(f, bounds[f], docs.length).forEach(function (k) { listBytes += spec.files[k][2]; }); });
     return rowBytes <= listBytes;
   }
 
   /* Start loading what counting facets over `docs` with nothing chosen needs. */
-  function preload(docs, mode) {
+  function preload(docs, mode, bounds) {
     if (mode === 'rows') return blockList(docs, S.rowBlock).forEach(loadRows);
-    S.facets.forEach(function (_, f) { for (var k = 0; k < firstFiles(f, docs.length); k++) loadList(f, k); });
+    S.facets.forEach(function (_, f) { firstPick(f, bounds[f], docs.length).forEach(function (k) { loadList(f, k); }); });
   }
 
   function ranked(counts) {
@@ -326,32 +406,30 @@
     return c;
   }
 
-  /* Facet f's counts over the documents marked in `mask` (`total` of them): value files load most
-     documents first, until no value not yet counted could be among the S.shown values of most results
-     (a value can have no more results than documents, the first of a file the most; ties go to the
-     smaller id, counted first). Exact, as counting every value would be. */
-  function listCounts(f, mask, total, chosen) {
-    var files = S.facets[f].files, counts = new Map(), k = 0, sum = 0;
-    function step(upto) {
-      var batch = [];
-      for (var i = k; i < upto; i++) batch.push(loadList(f, i));
-      return Promise.all(batch).then(function () {
-        for (; k < upto; k++) {
-          for (var v = files[k][0]; v < fileEnd(f, k); v++) {
-            var c = countList(f, v, mask);
-            if (c) { counts.set(v, c); sum += c; }
-          }
+  /* Facet f's counts over the documents marked in `mask` (`total` of them): exact for every value
+     that could be among the S.shown of most results (ties go to the smaller id) and for the chosen
+     ones. A value's count comes from the query's exact `tops`, or from its value list, loaded when its
+     bound (`bounds`, see valueBounds; a single-valued facet's also the results not yet counted) could
+     reach the S.shown-th exact count, most promising first, until none can. */
+  function listCounts(f, mask, total, chosen, bounds, exact) {
+    var spec = S.facets[f], counts = new Map(), done = new Uint8Array(spec.values), sum = 0, t = exact ? bounds.tops : null;
+    for (var j = 0; t && j < t.ids.length; j++) { done[t.ids[j]] = 1; if (t.counts[j]) { counts.set(t.ids[j], t.counts[j]); sum += t.counts[j]; } }
+    function step() {
+      for (var k = 0; k < spec.files.length; k++) {  // count every value whose file is loaded: free
+        if (!lists[f][spec.files[k][0]]) continue;
+        for (var v = spec.files[k][0]; v < fileEnd(f, k); v++) {
+          if (done[v]) continue;
+          done[v] = 1;
+          var c = countList(f, v, mask);
+          if (c) { counts.set(v, c); sum += c; }
         }
-        var top = ranked(counts), bound = k < files.length ? Math.min(files[k][1], total) : 0;
-        if (S.facets[f].single) bound = Math.min(bound, total - sum);
-        if (bound > 0 && !(top.length >= S.shown && counts.get(top[S.shown - 1]) >= bound)) {
-          return step(Math.min(files.length, k + Math.max(1, k)));
-        }
-        chosen.forEach(function (v) { if (fileOf(f, v) >= k) { var c = countList(f, v, mask); if (c) counts.set(v, c); } });
-        return counts;
-      });
+      }
+      var next = pick(f, bounds.ub, counts, done, spec.single ? total - sum : total);
+      if (next.length) return Promise.all(next.map(function (k) { return loadList(f, k); })).then(step);
+      chosen.forEach(function (v) { if (!counts.has(v) && lists[f][v]) { var c = countList(f, v, mask); if (c) counts.set(v, c); } });
+      return counts;
     }
-    return total && files.length ? step(firstFiles(f, total)) : Promise.resolve(counts);
+    return total ? Promise.resolve().then(step) : Promise.resolve(counts);
   }
 
   function rowCounts(f, hits) {
@@ -387,7 +465,8 @@
         else {
           var mask = new Uint8Array(N);
           counted.forEach(function (h) { mask[h.n] = 1; });
-          counts = listCounts(f, mask, counted.length, chosen[f]);
+          var others = chosen.some(function (values, g) { return g !== f && values.length; });
+          counts = listCounts(f, mask, counted.length, chosen[f], hits.bounds ? hits.bounds[f] : { ub: totals[f], tops: null }, !others);
         }
         return counts.then(function (counts) {
           var top = ranked(counts).slice(0, S.shown);
@@ -505,14 +584,18 @@
     var vectors = ALL_FIELDS.map(function () { return new Map(); });
     var need = 0, impossible = false, hits = new Int32Array(N), stamp = new Int32Array(N).fill(-1);
     var banned = new Uint8Array(N), taken = new Uint8Array(N * F), refs = [], seen = Object.create(null);
+    var groups = [];  // per clause, its terms (for facet bounds)
     clauses.forEach(function (c, k) {
       var terms = patterns(c), required = c.presence === REQUIRED;
+      var group = { required: required, prohibited: c.presence === PROHIBITED, all: c.fields.length === F, terms: [] };
+      groups.push(group);
       if (required) need++;
       for (var m = 0; m < terms.length; m++) {
         var expanded = expand(c, terms[m]);
         if (!expanded.length && required) { impossible = true; break; }
         expanded.forEach(function (term) {
           var p = posting(term);
+          if (group.terms.indexOf(term) < 0) group.terms.push(term);
           c.fields.forEach(function (f) {
             var docs = p.fields[f].docs, j, n;
             if (required) {
@@ -539,7 +622,7 @@
       var n = (refs[i] - refs[i] % F) / F;
       if ((!need || (!impossible && hits[n] === need)) && !banned[n]) passed.push(refs[i]);
     }
-    return { refs: passed, vectors: vectors };
+    return { refs: passed, vectors: vectors, groups: groups };
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
@@ -721,21 +804,24 @@
     shown = shown || 10;
     var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
     return Promise.all([prepare(clauses), lengths]).then(function () {
-      var found = match(clauses), hits, docs;
+      var found = match(clauses), hits, docs, mode;
+      var bounds = S.facets.map(function (_, f) { return valueBounds(f, found.groups); });
       if (UPFRONT) {  // the records first: over http they are the last to arrive
         hits = rank(found);
         hits.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
         docs = hits.map(function (hit) { return hit.n; });
-        preload(docs, hits.facetMode = rowsCheaper(docs) ? 'rows' : 'lists');
+        preload(docs, hits.facetMode = rowsCheaper(docs, bounds) ? 'rows' : 'lists', bounds);
+        hits.bounds = bounds;
         return hits;
       }
       hits = rankBounded(found).results.slice().sort(byScore);
       docs = hits.map(function (hit) { return hit.n; });
-      var mode = rowsCheaper(docs) ? 'rows' : 'lists';
-      preload(docs, mode);
+      mode = rowsCheaper(docs, bounds) ? 'rows' : 'lists';
+      preload(docs, mode, bounds);
       return refine(hits, shown).then(function (sorted) {
         sorted.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
         sorted.facetMode = mode;
+        sorted.bounds = bounds;
         return sorted;
       });
     });

@@ -162,21 +162,42 @@ def decode_posting(packed: str, fields: int) -> list[list[int]]:
     return out
 
 
+def term_docs(per_field: Sequence[Sequence[int]]) -> Sequence[int]:
+    """The documents a term is in, in any field, in order, from its posting (`postings`)."""
+    body = per_field[-1][0::2]
+    others = [flat[0::3] for flat in per_field[:-1] if flat]
+    return sorted(set(body).union(*others)) if others else body
+
+
+def head_docs(head: str, fields: int) -> list[list[int]]:
+    """The fields but the body of an encoded head (`encode_head`), as `postings` holds them."""
+    ints, at, out = searchcodes.unpack(head), 0, []
+    for _ in range(fields - 1):
+        count, at = ints[at], at + 1
+        flat = ints[at:at + 3 * count]
+        for j in range(3, len(flat), 3):
+            flat[j] += flat[j - 3]
+        out.append(flat)
+        at += 3 * count
+    return out
+
+
 def encode_head(per_field: list[list[int]]) -> str:
     """Every field but the body, which comes last and is the only part a body edit changes (most
     terms are in no other field: an empty field is the packed 0)."""
     return "".join(encode_field(flat, 3) if flat else _EMPTY for flat in per_field[:-1])
 
 
-def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0) -> Iterator[int]:
+def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0, extra: Mapping[str, str] | None = None) -> Iterator[int]:
     """Where the chunks of the terms `order[start:]` (in JavaScript order) end, one past their last
     term. A cut falls after a term whose hash meets a condition once the run is big enough, so an
     edit that adds a word or changes a posting moves no boundary except perhaps the nearest, and
-    chunking resumed at any chunk start gives the same cuts as chunking from the first term."""
+    chunking resumed at any chunk start gives the same cuts as chunking from the first term. `extra`:
+    what a chunk carries per term besides its posting (its facet counts), counted in its size."""
     size = 0
     for i in range(start, len(order)):
         term = order[i]
-        size += len(packed[term]) + len(term) + 4
+        size += len(packed[term]) + len(term) + 4 + (len(extra.get(term, "")) if extra else 0)
         if size >= CHUNK_MAX or size >= CHUNK_MIN and zlib.crc32(term.encode()) % CHUNK_CUT == 0:
             yield i + 1
             size = 0
@@ -290,7 +311,7 @@ def repack(old: dict[str, str], heads: dict[str, str], bodies: dict[str, array],
 
 
 def rechunk(old_order: list[str], old_ends: list[int], old_seps: list[str], order: list[str], packed: dict[str, str],
-            changes: list[int]) -> tuple[list[int], list[str | None], list[int]]:
+            changes: list[int], extra: Mapping[str, str] | None = None) -> tuple[list[int], list[str | None], list[int]]:
     """The chunks after postings changed at positions `changes` of `order`, as `chunk_ends` would cut
     them from the first term: each changed stretch is cut again from the chunk holding it until a cut
     past it falls after an old chunk's last term (the chunks after that one are then as they were,
@@ -307,7 +328,7 @@ def rechunk(old_order: list[str], old_ends: list[int], old_seps: list[str], orde
         while j < len(old_ends) and 0 <= (end := old_end(j)) <= changes[c]:
             ends.append(end), seps.append(old_seps[j])
             j += 1
-        for end in chunk_ends(order, packed, ends[-1] if ends else 0):
+        for end in chunk_ends(order, packed, ends[-1] if ends else 0, extra):
             ends.append(end), seps.append(None), new.append(len(ends) - 1)
             while c < len(changes) and changes[c] < end:
                 c += 1
