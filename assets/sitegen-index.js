@@ -282,21 +282,29 @@
     });
   }
 
-  function decodeList(text) {  // the twin of searchindex.value_lists: Rice-coded gaps, or (gap, run length - 1) pairs
-    var out = [], n = -1, i;
+  /* The twin of searchindex.value_lists: Rice-coded gaps (its documents, an Int32Array), or (gap, run
+     length - 1) pairs, kept as runs ({runs: [first, one past last, ...]}): a single-valued facet's
+     values are a few runs each, counted by runs without visiting their documents. */
+  function decodeList(text) {
+    var n = -1, i;
     if (DIGIT[text.charCodeAt(0)] === 0) {
       var h = head(text, 3);
       var docs = rice(text, h[3], h[2], h[1]);
       for (i = 0; i < docs.length; i++) docs[i] = n += docs[i] + 1;
       return docs;
     }
-    var ints = unpack(text);
+    var ints = unpack(text), runs = new Int32Array(ints.length - 1);
     n = 0;
     for (i = 1; i < ints.length; i += 2) {
-      for (var d = n + ints[i], last = d + ints[i + 1]; d <= last; d++) out.push(d);
-      n = last + 1;
+      runs[i - 1] = n + ints[i];
+      runs[i] = n = n + ints[i] + ints[i + 1] + 1;
     }
-    return out;
+    return { runs: runs };
+  }
+
+  function eachDoc(list, fn) {
+    if (!list.runs) return list.forEach(fn);
+    for (var i = 0; i < list.runs.length; i += 2) for (var d = list.runs[i]; d < list.runs[i + 1]; d++) fn(d);
   }
 
   /* Per facet and value, at most how many documents have it: the total of the first value of its file
@@ -358,20 +366,19 @@
   }
 
   /* The files holding the values not yet counted (`done`) that could be among the S.shown of most
-     results, given the exact `counts` so far and each value's bound (at most `cap`): the files of the
-     S.shown most promising first. */
-  function pick(f, ub, counts, done, cap) {
+     results, given the exact `counts` so far and each value's bound (at most `cap`): the first `batch`
+     of them in file order, most documents first (a facet's first file is in v/first, shared by every
+     facet; the most frequent values, counted first, raise the count to beat the most). */
+  function pick(f, ub, counts, done, cap, batch) {
     var top = ranked(counts), full = top.length >= S.shown, last = full ? counts.get(top[S.shown - 1]) : 0;
     var edge = full ? top[S.shown - 1] : -1, open = [];
     for (var v = 0; v < ub.length; v++) {
       var u = Math.min(ub[v], cap);
       if (!done[v] && u > 0 && (!full || u > last || (u === last && v < edge))) open.push(v);
     }
-    open.sort(function (a, b) { return (Math.min(ub[b], cap) - Math.min(ub[a], cap)) || a - b; });
-    var out = [], seen = Object.create(null);
-    for (var i = 0; i < open.length && out.length < S.shown; i++) {
-      var k = fileOf(f, open[i]);
-      if (!seen[k]) { seen[k] = true; out.push(k); }
+    var out = [];  // values come in file order
+    for (var i = 0, k = -1; i < open.length && out.length < batch; i++) {
+      if (open[i] >= fileEnd(f, Math.max(k, 0)) || k < 0) { k = fileOf(f, open[i]); out.push(k); }
     }
     return out;
   }
@@ -380,7 +387,7 @@
   function firstPick(f, bounds, total) {
     var counts = new Map(), done = new Uint8Array(S.facets[f].values), t = bounds.tops;
     for (var j = 0; t && j < t.ids.length; j++) { done[t.ids[j]] = 1; if (t.counts[j]) counts.set(t.ids[j], t.counts[j]); }
-    return pick(f, bounds.ub, counts, done, total);
+    return pick(f, bounds.ub, counts, done, total, 1);
   }
 
   function rowsCheaper(docs, bounds) {
@@ -400,10 +407,21 @@
     return Array.from(counts.keys()).sort(function (a, b) { return (counts.get(b) - counts.get(a)) || a - b; });
   }
 
-  function countList(f, v, mask) {
-    var docs = lists[f][v], c = 0;
-    for (var j = 0; j < docs.length; j++) c += mask[docs[j]];
+  /* How many of value v's documents `mask` marks; `sums`: the mask's running sums, for runs. */
+  function countList(f, v, mask, sums) {
+    var docs = lists[f][v], c = 0, j;
+    if (docs.runs) {
+      for (j = 0; j < docs.runs.length; j += 2) c += sums[docs.runs[j + 1]] - sums[docs.runs[j]];
+      return c;
+    }
+    for (j = 0; j < docs.length; j++) c += mask[docs[j]];
     return c;
+  }
+
+  function runningSums(mask) {
+    var sums = new Int32Array(N + 1);
+    for (var n = 0; n < N; n++) sums[n + 1] = sums[n] + mask[n];
+    return sums;
   }
 
   /* Facet f's counts over the documents marked in `mask` (`total` of them): exact for every value
@@ -413,20 +431,23 @@
      reach the S.shown-th exact count, most promising first, until none can. */
   function listCounts(f, mask, total, chosen, bounds, exact) {
     var spec = S.facets[f], counts = new Map(), done = new Uint8Array(spec.values), sum = 0, t = exact ? bounds.tops : null;
+    var sums = spec.single ? runningSums(mask) : null;
     for (var j = 0; t && j < t.ids.length; j++) { done[t.ids[j]] = 1; if (t.counts[j]) { counts.set(t.ids[j], t.counts[j]); sum += t.counts[j]; } }
+    var batch = 1;
     function step() {
       for (var k = 0; k < spec.files.length; k++) {  // count every value whose file is loaded: free
         if (!lists[f][spec.files[k][0]]) continue;
         for (var v = spec.files[k][0]; v < fileEnd(f, k); v++) {
           if (done[v]) continue;
           done[v] = 1;
-          var c = countList(f, v, mask);
+          var c = countList(f, v, mask, sums);
           if (c) { counts.set(v, c); sum += c; }
         }
       }
-      var next = pick(f, bounds.ub, counts, done, spec.single ? total - sum : total);
+      var next = pick(f, bounds.ub, counts, done, spec.single ? total - sum : total, batch);
+      batch *= 2;  // fewer rounds when many values remain
       if (next.length) return Promise.all(next.map(function (k) { return loadList(f, k); })).then(step);
-      chosen.forEach(function (v) { if (!counts.has(v) && lists[f][v]) { var c = countList(f, v, mask); if (c) counts.set(v, c); } });
+      chosen.forEach(function (v) { if (!counts.has(v) && lists[f][v]) { var c = countList(f, v, mask, sums); if (c) counts.set(v, c); } });
       return counts;
     }
     return total ? Promise.resolve().then(step) : Promise.resolve(counts);
@@ -451,7 +472,7 @@
         if (!values.length) return null;
         if (mode === 'rows') return function (n) { return Array.prototype.some.call(rowValues(n, f), function (v) { return values.indexOf(v) >= 0; }); };
         var mask = new Uint8Array(N);
-        values.forEach(function (v) { lists[f][v].forEach(function (d) { mask[d] = 1; }); });
+        values.forEach(function (v) { eachDoc(lists[f][v], function (d) { mask[d] = 1; }); });
         return function (n) { return mask[n] === 1; };
       });
       function passes(n, except) {
