@@ -9,14 +9,25 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   Loaded with the page.
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
   with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
-  first term that tells it from the run before (the core lists those prefixes).
+  first term that tells it from the run before (the core lists those prefixes). A term in at least
+  `searchdata.counted` documents also carries, per facet, its `searchdata.TOPS` values with most of
+  its documents and how many (`counts`): the page bounds a query's facet counts with them, and a
+  query of one such word has its counts there.
 - `search/d/<n>.js`: for 8,192 documents, their body lengths (for BM25). When all of them together are
   at most `searchindex.UPFRONT` bytes (13 KB at 10,000 documents), the page loads them beside the
-  query's term chunks and ranks once, exactly; otherwise only the files of the documents it matches.
+  query's term chunks and ranks once, exactly. Otherwise it ranks by bounds:
+- `search/b/<n>.js`: for 4,096 documents (`searchindex.BUCKET_BLOCK`), each one's body-length bucket
+  (quartiles; two bits a document; the core holds each bucket's edge, shortest and longest body),
+  loaded for the results whose score bounds (from the archive's shortest and longest body) could
+  place them among those shown;
+- `search/e/<bucket>-<n>.js`: the exact body lengths of those 4,096 documents in one bucket, loaded
+  for the results whose bounds from their buckets still could: the results shown are ranked exactly,
+  the rest by bounds until the reader asks for them.
 - `search/f/<n>.js`: for 2,048 documents, their facet value ids: how a query matching few documents
   counts facets over its results.
 - `search/v/<facet>-<n>.js`: per value of a facet, its documents: how a query matching many documents
-  counts facets, loading values most documents first until no other could be among those shown.
+  counts facets, loading values most documents first, only those whose bound (from the counts its
+  terms carry, or the value's total) could place them among those shown, until no other could.
   Documents are numbered by their single-valued facets, so those values are a few runs each. The
   first file of every facet is in one file, `search/v/first.js` (such a query loads them all).
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
