@@ -365,21 +365,25 @@
     return { ub: ub, tops: one && one.tops ? one.tops[f] : null };
   }
 
-  /* The files holding the values not yet counted (`done`) that could be among the S.shown of most
-     results, given the exact `counts` so far and each value's bound (at most `cap`): the first `batch`
-     of them in file order, most documents first (a facet's first file is in v/first, shared by every
-     facet; the most frequent values, counted first, raise the count to beat the most). */
-  function pick(f, ub, counts, done, cap, batch) {
+  /* The files to load next for facet f: those holding values not yet counted (`done`) that could be
+     among the S.shown of most results, given the exact `counts` so far and each value's bound (at most
+     `cap`). Until S.shown values have counts, the first such values in file order (most documents
+     first) to make up S.shown; then those whose bound times `rho` (the most any counted value reached
+     of its bound) still beats the S.shown-th count, likely to raise it; then every other such value. */
+  function pick(f, ub, counts, done, cap, rho) {
     var top = ranked(counts), full = top.length >= S.shown, last = full ? counts.get(top[S.shown - 1]) : 0;
-    var edge = full ? top[S.shown - 1] : -1, open = [];
+    var edge = full ? top[S.shown - 1] : -1, open = [], likely = [];
     for (var v = 0; v < ub.length; v++) {
       var u = Math.min(ub[v], cap);
-      if (!done[v] && u > 0 && (!full || u > last || (u === last && v < edge))) open.push(v);
+      if (!done[v] && u > 0 && (!full || u > last || (u === last && v < edge))) {
+        open.push(v);
+        if (u * rho > last) likely.push(v);
+      }
     }
-    var out = [];  // values come in file order
-    for (var i = 0, k = -1; i < open.length && out.length < batch; i++) {
-      if (open[i] >= fileEnd(f, Math.max(k, 0)) || k < 0) { k = fileOf(f, open[i]); out.push(k); }
-    }
+    if (!full) open = open.slice(0, S.shown - top.length);
+    else if (likely.length) open = likely;
+    var out = [], seen = Object.create(null);
+    open.forEach(function (v) { var k = fileOf(f, v); if (!seen[k]) { seen[k] = true; out.push(k); } });
     return out;
   }
 
@@ -433,7 +437,7 @@
     var spec = S.facets[f], counts = new Map(), done = new Uint8Array(spec.values), sum = 0, t = exact ? bounds.tops : null;
     var sums = spec.single ? runningSums(mask) : null;
     for (var j = 0; t && j < t.ids.length; j++) { done[t.ids[j]] = 1; if (t.counts[j]) { counts.set(t.ids[j], t.counts[j]); sum += t.counts[j]; } }
-    var batch = 1;
+    var rho = 0;
     function step() {
       for (var k = 0; k < spec.files.length; k++) {  // count every value whose file is loaded: free
         if (!lists[f][spec.files[k][0]]) continue;
@@ -442,10 +446,10 @@
           done[v] = 1;
           var c = countList(f, v, mask, sums);
           if (c) { counts.set(v, c); sum += c; }
+          if (bounds.ub[v]) rho = Math.max(rho, c / bounds.ub[v]);
         }
       }
-      var next = pick(f, bounds.ub, counts, done, spec.single ? total - sum : total, batch);
-      batch *= 2;  // fewer rounds when many values remain
+      var next = pick(f, bounds.ub, counts, done, spec.single ? total - sum : total, rho);
       if (next.length) return Promise.all(next.map(function (k) { return loadList(f, k); })).then(step);
       chosen.forEach(function (v) { if (!counts.has(v) && lists[f][v]) { var c = countList(f, v, mask, sums); if (c) counts.set(v, c); } });
       return counts;

@@ -17,7 +17,10 @@ from sitegen.ui import language_name, ui_language
 
 SNIPPET_WORDS = 60
 ROWS = 2048  # documents per facet-row block: only queries matching few documents load rows
-LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request)
+LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request), up to LIST_SCALE documents
+LIST_SCALE, LIST_LEAST = 20_000, 4_000  # past that, smaller files: a value's list grows with the archive, and a
+# query counting by bounds loads the files of the values it could show (at 100,000 documents a frequent actor's
+# list is 5-13 KB, and files of 16 KB made a two-word query load twice the lists it needed)
 SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file: a query counting by lists loads them all
@@ -58,7 +61,7 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
             key = f"l/{f}-{start // LABELS_PER_FILE}"
             files[path(key)] = data(key, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
         lists = value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
-        cuts = list(list_files(lists))
+        cuts = list(list_files(lists, min(LIST_BYTES, max(LIST_LEAST, LIST_BYTES * LIST_SCALE // max(1, len(docs))))))
         for k, (lo, hi) in enumerate(cuts):
             files[path(f"v/{f}-{k}")] = data(f"v/{f}-{k}", lists[lo:hi])
         sizes = [len(files[path(f"v/{f}-{k}")]) for k in range(len(cuts))]
@@ -208,13 +211,13 @@ def _runs(docs: list[int]) -> str:
     return searchcodes.pack(ints)
 
 
-def list_files(lists: Sequence[str]) -> Iterator[tuple[int, int]]:
+def list_files(lists: Sequence[str], most: int = LIST_BYTES) -> Iterator[tuple[int, int]]:
     """A facet's value lists cut into files of about LIST_BYTES, in value order (most documents first):
     the page loads the first files for the values it shows, the rest only when they could be shown."""
     start, size = 0, 0
     for v, packed in enumerate(lists):
         size += len(packed) + 3
-        if size >= LIST_BYTES:
+        if size >= most:
             yield start, v + 1
             start, size = v + 1, 0
     if start < len(lists):
