@@ -800,7 +800,7 @@
   /* `list` (results of one query, or some of them) with its first `count` in lunr's exact order: the
      count-th best lower bound is a score that many results reach, so only results whose upper bound
      reaches it can be among the first; their buckets, then their exact lengths, are loaded until
-     every such result is exact. The rest follow by lower bound. A promise. */
+     every such result is exact. The rest follow in the order given. A promise. */
   function refine(list, count) {
     count = Math.min(count, list.length);
     if (!count || !list[0].ctx) return Promise.resolve(list);
@@ -818,7 +818,7 @@
         var unbucketed = open.filter(function (n) { return bucketOf[n] < 0; });
         return (unbucketed.length ? loadBuckets(unbucketed) : loadExact(open)).then(step);
       }
-      return top.sort(byScore).concat(rest.sort(byScore));
+      return top.sort(byScore).concat(rest);  // the rest in the order given: made exact when asked for
     }
     return Promise.resolve().then(step);
   }
@@ -839,7 +839,7 @@
         hits.bounds = bounds;
         return hits;
       }
-      hits = rankBounded(found).results.slice().sort(byScore);
+      hits = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
       docs = hits.map(function (hit) { return hit.n; });
       mode = rowsCheaper(docs, bounds) ? 'rows' : 'lists';
       preload(docs, mode, bounds);

@@ -217,3 +217,28 @@ def test_ranking_by_bounds_pages_through_the_exact_ranking(both, browser, parity
     assert later.evaluate("document.querySelectorAll('script[src*=\"/b/\"]').length") == 8  # every bucket map, by the end
     assert errors == []
     later.close()
+
+
+@pytest.mark.browser
+def test_the_search_page_shows_each_more_page_in_exact_order(browser, parity_site):
+    """The search page ranking by bounds draws the results the reader asks for ("more", twice) in the
+    order of a page that loads every body length first."""
+    out = parity_site[0]
+    shown = []
+    for bounded in (False, True):
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        if bounded:
+            page.add_init_script("""Object.defineProperty(window, 'SITEGEN_SEARCH', {configurable: true,
+                set(core) { core.upfront = -1; this.core = core; }, get() { return this.core; }});""")
+        page.goto((out / "search.html").as_uri() + "?q=anan")
+        lists = []
+        for clicks in range(3):
+            page.wait_for_function(f"document.querySelectorAll('#search-results li').length === {10 * (clicks + 1)}")
+            lists.append(page.eval_on_selector_all("#search-results li a.doc-title", "els => els.map(e => e.getAttribute('href'))"))
+            page.click("#search-more")
+        shown.append(lists)
+        assert errors == []
+        page.close()
+    assert shown[0] == shown[1] and len(set(shown[0][2])) == 30
