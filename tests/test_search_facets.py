@@ -204,3 +204,15 @@ def test_one_common_word_counts_facets_from_its_chunk(browser, facet_site):
         assert len(got["hits"]) > searchdata.counted(len(docs))
         assert got["lists"] == 0, word
     page.close()
+
+
+def test_top_counts_are_each_facets_most_frequent_values_among_a_terms_documents():
+    rng = random.Random(8)
+    for _ in range(300):
+        n, v = rng.randint(1, 300), rng.choice([3, 30, 100])
+        columns = [[rng.randrange(-1, v) for _ in range(n)], [tuple(sorted(rng.sample(range(v), rng.randint(0, 3)))) for _ in range(n)]]
+        docs = sorted(rng.sample(range(n), rng.randint(0, n)))
+        got = searchdata.decode_top_counts(searchdata.top_counts(docs, columns, [True, False]), 2)
+        for column, g in zip(columns, got):
+            found = Counter(x for d in docs for x in (column[d] if isinstance(column[d], tuple) else [column[d]]) if x >= 0)
+            assert g == sorted(found.items(), key=lambda vc: (-vc[1], vc[0]))[:searchdata.TOPS]
