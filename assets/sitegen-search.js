@@ -77,7 +77,10 @@
   function render() {
     var token = ++renders;
     return idx.facets(state.results, state.selected).then(function (view) {
-      if (token !== renders) return;
+      // the results shown in exact order (an archive too big to rank every result exactly up front)
+      return token === renders ? idx.refine(view.visible, state.shown).then(function (visible) { view.visible = visible; return view; }) : null;
+    }).then(function (view) {
+      if (!view || token !== renders) return;
       state.visible = view.visible;
       var shown = state.visible.slice(0, state.shown);
       var facets = state.facets = state.results.length ? view.facets : [];

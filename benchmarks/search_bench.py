@@ -25,6 +25,7 @@ import argparse
 import atexit
 import functools
 import gc
+import json
 import pickle
 import shutil
 import socket
@@ -214,8 +215,22 @@ def main() -> None:
     parser.add_argument("--index-only", action="store_true", help="build the index from the site model, not the site")
     parser.add_argument("--pages", type=int, default=10_000, help="with --index-only: the built site lending its pages")
     parser.add_argument("--no-peer", action="store_true", help="leave Pagefind out")
+    parser.add_argument("--reuse", action="store_true", help="measure the queries on the pages an earlier run built "
+                        "(the index code unchanged since), with the page's scripts copied from assets/ again: no build")
     args = parser.parse_args()
     out = ROOT / "benchmarks/out"
+    if args.reuse:
+        built = out / (f"index-{args.n}" if args.index_only else f"build-{args.n}")
+        for asset in (ROOT / "assets").iterdir():
+            shutil.copyfile(asset, built / "assets" / asset.name)
+        ours, edit, peer = None, None, None
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            ours_http = run_queries(browser, lambda q: f"{serve(built)}/search.html?q={quote(q)}", args.runs)
+            ours_file = run_queries(browser, lambda q: (built / "search.html").as_uri() + f"?q={quote(q)}", args.runs)
+            browser.close()
+        return report(args, ours, peer, ours_http, ours_file, None, edit)
     site_dir = make_site(args.n, out)
     if args.index_only:
         ours = index_only(site_dir, out / f"build-{args.pages}", out / f"index-{args.n}")
@@ -245,10 +260,21 @@ def report(args, ours, peer, ours_http, ours_file, peer_http, edit) -> None:
     for q in QUERIES:
         (ph, pb, _), (oh, ob, _), (of, _, _) = (peer_http or {}).get(q, none), ours_http[q], ours_file[q]
         print(f"{q:24}{pb / kb:12.0f}{ob / kb:12.0f}{ob / pb:7.2f}{ph:17.3f}{oh:16.3f}{of:16.3f}")
+    saved, smaller = ROOT / f"benchmarks/out/bytes-{args.n}.json", ROOT / "benchmarks/out/bytes-10000.json"
+    saved.write_text(json.dumps({q: ours_http[q][1] for q in QUERIES}))
+    if args.n != 10_000 and smaller.exists():  # the goal: at most twice the 10,000-document bytes
+        base = json.loads(smaller.read_text())
+        print(f"sitegen bytes against the last 10,000-document run: " + ", ".join(
+            f"{q} {ours_http[q][1] / kb:.0f}/{base[q] / kb:.0f} KB = {ours_http[q][1] / base[q]:.2f}x" for q in QUERIES if q in base))
     print("sitegen's bytes by kind, KB (d: body lengths, f: facet rows, v: facet value lists, t: term chunks, "
-          "r: records, l: labels, assets: the page's scripts and style)")
+          "r: records, l: labels, b: body-length buckets, e: exact body lengths, assets: the page's scripts and style)")
     for q in QUERIES:
         print(f"  {q:22}" + " ".join(f"{k} {v / kb:.0f}" for k, v in sorted(ours_http[q][2].items())))
+    slowest = max(max(ours_http[q][0], ours_file[q][0]) for q in QUERIES)
+    biggest = max(ours_http[q][1] for q in QUERIES)
+    if ours is None:  # --reuse: no build measured
+        print(f"slowest complete results {slowest:.3f} s; most bytes for a query {biggest / kb:.0f} KB (pages of an earlier run)")
+        return
     jobs = "".join(f", {j} process{'es' if j > 1 else ''} {s:.2f} s" for j, s in ours["by_jobs"].items())
     if peer:
         print(f"{'index build (s)':24}{peer['seconds']:12.2f}{ours['seconds']:12.2f}{ours['seconds'] / peer['seconds']:7.2f}"
@@ -261,8 +287,6 @@ def report(args, ours, peer, ours_http, ours_file, peer_http, edit) -> None:
     print(f"one-document body edit (update_bodies): rewrites {edit['files']} index files, {edit['bytes'] / kb:.0f} KB, "
           f"in {edit['seconds']:.3f} s with the state unpickled first ({edit['loads']:.3f} s of it); state "
           f"{edit['state'] / kb / kb:.1f} MB pickled, pickle.dumps {edit['dumps']:.3f} s")
-    slowest = max(max(ours_http[q][0], ours_file[q][0]) for q in QUERIES)
-    biggest = max(ours_http[q][1] for q in QUERIES)
     print(f"slowest complete results {slowest:.3f} s; most bytes for a query {biggest / kb:.0f} KB")
     if peer_http:
         worst = max(ours_http[q][1] / peer_http[q][1] for q in QUERIES)

@@ -9,14 +9,25 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   Loaded with the page.
 - `search/t/<name>.js`: a run of terms in JavaScript order and, per term and field, its documents
   with term frequencies. Cut where the content says, named by a hash of the shortest prefix of its
-  first term that tells it from the run before (the core lists those prefixes).
+  first term that tells it from the run before (the core lists those prefixes). A term in at least
+  `searchdata.counted` documents also carries, per facet, its `searchdata.TOPS` values with most of
+  its documents and how many (`counts`): the page bounds a query's facet counts with them, and a
+  query of one such word has its counts there.
 - `search/d/<n>.js`: for 8,192 documents, their body lengths (for BM25). When all of them together are
   at most `searchindex.UPFRONT` bytes (13 KB at 10,000 documents), the page loads them beside the
-  query's term chunks and ranks once, exactly; otherwise only the files of the documents it matches.
+  query's term chunks and ranks once, exactly. Otherwise it ranks by bounds:
+- `search/b/<n>.js`: for 4,096 documents (`searchindex.BUCKET_BLOCK`), each one's body-length bucket
+  (quartiles; two bits a document; the core holds each bucket's edge, shortest and longest body),
+  loaded for the results whose score bounds (from the archive's shortest and longest body) could
+  place them among those shown;
+- `search/e/<bucket>-<n>.js`: the exact body lengths of those 4,096 documents in one bucket, loaded
+  for the results whose bounds from their buckets still could: the results shown are ranked exactly,
+  the rest by bounds until the reader asks for them.
 - `search/f/<n>.js`: for 2,048 documents, their facet value ids: how a query matching few documents
   counts facets over its results.
 - `search/v/<facet>-<n>.js`: per value of a facet, its documents: how a query matching many documents
-  counts facets, loading values most documents first until no other could be among those shown.
+  counts facets, loading values most documents first, only those whose bound (from the counts its
+  terms carry, or the value's total) could place them among those shown, until no other could.
   Documents are numbered by their single-valued facets, so those values are a few runs each. The
   first file of every facet is in one file, `search/v/first.js` (such a query loads them all).
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
@@ -33,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Iterable
 
@@ -77,6 +88,9 @@ class SearchState:
     core: dict
     files: dict[str, bytes]  # path -> its size (4 bytes) and digest
     raw_bytes: int = 0  # the sizes' sum, kept up to date
+    counts: dict[str, str] = field(default_factory=dict)  # term -> its facet counts (searchdata.top_counts), common terms only
+    columns: list = field(default_factory=list)  # per facet and document, its value ids (searchdata.facets)
+    single: list = field(default_factory=list)  # per facet, whether it has one value a document at most
 
     def __getstate__(self) -> dict:
         """Pickled with its postings in one buffer (`searchindex.Postings`), read back lazily."""
@@ -105,11 +119,19 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
 
 def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, bytes], SearchStats, SearchState]:
     files: dict[str, bytes] = {}
-    docs, facet_list, parts, facet_files = searchdata.facets(site)  # a body edit renumbers nothing
+    docs, facet_list, parts, facet_files, columns = searchdata.facets(site)  # a body edit renumbers nothing
     field_list = fields(site)
     analysed = searchindex.analyse_all([_field_texts(site, d) for d in docs], memo, jobs)
     index = searchindex.postings(analysed, len(field_list))
     order = sorted(index, key=utf16_key)
+    single = [spec["single"] for spec in facet_list]
+    least = searchdata.counted(len(docs))
+    counts = {}
+    for t in order:
+        if sum(map(len, index[t][:-1])) // 3 + len(index[t][-1]) // 2 >= least:  # at most that many documents
+            found = searchindex.term_docs(index[t])
+            if len(found) >= least:
+                counts[t] = searchdata.top_counts(found, columns, single)
     heads = {t: searchindex.encode_head(index[t]) for t in order}
     bodies = {t: index[t][-1] for t in order}
     del index
@@ -117,13 +139,15 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "upfront": searchindex.UPFRONT, "rowBlock": searchdata.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
-            "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN,
+            "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
             "analysis": searchdata.analysis_tables(), "rows": []}
     numbers = {t: i for i, t in enumerate(order)}
     term_of, number_of = itemgetter(0), numbers.__getitem__
     state = SearchState([d.id for d in docs], [searchcodes.pack(list(map(number_of, map(term_of, a[-1][1])))) for a in analysed],
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
-                        heads, bodies, packed, order, list(searchindex.chunk_ends(order, packed)), core, {})
+                        heads, bodies, packed, order, [], core, {})
+    state.counts, state.columns, state.single = counts, columns, single
+    state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     for n, doc in enumerate(docs):
@@ -132,6 +156,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     files.update(_group_files(state, range(len(state.ends))))
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
+    files.update(_bucket_files(state, range(-(-len(docs) // searchindex.BUCKET_BLOCK))))
     blocks = range(-(-len(docs) // searchdata.ROWS))
     rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchdata.row_block(parts, b)) for b in blocks}
     core["rows"] = [len(rows[searchdata.path(f"f/{b}")]) for b in blocks]  # the page weighs rows against value lists
@@ -153,18 +178,22 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     old = state
     state = replace(old, doc_terms=list(old.doc_terms), lengths=array("i", old.lengths),
                     heads=dict(old.heads), bodies=old.bodies.copy(), packed=dict(old.packed), order=list(old.order),
-                    ends=list(old.ends), core=dict(old.core), files=dict(old.files))
+                    ends=list(old.ends), core=dict(old.core), files=dict(old.files), counts=dict(old.counts))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
     fields = len(state.core["fields"])
     touched: set[str] = set()
+    moved: set[str] = set()  # terms a document joined or left: their facet counts change
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
         length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
         gone = [state.vocab[i] for i in searchcodes.unpack(state.doc_terms[n])]
         for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
-            if tf != searchindex.tf_of(state.bodies.get(term), n):  # a sentence added touches a few terms, not all
+            was = searchindex.tf_of(state.bodies.get(term), n)
+            if tf != was:  # a sentence added touches a few terms, not all
                 searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
                 touched.add(term)
+                if not tf or not was:
+                    moved.add(term)
         if any(t not in state.numbers for t, _ in counts):
             if state.vocab is old.vocab:
                 state.vocab, state.numbers = list(old.vocab), dict(old.numbers)
@@ -173,6 +202,13 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
                 state.vocab.append(term)
         state.doc_terms[n] = searchcodes.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
+    least = searchdata.counted(len(state.ids))
+    for term in moved:
+        found = searchindex.term_docs([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]]) if term in state.bodies else ()
+        if len(found) >= least:
+            state.counts[term] = searchdata.top_counts(found, state.columns, state.single)
+        else:
+            state.counts.pop(term, None)
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     files = _rechunk(old, state, changes) if changes else {}
     blocks = {n // searchindex.BLOCK for n in (number[doc_id] for doc_id in changed)}
@@ -180,6 +216,9 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     state.core["lengths"] = list(old.core["lengths"])
     for b in blocks:
         state.core["lengths"][b] = len(files[searchdata.path(f"d/{b}")])
+    edges = state.core["buckets"]["edges"]
+    files.update(_bucket_files(state, range(-(-len(state.ids) // searchindex.BUCKET_BLOCK)) if searchindex.bucket_edges(state.lengths) != edges
+                               else {number[doc_id] // searchindex.BUCKET_BLOCK for doc_id in changed}))
     for doc_id in changed:
         key = f"r/{number[doc_id]}"
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
@@ -200,7 +239,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
 def _rechunk(old: SearchState, state: SearchState, changes: list[int]) -> dict[str, bytes]:
     """Cut the changed stretches of `order` into chunks again (see `searchindex.rechunk`); the chunk
     and group files this rewrote."""
-    state.ends, seps, new = searchindex.rechunk(old.order, old.ends, old.core["chunks"], state.order, state.packed, changes)
+    state.ends, seps, new = searchindex.rechunk(old.order, old.ends, old.core["chunks"], state.order, state.packed, changes, state.counts)
     state.core["chunks"] = [sep if sep is not None else _separators(state, k, k + 1)[0] for k, sep in enumerate(seps)]
     _check_names(state.core["chunks"])
     files = _chunk_files(state, new)
@@ -252,7 +291,10 @@ def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     for j in chunks:
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         key = f"t/{searchindex.chunk_name(state.core['chunks'][j])}"
-        files[searchdata.path(key)] = searchdata.data(key, {"terms": terms, "postings": [state.packed[t] for t in terms]})
+        chunk = {"terms": terms, "postings": [state.packed[t] for t in terms]}
+        if any(t in state.counts for t in terms):
+            chunk["counts"] = [[k, state.counts[t]] for k, t in enumerate(terms) if t in state.counts]
+        files[searchdata.path(key)] = searchdata.data(key, chunk)
     return files
 
 
@@ -281,6 +323,21 @@ def _index_paths(state: SearchState) -> set[str]:
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
     return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.length_block(state.lengths, block))
+
+
+def _bucket_files(state: SearchState, blocks: Iterable[int]) -> dict[str, bytes]:
+    """The bucket maps and per-bucket exact body lengths of `blocks` (every file of a block, since an
+    edit can move a document to another bucket), and the core's bucket edges and ranges."""
+    edges = searchindex.bucket_edges(state.lengths)
+    state.core["buckets"] = {"edges": edges, "ranges": searchindex.bucket_ranges(state.lengths, edges),
+                             "block": searchindex.BUCKET_BLOCK}
+    files = {}
+    for b in blocks:
+        files[searchdata.path(f"b/{b}")] = searchdata.data(f"b/{b}", searchindex.bucket_map(state.lengths, edges, b))
+        for k in range(searchindex.BUCKETS):
+            key = f"e/{k}-{b}"
+            files[searchdata.path(key)] = searchdata.data(key, searchindex.bucket_lengths(state.lengths, edges, k, b))
+    return files
 
 
 def _core_file(state: SearchState) -> bytes:

@@ -5,8 +5,10 @@ as classic scripts calling `SITEGEN_DATA(key, data)` (so they load from `file://
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter
+from itertools import chain
 from typing import Iterator, Sequence
 
 from sitegen import analysis, arabic, searchcodes, urls
@@ -15,14 +17,19 @@ from sitegen.ui import language_name, ui_language
 
 SNIPPET_WORDS = 60
 ROWS = 2048  # documents per facet-row block: only queries matching few documents load rows
-LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request)
+LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request), up to LIST_SCALE documents
+LIST_SCALE, LIST_LEAST = 20_000, 4_000  # past that, smaller files: a value's list grows with the archive, and a
+# query counting by bounds loads the files of the values it could show (at 100,000 documents the 20 most frequent
+# actors' lists are 2.5-12 KB each; in files of 16-21 KB two-word queries loaded 248-265 KB of lists, 206-239 KB now)
 SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file: a query counting by lists loads them all
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
+TOPS = 40  # values per facet whose counts a common term carries (`top_counts`)
+COUNTED_MIN, COUNTED_PART = 64, 64  # a term carries them when in at least max(MIN, documents / PART) documents
 
 
-def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes]]:
+def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list]]:
     """The documents in index order, [{name, title, values, single, files, top, labels}] for the core,
     per document its facet value ids packed (the rows), and the label and value-list files. Every
     taxonomy is a facet, then language, year and source. Documents are numbered by their single-valued
@@ -30,7 +37,8 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     Every query loaded the first label file of every facet (its most frequent values, which it mostly
     shows), so those labels are in the core (`labels`) instead: five requests fewer in a query's first
     round. A query counting facets by value lists loads the first list file of every facet, so those
-    are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA with its own key."""
+    are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA with its own key. Last, per facet
+    and document in index order, its value ids (`columns`, what `top_counts` counts)."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
@@ -53,7 +61,7 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
             key = f"l/{f}-{start // LABELS_PER_FILE}"
             files[path(key)] = data(key, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
         lists = value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
-        cuts = list(list_files(lists))
+        cuts = list(list_files(lists, min(LIST_BYTES, max(LIST_LEAST, LIST_BYTES * LIST_SCALE // max(1, len(docs))))))
         for k, (lo, hi) in enumerate(cuts):
             files[path(f"v/{f}-{k}")] = data(f"v/{f}-{k}", lists[lo:hi])
         sizes = [len(files[path(f"v/{f}-{k}")]) for k in range(len(cuts))]
@@ -66,7 +74,47 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     if first:  # one request where there were one per facet
         files[path(FIRST_LISTS)] = b"".join(files.pop(p) for p in first)
     parts = [facet_part([per_doc[n] for per_doc in ids], single) for n in order]
-    return [docs[n] for n in order], out, parts, files
+    columns = [[per_doc[n][0] if per_doc[n] else -1 for n in order] if one else [tuple(per_doc[n]) for n in order]
+               for per_doc, one in zip(ids, single)]
+    return [docs[n] for n in order], out, parts, files, columns
+
+
+def counted(documents: int) -> int:
+    """How many documents a term must be in to carry its facet counts (`top_counts`): below that its
+    results are few, and the page counts them from rows or by bounds of value totals."""
+    return max(COUNTED_MIN, documents // COUNTED_PART)
+
+
+def top_counts(docs: Sequence[int], columns: list[list], single: list[bool]) -> str:
+    """For a term in documents `docs`, per facet its TOPS values with most of those documents (most
+    first, then by id), packed: their number, the first value's id and count, then each next value's
+    id and how many fewer documents it has. The page bounds a query's count of every value with these
+    (a value not listed has at most the last count, none if fewer than TOPS are listed)."""
+    ints: list[int] = []
+    for column, one in zip(columns, single):
+        found = Counter(map(column.__getitem__, docs)) if one else Counter(chain.from_iterable(map(column.__getitem__, docs)))
+        found.pop(-1, None)
+        top = heapq.nsmallest(TOPS, found.items(), key=lambda vc: (-vc[1], vc[0]))
+        ints.append(len(top))
+        last = None
+        for v, c in top:
+            ints += (v, c if last is None else last - c)
+            last = c
+    return searchcodes.pack(ints)
+
+
+def decode_top_counts(packed: str, facets: int) -> list[list[tuple[int, int]]]:
+    """The inverse of `top_counts` (for tests and tools)."""
+    ints, at, out = searchcodes.unpack(packed), 0, []
+    for _ in range(facets):
+        m, at, pairs, last = ints[at], at + 1, [], 0
+        for j in range(m):
+            v, c = ints[at], ints[at + 1]
+            last = c if j == 0 else last - c
+            pairs.append((v, last))
+            at += 2
+        out.append(pairs)
+    return out
 
 
 def record(site: Site, doc: Document) -> dict[str, object]:
@@ -163,13 +211,13 @@ def _runs(docs: list[int]) -> str:
     return searchcodes.pack(ints)
 
 
-def list_files(lists: Sequence[str]) -> Iterator[tuple[int, int]]:
+def list_files(lists: Sequence[str], most: int = LIST_BYTES) -> Iterator[tuple[int, int]]:
     """A facet's value lists cut into files of about LIST_BYTES, in value order (most documents first):
     the page loads the first files for the values it shows, the rest only when they could be shown."""
     start, size = 0, 0
     for v, packed in enumerate(lists):
         size += len(packed) + 3
-        if size >= LIST_BYTES:
+        if size >= most:
             yield start, v + 1
             start, size = v + 1, 0
     if start < len(lists):

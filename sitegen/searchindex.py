@@ -17,7 +17,7 @@ import hashlib
 import json
 import zlib
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator as Iterating, Mapping, MutableMapping
 from itertools import accumulate
@@ -34,6 +34,8 @@ CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chu
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index.js)
 GROUP = 16  # chunks per term-list group, on average
+BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
+BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
 _TERMS: dict[str, str] = {}  # token -> term, per process
 
@@ -160,21 +162,42 @@ def decode_posting(packed: str, fields: int) -> list[list[int]]:
     return out
 
 
+def term_docs(per_field: Sequence[Sequence[int]]) -> Sequence[int]:
+    """The documents a term is in, in any field, in order, from its posting (`postings`)."""
+    body = per_field[-1][0::2]
+    others = [flat[0::3] for flat in per_field[:-1] if flat]
+    return sorted(set(body).union(*others)) if others else body
+
+
+def head_docs(head: str, fields: int) -> list[list[int]]:
+    """The fields but the body of an encoded head (`encode_head`), as `postings` holds them."""
+    ints, at, out = searchcodes.unpack(head), 0, []
+    for _ in range(fields - 1):
+        count, at = ints[at], at + 1
+        flat = ints[at:at + 3 * count]
+        for j in range(3, len(flat), 3):
+            flat[j] += flat[j - 3]
+        out.append(flat)
+        at += 3 * count
+    return out
+
+
 def encode_head(per_field: list[list[int]]) -> str:
     """Every field but the body, which comes last and is the only part a body edit changes (most
     terms are in no other field: an empty field is the packed 0)."""
     return "".join(encode_field(flat, 3) if flat else _EMPTY for flat in per_field[:-1])
 
 
-def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0) -> Iterator[int]:
+def chunk_ends(order: Sequence[str], packed: dict[str, str], start: int = 0, extra: Mapping[str, str] | None = None) -> Iterator[int]:
     """Where the chunks of the terms `order[start:]` (in JavaScript order) end, one past their last
     term. A cut falls after a term whose hash meets a condition once the run is big enough, so an
     edit that adds a word or changes a posting moves no boundary except perhaps the nearest, and
-    chunking resumed at any chunk start gives the same cuts as chunking from the first term."""
+    chunking resumed at any chunk start gives the same cuts as chunking from the first term. `extra`:
+    what a chunk carries per term besides its posting (its facet counts), counted in its size."""
     size = 0
     for i in range(start, len(order)):
         term = order[i]
-        size += len(packed[term]) + len(term) + 4
+        size += len(packed[term]) + len(term) + 4 + (len(extra.get(term, "")) if extra else 0)
         if size >= CHUNK_MAX or size >= CHUNK_MIN and zlib.crc32(term.encode()) % CHUNK_CUT == 0:
             yield i + 1
             size = 0
@@ -288,7 +311,7 @@ def repack(old: dict[str, str], heads: dict[str, str], bodies: dict[str, array],
 
 
 def rechunk(old_order: list[str], old_ends: list[int], old_seps: list[str], order: list[str], packed: dict[str, str],
-            changes: list[int]) -> tuple[list[int], list[str | None], list[int]]:
+            changes: list[int], extra: Mapping[str, str] | None = None) -> tuple[list[int], list[str | None], list[int]]:
     """The chunks after postings changed at positions `changes` of `order`, as `chunk_ends` would cut
     them from the first term: each changed stretch is cut again from the chunk holding it until a cut
     past it falls after an old chunk's last term (the chunks after that one are then as they were,
@@ -305,7 +328,7 @@ def rechunk(old_order: list[str], old_ends: list[int], old_seps: list[str], orde
         while j < len(old_ends) and 0 <= (end := old_end(j)) <= changes[c]:
             ends.append(end), seps.append(old_seps[j])
             j += 1
-        for end in chunk_ends(order, packed, ends[-1] if ends else 0):
+        for end in chunk_ends(order, packed, ends[-1] if ends else 0, extra):
             ends.append(end), seps.append(None), new.append(len(ends) - 1)
             while c < len(changes) and changes[c] < end:
                 c += 1
@@ -359,6 +382,54 @@ def decode_lengths(packed: str, count: int) -> list[int]:
     mid, at = searchcodes.read(packed, 0)
     k, at = searchcodes.read(packed, at)
     return [mid + (-(z + 1) // 2 if z & 1 else z // 2) for z in searchcodes.unrice(packed[at:], k, count)]
+
+
+def bucket_edges(lengths: Sequence[int]) -> list[int]:
+    """Where buckets 1..BUCKETS-1 start: the body lengths at the quantiles (a length equal to an edge
+    is in the higher bucket; equal edges leave a bucket empty)."""
+    ordered = sorted(lengths)
+    return [ordered[len(ordered) * b // BUCKETS] if ordered else 0 for b in range(1, BUCKETS)]
+
+
+def bucket_ranges(lengths: Sequence[int], edges: list[int]) -> list[list[int]]:
+    """Per bucket, the shortest and longest body in it ([0, 0] when empty): the bounds the page
+    scores a document of that bucket with until its exact length is loaded."""
+    ranges: list[list[int] | None] = [None] * BUCKETS
+    for length in set(lengths):
+        b = bisect_right(edges, length)
+        r = ranges[b]
+        if r is None:
+            ranges[b] = [length, length]
+        elif length < r[0]:
+            r[0] = length
+        elif length > r[1]:
+            r[1] = length
+    return [r or [0, 0] for r in ranges]
+
+
+def bucket_map(lengths: Sequence[int], edges: list[int], block: int) -> str:
+    """A block of BUCKET_BLOCK documents' buckets, two bits each, three documents a character (the
+    first in the high bits)."""
+    part = [bisect_right(edges, v) for v in lengths[block * BUCKET_BLOCK:(block + 1) * BUCKET_BLOCK]]
+    part += [0] * (-len(part) % 3)
+    alphabet = searchcodes.ALPHABET
+    return "".join(alphabet[a << 4 | b << 2 | c] for a, b, c in zip(part[0::3], part[1::3], part[2::3]))
+
+
+def bucket_lengths(lengths: Sequence[int], edges: list[int], bucket: int, block: int) -> str:
+    """The exact body lengths of a block's documents in one bucket, in document order: a Rice
+    parameter, then each length less the bucket's edge as a Rice code (the page knows from the bucket
+    map which documents these are)."""
+    base = edges[bucket - 1] if bucket else 0
+    part = [v - base for v in lengths[block * BUCKET_BLOCK:(block + 1) * BUCKET_BLOCK] if bisect_right(edges, v) == bucket]
+    k = searchcodes.rice_parameter(sum(part), len(part))
+    return searchcodes.pack([k]) + searchcodes.rice(part, k)
+
+
+def decode_bucket_map(packed: str, count: int) -> list[int]:
+    """The inverse of `bucket_map` (for tests and tools)."""
+    codes = [searchcodes.ALPHABET.index(c) for c in packed]
+    return [codes[j // 3] >> (2 * (2 - j % 3)) & 3 for j in range(count)]
 
 
 def average_lengths(docs: list[Analysed], fields: int) -> list[float]:

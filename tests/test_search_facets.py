@@ -44,7 +44,7 @@ def facet_site(tmp_path_factory):
         patch.setattr(searchdata, "LIST_BYTES", 60)
         patch.setattr(searchdata, "ROWS", 128)
         result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
-    docs, specs, _, _ = searchdata.facets(result.site)
+    docs, specs, *_ = searchdata.facets(result.site)
     return root / "out", docs, specs
 
 
@@ -108,3 +108,111 @@ def test_facet_counts_equal_counting_every_result(browser, facet_site, query, mo
             assert [(ranked[name][v], c) for v, c in zip(facet["top"], facet["counts"])] == want + chosen, (name, choice)
     assert errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def bounded_site(tmp_path_factory):
+    """The parity corpus with common terms carrying only their 4 top values per facet (terms in 30
+    documents or more), value-list files of a few values each: facet counts by bounds need several
+    rounds of value lists, and values past a term's listed ones."""
+    root = tmp_path_factory.mktemp("bounded")
+    corpus(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(searchdata, "LIST_BYTES", 60)
+        patch.setattr(searchdata, "TOPS", 4)
+        patch.setattr(searchdata, "COUNTED_MIN", 30)
+        result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
+    docs, specs, *_ = searchdata.facets(result.site)
+    return root / "out", docs, specs
+
+
+COUNT = """([q, words, prefix, ids]) => {
+    const idx = window.sitegenIndex, loaded = () => document.querySelectorAll('script[src*="/v/"]').length, before = loaded();
+    const clauses = words ? idx.words(window.sitegenAnalysis.analyse(q), prefix) : idx.parse(q);
+    return idx.run(clauses).then(hits => {
+        hits.facetMode = 'lists';
+        const selected = [];
+        Object.keys(ids).forEach(f => { selected[+f] = ids[f]; });
+        return idx.facets(hits, selected).then(view => ({hits: hits.map(h => h.n), visible: view.visible.map(h => h.n),
+            lists: loaded() - before, facets: view.facets.map(x => ({f: x.f, top: x.top, counts: x.top.map(v => x.counts.get(v) || 0)}))}));
+    });
+}"""
+
+
+def check_counts(page, docs, names, ranked, query, words, prefix, selected):
+    ids = {str(names.index(name)): {ranked[name].index(v): True for v in chosen} for name, chosen in selected.items()}
+    got = page.evaluate(COUNT, [query, words, prefix, ids])
+    counts, visible = expected(docs, names, got["hits"], selected)
+    assert got["visible"] == visible
+    for facet in got["facets"]:
+        name = names[facet["f"]]
+        want = sorted(counts[name].items(), key=lambda kv: (-kv[1], ranked[name].index(kv[0])))[:searchdata.SHOWN]
+        chosen = [(v, counts[name][v]) for v in sorted(selected.get(name, ()), key=ranked[name].index) if v not in dict(want)]
+        assert [(ranked[name][v], c) for v, c in zip(facet["top"], facet["counts"])] == want + chosen, (query, name, selected)
+    return got
+
+
+@pytest.mark.browser
+def test_facet_counts_by_bounds_equal_counting_every_result(browser, bounded_site):
+    """Value lists loaded by the bounds common terms carry (min over required words, sums over a prefix's
+    terms and optional clauses, prohibited terms ignored, field restrictions bounded by the term's
+    counts over every field): the values shown and their counts are those of counting every result."""
+    out, docs, specs = bounded_site
+    names = [s["name"] for s in specs]
+    ranked = {name: searchdata.rank_values([values(doc, name) for doc in docs]) for name in names}
+    rng = random.Random(11)
+    every = len(list((out / "search/v").glob("*.js")))  # value-list files (v/first holds each facet's first)
+    # the corpus's most frequent words come first in its (sorted) vocabulary: anan, ananan, ananber, ...
+    queries = [("ka", True, ""), ("anan", True, ""), ("anan ananan", True, ""), ("anan ananber ananno", True, ""),
+               ("anan", True, "ana"), ("", True, "anb"), ("ka lo", False, ""), ("+anan -ananan", False, ""),
+               ("title:anan", False, ""), ("people:ka anan", False, ""), ("anan* mi", False, ""), ("-anan", False, ""),
+               ("ananan~1", False, ""), ("+anan +ananber -ananno", False, ""), ("a*n", False, "")]
+    loaded = []
+    for query, words, prefix in queries:
+        page = browser.new_page()  # nothing loaded yet: what a query loads is its own
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "search.html").as_uri())
+        page.wait_for_function("window.sitegenIndex")
+        for choice in range(3):
+            selected = {}
+            if choice >= 1:
+                selected["people"] = {rng.choice(ranked["people"][:20])}
+            if choice >= 2:
+                selected["year"] = {rng.choice(ranked["year"])}
+            got = check_counts(page, docs, names, ranked, query, words, prefix, selected)
+            assert len(got["hits"]) >= 5, query
+            if not choice:
+                loaded.append(got["lists"])
+        assert errors == []
+        page.close()
+    assert all(0 < n for n in loaded) and sum(n < every for n in loaded) >= 7, (loaded, every)
+
+
+@pytest.mark.browser
+def test_one_common_word_counts_facets_from_its_chunk(browser, facet_site):
+    """A query of one common word has the counts of the values it shows in its chunk (exact: its results
+    are its documents): counting them by value lists loads none of the people or places lists."""
+    out, docs, specs = facet_site
+    names = [s["name"] for s in specs]
+    ranked = {name: searchdata.rank_values([values(doc, name) for doc in docs]) for name in names}
+    page = browser.new_page()
+    page.goto((out / "search.html").as_uri())
+    page.wait_for_function("window.sitegenIndex")
+    for word in ("anan", "ananan"):
+        got = check_counts(page, docs, names, ranked, word, True, "", {})
+        assert len(got["hits"]) > searchdata.counted(len(docs))
+        assert got["lists"] == 0, word
+    page.close()
+
+
+def test_top_counts_are_each_facets_most_frequent_values_among_a_terms_documents():
+    rng = random.Random(8)
+    for _ in range(300):
+        n, v = rng.randint(1, 300), rng.choice([3, 30, 100])
+        columns = [[rng.randrange(-1, v) for _ in range(n)], [tuple(sorted(rng.sample(range(v), rng.randint(0, 3)))) for _ in range(n)]]
+        docs = sorted(rng.sample(range(n), rng.randint(0, n)))
+        got = searchdata.decode_top_counts(searchdata.top_counts(docs, columns, [True, False]), 2)
+        for column, g in zip(columns, got):
+            found = Counter(x for d in docs for x in (column[d] if isinstance(column[d], tuple) else [column[d]]) if x >= 0)
+            assert g == sorted(found.items(), key=lambda vc: (-vc[1], vc[0]))[:searchdata.TOPS]

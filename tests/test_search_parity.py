@@ -64,6 +64,7 @@ def parity_site(tmp_path_factory):
     corpus(root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchindex, "BLOCK", 256)  # body lengths in four blocks: scores read each
+        patch.setattr(searchindex, "BUCKET_BLOCK", 128)  # bucket maps and exact lengths in eight
         result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
     site = result.site
     fields = search.fields(site)
@@ -173,10 +174,12 @@ def test_raw_lunr_syntax_ranks_as_stock_lunr_js(both, query):
 
 
 @pytest.mark.browser
-def test_ranking_before_body_lengths_load_ends_as_ranking_with_them(both, browser, parity_site):
-    """An archive whose body lengths are too big to load with every query's chunks ranks once before the
-    lengths it needs arrive (to ask early for the records it will probably show) and again after: its
-    results are those of a page that loads every length first (the page above, checked against lunr.js)."""
+def test_ranking_by_bounds_pages_through_the_exact_ranking(both, browser, parity_site):
+    """An archive whose body lengths are too big to load with every query's chunks ranks by bounds (each
+    document's body-length bucket, then exact lengths for the results that could be shown): every page
+    the reader asks for, up to the last result, is that of a page that loads every length first (the
+    page above, checked against lunr.js), scores included; the first page needs fewer exact-length files
+    than there are."""
     page, index, ids = both
     later = browser.new_page()
     errors = []
@@ -185,12 +188,57 @@ def test_ranking_before_body_lengths_load_ends_as_ranking_with_them(both, browse
         set(core) { core.upfront = -1; this.core = core; }, get() { return this.core; }});""")
     later.goto((parity_site[0] / "search.html").as_uri())
     assert later.evaluate("window.SITEGEN_SEARCH.upfront") == -1
+    assert later.evaluate("window.SITEGEN_SEARCH.buckets.block") == 128
     rng = random.Random(6)
     frequent = sorted(index.inverted_index, key=lambda t: -len(index.inverted_index[t]["body"]))[:200]
-    queries = ["minister", "countries"] + [" ".join(rng.sample(frequent, k)) for k in (1, 1, 2, 2, 3)]
-    run = """q => window.sitegenIndex.run(window.sitegenIndex.words(window.sitegenAnalysis.analyse(q), ''))
-        .then(hits => hits.map(h => [h.n, h.score]))"""
-    for query in queries:
-        assert later.evaluate(run, query) == page.evaluate(run, query), query
+    queries = [("minister", True), ("countries", True)] + [(" ".join(rng.sample(frequent, k)), True) for k in (1, 1, 1, 2, 2, 3)]
+    queries += [(q, False) for q in ["ka lo", "+ka -lo", "title:ka", "ka* mi", "ka^10 lo", "-ka", "lo~1", "places:vel sen^3"]]
+    exact = """([q, words]) => { const idx = window.sitegenIndex;
+        return idx.run(words ? idx.words(window.sitegenAnalysis.analyse(q), '') : idx.parse(q)).then(hits => hits.map(h => [h.n, h.score])); }"""
+    paged = """([q, words]) => { const idx = window.sitegenIndex;
+        const files = () => document.querySelectorAll('script[src*="/e/"]').length;
+        return idx.run(words ? idx.words(window.sitegenAnalysis.analyse(q), '') : idx.parse(q)).then(hits => {
+            const pages = [hits.slice(0, 10).map(h => [h.n, h.score])], first = files();
+            let p = Promise.resolve(hits);
+            for (let k = 20; k < hits.length + 10; k += 10) {
+                p = p.then(list => idx.refine(list, k)).then(list => { pages.push(list.slice(0, k).map(h => [h.n, h.score])); return list; });
+            }
+            return p.then(() => ({pages, count: hits.length, first}));
+        }); }"""
+    for query, words in queries:
+        want = page.evaluate(exact, [query, words])
+        got = later.evaluate(paged, [query, words])
+        assert got["count"] == len(want), query
+        for k, shown in enumerate(got["pages"]):
+            assert shown == want[:10 * (k + 1)], (query, k)
+        assert len(got["pages"]) == max(1, -(-len(want) // 10))
+        if query == "minister":
+            assert 0 < got["first"] < 4 * 8, got["first"]  # 1,000 documents: 8 blocks of 128, 4 buckets
+    assert later.evaluate("document.querySelectorAll('script[src*=\"/b/\"]').length") == 8  # every bucket map, by the end
     assert errors == []
     later.close()
+
+
+@pytest.mark.browser
+def test_the_search_page_shows_each_more_page_in_exact_order(browser, parity_site):
+    """The search page ranking by bounds draws the results the reader asks for ("more", twice) in the
+    order of a page that loads every body length first."""
+    out = parity_site[0]
+    shown = []
+    for bounded in (False, True):
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        if bounded:
+            page.add_init_script("""Object.defineProperty(window, 'SITEGEN_SEARCH', {configurable: true,
+                set(core) { core.upfront = -1; this.core = core; }, get() { return this.core; }});""")
+        page.goto((out / "search.html").as_uri() + "?q=anan")
+        lists = []
+        for clicks in range(3):
+            page.wait_for_function(f"document.querySelectorAll('#search-results li').length === {10 * (clicks + 1)}")
+            lists.append(page.eval_on_selector_all("#search-results li a.doc-title", "els => els.map(e => e.getAttribute('href'))"))
+            page.click("#search-more")
+        shown.append(lists)
+        assert errors == []
+        page.close()
+    assert shown[0] == shown[1] and len(set(shown[0][2])) == 30
