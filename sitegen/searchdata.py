@@ -94,13 +94,26 @@ def top_counts(docs: Sequence[int], columns: list[list], single: list[bool]) -> 
     for column, one in zip(columns, single):
         found = Counter(map(column.__getitem__, docs)) if one else Counter(chain.from_iterable(map(column.__getitem__, docs)))
         found.pop(-1, None)
-        top = heapq.nsmallest(TOPS, found.items(), key=lambda vc: (-vc[1], vc[0]))
+        top = _most(found)
         ints.append(len(top))
         last = None
         for v, c in top:
             ints += (v, c if last is None else last - c)
             last = c
     return searchcodes.pack(ints)
+
+
+def _most(found: Counter) -> list[tuple[int, int]]:
+    """The TOPS values with most documents, most first, then by id: `heapq.nsmallest` with a key, but
+    its key runs only on the values that can be among them (the counts are compared in C first:
+    a quarter of the time of top_counts at 10,000 documents went to the key)."""
+    if len(found) > TOPS:
+        least = heapq.nlargest(TOPS, found.values())[-1]
+        items = [vc for vc in found.items() if vc[1] >= least]
+    else:
+        items = list(found.items())
+    items.sort(key=lambda vc: (-vc[1], vc[0]))
+    return items[:TOPS]
 
 
 def decode_top_counts(packed: str, facets: int) -> list[list[tuple[int, int]]]:
