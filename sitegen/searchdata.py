@@ -26,7 +26,9 @@ LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly f
 FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file: a query counting by lists loads them all
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 TOPS = 40  # values per facet whose counts a common term carries (`top_counts`)
-COUNTED_MIN, COUNTED_PART = 64, 64  # a term carries them when in at least max(MIN, documents / PART) documents
+COUNTED_MIN, COUNTED_PART = 64, 64  # a term carries them when in at least max(MIN, documents / PART) documents,
+COUNTED_FROM = LIST_SCALE  # in an archive of more documents than this: below, value lists are few and small (a
+# query's bytes were within Pagefind's at 10,000 documents without them), and counting took 1.1 s of CPU there
 
 
 def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list]]:
@@ -82,7 +84,7 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
 def counted(documents: int) -> int:
     """How many documents a term must be in to carry its facet counts (`top_counts`): below that its
     results are few, and the page counts them from rows or by bounds of value totals."""
-    return max(COUNTED_MIN, documents // COUNTED_PART)
+    return max(COUNTED_MIN, documents // COUNTED_PART) if documents > COUNTED_FROM else documents + 1
 
 
 def top_counts(docs: Sequence[int], columns: list[list], single: list[bool]) -> str:

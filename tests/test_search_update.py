@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from sitegen import search, searchindex
+from sitegen import search, searchdata, searchindex
 from sitegen.build import build
 from sitegen.config import load_config
 
@@ -56,14 +56,18 @@ def bodiless(site, changed: set[str]):
     return replace(site, documents={i: d if i in changed else replace(d, body=None) for i, d in site.documents.items()})
 
 
-@pytest.mark.parametrize("seed, pickled", [(1, False), (2, False), (3, False), (4, True), (5, True)])
-def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed, pickled):
+@pytest.mark.parametrize("seed, pickled, counts", [(1, False, True), (2, False, False), (3, False, True), (4, True, True),
+                                                   (5, True, False)])
+def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed, pickled, counts, monkeypatch):
     """`pickled`: each state goes through pickle first, as the build's cache keeps it (its postings
-    in one buffer, read back lazily: `searchindex.Postings`)."""
+    in one buffer, read back lazily: `searchindex.Postings`). `counts`: common terms carry their facet
+    counts (as in archives past searchdata.COUNTED_FROM documents), which edits change."""
+    if counts:
+        monkeypatch.setattr(searchdata, "COUNTED_FROM", 0)
     rng = random.Random(seed)
     site = corpus(make_site, rng)
     files, stats, state = search.build_search_state(site)
-    assert stats.shards > 20
+    assert stats.shards > 20 and bool(state.counts) == counts
     ids = sorted(site.documents)
     for step in range(25):
         changed = set(rng.sample(ids, rng.choice([1, 1, 2, 4])))
