@@ -17,8 +17,13 @@ _CODES: list[str] = []
 
 
 def _codes() -> list[str]:
+    """`_code(v)` for every v with at most three digits, made by joining digits (in order: one, then
+    two, then three digits, least significant first): 0.05 s of a body edit's build as a loop."""
     if not _CODES:
-        _CODES.extend(_code(v) for v in range(HALF ** 3))
+        ends, goes_on = ALPHABET[:HALF], ALPHABET[HALF:2 * HALF]
+        _CODES.extend(ends)
+        _CODES.extend([low + last for last in ends[1:] for low in goes_on])
+        _CODES.extend([low + mid + last for last in ends[1:] for mid in goes_on for low in goes_on])
     return _CODES
 
 

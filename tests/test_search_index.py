@@ -144,3 +144,10 @@ def test_a_taxonomy_of_any_name_is_a_facet_in_the_page(browser, make_site, tmp_p
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 1")
     assert page.locator("#search-results a.doc-title").text_content() == "Other news" and errors == []
     page.close()
+
+
+def test_the_code_table_is_each_numbers_own_code():
+    from sitegen import searchcodes
+    searchcodes._CODES.clear()  # made again here, not taken from an earlier test
+    assert searchcodes._codes() == [searchcodes._code(v) for v in range(searchcodes.HALF ** 3)]
+    assert searchcodes.unpack(searchcodes.pack([0, 44, 45, 2024, 2025, 91124, 91125, 10 ** 9])) == [0, 44, 45, 2024, 2025, 91124, 91125, 10 ** 9]
