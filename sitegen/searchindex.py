@@ -12,7 +12,6 @@ index (the field-length average, which every score reads, lives in the core file
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import zlib
@@ -266,7 +265,11 @@ class Postings(MutableMapping):
         return len(self.terms) - len(self.gone) + sum(t not in self.terms for t in self.made)
 
     def copy(self) -> "Postings":
-        copied = copy.copy(self)  # the terms, ends and buffer are never changed once made
+        """Sharing the terms, ends and buffer, which are never changed once made. (Not `copy.copy`:
+        it goes through `__reduce__`, which packs every posting into a new buffer once any was made,
+        0.05 s of each body edit after the first since a full build.)"""
+        copied = Postings.__new__(Postings)
+        copied.terms, copied.ends, copied.buffer = self.terms, self.ends, self.buffer
         copied.made, copied.gone = dict(self.made), set(self.gone)
         return copied
 

@@ -138,3 +138,5 @@ def test_postings_behave_as_a_dict_of_arrays():
     assert dict(pickle.loads(pickle.dumps(copy))) == dict(copy)
     copy["b"] = array("i", [5, 5])
     assert copy["b"] == array("i", [5, 5]) and len(copy) == 4
+    again = copy.copy()  # of a copy with changes: still the one buffer, not every posting packed again
+    assert again.buffer is copy.buffer is lazy.buffer and dict(again) == dict(copy)
