@@ -760,18 +760,21 @@ def test_the_templates_compiled_code_is_kept_between_builds(project, monkeypatch
     assert tree(project / "build") == tree(project.parent / "cold")
 
 
+def child_processes() -> int:
+    found = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = (Path("/proc") / pid / "stat").read_text().rsplit(") ", 1)[1].split()
+        except OSError:
+            continue
+        found += int(fields[1]) == os.getpid()
+    return found
+
+
 def test_builds_that_never_ask_about_the_output_leave_no_process_or_descriptor_behind(project, monkeypatch):
     """A file added takes the full build before the output check is asked for: its forked process
     is still reaped and its pipe closed, build after build (as `serve` or `pack` would run them)."""
-    def children() -> int:
-        found = 0
-        for pid in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                fields = (Path("/proc") / pid / "stat").read_text().rsplit(") ", 1)[1].split()
-            except OSError:
-                continue
-            found += int(fields[1]) == os.getpid()
-        return found
+    children = child_processes
     monkeypatch.setattr(incremental, "may_fork", lambda: True)  # as the command line does
     config = load_config(project / "sitegen.yaml", environ={})
     cached_build(config)
@@ -803,17 +806,6 @@ def test_a_first_build_skips_looking_for_unused_entries_and_the_next_deletes_the
     later.finish()
     assert rows() == 1
     later.close()
-
-
-def child_processes() -> int:
-    found = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            fields = (Path("/proc") / pid / "stat").read_text().rsplit(") ", 1)[1].split()
-        except OSError:
-            continue
-        found += int(fields[1]) == os.getpid()
-    return found
 
 
 def test_a_writer_never_waited_for_is_reaped_when_its_cache_goes(tmp_path, monkeypatch):

@@ -61,6 +61,16 @@ def values(doc, name: str) -> list[str]:
     return list(doc.terms.get(name, ()))
 
 
+def choices(rng: random.Random, ranked: dict[str, list[str]], choice: int) -> dict[str, set[str]]:
+    """No value chosen (0); one of the first 20 people (1); one person and one year (2)."""
+    selected = {}
+    if choice >= 1:
+        selected["people"] = {rng.choice(ranked["people"][:20])}
+    if choice >= 2:
+        selected["year"] = {rng.choice(ranked["year"])}
+    return selected
+
+
 def expected(docs, spec_names, hits, selected):
     """Counting every result by hand: per facet, value -> count over the results passing the other
     facets' choices (choices by label), and the results passing every choice."""
@@ -85,12 +95,7 @@ def test_facet_counts_equal_counting_every_result(browser, facet_site, query, mo
     ranked = {name: searchdata.rank_values([values(doc, name) for doc in docs]) for name in names}
     rng = random.Random(query)
     for choice in range(3):
-        # no choice; then one value chosen in people; then one in people and one in year
-        selected = {}
-        if choice >= 1:
-            selected["people"] = {rng.choice(ranked["people"][:20])}
-        if choice >= 2:
-            selected["year"] = {rng.choice(ranked["year"])}
+        selected = choices(rng, ranked, choice)
         ids = {names.index(name): {ranked[name].index(v): True for v in chosen} for name, chosen in selected.items()}
         got = page.evaluate("""([q, mode, ids]) => {
             const idx = window.sitegenIndex;
@@ -179,11 +184,7 @@ def test_facet_counts_by_bounds_equal_counting_every_result(browser, bounded_sit
         page.goto((out / "search.html").as_uri())
         page.wait_for_function("window.sitegenIndex")
         for choice in range(3):
-            selected = {}
-            if choice >= 1:
-                selected["people"] = {rng.choice(ranked["people"][:20])}
-            if choice >= 2:
-                selected["year"] = {rng.choice(ranked["year"])}
+            selected = choices(rng, ranked, choice)
             got = check_counts(page, docs, names, ranked, query, words, prefix, selected)
             assert len(got["hits"]) >= 5, query
             if not choice:
