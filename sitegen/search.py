@@ -126,12 +126,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
     least = searchdata.counted(len(docs))
-    counts = {}
-    for t in order:
-        if sum(map(len, index[t][:-1])) // 3 + len(index[t][-1]) // 2 >= least:  # at most that many documents
-            found = searchindex.term_docs(index[t])
-            if len(found) >= least:
-                counts[t] = searchdata.top_counts(found, columns, single)
+    counts = {t: c for t in (order if least <= len(docs) else ()) if (c := _carried(index[t], least, columns, single))}
     heads = {t: searchindex.encode_head(index[t]) for t in order}
     bodies = {t: index[t][-1] for t in order}
     del index
@@ -203,10 +198,11 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         state.doc_terms[n] = searchcodes.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
     least = searchdata.counted(len(state.ids))
-    for term in moved:
-        found = searchindex.term_docs([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]]) if term in state.bodies else ()
-        if len(found) >= least:
-            state.counts[term] = searchdata.top_counts(found, state.columns, state.single)
+    for term in moved if least <= len(state.ids) else ():  # (else no term carries counts)
+        carried = _carried([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]], least, state.columns,
+                           state.single) if term in state.bodies else ""
+        if carried:
+            state.counts[term] = carried
         else:
             state.counts.pop(term, None)
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
@@ -234,6 +230,14 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     for path in removed:
         state.raw_bytes -= _size(state.files.pop(path))
     return out, removed, _stats(site, state), state
+
+
+def _carried(per_field: list, least: int, columns: list, single: list) -> str:
+    """The facet counts a term in at least `least` documents carries (`searchdata.top_counts`), or ""."""
+    if sum(map(len, per_field[:-1])) // 3 + len(per_field[-1]) // 2 < least:  # at most that many documents
+        return ""
+    found = searchindex.term_docs(per_field)
+    return searchdata.top_counts(found, columns, single) if len(found) >= least else ""
 
 
 def _rechunk(old: SearchState, state: SearchState, changes: list[int]) -> dict[str, bytes]:
