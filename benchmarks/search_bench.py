@@ -15,7 +15,8 @@ the index bytes on disk, and what a one-document body edit costs through `search
 The pages are served by `python -m http.server` in a process of its own, for both engines.
 `--index-only` skips the whole-site build (about 10 minutes at 100,000 documents): the site model is
 read, the index built from it and written beside the search page and assets of the smaller built
-site `--pages` (the result links then point at pages that do not exist; nothing measured opens them).
+site `--pages` (the result links then point at pages that do not exist; nothing measured opens them;
+its search page must come from this code: run the 10,000-document benchmark first).
 Needs Debian's chromium and playwright. Writes into benchmarks/out/ (git-ignored).
 """
 
@@ -120,11 +121,17 @@ def index_only(site_dir: Path, pages: Path, out: Path) -> dict:
     seconds = time.perf_counter() - start
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(pages, out, ignore=shutil.ignore_patterns("search", "documents", "actors", "topics"))
+    copy_assets(out)  # the page's scripts as they are now, whenever `pages` was built
     for rel, data in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
     return {"seconds": seconds, "by_jobs": {1: seconds}, "disk": folder_bytes(out / "search"), "files": stats.files,
             "site": site, "index": files}
+
+
+def copy_assets(built: Path) -> None:
+    for asset in (ROOT / "assets").iterdir():
+        shutil.copyfile(asset, built / "assets" / asset.name)
 
 
 def edit_cost(site, before: dict[str, bytes]) -> dict:
@@ -221,8 +228,7 @@ def main() -> None:
     out = ROOT / "benchmarks/out"
     if args.reuse:
         built = out / (f"index-{args.n}" if args.index_only else f"build-{args.n}")
-        for asset in (ROOT / "assets").iterdir():
-            shutil.copyfile(asset, built / "assets" / asset.name)
+        copy_assets(built)
         ours, edit, peer = None, None, None
         from playwright.sync_api import sync_playwright
         with sync_playwright() as p:
