@@ -100,8 +100,9 @@
   }
 
   /* The data of `key`, loaded once: the first label file of each facet is in the core, and the first
-     value-list file of every facet is in one file, v/first (searchdata.FIRST_LISTS). */
-  var FIRST_LIST = /^v\/\d+-0$/, waiting = Object.create(null);
+     value-list file of every facet is in one file, v/first (searchdata.FIRST_LISTS), in an archive
+     without a facet sample. */
+  var FIRST_LIST = S.sample ? /^$/ : /^v\/\d+-0$/, waiting = Object.create(null);
   S.facets.forEach(function (spec, f) { var x = file('l/' + f + '-0'); x.requested = true; x.resolve(spec.labels); });
 
   function load(key) {
@@ -239,7 +240,17 @@
   //      core's sizes say is fewer bytes: rows for a query matching few documents, lists for many ----
   var NF = S.facets.length, rows = [], rowAt = new Int32Array(N * NF), rowInts = [];
   var ONE = S.facets.map(function () { return []; }), NONE = [];
-  var lists = S.facets.map(function () { return []; });
+
+  /* A facet's value lists as the page loads them: over every document ('v'), or in an archive past
+     searchdata.SAMPLE_FROM documents also over the sample, every S.sample.stride-th ('s'). `totals`:
+     per value, at most how many documents it has there (the most of any value of its file). */
+  function table(spec, f, kind) {
+    var files = kind === 'v' ? spec.files : spec.sample, totals = new Int32Array(spec.values);
+    files.forEach(function (file, k) { totals.fill(file[1], file[0], k + 1 < files.length ? files[k + 1][0] : spec.values); });
+    return { f: f, kind: kind, files: files, values: spec.values, single: spec.single, lists: [], totals: totals };
+  }
+  var exact = S.facets.map(function (spec, f) { return table(spec, f, 'v'); });
+  var sample = S.sample ? S.facets.map(function (spec, f) { return table(spec, f, 's'); }) : null;
 
   function loadRows(b) {
     return load('f/' + b).then(function (packed) { if (!rows[b]) decodeRows(b, packed); });
@@ -267,18 +278,18 @@
     return ints.subarray(at + 1, at + 1 + v);
   }
 
-  function fileOf(f, v) {
-    var files = S.facets[f].files, k = 0;
+  function fileOf(t, v) {
+    var files = t.files, k = 0;
     while (k + 1 < files.length && files[k + 1][0] <= v) k++;
     return k;
   }
 
-  function fileEnd(f, k) { var files = S.facets[f].files; return k + 1 < files.length ? files[k + 1][0] : S.facets[f].values; }
+  function fileEnd(t, k) { return k + 1 < t.files.length ? t.files[k + 1][0] : t.values; }
 
-  function loadList(f, k) {
-    return load('v/' + f + '-' + k).then(function (packed) {
-      var start = S.facets[f].files[k][0];
-      packed.forEach(function (text, i) { if (!lists[f][start + i]) lists[f][start + i] = decodeList(text); });
+  function loadList(t, k) {
+    return load(t.kind + '/' + t.f + '-' + k).then(function (packed) {
+      var start = t.files[k][0];
+      packed.forEach(function (text, i) { if (!t.lists[start + i]) t.lists[start + i] = decodeList(text); });
     });
   }
 
@@ -307,14 +318,6 @@
     for (var i = 0; i < list.runs.length; i += 2) for (var d = list.runs[i]; d < list.runs[i + 1]; d++) fn(d);
   }
 
-  /* Per facet and value, at most how many documents have it: the total of the first value of its file
-     (values come most documents first). */
-  var totals = S.facets.map(function (spec) {
-    var t = new Int32Array(spec.values);
-    spec.files.forEach(function (file, k) { t.fill(file[1], file[0], k + 1 < spec.files.length ? spec.files[k + 1][0] : spec.values); });
-    return t;
-  });
-
   /* A common term's chunk carries, per facet, its S.tops values with most of its documents (most first;
      the twin of searchdata.top_counts): [{ids, counts, full}], full when every value it has is listed. */
   function decodeTops(text) {
@@ -333,7 +336,7 @@
      prohibited ones only remove results. `tops`: the counts themselves when the query is one term in
      every field, so its results are that term's documents and those counts are exact. */
   function valueBounds(f, query) {
-    var tot = totals[f], V = tot.length;
+    var tot = exact[f].totals, V = tot.length;
     function termBound(term) {
       var p = posting(term), out = new Int32Array(V), v;
       if (!p) return out;
@@ -370,7 +373,7 @@
      `cap`). Until S.shown values have counts, the first such values in file order (most documents
      first) to make up S.shown; then those whose bound times `rho` (the most any counted value reached
      of its bound) still beats the S.shown-th count, likely to raise it; then every other such value. */
-  function pick(f, ub, counts, done, cap, rho) {
+  function pick(t, ub, counts, done, cap, rho) {
     var top = ranked(counts), full = top.length >= S.shown, last = full ? counts.get(top[S.shown - 1]) : 0;
     var edge = full ? top[S.shown - 1] : -1, open = [], likely = [];
     for (var v = 0; v < ub.length; v++) {
@@ -383,37 +386,64 @@
     if (!full) open = open.slice(0, S.shown - top.length);
     else if (likely.length) open = likely;
     var out = [], seen = Object.create(null);
-    open.forEach(function (v) { var k = fileOf(f, v); if (!seen[k]) { seen[k] = true; out.push(k); } });
+    open.forEach(function (v) { var k = fileOf(t, v); if (!seen[k]) { seen[k] = true; out.push(k); } });
     return out;
   }
 
-  /* The first files facet f's counts need, before any is counted (its exact `tops`, if any, known). */
-  function firstPick(f, bounds, total) {
-    var counts = new Map(), done = new Uint8Array(S.facets[f].values), t = bounds.tops;
-    for (var j = 0; t && j < t.ids.length; j++) { done[t.ids[j]] = 1; if (t.counts[j]) counts.set(t.ids[j], t.counts[j]); }
-    return pick(f, bounds.ub, counts, done, total, 1);
+  /* The first files of table t its counts need, before any is counted (its exact `tops`, if any, known). */
+  function firstPick(t, bounds, total) {
+    var counts = new Map(), done = new Uint8Array(t.values), tops = bounds.tops;
+    for (var j = 0; tops && j < tops.ids.length; j++) { done[tops.ids[j]] = 1; if (tops.counts[j]) counts.set(tops.ids[j], tops.counts[j]); }
+    return pick(t, bounds.ub, counts, done, total, 1);
   }
 
-  function rowsCheaper(docs, bounds) {
-    var rowBytes = 0, listBytes = 0;
+  function bytesOf(t, list) { return list.reduce(function (sum, k) { return sum + t.files[k][2]; }, 0); }
+
+  /* The sample's share of `docs`: a mask over the sample (its m-th document is the index's
+     m * stride-th) and how many it marks. */
+  function sampleMask(docs) {
+    var every = S.sample.stride, mask = new Uint8Array(S.sample.size), count = 0;
+    for (var j = 0; j < docs.length; j++) if (docs[j] % every === 0) { mask[docs[j] / every] = 1; count++; }
+    return { mask: mask, count: count };
+  }
+
+  function sampleBounds(f) { return { ub: sample[f].totals, tops: null }; }
+
+  /* How facets over `docs` are counted, by what costs fewest bytes before any is counted: from rows
+     (each result's values), or per facet from value lists, over every document or, when that would
+     cost S.sample.ratio times the sample's and S.sample.least results fall in the sample, from the
+     sample's lists (estimated counts). {mode: 'rows' | 'lists', sampled: per facet, whether estimated}. */
+  function plan(docs, bounds) {
+    var rowBytes = 0, listBytes = 0, inSample = sample ? sampleMask(docs).count : 0;
+    var ratio = S.sample ? S.sample.ratio : 1, least = S.sample ? S.sample.least : Infinity;
     blockList(docs, S.rowBlock).forEach(function (b) { rowBytes += S.rows[b]; });
-    S.facets.forEach(function (spec, f) { firstPick(f, bounds[f], docs.length).forEach(function (k) { listBytes += spec.files[k][2]; }); });
-    return rowBytes <= listBytes;
+    var sampled = S.facets.map(function (_, f) {
+      var full = bytesOf(exact[f], firstPick(exact[f], bounds[f], docs.length));
+      var part = inSample >= least ? bytesOf(sample[f], firstPick(sample[f], sampleBounds(f), inSample)) : Infinity;
+      listBytes += full > part * ratio ? part : full;
+      return full > part * ratio;
+    });
+    return rowBytes <= listBytes ? { mode: 'rows', sampled: [] } : { mode: 'lists', sampled: sampled };
   }
 
   /* Start loading what counting facets over `docs` with nothing chosen needs. */
-  function preload(docs, mode, bounds) {
-    if (mode === 'rows') return blockList(docs, S.rowBlock).forEach(loadRows);
-    S.facets.forEach(function (_, f) { firstPick(f, bounds[f], docs.length).forEach(function (k) { loadList(f, k); }); });
+  function preload(docs, how, bounds) {
+    if (how.mode === 'rows') return blockList(docs, S.rowBlock).forEach(loadRows);
+    var inSample = how.sampled.some(Boolean) ? sampleMask(docs).count : 0;
+    S.facets.forEach(function (_, f) {
+      var t = how.sampled[f] ? sample[f] : exact[f];
+      firstPick(t, how.sampled[f] ? sampleBounds(f) : bounds[f], how.sampled[f] ? inSample : docs.length)
+        .forEach(function (k) { loadList(t, k); });
+    });
   }
 
   function ranked(counts) {
     return Array.from(counts.keys()).sort(function (a, b) { return (counts.get(b) - counts.get(a)) || a - b; });
   }
 
-  /* How many of value v's documents `mask` marks; `sums`: the mask's running sums, for runs. */
-  function countList(f, v, mask, sums) {
-    var docs = lists[f][v], c = 0, j;
+  /* How many of value v's documents (in table t) `mask` marks; `sums`: the mask's running sums, for runs. */
+  function countList(t, v, mask, sums) {
+    var docs = t.lists[v], c = 0, j;
     if (docs.runs) {
       for (j = 0; j < docs.runs.length; j += 2) c += sums[docs.runs[j + 1]] - sums[docs.runs[j]];
       return c;
@@ -423,39 +453,43 @@
   }
 
   function runningSums(mask) {
-    var sums = new Int32Array(N + 1);
-    for (var n = 0; n < N; n++) sums[n + 1] = sums[n] + mask[n];
+    var sums = new Int32Array(mask.length + 1);
+    for (var n = 0; n < mask.length; n++) sums[n + 1] = sums[n] + mask[n];
     return sums;
   }
 
-  /* Facet f's counts over the documents marked in `mask` (`total` of them): exact for every value
-     that could be among the S.shown of most results (ties go to the smaller id) and for the chosen
-     ones. A value's count comes from the query's exact `tops`, or from its value list, loaded when its
-     bound (`bounds`, see valueBounds; a single-valued facet's also the results not yet counted) could
-     reach the S.shown-th exact count, most promising first, until none can. */
-  function listCounts(f, mask, total, chosen, bounds, exact) {
-    var spec = S.facets[f], counts = new Map(), done = new Uint8Array(spec.values), sum = 0, t = exact ? bounds.tops : null;
-    var sums = spec.single ? runningSums(mask) : null;
-    for (var j = 0; t && j < t.ids.length; j++) { done[t.ids[j]] = 1; if (t.counts[j]) { counts.set(t.ids[j], t.counts[j]); sum += t.counts[j]; } }
+  /* A facet's counts over the documents marked in `mask` (`total` of them), from table t: exact for
+     every value that could be among the S.shown of most results (ties go to the smaller id) and for
+     the chosen ones. A value's count comes from the query's exact `tops` (`useTops`), or from its
+     value list, loaded when its bound (`bounds`, see valueBounds; a single-valued facet's also the
+     results not yet counted) could reach the S.shown-th exact count, most promising first, until none
+     can; then the chosen values' lists not loaded yet. */
+  function listCounts(t, mask, total, chosen, bounds, useTops) {
+    var counts = new Map(), done = new Uint8Array(t.values), sum = 0, tops = useTops ? bounds.tops : null;
+    var sums = t.single ? runningSums(mask) : null;
+    for (var j = 0; tops && j < tops.ids.length; j++) { done[tops.ids[j]] = 1; if (tops.counts[j]) { counts.set(tops.ids[j], tops.counts[j]); sum += tops.counts[j]; } }
     var rho = 0;
     function step() {
-      for (var k = 0; k < spec.files.length; k++) {  // count every value whose file is loaded: free
-        if (!lists[f][spec.files[k][0]]) continue;
-        for (var v = spec.files[k][0]; v < fileEnd(f, k); v++) {
+      for (var k = 0; k < t.files.length; k++) {  // count every value whose file is loaded: free
+        if (!t.lists[t.files[k][0]]) continue;
+        for (var v = t.files[k][0]; v < fileEnd(t, k); v++) {
           if (done[v]) continue;
           done[v] = 1;
-          var c = countList(f, v, mask, sums);
+          var c = countList(t, v, mask, sums);
           if (c) { counts.set(v, c); sum += c; }
           if (bounds.ub[v]) rho = Math.max(rho, c / bounds.ub[v]);
         }
       }
-      var next = pick(f, bounds.ub, counts, done, spec.single ? total - sum : total, rho);
-      if (next.length) return Promise.all(next.map(function (k) { return loadList(f, k); })).then(step);
-      chosen.forEach(function (v) { if (!counts.has(v) && lists[f][v]) { var c = countList(f, v, mask, sums); if (c) counts.set(v, c); } });
+      var next = pick(t, bounds.ub, counts, done, t.single ? total - sum : total, rho);
+      if (!next.length) next = unique(chosen.filter(function (v) { return !done[v] && !t.lists[v]; }).map(function (v) { return fileOf(t, v); }));
+      if (next.length) return Promise.all(next.map(function (k) { return loadList(t, k); })).then(step);
+      chosen.forEach(function (v) { if (!counts.has(v) && t.lists[v]) { var c = countList(t, v, mask, sums); if (c) counts.set(v, c); } });
       return counts;
     }
     return total ? Promise.resolve().then(step) : Promise.resolve(counts);
   }
+
+  function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
 
   function rowCounts(f, hits) {
     var counts = new Map();
@@ -463,20 +497,34 @@
     return counts;
   }
 
+  /* Facet f's counts over `counted` results estimated from the sample (when S.sample.least of them are
+     in it; else null): its counts there, each scaled by how many results there are per result in the
+     sample (at least 1, so rounding keeps their order and ties). */
+  function sampleCounts(f, counted, chosen) {
+    var part = sampleMask(counted.map(function (h) { return h.n; }));
+    if (part.count < S.sample.least) return null;
+    return listCounts(sample[f], part.mask, part.count, chosen, sampleBounds(f), false).then(function (counts) {
+      var scale = counted.length / part.count, out = new Map();
+      counts.forEach(function (c, v) { out.set(v, Math.round(c * scale)); });
+      return out;
+    });
+  }
+
   /* The results passing the reader's choices (selected[f]: {value id: true}) and, per facet, the
      counts of its values over the results passing the other facets' choices, with the S.shown values
-     of most results (then smallest id) and the chosen ones: exact over every result. */
+     of most results (then smallest id) and the chosen ones: exact over every result, or `estimated`
+     from the sample where the query's plan says (hits.sampled). Who passes a choice is always exact. */
   function facets(hits, selected) {
-    var mode = hits.facetMode || 'rows';
+    var mode = hits.facetMode || 'rows', sampled = hits.sampled || [];
     var chosen = S.facets.map(function (_, f) { return Object.keys(selected[f] || {}).map(Number); });
     var ready = mode === 'rows' ? Promise.all(blockList(hits.map(function (h) { return h.n; }), S.rowBlock).map(loadRows))
-      : Promise.all([].concat.apply([], chosen.map(function (values, f) { return values.map(function (v) { return loadList(f, fileOf(f, v)); }); })));
+      : Promise.all([].concat.apply([], chosen.map(function (values, f) { return values.map(function (v) { return loadList(exact[f], fileOf(exact[f], v)); }); })));
     return ready.then(function () {
       var member = chosen.map(function (values, f) {
         if (!values.length) return null;
         if (mode === 'rows') return function (n) { return Array.prototype.some.call(rowValues(n, f), function (v) { return values.indexOf(v) >= 0; }); };
         var mask = new Uint8Array(N);
-        values.forEach(function (v) { eachDoc(lists[f][v], function (d) { mask[d] = 1; }); });
+        values.forEach(function (v) { eachDoc(exact[f].lists[v], function (d) { mask[d] = 1; }); });
         return function (n) { return mask[n] === 1; };
       });
       function passes(n, except) {
@@ -486,17 +534,19 @@
       var free = chosen.every(function (values) { return !values.length; });  // nothing chosen: nothing to filter
       return Promise.all(S.facets.map(function (_, f) {
         var counted = free ? hits : hits.filter(function (h) { return passes(h.n, f); }), counts;
-        if (mode === 'rows') counts = Promise.resolve(rowCounts(f, counted));
+        var estimated = mode === 'lists' && sampled[f] ? sampleCounts(f, counted, chosen[f]) : null;
+        if (estimated) counts = estimated;
+        else if (mode === 'rows') counts = Promise.resolve(rowCounts(f, counted));
         else {
           var mask = new Uint8Array(N);
           counted.forEach(function (h) { mask[h.n] = 1; });
           var others = chosen.some(function (values, g) { return g !== f && values.length; });
-          counts = listCounts(f, mask, counted.length, chosen[f], hits.bounds ? hits.bounds[f] : { ub: totals[f], tops: null }, !others);
+          counts = listCounts(exact[f], mask, counted.length, chosen[f], hits.bounds ? hits.bounds[f] : { ub: exact[f].totals, tops: null }, !others);
         }
         return counts.then(function (counts) {
           var top = ranked(counts).slice(0, S.shown);
           chosen[f].forEach(function (v) { if (top.indexOf(v) < 0) top.push(v); });
-          return { f: f, counts: counts, top: top };
+          return { f: f, counts: counts, top: top, estimated: !!estimated };
         });
       })).then(function (counted) {
         return { visible: free ? hits.slice() : hits.filter(function (h) { return passes(h.n, -1); }), facets: counted };
@@ -758,24 +808,35 @@
       v.forEach(function (w) { sum += w * w; });
       return Math.sqrt(sum);
     });
-    var ctx = { found: found, magnitudes: magnitudes, version: -1, results: [] };
+    var ctx = { found: found, magnitudes: magnitudes, version: -1, low: null, high: null, results: [] };
     ctx.byField = found.vectors.map(function (v, f) { return v.size && f < F - 1 ? dots(v, f) : null; });
     var slot = new Int32Array(N), results = ctx.results, refs = found.refs;
     for (var i = 0; i < refs.length; i++) {
       var key = refs[i], f = key % F, n = (key - f) / F;
       if (slot[n]) results[slot[n] - 1].parts.push(f);
-      else { results.push({ n: n, i: results.length, parts: [f], score: 0, lo: 0, hi: 0, exact: false, ctx: ctx }); slot[n] = results.length; }
+      else {  // scores start as doubles (NaN): from 0, each result's object changed shape at its first score (50 ms for 59,000)
+        results.push({ n: n, i: results.length, parts: [f], score: NaN, lo: NaN, hi: NaN, exact: false, v: -1, ctx: ctx });
+        slot[n] = results.length;
+      }
     }
-    bound(ctx);
+    bound(ctx, results);
     return ctx;
   }
 
-  function bound(ctx) {
-    if (ctx.version === lengthVersion) return;
-    ctx.version = lengthVersion;
-    var body = ctx.found.vectors[F - 1], mags = ctx.magnitudes, byField = ctx.byField;
-    var low = body.size ? dots(body, F - 1, lenHi) : null, high = body.size ? dots(body, F - 1, lenLo) : null;
-    ctx.results.forEach(function (h) {
+  /* The bounds of each result of `list` for the body lengths known now (`lengthVersion`): the body's
+     dot products once a version, a result's sums only when asked for (refining looks again only at
+     the results that can still be shown). */
+  function bound(ctx, list) {
+    if (ctx.version !== lengthVersion) {
+      var body = ctx.found.vectors[F - 1];
+      ctx.version = lengthVersion;
+      ctx.low = body.size ? dots(body, F - 1, lenHi) : null;
+      ctx.high = body.size ? dots(body, F - 1, lenLo) : null;
+    }
+    var low = ctx.low, high = ctx.high, mags = ctx.magnitudes, byField = ctx.byField, version = ctx.version;
+    for (var i = 0; i < list.length; i++) {
+      var h = list[i];
+      if (h.v === version) continue;
       var a = 0, b = 0, n = h.n, parts = h.parts, exact = true;
       for (var j = 0; j < parts.length; j++) {
         var f = parts[j];
@@ -792,7 +853,8 @@
       h.lo = h.score = a;
       h.hi = b;
       h.exact = exact;
-    });
+      h.v = version;
+    }
   }
 
   function byScore(a, b) { return (b.score - a.score) || (a.i - b.i); }
@@ -800,27 +862,32 @@
   /* `list` (results of one query, or some of them) with its first `count` in lunr's exact order: the
      count-th best lower bound is a score that many results reach, so only results whose upper bound
      reaches it can be among the first; their buckets, then their exact lengths, are loaded until
-     every such result is exact. The rest follow in the order given. A promise. */
+     every such result is exact. Lengths only narrow the bounds (lower bounds rise, upper ones fall),
+     so a result left out once stays out, and each round looks only at those still in. The rest follow
+     in the order given. A promise. */
   function refine(list, count) {
     count = Math.min(count, list.length);
     if (!count || !list[0].ctx) return Promise.resolve(list);
-    var ctx = list[0].ctx;
+    var ctx = list[0].ctx, top = list;
     function step() {
-      bound(ctx);
-      var los = new Float64Array(list.length);
-      for (var i = 0; i < list.length; i++) los[i] = list[i].lo;
+      bound(ctx, top);
+      var los = new Float64Array(top.length);
+      for (var i = 0; i < top.length; i++) los[i] = top[i].lo;
       los.sort();
-      var theta = los[list.length - count], top = [], rest = [], open = [];
-      list.forEach(function (h) {
-        if (h.hi >= theta) { top.push(h); if (!h.exact) open.push(h.n); } else rest.push(h);
+      var theta = los[top.length - count], open = [];
+      top = top.filter(function (h) {
+        if (h.hi < theta) return false;
+        if (!h.exact) open.push(h.n);
+        return true;
       });
       if (open.length) {
         var unbucketed = open.filter(function (n) { return bucketOf[n] < 0; });
         return (unbucketed.length ? loadBuckets(unbucketed) : loadExact(open)).then(step);
       }
-      return top.sort(byScore).concat(rest);  // the rest in the order given: made exact when asked for
+      var first = new Set(top);
+      return top.sort(byScore).concat(list.filter(function (h) { return !first.has(h); }));  // the rest in the order given: made exact when asked for
     }
-    return Promise.resolve().then(step);
+    return Promise.resolve(step());  // the first step now: its files asked for at once
   }
 
   /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`), the first
@@ -828,28 +895,31 @@
   function run(clauses, shown) {
     shown = shown || 10;
     var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
+    function records(list) { list.forEach(function (hit) { load('r/' + hit.n); }); }
     return Promise.all([prepare(clauses), lengths]).then(function () {
-      var found = match(clauses), hits, docs, mode;
-      var bounds = S.facets.map(function (_, f) { return valueBounds(f, found.groups); });
+      var found = match(clauses);
       if (UPFRONT) {  // the records first: over http they are the last to arrive
-        hits = rank(found);
-        hits.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
-        docs = hits.map(function (hit) { return hit.n; });
-        preload(docs, hits.facetMode = rowsCheaper(docs, bounds) ? 'rows' : 'lists', bounds);
-        hits.bounds = bounds;
-        return hits;
+        var hits = rank(found);
+        records(hits.slice(0, shown));
+        return Object.assign(hits, counting(hits, found));
       }
-      hits = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
-      docs = hits.map(function (hit) { return hit.n; });
-      mode = rowsCheaper(docs, bounds) ? 'rows' : 'lists';
-      preload(docs, mode, bounds);
-      return refine(hits, shown).then(function (sorted) {
-        sorted.slice(0, shown).forEach(function (hit) { load('r/' + hit.n); });
-        sorted.facetMode = mode;
-        sorted.bounds = bounds;
-        return sorted;
+      var bounded = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
+      var refined = refine(bounded, shown);  // its first lengths asked for before the facets' files
+      var how = counting(bounded, found);
+      return refined.then(function (sorted) {
+        records(sorted.slice(0, shown));
+        return Object.assign(sorted, how);
       });
     });
+  }
+
+  /* How the facets of `hits` will be counted ({facetMode, sampled, bounds}: see plan, valueBounds),
+     with the files that needs asked for. */
+  function counting(hits, found) {
+    var docs = hits.map(function (hit) { return hit.n; });
+    var bounds = S.facets.map(function (_, f) { return valueBounds(f, found.groups); }), how = plan(docs, bounds);
+    preload(docs, how, bounds);
+    return { facetMode: how.mode, sampled: how.sampled, bounds: bounds };
   }
 
   /* When every body-length file together is small (a small archive: 13 KB at 10,000 documents), they
@@ -869,7 +939,7 @@
   }
 
   window.sitegenIndex = {
-    specs: S.facets, parse: parse, words: words, run: run, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, parse: parse, words: words, run: run, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them

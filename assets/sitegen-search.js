@@ -181,11 +181,21 @@
         row.appendChild(check);
         var label = own(labels[k][i]);
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
-        row.appendChild(el('span', { 'class': 'count' }, String(facet.counts.get(value) || 0)));
+        var count = facet.counts.get(value) || 0;
+        row.appendChild(el('span', { 'class': 'count' }, facet.estimated ? '\u2248' + approximate(count) : String(count)));
         box.appendChild(row);
       });
       facetBox.appendChild(box);
     });
+    if (facets.some(function (facet) { return facet.estimated && facet.top.length; })) {
+      facetBox.appendChild(el('p', { 'class': 'meta' }, T.estimated.replace('{n}', idx.sample.size)));
+    }
+  }
+
+  /* A count estimated from the sample, to two significant digits: it is no more precise than that. */
+  function approximate(n) {
+    var unit = n < 100 ? 1 : Math.pow(10, String(n).length - 2);
+    return String(Math.round(n / unit) * unit);
   }
 
   var typingTimer = null;

@@ -30,6 +30,11 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   terms carry, or the value's total) could place them among those shown, until no other could.
   Documents are numbered by their single-valued facets, so those values are a few runs each. The
   first file of every facet is in one file, `search/v/first.js` (such a query loads them all).
+- `search/s/<facet>-<n>.js`: past `searchdata.SAMPLE_FROM` documents, the same over a sample of about
+  `searchdata.SAMPLE` documents (every `stride`-th in index order; no `first.js` then, in either): where
+  exact counts would cost a many-word query `SAMPLE_RATIO` times more, the page estimates that facet's
+  counts from the sample, scaled to every result, and marks them ≈ (as Elasticsearch's random sampler
+  and Algolia's non-exhaustive facet counts do). Which documents pass a chosen value is always exact.
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first, past the
   first 32 (those are in the core).
@@ -135,7 +140,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "upfront": searchindex.UPFRONT, "rowBlock": searchdata.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
             "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
-            "analysis": searchdata.analysis_tables(), "rows": []}
+            "analysis": searchdata.analysis_tables(), "rows": [], "sample": searchdata.sample_spec(len(docs))}
     numbers = {t: i for i, t in enumerate(order)}
     term_of, number_of = itemgetter(0), numbers.__getitem__
     state = SearchState([d.id for d in docs], [searchcodes.pack(list(map(number_of, map(term_of, a[-1][1])))) for a in analysed],

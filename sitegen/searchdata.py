@@ -24,11 +24,16 @@ LIST_SCALE, LIST_LEAST = 20_000, 4_000  # past that, smaller files: a value's li
 SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file: a query counting by lists loads them all
+# (in an archive with a facet sample, it reads some facets from the sample's lists instead: no merged file there)
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 TOPS = 40  # values per facet whose counts a common term carries (`top_counts`)
 COUNTED_MIN, COUNTED_PART = 64, 64  # a term carries them when in at least max(MIN, documents / PART) documents,
 COUNTED_FROM = LIST_SCALE  # in an archive of more documents than this: below, value lists are few and small (a
 # query's bytes were within Pagefind's at 10,000 documents without them), and counting took 1.1 s of CPU there
+SAMPLE, SAMPLE_FROM = 10_000, LIST_SCALE  # past SAMPLE_FROM documents, value lists over every `stride`-th document too
+# (a sample of about SAMPLE): exact counts of the values a many-word query shows over a third of 100,000 documents
+# needed 206-239 KB of full lists; the page estimates a facet from the sample where exact costs SAMPLE_RATIO times more
+SAMPLE_RATIO, SAMPLE_LEAST = 2, 1_000  # and at least SAMPLE_LEAST results fall in it (fewer: too rough, counted exactly)
 
 
 def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list]]:
@@ -39,7 +44,8 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     Every query loaded the first label file of every facet (its most frequent values, which it mostly
     shows), so those labels are in the core (`labels`) instead: five requests fewer in a query's first
     round. A query counting facets by value lists loads the first list file of every facet, so those
-    are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA with its own key. Last, per facet
+    are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA with its own key (not in an archive
+    with a facet sample: `stride`). Last, per facet
     and document in index order, its value ids (`columns`, what `top_counts` counts)."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
@@ -57,28 +63,54 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     single = [all(len(doc_ids) <= 1 for doc_ids in per_doc) for per_doc in ids]
     runs = sorted((f for f in range(len(specs)) if single[f]), key=lambda f: len(ranked[f]))
     order = sorted(range(len(docs)), key=lambda n: ([ids[f][n] for f in runs], docs[n].id))
-    out, files, first = [], {}, []
+    out, files, firsts = [], {}, []
+    every = stride(len(docs))
     for f, (name, title, _, label_of) in enumerate(specs):
         for start in range(LABELS_PER_FILE, len(ranked[f]), LABELS_PER_FILE):
             key = f"l/{f}-{start // LABELS_PER_FILE}"
             files[path(key)] = data(key, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
-        lists = value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
-        cuts = list(list_files(lists, min(LIST_BYTES, max(LIST_LEAST, LIST_BYTES * LIST_SCALE // max(1, len(docs))))))
-        for k, (lo, hi) in enumerate(cuts):
-            files[path(f"v/{f}-{k}")] = data(f"v/{f}-{k}", lists[lo:hi])
-        sizes = [len(files[path(f"v/{f}-{k}")]) for k in range(len(cuts))]
-        first += [path(f"v/{f}-0")] if cuts else []
         totals = value_counts(ids[f], len(ranked[f]))
+        lists = value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
+        size = min(LIST_BYTES, max(LIST_LEAST, LIST_BYTES * LIST_SCALE // max(1, len(docs))))
         out.append({"name": name, "title": title, "values": len(ranked[f]), "single": single[f],
-                    "files": [[lo, totals[lo], size] for (lo, _), size in zip(cuts, sizes)],
+                    "files": _list_files(files, f"v/{f}", lists, size, totals),
                     "top": totals[min(SHOWN, len(totals)) - 1] if totals else 0,
                     "labels": [label_of(v) for v in ranked[f][:LABELS_PER_FILE]]})  # every query shows some
-    if first:  # one request where there were one per facet
-        files[path(FIRST_LISTS)] = b"".join(files.pop(p) for p in first)
+        if every:
+            sampled = [ids[f][order[n]] for n in range(0, len(docs), every)]
+            out[-1]["sample"] = _list_files(files, f"s/{f}", value_lists(sampled, len(ranked[f]), single[f]), LIST_BYTES,
+                                            value_counts(sampled, len(ranked[f])))
+        firsts += [path(f"v/{f}-0")] if out[-1]["files"] and not every else []
+    if firsts:  # one request where there were one per facet (with a sample, a query reads some facets from it)
+        files[path(FIRST_LISTS)] = b"".join(files.pop(p) for p in firsts)
     parts = [facet_part([per_doc[n] for per_doc in ids], single) for n in order]
     columns = [[per_doc[n][0] if per_doc[n] else -1 for n in order] if one else [tuple(per_doc[n]) for n in order]
                for per_doc, one in zip(ids, single)]
     return [docs[n] for n in order], out, parts, files, columns
+
+
+def stride(documents: int) -> int:
+    """Every how many documents (in index order) one is in the facet sample: 0 for no sample, in an
+    archive of at most SAMPLE_FROM documents (every count exact). Index order sorts by the single-valued
+    facets, so a stride samples each of their values in proportion."""
+    return -(-documents // SAMPLE) if documents > SAMPLE_FROM else 0
+
+
+def sample_spec(documents: int) -> dict[str, int] | None:
+    """The core's description of the facet sample (None for none): its stride, its size, and when the
+    page uses it (see SAMPLE_RATIO)."""
+    every = stride(documents)
+    return {"stride": every, "size": -(-documents // every), "least": SAMPLE_LEAST, "ratio": SAMPLE_RATIO} if every else None
+
+
+def _list_files(files: dict[str, bytes], prefix: str, lists: list[str], most: int, totals: list[int]) -> list[list[int]]:
+    """Writes a facet's value lists into `files` as `prefix-k` (`list_files`); per file its first value id,
+    the most documents any of its values has (its first's, but not in a sample) and its size."""
+    out = []
+    for k, (lo, hi) in enumerate(list_files(lists, most)):
+        files[path(f"{prefix}-{k}")] = data(f"{prefix}-{k}", lists[lo:hi])
+        out.append([lo, max(totals[lo:hi]), len(files[path(f"{prefix}-{k}")])])
+    return out
 
 
 def counted(documents: int) -> int:

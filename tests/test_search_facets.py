@@ -4,7 +4,10 @@ and the values chosen, with and without choices in other facets."""
 
 from __future__ import annotations
 
+import json
+import math
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -222,3 +225,113 @@ def test_top_counts_are_each_facets_most_frequent_values_among_a_terms_documents
         for column, g in zip(columns, got):
             found = Counter(x for d in docs for x in (column[d] if isinstance(column[d], tuple) else [column[d]]) if x >= 0)
             assert g == sorted(found.items(), key=lambda vc: (-vc[1], vc[0]))[:searchdata.TOPS]
+
+
+@pytest.fixture(scope="module")
+def sampled_site(tmp_path_factory):
+    """The parity corpus as an archive past searchdata.SAMPLE_FROM documents: a facet sample of every 4th
+    document (SAMPLE 250), used by a query once 40 of its results are in it, value-list files of a few
+    values each (so exact counts of people and places cost many times the sample's)."""
+    root = tmp_path_factory.mktemp("sampled")
+    corpus(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(searchdata, "LIST_BYTES", 60)
+        patch.setattr(searchdata, "SAMPLE", 250)
+        patch.setattr(searchdata, "SAMPLE_FROM", 500)
+        patch.setattr(searchdata, "SAMPLE_LEAST", 40)
+        result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
+        docs, specs, _, files, _ = searchdata.facets(result.site)
+    return root / "out", docs, specs, files
+
+
+def test_sample_lists_are_the_lists_of_every_strideth_document(sampled_site, facet_site):
+    out, docs, specs, files = sampled_site
+    every = 4
+    assert json.loads((out / "search/core.js").read_text().split(" = ", 1)[1].rstrip(";\n"))["sample"] == {
+        "stride": every, "size": 250, "least": 40, "ratio": searchdata.SAMPLE_RATIO}
+    loaded = {}
+    for rel, data in files.items():  # every file calls SITEGEN_DATA per key
+        for key, value in re.findall(r'SITEGEN_DATA\("([^"]+)", (.*)\);\n', data.decode()):
+            loaded[key] = json.loads(value)
+    for f, spec in enumerate(specs):
+        lists = [searchdata.decode_list(p) for k in range(len(spec["sample"])) for p in loaded[f"s/{f}-{k}"]]
+        want = [[m for m in range(250) if ranked_value in values(docs[m * every], spec["name"])]
+                for ranked_value in searchdata.rank_values([values(d, spec["name"]) for d in docs])]
+        assert lists == want, spec["name"]
+        for k, (lo, most, size) in enumerate(spec["sample"]):  # per file: its first value, a bound, its size
+            end = spec["sample"][k + 1][0] if k + 1 < len(spec["sample"]) else spec["values"]
+            assert most == max(map(len, want[lo:end])) and size == len(files[f"search/s/{f}-{k}.js"])
+    assert not (out / "search/v/first.js").exists() and (out / "search/v/0-0.js").exists()  # each facet's own
+    plain = facet_site[0]  # 1,000 documents: no sample
+    assert not (plain / "search/s").exists() and '"sample":null' in (plain / "search/core.js").read_text()
+
+
+def estimates(docs, names, hits, selected, every, least):
+    """Per facet, value -> count, as the page estimates it from the sample (or counts it exactly when
+    fewer than `least` of the results it counts are in the sample), with whether it is estimated."""
+    exact, _ = expected(docs, names, hits, selected)
+
+    def passes(doc, except_name):
+        return all(name == except_name or not chosen or set(values(doc, name)) & chosen for name, chosen in selected.items())
+
+    out = {}
+    for name in names:
+        counted = [n for n in hits if passes(docs[n], name)]
+        part = [n for n in counted if n % every == 0]
+        if len(part) < least:
+            out[name] = (exact[name], False)
+            continue
+        scale = len(counted) / len(part)
+        out[name] = ({v: math.floor(c * scale + 0.5) for v, c in Counter(v for n in part for v in values(docs[n], name)).items()}, True)
+    return out
+
+
+@pytest.mark.browser
+def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, sampled_site):
+    """In an archive with a sample, a query matching many documents counts the facets whose exact
+    counts cost twice the sample's from the sample, scaled to every result; the others exactly. Which
+    results pass a chosen value stays exact; the page marks estimated counts with ≈ and says so."""
+    out, docs, specs, _ = sampled_site
+    names = [s["name"] for s in specs]
+    ranked = {name: searchdata.rank_values([values(doc, name) for doc in docs]) for name in names}
+    rng = random.Random(5)
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((out / "search.html").as_uri())
+    page.wait_for_function("window.sitegenIndex")
+    kinds = set()
+    for query in ("anan", "anan ananan", "ka"):
+        for choice in range(3):
+            selected = choices(rng, ranked, choice)
+            ids = {str(names.index(name)): {ranked[name].index(v): True for v in chosen} for name, chosen in selected.items()}
+            got = page.evaluate("""([q, ids]) => {
+                const idx = window.sitegenIndex;
+                return idx.run(idx.words(window.sitegenAnalysis.analyse(q), '')).then(hits => {
+                    const selected = [];
+                    Object.keys(ids).forEach(f => { selected[+f] = ids[f]; });
+                    return idx.facets(hits, selected).then(view => ({hits: hits.map(h => h.n), visible: view.visible.map(h => h.n),
+                        mode: hits.facetMode, sampled: hits.sampled, facets: view.facets.map(x => ({f: x.f, top: x.top,
+                        estimated: x.estimated, counts: x.top.map(v => x.counts.get(v) || 0)}))}));
+                });
+            }""", [query, ids])
+            assert got["visible"] == expected(docs, names, got["hits"], selected)[1]
+            want = estimates(docs, names, got["hits"], selected, 4, 40)
+            for facet in got["facets"]:
+                name = names[facet["f"]]
+                counts, estimated = want[name] if got["mode"] == "lists" and got["sampled"][facet["f"]] else (
+                    expected(docs, names, got["hits"], selected)[0][name], False)
+                top = sorted(counts.items(), key=lambda kv: (-kv[1], ranked[name].index(kv[0])))[:searchdata.SHOWN]
+                chosen = [(v, counts.get(v, 0)) for v in sorted(selected.get(name, ()), key=ranked[name].index) if v not in dict(top)]
+                assert facet["estimated"] == estimated, (query, name, selected)
+                assert [(ranked[name][v], c) for v, c in zip(facet["top"], facet["counts"])] == top + chosen, (query, name, selected)
+                kinds.add((name, estimated))
+    assert {("people", True), ("places", True), ("language", False)} <= kinds, kinds  # runs are cheap: exact
+    page.goto((out / "search.html").as_uri() + "?q=anan%20ananan")
+    page.wait_for_function("performance.getEntriesByName('sitegen:complete').length > 0")
+    people = page.locator('[data-facet="people"] .count').all_inner_texts()
+    assert people and all(re.fullmatch(r"≈\d+", c) for c in people), people
+    assert all(re.fullmatch(r"\d+", c) for c in page.locator('[data-facet="language"] .count').all_inner_texts())
+    assert "≈ estimated from a sample of 250 documents" in page.locator("#search-facets").inner_text()
+    assert errors == []
+    page.close()
