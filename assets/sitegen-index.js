@@ -481,7 +481,6 @@
         }
       }
       var next = pick(t, bounds.ub, counts, done, t.single ? total - sum : total, rho);
-      if (!next.length) next = unique(chosen.filter(function (v) { return !done[v] && !t.lists[v]; }).map(function (v) { return fileOf(t, v); }));
       if (next.length) return Promise.all(next.map(function (k) { return loadList(t, k); })).then(step);
       chosen.forEach(function (v) { if (!counts.has(v) && t.lists[v]) { var c = countList(t, v, mask, sums); if (c) counts.set(v, c); } });
       return counts;
@@ -489,23 +488,27 @@
     return total ? Promise.resolve().then(step) : Promise.resolve(counts);
   }
 
-  function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
-
   function rowCounts(f, hits) {
     var counts = new Map();
     hits.forEach(function (hit) { rowValues(hit.n, f).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); }); });
     return counts;
   }
 
-  /* Facet f's counts over `counted` results estimated from the sample (when S.sample.least of them are
-     in it; else null): its counts there, each scaled by how many results there are per result in the
-     sample (at least 1, so rounding keeps their order and ties). */
-  function sampleCounts(f, counted, chosen) {
-    var part = sampleMask(counted.map(function (h) { return h.n; }));
+  /* Facet f's counts over `counted` results (`part`: their share of the sample) estimated from the
+     sample, when S.sample.least of them are in it (else null): its counts there, each scaled by how
+     many results there are per result in the sample, and at most the most documents any value of its
+     file has. The chosen values' counts are exact: their lists are loaded (who passes a choice). */
+  function sampleCounts(f, counted, part, chosen) {
     if (part.count < S.sample.least) return null;
-    return listCounts(sample[f], part.mask, part.count, chosen, sampleBounds(f), false).then(function (counts) {
-      var scale = counted.length / part.count, out = new Map();
-      counts.forEach(function (c, v) { out.set(v, Math.round(c * scale)); });
+    return listCounts(sample[f], part.mask, part.count, [], sampleBounds(f), false).then(function (counts) {
+      var scale = counted.length / part.count, out = new Map(), most = exact[f].totals;
+      counts.forEach(function (c, v) { out.set(v, Math.min(Math.round(c * scale), most[v])); });
+      if (chosen.length) {
+        var mask = new Uint8Array(N);
+        counted.forEach(function (h) { mask[h.n] = 1; });
+        var sums = exact[f].single ? runningSums(mask) : null;
+        chosen.forEach(function (v) { var c = countList(exact[f], v, mask, sums); if (c) out.set(v, c); else out.delete(v); });
+      }
       return out;
     });
   }
@@ -513,7 +516,8 @@
   /* The results passing the reader's choices (selected[f]: {value id: true}) and, per facet, the
      counts of its values over the results passing the other facets' choices, with the S.shown values
      of most results (then smallest id) and the chosen ones: exact over every result, or `estimated`
-     from the sample where the query's plan says (hits.sampled). Who passes a choice is always exact. */
+     from the sample where the query's plan says (hits.sampled), but for the chosen values (`exact`).
+     Who passes a choice is always exact. */
   function facets(hits, selected) {
     var mode = hits.facetMode || 'rows', sampled = hits.sampled || [];
     var chosen = S.facets.map(function (_, f) { return Object.keys(selected[f] || {}).map(Number); });
@@ -532,9 +536,14 @@
         return true;
       }
       var free = chosen.every(function (values) { return !values.length; });  // nothing chosen: nothing to filter
+      var every = null;  // the sample's share of every result, for the facets counted over all of them
+      function part(counted) {
+        if (counted === hits) return every || (every = sampleMask(hits.map(function (h) { return h.n; })));
+        return sampleMask(counted.map(function (h) { return h.n; }));
+      }
       return Promise.all(S.facets.map(function (_, f) {
         var counted = free ? hits : hits.filter(function (h) { return passes(h.n, f); }), counts;
-        var estimated = mode === 'lists' && sampled[f] ? sampleCounts(f, counted, chosen[f]) : null;
+        var estimated = mode === 'lists' && sampled[f] ? sampleCounts(f, counted, part(counted), chosen[f]) : null;
         if (estimated) counts = estimated;
         else if (mode === 'rows') counts = Promise.resolve(rowCounts(f, counted));
         else {
@@ -546,7 +555,7 @@
         return counts.then(function (counts) {
           var top = ranked(counts).slice(0, S.shown);
           chosen[f].forEach(function (v) { if (top.indexOf(v) < 0) top.push(v); });
-          return { f: f, counts: counts, top: top, estimated: !!estimated };
+          return { f: f, counts: counts, top: top, estimated: !!estimated, exact: chosen[f] };
         });
       })).then(function (counted) {
         return { visible: free ? hits.slice() : hits.filter(function (h) { return passes(h.n, -1); }), facets: counted };

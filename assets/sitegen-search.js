@@ -182,7 +182,8 @@
         var label = own(labels[k][i]);
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         var count = facet.counts.get(value) || 0;
-        row.appendChild(el('span', { 'class': 'count' }, facet.estimated ? '\u2248' + approximate(count) : String(count)));
+        var about = facet.estimated && facet.exact.indexOf(value) < 0;
+        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + approximate(count) : String(count)));
         box.appendChild(row);
       });
       facetBox.appendChild(box);

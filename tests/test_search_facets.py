@@ -266,31 +266,42 @@ def test_sample_lists_are_the_lists_of_every_strideth_document(sampled_site, fac
     assert not (plain / "search/s").exists() and '"sample":null' in (plain / "search/core.js").read_text()
 
 
-def estimates(docs, names, hits, selected, every, least):
-    """Per facet, value -> count, as the page estimates it from the sample (or counts it exactly when
-    fewer than `least` of the results it counts are in the sample), with whether it is estimated."""
+def estimates(docs, specs, ranked, hits, selected, every, least):
+    """Per facet, value -> count, as the page estimates it from the sample: scaled, at most the most
+    documents a value of its value-list file has, the chosen values' exact (or every count exact when
+    fewer than `least` of the results it counts are in the sample); with whether it is estimated."""
+    names = [spec["name"] for spec in specs]
     exact, _ = expected(docs, names, hits, selected)
+
+    def most(spec, value):
+        return [total for first, total, _ in spec["files"] if first <= ranked[spec["name"]].index(value)][-1]
 
     def passes(doc, except_name):
         return all(name == except_name or not chosen or set(values(doc, name)) & chosen for name, chosen in selected.items())
 
     out = {}
-    for name in names:
+    for spec, name in zip(specs, names):
         counted = [n for n in hits if passes(docs[n], name)]
         part = [n for n in counted if n % every == 0]
         if len(part) < least:
             out[name] = (exact[name], False)
             continue
         scale = len(counted) / len(part)
-        out[name] = ({v: math.floor(c * scale + 0.5) for v, c in Counter(v for n in part for v in values(docs[n], name)).items()}, True)
+        found = Counter(v for n in part for v in values(docs[n], name))
+        counts = {v: min(math.floor(c * scale + 0.5), most(spec, v)) for v, c in found.items()}
+        counts.update({v: exact[name][v] for v in selected.get(name, ()) if exact[name][v]})
+        out[name] = ({v: c for v, c in counts.items() if v not in selected.get(name, ()) or exact[name][v]}, True)
     return out
 
 
 @pytest.mark.browser
-def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, sampled_site):
+@pytest.mark.parametrize("ranking", ["lengths first", "by bounds"])
+def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, sampled_site, ranking):
     """In an archive with a sample, a query matching many documents counts the facets whose exact
-    counts cost twice the sample's from the sample, scaled to every result; the others exactly. Which
-    results pass a chosen value stays exact; the page marks estimated counts with ≈ and says so."""
+    counts cost twice the sample's from the sample, scaled to every result; the others exactly, and
+    the chosen values (a frequent person, or the rarest) exactly. Which results pass a chosen value
+    stays exact; the page marks estimated counts with ≈ and says so. With every body length loaded
+    first, or ranking by bounds as a larger archive does."""
     out, docs, specs, _ = sampled_site
     names = [s["name"] for s in specs]
     ranked = {name: searchdata.rank_values([values(doc, name) for doc in docs]) for name in names}
@@ -298,12 +309,16 @@ def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, 
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    if ranking == "by bounds":
+        page.add_init_script("""Object.defineProperty(window, 'SITEGEN_SEARCH', {configurable: true,
+            set(core) { core.upfront = -1; this.core = core; }, get() { return this.core; }});""")
     page.goto((out / "search.html").as_uri())
     page.wait_for_function("window.sitegenIndex")
+    assert page.evaluate("window.SITEGEN_SEARCH.upfront") == (-1 if ranking == "by bounds" else searchindex.UPFRONT)
     kinds = set()
     for query in ("anan", "anan ananan", "ka"):
-        for choice in range(3):
-            selected = choices(rng, ranked, choice)
+        for choice in range(4):
+            selected = choices(rng, ranked, choice) if choice < 3 else {"people": {ranked["people"][-1]}}
             ids = {str(names.index(name)): {ranked[name].index(v): True for v in chosen} for name, chosen in selected.items()}
             got = page.evaluate("""([q, ids]) => {
                 const idx = window.sitegenIndex;
@@ -312,11 +327,11 @@ def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, 
                     Object.keys(ids).forEach(f => { selected[+f] = ids[f]; });
                     return idx.facets(hits, selected).then(view => ({hits: hits.map(h => h.n), visible: view.visible.map(h => h.n),
                         mode: hits.facetMode, sampled: hits.sampled, facets: view.facets.map(x => ({f: x.f, top: x.top,
-                        estimated: x.estimated, counts: x.top.map(v => x.counts.get(v) || 0)}))}));
+                        estimated: x.estimated, exact: x.exact, counts: x.top.map(v => x.counts.get(v) || 0)}))}));
                 });
             }""", [query, ids])
             assert got["visible"] == expected(docs, names, got["hits"], selected)[1]
-            want = estimates(docs, names, got["hits"], selected, 4, 40)
+            want = estimates(docs, specs, ranked, got["hits"], selected, 4, 40)
             for facet in got["facets"]:
                 name = names[facet["f"]]
                 counts, estimated = want[name] if got["mode"] == "lists" and got["sampled"][facet["f"]] else (
@@ -324,6 +339,7 @@ def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, 
                 top = sorted(counts.items(), key=lambda kv: (-kv[1], ranked[name].index(kv[0])))[:searchdata.SHOWN]
                 chosen = [(v, counts.get(v, 0)) for v in sorted(selected.get(name, ()), key=ranked[name].index) if v not in dict(top)]
                 assert facet["estimated"] == estimated, (query, name, selected)
+                assert [ranked[name][v] for v in facet["exact"]] == sorted(selected.get(name, ()), key=ranked[name].index)
                 assert [(ranked[name][v], c) for v, c in zip(facet["top"], facet["counts"])] == top + chosen, (query, name, selected)
                 kinds.add((name, estimated))
     assert {("people", True), ("places", True), ("language", False)} <= kinds, kinds  # runs are cheap: exact
@@ -333,5 +349,9 @@ def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, 
     assert people and all(re.fullmatch(r"≈\d+", c) for c in people), people
     assert all(re.fullmatch(r"\d+", c) for c in page.locator('[data-facet="language"] .count').all_inner_texts())
     assert "≈ estimated from a sample of 250 documents" in page.locator("#search-facets").inner_text()
+    page.locator('[data-facet="people"] input').first.check()  # chosen: counted exactly, shown without ≈
+    page.wait_for_function("""() => { const c = document.querySelector('[data-facet="people"] input:checked');
+        return c && !c.parentNode.querySelector('.count').textContent.startsWith('≈'); }""")
+    assert sum(c.startswith("≈") for c in page.locator('[data-facet="people"] .count').all_inner_texts()) >= 5
     assert errors == []
     page.close()
