@@ -179,6 +179,25 @@
     return { docs: docs, tfs: tfs, lens: null };
   }
 
+  /* A field but the body, from text[at]: the count (0: nothing else), two Rice parameters, then per
+     document its gap as a Rice code, its tf as an Elias gamma code and the field's length as a Rice
+     code (the twin of searchindex.encode_field); `end`: where the next field starts. */
+  function other(text, at) {
+    var h = head(text.slice(at), 1);
+    if (!h[0]) return { docs: new Int32Array(0), tfs: new Int32Array(0), lens: new Int32Array(0), end: at + h[1] };
+    h = head(text.slice(at), 3);
+    var count = h[0], k = h[1], m = h[2], docs = new Int32Array(count), tfs = new Int32Array(count), lens = new Int32Array(count);
+    var doc = -1, scale = Math.pow(2, k), lenScale = Math.pow(2, m);
+    reader(text, at + h[3]);
+    for (var j = 0; j < count; j++) {
+      docs[j] = doc += 1 + ones() * scale + take(k);
+      var z = zeros();
+      tfs[j] = Math.pow(2, z) + take(z);
+      lens[j] = ones() * lenScale + take(m);
+    }
+    return { docs: docs, tfs: tfs, lens: lens, end: rAt };
+  }
+
   /* A term's documents and term frequencies per field, decoded on first use (its chunk is loaded). */
   function posting(term) {
     var chunk = chunks[chunkAt(term)];
@@ -188,17 +207,11 @@
     var k = find(chunk.terms, term);
     if (k < 0) return (chunk.decoded[term] = null);
     var text = chunk.postings[k], at = 0, df = 0, fields = [];
-    for (var f = 0; f < F - 1; f++) {  // (document delta, tf, length) per document, packed
-      var count = head(text.slice(at), 1), ints = head(text.slice(at += count[1]), 3 * count[0]);
-      var docs = new Int32Array(count[0]), tfs = new Int32Array(count[0]), lens = new Int32Array(count[0]), doc = 0;
-      for (var j = 0; j < count[0]; j++) {
-        docs[j] = doc += ints[3 * j];
-        tfs[j] = ints[3 * j + 1];
-        lens[j] = ints[3 * j + 2];
-      }
-      at += ints[3 * count[0]];
-      fields.push({ docs: docs, tfs: tfs, lens: lens });
-      df += count[0];
+    for (var f = 0; f < F - 1; f++) {
+      var field = other(text, at);
+      fields.push(field);
+      df += field.docs.length;
+      at = field.end;
     }
     fields.push(body(text.slice(at)));
     df += fields[F - 1].docs.length;

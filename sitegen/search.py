@@ -60,7 +60,7 @@ from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import collector_paused
 
-FORMAT = 2
+FORMAT = 3  # 3: fields but the body bit-coded
 
 
 @dataclass(frozen=True)

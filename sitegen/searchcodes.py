@@ -106,12 +106,20 @@ def gamma_table() -> list[str]:
 
 def unrice(text: str, k: int, count: int) -> list[int]:
     """The inverse of `rice` (for tests and tools)."""
-    bits, out, i = "".join(format(ALPHABET.index(c), "06b") for c in text), [], 0
+    code, out, i = bits(text), [], 0
     for _ in range(count):
-        q = bits.index("0", i) - i
-        out.append((q << k) + (int(bits[i + q + 1:i + q + 1 + k], 2) if k else 0))
+        q = code.index("0", i) - i
+        out.append((q << k) + (int(code[i + q + 1:i + q + 1 + k], 2) if k else 0))
         i += q + 1 + k
     return out
+
+
+_BITS = {c: format(i, "06b") for i, c in enumerate(ALPHABET[:64])}
+
+
+def bits(text: str) -> str:
+    """The bits of characters made by `chars` (for tests and tools)."""
+    return "".join(map(_BITS.__getitem__, text))
 
 
 _FROM_BASE64 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", ALPHABET[:64].encode())
