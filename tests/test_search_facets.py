@@ -42,16 +42,22 @@ def facet_site(tmp_path_factory, request):
     """The parity corpus (1,000 documents, people and places), with value-list files of a few values each,
     so a facet's counts take several rounds of loading, and rows in blocks of 128 documents; common
     terms carrying their facet counts (as past searchdata.COUNTED_FROM documents) or not (below)."""
-    root = tmp_path_factory.mktemp("facets-carried" if request.param == "terms carry counts" else "facets-plain")
+    carried = request.param == "terms carry counts"
+    return built(tmp_path_factory, "facets-carried" if carried else "facets-plain", LIST_BYTES=60, ROWS=128,
+                 **({"COUNTED_FROM": 0} if carried else {}))[:3]
+
+
+def built(tmp_path_factory, name: str, **settings):
+    """The parity corpus built with these searchdata `settings`: its output folder, and as they make
+    them, the documents in index order, the facet specs and the facet files."""
+    root = tmp_path_factory.mktemp(name)
     corpus(root)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(searchdata, "LIST_BYTES", 60)
-        patch.setattr(searchdata, "ROWS", 128)
-        if request.param == "terms carry counts":
-            patch.setattr(searchdata, "COUNTED_FROM", 0)
+        for setting, value in settings.items():
+            patch.setattr(searchdata, setting, value)
         result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
-    docs, specs, *_ = searchdata.facets(result.site)
-    return root / "out", docs, specs
+        docs, specs, _, files, _ = searchdata.facets(result.site)
+    return root / "out", docs, specs, files
 
 
 def values(doc, name: str) -> list[str]:
@@ -126,16 +132,7 @@ def bounded_site(tmp_path_factory):
     """The parity corpus with common terms carrying only their 4 top values per facet (terms in 30
     documents or more), value-list files of a few values each: facet counts by bounds need several
     rounds of value lists, and values past a term's listed ones."""
-    root = tmp_path_factory.mktemp("bounded")
-    corpus(root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(searchdata, "LIST_BYTES", 60)
-        patch.setattr(searchdata, "TOPS", 4)
-        patch.setattr(searchdata, "COUNTED_MIN", 30)
-        patch.setattr(searchdata, "COUNTED_FROM", 0)
-        result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
-    docs, specs, *_ = searchdata.facets(result.site)
-    return root / "out", docs, specs
+    return built(tmp_path_factory, "bounded", LIST_BYTES=60, TOPS=4, COUNTED_MIN=30, COUNTED_FROM=0)[:3]
 
 
 COUNT = """([q, words, prefix, ids]) => {
@@ -232,16 +229,7 @@ def sampled_site(tmp_path_factory):
     """The parity corpus as an archive past searchdata.SAMPLE_FROM documents: a facet sample of every 4th
     document (SAMPLE 250), used by a query once 40 of its results are in it, value-list files of a few
     values each (so exact counts of people and places cost many times the sample's)."""
-    root = tmp_path_factory.mktemp("sampled")
-    corpus(root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(searchdata, "LIST_BYTES", 60)
-        patch.setattr(searchdata, "SAMPLE", 250)
-        patch.setattr(searchdata, "SAMPLE_FROM", 500)
-        patch.setattr(searchdata, "SAMPLE_LEAST", 40)
-        result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
-        docs, specs, _, files, _ = searchdata.facets(result.site)
-    return root / "out", docs, specs, files
+    return built(tmp_path_factory, "sampled", LIST_BYTES=60, SAMPLE=250, SAMPLE_FROM=500, SAMPLE_LEAST=40)
 
 
 def test_sample_lists_are_the_lists_of_every_strideth_document(sampled_site, facet_site):
