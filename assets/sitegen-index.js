@@ -476,7 +476,7 @@
      the chosen ones. A value's count comes from the query's exact `tops` (`useTops`), or from its
      value list, loaded when its bound (`bounds`, see valueBounds; a single-valued facet's also the
      results not yet counted) could reach the S.shown-th exact count, most promising first, until none
-     can; then the chosen values' lists not loaded yet. */
+     can. */
   function listCounts(t, mask, total, chosen, bounds, useTops) {
     var counts = new Map(), done = new Uint8Array(t.values), sum = 0, tops = useTops ? bounds.tops : null;
     var sums = t.single ? runningSums(mask) : null;
@@ -859,13 +859,13 @@
     for (var i = 0; i < list.length; i++) {
       var h = list[i];
       if (h.v === version) continue;
-      var a = 0, b = 0, n = h.n, parts = h.parts, exact = true;
+      var a = 0, b = 0, n = h.n, parts = h.parts, sure = true;
       for (var j = 0; j < parts.length; j++) {
         var f = parts[j];
         if (f === F - 1) {
           a += (low ? low[n] : 0) / mags[f] || 0;
           b += (high ? high[n] : 0) / mags[f] || 0;
-          exact = exact && known[n] === 1;
+          sure = sure && known[n] === 1;
         } else {
           var s = (byField[f] ? byField[f][n] : 0) / mags[f] || 0;
           a += s;
@@ -874,7 +874,7 @@
       }
       h.lo = h.score = a;
       h.hi = b;
-      h.exact = exact;
+      h.exact = sure;
       h.v = version;
     }
   }
