@@ -164,36 +164,22 @@
     return -1;
   }
 
-  /* The body's part of a posting: the count, a Rice parameter, then per document its gap as a Rice
-     code and its tf as an Elias gamma code (the twin of searchindex.encode_body). Its body lengths are
-     in the tables. */
-  function body(text) {
-    var h = head(text, 2), count = h[0], k = h[1], docs = new Int32Array(count), tfs = new Int32Array(count);
-    var doc = -1, scale = Math.pow(2, k);
-    reader(text, h[2]);
+  /* One field of a posting, from text[at]: the count (0: nothing else), a Rice parameter, for a field
+     but the body a second one, then per document its gap as a Rice code, its tf as an Elias gamma
+     code and, but for the body, the field's length as a Rice code (the twins of searchindex.encode_field
+     and encode_body; the body's lengths are in the tables). `end`: where the next field starts. */
+  function field(text, at, isBody) {
+    var h = head(text.slice(at), 1), count = h[0];
+    var docs = new Int32Array(count), tfs = new Int32Array(count), lens = isBody ? null : new Int32Array(count);
+    if (!count) return { docs: docs, tfs: tfs, lens: lens, end: at + h[1] + (isBody ? 1 : 0) };  // (the body's k: 0)
+    h = head(text.slice(at), isBody ? 2 : 3);
+    var k = h[1], m = isBody ? 0 : h[2], doc = -1, scale = Math.pow(2, k), lenScale = Math.pow(2, m);
+    reader(text, at + h[h.length - 1]);
     for (var j = 0; j < count; j++) {
       docs[j] = doc += 1 + ones() * scale + take(k);
       var z = zeros();
       tfs[j] = Math.pow(2, z) + take(z);
-    }
-    return { docs: docs, tfs: tfs, lens: null };
-  }
-
-  /* A field but the body, from text[at]: the count (0: nothing else), two Rice parameters, then per
-     document its gap as a Rice code, its tf as an Elias gamma code and the field's length as a Rice
-     code (the twin of searchindex.encode_field); `end`: where the next field starts. */
-  function other(text, at) {
-    var h = head(text.slice(at), 1);
-    if (!h[0]) return { docs: new Int32Array(0), tfs: new Int32Array(0), lens: new Int32Array(0), end: at + h[1] };
-    h = head(text.slice(at), 3);
-    var count = h[0], k = h[1], m = h[2], docs = new Int32Array(count), tfs = new Int32Array(count), lens = new Int32Array(count);
-    var doc = -1, scale = Math.pow(2, k), lenScale = Math.pow(2, m);
-    reader(text, at + h[3]);
-    for (var j = 0; j < count; j++) {
-      docs[j] = doc += 1 + ones() * scale + take(k);
-      var z = zeros();
-      tfs[j] = Math.pow(2, z) + take(z);
-      lens[j] = ones() * lenScale + take(m);
+      if (lens) lens[j] = ones() * lenScale + take(m);
     }
     return { docs: docs, tfs: tfs, lens: lens, end: rAt };
   }
@@ -207,14 +193,12 @@
     var k = find(chunk.terms, term);
     if (k < 0) return (chunk.decoded[term] = null);
     var text = chunk.postings[k], at = 0, df = 0, fields = [];
-    for (var f = 0; f < F - 1; f++) {
-      var field = other(text, at);
-      fields.push(field);
-      df += field.docs.length;
-      at = field.end;
+    for (var f = 0; f < F; f++) {
+      var one = field(text, at, f === F - 1);
+      fields.push(one);
+      df += one.docs.length;
+      at = one.end;
     }
-    fields.push(body(text.slice(at)));
-    df += fields[F - 1].docs.length;
     var idf = Math.log(1 + Math.abs((N - df + 0.5) / (df + 0.5)));
     if (chunk.counts && !chunk.countsAt) {
       chunk.countsAt = Object.create(null);
@@ -465,6 +449,12 @@
     return c;
   }
 
+  function resultMask(hits) {  // 1 for each result's document
+    var mask = new Uint8Array(N);
+    hits.forEach(function (h) { mask[h.n] = 1; });
+    return mask;
+  }
+
   function runningSums(mask) {
     var sums = new Int32Array(mask.length + 1);
     for (var n = 0; n < mask.length; n++) sums[n + 1] = sums[n] + mask[n];
@@ -517,9 +507,7 @@
       var scale = counted.length / part.count, out = new Map(), most = exact[f].totals;
       counts.forEach(function (c, v) { out.set(v, Math.min(Math.round(c * scale), most[v])); });
       if (chosen.length) {
-        var mask = new Uint8Array(N);
-        counted.forEach(function (h) { mask[h.n] = 1; });
-        var sums = exact[f].single ? runningSums(mask) : null;
+        var mask = resultMask(counted), sums = exact[f].single ? runningSums(mask) : null;
         chosen.forEach(function (v) { var c = countList(exact[f], v, mask, sums); if (c) out.set(v, c); else out.delete(v); });
       }
       return out;
@@ -560,8 +548,7 @@
         if (estimated) counts = estimated;
         else if (mode === 'rows') counts = Promise.resolve(rowCounts(f, counted));
         else {
-          var mask = new Uint8Array(N);
-          counted.forEach(function (h) { mask[h.n] = 1; });
+          var mask = resultMask(counted);
           var others = chosen.some(function (values, g) { return g !== f && values.length; });
           counts = listCounts(exact[f], mask, counted.length, chosen[f], hits.bounds ? hits.bounds[f] : { ub: exact[f].totals, tops: null }, !others);
         }
@@ -755,12 +742,16 @@
     return out;
   }
 
-  function rank(found) {
-    var magnitudes = found.vectors.map(function (v) {
+  function lengthsOf(vectors) {  // each query vector's Euclidean length
+    return vectors.map(function (v) {
       var sum = 0;
       v.forEach(function (w) { sum += w * w; });
       return Math.sqrt(sum);
     });
+  }
+
+  function rank(found) {
+    var magnitudes = lengthsOf(found.vectors);
     var byField = found.vectors.map(function (v, f) { return v.size ? dots(v, f) : null; });
     var slot = new Int32Array(N), results = [], refs = found.refs;
     for (var i = 0; i < refs.length; i++) {
@@ -825,11 +816,7 @@
   /* The results with bounds: per result its fields in lunr's order (to sum its score as lunr does),
      and `lo` and `hi`, its score's bounds (`score`: `lo`; `exact` once they meet). */
   function rankBounded(found) {
-    var magnitudes = found.vectors.map(function (v) {
-      var sum = 0;
-      v.forEach(function (w) { sum += w * w; });
-      return Math.sqrt(sum);
-    });
+    var magnitudes = lengthsOf(found.vectors);
     var ctx = { found: found, magnitudes: magnitudes, version: -1, low: null, high: null, results: [] };
     ctx.byField = found.vectors.map(function (v, f) { return v.size && f < F - 1 ? dots(v, f) : null; });
     var slot = new Int32Array(N), results = ctx.results, refs = found.refs;
