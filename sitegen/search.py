@@ -156,7 +156,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     files.update(_group_files(state, range(len(state.ends))))
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
-    files.update(_bucket_files(state, range(-(-len(docs) // searchindex.BUCKET_BLOCK))))
+    files.update(_bucket_files(state))
     blocks = range(-(-len(docs) // searchdata.ROWS))
     rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchdata.row_block(parts, b)) for b in blocks}
     core["rows"] = [len(rows[searchdata.path(f"f/{b}")]) for b in blocks]  # the page weighs rows against value lists
@@ -217,9 +217,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     state.core["lengths"] = list(old.core["lengths"])
     for b in blocks:
         state.core["lengths"][b] = len(files[searchdata.path(f"d/{b}")])
-    edges = state.core["buckets"]["edges"]
-    files.update(_bucket_files(state, range(-(-len(state.ids) // searchindex.BUCKET_BLOCK)) if searchindex.bucket_edges(state.lengths) != edges
-                               else {number[doc_id] // searchindex.BUCKET_BLOCK for doc_id in changed}))
+    files.update(_bucket_files(state, {number[doc_id] // searchindex.BUCKET_BLOCK for doc_id in changed}))
     for doc_id in changed:
         key = f"r/{number[doc_id]}"
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
@@ -334,10 +332,13 @@ def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
     return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.length_block(state.lengths, block))
 
 
-def _bucket_files(state: SearchState, blocks: Iterable[int]) -> dict[str, bytes]:
+def _bucket_files(state: SearchState, blocks: Iterable[int] = ()) -> dict[str, bytes]:
     """The bucket maps and per-bucket exact body lengths of `blocks` (every file of a block, since an
-    edit can move a document to another bucket), and the core's bucket edges and ranges."""
+    edit can move a document to another bucket), or of every block when the bucket edges are not the
+    core's (a first build, or edits that moved them); and the core's bucket edges and ranges."""
     edges = searchindex.bucket_edges(state.lengths)
+    if edges != state.core.get("buckets", {}).get("edges"):
+        blocks = range(-(-len(state.ids) // searchindex.BUCKET_BLOCK))
     state.core["buckets"] = {"edges": edges, "ranges": searchindex.bucket_ranges(state.lengths, edges),
                              "block": searchindex.BUCKET_BLOCK}
     files = {}

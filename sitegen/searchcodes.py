@@ -108,10 +108,21 @@ def unrice(text: str, k: int, count: int) -> list[int]:
     """The inverse of `rice` (for tests and tools)."""
     code, out, i = bits(text), [], 0
     for _ in range(count):
-        q = code.index("0", i) - i
-        out.append((q << k) + (int(code[i + q + 1:i + q + 1 + k], 2) if k else 0))
-        i += q + 1 + k
+        value, i = rice_at(code, i, k)
+        out.append(value)
     return out
+
+
+def rice_at(code: str, i: int, k: int) -> tuple[int, int]:
+    """The Rice code with parameter k at bit i of `code` (a string of bits), and where the next starts."""
+    q = code.index("0", i) - i
+    return (q << k) + (int(code[i + q + 1:i + q + 1 + k], 2) if k else 0), i + q + 1 + k
+
+
+def gamma_at(code: str, i: int) -> tuple[int, int]:
+    """The Elias gamma code at bit i of `code`, and where the next starts."""
+    zeros = code.index("1", i) - i
+    return int(code[i + zeros:i + 2 * zeros + 1], 2), i + 2 * zeros + 1
 
 
 _BITS = {c: format(i, "06b") for i, c in enumerate(ALPHABET[:64])}

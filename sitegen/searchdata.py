@@ -45,8 +45,8 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     shows), so those labels are in the core (`labels`) instead: five requests fewer in a query's first
     round. A query counting facets by value lists loads the first list file of every facet, so those
     are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA with its own key (not in an archive
-    with a facet sample: `stride`). Last, per facet
-    and document in index order, its value ids (`columns`, what `top_counts` counts)."""
+    with a facet sample: `stride`). Last, per facet and document in index order, its value ids
+    (`columns`, what `top_counts` counts)."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])

@@ -157,19 +157,15 @@ def decode_posting(packed: str, fields: int) -> list[list[int]]:
             continue
         k, at = searchcodes.read(packed, at)
         m, at = (0, at) if body else searchcodes.read(packed, at)
-        bits = searchcodes.bits(packed[at:])
+        code = searchcodes.bits(packed[at:])
         flat, i, doc = [], 0, -1
         for _ in range(count):
-            q = bits.index("0", i) - i
-            doc += 1 + (q << k) + (int(bits[i + q + 1:i + q + 1 + k], 2) if k else 0)
-            i += q + 1 + k
-            zeros = bits.index("1", i) - i
-            flat += [doc, int(bits[i + zeros:i + 2 * zeros + 1], 2)]
-            i += 2 * zeros + 1
+            gap, i = searchcodes.rice_at(code, i, k)
+            tf, i = searchcodes.gamma_at(code, i)
+            flat += [doc := doc + 1 + gap, tf]
             if not body:
-                q = bits.index("0", i) - i
-                flat.append((q << m) + (int(bits[i + q + 1:i + q + 1 + m], 2) if m else 0))
-                i += q + 1 + m
+                length, i = searchcodes.rice_at(code, i, m)
+                flat.append(length)
         out.append(flat)
         at += -(-i // 6)
     return out

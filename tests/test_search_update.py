@@ -61,7 +61,10 @@ def bodiless(site, changed: set[str]):
 def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed, pickled, counts, monkeypatch):
     """`pickled`: each state goes through pickle first, as the build's cache keeps it (its postings
     in one buffer, read back lazily: `searchindex.Postings`). `counts`: common terms carry their facet
-    counts (as in archives past searchdata.COUNTED_FROM documents), which edits change."""
+    counts (as in archives past searchdata.COUNTED_FROM documents), which edits change. Body-length
+    buckets come in blocks of 16 documents: an edit rewrites its own block's, or every block's when
+    it moves the bucket edges."""
+    monkeypatch.setattr(searchindex, "BUCKET_BLOCK", 16)
     if counts:
         monkeypatch.setattr(searchdata, "COUNTED_FROM", 0)
     rng = random.Random(seed)
