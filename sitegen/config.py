@@ -52,6 +52,11 @@ class LinksConfig:
 
 
 @dataclass(frozen=True)
+class AttachmentsConfig:
+    ocr: bool = False  # read scans and PDF pages without a text layer with Tesseract (`originals`)
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path  # folder of the config file; relative paths start here
     path: str  # the config file as the user named it, for diagnostics
@@ -72,6 +77,7 @@ class Config:
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     search: SearchConfig = field(default_factory=SearchConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    attachments: AttachmentsConfig = field(default_factory=AttachmentsConfig)
     limits: Limits = field(default_factory=Limits)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -120,6 +126,8 @@ TOP_KEYS = {
     "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds, boost}"),
     "search": ("mapping", "body (full|none|N words), budget_kb"),
     "links": ("mapping", "broken: error (default) or warning, for an archive migrated with links to mend"),
+    "attachments": ("mapping", "ocr: true reads the text of scans and of PDF pages without a text layer with Tesseract, "
+                    "in the document's language and English (one attachment: `{file: scan.jpg, ocr: true}`)"),
     "limits": ("mapping", "what one content file may ask of a build; every key is in sitegen/limits.py"),
     "extra": ("mapping", "free data for templates"),
 }
@@ -127,6 +135,7 @@ PATH_KEYS = {"content", "templates", "assets", "output"}
 TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds", "boost"}
 SEARCH_KEYS = {"body", "budget_kb"}
 LINKS_KEYS = {"broken"}
+ATTACHMENTS_KEYS = {"ocr"}
 BROKEN = ("error", "warning")
 
 
@@ -209,6 +218,8 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     if broken not in BROKEN:
         report(("links", "broken"), f"`broken` must be error or warning, not {broken!r}")
         broken = "error"
+    attachments = typed(data, "attachments", dict, {}, ())
+    check_keys(attachments, ATTACHMENTS_KEYS, ("attachments",))
     languages = _languages(data, report, typed)
     return Config(
         root=root, path=shown, languages=languages, extra_labels=_extra_labels(data, report, typed),
@@ -218,7 +229,8 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
         output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",))),
-        links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
+        links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, False, ("attachments",))),
+        limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
         extra=typed(data, "extra", dict, {}, ()),
     )
 
