@@ -86,7 +86,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     COMPILED.code, COMPILED.changed = memo.load("compiled", _compiled_key(config)) or {}, False
     previous = memo.load("output", output_key(target)) if until == "write" else None  # the output as it left it
     as_left = checking_output(previous, target, last) if isinstance(last, LastBuild) else None
-    if as_left and last.ocr and last.ocr != engine_name():  # Tesseract installed, removed or upgraded since
+    if as_left and last.ocr and last.ocr != engine_name(memo):  # Tesseract installed, removed or upgraded since
         as_left = None
     found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
     if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
