@@ -69,8 +69,8 @@ Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.defau
                           kw_only=True, namespace={"__module__": __name__})
 
 # Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
-# fields, and the search fields and facets every archive has (`body`, `year`).
-RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year"}
+# fields, and the search fields and facets every archive has (`body`, `year`, `originals`).
+RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year", "originals"}
 
 
 def taxonomy_problems(config: Config) -> list[Diagnostic]:

@@ -218,3 +218,52 @@ def test_a_damaged_pdf_is_published_with_a_warning(make_site):
     result = render(root)
     assert result.files["documents/doc/original.pdf"].startswith(b"%PDF")
     assert any("the text of attachment `original.pdf` cannot be read" in w.message for w in result.warnings)
+
+
+# ---- search: the originals' text is a field of its own ----
+
+def test_the_originals_text_is_indexed_below_the_body_with_the_bodys_analysis(make_site, tmp_path):
+    from sitegen.analysis import terms
+    from tests.test_search import all_terms, data_file
+    root = site(make_site, "[original.pdf]", {"original.pdf": pdf([ARABIC], arabic=True)}, language="ar")
+    build(load_config(root / "sitegen.yaml", environ={}), out=tmp_path / "out")
+    core = data_file(tmp_path / "out/search/core.js")
+    fields = dict(zip(core["fields"], core["boosts"]))
+    assert fields["originals"] == 0.5 < fields["body"] and core["fields"][-2:] == ["originals", "body"]
+    wanted = set(terms("الأمن المساعدات"))  # words only the PDF has, analysed as the body's are
+    assert wanted and wanted <= set(all_terms(tmp_path / "out"))
+    [n] = [p.stem for p in (tmp_path / "out/search/o").glob("*.js")]
+    [[name, href, number, text]] = data_file(tmp_path / f"out/search/o/{n}.js")
+    assert (name, href, number) == ("original.pdf", "documents/doc/original.pdf", 1) and text.startswith("إن مجلس")
+    assert data_file(tmp_path / f"out/search/r/{n}.js")["originals"] == 1
+    (root / "sitegen.yaml").write_text(site_config(extra="search: {originals: 0}\n"))
+    build(load_config(root / "sitegen.yaml", environ={}), out=tmp_path / "out0")
+    assert "originals" not in data_file(tmp_path / "out0/search/core.js")["fields"]
+    assert not wanted & set(all_terms(tmp_path / "out0")) and not (tmp_path / "out0/search/o").exists()
+
+
+@pytest.mark.parametrize("value", ["-1", "true", "high"])
+def test_the_originals_boost_must_be_a_number(make_site, value):
+    root = site(make_site, "[original.pdf]", {"original.pdf": pdf(ENGLISH)})
+    (root / "sitegen.yaml").write_text(site_config(extra=f"search:\n  originals: {value}\n"))
+    with pytest.raises(BuildFailed) as failed:
+        load_config(root / "sitegen.yaml", environ={})
+    assert any("sitegen.yaml:8:3:" in d.format() and "`originals` must be a number" in d.message
+               for d in failed.value.diagnostics), [d.format() for d in failed.value.diagnostics]
+
+
+@pytest.mark.browser
+def test_a_result_says_on_which_page_of_the_original_it_matched(browser, make_site, tmp_path):
+    root = site(make_site, "[original.pdf]", {"original.pdf": pdf(["Nothing here.", "The zanzibarite deposits <b>x</b>."])})
+    build(load_config(root / "sitegen.yaml", environ={}), out=tmp_path / "out")
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((tmp_path / "out/search.html").as_uri() + "?q=zanzibarite")
+    page.wait_for_function("document.querySelectorAll('#search-results .result-original').length === 1")
+    where = page.locator("#search-results .result-original a")
+    assert where.text_content() == "in original.pdf, p. 2:"
+    assert where.get_attribute("href") == "documents/doc/original.pdf#page=2"
+    assert page.locator("#search-results .result-original mark").text_content() == "zanzibarite"
+    assert page.locator("#search-results .result-original b").count() == 0 and errors == []
+    page.close()
