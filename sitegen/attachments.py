@@ -53,6 +53,7 @@ class Attachment:
     size: int  # bytes
     image: bool  # shown on the page, not only linked
     ocr: bool | None = None  # as written (`{file: ..., ocr: true}`); None: as the site's `attachments: {ocr}` says
+    at: tuple[int, int] = (1, 1)  # its line and column in the front matter, for problems with its text
     pages: tuple[PageText, ...] = ()  # its text, page by page, once `originals.read_originals` has read it
 
 
@@ -72,7 +73,8 @@ def read_attachments(documents: list[DocumentRecord], limits: Limits
             media, label, image = TYPES[ref.text.rsplit(".", 1)[1].lower()]
             href = urls.attachment(record.id, ref.text)
             files[href] = data
-            found.append(Attachment(ref.text, href, media, label, len(data), image, getattr(ref, "ocr", None)))
+            found.append(Attachment(ref.text, href, media, label, len(data), image, getattr(ref, "ocr", None),
+                                    (ref.line, ref.col)))
         records.append(replace(record, attachments=tuple(found)) if record.attachments else record)
     return records, files, problems, attachments_key(files)
 

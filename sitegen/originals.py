@@ -130,7 +130,7 @@ def read_originals(records: list[DocumentRecord], files: dict[str, bytes], confi
     attached = [(r, a) for r in records for a in r.attachments]
     sums = {a.href: hashlib.sha256(files[a.href]).digest() for _, a in attached if _extension(a) in OCR_IMAGES | {"pdf"}}
     layers = _text_layers([a.href for _, a in attached if _extension(a) == "pdf"], files, sums, memo, jobs)
-    problems = [Diagnostic(r.path, 1, 1, f"the text of attachment `{a.name}` cannot be read: {layers[a.href][1]}",
+    problems = [Diagnostic(r.path, *a.at, f"the text of attachment `{a.name}` cannot be read: {layers[a.href][1]}",
                            "publish a copy without a password, or leave its text out", WARNING)
                 for r, a in attached if a.href in layers and layers[a.href][1]]
     wanted = [(r, a, i) for r, a in attached if _ocr_wanted(a, config) for i in _pages_without_text(a, layers)]
@@ -148,7 +148,7 @@ def read_originals(records: list[DocumentRecord], files: dict[str, bytes], confi
     for r, a in attached:
         if a.href + ".txt" in files and a.href + ".txt" in texts:
             del texts[a.href + ".txt"]
-            problems.append(Diagnostic(r.path, 1, 1, f"`{a.name}.txt` is attached too, so the text read from `{a.name}` "
+            problems.append(Diagnostic(r.path, *a.at, f"`{a.name}.txt` is attached too, so the text read from `{a.name}` "
                                        "is not published beside it", f"rename `{a.name}.txt`", WARNING))
     return out, texts, problems, engine
 
@@ -208,7 +208,7 @@ def _ocr_pages(wanted: list[tuple[DocumentRecord, Attachment, int]], files: dict
     for record, a, page in wanted:
         langs, missing = _languages(record.language, installed)
         if missing and not any(missing in d.message for d in problems):
-            problems.append(Diagnostic(record.path, 1, 1, f"Tesseract has no `{missing}` data: `{record.language}` "
+            problems.append(Diagnostic(record.path, *a.at, f"Tesseract has no `{missing}` data: `{record.language}` "
                                        f"scans are read as {'+'.join(langs) or 'nothing'}",
                                        f"apt-get install tesseract-ocr-{missing.replace('_', '-')}", WARNING))
         if langs:
@@ -228,8 +228,8 @@ def _ocr_pages(wanted: list[tuple[DocumentRecord, Attachment, int]], files: dict
     for (href, ext, page, _), (text, confidence, trouble) in zip(items, results):
         out[(href, page)] = (text, confidence)
         if trouble:
-            where = next(r.path for r, a, _ in wanted if a.href == href)
-            problems.append(Diagnostic(where, 1, 1, f"Tesseract could not read page {page + 1} of `{href.rsplit('/', 1)[1]}`: "
+            record, a = next((r, a) for r, a, _ in wanted if a.href == href)
+            problems.append(Diagnostic(record.path, *a.at, f"Tesseract could not read page {page + 1} of `{href.rsplit('/', 1)[1]}`: "
                                        f"{trouble}", "", WARNING))
     return out, f"{name} {'+'.join(sorted(installed))}", problems
 

@@ -217,7 +217,8 @@ def test_a_damaged_pdf_is_published_with_a_warning(make_site):
     root = site(make_site, "[original.pdf]", {"original.pdf": b"%PDF-1.4\n" + b"x" * 100})
     result = render(root)
     assert result.files["documents/doc/original.pdf"].startswith(b"%PDF")
-    assert any("the text of attachment `original.pdf` cannot be read" in w.message for w in result.warnings)
+    assert any("doc.md:6:15: warning: the text of attachment `original.pdf` cannot be read" in w.format()
+               for w in result.warnings), [w.format() for w in result.warnings]
 
 
 # ---- search: the originals' text is a field of its own ----
