@@ -182,7 +182,7 @@ def cmd_check(args) -> int:
         config = load_config(args.config)
         memo = open_cache(config.root, enabled=not args.no_cache)
         result = build(config, strict=args.strict, until="check", jobs=_cpus(), memo=memo)
-        result.warnings = sort_diagnostics(result.warnings + audit_templates(config.templates))
+        result.warnings = sort_diagnostics(result.warnings + audit_templates(config.template_folders))
         if args.strict and result.warnings:
             raise BuildFailed(result.warnings)
     except BuildFailed as failed:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen import theme as default_theme
 from sitegen.errors import BuildFailed, Diagnostic, did_you_mean
 from sitegen.frontmatter import YamlData, load_yaml
 from sitegen.limits import LIMITS, Limits
@@ -74,6 +75,16 @@ class Config:
     links: LinksConfig = field(default_factory=LinksConfig)
     limits: Limits = field(default_factory=Limits)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template_folders(self) -> tuple[Path, ...]:
+        """Where templates are looked up: the project's folder, then the default theme's."""
+        return default_theme.layers(self.templates, default_theme.TEMPLATES)
+
+    @property
+    def asset_folders(self) -> tuple[Path, ...]:
+        """Where assets are found: the project's folder, then the default theme's (same name: the project's)."""
+        return default_theme.layers(self.assets, default_theme.ASSETS)
 
     def taxonomy(self, name: str) -> TaxonomyConfig:
         return next(t for t in self.taxonomies if t.name == name)

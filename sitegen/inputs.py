@@ -12,9 +12,9 @@ import os
 import time
 from array import array
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
-from sitegen import sources
+from sitegen import sources, theme
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
@@ -70,7 +70,7 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
                                    "create content/documents/ or set paths.content"))
     settings = digest(repr(config))
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
-    inputs = [settings, folder_digest(config.templates), folder_digest(config.assets)]
+    inputs = [settings, folder_digest(config.template_folders), folder_digest(config.asset_folders)]
     seen, now = Seen.unpack(memo.load("seen", _seen_key(config, settings))), time.time_ns()
     found: list[tuple[bytes, SourceFile]] = []
     for folder, kind in folders:
@@ -181,12 +181,11 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
     return {path: r for (path, _), r in zip(sources_, rendered)}
 
 
-def folder_digest(folder: Path) -> bytes:
-    """Names and bytes of every file under `folder` (templates, assets)."""
-    if not folder.is_dir():
-        return digest("none")
-    return digest(*(part for p in sorted(folder.rglob("*")) if p.is_file()
-                    for part in (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).digest())))
+def folder_digest(folders: Sequence[Path]) -> bytes:
+    """Names, places and bytes of every file the layers resolve (templates, assets: the project's over
+    the theme's), so adding or removing an override, or a sitegen with another theme, is a change."""
+    return digest(*(part for name, p in theme.files(folders).items()
+                    for part in (name, str(p), hashlib.blake2b(p.read_bytes()).digest())))
 
 
 def _seen_key(config: Config, settings: bytes) -> bytes:

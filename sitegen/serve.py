@@ -165,7 +165,7 @@ class DevServer:
 
     def watched(self) -> list[Path]:
         config, root = self.config, self.config_path.parent
-        folders = [config.content, config.templates, config.assets] if config else [root / "content", root / "templates"]
+        folders = [config.content, *config.template_folders, *config.asset_folders] if config else [root / "content", root / "templates"]
         return [self.config_path.resolve()] + sorted({f.resolve() for f in folders if f.is_dir()})
 
     def watch(self) -> None:
