@@ -53,6 +53,23 @@ class LinksConfig:
 
 
 @dataclass(frozen=True)
+class FooterLink:
+    label: dict[str, str]  # language -> label ("" for every language)
+    url: str  # an http(s) or mailto address, or an output-root path of the site (made page-relative)
+
+
+@dataclass(frozen=True)
+class ThemeConfig:
+    """`theme:` in sitegen.yaml: what the default theme lets a project set without copying templates."""
+
+    logo: Path | None = None  # a checked image file inside the project
+    favicon: Path | None = None
+    accent: str = ""  # "#rrggbb", or "" for the theme's own
+    footer_text: dict[str, str] = field(default_factory=dict)  # language -> text ("" for every language)
+    footer_links: tuple[FooterLink, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path  # folder of the config file; relative paths start here
     path: str  # the config file as the user named it, for diagnostics
@@ -73,6 +90,7 @@ class Config:
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     search: SearchConfig = field(default_factory=SearchConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    theme: ThemeConfig = field(default_factory=ThemeConfig)
     limits: Limits = field(default_factory=Limits)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -117,27 +135,72 @@ DEFAULT_TAXONOMIES = {
     "topics": {"title": {"en": "Topics", "ar": "المواضيع"}, "singular": {"en": "Topic", "ar": "موضوع"}},
 }
 
-# key -> (expected type name, doc). The docs are the schema's documentation.
-TOP_KEYS = {
-    "title": ("text", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}"),
-    "description": ("text", "one sentence shown on the home page; text, or a mapping per language"),
-    "language": ("text", "language (BCP 47) of the site's own pages when `languages` is not given"),
-    "languages": ("list", "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
-    "extra_labels": ("mapping", "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}"),
-    "paths": ("mapping", "content, templates, assets, output folders, relative to this file"),
-    "page_size": ("integer", "documents listed per actor/topic page before paginating"),
-    "build_date": ("text", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
-    "base_url": ("text", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
-    "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds, boost}"),
-    "search": ("mapping", "body (full|none|N words), budget_kb"),
-    "links": ("mapping", "broken: error (default) or warning, for an archive migrated with links to mend"),
-    "limits": ("mapping", "what one content file may ask of a build; every key is in sitegen/limits.py"),
-    "extra": ("mapping", "free data for templates"),
+@dataclass(frozen=True)
+class Key:
+    """One config key: its type and default as the reference shows them, what it does, and the keys
+    inside it (`each`: the keys of every entry of a mapping of names, as in `taxonomies`). Declared
+    once here; validation, the reference (`config_reference`) and `sitegen init`'s commented
+    sitegen.yaml all read this table."""
+
+    kind: str
+    default: Any
+    doc: str
+    keys: dict[str, "Key"] = field(default_factory=dict)
+    each: bool = False
+
+
+PER_LANGUAGE = "text or {lang: text}"
+SCHEMA: dict[str, Key] = {
+    "title": Key(PER_LANGUAGE, "Documentary archive", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}"),
+    "description": Key(PER_LANGUAGE, "", "one sentence shown on the home page; text, or a mapping per language"),
+    "language": Key("text", "en", "language (BCP 47) of the site's own pages when `languages` is not given"),
+    "languages": Key("list", ["en"], "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
+    "extra_labels": Key("mapping", {}, "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}"),
+    "paths": Key("mapping", None, "the project's folders, relative to this file", {
+        "content": Key("folder", "content", "the Markdown sources: documents/ and one folder per taxonomy"),
+        "templates": Key("folder", "templates", "your templates, over the default theme's: a file here replaces the theme's of that name"),
+        "assets": Key("folder", "assets", "your assets (CSS, scripts, images), over the default theme's, file by file"),
+        "output": Key("folder", "build", "where `sitegen build` writes the site"),
+    }),
+    "page_size": Key("integer", 50, "documents listed per actor/topic page before paginating"),
+    "build_date": Key("text", "", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
+    "base_url": Key("text", "", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
+    "taxonomies": Key("mapping", "actors, topics", "ways of grouping documents, by name (used in addresses); each has a registry folder", {
+        "field": Key("text", "the name", "the documents' front-matter field that lists its terms"),
+        "title": Key(PER_LANGUAGE, "the name", "its pages' title, e.g. {en: Actors, ar: الفاعلون}"),
+        "singular": Key(PER_LANGUAGE, "the name", "one of its terms, e.g. {en: Actor, ar: فاعل}"),
+        "folder": Key("folder", "the name", "registry folder, inside the content folder"),
+        "optional": Key("true or false", False, "unknown names create terms instead of failing (for migrating archives)"),
+        "kinds": Key("list", [], "allowed `kind` values of its terms; empty means any"),
+        "boost": Key("number", 5, "weight of a match on one of its names in search (title 10, body 1)"),
+    }, each=True),
+    "search": Key("mapping", None, "the client-side search", {
+        "body": Key("full, none or a number", "full", "how much of each body is indexed: all, none, or its first N words"),
+        "budget_kb": Key("integer", 20_000, "warn when the index on disk is larger than this many KB"),
+    }),
+    "links": Key("mapping", None, "links written in bodies", {
+        "broken": Key("error or warning", "error", "a broken link is an error, or (for an archive migrated with links to mend) a warning"),
+    }),
+    "limits": Key("mapping", None, "what one content file may ask of a build",
+                  {name: Key("integer", default, doc) for name, (default, doc) in LIMITS.items()}),
+    "theme": Key("mapping", None, "the default theme's settings: no template needs copying for these", {
+        "logo": Key("file", "", "a PNG, JPEG or WebP image in the project, shown before the site title"),
+        "favicon": Key("file", "", "a PNG or ICO image in the project, the browser tab's icon"),
+        "accent": Key("colour", "#1a5c8a", "links and buttons, as #RRGGBB; must keep WCAG AA contrast (4.5:1) on the theme's light backgrounds"),
+        "footer": Key("mapping", None, "what every page's footer adds", {
+            "text": Key(PER_LANGUAGE, "", "a line of plain text, e.g. who keeps the archive"),
+            "links": Key("list", [], "links, each {label: text or {lang: text}, url: https://... or a page of the site like data.html}"),
+        }),
+    }),
+    "extra": Key("mapping", {}, "free data for templates"),
 }
-PATH_KEYS = {"content", "templates", "assets", "output"}
-TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds", "boost"}
-SEARCH_KEYS = {"body", "budget_kb"}
-LINKS_KEYS = {"broken"}
+TOP_KEYS = SCHEMA
+PATH_KEYS = set(SCHEMA["paths"].keys)
+TAXONOMY_KEYS = set(SCHEMA["taxonomies"].keys)
+SEARCH_KEYS = set(SCHEMA["search"].keys)
+LINKS_KEYS = set(SCHEMA["links"].keys)
+THEME_KEYS = set(SCHEMA["theme"].keys)
+FOOTER_KEYS = set(SCHEMA["theme"].keys["footer"].keys)
 BROKEN = ("error", "warning")
 
 
@@ -230,7 +293,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",))),
         links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
-        extra=typed(data, "extra", dict, {}, ()),
+        extra=typed(data, "extra", dict, {}, ()), theme=_theme(data, root, languages, report, check_keys, typed),
     )
 
 
@@ -318,3 +381,136 @@ def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:
         folder=typed(spec, "folder", str, name, at), optional=typed(spec, "optional", bool, False, at),
         kinds=tuple(str(k) for k in kinds), boost=boost,
     )
+
+
+# The default theme's backgrounds the accent is read on (`--paper`, `--tint`, and `--accent-ink` on the
+# accent's buttons) in assets/style.css; a test keeps them in step with it.
+THEME_BACKGROUNDS = {"--paper": "#ffffff", "--tint": "#f5f6f8", "--accent-ink": "#ffffff"}
+AA_CONTRAST = 4.5  # WCAG 2 AA, for text of normal size
+IMAGES = {  # suffix -> how the file starts. No SVG: an SVG can carry script, run when it is opened.
+    "logo": {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".webp": (b"RIFF",)},
+    "favicon": {".png": (b"\x89PNG\r\n\x1a\n",), ".ico": (b"\x00\x00\x01\x00",)},
+}
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _theme(data: dict, root: Path, languages: tuple[str, ...], report, check_keys, typed) -> ThemeConfig:
+    spec = typed(data, "theme", dict, {}, ())
+    check_keys(spec, THEME_KEYS, ("theme",))
+    files = {kind: _image(typed(spec, kind, str, "", ("theme",)), kind, root, report) for kind in IMAGES}
+    accent = typed(spec, "accent", str, "", ("theme",))
+    if accent and not _COLOUR.match(accent):
+        report(("theme", "accent"), f"`accent` must be a colour written #RRGGBB, not `{accent}`", "like #1a5c8a")
+        accent = ""
+    elif accent and (worst := min(contrast(accent, bg) for bg in THEME_BACKGROUNDS.values())) < AA_CONTRAST:
+        report(("theme", "accent"), f"`accent` {accent} has a contrast of {worst:.2f}:1 with the theme's backgrounds, "
+               f"under WCAG AA's {AA_CONTRAST}:1", f"a darker shade such as {darker(accent)} passes")
+        accent = ""
+    footer = typed(spec, "footer", dict, {}, ("theme",))
+    check_keys(footer, FOOTER_KEYS, ("theme", "footer"))
+    text = _texts(typed(footer, "text", (str, dict), "", ("theme", "footer")), ("theme", "footer", "text"), languages, report)
+    links = typed(footer, "links", list, [], ("theme", "footer"))
+    return ThemeConfig(logo=files["logo"], favicon=files["favicon"], accent=accent.lower(), footer_text=text,
+                       footer_links=tuple(filter(None, (_footer_link(item, ("theme", "footer", "links", i), languages, report)
+                                                        for i, item in enumerate(links)))))
+
+
+def _image(name: str, kind: str, root: Path, report) -> Path | None:
+    """The file `theme.<kind>` names: inside the project, of a known image type, that type inside."""
+    if not name:
+        return None
+    at, path = ("theme", kind), (root / name)
+    suffixes = IMAGES[kind]
+    if Path(name).is_absolute() or not path.resolve().is_relative_to(root.resolve()):
+        report(at, f"`{kind}` must be a file inside the project, not `{name}`", "copy it into the project folder")
+    elif Path(name).suffix.lower() not in suffixes:
+        report(at, f"`{kind}` must be one of {', '.join(sorted(suffixes))}, not `{name}`",
+               "export it as PNG" + (": an SVG can carry script" if name.lower().endswith(".svg") else ""))
+    elif not path.is_file():
+        report(at, f"no file `{name}` for `{kind}`", "paths are relative to sitegen.yaml")
+    else:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+        if not head.startswith(suffixes[Path(name).suffix.lower()]):
+            report(at, f"`{name}` is not a {Path(name).suffix.lower()[1:].upper()} file inside", "export it again as that type")
+        else:
+            return path
+    return None
+
+
+def _texts(value: Any, at: tuple, languages: tuple[str, ...], report) -> dict[str, str]:
+    """Text for every language ({"": text}), or a mapping language -> text of the site's languages."""
+    if isinstance(value, str):
+        return {"": value} if value else {}
+    if not isinstance(value, dict) or any(not isinstance(v, str) for v in value.values()):
+        report(at, "must be text, or a mapping of language -> text", "like {en: Contact, ar: اتصل بنا}")
+        return {}
+    for lang in value:
+        if lang not in languages:
+            report(at + (lang,), f"`{lang}` is not one of `languages` ({', '.join(languages)})")
+    return {str(k): v for k, v in value.items()}
+
+
+def _footer_link(item: Any, at: tuple, languages: tuple[str, ...], report) -> FooterLink | None:
+    if not isinstance(item, dict) or set(item) != {"label", "url"}:
+        report(at, "each footer link must be a mapping with `label` and `url`", "like {label: Contact, url: https://example.org/}")
+        return None
+    url = item["url"]
+    if not isinstance(url, str) or not (re.match(r"^(https?://[^\s]+|mailto:[^\s]+)$", url) or _site_path(url)):
+        report(at + ("url",), f"`url` must be an http(s) or mailto address, or a page of the site like data.html, not {url!r}",
+               "pages of the site are written from its root, without a leading /")
+        return None
+    label = _texts(item["label"], at + ("label",), languages, report)
+    return FooterLink(label, url) if label else None
+
+
+def _site_path(url: str) -> bool:
+    """An output-root path: relative, no scheme, never climbing out (`..`)."""
+    return bool(re.match(r"^[A-Za-z0-9_.~-][A-Za-z0-9_./~#-]*$", url)) and ".." not in url.split("/") and ":" not in url
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    def linear(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def darker(colour: str) -> str:
+    """The first shade of `colour`, darkened step by step, that passes AA on every theme background."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(100, -1, -1):
+        shade = "#" + "".join(f"{round(c * step / 100):02x}" for c in rgb)
+        if min(contrast(shade, bg) for bg in THEME_BACKGROUNDS.values()) >= AA_CONTRAST:
+            return shade
+    return "#000000"
+
+
+def config_reference() -> str:
+    """The configuration reference in Markdown, from `SCHEMA`: every key (nested keys as
+    `paths.content`, a named entry's as `taxonomies.<name>.field`) with its type, default and doc."""
+    rows = ["| key | type | default | what it does |", "|---|---|---|---|"]
+
+    def walk(keys: dict[str, Key], prefix: str) -> None:
+        for name, key in keys.items():
+            rows.append(f"| `{prefix}{name}` | {key.kind} | {_shown(key.default)} | {key.doc.replace('|', '&#124;')} |")
+            walk(key.keys, f"{prefix}{name}.<name>." if key.each else f"{prefix}{name}.")
+    walk(SCHEMA, "")
+    return "\n".join(rows) + "\n"
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, list):
+        return f"`[{', '.join(map(str, value))}]`"
+    return f"`{value}`" if not isinstance(value, str) or not value.startswith("the ") and "," not in value else value

@@ -7,6 +7,7 @@ an override is a change for every cache (a warm build equals a cold one, byte fo
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from sitegen import theme
 from sitegen.build import build
 from sitegen.cache import open_cache
 from sitegen.cli import main
-from sitegen.config import load_config
+from sitegen.config import AA_CONTRAST, SCHEMA, THEME_BACKGROUNDS, config_reference, contrast, darker, load_config
+from sitegen.errors import BuildFailed
 
 from tests.conftest import ROOT
 
@@ -97,3 +99,72 @@ def test_check_audits_the_templates_the_build_uses(make_site, capsys):
 def test_the_sample_archive_uses_one_layer():
     config = load_config(ROOT / "sitegen.yaml", environ={})
     assert config.template_folders == (ROOT / "templates",) and config.asset_folders == (ROOT / "assets",)
+
+
+def test_the_readme_holds_the_generated_configuration_reference():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- config-reference:start -->\n")[1].split("<!-- config-reference:end -->")[0]
+    assert section == config_reference()
+
+
+def test_the_reference_lists_every_key_and_nested_key():
+    reference = config_reference()
+    for name in every_key():
+        assert f"| `{name}` |" in reference, name
+
+
+def every_key(keys=SCHEMA, prefix=""):
+    for name, key in keys.items():
+        yield prefix + name
+        yield from every_key(key.keys, f"{prefix}{name}.<name>." if key.each else f"{prefix}{name}.")
+
+
+def test_the_contrast_check_reads_the_backgrounds_style_css_declares():
+    css = (ROOT / "assets" / "style.css").read_text(encoding="utf-8")
+    for name, colour in THEME_BACKGROUNDS.items():
+        (declared,) = re.findall(rf"{name}:\s*(#[0-9a-fA-F]+)", css)
+        full = "#" + "".join(c * 2 for c in declared[1:]) if len(declared) == 4 else declared
+        assert full.lower() == colour, name
+    accent = re.search(r"--accent:\s*(#[0-9a-fA-F]{6})", css).group(1)
+    assert min(contrast(accent, bg) for bg in THEME_BACKGROUNDS.values()) >= AA_CONTRAST  # the theme's own passes
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)
+
+
+def theme_errors(make_site, theme: str, files: dict[str, bytes] = {}) -> list[str]:
+    root = make_site(config=PLAIN + theme)
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    try:
+        load_config(root / "sitegen.yaml", environ={})
+    except BuildFailed as failed:
+        return [d.format().split("/site/")[-1] for d in failed.diagnostics]
+    return []
+
+
+def test_theme_settings_are_checked_at_their_lines(make_site, tmp_path):
+    (tmp_path / "outside.png").write_bytes(PNG)
+    found = theme_errors(make_site, "theme:\n  logo: logo.svg\n  favicon: ../outside.png\n  accent: '#ffcc00'\n"
+                                    "  footer:\n    text: {en: Kept by us, fr: Par nous}\n"
+                                    "    links:\n      - {label: Home, url: 'javascript:alert(1)'}\n  colour: red\n",
+                         {"logo.svg": b"<svg onload='alert(1)'/>"})
+    assert any(f.startswith("sitegen.yaml:5:3: `logo` must be one of .jpeg, .jpg, .png, .webp, not `logo.svg`") and "SVG can carry script" in f
+               for f in found), found
+    assert any(f.startswith("sitegen.yaml:6:3: `favicon` must be a file inside the project") for f in found), found
+    assert any(f.startswith("sitegen.yaml:7:3: `accent` #ffcc00 has a contrast of") and "a darker shade such as #" in f for f in found), found
+    assert any(f.startswith("sitegen.yaml:9:28: `fr` is not one of `languages`") for f in found), found
+    assert any(f.startswith("sitegen.yaml:11:23: `url` must be an http(s) or mailto address") for f in found), found
+    assert any(f.startswith("sitegen.yaml:12:3: unknown config key `colour`") for f in found), found
+
+
+def test_an_image_that_is_not_what_its_name_says_is_refused(make_site):
+    found = theme_errors(make_site, "theme:\n  logo: logo.png\n  favicon: icons/missing.ico\n", {"logo.png": b"<html>"})
+    assert found[0].startswith("sitegen.yaml:5:3: `logo.png` is not a PNG file inside")
+    assert found[1].startswith("sitegen.yaml:6:3: no file `icons/missing.ico` for `favicon`")
+
+
+def test_a_suggested_darker_accent_passes():
+    for colour in ("#ffcc00", "#88aaff", "#ff0000"):
+        assert min(contrast(darker(colour), bg) for bg in THEME_BACKGROUNDS.values()) >= AA_CONTRAST
