@@ -7,6 +7,7 @@ an override is a change for every cache (a warm build equals a cold one, byte fo
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shutil
 from pathlib import Path
@@ -168,3 +169,101 @@ def test_an_image_that_is_not_what_its_name_says_is_refused(make_site):
 def test_a_suggested_darker_accent_passes():
     for colour in ("#ffcc00", "#88aaff", "#ff0000"):
         assert min(contrast(darker(colour), bg) for bg in THEME_BACKGROUNDS.values()) >= AA_CONTRAST
+
+
+# ---- theme settings and the about page, in the built site ----
+
+BILINGUAL = "title: Test archive\nlanguages: [en, ar]\nbuild_date: '2026-01-01'\n"
+ICO = b"\x00\x00\x01\x00" + bytes(20)
+SETTINGS = ("theme:\n  logo: art/logo.png\n  favicon: art/favicon.ico\n  accent: '#8a1a5c'\n"
+            "  footer:\n    text: {en: Kept by the harbour office., ar: يحفظه مكتب الميناء.}\n"
+            "    links:\n      - {label: {en: Contact, ar: اتصل بنا}, url: 'mailto:archive@example.org'}\n"
+            "      - {label: Data, url: data/index.html}\n")
+
+
+def with_files(root: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def links_to(page: str, html: str, label: str) -> list[str]:
+    """The output-root paths `page` links to with the words `label`."""
+    found = re.findall(rf'<a href="([^"]+)"[^>]*>{re.escape(label)}</a>', html)
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), href)) if ":" not in href else href for href in found]
+
+
+def test_theme_settings_reach_every_page_of_every_edition(make_site):
+    root = with_files(make_site(config=BILINGUAL + SETTINGS), {"art/logo.png": PNG, "art/favicon.ico": ICO})
+    files = built(root, "build")
+    assert files["logo.png"] == PNG and files["favicon.ico"] == ICO
+    pages = {name: data.decode() for name, data in files.items() if name.endswith(".html")}
+    for name, html in pages.items():
+        arabic = name.startswith("ar/") or name == "documents/arabic-report.html"
+        (icon,) = re.findall(r'<link rel="icon" href="([^"]+)">', html)
+        assert posixpath.normpath(posixpath.join(posixpath.dirname(name), icon)) == "favicon.ico", name
+        assert "<style>:root { --accent: #8a1a5c; }</style>" in html, name
+        (logo,) = re.findall(r'<img class="logo" src="([^"]+)" alt="" height="40">', html)
+        assert posixpath.normpath(posixpath.join(posixpath.dirname(name), logo)) == "logo.png", name
+        assert links_to(name, html, "اتصل بنا" if arabic else "Contact") == ["mailto:archive@example.org"], name
+        assert links_to(name, html, "Data") == ["data/index.html"], name
+        assert ("<p>يحفظه مكتب الميناء.</p>" if arabic else "<p>Kept by the harbour office.</p>") in html, name
+
+
+def test_without_theme_settings_pages_keep_the_themes_own(make_site):
+    files = built(make_site(config=BILINGUAL), "build")
+    html = files["index.html"].decode()
+    assert '<link rel="icon" href="data:,">' in html and "<style>" not in html and 'class="logo"' not in html
+    assert "about.html" not in html and "logo.png" not in files
+
+
+ABOUT = ("We keep [the first report](doc:first-report) and [its data](data/index.html).\n\n## Who we are\n\n"
+         "People. <script>alert(1)</script> {{ site.title }} <img src=x onerror=alert(2)>\n")
+
+
+def test_about_pages_are_sanitised_and_linked_from_every_page_of_their_edition(make_site):
+    root = make_site({"content/about.md": ABOUT, "content/about.ar.md": "نحن [التقرير](doc:arabic-report).\n"}, config=BILINGUAL)
+    files = built(root, "build")
+    about = files["about.html"].decode()
+    assert '<a href="documents/first-report.html"' in about and '<a href="data/index.html"' in about
+    assert "<script" not in about.split("<main")[1] and "onerror" not in about and "{{ site.title }}" in about
+    assert 'id="who-we-are"' in about
+    assert '<a href="../documents/arabic-report.html"' in files["ar/about.html"].decode()
+    for name, data in files.items():
+        if name.endswith(".html"):
+            arabic = name.startswith("ar/") or name == "documents/arabic-report.html"
+            expected = "ar/about.html" if arabic else "about.html"
+            assert links_to(name, data.decode(), "عن الأرشيف" if arabic else "About") == [expected], name
+    assert 'aria-current="page">About</a>' in about
+
+
+def test_an_edition_without_its_about_page_links_the_first_editions(make_site):
+    files = built(make_site({"content/about.md": "About us.\n"}, config=BILINGUAL), "build")
+    assert "ar/about.html" not in files
+    assert links_to("ar/index.html", files["ar/index.html"].decode(), "عن الأرشيف") == ["about.html"]
+
+
+def test_a_broken_link_in_the_about_page_is_an_error_at_its_line(make_site, capsys):
+    root = make_site({"content/about.md": "Fine.\n\nSee [this](doc:no-such-document).\n"}, config=BILINGUAL)
+    assert main(["check", "--config", str(root / "sitegen.yaml")]) == 1
+    assert "content/about.md:3:12: link to an unknown document id `no-such-document`" in capsys.readouterr().err
+
+
+def test_an_about_page_leading_out_of_the_content_folder_is_refused(make_site, tmp_path, capsys):
+    (tmp_path / "secret.md").write_text("secret words\n", encoding="utf-8")
+    root = make_site(config=BILINGUAL)
+    (root / "content" / "about.md").symlink_to(tmp_path / "secret.md")
+    assert main(["build", "--config", str(root / "sitegen.yaml")]) == 1
+    assert "content/about.md:1:1: link leads outside the content folder" in capsys.readouterr().err
+    assert not (root / "build").exists()
+
+
+def test_editing_the_about_page_or_the_logo_with_the_cache_equals_a_cold_build(make_site):
+    root = with_files(make_site({"content/about.md": "First words.\n"}, config=BILINGUAL + "theme: {logo: logo.png}\n"),
+                      {"logo.png": PNG})
+    built(root, "build", cache=True)
+    (root / "content" / "about.md").write_text("Second words.\n", encoding="utf-8")
+    (root / "logo.png").write_bytes(PNG + b"more")
+    warm = built(root, "build", cache=True)
+    assert warm == built(root, "cold") and b"Second words." in warm["about.html"] and warm["logo.png"] == PNG + b"more"
