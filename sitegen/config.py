@@ -1,8 +1,11 @@
 """The site configuration (`sitegen.yaml`): a typed, documented schema.
 
 Owns reading the config file into `Config`, collecting every mistake at once (unknown keys with a
-did-you-mean, wrong types) at the config file's own lines. Taxonomies are declared here, so a third
-one (say `places`) needs only a few config lines and a registry folder. Must not read content.
+did-you-mean, wrong types) at the config file's own lines. Every key is declared once in `SCHEMA`, with
+its type, default and doc: the README's reference (`config_reference`) and `sitegen init`'s commented
+sitegen.yaml are generated from it. Taxonomies are declared here, so a third
+one (say `places`) needs only a few config lines and a registry folder. Must not read content (of the
+theme's images it reads only the first bytes, to check their type).
 """
 
 from __future__ import annotations
