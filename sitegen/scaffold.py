@@ -164,6 +164,12 @@ EXAMPLE_TERMS = {  # folder -> (id, names per language, kind, description per la
                {"en": "Records kept by public offices and opened to readers (an example entry).",
                 "ar": "سجلات تحفظها المكاتب العامة وتتيحها للقراء (مدخل مثال)."}),
 }
+ABOUT = {  # language -> the about page's text (content/about.md, about.<lang>.md), linked from every page
+    "en": "This archive keeps documents with their provenance: who published them, when and where.\n\n"
+          "# Who keeps it\n\nSay here who keeps the archive and how to reach them (edit content/about.md).\n",
+    "ar": "يحفظ هذا الأرشيف الوثائق مع مصادرها: من نشرها ومتى وأين.\n\n"
+          "# من يحفظه\n\nاكتب هنا من يحفظ الأرشيف وكيف يُتواصل معه.\n",
+}
 GITIGNORE = "build/\n.sitegen-cache/\n.venv/\n"
 INSTALL = "sitegen=={version}"  # what the workflows install; the file says how to change it
 WORKFLOW_HEAD = """\
@@ -233,7 +239,8 @@ jobs:
 def init_files(folder: Path, languages: tuple[str, ...] = ("en",), title: str = "", version: str = "") -> list[NewFile]:
     """Every file of a new archive in `folder`: sitegen.yaml (every key, commented, from the schema),
     an example document per language (the others translations of the first) with its actor and topic,
-    .gitignore, and the GitHub workflows (check on pull requests; deploy to GitHub Pages)."""
+    an about page per language, .gitignore, and the GitHub workflows (check on pull requests; deploy
+    to GitHub Pages)."""
     _check_languages(languages)
     title = " ".join(title.split()) or "Documentary archive"
     first = languages[0]
@@ -246,6 +253,8 @@ def init_files(folder: Path, languages: tuple[str, ...] = ("en",), title: str = 
             given["translation_of"] = EXAMPLE_ID
         stem = EXAMPLE_ID if lang == first else f"{EXAMPLE_ID}-{lang}"
         files.append(NewFile(folder / "content" / "documents" / f"{stem}.md", _yaml_block(given) + EXAMPLES[lang][3] + "\n"))
+    files += [NewFile(folder / "content" / ("about.md" if lang == first else f"about.{lang}.md"), ABOUT[lang])
+              for lang in languages]
     for tax, (term_id, names, kind, descriptions) in EXAMPLE_TERMS.items():
         given = {"names": {lang: names[lang] for lang in languages}, **({"kind": kind} if kind else {})}
         if len(languages) > 1:

@@ -14,7 +14,7 @@ from sitegen.frontmatter import split_source
 
 WRITTEN = {"sitegen.yaml", ".gitignore", ".github/workflows/check.yml", ".github/workflows/deploy.yml",
            "content/actors/harbour-office.md", "content/topics/public-records.md",
-           "content/documents/2024-05-01-example-lighthouse-records.md"}
+           "content/documents/2024-05-01-example-lighthouse-records.md", "content/about.md"}
 
 
 def files_in(folder: Path) -> set[str]:
@@ -25,8 +25,8 @@ def test_a_bilingual_archive_passes_check_strict_and_builds(tmp_path, capsys):
     assert main(["init", str(tmp_path / "new"), "--languages", "en,ar", "--title", "Harbour archive"]) == 0
     root = tmp_path / "new"
     arabic = "content/documents/2024-05-01-example-lighthouse-records-ar.md"
-    assert files_in(root) == WRITTEN | {arabic}
-    assert capsys.readouterr().out.count("created ") == len(WRITTEN) + 1
+    assert files_in(root) == WRITTEN | {arabic, "content/about.ar.md"}
+    assert capsys.readouterr().out.count("created ") == len(WRITTEN) + 2
     meta = split_source((root / arabic).read_bytes(), arabic)[0].meta.data
     assert meta["translation_of"] == "2024-05-01-example-lighthouse-records" and meta["language"] == "ar"
     assert main(["check", "--strict", "--config", str(root / "sitegen.yaml")]) == 0
@@ -36,6 +36,7 @@ def test_a_bilingual_archive_passes_check_strict_and_builds(tmp_path, capsys):
     page = (root / "build/documents/2024-05-01-example-lighthouse-records.html").read_text(encoding="utf-8")
     assert "lighthouses" in page and 'href="2024-05-01-example-lighthouse-records-ar.html"' in page
     assert (root / "build/ar/index.html").is_file()
+    assert "من يحفظه" in (root / "build/ar/about.html").read_text(encoding="utf-8")
 
 
 def test_one_language_by_default_in_this_folder(tmp_path, monkeypatch):

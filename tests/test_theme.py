@@ -7,10 +7,15 @@ an override is a change for every cache (a warm build equals a cold one, byte fo
 
 from __future__ import annotations
 
+import json
+import os
 import posixpath
 import re
 import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from sitegen import theme
 from sitegen.build import build
@@ -19,7 +24,8 @@ from sitegen.cli import main
 from sitegen.config import AA_CONTRAST, SCHEMA, THEME_BACKGROUNDS, config_reference, contrast, darker, load_config
 from sitegen.errors import BuildFailed
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_site
+from tests.test_a11y import VNU, WIDE, axe_violations, tool
 
 PLAIN = "title: Test archive\nlanguage: en\nbuild_date: '2026-01-01'\n"  # no paths: the theme's own
 
@@ -218,7 +224,7 @@ def test_without_theme_settings_pages_keep_the_themes_own(make_site):
     assert "about.html" not in html and "logo.png" not in files
 
 
-ABOUT = ("We keep [the first report](doc:first-report) and [its data](data/index.html).\n\n## Who we are\n\n"
+ABOUT = ("We keep [the first report](doc:first-report) and [its data](data/index.html).\n\n# Who we are\n\n"
          "People. <script>alert(1)</script> {{ site.title }} <img src=x onerror=alert(2)>\n")
 
 
@@ -267,3 +273,47 @@ def test_editing_the_about_page_or_the_logo_with_the_cache_equals_a_cold_build(m
     (root / "logo.png").write_bytes(PNG + b"more")
     warm = built(root, "build", cache=True)
     assert warm == built(root, "cold") and b"Second words." in warm["about.html"] and warm["logo.png"] == PNG + b"more"
+
+
+@pytest.fixture(scope="module")
+def themed_build(tmp_path_factory) -> Path:
+    """A bilingual site with every theme setting and both about pages, built once."""
+    root = tmp_path_factory.mktemp("themed") / "site"
+    write_site(root, {"content/about.md": ABOUT.split("People.")[0] + "People.\n",
+                      "content/about.ar.md": "# من نحن\n\nنحن [التقرير](doc:arabic-report).\n"},
+               config=BILINGUAL + SETTINGS)
+    with_files(root, {"art/logo.png": PNG, "art/favicon.ico": ICO})
+    built(root, "build")
+    return root / "build"
+
+
+THEMED_PAGES = ["index.html", "ar/index.html", "about.html", "ar/about.html", "documents/first-report.html",
+                "documents/arabic-report.html"]
+
+
+@pytest.mark.browser
+def test_axe_finds_no_wcag_violation_with_theme_settings_and_about_pages(browser, themed_build):
+    page = browser.new_page(viewport=WIDE)
+    try:
+        found = {}
+        for path in THEMED_PAGES:
+            page.goto((themed_build / path).as_uri())
+            assert page.evaluate("getComputedStyle(document.querySelector('main a') || document.body)"
+                                 ".getPropertyValue('--accent').trim()") == "#8a1a5c"
+            found[path] = axe_violations(page)
+        assert {path: v for path, v in found.items() if v} == {}
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_pages_with_theme_settings_and_about_pages_are_valid_html(themed_build):
+    jar, java = tool(VNU), shutil.which("java")
+    if java is None:
+        if os.environ.get("CI"):
+            pytest.fail("java is not installed (apt-get install default-jre-headless)")
+        pytest.skip("java is not installed")
+    run = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json",
+                          *(str(themed_build / p) for p in THEMED_PAGES)], capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    assert [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')}" for m in messages] == []
