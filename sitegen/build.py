@@ -28,7 +28,7 @@ from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
 from sitegen.output import Manifest, Output, WriteStats
 from sitegen.exports import data_files
-from sitegen.inputs import read_sources, render_about, render_bodies, theme_files, validate_sources
+from sitegen.inputs import footer_uses, read_sources, render_about, render_bodies, theme_files, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
 from sitegen.schema import taxonomy_problems
@@ -106,7 +106,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         index = link_index(documents, terms, bodies)
         bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
         about, about_links, more = render_about(config, index)
-        links, problems = links + about_links, problems + more
+        links, problems = links + about_links + footer_uses(config), problems + more
         site, more = build_site(config, documents, terms, bodies, about)
         problems += problems_in_links + more
         del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs

@@ -74,7 +74,7 @@ def theme_chrome(site: Site, ed: urls.Edition, ui_lang: str) -> dict[str, Any]:
             "favicon": urls.theme_image("favicon", theme.favicon.suffix) if theme.favicon else "",
             "accent": theme.accent, "about_href": about, "footer_text": footer and text(*footer),
             "footer_links": [{"label": text(*_in_language(link.label, ui_lang, first)), "href": link.url,
-                              "internal": not link.url.startswith(("http://", "https://", "mailto:"))}
+                              "internal": link.internal}
                              for link in theme.footer_links]}
 
 

@@ -59,6 +59,12 @@ class LinksConfig:
 class FooterLink:
     label: dict[str, str]  # language -> label ("" for every language)
     url: str  # an http(s) or mailto address, or an output-root path of the site (made page-relative)
+    line: int = 1  # where the config file gives `url`, for a link to a page that does not exist
+    col: int = 1
+
+    @property
+    def internal(self) -> bool:
+        return not self.url.startswith(("http://", "https://", "mailto:"))
 
 
 @dataclass(frozen=True)
@@ -296,7 +302,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",))),
         links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
-        extra=typed(data, "extra", dict, {}, ()), theme=_theme(data, root, languages, report, check_keys, typed),
+        extra=typed(data, "extra", dict, {}, ()), theme=_theme(data, root, languages, report, check_keys, typed, doc.where),
     )
 
 
@@ -386,59 +392,38 @@ def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:
     )
 
 
-# The default theme's backgrounds the accent is read on (`--paper`, `--tint`, and `--accent-ink` on the
-# accent's buttons) in assets/style.css; a test keeps them in step with it.
-THEME_BACKGROUNDS = {"--paper": "#ffffff", "--tint": "#f5f6f8", "--accent-ink": "#ffffff"}
-AA_CONTRAST = 4.5  # WCAG 2 AA, for text of normal size
-IMAGES = {  # suffix -> how the file starts. No SVG: an SVG can carry script, run when it is opened.
-    "logo": {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".webp": (b"RIFF",)},
-    "favicon": {".png": (b"\x89PNG\r\n\x1a\n",), ".ico": (b"\x00\x00\x01\x00",)},
-}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-def _theme(data: dict, root: Path, languages: tuple[str, ...], report, check_keys, typed) -> ThemeConfig:
+def _theme(data: dict, root: Path, languages: tuple[str, ...], report, check_keys, typed, where) -> ThemeConfig:
     spec = typed(data, "theme", dict, {}, ())
     check_keys(spec, THEME_KEYS, ("theme",))
-    files = {kind: _image(typed(spec, kind, str, "", ("theme",)), kind, root, report) for kind in IMAGES}
+    files = {kind: _image(typed(spec, kind, str, "", ("theme",)), kind, root, report) for kind in default_theme.IMAGES}
     accent = typed(spec, "accent", str, "", ("theme",))
     if accent and not _COLOUR.match(accent):
         report(("theme", "accent"), f"`accent` must be a colour written #RRGGBB, not `{accent}`", "like #1a5c8a")
         accent = ""
-    elif accent and (worst := min(contrast(accent, bg) for bg in THEME_BACKGROUNDS.values())) < AA_CONTRAST:
+    elif accent and (worst := default_theme.worst_contrast(accent)) < default_theme.AA_CONTRAST:
         report(("theme", "accent"), f"`accent` {accent} has a contrast of {worst:.2f}:1 with the theme's backgrounds, "
-               f"under WCAG AA's {AA_CONTRAST}:1", f"a darker shade such as {darker(accent)} passes")
+               f"under WCAG AA's {default_theme.AA_CONTRAST}:1", f"a darker shade such as {default_theme.darker(accent)} passes")
         accent = ""
     footer = typed(spec, "footer", dict, {}, ("theme",))
     check_keys(footer, FOOTER_KEYS, ("theme", "footer"))
     text = _texts(typed(footer, "text", (str, dict), "", ("theme", "footer")), ("theme", "footer", "text"), languages, report)
     links = typed(footer, "links", list, [], ("theme", "footer"))
     return ThemeConfig(logo=files["logo"], favicon=files["favicon"], accent=accent.lower(), footer_text=text,
-                       footer_links=tuple(filter(None, (_footer_link(item, ("theme", "footer", "links", i), languages, report)
+                       footer_links=tuple(filter(None, (_footer_link(item, ("theme", "footer", "links", i), languages, report, where)
                                                         for i, item in enumerate(links)))))
 
 
 def _image(name: str, kind: str, root: Path, report) -> Path | None:
-    """The file `theme.<kind>` names: inside the project, of a known image type, that type inside."""
+    """The file `theme.<kind>` names, if `theme.check_image` accepts it."""
     if not name:
         return None
-    at, path = ("theme", kind), (root / name)
-    suffixes = IMAGES[kind]
-    if Path(name).is_absolute() or not path.resolve().is_relative_to(root.resolve()):
-        report(at, f"`{kind}` must be a file inside the project, not `{name}`", "copy it into the project folder")
-    elif Path(name).suffix.lower() not in suffixes:
-        report(at, f"`{kind}` must be one of {', '.join(sorted(suffixes))}, not `{name}`",
-               "export it as PNG" + (": an SVG can carry script" if name.lower().endswith(".svg") else ""))
-    elif not path.is_file():
-        report(at, f"no file `{name}` for `{kind}`", "paths are relative to sitegen.yaml")
-    else:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-        if not head.startswith(suffixes[Path(name).suffix.lower()]):
-            report(at, f"`{name}` is not a {Path(name).suffix.lower()[1:].upper()} file inside", "export it again as that type")
-        else:
-            return path
-    return None
+    path, problem, hint = default_theme.check_image(name, kind, root)
+    if problem:
+        report(("theme", kind), problem, hint)
+    return path
 
 
 def _texts(value: Any, at: tuple, languages: tuple[str, ...], report) -> dict[str, str]:
@@ -454,7 +439,7 @@ def _texts(value: Any, at: tuple, languages: tuple[str, ...], report) -> dict[st
     return {str(k): v for k, v in value.items()}
 
 
-def _footer_link(item: Any, at: tuple, languages: tuple[str, ...], report) -> FooterLink | None:
+def _footer_link(item: Any, at: tuple, languages: tuple[str, ...], report, where) -> FooterLink | None:
     if not isinstance(item, dict) or set(item) != {"label", "url"}:
         report(at, "each footer link must be a mapping with `label` and `url`", "like {label: Contact, url: https://example.org/}")
         return None
@@ -464,36 +449,12 @@ def _footer_link(item: Any, at: tuple, languages: tuple[str, ...], report) -> Fo
                "pages of the site are written from its root, without a leading /")
         return None
     label = _texts(item["label"], at + ("label",), languages, report)
-    return FooterLink(label, url) if label else None
+    return FooterLink(label, url, *where(at + ("url",))) if label else None
 
 
 def _site_path(url: str) -> bool:
     """An output-root path: relative, no scheme, never climbing out (`..`)."""
     return bool(re.match(r"^[A-Za-z0-9_.~-][A-Za-z0-9_./~#-]*$", url)) and ".." not in url.split("/") and ":" not in url
-
-
-def contrast(one: str, two: str) -> float:
-    """WCAG 2 contrast ratio of two #rrggbb colours."""
-    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def _luminance(colour: str) -> float:
-    def linear(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def darker(colour: str) -> str:
-    """The first shade of `colour`, darkened step by step, that passes AA on every theme background."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    for step in range(100, -1, -1):
-        shade = "#" + "".join(f"{round(c * step / 100):02x}" for c in rgb)
-        if min(contrast(shade, bg) for bg in THEME_BACKGROUNDS.values()) >= AA_CONTRAST:
-            return shade
-    return "#000000"
 
 
 def config_reference() -> str:

@@ -196,6 +196,12 @@ def theme_files(config: Config) -> dict[str, Path]:
     return {urls.theme_image(kind, path.suffix): path for kind, path in named.items() if path is not None}
 
 
+def footer_uses(config: Config) -> list[LinkUse]:
+    """The footer's links to pages of the site (`theme.footer.links`), checked as links in bodies are."""
+    return [LinkUse(config.path, link.line, link.col, link.url, link.url.partition("#")[0], urls.HOME, config.links.broken)
+            for link in config.theme.footer_links if link.internal]
+
+
 def about_files(config: Config) -> dict[str, Path]:
     """Edition language -> where its "about" page's text is: content/about.md for the first
     language's edition, content/about.<lang>.md for each other one."""

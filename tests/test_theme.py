@@ -21,7 +21,8 @@ from sitegen import theme
 from sitegen.build import build
 from sitegen.cache import open_cache
 from sitegen.cli import main
-from sitegen.config import AA_CONTRAST, SCHEMA, THEME_BACKGROUNDS, config_reference, contrast, darker, load_config
+from sitegen.config import SCHEMA, config_reference, load_config
+from sitegen.theme import AA_CONTRAST, BACKGROUNDS, contrast, darker
 from sitegen.errors import BuildFailed
 
 from tests.conftest import ROOT, write_site
@@ -128,12 +129,12 @@ def every_key(keys=SCHEMA, prefix=""):
 
 def test_the_contrast_check_reads_the_backgrounds_style_css_declares():
     css = (ROOT / "assets" / "style.css").read_text(encoding="utf-8")
-    for name, colour in THEME_BACKGROUNDS.items():
+    for name, colour in BACKGROUNDS.items():
         (declared,) = re.findall(rf"{name}:\s*(#[0-9a-fA-F]+)", css)
         full = "#" + "".join(c * 2 for c in declared[1:]) if len(declared) == 4 else declared
         assert full.lower() == colour, name
     accent = re.search(r"--accent:\s*(#[0-9a-fA-F]{6})", css).group(1)
-    assert min(contrast(accent, bg) for bg in THEME_BACKGROUNDS.values()) >= AA_CONTRAST  # the theme's own passes
+    assert min(contrast(accent, bg) for bg in BACKGROUNDS.values()) >= AA_CONTRAST  # the theme's own passes
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)
@@ -174,7 +175,7 @@ def test_an_image_that_is_not_what_its_name_says_is_refused(make_site):
 
 def test_a_suggested_darker_accent_passes():
     for colour in ("#ffcc00", "#88aaff", "#ff0000"):
-        assert min(contrast(darker(colour), bg) for bg in THEME_BACKGROUNDS.values()) >= AA_CONTRAST
+        assert min(contrast(darker(colour), bg) for bg in BACKGROUNDS.values()) >= AA_CONTRAST
 
 
 # ---- theme settings and the about page, in the built site ----
@@ -317,3 +318,10 @@ def test_pages_with_theme_settings_and_about_pages_are_valid_html(themed_build):
                           *(str(themed_build / p) for p in THEMED_PAGES)], capture_output=True, text=True, timeout=300)
     messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
     assert [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')}" for m in messages] == []
+
+
+def test_a_footer_link_to_a_page_that_does_not_exist_is_an_error_at_its_line(make_site, capsys):
+    root = make_site(config=BILINGUAL + "theme:\n  footer:\n    links:\n      - {label: Data, url: data/indx.html}\n")
+    assert main(["check", "--config", str(root / "sitegen.yaml")]) == 1
+    assert "sitegen.yaml:7:23: link to a page that does not exist: data/indx.html (did you mean `data/index.html`?)" \
+        in capsys.readouterr().err
