@@ -13,6 +13,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,29 @@ def test_a_footer_link_to_a_page_that_does_not_exist_is_an_error_at_its_line(mak
     assert main(["check", "--config", str(root / "sitegen.yaml")]) == 1
     assert "sitegen.yaml:7:23: link to a page that does not exist: data/indx.html (did you mean `data/index.html`?)" \
         in capsys.readouterr().err
+
+
+def test_a_sitegen_with_another_theme_is_a_change_for_the_cache(make_site, tmp_path, monkeypatch):
+    """Upgrading sitegen brings a new theme at the same place, or at another: either way a warm build
+    is the cold build of the new theme."""
+    root = make_site(config=PLAIN)
+    built(root, "build", cache=True)
+    for name in ("templates", "assets"):
+        shutil.copytree(ROOT / name, tmp_path / "v2" / name)
+    base = tmp_path / "v2" / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("<main", "<p>V2</p><main"), encoding="utf-8")
+    (tmp_path / "v2" / "assets" / "style.css").write_text("/* v2 */\n", encoding="utf-8")
+    monkeypatch.setattr(theme, "TEMPLATES", tmp_path / "v2" / "templates")
+    monkeypatch.setattr(theme, "ASSETS", tmp_path / "v2" / "assets")
+    warm = built(root, "build", cache=True)
+    assert warm == built(root, "cold") and b"<p>V2</p>" in warm["index.html"] and warm["assets/style.css"] == b"/* v2 */\n"
+
+
+def test_a_project_without_templates_packs_with_the_theme(make_site, capsys):
+    root = make_site(config=PLAIN)
+    assert main(["pack", "--config", str(root / "sitegen.yaml"), "--jobs", "1"]) == 0
+    (packed,) = root.glob("*.zip")
+    with zipfile.ZipFile(packed) as archive:
+        names = archive.namelist()
+        readme = archive.read(next(n for n in names if n.endswith("/README.txt"))).decode()
+    assert any(n.endswith("/assets/style.css") for n in names) and "Test archive" in readme
