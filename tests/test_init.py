@@ -103,3 +103,9 @@ def test_the_workflows_check_pull_requests_and_deploy_main_to_pages(tmp_path):
     assert deploy["jobs"]["deploy"]["needs"] == "build"
     assert deploy["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_an_archive_whose_first_edition_is_arabic_passes_check_strict(tmp_path):
+    assert main(["init", str(tmp_path), "--languages", "ar,en"]) == 0
+    assert (tmp_path / "content/about.en.md").is_file() and (tmp_path / "content/about.md").read_text(encoding="utf-8").startswith("يحفظ")
+    assert main(["check", "--strict", "--config", str(tmp_path / "sitegen.yaml")]) == 0
