@@ -14,7 +14,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Sequence
 
 from sitegen import search, sources, urls
 from sitegen.attachments import read_attachments
@@ -29,11 +29,11 @@ from sitegen.model import Site, build_site
 from sitegen.originals import engine_name, read_originals
 from sitegen.output import Manifest, Output, WriteStats
 from sitegen.exports import data_files
-from sitegen.inputs import read_sources, render_bodies, validate_sources
+from sitegen.inputs import footer_uses, read_sources, render_about, render_bodies, theme_files, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
 from sitegen.schema import taxonomy_problems
-from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys
+from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys, use_templates
 from sitegen.workers import collector_paused, trim_heap
 
 SEARCH_JOBS = 1  # measured at 10,000 documents: 6.4 s in one process, 8.9 s over two (the term counts
@@ -81,6 +81,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     _stop_on_errors(taxonomy_problems(config), strict)  # every later stage reads documents through them
     clock = _Clock(progress)
     clock.stage("read")
+    use_templates(config.template_folders)
     target = (out or config.output).resolve()
     last = memo.load("last", output_key(target)) if until == "write" else None
     COMPILED.code, COMPILED.changed = memo.load("compiled", _compiled_key(config)) or {}, False
@@ -111,11 +112,14 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         clock.stage("model")
         index = link_index(documents, terms, bodies)
         bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
-        site, more = build_site(config, documents, terms, bodies)
+        about, about_links, more = render_about(config, index)
+        links, problems = links + about_links + footer_uses(config), problems + more
+        site, more = build_site(config, documents, terms, bodies, about)
         problems += problems_in_links + more
         del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
         plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
-    assets, found = asset_paths(config.assets)
+    assets, found = asset_paths(config.asset_folders)
+    assets |= theme_files(config)
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)
     problems += more + found + broken_links
@@ -128,7 +132,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
             done = 0  # templates are checked; nothing is kept
-            for _, pages in render_plan(Job(str(config.templates), site, plan, {}, {}, keep_bytes=False), jobs):
+            for _, pages in render_plan(Job(templates_of(config), site, plan, {}, {}, keep_bytes=False), jobs):
                 done += len(pages)
                 if done % 64 < len(pages):
                     clock.count(done)
@@ -137,14 +141,14 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         result.timings = clock.finish()
         return result
     sink = Output(target, protected_folders(config), previous) if until == "write" else _Memory(session)
-    templates = template_keys(config.templates)
-    compile_templates(config.templates, templates)  # once, here: the page workers fork with them
+    templates = template_keys(config.template_folders)
+    compile_templates(config.template_folders, templates)  # once, here: the page workers fork with them
     beside = _Beside(lambda: build_search(site, memo, session), lambda made: stage_files(sink, {**made[0], **data_files(site)}),
                      until == "write" and len(site.documents) <= BESIDE)
     with sink, beside:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
-            write_pages(config.templates, site, plan, jobs, sink, clock.count, templates, beside.start)
+            write_pages(config.template_folders, site, plan, jobs, sink, clock.count, templates, beside.start)
         rarity = plan.rarity
         del plan  # the pages are written: what they needed is room for the search
         trim_heap()
@@ -153,7 +157,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         search_state = _search(config, problems, strict, result, made)
         clock.stage("write")
         record_files(sink, staged)
-        for rel, data in sorted({**read_assets(config.assets, assets), **attached}.items()):
+        for rel, data in sorted({**read_assets(assets), **attached}.items()):
             write_file(sink, rel, data)
         del made, staged
         result.stats = sink.commit()
@@ -225,16 +229,23 @@ def over_budget(config: Config, stats: Any) -> list[Diagnostic]:
                        WARNING)]
 
 
-def read_assets(folder: Path, names: list[str]) -> dict[str, bytes]:
-    """The bytes of the assets named by `asset_paths(folder)`."""
-    return {name: (folder / name.partition("/")[2]).read_bytes() for name in names}
+def read_assets(assets: dict[str, Path]) -> dict[str, bytes]:
+    """The bytes of the assets found by `asset_paths`."""
+    return {name: path.read_bytes() for name, path in assets.items()}
 
 
-def asset_paths(folder: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Output paths of the asset files (hidden files are not published), found by `sources` so that a
-    link leading out of the folder is an error and never published; and the problems found."""
-    paths, problems = sources.discover(folder, suffix="")
-    return [urls.asset(Path(p).relative_to(folder).as_posix()) for p in paths if not os.path.basename(p).startswith(".")], problems
+def asset_paths(folders: Sequence[Path]) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """Output path -> file of every asset (hidden files are not published), through the layers (the
+    project's assets over the theme's, by name), found by `sources` so that a link leading out of its
+    folder is an error and never published; and the problems found."""
+    found: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    for folder in reversed(folders):
+        paths, more = sources.discover(folder, suffix="")
+        problems += more
+        found |= {urls.asset(Path(p).relative_to(folder).as_posix()): Path(p) for p in paths
+                  if not os.path.basename(p).startswith(".")}
+    return dict(sorted(found.items())), problems
 
 
 def _unchanged(memo: Memo, inputs: bytes, strict: bool, last: LastBuild, as_left: Callable[[], Manifest | None]
@@ -252,7 +263,7 @@ def _unchanged(memo: Memo, inputs: bytes, strict: bool, last: LastBuild, as_left
 
 
 def _compiled_key(config: Config) -> bytes:
-    return digest("compiled templates", str(config.templates))
+    return digest("compiled templates", *templates_of(config))
 
 
 def _keep_compiled(memo: Memo, config: Config) -> None:
@@ -260,6 +271,11 @@ def _keep_compiled(memo: Memo, config: Config) -> None:
     if COMPILED.changed:
         memo.store("compiled", _compiled_key(config), COMPILED.code)
         COMPILED.changed = False
+
+
+def templates_of(config: Config) -> tuple[str, ...]:
+    """The folders the pages' templates are looked up in, as a render `Job` holds them."""
+    return tuple(str(f) for f in config.template_folders)
 
 
 def _counts(site: Site) -> dict[str, int]:
@@ -283,7 +299,7 @@ def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:
 
 def protected_folders(config: Config) -> list[Path]:
     """The project root (which may hold the output), then the folders the output may not be in."""
-    return [config.root, config.content, config.templates, config.assets]
+    return [config.root, config.content, *config.template_folders, *config.asset_folders]
 
 
 class _Memory:

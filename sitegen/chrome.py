@@ -52,7 +52,8 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
     return {
         "site": {"title": site_title, "title_lang": title_lang, "description": description,
                  "description_lang": description_lang, "language": config.language,
-                 "build_date": config.build_date, "extra": config.extra, "base_url": config.base_url},
+                 "build_date": config.build_date, "extra": config.extra, "base_url": config.base_url,
+                 "theme": theme_chrome(site, ed, ui_lang)},
         "page_path": path, "lang": lang, "dir": text_direction(lang), "ui": ui, "ui_lang": ui_lang,
         "nav": nav_items, "title": title, "search_href": ed.path(urls.SEARCH), "home_href": ed.path(urls.HOME),
         "section": section, "data_href": ed.path(urls.DATA), "feeds": [],
@@ -61,6 +62,29 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
                       for code, href in sorted(offered.items()) if href != path],
         "alternates": alternate_links(same),
     }
+
+
+def theme_chrome(site: Site, ed: urls.Edition, ui_lang: str) -> dict[str, Any]:
+    """What `theme:` in the config and the about pages add to every page of edition `ed`; the about
+    link of an edition without its own about page leads to the first edition's."""
+    theme, first = site.config.theme, site.config.language
+    about = ed.path(urls.ABOUT) if ed.lang in site.about else urls.ABOUT if first in site.about else ""
+    footer = _in_language(theme.footer_text, ui_lang, first)
+    return {"logo": urls.theme_image("logo", theme.logo.suffix) if theme.logo else "",
+            "favicon": urls.theme_image("favicon", theme.favicon.suffix) if theme.favicon else "",
+            "accent": theme.accent, "about_href": about, "footer_text": footer and text(*footer),
+            "footer_links": [{"label": text(*_in_language(link.label, ui_lang, first)), "href": link.url,
+                              "internal": link.internal}
+                             for link in theme.footer_links]}
+
+
+def _in_language(texts: dict[str, str], lang: str, first: str) -> tuple[str, str] | None:
+    """A text of a per-language setting ("" the key of one for every language) for a page in `lang`,
+    with the languages to try marking it in; None when there is none."""
+    for code in (lang, "", first):
+        if code in texts:
+            return texts[code], code or lang
+    return next(((value, code) for code, value in sorted(texts.items())), None)
 
 
 def alternate_links(same: dict[str, str]) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ import datetime
 import errno
 import json
 import os
+import shlex
 import sys
 import threading
 import time
@@ -24,7 +25,7 @@ from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Diagnostic, shown_path, sort_diagnostics
 from sitegen.output import UnsafeOutput, remove_output
 from sitegen.pack import MANIFEST, README, pack
-from sitegen.scaffold import ScaffoldError, create, find_taxonomy, new_document, new_term
+from sitegen.scaffold import ScaffoldError, create, create_all, existing, find_taxonomy, init_files, new_document, new_term
 from sitegen.trust import audit_templates
 from sitegen.workers import FORK_SAFE
 
@@ -108,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, help="worker processes for rebuilds (default: 1)")
     p.set_defaults(handler=cmd_serve)
 
+    p = sub.add_parser("init", help="start a new archive that builds at once (never overwrites a file)")
+    p.add_argument("folder", nargs="?", default=".", metavar="DIR", help="where (default: this folder)")
+    p.add_argument("--languages", default="en", help="editions, the first at the root (default: en; e.g. en,ar)")
+    p.add_argument("--title", default="", help="the site's title (default: Documentary archive)")
+    p.set_defaults(handler=cmd_init)
+
     p = sub.add_parser("new", help="create a document or registry entry from a commented template",
                        description='sitegen new "Title" [--language ar] [--source S] [--date D] | '
                                    "sitegen new actor NAME | sitegen new topic NAME")
@@ -182,7 +189,7 @@ def cmd_check(args) -> int:
         config = load_config(args.config)
         memo = open_cache(config.root, enabled=not args.no_cache)
         result = build(config, strict=args.strict, until="check", jobs=_cpus(), memo=memo)
-        result.warnings = sort_diagnostics(result.warnings + audit_templates(config.templates))
+        result.warnings = sort_diagnostics(result.warnings + audit_templates(config.template_folders))
         if args.strict and result.warnings:
             raise BuildFailed(result.warnings)
     except BuildFailed as failed:
@@ -231,6 +238,32 @@ def cmd_serve(args) -> int:
         print(f"sitegen serve: cannot listen on 127.0.0.1:{args.port}: {exc.strerror} (try --port {args.port + 1})",
               file=sys.stderr)
         return 2
+    return 0
+
+
+def cmd_init(args) -> int:
+    folder = Path(args.folder)
+    try:
+        files = init_files(folder, tuple(code.strip() for code in args.languages.split(",") if code.strip()),
+                           args.title, __version__)
+    except ScaffoldError as exc:
+        print(f"sitegen init: {exc}", file=sys.stderr)
+        return 2
+    clashes = existing(files)
+    if not clashes:
+        try:
+            create_all(files)
+        except FileExistsError as exc:  # appeared since: create_all removed what it wrote
+            clashes = [Path(exc.filename)]
+    if clashes:
+        for path in clashes:
+            print(f"{shown_path(path)}: already exists; sitegen init wrote nothing (move it away, or init another folder)",
+                  file=sys.stderr)
+        return 1
+    for new in files:
+        print(f"created {shown_path(new.path)}")
+    where = "" if folder == Path(".") else f"cd {shlex.quote(str(folder))} && "
+    print(f"next: {where}sitegen build, then open build/index.html (sitegen serve shows it as you edit)")
     return 0
 
 

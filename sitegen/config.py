@@ -1,8 +1,11 @@
 """The site configuration (`sitegen.yaml`): a typed, documented schema.
 
 Owns reading the config file into `Config`, collecting every mistake at once (unknown keys with a
-did-you-mean, wrong types) at the config file's own lines. Taxonomies are declared here, so a third
-one (say `places`) needs only a few config lines and a registry folder. Must not read content.
+did-you-mean, wrong types) at the config file's own lines. Every key is declared once in `SCHEMA`, with
+its type, default and doc: the README's reference (`config_reference`) and `sitegen init`'s commented
+sitegen.yaml are generated from it. Taxonomies are declared here, so a third
+one (say `places`) needs only a few config lines and a registry folder. Must not read content (of the
+theme's images it reads only the first bytes, to check their type).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen import theme as default_theme
 from sitegen.errors import BuildFailed, Diagnostic, did_you_mean
 from sitegen.frontmatter import YamlData, load_yaml
 from sitegen.limits import LIMITS, Limits
@@ -58,6 +62,29 @@ class AttachmentsConfig:
 
 
 @dataclass(frozen=True)
+class FooterLink:
+    label: dict[str, str]  # language -> label ("" for every language)
+    url: str  # an http(s) or mailto address, or an output-root path of the site (made page-relative)
+    line: int = 1  # where the config file gives `url`, for a link to a page that does not exist
+    col: int = 1
+
+    @property
+    def internal(self) -> bool:
+        return not self.url.startswith(("http://", "https://", "mailto:"))
+
+
+@dataclass(frozen=True)
+class ThemeConfig:
+    """`theme:` in sitegen.yaml: what the default theme lets a project set without copying templates."""
+
+    logo: Path | None = None  # a checked image file inside the project
+    favicon: Path | None = None
+    accent: str = ""  # "#rrggbb", or "" for the theme's own
+    footer_text: dict[str, str] = field(default_factory=dict)  # language -> text ("" for every language)
+    footer_links: tuple[FooterLink, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path  # folder of the config file; relative paths start here
     path: str  # the config file as the user named it, for diagnostics
@@ -79,8 +106,19 @@ class Config:
     search: SearchConfig = field(default_factory=SearchConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
     attachments: AttachmentsConfig = field(default_factory=AttachmentsConfig)
+    theme: ThemeConfig = field(default_factory=ThemeConfig)
     limits: Limits = field(default_factory=Limits)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template_folders(self) -> tuple[Path, ...]:
+        """Where templates are looked up: the project's folder, then the default theme's."""
+        return default_theme.layers(self.templates, default_theme.TEMPLATES)
+
+    @property
+    def asset_folders(self) -> tuple[Path, ...]:
+        """Where assets are found: the project's folder, then the default theme's (same name: the project's)."""
+        return default_theme.layers(self.assets, default_theme.ASSETS)
 
     def taxonomy(self, name: str) -> TaxonomyConfig:
         return next(t for t in self.taxonomies if t.name == name)
@@ -113,31 +151,78 @@ DEFAULT_TAXONOMIES = {
     "topics": {"title": {"en": "Topics", "ar": "المواضيع"}, "singular": {"en": "Topic", "ar": "موضوع"}},
 }
 
-# key -> (expected type name, doc). The docs are the schema's documentation.
-TOP_KEYS = {
-    "title": ("text", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}"),
-    "description": ("text", "one sentence shown on the home page; text, or a mapping per language"),
-    "language": ("text", "language (BCP 47) of the site's own pages when `languages` is not given"),
-    "languages": ("list", "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
-    "extra_labels": ("mapping", "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}"),
-    "paths": ("mapping", "content, templates, assets, output folders, relative to this file"),
-    "page_size": ("integer", "documents listed per actor/topic page before paginating"),
-    "build_date": ("text", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
-    "base_url": ("text", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
-    "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds, boost}"),
-    "search": ("mapping", "body (full|none|N words), originals (the boost of the attachments' text, 0.5 below the "
-                          "body's 1; 0 leaves it out of the index), budget_kb"),
-    "links": ("mapping", "broken: error (default) or warning, for an archive migrated with links to mend"),
-    "attachments": ("mapping", "ocr: true reads the text of scans and of PDF pages without a text layer with Tesseract, "
-                    "in the document's language and English (one attachment: `{file: scan.jpg, ocr: true}`)"),
-    "limits": ("mapping", "what one content file may ask of a build; every key is in sitegen/limits.py"),
-    "extra": ("mapping", "free data for templates"),
+@dataclass(frozen=True)
+class Key:
+    """One config key: its type and default as the reference shows them, what it does, and the keys
+    inside it (`each`: the keys of every entry of a mapping of names, as in `taxonomies`). Declared
+    once here; validation, the reference (`config_reference`) and `sitegen init`'s commented
+    sitegen.yaml all read this table."""
+
+    kind: str
+    default: Any
+    doc: str
+    keys: dict[str, "Key"] = field(default_factory=dict)
+    each: bool = False
+
+
+PER_LANGUAGE = "text or {lang: text}"
+SCHEMA: dict[str, Key] = {
+    "title": Key(PER_LANGUAGE, "Documentary archive", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}"),
+    "description": Key(PER_LANGUAGE, "", "one sentence shown on the home page; text, or a mapping per language"),
+    "language": Key("text", "en", "language (BCP 47) of the site's own pages when `languages` is not given"),
+    "languages": Key("list", ["en"], "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
+    "extra_labels": Key("mapping", {}, "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}"),
+    "paths": Key("mapping", None, "the project's folders, relative to this file", {
+        "content": Key("folder", "content", "the Markdown sources: documents/ and one folder per taxonomy"),
+        "templates": Key("folder", "templates", "your templates, over the default theme's: a file here replaces the theme's of that name"),
+        "assets": Key("folder", "assets", "your assets (CSS, scripts, images), over the default theme's, file by file"),
+        "output": Key("folder", "build", "where `sitegen build` writes the site"),
+    }),
+    "page_size": Key("integer", 50, "documents listed per actor/topic page before paginating"),
+    "build_date": Key("text", "", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
+    "base_url": Key("text", "", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
+    "taxonomies": Key("mapping", "actors, topics", "ways of grouping documents, by name (used in addresses); each has a registry folder", {
+        "field": Key("text", "the name", "the documents' front-matter field that lists its terms"),
+        "title": Key(PER_LANGUAGE, "the name", "its pages' title, e.g. {en: Actors, ar: الفاعلون}"),
+        "singular": Key(PER_LANGUAGE, "the name", "one of its terms, e.g. {en: Actor, ar: فاعل}"),
+        "folder": Key("folder", "the name", "registry folder, inside the content folder"),
+        "optional": Key("true or false", False, "unknown names create terms instead of failing (for migrating archives)"),
+        "kinds": Key("list", [], "allowed `kind` values of its terms; empty means any"),
+        "boost": Key("number", 5, "weight of a match on one of its names in search (title 10, body 1)"),
+    }, each=True),
+    "search": Key("mapping", None, "the client-side search", {
+        "body": Key("full, none or a number", "full", "how much of each body is indexed: all, none, or its first N words"),
+        "budget_kb": Key("integer", 20_000, "warn when the index on disk is larger than this many KB"),
+        "originals": Key("number", 0.5, "weight of a match in the attachments' text (the body's is 1); 0 leaves it out of the index"),
+    }),
+    "links": Key("mapping", None, "links written in bodies", {
+        "broken": Key("error or warning", "error", "a broken link is an error, or (for an archive migrated with links to mend) a warning"),
+    }),
+    "attachments": Key("mapping", None, "files published with documents", {
+        "ocr": Key("true or false", False, "read the text of scans and of PDF pages without a text layer with Tesseract, in the "
+                   "document's language and English (for one attachment: `{file: scan.jpg, ocr: true}`)"),
+    }),
+    "limits": Key("mapping", None, "what one content file may ask of a build",
+                  {name: Key("integer", default, doc) for name, (default, doc) in LIMITS.items()}),
+    "theme": Key("mapping", None, "the default theme's settings: no template needs copying for these", {
+        "logo": Key("file", "", "a PNG, JPEG or WebP image in the project, shown before the site title"),
+        "favicon": Key("file", "", "a PNG or ICO image in the project, the browser tab's icon"),
+        "accent": Key("colour", "#1a5c8a", "links and buttons, as #RRGGBB; must keep WCAG AA contrast (4.5:1) on the theme's light backgrounds"),
+        "footer": Key("mapping", None, "what every page's footer adds", {
+            "text": Key(PER_LANGUAGE, "", "a line of plain text, e.g. who keeps the archive"),
+            "links": Key("list", [], "links, each {label: text or {lang: text}, url: https://... or a page of the site like data.html}"),
+        }),
+    }),
+    "extra": Key("mapping", {}, "free data for templates"),
 }
-PATH_KEYS = {"content", "templates", "assets", "output"}
-TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds", "boost"}
-SEARCH_KEYS = {"body", "budget_kb", "originals"}
-LINKS_KEYS = {"broken"}
-ATTACHMENTS_KEYS = {"ocr"}
+TOP_KEYS = SCHEMA
+PATH_KEYS = set(SCHEMA["paths"].keys)
+TAXONOMY_KEYS = set(SCHEMA["taxonomies"].keys)
+SEARCH_KEYS = set(SCHEMA["search"].keys)
+LINKS_KEYS = set(SCHEMA["links"].keys)
+THEME_KEYS = set(SCHEMA["theme"].keys)
+FOOTER_KEYS = set(SCHEMA["theme"].keys["footer"].keys)
+ATTACHMENTS_KEYS = set(SCHEMA["attachments"].keys)
 BROKEN = ("error", "warning")
 
 
@@ -238,7 +323,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)), originals=originals),
         links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, False, ("attachments",))),
         limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
-        extra=typed(data, "extra", dict, {}, ()),
+        extra=typed(data, "extra", dict, {}, ()), theme=_theme(data, root, languages, report, check_keys, typed, doc.where),
     )
 
 
@@ -326,3 +411,91 @@ def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:
         folder=typed(spec, "folder", str, name, at), optional=typed(spec, "optional", bool, False, at),
         kinds=tuple(str(k) for k in kinds), boost=boost,
     )
+
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _theme(data: dict, root: Path, languages: tuple[str, ...], report, check_keys, typed, where) -> ThemeConfig:
+    spec = typed(data, "theme", dict, {}, ())
+    check_keys(spec, THEME_KEYS, ("theme",))
+    files = {kind: _image(typed(spec, kind, str, "", ("theme",)), kind, root, report) for kind in default_theme.IMAGES}
+    accent = typed(spec, "accent", str, "", ("theme",))
+    if accent and not _COLOUR.match(accent):
+        report(("theme", "accent"), f"`accent` must be a colour written #RRGGBB, not `{accent}`", "like #1a5c8a")
+        accent = ""
+    elif accent and (worst := default_theme.worst_contrast(accent)) < default_theme.AA_CONTRAST:
+        report(("theme", "accent"), f"`accent` {accent} has a contrast of {worst:.2f}:1 with the theme's backgrounds, "
+               f"under WCAG AA's {default_theme.AA_CONTRAST}:1", f"a darker shade such as {default_theme.darker(accent)} passes")
+        accent = ""
+    footer = typed(spec, "footer", dict, {}, ("theme",))
+    check_keys(footer, FOOTER_KEYS, ("theme", "footer"))
+    text = _texts(typed(footer, "text", (str, dict), "", ("theme", "footer")), ("theme", "footer", "text"), languages, report)
+    links = typed(footer, "links", list, [], ("theme", "footer"))
+    return ThemeConfig(logo=files["logo"], favicon=files["favicon"], accent=accent.lower(), footer_text=text,
+                       footer_links=tuple(filter(None, (_footer_link(item, ("theme", "footer", "links", i), languages, report, where)
+                                                        for i, item in enumerate(links)))))
+
+
+def _image(name: str, kind: str, root: Path, report) -> Path | None:
+    """The file `theme.<kind>` names, if `theme.check_image` accepts it."""
+    if not name:
+        return None
+    path, problem, hint = default_theme.check_image(name, kind, root)
+    if problem:
+        report(("theme", kind), problem, hint)
+    return path
+
+
+def _texts(value: Any, at: tuple, languages: tuple[str, ...], report) -> dict[str, str]:
+    """Text for every language ({"": text}), or a mapping language -> text of the site's languages."""
+    if isinstance(value, str):
+        return {"": value} if value else {}
+    if not isinstance(value, dict) or any(not isinstance(v, str) for v in value.values()):
+        report(at, "must be text, or a mapping of language -> text", "like {en: Contact, ar: اتصل بنا}")
+        return {}
+    for lang in value:
+        if lang not in languages:
+            report(at + (lang,), f"`{lang}` is not one of `languages` ({', '.join(languages)})")
+    return {str(k): v for k, v in value.items()}
+
+
+def _footer_link(item: Any, at: tuple, languages: tuple[str, ...], report, where) -> FooterLink | None:
+    if not isinstance(item, dict) or set(item) != {"label", "url"}:
+        report(at, "each footer link must be a mapping with `label` and `url`", "like {label: Contact, url: https://example.org/}")
+        return None
+    url = item["url"]
+    if not isinstance(url, str) or not (re.match(r"^(https?://[^\s]+|mailto:[^\s]+)$", url) or _site_path(url)):
+        report(at + ("url",), f"`url` must be an http(s) or mailto address, or a page of the site like data.html, not {url!r}",
+               "pages of the site are written from its root, without a leading /")
+        return None
+    label = _texts(item["label"], at + ("label",), languages, report)
+    return FooterLink(label, url, *where(at + ("url",))) if label else None
+
+
+def _site_path(url: str) -> bool:
+    """An output-root path: relative, no scheme, never climbing out (`..`)."""
+    return bool(re.match(r"^[A-Za-z0-9_.~-][A-Za-z0-9_./~#-]*$", url)) and ".." not in url.split("/") and ":" not in url
+
+
+def config_reference() -> str:
+    """The configuration reference in Markdown, from `SCHEMA`: every key (nested keys as
+    `paths.content`, a named entry's as `taxonomies.<name>.field`) with its type, default and doc."""
+    rows = ["| key | type | default | what it does |", "|---|---|---|---|"]
+
+    def walk(keys: dict[str, Key], prefix: str) -> None:
+        for name, key in keys.items():
+            rows.append(f"| `{prefix}{name}` | {key.kind} | {_shown(key.default)} | {key.doc.replace('|', '&#124;')} |")
+            walk(key.keys, f"{prefix}{name}.<name>." if key.each else f"{prefix}{name}.")
+    walk(SCHEMA, "")
+    return "\n".join(rows) + "\n"
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, list):
+        return f"`[{', '.join(map(str, value))}]`"
+    return f"`{value}`" if not isinstance(value, str) or not value.startswith("the ") and "," not in value else value

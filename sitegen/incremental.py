@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
 from sitegen import search, urls
 from sitegen.attachments import attachments_key
@@ -76,7 +76,7 @@ class Edited:
     documents: int  # how many bodies were done again
 
 
-def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None,
+def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None,
                 keys: dict[str, bytes] | None = None, forked: Callable[[], None] | None = None) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
@@ -99,7 +99,7 @@ def write_pages(templates: Path, site: Site, plan: Plan, jobs: int, sink, done: 
         if forked is not None:
             forked()
     try:
-        _write_pages(Job(str(templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
+        _write_pages(Job(tuple(str(f) for f in templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
                      jobs, sink, done, restore)
         if html is not None and not restored:
             html.restore_text(site)
@@ -289,7 +289,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     plan = Plan([], [r.id for r in records], state.known, state.rarity)
     files, removed, search_stats, _ = search.update_bodies(search_state, site, [r.id for r in records])
     with Output(target, protected, manifest) as sink:
-        write_pages(config.templates, site, plan, 1, sink, keys=state.templates)
+        write_pages(config.template_folders, site, plan, 1, sink, keys=state.templates)
         for rel, data in sorted(files.items()):
             write_file(sink, rel, data)
         sink.keep_rest(removed)  # checked above: the output is as the last build left it

@@ -12,13 +12,14 @@ import os
 import time
 from array import array
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
-from sitegen import sources
+from sitegen import sources, theme, urls
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.frontmatter import split_source
+from sitegen.links import LinkUse, link_page
 from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.workers import parallel_iter
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
@@ -70,7 +71,7 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
                                    "create content/documents/ or set paths.content"))
     settings = digest(repr(config))
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
-    inputs = [settings, folder_digest(config.templates), folder_digest(config.assets)]
+    inputs = [settings, folder_digest(config.template_folders), folder_digest(config.asset_folders), pages_digest(config)]
     seen, now = Seen.unpack(memo.load("seen", _seen_key(config, settings))), time.time_ns()
     found: list[tuple[bytes, SourceFile]] = []
     for folder, kind in folders:
@@ -181,12 +182,83 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
     return {path: r for (path, _), r in zip(sources_, rendered)}
 
 
-def folder_digest(folder: Path) -> bytes:
-    """Names and bytes of every file under `folder` (templates, assets)."""
-    if not folder.is_dir():
-        return digest("none")
-    return digest(*(part for p in sorted(folder.rglob("*")) if p.is_file()
-                    for part in (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).digest())))
+def folder_digest(folders: Sequence[Path]) -> bytes:
+    """Names, places and bytes of every file the layers resolve (templates, assets: the project's over
+    the theme's), so adding or removing an override, or a sitegen with another theme, is a change."""
+    return digest(*(part for name, p in theme.files(folders).items()
+                    for part in (name, str(p), hashlib.blake2b(p.read_bytes()).digest())))
+
+
+def theme_files(config: Config) -> dict[str, Path]:
+    """Output path -> file of the theme's images the config names (`theme.logo`, `theme.favicon`),
+    published as assets are."""
+    named = {"logo": config.theme.logo, "favicon": config.theme.favicon}
+    return {urls.theme_image(kind, path.suffix): path for kind, path in named.items() if path is not None}
+
+
+def footer_uses(config: Config) -> list[LinkUse]:
+    """The footer's links to pages of the site (`theme.footer.links`), checked as links in bodies are."""
+    return [LinkUse(config.path, link.line, link.col, link.url, link.url.partition("#")[0], urls.HOME, config.links.broken)
+            for link in config.theme.footer_links if link.internal]
+
+
+def about_files(config: Config) -> dict[str, Path]:
+    """Edition language -> where its "about" page's text is: content/about.md for the first
+    language's edition, content/about.<lang>.md for each other one."""
+    return {lang: config.content / ("about.md" if i == 0 else f"about.{lang}.md") for i, lang in enumerate(config.languages)}
+
+
+def pages_digest(config: Config) -> bytes:
+    """The bytes of the theme's images and the about pages' texts: inputs that are not sources."""
+    files = [*theme_files(config).values(), *about_files(config).values()]
+    return digest(*(part for path in files for part in (str(path), _bytes_or_none(path))))
+
+
+def _bytes_or_none(path: Path) -> bytes:
+    try:
+        return hashlib.blake2b(path.read_bytes()).digest()
+    except OSError:
+        return b"none"
+
+
+def read_about(config: Config) -> tuple[dict[str, tuple[str, str]], list[Diagnostic]]:
+    """Edition language -> (the file as shown, its Markdown text) of every about page that exists, and
+    the problems found: a file that leads out of the content folder, or over the limits."""
+    found, problems = {}, []
+    inside = os.path.realpath(config.content)
+    for lang, path in about_files(config).items():
+        if not path.is_file() and not path.is_symlink():
+            continue
+        shown = shown_path(path)
+        if not os.path.realpath(path).startswith(inside + os.sep):
+            problems.append(Diagnostic(shown, 1, 1, "link leads outside the content folder", "copy the file here instead"))
+            continue
+        data, more = sources.read(path, config.limits)
+        problems += more
+        if data is None:
+            continue
+        try:
+            text = data.decode("utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError as exc:
+            problems.append(Diagnostic(shown, 1, 1, f"not UTF-8 text: {exc.reason}", "save the file as UTF-8"))
+            continue
+        problems += check_body(text, shown, 1, config.limits)
+        found[lang] = (shown, text)
+    return found, problems
+
+
+def render_about(config: Config, index: Any) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
+    """Each edition's about page, through the documents' pipeline: sanitised Markdown, links resolved
+    (`links.link_page`, against `index`, the site's `link_index`) as written from the page it becomes."""
+    texts, problems = read_about(config)
+    pages, uses = {}, []
+    for ed in urls.editions(config.languages):
+        if ed.lang in texts:
+            shown, text = texts[ed.lang]
+            pages[ed.lang], more_uses, more = link_page(shown, text, ed.path(urls.ABOUT), render_markdown(text), index,
+                                                        config.links.broken)
+            uses, problems = uses + more_uses, problems + more
+    return pages, uses, problems
 
 
 def _seen_key(config: Config, settings: bytes) -> bytes:

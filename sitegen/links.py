@@ -113,6 +113,20 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
     return out, uses, problems
 
 
+def link_page(path: str, text: str, page: str, rendered: Rendered, index: _Index, broken: str = ERROR
+              ) -> tuple[Rendered, list[LinkUse], list[Diagnostic]]:
+    """`link_bodies` for the text of a page that is neither a document nor a registry entry (an about
+    page: `path` is its file, `page` the page it becomes); its anchors join `index`."""
+    body, uses, problems = _Body(path, text, 1, page), [], []
+    index.anchors[page] = anchors(rendered)
+    if rendered.failure:
+        problems.append(Diagnostic(path, 1, 1, f"the text could not be converted: {rendered.failure}",
+                                   "a bug in sitegen; please report it with this file"))
+    if "href=" in rendered.html or "src=" in rendered.html:
+        rendered = replace(rendered, html=_link_one(body, rendered.html, index, uses, problems, broken))
+    return rendered, uses, problems
+
+
 def check_targets(uses: list[LinkUse], known: set[str]) -> list[Diagnostic]:
     """Links written as built-page paths must point at a file the build writes."""
     problems = []

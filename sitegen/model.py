@@ -80,6 +80,7 @@ class Site:
     config: Config
     documents: dict[str, Document]  # id -> document, chronological
     taxonomies: dict[str, Taxonomy]  # in config order
+    about: dict[str, Rendered] = field(default_factory=dict)  # edition language -> its about page's text, linked
 
     def chronological(self) -> list[Document]:
         return list(self.documents.values())
@@ -91,8 +92,9 @@ def match_key(text: str) -> str:
 
 
 def build_site(config: Config, documents: list[DocumentRecord], terms: list[TermRecord],
-               bodies: dict[str, Rendered]) -> tuple[Site, list[Diagnostic]]:
-    """Resolve every reference; `bodies` maps a source path to its rendered Markdown."""
+               bodies: dict[str, Rendered], about: dict[str, Rendered] | None = None) -> tuple[Site, list[Diagnostic]]:
+    """Resolve every reference; `bodies` maps a source path to its rendered Markdown, `about` an
+    edition's language to its about page's."""
     problems: list[Diagnostic] = []
     taxonomies = {t.name: Taxonomy(t) for t in config.taxonomies}
     for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
@@ -120,7 +122,7 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         for term in tax.terms.values():
             term.documents = tuple(tagged.get((name, term.id), ()))
     problems.extend(_warnings(ordered, taxonomies))
-    return Site(config, ordered, taxonomies), problems
+    return Site(config, ordered, taxonomies, dict(about or {})), problems
 
 
 def _lookup(tax: Taxonomy, problems: list[Diagnostic]) -> dict[str, str]:

@@ -50,7 +50,7 @@ def readme(config: Config, stem: str, count: int) -> bytes:
     context = {"site": {"title": config.title, "description": config.description, "base_url": config.base_url,
                         "build_date": config.build_date}, "name": stem, "files": count, "manifest": MANIFEST,
                "page_path": README}
-    return render_page(str(config.templates), Page(README, "pack-readme.txt", context, "the pack's README"))[1]
+    return render_page(config.template_folders, Page(README, "pack-readme.txt", context, "the pack's README"))[1]
 
 
 def pack(config: Config, *, out: Path | None = None, name: str = "", jobs: int = 1, strict: bool = False) -> Packed:

@@ -2,7 +2,9 @@
 
 Owns the template contract (the keys every page has and the listing items are built in `chrome`).
 Templates never see the model; they get plain dicts built here:
-- every page: `site` {title, title_lang, description, description_lang, language, build_date, extra},
+- every page: `site` {title, title_lang, description, description_lang, language, build_date, extra,
+  theme {logo, favicon (output-root paths or ""), accent ("#rrggbb" or ""), footer_text (a text or
+  None), footer_links [{label (text), href, internal}], about_href ("" when there is no about page)}},
   `page_path`, `lang`, `dir`, `ui` (interface words), `ui_lang`, `nav` [{label, href, current}],
   `title`, `search_href`, `home_href`, `languages` [{lang, dir, name, href}] (the language switch: this
   page in the other editions, or a document's translation) and `alternates` [{lang, href}] (`hreflang`
@@ -81,6 +83,7 @@ def plan_site(site: Site) -> tuple[Plan, list[Diagnostic]]:
     pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
         pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed), plan_data(site, ed)]
+        pages += [plan_about(site, ed)] if ed.lang in site.about else []
         for tax in site.taxonomies.values():
             pages.append(plan_taxonomy_index(site, tax.config.name, ed))
             for term in tax.terms.values():
@@ -363,6 +366,15 @@ def plan_data(site: Site, ed: urls.Edition) -> Page:
     ctx["columns"] = [{"name": n, "type": t, "description": d} for n, t, d in columns(site)]
     ctx["documents"] = len(site.documents)
     return Page(ctx["page_path"], "data.html", ctx, "the data page")
+
+
+def plan_about(site: Site, ed: urls.Edition) -> Page:
+    """The edition's about page (content/about.md, about.<lang>.md). Adds: body (its sanitised HTML,
+    links made for this page). Its language switch offers the other editions' about pages."""
+    switch = {e.lang: e.path(urls.ABOUT) for e in urls.editions(site.config.languages) if e.lang in site.about}
+    ctx = base(site, ed, ed.path(urls.ABOUT), ed.lang, STRINGS[ui_language(ed.lang)]["about"], "about", switch)
+    ctx["body"] = Markup(site.about[ed.lang].html)
+    return Page(ctx["page_path"], "about.html", ctx, f"the about page of the `{ed.lang}` edition")
 
 
 def plan_search(site: Site, ed: urls.Edition) -> Page:

@@ -23,7 +23,7 @@ import jinja2
 import jinja2.meta
 import markupsafe
 
-from sitegen import formats, urls
+from sitegen import formats, theme, urls
 from sitegen.cache import digest
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.model import Site
@@ -31,8 +31,10 @@ from sitegen.pages import Page, Plan, plan_document
 from sitegen.workers import parallel_iter
 
 TEMPLATE_EXTENSIONS = tuple(sorted(formats.AUTOESCAPED | set(formats.ESCAPERS)))
-_envs: dict[str, jinja2.Environment] = {}  # template extension -> environment, for `_env_folder`
-_env_folder: str = ""
+_envs: dict[str, jinja2.Environment] = {}  # template extension -> environment, for `_env_folders`
+_env_folders: tuple[str, ...] = ()
+_env_files: dict[str, Path] = {}  # what the layers resolved to when the environments were made
+Templates = "str | os.PathLike[str] | theme.Folders"  # one folder, or layers (the project's, then the theme's)
 
 
 class Compiled(jinja2.BytecodeCache):
@@ -57,11 +59,12 @@ class Compiled(jinja2.BytecodeCache):
 COMPILED = Compiled()  # every environment's, in this process (a forked worker inherits what is in it)
 
 
-def make_environment(templates: Path, extension: str = ".html") -> jinja2.Environment:
-    """The environment for templates ending in `extension`: autoescaped, or finalized by the format's escaper."""
+def make_environment(templates: Templates, extension: str = ".html") -> jinja2.Environment:
+    """The environment for templates ending in `extension`: autoescaped, or finalized by the format's
+    escaper. A template is looked up in each folder of `templates` in turn (`theme`)."""
     finalize = formats.finalizer(extension)
     env = _Environment(
-        loader=jinja2.FileSystemLoader(str(templates)), autoescape=finalize is None, undefined=jinja2.StrictUndefined,
+        loader=jinja2.FileSystemLoader(list(theme.as_folders(templates))), autoescape=finalize is None, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=finalize, bytecode_cache=COMPILED,
     )
     env.filters["rel"] = _rel
@@ -106,25 +109,37 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def environment(templates: str, template: str) -> jinja2.Environment:
+def environment(templates: Templates, template: str) -> jinja2.Environment:
     """The environment for `template`, made once per process and format."""
-    global _env_folder
-    if _env_folder != templates:
+    global _env_folders
+    folders = theme.as_folders(templates)
+    if _env_folders != folders:
         _envs.clear()
-        _env_folder = templates
+        _env_folders = folders
     extension = _suffix(template)
     if extension not in _envs:
-        _envs[extension] = make_environment(Path(templates), extension)
+        _envs[extension] = make_environment(folders, extension)
     return _envs[extension]
 
 
-def compile_templates(templates: Path, names: Iterable[str]) -> None:
+def use_templates(templates: Templates) -> None:
+    """Begin a build with `templates`: environments made when the layers resolved a name to another
+    file (a project's override added or removed since) are dropped, for Jinja's own reload checks
+    only the file it loaded. Called in the parent, before any page worker forks."""
+    global _env_files
+    resolved = theme.files(templates)
+    if resolved != _env_files:
+        _envs.clear()
+        _env_files = resolved
+
+
+def compile_templates(templates: Templates, names: Iterable[str]) -> None:
     """Compile `names` in this process, before page workers fork from it: they inherit the compiled
     templates instead of each compiling them, and the code is in `COMPILED` for the next build. A
     template that does not compile is left for rendering to report."""
     for name in names:
         try:
-            environment(str(templates), name).get_template(name)
+            environment(templates, name).get_template(name)
         except (jinja2.TemplateError, ValueError, OSError, UnicodeDecodeError):
             continue
 
@@ -134,16 +149,17 @@ def _suffix(template: str) -> str:
     return Path(template).suffix
 
 
-def template_sources(templates: Path) -> dict[str, set[str]]:
+def template_sources(templates: Templates) -> dict[str, set[str]]:
     """For each template, every template it is made of (itself, what it extends, includes or imports,
     and so on): a page must be rendered again when one of these changes, and only then. A template
     that names another by a variable, or cannot be parsed, is taken to use them all."""
-    names = sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
+    resolved = theme.files(templates)
+    names = list(resolved)
     env = make_environment(templates)
     direct: dict[str, set[str]] = {}
     for name in names:
         try:
-            found = set(jinja2.meta.find_referenced_templates(env.parse((templates / name).read_text(encoding="utf-8"))))
+            found = set(jinja2.meta.find_referenced_templates(env.parse(resolved[name].read_text(encoding="utf-8"))))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
             found = {None}
         direct[name] = set(names) if None in found else {n for n in found if n in direct or n in names}
@@ -175,19 +191,20 @@ def _relative(folder: str, target: str) -> str:
     return urls.relative(f"{folder}/_" if folder else "_", target)
 
 
-def render_page(templates: str, page: Page) -> tuple[str, bytes]:
+def render_page(templates: Templates, page: Page) -> tuple[str, bytes]:
     """Render one page, escaped for the format its template's extension names."""
+    shown = str(Path(theme.as_folders(templates)[0]) / page.template)
     try:
         env = environment(templates, page.template)
     except ValueError as exc:  # a template extension with no known escaping
-        raise BuildFailed([Diagnostic(str(Path(templates) / page.template), 1, 1, str(exc))]) from None
+        raise BuildFailed([Diagnostic(shown, 1, 1, str(exc))]) from None
     try:
         html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildFailed([Diagnostic(exc.filename or page.template, exc.lineno or 1, 1,
                                       f"template syntax error: {exc.message}")]) from None
     except jinja2.TemplateNotFound as exc:
-        raise BuildFailed([Diagnostic(str(Path(templates) / page.template), 1, 1, f"template not found: {exc.name}",
+        raise BuildFailed([Diagnostic(shown, 1, 1, f"template not found: {exc.name}",
                                       "check paths.templates in sitegen.yaml")]) from None
     except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as exc:
         line, name = _template_line(exc, page.template)
@@ -220,10 +237,12 @@ def _template_line(exc: BaseException, default: str) -> tuple[int, str]:
     return found
 
 
-def template_keys(templates: Path) -> dict[str, bytes]:
-    """Template name -> a digest of every template it is made of: what a page's key needs of them."""
+def template_keys(templates: Templates) -> dict[str, bytes]:
+    """Template name -> a digest of every template it is made of: what a page's key needs of them
+    (each as the layers resolve it, so adding or removing a project's override changes the key)."""
     uses = template_sources(templates)
-    files = {name: hashlib.blake2b((templates / name).read_bytes()).digest() for name in set().union(*uses.values())}
+    resolved = theme.files(templates)
+    files = {name: hashlib.blake2b(resolved[name].read_bytes()).digest() for name in set().union(*uses.values())}
     return {name: digest(*(part for used in sorted(made_of) for part in (used, files[used])))
             for name, made_of in uses.items()}
 
@@ -281,7 +300,7 @@ class Job:
     """What every worker of the pages stage shares. Inherited when the pool forks, so a worker is sent
     only a document id or a page number, and plans, keys and renders the pages itself."""
 
-    templates: str
+    templates: tuple[str, ...]  # the folders templates are looked up in (`theme`)
     site: Site
     plan: Plan
     keys: dict[str, bytes]  # template_keys

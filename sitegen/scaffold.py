@@ -1,9 +1,10 @@
-"""`sitegen new`: a correctly named file with a complete, commented front-matter template.
+"""`sitegen new` and `sitegen init`: a correctly named file with a complete, commented front-matter
+template; a new archive that builds at once.
 
 The templates are generated from the field tables in `schema` and the taxonomies in the config, so
 they never drift from what `check` accepts; what the contributor did not give stays commented out,
 and the result passes `check` as written. Files are created exclusively: an existing file is never
-overwritten. Must not print; the CLI reports.
+overwritten; `init` writes nothing if any of its files exists. Must not print; the CLI reports.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sitegen.config import Config, TaxonomyConfig
+from sitegen.config import SCHEMA, Config, Key, TaxonomyConfig
 from sitegen.dates import parse_date
 from sitegen.schema import LANGUAGE_TAG, PORTABLE_ID, TERM_FIELDS, document_fields, suggest_id
 
@@ -137,3 +139,201 @@ def _language(config: Config, language: str) -> str:
 def _check_value(ok, message: str) -> None:
     if not ok:
         raise ScaffoldError(message)
+
+
+# `sitegen init`: a new archive that builds at once and passes `check --strict`.
+EXAMPLE_DATE = "2024-05-01"
+EXAMPLE_ID = f"{EXAMPLE_DATE}-example-lighthouse-records"
+EXAMPLES = {  # language -> (title, source, summary, body) of the example document
+    "en": ("The harbour office opens its lighthouse records", "Harbour Office",
+           "An example document: the harbour office opens its lighthouse logbooks to the public.",
+           "The harbour office announced today that the logbooks of its three lighthouses, kept since 1870, "
+           "will be open to the public in this archive.\n\n"
+           "This is an example document. Replace it with the first document of your archive: "
+           "`sitegen new \"Title\" --source \"Outlet\" --date 2024-05-01`."),
+    "ar": ("مكتب الميناء يفتح سجلات المنارات", "مكتب الميناء",
+           "وثيقة مثال: مكتب الميناء يفتح سجلات منارته للجمهور.",
+           "أعلن مكتب الميناء اليوم أن سجلات مناراته الثلاث، المحفوظة منذ عام 1870، ستكون متاحة للجمهور في هذا الأرشيف.\n\n"
+           "هذه وثيقة مثال. استبدل بها أول وثيقة في أرشيفك."),
+}
+EXAMPLE_TERMS = {  # folder -> (id, names per language, kind, description per language)
+    "actors": ("harbour-office", {"en": "Harbour Office", "ar": "مكتب الميناء"}, "institution",
+               {"en": "The office that keeps the harbour and its lighthouses (an example entry).",
+                "ar": "المكتب الذي يدير الميناء ومناراته (مدخل مثال)."}),
+    "topics": ("public-records", {"en": "Public records", "ar": "السجلات العامة"}, "",
+               {"en": "Records kept by public offices and opened to readers (an example entry).",
+                "ar": "سجلات تحفظها المكاتب العامة وتتيحها للقراء (مدخل مثال)."}),
+}
+ABOUT = {  # language -> the about page's text (content/about.md, about.<lang>.md), linked from every page
+    "en": "This archive keeps documents with their provenance: who published them, when and where.\n\n"
+          "# Who keeps it\n\nSay here who keeps the archive and how to reach them (edit content/about.md).\n",
+    "ar": "يحفظ هذا الأرشيف الوثائق مع مصادرها: من نشرها ومتى وأين.\n\n"
+          "# من يحفظه\n\nاكتب هنا من يحفظ الأرشيف وكيف يُتواصل معه.\n",
+}
+GITIGNORE = "build/\n.sitegen-cache/\n.venv/\n"
+INSTALL = "sitegen=={version}"  # what the workflows install; the file says how to change it
+WORKFLOW_HEAD = """\
+# {what}
+# SITEGEN says which sitegen to install: a version from PyPI, or a Git address such as
+# git+https://github.com/OWNER/sitegen@v{version}.
+name: {name}
+
+on:
+{on}
+env:
+  SITEGEN: "{install}"
+
+"""
+CHECK_JOBS = """\
+permissions:
+  contents: read
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: python -m pip install -q "$SITEGEN"
+      # Problems become annotations on the changed lines of the pull request.
+      - run: sitegen check --format github
+      - run: sitegen build
+"""
+DEPLOY_JOBS = """\
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: python -m pip install -q "$SITEGEN"
+      - run: sitegen build
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: build/
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+def init_files(folder: Path, languages: tuple[str, ...] = ("en",), title: str = "", version: str = "") -> list[NewFile]:
+    """Every file of a new archive in `folder`: sitegen.yaml (every key, commented, from the schema),
+    an example document per language (the others translations of the first) with its actor and topic,
+    an about page per language, .gitignore, and the GitHub workflows (check on pull requests; deploy
+    to GitHub Pages)."""
+    _check_languages(languages)
+    title = " ".join(title.split()) or "Documentary archive"
+    first = languages[0]
+    files = [NewFile(folder / "sitegen.yaml", commented_config({"title": title, "languages": list(languages)})),
+             NewFile(folder / ".gitignore", GITIGNORE)]
+    for lang in languages:
+        given = {"title": EXAMPLES[lang][0], "date": EXAMPLE_DATE, "source": EXAMPLES[lang][1], "language": lang,
+                 "summary": EXAMPLES[lang][2], "actors": [EXAMPLE_TERMS["actors"][0]], "topics": [EXAMPLE_TERMS["topics"][0]]}
+        if lang != first:
+            given["translation_of"] = EXAMPLE_ID
+        stem = EXAMPLE_ID if lang == first else f"{EXAMPLE_ID}-{lang}"
+        files.append(NewFile(folder / "content" / "documents" / f"{stem}.md", _yaml_block(given) + EXAMPLES[lang][3] + "\n"))
+    files += [NewFile(folder / "content" / ("about.md" if lang == first else f"about.{lang}.md"), ABOUT[lang])
+              for lang in languages]
+    for tax, (term_id, names, kind, descriptions) in EXAMPLE_TERMS.items():
+        given = {"names": {lang: names[lang] for lang in languages}, **({"kind": kind} if kind else {})}
+        if len(languages) > 1:
+            given["description"] = {lang: descriptions[lang] for lang in languages[1:]}
+        files.append(NewFile(folder / "content" / tax / f"{term_id}.md", _yaml_block(given) + descriptions[first] + "\n"))
+    install = INSTALL.format(version=version or "0.1.0")
+    for name, what, on, jobs in (
+            ("check", "On every pull request: check the content (problems shown on its lines) and build it.",
+             "  pull_request:\n", CHECK_JOBS),
+            ("deploy", "On every push to main: build the archive and publish it with GitHub Pages\n"
+                       "# (Settings > Pages > Source: GitHub Actions).", "  push:\n    branches: [main]\n  workflow_dispatch:\n",
+             DEPLOY_JOBS)):
+        text = WORKFLOW_HEAD.format(what=what, name=name, on=on, install=install, version=version or "0.1.0") + jobs
+        files.append(NewFile(folder / ".github" / "workflows" / f"{name}.yml", text))
+    return files
+
+
+def existing(files: list[NewFile]) -> list[Path]:
+    """The files `create_all` would not write because something is already there."""
+    return [f.path for f in files if f.path.exists() or f.path.is_symlink()]
+
+
+def create_all(files: list[NewFile]) -> None:
+    """Write every file, or none: a file that appears meanwhile stops the run, and the files this run
+    wrote are removed again (FileExistsError names it)."""
+    written: list[Path] = []
+    try:
+        for new in files:
+            create(new)
+            written.append(new.path)
+    except FileExistsError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def commented_config(values: dict[str, Any]) -> str:
+    """sitegen.yaml with every key of `config.SCHEMA`, its doc as a comment: the keys in `values`
+    set, the others commented out with their default (or blank), nested keys under their parent."""
+    lines = ["# sitegen configuration. Every key is listed with what it does; a key commented out (#) takes",
+             "# its default. Remove the # (and keep the indentation) to set one.", ""]
+    for name, key in SCHEMA.items():
+        lines += _key_lines(name, key, values, 0, False) + [""]
+    return "\n".join(lines)
+
+
+def _key_lines(name: str, key: Key, values: dict[str, Any], depth: int, described: bool) -> list[str]:
+    """One key's line, its doc as a comment (above a top-level key, after a nested one), commented out
+    unless set in `values`, with its nested keys; removing a line's leading `# ` gives valid YAML.
+    `described`: the default is a description (taxonomies' entries), not a value to write."""
+    about = f"{key.doc} ({key.kind})"
+    if name in values:
+        return [f"# {about}", f"{name}: {json.dumps(values[name], ensure_ascii=False)}"]
+    pad = "  " * depth
+    shown = "" if key.keys or described or key.default in (None, "") else " " + json.dumps(key.default, ensure_ascii=False)
+    lines = [f"# {about}", f"# {name}:{shown}"] if depth == 0 else [f"# {pad}{name}:{shown}  # {about}"]
+    if key.each:
+        lines.append(f"# {pad}  NAME:  # one entry per name, e.g. actors")
+        depth += 1
+    for sub, subkey in key.keys.items():
+        lines += _key_lines(sub, subkey, {}, depth + 1, described or key.each)
+    return lines
+
+
+def _yaml_block(given: dict[str, Any]) -> str:
+    """Front matter of the given values (strings JSON-quoted, so YAML keeps them as written)."""
+    lines = ["---"]
+    for name, value in given.items():
+        if isinstance(value, dict):
+            lines += [f"{name}:"] + [f"  {k}: {_scalar(v)}" for k, v in value.items()]
+        elif isinstance(value, list):
+            lines += [f"{name}:"] + [f"  - {_scalar(v)}" for v in value]
+        else:
+            lines.append(f"{name}: {_scalar(value)}")
+    return "\n".join(lines + ["---", ""])
+
+
+def _check_languages(languages: tuple[str, ...]) -> None:
+    unknown = [code for code in languages if code not in EXAMPLES]
+    if not languages or unknown or len(set(languages)) < len(languages):
+        raise ScaffoldError(f"--languages must be distinct codes among {', '.join(EXAMPLES)}, not `{','.join(languages)}` "
+                            "(another language needs its interface words in sitegen/ui.py first)")

@@ -2,7 +2,8 @@
 
 The site is rendered into memory, so `build/` is left alone, and served by the standard library's
 threaded HTTP server bound to localhost only. watchfiles (Rust `notify`, debounced, editors' temporary
-files filtered out) reports changes to the config, content, templates and assets; each change rebuilds
+files filtered out) reports changes to the config, content, templates and assets (the project's and
+the default theme's) and the theme's logo and favicon; each change rebuilds
 through the project's build cache, the same one `sitegen build` uses, so it starts warm (unchanged
 bodies are not converted again, unchanged pages not rendered again, an unchanged search index not
 rebuilt) and open pages learn over Server-Sent Events which files changed: a page reloads when it, a
@@ -31,6 +32,7 @@ from sitegen.build import Session, build, update_search
 from sitegen.cache import open_cache
 from sitegen.config import Config, load_config
 from sitegen.errors import BuildFailed, Diagnostic, errors_only, shown_path
+from sitegen.inputs import theme_files
 
 HOST = "127.0.0.1"
 PREFIX = "/__sitegen__/"
@@ -165,8 +167,9 @@ class DevServer:
 
     def watched(self) -> list[Path]:
         config, root = self.config, self.config_path.parent
-        folders = [config.content, config.templates, config.assets] if config else [root / "content", root / "templates"]
-        return [self.config_path.resolve()] + sorted({f.resolve() for f in folders if f.is_dir()})
+        folders = [config.content, *config.template_folders, *config.asset_folders] if config else [root / "content", root / "templates"]
+        images = [path.resolve() for path in theme_files(config).values() if path.is_file()] if config else []
+        return [self.config_path.resolve()] + sorted({f.resolve() for f in folders if f.is_dir()}) + sorted(images)
 
     def watch(self) -> None:
         """Rebuild on every batch of changes until `close()`; the watched folders follow the config."""

@@ -9,19 +9,22 @@ put `<script>` in a page. Each use is a warning at its template line (an error u
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 import jinja2
 from jinja2 import nodes
 
+from sitegen import theme
 from sitegen.errors import WARNING, Diagnostic, shown_path
 
 
-def audit_templates(folder: Path) -> list[Diagnostic]:
-    """A warning for every place a template turns off escaping; templates that do not parse are left
-    to the build, which reports them."""
+def audit_templates(folders: "Path | Sequence[Path]") -> list[Diagnostic]:
+    """A warning for every place a template the build would use (each name as the layers resolve it:
+    the project's over the theme's) turns off escaping; templates that do not parse are left to the
+    build, which reports them."""
     env = jinja2.Environment(autoescape=True)
     found = []
-    for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+    for path in [p for name, p in theme.files(folders).items() if name.endswith(".html")]:
         try:
             tree = env.parse(path.read_text(encoding="utf-8"))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):

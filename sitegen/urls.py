@@ -19,6 +19,7 @@ SOURCES = "sources.html"
 SEARCH = "search.html"
 SEARCH_CORE = "search/core.js"
 DATA = "data/index.html"  # "About the data": what data/ holds and how to read it
+ABOUT = "about.html"  # the archive's own "about" page, from content/about.md (about.<lang>.md per edition)
 ASSETS = "assets"
 
 
@@ -46,6 +47,11 @@ def taxonomy_index(taxonomy: str) -> str:
 
 def asset(name: str) -> str:
     return f"{ASSETS}/{name}"
+
+
+def theme_image(kind: str, suffix: str) -> str:
+    """Where `theme.logo` or `theme.favicon` is published: `logo.png`, `favicon.ico`."""
+    return f"{kind}{suffix.lower()}"
 
 
 @dataclass(frozen=True)
