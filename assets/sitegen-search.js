@@ -110,7 +110,13 @@
     });
   }
 
-  function countText(n) { return n === 1 ? T.one_result : T.results.replace('{n}', n); }
+  /* "5 results", "5 نتائج", "نتيجتان": the edition's CLDR plural form (T.results holds one per
+     category, built from the strings table) and its digits. */
+  var plurals = new Intl.PluralRules(T.plural_lang), numbers = new Intl.NumberFormat(T.number_locale);
+  function countText(n) {
+    var form = T.results[plurals.select(n)] || T.results.other;
+    return form.replace('{n}', numbers.format(n));
+  }
 
   var announceTimer = null;
   function announceSoon() {
@@ -173,14 +179,15 @@
   }
 
   function resultItem(doc) {
-    var li = el('li');
-    li.appendChild(highlighted(el('a', { href: root + doc.href, lang: doc.lang, dir: doc.dir, 'class': 'doc-title' }), doc.title));
-    var meta = el('span', { 'class': 'meta' });
+    // the item in its document's language and direction, the meta line in the page's (as in doc_list)
+    var li = el('li', { lang: doc.lang, dir: doc.dir });
+    li.appendChild(highlighted(el('a', { href: root + doc.href, 'class': 'doc-title' }), doc.title));
+    var meta = el('span', { 'class': 'meta', lang: LANG, dir: document.documentElement.dir });
     meta.appendChild(el('span', {}, own(doc.date) + ' \u00b7 '));
     meta.appendChild(el('span', { dir: 'auto' }, doc.source));
     meta.appendChild(el('span', {}, ' \u00b7 ' + own(doc.language)));
     li.appendChild(meta);
-    li.appendChild(highlighted(el('p', { 'class': 'result-snippet', lang: doc.lang, dir: doc.dir }), snippet(doc)));
+    li.appendChild(highlighted(el('p', { 'class': 'result-snippet' }), snippet(doc)));
     var where = originalMatch(doc);
     if (where) li.appendChild(where);
     return li;
