@@ -80,6 +80,8 @@ class Site:
     config: Config
     documents: dict[str, Document]  # id -> document, chronological
     taxonomies: dict[str, Taxonomy]  # in config order
+    held: dict[str, Any] = field(default_factory=dict)  # document id -> schedule.Hold of every document not
+    #                                                     published today; those in `documents` are previewed (--drafts)
 
     def chronological(self) -> list[Document]:
         return list(self.documents.values())
@@ -91,8 +93,11 @@ def match_key(text: str) -> str:
 
 
 def build_site(config: Config, documents: list[DocumentRecord], terms: list[TermRecord],
-               bodies: dict[str, Rendered]) -> tuple[Site, list[Diagnostic]]:
-    """Resolve every reference; `bodies` maps a source path to its rendered Markdown."""
+               bodies: dict[str, Rendered], held: dict[str, Any] | None = None, preview: bool = False
+               ) -> tuple[Site, list[Diagnostic]]:
+    """Resolve every reference; `bodies` maps a source path to its rendered Markdown. `held`: document
+    id -> why it is not published today (`schedule.holds`); each is checked like the others, then left
+    out of the site, so that nothing made from the site can show it, unless `preview` (--drafts)."""
     problems: list[Diagnostic] = []
     taxonomies = {t.name: Taxonomy(t) for t in config.taxonomies}
     for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
@@ -120,7 +125,27 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         for term in tax.terms.values():
             term.documents = tuple(tagged.get((name, term.id), ()))
     problems.extend(_warnings(ordered, taxonomies))
-    return Site(config, ordered, taxonomies), problems
+    if held and not preview:
+        _leave_out(ordered, taxonomies, set(held))
+    return Site(config, ordered, taxonomies, dict(held or {})), problems
+
+
+def _leave_out(docs: dict[str, Document], taxonomies: dict[str, Taxonomy], gone: set[str]) -> None:
+    """Documents not published today, out of the model and of every relation to them: term lists,
+    translations, and the terms of an open taxonomy only they used."""
+    for doc_id in gone:
+        docs.pop(doc_id, None)
+    for doc in docs.values():
+        if gone.intersection(doc.translations):
+            doc.translations = tuple(t for t in doc.translations if t not in gone)
+        if doc.translation_of in gone:
+            doc.translation_of = ""
+    for tax in taxonomies.values():
+        for term_id, term in list(tax.terms.items()):
+            if gone.intersection(term.documents):
+                term.documents = tuple(d for d in term.documents if d not in gone)
+                if not term.documents and not term.path:
+                    del tax.terms[term_id]
 
 
 def _lookup(tax: Taxonomy, problems: list[Diagnostic]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from sitegen.attachments import describe_size
 from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
-from sitegen.dates import MONTHS
+from sitegen.dates import MONTHS, ArchivalDate
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
 from sitegen.schema import DOCUMENT_FIELDS, text_direction
@@ -130,7 +130,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     field of schema.DOCUMENT_FIELDS as `show_field` gives it (title, date, date_iso, date_edtf, source,
     dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
     headings}, terms [{title, items}], translations [document item], translation_of (document item or
-    None), related [document item + shared], cite (see cite.citation), downloads [{label, href, type}],
+    None), related [document item + shared], held (the --drafts banner: why and until when it is not published, else ""), cite (see cite.citation), downloads [{label, href, type}],
     doc_text {lang, dir} (the language of the document's own text: the title, summary and body), marks
     {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
     (text)}]}: the language of what is written in no declared language. Its language switch offers its
@@ -156,8 +156,17 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
+    ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
+
+
+def held_banner(hold: Any, ui_lang: str) -> str:
+    """What a page previewed with --drafts says of itself: why it is not published, until when ("" when it is)."""
+    if hold is None:
+        return ""
+    until = ArchivalDate(hold.day.year, hold.day.month, hold.day.day).display(ui_lang) if hold.day else ""
+    return STRINGS[ui_lang][f"held_{hold.reason}"].format(date=until)
 
 
 def document_switch(site: Site, doc: Document) -> dict[str, str]:

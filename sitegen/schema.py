@@ -7,6 +7,7 @@ one file at a time; cross-file rules (unique ids, references) belong to `model`.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields, make_dataclass
@@ -16,7 +17,7 @@ from sitegen.config import Config, TaxonomyConfig
 from sitegen.dates import ArchivalDate, parse_date
 from sitegen.errors import WARNING, Diagnostic, did_you_mean, shown_path
 from sitegen.frontmatter import Source
-from sitegen.sources import name_problems
+from sitegen.sources import WINDOWS_RESERVED, name_problems
 
 PORTABLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
@@ -25,6 +26,7 @@ WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 PLACEHOLDER_DATE = ArchivalDate(1)  # stands in for a missing or invalid date in a record that has errors
 GENRES = ("news", "report", "scholarly")
 ATTACHMENT_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*\.[A-Za-z0-9]+$")
+FULL_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
 
@@ -61,7 +63,17 @@ DOCUMENT_FIELDS = {
     "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page",
                          default=tuple),
     "extra": Field("mapping", "anything else, free form, available to templates", default=dict),
+    # When a document is published (see `schedule`): read into the record, never shown as fields
+    "draft": Field("bool", "true keeps the document out of the site (`sitegen build --drafts` previews it)",
+                   default=bool, carried=False),
+    "embargo": Field("day", "YYYY-MM-DD: not published before that day", default=lambda: None, carried=False),
+    "expires": Field("day", "YYYY-MM-DD: not published from that day on", default=lambda: None, carried=False),
+    "redirects": Field("addresses", "old addresses of this page, relative to the site root (old/path/, "
+                       "old/page.html): each gets a page that sends readers here", default=tuple, carried=False),
 }
+# The fields `validate_document` reads into the record under their own names without carrying them
+# to the model's documents: they decide whether and where a document is published.
+SCHEDULE_FIELDS = ("draft", "embargo", "expires", "redirects")
 # The carried fields as a dataclass, so a record and a model document have them as attributes; both
 # subclass it, so a field added to the table above reaches them without being written out again.
 Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.default))
@@ -117,6 +129,11 @@ class DocumentRecord(Metadata):
     body_line: int
     translation_of: Ref | None = None
     refs: dict[str, tuple[Ref, ...]] = field(default_factory=dict)  # taxonomy name -> references
+    draft: bool = False
+    embargo: Any = None  # datetime.date or None
+    expires: Any = None
+    redirects: tuple[Ref, ...] = ()  # output-root paths, where written
+    scheduled_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # date, draft, embargo, expires -> line, col
 
 
 def metadata_of(record: Metadata) -> dict[str, Any]:
@@ -173,8 +190,10 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
     carried = {name: values[name] if name in values else f.default()
                for name, f in DOCUMENT_FIELDS.items() if f.carried}
     carried["language"] = values.get("language", config.language)
+    scheduled = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default() for name in SCHEDULE_FIELDS}
     record = DocumentRecord(
-        **carried, id=doc_id, path=path, body=source.body, body_line=source.body_line, refs=refs,
+        **carried, **scheduled, id=doc_id, scheduled_at={name: source.meta.where((name,)) for name in
+                                                          ("date", "draft", "embargo", "expires") if name in values}, path=path, body=source.body, body_line=source.body_line, refs=refs,
         translation_of=Ref(translation, *source.meta.where(("translation_of",))) if translation else None,
     )
     return record, problems
@@ -347,6 +366,62 @@ def _date(value, key, meta, path) -> ArchivalDate:
         raise FieldError(str(exc), "dates look like 2021-12-23, 2019-11, 2018, 2019-11-06? or 2018~") from None
 
 
+def _bool(value, key, meta, path) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"`{key}` must be true or false, not {_describe(value)}", f"write `{key}: true`")
+    return value
+
+
+def _day(value, key, meta, path) -> datetime.date:
+    """One whole day: an embargo or expiry is a day the build compares with today, not an archival range."""
+    text = _text(str(value) if isinstance(value, int) and not isinstance(value, bool) else value, key, meta, path)
+    try:
+        parse_date(text)  # an impossible day, said as for `date`
+    except ValueError as exc:
+        raise FieldError(str(exc), "write the day in full, like 2031-01-15") from None
+    if not FULL_DAY.match(text):
+        raise FieldError(f"`{key}` must be a whole day, not `{text}`", "write the day in full, like 2031-01-15")
+    return datetime.date.fromisoformat(text)
+
+
+def _addresses(value, key, meta, path) -> tuple[Ref, ...]:
+    """Old addresses of a page, each as the output-root path of the file that will redirect from it."""
+    refs = _refs(value, key, meta, path)
+    out = []
+    for i, ref in enumerate(refs):
+        problem = address_problem(ref.text)
+        if problem:
+            raise FieldError(f"redirect `{ref.text}` {problem[0]}", problem[1], (key, i) if not isinstance(value, str) else ())
+        out.append(Ref(redirect_path(ref.text), ref.line, ref.col))
+    return tuple(out)
+
+
+UNSAFE_IN_ADDRESS = re.compile(r'[\\\x00-\x1f\x7f<>:"|?*#]')
+
+
+def address_problem(text: str) -> tuple[str, str] | None:
+    """Why an old address cannot become a file of the output (a message and a hint), or None."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", text):
+        return "is a full address, not a path of this site", "write the path only, like old/page.html"
+    bad = UNSAFE_IN_ADDRESS.search(text)
+    if bad:
+        what = {"?": "a query", "#": "a fragment", "\\": "a backslash"}.get(bad.group(), f"the character {bad.group()!r}")
+        return f"contains {what}, which no file name of the site can hold", "write a plain path, like old/page.html, with / between folders"
+    parts = text.strip("/").split("/")
+    if not text.strip("/") or any(p in ("", ".", "..") for p in parts):
+        return "is not a path inside the site", "write it from the site's root, like old/page.html or old/folder/"
+    for part in parts:
+        if part.split(".")[0].casefold() in WINDOWS_RESERVED or part != part.rstrip(". "):
+            return f"has `{part}`, a name Windows refuses", "choose another name"
+    return None
+
+
+def redirect_path(text: str) -> str:
+    """The file an old address names: `old/dir/` is `old/dir/index.html`; a leading `/` means the root."""
+    text = text.lstrip("/")
+    return text + "index.html" if text.endswith("/") else text
+
+
 def _language(value, key, meta, path) -> str:
     text = _text(value, key, meta, path)
     if not LANGUAGE_TAG.match(text):
@@ -410,5 +485,6 @@ def _names(value, key, meta, path) -> dict[str, str]:
 
 CHECKS: dict[str, Callable] = {
     "text": _text, "texts": _texts, "refs": _refs, "files": _files, "date": _date, "language": _language, "url": _url,
-    "id": _id, "genre": _genre, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
+    "id": _id, "genre": _genre, "wikidata": _wikidata, "mapping": _mapping, "names": _names, "bool": _bool, "day": _day,
+    "addresses": _addresses,
 }
