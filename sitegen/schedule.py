@@ -35,12 +35,17 @@ class Hold:
                 "expired": f"expired on {self.day}"}[self.reason]
 
 
-def today(config: Config, clock: datetime.date | None = None) -> datetime.date:
-    """The day publication is decided for: `build_date` when it is a whole day, else the clock's (UTC)."""
+def clock() -> datetime.date:
+    """The clock's day in UTC (tests move it)."""
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
+def today(config: Config) -> datetime.date:
+    """The day publication is decided for: `build_date` when it is a whole day, else the clock's."""
     try:
         return datetime.date.fromisoformat(config.build_date[:10])
     except ValueError:
-        return clock or datetime.datetime.now(datetime.timezone.utc).date()
+        return clock()
 
 
 def first_day(record: DocumentRecord) -> datetime.date:
