@@ -60,7 +60,23 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
                        "name": language_name(code, ui_language(code))}  # each in its own words
                       for code, href in sorted(offered.items()) if href != path],
         "alternates": alternate_links(same),
+        "meta": page_meta(site, path, lang, description),
     }
+
+
+DESCRIPTION_CHARS = 200  # about what search engines show of a description
+
+
+def page_meta(site: Site, path: str, lang: str, description: str, kind: str = "website") -> dict[str, str]:
+    """What a page says of itself to search engines and link previews (`<meta name="description">`,
+    OpenGraph, Twitter): its own description (whitespace collapsed, cut at a word near DESCRIPTION_CHARS),
+    else the site's; `kind` is OpenGraph's type (`article` for a document); the absolute address
+    (`url`, also the canonical link) only when base_url is set."""
+    own = " ".join(description.split())
+    if len(own) > DESCRIPTION_CHARS:
+        own = own[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return {"description": own or site.config.description_in(ui_language(lang))[0], "type": kind,
+            "locale": lang.replace("-", "_"), "url": urls.absolute(site.config.base_url, path)}
 
 
 def alternate_links(same: dict[str, str]) -> list[dict[str, str]]:

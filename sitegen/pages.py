@@ -6,7 +6,8 @@ Templates never see the model; they get plain dicts built here:
   `page_path`, `lang`, `dir`, `ui` (interface words), `ui_lang`, `nav` [{label, href, current}],
   `title`, `search_href`, `home_href`, `languages` [{lang, dir, name, href}] (the language switch: this
   page in the other editions, or a document's translation) and `alternates` [{lang, href}] (`hreflang`
-  links to the same page in other languages).
+  links to the same page in other languages), `meta` {description, type, locale, url} (see `chrome.page_meta`:
+  a document's or term's own description, else the site's).
 - a *text* of undeclared language (source names, authors, notes): {text, lang, dir} (`lang` may be "").
 - a *document item* (listings): {href, title, lang, dir, date, date_iso, source (text), summary, language}.
 - a *term item*: {href, name, lang, dir, count, kind}.
@@ -30,7 +31,7 @@ from markupsafe import Markup
 
 from sitegen import feeds, urls
 from sitegen.attachments import describe_size
-from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
+from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, page_meta, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import MONTHS, ArchivalDate
@@ -157,6 +158,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
     ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
+    ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article")
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
 
@@ -261,6 +263,7 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
         ctx = base(site, ed, path, lang, name, term.taxonomy)
         ui_lang = ctx["ui_lang"]
         description, description_lang = term_description(site, term, ed) if number == 1 else (Markup(""), lang)
+        ctx["meta"] = page_meta(site, path, lang, term.descriptions.get(lang) or (term.description.text if term.description else ""))
         ctx["term"] = {
             "id": term.id, "name": name, "name_lang": name_lang or lang, "name_dir": text_direction(name_lang or lang),
             "names": [{"name": n, "lang": k or lang, "dir": text_direction(k or lang)} for k, n in sorted(term.names.items()) if n != name],
