@@ -85,6 +85,30 @@ Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.defau
 RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year"}
 
 
+# Front-matter keys of other generators (Hugo, Jekyll, WordPress exports) -> what to write in sitegen:
+# an archive moving here hears what its key became before any spelling guess (`categories` is not `actors`).
+_TAXONOMY = "a taxonomy in sitegen: list them under {taxonomies}, or declare one in sitegen.yaml"
+FOREIGN_FIELDS = {
+    "categories": _TAXONOMY, "tags": _TAXONOMY, "keywords": _TAXONOMY, "series": _TAXONOMY,
+    "description": "write it as `summary`", "excerpt": "write it as `summary`", "abstract": "write it as `summary`",
+    "author": "write `authors`, a list of bylines", "publishdate": "write `embargo: YYYY-MM-DD`, the day it may be published from",
+    "expirydate": "write `expires: YYYY-MM-DD`, the day it stops being published",
+    "aliases": "old addresses go under `redirects`", "redirect_from": "old addresses go under `redirects`",
+    "published": "write `draft: true` to keep a document unpublished",
+    "lastmod": "sitegen keeps the publication `date`; the day the archive took its copy is `retrieved`",
+    "last_modified_at": "sitegen keeps the publication `date`; the day the archive took its copy is `retrieved`",
+    "layout": "every document has the same page: change templates/document.html",
+    "type": "every document has the same page: change templates/document.html; `genre` says news, report or scholarly",
+    "weight": "documents are listed by `date`; keep it under `extra:` if it matters",
+    "permalink": "a document's address is documents/<id>.html (set `slug` for another id); old addresses go under `redirects`",
+    "url_path": "a document's address is documents/<id>.html (set `slug` for another id); old addresses go under `redirects`",
+    "image": "put the file beside the document and list it under `attachments`",
+    "featured_image": "put the file beside the document and list it under `attachments`",
+    "coverimage": "put the file beside the document and list it under `attachments`",
+    "menu": "the menu lists the site's own pages; it is not set per document",
+}
+
+
 def taxonomy_problems(config: Config) -> list[Diagnostic]:
     """A taxonomy named like a document field would read that field as term references, and one
     kept in `documents/` would read the documents as its entries: errors in the config, found before
@@ -180,7 +204,7 @@ def document_fields(config: Config) -> dict[str, tuple[bool, str, str]]:
 
 def validate_document(source: Source, path: str, stem: str, config: Config) -> tuple[DocumentRecord, list[Diagnostic]]:
     """Typed record of one document, and the diagnostics found in it."""
-    values, problems = _check(source, path, document_fields(config))
+    values, problems = _check(source, path, document_fields(config), FOREIGN_FIELDS)
     doc_id = _file_id(values.get("slug") or stem, path, "slug" in values, source, problems)
     # A record is returned even when a field is wrong (placeholders stand in for it), so that its
     # references and links are checked too and the contributor sees every mistake in one run; the
@@ -247,14 +271,17 @@ def _name_positions(values: dict[str, Any], source: Source) -> dict[str, tuple[i
     return where
 
 
-def _check(source: Source, path: str, fields: dict) -> tuple[dict[str, Any], list[Diagnostic]]:
+def _check(source: Source, path: str, fields: dict, foreign: dict[str, str] | None = None
+           ) -> tuple[dict[str, Any], list[Diagnostic]]:
     data, meta = source.meta.data, source.meta
     problems: list[Diagnostic] = []
     values: dict[str, Any] = {}
     for key, value in data.items():
         line, col = meta.where((key,))
         if key not in fields:
-            hint = did_you_mean(key, fields) or "put free-form data under `extra:`"
+            hint = (foreign or {}).get(str(key).casefold(), "").format(
+                taxonomies=" or ".join(f"`{name}`" for name, spec in fields.items() if spec[1] == "refs") or "a new one") \
+                or did_you_mean(key, fields) or "put free-form data under `extra:`"
             problems.append(Diagnostic(path, line, col, f"unknown field `{key}`", hint))
             continue
         kind = fields[key][1]
