@@ -121,8 +121,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         site, more = build_site(config, documents, terms, bodies, {d: h for d, (_, h) in held.items()}, drafts)
         problems += problems_in_links + more
         del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
-        plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
-    assets, found = asset_paths(config.assets)
+        assets, found = asset_paths(config.assets)
+        plan, more = plan_site(site, assets)  # planned even after errors: the model keeps only what resolved
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)
     problems += more + found + broken_links

@@ -62,6 +62,7 @@ class Document(Metadata):
     terms: dict[str, tuple[str, ...]]  # taxonomy name -> term ids, in the order written
     translation_of: str = ""
     translations: tuple[str, ...] = ()  # every other document in the same translation group
+    redirects: tuple = ()  # schema.Ref of each old address of its page (`pages.plan_redirects`)
 
     @property
     def sort_key(self) -> tuple:
@@ -112,7 +113,7 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems)
                     for name, refs in record.refs.items()}
         docs[record.id] = Document(**metadata_of(record), id=record.id, path=record.path, dir=text_direction(record.language),
-                                   body=bodies[record.path], terms=resolved)
+                                   body=bodies[record.path], terms=resolved, redirects=record.redirects)
     _link_translations(documents, docs, problems)
     ordered = dict(sorted(docs.items(), key=lambda item: item[1].sort_key))
     tagged: dict[tuple[str, str], list[str]] = {}

@@ -25,7 +25,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from markupsafe import Markup
 
@@ -48,6 +48,7 @@ CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", 
 # Per-document outputs: (template, file extension). Each renders with `plan_document`'s context to
 # `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
 DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
+REDIRECT = "redirect.html"  # the template of the page left at each of a document's old addresses (`redirects`)
 RELATED_CANDIDATES = 60
 COOCCURRING = 30
 
@@ -75,8 +76,9 @@ class Plan:
         return len(self.pages) + len(self.documents) * len(DOCUMENT_OUTPUTS)
 
 
-def plan_site(site: Site) -> tuple[Plan, list[Diagnostic]]:
-    """The plan of every page; two sources claiming one path is an error."""
+def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagnostic]]:
+    """The plan of every page; two sources claiming one path is an error (`assets`: the asset files'
+    output paths, which no redirect may replace)."""
     claims = [(urls.document(doc.id, ext), doc.path) for doc in site.documents.values() for _, ext in DOCUMENT_OUTPUTS]
     pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
@@ -89,9 +91,48 @@ def plan_site(site: Site) -> tuple[Plan, list[Diagnostic]]:
     alternates = [(urls.document(doc.id), {"alternates": alternate_links(document_switch(site, doc))})
                   for doc in site.documents.values()]
     pages += [Page(*planned) for planned in feeds.planned_sitemap(site, alternates + [(p.path, p.context) for p in pages])]
-    first, problems = _check_collisions(claims + [(p.path, p.source) for p in pages])
-    kept = sorted((p for n, p in enumerate(pages, len(claims)) if first[p.path] == n), key=lambda p: p.path)
-    return Plan(kept, list(site.documents), frozenset(first), rarity(site)), missing_strings(site) + problems
+    claims += [(p.path, p.source) for p in pages]
+    first, problems = _check_collisions(claims)
+    taken = {path: claims[n][1] for path, n in first.items()} | {path: f"the asset {path}" for path in assets}
+    moved, more = plan_redirects(site, taken)  # after the sitemap: an old address is not a page to index
+    planned = len(claims) - len(pages)
+    kept = sorted([*(p for n, p in enumerate(pages, planned) if first[p.path] == n), *moved], key=lambda p: p.path)
+    return Plan(kept, list(site.documents), frozenset(first) | {p.path for p in moved}, rarity(site)), \
+        missing_strings(site) + problems + more
+
+
+def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[Diagnostic]]:
+    """A small page at each old address a document lists under `redirects`, sending readers to it (see
+    templates/redirect.html), in the document's language. Adds: target (its page), canonical (its
+    absolute address, "" without base_url), doc_title. An old address that another output, an asset,
+    an attachment or another redirect has (compared as a case-insensitive disk would) is an error
+    naming both, at the line that asks for it. `taken`: every other output path -> what writes it."""
+    owners = {path.casefold(): source for path, source in taken.items()}
+    owners.update((a.href.casefold(), f"{doc.path} (attachment)") for doc in site.documents.values() for a in doc.attachments)
+    asked: dict[str, str] = {}
+    pages, problems = [], []
+    for doc in site.documents.values():
+        for ref in doc.redirects:
+            path = urls.redirect(ref.text)
+            here = f"{doc.path}:{ref.line}:{ref.col}"
+            folder = path.split("/")[0] if "/" in path else ""
+            other = owners.get(path.casefold()) or asked.get(path.casefold())
+            if other or folder in urls.OWN_FOLDERS:
+                what = f"already written for {other}" if other else f"in {folder}/, which sitegen fills itself"
+                problems.append(Diagnostic(doc.path, ref.line, ref.col, f"redirect `{ref.text}` would write {path}, {what}",
+                                           "remove it, or choose the old address the page really had"))
+                continue
+            asked[path.casefold()] = here
+            pages.append(_redirect_page(site, doc, path))
+    return pages, problems
+
+
+def _redirect_page(site: Site, doc: Document, path: str) -> Page:
+    ui_lang = ui_language(doc.language)
+    target = urls.document(doc.id)
+    return Page(path, REDIRECT, {"page_path": path, "lang": doc.language, "dir": doc.dir, "ui": STRINGS[ui_lang],
+                                 "target": target, "canonical": urls.absolute(site.config.base_url, target),
+                                 "doc_title": doc.title}, doc.path)
 
 
 def _check_collisions(claims: list[tuple[str, str]]) -> tuple[dict[str, int], list[Diagnostic]]:

@@ -17,7 +17,7 @@ from sitegen.config import Config, TaxonomyConfig
 from sitegen.dates import ArchivalDate, parse_date
 from sitegen.errors import WARNING, Diagnostic, did_you_mean, shown_path
 from sitegen.frontmatter import Source
-from sitegen.sources import WINDOWS_RESERVED, name_problems
+from sitegen.sources import MAX_NAME_BYTES, WINDOWS_RESERVED, name_problems
 
 PORTABLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
@@ -73,7 +73,7 @@ DOCUMENT_FIELDS = {
 }
 # The fields `validate_document` reads into the record under their own names without carrying them
 # to the model's documents: they decide whether and where a document is published.
-SCHEDULE_FIELDS = ("draft", "embargo", "expires", "redirects")
+PUBLISHING_FIELDS = ("draft", "embargo", "expires", "redirects")
 # The carried fields as a dataclass, so a record and a model document have them as attributes; both
 # subclass it, so a field added to the table above reaches them without being written out again.
 Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.default))
@@ -214,7 +214,7 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
     carried = {name: values[name] if name in values else f.default()
                for name, f in DOCUMENT_FIELDS.items() if f.carried}
     carried["language"] = values.get("language", config.language)
-    scheduled = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default() for name in SCHEDULE_FIELDS}
+    scheduled = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default() for name in PUBLISHING_FIELDS}
     record = DocumentRecord(
         **carried, **scheduled, id=doc_id, scheduled_at={name: source.meta.where((name,)) for name in
                                                           ("date", "draft", "embargo", "expires") if name in values}, path=path, body=source.body, body_line=source.body_line, refs=refs,
@@ -412,14 +412,15 @@ def _day(value, key, meta, path) -> datetime.date:
 
 
 def _addresses(value, key, meta, path) -> tuple[Ref, ...]:
-    """Old addresses of a page, each as the output-root path of the file that will redirect from it."""
+    """Old addresses of a page, as written (`urls.redirect` makes each the path of a file), each one safe
+    to become a file on any system."""
     refs = _refs(value, key, meta, path)
     out = []
     for i, ref in enumerate(refs):
         problem = address_problem(ref.text)
         if problem:
             raise FieldError(f"redirect `{ref.text}` {problem[0]}", problem[1], (key, i) if not isinstance(value, str) else ())
-        out.append(Ref(redirect_path(ref.text), ref.line, ref.col))
+        out.append(ref)
     return tuple(out)
 
 
@@ -440,13 +441,11 @@ def address_problem(text: str) -> tuple[str, str] | None:
     for part in parts:
         if part.split(".")[0].casefold() in WINDOWS_RESERVED or part != part.rstrip(". "):
             return f"has `{part}`, a name Windows refuses", "choose another name"
+        if part.startswith("."):
+            return f"has `{part}`, a hidden name, which the site does not publish", "choose a name not starting with `.`"
+        if len(part.encode("utf-8")) > MAX_NAME_BYTES:
+            return f"has a name of {len(part.encode('utf-8'))} bytes, too long for a file", f"keep each name under {MAX_NAME_BYTES} bytes"
     return None
-
-
-def redirect_path(text: str) -> str:
-    """The file an old address names: `old/dir/` is `old/dir/index.html`; a leading `/` means the root."""
-    text = text.lstrip("/")
-    return text + "index.html" if text.endswith("/") else text
 
 
 def _language(value, key, meta, path) -> str:
