@@ -156,7 +156,7 @@ class DocumentRecord(Metadata):
     draft: bool = False
     embargo: Any = None  # datetime.date or None
     expires: Any = None
-    redirects: tuple[Ref, ...] = ()  # output-root paths, where written
+    redirects: tuple[Ref, ...] = ()  # old addresses, as written and where (`urls.redirect` makes each a path)
     scheduled_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # date, draft, embargo, expires -> line, col
 
 
@@ -214,10 +214,11 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
     carried = {name: values[name] if name in values else f.default()
                for name, f in DOCUMENT_FIELDS.items() if f.carried}
     carried["language"] = values.get("language", config.language)
-    scheduled = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default() for name in PUBLISHING_FIELDS}
+    publishing = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default() for name in PUBLISHING_FIELDS}
+    scheduled_at = {name: source.meta.where((name,)) for name in ("date", "draft", "embargo", "expires") if name in values}
     record = DocumentRecord(
-        **carried, **scheduled, id=doc_id, scheduled_at={name: source.meta.where((name,)) for name in
-                                                          ("date", "draft", "embargo", "expires") if name in values}, path=path, body=source.body, body_line=source.body_line, refs=refs,
+        **carried, **publishing, scheduled_at=scheduled_at, id=doc_id, path=path, body=source.body,
+        body_line=source.body_line, refs=refs,
         translation_of=Ref(translation, *source.meta.where(("translation_of",))) if translation else None,
     )
     return record, problems

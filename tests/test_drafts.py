@@ -197,3 +197,22 @@ def test_source_date_epoch_decides_today_when_no_build_date(site):
     config = load_config(site / "sitegen.yaml", environ={"SOURCE_DATE_EPOCH": str(stamp)})
     result = build(config, out=site / "build")
     assert result.counts["documents"] == 6  # the embargoed and the future one are out now
+
+
+@pytest.mark.parametrize("drafts", [False, True])
+def test_serve_previews_them_only_with_drafts(site, drafts):
+    from sitegen.serve import DevServer
+    from tests.test_serve import get
+    server = DevServer(site / "sitegen.yaml", port=0, log=lambda line: None, drafts=drafts).start()
+    try:
+        home = get(server.url + "index.html")
+        assert ("qzdraftmark" in home) == drafts
+        if drafts:
+            assert "Draft: not published" in get(server.url + "documents/draft.html")
+        else:
+            with pytest.raises(Exception) as missing:
+                get(server.url + "documents/draft.html")
+            assert getattr(missing.value, "code", None) == 404
+    finally:
+        server.close()
+    assert not (site / "build").exists()
