@@ -34,6 +34,7 @@ class Term:
     documents: tuple[str, ...] = ()  # ids, chronological
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # name or alias -> line, col in `path`
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text (`description:`)
+    redirects: tuple = ()  # schema.Ref of each old address of its page (`pages.plan_redirects`)
 
     def name(self, lang: str) -> tuple[str, str]:
         """The name to show on a page in `lang`, and the language that name is in ("" unknown)."""
@@ -105,7 +106,7 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         taxonomies[record.taxonomy].terms[record.id] = Term(
             record.id, record.taxonomy, record.names, record.aliases, record.kind, record.url,
             record.wikidata, record.extra, bodies.get(record.path), record.path, where=record.where,
-            descriptions=record.descriptions)
+            descriptions=record.descriptions, redirects=record.redirects)
     lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
     _check_unique_ids(documents, problems)
     docs: dict[str, Document] = {}

@@ -102,37 +102,42 @@ def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagno
 
 
 def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[Diagnostic]]:
-    """A small page at each old address a document lists under `redirects`, sending readers to it (see
-    templates/redirect.html), in the document's language. Adds: target (its page), canonical (its
-    absolute address, "" without base_url), doc_title. An old address that another output, an asset,
-    an attachment or another redirect has (compared as a case-insensitive disk would) is an error
-    naming both, at the line that asks for it. `taken`: every other output path -> what writes it."""
+    """A small page at each old address a document or registry entry lists under `redirects`, sending
+    readers to its page (see templates/redirect.html), in its language. Adds: target (its page),
+    canonical (its absolute address, "" without base_url), target_title. An old address that another
+    output, an asset, an attachment or another redirect has (compared as a case-insensitive disk
+    would) is an error naming both, at the line that asks for it. `taken`: every other output path ->
+    what writes it."""
     owners = {path.casefold(): source for path, source in taken.items()}
     owners.update((a.href.casefold(), f"{doc.path} (attachment)") for doc in site.documents.values() for a in doc.attachments)
-    asked: dict[str, str] = {}
     pages, problems = [], []
-    for doc in site.documents.values():
-        for ref in doc.redirects:
+    for source, refs, target, lang, title in _moved(site):
+        for ref in refs:
             path = urls.redirect(ref.text)
-            here = f"{doc.path}:{ref.line}:{ref.col}"
             folder = path.split("/")[0] if "/" in path else ""
-            other = owners.get(path.casefold()) or asked.get(path.casefold())
+            other = owners.get(path.casefold())
             if other or folder in urls.OWN_FOLDERS:
                 what = f"already written for {other}" if other else f"in {folder}/, which sitegen fills itself"
-                problems.append(Diagnostic(doc.path, ref.line, ref.col, f"redirect `{ref.text}` would write {path}, {what}",
+                problems.append(Diagnostic(source, ref.line, ref.col, f"redirect `{ref.text}` would write {path}, {what}",
                                            "remove it, or choose the old address the page really had"))
                 continue
-            asked[path.casefold()] = here
-            pages.append(_redirect_page(site, doc, path))
+            owners[path.casefold()] = f"{source}:{ref.line}:{ref.col}"
+            ui_lang = ui_language(lang)
+            pages.append(Page(path, REDIRECT, {"page_path": path, "lang": lang, "dir": text_direction(lang), "ui": STRINGS[ui_lang],
+                                               "target": target, "canonical": urls.absolute(site.config.base_url, target),
+                                               "target_title": title}, source))
     return pages, problems
 
 
-def _redirect_page(site: Site, doc: Document, path: str) -> Page:
-    ui_lang = ui_language(doc.language)
-    target = urls.document(doc.id)
-    return Page(path, REDIRECT, {"page_path": path, "lang": doc.language, "dir": doc.dir, "ui": STRINGS[ui_lang],
-                                 "target": target, "canonical": urls.absolute(site.config.base_url, target),
-                                 "doc_title": doc.title}, doc.path)
+def _moved(site: Site) -> list[tuple[str, tuple, str, str, str]]:
+    """(source file, old addresses, page, its language, its title) of every page that lists old addresses
+    (a registry entry's is its page in the default edition)."""
+    moved = [(doc.path, doc.redirects, urls.document(doc.id), doc.language, doc.title)
+             for doc in site.documents.values() if doc.redirects]
+    lang = site.config.language
+    moved += [(term.path, term.redirects, urls.term(term.taxonomy, term.id), lang, term.name(lang)[0])
+              for tax in site.taxonomies.values() for term in tax.terms.values() if term.redirects]
+    return moved
 
 
 def _check_collisions(claims: list[tuple[str, str]]) -> tuple[dict[str, int], list[Diagnostic]]:

@@ -131,6 +131,8 @@ TERM_FIELDS = {
     "description": (False, "names", "the description in other languages, plain text per language, e.g. "
                     "ar: ... (the text below the front matter is the description in the site's first language)"),
     "extra": (False, "mapping", "anything else, free form"),
+    "redirects": (False, "addresses", "old addresses of this entry's page, relative to the site root: each gets a page "
+                  "that sends readers here"),
 }
 
 
@@ -180,6 +182,7 @@ class TermRecord:
     wikidata: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text, beside the body
+    redirects: tuple[Ref, ...] = ()
 
 
 def suggest_id(text: str) -> str:
@@ -244,7 +247,7 @@ def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig
         id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
         body_line=source.body_line, aliases=values.get("aliases", ()), where=_name_positions(values, source), kind=kind,
         url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
-        descriptions=values.get("description", {}),
+        descriptions=values.get("description", {}), redirects=values.get("redirects", ()),
     ), problems
 
 
