@@ -6,6 +6,7 @@ yesterday's when an embargo, expiry or date has come."""
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,11 @@ def test_no_held_document_reaches_any_output_file(site):
     assert {m: found for m, found in leaks(files).items() if found} == {}
     assert result.counts["documents"] == 4  # the base fixture's two, the translation, the linker
     assert "tags" not in {rel.split("/")[0] for rel in files} or not any(rel.startswith("tags/tag") for rel in files)
+    cooperation = files["topics/cooperation.html"].decode()  # the two fixture documents, not the four held ones
+    assert "2 documents" in cooperation and "6 documents" not in cooperation
+    topics = json.loads(files["data/topics.json"])
+    entries = topics if isinstance(topics, list) else next(v for v in topics.values() if isinstance(v, list))
+    assert next(t for t in entries if t["id"] == "cooperation")["document_count"] == 2
     lonely = files["actors/lonely.html"].decode()
     assert "0 documents" in lonely or "No documents" in lonely
     translated = files["documents/translated.html"].decode()

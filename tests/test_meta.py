@@ -80,3 +80,12 @@ def test_no_address_without_base_url(make_site):
     out = site_with(make_site, base_url="")
     tags = head(out, "documents/hostile.html")
     assert tags.canonical == [] and "og:url" not in tags.meta and tags.meta["description"] == HOSTILE
+
+
+def test_workers_describe_a_page_from_its_text_as_one_process_does(make_site):
+    """With workers, the bodies are spilled out of the site (render.SpilledHTML): the text comes back with the HTML."""
+    out = site_with(make_site)
+    config = load_config(out.parent / "sitegen.yaml", environ={})
+    build(config, out=out.parent / "workers", jobs=2)
+    for rel in ("documents/no-summary.html", "documents/hostile.html"):
+        assert (out.parent / "workers" / rel).read_bytes() == (out / rel).read_bytes()
