@@ -67,16 +67,18 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
 DESCRIPTION_CHARS = 200  # about what search engines show of a description
 
 
-def page_meta(site: Site, path: str, lang: str, description: str, kind: str = "website") -> dict[str, str]:
+def page_meta(site: Site, path: str, lang: str, description: str, kind: str = "website", noindex: bool = False
+              ) -> dict[str, Any]:
     """What a page says of itself to search engines and link previews (`<meta name="description">`,
     OpenGraph, Twitter): its own description (whitespace collapsed, cut at a word near DESCRIPTION_CHARS),
     else the site's; `kind` is OpenGraph's type (`article` for a document); the absolute address
-    (`url`, also the canonical link) only when base_url is set."""
+    (`url`, also the canonical link) only when base_url is set; `noindex` asks search engines to leave
+    the page out (a document previewed with --drafts, should the preview be put online)."""
     own = " ".join(description.split())
     if len(own) > DESCRIPTION_CHARS:
         own = own[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return {"description": own or site.config.description_in(ui_language(lang))[0], "type": kind,
-            "locale": lang.replace("-", "_"), "url": urls.absolute(site.config.base_url, path)}
+            "locale": lang.replace("-", "_"), "url": urls.absolute(site.config.base_url, path), "noindex": noindex}
 
 
 def alternate_links(same: dict[str, str]) -> list[dict[str, str]]:

@@ -6,7 +6,7 @@ Templates never see the model; they get plain dicts built here:
   `page_path`, `lang`, `dir`, `ui` (interface words), `ui_lang`, `nav` [{label, href, current}],
   `title`, `search_href`, `home_href`, `languages` [{lang, dir, name, href}] (the language switch: this
   page in the other editions, or a document's translation) and `alternates` [{lang, href}] (`hreflang`
-  links to the same page in other languages), `meta` {description, type, locale, url} (see `chrome.page_meta`:
+  links to the same page in other languages), `meta` {description, type, locale, url, noindex} (see `chrome.page_meta`:
   a document's or term's own description, else the site's).
 - a *text* of undeclared language (source names, authors, notes): {text, lang, dir} (`lang` may be "").
 - a *document item* (listings): {href, title, lang, dir, date, date_iso, source (text), summary, language}.
@@ -204,7 +204,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
     ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
-    ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article")
+    ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article", bool(ctx["held"]))
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
 
