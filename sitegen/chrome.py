@@ -74,7 +74,7 @@ def page_meta(site: Site, path: str, lang: str, description: str, kind: str = "w
     else the site's; `kind` is OpenGraph's type (`article` for a document); the absolute address
     (`url`, also the canonical link) only when base_url is set; `noindex` asks search engines to leave
     the page out (a document previewed with --drafts, should the preview be put online)."""
-    own = " ".join(description.split())
+    own = " ".join(description[:4 * DESCRIPTION_CHARS].split())  # a body may be long: only its start can show
     if len(own) > DESCRIPTION_CHARS:
         own = own[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return {"description": own or site.config.description_in(ui_language(lang))[0], "type": kind,

@@ -75,10 +75,9 @@ def link_index(documents: list[DocumentRecord], terms: list[TermRecord], bodies:
     id -> why it is not published (a link to it is a warning, and becomes plain text)."""
     index = _Index({}, {}, {})
     for r in documents:
+        index.by_id.setdefault(r.id, urls.document(r.id))
         if held and r.id in held:
             index.held[urls.document(r.id)] = (r.path, held[r.id])
-    for r in documents:
-        index.by_id.setdefault(r.id, urls.document(r.id))
     for body in _bodies(documents, terms):
         index.by_source.setdefault(posixpath.normpath(body.path), body.page)
         index.anchors[body.page] = anchors(bodies[body.path])

@@ -6,8 +6,8 @@ Templates never see the model; they get plain dicts built here:
   `page_path`, `lang`, `dir`, `ui` (interface words), `ui_lang`, `nav` [{label, href, current}],
   `title`, `search_href`, `home_href`, `languages` [{lang, dir, name, href}] (the language switch: this
   page in the other editions, or a document's translation) and `alternates` [{lang, href}] (`hreflang`
-  links to the same page in other languages), `meta` {description, type, locale, url, noindex} (see `chrome.page_meta`:
-  a document's or term's own description, else the site's).
+  links to the same page in other languages), `meta` {description, type, locale, url, noindex} (see
+  `chrome.page_meta`: a document's or term's own description, else the site's).
 - a *text* of undeclared language (source names, authors, notes): {text, lang, dir} (`lang` may be "").
 - a *document item* (listings): {href, title, lang, dir, date, date_iso, source (text), summary, language}.
 - a *term item*: {href, name, lang, dir, count, kind}.
@@ -177,7 +177,8 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     field of schema.DOCUMENT_FIELDS as `show_field` gives it (title, date, date_iso, date_edtf, source,
     dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
     headings}, terms [{title, items}], translations [document item], translation_of (document item or
-    None), related [document item + shared], held (the --drafts banner: why and until when it is not published, else ""), cite (see cite.citation), downloads [{label, href, type}],
+    None), related [document item + shared], held (the --drafts banner: why and until when it is not
+    published, else ""), cite (see cite.citation), downloads [{label, href, type}],
     doc_text {lang, dir} (the language of the document's own text: the title, summary and body), marks
     {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
     (text)}]}: the language of what is written in no declared language. Its language switch offers its
