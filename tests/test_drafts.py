@@ -224,3 +224,24 @@ def test_serve_previews_them_only_with_drafts(site, drafts):
     finally:
         server.close()
     assert not (site / "build").exists()
+
+
+@pytest.mark.browser
+def test_the_banner_and_redirect_pages_are_valid_and_accessible(site, browser):
+    """The Nu HTML checker on a previewed page of each kind and on a redirect page; axe on the banners."""
+    import shutil
+    import subprocess
+    from tests.test_a11y import VNU, axe_on, tool
+    (site / "content/documents/arabic-draft.md").write_text(
+        "---\ntitle: مسودة\ndate: 2021-01-01\nsource: Wire\nlanguage: ar\nsummary: ملخص.\ndraft: true\n---\nنص.\n", encoding="utf-8")
+    _, files = built(site, drafts=True)
+    pages = [site / "build" / rel for rel in ("documents/draft.html", "documents/embargo.html", "documents/arabic-draft.html",
+                                             "old/qzdraftmark.html", "documents/linker.html")]
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is not installed")
+    run = subprocess.run([java, "-jar", str(tool(VNU)), "--errors-only", "--format", "json", *map(str, pages)],
+                         capture_output=True, text=True, timeout=300)
+    assert json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"] == []
+    for page in pages[:3]:
+        assert axe_on(browser, page.as_uri()) == []
