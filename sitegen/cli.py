@@ -22,7 +22,7 @@ from sitegen import __version__
 from sitegen.build import build, protected_folders
 from sitegen.cache import FOLDER, open_cache, remove_cache
 from sitegen.config import load_config
-from sitegen.errors import BuildFailed, Diagnostic, shown_path, sort_diagnostics
+from sitegen.errors import NOTE, BuildFailed, Diagnostic, shown_path, sort_diagnostics
 from sitegen.output import UnsafeOutput, remove_output
 from sitegen.pack import MANIFEST, README, pack
 from sitegen.scaffold import ScaffoldError, create, create_all, existing, find_taxonomy, init_files, new_document, new_term
@@ -30,6 +30,7 @@ from sitegen.trust import audit_templates
 from sitegen.workers import FORK_SAFE
 
 FORMATS = ("text", "github", "json")
+DRAFTS_HELP = "also build documents not published today (drafts, embargoed, expired, future-dated), each marked so"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: paths.output in the config)")
     p.add_argument("--no-cache", action="store_true", help=f"build from nothing, without reading or writing {FOLDER}/")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
+    p.add_argument("--drafts", action="store_true", help=DRAFTS_HELP)
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("check", help="validate the content without writing anything")
@@ -107,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes for rebuilds (default: 1)")
+    p.add_argument("--drafts", action="store_true", help=DRAFTS_HELP)
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("init", help="start a new archive that builds at once (never overwrites a file)")
@@ -153,7 +156,7 @@ def cmd_build(args) -> int:
         memo = open_cache(config.root, enabled=not args.no_cache)
         with StatusLine(sys.stderr) as status:
             result = build(config, out=Path(args.out) if args.out else None, jobs=jobs, strict=args.strict,
-                           progress=status.update, memo=memo)
+                           progress=status.update, memo=memo, drafts=args.drafts)
     except BuildFailed as failed:
         _print_notices(memo)
         _print_diagnostics(failed.diagnostics, "text")
@@ -200,9 +203,10 @@ def cmd_check(args) -> int:
     finally:
         if memo is not None:
             memo.close()
-    _print_diagnostics(result.warnings, args.format)
+    _print_diagnostics(sort_diagnostics(result.held + result.warnings), args.format)
     if args.format == "text":
-        print(f"ok: {result.counts['documents']} documents, {len(result.warnings)} warnings")
+        held = f", {len(result.held)} not published today" if result.held else ""
+        print(f"ok: {result.counts['documents']} documents, {len(result.warnings)} warnings{held}")
     return 0
 
 
@@ -233,7 +237,7 @@ def cmd_serve(args) -> int:
         return 2
     from sitegen.serve import serve  # here: its HTTP server and file watcher are for this command only
     try:
-        serve(config, args.port, args.jobs, log=lambda line: print(line, flush=True))
+        serve(config, args.port, args.jobs, log=lambda line: print(line, flush=True), drafts=args.drafts)
     except OSError as exc:
         print(f"sitegen serve: cannot listen on 127.0.0.1:{args.port}: {exc.strerror} (try --port {args.port + 1})",
               file=sys.stderr)
@@ -306,7 +310,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
         if fmt == "github":
             text = _github_escape(d.message + (f" ({d.hint})" if d.hint else ""))
             path = _github_escape(d.path).replace(":", "%3A").replace(",", "%2C")
-            print(f"::{d.severity} file={path},line={d.line},col={d.col}::{text}")
+            print(f"::{'notice' if d.severity == NOTE else d.severity} file={path},line={d.line},col={d.col}::{text}")
         else:
             print(d.format(), file=sys.stderr)
 
