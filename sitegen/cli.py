@@ -333,7 +333,7 @@ def cmd_import(args) -> int:
 def _print_import(report, settings: str, config: str) -> None:
     """The report: counts first, then each list (long ones cut), the lines to act on last."""
     done = "would be " if not report.written and report.created + report.updated + report.moved else ""
-    print(f"import {report.source}: {report.documents} document{"s" * (report.documents != 1)} read; {len(report.created)} files {done}created, "
+    print(f"import {report.source}: {report.documents} document{'s' * (report.documents != 1)} read; {len(report.created)} files {done}created, "
           f"{len(report.updated)} {done}updated, {len(report.unchanged)} unchanged"
           + (" (dry run: nothing written)" if done and not report.written else ""))
     lists = [("created", report.created), ("updated", report.updated), ("moved into their own folder", report.moved),
