@@ -68,7 +68,7 @@ class Documents:
                     break
             ids[inc.key] = candidate
             mine.add(candidate)
-            if inc.slug and candidate != inc.slug:
+            if inc.slug and candidate != inc.slug.lower():  # a changed case is what anyone expects
                 self.report.kept.append(Kept(inc.origin, f"slug `{inc.slug}` became the id `{candidate}`"))
         return ids
 

@@ -72,6 +72,7 @@ def plan_import(batch: Batch, config: Config, *, memo: Memo = NO_MEMO, jobs: int
     registry.name_new()
     docs = Documents(config, batch, project, record, registry, report)
     plan = ImportPlan(config, batch, registry.files() + docs.files(), docs.remove, record, report)
+    report.problems += _outside(config, plan.files)
     _decide(plan, docs.moves)
     _verify(config, project, plan, docs.wheres)
     report.problems = sort_diagnostics(report.problems)
@@ -123,6 +124,23 @@ def _read_copy(f: PlannedFile) -> bytes:
     if hashlib.sha256(data).hexdigest() != f.sha:
         raise OSError(0, "changed while importing; run the import again", str(f.copy))
     return data
+
+
+def _outside(config: Config, files: list[PlannedFile]) -> list[Diagnostic]:
+    """A folder on the way to a planned file that is a link leading out of the content folder: nothing
+    is written through it."""
+    content, seen, problems = os.path.realpath(config.content), {}, []
+    for f in files:
+        folder = f.path.parent
+        while str(folder) not in seen and not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if str(folder) not in seen:
+            real = os.path.realpath(folder)
+            seen[str(folder)] = real == content or real.startswith(content + os.sep)
+            if not seen[str(folder)]:
+                problems.append(Diagnostic(*located(f.origin), f"{shown_path(folder)} leads outside the content folder, "
+                                           f"to {real}; the import writes nothing through it", "replace the link with a folder"))
+    return problems
 
 
 # -- deciding each file ------------------------------------------------------------------------------

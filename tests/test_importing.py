@@ -295,3 +295,20 @@ def test_a_control_character_is_an_error_at_its_cell_as_check_would_say(make_sit
         "2021-12-23-vertical-tab.md:2) (remove it from the source)",
         "holdings.csv:3:1: `extra`: control character U+0085 is not allowed here (in content/documents/holdings/"
         "2021-12-23-fine.md:7) (remove it from the source)"]
+
+
+def test_hostile_slugs_become_portable_ids_and_a_link_out_of_the_archive_is_refused(make_site, tmp_path):
+    root = make_site()
+    rows = [doc("1", slug="CON"), doc("2", slug="../../../etc/passwd"), doc("3", slug="x" * 300), doc("4", "Ωμέγα", slug="Ω"),
+            doc("5", slug="/absolute/path"), doc("6", slug="a\\b:c*?")]
+    report = imported(root, Batch("csv ../../holdings.csv", documents=rows))
+    names = sorted(p.name for p in (root / "content/documents/holdings").iterdir())
+    assert names == sorted(["con-document.md", "etc-passwd.md", "x" * 80 + ".md", "2021-12-23-en.md",  # no Latin letters in slug or title: date and language
+                            "absolute-path.md", "a-b-c.md"])
+    assert not report.problems and checks(root) == []
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, root / "content/documents/linked")
+    report = imported(root, Batch("csv linked.csv", documents=[doc("1")]))
+    assert report.failed and "leads outside the content folder" in report.problems[0].message
+    assert list(outside.iterdir()) == []
