@@ -81,7 +81,7 @@ class Registry:
                                                           f"its names belong to {', '.join(sorted(owners))}"))
                 continue
             owner = owners.pop() if owners else ""
-            if owner and (term.taxonomy, owner) not in self.entries and owner in {i for t, i in self.existing} and \
+            if owner and (term.taxonomy, owner) not in self.entries and (term.taxonomy, owner) in self.existing and \
                     not ours(self.record, self.config.root, Path(os.path.abspath(self.existing[(term.taxonomy, owner)].path))):
                 self._left_alone(term, self.existing[(term.taxonomy, owner)], names)
                 continue
@@ -138,7 +138,7 @@ class Registry:
         language = str(inc.fields.get("language") or self.config.language)
         for taxonomy, names in inc.terms.items():
             if taxonomy not in self.taxonomies:
-                continue  # kept under `extra` by the document (see _Documents)
+                continue  # kept under `extra` by the document (see importfiles.Documents)
             for name in filter(None, map(words, names)):
                 ref = self.lookup[taxonomy].get(match_key(name))
                 if ref is None:
