@@ -29,14 +29,14 @@ from sitegen.frontmatter import control_characters, split_source
 from sitegen.importdata import (RECORD, Batch, Incoming, IncomingTerm, Kept, NewTerm, PlannedFile, Project, Report,
                                 Suggestion, located, ours, read_record, record_bytes, rel, sha_on_disk)
 from sitegen.importfiles import Documents, normalised
-from sitegen.importnames import Registry
+from sitegen.importnames import ID_WORDS, NEAR, Registry
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import build_site
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
-__all__ = ["RECORD", "Batch", "Incoming", "IncomingTerm", "Kept", "NewTerm", "Suggestion", "Report", "ImportPlan",
-           "run_import", "plan_import", "apply_import", "read_record"]
+__all__ = ["RECORD", "ID_WORDS", "NEAR", "Batch", "Incoming", "IncomingTerm", "Kept", "NewTerm", "Suggestion", "Report",
+           "ImportPlan", "run_import", "plan_import", "apply_import", "read_record"]  # what importers and tests use
 CONFIG_LINKS = "links: {broken: warning}"
 
 
