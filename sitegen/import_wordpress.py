@@ -1,0 +1,634 @@
+"""Reading a WordPress export (WXR, Tools > Export) into a `Batch` for `sitegen import wordpress`.
+
+Owns the WordPress side only: parsing the XML safely, choosing which items are documents (posts and
+pages; the attachment items are the media library; menus, revisions, comments and the like are left
+out and counted), mapping each item's fields, categories, tags and authors onto sitegen's, and turning
+WordPress's HTML (its shortcodes, its paragraphs without <p>) into Markdown. Reconciling names with the
+registry, ids and writing files belong to `importing`. Reads nothing but the export and, when given,
+files inside the `--media` folder; never prints.
+
+The XML is parsed by defusedxml with every DTD refused: a WordPress export has none, and a DTD is how
+an export would expand entities a billion times or pull in /etc/passwd or a URL. The HTML is converted
+by markdownify, after script, style, iframes, forms and event-handler attributes are removed, with
+Markdown's own characters escaped, so no raw tag reaches the Markdown (sitegen sanitises at build too).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler, feature_namespaces
+
+import defusedxml.sax
+from defusedxml import DefusedXmlException
+
+from sitegen.attachments import TYPES
+from sitegen.errors import WARNING, Diagnostic, shown_path
+from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
+from sitegen.schema import ATTACHMENT_NAME, PORTABLE_ID
+
+# WordPress taxonomy (a <category domain=...>, or "author" for the bylines) -> sitegen taxonomy, unless
+# `--taxonomy DOMAIN=NAME` says otherwise (`DOMAIN=` leaves it out). Another domain goes to the sitegen
+# taxonomy of its own name when the site has one, else is left out and reported.
+DEFAULT_TAXONOMIES = {"category": "topics", "post_tag": "topics", "author": "actors"}
+# Domains that are WordPress's bookkeeping, not subjects: never terms. `language` gives the language.
+NOT_TERMS = {"nav_menu", "post_format", "language", "post_translations", "term_translations",
+             "term_language", "link_category", "wp_theme", "wp_template_part_area", "wp_pattern_category"}
+DOCUMENT_TYPES = ("post", "page")
+# wp:status -> (draft, embargo): `future` is scheduled, so it is embargoed until its date instead.
+STATUSES = {"publish": (False, False), "draft": (True, False), "pending": (True, False),
+            "private": (True, False), "future": (False, True)}
+NAMESPACES = [  # prefix, namespace URI: WordPress has used http and https, and versions 1.0 to 1.2
+    ("excerpt", re.compile(r"^https?://wordpress\.org/export/1\.\d+/excerpt/$")),
+    ("wp", re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")),
+    ("content", re.compile(r"^http://purl\.org/rss/1\.0/modules/content/$")),
+    ("dc", re.compile(r"^http://purl\.org/dc/elements/1\.1/$")),
+]
+ZERO_DATE = "0000-00-00 00:00:00"
+
+
+# --- the XML ------------------------------------------------------------------------------------
+
+@dataclass
+class Node:
+    """An element of the export with where it starts, which ElementTree does not keep."""
+
+    tag: str  # "item", "wp:post_id", "content:encoded"
+    attrs: dict[str, str]
+    line: int
+    col: int
+    children: list[Node] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def get(self, tag: str) -> str:
+        """The text of the first child named `tag`, stripped, or ""."""
+        child = self.first(tag)
+        return child.text.strip() if child else ""
+
+    def first(self, tag: str) -> Node | None:
+        return next((c for c in self.children if c.tag == tag), None)
+
+    def all(self, tag: str) -> list[Node]:
+        return [c for c in self.children if c.tag == tag]
+
+
+class _Builder(ContentHandler):
+    """Builds `Node`s from SAX events, naming WordPress's namespaces by their usual prefixes."""
+
+    def __init__(self):
+        super().__init__()
+        self.root = Node("", {}, 1, 1)
+        self.stack = [self.root]
+        self.locator = None
+
+    def setDocumentLocator(self, locator):
+        self.locator = locator
+
+    def where(self) -> tuple[int, int]:
+        if self.locator is None:
+            return 1, 1
+        return self.locator.getLineNumber() or 1, (self.locator.getColumnNumber() or 0) + 1
+
+    def startElementNS(self, name, qname, attrs):
+        node = Node(_prefixed(name), {_prefixed(k): v for k, v in attrs.items()}, *self.where())
+        self.stack[-1].children.append(node)
+        self.stack.append(node)
+
+    def endElementNS(self, name, qname):
+        self.stack.pop()
+
+    def characters(self, content):
+        self.stack[-1].parts.append(content)
+
+
+def _prefixed(name: tuple[str | None, str]) -> str:
+    uri, local = name
+    if not uri:
+        return local
+    prefix = next((p for p, pattern in NAMESPACES if pattern.match(uri)), None)
+    return f"{prefix}:{local}" if prefix else f"{{{uri}}}{local}"
+
+
+def parse(path: Path) -> tuple[Node | None, list[Diagnostic]]:
+    """The export's <channel>, or an error at the line and column where reading it stopped."""
+    shown = shown_path(path)
+    builder = _Builder()
+    parser = defusedxml.sax.make_parser()
+    parser.forbid_dtd = parser.forbid_entities = parser.forbid_external = True
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(builder)
+    try:
+        with open(path, "rb") as stream:
+            parser.parse(stream)
+    except OSError as error:
+        return None, [Diagnostic(shown, 1, 1, f"cannot read the export: {error.strerror or error}")]
+    except DefusedXmlException as error:
+        return None, [Diagnostic(shown, *builder.where(), f"the export declares a DTD ({type(error).__name__}): refused, "
+                                 "nothing it names was read", "a WordPress export has no <!DOCTYPE>; "
+                                 "export the site again from WordPress (Tools > Export)")]
+    except SAXParseException as error:
+        return None, [Diagnostic(shown, error.getLineNumber() or 1, (error.getColumnNumber() or 0) + 1,
+                                 f"the export is not well-formed XML: {error.getMessage()}",
+                                 "a cut-off download? export the site again from WordPress (Tools > Export)")]
+    rss = builder.root.children[0] if builder.root.children else None
+    channel = rss.first("channel") if rss is not None and rss.tag == "rss" else None
+    if channel is None or channel.first("wp:wxr_version") is None:
+        line, col = (rss.line, rss.col) if rss is not None else (1, 1)
+        return None, [Diagnostic(shown, line, col, "not a WordPress export: no <rss><channel> with a <wp:wxr_version>",
+                                 "export the site from WordPress with Tools > Export, which writes a WXR file")]
+    return channel, []
+
+
+# --- HTML to Markdown -----------------------------------------------------------------------------
+
+# Removed with their content: they run code, style the page or take input, and none is archival text.
+DROPPED_TAGS = ("script", "style", "noscript", "template", "object", "embed", "applet", "form", "input",
+                "button", "select", "textarea", "frame", "frameset", "link", "meta", "base", "svg", "math")
+SAFE_URL = re.compile(r"^(?:https?:|mailto:|[^:]*$)", re.I)  # http(s), mail, or relative (no scheme)
+BLOCKS = r"(?:p|div|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td|th|blockquote|pre|figure|figcaption|hr|" \
+         r"section|article|aside|header|footer|nav|address|details)"
+BLOCK_LINE = re.compile(rf"^\s*(?:</?{BLOCKS}[\s>/]|<!--)", re.I)  # a line that starts a block or a comment
+BLOCK_TAG_AT_END = re.compile(rf"</?{BLOCKS}(?:\s[^>]*)?/?>\s*$", re.I)
+OPENS = re.compile(rf"<{BLOCKS}(?:\s[^>]*)?(?<!/)>", re.I)
+CLOSES = re.compile(rf"</{BLOCKS}\s*>", re.I)
+VOID_BLOCKS = re.compile(r"<hr\b[^>]*>", re.I)
+PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
+
+
+def autop(text: str) -> str:
+    """WordPress's wpautop, simplified: outside block elements, a blank line separates paragraphs and a
+    single newline is a line break; block elements are left as written and <pre> is never touched."""
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group())
+        return f"<pre>\x00{len(kept) - 1}\x00</pre>"
+    text = PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n"))
+    chunks, depth = [], 0
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        if chunk.strip():
+            done, depth = _paragraphs(chunk.strip("\n"), depth)
+            chunks.append(done)
+    return re.sub(r"<pre>\x00(\d+)\x00</pre>", lambda m: kept[int(m.group(1))], "\n\n".join(chunks))
+
+
+def _paragraphs(chunk: str, depth: int) -> tuple[str, int]:
+    """A chunk's text lines outside any block element wrapped in <p>, with their line breaks; `depth`
+    is how many block elements are open before it, and the second value after it."""
+    out: list[str] = []
+    text: list[str] = []
+    for line in chunk.split("\n"):
+        if depth or BLOCK_LINE.match(line):
+            if text:
+                out.append("<p>" + _line_breaks(text) + "</p>")
+                text = []
+            out.append(line)
+        else:
+            text.append(line)
+        depth = max(0, depth + len(OPENS.findall(VOID_BLOCKS.sub("", line))) - len(CLOSES.findall(line)))
+    if text:
+        out.append("<p>" + _line_breaks(text) + "</p>")
+    return "\n".join(out), depth
+
+
+def _line_breaks(lines: list[str]) -> str:
+    """A single newline is a <br>, except after a block tag (wpautop's rule)."""
+    out = lines[:1]
+    for before, line in zip(lines, lines[1:]):
+        out.append(("\n" if BLOCK_TAG_AT_END.search(before) else "<br>\n") + line)
+    return "".join(out)
+
+
+def sanitize(soup, notes: Counter) -> None:
+    """Removes what runs code or cannot be archived text, in place; an iframe becomes a link to what
+    it showed (a video, a map), which is what a reader of the archive can still follow."""
+    from bs4 import Comment
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(DROPPED_TAGS):
+        notes[f"removed <{tag.name}>"] += 1
+        tag.decompose()
+    for tag in soup.find_all("iframe"):
+        src = tag.get("src", "")
+        if src.startswith(("http://", "https://")):
+            link = soup.new_tag("a", href=src)
+            link.string = src
+            paragraph = soup.new_tag("p")
+            paragraph.append(link)
+            tag.replace_with(paragraph)
+            notes["an <iframe> became a link to what it showed"] += 1
+        else:
+            notes["removed <iframe>"] += 1
+            tag.decompose()
+    for tag in soup.find_all(True):
+        for name in list(tag.attrs):
+            if name.lower().startswith("on"):
+                notes["removed on* attributes (script)"] += 1
+                del tag.attrs[name]
+            elif name in ("href", "src"):
+                url = str(tag.attrs[name]).strip()
+                if SAFE_URL.match(url) and not url.lower().startswith(("javascript", "data", "vbscript")):
+                    tag.attrs[name] = quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")  # no space, () or <> to end a Markdown link
+                else:
+                    notes[f"removed a `{url.split(':')[0][:20]}:` link"] += 1
+                    del tag.attrs[name]
+
+
+def to_markdown(text: str, notes: Counter) -> str:
+    """Markdown for one WordPress body or excerpt (after shortcodes), every special character escaped."""
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup(autop(text), "html.parser")
+    sanitize(soup, notes)
+    converter = _converter_class()(heading_style="ATX", bullets="-", escape_misc=True, strong_em_symbol="*")
+    markdown = converter.convert_soup(soup)
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n" if markdown.strip() else ""
+
+
+def _converter_class():
+    from markdownify import MarkdownConverter
+
+    class Converter(MarkdownConverter):
+        """markdownify, writing a link whose text is its address as <address>: the escaped text
+        (`?v\\=x`) would never equal the address, which is markdownify's own test."""
+
+        def convert_a(self, el, text, parent_tags):
+            href = el.get("href", "")
+            if href.startswith(("http://", "https://")) and el.get_text().strip() == href and not el.get("title"):
+                return f"<{href}>"
+            return super().convert_a(el, text, parent_tags)
+    return Converter
+
+
+def plain_text(text: str) -> str:
+    """The words of a bit of HTML (a title, an excerpt), on one line."""
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup.find_all(DROPPED_TAGS + ("iframe",)):
+        tag.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+# --- shortcodes -----------------------------------------------------------------------------------
+
+ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"\]]+)|"([^"]*)"|(\S+)""")
+ENCLOSING = re.compile(r"\[(caption|wp_caption|embed|video|audio|youtube|vimeo)\b([^\]]*)\](.*?)\[/\1\]", re.S | re.I)
+SELF_CLOSING = re.compile(r"\[(gallery|embed|video|audio|youtube|vimeo|wpvideo|playlist)\b(=?[^\]]*)\]", re.I)
+OTHER = re.compile(r"\[/?([a-zA-Z][\w-]*)(?:[\s=][^\]]*)?/?\]")
+MEDIA_ATTRS = ("src", "url", "mp4", "m4v", "webm", "ogv", "mp3", "m4a", "ogg", "wav", "flv", "wmv")
+
+
+def _attributes(text: str) -> tuple[dict[str, str], list[str]]:
+    named, positional = {}, []
+    for m in ATTRIBUTE.finditer(text.lstrip("=")):
+        if m.group(1) or m.group(3) or m.group(5):
+            key = (m.group(1) or m.group(3) or m.group(5)).lower()
+            named[key] = m.group(2) if m.group(1) else m.group(4) if m.group(3) else m.group(6)
+        else:
+            positional.append(m.group(7) if m.group(7) is not None else m.group(8))
+    return named, positional
+
+
+def _link(url: str) -> str:
+    url = html.unescape(url.strip())
+    return f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>' if url.startswith(("http://", "https://")) else ""
+
+
+def _media_url(name: str, named: dict[str, str], positional: list[str]) -> str:
+    """The address a media shortcode shows: a YouTube or VideoPress id becomes its page's address."""
+    url = next((named[k] for k in MEDIA_ATTRS if named.get(k)), "") or (positional[0] if positional else "")
+    if name == "youtube" and url and not url.startswith("http"):
+        return f"https://www.youtube.com/watch?v={url}"
+    if name == "wpvideo" and url:
+        return f"https://videopress.com/v/{url}"
+    return url
+
+
+@dataclass
+class Media:
+    """A media-library item (an attachment item of the export)."""
+
+    url: str
+    title: str
+    alt: str
+    parent: str  # the post id it was uploaded to, or ""
+
+
+def shortcodes(text: str, post_id: str, library: dict[str, Media], notes: Counter) -> str:
+    """HTML for the shortcodes a reader needs (captions, galleries, embedded media as links); every
+    other shortcode stays as written, as text, and is noted."""
+    def enclosing(m: re.Match) -> str:
+        name, (named, positional), inner = m.group(1).lower(), _attributes(m.group(2)), m.group(3)
+        notes[f"[{name}] converted"] += 1
+        if name in ("caption", "wp_caption"):
+            image = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", inner, re.S)
+            picture, caption = (image.group(1), image.group(2)) if image else ("", inner)
+            caption = caption.strip() or named.get("caption", "")
+            return f"<p>{picture}</p>" + (f"<p><em>{caption}</em></p>" if caption else "")
+        return _link(inner.strip() or _media_url(name, named, positional))
+
+    def self_closing(m: re.Match) -> str:
+        name, (named, positional) = m.group(1).lower(), _attributes(m.group(2))
+        if name == "gallery":
+            ids = [i.strip() for i in (named.get("ids") or named.get("include") or "").split(",") if i.strip()]
+            items = [library[i] for i in ids if i in library] if ids else \
+                [media for media in library.values() if media.parent == post_id]
+            if not items:
+                notes["[gallery] with no images in the export, left out"] += 1
+                return ""
+            notes["[gallery] converted to its images"] += 1
+            return "".join(f'<p><img src="{html.escape(i.url)}" alt="{html.escape(i.alt or i.title)}"></p>' for i in items)
+        converted = _link(_media_url(name, named, positional))
+        notes[f"[{name}] converted to a link" if converted else f"[{name}] without an address, left out"] += 1
+        return converted
+
+    text = ENCLOSING.sub(enclosing, text)
+    text = SELF_CLOSING.sub(self_closing, text)
+    for m in OTHER.finditer(text):
+        notes[f"[{m.group(1)}] kept as written"] += 1
+    return text
+
+
+# --- the export's items ---------------------------------------------------------------------------
+
+@dataclass
+class Options:
+    """What the command line may change."""
+
+    media: Path | None = None  # the uploads folder (wp-content/uploads) copied from the old site
+    language: str = ""  # for items without a language of their own; else the export's <language>
+    taxonomies: dict[str, str] = field(default_factory=dict)  # WordPress domain -> sitegen taxonomy ("" = none)
+    available: tuple[str, ...] | None = None  # the site's taxonomy names; None: do not check
+    editions: tuple[str, ...] = ()  # the site's languages: en-US becomes en when en is one
+
+
+@dataclass
+class Site:
+    """What the export's <channel> says about the old site."""
+
+    shown: str  # the export's path as shown in messages
+    title: str
+    base: str  # the blog's address
+    language: str
+    authors: dict[str, str]  # login -> display name
+    library: dict[str, Media]
+    taxonomies: dict[str, str]
+    available: tuple[str, ...] | None
+
+    def taxonomy(self, domain: str) -> str:
+        """The sitegen taxonomy a WordPress domain's terms go to, or "" when they are left out."""
+        if domain in NOT_TERMS:
+            return ""
+        if domain in self.taxonomies:
+            return self.taxonomies[domain]
+        return domain if self.available and domain in self.available else ""
+
+
+def read_wordpress(path: Path, options: Options | None = None) -> Batch:
+    """Everything in the export at `path` that becomes documents and registry entries, with the rest
+    counted in `kept`; a file that is not a safe, well-formed WordPress export is one error."""
+    options = options or Options()
+    shown = shown_path(path)
+    batch = Batch(source=f"wordpress {path.name}")
+    channel, batch.problems = parse(path)
+    if channel is None:
+        return batch
+    taxonomies = {**DEFAULT_TAXONOMIES, **options.taxonomies}
+    batch.problems += _taxonomy_problems(shown, taxonomies, options.available)
+    site = Site(shown, plain_text(channel.get("title")),
+                (channel.get("wp:base_blog_url") or channel.get("link")).rstrip("/") + "/",
+                _language(options.language or channel.get("language") or "en", options.editions),
+                {a.get("wp:author_login"): a.get("wp:author_display_name") or a.get("wp:author_login")
+                 for a in channel.all("wp:author")}, _library(channel), taxonomies, options.available)
+    left_out: Counter = Counter()
+    used: dict[tuple[str, str], str] = {}  # (sitegen taxonomy, name) -> language of the first document using it
+    media = _MediaFolder(options.media, batch.kept, shown) if options.media else None
+    for item in channel.all("item"):
+        document = _document(item, site, options, batch.kept, left_out)
+        if document is None:
+            continue
+        batch.documents.append(document)
+        for taxonomy, names in document.terms.items():
+            for name in names:
+                used.setdefault((taxonomy, name), document.fields["language"])
+        if media:
+            document.attachments = media.attach(document, item, site)
+    batch.terms = _terms(channel, site, used, batch.kept)
+    for what, count in sorted(left_out.items()):
+        batch.kept.append(Kept(shown, f"left out {count} {what}"))
+    if not options.media and any(re.search(r"/wp-content/uploads/|files\.wordpress\.com/", d.body) for d in batch.documents):
+        batch.kept.append(Kept(shown, "images and files are linked at their old addresses; give --media "
+                                      "DIR (the old site's wp-content/uploads) to copy them beside the documents"))
+    return batch
+
+
+def _taxonomy_problems(shown: str, taxonomies: dict[str, str], available) -> list[Diagnostic]:
+    if available is None:
+        return []
+    return [Diagnostic(shown, 1, 1, f"`{domain}` is to go to the taxonomy `{name}`, which the site does not have",
+                       f"one of: {', '.join(available)}; or --taxonomy {domain}= to leave it out")
+            for domain, name in sorted(taxonomies.items()) if name and name not in available]
+
+
+def _language(tag: str, editions: tuple[str, ...]) -> str:
+    primary, *rest = tag.strip().replace("_", "-").split("-")
+    return primary.lower() if primary.lower() in editions or not rest else "-".join([primary.lower(), *rest])
+
+
+def _library(channel: Node) -> dict[str, Media]:
+    library = {}
+    for item in channel.all("item"):
+        if item.get("wp:post_type") == "attachment":
+            meta = {m.get("wp:meta_key"): m.get("wp:meta_value") for m in item.all("wp:postmeta")}
+            parent = item.get("wp:post_parent")
+            library[item.get("wp:post_id")] = Media(item.get("wp:attachment_url") or item.get("guid"),
+                                                    plain_text(item.get("title")), meta.get("_wp_attachment_image_alt", ""),
+                                                    "" if parent in ("", "0") else parent)
+    return library
+
+
+def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_out: Counter) -> Incoming | None:
+    """The document an item becomes, or None (counted in `left_out` or noted in `kept`)."""
+    post_type, status, post_id = item.get("wp:post_type"), item.get("wp:status"), item.get("wp:post_id")
+    origin = f"{site.shown}:{item.line}"
+    if post_type not in DOCUMENT_TYPES:
+        if post_type != "attachment":
+            left_out[f"`{post_type or 'untyped'}` items (not posts or pages)"] += 1
+        return None
+    if status not in STATUSES:
+        left_out[f"{post_type}s in the `{status or 'no'}` status (trash, auto-drafts)"] += 1
+        return None
+    draft, embargoed = STATUSES[status]
+    if item.get("wp:post_password"):
+        kept.append(Kept(origin, "password-protected: imported as a draft, so it is not published"))
+        draft = True
+    stamp = next((d for d in (item.get("wp:post_date_gmt"), item.get("wp:post_date")) if d and d != ZERO_DATE), "")
+    day, _, time = stamp.partition(" ")
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", day):
+        kept.append(Kept(origin, f"left out: no date (wp:post_date `{stamp}`)"))
+        return None
+    notes: Counter = Counter()
+    body = to_markdown(shortcodes(item.get("content:encoded"), post_id, site.library, notes), notes)
+    for what, count in sorted(notes.items()):
+        kept.append(Kept(origin, what + (f" ({count} times)" if count > 1 else "")))
+    title = plain_text(item.get("title"))
+    if not title:
+        title = f"Untitled {post_type} {post_id}"
+        kept.append(Kept(origin, f"no title: called `{title}`"))
+    language = site.language
+    terms: dict[str, list[str]] = {}
+    for category in item.all("category"):
+        domain, name = category.attrs.get("domain", "category"), " ".join(plain_text(category.text).split())
+        if domain == "language":
+            language = _language(category.attrs.get("nicename") or name, options.editions)
+            continue
+        taxonomy = site.taxonomy(domain)
+        if not name or domain in NOT_TERMS:
+            continue
+        if not taxonomy:
+            kept.append(Kept(origin, f"`{domain}` term `{name}` left out (--taxonomy {domain}=NAME maps it)"))
+        elif name.casefold() not in {n.casefold() for n in terms.setdefault(taxonomy, [])}:
+            terms[taxonomy].append(name)
+    author = site.authors.get(item.get("dc:creator"), item.get("dc:creator"))
+    if author and site.taxonomy("author"):
+        terms.setdefault(site.taxonomy("author"), []).append(author)
+    fields = {"title": title, "date": day, "source": site.title or urlsplit(site.base).hostname or "WordPress",
+              "language": language}
+    link = item.get("link")
+    if not draft and not embargoed and link.startswith(("http://", "https://")) and "?" not in link:
+        fields["url"] = link
+    if author:
+        fields["authors"] = [author]
+    excerpt = plain_text(item.get("excerpt:encoded"))
+    if excerpt:
+        fields["summary"] = excerpt
+    if draft:
+        fields["draft"] = True
+    if embargoed:
+        fields["embargo"] = day
+    redirects = [] if draft else _redirects(item, site, day, kept, origin)
+    if redirects:
+        fields["redirects"] = redirects
+    if time:
+        fields["extra"] = {"time": time + (" UTC" if stamp == item.get("wp:post_date_gmt") else "")}
+    terms = {taxonomy: names for taxonomy, names in terms.items() if names}
+    name = unquote(item.get("wp:post_name")).lower()
+    return Incoming(origin=origin, key=f"{site.base}?p={post_id}", fields=fields, body=body, terms=terms,
+                    slug=name if PORTABLE_ID.match(name) else "")
+
+
+UNSAFE_IN_ADDRESS = re.compile(r'[\\\x00-\x1f\x7f<>:"|?*#]')
+
+
+def _redirects(item: Node, site: Site, day: str, kept: list[Kept], origin: str) -> list[str]:
+    """The old addresses of a published item, as paths under the site's root: its <link>, and when that
+    was a `?p=` address, the date permalink (YYYY/MM/DD/post-name/) WordPress would also have given it."""
+    base, link = urlsplit(site.base), urlsplit(item.get("link"))
+    paths = []
+    if link.netloc == base.netloc and link.path.startswith(base.path) and not link.query:
+        paths.append(unquote(link.path[len(base.path):]))
+    elif link.query:
+        kept.append(Kept(origin, f"old address `?{link.query}`: a static site cannot answer a query, no redirect made"))
+        name = unquote(item.get("wp:post_name"))
+        if item.get("wp:post_type") == "post" and name:
+            paths.append(day.replace("-", "/") + f"/{name}/")
+    safe = []
+    for path in paths:
+        parts = path.strip("/").split("/")
+        if path.strip("/") and not UNSAFE_IN_ADDRESS.search(path) and not any(p in ("", ".", "..") for p in parts):
+            safe.append(path.lstrip("/"))
+        else:
+            kept.append(Kept(origin, f"old address `{path}` is not a path inside the site: no redirect made"))
+    return safe
+
+
+def _terms(channel: Node, site: Site, used: dict[tuple[str, str], str], kept: list[Kept]) -> list[IncomingTerm]:
+    """Registry entries for the categories, tags and authors the imported documents use, with their
+    descriptions; the ones no imported document uses are counted, not imported."""
+    defined = []  # (domain, name, slug, description, line)
+    for node in channel.all("wp:category"):
+        defined.append(("category", node.get("wp:cat_name"), node.get("wp:category_nicename"),
+                        node.get("wp:category_description"), node.line))
+    for node in channel.all("wp:tag"):
+        defined.append(("post_tag", node.get("wp:tag_name"), node.get("wp:tag_slug"), node.get("wp:tag_description"), node.line))
+    for node in channel.all("wp:term"):
+        domain = node.get("wp:term_taxonomy")
+        if domain not in ("category", "post_tag"):
+            defined.append((domain, node.get("wp:term_name"), node.get("wp:term_slug"), node.get("wp:term_description"), node.line))
+    for node in channel.all("wp:author"):
+        defined.append(("author", node.get("wp:author_display_name") or node.get("wp:author_login"),
+                        node.get("wp:author_login"), "", node.line))
+    terms, seen, unused = [], set(), 0
+    for domain, name, slug, description, line in defined:
+        name = " ".join(plain_text(name).split())
+        taxonomy = site.taxonomy(domain)
+        if not taxonomy or (taxonomy, name.casefold()) in seen:
+            continue
+        if (taxonomy, name) not in used:
+            unused += 1
+            continue
+        seen.add((taxonomy, name.casefold()))
+        slug = unquote(slug).lower()
+        language = "ar" if re.search(r"[\u0600-\u06ff]", name) else used[(taxonomy, name)].split("-")[0]
+        terms.append(IncomingTerm(origin=f"{site.shown}:{line}", taxonomy=taxonomy, names={language: name},
+                                  description=plain_text(description), slug=slug if PORTABLE_ID.match(slug) else ""))
+    if unused:
+        kept.append(Kept(site.shown, f"left out {unused} categories, tags or authors no imported document uses"))
+    return terms
+
+
+class _MediaFolder:
+    """The old site's uploads folder: files a document links to or that were uploaded to it, found by
+    their path after wp-content/uploads/, become its attachments when sitegen accepts their type."""
+
+    def __init__(self, folder: Path, kept: list[Kept], shown: str):
+        self.folder, self.kept, self.shown = folder.resolve(), kept, shown
+
+    def attach(self, document: Incoming, item: Node, site: Site) -> list[Path]:
+        post_id = item.get("wp:post_id")
+        urls = [m.url for m in site.library.values() if m.parent == post_id]
+        urls += re.findall(r"[(<](https?://[^)>\s]+)[)>]", document.body)
+        found, names = [], set()
+        for url in dict.fromkeys(urls):
+            relative = _uploaded(url)
+            if relative is None:
+                continue
+            path = self.find(relative, document.origin)
+            if path is None or path.name in names:
+                continue
+            names.add(path.name)
+            found.append(path)
+        return found
+
+    def find(self, relative: str, origin: str) -> Path | None:
+        candidate = (self.folder / relative).resolve()
+        if not candidate.is_relative_to(self.folder) or ".." in relative.split("/"):
+            self.kept.append(Kept(origin, f"`{relative}` is outside --media: not copied"))
+            return None
+        if not candidate.is_file():
+            self.kept.append(Kept(origin, f"`{relative}` is not in --media: linked at its old address"))
+            return None
+        if candidate.suffix[1:].lower() not in TYPES or not ATTACHMENT_NAME.match(candidate.name):
+            self.kept.append(Kept(origin, f"`{relative}`: sitegen does not publish files of this type or name, "
+                                          "linked at its old address"))
+            return None
+        return candidate
+
+
+def _uploaded(url: str) -> str | None:
+    """The path of an uploaded file under the uploads folder, from its address."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if "/wp-content/uploads/" in path:
+        return path.split("/wp-content/uploads/", 1)[1]
+    if (parts.hostname or "").endswith("files.wordpress.com"):
+        return path.lstrip("/")
+    return None
