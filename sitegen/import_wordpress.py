@@ -514,7 +514,7 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
         fields["draft"] = True
     if embargoed:
         fields["embargo"] = day
-    redirects = [] if draft else _redirects(item, site, day, kept, origin)
+    redirects = [] if draft else _redirects(item, site, kept, origin)
     if redirects:
         fields["redirects"] = redirects
     if time:
@@ -525,21 +525,24 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
                     slug=name if PORTABLE_ID.match(name) else "")
 
 
+ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+ARABIC_SCRIPT_LANGUAGES = {"ar", "fa", "ur", "ps", "sd", "ug", "ckb"}
 UNSAFE_IN_ADDRESS = re.compile(r'[\\\x00-\x1f\x7f<>:"|?*#]')
 
 
-def _redirects(item: Node, site: Site, day: str, kept: list[Kept], origin: str) -> list[str]:
-    """The old addresses of a published item, as paths under the site's root: its <link>, and when that
-    was a `?p=` address, the date permalink (YYYY/MM/DD/post-name/) WordPress would also have given it."""
+def _redirects(item: Node, site: Site, kept: list[Kept], origin: str) -> list[str]:
+    """The old addresses of a published item, as paths under the site's root: its <link>; when that was
+    a `?p=` address, the pretty permalink WordPress would give it (YYYY/MM/DD/post-name/ for a post, in
+    the site's local date, post-name/ for a page)."""
     base, link = urlsplit(site.base), urlsplit(item.get("link"))
     paths = []
     if link.netloc == base.netloc and link.path.startswith(base.path) and not link.query:
         paths.append(unquote(link.path[len(base.path):]))
     elif link.query:
-        kept.append(Kept(origin, f"old address `?{link.query}`: a static site cannot answer a query, no redirect made"))
-        name = unquote(item.get("wp:post_name"))
-        if item.get("wp:post_type") == "post" and name:
-            paths.append(day.replace("-", "/") + f"/{name}/")
+        kept.append(Kept(origin, f"old address `?{link.query}`: a static site cannot answer a query, no redirect made for it"))
+        name, local_day = unquote(item.get("wp:post_name")), item.get("wp:post_date")[:10]
+        if name:
+            paths.append(f"{local_day.replace('-', '/')}/{name}/" if item.get("wp:post_type") == "post" else f"{name}/")
     safe = []
     for path in paths:
         parts = path.strip("/").split("/")
@@ -577,12 +580,24 @@ def _terms(channel: Node, site: Site, used: dict[tuple[str, str], str], kept: li
             continue
         seen.add((taxonomy, name.casefold()))
         slug = unquote(slug).lower()
-        language = "ar" if re.search(r"[\u0600-\u06ff]", name) else used[(taxonomy, name)].split("-")[0]
+        language = _name_language(name, used[(taxonomy, name)], site.language)
         terms.append(IncomingTerm(origin=f"{site.shown}:{line}", taxonomy=taxonomy, names={language: name},
                                   description=plain_text(description), slug=slug if PORTABLE_ID.match(slug) else ""))
     if unused:
         kept.append(Kept(site.shown, f"left out {unused} categories, tags or authors no imported document uses"))
     return terms
+
+
+def _name_language(name: str, first_use: str, site: str) -> str:
+    """The language a term's name is in, as far as its script tells: Arabic letters are Arabic; other
+    names are in the language of the first document using them, unless that is written in Arabic
+    script (an Arabic post tagged `China`), then the export's language, else English."""
+    if ARABIC_LETTERS.search(name):
+        return "ar"
+    for language in (first_use, site, "en"):
+        if language.split("-")[0] not in ARABIC_SCRIPT_LANGUAGES:
+            return language.split("-")[0]
+    return "en"
 
 
 class _MediaFolder:

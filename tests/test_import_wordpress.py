@@ -125,7 +125,9 @@ def sample() -> str:
         item(5, "Scheduled", "Later.", status="future", name="scheduled", date="2031-01-15 08:00:00"),
         item(6, "Binned", "Gone.", status="trash", name="binned"),
         item(7, "Menu", post_type="nav_menu_item", name="7"),
-        item(8, "Old", "Plain permalink.", name="old-plain", link=f"{SITE}/?p=8", date="2019-03-02 10:00:00"),
+        item(8, "Old", "Plain permalink.", name="old-plain", link=f"{SITE}/?p=8", date="2019-03-02 23:00:00",
+             gmt="2019-03-03 03:00:00"),
+        item(12, "Contact", "Write to us.", post_type="page", name="contact", link=f"{SITE}/?page_id=12"),
         item(9, "Secret", "For members.", name="secret", password="hunter2"),
         ATTACHMENTS)
 
@@ -144,7 +146,7 @@ def by_key(batch, post_id: int):
 def test_posts_and_pages_become_documents_and_the_rest_is_counted(wxr):
     batch = read_wordpress(wxr)
     assert batch.problems == []
-    assert sorted(d.key.rsplit("=", 1)[1] for d in batch.documents) == ["1", "2", "3", "4", "5", "8", "9"]
+    assert sorted(d.key.rsplit("=", 1)[1] for d in batch.documents) == ["1", "12", "2", "3", "4", "5", "8", "9"]
     kept = [k.what for k in batch.kept]
     assert "left out 1 `nav_menu_item` items (not posts or pages)" in kept
     assert "left out 1 posts in the `trash` status (trash, auto-drafts)" in kept
@@ -198,7 +200,9 @@ def test_redirects_drop_the_host_and_a_query_address_gets_the_date_permalink(wxr
     batch = read_wordpress(wxr)
     assert by_key(batch, 4).fields["redirects"] == ["about/"]
     old = by_key(batch, 8)
-    assert old.fields["redirects"] == ["2019/03/02/old-plain/"]
+    assert old.fields["redirects"] == ["2019/03/02/old-plain/"]  # WordPress's permalinks use the local date
+    assert old.fields["date"] == "2019-03-03"
+    assert by_key(batch, 12).fields["redirects"] == ["contact/"]
     assert "url" not in old.fields
     assert any(k.origin == old.origin and "?p=8" in k.what for k in batch.kept)
 
@@ -220,6 +224,8 @@ def test_terms_with_descriptions_only_for_what_is_used(wxr):
     assert terror.names == {"ar": "الإرهاب"} and terror.description == "مقالات عن الإرهاب" and terror.slug == ""
     assert terms[("topics", "China")].description == "The People's Republic"
     assert terms[("topics", "China")].slug == "china"
+    assert terms[("topics", "China")].names == {"en": "China"}  # Latin letters, first used by an Arabic post
+    assert terms[("topics", "Diplomacy")].names == {"en": "Diplomacy"}
     assert terms[("actors", "John Smith")].slug == "john"
     assert any("left out 1 categories, tags or authors" in k.what for k in batch.kept)
 
