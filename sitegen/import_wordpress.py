@@ -50,6 +50,7 @@ NAMESPACES = [  # prefix, namespace URI: WordPress has used http and https, and 
     ("dc", re.compile(r"^http://purl\.org/dc/elements/1\.1/$")),
 ]
 ZERO_DATE = "0000-00-00 00:00:00"
+WPML_LANGUAGE = "_wpml_import_language_code"  # written by WPML Export and Import (Polylang uses the `language` domain)
 
 
 # --- the XML ------------------------------------------------------------------------------------
@@ -162,6 +163,7 @@ OPENS = re.compile(rf"<{BLOCKS}(?:\s[^>]*)?(?<!/)>", re.I)
 CLOSES = re.compile(rf"</{BLOCKS}\s*>", re.I)
 VOID_BLOCKS = re.compile(r"<hr\b[^>]*>", re.I)
 PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
+MAX_NESTING = 100  # elements inside each other; real posts stay far below, markdownify fails near 300
 
 
 def autop(text: str) -> str:
@@ -248,9 +250,27 @@ def to_markdown(text: str, notes: Counter) -> str:
     from bs4 import BeautifulSoup
     soup = BeautifulSoup(autop(text), "html.parser")
     sanitize(soup, notes)
+    if _depth(soup) > MAX_NESTING:  # markdownify recurses once per level: flatten instead of crashing
+        notes[f"HTML nested more than {MAX_NESTING} elements deep: imported as plain paragraphs"] += 1
+        lines = [line.strip() for line in soup.get_text("\n").split("\n") if line.strip()]
+        soup = BeautifulSoup("", "html.parser")
+        for line in lines:
+            paragraph = soup.new_tag("p")
+            paragraph.string = line
+            soup.append(paragraph)
     converter = _converter_class()(heading_style="ATX", bullets="-", escape_misc=True, strong_em_symbol="*")
     markdown = converter.convert_soup(soup)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n" if markdown.strip() else ""
+
+
+def _depth(soup) -> int:
+    """How deeply the elements nest, found without recursion."""
+    deepest, stack = 0, [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in getattr(node, "contents", ()) if getattr(child, "name", None))
+    return deepest
 
 
 def _converter_class():
@@ -411,10 +431,15 @@ def read_wordpress(path: Path, options: Options | None = None) -> Batch:
     left_out: Counter = Counter()
     used: dict[tuple[str, str], str] = {}  # (sitegen taxonomy, name) -> language of the first document using it
     media = _MediaFolder(options.media, batch.kept, shown) if options.media else None
+    keys: set[str] = set()
     for item in channel.all("item"):
         document = _document(item, site, options, batch.kept, left_out)
         if document is None:
             continue
+        if document.key in keys:
+            batch.kept.append(Kept(document.origin, f"left out: a second item with the post id of {document.key}"))
+            continue
+        keys.add(document.key)
         batch.documents.append(document)
         for taxonomy, names in document.terms.items():
             for name in names:
@@ -443,11 +468,16 @@ def _language(tag: str, editions: tuple[str, ...]) -> str:
     return primary.lower() if primary.lower() in editions or not rest else "-".join([primary.lower(), *rest])
 
 
+def _meta(item: Node) -> dict[str, str]:
+    """An item's custom fields (wp:postmeta), key -> value."""
+    return {m.get("wp:meta_key"): m.get("wp:meta_value") for m in item.all("wp:postmeta")}
+
+
 def _library(channel: Node) -> dict[str, Media]:
     library = {}
     for item in channel.all("item"):
         if item.get("wp:post_type") == "attachment":
-            meta = {m.get("wp:meta_key"): m.get("wp:meta_value") for m in item.all("wp:postmeta")}
+            meta = _meta(item)
             parent = item.get("wp:post_parent")
             library[item.get("wp:post_id")] = Media(item.get("wp:attachment_url") or item.get("guid"),
                                                     plain_text(item.get("title")), meta.get("_wp_attachment_image_alt", ""),
@@ -483,7 +513,8 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
     if not title:
         title = f"Untitled {post_type} {post_id}"
         kept.append(Kept(origin, f"no title: called `{title}`"))
-    language = site.language
+    meta = _meta(item)
+    language = _language(meta[WPML_LANGUAGE], options.editions) if meta.get(WPML_LANGUAGE) else site.language
     terms: dict[str, list[str]] = {}
     for category in item.all("category"):
         domain, name = category.attrs.get("domain", "category"), " ".join(plain_text(category.text).split())
@@ -521,7 +552,8 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
         fields["extra"] = {"time": time + (" UTC" if stamp == item.get("wp:post_date_gmt") else "")}
     terms = {taxonomy: names for taxonomy, names in terms.items() if names}
     name = unquote(item.get("wp:post_name")).lower()
-    return Incoming(origin=origin, key=f"{site.base}?p={post_id}", fields=fields, body=body, terms=terms,
+    key = f"{site.base}?p={post_id}" if post_id.isdigit() else item.get("guid") or origin
+    return Incoming(origin=origin, key=key, fields=fields, body=body, terms=terms,
                     slug=name if PORTABLE_ID.match(name) else "")
 
 

@@ -184,6 +184,9 @@ def test_language_from_a_language_taxonomy_then_the_option_then_the_export(wxr):
     path.write_text(export(item(1, "T", "b", name="t"), language="en-US"))
     assert read_wordpress(path).documents[0].fields["language"] == "en-US"
     assert read_wordpress(path, Options(editions=("en", "ar"))).documents[0].fields["language"] == "en"
+    wpml = "<wp:postmeta><wp:meta_key>_wpml_import_language_code</wp:meta_key><wp:meta_value>fr</wp:meta_value></wp:postmeta>"
+    path.write_text(export(item(1, "T", "b", name="t", extra=wpml), language="en-US"))
+    assert read_wordpress(path, Options(language="de")).documents[0].fields["language"] == "fr"  # WPML Export and Import
 
 
 def test_statuses(wxr):
@@ -389,6 +392,19 @@ def test_script_and_event_handlers_never_reach_the_markdown(tmp_path):
     notes = {k.what for k in batch.kept}
     assert {"removed <script>", "removed <style>", "removed <form>", "removed on* attributes (script) (2 times)",
             "removed a `javascript:` link", "an <iframe> became a link to what it showed", "removed <iframe>"} <= notes
+
+
+def test_a_repeated_post_id_is_read_once(tmp_path):
+    batch = read_wordpress(write(tmp_path, export(item(1, "First", "a", name="a"), item(1, "Again", "b", name="b"))))
+    assert [d.fields["title"] for d in batch.documents] == ["First"]
+    assert any("a second item with the post id" in k.what for k in batch.kept)
+
+
+def test_html_nested_thousands_deep_becomes_plain_paragraphs(tmp_path):
+    body = "<div>" * 5000 + "deep <b>text</b>" + "</div>" * 5000 + "<p>after</p>"
+    batch = read_wordpress(write(tmp_path, export(item(1, "Deep", body, name="deep"))))
+    assert batch.documents[0].body == "deep\n\ntext\n\nafter\n"
+    assert any("nested more than 100 elements deep" in k.what for k in batch.kept)
 
 
 def test_the_same_export_reads_the_same_twice(wxr):
