@@ -30,7 +30,7 @@ from defusedxml import DefusedXmlException
 from sitegen.attachments import TYPES
 from sitegen.errors import WARNING, Diagnostic, shown_path
 from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
-from sitegen.schema import ATTACHMENT_NAME, PORTABLE_ID
+from sitegen.schema import PORTABLE_ID
 
 # WordPress taxonomy (a <category domain=...>, or "author" for the bylines) -> sitegen taxonomy, unless
 # `--taxonomy DOMAIN=NAME` says otherwise (`DOMAIN=` leaves it out). Another domain goes to the sitegen
@@ -50,7 +50,11 @@ NAMESPACES = [  # prefix, namespace URI: WordPress has used http and https, and 
     ("dc", re.compile(r"^http://purl\.org/dc/elements/1\.1/$")),
 ]
 ZERO_DATE = "0000-00-00 00:00:00"
-WPML_LANGUAGE = "_wpml_import_language_code"  # written by WPML Export and Import (Polylang uses the `language` domain)
+# Written by WPML Export and Import; Polylang puts the language and the translation group in the
+# `language` and `post_translations` domains instead.
+WPML_LANGUAGE = "_wpml_import_language_code"
+WPML_SOURCE_LANGUAGE = "_wpml_import_source_language_code"  # set on a translation: its original's language
+WPML_GROUP = "_wpml_import_translation_group"
 
 
 # --- the XML ------------------------------------------------------------------------------------
@@ -431,7 +435,9 @@ def read_wordpress(path: Path, options: Options | None = None) -> Batch:
     left_out: Counter = Counter()
     used: dict[tuple[str, str], str] = {}  # (sitegen taxonomy, name) -> language of the first document using it
     media = _MediaFolder(options.media, batch.kept, shown) if options.media else None
+    batch.files = media.folder if media else None
     keys: set[str] = set()
+    groups: dict[str, list[tuple[Incoming, bool]]] = {}  # translation group -> (document, known to be a translation)
     for item in channel.all("item"):
         document = _document(item, site, options, batch.kept, left_out)
         if document is None:
@@ -441,11 +447,15 @@ def read_wordpress(path: Path, options: Options | None = None) -> Batch:
             continue
         keys.add(document.key)
         batch.documents.append(document)
+        group = _translation_group(item)
+        if group:
+            groups.setdefault(group, []).append((document, bool(_meta(item).get(WPML_SOURCE_LANGUAGE))))
         for taxonomy, names in document.terms.items():
             for name in names:
                 used.setdefault((taxonomy, name), document.fields["language"])
         if media:
             document.attachments = media.attach(document, item, site)
+    _link_translations(groups, options.editions[:1] or (site.language,))
     batch.terms = _terms(channel, site, used, batch.kept)
     for what, count in sorted(left_out.items()):
         batch.kept.append(Kept(shown, f"left out {count} {what}"))
@@ -466,6 +476,28 @@ def _taxonomy_problems(shown: str, taxonomies: dict[str, str], available) -> lis
 def _language(tag: str, editions: tuple[str, ...]) -> str:
     primary, *rest = tag.strip().replace("_", "-").split("-")
     return primary.lower() if primary.lower() in editions or not rest else "-".join([primary.lower(), *rest])
+
+
+def _translation_group(item: Node) -> str:
+    """The id shared by an item and its translations (Polylang's `post_translations` term, WPML's group)."""
+    polylang = next((c.attrs.get("nicename") or c.text.strip() for c in item.all("category")
+                     if c.attrs.get("domain") == "post_translations"), "")
+    wpml = _meta(item).get(WPML_GROUP, "")
+    return f"polylang:{polylang}" if polylang else f"wpml:{wpml}" if wpml else ""
+
+
+def _link_translations(groups: dict[str, list[tuple[Incoming, bool]]], first: tuple[str, ...]) -> None:
+    """In each group of translations, every document but the original gets `translation_of`: the
+    original is the one WPML does not call a translation, else the one in the site's first language,
+    else the earliest."""
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        candidates = [d for d, translated in members if not translated] or [d for d, _ in members]
+        original = min(candidates, key=lambda d: (d.fields["language"].split("-")[0] not in first, d.fields["date"], d.key))
+        for document, _ in members:
+            if document is not original:
+                document.translation_of = original.key
 
 
 def _meta(item: Node) -> dict[str, str]:
@@ -613,8 +645,10 @@ def _terms(channel: Node, site: Site, used: dict[tuple[str, str], str], kept: li
         seen.add((taxonomy, name.casefold()))
         slug = unquote(slug).lower()
         language = _name_language(name, used[(taxonomy, name)], site.language)
+        description = plain_text(description)
         terms.append(IncomingTerm(origin=f"{site.shown}:{line}", taxonomy=taxonomy, names={language: name},
-                                  description=plain_text(description), slug=slug if PORTABLE_ID.match(slug) else ""))
+                                  description=description, slug=slug if PORTABLE_ID.match(slug) else "",
+                                  language=_name_language(description, language, site.language) if description else ""))
     if unused:
         kept.append(Kept(site.shown, f"left out {unused} categories, tags or authors no imported document uses"))
     return terms
@@ -640,19 +674,15 @@ class _MediaFolder:
         self.folder, self.kept, self.shown = folder.resolve(), kept, shown
 
     def attach(self, document: Incoming, item: Node, site: Site) -> list[Path]:
+        """The files, relative to the folder, uploaded to this item or linked from its body."""
         post_id = item.get("wp:post_id")
         urls = [m.url for m in site.library.values() if m.parent == post_id]
         urls += re.findall(r"[(<](https?://[^)>\s]+)[)>]", document.body)
-        found, names = [], set()
-        for url in dict.fromkeys(urls):
-            relative = _uploaded(url)
-            if relative is None:
-                continue
+        found = []
+        for relative in dict.fromkeys(filter(None, map(_uploaded, urls))):
             path = self.find(relative, document.origin)
-            if path is None or path.name in names:
-                continue
-            names.add(path.name)
-            found.append(path)
+            if path is not None and path not in found:
+                found.append(path)
         return found
 
     def find(self, relative: str, origin: str) -> Path | None:
@@ -663,11 +693,11 @@ class _MediaFolder:
         if not candidate.is_file():
             self.kept.append(Kept(origin, f"`{relative}` is not in --media: linked at its old address"))
             return None
-        if candidate.suffix[1:].lower() not in TYPES or not ATTACHMENT_NAME.match(candidate.name):
-            self.kept.append(Kept(origin, f"`{relative}`: sitegen does not publish files of this type or name, "
+        if candidate.suffix[1:].lower() not in TYPES:
+            self.kept.append(Kept(origin, f"`{relative}`: sitegen does not publish files of this type, "
                                           "linked at its old address"))
             return None
-        return candidate
+        return candidate.relative_to(self.folder)
 
 
 def _uploaded(url: str) -> str | None:

@@ -225,6 +225,8 @@ def test_terms_with_descriptions_only_for_what_is_used(wxr):
                           ("actors", "أمينة الراشد"), ("actors", "John Smith")}
     terror = terms[("topics", "الإرهاب")]
     assert terror.names == {"ar": "الإرهاب"} and terror.description == "مقالات عن الإرهاب" and terror.slug == ""
+    assert terror.language == "ar"
+    assert terms[("topics", "China")].language == "en" and terms[("topics", "Diplomacy")].language == ""
     assert terms[("topics", "China")].description == "The People's Republic"
     assert terms[("topics", "China")].slug == "china"
     assert terms[("topics", "China")].names == {"en": "China"}  # Latin letters, first used by an Arabic post
@@ -289,8 +291,9 @@ def test_media_from_the_uploads_folder_become_attachments(wxr, tmp_path):
     (uploads / "2021" / "11").mkdir()
     (uploads / "2021" / "11" / "map.png").symlink_to("/etc/hostname")  # leads outside: never copied
     batch = read_wordpress(wxr, Options(media=uploads))
-    assert by_key(batch, 1).attachments == [(uploads / "2021" / "10" / "scan.jpg").resolve()]
-    assert by_key(batch, 2).attachments == [(uploads / "2021" / "10" / "talk.mp3").resolve()]
+    assert batch.files == uploads.resolve()
+    assert by_key(batch, 1).attachments == [Path("2021/10/scan.jpg")]
+    assert by_key(batch, 2).attachments == [Path("2021/10/talk.mp3")]
     assert any("`2021/11/map.png` is outside --media" in k.what for k in batch.kept)
     assert not any("give --media" in k.what for k in batch.kept)
     assert any("give --media" in k.what for k in read_wordpress(wxr).kept)
@@ -392,6 +395,26 @@ def test_script_and_event_handlers_never_reach_the_markdown(tmp_path):
     notes = {k.what for k in batch.kept}
     assert {"removed <script>", "removed <style>", "removed <form>", "removed on* attributes (script) (2 times)",
             "removed a `javascript:` link", "an <iframe> became a link to what it showed", "removed <iframe>"} <= notes
+
+
+def test_translations_from_polylang_and_wpml(tmp_path):
+    def polylang(lang, group="pll_1"):
+        return (f'<category domain="language" nicename="{lang}"><![CDATA[{lang}]]></category>'
+                f'<category domain="post_translations" nicename="{group}"><![CDATA[{group}]]></category>')
+
+    def wpml(lang, source=""):
+        return "".join(f"<wp:postmeta><wp:meta_key>{k}</wp:meta_key><wp:meta_value>{v}</wp:meta_value></wp:postmeta>"
+                       for k, v in (("_wpml_import_language_code", lang), ("_wpml_import_source_language_code", source),
+                                    ("_wpml_import_translation_group", "77")))
+    batch = read_wordpress(write(tmp_path, export(
+        item(1, "بيان", "نص", name="a", categories=polylang("ar"), date="2021-01-01 10:00:00"),
+        item(2, "Statement", "Text", name="b", categories=polylang("en"), date="2021-01-02 10:00:00"),
+        item(3, "Alone", "Text", name="c", categories=polylang("en", "pll_2")),
+        item(4, "Rapport", "Texte", name="d", extra=wpml("fr")),
+        item(5, "Report", "Text", name="e", extra=wpml("en", "fr")))), Options(editions=("en", "ar")))
+    translation_of = {d.key.rsplit("=", 1)[1]: d.translation_of.rsplit("=", 1)[-1] for d in batch.documents}
+    assert translation_of == {"1": "2", "2": "", "3": "", "4": "", "5": "4"}  # en is the site's first language;
+    #                                                                          WPML names the original itself
 
 
 def test_a_repeated_post_id_is_read_once(tmp_path):
