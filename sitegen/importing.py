@@ -96,6 +96,7 @@ class Batch:
     problems: list[Diagnostic] = field(default_factory=list)  # errors stop the import before anything is written
     files: Path | None = None  # the folder attachments are read from (--files, --media, the site); none outside it
     folder: str = ""  # sub-folder of content/documents/ for this source (default: made from `source`)
+    settings: str = ""  # the reader's settings as a file the user may save and edit (CSV: the column map), shown by --dry-run
 
 
 @dataclass(frozen=True)
