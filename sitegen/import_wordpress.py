@@ -28,9 +28,10 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException
 
 from sitegen.attachments import TYPES
+from sitegen.config import Config
 from sitegen.errors import WARNING, Diagnostic, shown_path
 from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
-from sitegen.schema import PORTABLE_ID
+from sitegen.schema import DOCUMENT_FIELDS, PORTABLE_ID
 
 # WordPress taxonomy (a <category domain=...>, or "author" for the bylines) -> sitegen taxonomy, unless
 # `--taxonomy DOMAIN=NAME` says otherwise (`DOMAIN=` leaves it out). Another domain goes to the sitegen
@@ -136,9 +137,9 @@ def parse(path: Path) -> tuple[Node | None, list[Diagnostic]]:
             parser.parse(stream)
     except OSError as error:
         return None, [Diagnostic(shown, 1, 1, f"cannot read the export: {error.strerror or error}")]
-    except DefusedXmlException as error:
-        return None, [Diagnostic(shown, *builder.where(), f"the export declares a DTD ({type(error).__name__}): refused, "
-                                 "nothing it names was read", "a WordPress export has no <!DOCTYPE>; "
+    except DefusedXmlException:
+        return None, [Diagnostic(shown, *builder.where(), "the export declares a DTD (<!DOCTYPE ...>), where entities can expand a "
+                                 "billion times or read other files and addresses: refused, nothing it names was read", "a WordPress export has no <!DOCTYPE>; "
                                  "export the site again from WordPress (Tools > Export)")]
     except SAXParseException as error:
         return None, [Diagnostic(shown, error.getLineNumber() or 1, (error.getColumnNumber() or 0) + 1,
@@ -416,6 +417,23 @@ class Site:
         return domain if self.available and domain in self.available else ""
 
 
+def read(source: Path, config: Config, *, media: str | None = None, language: str | None = None,
+         taxonomy: list[str] | None = None) -> Batch:
+    """`sitegen import wordpress SOURCE [--media DIR] [--language TAG] [--taxonomy DOMAIN=NAME ...]`."""
+    mapping, problems = {}, []
+    for given in taxonomy or ():
+        domain, equals, name = given.partition("=")
+        if not equals or not domain.strip():
+            problems.append(Diagnostic(shown_path(source), 1, 1, f"--taxonomy `{given}` is not DOMAIN=NAME",
+                                       "e.g. --taxonomy post_tag=topics, or --taxonomy post_tag= to leave tags out"))
+        mapping[domain.strip()] = name.strip()
+    batch = read_wordpress(source, Options(media=Path(media) if media else None, language=language or "",
+                                           taxonomies=mapping, available=tuple(t.name for t in config.taxonomies),
+                                           editions=config.languages))
+    batch.problems += problems
+    return batch
+
+
 def read_wordpress(path: Path, options: Options | None = None) -> Batch:
     """Everything in the export at `path` that becomes documents and registry entries, with the rest
     counted in `kept`; a file that is not a safe, well-formed WordPress export is one error."""
@@ -532,6 +550,10 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
     if item.get("wp:post_password"):
         kept.append(Kept(origin, "password-protected: imported as a draft, so it is not published"))
         draft = True
+    unpublishable = [f for f, on in (("draft", draft), ("embargo", embargoed)) if on and f not in DOCUMENT_FIELDS]
+    if unpublishable:  # this sitegen would publish it: leave it out rather than publish a draft
+        left_out[f"{post_type}s that need the `{unpublishable[0]}` field, which this sitegen lacks"] += 1
+        return None
     stamp = next((d for d in (item.get("wp:post_date_gmt"), item.get("wp:post_date")) if d and d != ZERO_DATE), "")
     day, _, time = stamp.partition(" ")
     if not re.fullmatch(r"\d{4}-\d\d-\d\d", day):
