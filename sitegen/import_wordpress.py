@@ -547,13 +547,14 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
         left_out[f"{post_type}s in the `{status or 'no'}` status (trash, auto-drafts)"] += 1
         return None
     draft, embargoed = STATUSES[status]
-    if item.get("wp:post_password"):
-        kept.append(Kept(origin, "password-protected: imported as a draft, so it is not published"))
-        draft = True
+    protected = bool(item.get("wp:post_password"))
+    draft = draft or protected
     unpublishable = [f for f, on in (("draft", draft), ("embargo", embargoed)) if on and f not in DOCUMENT_FIELDS]
     if unpublishable:  # this sitegen would publish it: leave it out rather than publish a draft
         left_out[f"{post_type}s that need the `{unpublishable[0]}` field, which this sitegen lacks"] += 1
         return None
+    if protected:
+        kept.append(Kept(origin, "password-protected: imported as a draft, so it is not published"))
     stamp = next((d for d in (item.get("wp:post_date_gmt"), item.get("wp:post_date")) if d and d != ZERO_DATE), "")
     day, _, time = stamp.partition(" ")
     if not re.fullmatch(r"\d{4}-\d\d-\d\d", day):
