@@ -360,13 +360,17 @@ class _Registry:
                 self.report.kept.append(Kept(term.origin, f"the {term.taxonomy} entry {_first(names)!r} is left out: "
                                                           f"its names belong to {', '.join(sorted(owners))}"))
                 continue
-            entry = self._entry(term.taxonomy, owners.pop() if owners else "", names, term.origin, term.slug)
-            if entry is None:
+            owner = owners.pop() if owners else ""
+            if owner and (term.taxonomy, owner) not in self.entries and owner in {i for t, i in self.existing} and \
+                    not _ours(self.record, self.config.root, Path(os.path.abspath(self.existing[(term.taxonomy, owner)].path))):
+                self._left_alone(term, self.existing[(term.taxonomy, owner)], names)
                 continue
+            entry = self._entry(term.taxonomy, owner, names, term.origin, term.slug)
             for lang, name in names.items():
                 entry.names.setdefault(lang, name)
             self._claim(entry, entry.names.values())
-            for alias in filter(None, map(_words, term.aliases)):
+            others = [n for lang, n in names.items() if match_key(entry.names[lang]) != match_key(n)]
+            for alias in filter(None, map(_words, [*others, *term.aliases])):  # a second name in a language: an alias
                 if self.owners(term.taxonomy, [alias]) - {entry.ref}:
                     self.report.kept.append(Kept(term.origin, f"alias {alias!r} is left out: another entry has it"))
                 elif match_key(alias) not in {match_key(n) for n in (*entry.names.values(), *entry.aliases)}:
@@ -381,9 +385,19 @@ class _Registry:
         elif text:
             entry.descriptions.setdefault(language, _words(text))
 
-    def _entry(self, taxonomy: str, term_id: str, names: dict[str, str], origin: str, slug: str = "") -> _Entry | None:
-        """The entry to write for an existing `term_id` (only if the import wrote it and it is
-        unedited; else None), or a new one (`term_id` "")."""
+    def _left_alone(self, term: IncomingTerm, base: TermRecord, names: dict[str, str]) -> None:
+        """An entry the import did not write (or that was edited since) is never changed: what the source
+        adds to it is reported, for the archivist to copy in."""
+        known = {match_key(n) for n in (base.id, *base.names.values(), *base.aliases)}
+        new = [n for n in dict.fromkeys([*names.values(), *map(_words, term.aliases)]) if n and match_key(n) not in known]
+        described = term.description.strip() and not base.body.strip() and not base.descriptions
+        if new or described:
+            adds = " and ".join(filter(None, [", ".join(f"`{n}`" for n in new), "a description" if described else ""]))
+            self.report.kept.append(Kept(term.origin, f"{base.path} is left as it is (the import did not write it, or "
+                                                      f"it was edited since); the source adds {adds}"))
+
+    def _entry(self, taxonomy: str, term_id: str, names: dict[str, str], origin: str, slug: str = "") -> _Entry:
+        """The entry to write: one the import wrote before and may enrich (`term_id`), or a new one."""
         tax = self.taxonomies[taxonomy]
         if not term_id or term_id.startswith("?"):
             ref = term_id or "?" + match_key(_first(names))
@@ -391,10 +405,6 @@ class _Registry:
         if (taxonomy, term_id) in self.entries:
             return self.entries[(taxonomy, term_id)]
         base = self.existing[(taxonomy, term_id)]
-        if not _ours(self.record, self.config.root, Path(os.path.abspath(base.path))):
-            self.report.kept.append(Kept(origin, f"what the source says of {taxonomy} `{term_id}` is left out: "
-                                                 f"{base.path} was not written by an import (or was edited since)"))
-            return None
         entry = _Entry(tax, term_id, term_id, dict(base.names), list(base.aliases), dict(base.descriptions),
                        base.body.strip(), origin, base)
         return self.entries.setdefault((taxonomy, term_id), entry)

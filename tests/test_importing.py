@@ -256,8 +256,11 @@ def test_the_imported_archive_builds(make_site):
     assert read_record(load_config(root / "sitegen.yaml"))["files"] == record["files"]
 
 
-def test_plan_reports_a_registry_entry_the_import_did_not_write_as_left_alone(make_site):
+def test_an_entry_the_import_did_not_write_is_left_alone_and_what_the_source_adds_is_reported(make_site):
     root = make_site()
     plan = plan_import(Batch("wp e.xml", terms=[IncomingTerm("e.xml:4", "actors", {"en": "Wang Yi"}, "Diplomat.")]),
                        load_config(root / "sitegen.yaml"))
-    assert not plan.report.created and any("was not written by an import" in k.what for k in plan.report.kept)
+    assert not plan.report.created and plan.report.kept == []  # it adds nothing the entry lacks: nothing to say
+    plan = plan_import(Batch("wp e.xml", terms=[IncomingTerm("e.xml:4", "actors", {"en": "Wang Yi", "fr": "Wang Yi (fr)"})]),
+                       load_config(root / "sitegen.yaml"))
+    assert [k.what.split("; ")[1] for k in plan.report.kept] == ["the source adds `Wang Yi (fr)`"]
