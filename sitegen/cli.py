@@ -57,9 +57,11 @@ IMPORTERS = {
     "wordpress": Importer("sitegen.import_wordpress", "read", "a WordPress export (WXR, from Tools > Export)", (
         (("--media",), {"metavar": "DIR", "help": "the old site's wp-content/uploads folder: the files posts "
                                                    "use are copied beside them (default: linked where they were)"}),
-        (("--language",), {"help": "the language of posts that do not give one (default: the export's <language>)"}),
+        (("--language",), {"metavar": "TAG", "help": "the language of posts that do not give one (default: the "
+                                                     "export's <language>)"}),
         (("--taxonomy",), {"action": "append", "metavar": "DOMAIN=NAME", "help": "where a WordPress taxonomy's "
-                           "terms go (default: category=topics, post_tag=topics, author=actors; DOMAIN= leaves them out)"}),
+                           "terms go, once per taxonomy (default: category=topics, post_tag=topics, author=actors; "
+                           "DOMAIN= leaves them out)"}),
     )),
 }
 LISTED = 20  # lines of each list the import report prints before "... and N more"

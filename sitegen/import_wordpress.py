@@ -451,13 +451,14 @@ def read_wordpress(path: Path, options: Options | None = None) -> Batch:
                 {a.get("wp:author_login"): a.get("wp:author_display_name") or a.get("wp:author_login")
                  for a in channel.all("wp:author")}, _library(channel), taxonomies, options.available)
     left_out: Counter = Counter()
+    mapped: Counter = Counter()
     used: dict[tuple[str, str], str] = {}  # (sitegen taxonomy, name) -> language of the first document using it
     media = _MediaFolder(options.media, batch.kept, shown) if options.media else None
     batch.files = media.folder if media else None
     keys: set[str] = set()
     groups: dict[str, list[tuple[Incoming, bool]]] = {}  # translation group -> (document, known to be a translation)
     for item in channel.all("item"):
-        document = _document(item, site, options, batch.kept, left_out)
+        document = _document(item, site, options, batch.kept, left_out, mapped)
         if document is None:
             continue
         if document.key in keys:
@@ -475,6 +476,9 @@ def read_wordpress(path: Path, options: Options | None = None) -> Batch:
             document.attachments = media.attach(document, item, site)
     _link_translations(groups, options.editions[:1] or (site.language,))
     batch.terms = _terms(channel, site, used, batch.kept)
+    if mapped:
+        batch.kept.append(Kept(shown, "terms: " + ", ".join(f"{domain} -> {taxonomy} ({count})" for (domain, taxonomy), count
+                                                         in sorted(mapped.items())) + " (--taxonomy DOMAIN=NAME changes one)"))
     for what, count in sorted(left_out.items()):
         batch.kept.append(Kept(shown, f"left out {count} {what}"))
     if not options.media and any(re.search(r"/wp-content/uploads/|files\.wordpress\.com/", d.body) for d in batch.documents):
@@ -535,8 +539,10 @@ def _library(channel: Node) -> dict[str, Media]:
     return library
 
 
-def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_out: Counter) -> Incoming | None:
-    """The document an item becomes, or None (counted in `left_out` or noted in `kept`)."""
+def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_out: Counter,
+              mapped: Counter) -> Incoming | None:
+    """The document an item becomes, or None (counted in `left_out` or noted in `kept`); `mapped`
+    counts the terms it gives each (WordPress domain, sitegen taxonomy)."""
     post_type, status, post_id = item.get("wp:post_type"), item.get("wp:status"), item.get("wp:post_id")
     origin = f"{site.shown}:{item.line}"
     if post_type not in DOCUMENT_TYPES:
@@ -580,12 +586,15 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
         if not name or domain in NOT_TERMS:
             continue
         if not taxonomy:
-            kept.append(Kept(origin, f"`{domain}` term `{name}` left out (--taxonomy {domain}=NAME maps it)"))
-        elif name.casefold() not in {n.casefold() for n in terms.setdefault(taxonomy, [])}:
+            left_out[f"`{domain}` terms (--taxonomy {domain}=NAME puts them in a taxonomy)"] += 1
+            continue
+        mapped[(domain, taxonomy)] += 1
+        if name.casefold() not in {n.casefold() for n in terms.setdefault(taxonomy, [])}:
             terms[taxonomy].append(name)
     author = site.authors.get(item.get("dc:creator"), item.get("dc:creator"))
     if author and site.taxonomy("author"):
         terms.setdefault(site.taxonomy("author"), []).append(author)
+        mapped[("author", site.taxonomy("author"))] += 1
     fields = {"title": title, "date": day, "source": site.title or urlsplit(site.base).hostname or "WordPress",
               "language": language}
     link = item.get("link")

@@ -262,7 +262,9 @@ def test_taxonomies_can_be_remapped_or_left_out(wxr):
     assert by_key(batch, 2).terms == {"topics": ["Diplomacy"], "places": ["Asia"]}
     default = read_wordpress(wxr)  # an unmapped custom domain is reported, not guessed
     assert "places" not in by_key(default, 2).terms
-    assert any("`region` term `Asia` left out" in k.what for k in default.kept)
+    assert "left out 1 `region` terms (--taxonomy region=NAME puts them in a taxonomy)" in [k.what for k in default.kept]
+    assert "terms: author -> actors (8), category -> topics (2), post_tag -> topics (1) (--taxonomy DOMAIN=NAME " \
+           "changes one)" in [k.what for k in default.kept]
 
 
 def test_a_taxonomy_the_site_lacks_is_an_error(wxr):
