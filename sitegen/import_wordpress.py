@@ -31,7 +31,7 @@ from sitegen.attachments import TYPES
 from sitegen.config import Config
 from sitegen.errors import WARNING, Diagnostic, shown_path
 from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
-from sitegen.schema import DOCUMENT_FIELDS, PORTABLE_ID
+from sitegen.schema import DOCUMENT_FIELDS, LANGUAGE_TAG, PORTABLE_ID
 
 # WordPress taxonomy (a <category domain=...>, or "author" for the bylines) -> sitegen taxonomy, unless
 # `--taxonomy DOMAIN=NAME` says otherwise (`DOMAIN=` leaves it out). Another domain goes to the sitegen
@@ -430,6 +430,12 @@ def read(source: Path, config: Config, *, media: str | None = None, language: st
     batch = read_wordpress(source, Options(media=Path(media) if media else None, language=language or "",
                                            taxonomies=mapping, available=tuple(t.name for t in config.taxonomies),
                                            editions=config.languages))
+    if language and not LANGUAGE_TAG.match(language):
+        batch.problems.append(Diagnostic(shown_path(source), 1, 1, f"--language `{language}` is not a BCP 47 language tag",
+                                         "e.g. en, ar, fr, zh-Hans"))
+    if media and not Path(media).is_dir():
+        batch.problems.append(Diagnostic(shown_path(Path(media)), 1, 1, "--media is not a folder",
+                                         "give the old site's wp-content/uploads folder, copied from its server"))
     batch.problems += problems
     return batch
 

@@ -73,3 +73,16 @@ def test_dry_run_and_a_taxonomy_option(make_site, capsys, tmp_path):
     assert main(["import", "wordpress", str(wxr), "--taxonomy", "category=subjects"]) in (1, 2)
     assert "subjects" in capsys.readouterr().err
     assert files_of(root) == before
+
+
+def test_options_that_cannot_be_used_write_nothing(make_site, capsys, tmp_path):
+    root = make_site()
+    before = files_of(root)
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(export(item(1, "Post", "Body", name="post")))
+    for options, said in ((["--language", "english"], "`english` is not a BCP 47 language tag"),
+                          (["--media", str(tmp_path / "nowhere")], "--media is not a folder"),
+                          (["--taxonomy", "category"], "--taxonomy `category` is not DOMAIN=NAME")):
+        assert main(["import", "wordpress", str(wxr), *options]) == 1
+        assert said in capsys.readouterr().err
+    assert files_of(root) == before
