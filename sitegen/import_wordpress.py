@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timezone
+from email.utils import parsedate_to_datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -506,6 +508,21 @@ def _language(tag: str, editions: tuple[str, ...]) -> str:
     return primary.lower() if primary.lower() in editions or not rest else "-".join([primary.lower(), *rest])
 
 
+def _when(item: Node) -> tuple[str, str]:
+    """The day (YYYY-MM-DD) and time of publication: in UTC from post_date_gmt, else in the site's time
+    zone from post_date (a draft's GMT date is all zeros), else in UTC from the RSS pubDate; ("", "")
+    when none can be read."""
+    for tag, zone in (("wp:post_date_gmt", " UTC"), ("wp:post_date", "")):
+        day, _, time = item.get(tag).partition(" ")
+        if item.get(tag) != ZERO_DATE and re.fullmatch(r"\d{4}-\d\d-\d\d", day):
+            return day, time + zone if time else ""
+    try:
+        stamp = parsedate_to_datetime(item.get("pubDate")).astimezone(timezone.utc)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return "", ""
+    return stamp.strftime("%Y-%m-%d"), stamp.strftime("%H:%M:%S UTC")
+
+
 def _translation_group(item: Node) -> str:
     """The id shared by an item and its translations (Polylang's `post_translations` term, WPML's group)."""
     polylang = next((c.attrs.get("nicename") or c.text.strip() for c in item.all("category")
@@ -567,10 +584,10 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
         return None
     if protected:
         kept.append(Kept(origin, "password-protected: imported as a draft, so it is not published"))
-    stamp = next((d for d in (item.get("wp:post_date_gmt"), item.get("wp:post_date")) if d and d != ZERO_DATE), "")
-    day, _, time = stamp.partition(" ")
-    if not re.fullmatch(r"\d{4}-\d\d-\d\d", day):
-        kept.append(Kept(origin, f"left out: no date (wp:post_date `{stamp}`)"))
+    day, time = _when(item)
+    if not day:
+        kept.append(Kept(origin, f"left out: no date (wp:post_date `{item.get('wp:post_date')}`, "
+                                 f"pubDate `{item.get('pubDate')}`)"))
         return None
     notes: Counter = Counter()
     body = to_markdown(shortcodes(item.get("content:encoded"), post_id, site.library, notes), notes)
@@ -619,7 +636,7 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
     if redirects:
         fields["redirects"] = redirects
     if time:
-        fields["extra"] = {"time": time + (" UTC" if stamp == item.get("wp:post_date_gmt") else "")}
+        fields["extra"] = {"time": time}
     terms = {taxonomy: names for taxonomy, names in terms.items() if names}
     name = unquote(item.get("wp:post_name")).lower()
     key = f"{site.base}?p={post_id}" if post_id.isdigit() else item.get("guid") or origin

@@ -186,6 +186,14 @@ def test_gmt_date_wins_and_local_time_is_not_called_utc(wxr, tmp_path):
     assert (draft.fields["date"], draft.fields["extra"]["time"]) == ("2021-10-08", "09:30:00")
 
 
+def test_without_wordpress_dates_the_rss_pubdate_is_used_and_without_any_the_post_is_left_out(tmp_path):
+    text = export(item(1, "Dated", "x", name="a", date="", gmt="", extra="<pubDate>Thu, 05 Jan 2012 23:30:46 -0500</pubDate>"),
+                  item(2, "Undated", "x", name="b", date="", gmt=""))
+    batch = read_wordpress(write(tmp_path, text))
+    assert [(d.fields["date"], d.fields["extra"]["time"]) for d in batch.documents] == [("2012-01-06", "04:30:46 UTC")]
+    assert any("left out: no date" in k.what for k in batch.kept)
+
+
 def test_language_from_a_language_taxonomy_then_the_option_then_the_export(wxr):
     assert by_key(read_wordpress(wxr), 2).fields["language"] == "en"  # Polylang's `language` domain
     assert by_key(read_wordpress(wxr, Options(language="fr")), 1).fields["language"] == "fr"
