@@ -53,6 +53,7 @@ NAMESPACES = [  # prefix, namespace URI: WordPress has used http and https, and 
     ("dc", re.compile(r"^http://purl\.org/dc/elements/1\.1/$")),
 ]
 ZERO_DATE = "0000-00-00 00:00:00"
+LOGIN_JUNK = re.compile(r"[^\w .@*-]")  # what WordPress's sanitize_user removes from a login
 # Written by WPML Export and Import; Polylang puts the language and the translation group in the
 # `language` and `post_translations` domains instead.
 WPML_LANGUAGE = "_wpml_import_language_code"
@@ -614,7 +615,8 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
         mapped[(domain, taxonomy)] += 1
         if name.casefold() not in {n.casefold() for n in terms.setdefault(taxonomy, [])}:
             terms[taxonomy].append(name)
-    author = site.authors.get(item.get("dc:creator"), item.get("dc:creator"))
+    login = LOGIN_JUNK.sub("", item.get("dc:creator")).strip()  # WordPress allows no other characters in one
+    author = site.authors.get(item.get("dc:creator")) or site.authors.get(login) or login
     if author and site.taxonomy("author"):
         terms.setdefault(site.taxonomy("author"), []).append(author)
         mapped[("author", site.taxonomy("author"))] += 1

@@ -446,6 +446,13 @@ def test_translations_from_polylang_and_wpml(tmp_path):
     #                                                                          WPML names the original itself
 
 
+def test_a_creator_not_in_the_author_list_is_its_login_as_wordpress_allows_it(tmp_path):
+    batch = read_wordpress(write(tmp_path, export(item(1, "A", "x", name="a", creator=">reviewer"),
+                                                  item(2, "B", "x", name="b", creator="reviewer"),
+                                                  item(3, "C", "x", name="c", creator=" john "))))
+    assert [d.fields["authors"] for d in batch.documents] == [["reviewer"], ["reviewer"], ["John Smith"]]
+
+
 def test_a_repeated_post_id_is_read_once(tmp_path):
     batch = read_wordpress(write(tmp_path, export(item(1, "First", "a", name="a"), item(1, "Again", "b", name="b"))))
     assert [d.fields["title"] for d in batch.documents] == ["First"]
