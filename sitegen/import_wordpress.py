@@ -411,6 +411,11 @@ class Site:
     taxonomies: dict[str, str]
     available: tuple[str, ...] | None
 
+    def author(self, item: Node) -> str:
+        """The byline of an item: its author's display name, else the login as WordPress reads one."""
+        login = LOGIN_JUNK.sub("", item.get("dc:creator")).strip()
+        return self.authors.get(item.get("dc:creator")) or self.authors.get(login) or login
+
     def taxonomy(self, domain: str) -> str:
         """The sitegen taxonomy a WordPress domain's terms go to, or "" when they are left out."""
         if domain in NOT_TERMS:
@@ -567,23 +572,11 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
               mapped: Counter) -> Incoming | None:
     """The document an item becomes, or None (counted in `left_out` or noted in `kept`); `mapped`
     counts the terms it gives each (WordPress domain, sitegen taxonomy)."""
-    post_type, status, post_id = item.get("wp:post_type"), item.get("wp:status"), item.get("wp:post_id")
-    origin = f"{site.shown}:{item.line}"
-    if post_type not in DOCUMENT_TYPES:
-        if post_type != "attachment":
-            left_out[f"`{post_type or 'untyped'}` items (not posts or pages)"] += 1
+    post_type, post_id, origin = item.get("wp:post_type"), item.get("wp:post_id"), f"{site.shown}:{item.line}"
+    schedule = _schedule(item, left_out)
+    if schedule is None:
         return None
-    if status not in STATUSES:
-        left_out[f"{post_type}s in the `{status or 'no'}` status (trash, auto-drafts)"] += 1
-        return None
-    draft, embargoed = STATUSES[status]
-    protected = bool(item.get("wp:post_password"))
-    draft = draft or protected
-    unpublishable = [f for f, on in (("draft", draft), ("embargo", embargoed)) if on and f not in DOCUMENT_FIELDS]
-    if unpublishable:  # this sitegen would publish it: leave it out rather than publish a draft
-        left_out[f"{post_type}s that need the `{unpublishable[0]}` field, which this sitegen lacks"] += 1
-        return None
-    if protected:
+    if item.get("wp:post_password"):
         kept.append(Kept(origin, "password-protected: imported as a draft, so it is not published"))
     day, time = _when(item)
     if not day:
@@ -598,6 +591,53 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
     if not title:
         title = f"Untitled {post_type} {post_id}"
         kept.append(Kept(origin, f"no title: called `{title}`"))
+    terms, language = _item_terms(item, site, options, left_out, mapped)
+    fields = {"title": title, "date": day, "source": site.title or urlsplit(site.base).hostname or "WordPress",
+              "language": language, **schedule}
+    link = item.get("link")
+    if not schedule and link.startswith(("http://", "https://")) and "?" not in link:
+        fields["url"] = link
+    if site.author(item):
+        fields["authors"] = [site.author(item)]
+    if plain_text(item.get("excerpt:encoded")):
+        fields["summary"] = plain_text(item.get("excerpt:encoded"))
+    if "embargo" in schedule:
+        fields["embargo"] = day
+    redirects = [] if "draft" in schedule else _redirects(item, site, kept, origin)
+    if redirects:
+        fields["redirects"] = redirects
+    if time:
+        fields["extra"] = {"time": time}
+    name = unquote(item.get("wp:post_name")).lower()
+    key = f"{site.base}?p={post_id}" if post_id.isdigit() else item.get("guid") or origin
+    return Incoming(origin=origin, key=key, fields=fields, body=body, terms=terms,
+                    slug=name if PORTABLE_ID.match(name) else "")
+
+
+def _schedule(item: Node, left_out: Counter) -> dict[str, bool] | None:
+    """{"draft": True}, {"embargo": True} (its day is filled in later) or {} for a published item; None
+    for an item that is no document, or would be published by a sitegen without those fields."""
+    post_type, status = item.get("wp:post_type"), item.get("wp:status")
+    if post_type not in DOCUMENT_TYPES:
+        if post_type != "attachment":
+            left_out[f"`{post_type or 'untyped'}` items (not posts or pages)"] += 1
+        return None
+    if status not in STATUSES:
+        left_out[f"{post_type}s in the `{status or 'no'}` status (trash, auto-drafts)"] += 1
+        return None
+    draft, embargoed = STATUSES[status]
+    schedule = {"draft": True} if draft or item.get("wp:post_password") else {"embargo": True} if embargoed else {}
+    missing = [name for name in schedule if name not in DOCUMENT_FIELDS]
+    if missing:  # this sitegen would publish it: leave it out rather than publish a draft
+        left_out[f"{post_type}s that need the `{missing[0]}` field, which this sitegen lacks"] += 1
+        return None
+    return schedule
+
+
+def _item_terms(item: Node, site: Site, options: Options, left_out: Counter,
+                mapped: Counter) -> tuple[dict[str, list[str]], str]:
+    """The item's terms by sitegen taxonomy (its author among them), and its language: WPML's code,
+    else Polylang's `language` term, else the site's."""
     meta = _meta(item)
     language = _language(meta[WPML_LANGUAGE], options.editions) if meta.get(WPML_LANGUAGE) else site.language
     terms: dict[str, list[str]] = {}
@@ -615,35 +655,10 @@ def _document(item: Node, site: Site, options: Options, kept: list[Kept], left_o
         mapped[(domain, taxonomy)] += 1
         if name.casefold() not in {n.casefold() for n in terms.setdefault(taxonomy, [])}:
             terms[taxonomy].append(name)
-    login = LOGIN_JUNK.sub("", item.get("dc:creator")).strip()  # WordPress allows no other characters in one
-    author = site.authors.get(item.get("dc:creator")) or site.authors.get(login) or login
-    if author and site.taxonomy("author"):
-        terms.setdefault(site.taxonomy("author"), []).append(author)
+    if site.author(item) and site.taxonomy("author"):
+        terms.setdefault(site.taxonomy("author"), []).append(site.author(item))
         mapped[("author", site.taxonomy("author"))] += 1
-    fields = {"title": title, "date": day, "source": site.title or urlsplit(site.base).hostname or "WordPress",
-              "language": language}
-    link = item.get("link")
-    if not draft and not embargoed and link.startswith(("http://", "https://")) and "?" not in link:
-        fields["url"] = link
-    if author:
-        fields["authors"] = [author]
-    excerpt = plain_text(item.get("excerpt:encoded"))
-    if excerpt:
-        fields["summary"] = excerpt
-    if draft:
-        fields["draft"] = True
-    if embargoed:
-        fields["embargo"] = day
-    redirects = [] if draft else _redirects(item, site, kept, origin)
-    if redirects:
-        fields["redirects"] = redirects
-    if time:
-        fields["extra"] = {"time": time}
-    terms = {taxonomy: names for taxonomy, names in terms.items() if names}
-    name = unquote(item.get("wp:post_name")).lower()
-    key = f"{site.base}?p={post_id}" if post_id.isdigit() else item.get("guid") or origin
-    return Incoming(origin=origin, key=key, fields=fields, body=body, terms=terms,
-                    slug=name if PORTABLE_ID.match(name) else "")
+    return {taxonomy: names for taxonomy, names in terms.items() if names}, language
 
 
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
