@@ -475,6 +475,8 @@ def read_wordpress(path: Path, options: Options | None = None) -> Batch:
         document = _document(item, site, options, batch.kept, left_out, mapped)
         if document is None:
             continue
+        if item.all("wp:comment"):
+            left_out["comments (an archive keeps the documents, not the discussion)"] += len(item.all("wp:comment"))
         if document.key in keys:
             batch.kept.append(Kept(document.origin, f"left out: a second item with the post id of {document.key}"))
             continue
@@ -746,9 +748,11 @@ class _MediaFolder:
         self.folder, self.kept, self.shown = folder.resolve(), kept, shown
 
     def attach(self, document: Incoming, item: Node, site: Site) -> list[Path]:
-        """The files, relative to the folder, uploaded to this item or linked from its body."""
+        """The files, relative to the folder, uploaded to this item, its featured image, or linked from its body."""
         post_id = item.get("wp:post_id")
         urls = [m.url for m in site.library.values() if m.parent == post_id]
+        featured = site.library.get(_meta(item).get("_thumbnail_id", ""))
+        urls += [featured.url] if featured else []
         urls += re.findall(r"[(<](https?://[^)>\s]+)[)>]", document.body)
         found = []
         for relative in dict.fromkeys(filter(None, map(_uploaded, urls))):

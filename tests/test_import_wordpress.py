@@ -130,6 +130,9 @@ def sample() -> str:
              gmt="2019-03-03 03:00:00"),
         item(12, "Contact", "Write to us.", post_type="page", name="contact", link=f"{SITE}/?page_id=12"),
         item(9, "Secret", "For members.", name="secret", password="hunter2"),
+        item(13, "Featured", "Text.", name="featured", extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+             "<wp:meta_value>11</wp:meta_value></wp:postmeta><wp:comment><wp:comment_id>1</wp:comment_id>"
+             "<wp:comment_content><![CDATA[Nice]]></wp:comment_content></wp:comment>"),
         ATTACHMENTS)
 
 
@@ -155,10 +158,11 @@ def by_key(batch, post_id: int):
 def test_posts_and_pages_become_documents_and_the_rest_is_counted(wxr):
     batch = read_wordpress(wxr)
     assert batch.problems == []
-    assert sorted(d.key.rsplit("=", 1)[1] for d in batch.documents) == ["1", "12", "2", "3", "4", "5", "8", "9"]
+    assert sorted(d.key.rsplit("=", 1)[1] for d in batch.documents) == ["1", "12", "13", "2", "3", "4", "5", "8", "9"]
     kept = [k.what for k in batch.kept]
     assert "left out 1 `nav_menu_item` items (not posts or pages)" in kept
     assert "left out 1 posts in the `trash` status (trash, auto-drafts)" in kept
+    assert "left out 1 comments (an archive keeps the documents, not the discussion)" in kept
     assert batch.source == "wordpress export.xml"
 
 
@@ -220,7 +224,7 @@ def test_without_draft_and_embargo_fields_drafts_are_left_out_not_published(wxr,
     fields = {k: v for k, v in import_wordpress.DOCUMENT_FIELDS.items() if k not in ("draft", "embargo")}
     monkeypatch.setattr(import_wordpress, "DOCUMENT_FIELDS", fields)
     batch = read_wordpress(wxr)
-    assert sorted(d.key.rsplit("=", 1)[1] for d in batch.documents) == ["1", "12", "2", "4", "8"]
+    assert sorted(d.key.rsplit("=", 1)[1] for d in batch.documents) == ["1", "12", "13", "2", "4", "8"]
     kept = [k.what for k in batch.kept]
     assert "left out 2 posts that need the `draft` field, which this sitegen lacks" in kept
     assert "left out 1 posts that need the `embargo` field, which this sitegen lacks" in kept
@@ -271,7 +275,7 @@ def test_taxonomies_can_be_remapped_or_left_out(wxr):
     default = read_wordpress(wxr)  # an unmapped custom domain is reported, not guessed
     assert "places" not in by_key(default, 2).terms
     assert "left out 1 `region` terms (--taxonomy region=NAME puts them in a taxonomy)" in [k.what for k in default.kept]
-    assert "terms: author -> actors (8), category -> topics (2), post_tag -> topics (1) (--taxonomy DOMAIN=NAME " \
+    assert "terms: author -> actors (9), category -> topics (2), post_tag -> topics (1) (--taxonomy DOMAIN=NAME " \
            "changes one)" in [k.what for k in default.kept]
 
 
@@ -319,11 +323,16 @@ def test_media_from_the_uploads_folder_become_attachments(wxr, tmp_path):
     (uploads / "2021" / "10" / "talk.mp3").write_bytes(b"ID3")
     (uploads / "2021" / "11").mkdir()
     (uploads / "2021" / "11" / "map.png").symlink_to("/etc/hostname")  # leads outside: never copied
+    (uploads / "2021" / "11" / "map.png.orig").write_bytes(b"png")
     batch = read_wordpress(wxr, Options(media=uploads))
     assert batch.files == uploads.resolve()
     assert by_key(batch, 1).attachments == [Path("2021/10/scan.jpg")]
     assert by_key(batch, 2).attachments == [Path("2021/10/talk.mp3")]
     assert any("`2021/11/map.png` is outside --media" in k.what for k in batch.kept)
+    assert by_key(batch, 13).attachments == []  # its featured image is the map, which leads outside
+    (uploads / "2021" / "11" / "map.png").unlink()
+    (uploads / "2021" / "11" / "map.png.orig").rename(uploads / "2021" / "11" / "map.png")
+    assert by_key(read_wordpress(wxr, Options(media=uploads)), 13).attachments == [Path("2021/11/map.png")]
     assert not any("give --media" in k.what for k in batch.kept)
     assert any("give --media" in k.what for k in read_wordpress(wxr).kept)
 

@@ -30,7 +30,7 @@ def test_import_check_build_and_import_again(make_site, capsys, tmp_path):
                 and "first-report" not in p.name]
     texts = {p.name: p.read_text(encoding="utf-8") for p in imported}
     scheduling = "draft" in DOCUMENT_FIELDS and "embargo" in DOCUMENT_FIELDS  # without them drafts are left out
-    assert len(imported) == (8 if scheduling else 5)  # posts 1, 2, (3, 5, 9,) 8 and pages 4, 12; no trash, menu
+    assert len(imported) == (9 if scheduling else 6)  # posts 1, 2, (3, 5, 9,) 8, 13 and pages 4, 12; no trash, menu
     assert any("نص لم ينشر" in t for t in texts.values()) == scheduling
     arabic = next(t for t in texts.values() if "وانغ يي" in t)
     assert "language: \"ar\"" in arabic or "language: ar" in arabic
