@@ -15,6 +15,7 @@ Markdown's own characters escaped, so no raw tag reaches the Markdown (sitegen s
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from datetime import timezone
@@ -219,38 +220,36 @@ def _line_breaks(lines: list[str]) -> str:
 
 
 def sanitize(soup, notes: Counter) -> None:
-    """Removes what runs code or cannot be archived text, in place; an iframe becomes a link to what
-    it showed (a video, a map), which is what a reader of the archive can still follow."""
+    """Removes what runs code or cannot be archived text, in place, in one walk; an iframe becomes a
+    link to what it showed (a video, a map), which is what a reader of the archive can still follow."""
     from bs4 import Comment
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for tag in soup.find_all(DROPPED_TAGS):
-        notes[f"removed <{tag.name}>"] += 1
-        tag.decompose()
-    for tag in soup.find_all("iframe"):
-        src = tag.get("src", "")
-        if src.startswith(("http://", "https://")):
-            link = soup.new_tag("a", href=src)
-            link.string = src
-            paragraph = soup.new_tag("p")
-            paragraph.append(link)
-            tag.replace_with(paragraph)
-            notes["an <iframe> became a link to what it showed"] += 1
-        else:
-            notes["removed <iframe>"] += 1
-            tag.decompose()
     for tag in soup.find_all(True):
+        if tag.decomposed:  # inside a removed one
+            continue
+        if tag.name in DROPPED_TAGS or tag.name == "iframe" and not tag.get("src", "").startswith(("http://", "https://")):
+            notes[f"removed <{tag.name}>"] += 1
+            tag.decompose()
+            continue
         for name in list(tag.attrs):
             if name.lower().startswith("on"):
                 notes["removed on* attributes (script)"] += 1
                 del tag.attrs[name]
             elif name in ("href", "src"):
                 url = str(tag.attrs[name]).strip()
-                if SAFE_URL.match(url) and not url.lower().startswith(("javascript", "data", "vbscript")):
+                if SAFE_URL.match(url):
                     tag.attrs[name] = quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")  # no space, () or <> to end a Markdown link
                 else:
                     notes[f"removed a `{url.split(':')[0][:20]}:` link"] += 1
                     del tag.attrs[name]
+        if tag.name == "iframe":
+            link = soup.new_tag("a", href=tag["src"])
+            link.string = tag["src"]
+            paragraph = soup.new_tag("p")
+            paragraph.append(link)
+            tag.replace_with(paragraph)
+            notes["an <iframe> became a link to what it showed"] += 1
 
 
 def to_markdown(text: str, notes: Counter) -> str:
@@ -281,6 +280,7 @@ def _depth(soup) -> int:
     return deepest
 
 
+@functools.cache
 def _converter_class():
     from markdownify import MarkdownConverter
 
@@ -298,6 +298,8 @@ def _converter_class():
 
 def plain_text(text: str) -> str:
     """The words of a bit of HTML (a title, an excerpt), on one line."""
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
     from bs4 import BeautifulSoup
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup.find_all(DROPPED_TAGS + ("iframe",)):
