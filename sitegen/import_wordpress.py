@@ -236,6 +236,10 @@ def sanitize(soup, notes: Counter) -> None:
             if name.lower().startswith("on"):
                 notes["removed on* attributes (script)"] += 1
                 del tag.attrs[name]
+            elif name == "alt":  # markdownify writes it as it is, between [ and ]
+                tag.attrs[name] = re.sub(r"([\\\[\]])", r"\\\1", " ".join(str(tag.attrs[name]).split()))
+            elif name == "title":  # Python-Markdown ends a title at any ", escaped or not
+                tag.attrs[name] = " ".join(str(tag.attrs[name]).split()).replace('"', "'")
             elif name in ("href", "src"):
                 url = str(tag.attrs[name]).strip()
                 if SAFE_URL.match(url):

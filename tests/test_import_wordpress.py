@@ -468,6 +468,18 @@ def test_a_repeated_post_id_is_read_once(tmp_path):
     assert any("a second item with the post id" in k.what for k in batch.kept)
 
 
+def test_alt_and_title_text_cannot_make_a_link_of_their_own(tmp_path):
+    body = ('<img src="https://a.example/x.png" alt="x](javascript:alert(1))">'
+            '<img src="https://a.example/y.png" title="a&quot;) ![b](javascript:c">'
+            '<a href="https://a.example/" title="t&quot; [m](javascript:d)">l](javascript:e)</a>')
+    doc = read_wordpress(write(tmp_path, export(item(1, "T", body, name="t")))).documents[0]
+    import markdown
+    html = markdown.markdown(doc.body)
+    assert re.findall(r'(?:href|src)="([^"]*)"', html) == ["https://a.example/x.png", "https://a.example/y.png",
+                                                           "https://a.example/"], html  # javascript: only as text
+    assert len(re.findall(r"<img ", html)) == 2 and len(re.findall(r"<a ", html)) == 1
+
+
 def test_html_nested_thousands_deep_becomes_plain_paragraphs(tmp_path):
     body = "<div>" * 5000 + "deep <b>text</b>" + "</div>" * 5000 + "<p>after</p>"
     batch = read_wordpress(write(tmp_path, export(item(1, "Deep", body, name="deep"))))
