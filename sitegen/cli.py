@@ -57,6 +57,15 @@ IMPORTERS = {
         (("--files",), {"metavar": "DIR", "help": "the folder attachments are named relative to "
                                                    "(default: the CSV file's folder)"}),
     )),
+    "wordpress": Importer("sitegen.import_wordpress", "read", "a WordPress export (WXR, from Tools > Export)", (
+        (("--media",), {"metavar": "DIR", "help": "the old site's wp-content/uploads folder: the files posts "
+                                                   "use are copied beside them (default: linked where they were)"}),
+        (("--language",), {"metavar": "TAG", "help": "the language of posts that do not give one (default: the "
+                                                     "export's <language>)"}),
+        (("--taxonomy",), {"action": "append", "metavar": "DOMAIN=NAME", "help": "where a WordPress taxonomy's "
+                           "terms go, once per taxonomy (default: category=topics, post_tag=topics, author=actors; "
+                           "DOMAIN= leaves them out)"}),
+    )),
 }
 LISTED = 20  # lines of each list the import report prints before "... and N more"
 
