@@ -1,0 +1,318 @@
+"""Reading another generator's page files for `sitegen import hugo|jekyll`: front matter in YAML
+(`---`), TOML (`+++`) or JSON (`{`), and bodies whose template syntax (Hugo shortcodes, Liquid tags)
+becomes plain Markdown and sitegen links where it has a meaning of its own.
+
+Owns the text level only: `split_page` turns a file's text into plain data (every date and time as the
+text it would be written as) and a body, or a diagnostic at the file's line; `convert_body` rewrites
+one body, given a `Resolver` that knows the site (which page a `ref` or an old address names, the
+site's address, its params), and says what it kept literally. Knows no file system and no Batch: the
+site readers in `import_site` do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import posixpath
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import yaml
+
+from sitegen.errors import WARNING, Diagnostic
+from sitegen.frontmatter import load_yaml
+from sitegen.limits import Limits
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is its published form (a conditional dependency)
+    import tomli as tomllib
+
+
+@dataclass
+class Page:
+    """A page file split in two: its front matter as plain data, and its body."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    has_front_matter: bool = True
+
+
+def split_page(text: str, path: str) -> tuple[Page | None, list[Diagnostic]]:
+    """Split on `---` (YAML), `+++` (TOML) or a leading JSON object; a page without any is all body."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    first = text.split("\n", 1)[0].rstrip()
+    if first in ("---", "+++"):
+        lines = text.split("\n")
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == first
+                    or (first == "---" and lines[i].rstrip() == "...")), None)
+        if end is None:
+            return None, [Diagnostic(path, 1, 1, "front matter opened here is never closed", f"add a line `{first}` after the last field")]
+        block = "\n".join(lines[1:end]) + "\n"
+        meta, problems = _yaml(block, path) if first == "---" else _toml(block, path)
+        return _page(meta, "\n".join(lines[end + 1:]), end + 2, path, problems)
+    if text.startswith("{"):
+        try:
+            meta, end = json.JSONDecoder().raw_decode(text)
+        except json.JSONDecodeError as exc:
+            return None, [Diagnostic(path, exc.lineno, exc.colno, f"JSON front matter: {exc.msg}", "fix the JSON object at the top")]
+        line = text.count("\n", 0, end) + 1
+        rest = text[end:]
+        return _page(meta, rest[1:] if rest.startswith("\n") else rest, line + 1, path, [])
+    return Page({}, text, 1, has_front_matter=False), []
+
+
+def _page(meta: Any, body: str, body_line: int, path: str, problems: list[Diagnostic]) -> tuple[Page | None, list[Diagnostic]]:
+    if any(p.severity != WARNING for p in problems):
+        return None, problems
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return None, [Diagnostic(path, 2, 1, "front matter must be a mapping of `field: value` lines")]
+    return Page(plain(meta), body, body_line), problems
+
+
+# A site's front matter is read with room for what sites hold (Hugo's `aliases` of a retired section
+# run to hundreds) while nesting and alias expansion stay bounded as for contributors' files.
+IMPORT_LIMITS = Limits(list_items=100_000, yaml_nodes=200_000)
+
+
+class _LastKeyWins(yaml.SafeLoader):
+    """YAML as the generators read it when a key is written twice (the last one counts); dates stay text."""
+
+
+_LastKeyWins.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def _yaml(block: str, path: str) -> tuple[Any, list[Diagnostic]]:
+    """Strict YAML, but a key written twice is a warning (the site builds with it), not a stop."""
+    loaded, problems = load_yaml(block, path, first_line=2, limits=IMPORT_LIMITS)
+    if problems and all(p.message.startswith("duplicate key") for p in problems):
+        warnings = [replace(p, hint="the last one is imported, as the site's generator reads it", severity=WARNING)
+                    for p in problems]
+        return yaml.load(block, Loader=_LastKeyWins), warnings  # noqa: S506 - a SafeLoader
+    return (loaded.data if loaded else None), problems
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml(block: str, path: str) -> tuple[Any, list[Diagnostic]]:
+    try:
+        return tomllib.loads(block), []
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_AT.search(str(exc))
+        line, col = (int(found.group(1)) + 1, int(found.group(2))) if found else (2, 1)
+        message = _TOML_AT.sub("", str(exc)).strip()
+        return None, [Diagnostic(path, line, col, f"TOML syntax error: {message}", "fix the front matter between the `+++` lines")]
+
+
+def plain(value: Any) -> Any:
+    """Front matter as YAML can write it again: TOML's dates and times become their ISO text."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
+
+
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\S.*))?$")
+
+
+def split_date(value: Any) -> tuple[str, str] | None:
+    """`2021-12-23T08:00:00+08:00` -> ("2021-12-23", "08:00:00+08:00"): the day as written in its
+    own time zone (the archive's date), and the time, if any; None if it is not a date."""
+    found = _DATE_TIME.match(str(value).strip()) if value not in (None, "") else None
+    if not found:
+        return None
+    try:
+        datetime.date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+    return found.group(1), (found.group(2) or "").strip()
+
+
+@dataclass
+class Resolver:
+    """What converting a body needs to know about the site being imported. Both look-ups return a
+    link target as sitegen reads it (`doc:ID`, `ID/photo.jpg` for a file published with the document),
+    or None for a page that was not imported."""
+
+    document: Callable[[str], str | None]  # a `ref`, `post_url` or `link` target
+    address: Callable[[str], str | None]  # a site-root path of the old site: `/2021/01/x/`, `/posts/b/cat.jpg`
+    base_url: str = ""  # the site's own address (`https://example.org`), for pages not imported
+    params: dict[str, Any] = field(default_factory=dict)  # page then site params, for `param`
+    page: str = ""  # the old address of the page being converted, for its relative links
+
+
+@dataclass
+class Converted:
+    body: str
+    kept: list[str]  # what was kept literally, as written: one report line each
+
+
+def convert_body(body: str, resolver: Resolver) -> Converted:
+    """Hugo shortcodes and Liquid tags that have a Markdown or link form become it; the rest stays as
+    written (sitegen shows template syntax as text) and is listed. Links to the old site's pages become
+    `doc:ID` when they name an imported page, else the original site's address."""
+    kept: list[str] = []
+    text = _HUGO_HIGHLIGHT.sub(lambda m: _fence(m.group(1), m.group(2)), body)
+    text = _LIQUID_HIGHLIGHT.sub(lambda m: _fence(m.group(1), m.group(2)), text)
+    text = _LIQUID_RAW.sub(lambda m: m.group(1), text)
+    text = _LIQUID_COMMENT.sub("", text)
+    text = _LIQUID_OUTPUT.sub(lambda m: _output(m, kept), text)
+    text = _LINK_TARGET.sub(lambda m: m.group(1) + (_target(m.group(2), resolver) or m.group(2)) + m.group(3), text)
+    text = _SHORTCODE.sub(lambda m: _shortcode(m, resolver, kept), text)  # after links: their targets are final
+    text = _LIQUID_TAG.sub(lambda m: _liquid(m, resolver, kept), text)
+    return Converted(text, kept)
+
+
+_HUGO_HIGHLIGHT = re.compile(r"\{\{[<%]\s*highlight\s+\"?([\w+#.-]*)\"?[^}]*?[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/highlight\s*[>%]\}\}", re.S)
+_LIQUID_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]*)[^%]*?-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
+_SHORTCODE = re.compile(r"\{\{(<|%)(/\*)?\s*(/?)([\w./-]+)((?:[^>%\"`]|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[>%](?!\}\}))*?)\s*(\*/)?(>|%)\}\}", re.S)
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_LIQUID_OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+_LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
+_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+_ARG = re.compile(r'(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
+# `[text](target "title")`, `[text](<target>)` and `[name]: target` definitions
+_LINK_TARGET = re.compile(r'(\]\(<?|^ {0,3}\[[^\]]+\]:[ \t]*<?)([^\s)>]+)(>?(?:[\s)]|$))', re.M)
+_SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:")
+
+
+def _fence(lang: str | None, code: str | None) -> str:
+    return f"```{lang or ''}\n{code or ''}\n```"
+
+
+def _args(text: str) -> tuple[list[str], dict[str, str]]:
+    positional, named = [], {}
+    for name, value in _ARG.findall(text):
+        value = value[1:-1].replace('\\"', '"') if value[:1] in '"`' else value
+        if name:
+            named[name.lower()] = value
+        else:
+            positional.append(value)
+    return positional, named
+
+
+def _shortcode(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
+    delimiter, comment, closing, name, rest = match.group(1), match.group(2), match.group(3), match.group(4), match.group(5)
+    if comment:  # `{{</* x */>}}` is how Hugo writes a shortcode as text
+        end = ">" if delimiter == "<" else "%"
+        return "{{" + delimiter + " " + (closing + name + rest).strip() + " " + end + "}}"
+    positional, named = _args(rest)
+    made = None if closing else _SHORTCODES.get(name.lower(), lambda *a: None)(positional, named, resolver)
+    if made is None:
+        kept.append(match.group(0))
+        return match.group(0)
+    return made
+
+
+def _ref(positional, named, resolver: Resolver) -> str | None:
+    target = (positional or [named.get("path", "")])[0]
+    return _target(target, resolver, ref=True) if target else None
+
+
+def _figure(positional, named, resolver: Resolver) -> str | None:
+    src = named.get("src") or (positional[0] if positional else "")
+    if not src:
+        return None
+    alt = named.get("alt") or named.get("title") or named.get("caption") or ""
+    title = f' "{named["title"]}"' if named.get("title") and named.get("title") != alt else ""
+    image = f"![{_plain(alt)}]({(_target(src, resolver) or src)}{title})"
+    if named.get("link"):
+        image = f"[{image}]({(_target(named['link'], resolver) or named['link'])})"
+    caption = named.get("caption", "")
+    return image + (f"\n\n*{_plain(caption)}*" if caption and caption != alt else "")
+
+
+def _link(url: str, label: str) -> Callable:
+    def make(positional, named, resolver) -> str | None:
+        values = {k: v for k, v in named.items()}
+        for i, key in enumerate(("id",)):
+            if len(positional) > i:
+                values.setdefault(key, positional[i])
+        if "user" not in values and len(positional) == 2:  # `{{< tweet user id >}}`, `{{< gist user id >}}`
+            values["user"], values["id"] = positional
+        try:
+            address = url.format(**values)
+        except KeyError:
+            return None
+        return f"[{label}: {_plain(values.get('title', '') or values['id'])}]({address})"
+    return make
+
+
+def _param(positional, named, resolver: Resolver) -> str | None:
+    name = (positional or [named.get("name", "")])[0]
+    value: Any = resolver.params
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else (value.get(part.lower()) if isinstance(value, dict) else None)
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+
+_SHORTCODES: dict[str, Callable] = {
+    "ref": _ref, "relref": _ref, "figure": _figure,
+    "youtube": _link("https://www.youtube.com/watch?v={id}", "YouTube video"),
+    "vimeo": _link("https://vimeo.com/{id}", "Vimeo video"),
+    "tweet": _link("https://twitter.com/{user}/status/{id}", "Post"),
+    "x": _link("https://x.com/{user}/status/{id}", "Post"),
+    "gist": _link("https://gist.github.com/{user}/{id}", "Gist"),
+    "instagram": _link("https://www.instagram.com/p/{id}/", "Instagram post"),
+    "param": _param,
+}
+
+
+def _liquid(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
+    tag, rest = match.group(1), match.group(2).strip()
+    made = _target(rest.split()[0], resolver, ref=True) if tag in ("post_url", "link") and rest else None
+    if made is not None:
+        return made
+    kept.append(match.group(0))
+    return match.group(0)
+
+
+_SITE_URL = re.compile(r"^(?:site\.(?:base)?url|site\.github\.url)$|^['\"](.*?)['\"]\s*\|\s*(?:relative_url|absolute_url)$")
+
+
+def _output(match: re.Match, kept: list[str]) -> str:
+    """`{{ site.baseurl }}` is the site's root (the path after it is mapped as a site-root link);
+    `{{ "/x" | relative_url }}` is `/x`; any other output is kept."""
+    found = _SITE_URL.match(match.group(1))
+    if found:
+        return found.group(1) or ""
+    if match.group(0).startswith(("{{<", "{{%")):
+        return match.group(0)
+    kept.append(match.group(0))
+    return match.group(0)
+
+
+def _target(target: str, resolver: Resolver, ref: bool = False) -> str | None:
+    """A link target as sitegen reads it: the imported page or file it names, else the original site's
+    address; None for a `ref` that names nothing when the site's address is unknown."""
+    path, hash_, anchor = target.partition("#")
+    if ref:
+        found = resolver.document(path)
+        absolute = "/" + re.sub(r"(?:/?_?index)?\.(?:md|markdown|html)$", "/", path.lstrip("/"))
+    elif not path or _SCHEME.match(path) or path.startswith(("//", "{")) or path.endswith(".md"):
+        return target
+    else:
+        absolute = path if path.startswith("/") else posixpath.join(resolver.page or "/", path)
+        absolute = posixpath.normpath(absolute) + ("/" if path.endswith("/") and absolute != "/" else "")
+        found = resolver.address(absolute)
+    if found:
+        return found + (f"#{anchor}" if anchor else "")
+    if resolver.base_url and not absolute.startswith("/.."):
+        return resolver.base_url + absolute + hash_ + anchor
+    return None if ref else target
+
+
+def _plain(text: str) -> str:
+    """Text safe inside `[...]` or `*...*`: brackets, stars and line ends would end it early."""
+    return re.sub(r"\s+", " ", re.sub(r"([\[\]*_\\])", r"\\\1", text)).strip()

@@ -1,0 +1,563 @@
+"""`sitegen import hugo DIR`: reading a Hugo site into a `Batch` (Jekyll's reader, `import_jekyll`,
+shares the second half of this module).
+
+Owns what a static site's pages mean as archive documents: the site's config (title, address,
+languages, taxonomies, permalinks), which files are documents, term pages, bundles' files or pages
+left out, each page's language, translations, old addresses (which become `redirects`), and the
+mapping of the site's taxonomies onto the archive's. Reads only inside the folder it is given (links
+leading out are errors, as in `sources`), writes nothing, and never decides ids for good: it suggests
+a unique `slug` per document, which its `doc:` links use. Text-level work (front matter, shortcodes)
+is `import_markup`'s.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import posixpath
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen import sources
+from sitegen.attachments import TYPES
+from sitegen.errors import Diagnostic, shown_path
+from sitegen.import_markup import Page, Resolver, convert_body, plain, split_date, split_page
+from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
+from sitegen.schema import ATTACHMENT_NAME, suggest_id
+
+# The site's taxonomy (front-matter key) -> the archive's, unless `--taxonomy NAME=TARGET` says otherwise.
+DEFAULT_TAXONOMIES = {"tags": "topics", "categories": "topics", "authors": "actors", "author": "actors"}
+BYLINES = ("authors", "author")  # also written as `authors:` bylines
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown")
+OTHER_PAGES = (".html", ".htm", ".adoc", ".asciidoc", ".org", ".rst", ".pandoc", ".pdc", ".ad")
+CONSUMED = {"title", "date", "publishdate", "expirydate", "lastmod", "draft", "description", "summary", "aliases",
+            "slug", "url", "translationkey", "language", "lang", "source", "published", "permalink", "redirect_from",
+            "excerpt", "layout", "categories", "category", "tags", "tag"}
+
+
+@dataclass
+class Options:
+    """What the archive decides about an import: where the site's taxonomies go, and its languages."""
+
+    taxonomies: dict[str, str] = field(default_factory=dict)  # site key -> archive taxonomy; "" leaves it out
+    archive_taxonomies: tuple[str, ...] = ("actors", "topics")
+    languages: tuple[str, ...] = ("en",)  # the archive's, so `post.ar.md` is Arabic when the site's config says nothing
+    source: str = ""  # every document's `source` (default: the site's title)
+
+    def target(self, key: str) -> str | None:
+        """The archive taxonomy a front-matter key goes to: as asked, else the default, else the
+        archive's taxonomy of that name; None when it has none (the values are kept under `extra`)."""
+        key = key.lower()
+        if key in self.taxonomies:
+            return self.taxonomies[key] or None
+        wanted = DEFAULT_TAXONOMIES.get(key, key)
+        return wanted if wanted in self.archive_taxonomies else None
+
+
+@dataclass
+class Entry:
+    """One page of the site, read, before it becomes a document or a term."""
+
+    path: Path
+    rel: str  # path from the site's folder, for the report: "content/posts/a.md"
+    page: Page
+    language: str
+    slug: str = ""  # the id it suggests; unique in the batch once `assign_ids` has run
+    address: str = ""  # its old address on the site, from the root: "/2021/12/23/a/"
+    date: str = ""
+    time: str = ""
+    group: str = ""  # pages with the same group are translations of each other
+    term: str = ""  # a term page's term (its folder's name); `group` is then its taxonomy key
+    draft: bool = False
+    bundle: list[Path] = field(default_factory=list)  # files beside it (a Hugo leaf bundle)
+    terms: dict[str, list[str]] = field(default_factory=dict)  # site taxonomy key -> values
+    lookup: list[str] = field(default_factory=list)  # how `ref`, `post_url` and `link` name it
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    """A site's settings, as both readers need them."""
+
+    folder: Path
+    title: str
+    base_url: str
+    language: str  # the default content language
+    languages: tuple[str, ...]
+    params: dict[str, Any]
+    taxonomy_keys: tuple[str, ...]  # front-matter keys holding taxonomy values
+    batch: Batch
+    bylines: dict[str, str] = field(default_factory=dict)  # an author as pages write it -> the name on their page
+
+
+def read_hugo(folder: Path, options: Options | None = None) -> Batch:
+    """Every page of the Hugo site in `folder` as documents, terms, and what was left out."""
+    options = options or Options()
+    batch = Batch(f"hugo {folder.name}")
+    config = hugo_config(folder, batch)
+    site = _hugo_site(folder, config, options, batch)
+    content = folder / str(config.get("contentdir", "content"))
+    files, problems = sources.discover(content, within=folder, suffix="")
+    batch.problems += problems
+    language_dirs = _language_dirs(config, folder)
+    entries, terms = [], []
+    for path in (Path(p) for p in files):
+        entry = _hugo_entry(site, path, content, language_dirs, config, options, files)
+        if entry is None:
+            continue
+        (terms if entry.term else entries).append(entry)
+    batch.terms += _hugo_terms(site, terms, options)
+    make_batch(site, entries, options)
+    return batch
+
+
+# --- Hugo's config ------------------------------------------------------------------------------
+
+CONFIG_NAMES = [f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")]
+
+
+def hugo_config(folder: Path, batch: Batch) -> dict[str, Any]:
+    """The site's config with every key in lower case (Hugo's keys are case-insensitive): the first of
+    hugo.toml, config.toml, ... and config/_default/*, whose files other than hugo/config are sections."""
+    config: dict[str, Any] = {}
+    for name in CONFIG_NAMES:
+        if (folder / name).is_file():
+            config = _merge(config, read_config(folder, folder / name, batch))
+            break
+    default = folder / "config" / "_default"
+    for path in sorted(default.glob("*")) if default.is_dir() else []:
+        if path.suffix not in (".toml", ".yaml", ".yml", ".json"):
+            continue
+        data = read_config(folder, path, batch)
+        config = _merge(config, data if path.stem in ("hugo", "config") else {path.stem.lower(): data})
+    return config
+
+
+def read_config(folder: Path, path: Path, batch: Batch) -> dict[str, Any]:
+    """One config file's data, lower-cased keys; a file leading out of the site is an error."""
+    shown = shown_path(path)
+    if not _inside(path, folder):
+        batch.problems.append(Diagnostic(shown, 1, 1, "config file is a link to a file outside the site", "copy the file itself here"))
+        return {}
+    data, problems = sources.read(path)
+    if data is None:
+        batch.problems += problems
+        return {}
+    fences = {".toml": "+++", ".json": ""}.get(path.suffix, "---")
+    text = data.decode("utf-8", "replace")
+    page, problems = split_page(f"{fences}\n{text}\n{fences}\n" if fences else text, shown)
+    batch.problems += [Diagnostic(d.path, max(1, d.line - (1 if fences else 0)), d.col, d.message, d.hint) for d in problems]
+    return _lower(page.meta) if page else {}
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    real, top = os.path.realpath(path), os.path.realpath(folder)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _lower(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower(v) for k, v in value.items()}
+    return [_lower(v) for v in value] if isinstance(value, list) else value
+
+
+def _merge(base: dict, more: dict) -> dict:
+    out = dict(base)
+    for key, value in more.items():
+        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
+
+
+def _hugo_site(folder: Path, config: dict, options: Options, batch: Batch) -> Site:
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    default = str(config.get("defaultcontentlanguage") or (min(languages, key=lambda k: (languages[k] or {}).get("weight", 0))
+                                                          if languages else options.languages[0])).lower()
+    taxonomies = config.get("taxonomies")
+    keys = tuple(str(v).lower() for v in taxonomies.values()) if isinstance(taxonomies, dict) else ("tags", "categories")
+    params = config.get("params") if isinstance(config.get("params"), dict) else {}
+    title = config.get("title") or (languages.get(default) or {}).get("title") or folder.resolve().name
+    return Site(folder, str(title), _base_url(config.get("baseurl")), default,
+                tuple(dict.fromkeys([default, *map(str.lower, languages), *options.languages])), params, keys, batch)
+
+
+def _base_url(value: Any) -> str:
+    text = str(value or "").rstrip("/")
+    return text if re.match(r"^https?://[^\s/$.?#][^\s]*$", text) else ""
+
+
+def _language_dirs(config: dict, folder: Path) -> dict[str, str]:
+    """content dir (from the site's folder) -> language, for sites that keep each language apart."""
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    return {posixpath.normpath(str(v["contentdir"])): k.lower() for k, v in languages.items()
+            if isinstance(v, dict) and v.get("contentdir")}
+
+
+# --- Hugo's pages -------------------------------------------------------------------------------
+
+def _hugo_entry(site: Site, path: Path, content: Path, language_dirs: dict[str, str], config: dict,
+                options: Options, files: list[str]) -> Entry | None:
+    """The page at `path` read, or None when it is a bundle's file or left out (and reported)."""
+    rel = path.relative_to(site.folder).as_posix()
+    within, language = _language_of(path, content, site, language_dirs)
+    name = posixpath.basename(within)
+    stem, suffix = _stem(name, site.languages)
+    if not name.endswith(PAGE_SUFFIXES):
+        if not _in_bundle(path, content):
+            site.batch.kept.append(Kept(rel, "left out: " + ("a page in a format other than Markdown" if name.endswith(OTHER_PAGES)
+                                                         else "a file outside any page bundle")))
+        return None
+    entry = read_entry(site, path, rel, language or suffix or site.language)
+    if entry is None:
+        return None
+    parts = within.split("/")[:-1]
+    if stem == "_index":
+        if len(parts) == 2 and parts[0].lower() in site.taxonomy_keys:
+            entry.term, entry.group = parts[1], parts[0].lower()
+            return entry
+        site.batch.kept.append(Kept(rel, "left out: a section's list page (`_index`), which the archive makes itself"))
+        return None
+    if parts and parts[0].lower() in site.taxonomy_keys:
+        site.batch.kept.append(Kept(rel, f"left out: a page in the `{parts[0]}` taxonomy's folder that is not a term's `_index`"))
+        return None
+    leaf = stem == "index" and parts
+    base = parts[-1] if leaf else stem
+    entry.slug = suggest_id(base) or suggest_id(str(entry.page.meta.get("title", ""))) or "page"
+    entry.group = str(entry.page.meta.get("translationkey") or "/".join(parts if leaf else parts + [stem]))
+    entry.lookup = _hugo_lookup(within, parts, stem, leaf, entry)
+    entry.bundle = sorted(p for p in (path.parent.iterdir() if leaf else []) if _bundle_file(p, path, files))
+    entry.address = hugo_address(entry, parts, base, config, site)
+    return entry
+
+
+def _language_of(path: Path, content: Path, site: Site, language_dirs: dict[str, str]) -> tuple[str, str]:
+    """The path inside its language's content, and the language that folder gives ("" if none)."""
+    rel = path.relative_to(site.folder).as_posix()
+    for folder, language in language_dirs.items():
+        if rel.startswith(folder.rstrip("/") + "/"):
+            return rel[len(folder.rstrip("/")) + 1:], language
+    within = path.relative_to(content).as_posix()
+    first = within.split("/")[0].lower()
+    if "/" in within and first in site.languages and first != within:
+        return within.split("/", 1)[1], first
+    return within, ""
+
+
+def _stem(name: str, languages: tuple[str, ...]) -> tuple[str, str]:
+    """`post.ar.md` -> ("post", "ar"); `post.md` -> ("post", "")."""
+    stem = name.rsplit(".", 1)[0]
+    head, _, tail = stem.rpartition(".")
+    return (head, tail.lower()) if head and tail.lower() in languages else (stem, "")
+
+
+def _in_bundle(path: Path, content: Path) -> bool:
+    folder = path.parent
+    while folder != content and content in folder.parents:
+        if any((folder / f"index{s}").is_file() or (folder / f"_index{s}").is_file() for s in PAGE_SUFFIXES):
+            return True
+        folder = folder.parent
+    return False
+
+
+def _bundle_file(path: Path, page: Path, files: list[str]) -> bool:
+    return str(path) in files and not path.name.endswith(PAGE_SUFFIXES) or (path.is_dir() and path != page)
+
+
+def _hugo_lookup(within: str, parts: list[str], stem: str, leaf: bool, entry: Entry) -> list[str]:
+    """The names a `ref` may give this page: its path with or without the extension, its bundle."""
+    path = "/".join(parts + [stem])
+    names = [within, path, "/".join(parts) if leaf else path, posixpath.basename("/".join(parts) if leaf else path)]
+    return list(dict.fromkeys(_ref_key(n) for n in names))
+
+
+def _ref_key(target: str) -> str:
+    target = re.sub(r"\.(?:md|markdown|mdown|html)$", "", target.strip().strip("/"))
+    return re.sub(r"(?:^|/)_?index$", "", target).lower()
+
+
+PERMALINK_TOKENS = ("slugorcontentbasename", "slugorfilename", "contentbasename", "weekdayname", "monthname", "filename",
+                    "sections", "section", "yearday", "weekday", "year", "month", "day", "title", "slug")
+
+
+def hugo_address(entry: Entry, parts: list[str], base: str, config: dict, site: Site) -> str:
+    """Where Hugo published the page: `url`, else the section's permalink pattern, else its path."""
+    meta = entry.page.meta
+    prefix = f"/{entry.language}" if entry.language != site.language or config.get("defaultcontentlanguageinsubdir") else ""
+    if meta.get("url"):
+        return _folder_form("/" + str(meta["url"]).strip("/"))
+    permalinks = config.get("permalinks") if isinstance(config.get("permalinks"), dict) else {}
+    permalinks = permalinks.get("page", permalinks) if isinstance(permalinks.get("page"), dict) else permalinks
+    slug = str(meta.get("slug") or "")
+    pattern = permalinks.get(parts[0].lower()) if parts else None
+    if isinstance(pattern, str):
+        values = _permalink_values(entry, parts, base, slug)
+        path = re.sub(":(" + "|".join(PERMALINK_TOKENS) + ")", lambda m: values[m.group(1)], pattern)
+    else:
+        path = "/".join(parts + [slug or base])
+    path = path if config.get("disablepathtolower") else path.lower()
+    return _folder_form(prefix + "/" + path.strip("/"))
+
+
+def _permalink_values(entry: Entry, parts: list[str], base: str, slug: str) -> dict[str, str]:
+    day = datetime.date.fromisoformat(entry.date) if len(entry.date) == 10 else datetime.date(int(entry.date[:4] or 1), 1, 1)
+    title = urlize(str(entry.page.meta.get("title", "")))
+    return {"year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}",
+            "monthname": day.strftime("%B").lower(), "weekday": str(day.isoweekday() % 7),
+            "weekdayname": day.strftime("%A").lower(), "yearday": str(day.timetuple().tm_yday),
+            "section": parts[0] if parts else "", "sections": "/".join(parts), "title": title,
+            "slug": urlize(slug) if slug else title, "filename": base, "contentbasename": base,
+            "slugorfilename": slug or base, "slugorcontentbasename": slug or base}
+
+
+def _folder_form(path: str) -> str:
+    return path if re.search(r"\.\w+$", path) else path.rstrip("/") + "/"
+
+
+def urlize(text: str) -> str:
+    """Hugo's `urlize`, near enough for old addresses: lower case, spaces as hyphens, no punctuation."""
+    return re.sub(r"\s+", "-", re.sub(r"[^\w\s.~-]", "", text.strip().lower()))
+
+
+def _hugo_terms(site: Site, entries: list[Entry], options: Options) -> list[IncomingTerm]:
+    """Term pages (`content/tags/x/_index.md`) as registry entries: one per term, names per language."""
+    by_term: dict[tuple[str, str], IncomingTerm] = {}
+    for entry in sorted(entries, key=lambda e: (e.language != site.language, e.rel)):
+        key, slug = entry.group, entry.term
+        taxonomy = options.target(key)
+        if taxonomy is None:
+            site.batch.kept.append(Kept(entry.rel, f"left out: a term of `{key}`, which goes to no taxonomy of the archive "
+                                                   f"(--taxonomy {key}=topics would bring it)"))
+            continue
+        meta = entry.page.meta
+        name = str(meta.get("title") or meta.get("display_name") or meta.get("name") or slug)
+        description = entry.page.body.strip() or str(meta.get("description") or meta.get("summary") or meta.get("bio") or "")
+        term = by_term.setdefault((taxonomy, slug), IncomingTerm(entry.rel, taxonomy, {}, description.strip(), slug=suggest_id(slug) or slug))
+        term.names.setdefault(entry.language, name)
+        if key in BYLINES:
+            site.bylines.setdefault(slug.lower(), name)
+    return list(by_term.values())
+
+
+# --- Shared by Hugo and Jekyll: a page read, and the entries made into the batch ----------------
+
+def read_entry(site: Site, path: Path, rel: str, language: str) -> Entry | None:
+    """The page file read and split; None (and a problem) when its front matter cannot be read."""
+    data, problems = sources.read(path)
+    if data is None:
+        site.batch.problems += problems
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        site.batch.problems.append(Diagnostic(rel, line, 1, "file is not valid UTF-8", "save it as UTF-8"))
+        return None
+    page, problems = split_page(text, rel)
+    site.batch.problems += problems
+    if page is None:
+        return None
+    meta = page.meta = {str(k).lower(): v for k, v in page.meta.items()}
+    language = str(meta.get("language") or meta.get("lang") or language).lower()
+    entry = Entry(path, rel, page, language)
+    dated = next((split_date(meta[k]) for k in ("date", "publishdate", "lastmod") if split_date(meta.get(k))), None)
+    entry.date, entry.time = dated or ("", "")
+    entry.draft = meta.get("draft") is True or meta.get("published") is False
+    slug = str(meta.get("slug") or "")
+    if ".." in slug or "/" in slug or "\\" in slug:
+        site.batch.problems.append(Diagnostic(rel, _line_of(text, "slug"), 1, f"slug `{slug}` leads into another folder",
+                                              "a slug is one name: letters, digits and hyphens"))
+        return None
+    return entry
+
+
+def _line_of(text: str, key: str) -> int:
+    found = re.search(rf'^\s*"?{key}"?\s*[:=]', text, re.M | re.I)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def make_batch(site: Site, entries: list[Entry], options: Options) -> None:
+    """Documents from dated pages (the rest reported), with unique slugs, translations linked, bodies
+    converted, and the front-matter keys kept under `extra` listed once each."""
+    documents = []
+    for entry in entries:
+        if not entry.date:
+            site.batch.kept.append(Kept(entry.rel, "left out: no date (not a dated page; give it `date:` to bring it in)"))
+        else:
+            documents.append(entry)
+    for entry in documents:  # a translation shares its original's name: `report` and `report-ar`
+        entry.slug += f"-{entry.language}" if entry.language != site.language else ""
+    _assign_ids(documents)
+    originals = _originals(documents, site)
+    resolver = _resolver(site, documents)
+    extras: dict[str, list[str]] = defaultdict(list)
+    claimed: dict[str, str] = {}
+    for entry in documents:
+        site.batch.documents.append(_incoming(site, entry, originals, resolver, options, extras, claimed))
+    for key, where in sorted(extras.items()):
+        site.batch.kept.append(Kept(where[0], f"`{key}` kept under `extra` ({len(where)} page{'s' * (len(where) > 1)})"))
+
+
+def _assign_ids(entries: list[Entry]) -> None:
+    """Unique slugs, whatever order the files came in: a clash takes the date, then a number."""
+    count = Counter(e.slug for e in entries)
+    taken: set[str] = set()
+    for entry in sorted(entries, key=lambda e: e.rel):
+        day = entry.date.rstrip("?~%")
+        slug = entry.slug if count[entry.slug] == 1 or entry.slug.startswith(day) else f"{day}-{entry.slug}"
+        n = 2
+        while slug in taken:
+            slug, n = f"{entry.slug}-{n}", n + 1
+        entry.slug = slug
+        taken.add(slug)
+
+
+def _originals(entries: list[Entry], site: Site) -> dict[str, str]:
+    """Translation group -> the slug of its original (the page in the site's default language, else
+    the first language of the site's order)."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[entry.group].append(entry)
+    order = {language: i for i, language in enumerate(site.languages)}
+    return {group: min(pages, key=lambda e: (order.get(e.language, 99), e.rel)).slug
+            for group, pages in groups.items() if len(pages) > 1}
+
+
+def _resolver(site: Site, entries: list[Entry]) -> Resolver:
+    names: dict[str, str] = {}
+    addresses: dict[str, str] = {}
+    for entry in sorted(entries, key=lambda e: (e.language != site.language, e.rel)):
+        for name in entry.lookup:
+            names.setdefault(name, f"doc:{entry.slug}")
+        addresses.setdefault(_address_key(entry.address), f"doc:{entry.slug}")
+        for alias in _aliases(entry):
+            addresses.setdefault(_address_key(alias), f"doc:{entry.slug}")
+        for path in entry.bundle:
+            if _attachable(path):
+                addresses.setdefault(_address_key(entry.address + path.name), f"{entry.slug}/{path.name}")
+    return Resolver(lambda target: names.get(_ref_key(target)), lambda path: addresses.get(_address_key(path)),
+                    site.base_url, site.params)
+
+
+def _address_key(path: str) -> str:
+    path = re.sub(r"/index\.html?$", "/", "/" + path.strip().lstrip("/"))
+    return (path if re.search(r"\.\w+$", path) else path.rstrip("/") + "/").lower()
+
+
+def _aliases(entry: Entry) -> list[str]:
+    meta = entry.page.meta
+    written = meta.get("aliases", meta.get("redirect_from", []))
+    values = [written] if isinstance(written, str) else written if isinstance(written, list) else []
+    base = posixpath.dirname(entry.address.rstrip("/")) + "/"
+    return [str(v) if str(v).startswith("/") else posixpath.join(base, str(v)) for v in values if str(v).strip()]
+
+
+def _attachable(path: Path) -> bool:
+    return path.is_file() and bool(ATTACHMENT_NAME.match(path.name)) and path.suffix[1:].lower() in TYPES
+
+
+def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Resolver, options: Options,
+              extras: dict[str, list[str]], claimed: dict[str, str]) -> Incoming:
+    meta = entry.page.meta
+    fields: dict[str, Any] = {"title": str(meta.get("title") or entry.slug.replace("-", " ")), "date": entry.date,
+                              "source": options.source or site.title, "language": entry.language}
+    if "title" not in meta:
+        site.batch.kept.append(Kept(entry.rel, "no title: the file's name is written as the title"))
+    if site.base_url:
+        fields["url"] = site.base_url + entry.address
+    summary = meta.get("description") or meta.get("summary") or meta.get("excerpt")
+    if isinstance(summary, str) and summary.strip():
+        fields["summary"] = " ".join(summary.split())
+    terms, bylines, extra = _terms(entry, options, site)
+    if bylines:
+        fields["authors"] = bylines
+    if entry.draft:
+        fields["draft"] = True
+    for key, name in (("publishdate", "embargo"), ("expirydate", "expires")):
+        if split_date(meta.get(key)):
+            fields[name] = split_date(meta[key])[0]
+    redirects = _redirects(entry, claimed, site)
+    if redirects:
+        fields["redirects"] = redirects
+    original = originals.get(entry.group)
+    if original and original != entry.slug:
+        fields["translation_of"] = original
+    extra.update({k: plain(v) for k, v in meta.items() if k not in CONSUMED and k not in extra and k not in BYLINES
+                  and k not in site.taxonomy_keys and v not in (None, "", [], {})})
+    for key in extra:
+        extras[key].append(entry.rel)
+    if entry.time:
+        extra["time"] = entry.time
+    if entry.notes:
+        fields["notes"] = " ".join(entry.notes)
+    if extra:
+        fields["extra"] = extra
+    converted = convert_body(entry.page.body, Resolver(resolver.document, resolver.address, resolver.base_url,
+                                                       {**site.params, **meta}, entry.address))
+    for what, n in Counter(_tag_name(k) for k in converted.kept).items():
+        site.batch.kept.append(Kept(entry.rel, f"{what} kept as written{f' ({n} times)' if n > 1 else ''}: sitegen shows it as text"))
+    attachments = [p for p in entry.bundle if _attachable(p)]
+    for path in entry.bundle:
+        if path not in attachments:
+            site.batch.kept.append(Kept(entry.rel, f"left out: `{path.name}` in its bundle ("
+                                                   + ("a folder" if path.is_dir() else "a type the archive does not publish") + ")"))
+    return Incoming(entry.rel, entry.rel, fields, converted.body.lstrip("\n"), terms, attachments, entry.slug)
+
+
+_TAG_NAME = re.compile(r"^\{\{[<%]\s*/?\s*([\w./-]+)|^\{%-?\s*(\w+)|^\{\{")
+
+
+def _tag_name(written: str) -> str:
+    found = _TAG_NAME.match(written)
+    if found and found.group(1):
+        return f"shortcode `{found.group(1)}`"
+    return f"Liquid tag `{found.group(2)}`" if found and found.group(2) else f"template output `{written[:40]}`"
+
+
+def _terms(entry: Entry, options: Options, site: Site) -> tuple[dict[str, list[str]], list[str], dict[str, Any]]:
+    """Archive taxonomy -> names; the bylines; taxonomies the archive has no place for (for `extra`)."""
+    terms: dict[str, list[str]] = {}
+    bylines: list[str] = []
+    extra: dict[str, Any] = {}
+    for key in dict.fromkeys([*site.taxonomy_keys, *BYLINES, *entry.terms]):
+        values = entry.terms[key] if key in entry.terms else _values(entry.page.meta.get(key))
+        if not values:
+            continue
+        if key in BYLINES and not bylines:
+            bylines = list(dict.fromkeys(_byline(v, site) for v in values))
+        target = options.target(key)
+        if target:
+            terms.setdefault(target, [])
+            terms[target] += [v for v in values if v not in terms[target]]
+        elif key not in BYLINES:
+            extra[key] = values
+    return terms, bylines, extra
+
+
+def _values(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, dict):
+        value = [value]
+    return [str(v.get("name") or v.get("title") or "") if isinstance(v, dict) else str(v) for v in value or []
+            if v not in (None, "")] if isinstance(value, list) else []
+
+
+def _byline(value: str, site: Site) -> str:
+    return site.bylines.get(value.lower(), value)
+
+
+def _redirects(entry: Entry, claimed: dict[str, str], site: Site) -> list[str]:
+    """The page's old address and its aliases, as paths from the root; one a site could not serve as a
+    file, or one another page already claimed, is reported instead."""
+    out = []
+    for address in [entry.address, *_aliases(entry)]:
+        path = posixpath.normpath("/" + address.split("#")[0]).lstrip("/") + ("/" if address.endswith("/") else "")
+        if path in ("", "/") or re.search(r'[\\\x00-\x1f\x7f<>:"|?*#]', address) or ".." in address.split("/"):
+            site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: no file of the site can hold it"))
+        elif claimed.setdefault(path, entry.rel) != entry.rel:
+            site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: {claimed[path]} has it too"))
+        elif path not in out:
+            out.append(path)
+    return out

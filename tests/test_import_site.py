@@ -1,0 +1,309 @@
+"""Reading Hugo and Jekyll sites into a Batch (`import_site`, `import_jekyll`, `import_markup`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.import_jekyll import read_jekyll
+from sitegen.import_markup import Resolver, convert_body, split_date, split_page
+from sitegen.import_site import Options, read_hugo
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return root
+
+
+HUGO = {
+    "config.toml": """
+baseURL = "https://news.example.org/"
+title = "Example News"
+defaultContentLanguage = "en"
+[languages.en]
+weight = 1
+[languages.ar]
+weight = 2
+[taxonomies]
+tag = "tags"
+category = "categories"
+author = "authors"
+series = "series"
+[permalinks]
+posts = "/:year/:month/:slug/"
+[params]
+motto = "Facts first"
+""",
+    "content/posts/_index.md": "---\ntitle: Posts\n---\nAll the posts.\n",
+    "content/about.md": "---\ntitle: About us\n---\nWho we are.\n",
+    "content/posts/first.md": """---
+title: "First: the talks"
+date: 2021-12-23T08:00:00+08:00
+description: The talks began.
+tags: [security, talks]
+categories: Diplomacy
+authors: [jane-doe]
+series: [winter]
+aliases: [/old/first.html, /2021/first-talks/]
+kicker: Breaking
+---
+See [the second]({{< ref "posts/second" >}}) and [about](/about/) and [again](/2022/01/second-post/).
+
+{{< youtube w7Ft2ymGmfc >}}
+
+{{< figure src="/images/map.png" caption="The map" >}}
+
+{{< notice warning >}}Careful{{< /notice >}}
+
+Motto: {{< param "motto" >}}
+
+{{< highlight go >}}
+fmt.Println("hi")
+{{< /highlight >}}
+""",
+    "content/posts/second/index.md": """+++
+title = "Second post"
+date = 2022-01-05T10:00:00Z
+slug = "second-post"
+draft = true
+publishDate = 2022-01-10
+expiryDate = 2030-01-01T00:00:00Z
+tags = ["security"]
++++
+![photo](photo.jpg) and {{< figure src="chart.png" alt="A chart" >}}
+""",
+    "content/posts/second/photo.jpg": b"\xff\xd8\xff\xe0 jpeg",
+    "content/posts/second/chart.png": b"\x89PNG\r\n\x1a\n",
+    "content/posts/second/data.xyz": b"binary",
+    "content/posts/second/index.ar.md": """---
+title: المنشور الثاني
+date: 2022-01-06
+---
+نص عربي.
+""",
+    "content/posts/json.md": '{\n  "title": "From JSON",\n  "date": "2020-05-01",\n  "tags": ["json"]\n}\nA JSON page.\n',
+    "content/tags/security/_index.md": "---\ntitle: Security\n---\nSafety of people and places.\n",
+    "content/authors/jane-doe/_index.md": "---\ntitle: Jane Doe\ndescription: A reporter.\n---\n",
+}
+
+
+@pytest.fixture
+def hugo(tmp_path):
+    return read_hugo(write(tmp_path / "site", HUGO), Options(languages=("en", "ar")))
+
+
+def by_origin(batch):
+    return {d.origin: d for d in batch.documents}
+
+
+def test_hugo_documents_and_fields(hugo):
+    assert not hugo.problems
+    docs = by_origin(hugo)
+    assert sorted(docs) == ["content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
+                            "content/posts/second/index.md"]
+    first = docs["content/posts/first.md"].fields
+    assert first["date"] == "2021-12-23" and first["extra"]["time"] == "08:00:00+08:00"
+    assert first["title"] == "First: the talks" and first["summary"] == "The talks began."
+    assert first["source"] == "Example News" and first["language"] == "en"
+    assert first["url"] == "https://news.example.org/2021/12/first-the-talks/"
+    assert first["authors"] == ["Jane Doe"]  # the author's term page names her
+    assert first["extra"]["kicker"] == "Breaking" and first["extra"]["series"] == ["winter"]
+    assert docs["content/posts/first.md"].terms == {"topics": ["security", "talks", "Diplomacy"], "actors": ["jane-doe"]}
+    second = docs["content/posts/second/index.md"]
+    assert second.fields["draft"] is True and second.fields["embargo"] == "2022-01-10"
+    assert second.fields["expires"] == "2030-01-01" and second.slug == "second"
+    assert docs["content/posts/json.md"].fields["title"] == "From JSON"
+
+
+def test_hugo_languages_and_translations(hugo):
+    docs = by_origin(hugo)
+    arabic = docs["content/posts/second/index.ar.md"]
+    assert arabic.fields["language"] == "ar" and arabic.fields["translation_of"] == "second"
+    assert arabic.slug == "second-ar"
+    assert arabic.fields["redirects"] == ["ar/2022/01/المنشور-الثاني/"]  # Hugo's `:slug` is the title without a slug
+
+
+def test_hugo_redirects_from_aliases_and_permalinks(hugo):
+    docs = by_origin(hugo)
+    assert docs["content/posts/first.md"].fields["redirects"] == ["2021/12/first-the-talks/", "old/first.html", "2021/first-talks/"]
+    assert docs["content/posts/second/index.md"].fields["redirects"] == ["2022/01/second-post/"]
+    assert docs["content/posts/json.md"].fields["redirects"] == ["2020/05/from-json/"]
+
+
+def test_hugo_bodies(hugo):
+    body = by_origin(hugo)["content/posts/first.md"].body
+    assert "[the second](doc:second)" in body
+    assert "[again](doc:second)" in body  # a site-root link to an imported page's old address
+    assert "[about](https://news.example.org/about/)" in body  # a page not imported: the original site
+    assert "[YouTube video: w7Ft2ymGmfc](https://www.youtube.com/watch?v=w7Ft2ymGmfc)" in body
+    assert "![The map](https://news.example.org/images/map.png)" in body
+    assert "{{< notice warning >}}Careful{{< /notice >}}" in body
+    assert "Motto: Facts first" in body
+    assert '```go\nfmt.Println("hi")\n```' in body
+    kept = [k.what for k in hugo.kept if k.origin == "content/posts/first.md"]
+    assert "shortcode `notice` kept as written (2 times): sitegen shows it as text" in kept
+
+
+def test_hugo_bundles_become_attachments(hugo):
+    second = by_origin(hugo)["content/posts/second/index.md"]
+    assert [p.name for p in second.attachments] == ["chart.png", "photo.jpg"]
+    assert "![photo](second/photo.jpg)" in second.body and "![A chart](second/chart.png)" in second.body
+    assert any(k.origin == "content/posts/second/index.md" and "`data.xyz`" in k.what for k in hugo.kept)
+
+
+def test_hugo_terms_and_left_out(hugo):
+    terms = {(t.taxonomy, t.slug): t for t in hugo.terms}
+    assert terms[("topics", "security")].names == {"en": "Security"}
+    assert terms[("topics", "security")].description == "Safety of people and places."
+    assert terms[("actors", "jane-doe")].names == {"en": "Jane Doe"} and terms[("actors", "jane-doe")].description == "A reporter."
+    left = {k.origin: k.what for k in hugo.kept if k.what.startswith("left out")}
+    assert "section's list page" in left["content/posts/_index.md"]
+    assert "no date" in left["content/about.md"]
+
+
+def test_taxonomy_mapping_can_be_changed(tmp_path):
+    batch = read_hugo(write(tmp_path, HUGO), Options(taxonomies={"categories": "", "series": "topics"}))
+    first = by_origin(batch)["content/posts/first.md"]
+    assert first.terms["topics"] == ["security", "talks", "winter"]
+    assert "series" not in first.fields["extra"] and "categories" in first.fields["extra"]
+
+
+def test_hugo_config_folder_and_language_dirs(tmp_path):
+    site = write(tmp_path, {
+        "config/_default/hugo.yaml": "title: Split\nbaseURL: https://split.example\nlanguages:\n  en: {contentDir: content/en}\n"
+                                     "  fr: {contentDir: content/fr}\n",
+        "config/_default/taxonomies.yaml": "theme: themes\n",
+        "content/en/notes/a.md": "---\ntitle: A\ndate: 2020-01-01\nthemes: [water]\n---\nText.\n",
+        "content/fr/notes/a.md": "---\ntitle: A (fr)\ndate: 2020-01-02\n---\nTexte.\n",
+    })
+    batch = read_hugo(site, Options(taxonomies={"themes": "topics"}))
+    docs = by_origin(batch)
+    assert docs["content/en/notes/a.md"].terms == {"topics": ["water"]}
+    french = docs["content/fr/notes/a.md"]
+    assert french.fields["language"] == "fr" and french.fields["translation_of"] == "a" and french.slug == "a-fr"
+    assert french.fields["url"] == "https://split.example/fr/notes/a/"
+
+
+def test_bad_front_matter_is_named_at_its_line(tmp_path):
+    site = write(tmp_path, {
+        "content/a.md": '+++\ntitle = "A"\ndate = 2020-01-01\ntags = x\n+++\n',
+        "content/b.md": "---\ntitle: B\ndate: [2020\n---\n",
+        "content/c.md": '{"title": "C",\n "date": }\n',
+        "content/d.md": "---\ntitle: D\ndate: 2020-01-01\nslug: ../../etc\n---\n",
+        "content/e.md": "---\ntitle: E\ndate: 2020-01-01\ntitle: E again\n---\n",
+    })
+    batch = read_hugo(site)
+    found = {p.path: p for p in batch.problems}
+    assert found["content/a.md"].line == 4 and "TOML" in found["content/a.md"].message
+    assert found["content/b.md"].line == 3 and found["content/b.md"].severity == "error"
+    assert (found["content/c.md"].line, "JSON" in found["content/c.md"].message) == (2, True)
+    assert found["content/d.md"].line == 4 and "slug" in found["content/d.md"].message
+    assert found["content/e.md"].severity == "warning"  # a key written twice: the site builds, the last one counts
+    assert [d.fields["title"] for d in batch.documents] == ["E again"]
+
+
+def test_nothing_outside_the_folder_is_read(tmp_path):
+    secret = write(tmp_path / "outside", {"secret.md": "---\ntitle: Secret\ndate: 2020-01-01\n---\nprivate\n"})
+    site = write(tmp_path / "site", {"content/ok.md": "---\ntitle: OK\ndate: 2020-01-01\n---\n"})
+    os.symlink(secret / "secret.md", site / "content" / "leak.md")
+    os.symlink(secret, site / "content" / "folder")
+    batch = read_hugo(site)
+    assert [d.fields["title"] for d in batch.documents] == ["OK"]
+    assert len([p for p in batch.problems if "outside" in p.message]) == 2
+    assert not any("private" in d.body for d in batch.documents)
+
+
+JEKYLL = {
+    "_config.yml": """title: Field Notes
+url: https://notes.example.net
+baseurl: /blog
+permalink: pretty
+collections:
+  reports:
+    output: true
+    permalink: /reports/:name/
+defaults:
+  - scope: {path: "", type: reports}
+    values: {author: Research Desk}
+""",
+    "_posts/2019-01-01-hello-world.md": """---
+title: Hello world
+categories: news world
+tags: [first, hello]
+author: Sam Roe
+redirect_from: [/old-hello/, /hello.html]
+---
+Next: [the follow-up]({{ site.baseurl }}{% post_url 2019-02-03-follow-up %}) and {% link _reports/annual.md %}.
+
+{% include figure.html src="a.png" %}
+
+{% highlight ruby %}
+puts 1
+{% endhighlight %}
+""",
+    "_posts/2019-02-03-follow-up.markdown": "---\ntitle: Follow-up\ndate: 2019-02-04 09:30:00 +0100\n---\nBack to "
+                                            "[hello]({{ '/news/world/2019/01/01/hello-world/' | relative_url }}).\n",
+    "_drafts/work-in-progress.md": "---\ntitle: Unfinished\n---\nSoon.\n",
+    "_reports/annual.md": "---\ntitle: Annual report\ndate: 2019-12-31\n---\nThe year.\n",
+    "about.md": "---\ntitle: About\n---\nA page.\n",
+    "assets/style.css": "body {}\n",
+}
+
+
+@pytest.fixture
+def jekyll(tmp_path):
+    return read_jekyll(write(tmp_path / "site", JEKYLL))
+
+
+def test_jekyll_posts(jekyll):
+    assert not jekyll.problems
+    docs = by_origin(jekyll)
+    hello = docs["_posts/2019-01-01-hello-world.md"]
+    assert hello.slug == "2019-01-01-hello-world" and hello.fields["date"] == "2019-01-01"
+    assert hello.fields["authors"] == ["Sam Roe"] and hello.terms == {"topics": ["news", "world", "first", "hello"], "actors": ["Sam Roe"]}
+    assert hello.fields["url"] == "https://notes.example.net/blog/news/world/2019/01/01/hello-world/"
+    assert hello.fields["redirects"] == ["news/world/2019/01/01/hello-world/", "old-hello/", "hello.html"]
+    follow = docs["_posts/2019-02-03-follow-up.markdown"]
+    assert follow.fields["date"] == "2019-02-04" and follow.fields["extra"]["time"] == "09:30:00 +0100"
+    assert "[hello](doc:2019-01-01-hello-world)" in follow.body
+
+
+def test_jekyll_bodies(jekyll):
+    hello = by_origin(jekyll)["_posts/2019-01-01-hello-world.md"]
+    assert "[the follow-up](doc:2019-02-03-follow-up)" in hello.body and "and doc:annual." in hello.body
+    assert '{% include figure.html src="a.png" %}' in hello.body and "```ruby\nputs 1\n```" in hello.body
+    assert any(k.what.startswith("Liquid tag `include` kept as written") for k in jekyll.kept)
+
+
+def test_jekyll_drafts_collections_and_pages(jekyll):
+    docs = by_origin(jekyll)
+    draft = docs["_drafts/work-in-progress.md"]
+    assert draft.fields["draft"] is True and draft.fields["date"].endswith("?") and "modification" in draft.fields["notes"]
+    annual = docs["_reports/annual.md"]
+    assert annual.fields["authors"] == ["Research Desk"]  # from _config.yml defaults
+    assert annual.fields["redirects"] == ["reports/annual/"]
+    assert {k.origin for k in jekyll.kept if k.what.startswith("left out")} == {"about.md"}
+
+
+def test_split_page_and_dates():
+    page, problems = split_page("+++\ntitle = 'x'\ndate = 2021-12-23T08:00:00+08:00\n+++\nbody\n", "p.md")
+    assert not problems and page.meta["date"] == "2021-12-23T08:00:00+08:00" and page.body == "body\n"
+    assert page.body_line == 5
+    assert split_date("2021-12-23T08:00:00+08:00") == ("2021-12-23", "08:00:00+08:00")
+    assert split_date("2022-01-06 11:30:00 -0500") == ("2022-01-06", "11:30:00 -0500")
+    assert split_date("2021-13-40") is None and split_date("soon") is None
+
+
+def test_shortcode_forms():
+    resolver = Resolver(lambda t: None, lambda p: None, "", {})
+    out = convert_body('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}} {{< gist spf13 7896402 >}} '
+                       '{{< vimeo 146022717 >}} {{</* youtube x */>}} [x]({{< ref "missing" >}})', resolver)
+    assert "[Post: 1453110110599868418](https://twitter.com/SanDiegoZoo/status/1453110110599868418)" in out.body
+    assert "[Gist: 7896402](https://gist.github.com/spf13/7896402)" in out.body
+    assert "(https://vimeo.com/146022717)" in out.body and "{{< youtube x >}}" in out.body
+    assert out.kept == ['{{< ref "missing" >}}']  # nothing to point at, and no site address to fall back on
