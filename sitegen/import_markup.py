@@ -152,10 +152,13 @@ class Resolver:
     page: str = ""  # the old address of the page being converted, for its relative links
 
 
+LINKED = "\0linked "  # marks a `kept` item converted as a link to its argument, not kept literally
+
+
 @dataclass
 class Converted:
     body: str
-    kept: list[str]  # what was kept literally, as written: one report line each
+    kept: list[str]  # what was kept literally, as written (or LINKED and what became a link): one report line each
 
 
 def convert_body(body: str, resolver: Resolver) -> Converted:
@@ -168,8 +171,11 @@ def convert_body(body: str, resolver: Resolver) -> Converted:
     text = _LIQUID_RAW.sub(lambda m: m.group(1), text)
     text = _LIQUID_COMMENT.sub("", text)
     text = _LIQUID_OUTPUT.sub(lambda m: _output(m, kept), text)
-    text = _LINK_TARGET.sub(lambda m: m.group(1) + (_target(m.group(2), resolver) or m.group(2)) + m.group(3), text)
-    text = _SHORTCODE.sub(lambda m: _shortcode(m, resolver, kept), text)  # after links: their targets are final
+    text = _LINK_TARGET.sub(lambda m: _opening(m) + (_target(m.group(2), resolver) or m.group(2)) + m.group(3), text)
+    text = _HTML_LINK.sub(lambda m: m.group(1) + (_target(m.group(2), resolver) or m.group(2)) + m.group(3), text)
+    # after links, whose targets are final: a shortcode written as a link's target is one
+    text = _LINKED_SHORTCODE.sub(lambda m: m.group(1) + _linked(m.group(2), resolver, kept) + m.group(3), text)
+    text = _SHORTCODE.sub(lambda m: _shortcode(m, resolver, kept), text)
     text = _LIQUID_TAG.sub(lambda m: _liquid(m, resolver, kept), text)
     return Converted(text, kept)
 
@@ -185,6 +191,16 @@ _ARG = re.compile(r'(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
 # `[text](target "title")`, `[text](<target>)` and `[name]: target` definitions
 _LINK_TARGET = re.compile(r'(\]\(<?|^ {0,3}\[[^\]]+\]:[ \t]*<?)([^\s)>]+)(>?(?:[\s)]|$))', re.M)
 _SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:")
+_HTML_LINK = re.compile(r'(<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*")([^"]*)(")', re.I)
+_LINKED_SHORTCODE = re.compile(r"""(\]\(\s*|\b(?:href|src)\s*=\s*")(\{\{[<%].*?[>%]\}\})((?=\s*[)"']))""")
+_URL_INSIDE = re.compile(r"https?://[^\s<>()\"']+")
+
+
+def _opening(match: re.Match) -> str:
+    """A link's opening, without a `<` that is never closed (`[x](<https://a.org)`), which Markdown
+    would make part of the address."""
+    opening = match.group(1)
+    return opening[:-1] if opening.endswith("<") and not match.group(3).startswith(">") else opening
 
 
 def _fence(lang: str | None, code: str | None) -> str:
@@ -269,6 +285,24 @@ _SHORTCODES: dict[str, Callable] = {
 }
 
 
+def _linked(written: str, resolver: Resolver, kept: list[str]) -> str:
+    """A shortcode written as a link's target (`[text]({{< link "/x/" >}})`, `href="{{< x >}}"`): a known one as itself,
+    any other as a link to its first argument, as themes' link helpers do. One that names nothing is
+    left for the pass over every shortcode, which keeps it."""
+    match = _SHORTCODE.fullmatch(written)
+    if not match or match.group(3) or match.group(2):
+        return written
+    positional, named = _args(match.group(5))
+    name = match.group(4).lower()
+    if name in _SHORTCODES:
+        return _SHORTCODES[name](positional, named, resolver) or written
+    argument = (positional or [named.get("href") or named.get("url") or named.get("src") or named.get("path") or ""])[0]
+    made = _target(argument, resolver, ref=True) if argument else None
+    if made is not None:
+        kept.append(LINKED + written)
+    return written if made is None else made
+
+
 def _liquid(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
     tag, rest = match.group(1), match.group(2).strip()
     made = _target(rest.split()[0], resolver, ref=True) if tag in ("post_url", "link") and rest else None
@@ -296,15 +330,20 @@ def _output(match: re.Match, kept: list[str]) -> str:
 def _target(target: str, resolver: Resolver, ref: bool = False) -> str | None:
     """A link target as sitegen reads it: the imported page or file it names, else the original site's
     address; None for a `ref` that names nothing when the site's address is unknown."""
+    inside = _URL_INSIDE.search(target)
+    if inside and not _SCHEME.match(target):  # `(https://x.org)` written inside the parentheses
+        return inside.group(0)
     path, hash_, anchor = target.partition("#")
+    if ref and _SCHEME.match(path):
+        return target
     if ref:
         found = resolver.document(path)
         absolute = "/" + re.sub(r"(?:/?_?index)?\.(?:md|markdown|html)$", "/", path.lstrip("/"))
-    elif not path or _SCHEME.match(path) or path.startswith(("//", "{")) or path.endswith(".md"):
+    elif (not path and hash_) or _SCHEME.match(path) or path.startswith(("//", "{")) or path.endswith(".md"):
         return target
     else:
         absolute = path if path.startswith("/") else posixpath.join(resolver.page or "/", path)
-        absolute = posixpath.normpath(absolute) + ("/" if path.endswith("/") and absolute != "/" else "")
+        absolute = posixpath.normpath(absolute) + ("/" if path.endswith("/") and absolute != "/" else "") if path else resolver.page
         found = resolver.address(absolute)
     if found:
         return found + (f"#{anchor}" if anchor else "")

@@ -24,7 +24,7 @@ from typing import Any
 from sitegen import sources
 from sitegen.attachments import TYPES
 from sitegen.errors import Diagnostic, shown_path
-from sitegen.import_markup import Page, Resolver, convert_body, plain, split_date, split_page
+from sitegen.import_markup import LINKED, Page, Resolver, convert_body, plain, split_date, split_page
 from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
 from sitegen.schema import ATTACHMENT_NAME, suggest_id
 
@@ -289,7 +289,7 @@ def hugo_address(entry: Entry, parts: list[str], base: str, config: dict, site: 
         return _folder_form("/" + str(meta["url"]).strip("/"))
     permalinks = config.get("permalinks") if isinstance(config.get("permalinks"), dict) else {}
     permalinks = permalinks.get("page", permalinks) if isinstance(permalinks.get("page"), dict) else permalinks
-    slug = str(meta.get("slug") or "")
+    slug = str(meta.get("slug") or "").strip("/")
     pattern = permalinks.get(parts[0].lower()) if parts else None
     if isinstance(pattern, str):
         values = _permalink_values(entry, parts, base, slug)
@@ -323,6 +323,7 @@ def urlize(text: str) -> str:
 def _hugo_terms(site: Site, entries: list[Entry], options: Options) -> list[IncomingTerm]:
     """Term pages (`content/tags/x/_index.md`) as registry entries: one per term, names per language."""
     by_term: dict[tuple[str, str], IncomingTerm] = {}
+    named: dict[tuple[str, str], tuple[str, str]] = {}
     for entry in sorted(entries, key=lambda e: (e.language != site.language, e.rel)):
         key, slug = entry.group, entry.term
         taxonomy = options.target(key)
@@ -333,8 +334,13 @@ def _hugo_terms(site: Site, entries: list[Entry], options: Options) -> list[Inco
         meta = entry.page.meta
         name = str(meta.get("title") or meta.get("display_name") or meta.get("name") or slug)
         description = entry.page.body.strip() or str(meta.get("description") or meta.get("summary") or meta.get("bio") or "")
-        term = by_term.setdefault((taxonomy, slug), IncomingTerm(entry.rel, taxonomy, {}, description.strip(), slug=suggest_id(slug) or slug))
+        same = named.setdefault((taxonomy, name.casefold()), (taxonomy, slug))  # two pages for one name: one entry
+        term = by_term.setdefault(same, IncomingTerm(entry.rel, taxonomy, {}, description.strip(), slug=suggest_id(slug) or slug))
         term.names.setdefault(entry.language, name)
+        if same != (taxonomy, slug) and slug not in term.aliases:
+            term.aliases.append(slug)
+            site.batch.kept.append(Kept(entry.rel, f"`{slug}` names the same {key[:-1] if key.endswith('s') else key} as "
+                                                   f"{term.origin}: made one of its aliases"))
         if key in BYLINES:
             site.bylines.setdefault(slug.lower(), name)
     return list(by_term.values())
@@ -365,9 +371,9 @@ def read_entry(site: Site, path: Path, rel: str, language: str) -> Entry | None:
     entry.date, entry.time = dated or ("", "")
     entry.draft = meta.get("draft") is True or meta.get("published") is False
     slug = str(meta.get("slug") or "")
-    if ".." in slug or "/" in slug or "\\" in slug:
-        site.batch.problems.append(Diagnostic(rel, _line_of(text, "slug"), 1, f"slug `{slug}` leads into another folder",
-                                              "a slug is one name: letters, digits and hyphens"))
+    if ".." in re.split(r"[/\\]", slug):  # a slug may hold folders (`guides/x`), never lead above the site's root
+        site.batch.problems.append(Diagnostic(rel, _line_of(text, "slug"), 1, f"slug `{slug}` leads out of the site",
+                                              "remove the `..`: a slug names the page's place inside the site"))
         return None
     return entry
 
@@ -495,8 +501,7 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
         fields["extra"] = extra
     converted = convert_body(entry.page.body, Resolver(resolver.document, resolver.address, resolver.base_url,
                                                        {**site.params, **meta}, entry.address))
-    for what, n in Counter(_tag_name(k) for k in converted.kept).items():
-        site.batch.kept.append(Kept(entry.rel, f"{what} kept as written{f' ({n} times)' if n > 1 else ''}: sitegen shows it as text"))
+    _report_kept(site, entry, converted.kept)
     attachments = [p for p in entry.bundle if _attachable(p)]
     for path in entry.bundle:
         if path not in attachments:
@@ -506,6 +511,14 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
 
 
 _TAG_NAME = re.compile(r"^\{\{[<%]\s*/?\s*([\w./-]+)|^\{%-?\s*(\w+)|^\{\{")
+
+
+def _report_kept(site: Site, entry: Entry, kept: list[str]) -> None:
+    """One line per shortcode or tag name and what became of it, with how many times."""
+    for (what, linked), n in Counter((_tag_name(k.removeprefix(LINKED)), k.startswith(LINKED)) for k in kept).items():
+        times = f" ({n} times)" if n > 1 else ""
+        site.batch.kept.append(Kept(entry.rel, f"{what} as a link's target{times}: linked to its argument" if linked else
+                                    f"{what} kept as written{times}: sitegen shows it as text"))
 
 
 def _tag_name(written: str) -> str:
@@ -529,7 +542,8 @@ def _terms(entry: Entry, options: Options, site: Site) -> tuple[dict[str, list[s
         target = options.target(key)
         if target:
             terms.setdefault(target, [])
-            terms[target] += [v for v in values if v not in terms[target]]
+            seen = {v.casefold() for v in terms[target]}
+            terms[target] += [v for v in values if not (v.casefold() in seen or seen.add(v.casefold()))]
         elif key not in BYLINES:
             extra[key] = values
     return terms, bylines, extra
