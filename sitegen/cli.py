@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import errno
+import importlib
 import json
 import os
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen import __version__
 from sitegen.build import build, protected_folders
@@ -29,6 +31,31 @@ from sitegen.trust import audit_templates
 from sitegen.workers import FORK_SAFE
 
 FORMATS = ("text", "github", "json")
+
+
+class Importer(NamedTuple):
+    """One row of `sitegen import`: the module and function that read the source into a `Batch`
+    (called as `reader(source: Path, config: Config, **options)`), what SOURCE is, and the reader's own
+    options as (flags, argparse keywords); each option's `dest` is the keyword the reader takes."""
+
+    module: str
+    reader: str
+    source: str
+    options: tuple[tuple[tuple[str, ...], dict], ...] = ()
+
+
+IMPORTERS = {
+    "csv": Importer("sitegen.import_csv", "read_csv", "a CSV or TSV file, one row per document", (
+        (("--map",), {"metavar": "MAP.yaml", "help": "columns -> fields (default: guessed from the headers; "
+                                                      "--dry-run shows the map to save and edit)"}),
+        (("--encoding",), {"help": "utf-8, utf-16, cp1256 (Arabic Excel), cp1252 (English Excel), ... "
+                                   "(default: detected)"}),
+        (("--separator",), {"default": ";", "help": "between the values of a multi-valued cell (default: ;)"}),
+        (("--files",), {"metavar": "DIR", "help": "the folder attachments are named relative to "
+                                                   "(default: the CSV file's folder)"}),
+    )),
+}
+LISTED = 20  # lines of each list the import report prints before "... and N more"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +147,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", default="", help="person, state, organisation, ... (actors)")
     p.add_argument("--id", dest="file_id", default="", help="file name without .md (needed when the title has no Latin letters)")
     p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("import", help="bring an existing collection in: " + ", ".join(IMPORTERS),
+                       description="Read a collection into content/: documents, and registry entries for the "
+                                   "names they use. Run it again after the source changes: only what changed "
+                                   "is rewritten, and a file edited by hand is left as it is.")
+    formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    for name, importer in IMPORTERS.items():
+        q = formats.add_parser(name, help=importer.source)
+        q.add_argument("source", metavar="SOURCE", help=importer.source)
+        q.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
+        q.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
+        for flags, options in importer.options:
+            q.add_argument(*flags, **options)
+        q.set_defaults(handler=cmd_import, importer=importer)
     return parser
 
 
@@ -262,6 +303,74 @@ def cmd_new(args) -> int:
         print(f"note: {note}")
     print("next: fill it in, then run `sitegen check` (and `sitegen serve` to see it)")
     return 0
+
+
+def cmd_import(args) -> int:
+    """Read the source with the format's reader, then plan and (unless --dry-run) write the import."""
+    from sitegen.importing import run_import  # here: the other commands never need it
+    importer: Importer = args.importer
+    try:
+        config = load_config(args.config)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics, "text")
+        return 1
+    reader = getattr(importlib.import_module(importer.module), importer.reader)
+    options = {dest: getattr(args, dest) for dest in (q.lstrip("-").replace("-", "_") for flags, _ in importer.options
+                                                       for q in flags[:1])}
+    batch = reader(Path(args.source), config, **options)
+    report = run_import(batch, config, dry_run=args.dry_run)
+    if report.failed:
+        _print_diagnostics(report.problems, "text")
+        for line in report.config_lines:
+            print(f"add to {args.config}: {line}", file=sys.stderr)
+        errors = sum(1 for d in report.problems if d.severity == "error")
+        print(f"import failed: {errors} error{'s' * (errors != 1)} in {args.source}; nothing written", file=sys.stderr)
+        return 1
+    _print_import(report, batch.settings if args.dry_run else "", args.config)
+    return 0
+
+
+def _print_import(report, settings: str, config: str) -> None:
+    """The report: counts first, then each list (long ones cut), the lines to act on last."""
+    done = "would be " if not report.written and report.created + report.updated + report.moved else ""
+    print(f"import {report.source}: {report.documents} document{'s' * (report.documents != 1)} read; {len(report.created)} files {done}created, "
+          f"{len(report.updated)} {done}updated, {len(report.unchanged)} unchanged"
+          + (" (dry run: nothing written)" if done and not report.written else ""))
+    lists = [("created", report.created), ("updated", report.updated), ("moved into their own folder", report.moved),
+             ("edited by hand since the import wrote them, left as they are", report.edited),
+             ("not written by the import, left as they are", report.occupied),
+             ("no longer in the source, left in place (delete them if they should go)", report.gone),
+             ("new registry entries", [f"{t.path}  {t.name}" for t in report.new_terms]),
+             ("near matches, not merged (if one is the same, add the new name to the entry's aliases and import "
+              "again)", [f"{s.origin}: {s.taxonomy} `{s.name}` is new; `{s.near}` ({s.near_id}) is close"
+                         for s in report.suggestions]),
+             ("kept another way or left out", _grouped(report.kept))]
+    for title, items in lists:
+        if items:
+            print(f"{title} ({len(items)}):")
+            for item in items[:LISTED]:
+                print(f"  {item}")
+            if len(items) > LISTED:
+                print(f"  ... and {len(items) - LISTED} more")
+    for d in report.warnings[:LISTED]:
+        print(d.format(), file=sys.stderr)
+    if len(report.warnings) > LISTED:
+        print(f"... and {len(report.warnings) - LISTED} more warnings (`sitegen check` lists them all)", file=sys.stderr)
+    for line in report.config_lines:
+        print(f"note: {line}")
+    if settings:
+        print(f"settings used (save them as a file, edit and pass it back):\n{settings.rstrip()}")
+    if report.written:
+        print(f"record of what was written: {report.record} (commit it with the content; the next import reads it)")
+
+
+def _grouped(kept) -> list[str]:
+    """One line per kind of thing kept, with where it happened: a column under `extra` is one line,
+    not one per row."""
+    where: dict[str, list[str]] = {}
+    for k in kept:
+        where.setdefault(k.what, []).append(k.origin)
+    return [f"{', '.join(o[:3])}{f' and {len(o) - 3} more' if len(o) > 3 else ''}: {what}" for what, o in where.items()]
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
