@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import sources
+from sitegen.config import Config
 from sitegen.importing import Batch, Kept
-from sitegen.import_site import (PAGE_SUFFIXES, Entry, Options, Site, make_batch, read_config, read_entry, urlize,
-                                 _ref_key)
+from sitegen.import_site import (PAGE_SUFFIXES, Entry, Options, Site, _ref_key, from_command_line, make_batch, read_config,
+                                 read_entry, urlize)
 from sitegen.schema import suggest_id
 
 POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+?)\.[^.]+$")
@@ -32,10 +33,15 @@ PERMALINK_STYLES = {"date": "/:categories/:year/:month/:day/:title:output_ext",
 JEKYLL_TAXONOMIES = ("categories", "tags")
 
 
-def read_jekyll(folder: Path, options: Options | None = None) -> Batch:
+def read_jekyll(source: Path, config: Config, *, taxonomy: list[str] | None = None, publisher: str | None = None) -> Batch:
+    """`sitegen import jekyll DIR`: the site in DIR, its categories and tags mapped as for Hugo."""
+    return from_command_line(jekyll_batch, "jekyll", source, config, taxonomy, publisher)
+
+
+def jekyll_batch(folder: Path, options: Options | None = None) -> Batch:
     """Every post, draft and collection document of the Jekyll site in `folder`."""
     options = options or Options()
-    batch = Batch(f"jekyll {folder.name}")
+    batch = Batch(f"jekyll {folder.resolve().name}", files=folder)
     config = read_config(folder, folder / "_config.yml", batch) if (folder / "_config.yml").is_file() else {}
     language = str(config.get("lang") or config.get("language") or options.languages[0]).lower()
     base = str(config.get("url") or "").rstrip("/") + "/" + str(config.get("baseurl") or "").strip("/")

@@ -23,9 +23,10 @@ from typing import Any
 
 from sitegen import sources
 from sitegen.attachments import TYPES
+from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.import_markup import LINKED, Page, Resolver, convert_body, plain, split_date, split_page
-from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
+from sitegen.importing import ID_WORDS, Batch, Incoming, IncomingTerm, Kept
 from sitegen.schema import ATTACHMENT_NAME, suggest_id
 
 # The site's taxonomy (front-matter key) -> the archive's, unless `--taxonomy NAME=TARGET` says otherwise.
@@ -90,13 +91,39 @@ class Site:
     params: dict[str, Any]
     taxonomy_keys: tuple[str, ...]  # front-matter keys holding taxonomy values
     batch: Batch
-    bylines: dict[str, str] = field(default_factory=dict)  # an author as pages write it -> the name on their page
+    term_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, urlized term) -> the name on its
+    #   page, else the first spelling read: Hugo makes `Open data` and `open-data` one term, so the archive does
 
 
-def read_hugo(folder: Path, options: Options | None = None) -> Batch:
+def read_hugo(source: Path, config: Config, *, taxonomy: list[str] | None = None, publisher: str | None = None) -> Batch:
+    """`sitegen import hugo DIR`: the site in DIR, its taxonomies mapped as the archive and `--taxonomy` say."""
+    return from_command_line(hugo_batch, "hugo", source, config, taxonomy, publisher)
+
+
+def from_command_line(reader, kind: str, source: Path, config: Config, taxonomy: list[str] | None,
+                      publisher: str | None) -> Batch:
+    """The reader's Batch, or one holding why the command line's folder or options cannot be used:
+    `--taxonomy categories=topics` (`tags=` leaves them out) must name a taxonomy of the archive."""
+    mapping = {}
+    for written in taxonomy or []:
+        key, _, target = written.partition("=")
+        mapping[key.strip().lower()] = target.strip()
+    names = tuple(t.name for t in config.taxonomies)
+    problems = [Diagnostic(shown_path(config.path), 1, 1, f"--taxonomy {key}={target}: the archive has no taxonomy `{target}`",
+                           f"its taxonomies are {', '.join(names) or 'none'}; `{key}=` leaves {key} out")
+                for key, target in mapping.items() if target and target not in names]
+    if not source.is_dir():
+        problems.append(Diagnostic(shown_path(source), 1, 1, f"not a folder: give the {kind.title()} site's folder",
+                                   "the one holding its config and content"))
+    if problems:
+        return Batch(f"{kind} {source.name}", problems=problems)
+    return reader(source, Options(mapping, names, tuple(config.languages), publisher or ""))
+
+
+def hugo_batch(folder: Path, options: Options | None = None) -> Batch:
     """Every page of the Hugo site in `folder` as documents, terms, and what was left out."""
     options = options or Options()
-    batch = Batch(f"hugo {folder.name}")
+    batch = Batch(f"hugo {folder.resolve().name}", files=folder)
     config = hugo_config(folder, batch)
     site = _hugo_site(folder, config, options, batch)
     content = folder / str(config.get("contentdir", "content"))
@@ -335,14 +362,14 @@ def _hugo_terms(site: Site, entries: list[Entry], options: Options) -> list[Inco
         name = str(meta.get("title") or meta.get("display_name") or meta.get("name") or slug)
         description = entry.page.body.strip() or str(meta.get("description") or meta.get("summary") or meta.get("bio") or "")
         same = named.setdefault((taxonomy, name.casefold()), (taxonomy, slug))  # two pages for one name: one entry
-        term = by_term.setdefault(same, IncomingTerm(entry.rel, taxonomy, {}, description.strip(), slug=suggest_id(slug) or slug))
+        term = by_term.setdefault(same, IncomingTerm(entry.rel, taxonomy, {}, description.strip(), slug=suggest_id(slug) or slug,
+                                                     language=entry.language))
         term.names.setdefault(entry.language, name)
         if same != (taxonomy, slug) and slug not in term.aliases:
             term.aliases.append(slug)
             site.batch.kept.append(Kept(entry.rel, f"`{slug}` names the same {key[:-1] if key.endswith('s') else key} as "
                                                    f"{term.origin}: made one of its aliases"))
-        if key in BYLINES:
-            site.bylines.setdefault(slug.lower(), name)
+        site.term_names.setdefault((key, slug.lower()), name)
     return list(by_term.values())
 
 
@@ -393,7 +420,7 @@ def make_batch(site: Site, entries: list[Entry], options: Options) -> None:
         else:
             documents.append(entry)
     for entry in documents:  # a translation shares its original's name: `report` and `report-ar`
-        entry.slug += f"-{entry.language}" if entry.language != site.language else ""
+        entry.slug = _fit(entry.slug + (f"-{entry.language}" if entry.language != site.language else ""))
     _assign_ids(documents)
     originals = _originals(documents, site)
     resolver = _resolver(site, documents)
@@ -411,22 +438,27 @@ def _assign_ids(entries: list[Entry]) -> None:
     taken: set[str] = set()
     for entry in sorted(entries, key=lambda e: e.rel):
         day = entry.date.rstrip("?~%")
-        slug = entry.slug if count[entry.slug] == 1 or entry.slug.startswith(day) else f"{day}-{entry.slug}"
+        slug = entry.slug if count[entry.slug] == 1 or entry.slug.startswith(day) else _fit(f"{day}-{entry.slug}")
         n = 2
         while slug in taken:
-            slug, n = f"{entry.slug}-{n}", n + 1
+            slug, n = _fit(entry.slug[:ID_WORDS] + f"-{n}"), n + 1
         entry.slug = slug
         taken.add(slug)
 
 
+def _fit(slug: str) -> str:
+    """A slug the import keeps as the id (`importing` cuts longer ones), so `doc:` links made here hold."""
+    return slug[:ID_WORDS + 20].strip("-")
+
+
 def _originals(entries: list[Entry], site: Site) -> dict[str, str]:
-    """Translation group -> the slug of its original (the page in the site's default language, else
+    """Translation group -> the key (`rel`) of its original (the page in the site's default language, else
     the first language of the site's order)."""
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         groups[entry.group].append(entry)
     order = {language: i for i, language in enumerate(site.languages)}
-    return {group: min(pages, key=lambda e: (order.get(e.language, 99), e.rel)).slug
+    return {group: min(pages, key=lambda e: (order.get(e.language, 99), e.rel)).rel
             for group, pages in groups.items() if len(pages) > 1}
 
 
@@ -486,9 +518,6 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
     redirects = _redirects(entry, claimed, site)
     if redirects:
         fields["redirects"] = redirects
-    original = originals.get(entry.group)
-    if original and original != entry.slug:
-        fields["translation_of"] = original
     extra.update({k: plain(v) for k, v in meta.items() if k not in CONSUMED and k not in extra and k not in BYLINES
                   and k not in site.taxonomy_keys and v not in (None, "", [], {})})
     for key in extra:
@@ -507,7 +536,9 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
         if path not in attachments:
             site.batch.kept.append(Kept(entry.rel, f"left out: `{path.name}` in its bundle ("
                                                    + ("a folder" if path.is_dir() else "a type the archive does not publish") + ")"))
-    return Incoming(entry.rel, entry.rel, fields, converted.body.lstrip("\n"), terms, attachments, entry.slug)
+    original = originals.get(entry.group, entry.rel)
+    return Incoming(entry.rel, entry.rel, fields, converted.body.lstrip("\n"), terms, attachments, entry.slug,
+                    translation_of=original if original != entry.rel else "")
 
 
 _TAG_NAME = re.compile(r"^\{\{[<%]\s*/?\s*([\w./-]+)|^\{%-?\s*(\w+)|^\{\{")
@@ -537,13 +568,13 @@ def _terms(entry: Entry, options: Options, site: Site) -> tuple[dict[str, list[s
         values = entry.terms[key] if key in entry.terms else _values(entry.page.meta.get(key))
         if not values:
             continue
+        values = [site.term_names.setdefault((key, urlize(v)), v) for v in values]  # pages may name a term by its folder
         if key in BYLINES and not bylines:
-            bylines = list(dict.fromkeys(_byline(v, site) for v in values))
+            bylines = list(dict.fromkeys(values))
         target = options.target(key)
         if target:
             terms.setdefault(target, [])
-            seen = {v.casefold() for v in terms[target]}
-            terms[target] += [v for v in values if not (v.casefold() in seen or seen.add(v.casefold()))]
+            terms[target] += [v for v in dict.fromkeys(values) if v not in terms[target]]
         elif key not in BYLINES:
             extra[key] = values
     return terms, bylines, extra
@@ -556,10 +587,6 @@ def _values(value: Any) -> list[str]:
         value = [value]
     return [str(v.get("name") or v.get("title") or "") if isinstance(v, dict) else str(v) for v in value or []
             if v not in (None, "")] if isinstance(value, list) else []
-
-
-def _byline(value: str, site: Site) -> str:
-    return site.bylines.get(value.lower(), value)
 
 
 def _redirects(entry: Entry, claimed: dict[str, str], site: Site) -> list[str]:
