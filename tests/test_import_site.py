@@ -70,7 +70,6 @@ fmt.Println("hi")
 title = "Second post"
 date = 2022-01-05T10:00:00Z
 slug = "second-post"
-draft = true
 publishDate = 2022-01-10
 expiryDate = 2030-01-01T00:00:00Z
 tags = ["security"]
@@ -86,7 +85,8 @@ date: 2022-01-06
 ---
 نص عربي.
 """,
-    "content/posts/json.md": '{\n  "title": "From JSON",\n  "date": "2020-05-01",\n  "tags": ["json"]\n}\nA JSON page.\n',
+    "content/posts/wip.md": "---\ntitle: Not yet\ndate: 2022-02-01\ndraft: true\n---\nUnfinished.\n",
+    "content/posts/json.md": '{\n  "title": "From JSON",\n  "date": "2020-05-01",\n  "tags": ["json", "Talks"]\n}\nA JSON page.\n',
     "content/tags/security/_index.md": "---\ntitle: Security\n---\nSafety of people and places.\n",
     "content/authors/jane-doe/_index.md": "---\ntitle: Jane Doe\ndescription: A reporter.\n---\n",
 }
@@ -105,7 +105,7 @@ def test_hugo_documents_and_fields(hugo):
     assert not hugo.problems
     docs = by_origin(hugo)
     assert sorted(docs) == ["content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
-                            "content/posts/second/index.md"]
+                            "content/posts/second/index.md", "content/posts/wip.md"]
     first = docs["content/posts/first.md"].fields
     assert first["date"] == "2021-12-23" and first["extra"]["time"] == "08:00:00+08:00"
     assert first["title"] == "First: the talks" and first["summary"] == "The talks began."
@@ -116,9 +116,11 @@ def test_hugo_documents_and_fields(hugo):
     # a term written as its page's folder is given by the name on that page
     assert docs["content/posts/first.md"].terms == {"topics": ["Security", "talks", "Diplomacy"], "actors": ["Jane Doe"]}
     second = docs["content/posts/second/index.md"]
-    assert second.fields["draft"] is True and second.fields["embargo"] == "2022-01-10"
+    assert docs["content/posts/wip.md"].fields["draft"] is True and "draft" not in second.fields
+    assert second.fields["embargo"] == "2022-01-10"
     assert second.fields["expires"] == "2030-01-01" and second.slug == "second"
     assert docs["content/posts/json.md"].fields["title"] == "From JSON"
+    assert docs["content/posts/json.md"].terms["topics"] == ["json", "talks"]  # one term for Hugo: one spelling
 
 
 def test_hugo_languages_and_translations(hugo):
@@ -308,3 +310,80 @@ def test_shortcode_forms():
     assert "[Gist: 7896402](https://gist.github.com/spf13/7896402)" in out.body
     assert "(https://vimeo.com/146022717)" in out.body and "{{< youtube x >}}" in out.body
     assert out.kept == ['{{< ref "missing" >}}']  # nothing to point at, and no site address to fall back on
+
+
+# --- End to end: `sitegen import hugo|jekyll` into an archive, then check, build, import again ------
+
+def run_import_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    from sitegen.cli import main
+    code = main(["import", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "content").rglob("*")) if p.is_file()}
+
+
+def errors_of_check(root: Path) -> list:
+    from sitegen.build import build
+    from sitegen.config import load_config
+    return [d for d in build(load_config(root / "sitegen.yaml"), until="check").warnings if d.severity == "error"]
+
+
+def test_hugo_site_imports_checks_builds_and_imports_again_writing_nothing(make_site, tmp_path, capsys):
+    from sitegen.build import build
+    from sitegen.config import load_config
+    site = write(tmp_path / "hugosite", HUGO)
+    root = make_site()
+    before = files_of(root)
+    code, out, err = run_import_cli(["hugo", str(site)], capsys)
+    assert code == 0, err
+    assert "import hugo hugosite: 5 documents read" in out
+    written = {k: v for k, v in files_of(root).items() if k not in before}
+    folder = "content/documents/hugosite"
+    assert {f"{folder}/first.md", f"{folder}/second/second.md", f"{folder}/second/photo.jpg", f"{folder}/second/chart.png",
+            f"{folder}/second-ar/second-ar.md", f"{folder}/json.md", f"{folder}/wip.md"} <= set(written)
+    assert b"draft: true" in written[f"{folder}/wip.md"]
+    assert b'translation_of: "second"' in written[f"{folder}/second-ar/second-ar.md"]
+    assert errors_of_check(root) == []
+    build(load_config(root / "sitegen.yaml"), jobs=1)
+    page = (root / "build/documents/first.html").read_text(encoding="utf-8")
+    assert 'href="second.html"' in page and "Jane Doe" in page
+    assert "{{&lt; notice warning &gt;}}Careful{{&lt; /notice &gt;}}" in page  # kept shortcodes read as text
+    assert (root / "build/documents/second/photo.jpg").read_bytes() == HUGO["content/posts/second/photo.jpg"]
+    assert 'src="second/chart.png"' in (root / "build/documents/second.html").read_text(encoding="utf-8")
+    again = files_of(root)
+    code, out, _ = run_import_cli(["hugo", str(site)], capsys)
+    assert code == 0 and "0 files created, 0 updated" in out
+    assert files_of(root) == again
+
+
+def test_jekyll_site_imports_checks_and_imports_again_writing_nothing(make_site, tmp_path, capsys):
+    site = write(tmp_path / "notes", JEKYLL)
+    root = make_site()
+    options = ["--taxonomy", "categories=", "--publisher", "Field Notes Inc."]
+    code, out, err = run_import_cli(["jekyll", str(site), *options], capsys)
+    assert code == 0, err
+    hello = (root / "content/documents/notes/2019-01-01-hello-world.md").read_text(encoding="utf-8")
+    assert 'source: "Field Notes Inc."' in hello and '"news"' not in hello.split("extra:")[0]  # categories left out
+    assert "(doc:2019-02-03-follow-up)" in hello
+    assert errors_of_check(root) == []
+    again = files_of(root)
+    code, out, _ = run_import_cli(["jekyll", str(site), *options], capsys)
+    assert code == 0 and "0 files created, 0 updated" in out
+    assert files_of(root) == again
+
+
+def test_bad_site_or_option_writes_nothing(make_site, tmp_path, capsys):
+    site = write(tmp_path / "bad", {"content/b.md": "---\ntitle: B\ndate: [2020\n---\n",
+                                    "content/ok.md": "---\ntitle: OK\ndate: 2020-01-01\n---\n"})
+    root = make_site()
+    before = files_of(root)
+    code, _, err = run_import_cli(["hugo", str(site)], capsys)
+    assert code == 1 and "content/b.md:3:" in err and "nothing written" in err
+    code, _, err = run_import_cli(["hugo", str(site), "--taxonomy", "tags=subjects"], capsys)
+    assert code == 1 and "--taxonomy tags=subjects: the archive has no taxonomy `subjects`" in err
+    code, _, err = run_import_cli(["jekyll", str(tmp_path / "missing")], capsys)
+    assert code == 1 and "not a folder" in err
+    assert files_of(root) == before
