@@ -44,6 +44,15 @@ class Page:
 def split_page(text: str, path: str) -> tuple[Page | None, list[Diagnostic]]:
     """Split on `---` (YAML), `+++` (TOML) or a leading JSON object; a page without any is all body."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    blank = len(text) - len(text.lstrip("\n"))  # Hugo reads front matter after blank lines too
+    page, problems = _split(text[blank:], path)
+    if blank:
+        problems = [replace(p, line=p.line + blank) for p in problems]
+        page = replace(page, body_line=page.body_line + blank) if page else None
+    return page, problems
+
+
+def _split(text: str, path: str) -> tuple[Page | None, list[Diagnostic]]:
     first = text.split("\n", 1)[0].rstrip()
     if first in ("---", "+++"):
         lines = text.split("\n")

@@ -545,11 +545,10 @@ _TAG_NAME = re.compile(r"^\{\{[<%]\s*/?\s*([\w./-]+)|^\{%-?\s*(\w+)|^\{\{")
 
 
 def _report_kept(site: Site, entry: Entry, kept: list[str]) -> None:
-    """One line per shortcode or tag name and what became of it, with how many times."""
-    for (what, linked), n in Counter((_tag_name(k.removeprefix(LINKED)), k.startswith(LINKED)) for k in kept).items():
-        times = f" ({n} times)" if n > 1 else ""
-        site.batch.kept.append(Kept(entry.rel, f"{what} as a link's target{times}: linked to its argument" if linked else
-                                    f"{what} kept as written{times}: sitegen shows it as text"))
+    """One line per shortcode or tag name and what became of it (the report groups the pages by line)."""
+    for what, linked in dict.fromkeys((_tag_name(k.removeprefix(LINKED)), k.startswith(LINKED)) for k in kept):
+        site.batch.kept.append(Kept(entry.rel, f"{what} as a link's target: linked to its argument" if linked else
+                                    f"{what} kept as written: sitegen shows it as text"))
 
 
 def _tag_name(written: str) -> str:

@@ -149,7 +149,7 @@ def test_hugo_bodies(hugo):
     assert "Motto: Facts first" in body
     assert '```go\nfmt.Println("hi")\n```' in body
     kept = [k.what for k in hugo.kept if k.origin == "content/posts/first.md"]
-    assert "shortcode `notice` kept as written (2 times): sitegen shows it as text" in kept
+    assert "shortcode `notice` kept as written: sitegen shows it as text" in kept
 
 
 def test_hugo_bundles_become_attachments(hugo):
@@ -297,6 +297,9 @@ def test_split_page_and_dates():
     page, problems = split_page("+++\ntitle = 'x'\ndate = 2021-12-23T08:00:00+08:00\n+++\nbody\n", "p.md")
     assert not problems and page.meta["date"] == "2021-12-23T08:00:00+08:00" and page.body == "body\n"
     assert page.body_line == 5
+    page, problems = split_page("\n\n---\ntitle: x\n---\nbody\n", "p.md")  # Hugo skips blank lines before it
+    assert page.meta == {"title": "x"} and page.body_line == 6
+    assert split_page("\n---\ntitle: [x\n---\n", "p.md")[1][0].line == 3
     assert split_date("2021-12-23T08:00:00+08:00") == ("2021-12-23", "08:00:00+08:00")
     assert split_date("2022-01-06 11:30:00 -0500") == ("2022-01-06", "11:30:00 -0500")
     assert split_date("2021-13-40") is None and split_date("soon") is None
