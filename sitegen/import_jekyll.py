@@ -45,7 +45,7 @@ def jekyll_batch(folder: Path, options: Options | None = None) -> Batch:
     config = read_config(folder, folder / "_config.yml", batch) if (folder / "_config.yml").is_file() else {}
     language = str(config.get("lang") or config.get("language") or options.languages[0]).lower()
     base = str(config.get("url") or "").rstrip("/") + "/" + str(config.get("baseurl") or "").strip("/")
-    site = Site(folder, str(config.get("title") or folder.resolve().name), base.rstrip("/") if base.startswith("http") else "",
+    site = Site(folder, str(config.get("title") or config.get("name") or folder.resolve().name), base.rstrip("/") if base.startswith("http") else "",
                 language, tuple(dict.fromkeys([language, *options.languages])), config, JEKYLL_TAXONOMIES, batch)
     collections = _collections(config)
     files, problems = sources.discover(folder, suffix="")
@@ -68,8 +68,7 @@ def _collections(config: dict) -> dict[str, dict]:
     written = config.get("collections") or {}
     found = {str(n): {} for n in written} if isinstance(written, list) else {
         str(k): (v if isinstance(v, dict) else {}) for k, v in written.items()} if isinstance(written, dict) else {}
-    found.pop("posts", None)
-    return found
+    return found  # `posts` too: its settings (a permalink) are the posts'; its folder is any `_posts/`
 
 
 def _kind(parts: tuple[str, ...], collections: dict) -> str:

@@ -98,9 +98,9 @@ _LastKeyWins.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def _yaml(block: str, path: str) -> tuple[Any, list[Diagnostic]]:
+def _yaml(block: str, path: str, first_line: int = 2) -> tuple[Any, list[Diagnostic]]:
     """Strict YAML, but a key written twice is a warning (the site builds with it), not a stop."""
-    loaded, problems = load_yaml(block, path, first_line=2, limits=IMPORT_LIMITS)
+    loaded, problems = load_yaml(block, path, first_line=first_line, limits=IMPORT_LIMITS)
     if problems and all(p.message.startswith("duplicate key") for p in problems):
         warnings = [replace(p, hint="the last one is imported, as the site's generator reads it", severity=WARNING)
                     for p in problems]
@@ -111,14 +111,31 @@ def _yaml(block: str, path: str) -> tuple[Any, list[Diagnostic]]:
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _toml(block: str, path: str) -> tuple[Any, list[Diagnostic]]:
+def _toml(block: str, path: str, first_line: int = 2) -> tuple[Any, list[Diagnostic]]:
     try:
         return tomllib.loads(block), []
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.search(str(exc))
-        line, col = (int(found.group(1)) + 1, int(found.group(2))) if found else (2, 1)
+        line, col = (int(found.group(1)) + first_line - 1, int(found.group(2))) if found else (first_line, 1)
         message = _TOML_AT.sub("", str(exc)).strip()
         return None, [Diagnostic(path, line, col, f"TOML syntax error: {message}", "fix the front matter between the `+++` lines")]
+
+
+def read_data(text: str, kind: str, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """A whole config file (`kind`: toml, yaml or json) as plain data, or {} and where it is wrong."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if kind == "json":
+        try:
+            data, problems = json.loads(text), []
+        except json.JSONDecodeError as exc:
+            return {}, [Diagnostic(path, exc.lineno, exc.colno, f"JSON syntax error: {exc.msg}", "fix the file")]
+    else:
+        data, problems = (_toml if kind == "toml" else _yaml)(text, path, first_line=1)
+    if any(p.severity != WARNING for p in problems):
+        return {}, problems
+    if data is not None and not isinstance(data, dict):
+        return {}, [Diagnostic(path, 1, 1, "the config must be a mapping of `key: value` lines")]
+    return plain(data or {}), problems
 
 
 def plain(value: Any) -> Any:
@@ -175,18 +192,19 @@ def convert_body(body: str, resolver: Resolver) -> Converted:
     written (sitegen shows template syntax as text) and is listed. Links to the old site's pages become
     `doc:ID` when they name an imported page, else the original site's address."""
     kept: list[str] = []
-    text = _HUGO_HIGHLIGHT.sub(lambda m: _fence(m.group(1), m.group(2)), body)
+    raw: list[str] = []  # `{% raw %}` blocks: set aside until the end, so nothing in them is converted
+    text = _LIQUID_RAW.sub(lambda m: raw.append(m.group(1)) or f"\0raw{len(raw) - 1}\0", body)
+    text = _HUGO_HIGHLIGHT.sub(lambda m: _fence(m.group(1), m.group(2)), text)
     text = _LIQUID_HIGHLIGHT.sub(lambda m: _fence(m.group(1), m.group(2)), text)
-    text = _LIQUID_RAW.sub(lambda m: m.group(1), text)
     text = _LIQUID_COMMENT.sub("", text)
-    text = _LIQUID_OUTPUT.sub(lambda m: _output(m, kept), text)
+    text = _LIQUID_OUTPUT.sub(lambda m: _output(m, resolver, kept), text)
     text = _LINK_TARGET.sub(lambda m: _opening(m) + (_target(m.group(2), resolver) or m.group(2)) + m.group(3), text)
     text = _HTML_LINK.sub(lambda m: m.group(1) + (_target(m.group(2), resolver) or m.group(2)) + m.group(3), text)
     # after links, whose targets are final: a shortcode written as a link's target is one
     text = _LINKED_SHORTCODE.sub(lambda m: m.group(1) + _linked(m.group(2), resolver, kept) + m.group(3), text)
     text = _SHORTCODE.sub(lambda m: _shortcode(m, resolver, kept), text)
     text = _LIQUID_TAG.sub(lambda m: _liquid(m, resolver, kept), text)
-    return Converted(text, kept)
+    return Converted(re.sub(r"\0raw(\d+)\0", lambda m: raw[int(m.group(1))], text), kept)
 
 
 _HUGO_HIGHLIGHT = re.compile(r"\{\{[<%]\s*highlight\s+\"?([\w+#.-]*)\"?[^}]*?[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/highlight\s*[>%]\}\}", re.S)
@@ -276,10 +294,7 @@ def _link(url: str, label: str) -> Callable:
 
 def _param(positional, named, resolver: Resolver) -> str | None:
     name = (positional or [named.get("name", "")])[0]
-    value: Any = resolver.params
-    for part in name.split("."):
-        value = value.get(part) if isinstance(value, dict) else (value.get(part.lower()) if isinstance(value, dict) else None)
-    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    return _lookup(resolver.params, name) if name else None
 
 
 _SHORTCODES: dict[str, Callable] = {
@@ -324,16 +339,31 @@ def _liquid(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
 _SITE_URL = re.compile(r"^(?:site\.(?:base)?url|site\.github\.url)$|^['\"](.*?)['\"]\s*\|\s*(?:relative_url|absolute_url)$")
 
 
-def _output(match: re.Match, kept: list[str]) -> str:
+def _output(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
     """`{{ site.baseurl }}` is the site's root (the path after it is mapped as a site-root link);
-    `{{ "/x" | relative_url }}` is `/x`; any other output is kept."""
+    `{{ "/x" | relative_url }}` is `/x`; `{{ site.repository }}` or `{{ page.x }}` is that text of the
+    config or the page (data, never evaluated); any other output is kept."""
     found = _SITE_URL.match(match.group(1))
     if found:
         return found.group(1) or ""
     if match.group(0).startswith(("{{<", "{{%")):
         return match.group(0)
+    value = _lookup(resolver.params, match.group(1)[5:]) if _VARIABLE.match(match.group(1)) else None
+    if value is not None:
+        return value
     kept.append(match.group(0))
     return match.group(0)
+
+
+_VARIABLE = re.compile(r"^(?:site|page)\.[\w.]+$")
+
+
+def _lookup(data: dict[str, Any], dotted: str) -> str | None:
+    """The text at `a.b.c` in the config or front matter (keys in any case), if it is plain text or a number."""
+    value: Any = data
+    for part in dotted.split("."):
+        value = value.get(part, value.get(part.lower())) if isinstance(value, dict) else None
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
 
 
 def _target(target: str, resolver: Resolver, ref: bool = False) -> str | None:

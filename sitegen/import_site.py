@@ -25,7 +25,7 @@ from sitegen import sources
 from sitegen.attachments import TYPES
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
-from sitegen.import_markup import LINKED, Page, Resolver, convert_body, plain, split_date, split_page
+from sitegen.import_markup import LINKED, Page, Resolver, convert_body, plain, read_data, split_date, split_page
 from sitegen.importing import ID_WORDS, Batch, Incoming, IncomingTerm, Kept
 from sitegen.schema import ATTACHMENT_NAME, suggest_id
 
@@ -173,11 +173,9 @@ def read_config(folder: Path, path: Path, batch: Batch) -> dict[str, Any]:
     if data is None:
         batch.problems += problems
         return {}
-    fences = {".toml": "+++", ".json": ""}.get(path.suffix, "---")
-    text = data.decode("utf-8", "replace")
-    page, problems = split_page(f"{fences}\n{text}\n{fences}\n" if fences else text, shown)
-    batch.problems += [Diagnostic(d.path, max(1, d.line - (1 if fences else 0)), d.col, d.message, d.hint) for d in problems]
-    return _lower(page.meta) if page else {}
+    data, problems = read_data(data.decode("utf-8", "replace"), {".toml": "toml", ".json": "json"}.get(path.suffix, "yaml"), shown)
+    batch.problems += problems
+    return _lower(data)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -222,7 +222,9 @@ def test_nothing_outside_the_folder_is_read(tmp_path):
 
 
 JEKYLL = {
-    "_config.yml": """title: Field Notes
+    "_config.yml": """---
+title: Field Notes
+repository: https://github.com/example/notes
 url: https://notes.example.net
 baseurl: /blog
 permalink: pretty
@@ -245,9 +247,13 @@ Next: [the follow-up]({{ site.baseurl }}{% post_url 2019-02-03-follow-up %}) and
 
 {% include figure.html src="a.png" %}
 
+Fixed in [#12]({{ site.repository }}/issues/12), by {{ page.author }}; {{ page.missing }} stays.
+
 {% highlight ruby %}
 puts 1
 {% endhighlight %}
+
+{% raw %}Write {% post_url 2019-02-03-follow-up %} and {{ site.title }}.{% endraw %}
 """,
     "_posts/2019-02-03-follow-up.markdown": "---\ntitle: Follow-up\ndate: 2019-02-04 09:30:00 +0100\n---\nBack to "
                                             "[hello]({{ '/news/world/2019/01/01/hello-world/' | relative_url }}).\n",
@@ -281,6 +287,8 @@ def test_jekyll_bodies(jekyll):
     assert "[the follow-up](doc:2019-02-03-follow-up)" in hello.body and "and doc:annual." in hello.body
     assert '{% include figure.html src="a.png" %}' in hello.body and "```ruby\nputs 1\n```" in hello.body
     assert any(k.what.startswith("Liquid tag `include` kept as written") for k in jekyll.kept)
+    assert "[#12](https://github.com/example/notes/issues/12), by Sam Roe; {{ page.missing }} stays." in hello.body
+    assert "Write {% post_url 2019-02-03-follow-up %} and {{ site.title }}." in hello.body  # raw: as written
 
 
 def test_jekyll_drafts_collections_and_pages(jekyll):
