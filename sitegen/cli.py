@@ -61,7 +61,7 @@ IMPORTERS = {
         (("--files",), {"metavar": "DIR", "help": "the folder attachments are named relative to "
                                                    "(default: the CSV file's folder)"}),
     )),
-    "hugo": Importer("sitegen.import_site", "read_hugo", "a Hugo site's folder (the one with its config and content/)",
+    "hugo": Importer("sitegen.import_hugo", "read_hugo", "a Hugo site's folder (the one with its config and content/)",
                      SITE_OPTIONS),
     "jekyll": Importer("sitegen.import_jekyll", "read_jekyll", "a Jekyll site's folder (the one with _config.yml and _posts/)",
                        SITE_OPTIONS),

@@ -18,7 +18,7 @@ from typing import Any
 from sitegen import sources
 from sitegen.config import Config
 from sitegen.importing import Batch, Kept
-from sitegen.import_site import (PAGE_SUFFIXES, Entry, Options, Site, _ref_key, from_command_line, make_batch, read_config,
+from sitegen.import_site import (PAGE_SUFFIXES, Entry, Options, Site, ref_key, from_command_line, make_batch, read_config,
                                  read_entry, urlize)
 from sitegen.schema import suggest_id
 
@@ -114,7 +114,7 @@ def _entry(site: Site, path: Path, kind: str, config: dict, collections: dict) -
     entry.terms = {"categories": list(dict.fromkeys(folders + categories)) if kind == "posts" else categories,
                    "tags": _words(meta.get("tags", meta.get("tag")))}
     entry.group = rel
-    entry.lookup = list(dict.fromkeys([_ref_key(rel), _ref_key(stem), _ref_key(rel.split("/", 1)[-1])]))
+    entry.lookup = list(dict.fromkeys([ref_key(rel), ref_key(stem), ref_key(rel.split("/", 1)[-1])]))
     entry.address = _address(entry, kind, title_slug, config, collections.get(kind, {}))
     return entry
 

@@ -1,23 +1,22 @@
-"""`sitegen import hugo DIR`: reading a Hugo site into a `Batch` (Jekyll's reader, `import_jekyll`,
-shares the second half of this module).
+"""What Hugo's and Jekyll's sites have in common for `sitegen import hugo|jekyll` (their readers are
+`import_hugo` and `import_jekyll`): a site's pages read into `Entry`s, and entries made into a `Batch`.
 
-Owns what a static site's pages mean as archive documents: the site's config (title, address,
-languages, taxonomies, permalinks), which files are documents, term pages, bundles' files or pages
-left out, each page's language, translations, old addresses (which become `redirects`), and the
-mapping of the site's taxonomies onto the archive's. Reads only inside the folder it is given (links
-leading out are errors, as in `sources`), writes nothing, and never decides ids for good: it suggests
-a unique `slug` per document, which its `doc:` links use. Text-level work (front matter, shortcodes)
-is `import_markup`'s.
+Owns what a static site's pages mean as archive documents: reading config files and page files,
+which pages become documents (dated ones) and which are reported, unique slugs, translations, old
+addresses and aliases (which become `redirects`), bylines, the mapping of the site's taxonomies onto
+the archive's (`Options`), and the resolver that turns links to the old site into `doc:` links.
+Reads only inside the folder it is given (links leading out are errors, as in `sources`), writes
+nothing, and never decides ids for good: it suggests a unique `slug` per document, which its `doc:`
+links use. Text-level work (front matter, shortcodes) is `import_markup`'s.
 """
 
 from __future__ import annotations
 
-import datetime
 import os
 import posixpath
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,8 @@ from sitegen.attachments import TYPES
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.import_markup import LINKED, Page, Resolver, convert_body, plain, read_data, split_date, split_page
-from sitegen.importing import ID_WORDS, Batch, Incoming, IncomingTerm, Kept
-from sitegen.schema import ATTACHMENT_NAME, suggest_id
+from sitegen.importing import ID_WORDS, Batch, Incoming, Kept
+from sitegen.schema import ATTACHMENT_NAME
 
 # The site's taxonomy (front-matter key) -> the archive's, unless `--taxonomy NAME=TARGET` says otherwise.
 DEFAULT_TAXONOMIES = {"tags": "topics", "categories": "topics", "authors": "actors", "author": "actors"}
@@ -95,11 +94,6 @@ class Site:
     #   page, else the first spelling read: Hugo makes `Open data` and `open-data` one term, so the archive does
 
 
-def read_hugo(source: Path, config: Config, *, taxonomy: list[str] | None = None, publisher: str | None = None) -> Batch:
-    """`sitegen import hugo DIR`: the site in DIR, its taxonomies mapped as the archive and `--taxonomy` say."""
-    return from_command_line(hugo_batch, "hugo", source, config, taxonomy, publisher)
-
-
 def from_command_line(reader, kind: str, source: Path, config: Config, taxonomy: list[str] | None,
                       publisher: str | None) -> Batch:
     """The reader's Batch, or one holding why the command line's folder or options cannot be used:
@@ -120,47 +114,7 @@ def from_command_line(reader, kind: str, source: Path, config: Config, taxonomy:
     return reader(source, Options(mapping, names, tuple(config.languages), publisher or ""))
 
 
-def hugo_batch(folder: Path, options: Options | None = None) -> Batch:
-    """Every page of the Hugo site in `folder` as documents, terms, and what was left out."""
-    options = options or Options()
-    batch = Batch(f"hugo {folder.resolve().name}", files=folder)
-    config = hugo_config(folder, batch)
-    site = _hugo_site(folder, config, options, batch)
-    content = folder / str(config.get("contentdir", "content"))
-    files, problems = sources.discover(content, within=folder, suffix="")
-    batch.problems += problems
-    language_dirs = _language_dirs(config, folder)
-    entries, terms = [], []
-    for path in (Path(p) for p in files):
-        entry = _hugo_entry(site, path, content, language_dirs, config, options, files)
-        if entry is None:
-            continue
-        (terms if entry.term else entries).append(entry)
-    batch.terms += _hugo_terms(site, terms, options)
-    make_batch(site, entries, options)
-    return batch
-
-
-# --- Hugo's config ------------------------------------------------------------------------------
-
-CONFIG_NAMES = [f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")]
-
-
-def hugo_config(folder: Path, batch: Batch) -> dict[str, Any]:
-    """The site's config with every key in lower case (Hugo's keys are case-insensitive): the first of
-    hugo.toml, config.toml, ... and config/_default/*, whose files other than hugo/config are sections."""
-    config: dict[str, Any] = {}
-    for name in CONFIG_NAMES:
-        if (folder / name).is_file():
-            config = _merge(config, read_config(folder, folder / name, batch))
-            break
-    default = folder / "config" / "_default"
-    for path in sorted(default.glob("*")) if default.is_dir() else []:
-        if path.suffix not in (".toml", ".yaml", ".yml", ".json"):
-            continue
-        data = read_config(folder, path, batch)
-        config = _merge(config, data if path.stem in ("hugo", "config") else {path.stem.lower(): data})
-    return config
+# --- A site's config files ----------------------------------------------------------------------
 
 
 def read_config(folder: Path, path: Path, batch: Batch) -> dict[str, Any]:
@@ -189,186 +143,21 @@ def _lower(value: Any) -> Any:
     return [_lower(v) for v in value] if isinstance(value, list) else value
 
 
-def _merge(base: dict, more: dict) -> dict:
+def merged(base: dict, more: dict) -> dict:
     out = dict(base)
     for key, value in more.items():
-        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+        out[key] = merged(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
     return out
 
 
-def _hugo_site(folder: Path, config: dict, options: Options, batch: Batch) -> Site:
-    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
-    default = str(config.get("defaultcontentlanguage") or (min(languages, key=lambda k: (languages[k] or {}).get("weight", 0))
-                                                          if languages else options.languages[0])).lower()
-    taxonomies = config.get("taxonomies")
-    keys = tuple(str(v).lower() for v in taxonomies.values()) if isinstance(taxonomies, dict) else ("tags", "categories")
-    params = config.get("params") if isinstance(config.get("params"), dict) else {}
-    title = config.get("title") or (languages.get(default) or {}).get("title") or folder.resolve().name
-    return Site(folder, str(title), _base_url(config.get("baseurl")), default,
-                tuple(dict.fromkeys([default, *map(str.lower, languages), *options.languages])), params, keys, batch)
-
-
-def _base_url(value: Any) -> str:
-    text = str(value or "").rstrip("/")
-    return text if re.match(r"^https?://[^\s/$.?#][^\s]*$", text) else ""
-
-
-def _language_dirs(config: dict, folder: Path) -> dict[str, str]:
-    """content dir (from the site's folder) -> language, for sites that keep each language apart."""
-    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
-    return {posixpath.normpath(str(v["contentdir"])): k.lower() for k, v in languages.items()
-            if isinstance(v, dict) and v.get("contentdir")}
-
-
-# --- Hugo's pages -------------------------------------------------------------------------------
-
-def _hugo_entry(site: Site, path: Path, content: Path, language_dirs: dict[str, str], config: dict,
-                options: Options, files: list[str]) -> Entry | None:
-    """The page at `path` read, or None when it is a bundle's file or left out (and reported)."""
-    rel = path.relative_to(site.folder).as_posix()
-    within, language = _language_of(path, content, site, language_dirs)
-    name = posixpath.basename(within)
-    stem, suffix = _stem(name, site.languages)
-    if not name.endswith(PAGE_SUFFIXES):
-        if not _in_bundle(path, content):
-            site.batch.kept.append(Kept(rel, "left out: " + ("a page in a format other than Markdown" if name.endswith(OTHER_PAGES)
-                                                         else "a file outside any page bundle")))
-        return None
-    entry = read_entry(site, path, rel, language or suffix or site.language)
-    if entry is None:
-        return None
-    parts = within.split("/")[:-1]
-    if stem == "_index":
-        if len(parts) == 2 and parts[0].lower() in site.taxonomy_keys:
-            entry.term, entry.group = parts[1], parts[0].lower()
-            return entry
-        site.batch.kept.append(Kept(rel, "left out: a section's list page (`_index`), which the archive makes itself"))
-        return None
-    if parts and parts[0].lower() in site.taxonomy_keys:
-        site.batch.kept.append(Kept(rel, f"left out: a page in the `{parts[0]}` taxonomy's folder that is not a term's `_index`"))
-        return None
-    leaf = stem == "index" and parts
-    base = parts[-1] if leaf else stem
-    entry.slug = suggest_id(base) or suggest_id(str(entry.page.meta.get("title", ""))) or "page"
-    entry.group = str(entry.page.meta.get("translationkey") or "/".join(parts if leaf else parts + [stem]))
-    entry.lookup = _hugo_lookup(within, parts, stem, leaf, entry)
-    entry.bundle = sorted(p for p in (path.parent.iterdir() if leaf else []) if _bundle_file(p, path, files))
-    entry.address = hugo_address(entry, parts, base, config, site)
-    return entry
-
-
-def _language_of(path: Path, content: Path, site: Site, language_dirs: dict[str, str]) -> tuple[str, str]:
-    """The path inside its language's content, and the language that folder gives ("" if none)."""
-    rel = path.relative_to(site.folder).as_posix()
-    for folder, language in language_dirs.items():
-        if rel.startswith(folder.rstrip("/") + "/"):
-            return rel[len(folder.rstrip("/")) + 1:], language
-    within = path.relative_to(content).as_posix()
-    first = within.split("/")[0].lower()
-    if "/" in within and first in site.languages and first != within:
-        return within.split("/", 1)[1], first
-    return within, ""
-
-
-def _stem(name: str, languages: tuple[str, ...]) -> tuple[str, str]:
-    """`post.ar.md` -> ("post", "ar"); `post.md` -> ("post", "")."""
-    stem = name.rsplit(".", 1)[0]
-    head, _, tail = stem.rpartition(".")
-    return (head, tail.lower()) if head and tail.lower() in languages else (stem, "")
-
-
-def _in_bundle(path: Path, content: Path) -> bool:
-    folder = path.parent
-    while folder != content and content in folder.parents:
-        if any((folder / f"index{s}").is_file() or (folder / f"_index{s}").is_file() for s in PAGE_SUFFIXES):
-            return True
-        folder = folder.parent
-    return False
-
-
-def _bundle_file(path: Path, page: Path, files: list[str]) -> bool:
-    return str(path) in files and not path.name.endswith(PAGE_SUFFIXES) or (path.is_dir() and path != page)
-
-
-def _hugo_lookup(within: str, parts: list[str], stem: str, leaf: bool, entry: Entry) -> list[str]:
-    """The names a `ref` may give this page: its path with or without the extension, its bundle."""
-    path = "/".join(parts + [stem])
-    names = [within, path, "/".join(parts) if leaf else path, posixpath.basename("/".join(parts) if leaf else path)]
-    return list(dict.fromkeys(_ref_key(n) for n in names))
-
-
-def _ref_key(target: str) -> str:
+def ref_key(target: str) -> str:
     target = re.sub(r"\.(?:md|markdown|mdown|html)$", "", target.strip().strip("/"))
     return re.sub(r"(?:^|/)_?index$", "", target).lower()
-
-
-PERMALINK_TOKENS = ("slugorcontentbasename", "slugorfilename", "contentbasename", "weekdayname", "monthname", "filename",
-                    "sections", "section", "yearday", "weekday", "year", "month", "day", "title", "slug")
-
-
-def hugo_address(entry: Entry, parts: list[str], base: str, config: dict, site: Site) -> str:
-    """Where Hugo published the page: `url`, else the section's permalink pattern, else its path."""
-    meta = entry.page.meta
-    prefix = f"/{entry.language}" if entry.language != site.language or config.get("defaultcontentlanguageinsubdir") else ""
-    if meta.get("url"):
-        return _folder_form("/" + str(meta["url"]).strip("/"))
-    permalinks = config.get("permalinks") if isinstance(config.get("permalinks"), dict) else {}
-    permalinks = permalinks.get("page", permalinks) if isinstance(permalinks.get("page"), dict) else permalinks
-    slug = str(meta.get("slug") or "").strip("/")
-    pattern = permalinks.get(parts[0].lower()) if parts else None
-    if isinstance(pattern, str):
-        values = _permalink_values(entry, parts, base, slug)
-        path = re.sub(":(" + "|".join(PERMALINK_TOKENS) + ")", lambda m: values[m.group(1)], pattern)
-    else:
-        path = "/".join(parts + [slug or base])
-    path = path if config.get("disablepathtolower") else path.lower()
-    return _folder_form(prefix + "/" + path.strip("/"))
-
-
-def _permalink_values(entry: Entry, parts: list[str], base: str, slug: str) -> dict[str, str]:
-    day = datetime.date.fromisoformat(entry.date) if len(entry.date) == 10 else datetime.date(int(entry.date[:4] or 1), 1, 1)
-    title = urlize(str(entry.page.meta.get("title", "")))
-    return {"year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}",
-            "monthname": day.strftime("%B").lower(), "weekday": str(day.isoweekday() % 7),
-            "weekdayname": day.strftime("%A").lower(), "yearday": str(day.timetuple().tm_yday),
-            "section": parts[0] if parts else "", "sections": "/".join(parts), "title": title,
-            "slug": urlize(slug) if slug else title, "filename": base, "contentbasename": base,
-            "slugorfilename": slug or base, "slugorcontentbasename": slug or base}
-
-
-def _folder_form(path: str) -> str:
-    return path if re.search(r"\.\w+$", path) else path.rstrip("/") + "/"
 
 
 def urlize(text: str) -> str:
     """Hugo's `urlize`, near enough for old addresses: lower case, spaces as hyphens, no punctuation."""
     return re.sub(r"\s+", "-", re.sub(r"[^\w\s.~-]", "", text.strip().lower()))
-
-
-def _hugo_terms(site: Site, entries: list[Entry], options: Options) -> list[IncomingTerm]:
-    """Term pages (`content/tags/x/_index.md`) as registry entries: one per term, names per language."""
-    by_term: dict[tuple[str, str], IncomingTerm] = {}
-    named: dict[tuple[str, str], tuple[str, str]] = {}
-    for entry in sorted(entries, key=lambda e: (e.language != site.language, e.rel)):
-        key, slug = entry.group, entry.term
-        taxonomy = options.target(key)
-        if taxonomy is None:
-            site.batch.kept.append(Kept(entry.rel, f"left out: a term of `{key}`, which goes to no taxonomy of the archive "
-                                                   f"(--taxonomy {key}=topics would bring it)"))
-            continue
-        meta = entry.page.meta
-        name = str(meta.get("title") or meta.get("display_name") or meta.get("name") or slug)
-        description = entry.page.body.strip() or str(meta.get("description") or meta.get("summary") or meta.get("bio") or "")
-        same = named.setdefault((taxonomy, name.casefold()), (taxonomy, slug))  # two pages for one name: one entry
-        term = by_term.setdefault(same, IncomingTerm(entry.rel, taxonomy, {}, description.strip(), slug=suggest_id(slug) or slug,
-                                                     language=entry.language))
-        term.names.setdefault(entry.language, name)
-        if same != (taxonomy, slug) and slug not in term.aliases:
-            term.aliases.append(slug)
-            site.batch.kept.append(Kept(entry.rel, f"`{slug}` names the same {key[:-1] if key.endswith('s') else key} as "
-                                                   f"{term.origin}: made one of its aliases"))
-        site.term_names.setdefault((key, slug.lower()), name)
-    return list(by_term.values())
 
 
 # --- Shared by Hugo and Jekyll: a page read, and the entries made into the batch ----------------
@@ -472,7 +261,7 @@ def _resolver(site: Site, entries: list[Entry]) -> Resolver:
         for path in entry.bundle:
             if _attachable(path):
                 addresses.setdefault(_address_key(entry.address + path.name), f"{entry.slug}/{path.name}")
-    return Resolver(lambda target: names.get(_ref_key(target)), lambda path: addresses.get(_address_key(path)),
+    return Resolver(lambda target: names.get(ref_key(target)), lambda path: addresses.get(_address_key(path)),
                     site.base_url, site.params)
 
 
@@ -495,6 +284,31 @@ def _attachable(path: Path) -> bool:
 
 def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Resolver, options: Options,
               extras: dict[str, list[str]], claimed: dict[str, str]) -> Incoming:
+    terms, bylines, extra = _terms(entry, options, site)
+    fields = _fields(site, entry, options, bylines, _redirects(entry, claimed, site))
+    meta = entry.page.meta
+    extra.update({k: plain(v) for k, v in meta.items() if k not in CONSUMED and k not in extra and k not in BYLINES
+                  and k not in site.taxonomy_keys and v not in (None, "", [], {})})
+    for key in extra:
+        extras[key].append(entry.rel)
+    if entry.time:
+        extra["time"] = entry.time
+    if extra:
+        fields["extra"] = extra
+    converted = convert_body(entry.page.body, replace(resolver, params={**site.params, **meta}, page=entry.address))
+    _report_kept(site, entry, converted.kept)
+    attachments = [p for p in entry.bundle if _attachable(p)]
+    for path in entry.bundle:
+        if path not in attachments:
+            what = "a folder" if path.is_dir() else "a type the archive does not publish"
+            site.batch.kept.append(Kept(entry.rel, f"left out: `{path.name}` in its bundle ({what})"))
+    original = originals.get(entry.group, entry.rel)
+    return Incoming(entry.rel, entry.rel, fields, converted.body.lstrip("\n"), terms, attachments, entry.slug,
+                    translation_of=original if original != entry.rel else "")
+
+
+def _fields(site: Site, entry: Entry, options: Options, bylines: list[str], redirects: list[str]) -> dict[str, Any]:
+    """The document's fields but `extra`: the site's names for them mapped onto the archive's."""
     meta = entry.page.meta
     fields: dict[str, Any] = {"title": str(meta.get("title") or entry.slug.replace("-", " ")), "date": entry.date,
                               "source": options.source or site.title, "language": entry.language}
@@ -505,7 +319,6 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
     summary = meta.get("description") or meta.get("summary") or meta.get("excerpt")
     if isinstance(summary, str) and summary.strip():
         fields["summary"] = " ".join(summary.split())
-    terms, bylines, extra = _terms(entry, options, site)
     if bylines:
         fields["authors"] = bylines
     if entry.draft:
@@ -513,30 +326,11 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
     for key, name in (("publishdate", "embargo"), ("expirydate", "expires")):
         if split_date(meta.get(key)):
             fields[name] = split_date(meta[key])[0]
-    redirects = _redirects(entry, claimed, site)
     if redirects:
         fields["redirects"] = redirects
-    extra.update({k: plain(v) for k, v in meta.items() if k not in CONSUMED and k not in extra and k not in BYLINES
-                  and k not in site.taxonomy_keys and v not in (None, "", [], {})})
-    for key in extra:
-        extras[key].append(entry.rel)
-    if entry.time:
-        extra["time"] = entry.time
     if entry.notes:
         fields["notes"] = " ".join(entry.notes)
-    if extra:
-        fields["extra"] = extra
-    converted = convert_body(entry.page.body, Resolver(resolver.document, resolver.address, resolver.base_url,
-                                                       {**site.params, **meta}, entry.address))
-    _report_kept(site, entry, converted.kept)
-    attachments = [p for p in entry.bundle if _attachable(p)]
-    for path in entry.bundle:
-        if path not in attachments:
-            site.batch.kept.append(Kept(entry.rel, f"left out: `{path.name}` in its bundle ("
-                                                   + ("a folder" if path.is_dir() else "a type the archive does not publish") + ")"))
-    original = originals.get(entry.group, entry.rel)
-    return Incoming(entry.rel, entry.rel, fields, converted.body.lstrip("\n"), terms, attachments, entry.slug,
-                    translation_of=original if original != entry.rel else "")
+    return fields
 
 
 _TAG_NAME = re.compile(r"^\{\{[<%]\s*/?\s*([\w./-]+)|^\{%-?\s*(\w+)|^\{\{")

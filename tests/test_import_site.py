@@ -9,7 +9,8 @@ import pytest
 
 from sitegen.import_jekyll import jekyll_batch
 from sitegen.import_markup import Resolver, convert_body, split_date, split_page
-from sitegen.import_site import Options, hugo_batch
+from sitegen.import_hugo import hugo_batch
+from sitegen.import_site import Options
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
