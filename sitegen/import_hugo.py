@@ -17,9 +17,10 @@ from typing import Any
 
 from sitegen import sources
 from sitegen.config import Config
+from sitegen.errors import Diagnostic, shown_path
 from sitegen.importing import Batch, IncomingTerm, Kept
 from sitegen.import_site import (OTHER_PAGES, PAGE_SUFFIXES, Entry, Options, Site, merged, ref_key,
-                                 from_command_line, make_batch, read_config, read_entry, urlize)
+                                 inside, from_command_line, make_batch, read_config, read_entry, urlize)
 from sitegen.schema import suggest_id
 
 
@@ -35,15 +36,19 @@ def hugo_batch(folder: Path, options: Options | None = None) -> Batch:
     config = hugo_config(folder, batch)
     site = _hugo_site(folder, config, options, batch)
     content = folder / str(config.get("contentdir", "content"))
-    files, problems = sources.discover(content, within=folder, suffix="")
-    batch.problems += problems
     language_dirs = _language_dirs(config, folder)
     entries, terms = [], []
-    for path in (Path(p) for p in files):
-        entry = _hugo_entry(site, path, content, language_dirs, config, options, files)
-        if entry is None:
+    for root in [content, *(folder / d for d in language_dirs if not inside(folder / d, content))]:
+        if not inside(root, folder):  # `contentDir = "../elsewhere"`: never read
+            batch.problems.append(Diagnostic(shown_path(folder / "config"), 1, 1, f"the content folder `{root.relative_to(folder)}` "
+                                             "is outside the site's folder", "import the folder that holds it"))
             continue
-        (terms if entry.term else entries).append(entry)
+        files, problems = sources.discover(root, within=folder, suffix="")
+        batch.problems += problems
+        for path in (Path(p) for p in files):
+            entry = _hugo_entry(site, path, root, language_dirs, config, options, set(files))
+            if entry is not None:
+                (terms if entry.term else entries).append(entry)
     batch.terms += _hugo_terms(site, terms, options)
     make_batch(site, entries, options)
     return batch
@@ -94,7 +99,7 @@ def _language_dirs(config: dict, folder: Path) -> dict[str, str]:
 
 
 def _hugo_entry(site: Site, path: Path, content: Path, language_dirs: dict[str, str], config: dict,
-                options: Options, files: list[str]) -> Entry | None:
+                options: Options, files: set[str]) -> Entry | None:
     """The page at `path` read, or None when it is a bundle's file or left out (and reported)."""
     rel = path.relative_to(site.folder).as_posix()
     within, language = _language_of(path, content, site, language_dirs)
@@ -157,7 +162,7 @@ def _in_bundle(path: Path, content: Path) -> bool:
     return False
 
 
-def _bundle_file(path: Path, page: Path, files: list[str]) -> bool:
+def _bundle_file(path: Path, page: Path, files: set[str]) -> bool:
     return str(path) in files and not path.name.endswith(PAGE_SUFFIXES) or (path.is_dir() and path != page)
 
 

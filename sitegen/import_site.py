@@ -120,7 +120,7 @@ def from_command_line(reader, kind: str, source: Path, config: Config, taxonomy:
 def read_config(folder: Path, path: Path, batch: Batch) -> dict[str, Any]:
     """One config file's data, lower-cased keys; a file leading out of the site is an error."""
     shown = shown_path(path)
-    if not _inside(path, folder):
+    if not inside(path, folder):
         batch.problems.append(Diagnostic(shown, 1, 1, "config file is a link to a file outside the site", "copy the file itself here"))
         return {}
     data, problems = sources.read(path)
@@ -132,7 +132,7 @@ def read_config(folder: Path, path: Path, batch: Batch) -> dict[str, Any]:
     return _lower(data)
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path) -> bool:
     real, top = os.path.realpath(path), os.path.realpath(folder)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 

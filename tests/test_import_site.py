@@ -220,6 +220,9 @@ def test_nothing_outside_the_folder_is_read(tmp_path):
     assert [d.fields["title"] for d in batch.documents] == ["OK"]
     assert len([p for p in batch.problems if "outside" in p.message]) == 2
     assert not any("private" in d.body for d in batch.documents)
+    write(site, {"config.toml": 'contentDir = "../outside"\n'})
+    batch = hugo_batch(site)
+    assert batch.documents == [] and "outside the site's folder" in batch.problems[0].message
 
 
 JEKYLL = {
