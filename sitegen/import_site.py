@@ -291,8 +291,8 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
                   and k not in site.taxonomy_keys and v not in (None, "", [], {})})
     for key in extra:
         extras[key].append(entry.rel)
-    if entry.time:
-        extra["time"] = entry.time
+    if entry.time:  # the time of day the site gave with the date, beside a `time` of the page's own
+        extra["published_time" if "time" in extra else "time"] = entry.time
     if extra:
         fields["extra"] = extra
     converted = convert_body(entry.page.body, replace(resolver, params={**site.params, **meta}, page=entry.address))
