@@ -336,6 +336,8 @@ def cmd_import(args) -> int:
             print(f"add to {args.config}: {line}", file=sys.stderr)
         errors = sum(1 for d in report.problems if d.severity == "error")
         print(f"import failed: {errors} error{'s' * (errors != 1)} in {args.source}; nothing written", file=sys.stderr)
+        if args.dry_run and batch.settings:
+            print(f"settings used (save them as a file, edit and pass it back):\n{batch.settings.rstrip()}")
         return 1
     _print_import(report, batch.settings if args.dry_run else "", args.config)
     return 0

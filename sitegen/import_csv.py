@@ -36,7 +36,8 @@ SYNONYMS = {"id": "id", "slug": "id", "key": "id", "identifier": "id", "body": "
             "content": "body", "full_text": "body", "author": "authors", "byline": "authors", "by": "authors",
             "link": "url", "address": "url", "lang": "language", "abstract": "summary", "note": "notes",
             "file": "attachments", "files": "attachments", "attachment": "attachments", "outlet": "source",
-            "publisher": "source", "publication": "source", "published": "date", "retrieved_on": "retrieved"}
+            "publisher": "source", "publication": "source", "published": "date", "publication_date": "date", "date_published": "date",
+            "pub_date": "date", "retrieved_on": "retrieved"}
 LANGUAGE_NAMES = {"english": "en", "arabic": "ar", "العربية": "ar", "عربي": "ar", "عربية": "ar", "french": "fr",
                   "français": "fr", "francais": "fr", "spanish": "es", "español": "es", "german": "de",
                   "deutsch": "de", "russian": "ru", "chinese": "zh", "الإنجليزية": "en", "انجليزي": "en"}
@@ -83,6 +84,7 @@ def read_csv(source: Path, config: Config, *, map: str | None = None, encoding: 
         return batch
     (_, header), body = rows[0], rows[1:]
     read = _columns(header, shown, config, map, batch)
+    batch.settings = _settings(read, used, config)
     if any(d.severity == "error" for d in batch.problems):
         return batch
     read.order = read.order or _date_order(read, body, batch)
@@ -497,6 +499,8 @@ def _numeric(text: str, order: str) -> str | tuple[str, str]:
     if len(c) != 4:
         return (f"`{text}` has a two-digit year", "write the year in full")
     first, second = int(a), int(b)
+    if first > 12 and second > 12:
+        return (f"`{text}` has no month {min(first, second)}", "write the date as 2021-12-23")
     if first > 12 or second > 12 or first == second:
         day, month = (first, second) if first > 12 or first == second else (second, first)
     elif order:
@@ -538,8 +542,9 @@ def _date_order(read: _Read, body: list[tuple[int, list[str]]], batch: Batch) ->
         for i in columns:
             match = _NUMERIC.match(cells[i].strip().rstrip("?~%")) if i < len(cells) else None
             if match and len(match.group(1)) <= 2:
-                day_first |= int(match.group(1)) > 12
-                month_first |= int(match.group(2)) > 12
+                first, second = int(match.group(1)), int(match.group(2))
+                day_first |= first > 12 >= second
+                month_first |= second > 12 >= first
     if day_first and month_first:
         batch.problems.append(Diagnostic(read.path, 1, columns[0] + 1, "the dates are written day/month in some rows "
                                          "and month/day in others", "write them as 2021-12-23"))
