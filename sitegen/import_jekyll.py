@@ -106,7 +106,7 @@ def _entry(site: Site, path: Path, kind: str, config: dict, collections: dict) -
         entry.draft = True
         if not entry.date:  # Jekyll dates a draft by its file's time; the archive marks that as uncertain
             entry.date = datetime.date.fromtimestamp(path.stat().st_mtime).isoformat() + "?"
-            entry.notes.append("the date is the draft file's modification day")
+            entry.notes.append("The date is the draft file's modification day.")
     title_slug = str(meta.get("slug") or (named.group(2) if named else stem))
     entry.slug = suggest_id(stem) or suggest_id(str(meta.get("title", ""))) or "post"
     categories = _words(meta.get("categories", meta.get("category")))

@@ -33,6 +33,7 @@ DEFAULT_TAXONOMIES = {"tags": "topics", "categories": "topics", "authors": "acto
 BYLINES = ("authors", "author")  # also written as `authors:` bylines
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown")
 OTHER_PAGES = (".html", ".htm", ".adoc", ".asciidoc", ".org", ".rst", ".pandoc", ".pdc", ".ad")
+DATE_KEYS = ("date", "publishdate", "lastmod")  # where a page's date is found, in order (Hugo's own order)
 CONSUMED = {"title", "date", "publishdate", "expirydate", "lastmod", "draft", "description", "summary", "aliases",
             "slug", "url", "translationkey", "language", "lang", "source", "published", "permalink", "redirect_from",
             "excerpt", "layout", "categories", "category", "tags", "tag"}
@@ -181,8 +182,12 @@ def read_entry(site: Site, path: Path, rel: str, language: str) -> Entry | None:
     meta = page.meta = {str(k).lower(): v for k, v in page.meta.items()}
     language = str(meta.get("language") or meta.get("lang") or language).lower()
     entry = Entry(path, rel, page, language)
-    dated = next((split_date(meta[k]) for k in ("date", "publishdate", "lastmod") if split_date(meta.get(k))), None)
-    entry.date, entry.time = dated or ("", "")
+    used = next((k for k in DATE_KEYS if split_date(meta.get(k))), "")
+    entry.date, entry.time = split_date(meta[used]) if used else ("", "")
+    if used and used != "date":
+        entry.notes.append(f"The date is the site's `{used}`: the page gives no `date`.")
+    elif meta.get("date") and not used:
+        entry.notes.append(f"`{meta['date']}` is not a date")  # reported with the page left out
     entry.draft = meta.get("draft") is True or meta.get("published") is False
     slug = str(meta.get("slug") or "")
     if ".." in re.split(r"[/\\]", slug):  # a slug may hold folders (`guides/x`), never lead above the site's root
@@ -203,7 +208,8 @@ def make_batch(site: Site, entries: list[Entry], options: Options) -> None:
     documents = []
     for entry in entries:
         if not entry.date:
-            site.batch.kept.append(Kept(entry.rel, "left out: no date (not a dated page; give it `date:` to bring it in)"))
+            why = entry.notes[-1] if entry.notes else "no date"
+            site.batch.kept.append(Kept(entry.rel, f"left out: {why} (not a dated page; give it `date:` to bring it in)"))
         else:
             documents.append(entry)
     for entry in documents:  # a translation shares its original's name: `report` and `report-ar`

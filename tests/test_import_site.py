@@ -42,6 +42,8 @@ motto = "Facts first"
 """,
     "content/posts/_index.md": "---\ntitle: Posts\n---\nAll the posts.\n",
     "content/about.md": "---\ntitle: About us\n---\nWho we are.\n",
+    "content/events/late.md": "---\ntitle: Late\ndate: 2020-02-31\n---\n",
+    "content/events/modified.md": "---\ntitle: Modified\nlastmod: 2020-03-01\n---\n",
     "content/posts/first.md": """---
 title: "First: the talks"
 date: 2021-12-23T08:00:00+08:00
@@ -105,7 +107,7 @@ def by_origin(batch):
 def test_hugo_documents_and_fields(hugo):
     assert not hugo.problems
     docs = by_origin(hugo)
-    assert sorted(docs) == ["content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
+    assert sorted(docs) == ["content/events/modified.md", "content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
                             "content/posts/second/index.md", "content/posts/wip.md"]
     first = docs["content/posts/first.md"].fields
     assert first["date"] == "2021-12-23" and first["extra"]["time"] == "08:00:00+08:00"
@@ -167,7 +169,9 @@ def test_hugo_terms_and_left_out(hugo):
     assert terms[("actors", "jane-doe")].names == {"en": "Jane Doe"} and terms[("actors", "jane-doe")].description == "A reporter."
     left = {k.origin: k.what for k in hugo.kept if k.what.startswith("left out")}
     assert "section's list page" in left["content/posts/_index.md"]
-    assert "no date" in left["content/about.md"]
+    assert "no date" in left["content/about.md"] and "`2020-02-31` is not a date" in left["content/events/late.md"]
+    modified = by_origin(hugo)["content/events/modified.md"]
+    assert modified.fields["date"] == "2020-03-01" and "`lastmod`" in modified.fields["notes"]
 
 
 def test_taxonomy_mapping_can_be_changed(tmp_path):
@@ -354,7 +358,7 @@ def test_hugo_site_imports_checks_builds_and_imports_again_writing_nothing(make_
     before = files_of(root)
     code, out, err = run_import_cli(["hugo", str(site)], capsys)
     assert code == 0, err
-    assert "import hugo hugosite: 5 documents read" in out
+    assert "import hugo hugosite: 6 documents read" in out
     written = {k: v for k, v in files_of(root).items() if k not in before}
     folder = "content/documents/hugosite"
     assert {f"{folder}/first.md", f"{folder}/second/second.md", f"{folder}/second/photo.jpg", f"{folder}/second/chart.png",
