@@ -17,7 +17,7 @@ from typing import Any
 
 from sitegen import sources
 from sitegen.config import Config
-from sitegen.importing import Batch, Kept
+from sitegen.importing import Batch, IncomingTerm, Kept
 from sitegen.import_site import (PAGE_SUFFIXES, Entry, Options, Site, ref_key, from_command_line, make_batch, read_config,
                                  read_entry, urlize)
 from sitegen.schema import suggest_id
@@ -59,8 +59,26 @@ def jekyll_batch(folder: Path, options: Options | None = None) -> Batch:
         elif kind or _is_page(path, folder):
             what = "a post in a format other than Markdown" if kind else "a page that is not a post or a collection's document"
             batch.kept.append(Kept(path.relative_to(folder).as_posix(), f"left out: {what}"))
+    batch.terms += _authors(site, options)
     make_batch(site, entries, options)
     return batch
+
+
+def _authors(site: Site, options: Options) -> list[IncomingTerm]:
+    """`_data/authors.yml` (the convention of jekyll-seo-tag and most themes: a key per author, with
+    `name` and `bio`) as entries, and the key a post's `author:` gives written as the author's name."""
+    path = site.folder / "_data" / "authors.yml"
+    taxonomy = options.target("author")
+    if not path.is_file() or taxonomy is None:
+        return []
+    terms = []
+    for key, about in read_config(site.folder, path, site.batch).items():
+        about = about if isinstance(about, dict) else {"name": about}
+        name = str(about.get("name") or about.get("display_name") or key)
+        site.term_names[("author", urlize(key))] = site.term_names[("authors", urlize(key))] = name
+        terms.append(IncomingTerm("_data/authors.yml", taxonomy, {site.language: name}, str(about.get("bio") or ""),
+                                  slug=suggest_id(key) or key, language=site.language))
+    return terms
 
 
 def _collections(config: dict) -> dict[str, dict]:

@@ -265,7 +265,8 @@ puts 1
 """,
     "_posts/2019-02-03-follow-up.markdown": "---\ntitle: Follow-up\ndate: 2019-02-04 09:30:00 +0100\n---\nBack to "
                                             "[hello]({{ '/news/world/2019/01/01/hello-world/' | relative_url }}).\n",
-    "_drafts/work-in-progress.md": "---\ntitle: Unfinished\n---\nSoon.\n",
+    "_drafts/work-in-progress.md": "---\ntitle: Unfinished\nauthor: kim\n---\nSoon.\n",
+    "_data/authors.yml": "kim:\n  name: Kim Lee\n  bio: Edits the notes.\n",
     "_reports/annual.md": "---\ntitle: Annual report\ndate: 2019-12-31\n---\nThe year.\n",
     "about.md": "---\ntitle: About\n---\nA page.\n",
     "assets/style.css": "body {}\n",
@@ -302,6 +303,8 @@ def test_jekyll_bodies(jekyll):
 def test_jekyll_drafts_collections_and_pages(jekyll):
     docs = by_origin(jekyll)
     draft = docs["_drafts/work-in-progress.md"]
+    assert draft.fields["authors"] == ["Kim Lee"] and draft.terms["actors"] == ["Kim Lee"]  # named in _data/authors.yml
+    assert [(t.slug, t.names, t.description) for t in jekyll.terms] == [("kim", {"en": "Kim Lee"}, "Edits the notes.")]
     assert draft.fields["draft"] is True and draft.fields["date"].endswith("?") and "modification" in draft.fields["notes"]
     annual = docs["_reports/annual.md"]
     assert annual.fields["authors"] == ["Research Desk"]  # from _config.yml defaults
