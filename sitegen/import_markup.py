@@ -68,6 +68,8 @@ def _split(text: str, path: str) -> tuple[Page | None, list[Diagnostic]]:
             meta, end = json.JSONDecoder().raw_decode(text)
         except json.JSONDecodeError as exc:
             return None, [Diagnostic(path, exc.lineno, exc.colno, f"JSON front matter: {exc.msg}", "fix the JSON object at the top")]
+        except RecursionError:
+            return None, [_too_deep(path)]
         line = text.count("\n", 0, end) + 1
         rest = text[end:]
         return _page(meta, rest[1:] if rest.startswith("\n") else rest, line + 1, path, [])
@@ -114,11 +116,18 @@ _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 def _toml(block: str, path: str, first_line: int = 2) -> tuple[Any, list[Diagnostic]]:
     try:
         return tomllib.loads(block), []
+    except RecursionError:
+        return None, [_too_deep(path, first_line)]
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_AT.search(str(exc))
         line, col = (int(found.group(1)) + first_line - 1, int(found.group(2))) if found else (first_line, 1)
         message = _TOML_AT.sub("", str(exc)).strip()
         return None, [Diagnostic(path, line, col, f"TOML syntax error: {message}", "fix the front matter between the `+++` lines")]
+
+
+def _too_deep(path: str, line: int = 1) -> Diagnostic:
+    """JSON and TOML parsers recurse: values nested thousands deep are refused as YAML's are (`limits`)."""
+    return Diagnostic(path, line, 1, "values nested too deep to read", "simplify the front matter")
 
 
 def read_data(text: str, kind: str, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -129,6 +138,8 @@ def read_data(text: str, kind: str, path: str) -> tuple[dict[str, Any], list[Dia
             data, problems = json.loads(text), []
         except json.JSONDecodeError as exc:
             return {}, [Diagnostic(path, exc.lineno, exc.colno, f"JSON syntax error: {exc.msg}", "fix the file")]
+        except RecursionError:
+            return {}, [_too_deep(path)]
     else:
         data, problems = (_toml if kind == "toml" else _yaml)(text, path, first_line=1)
     if any(p.severity != WARNING for p in problems):
@@ -207,19 +218,24 @@ def convert_body(body: str, resolver: Resolver) -> Converted:
     return Converted(re.sub(r"\0raw(\d+)\0", lambda m: raw[int(m.group(1))], text), kept)
 
 
-_HUGO_HIGHLIGHT = re.compile(r"\{\{[<%]\s*highlight\s+\"?([\w+#.-]*)\"?[^}]*?[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/highlight\s*[>%]\}\}", re.S)
-_LIQUID_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]*)[^%]*?-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
-_SHORTCODE = re.compile(r"\{\{(<|%)(/\*)?\s*(/?)([\w./-]+)((?:[^>%\"`]|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[>%](?!\}\}))*?)\s*(\*/)?(>|%)\}\}", re.S)
-_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
-_LIQUID_OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
-_LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+# Every pattern below reads on only until the next opening of its own kind (a "tempered" `(?:(?!X).)`),
+# so a page full of unclosed `{{<`, `{%` or `[` costs time in proportion to its length, not its square.
+_NOT_OPENING = r"(?:(?!\{\{)[^>%\"`]|\"(?:(?!\{\{)[^\"\\]|\\.)*\"|`[^`]*`|[>%](?!\}\}))"
+_HUGO_HIGHLIGHT = re.compile(r"\{\{[<%]\s*highlight\s+\"?([\w+#.-]*)\"?[^{}]*?[>%]\}\}\n?((?:(?!\{\{[<%]\s*/?highlight\b).)*?)\n?"
+                             r"\{\{[<%]\s*/highlight\s*[>%]\}\}", re.S)
+_LIQUID_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]*)[^%{]*?-?%\}\n?((?:(?!\{%-?\s*(?:end)?highlight\b).)*?)\n?"
+                               r"\{%-?\s*endhighlight\s*-?%\}", re.S)
+_SHORTCODE = re.compile(r"\{\{(<|%)(/\*)?\s*(/?)([\w./-]+)(" + _NOT_OPENING + r"*?)\s*(\*/)?(>|%)\}\}", re.S)
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)((?:(?!\{%).)*?)-?%\}", re.S)
+_LIQUID_OUTPUT = re.compile(r"\{\{-?\s*((?:(?!\{\{).)*?)\s*-?\}\}", re.S)
+_LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}((?:(?!\{%-?\s*raw\b).)*?)\{%-?\s*endraw\s*-?%\}", re.S)
+_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}(?:(?!\{%-?\s*comment\b).)*?\{%-?\s*endcomment\s*-?%\}", re.S)
 _ARG = re.compile(r'(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
 # `[text](target "title")`, `[text](<target>)` and `[name]: target` definitions
-_LINK_TARGET = re.compile(r'(\]\(<?|^ {0,3}\[[^\]]+\]:[ \t]*<?)([^\s)>]+)(>?(?:[\s)]|$))', re.M)
+_LINK_TARGET = re.compile(r'(\]\(<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s)>]+)(>?(?:[\s)]|$))', re.M)
 _SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:")
-_HTML_LINK = re.compile(r'(<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*")([^"]*)(")', re.I)
-_LINKED_SHORTCODE = re.compile(r"""(\]\(\s*|\b(?:href|src)\s*=\s*")(\{\{[<%].*?[>%]\}\})((?=\s*[)"']))""")
+_HTML_LINK = re.compile(r'(<(?:a|img)\b[^<>]*?\b(?:href|src)\s*=\s*")([^"]*)(")', re.I)
+_LINKED_SHORTCODE = re.compile(r"""(\]\(\s*|\b(?:href|src)\s*=\s*")(\{\{[<%](?:(?!\{\{).)*?[>%]\}\})((?=\s*[)"']))""")
 _URL_INSIDE = re.compile(r"https?://[^\s<>()\"']+")
 
 

@@ -324,6 +324,18 @@ def test_split_page_and_dates():
     assert split_date("2021-13-40") is None and split_date("soon") is None
 
 
+def test_hostile_pages_cost_time_in_proportion_to_their_length():
+    """Unclosed openings by the hundred thousand: each pattern reads on only to the next opening (a
+    quadratic pattern took minutes on the first of these), and deep nesting is refused, not a crash."""
+    resolver = Resolver(lambda t: None, lambda p: None, "https://x.org", {}, "/a/")
+    for body in ("{{< x " * 100_000, '{{< x "' * 100_000, "{% x " * 100_000, "{{ x " * 100_000, "](" + "{{< a " * 100_000,
+                 "{{< highlight go >}} a " * 50_000, "{% raw %}{% comment %}" * 50_000, "<a " * 100_000, "\n[" * 100_000):
+        assert convert_body(body, resolver).body == body  # nothing closed, nothing converted
+    for text in ("{\"a\": " + "[" * 100_000 + "]" * 100_000 + "}\n", "+++\na = " + "[" * 100_000 + "]" * 100_000 + "\n+++\n"):
+        page, problems = split_page(text, "deep.md")
+        assert page is None and "nested too deep" in problems[0].message
+
+
 def test_shortcode_forms():
     resolver = Resolver(lambda t: None, lambda p: None, "", {})
     out = convert_body('{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}} {{< gist spf13 7896402 >}} '
