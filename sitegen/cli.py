@@ -329,7 +329,7 @@ def cmd_import(args) -> int:
     options = {dest: getattr(args, dest) for dest in (q.lstrip("-").replace("-", "_") for flags, _ in importer.options
                                                        for q in flags[:1])}
     batch = reader(Path(args.source), config, **options)
-    report = run_import(batch, config, dry_run=args.dry_run)
+    report = run_import(batch, config, dry_run=args.dry_run, jobs=_cpus())  # no build cache: a re-run writes nothing
     if report.failed:
         _print_diagnostics(report.problems, "text")
         for line in report.config_lines:

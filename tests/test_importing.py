@@ -264,3 +264,51 @@ def test_an_entry_the_import_did_not_write_is_left_alone_and_what_the_source_add
     plan = plan_import(Batch("wp e.xml", terms=[IncomingTerm("e.xml:4", "actors", {"en": "Wang Yi", "fr": "Wang Yi (fr)"})]),
                        load_config(root / "sitegen.yaml"))
     assert [k.what.split("; ")[1] for k in plan.report.kept] == ["the source adds `Wang Yi (fr)`"]
+
+
+HOSTILE = ["no", "yes", "2021-12-23", "12:30", "0755", "1e3", "~", "null", "- item", "# not a comment", "a: b",
+           '"quoted" \\ back', "{{ template }}", "{% tag %}", "*alias", "&anchor", "!tag", "@at", "`tick`", "| block",
+           "> fold", "tab\there", "new\nline", "sep\u2028here", "bom\ufeffhere",
+           "zero\u200bwidth", "عربي", "trailing ", " leading", ""]
+
+
+def test_front_matter_reads_back_as_given_so_the_import_can_check_it_unparsed():
+    """The import validates the data it means to write rather than parsing its own YAML again: that
+    is only honest if the text reads back, through the strict loader `check` uses, as exactly that data."""
+    from sitegen.frontmatter import split_source
+    from sitegen.importdata import front_matter
+    values = {"title": HOSTILE[0], "authors": HOSTILE, "extra": {k or "empty": v for k, v in zip(HOSTILE, HOSTILE)} |
+              {"n": 3, "flag": True, "none": None, "nested": {"list": [1, "two", ["three"]], "yes": "no"}}}
+    text, source = front_matter(values, "Body\r\nwith --- and\n---\nlines")
+    parsed, problems = split_source(text.encode("utf-8"), "x.md")
+    assert problems == [] and parsed.meta.data == source.meta.data
+    assert (parsed.body, parsed.body_line) == (source.body, source.body_line)
+    assert all(parsed.meta.where((k,)) == source.meta.where((k,)) for k in values)
+
+
+def test_a_control_character_is_an_error_at_its_cell_as_check_would_say(make_site):
+    root = make_site()
+    report = imported(root, Batch("csv holdings.csv", documents=[
+        doc("2", "Vertical\x0btab", where={"title": (2, 3)}), doc("3", "Fine", fields={"extra": {"a": ["x\x85"]}})]))
+    assert [d.format() for d in report.problems] == [
+        "holdings.csv:2:3: `title`: control character U+000B is not allowed here (in content/documents/holdings/"
+        "2021-12-23-vertical-tab.md:2) (remove it from the source)",
+        "holdings.csv:3:1: `extra`: control character U+0085 is not allowed here (in content/documents/holdings/"
+        "2021-12-23-fine.md:7) (remove it from the source)"]
+
+
+def test_hostile_slugs_become_portable_ids_and_a_link_out_of_the_archive_is_refused(make_site, tmp_path):
+    root = make_site()
+    rows = [doc("1", slug="CON"), doc("2", slug="../../../etc/passwd"), doc("3", slug="x" * 300), doc("4", "Ωμέγα", slug="Ω"),
+            doc("5", slug="/absolute/path"), doc("6", slug="a\\b:c*?")]
+    report = imported(root, Batch("csv ../../holdings.csv", documents=rows))
+    names = sorted(p.name for p in (root / "content/documents/holdings").iterdir())
+    assert names == sorted(["con-document.md", "etc-passwd.md", "x" * 80 + ".md", "2021-12-23-en.md",  # no Latin letters in slug or title: date and language
+                            "absolute-path.md", "a-b-c.md"])
+    assert not report.problems and checks(root) == []
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, root / "content/documents/linked")
+    report = imported(root, Batch("csv linked.csv", documents=[doc("1")]))
+    assert report.failed and "leads outside the content folder" in report.problems[0].message
+    assert list(outside.iterdir()) == []
