@@ -15,12 +15,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sitegen import sources
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.importing import Batch, IncomingTerm, Kept
-from sitegen.import_site import (OTHER_PAGES, PAGE_SUFFIXES, Entry, Options, Site, merged, ref_key,
-                                 inside, from_command_line, make_batch, read_config, read_entry, urlize)
+from sitegen.import_site import (OTHER_PAGES, PAGE_SUFFIXES, Entry, Options, Site, from_command_line, inside, make_batch,
+                                 merged, read_config, read_entry, ref_key, urlize, walk)
 from sitegen.schema import suggest_id
 
 
@@ -43,9 +42,8 @@ def hugo_batch(folder: Path, options: Options | None = None) -> Batch:
             batch.problems.append(Diagnostic(shown_path(folder / "config"), 1, 1, f"the content folder `{root.relative_to(folder)}` "
                                              "is outside the site's folder", "import the folder that holds it"))
             continue
-        files, problems = sources.discover(root, within=folder, suffix="")
-        batch.problems += problems
-        for path in (Path(p) for p in files):
+        files = walk(root, folder, batch)
+        for path in files:
             entry = _hugo_entry(site, path, root, language_dirs, config, options, set(files))
             if entry is not None:
                 (terms if entry.term else entries).append(entry)
@@ -99,7 +97,7 @@ def _language_dirs(config: dict, folder: Path) -> dict[str, str]:
 
 
 def _hugo_entry(site: Site, path: Path, content: Path, language_dirs: dict[str, str], config: dict,
-                options: Options, files: set[str]) -> Entry | None:
+                options: Options, files: set[Path]) -> Entry | None:
     """The page at `path` read, or None when it is a bundle's file or left out (and reported)."""
     rel = path.relative_to(site.folder).as_posix()
     within, language = _language_of(path, content, site, language_dirs)
@@ -162,8 +160,8 @@ def _in_bundle(path: Path, content: Path) -> bool:
     return False
 
 
-def _bundle_file(path: Path, page: Path, files: set[str]) -> bool:
-    return str(path) in files and not path.name.endswith(PAGE_SUFFIXES) or (path.is_dir() and path != page)
+def _bundle_file(path: Path, page: Path, files: set[Path]) -> bool:
+    return path in files and not path.name.endswith(PAGE_SUFFIXES) or (path.is_dir() and path != page)
 
 
 def _hugo_lookup(within: str, parts: list[str], stem: str, leaf: bool, entry: Entry) -> list[str]:

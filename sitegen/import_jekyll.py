@@ -18,8 +18,8 @@ from typing import Any
 from sitegen import sources
 from sitegen.config import Config
 from sitegen.importing import Batch, IncomingTerm, Kept
-from sitegen.import_site import (PAGE_SUFFIXES, Entry, Options, Site, ref_key, from_command_line, make_batch, read_config,
-                                 read_entry, urlize)
+from sitegen.import_site import (PAGE_SUFFIXES, Entry, Options, Site, from_command_line, make_batch, read_config,
+                                 read_entry, ref_key, urlize, walk)
 from sitegen.schema import suggest_id
 
 POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+?)\.[^.]+$")
@@ -48,10 +48,8 @@ def jekyll_batch(folder: Path, options: Options | None = None) -> Batch:
     site = Site(folder, str(config.get("title") or config.get("name") or folder.resolve().name), base.rstrip("/") if base.startswith("http") else "",
                 language, tuple(dict.fromkeys([language, *options.languages])), config, JEKYLL_TAXONOMIES, batch)
     collections = _collections(config)
-    files, problems = sources.discover(folder, suffix="")
-    batch.problems += problems
     entries = []
-    for path in (Path(p) for p in files):
+    for path in walk(folder, folder, batch):
         kind = _kind(path.relative_to(folder).parts, collections)
         if kind and path.name.endswith(PAGE_SUFFIXES):
             entry = _entry(site, path, kind, config, collections)

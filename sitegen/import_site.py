@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import sources
+from sitegen.sources import WINDOWS_RESERVED
 from sitegen.attachments import TYPES
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
@@ -163,6 +164,14 @@ def urlize(text: str) -> str:
 
 # --- Shared by Hugo and Jekyll: a page read, and the entries made into the batch ----------------
 
+def walk(root: Path, folder: Path, batch: Batch) -> list[Path]:
+    """Every file under `root`, links leading out of `folder` refused (`sources.discover`); a name the
+    archive could not publish (too long, `con`) is no problem here: the import gives each its own id."""
+    files, problems = sources.discover(root, within=folder, suffix="")
+    batch.problems += [p for p in problems if not p.message.startswith("file name `")]
+    return [Path(p) for p in files]
+
+
 def read_entry(site: Site, path: Path, rel: str, language: str) -> Entry | None:
     """The page file read and split; None (and a problem) when its front matter cannot be read."""
     data, problems = sources.read(path)
@@ -240,8 +249,10 @@ def _assign_ids(entries: list[Entry]) -> None:
 
 
 def _fit(slug: str) -> str:
-    """A slug the import keeps as the id (`importing` cuts longer ones), so `doc:` links made here hold."""
-    return slug[:ID_WORDS + 20].strip("-")
+    """A slug the import keeps as the id (`importfiles` cuts longer ones and renames Windows' device
+    names), so `doc:` links made here hold."""
+    slug = slug[:ID_WORDS + 20].strip("-")
+    return slug + "-document" if slug in WINDOWS_RESERVED else slug
 
 
 def _originals(entries: list[Entry], site: Site) -> dict[str, str]:

@@ -55,7 +55,7 @@ series: [winter]
 aliases: [/old/first.html, /2021/first-talks/]
 kicker: Breaking
 ---
-See [the second]({{< ref "posts/second" >}}) and [about](/about/) and [again](/2022/01/second-post/).
+See [the second]({{< ref "posts/second" >}}), [con]({{< relref "con.md" >}}) and [about](/about/) and [again](/2022/01/second-post/).
 
 {{< youtube w7Ft2ymGmfc >}}
 
@@ -88,6 +88,7 @@ date: 2022-01-06
 ---
 نص عربي.
 """,
+    "content/posts/con.md": "---\ntitle: Con\ndate: 2020-01-01\n---\nSee [first]({{< ref first >}}).\n",
     "content/posts/wip.md": "---\ntitle: Not yet\ndate: 2022-02-01\ndraft: true\n---\nUnfinished.\n",
     "content/posts/json.md": '{\n  "title": "From JSON",\n  "date": "2020-05-01",\n  "tags": ["json", "Talks"]\n}\nA JSON page.\n',
     "content/tags/security/_index.md": "---\ntitle: Security\n---\nSafety of people and places.\n",
@@ -107,7 +108,7 @@ def by_origin(batch):
 def test_hugo_documents_and_fields(hugo):
     assert not hugo.problems
     docs = by_origin(hugo)
-    assert sorted(docs) == ["content/events/modified.md", "content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
+    assert sorted(docs) == ["content/events/modified.md", "content/posts/con.md", "content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
                             "content/posts/second/index.md", "content/posts/wip.md"]
     first = docs["content/posts/first.md"].fields
     assert first["date"] == "2021-12-23" and first["extra"]["time"] == "08:00:00+08:00"
@@ -373,7 +374,7 @@ def test_hugo_site_imports_checks_builds_and_imports_again_writing_nothing(make_
     before = files_of(root)
     code, out, err = run_import_cli(["hugo", str(site)], capsys)
     assert code == 0, err
-    assert "import hugo hugosite: 6 documents read" in out
+    assert "import hugo hugosite: 7 documents read" in out
     written = {k: v for k, v in files_of(root).items() if k not in before}
     folder = "content/documents/hugosite"
     assert {f"{folder}/first.md", f"{folder}/second/second.md", f"{folder}/second/photo.jpg", f"{folder}/second/chart.png",
@@ -383,7 +384,7 @@ def test_hugo_site_imports_checks_builds_and_imports_again_writing_nothing(make_
     assert errors_of_check(root) == []
     build(load_config(root / "sitegen.yaml"), jobs=1)
     page = (root / "build/documents/first.html").read_text(encoding="utf-8")
-    assert 'href="second.html"' in page and "Jane Doe" in page
+    assert 'href="second.html"' in page and "Jane Doe" in page and 'href="con-document.html"' in page
     assert "{{&lt; notice warning &gt;}}Careful{{&lt; /notice &gt;}}" in page  # kept shortcodes read as text
     assert (root / "build/documents/second/photo.jpg").read_bytes() == HUGO["content/posts/second/photo.jpg"]
     assert 'src="second/chart.png"' in (root / "build/documents/second.html").read_text(encoding="utf-8")
