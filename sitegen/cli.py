@@ -13,6 +13,7 @@ import errno
 import importlib
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -365,10 +366,12 @@ def _print_import(report, settings: str, config: str) -> None:
                 print(f"  {item}")
             if len(items) > LISTED:
                 print(f"  ... and {len(items) - LISTED} more")
-    for d in report.warnings[:LISTED]:
-        print(d.format(), file=sys.stderr)
-    if len(report.warnings) > LISTED:
-        print(f"... and {len(report.warnings) - LISTED} more warnings (`sitegen check` lists them all)", file=sys.stderr)
+    kinds: dict[str, list[Diagnostic]] = {}
+    for d in report.warnings:  # "document has no `summary`" once with its count, not once a document
+        kinds.setdefault(re.sub(r"`[^`]*`", "`…`", d.message) if d.message.startswith("`") else d.message, []).append(d)
+    for found in kinds.values():
+        more = f" (and {len(found) - 1} more like it: `sitegen check` lists them)" if len(found) > 1 else ""
+        print(found[0].format() + more, file=sys.stderr)
     for line in report.config_lines:
         print(f"note: {line}")
     if settings:

@@ -224,3 +224,12 @@ def test_errors_exit_1_with_located_lines_and_write_nothing(make_site, capsys):
     assert any(line.startswith("h.csv:3:2: column `date`: `someday` is not a date") for line in err)
     assert err[-1] == "import failed: 2 errors in h.csv; nothing written"
     assert not (root / "content/documents/h").exists()
+
+
+def test_tsv_and_semicolon_files_and_another_separator_for_values(make_site):
+    root = make_site()
+    tsv = read_csv(write(root / "h.tsv", "title\tdate\tsource\tactors\nOne, with a comma\t2021\tS\tA; B\n"), config(root))
+    assert (tsv.documents[0].fields["title"], tsv.documents[0].terms["actors"]) == ("One, with a comma", ["A", "B"])
+    semi = read_csv(write(root / "s.csv", 'title;date;source;actors\nOne, two;2021;S;"A | B"\n'), config(root), separator="|")
+    assert (semi.documents[0].fields["title"], semi.documents[0].terms["actors"]) == ("One, two", ["A", "B"])
+    assert not tsv.problems and not semi.problems
