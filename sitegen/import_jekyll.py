@@ -131,7 +131,9 @@ def _entry(site: Site, path: Path, kind: str, config: dict, collections: dict) -
                    "tags": _words(meta.get("tags", meta.get("tag")))}
     entry.group = rel
     entry.lookup = list(dict.fromkeys([ref_key(rel), ref_key(stem), ref_key(rel.split("/", 1)[-1])]))
-    entry.address = _address(entry, kind, title_slug, config, collections.get(kind, {}))
+    settings = collections.get(kind, {})
+    published = kind in ("posts", "drafts") or settings.get("output") is True  # a collection's pages need `output: true`
+    entry.address = _address(entry, kind, title_slug, config, settings) if published else ""
     return entry
 
 

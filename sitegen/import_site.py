@@ -68,7 +68,7 @@ class Entry:
     page: Page
     language: str
     slug: str = ""  # the id it suggests; unique in the batch once `assign_ids` has run
-    address: str = ""  # its old address on the site, from the root: "/2021/12/23/a/"
+    address: str = ""  # its old address on the site, from the root: "/2021/12/23/a/"; "" if it had none
     date: str = ""
     time: str = ""
     group: str = ""  # pages with the same group are translations of each other
@@ -272,7 +272,8 @@ def _resolver(site: Site, entries: list[Entry]) -> Resolver:
     for entry in sorted(entries, key=lambda e: (e.language != site.language, e.rel)):
         for name in entry.lookup:
             names.setdefault(name, f"doc:{entry.slug}")
-        addresses.setdefault(_address_key(entry.address), f"doc:{entry.slug}")
+        if entry.address:
+            addresses.setdefault(_address_key(entry.address), f"doc:{entry.slug}")
         for alias in _aliases(entry):
             addresses.setdefault(_address_key(alias), f"doc:{entry.slug}")
         for path in entry.bundle:
@@ -331,7 +332,7 @@ def _fields(site: Site, entry: Entry, options: Options, bylines: list[str], redi
                               "source": options.source or site.title, "language": entry.language}
     if "title" not in meta:
         site.batch.kept.append(Kept(entry.rel, "no title: the file's name is written as the title"))
-    if site.base_url:
+    if site.base_url and entry.address:
         fields["url"] = site.base_url + entry.address
     summary = meta.get("description") or meta.get("summary") or meta.get("excerpt")
     if isinstance(summary, str) and summary.strip():
@@ -401,7 +402,7 @@ def _redirects(entry: Entry, claimed: dict[str, str], site: Site) -> list[str]:
     """The page's old address and its aliases, as paths from the root; one a site could not serve as a
     file, or one another page already claimed, is reported instead."""
     out = []
-    for address in [entry.address, *_aliases(entry)]:
+    for address in [*([entry.address] if entry.address else []), *_aliases(entry)]:
         path = posixpath.normpath("/" + address.split("#")[0]).lstrip("/") + ("/" if address.endswith("/") else "")
         if path in ("", "/") or re.search(r'[\\\x00-\x1f\x7f<>:"|?*#]', address) or ".." in address.split("/"):
             site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: no file of the site can hold it"))

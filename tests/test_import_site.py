@@ -90,6 +90,7 @@ date: 2022-01-06
 """,
     "content/posts/con.md": "---\ntitle: Con\ndate: 2020-01-01\n---\nSee [first]({{< ref first >}}).\n",
     "content/posts/wip.md": "---\ntitle: Not yet\ndate: 2022-02-01\ndraft: true\n---\nUnfinished.\n",
+    "content/ar/posts/first.md": "---\ntitle: الأول\ndate: 2021-12-24\n---\nنص.\n",
     "content/posts/json.md": '{\n  "title": "From JSON",\n  "date": "2020-05-01",\n  "tags": ["json", "Talks"]\n}\nA JSON page.\n',
     "content/tags/security/_index.md": "---\ntitle: Security\n---\nSafety of people and places.\n",
     "content/authors/jane-doe/_index.md": "---\ntitle: Jane Doe\ndescription: A reporter.\n---\n",
@@ -108,7 +109,7 @@ def by_origin(batch):
 def test_hugo_documents_and_fields(hugo):
     assert not hugo.problems
     docs = by_origin(hugo)
-    assert sorted(docs) == ["content/events/modified.md", "content/posts/con.md", "content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
+    assert sorted(docs) == ["content/ar/posts/first.md", "content/events/modified.md", "content/posts/con.md", "content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
                             "content/posts/second/index.md", "content/posts/wip.md"]
     first = docs["content/posts/first.md"].fields
     assert first["date"] == "2021-12-23" and first["extra"]["time"] == "08:00:00+08:00"
@@ -132,6 +133,9 @@ def test_hugo_languages_and_translations(hugo):
     arabic = docs["content/posts/second/index.ar.md"]
     assert arabic.fields["language"] == "ar" and arabic.translation_of == "content/posts/second/index.md"
     assert arabic.slug == "second-ar"
+    first_ar = docs["content/ar/posts/first.md"]  # the language from its folder, a translation of the same path
+    assert first_ar.fields["language"] == "ar" and first_ar.translation_of == "content/posts/first.md"
+    assert first_ar.slug == "first-ar"
     assert arabic.fields["redirects"] == ["ar/2022/01/المنشور-الثاني/"]  # Hugo's `:slug` is the title without a slug
 
 
@@ -241,6 +245,8 @@ collections:
   reports:
     output: true
     permalink: /reports/:name/
+  memos:
+    output: false
 defaults:
   - scope: {path: "", type: reports}
     values: {author: Research Desk}
@@ -269,6 +275,7 @@ puts 1
     "_drafts/work-in-progress.md": "---\ntitle: Unfinished\nauthor: kim\n---\nSoon.\n",
     "_data/authors.yml": "kim:\n  name: Kim Lee\n  bio: Edits the notes.\n",
     "_reports/annual.md": "---\ntitle: Annual report\ndate: 2019-12-31\n---\nThe year.\n",
+    "_memos/budget.md": "---\ntitle: Budget memo\ndate: 2019-06-01\n---\nNever published on the site.\n",
     "about.md": "---\ntitle: About\n---\nA page.\n",
     "assets/style.css": "body {}\n",
 }
@@ -310,6 +317,8 @@ def test_jekyll_drafts_collections_and_pages(jekyll):
     annual = docs["_reports/annual.md"]
     assert annual.fields["authors"] == ["Research Desk"]  # from _config.yml defaults
     assert annual.fields["redirects"] == ["reports/annual/"]
+    memo = docs["_memos/budget.md"]  # a collection the site never published: no old address, no url
+    assert "redirects" not in memo.fields and "url" not in memo.fields
     assert {k.origin for k in jekyll.kept if k.what.startswith("left out")} == {"about.md"}
 
 
@@ -374,7 +383,7 @@ def test_hugo_site_imports_checks_builds_and_imports_again_writing_nothing(make_
     before = files_of(root)
     code, out, err = run_import_cli(["hugo", str(site)], capsys)
     assert code == 0, err
-    assert "import hugo hugosite: 7 documents read" in out
+    assert "import hugo hugosite: 8 documents read" in out
     written = {k: v for k, v in files_of(root).items() if k not in before}
     folder = "content/documents/hugosite"
     assert {f"{folder}/first.md", f"{folder}/second/second.md", f"{folder}/second/photo.jpg", f"{folder}/second/chart.png",
