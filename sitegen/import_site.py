@@ -398,13 +398,22 @@ def _values(value: Any) -> list[str]:
             if v not in (None, "")] if isinstance(value, list) else []
 
 
+def _file_path(address: str) -> bool:
+    """Whether an old address can be a file of the built site everywhere (as `redirects` requires):
+    no query, fragment or character Windows refuses, no `..`, no device name, no part ending in a dot."""
+    parts = address.split("#")[0].strip("/").split("/")
+    return not re.search(r'[\\\x00-\x1f\x7f<>:"|?*]', address.split("#")[0]) and all(
+        part not in ("", ".", "..") and part.split(".")[0].casefold() not in WINDOWS_RESERVED and part == part.rstrip(". ")
+        for part in parts)
+
+
 def _redirects(entry: Entry, claimed: dict[str, str], site: Site) -> list[str]:
     """The page's old address and its aliases, as paths from the root; one a site could not serve as a
     file, or one another page already claimed, is reported instead."""
     out = []
     for address in [*([entry.address] if entry.address else []), *_aliases(entry)]:
         path = posixpath.normpath("/" + address.split("#")[0]).lstrip("/") + ("/" if address.endswith("/") else "")
-        if path in ("", "/") or re.search(r'[\\\x00-\x1f\x7f<>:"|?*#]', address) or ".." in address.split("/"):
+        if path in ("", "/") or not _file_path(address):
             site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: no file of the site can hold it"))
         elif claimed.setdefault(path, entry.rel) != entry.rel:
             site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: {claimed[path]} has it too"))

@@ -52,7 +52,7 @@ tags: [security, talks]
 categories: Diplomacy
 authors: [jane-doe]
 series: [winter]
-aliases: [/old/first.html, /2021/first-talks/]
+aliases: [/old/first.html, /2021/first-talks/, /aux/first/, "/q?p=1", /a/../../b/]
 kicker: Breaking
 ---
 See [the second]({{< ref "posts/second" >}}), [con]({{< relref "con.md" >}}) and [about](/about/) and [again](/2022/01/second-post/).
@@ -74,7 +74,7 @@ title = "Second post"
 date = 2022-01-05T10:00:00Z
 slug = "second-post"
 publishDate = 2022-01-10
-expiryDate = 2030-01-01T00:00:00Z
+expiryDate = 2130-01-01T00:00:00Z
 tags = ["security"]
 +++
 ![photo](photo.jpg) and {{< figure src="chart.png" alt="A chart" >}}
@@ -123,7 +123,7 @@ def test_hugo_documents_and_fields(hugo):
     second = docs["content/posts/second/index.md"]
     assert docs["content/posts/wip.md"].fields["draft"] is True and "draft" not in second.fields
     assert second.fields["embargo"] == "2022-01-10"
-    assert second.fields["expires"] == "2030-01-01" and second.slug == "second"
+    assert second.fields["expires"] == "2130-01-01" and second.slug == "second"
     assert docs["content/posts/json.md"].fields["title"] == "From JSON"
     assert docs["content/posts/json.md"].terms["topics"] == ["json", "talks"]  # one term for Hugo: one spelling
 
@@ -144,6 +144,8 @@ def test_hugo_redirects_from_aliases_and_permalinks(hugo):
     assert docs["content/posts/first.md"].fields["redirects"] == ["2021/12/first-the-talks/", "old/first.html", "2021/first-talks/"]
     assert docs["content/posts/second/index.md"].fields["redirects"] == ["2022/01/second-post/"]
     assert docs["content/posts/json.md"].fields["redirects"] == ["2020/05/from-json/"]
+    refused = [k.what for k in hugo.kept if k.origin == "content/posts/first.md" and "not redirected" in k.what]
+    assert refused == [f"old address `{a}` not redirected: no file of the site can hold it" for a in ("/aux/first/", "/q?p=1", "/a/../../b/")]
 
 
 def test_hugo_bodies(hugo):
