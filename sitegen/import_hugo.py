@@ -34,6 +34,8 @@ def hugo_batch(folder: Path, options: Options | None = None) -> Batch:
     batch = Batch(f"hugo {folder.resolve().name}", files=folder)
     config = hugo_config(folder, batch)
     site = _hugo_site(folder, config, options, batch)
+    site.scheduled = tuple(key for key, built in (("publishdate", "buildfuture"), ("expirydate", "buildexpired"))
+                           if config.get(built) is not True)  # the site shows them whatever the date: so does the archive
     content = folder / str(config.get("contentdir", "content"))
     language_dirs = _language_dirs(config, folder)
     entries, terms = [], []

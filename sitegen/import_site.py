@@ -35,7 +35,7 @@ BYLINES = ("authors", "author")  # also written as `authors:` bylines
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown")
 OTHER_PAGES = (".html", ".htm", ".adoc", ".asciidoc", ".org", ".rst", ".pandoc", ".pdc", ".ad")
 DATE_KEYS = ("date", "publishdate", "lastmod")  # where a page's date is found, in order (Hugo's own order)
-CONSUMED = {"title", "date", "publishdate", "expirydate", "lastmod", "draft", "description", "summary", "aliases",
+CONSUMED = {"title", "date", "lastmod", "draft", "description", "summary", "aliases",
             "slug", "url", "translationkey", "language", "lang", "source", "published", "permalink", "redirect_from",
             "excerpt", "layout", "categories", "category", "tags", "tag"}
 
@@ -92,6 +92,8 @@ class Site:
     params: dict[str, Any]
     taxonomy_keys: tuple[str, ...]  # front-matter keys holding taxonomy values
     batch: Batch
+    scheduled: tuple[str, ...] = ("publishdate", "expirydate")  # read as embargo and expiry (not when the
+    #   site's config builds future or expired pages anyway: Hugo's buildFuture, buildExpired)
     term_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, urlized term) -> the name on its
     #   page, else the first spelling read: Hugo makes `Open data` and `open-data` one term, so the archive does
 
@@ -306,7 +308,7 @@ def _incoming(site: Site, entry: Entry, originals: dict[str, str], resolver: Res
     fields = _fields(site, entry, options, bylines, _redirects(entry, claimed, site))
     meta = entry.page.meta
     extra.update({k: plain(v) for k, v in meta.items() if k not in CONSUMED and k not in extra and k not in BYLINES
-                  and k not in site.taxonomy_keys and v not in (None, "", [], {})})
+                  and k not in site.taxonomy_keys and k not in site.scheduled and v not in (None, "", [], {})})
     for key in extra:
         extras[key].append(entry.rel)
     if entry.time:  # the time of day the site gave with the date, beside a `time` of the page's own
@@ -342,7 +344,7 @@ def _fields(site: Site, entry: Entry, options: Options, bylines: list[str], redi
     if entry.draft:
         fields["draft"] = True
     for key, name in (("publishdate", "embargo"), ("expirydate", "expires")):
-        if split_date(meta.get(key)):
+        if key in site.scheduled and split_date(meta.get(key)):
             fields[name] = split_date(meta[key])[0]
     if redirects:
         fields["redirects"] = redirects

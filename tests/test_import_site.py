@@ -181,6 +181,13 @@ def test_hugo_terms_and_left_out(hugo):
     assert modified.fields["date"] == "2020-03-01" and "`lastmod`" in modified.fields["notes"]
 
 
+def test_a_site_that_builds_future_and_expired_pages_has_no_embargo_or_expiry(tmp_path):
+    site = write(tmp_path, {**HUGO, "config.toml": HUGO["config.toml"].replace('title = "Example News"',
+                                                                              'title = "Example News"\nbuildFuture = true\nbuildExpired = true')})
+    second = by_origin(hugo_batch(site))["content/posts/second/index.md"]
+    assert "embargo" not in second.fields and "expires" not in second.fields and second.fields["extra"]["expirydate"]
+
+
 def test_taxonomy_mapping_can_be_changed(tmp_path):
     batch = hugo_batch(write(tmp_path, HUGO), Options(taxonomies={"categories": "", "series": "topics"}))
     first = by_origin(batch)["content/posts/first.md"]
