@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import sources
-from sitegen.sources import WINDOWS_RESERVED
 from sitegen.attachments import TYPES
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.import_markup import LINKED, Page, Resolver, convert_body, plain, read_data, split_date, split_page
 from sitegen.importing import ID_WORDS, Batch, Incoming, Kept
 from sitegen.schema import ATTACHMENT_NAME
+from sitegen.sources import WINDOWS_RESERVED
 
 # The site's taxonomy (front-matter key) -> the archive's, unless `--taxonomy NAME=TARGET` says otherwise.
 DEFAULT_TAXONOMIES = {"tags": "topics", "categories": "topics", "authors": "actors", "author": "actors"}
@@ -67,7 +67,7 @@ class Entry:
     rel: str  # path from the site's folder, for the report: "content/posts/a.md"
     page: Page
     language: str
-    slug: str = ""  # the id it suggests; unique in the batch once `assign_ids` has run
+    slug: str = ""  # the id it suggests; unique in the batch once `_assign_ids` has run
     address: str = ""  # its old address on the site, from the root: "/2021/12/23/a/"; "" if it had none
     date: str = ""
     time: str = ""
@@ -119,7 +119,6 @@ def from_command_line(reader, kind: str, source: Path, config: Config, taxonomy:
 
 
 # --- A site's config files ----------------------------------------------------------------------
-
 
 def read_config(folder: Path, path: Path, batch: Batch) -> dict[str, Any]:
     """One config file's data, lower-cased keys; a file leading out of the site is an error."""
