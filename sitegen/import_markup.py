@@ -6,7 +6,7 @@ Owns the text level only: `split_page` turns a file's text into plain data (ever
 text it would be written as) and a body, or a diagnostic at the file's line; `convert_body` rewrites
 one body, given a `Resolver` that knows the site (which page a `ref` or an old address names, the
 site's address, its params), and says what it kept literally. Knows no file system and no Batch: the
-site readers in `import_site` do.
+site readers (`import_site`, `import_hugo`, `import_jekyll`) do.
 """
 
 from __future__ import annotations
