@@ -47,6 +47,13 @@ class Importer(NamedTuple):
     options: tuple[tuple[tuple[str, ...], dict], ...] = ()
 
 
+SITE_OPTIONS = (  # Hugo's and Jekyll's: the same taxonomies and the same question of who published
+    (("--taxonomy",), {"action": "append", "metavar": "NAME=TARGET",
+                       "help": "put the site's taxonomy NAME into the archive's TARGET, e.g. categories=topics; "
+                               "NAME= leaves it out (default: tags, categories -> topics; authors, author -> actors; "
+                               "any other into the archive's taxonomy of the same name, else under extra)"}),
+    (("--publisher",), {"metavar": "NAME", "help": "the `source` written on every document (default: the site's title)"}),
+)
 IMPORTERS = {
     "csv": Importer("sitegen.import_csv", "read_csv", "a CSV or TSV file, one row per document", (
         (("--map",), {"metavar": "MAP.yaml", "help": "columns -> fields (default: guessed from the headers; "
@@ -66,6 +73,10 @@ IMPORTERS = {
                            "terms go, once per taxonomy (default: category=topics, post_tag=topics, author=actors; "
                            "DOMAIN= leaves them out)"}),
     )),
+    "hugo": Importer("sitegen.import_hugo", "read_hugo", "a Hugo site's folder (the one with its config and content/)",
+                     SITE_OPTIONS),
+    "jekyll": Importer("sitegen.import_jekyll", "read_jekyll", "a Jekyll site's folder (the one with _config.yml and _posts/)",
+                       SITE_OPTIONS),
 }
 LISTED = 20  # lines of each list the import report prints before "... and N more"
 
