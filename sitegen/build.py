@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Callable, Literal, Sequence
 
 from sitegen import search, sources, urls
-from sitegen.attachments import read_attachments
+from sitegen.attachments import attachments_key, read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
-from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
+from sitegen.errors import NOTE, WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
 from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, record_files, remember, stage_files
 from sitegen.incremental import write_file, write_pages
 from sitegen.incremental import key as output_key
@@ -32,6 +32,7 @@ from sitegen.exports import data_files
 from sitegen.inputs import footer_uses, read_sources, render_about, render_bodies, theme_files, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
+from sitegen.schedule import Hold, holds, next_change, today
 from sitegen.schema import taxonomy_problems
 from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys, use_templates
 from sitegen.workers import collector_paused, trim_heap
@@ -59,6 +60,7 @@ class BuildResult:
     edited: int = 0  # documents whose body alone changed, done by the fast path (see incremental)
     notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
     unwritten: tuple[str, ...] = ()  # outputs left out because sitegen.yaml has no base_url (feeds, sitemap)
+    held: list[Diagnostic] = field(default_factory=list)  # a note for each document not published today
 
 
 @dataclass
@@ -74,10 +76,12 @@ class Session:
 
 
 def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False, until: Until = "write",
-          progress: Progress | None = None, memo: Memo = NO_MEMO, session: Session | None = None) -> BuildResult:
+          progress: Progress | None = None, memo: Memo = NO_MEMO, session: Session | None = None,
+          drafts: bool = False) -> BuildResult:
     """Build the site described by `config`; raise BuildFailed with every problem, or return stats.
     `until="check"` stops once every page has rendered (nothing kept or written);
-    `"render"` returns the files in `files` instead of writing them."""
+    `"render"` returns the files in `files` instead of writing them. `drafts`: documents not published
+    today (drafts, embargoed, expired, dated in the future) are built too, each page saying so."""
     _stop_on_errors(taxonomy_problems(config), strict)  # every later stage reads documents through them
     clock = _Clock(progress)
     clock.stage("read")
@@ -90,6 +94,10 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if as_left and last.ocr and last.ocr != engine_name(memo):  # Tesseract installed, removed or upgraded since
         as_left = None
     found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
+    day = today(config)
+    inputs, settings = (digest(part, "drafts" if drafts else "published") for part in (inputs, settings))
+    if as_left and last.good_until and day >= last.good_until:
+        as_left = None  # a document's embargo, expiry or date has come since: everything may list it or not
     if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
                     or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
@@ -99,8 +107,14 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         documents, terms, more = validate_sources(found_sources, memo, jobs, later=True)
         sources_seen = {source.shown: (key, source.kind) for key, source in found_sources}
         del found_sources  # their bytes
+        held, good_until = holds(documents, day), next_change(documents, day)
+        hidden = {} if drafts else held
         documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
-        kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
+        kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments
+                      if r.id not in hidden]
+        if hidden:
+            attached = {href: attached[href] for href, _ in kept_aside}
+            attached_key = attachments_key(attached)
         problems += more + found
         clock.stage("originals")
         documents, texts, found, ocr = read_originals(documents, attached, config, memo, jobs, clock.told())
@@ -110,22 +124,22 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         bodies = render_bodies(documents, terms, jobs, clock.count, memo, later=True)
         memo.write_later(beside=len(documents) <= BESIDE)  # the new records and bodies, on the core the model leaves idle
         clock.stage("model")
-        index = link_index(documents, terms, bodies)
+        index = link_index(documents, terms, bodies, {d: h.why for d, (_, h) in hidden.items()})
         bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
         about, about_links, more = render_about(config, index)
         links, problems = links + about_links + footer_uses(config), problems + more
-        site, more = build_site(config, documents, terms, bodies, about)
+        site, more = build_site(config, documents, terms, bodies, about, {d: h for d, (_, h) in held.items()}, drafts)
         problems += problems_in_links + more
         del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
-        plan, more = plan_site(site)  # planned even after errors: the model keeps only what resolved
-    assets, found = asset_paths(config.asset_folders)
-    assets |= theme_files(config)
+        assets, found = asset_paths(config.asset_folders)
+        assets |= theme_files(config)
+        plan, more = plan_site(site, assets)  # planned even after errors: the model keeps only what resolved
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)
     problems += more + found + broken_links
     _stop_on_errors(problems, strict)
     result = BuildResult(sort_diagnostics(d for d in problems if d.severity == WARNING), _counts(site), len(plan), site,
-                         notices=memo.notices, unwritten=unwritten(config))
+                         notices=memo.notices, unwritten=unwritten(config), held=held_notes(held, drafts))
     # The search runs beside the page workers once they have forked (they do not inherit its state),
     # in the parent's idle core; past BESIDE documents, after them. Nothing is committed before it.
     if until == "check":
@@ -166,7 +180,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if until == "write":
         memo.store("output", output_key(target), sink.manifest)
         memo.store("last", output_key(target), LastBuild(inputs, (kept_aside, attached_key), result.warnings, result.counts,
-                                                       result.pages, result.search, ocr))
+                                                       result.pages, result.search, ocr, good_until))
         linked: dict[str, list[Diagnostic]] = {}
         for d in problems_in_links + broken_links:
             linked.setdefault(d.path, []).append(d)
@@ -260,6 +274,13 @@ def _unchanged(memo: Memo, inputs: bytes, strict: bool, last: LastBuild, as_left
         return None
     return BuildResult(last.warnings, last.counts, last.pages, stats=WriteStats(len(written.files), 0, 0),
                        search=last.search_stats, notices=memo.notices)
+
+
+def held_notes(held: dict[str, tuple[Any, Hold]], drafts: bool) -> list[Diagnostic]:
+    """One note per document not published today: where the front matter says so, why, until when."""
+    return sort_diagnostics(Diagnostic(record.path, h.line, h.col, f"not published: {h.why}"
+                                       + (" (built anyway: --drafts)" if drafts else ""), severity=NOTE)
+                            for record, h in held.values())
 
 
 def _compiled_key(config: Config) -> bytes:

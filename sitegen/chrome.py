@@ -61,6 +61,7 @@ def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section
                        "name": language_name(code, ui_language(code))}  # each in its own words
                       for code, href in sorted(offered.items()) if href != path],
         "alternates": alternate_links(same),
+        "meta": page_meta(site, path, lang, description),
     }
 
 
@@ -85,6 +86,23 @@ def _in_language(texts: dict[str, str], lang: str, first: str) -> tuple[str, str
         if code in texts:
             return texts[code], code or lang
     return next(((value, code) for code, value in sorted(texts.items())), None)
+
+
+DESCRIPTION_CHARS = 200  # about what search engines show of a description
+
+
+def page_meta(site: Site, path: str, lang: str, description: str, kind: str = "website", noindex: bool = False
+              ) -> dict[str, Any]:
+    """What a page says of itself to search engines and link previews (`<meta name="description">`,
+    OpenGraph, Twitter): its own description (whitespace collapsed, cut at a word near DESCRIPTION_CHARS),
+    else the site's; `kind` is OpenGraph's type (`article` for a document); the absolute address
+    (`url`, also the canonical link) only when base_url is set; `noindex` asks search engines to leave
+    the page out (a document previewed with --drafts, should the preview be put online)."""
+    own = " ".join(description[:4 * DESCRIPTION_CHARS].split())  # a body may be long: only its start can show
+    if len(own) > DESCRIPTION_CHARS:
+        own = own[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return {"description": own or site.config.description_in(ui_language(lang))[0], "type": kind,
+            "locale": lang.replace("-", "_"), "url": urls.absolute(site.config.base_url, path), "noindex": noindex}
 
 
 def alternate_links(same: dict[str, str]) -> list[dict[str, str]]:

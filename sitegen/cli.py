@@ -10,19 +10,22 @@ from __future__ import annotations
 import argparse
 import datetime
 import errno
+import importlib
 import json
 import os
+import re
 import shlex
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen import __version__
 from sitegen.build import build, protected_folders
 from sitegen.cache import FOLDER, open_cache, remove_cache
 from sitegen.config import load_config
-from sitegen.errors import BuildFailed, Diagnostic, shown_path, sort_diagnostics
+from sitegen.errors import NOTE, BuildFailed, Diagnostic, shown_path, sort_diagnostics
 from sitegen.output import UnsafeOutput, remove_output
 from sitegen.pack import MANIFEST, README, pack
 from sitegen.scaffold import ScaffoldError, create, create_all, existing, find_taxonomy, init_files, new_document, new_term
@@ -30,6 +33,52 @@ from sitegen.trust import audit_templates
 from sitegen.workers import FORK_SAFE
 
 FORMATS = ("text", "github", "json")
+DRAFTS_HELP = "also build documents not published today (drafts, embargoed, expired, future-dated), each marked so"
+
+
+class Importer(NamedTuple):
+    """One row of `sitegen import`: the module and function that read the source into a `Batch`
+    (called as `reader(source: Path, config: Config, **options)`), what SOURCE is, and the reader's own
+    options as (flags, argparse keywords); each option's `dest` is the keyword the reader takes."""
+
+    module: str
+    reader: str
+    source: str
+    options: tuple[tuple[tuple[str, ...], dict], ...] = ()
+
+
+SITE_OPTIONS = (  # Hugo's and Jekyll's: the same taxonomies and the same question of who published
+    (("--taxonomy",), {"action": "append", "metavar": "NAME=TARGET",
+                       "help": "put the site's taxonomy NAME into the archive's TARGET, e.g. categories=topics; "
+                               "NAME= leaves it out (default: tags, categories -> topics; authors, author -> actors; "
+                               "any other into the archive's taxonomy of the same name, else under extra)"}),
+    (("--publisher",), {"metavar": "NAME", "help": "the `source` written on every document (default: the site's title)"}),
+)
+IMPORTERS = {
+    "csv": Importer("sitegen.import_csv", "read_csv", "a CSV or TSV file, one row per document", (
+        (("--map",), {"metavar": "MAP.yaml", "help": "columns -> fields (default: guessed from the headers; "
+                                                      "--dry-run shows the map to save and edit)"}),
+        (("--encoding",), {"help": "utf-8, utf-16, cp1256 (Arabic Excel), cp1252 (English Excel), ... "
+                                   "(default: detected)"}),
+        (("--separator",), {"default": ";", "help": "between the values of a multi-valued cell (default: ;)"}),
+        (("--files",), {"metavar": "DIR", "help": "the folder attachments are named relative to "
+                                                   "(default: the CSV file's folder)"}),
+    )),
+    "wordpress": Importer("sitegen.import_wordpress", "read", "a WordPress export (WXR, from Tools > Export)", (
+        (("--media",), {"metavar": "DIR", "help": "the old site's wp-content/uploads folder: the files posts "
+                                                   "use are copied beside them (default: linked where they were)"}),
+        (("--language",), {"metavar": "TAG", "help": "the language of posts that do not give one (default: the "
+                                                     "export's <language>)"}),
+        (("--taxonomy",), {"action": "append", "metavar": "DOMAIN=NAME", "help": "where a WordPress taxonomy's "
+                           "terms go, once per taxonomy (default: category=topics, post_tag=topics, author=actors; "
+                           "DOMAIN= leaves them out)"}),
+    )),
+    "hugo": Importer("sitegen.import_hugo", "read_hugo", "a Hugo site's folder (the one with its config and content/)",
+                     SITE_OPTIONS),
+    "jekyll": Importer("sitegen.import_jekyll", "read_jekyll", "a Jekyll site's folder (the one with _config.yml and _posts/)",
+                       SITE_OPTIONS),
+}
+LISTED = 20  # lines of each list the import report prints before "... and N more"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: paths.output in the config)")
     p.add_argument("--no-cache", action="store_true", help=f"build from nothing, without reading or writing {FOLDER}/")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
+    p.add_argument("--drafts", action="store_true", help=DRAFTS_HELP)
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("check", help="validate the content without writing anything")
@@ -107,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes for rebuilds (default: 1)")
+    p.add_argument("--drafts", action="store_true", help=DRAFTS_HELP)
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("init", help="start a new archive that builds at once (never overwrites a file)")
@@ -127,6 +178,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", default="", help="person, state, organisation, ... (actors)")
     p.add_argument("--id", dest="file_id", default="", help="file name without .md (needed when the title has no Latin letters)")
     p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("import", help="bring an existing collection in: " + ", ".join(IMPORTERS),
+                       description="Read a collection into content/: documents, and registry entries for the "
+                                   "names they use. Run it again after the source changes: only what changed "
+                                   "is rewritten, and a file edited by hand is left as it is.")
+    formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    for name, importer in IMPORTERS.items():
+        q = formats.add_parser(name, help=importer.source)
+        q.add_argument("source", metavar="SOURCE", help=importer.source)
+        q.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
+        q.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
+        for flags, options in importer.options:
+            q.add_argument(*flags, **options)
+        q.set_defaults(handler=cmd_import, importer=importer)
     return parser
 
 
@@ -153,7 +218,7 @@ def cmd_build(args) -> int:
         memo = open_cache(config.root, enabled=not args.no_cache)
         with StatusLine(sys.stderr) as status:
             result = build(config, out=Path(args.out) if args.out else None, jobs=jobs, strict=args.strict,
-                           progress=status.update, memo=memo)
+                           progress=status.update, memo=memo, drafts=args.drafts)
     except BuildFailed as failed:
         _print_notices(memo)
         _print_diagnostics(failed.diagnostics, "text")
@@ -200,9 +265,10 @@ def cmd_check(args) -> int:
     finally:
         if memo is not None:
             memo.close()
-    _print_diagnostics(result.warnings, args.format)
+    _print_diagnostics(sort_diagnostics(result.held + result.warnings), args.format)
     if args.format == "text":
-        print(f"ok: {result.counts['documents']} documents, {len(result.warnings)} warnings")
+        held = f", {len(result.held)} not published today" if result.held else ""
+        print(f"ok: {result.counts['documents']} documents, {len(result.warnings)} warnings{held}")
     return 0
 
 
@@ -233,7 +299,7 @@ def cmd_serve(args) -> int:
         return 2
     from sitegen.serve import serve  # here: its HTTP server and file watcher are for this command only
     try:
-        serve(config, args.port, args.jobs, log=lambda line: print(line, flush=True))
+        serve(config, args.port, args.jobs, log=lambda line: print(line, flush=True), drafts=args.drafts)
     except OSError as exc:
         print(f"sitegen serve: cannot listen on 127.0.0.1:{args.port}: {exc.strerror} (try --port {args.port + 1})",
               file=sys.stderr)
@@ -297,6 +363,78 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Read the source with the format's reader, then plan and (unless --dry-run) write the import."""
+    from sitegen.importing import run_import  # here: the other commands never need it
+    importer: Importer = args.importer
+    try:
+        config = load_config(args.config)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics, "text")
+        return 1
+    reader = getattr(importlib.import_module(importer.module), importer.reader)
+    options = {dest: getattr(args, dest) for dest in (q.lstrip("-").replace("-", "_") for flags, _ in importer.options
+                                                       for q in flags[:1])}
+    batch = reader(Path(args.source), config, **options)
+    report = run_import(batch, config, dry_run=args.dry_run, jobs=_cpus())  # no build cache: a re-run writes nothing
+    if report.failed:
+        _print_diagnostics(report.problems, "text")
+        for line in report.config_lines:
+            print(f"add to {args.config}: {line}", file=sys.stderr)
+        errors = sum(1 for d in report.problems if d.severity == "error")
+        print(f"import failed: {errors} error{'s' * (errors != 1)} in {args.source}; nothing written", file=sys.stderr)
+        if args.dry_run and batch.settings:
+            print(f"settings used (save them as a file, edit and pass it back):\n{batch.settings.rstrip()}")
+        return 1
+    _print_import(report, batch.settings if args.dry_run else "", args.config)
+    return 0
+
+
+def _print_import(report, settings: str, config: str) -> None:
+    """The report: counts first, then each list (long ones cut), the lines to act on last."""
+    done = "would be " if not report.written and report.created + report.updated + report.moved else ""
+    print(f"import {report.source}: {report.documents} document{'s' * (report.documents != 1)} read; {len(report.created)} files {done}created, "
+          f"{len(report.updated)} {done}updated, {len(report.unchanged)} unchanged"
+          + (" (dry run: nothing written)" if done and not report.written else ""))
+    lists = [("created", report.created), ("updated", report.updated), ("moved into their own folder", report.moved),
+             ("edited by hand since the import wrote them, left as they are", report.edited),
+             ("not written by the import, left as they are", report.occupied),
+             ("no longer in the source, left in place (delete them if they should go)", report.gone),
+             ("new registry entries", [f"{t.path}  {t.name}" for t in report.new_terms]),
+             ("near matches, not merged (if one is the same, add the new name to the entry's aliases and import "
+              "again)", [f"{s.origin}: {s.taxonomy} `{s.name}` is new; `{s.near}` ({s.near_id}) is close"
+                         for s in report.suggestions]),
+             ("kept another way or left out", _grouped(report.kept))]
+    for title, items in lists:
+        if items:
+            print(f"{title} ({len(items)}):")
+            for item in items[:LISTED]:
+                print(f"  {item}")
+            if len(items) > LISTED:
+                print(f"  ... and {len(items) - LISTED} more")
+    kinds: dict[str, list[Diagnostic]] = {}
+    for d in report.warnings:  # "document has no `summary`" once with its count, not once a document
+        kinds.setdefault(re.sub(r"`[^`]*`", "`…`", d.message) if d.message.startswith("`") else d.message, []).append(d)
+    for found in kinds.values():
+        more = f" (and {len(found) - 1} more like it: `sitegen check` lists them)" if len(found) > 1 else ""
+        print(found[0].format() + more, file=sys.stderr)
+    for line in report.config_lines:
+        print(f"note: {line}")
+    if settings:
+        print(f"settings used (save them as a file, edit and pass it back):\n{settings.rstrip()}")
+    if report.written:
+        print(f"record of what was written: {report.record} (commit it with the content; the next import reads it)")
+
+
+def _grouped(kept) -> list[str]:
+    """One line per kind of thing kept, with where it happened: a column under `extra` is one line,
+    not one per row."""
+    where: dict[str, list[str]] = {}
+    for k in kept:
+        where.setdefault(k.what, []).append(k.origin)
+    return [f"{', '.join(o[:3])}{f' and {len(o) - 3} more' if len(o) > 3 else ''}: {what}" for what, o in where.items()]
+
+
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps([{"path": d.path, "line": d.line, "col": d.col, "severity": d.severity,
@@ -306,7 +444,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
         if fmt == "github":
             text = _github_escape(d.message + (f" ({d.hint})" if d.hint else ""))
             path = _github_escape(d.path).replace(":", "%3A").replace(",", "%2C")
-            print(f"::{d.severity} file={path},line={d.line},col={d.col}::{text}")
+            print(f"::{'notice' if d.severity == NOTE else d.severity} file={path},line={d.line},col={d.col}::{text}")
         else:
             print(d.format(), file=sys.stderr)
 

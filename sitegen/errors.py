@@ -15,6 +15,7 @@ from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"  # said by `check`, never an error even with --strict
 
 
 @dataclass(frozen=True, order=True)

@@ -185,6 +185,9 @@ def _converted(node, loader, path: str, first_line: int) -> tuple[YamlData, list
     return out, problems
 
 
+FOREIGN_FRONT_MATTER = {"+++": "TOML", "{": "JSON"}  # the first line of front matter other generators read
+
+
 def split_source(raw: bytes, path: str, limits: Limits = DEFAULT) -> tuple[Source | None, list[Diagnostic]]:
     """Split a document or registry file; accepts a UTF-8 BOM and CRLF line ends."""
     try:
@@ -195,6 +198,10 @@ def split_source(raw: bytes, path: str, limits: Limits = DEFAULT) -> tuple[Sourc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
+        foreign = FOREIGN_FRONT_MATTER.get(lines[0].strip()) if lines else None
+        if foreign:
+            return None, [Diagnostic(path, 1, 1, f"{foreign} front matter (Hugo): sitegen reads YAML between `---` lines",
+                                     "convert it with `sitegen import hugo DIR`")]
         return None, [Diagnostic(path, 1, 1, "no front matter: the file must start with a line `---`",
                                  "put the fields between two `---` lines at the top")]
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)

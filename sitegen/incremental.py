@@ -50,6 +50,7 @@ class LastBuild(NamedTuple):
     pages: int
     search_stats: Any
     ocr: str = ""  # `originals.engine_name()` when some page was to be OCRed: a new Tesseract (or none) redoes it
+    good_until: Any = None  # datetime.date: from that day, a document it left out is published or one it showed is not
 
 
 @dataclass
@@ -212,7 +213,7 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
             bodiless.body = None
             documents[doc_id] = pickle.dumps(bodiless, protocol=5)
         taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
-        fixed = dataclasses.replace(state, site=Site(site.config, Shelved(documents), taxonomies),
+        fixed = dataclasses.replace(state, site=Site(site.config, Shelved(documents), taxonomies, site.about, site.held),
                                     links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
         memo.store("edits", key(target), (lineage, fixed))
     else:
@@ -269,8 +270,8 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     if manifest is None:
         return None
     records, parsed, before = _bodies_only(edited, state, memo, strict)
-    if records is None:
-        return None
+    if records is None or any(r.id not in state.site.documents for r in records):
+        return None  # a document left out (not published today) has no pages to redo: the full build says what changed
     bodies = render_bodies(records, [], 1, None, memo)
     linked, uses, link_problems = link_bodies(records, [], bodies, config.links.broken, state.links)
     link_problems += check_targets(uses, state.known)

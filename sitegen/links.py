@@ -24,6 +24,8 @@ from sitegen.markup import TEMPLATE_IDS, Rendered
 from sitegen.schema import DocumentRecord, TermRecord
 
 DOC_SCHEME = "doc:"
+UNPUBLISHED = "\x00unpublished\x00"  # stands for the href of a link to a page not published, then unlinked
+_UNLINK = re.compile(r'<a\b[^>]*\bhref="' + UNPUBLISHED + r'"[^>]*>(.*?)</a>', re.S)
 _LINK = re.compile(r'(<(a|img)\b[^>]*?\b(?:href|src)=")([^"]*)(")')
 _ID = re.compile(r'id="([^"]*)"')  # after a character that is not a word's (`anchors`)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -57,6 +59,7 @@ class _Index:
     by_id: dict[str, str]  # document id -> output path
     by_source: dict[str, str]  # normalised source path -> output path
     anchors: dict[str, set[str]]  # output path -> ids in the body
+    held: dict[str, tuple[str, str]] = field(default_factory=dict)  # page of a document not published -> (source, why)
     _nearest: dict[str, Nearest] = field(default_factory=dict)
 
     def nearest(self, table: str) -> Nearest:
@@ -66,11 +69,15 @@ class _Index:
         return self._nearest[table]
 
 
-def link_index(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered]) -> _Index:
-    """Where every document and registry entry ends up, and the anchors in each body."""
+def link_index(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
+               held: dict[str, str] | None = None) -> _Index:
+    """Where every document and registry entry ends up, and the anchors in each body; `held`: document
+    id -> why it is not published (a link to it is a warning, and becomes plain text)."""
     index = _Index({}, {}, {})
     for r in documents:
         index.by_id.setdefault(r.id, urls.document(r.id))
+        if held and r.id in held:
+            index.held[urls.document(r.id)] = (r.path, held[r.id])
     for body in _bodies(documents, terms):
         index.by_source.setdefault(posixpath.normpath(body.path), body.page)
         index.anchors[body.page] = anchors(bodies[body.path])
@@ -108,7 +115,8 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
             problems.append(Diagnostic(body.path, body.line, 1, f"the text could not be converted: {rendered.failure}",
                                        "a bug in sitegen; please report it with this file"))
         if "href=" in rendered.html or "src=" in rendered.html:
-            rendered = replace(rendered, html=_link_one(body, rendered.html, index, uses, problems, broken))
+            markup = _link_one(body, rendered.html, index, uses, problems, broken)
+            rendered = replace(rendered, html=_UNLINK.sub(r"<span>\1</span>", markup) if UNPUBLISHED in markup else markup)
         out[body.path] = rendered
     return out, uses, problems
 
@@ -204,6 +212,8 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
                 f"link to the file, like `{path.rstrip('/') or '.'}/index.html`")
     elif target.startswith("../"):
         problem(f"link leads outside the site: {written}", "link to a page of the archive or to a full https:// address")
+    elif target in index.held:
+        return _to_page(body.page, target, anchor, index, written, problem)
     else:
         uses.append(LinkUse(at.path, at.line, at.col, written, target, body.page, at.severity))
         _check_anchor(target, anchor, index, written, problem)
@@ -211,7 +221,13 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
 
 
 def _to_page(page: str, target: str, anchor: str, index: _Index, written: str, problem) -> str:
-    """The page-relative link from `page` to an internal target, its anchor checked."""
+    """The page-relative link from `page` to an internal target, its anchor checked; a link from a
+    published page to one held back becomes its text alone (`UNPUBLISHED`), with a warning."""
+    if target in index.held and page not in index.held:
+        source, why = index.held[target]
+        problem(f"link to {written} ({source}), which is not published ({why})",
+                "the link shows as plain text until that document is published", WARNING)
+        return UNPUBLISHED
     _check_anchor(target, anchor, index, written, problem)
     return urls.relative(page, target + (f"#{anchor}" if anchor else ""))
 

@@ -36,6 +36,7 @@ class Term:
     documents: tuple[str, ...] = ()  # ids, chronological
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # name or alias -> line, col in `path`
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text (`description:`)
+    redirects: tuple = ()  # schema.Ref of each old address of its page (`pages.plan_redirects`)
 
     def name(self, lang: str) -> tuple[str, str]:
         """The name to show on a page in `lang`, and the language that name is in ("" unknown)."""
@@ -64,6 +65,7 @@ class Document(Metadata):
     terms: dict[str, tuple[str, ...]]  # taxonomy name -> term ids, in the order written
     translation_of: str = ""
     translations: tuple[str, ...] = ()  # every other document in the same translation group
+    redirects: tuple = ()  # schema.Ref of each old address of its page (`pages.plan_redirects`)
 
     @property
     def sort_key(self) -> tuple:
@@ -83,6 +85,8 @@ class Site:
     documents: dict[str, Document]  # id -> document, chronological
     taxonomies: dict[str, Taxonomy]  # in config order
     about: dict[str, Rendered] = field(default_factory=dict)  # edition language -> its about page's text, linked
+    held: dict[str, Any] = field(default_factory=dict)  # document id -> schedule.Hold of every document not
+    #                                                     published today; those in `documents` are previewed (--drafts)
 
     def chronological(self) -> list[Document]:
         return list(self.documents.values())
@@ -98,16 +102,19 @@ def match_key(text: str) -> str:
 
 
 def build_site(config: Config, documents: list[DocumentRecord], terms: list[TermRecord],
-               bodies: dict[str, Rendered], about: dict[str, Rendered] | None = None) -> tuple[Site, list[Diagnostic]]:
+               bodies: dict[str, Rendered], about: dict[str, Rendered] | None = None,
+               held: dict[str, Any] | None = None, preview: bool = False) -> tuple[Site, list[Diagnostic]]:
     """Resolve every reference; `bodies` maps a source path to its rendered Markdown, `about` an
-    edition's language to its about page's."""
+    edition's language to its about page's. `held`: document id -> why it is not published today
+    (`schedule.holds`); each is checked like the others, then left out of the site, so that nothing
+    made from the site can show it, unless `preview` (--drafts)."""
     problems: list[Diagnostic] = []
     taxonomies = {t.name: Taxonomy(t) for t in config.taxonomies}
     for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
         taxonomies[record.taxonomy].terms[record.id] = Term(
             record.id, record.taxonomy, record.names, record.aliases, record.kind, record.url,
             record.wikidata, record.extra, bodies.get(record.path), record.path, where=record.where,
-            descriptions=record.descriptions)
+            descriptions=record.descriptions, redirects=record.redirects)
     lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
     _check_unique_ids(documents, problems)
     docs: dict[str, Document] = {}
@@ -115,7 +122,7 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems)
                     for name, refs in record.refs.items()}
         docs[record.id] = Document(**metadata_of(record), id=record.id, path=record.path, dir=text_direction(record.language),
-                                   body=bodies[record.path], terms=resolved)
+                                   body=bodies[record.path], terms=resolved, redirects=record.redirects)
     _link_translations(documents, docs, problems)
     ordered = dict(sorted(docs.items(), key=lambda item: item[1].sort_key))
     tagged: dict[tuple[str, str], list[str]] = {}
@@ -128,7 +135,27 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         for term in tax.terms.values():
             term.documents = tuple(tagged.get((name, term.id), ()))
     problems.extend(_warnings(ordered, taxonomies))
-    return Site(config, ordered, taxonomies, dict(about or {})), problems
+    if held and not preview:
+        _leave_out(ordered, taxonomies, set(held))
+    return Site(config, ordered, taxonomies, dict(about or {}), dict(held or {})), problems
+
+
+def _leave_out(docs: dict[str, Document], taxonomies: dict[str, Taxonomy], gone: set[str]) -> None:
+    """Documents not published today, out of the model and of every relation to them: term lists,
+    translations, and the terms of an open taxonomy only they used."""
+    for doc_id in gone:
+        docs.pop(doc_id, None)
+    for doc in docs.values():
+        if gone.intersection(doc.translations):
+            doc.translations = tuple(t for t in doc.translations if t not in gone)
+        if doc.translation_of in gone:
+            doc.translation_of = ""
+    for tax in taxonomies.values():
+        for term_id, term in list(tax.terms.items()):
+            if gone.intersection(term.documents):
+                term.documents = tuple(d for d in term.documents if d not in gone)
+                if not term.documents and not term.path:
+                    del tax.terms[term_id]
 
 
 def _lookup(tax: Taxonomy, problems: list[Diagnostic]) -> dict[str, str]:

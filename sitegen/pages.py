@@ -8,7 +8,8 @@ Templates never see the model; they get plain dicts built here:
   `page_path`, `lang`, `dir`, `ui` (interface words), `ui_lang`, `nav` [{label, href, current}],
   `title`, `search_href`, `home_href`, `languages` [{lang, dir, name, href}] (the language switch: this
   page in the other editions, or a document's translation) and `alternates` [{lang, href}] (`hreflang`
-  links to the same page in other languages).
+  links to the same page in other languages), `meta` {description, type, locale, url, noindex} (see
+  `chrome.page_meta`: a document's or term's own description, else the site's).
 - a *text* of undeclared language (source names, authors, notes): {text, lang, dir} (`lang` may be "").
 - a *document item* (listings): {href, title, lang, dir, date, date_iso, source (text), summary, language}.
 - a *term item*: {href, name, lang, dir, count, kind}.
@@ -26,14 +27,14 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from markupsafe import Markup
 
 from sitegen import feeds, l10n, urls
 from sitegen.attachments import PageText, describe_size
 from sitegen.originals import LOW_CONFIDENCE
-from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
+from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, page_meta, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import ArchivalDate
@@ -50,6 +51,7 @@ CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", 
 # Per-document outputs: (template, file extension). Each renders with `plan_document`'s context to
 # `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
 DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
+REDIRECT = "redirect.html"  # the template of the page left at each of a document's old addresses (`redirects`)
 RELATED_CANDIDATES = 60
 COOCCURRING = 30
 
@@ -77,8 +79,9 @@ class Plan:
         return len(self.pages) + len(self.documents) * len(DOCUMENT_OUTPUTS)
 
 
-def plan_site(site: Site) -> tuple[Plan, list[Diagnostic]]:
-    """The plan of every page; two sources claiming one path is an error."""
+def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagnostic]]:
+    """The plan of every page; two sources claiming one path is an error (`assets`: the asset files'
+    output paths, which no redirect may replace)."""
     claims = [(urls.document(doc.id, ext), doc.path) for doc in site.documents.values() for _, ext in DOCUMENT_OUTPUTS]
     pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
@@ -92,9 +95,53 @@ def plan_site(site: Site) -> tuple[Plan, list[Diagnostic]]:
     alternates = [(urls.document(doc.id), {"alternates": alternate_links(document_switch(site, doc))})
                   for doc in site.documents.values()]
     pages += [Page(*planned) for planned in feeds.planned_sitemap(site, alternates + [(p.path, p.context) for p in pages])]
-    first, problems = _check_collisions(claims + [(p.path, p.source) for p in pages])
-    kept = sorted((p for n, p in enumerate(pages, len(claims)) if first[p.path] == n), key=lambda p: p.path)
-    return Plan(kept, list(site.documents), frozenset(first), rarity(site)), missing_strings(site) + problems
+    claims += [(p.path, p.source) for p in pages]
+    first, problems = _check_collisions(claims)
+    taken = {path: claims[n][1] for path, n in first.items()} | {path: f"the asset {path}" for path in assets}
+    moved, more = plan_redirects(site, taken)  # after the sitemap: an old address is not a page to index
+    planned = len(claims) - len(pages)
+    kept = sorted([*(p for n, p in enumerate(pages, planned) if first[p.path] == n), *moved], key=lambda p: p.path)
+    return Plan(kept, list(site.documents), frozenset(first) | {p.path for p in moved}, rarity(site)), \
+        missing_strings(site) + problems + more
+
+
+def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[Diagnostic]]:
+    """A small page at each old address a document or registry entry lists under `redirects`, sending
+    readers to its page (see templates/redirect.html), in its language. Adds: target (its page),
+    canonical (its absolute address, "" without base_url), target_title. An old address that another
+    output, an asset, an attachment or another redirect has (compared as a case-insensitive disk
+    would) is an error naming both, at the line that asks for it. `taken`: every other output path ->
+    what writes it."""
+    owners = {path.casefold(): source for path, source in taken.items()}
+    owners.update((a.href.casefold(), f"{doc.path} (attachment)") for doc in site.documents.values() for a in doc.attachments)
+    pages, problems = [], []
+    for source, refs, target, lang, title in _moved(site):
+        for ref in refs:
+            path = urls.redirect(ref.text)
+            folder = path.split("/")[0] if "/" in path else ""
+            other = owners.get(path.casefold())
+            if other or folder in urls.OWN_FOLDERS:
+                what = f"already written for {other}" if other else f"in {folder}/, which sitegen fills itself"
+                problems.append(Diagnostic(source, ref.line, ref.col, f"redirect `{ref.text}` would write {path}, {what}",
+                                           "remove it, or choose the old address the page really had"))
+                continue
+            owners[path.casefold()] = f"{source}:{ref.line}:{ref.col}"
+            ui_lang = ui_language(lang)
+            pages.append(Page(path, REDIRECT, {"page_path": path, "lang": lang, "dir": text_direction(lang), "ui": STRINGS[ui_lang],
+                                               "target": target, "canonical": urls.absolute(site.config.base_url, target),
+                                               "target_title": title}, source))
+    return pages, problems
+
+
+def _moved(site: Site) -> list[tuple[str, tuple, str, str, str]]:
+    """(source file, old addresses, page, its language, its title) of every page that lists old addresses
+    (a registry entry's is its page in the default edition)."""
+    moved = [(doc.path, doc.redirects, urls.document(doc.id), doc.language, doc.title)
+             for doc in site.documents.values() if doc.redirects]
+    lang = site.config.language
+    moved += [(term.path, term.redirects, urls.term(term.taxonomy, term.id), lang, term.name(lang)[0])
+              for tax in site.taxonomies.values() for term in tax.terms.values() if term.redirects]
+    return moved
 
 
 def _check_collisions(claims: list[tuple[str, str]]) -> tuple[dict[str, int], list[Diagnostic]]:
@@ -136,7 +183,8 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     field of schema.DOCUMENT_FIELDS as `show_field` gives it (title, date, date_iso, date_edtf, source,
     dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
     headings}, terms [{title, items}], translations [document item], translation_of (document item or
-    None), related [document item + shared], cite (see cite.citation), downloads [{label, href, type}],
+    None), related [document item + shared], held (the --drafts banner: why and until when it is not
+    published, else ""), cite (see cite.citation), downloads [{label, href, type}],
     doc_text {lang, dir} (the language of the document's own text: the title, summary and body), marks
     {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
     (text)}]}: the language of what is written in no declared language. Its language switch offers its
@@ -164,8 +212,18 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang, digits) if doc.translation_of else None
     ctx["related"] = [dict(doc_item(site.documents[other], ui_lang, digits), shared=l10n.count("shared_terms", score, ui_lang, digits))
                       for other, score in related(site, doc, rarity)]
+    ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
+    ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article", bool(ctx["held"]))
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
+
+
+def held_banner(hold: Any, ui_lang: str) -> str:
+    """What a page previewed with --drafts says of itself: why it is not published, until when ("" when it is)."""
+    if hold is None:
+        return ""
+    until = l10n.date_text(ArchivalDate(hold.day.year, hold.day.month, hold.day.day), ui_lang) if hold.day else ""
+    return STRINGS[ui_lang][f"held_{hold.reason}"].format(date=until)
 
 
 def document_switch(site: Site, doc: Document) -> dict[str, str]:
@@ -272,6 +330,7 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
         ctx = base(site, ed, path, lang, name, term.taxonomy)
         ui_lang = ctx["ui_lang"]
         description, description_lang = term_description(site, term, ed) if number == 1 else (Markup(""), lang)
+        ctx["meta"] = page_meta(site, path, lang, term.descriptions.get(lang) or (term.description.text if term.description else ""))
         ctx["term"] = {
             "id": term.id, "name": name, "name_lang": name_lang or lang, "name_dir": text_direction(name_lang or lang),
             "names": [{"name": n, "lang": k or lang, "dir": text_direction(k or lang)} for k, n in sorted(term.names.items()) if n != name],

@@ -281,9 +281,11 @@ class SpilledHTML:
             doc.body = dataclasses.replace(doc.body, html="", text="")
         self.file.flush()
 
-    def read(self, doc_id: str) -> str:
-        offset, size, _ = self.at[doc_id]
-        return os.pread(self.file.fileno(), size, offset).decode("utf-8", "surrogatepass")
+    def read(self, doc_id: str) -> tuple[str, str]:
+        """A document's HTML and text (its page's description may be the start of the text)."""
+        offset, size, text = self.at[doc_id]
+        both = os.pread(self.file.fileno(), size + text, offset)
+        return both[:size].decode("utf-8", "surrogatepass"), both[size:].decode("utf-8", "surrogatepass")
 
     def restore_text(self, site: Site) -> None:
         for doc_id, (offset, html, text) in self.at.items():
@@ -330,7 +332,8 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
         doc = job.site.documents[unit]
         if job.html is not None and unit in job.html.at:
             doc = copy.copy(doc)
-            doc.body = dataclasses.replace(doc.body, html=job.html.read(unit))
+            html, text = job.html.read(unit)
+            doc.body = dataclasses.replace(doc.body, html=html, text=text)
         pages = plan_document(job.site, doc, job.plan.rarity)
     done = []
     for page, key in zip(pages, page_keys(job.keys, pages)):

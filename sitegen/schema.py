@@ -7,6 +7,7 @@ one file at a time; cross-file rules (unique ids, references) belong to `model`.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields, make_dataclass
@@ -16,7 +17,7 @@ from sitegen.config import Config, TaxonomyConfig
 from sitegen.dates import ArchivalDate, parse_date
 from sitegen.errors import WARNING, Diagnostic, did_you_mean, shown_path
 from sitegen.frontmatter import Source
-from sitegen.sources import name_problems
+from sitegen.sources import MAX_NAME_BYTES, WINDOWS_RESERVED, name_problems
 
 PORTABLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
@@ -25,6 +26,7 @@ WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 PLACEHOLDER_DATE = ArchivalDate(1)  # stands in for a missing or invalid date in a record that has errors
 GENRES = ("news", "report", "scholarly")
 ATTACHMENT_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*\.[A-Za-z0-9]+$")
+FULL_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
 
@@ -61,7 +63,17 @@ DOCUMENT_FIELDS = {
     "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page; "
                          "`{file: scan-1.jpg, ocr: true}` reads one's text by OCR (false: never)", default=tuple),
     "extra": Field("mapping", "anything else, free form, available to templates", default=dict),
+    # When a document is published (see `schedule`): read into the record, never shown as fields
+    "draft": Field("bool", "true keeps the document out of the site (`sitegen build --drafts` previews it)",
+                   default=bool, carried=False),
+    "embargo": Field("day", "YYYY-MM-DD: not published before that day", default=lambda: None, carried=False),
+    "expires": Field("day", "YYYY-MM-DD: not published from that day on", default=lambda: None, carried=False),
+    "redirects": Field("addresses", "old addresses of this page, relative to the site root (old/path/, "
+                       "old/page.html): each gets a page that sends readers here", default=tuple, carried=False),
 }
+# The fields `validate_document` reads into the record under their own names without carrying them
+# to the model's documents: they decide whether and where a document is published.
+PUBLISHING_FIELDS = ("draft", "embargo", "expires", "redirects")
 # The carried fields as a dataclass, so a record and a model document have them as attributes; both
 # subclass it, so a field added to the table above reaches them without being written out again.
 Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.default))
@@ -71,6 +83,30 @@ Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.defau
 # Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
 # fields, and the search fields and facets every archive has (`body`, `year`, `originals`).
 RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year", "originals"}
+
+
+# Front-matter keys of other generators (Hugo, Jekyll, WordPress exports) -> what to write in sitegen:
+# an archive moving here hears what its key became before any spelling guess (`categories` is not `actors`).
+_TAXONOMY = "a taxonomy in sitegen: list them under {taxonomies}, or declare one in sitegen.yaml"
+FOREIGN_FIELDS = {
+    "categories": _TAXONOMY, "tags": _TAXONOMY, "keywords": _TAXONOMY, "series": _TAXONOMY,
+    "description": "write it as `summary`", "excerpt": "write it as `summary`", "abstract": "write it as `summary`",
+    "author": "write `authors`, a list of bylines", "publishdate": "write `embargo: YYYY-MM-DD`, the day it may be published from",
+    "expirydate": "write `expires: YYYY-MM-DD`, the day it stops being published",
+    "aliases": "old addresses go under `redirects`", "redirect_from": "old addresses go under `redirects`",
+    "published": "write `draft: true` to keep a document unpublished",
+    "lastmod": "sitegen keeps the publication `date`; the day the archive took its copy is `retrieved`",
+    "last_modified_at": "sitegen keeps the publication `date`; the day the archive took its copy is `retrieved`",
+    "layout": "every document has the same page: change templates/document.html",
+    "type": "every document has the same page: change templates/document.html; `genre` says news, report or scholarly",
+    "weight": "documents are listed by `date`; keep it under `extra:` if it matters",
+    "permalink": "a document's address is documents/<id>.html (set `slug` for another id); old addresses go under `redirects`",
+    "url_path": "a document's address is documents/<id>.html (set `slug` for another id); old addresses go under `redirects`",
+    "image": "put the file beside the document and list it under `attachments`",
+    "featured_image": "put the file beside the document and list it under `attachments`",
+    "coverimage": "put the file beside the document and list it under `attachments`",
+    "menu": "the menu lists the site's own pages; it is not set per document",
+}
 
 
 def taxonomy_problems(config: Config) -> list[Diagnostic]:
@@ -95,6 +131,8 @@ TERM_FIELDS = {
     "description": (False, "names", "the description in other languages, plain text per language, e.g. "
                     "ar: ... (the text below the front matter is the description in the site's first language)"),
     "extra": (False, "mapping", "anything else, free form"),
+    "redirects": (False, "addresses", "old addresses of this entry's page, relative to the site root: each gets a page "
+                  "that sends readers here"),
 }
 
 
@@ -127,6 +165,11 @@ class DocumentRecord(Metadata):
     body_line: int
     translation_of: Ref | None = None
     refs: dict[str, tuple[Ref, ...]] = field(default_factory=dict)  # taxonomy name -> references
+    draft: bool = False
+    embargo: Any = None  # datetime.date or None
+    expires: Any = None
+    redirects: tuple[Ref, ...] = ()  # old addresses, as written and where (`urls.redirect` makes each a path)
+    scheduled_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # date, draft, embargo, expires -> line, col
 
 
 def metadata_of(record: Metadata) -> dict[str, Any]:
@@ -149,6 +192,7 @@ class TermRecord:
     wikidata: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text, beside the body
+    redirects: tuple[Ref, ...] = ()
 
 
 def suggest_id(text: str) -> str:
@@ -173,7 +217,7 @@ def document_fields(config: Config) -> dict[str, tuple[bool, str, str]]:
 
 def validate_document(source: Source, path: str, stem: str, config: Config) -> tuple[DocumentRecord, list[Diagnostic]]:
     """Typed record of one document, and the diagnostics found in it."""
-    values, problems = _check(source, path, document_fields(config))
+    values, problems = _check(source, path, document_fields(config), FOREIGN_FIELDS)
     doc_id = _file_id(values.get("slug") or stem, path, "slug" in values, source, problems)
     # A record is returned even when a field is wrong (placeholders stand in for it), so that its
     # references and links are checked too and the contributor sees every mistake in one run; the
@@ -183,8 +227,11 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
     carried = {name: values[name] if name in values else f.default()
                for name, f in DOCUMENT_FIELDS.items() if f.carried}
     carried["language"] = values.get("language", config.language)
+    publishing = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default() for name in PUBLISHING_FIELDS}
+    scheduled_at = {name: source.meta.where((name,)) for name in ("date", "draft", "embargo", "expires") if name in values}
     record = DocumentRecord(
-        **carried, id=doc_id, path=path, body=source.body, body_line=source.body_line, refs=refs,
+        **carried, **publishing, scheduled_at=scheduled_at, id=doc_id, path=path, body=source.body,
+        body_line=source.body_line, refs=refs,
         translation_of=Ref(translation, *source.meta.where(("translation_of",))) if translation else None,
     )
     return record, problems
@@ -210,7 +257,7 @@ def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig
         id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
         body_line=source.body_line, aliases=values.get("aliases", ()), where=_name_positions(values, source), kind=kind,
         url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
-        descriptions=values.get("description", {}),
+        descriptions=values.get("description", {}), redirects=values.get("redirects", ()),
     ), problems
 
 
@@ -238,14 +285,17 @@ def _name_positions(values: dict[str, Any], source: Source) -> dict[str, tuple[i
     return where
 
 
-def _check(source: Source, path: str, fields: dict) -> tuple[dict[str, Any], list[Diagnostic]]:
+def _check(source: Source, path: str, fields: dict, foreign: dict[str, str] | None = None
+           ) -> tuple[dict[str, Any], list[Diagnostic]]:
     data, meta = source.meta.data, source.meta
     problems: list[Diagnostic] = []
     values: dict[str, Any] = {}
     for key, value in data.items():
         line, col = meta.where((key,))
         if key not in fields:
-            hint = did_you_mean(key, fields) or "put free-form data under `extra:`"
+            hint = (foreign or {}).get(str(key).casefold(), "").format(
+                taxonomies=" or ".join(f"`{name}`" for name, spec in fields.items() if spec[1] == "refs") or "a new one") \
+                or did_you_mean(key, fields) or "put free-form data under `extra:`"
             problems.append(Diagnostic(path, line, col, f"unknown field `{key}`", hint))
             continue
         kind = fields[key][1]
@@ -384,6 +434,61 @@ def _date(value, key, meta, path) -> ArchivalDate:
         raise FieldError(str(exc), "dates look like 2021-12-23, 2019-11, 2018, 2019-11-06? or 2018~") from None
 
 
+def _bool(value, key, meta, path) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"`{key}` must be true or false, not {_describe(value)}", f"write `{key}: true`")
+    return value
+
+
+def _day(value, key, meta, path) -> datetime.date:
+    """One whole day: an embargo or expiry is a day the build compares with today, not an archival range."""
+    text = _text(str(value) if isinstance(value, int) and not isinstance(value, bool) else value, key, meta, path)
+    try:
+        parse_date(text)  # an impossible day, said as for `date`
+    except ValueError as exc:
+        raise FieldError(str(exc), "write the day in full, like 2031-01-15") from None
+    if not FULL_DAY.match(text):
+        raise FieldError(f"`{key}` must be a whole day, not `{text}`", "write the day in full, like 2031-01-15")
+    return datetime.date.fromisoformat(text)
+
+
+def _addresses(value, key, meta, path) -> tuple[Ref, ...]:
+    """Old addresses of a page, as written (`urls.redirect` makes each the path of a file), each one safe
+    to become a file on any system."""
+    refs = _refs(value, key, meta, path)
+    out = []
+    for i, ref in enumerate(refs):
+        problem = address_problem(ref.text)
+        if problem:
+            raise FieldError(f"redirect `{ref.text}` {problem[0]}", problem[1], (key, i) if not isinstance(value, str) else ())
+        out.append(ref)
+    return tuple(out)
+
+
+UNSAFE_IN_ADDRESS = re.compile(r'[\\\x00-\x1f\x7f<>:"|?*#]')
+
+
+def address_problem(text: str) -> tuple[str, str] | None:
+    """Why an old address cannot become a file of the output (a message and a hint), or None."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", text):
+        return "is a full address, not a path of this site", "write the path only, like old/page.html"
+    bad = UNSAFE_IN_ADDRESS.search(text)
+    if bad:
+        what = {"?": "a query", "#": "a fragment", "\\": "a backslash"}.get(bad.group(), f"the character {bad.group()!r}")
+        return f"contains {what}, which no file name of the site can hold", "write a plain path, like old/page.html, with / between folders"
+    parts = text.strip("/").split("/")
+    if not text.strip("/") or any(p in ("", ".", "..") for p in parts):
+        return "is not a path inside the site", "write it from the site's root, like old/page.html or old/folder/"
+    for part in parts:
+        if part.split(".")[0].casefold() in WINDOWS_RESERVED or part != part.rstrip(". "):
+            return f"has `{part}`, a name Windows refuses", "choose another name"
+        if part.startswith("."):
+            return f"has `{part}`, a hidden name, which the site does not publish", "choose a name not starting with `.`"
+        if len(part.encode("utf-8")) > MAX_NAME_BYTES:
+            return f"has a name of {len(part.encode('utf-8'))} bytes, too long for a file", f"keep each name under {MAX_NAME_BYTES} bytes"
+    return None
+
+
 def _language(value, key, meta, path) -> str:
     text = _text(value, key, meta, path)
     if not LANGUAGE_TAG.match(text):
@@ -447,5 +552,6 @@ def _names(value, key, meta, path) -> dict[str, str]:
 
 CHECKS: dict[str, Callable] = {
     "text": _text, "texts": _texts, "refs": _refs, "files": _files, "date": _date, "language": _language, "url": _url,
-    "id": _id, "genre": _genre, "wikidata": _wikidata, "mapping": _mapping, "names": _names,
+    "id": _id, "genre": _genre, "wikidata": _wikidata, "mapping": _mapping, "names": _names, "bool": _bool, "day": _day,
+    "addresses": _addresses,
 }

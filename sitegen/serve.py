@@ -90,8 +90,8 @@ class Live:
 class DevServer:
     """One project served: `rebuild()` after a change, `watch()` to loop on changes, `close()` to stop."""
 
-    def __init__(self, config_path: Path, port: int = 8000, jobs: int = 1, log=print):
-        self.config_path, self.jobs, self.log = config_path, jobs, log
+    def __init__(self, config_path: Path, port: int = 8000, jobs: int = 1, log=print, drafts: bool = False):
+        self.config_path, self.jobs, self.log, self.drafts = config_path, jobs, log, drafts
         self.session, self.live = Session(), Live()
         self.memo = open_cache(config_path.resolve().parent)
         self.config: Config | None = None
@@ -118,7 +118,8 @@ class DevServer:
         started = time.perf_counter()
         try:
             self.config = load_config(self.config_path)
-            result = build(self.config, jobs=self.jobs, until="render", memo=self.memo, session=self.session)
+            result = build(self.config, jobs=self.jobs, until="render", memo=self.memo, session=self.session,
+                           drafts=self.drafts)
         except BuildFailed as failed:
             errors = errors_only(failed.diagnostics) or failed.diagnostics
             self.live.fail(errors)
@@ -336,9 +337,9 @@ RELOAD_JS = r"""(function () {
 """
 
 
-def serve(config_path: Path, port: int, jobs: int, log=print) -> None:
-    """Run until Ctrl-C: the CLI's `sitegen serve`."""
-    server = DevServer(config_path, port, jobs, log)
+def serve(config_path: Path, port: int, jobs: int, log=print, drafts: bool = False) -> None:
+    """Run until Ctrl-C: the CLI's `sitegen serve` (`drafts`: with documents not published today)."""
+    server = DevServer(config_path, port, jobs, log, drafts)
     try:  # Ctrl-C at any moment, even during the first build, stops it the same way
         server.start(ready=lambda: log(f"serving {server.url} (localhost only); watching "
                                        f"{', '.join(shown_path(p) for p in server.watched())}; Ctrl-C to stop"))

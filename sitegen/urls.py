@@ -45,6 +45,16 @@ def taxonomy_index(taxonomy: str) -> str:
     return f"{taxonomy}/index.html"
 
 
+def redirect(old: str) -> str:
+    """The file an old address of a page names (checked by `schema.address_problem`): `old/dir/` is
+    `old/dir/index.html`; a leading `/` is the site's root."""
+    old = old.lstrip("/")
+    return old + "index.html" if old.endswith("/") else old
+
+
+OWN_FOLDERS = (ASSETS, "search", "data")  # folders sitegen fills itself: no redirect may be put in them
+
+
 def asset(name: str) -> str:
     return f"{ASSETS}/{name}"
 

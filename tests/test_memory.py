@@ -24,7 +24,7 @@ def test_spilled_html_reads_back_exactly_and_leaves_the_text(tmp_path, monkeypat
     spilled = SpilledHTML(site, tmp_path)
     try:
         assert made == [{"dir": tmp_path}]  # beside the output, never /tmp (which may be memory)
-        assert spilled.read("a") == bodies["a"].html and spilled.read("c") == "<p>x</p>"
+        assert spilled.read("a") == (bodies["a"].html, bodies["a"].text) and spilled.read("c") == ("<p>x</p>", "x")
         assert set(spilled.at) == {"a", "c"}
         assert all(doc.body.html == doc.body.text == "" for doc in list(site.documents.values())[:3])
         spilled.restore_text(site)
