@@ -33,7 +33,8 @@ from sitegen.importnames import ID_WORDS, NEAR, Registry
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.markup import Rendered, check_body, render_markdown
 from sitegen.model import build_site
-from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
+from sitegen import urls
+from sitegen.schema import DocumentRecord, TermRecord, address_problem, validate_document, validate_term
 
 __all__ = ["RECORD", "ID_WORDS", "NEAR", "Batch", "Incoming", "IncomingTerm", "Kept", "NewTerm", "Suggestion", "Report",
            "ImportPlan", "run_import", "plan_import", "apply_import", "read_record"]  # what importers and tests use
@@ -64,7 +65,7 @@ def plan_import(batch: Batch, config: Config, *, memo: Memo = NO_MEMO, jobs: int
     project = Project.read(config, memo, jobs)
     report = Report(batch.source, shown_path(config.root / RECORD), kept=list(batch.kept), documents=len(batch.documents))
     report.problems += batch.problems + project.problems
-    batch = replace(batch, documents=[normalised(inc, config) for inc in batch.documents])
+    batch = replace(batch, documents=[_servable(normalised(inc, config), report) for inc in batch.documents])
     registry = Registry(config, project, record, report)
     registry.add_described(batch.terms)
     for inc in batch.documents:
@@ -78,6 +79,24 @@ def plan_import(batch: Batch, config: Config, *, memo: Memo = NO_MEMO, jobs: int
     report.problems = sort_diagnostics(report.problems)
     report.warnings = sort_diagnostics(report.warnings)
     return plan
+
+
+def _servable(inc: Incoming, report: Report) -> Incoming:
+    """Without the old addresses no redirect page can have (ones `check` refuses, or in a folder sitegen
+    fills itself), each reported: the readers find the addresses, and the rule for them is the build's."""
+    kept = []
+    for address in inc.fields.get("redirects") or ():
+        problem = address_problem(address)
+        folder = urls.redirect(address).split("/")[0] if not problem and "/" in urls.redirect(address) else ""
+        if problem or folder in urls.OWN_FOLDERS:
+            why = problem[0] if problem else f"is in {folder}/, which sitegen fills itself"
+            report.kept.append(Kept(inc.origin, f"old address `{address}` not redirected: it {why}"))
+        else:
+            kept.append(address)
+    if "redirects" not in inc.fields or len(kept) == len(inc.fields["redirects"]):
+        return inc
+    fields = {k: v for k, v in inc.fields.items() if k != "redirects"} | ({"redirects": kept} if kept else {})
+    return replace(inc, fields=fields)
 
 
 def apply_import(plan: ImportPlan) -> Report:
@@ -132,8 +151,8 @@ def _outside(config: Config, files: list[PlannedFile]) -> list[Diagnostic]:
     content, seen, problems = os.path.realpath(config.content), {}, []
     for f in files:
         folder = f.path.parent
-        while str(folder) not in seen and not folder.exists() and folder != folder.parent:
-            folder = folder.parent
+        while str(folder) not in seen and not folder.exists() and folder not in (folder.parent, config.content):
+            folder = folder.parent  # up to the content folder, which a new archive may not have made yet
         if str(folder) not in seen:
             real = os.path.realpath(folder)
             seen[str(folder)] = real == content or real.startswith(content + os.sep)
@@ -246,7 +265,8 @@ def _verify_links(config: Config, mine: list[DocumentRecord], documents: list[Do
         from sitegen.build import asset_paths  # here: only links to built pages need the plan
         from sitegen.pages import plan_site
         site, _ = build_site(config, documents, terms, bodies)
-        found += check_targets(uses, plan_site(site)[0].paths | frozenset(asset_paths(config.assets)[0]))
+        assets = asset_paths(config.asset_folders)[0]
+        found += check_targets(uses, plan_site(site, assets)[0].paths | frozenset(assets))
     broken = [d for d in found if d.severity == ERROR]
     report.problems += _at_origin(broken, origins, report)
     report.warnings += [d for d in found if d.severity == WARNING and d.path in origins]

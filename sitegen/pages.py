@@ -105,6 +105,12 @@ def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagno
         missing_strings(site) + problems + more
 
 
+def _attachment_paths(doc: Document) -> list[str]:
+    """Where a document's attachments are published: a described one knows (`href`); a check that
+    reads no files (an import's, before it copies them) has only their names as written."""
+    return [getattr(a, "href", "") or urls.attachment(doc.id, a.text) for a in doc.attachments]
+
+
 def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[Diagnostic]]:
     """A small page at each old address a document or registry entry lists under `redirects`, sending
     readers to its page (see templates/redirect.html), in its language. Adds: target (its page),
@@ -113,7 +119,8 @@ def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[
     would) is an error naming both, at the line that asks for it. `taken`: every other output path ->
     what writes it."""
     owners = {path.casefold(): source for path, source in taken.items()}
-    owners.update((a.href.casefold(), f"{doc.path} (attachment)") for doc in site.documents.values() for a in doc.attachments)
+    owners.update((path.casefold(), f"{doc.path} (attachment)") for doc in site.documents.values()
+                  for path in _attachment_paths(doc))
     pages, problems = [], []
     for source, refs, target, lang, title in _moved(site):
         for ref in refs:

@@ -144,6 +144,7 @@ def _check_value(ok, message: str) -> None:
 # `sitegen init`: a new archive that builds at once and passes `check --strict`.
 EXAMPLE_DATE = "2024-05-01"
 EXAMPLE_ID = f"{EXAMPLE_DATE}-example-lighthouse-records"
+TITLES = {"en": "Documentary archive", "ar": "أرشيف وثائقي"}  # the site's title when init is given none
 EXAMPLES = {  # language -> (title, source, summary, body) of the example document
     "en": ("The harbour office opens its lighthouse records", "Harbour Office",
            "An example document: the harbour office opens its lighthouse logbooks to the public.",
@@ -242,9 +243,9 @@ def init_files(folder: Path, languages: tuple[str, ...] = ("en",), title: str = 
     an about page per language, .gitignore, and the GitHub workflows (check on pull requests; deploy
     to GitHub Pages)."""
     _check_languages(languages)
-    title = " ".join(title.split()) or "Documentary archive"
     first = languages[0]
-    files = [NewFile(folder / "sitegen.yaml", commented_config({"title": title, "languages": list(languages)})),
+    named = " ".join(title.split()) or {lang: TITLES[lang] for lang in languages}  # each edition's header in its language
+    files = [NewFile(folder / "sitegen.yaml", commented_config({"title": named, "languages": list(languages)})),
              NewFile(folder / ".gitignore", GITIGNORE)]
     for lang in languages:
         given = {"title": EXAMPLES[lang][0], "date": EXAMPLE_DATE, "source": EXAMPLES[lang][1], "language": lang,

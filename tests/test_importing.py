@@ -312,3 +312,18 @@ def test_hostile_slugs_become_portable_ids_and_a_link_out_of_the_archive_is_refu
     report = imported(root, Batch("csv linked.csv", documents=[doc("1")]))
     assert report.failed and "leads outside the content folder" in report.problems[0].message
     assert list(outside.iterdir()) == []
+
+
+def test_old_addresses_no_redirect_page_can_have_are_reported_not_written(make_site):
+    """An old address `check` would refuse, or one in a folder sitegen fills itself (data/, search/,
+    assets/), is left out of `redirects` and named in the report; the rest are kept, and the archive checks."""
+    root = make_site()
+    report = imported(root, Batch("csv holdings.csv", documents=[
+        doc("1", fields={"redirects": ["news/moved/", "data/old.html", "a/b?.html", "ok.html"]})]))
+    assert not report.problems
+    text = (root / "content/documents/holdings/2021-12-23-china-calls-for-unity.md").read_text(encoding="utf-8")
+    assert "news/moved/" in text and "ok.html" in text
+    assert "data/old.html" not in text and "a/b?.html" not in text
+    kept = " ".join(k.what for k in report.kept)
+    assert "`data/old.html` not redirected" in kept and "`a/b?.html` not redirected" in kept
+    assert checks(root) == []

@@ -109,3 +109,10 @@ def test_an_archive_whose_first_edition_is_arabic_passes_check_strict(tmp_path):
     assert main(["init", str(tmp_path), "--languages", "ar,en"]) == 0
     assert (tmp_path / "content/about.en.md").is_file() and (tmp_path / "content/about.md").read_text(encoding="utf-8").startswith("يحفظ")
     assert main(["check", "--strict", "--config", str(tmp_path / "sitegen.yaml")]) == 0
+
+
+def test_without_a_title_each_edition_is_titled_in_its_language(tmp_path):
+    assert main(["init", str(tmp_path / "new"), "--languages", "en,ar"]) == 0
+    config = load_config(tmp_path / "new" / "sitegen.yaml")
+    assert config.title_in("en") == ("Documentary archive", "en")
+    assert config.title_in("ar") == ("أرشيف وثائقي", "ar")
