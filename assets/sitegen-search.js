@@ -220,7 +220,7 @@
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         var count = facet.counts.get(value) || 0;
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
-        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + approximate(count) : String(count)));
+        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count)));
         box.appendChild(row);
       });
       facetBox.appendChild(box);
@@ -233,7 +233,7 @@
   /* A count estimated from the sample, to two significant digits: it is no more precise than that. */
   function approximate(n) {
     var unit = n < 100 ? 1 : Math.pow(10, String(n).length - 2);
-    return String(Math.round(n / unit) * unit);
+    return Math.round(n / unit) * unit;
   }
 
   var typingTimer = null;

@@ -215,3 +215,29 @@ def test_each_listed_item_is_aligned_by_its_own_language(browser, sample_build, 
         assert count == ("5 نتائج" if edition else "5 results")  # CLDR's plural form, from the script
     finally:
         page.close()
+
+
+def test_native_digits_reach_the_arabic_edition_and_its_search_script(make_site):
+    root = make_site({}, config=site_config(extra="languages: [en, ar]\ndigits: native\n"))
+    build(load_config(root / "sitegen.yaml"))
+    arabic, english = (root / "build/ar/chronology.html").read_text(encoding="utf-8"), (root / "build/chronology.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="y\d{4}">[٠-٩]{4}</h2>', arabic) and not re.search("[٠-٩]", english)
+    search = (root / "build/ar/search.html").read_text(encoding="utf-8")
+    assert "ar-u-nu-arab" in search and "en-u-nu-latn" in (root / "build/search.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_the_header_is_one_row_wide_and_usable_on_a_phone(browser, sample_build, edition):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((sample_build / (AR_DOC if edition else EN_DOC)).as_uri())  # English labels are the longer
+        rows = page.evaluate("""() => [...document.querySelector('.site-header .wrap').children]
+                                .map(e => Math.round(e.getBoundingClientRect().top))""")
+        assert max(rows) - min(rows) < 12, rows  # title, menu, search and language switch side by side
+        page.set_viewport_size(PHONE)
+        field = page.locator(".site-header input[type=search]").bounding_box()
+        assert field["width"] >= 200  # the search field spans the phone's width, not squeezed
+        assert page.locator(".site-header").bounding_box()["height"] < PHONE["height"] / 3
+    finally:
+        page.close()
