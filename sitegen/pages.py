@@ -427,7 +427,7 @@ def legend(qualified: list[ArchivalDate], ui_lang: str) -> list[dict[str, str]]:
     """What the date qualifiers used in a listing mean, each once: [{mark, note}]."""
     ui = STRINGS[ui_lang]
     marks = [("approximate", "date_approximate"), ("uncertain", "date_uncertain")]
-    return [{"mark": ui[key].format(date="…"), "note": ui[f"note_{kind}"]}
+    return [{"mark": ui[key].format(date="").strip(), "note": ui[f"note_{kind}"]}
             for kind, key in marks if any(getattr(d, kind) for d in qualified)]
 
 

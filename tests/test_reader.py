@@ -241,3 +241,11 @@ def test_the_header_is_one_row_wide_and_usable_on_a_phone(browser, sample_build,
         assert page.locator(".site-header").bounding_box()["height"] < PHONE["height"] / 3
     finally:
         page.close()
+
+
+def test_the_chronology_explains_the_date_marks_it_uses(sample_build):
+    english = (sample_build / "chronology.html").read_text(encoding="utf-8")
+    arabic = (sample_build / "ar/chronology.html").read_text(encoding="utf-8")
+    assert '<p class="legend"><span><b>?</b> uncertain: the archivist could not confirm this date</span></p>' in english
+    assert "<b>؟</b> تاريخ غير مؤكد" in arabic
+    assert "<b>c.</b>" not in english  # the sample has no approximate date: no mark explained that is not used
