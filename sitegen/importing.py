@@ -30,8 +30,9 @@ from sitegen.importdata import (RECORD, Batch, Incoming, IncomingTerm, Kept, New
                                 Suggestion, located, ours, read_record, record_bytes, rel, sha_on_disk)
 from sitegen.importfiles import Documents, normalised
 from sitegen.importnames import ID_WORDS, NEAR, Registry
+from sitegen.inputs import render_bodies
 from sitegen.links import check_targets, link_bodies, link_index
-from sitegen.markup import Rendered, check_body, render_markdown
+from sitegen.markup import Rendered, check_body
 from sitegen.model import build_site
 from sitegen import urls
 from sitegen.schema import DocumentRecord, TermRecord, address_problem, validate_document, validate_term
@@ -75,7 +76,7 @@ def plan_import(batch: Batch, config: Config, *, memo: Memo = NO_MEMO, jobs: int
     plan = ImportPlan(config, batch, registry.files() + docs.files(), docs.remove, record, report)
     report.problems += _outside(config, plan.files)
     _decide(plan, docs.moves)
-    _verify(config, project, plan, docs.wheres)
+    _verify(config, project, plan, docs.wheres, jobs)
     report.problems = sort_diagnostics(report.problems)
     report.warnings = sort_diagnostics(report.warnings)
     return plan
@@ -197,7 +198,8 @@ def _decide(plan: ImportPlan, moves: list[tuple[Path, Path]]) -> None:
 
 # -- checking the planned files as `check` would -----------------------------------------------------
 
-def _verify(config: Config, project: Project, plan: ImportPlan, wheres: dict[str, dict[str, tuple[int, int]]]) -> None:
+def _verify(config: Config, project: Project, plan: ImportPlan, wheres: dict[str, dict[str, tuple[int, int]]],
+            jobs: int = 1) -> None:
     """Validate every Markdown file the import writes, and the archive they make with the files that
     stay, as `check` would; each problem in an imported file is reported at the source row or line it
     came from (at the very cell, when the reader said where each field was)."""
@@ -228,7 +230,7 @@ def _verify(config: Config, project: Project, plan: ImportPlan, wheres: dict[str
     bodies = {path: _EMPTY for path in documents} | {p: Rendered("", t.body.strip(), ()) for p, t in terms.items()}
     _, found = build_site(config, list(documents.values()), list(terms.values()), bodies)
     report.problems += _at_origin(found, origins, report)
-    _verify_links(config, mine, list(documents.values()), list(terms.values()), bodies, origins, report)
+    _verify_links(config, mine, list(documents.values()), list(terms.values()), bodies, origins, report, jobs)
 
 
 def _controls(f: PlannedFile) -> list[Diagnostic]:
@@ -251,14 +253,14 @@ _EMPTY = Rendered("", "", ())  # a body not converted: the model needs one for e
 
 
 def _verify_links(config: Config, mine: list[DocumentRecord], documents: list[DocumentRecord], terms: list[TermRecord],
-                  bodies: dict[str, Rendered], origins: dict[str, str], report: Report) -> None:
+                  bodies: dict[str, Rendered], origins: dict[str, str], report: Report, jobs: int = 1) -> None:
     """Links in the imported texts, resolved as the build does. Only texts that can hold a link are
-    converted (a link needs `[` or `<`). A link that leads nowhere is an error unless sitegen.yaml says
+    converted (a link needs `[` or `<`), on `jobs` processes as a build converts them. A link that leads nowhere is an error unless sitegen.yaml says
     `links: {broken: warning}`; the import does not change sitegen.yaml, it says which line to add."""
     linked = [r for r in mine if "[" in r.body or "<" in r.body]
     if not linked:
         return
-    bodies = dict(bodies) | {r.path: render_markdown(r.body) for r in linked}
+    bodies = dict(bodies) | render_bodies(linked, [], jobs)
     index = link_index(documents, terms, bodies)
     _, uses, found = link_bodies(linked, [], bodies, config.links.broken, index)
     if uses:
