@@ -110,7 +110,13 @@
     });
   }
 
-  function countText(n) { return n === 1 ? T.one_result : T.results.replace('{n}', n); }
+  /* "5 results", "5 نتائج", "نتيجتان": the edition's CLDR plural form (T.results holds one per
+     category, built from the strings table) and its digits. */
+  var plurals = new Intl.PluralRules(T.plural_lang), numbers = new Intl.NumberFormat(T.number_locale);
+  function countText(n) {
+    var form = T.results[plurals.select(n)] || T.results.other;
+    return form.replace('{n}', numbers.format(n));
+  }
 
   var announceTimer = null;
   function announceSoon() {
@@ -173,14 +179,15 @@
   }
 
   function resultItem(doc) {
-    var li = el('li');
-    li.appendChild(highlighted(el('a', { href: root + doc.href, lang: doc.lang, dir: doc.dir, 'class': 'doc-title' }), doc.title));
-    var meta = el('span', { 'class': 'meta' });
+    // the item in its document's language and direction, the meta line in the page's (as in doc_list)
+    var li = el('li', { lang: doc.lang, dir: doc.dir });
+    li.appendChild(highlighted(el('a', { href: root + doc.href, 'class': 'doc-title' }), doc.title));
+    var meta = el('span', { 'class': 'meta', lang: LANG, dir: document.documentElement.dir });
     meta.appendChild(el('span', {}, own(doc.date) + ' \u00b7 '));
     meta.appendChild(el('span', { dir: 'auto' }, doc.source));
     meta.appendChild(el('span', {}, ' \u00b7 ' + own(doc.language)));
     li.appendChild(meta);
-    li.appendChild(highlighted(el('p', { 'class': 'result-snippet', lang: doc.lang, dir: doc.dir }), snippet(doc)));
+    li.appendChild(highlighted(el('p', { 'class': 'result-snippet' }), snippet(doc)));
     var where = originalMatch(doc);
     if (where) li.appendChild(where);
     return li;
@@ -213,7 +220,7 @@
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         var count = facet.counts.get(value) || 0;
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
-        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + approximate(count) : String(count)));
+        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count)));
         box.appendChild(row);
       });
       facetBox.appendChild(box);
@@ -226,7 +233,7 @@
   /* A count estimated from the sample, to two significant digits: it is no more precise than that. */
   function approximate(n) {
     var unit = n < 100 ? 1 : Math.pow(10, String(n).length - 2);
-    return String(Math.round(n / unit) * unit);
+    return Math.round(n / unit) * unit;
   }
 
   var typingTimer = null;

@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import urls
+from sitegen import l10n, urls
 from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
@@ -116,18 +116,18 @@ def text(value: str, *prefer: str) -> dict[str, str]:
     return {"text": value, "lang": lang, "dir": text_direction(lang) if lang else "auto"}
 
 
-def doc_item(doc: Document, ui_lang: str) -> dict[str, Any]:
+def doc_item(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
     """A document as listings show it. A document appears in a dozen listings per edition, so the item
     is made once for each set of the values it shows (templates only read it; callers copy to add)."""
-    return _doc_item(doc.id, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary, ui_lang)
+    return _doc_item(doc.id, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary, ui_lang, digits)
 
 
 @functools.lru_cache(maxsize=1 << 18)
 def _doc_item(doc_id: str, title: str, language: str, dir_: str, date: ArchivalDate, source: str, summary: str,
-              ui_lang: str) -> dict[str, Any]:
+              ui_lang: str, digits: str) -> dict[str, Any]:
     return {"href": urls.document(doc_id), "title": title, "lang": language, "dir": dir_,
-            "date": date.display(ui_lang), "date_iso": date.iso, "source": text(source, language, ui_lang),
-            "summary": summary, "language": language_name(language, ui_lang)}
+            "date": l10n.date_text(date, ui_lang, digits), "date_iso": date.iso, "date_note": l10n.date_note(date, ui_lang),
+            "source": text(source, language, ui_lang), "summary": summary, "language": language_name(language, ui_lang)}
 
 
 def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:

@@ -100,6 +100,8 @@ class Config:
     assets: Path = Path("assets")
     output: Path = Path("build")
     page_size: int = 50
+    order: str = "newest"  # listings by date: "newest" first or "oldest" first
+    digits: str = "latin"  # "latin", or "native": each edition's own digits (CLDR)
     build_date: str = ""  # shown in the footer; from config or SOURCE_DATE_EPOCH, never the clock
     base_url: str = ""  # "https://host/sub/" (always ending in /), or "" when the site's address is unknown
     taxonomies: tuple[TaxonomyConfig, ...] = ()
@@ -179,6 +181,8 @@ SCHEMA: dict[str, Key] = {
         "output": Key("folder", "build", "where `sitegen build` writes the site"),
     }),
     "page_size": Key("integer", 50, "documents listed per actor/topic page before paginating"),
+    "order": Key("newest or oldest", "newest", "the order of every listing by date (home, chronology, actor, topic and source lists): newest first, or oldest first"),
+    "digits": Key("latin or native", "latin", "the digits of numbers and dates: latin (0123), or each edition's own (Arabic-Indic ٠١٢٣ in Arabic), from CLDR"),
     "build_date": Key("text", "", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
     "base_url": Key("text", "", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
     "taxonomies": Key("mapping", "actors, topics", "ways of grouping documents, by name (used in addresses); each has a registry folder", {
@@ -277,6 +281,8 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     page_size = typed(data, "page_size", int, 50, ())
     if page_size < 1:
         report(("page_size",), "`page_size` must be at least 1")
+    order = _choice(data, "order", ("newest", "oldest"), report, typed)
+    digits = _choice(data, "digits", ("latin", "native"), report, typed)
     build_date = typed(data, "build_date", str, "", ())
     if not build_date and environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         stamp = int(environ["SOURCE_DATE_EPOCH"])
@@ -319,12 +325,21 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         **_per_language(data, "description", "", languages[0], report, typed),
         language=languages[0],
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
-        output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
+        output=folders["output"], page_size=page_size, order=order, digits=digits, build_date=build_date, base_url=base_url, taxonomies=tax,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)), originals=originals),
         links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, False, ("attachments",))),
         limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
         extra=typed(data, "extra", dict, {}, ()), theme=_theme(data, root, languages, report, check_keys, typed, doc.where),
     )
+
+
+def _choice(data: dict, key: str, allowed: tuple[str, ...], report, typed) -> str:
+    """A top-level key that takes one of `allowed` (the first is the default)."""
+    value = typed(data, key, str, allowed[0], ())
+    if value not in allowed:
+        report((key,), f"`{key}` must be {' or '.join(allowed)}, not {value!r}")
+        return allowed[0]
+    return value
 
 
 def _languages(data: dict, report, typed) -> tuple[str, ...]:

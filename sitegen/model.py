@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 from sitegen.config import Config, TaxonomyConfig
 from sitegen.errors import WARNING, Diagnostic, Nearest, did_you_mean
 from sitegen.markup import Rendered
 from sitegen.schema import DocumentRecord, Metadata, TermRecord, metadata_of, suggest_id, text_direction
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -88,6 +90,10 @@ class Site:
 
     def chronological(self) -> list[Document]:
         return list(self.documents.values())
+
+    def in_order(self, items: Sequence[T]) -> list[T]:
+        """Chronological `items` (documents or their ids) in the order every listing uses (`order`)."""
+        return list(reversed(items)) if self.config.order == "newest" else list(items)
 
 
 def match_key(text: str) -> str:

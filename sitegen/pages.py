@@ -31,17 +31,17 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 
-from sitegen import feeds, urls
+from sitegen import feeds, l10n, urls
 from sitegen.attachments import PageText, describe_size
 from sitegen.originals import LOW_CONFIDENCE
 from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, page_meta, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
-from sitegen.dates import MONTHS, ArchivalDate
+from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
 from sitegen.schema import DOCUMENT_FIELDS, text_direction
-from sitegen.ui import STRINGS, count_documents, kind_label, language_name, ui_language
+from sitegen.ui import STRINGS, kind_label, language_name, ui_language
 
 HOME_LATEST = 10
 HOME_TOP = 12
@@ -168,16 +168,18 @@ def plan_home(site: Site, ed: urls.Edition) -> Page:
     ctx = base(site, ed, ed.path(urls.HOME), ed.lang, site.config.title_in(ed.lang)[0], "home")
     ui_lang = ctx["ui_lang"]
     docs = site.chronological()
-    ctx["latest"] = [doc_item(d, ui_lang) for d in reversed(docs[-HOME_LATEST:])]
+    digits = site.config.digits
+    ctx["latest"] = [doc_item(d, ui_lang, digits) for d in site.in_order(docs[-HOME_LATEST:])]
     ctx["top"] = []
-    counts = [{"label": ctx["ui"]["documents"], "value": len(docs), "href": ed.path(urls.CHRONOLOGY)}]
+    counts = [{"label": ctx["ui"]["documents"], "value": l10n.number(len(docs), ui_lang, digits), "href": ed.path(urls.CHRONOLOGY)}]
     for name, tax in site.taxonomies.items():
         ranked = sorted(tax.terms.values(), key=lambda t: (-len(t.documents), t.id))
         index = ed.path(urls.taxonomy_index(name))
         ctx["top"].append({"title": tax.config.title_in(ui_lang), "href": index,
                            "items": [term_item(t, ed, len(t.documents)) for t in ranked[:HOME_TOP] if t.documents]})
-        counts.append({"label": tax.config.title_in(ui_lang), "value": len(tax.terms), "href": index})
-    counts.append({"label": ctx["ui"]["sources"], "value": len({d.source for d in docs}), "href": ed.path(urls.SOURCES)})
+        counts.append({"label": tax.config.title_in(ui_lang), "value": l10n.number(len(tax.terms), ui_lang, digits), "href": index})
+    counts.append({"label": ctx["ui"]["sources"], "value": l10n.number(len({d.source for d in docs}), ui_lang, digits),
+                   "href": ed.path(urls.SOURCES)})
     ctx["counts"] = counts
     ctx["feeds"] = feeds.feed_links(site, feeds.site_feed_stem(), ctx["site"]["title"])
     return Page(ctx["page_path"], "home.html", ctx, "the home page")
@@ -203,7 +205,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     page_lang = doc.language if ui_lang == doc.language.split("-")[0] else ui_lang
     ctx = base(site, ed, path, page_lang, doc.title, "documents", switch)
     ctx["doc_text"] = {"lang": doc.language, "dir": doc.dir}
-    ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang), "body": Markup(doc.body.html),
+    ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang, site.config.digits), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
     ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
@@ -212,9 +214,11 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
                      "items": [term_item(site.taxonomies[name].terms[t], ed, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]
-    ctx["translations"] = [doc_item(site.documents[t], ui_lang) for t in doc.translations]
-    ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang) if doc.translation_of else None
-    ctx["related"] = [dict(doc_item(site.documents[other], ui_lang), shared=score) for other, score in related(site, doc, rarity)]
+    digits = site.config.digits
+    ctx["translations"] = [doc_item(site.documents[t], ui_lang, digits) for t in doc.translations]
+    ctx["translation_of"] = doc_item(site.documents[doc.translation_of], ui_lang, digits) if doc.translation_of else None
+    ctx["related"] = [dict(doc_item(site.documents[other], ui_lang, digits), shared=l10n.count("shared_terms", score, ui_lang, digits))
+                      for other, score in related(site, doc, rarity)]
     ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
     ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article", bool(ctx["held"]))
     return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
@@ -225,7 +229,7 @@ def held_banner(hold: Any, ui_lang: str) -> str:
     """What a page previewed with --drafts says of itself: why it is not published, until when ("" when it is)."""
     if hold is None:
         return ""
-    until = ArchivalDate(hold.day.year, hold.day.month, hold.day.day).display(ui_lang) if hold.day else ""
+    until = l10n.date_text(ArchivalDate(hold.day.year, hold.day.month, hold.day.day), ui_lang) if hold.day else ""
     return STRINGS[ui_lang][f"held_{hold.reason}"].format(date=until)
 
 
@@ -234,22 +238,24 @@ def document_switch(site: Site, doc: Document) -> dict[str, str]:
     return {doc.language: urls.document(doc.id)} | {site.documents[t].language: urls.document(t) for t in doc.translations}
 
 
-def document_fields(doc: Document, ui_lang: str) -> dict[str, Any]:
+def document_fields(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
     """Every carried field of `doc` as templates see it, decided by the field's kind (`show_field`)."""
     shown: dict[str, Any] = {}
     for name, spec in DOCUMENT_FIELDS.items():
         if spec.carried:
-            shown.update(show_field(name, spec.kind, getattr(doc, name), ui_lang))
+            shown.update(show_field(name, spec.kind, getattr(doc, name), ui_lang, digits))
     return shown
 
 
-def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]:
-    """How a field of `kind` reaches templates: a date in words plus `<name>_iso` and `<name>_edtf`, a
-    language by name plus `<name>_code`, a list as a list, a mapping as sorted (key, text) pairs."""
+def show_field(name: str, kind: str, value: Any, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
+    """How a field of `kind` reaches templates: a date in words plus `<name>_iso`, `<name>_edtf` and
+    `<name>_note` (what its qualifier means, or ""), a language by name plus `<name>_code`, a list as a
+    list, a mapping as sorted (key, text) pairs."""
     if kind == "date" and value is None:
-        return {name: "", f"{name}_iso": "", f"{name}_edtf": ""}
+        return {name: "", f"{name}_iso": "", f"{name}_edtf": "", f"{name}_note": ""}
     if kind == "date":
-        return {name: value.display(ui_lang), f"{name}_iso": value.iso, f"{name}_edtf": value.edtf}
+        return {name: l10n.date_text(value, ui_lang, digits), f"{name}_iso": value.iso, f"{name}_edtf": value.edtf,
+                f"{name}_note": l10n.date_note(value, ui_lang)}
     if kind == "language":
         return {name: language_name(value, ui_lang), f"{name}_code": value}
     if kind == "texts":
@@ -323,6 +329,7 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     lang = ed.lang
     size = site.config.page_size
     count = max(1, math.ceil(len(term.documents) / size))
+    listed = site.in_order(term.documents)
     pages = []
     for number in range(1, count + 1):
         path = ed.path(urls.term(term.taxonomy, term.id, number))
@@ -337,11 +344,12 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
             "aliases": [text(a, lang, *site.config.languages) for a in term.aliases], "kind": term.kind,
             "kind_label": kind_label(term.kind, ui_lang), "url": term.url,
             "wikidata": term.wikidata, "description": description, "description_lang": description_lang,
-            "description_dir": text_direction(description_lang), "count": count_documents(len(term.documents), ui_lang),
+            "description_dir": text_direction(description_lang),
+            "count": l10n.count("count_documents", len(term.documents), ui_lang, site.config.digits),
         }
         ctx["taxonomy"] = {"title": site.taxonomies[term.taxonomy].config.title_in(ui_lang), "href": ed.path(urls.taxonomy_index(term.taxonomy))}
-        chunk = term.documents[(number - 1) * size: number * size]
-        ctx["documents"] = [doc_item(site.documents[d], ui_lang) for d in chunk]
+        chunk = listed[(number - 1) * size: number * size]
+        ctx["documents"] = [doc_item(site.documents[d], ui_lang, site.config.digits) for d in chunk]
         ctx["pagination"] = {
             "page": number, "pages": count,
             "prev": ed.path(urls.term(term.taxonomy, term.id, number - 1)) if number > 1 else "",
@@ -349,6 +357,8 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
             "links": [{"number": n, "href": ed.path(urls.term(term.taxonomy, term.id, n))} for n in range(1, count + 1)],
         }
         ctx["cooccurring"] = cooccurring(site, term, ed) if number == 1 else []
+        for group in ctx["cooccurring"]:
+            group["more_text"] = l10n.count("more_terms", group["more"], ui_lang, site.config.digits) if group["more"] else ""
         ctx["feeds"] = feeds.feed_links(site, feeds.term_feed_stem(term), name) if term.documents else []
         pages.append(Page(path, "term.html", ctx, term.path or f"{term.taxonomy} term `{term.id}`"))
     return pages
@@ -365,6 +375,7 @@ def cooccurring(site: Site, term: Term, ed: urls.Edition) -> list[dict[str, Any]
         ranked = heapq.nsmallest(COOCCURRING, counts.items(), key=lambda item: (-item[1], item[0]))
         if ranked:
             out.append({"title": tax.config.title_in(ui_language(ed.lang)), "more": len(counts) - len(ranked),
+                        "href": ed.path(urls.taxonomy_index(name)),
                         "items": [term_item(tax.terms[t], ed, n) for t, n in ranked]})
     return out
 
@@ -389,20 +400,35 @@ def plan_taxonomy_index(site: Site, name: str, ed: urls.Edition) -> Page:
 
 
 def plan_chronology(site: Site, ed: urls.Edition) -> Page:
-    """Adds: years [{year, count, months [{label, id, items: [document item]}]}], newest year first."""
+    """Adds: years [{year, count, months [{label, id, items: [document item]}]}], years, months and days
+    all in the listings' order (`order`), a year's undated-by-month documents after or before its months
+    as they sort; `legend` [{mark, note}] when some date is qualified."""
     lang = ed.lang
     ctx = base(site, ed, ed.path(urls.CHRONOLOGY), lang, STRINGS[ui_language(lang)]["chronology"], "chronology")
     ui_lang = ctx["ui_lang"]
+    digits = site.config.digits
     years: dict[int, dict[int, list[Document]]] = {}
-    for doc in site.chronological():
+    for doc in site.in_order(site.chronological()):
         years.setdefault(doc.date.year, {}).setdefault(doc.date.month or 0, []).append(doc)
     ctx["years"] = [
-        {"year": year, "id": f"y{year}", "count": sum(len(v) for v in months.values()),
-         "months": [{"label": MONTHS.get(ui_lang, MONTHS["en"])[m - 1] if m else str(year), "id": f"y{year}-{m:02d}",
-                     "items": [doc_item(d, ui_lang) for d in docs]} for m, docs in sorted(months.items())]}
-        for year, months in sorted(years.items(), reverse=True)
+        {"year": l10n.date_text(ArchivalDate(year), ui_lang, digits), "id": f"y{year}",
+         "count": l10n.count("count_documents", sum(len(v) for v in months.values()), ui_lang, digits),
+         "months": [{"label": l10n.month_name(m, ui_lang) if m else l10n.date_text(ArchivalDate(year), ui_lang, digits),
+                     "id": f"y{year}-{m:02d}", "items": [doc_item(d, ui_lang, digits) for d in docs]}
+                    for m, docs in months.items()]}
+        for year, months in years.items()
     ]
+    qualified = [d.date for d in site.documents.values() if d.date.uncertain or d.date.approximate]
+    ctx["legend"] = legend(qualified, ui_lang)
     return Page(ctx["page_path"], "chronology.html", ctx, "the chronology")
+
+
+def legend(qualified: list[ArchivalDate], ui_lang: str) -> list[dict[str, str]]:
+    """What the date qualifiers used in a listing mean, each once: [{mark, note}]."""
+    ui = STRINGS[ui_lang]
+    marks = [("approximate", "date_approximate"), ("uncertain", "date_uncertain")]
+    return [{"mark": ui[key].format(date="").strip(), "note": ui[f"note_{kind}"]}
+            for kind, key in marks if any(getattr(d, kind) for d in qualified)]
 
 
 def plan_sources(site: Site, ed: urls.Edition) -> Page:
@@ -410,10 +436,11 @@ def plan_sources(site: Site, ed: urls.Edition) -> Page:
     lang = ed.lang
     ctx = base(site, ed, ed.path(urls.SOURCES), lang, STRINGS[ui_language(lang)]["sources"], "sources")
     by_source: dict[str, list[Document]] = {}
-    for doc in site.chronological():
+    for doc in site.in_order(site.chronological()):
         by_source.setdefault(doc.source, []).append(doc)
     ctx["sources"] = [{"name": text(name, docs[0].language, lang, *site.config.languages), "id": f"s{i + 1}",
-                       "count": count_documents(len(docs), ctx["ui_lang"]), "items": [doc_item(d, ctx["ui_lang"]) for d in docs]}
+                       "count": l10n.count("count_documents", len(docs), ctx["ui_lang"], site.config.digits),
+                       "items": [doc_item(d, ctx["ui_lang"], site.config.digits) for d in docs]}
                       for i, (name, docs) in enumerate(sorted(by_source.items(), key=lambda kv: kv[0].casefold()))]
     return Page(ctx["page_path"], "sources.html", ctx, "the sources index")
 
@@ -452,9 +479,13 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     ctx = base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
     ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
-    keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
+    keys = ("results", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
             "in_original")
-    ctx["strings"] = json.dumps({k: ui[k] for k in keys}, ensure_ascii=False, sort_keys=True)
+    # counts are plural tables: the script picks the form with Intl.PluralRules for `plural_lang`
+    # (CLDR's rules, as Babel's here) and writes numbers with Intl.NumberFormat for `number_locale`
+    words = {k: ui[k] for k in keys} | {"plural_lang": ctx["ui_lang"],
+                                        "number_locale": f"{ctx['ui_lang']}-u-nu-{l10n.numbering(ctx['ui_lang'], site.config.digits)}"}
+    ctx["strings"] = json.dumps(words, ensure_ascii=False, sort_keys=True)
     ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (ed.path(urls.HOME), path)]
     ctx["root"] = urls.root(path)
     return Page(path, "search.html", ctx, "the search page")

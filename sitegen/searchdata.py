@@ -11,7 +11,7 @@ from collections import Counter
 from itertools import chain
 from typing import Iterator, Sequence
 
-from sitegen import analysis, arabic, searchcodes, urls
+from sitegen import analysis, arabic, l10n, searchcodes, urls
 from sitegen.model import Document, Site
 from sitegen.ui import language_name, ui_language
 
@@ -171,7 +171,7 @@ def record(site: Site, doc: Document) -> dict[str, object]:
     words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
     return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
             "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
-            "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,
+            "date": {e: l10n.date_text(doc.date, ui_language(e), site.config.digits) for e in editions}, "source": doc.source, "summary": doc.summary,
             "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
             **({"originals": pages} if (pages := len(original_pages(site, doc))) else {})}
 

@@ -2,7 +2,9 @@
 
 An Arabic document page is Arabic from its header to its footer; a document in a language without a
 table here is an English page whose own text carries its language. A site edition in a third language
-(`languages: [en, ar, fr]`) needs one more table in STRINGS with the same keys, nothing else.
+(`languages: [en, ar, fr]`) needs one more table in STRINGS with the same keys, nothing else: counts
+are tables of CLDR plural categories (zero, one, two, few, many, other; "other" required) and dates
+come from CLDR through `l10n`, so a language's grammar of numbers and its month names need no code.
 """
 
 from __future__ import annotations
@@ -23,11 +25,17 @@ STRINGS = {
         "kind": "Kind", "appears_with": "Appears with", "latest": "Latest documents",
         "most_cited": "Most cited", "page": "Page", "previous": "Previous", "next": "Next",
         "contents": "Contents", "search_placeholder": "Search the archive", "skip": "Skip to content",
-        "all": "All", "count_documents": "{n} documents", "count_documents_1": "1 document",
+        "all": "All", "count_documents": {"one": "{n} document", "other": "{n} documents"},
         "other": "Other", "built": "Built", "external": "external link", "extra": "Details",
         "no_documents": "No documents yet.", "wikidata": "Wikidata", "website": "Website",
-        "by_year": "Documents by year", "shared_terms": "shared", "more_terms": "and {n} more",
-        "results": "{n} results", "one_result": "1 result", "loading": "(loading more of the index…)",
+        "by_year": "Documents by year",
+        "shared_terms": {"one": "{n} actor or topic in common", "other": "{n} actors and topics in common"},
+        "more_terms": {"other": "and {n} more"},
+        "results": {"one": "{n} result", "other": "{n} results"},
+        "date_approximate": "c. {date}", "date_uncertain": "{date}?", "date_both": "c. {date}?",
+        "note_approximate": "approximate: the source gives the date roughly",
+        "note_uncertain": "uncertain: the archivist could not confirm this date",
+        "order_newest": "newest first", "order_oldest": "oldest first", "loading": "(loading more of the index…)",
         "load_error": "Part of the search index could not be loaded.", "facet_language": "Language",
         "facet_year": "Year", "facet_source": "Source", "filters": "Filters", "show_more": "Show more results",
         "estimated": "≈ estimated from a sample of {n} documents",
@@ -66,11 +74,21 @@ STRINGS = {
         "kind": "النوع", "appears_with": "يظهر مع", "latest": "أحدث الوثائق",
         "most_cited": "الأكثر ذكرًا", "page": "صفحة", "previous": "السابق", "next": "التالي",
         "contents": "المحتويات", "search_placeholder": "ابحث في الأرشيف", "skip": "انتقل إلى المحتوى",
-        "all": "الكل", "count_documents": "{n} وثيقة", "count_documents_1": "وثيقة واحدة",
+        "all": "الكل", "count_documents": {"zero": "لا وثائق", "one": "وثيقة واحدة", "two": "وثيقتان", "few": "{n} وثائق",
+                                             "many": "{n} وثيقة", "other": "{n} وثيقة"},
         "other": "أخرى", "built": "تاريخ البناء", "external": "رابط خارجي", "extra": "تفاصيل",
         "no_documents": "لا توجد وثائق بعد.", "wikidata": "ويكي بيانات", "website": "الموقع",
-        "by_year": "الوثائق حسب السنة", "shared_terms": "مشترك", "more_terms": "و{n} غيرها",
-        "results": "{n} نتيجة", "one_result": "نتيجة واحدة", "loading": "(جارٍ تحميل بقية الفهرس…)",
+        "by_year": "الوثائق حسب السنة",
+        "shared_terms": {"zero": "لا فاعلين ولا مواضيع مشتركة", "one": "فاعل أو موضوع مشترك واحد", "two": "فاعلان أو موضوعان مشتركان",
+                         "few": "{n} فاعلين ومواضيع مشتركة", "many": "{n} فاعلًا وموضوعًا مشتركًا", "other": "{n} فاعل وموضوع مشترك"},
+        "more_terms": {"zero": "ولا غيرها", "one": "وواحد آخر", "two": "واثنان آخران", "few": "و{n} آخرين", "many": "و{n} آخرين",
+                       "other": "و{n} آخر"},
+        "results": {"zero": "لا نتائج", "one": "نتيجة واحدة", "two": "نتيجتان", "few": "{n} نتائج", "many": "{n} نتيجة",
+                    "other": "{n} نتيجة"},
+        "date_approximate": "نحو {date}", "date_uncertain": "{date}؟", "date_both": "نحو {date}؟",
+        "note_approximate": "تاريخ تقريبي: يذكر المصدر التاريخ على وجه التقريب",
+        "note_uncertain": "تاريخ غير مؤكد: لم يتمكن الأرشيف من التحقق من هذا التاريخ",
+        "order_newest": "الأحدث أولًا", "order_oldest": "الأقدم أولًا", "loading": "(جارٍ تحميل بقية الفهرس…)",
         "load_error": "تعذر تحميل جزء من فهرس البحث.", "facet_language": "اللغة", "facet_year": "السنة",
         "facet_source": "المصدر", "filters": "تصفية", "show_more": "عرض المزيد من النتائج",
         "estimated": "≈ تقدير من عينة من {n} وثيقة",
@@ -115,11 +133,6 @@ def kind_label(kind: str, ui_lang: str, plural: bool = False) -> tuple[str, str]
     """A registry `kind` in the interface language, and that language ("" when shown as written)."""
     labels = STRINGS[ui_lang]["kinds"].get(kind)
     return (labels[plural], ui_lang) if labels else (kind, "")
-
-
-def count_documents(n: int, ui_lang: str) -> str:
-    words = STRINGS[ui_lang]
-    return words["count_documents_1"] if n == 1 else words["count_documents"].format(n=n)
 
 
 # Languages written in a script other than Latin; any other language is taken to be written in Latin.

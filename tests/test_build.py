@@ -73,7 +73,7 @@ def test_arabic_document_is_right_to_left_and_titles_carry_their_language(sample
     english = sample_build / "documents/2021-12-23-xinhua-china-calls-for-joint-efforts.html"
     assert parse(english).html_attrs == {"lang": "en", "dir": "ltr"}
     home = (sample_build / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'lang="ar" dir="rtl">وانغ يي يدعو', home)
+    assert re.search(r'<li lang="ar" dir="rtl">\s*<a class="doc-title"[^>]*>وانغ يي يدعو', home)
 
 
 def test_arabic_alias_resolves_to_the_registered_actor(sample_build):
@@ -82,9 +82,10 @@ def test_arabic_alias_resolves_to_the_registered_actor(sample_build):
     assert "2018-12-huang-ren-fu-pakistan-anti-terrorism-achievements.html" in wang
 
 
-def test_uncertain_dates_are_shown_in_words(sample_build):
+def test_uncertain_dates_are_shown_in_words_and_their_mark_explained(sample_build):
     page = (sample_build / "documents/2019-11-06-inp-china-afghanistan-deepen-anti-terrorism-cooperation.html").read_text()
-    assert "6 November 2019 (uncertain)" in page
+    assert '<abbr title="uncertain: the archivist could not confirm this date">November 6, 2019?</abbr>' in page
+    assert "<small>uncertain: the archivist could not confirm this date</small>" in page  # said in the panel too
 
 
 def test_second_build_is_byte_identical(tmp_path):

@@ -100,9 +100,9 @@ def test_drafts_builds_them_each_marked(site):
     assert result.counts["documents"] == 8
     pages = {kind: files[f"documents/{kind}.html"].decode() for kind in MARKERS}
     assert "Draft: not published" in pages["draft"]
-    assert "Embargoed until 1 June 2026" in pages["embargo"]
-    assert "Expired on 1 January 2026" in pages["expired"]
-    assert "not published before 1 July 2026" in pages["future"]
+    assert "Embargoed until June 1, 2026" in pages["embargo"]
+    assert "Expired on January 1, 2026" in pages["expired"]
+    assert "not published before July 1, 2026" in pages["future"]
     assert all('<meta name="robots" content="noindex">' in page for page in pages.values())  # should a preview go online
     assert 'class="held-banner"' not in files["documents/linker.html"].decode()
     assert "noindex" not in files["documents/linker.html"].decode()

@@ -15,11 +15,13 @@ from sitegen import ui
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed
-from tests.conftest import site_config
+from tests.conftest import ROOT, site_config
 
 AR_DOC = "documents/2021-10-08-wang-yi-gctf-international-cooperation-ar.html"
 EN_DOC = "documents/2021-12-23-xinhua-china-calls-for-joint-efforts.html"
 TWO = site_config(extra="languages: [en, ar]\n")
+BASE = "https://archive.example.org/"
+TWO_ONLINE = site_config(extra=f"languages: [en, ar]\nbase_url: {BASE}\n")
 
 
 class Page(HTMLParser):
@@ -47,7 +49,14 @@ class Page(HTMLParser):
             self._in_switch = False
 
     def target(self, href: str) -> Path:
+        """The file a link leads to: relative, or (hreflang alternates) absolute under BASE."""
+        if href.startswith(BASE):
+            return (self.site / href[len(BASE):]).resolve()
         return (self.path.parent / href).resolve()
+
+    @property
+    def site(self) -> Path:
+        return next(p for p in self.path.parents if p.name == "build")
 
 
 def text(path: Path) -> str:
@@ -76,22 +85,39 @@ def test_every_page_has_a_language_switch_to_an_existing_page(sample_build):
         assert parsed.target(parsed.switch[other]).is_file(), (path, parsed.switch)
 
 
-def test_edition_pages_name_each_other_as_hreflang_alternates(sample_build):
+@pytest.fixture(scope="module")
+def sample_online(tmp_path_factory) -> Path:
+    """The sample archive with a base_url: hreflang alternates are absolute addresses, so only then."""
+    config = (ROOT / "sitegen.yaml").read_text(encoding="utf-8") + f"\nbase_url: {BASE}\n"
+    folder = tmp_path_factory.mktemp("online")
+    for key in ("content", "templates", "assets"):
+        config = config.replace(f"{key}: {key}", f"{key}: {ROOT / key}")
+    (folder / "sitegen.yaml").write_text(config, encoding="utf-8")
+    build(load_config(folder / "sitegen.yaml", environ={}), out=folder / "build", jobs=1)
+    return folder / "build"
+
+
+def test_without_base_url_no_page_has_relative_hreflang_alternates(sample_build):
+    assert not any(Page(p).alternates for p in sample_build.rglob("*.html"))
+
+
+def test_edition_pages_name_each_other_as_hreflang_alternates(sample_online):
+    sample_build = sample_online
     for page in ("index.html", "actors/wang-yi.html", "topics/index.html", "sources.html", "search.html"):
         en, ar = Page(sample_build / page), Page(sample_build / "ar" / page)
         assert en.target(en.alternates["ar"]) == (sample_build / "ar" / page).resolve()
         assert ar.target(ar.alternates["en"]) == (sample_build / page).resolve()
         assert en.target(en.alternates["en"]) == en.path.resolve()  # each lists itself too
-        assert en.switch["ar"] == en.alternates["ar"]
+        assert en.target(en.switch["ar"]) == en.target(en.alternates["ar"])
 
 
 def test_a_document_links_to_its_editions_chrome_and_switches_to_its_translation(make_site):
     root = make_site({"content/documents/first-report-ar.md": "---\ntitle: التقرير الأول\ndate: 2021-12-23\n"
-                      "source: Wire\nlanguage: ar\nsummary: s\ntranslation_of: first-report\n---\nنص.\n"}, config=TWO)
+                      "source: Wire\nlanguage: ar\nsummary: s\ntranslation_of: first-report\n---\nنص.\n"}, config=TWO_ONLINE)
     build(load_config(root / "sitegen.yaml"))
     arabic = Page(root / "build/documents/first-report-ar.html")
     assert arabic.switch == {"en": "first-report.html"} and arabic.alternates == {
-        "ar": "first-report-ar.html", "en": "first-report.html"}
+        "ar": BASE + "documents/first-report-ar.html", "en": BASE + "documents/first-report.html"}
     page = text(root / "build/documents/first-report-ar.html")
     assert 'href="../ar/chronology.html"' in page and 'href="../ar/actors/index.html"' in page
     english = Page(root / "build/documents/first-report.html")

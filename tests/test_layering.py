@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "limits", "workers", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
+ORDER = ["errors", "limits", "workers", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
          "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "search", "inputs", "output", "incremental", "build", "pack", "scaffold",
          "importdata", "importnames", "importfiles", "importing", "import_csv", "import_markup", "import_site", "import_hugo",
          "import_jekyll", "import_wordpress", "serve", "cli"]
