@@ -599,7 +599,7 @@
   }
 
   // ---- term expansion: exact, trailing wildcard (from chunks), anything else (from terms.js) ----
-  function patterns(c) { return c.usePipeline ? AN.analyse(c.term) : [c.term]; }
+  function patterns(c) { return c.expansion || (c.usePipeline ? AN.analyse(c.term) : [c.term]); }
   function isPrefix(p) { return p.indexOf('*') === p.length - 1; }
   function simple(c, p) { return !c.editDistance && (p.indexOf('*') < 0 || isPrefix(p)); }
 
@@ -659,6 +659,116 @@
     });
   }
 
+  // ---- forgiving: a word missing from the vocabulary, matched to its nearest terms (search/w/) ----
+  var VOCAB = Object.create(null), vocabs = Object.create(null);
+  (S.vocab || []).forEach(function (k) { VOCAB[k] = true; });
+
+  function firstChar(text) { return String.fromCodePoint(text.codePointAt(0)); }
+
+  /* The terms (with size classes) whose first character is `ch`: the twin of searchvocab.encode. */
+  function vocabOf(ch) {
+    var k = ch.codePointAt(0).toString(16);
+    if (!VOCAB[k]) return Promise.resolve([]);
+    return load('w/' + k).then(function (text) {
+      if (vocabs[k]) return vocabs[k];
+      var out = [], prev = '';
+      text.split(' ').forEach(function (e) {
+        prev = prev.slice(0, DIGIT[e.charCodeAt(1)]) + e.slice(2);
+        out.push({ term: prev, size: DIGIT[e.charCodeAt(0)] });
+      });
+      return (vocabs[k] = out);
+    });
+  }
+
+  function distance(a, b, max) {  // edit distance with adjacent transpositions, or max + 1 past max
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], least = i;
+      for (j = 1; j <= b.length; j++) {
+        var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        least = Math.min(least, v);
+      }
+      if (least > max) return max + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  /* Every spelling one edit from `word` (deleted, swapped with the next, replaced or inserted letter,
+     the letters from `letters`), the first letter kept. */
+  function edits(word, letters) {
+    var out = [], i, k;
+    for (i = 1; i <= word.length; i++) {
+      if (i < word.length) out.push(word.slice(0, i) + word.slice(i + 1));
+      if (i < word.length - 1) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+      for (k = 0; k < letters.length; k++) {
+        if (i < word.length) out.push(word.slice(0, i) + letters[k] + word.slice(i + 1));
+        out.push(word.slice(0, i) + letters[k] + word.slice(i));
+      }
+    }
+    return out;
+  }
+
+  var FORGIVE_MOST = 3;  // terms a word is forgiven into: each may cost a chunk
+
+  /* The vocabulary terms nearest the reader's `token` (whose term `term` the index lacks), best first:
+     [{term, distance, size, word}] (word: a spelling of it), the first letter kept. Near is one edit from the token whose term is in the
+     vocabulary ("introducign" → "introducing" → introduc), or the term within one edit (two from
+     7 letters), or (from 4 letters) a term it begins: a word cut short. Ties go to the commoner term. */
+  function nearest(token, term) {
+    if (!term) return Promise.resolve([]);
+    return vocabOf(firstChar(term)).then(function (vocab) {
+      var size = Object.create(null), letters = Object.create(null), found = Object.create(null);
+      vocab.forEach(function (v) { size[v.term] = v.size; for (var i = 0; i < v.term.length; i++) letters[v.term[i]] = true; });
+      var max = term.length >= 7 ? 2 : 1;
+      var via = Object.create(null);
+      function offer(t, d, spelt) {
+        if (size[t] === undefined || t === term || found[t] <= d) return;
+        found[t] = d;
+        via[t] = spelt || t;
+      }
+      if (token.length <= 24) edits(token, Object.keys(letters).join('')).forEach(function (e) { offer(AN.termFor(e), 1, e); });
+      vocab.forEach(function (v) {
+        var d = distance(term, v.term, max);
+        if (d <= max) offer(v.term, d);
+        else if (term.length >= 4 && v.term.startsWith(term)) offer(v.term, 1);
+      });
+      var out = Object.keys(found).map(function (t) { return { term: t, distance: found[t], size: size[t], word: via[t] }; })
+        .sort(function (a, b) { return (a.distance - b.distance) || (b.size - a.size) || (a.term < b.term ? -1 : 1); })
+        .slice(0, FORGIVE_MOST);
+      out.own = size[term];  // the word's own size class, when the vocabulary has it
+      return out;
+    });
+  }
+
+  /* The clauses with each plain word the index lacks replaced by its nearest terms (a nearer term
+     weighs more; a clause keeps its presence), and what was replaced: a promise of
+     {clauses, changes: [{from: token, to: [terms]}]}. `tokens[k]`: the reader's word of clause k. */
+  function forgive(clauses, tokens) {
+    return prepare(clauses).then(function () {
+      var changes = [];
+      return Promise.all(clauses.map(function (c, k) {
+        if (c.expansion || c.editDistance || !tokens[k] || c.term.indexOf('*') >= 0 || c.presence === PROHIBITED) return c;
+        var terms = patterns(c);
+        if (terms.length !== 1 || posting(terms[0])) return c;
+        return nearest(tokens[k], terms[0]).then(function (near) {
+          if (!near.length) return c;
+          var copy = Object.assign({}, c, { expansion: [], weights: Object.create(null) });
+          near.forEach(function (n) { copy.expansion.push(n.term); copy.weights[n.term] = 1 / (1 + n.distance); });
+          changes.push({ from: tokens[k], to: copy.expansion.slice(), word: near[0].word, k: k });
+          return copy;
+        });
+      })).then(function (out) {
+        return prepare(out).then(function () { return { clauses: out, changes: changes }; });
+      });
+    });
+  }
+
   // ---- lunr's Index.prototype.query, over postings (typed arrays: a common word has 10,000 documents) ----
 
   /* The matching (document, field) pairs in lunr's order, as n * F + f, and the query vector of each
@@ -689,7 +799,7 @@
               for (j = 0; j < docs.length; j++) banned[docs[j]] = 1;
               return;
             }
-            vectors[f].set(term, (vectors[f].get(term) || 0) + c.boost);
+            vectors[f].set(term, (vectors[f].get(term) || 0) + c.boost * (c.weights ? c.weights[term] : 1));
             if (seen[term + '/' + f]) return;
             seen[term + '/' + f] = true;
             for (j = 0; j < docs.length; j++) { var key = docs[j] * F + f; if (!taken[key]) { taken[key] = 1; refs.push(key); } }
@@ -948,7 +1058,7 @@
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, parse: parse, words: words, run: run, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them

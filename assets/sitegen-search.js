@@ -16,7 +16,8 @@
   var list = document.getElementById('search-results');
   var facetBox = document.getElementById('search-facets');
   var more = document.getElementById('search-more');
-  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [] };
+  var fix = document.getElementById('search-fix');
+  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site
      ({"en": ..., "ar": ...}); this page shows its own edition's. */
@@ -36,7 +37,7 @@
     if (RAW.test(q)) {
       try {
         var clauses = idx.parse(q);
-        return { clauses: clauses, terms: AN.analyse(q.replace(/[\p{L}]+:/gu, ' ')), prefix: '' };
+        return { clauses: clauses, terms: AN.analyse(q.replace(/[\p{L}]+:/gu, ' ')), prefix: '', tokens: [] };
       } catch (e) { /* not valid lunr syntax: read it as words */ }
     }
     var words = AN.tokens(q).filter(function (t) { return AN.termFor(t); });
@@ -44,23 +45,86 @@
     var terms = words.map(AN.termFor);
     var prefix = last ? AN.prefixFor(last) : '';
     if (last && prefix.length < 2) { terms.push(AN.termFor(last)); prefix = ''; }
-    return { clauses: idx.words(terms, prefix), terms: terms, prefix: prefix };
+    return { clauses: idx.words(terms, prefix), terms: terms, prefix: prefix, tokens: words };
+  }
+
+  /* The reader's words the index lacks, matched to the nearest words it has (unless the reader asked
+     for the words as typed): a promise of {clauses, changes}. */
+  function forgiven(found) {
+    if (state.exact || !found.tokens.length) return Promise.resolve({ clauses: found.clauses, changes: [] });
+    return idx.forgive(found.clauses, found.tokens);
+  }
+
+  /* For a search finding nothing: the query with each word the index lacks, or that a commoner word
+     is one edit from, replaced by that word, when that query finds something (else null). */
+  function suggest(found) {
+    return Promise.all(found.tokens.map(function (token) {
+      return idx.nearest(token, AN.termFor(token)).then(function (near) {
+        return near.length && (near.own === undefined || near[0].size > near.own) ? near[0] : null;
+      });
+    })).then(function (near) {
+      if (!near.some(Boolean)) return null;
+      var words = found.tokens.map(function (token, i) { return near[i] ? near[i].word : token; });
+      var terms = found.tokens.map(function (token, i) { return near[i] ? near[i].term : AN.termFor(token); });
+      return idx.run(idx.words(terms, ''), 1).then(function (hits) { return hits.length ? words.join(' ') : null; });
+    });
   }
 
   function run() {
     performance.mark('sitegen:run');
     var q = input.value.trim(), token = ++runs;
     state.q = q;
-    var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '' };
+    var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '', tokens: [] };
+    state.changes = [];
+    state.suggestion = null;
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
-    idx.run(found.clauses, state.shown).then(function (hits) {
-      if (token !== runs) return;
-      state.match = matcher(found.terms, found.prefix);
-      state.results = hits;
-      performance.mark('sitegen:searched');
-      render().then(announceSoon);
-    }, failed);
+    forgiven(found).then(function (fixed) {
+      if (token !== runs) return null;
+      return idx.run(fixed.clauses, state.shown).then(function (hits) {
+        if (token !== runs) return null;
+        var fixedTerms = [].concat.apply(found.terms, fixed.changes.map(function (c) { return c.to; }));
+        state.changes = fixed.changes;
+        state.match = matcher(fixedTerms, found.prefix);
+        state.results = hits;
+        return hits.length || state.typing || !found.tokens.length ? null : suggest(found);
+      }).then(function (suggestion) {
+        if (token !== runs) return;
+        state.suggestion = suggestion;
+        performance.mark('sitegen:searched');
+        render().then(announceSoon);
+      });
+    }).catch(failed);
+  }
+
+  function searchLink(q, exact) {
+    return '?q=' + encodeURIComponent(q) + (exact ? '&exact=1' : '');
+  }
+
+  /* "Showing results for ...", the reader's own words a click away; or "Did you mean ...?". */
+  function drawFix() {
+    if (!fix) return;  // a theme's search page without the element
+    fix.textContent = '';
+    var parts;
+    if (state.changes.length && state.results.length) {
+      var by = Object.create(null);
+      state.changes.forEach(function (c) { by[c.from] = c.word; });
+      var shown = state.q.replace(new RegExp(AN.TOKEN.source, 'gu'), function (w) { return by[AN.tokens(w)[0]] || w; });
+      parts = T.showing_for.split('{q}');
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(el('strong', { dir: 'auto' }, shown));
+      fix.appendChild(document.createTextNode(parts[1] + ' '));
+      parts = T.search_instead.split('{q}');
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(el('a', { href: searchLink(state.q, true), dir: 'auto', 'class': 'search-original' }, state.q));
+      fix.appendChild(document.createTextNode(parts[1]));
+    } else if (state.suggestion) {
+      parts = T.did_you_mean.split('{q}');
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(el('a', { href: searchLink(state.suggestion, false), dir: 'auto', 'class': 'search-suggestion' }, state.suggestion));
+      fix.appendChild(document.createTextNode(parts[1]));
+    }
+    fix.hidden = !fix.firstChild;
   }
 
   function matcher(terms, prefix) {
@@ -94,6 +158,7 @@
       loaded[0].forEach(function (doc) { list.appendChild(resultItem(doc)); });
       more.hidden = state.visible.length <= state.shown;
       drawFacets(state.facets, loaded[1]);
+      drawFix();
       document.getElementById('search-count').textContent = state.q ? countText(state.visible.length) : '';
       if (state.q && !performance.getEntriesByName('sitegen:complete').length) {
         performance.mark('sitegen:first-results');
@@ -202,6 +267,7 @@
   var typingTimer = null;
   input.addEventListener('input', function () {
     state.typing = true;
+    state.exact = false;
     state.shown = PAGE;
     clearTimeout(typingTimer);
     typingTimer = setTimeout(run, 60);
@@ -214,7 +280,9 @@
   });
   more.addEventListener('click', function () { state.shown += PAGE; render(); });
 
-  input.value = new URLSearchParams(location.search).get('q') || '';
+  var params = new URLSearchParams(location.search);
+  input.value = params.get('q') || '';
+  state.exact = params.get('exact') === '1';
   document.getElementById('site-search').value = input.value;
   app.hidden = false;
   run();

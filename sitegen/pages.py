@@ -364,7 +364,8 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     ctx = base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
     ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
-    keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated")
+    keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
+            "showing_for", "search_instead", "did_you_mean")
     ctx["strings"] = json.dumps({k: ui[k] for k in keys}, ensure_ascii=False, sort_keys=True)
     ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (ed.path(urls.HOME), path)]
     ctx["root"] = urls.root(path)

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "limits", "workers", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "attachments", "links", "ui", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "search", "inputs", "output", "incremental", "build", "pack", "scaffold",
+         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "incremental", "build", "pack", "scaffold",
          "importing", "import_csv", "import_site", "import_wordpress", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
