@@ -13,6 +13,7 @@
   if (!S || !AN) return;
   var K1 = 1.2, B = 0.75, HALF = 45;
   var OPTIONAL = 1, REQUIRED = 2, PROHIBITED = 3;
+  var TITLE = Math.max(0, S.fields.indexOf('title')), TITLE_BONUS = 1e6;  // above any lunr score
   var F = S.fields.length, N = S.documents;
   var ALL_FIELDS = S.fields.map(function (_, f) { return f; });
 
@@ -722,28 +723,52 @@
      7 letters), or (from 4 letters) a term it begins: a word cut short. Ties go to the commoner term. */
   function nearest(token, term) {
     if (!term) return Promise.resolve([]);
-    return vocabOf(firstChar(term)).then(function (vocab) {
-      var size = Object.create(null), letters = Object.create(null), found = Object.create(null);
-      vocab.forEach(function (v) { size[v.term] = v.size; for (var i = 0; i < v.term.length; i++) letters[v.term[i]] = true; });
-      var max = term.length >= 7 ? 2 : 1;
-      var via = Object.create(null);
-      function offer(t, d, spelt) {
-        if (size[t] === undefined || t === term || found[t] <= d) return;
-        found[t] = d;
-        via[t] = spelt || t;
+    var own = firstChar(term);
+    return vocabOf(own).then(function (vocab) {
+      var letters = Object.create(null), spelt = Object.create(null), others = Object.create(null);
+      vocab.forEach(function (v) { for (var i = 0; i < v.term.length; i++) letters[v.term[i]] = true; });
+      if (token.length <= 24) {
+        edits(token, Object.keys(letters).join('')).forEach(function (e) {
+          var t = AN.termFor(e);
+          if (!t || t in spelt) return;
+          spelt[t] = e;
+          var c = firstChar(t);
+          if (c !== own) others[c] = (others[c] || 0) + 1;
+        });
       }
-      if (token.length <= 24) edits(token, Object.keys(letters).join('')).forEach(function (e) { offer(AN.termFor(e), 1, e); });
-      vocab.forEach(function (v) {
-        var d = distance(term, v.term, max);
-        if (d <= max) offer(v.term, d);
-        else if (term.length >= 4 && v.term.startsWith(term)) offer(v.term, 1);
+      /* an edit in an Arabic article or prefix changes the term's first letter: those letters' words
+         too, the EDIT_FILES most edits lead to */
+      var more = Object.keys(others).sort(function (a, b) { return others[b] - others[a] || (a < b ? -1 : 1); }).slice(0, EDIT_FILES);
+      return Promise.all(more.map(vocabOf)).then(function (lists) {
+        return closest(term, vocab, [].concat.apply([], lists), spelt);
       });
-      var out = Object.keys(found).map(function (t) { return { term: t, distance: found[t], size: size[t], word: via[t] }; })
-        .sort(function (a, b) { return (a.distance - b.distance) || (b.size - a.size) || (a.term < b.term ? -1 : 1); })
-        .slice(0, FORGIVE_MOST);
-      out.own = size[term];  // the word's own size class, when the vocabulary has it
-      return out;
     });
+  }
+
+  var EDIT_FILES = 3;  // more vocabulary files a word's edits may load
+
+  /* The nearest of `vocab` (the words beginning as `term` does) and `extra` (other words), best first. */
+  function closest(term, vocab, extra, spelt) {
+    var size = Object.create(null), found = Object.create(null), via = Object.create(null);
+    vocab.forEach(function (v) { size[v.term] = v.size; });
+    extra.forEach(function (v) { size[v.term] = v.size; });
+    function offer(t, d, word) {
+      if (size[t] === undefined || t === term || found[t] <= d) return;
+      found[t] = d;
+      via[t] = word || t;
+    }
+    Object.keys(spelt).forEach(function (t) { offer(t, 1, spelt[t]); });
+    var max = term.length >= 7 ? 2 : 1;
+    vocab.forEach(function (v) {
+      var d = distance(term, v.term, max);
+      if (d <= max) offer(v.term, d);
+      else if (term.length >= 4 && v.term.startsWith(term)) offer(v.term, 1);
+    });
+    var out = Object.keys(found).map(function (t) { return { term: t, distance: found[t], size: size[t], word: via[t] }; })
+      .sort(function (a, b) { return (a.distance - b.distance) || (b.size - a.size) || (a.term < b.term ? -1 : 1); })
+      .slice(0, FORGIVE_MOST);
+    out.own = size[term];  // the word's own size class, when the vocabulary has it
+    return out;
   }
 
   /* The clauses with each plain word the index lacks replaced by its nearest terms (a nearer term
@@ -778,18 +803,24 @@
     var vectors = ALL_FIELDS.map(function () { return new Map(); });
     var need = 0, impossible = false, hits = new Int32Array(N), stamp = new Int32Array(N).fill(-1);
     var banned = new Uint8Array(N), taken = new Uint8Array(N * F), refs = [], seen = Object.create(null);
+    var covered = new Int32Array(N), coveredBy = new Int32Array(N).fill(-1), titled = 0;
     var groups = [];  // per clause, its terms (for facet bounds)
     clauses.forEach(function (c, k) {
       var terms = patterns(c), required = c.presence === REQUIRED;
       var group = { required: required, prohibited: c.presence === PROHIBITED, all: c.fields.length === F, terms: [] };
       groups.push(group);
       if (required) need++;
+      if (c.titled) titled++;
       for (var m = 0; m < terms.length; m++) {
         var expanded = expand(c, terms[m]);
         if (!expanded.length && required) { impossible = true; break; }
         expanded.forEach(function (term) {
           var p = posting(term);
           if (group.terms.indexOf(term) < 0) group.terms.push(term);
+          if (c.titled) {
+            var inTitle = p.fields[TITLE].docs;
+            for (var t = 0; t < inTitle.length; t++) if (coveredBy[inTitle[t]] !== k) { coveredBy[inTitle[t]] = k; covered[inTitle[t]]++; }
+          }
           c.fields.forEach(function (f) {
             var docs = p.fields[f].docs, j, n;
             if (required) {
@@ -816,7 +847,8 @@
       var n = (refs[i] - refs[i] % F) / F;
       if ((!need || (!impossible && hits[n] === need)) && !banned[n]) passed.push(refs[i]);
     }
-    return { refs: passed, vectors: vectors, groups: groups };
+    var extra = titled ? function (n) { return covered[n] === titled ? TITLE_BONUS : 0; } : function () { return 0; };
+    return { refs: passed, vectors: vectors, groups: groups, extra: extra };
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
@@ -868,7 +900,7 @@
       var key = refs[i], f = key % F, n = (key - f) / F;
       var score = (byField[f] ? byField[f][n] : 0) / magnitudes[f] || 0;
       if (slot[n]) results[slot[n] - 1].score += score;
-      else { results.push({ n: n, score: score }); slot[n] = results.length; }
+      else { results.push({ n: n, score: score + found.extra(n) }); slot[n] = results.length; }
     }
     return results.sort(function (a, b) { return b.score - a.score; });
   }
@@ -969,8 +1001,9 @@
           b += s;
         }
       }
-      h.lo = h.score = a;
-      h.hi = b;
+      var more = ctx.found.extra(n);
+      h.lo = h.score = a + more;
+      h.hi = b + more;
       h.exact = sure;
       h.v = version;
     }
@@ -1047,10 +1080,11 @@
      ranked by bounds, and made exact where shown (`refine`). */
   var UPFRONT = S.lengths.reduce(function (sum, size) { return sum + size; }, 0) <= S.upfront;
 
-  /* The reader's words: every word required, the last one as a prefix while typing. */
+  /* The reader's words: every word required, the last one as a prefix while typing; a document whose
+     title holds every one of them ranks above those whose title does not (`titled`, see match). */
   function words(terms, prefix) {
     return terms.map(function (t) { var c = clause(t, null, REQUIRED); c.usePipeline = false; return c; })
-      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []);
+      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; });
   }
 
   function label(f, id) {
@@ -1058,7 +1092,7 @@
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them
