@@ -97,6 +97,42 @@
     }).catch(failed);
   }
 
+  /* The search in the address, so it can be shared, bookmarked and cited, and the back button returns
+     to it: q; exact=1 for the words as typed; per facet with chosen values, its name once per value id
+     (year=3&year=5); page=N when N pages of results are shown. */
+  function address() {
+    var p = new URLSearchParams();
+    if (state.q) p.set('q', state.q);
+    if (state.exact) p.set('exact', '1');
+    idx.specs.forEach(function (spec, f) {
+      Object.keys(state.selected[f] || {}).forEach(function (v) { p.append(spec.name, v); });
+    });
+    if (state.shown > PAGE) p.set('page', String(Math.ceil(state.shown / PAGE)));
+    var query = p.toString();
+    return query ? '?' + query : location.pathname.split('/').pop();
+  }
+
+  /* A new entry in the history (a search, a facet, another page), or this one rewritten: what is typed
+     goes into one entry of its own, rewritten as the reader types and when the search is submitted. */
+  var typed = false;
+  function remember(push) {
+    var url = address();
+    if (url === location.search) return;
+    try { history[push ? 'pushState' : 'replaceState'](null, '', url); } catch (e) { /* a host refusing it: the search still runs */ }
+  }
+
+  function readAddress() {
+    var p = new URLSearchParams(location.search), n = parseInt(p.get('page'), 10);
+    input.value = state.q = (p.get('q') || '').trim();
+    state.exact = p.get('exact') === '1';
+    state.selected = idx.specs.map(function (spec) {
+      var chosen = {};
+      p.getAll(spec.name).forEach(function (v) { if (/^\d+$/.test(v) && +v < spec.values) chosen[+v] = true; });
+      return chosen;
+    });
+    state.shown = n > 1 ? n * PAGE : PAGE;
+  }
+
   function searchLink(q, exact) {
     return '?q=' + encodeURIComponent(q) + (exact ? '&exact=1' : '');
   }
@@ -237,6 +273,8 @@
           var sel = state.selected[facet.f] = state.selected[facet.f] || {};
           if (check.checked) sel[value] = true; else delete sel[value];
           state.shown = PAGE;
+          remember(true);
+          typed = false;
           render().then(function () {
             announceSoon();
             var again = document.getElementById(id);
@@ -270,19 +308,25 @@
     state.exact = false;
     state.shown = PAGE;
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(run, 60);
+    typingTimer = setTimeout(function () { run(); remember(!typed); typed = true; }, 60);
   });
   document.getElementById('search-form').addEventListener('submit', function (event) {
     event.preventDefault();
     state.typing = false;
+    clearTimeout(typingTimer);
     run();
-    try { history.replaceState(null, '', '?q=' + encodeURIComponent(input.value.trim())); } catch (e) { /* file:// may refuse */ }
+    remember(!typed);
+    typed = false;
   });
-  more.addEventListener('click', function () { state.shown += PAGE; render(); });
+  more.addEventListener('click', function () { state.shown += PAGE; render(); remember(true); typed = false; });
+  window.addEventListener('popstate', function () {
+    readAddress();
+    typed = false;
+    state.typing = false;
+    run();
+  });
 
-  var params = new URLSearchParams(location.search);
-  input.value = params.get('q') || '';
-  state.exact = params.get('exact') === '1';
+  readAddress();
   document.getElementById('site-search').value = input.value;
   app.hidden = false;
   run();

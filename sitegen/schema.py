@@ -69,8 +69,9 @@ Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.defau
                           kw_only=True, namespace={"__module__": __name__})
 
 # Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
-# fields, and the search fields and facets every archive has (`body`, `year`).
-RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year"}
+# fields, the search fields and facets every archive has (`body`, `year`), and the search page's own
+# address parameters (`q`, `exact`, `page`: a facet's chosen values are in the address by its name).
+RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year", "q", "exact", "page"}
 
 
 def taxonomy_problems(config: Config) -> list[Diagnostic]:
