@@ -55,18 +55,32 @@
     return idx.forgive(found.clauses, found.tokens);
   }
 
-  /* For a search finding nothing: the query with each word the index lacks, or that a commoner word
-     is one edit from, replaced by that word, when that query finds something (else null). */
+  /* For a search finding nothing: the query with the words the index lacks replaced by their nearest,
+     then also one word it has replaced by a word one edit from it that is at least as common (the
+     commonest first, SUGGEST_TRIES queries at most), the first of these that finds something:
+     {q, hits, changes, terms}, or null. The page shows its results, or with `exact` offers it. */
+  var SUGGEST_TRIES = 3;
   function suggest(found) {
-    return Promise.all(found.tokens.map(function (token) {
-      return idx.nearest(token, AN.termFor(token)).then(function (near) {
-        return near.length && (near.own === undefined || near[0].size > near.own) ? near[0] : null;
+    return Promise.all(found.tokens.map(function (token) { return idx.nearest(token, AN.termFor(token)); })).then(function (near) {
+      var lacking = [], known = [];
+      near.forEach(function (n, i) {
+        if (!n.length) return;
+        if (n.own === undefined) lacking.push(i); else if (n[0].size >= n.own) known.push(i);
       });
-    })).then(function (near) {
-      if (!near.some(Boolean)) return null;
-      var words = found.tokens.map(function (token, i) { return near[i] ? near[i].word : token; });
-      var terms = found.tokens.map(function (token, i) { return near[i] ? near[i].term : AN.termFor(token); });
-      return idx.run(idx.words(terms, ''), 1).then(function (hits) { return hits.length ? words.join(' ') : null; });
+      known.sort(function (a, b) { return (near[b][0].size - near[b].own) - (near[a][0].size - near[a].own) || a - b; });
+      var tries = (lacking.length ? [lacking] : []).concat(known.map(function (i) { return lacking.concat([i]); })).slice(0, SUGGEST_TRIES);
+      function attempt(k) {
+        if (k >= tries.length) return null;
+        var swap = Object.create(null);
+        tries[k].forEach(function (i) { swap[i] = near[i][0]; });
+        var terms = found.tokens.map(function (token, i) { return swap[i] ? swap[i].term : AN.termFor(token); });
+        return idx.run(idx.words(terms, ''), state.shown).then(function (hits) {
+          if (!hits.length) return attempt(k + 1);
+          return { q: found.tokens.map(function (token, i) { return swap[i] ? swap[i].word : token; }).join(' '), hits: hits, terms: terms,
+            changes: tries[k].map(function (i) { return { from: found.tokens[i], to: [swap[i].term], word: swap[i].word }; }) };
+        });
+      }
+      return attempt(0);
     });
   }
 
@@ -90,7 +104,11 @@
         return hits.length || state.typing || !found.tokens.length ? null : suggest(found);
       }).then(function (suggestion) {
         if (token !== runs) return;
-        state.suggestion = suggestion;
+        if (suggestion && !state.exact) {
+          state.results = suggestion.hits;
+          state.changes = suggestion.changes;
+          state.match = matcher(suggestion.terms, '');
+        } else state.suggestion = suggestion && suggestion.q;
         performance.mark('sitegen:searched');
         render().then(announceSoon);
       });

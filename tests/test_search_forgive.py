@@ -10,6 +10,9 @@ import pytest
 
 from sitegen import searchvocab
 from sitegen.analysis import terms
+from sitegen.build import build
+from sitegen.config import load_config
+from tests.conftest import write_site
 from tests.test_search import ARABIC_DOC, INP, TASS, XINHUA, all_terms, data_file, http_root, page, site_url  # noqa: F401
 
 EDITIONS = ["", "ar/"]
@@ -75,6 +78,29 @@ def test_the_words_as_typed_are_a_click_away_and_then_did_you_mean_leads_back(pa
     page.click("#search-fix a.search-suggestion")
     hrefs, fix = search(page, page.url)
     assert hrefs == [INP] and fix == ""
+
+
+NEAR_MISS = {  # "camo" is a word of the archive, one edit from "camp", a commoner one
+    "content/documents/pattern.md": "---\ntitle: Pattern\ndate: 2020-01-01\nsource: Wire\nlanguage: en\n---\nA camo pattern.\n",
+    **{f"content/documents/camp-{i}.md": f"---\ntitle: Camp {i}\ndate: 2020-01-01\nsource: Wire\nlanguage: en\n---\n"
+       f"The detention camp {i}.\n" for i in range(4)},
+}
+
+
+@pytest.fixture(scope="module")
+def near_miss(tmp_path_factory):
+    root = write_site(tmp_path_factory.mktemp("near") / "site", NEAR_MISS, base=False)
+    build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=1)
+    return root / "out"
+
+
+@pytest.mark.browser
+def test_a_search_finding_nothing_shows_what_the_nearest_words_find_or_offers_them(page, near_miss):
+    hrefs, fix = search(page, f"{near_miss.as_uri()}/search.html?q={quote('detention camo')}")
+    assert len(hrefs) == 4 and all("camp-" in h for h in hrefs) and "detention camp" in fix
+    page.click("#search-fix a.search-original")  # the words as typed: nothing, and "did you mean"
+    hrefs, fix = search(page, page.url)
+    assert hrefs == [] and page.text_content("#search-fix a.search-suggestion") == "detention camp"
 
 
 @pytest.mark.browser
