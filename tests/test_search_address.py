@@ -13,7 +13,7 @@ import pytest
 
 from sitegen.build import build
 from sitegen.config import load_config
-from tests.conftest import write_site
+from tests.conftest import site_config, write_site
 
 DOCS = {f"content/documents/report-{i:02d}.md": f"---\ntitle: Report number {i}\ndate: {2000 + i % 2}-01-01\nsource: Wire\n"
         f"language: en\nsummary: a report\n---\nThe report text {i}.\n" for i in range(30)}
@@ -21,7 +21,8 @@ DOCS = {f"content/documents/report-{i:02d}.md": f"---\ntitle: Report number {i}\
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = write_site(tmp_path_factory.mktemp("address") / "site", DOCS, base=False)
+    root = write_site(tmp_path_factory.mktemp("address") / "site", DOCS, base=False,
+                      config=site_config(extra="languages: [en, ar]\n"))
     out = root / "out"
     build(load_config(root / "sitegen.yaml", environ={}), out=out, jobs=1)
     handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
@@ -40,16 +41,22 @@ def settled(page) -> tuple[int, str]:
     return page.locator("#search-results li").count(), page.text_content("#search-count")
 
 
+def count_is(n: int) -> str:  # "30 results", "30 نتيجة"
+    return f"document.getElementById('search-count').textContent.split(' ')[0] === '{n}'"
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["file", "http"])
-def test_query_facets_and_page_are_in_the_address_and_back_returns(browser, site, scheme):
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_query_facets_and_page_are_in_the_address_and_back_returns(browser, site, scheme, edition):
     out, http_root = site
-    base = out.as_uri() if scheme == "file" else http_root
+    base = (out.as_uri() if scheme == "file" else http_root) + "/" + edition.rstrip("/")
     page = browser.new_page()
-    page.goto(f"{base}/search.html?q=report")
-    assert settled(page) == (10, "30 results")
+    page.goto(f"{base.rstrip('/')}/search.html?q=report")
+    count, text = settled(page)
+    assert count == 10 and text.startswith("30 ")
     page.locator("fieldset[data-facet='year'] input").first.check()
-    page.wait_for_function("document.getElementById('search-count').textContent === '15 results'")
+    page.wait_for_function(count_is(15))
     page.click("#search-more")
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 15")
     params = parse_qs(urlsplit(page.url).query)
@@ -58,13 +65,12 @@ def test_query_facets_and_page_are_in_the_address_and_back_returns(browser, site
     page.go_back()  # before "show more"
     page.wait_for_function("!location.search.includes('page=')")
     page.go_back()  # before the facet
-    page.wait_for_function("document.getElementById('search-count').textContent === '30 results'")
+    page.wait_for_function(count_is(30))
     assert page.locator("fieldset[data-facet='year'] input:checked").count() == 0
     other = browser.new_page()  # the shared address gives the same search
     other.goto(shared)
     settled(other)
-    other.wait_for_function("document.getElementById('search-count').textContent === '15 results'"
-                            " && document.querySelectorAll('#search-results li').length === 15")
+    other.wait_for_function(count_is(15) + " && document.querySelectorAll('#search-results li').length === 15")
     assert other.locator("fieldset[data-facet='year'] input:checked").count() == 1
     assert other.input_value("#q") == "report"
     page.close()
@@ -79,7 +85,7 @@ def test_a_submitted_search_is_pushed_so_back_returns_to_the_one_before(browser,
     first = settled(page)
     page.fill("#q", "report")
     page.press("#q", "Enter")
-    page.wait_for_function("document.getElementById('search-count').textContent === '30 results'")
+    page.wait_for_function(count_is(30))
     assert parse_qs(urlsplit(page.url).query)["q"] == ["report"]
     page.go_back()
     page.wait_for_function("document.getElementById('q').value === 'number 1'")

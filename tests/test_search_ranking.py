@@ -13,7 +13,7 @@ import pytest
 
 from sitegen.build import build
 from sitegen.config import load_config
-from tests.conftest import write_site
+from tests.conftest import site_config, write_site
 
 DOCS = {
     "content/documents/elsewhere.md": "---\ntitle: Summit\ndate: 2020-01-01\nsource: Wire\nlanguage: en\n"
@@ -25,7 +25,8 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def ranked_site(tmp_path_factory):
-    root = write_site(tmp_path_factory.mktemp("ranking") / "site", DOCS, base=False)
+    root = write_site(tmp_path_factory.mktemp("ranking") / "site", DOCS, base=False,
+                      config=site_config(extra="languages: [en, ar]\n"))
     out = root / "out"
     build(load_config(root / "sitegen.yaml", environ={}), out=out, jobs=1)
     handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
@@ -38,14 +39,15 @@ def ranked_site(tmp_path_factory):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["file", "http"])
-def test_a_title_holding_every_word_comes_first(browser, ranked_site, scheme):
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_a_title_holding_every_word_comes_first(browser, ranked_site, scheme, edition):
     out, http_root = ranked_site
     base = out.as_uri() if scheme == "file" else http_root
     page = browser.new_page()
-    page.goto(f"{base}/search.html?q={quote('innovation summit')}")
+    page.goto(f"{base}/{edition}search.html?q={quote('innovation summit')}")
     page.wait_for_function("performance.getEntriesByName('sitegen:complete').length > 0")
     hrefs = page.eval_on_selector_all("#search-results a.doc-title", "els => els.map(e => e.getAttribute('href'))")
-    assert hrefs == ["documents/titled.html", "documents/elsewhere.html"]
+    assert [h.removeprefix("../") for h in hrefs] == ["documents/titled.html", "documents/elsewhere.html"]
     lunr_order = page.evaluate("""() => window.sitegenIndex.run(window.sitegenIndex.parse('+innovation +summit'))
         .then(hits => hits.map(h => h.n))""")
     assert len(lunr_order) == 2 and lunr_order[0] != page.evaluate("""() => window.sitegenIndex.run(
