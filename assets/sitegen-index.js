@@ -4,6 +4,9 @@
    lunr.py rounds them), computed here from the term frequencies and field lengths the build ships,
    then lunr's query scoring (required, prohibited, field-restricted, wildcard, fuzzy and boosted
    clauses; cosine of query and field vectors summed over fields; ties kept in lunr's order).
+   Two things lunr does not do, for the reader's words only (not lunr syntax): a document whose title
+   holds every word ranks first (`words`, `match`), and a word the index lacks is matched to its
+   nearest terms from one vocabulary file (`forgive`, `nearest`).
    The file layout is described in sitegen/search.py. */
 (function () {
   'use strict';
