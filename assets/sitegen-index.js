@@ -1097,6 +1097,7 @@
   window.sitegenIndex = {
     specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
+    originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them
       return prepare([clause(term, null, OPTIONAL)]).then(function () {

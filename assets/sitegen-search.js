@@ -205,7 +205,7 @@
       var labels = Promise.all(facets.map(function (facet) {
         return Promise.all(facet.top.map(function (v) { return idx.label(facet.f, v); }));
       }));
-      return Promise.all([Promise.all(shown.map(function (hit) { return idx.record(hit.n); })), labels]);
+      return Promise.all([Promise.all(shown.map(withPages)), labels]);
     }).then(function (loaded) {
       if (token !== renders || !loaded) return;
       list.textContent = '';
@@ -220,6 +220,13 @@
       }
       busy(false);
     }, failed);
+  }
+
+  /* A result's record, with the text of its attachments' pages when it has any (search/o/). */
+  function withPages(hit) {
+    return idx.record(hit.n).then(function (doc) {
+      return doc.originals ? idx.originals(hit.n).then(function (pages) { return Object.assign({ pages: pages }, doc); }) : doc;
+    });
   }
 
   function countText(n) { return n === 1 ? T.one_result : T.results.replace('{n}', n); }
@@ -253,14 +260,35 @@
   }
 
   function snippet(doc) {
-    var words = doc.text.split(/\s+/);
-    for (var i = 0; i < words.length; i++) {
-      if (AN.tokens(words[i]).some(state.match)) {
-        var start = Math.max(0, i - 12);
-        return (start ? '\u2026 ' : '') + words.slice(start, i + 28).join(' ') + (i + 28 < words.length ? ' \u2026' : '');
-      }
+    var words = doc.text.split(/\s+/), i = firstMatch(words);
+    return i >= 0 ? around(words, i) : doc.summary || words.slice(0, 40).join(' ');
+  }
+
+  function firstMatch(words) {
+    for (var i = 0; i < words.length; i++) if (AN.tokens(words[i]).some(state.match)) return i;
+    return -1;
+  }
+
+  function around(words, i) {
+    var start = Math.max(0, i - 12);
+    return (start ? '\u2026 ' : '') + words.slice(start, i + 28).join(' ') + (i + 28 < words.length ? ' \u2026' : '');
+  }
+
+  /* Where a query word is in the text of the result's attachments: the first page it matches, said as
+     "in original.pdf, p. 4" linking to that page (`#page=` for a PDF), and the words around it. */
+  function originalMatch(doc) {
+    var pages = doc.pages || [];
+    for (var k = 0; k < pages.length; k++) {
+      var words = pages[k][3].split(/\s+/), i = firstMatch(words);
+      if (i < 0) continue;
+      var p = el('p', { 'class': 'result-original' });
+      var href = root + pages[k][1] + (/\.pdf$/i.test(pages[k][1]) ? '#page=' + pages[k][2] : '');
+      p.appendChild(el('a', { href: href }, T.in_original.replace('{file}', pages[k][0]).replace('{page}', pages[k][2])));
+      p.appendChild(document.createTextNode(' '));
+      p.appendChild(highlighted(el('span', { lang: doc.lang, dir: doc.dir }), around(words, i)));
+      return p;
     }
-    return doc.summary || words.slice(0, 40).join(' ');
+    return null;
   }
 
   function resultItem(doc) {
@@ -272,6 +300,8 @@
     meta.appendChild(el('span', {}, ' \u00b7 ' + own(doc.language)));
     li.appendChild(meta);
     li.appendChild(highlighted(el('p', { 'class': 'result-snippet', lang: doc.lang, dir: doc.dir }), snippet(doc)));
+    var where = originalMatch(doc);
+    if (where) li.appendChild(where);
     return li;
   }
 

@@ -35,6 +35,16 @@ TYPES = {
 
 
 @dataclass(frozen=True)
+class PageText:
+    """The text of one page of an attachment (an image is one page), as `originals` read it."""
+
+    number: int  # from 1
+    text: str
+    method: str  # "text": the PDF's text layer; "ocr": read from the image by Tesseract
+    confidence: float | None = None  # Tesseract's mean word confidence, 0-100 (OCR only)
+
+
+@dataclass(frozen=True)
 class Attachment:
     name: str
     href: str  # output-root path
@@ -42,6 +52,9 @@ class Attachment:
     label: str  # "PDF", "JPEG image"
     size: int  # bytes
     image: bool  # shown on the page, not only linked
+    ocr: bool | None = None  # as written (`{file: ..., ocr: true}`); None: as the site's `attachments: {ocr}` says
+    at: tuple[int, int] = (1, 1)  # its line and column in the front matter, for problems with its text
+    pages: tuple[PageText, ...] = ()  # its text, page by page, once `originals.read_originals` has read it
 
 
 def read_attachments(documents: list[DocumentRecord], limits: Limits
@@ -60,7 +73,8 @@ def read_attachments(documents: list[DocumentRecord], limits: Limits
             media, label, image = TYPES[ref.text.rsplit(".", 1)[1].lower()]
             href = urls.attachment(record.id, ref.text)
             files[href] = data
-            found.append(Attachment(ref.text, href, media, label, len(data), image))
+            found.append(Attachment(ref.text, href, media, label, len(data), image, getattr(ref, "ocr", None),
+                                    (ref.line, ref.col)))
         records.append(replace(record, attachments=tuple(found)) if record.attachments else record)
     return records, files, problems, attachments_key(files)
 

@@ -26,6 +26,7 @@ from sitegen.incremental import write_file, write_pages
 from sitegen.incremental import key as output_key
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
+from sitegen.originals import engine_name, read_originals
 from sitegen.output import Manifest, Output, WriteStats
 from sitegen.exports import data_files
 from sitegen.inputs import read_sources, render_bodies, validate_sources
@@ -85,6 +86,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     COMPILED.code, COMPILED.changed = memo.load("compiled", _compiled_key(config)) or {}, False
     previous = memo.load("output", output_key(target)) if until == "write" else None  # the output as it left it
     as_left = checking_output(previous, target, last) if isinstance(last, LastBuild) else None
+    if as_left and last.ocr and last.ocr != engine_name(memo):  # Tesseract installed, removed or upgraded since
+        as_left = None
     found_sources, problems, inputs, settings = read_sources(config, clock.count, memo)
     if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
                     or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left)):
@@ -98,6 +101,10 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
         kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments]
         problems += more + found
+        clock.stage("originals")
+        documents, texts, found, ocr = read_originals(documents, attached, config, memo, jobs, clock.told())
+        attached.update(texts)
+        problems += found
         clock.stage("markdown", len(documents) + len(terms))
         bodies = render_bodies(documents, terms, jobs, clock.count, memo, later=True)
         memo.write_later(beside=len(documents) <= BESIDE)  # the new records and bodies, on the core the model leaves idle
@@ -155,7 +162,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if until == "write":
         memo.store("output", output_key(target), sink.manifest)
         memo.store("last", output_key(target), LastBuild(inputs, (kept_aside, attached_key), result.warnings, result.counts,
-                                                       result.pages, result.search))
+                                                       result.pages, result.search, ocr))
         linked: dict[str, list[Diagnostic]] = {}
         for d in problems_in_links + broken_links:
             linked.setdefault(d.path, []).append(d)
@@ -368,6 +375,13 @@ class _Clock:
     def count(self, done: int) -> None:
         if self.progress:
             self.progress(self.name, done, self.total)
+
+    def told(self) -> Callable[[int, int], None]:
+        """`progress` for a stage that learns its total as it goes: (done, total)."""
+        def tell(done: int, total: int) -> None:
+            self.total = total
+            self.count(done)
+        return tell
 
     def finish(self) -> dict[str, float]:
         if self.name:

@@ -306,7 +306,8 @@ class StatusLine:
     the stream is not a terminal, in CI, or on a dumb terminal, so logs stay line-oriented."""
 
     DELAY = 1.0
-    LABELS = {"read": "reading sources", "markdown": "converting Markdown", "model": "resolving references and links",
+    LABELS = {"read": "reading sources", "originals": "reading the originals' text, pages",
+              "markdown": "converting Markdown", "model": "resolving references and links",
               "pages": "rendering pages", "search": "building the search index", "write": "writing files",
               "cache": "updating the build cache"}
 

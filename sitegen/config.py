@@ -44,11 +44,17 @@ class TaxonomyConfig:
 class SearchConfig:
     body: str | int = "full"  # "full", "none", or the number of leading body words indexed
     budget_kb: int = 20_000  # warn when the index on disk is larger than this
+    originals: float = 0.5  # boost of the attachments' text (`originals`), below the body's 1; 0: not indexed
 
 
 @dataclass(frozen=True)
 class LinksConfig:
     broken: str = "error"  # "warning" lets a migrated archive publish first and mend its links later
+
+
+@dataclass(frozen=True)
+class AttachmentsConfig:
+    ocr: bool = False  # read scans and PDF pages without a text layer with Tesseract (`originals`)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ class Config:
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     search: SearchConfig = field(default_factory=SearchConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    attachments: AttachmentsConfig = field(default_factory=AttachmentsConfig)
     limits: Limits = field(default_factory=Limits)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -118,15 +125,19 @@ TOP_KEYS = {
     "build_date": ("text", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
     "base_url": ("text", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
     "taxonomies": ("mapping", "name -> {field, title, singular, folder, optional, kinds, boost}"),
-    "search": ("mapping", "body (full|none|N words), budget_kb"),
+    "search": ("mapping", "body (full|none|N words), originals (the boost of the attachments' text, 0.5 below the "
+                          "body's 1; 0 leaves it out of the index), budget_kb"),
     "links": ("mapping", "broken: error (default) or warning, for an archive migrated with links to mend"),
+    "attachments": ("mapping", "ocr: true reads the text of scans and of PDF pages without a text layer with Tesseract, "
+                    "in the document's language and English (one attachment: `{file: scan.jpg, ocr: true}`)"),
     "limits": ("mapping", "what one content file may ask of a build; every key is in sitegen/limits.py"),
     "extra": ("mapping", "free data for templates"),
 }
 PATH_KEYS = {"content", "templates", "assets", "output"}
 TAXONOMY_KEYS = {"field", "title", "singular", "folder", "optional", "kinds", "boost"}
-SEARCH_KEYS = {"body", "budget_kb"}
+SEARCH_KEYS = {"body", "budget_kb", "originals"}
 LINKS_KEYS = {"broken"}
+ATTACHMENTS_KEYS = {"ocr"}
 BROKEN = ("error", "warning")
 
 
@@ -203,12 +214,19 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     if not (body in ("full", "none") or isinstance(body, int) and not isinstance(body, bool) and body > 0):
         report(("search", "body"), f"`body` must be full, none or a number of words, not {body!r}")
         body = "full"
+    originals = search.get("originals", SearchConfig.originals)
+    if isinstance(originals, bool) or not isinstance(originals, (int, float)) or originals < 0:
+        report(("search", "originals"), f"`originals` must be a number of at least 0, not {originals!r}",
+               "the boost of the attachments' text: 0.5 by default, the body's is 1; 0 leaves it out")
+        originals = SearchConfig.originals
     links = typed(data, "links", dict, {}, ())
     check_keys(links, LINKS_KEYS, ("links",))
     broken = typed(links, "broken", str, "error", ("links",))
     if broken not in BROKEN:
         report(("links", "broken"), f"`broken` must be error or warning, not {broken!r}")
         broken = "error"
+    attachments = typed(data, "attachments", dict, {}, ())
+    check_keys(attachments, ATTACHMENTS_KEYS, ("attachments",))
     languages = _languages(data, report, typed)
     return Config(
         root=root, path=shown, languages=languages, extra_labels=_extra_labels(data, report, typed),
@@ -217,8 +235,9 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         language=languages[0],
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
         output=folders["output"], page_size=page_size, build_date=build_date, base_url=base_url, taxonomies=tax,
-        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",))),
-        links=LinksConfig(broken), limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
+        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)), originals=originals),
+        links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, False, ("attachments",))),
+        limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
         extra=typed(data, "extra", dict, {}, ()),
     )
 

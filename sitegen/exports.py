@@ -80,7 +80,9 @@ def document_row(site: Site, doc: Document) -> list[str]:
 
 
 def document_json(site: Site, doc: Document) -> dict[str, Any]:
-    """A document's metadata with structure kept: lists as lists, dates as EDTF, terms as {id, name}."""
+    """A document's metadata with structure kept: lists as lists, dates as EDTF, terms as {id, name};
+    `originals`: the text of its attachments, page by page (`method` "text" or "ocr", Tesseract's
+    `confidence` for OCR), and the `.txt` published beside each."""
     data: dict[str, Any] = {"id": doc.id, "page": urls.document(doc.id)}
     for name, f in DOCUMENT_FIELDS.items():
         if f.carried:
@@ -90,6 +92,9 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
     data["translation_of"] = doc.translation_of
     for name, tax in site.taxonomies.items():
         data[name] = [{"id": t, "name": tax.terms[t].name(site.config.language)[0]} for t in doc.terms.get(name, ())]
+    data["originals"] = [{"file": a.href, "text": a.href + ".txt", "pages": [
+        {"page": p.number, "method": p.method, "confidence": p.confidence, "text": p.text} for p in a.pages]}
+        for a in doc.attachments if a.pages]
     return data
 
 
@@ -107,7 +112,7 @@ def datapackage(site: Site) -> dict[str, Any]:
     resources = [{"name": "documents", "path": "documents.csv", "profile": "tabular-data-resource", "format": "csv",
                   "mediatype": "text/csv", "encoding": "utf-8", "schema": {"fields": fields, "primaryKey": ["id"]}},
                  {"name": "documents-json", "path": "documents.json", "format": "json", "mediatype": "application/json",
-                  "description": "the same metadata with lists and terms kept structured"}]
+                  "description": "the same metadata with lists and terms kept structured, and the text of the attachments (`originals`)"}]
     resources += [{"name": name, "path": f"{name}.json", "format": "json", "mediatype": "application/json",
                    "description": f"the {name} registry, with document counts"} for name in site.taxonomies]
     return {"profile": "data-package", "name": "archive", "title": site.config.title,

@@ -49,6 +49,7 @@ class LastBuild(NamedTuple):
     counts: dict[str, int]
     pages: int
     search_stats: Any
+    ocr: str = ""  # `originals.engine_name()` when some page was to be OCRed: a new Tesseract (or none) redoes it
 
 
 @dataclass

@@ -29,7 +29,8 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import feeds, urls
-from sitegen.attachments import describe_size
+from sitegen.attachments import PageText, describe_size
+from sitegen.originals import LOW_CONFIDENCE
 from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, plain, term_description, term_item, text
 from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
@@ -189,8 +190,17 @@ def show_field(name: str, kind: str, value: Any, ui_lang: str) -> dict[str, Any]
         return {name: sorted((str(k), plain(v)) for k, v in value.items())}
     if kind == "files":
         return {name: [{"name": a.name, "href": a.href, "type": a.media_type, "label": a.label,
-                        "size": describe_size(a.size), "image": a.image} for a in value]}
+                        "size": describe_size(a.size), "image": a.image, "pages": [page_item(p) for p in a.pages]}
+                       for a in value]}
     return {name: value}
+
+
+def page_item(page: PageText) -> dict[str, Any]:
+    """One page of an attachment's text for templates: {number, text, ocr, confidence (whole
+    percent, or None), low (OCR whose confidence is below originals.LOW_CONFIDENCE)}."""
+    confidence = None if page.confidence is None else round(page.confidence)
+    return {"number": page.number, "text": page.text, "ocr": page.method == "ocr", "confidence": confidence,
+            "low": page.method == "ocr" and (confidence is None or confidence < LOW_CONFIDENCE)}
 
 
 @dataclass(frozen=True)
@@ -365,7 +375,7 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     ui = ctx["ui"]
     ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
     keys = ("results", "one_result", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
-            "showing_for", "search_instead", "did_you_mean")
+            "showing_for", "search_instead", "did_you_mean", "in_original")
     ctx["strings"] = json.dumps({k: ui[k] for k in keys}, ensure_ascii=False, sort_keys=True)
     ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (ed.path(urls.HOME), path)]
     ctx["root"] = urls.root(path)

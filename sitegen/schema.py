@@ -58,8 +58,8 @@ DOCUMENT_FIELDS = {
     "translation_of": Field("id", "id of the document this one translates", carried=False),
     "slug": Field("id", "overrides the id taken from the file name", carried=False),
     "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text"),
-    "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page",
-                         default=tuple),
+    "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page; "
+                         "`{file: scan-1.jpg, ocr: true}` reads one's text by OCR (false: never)", default=tuple),
     "extra": Field("mapping", "anything else, free form, available to templates", default=dict),
 }
 # The carried fields as a dataclass, so a record and a model document have them as attributes; both
@@ -69,9 +69,9 @@ Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.defau
                           kw_only=True, namespace={"__module__": __name__})
 
 # Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
-# fields, the search fields and facets every archive has (`body`, `year`), and the search page's own
-# address parameters (`q`, `exact`, `page`: a facet's chosen values are in the address by its name).
-RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year", "q", "exact", "page"}
+# fields, the search fields and facets every archive has (`body`, `year`, `originals`), and the search
+# page's own address parameters (`q`, `exact`, `page`: a facet's chosen values are in the address by its name).
+RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year", "originals", "q", "exact", "page"}
 
 
 def taxonomy_problems(config: Config) -> list[Diagnostic]:
@@ -106,6 +106,16 @@ class Ref:
     text: str
     line: int
     col: int
+
+
+@dataclass(frozen=True)
+class FileRef(Ref):
+    """An attachment as written: its name, and whether to read its text by OCR (None: as the site says)."""
+
+    ocr: bool | None = None
+
+
+ATTACHMENT_KEYS = {"file": "its name", "ocr": "true or false: read its text by OCR, whatever the site's `attachments: {ocr}`"}
 
 
 @dataclass(kw_only=True)
@@ -325,17 +335,44 @@ def _refs(value, key, meta, path) -> tuple[Ref, ...]:
     return tuple(Ref(text, *meta.where((key, i))) for i, text in enumerate(items))
 
 
-def _files(value, key, meta, path) -> tuple[Ref, ...]:
-    """Bare file names in the document's own folder: a path could leave it, so none is accepted."""
-    refs = _refs(value, key, meta, path)
-    for i, ref in enumerate(refs):
-        if not ATTACHMENT_NAME.match(ref.text) or ".." in ref.text:
-            raise FieldError(f"`{ref.text}` is not a file name in this document's folder",
+def _files(value, key, meta, path) -> tuple[FileRef, ...]:
+    """Bare file names in the document's own folder (a path could leave it, so none is accepted), each
+    written as its name or as `{file: name, ocr: true}`."""
+    items = [value] if isinstance(value, (str, dict)) else value
+    if not isinstance(items, list):
+        raise FieldError(f"`{key}` must be a list of file names, not {_describe(value)}")
+    refs = []
+    for i, item in enumerate(items):
+        at = (key, i) if isinstance(value, list) else (key,)
+        name, ocr = _file_item(item, at, meta)
+        if not ATTACHMENT_NAME.match(name) or ".." in name:
+            raise FieldError(f"`{name}` is not a file name in this document's folder",
                              "write the name only (letters, digits, `.`, `-`, `_`), like original.pdf, and put the "
-                             "file next to this one", (key, i) if not isinstance(value, str) else ())
+                             "file next to this one", at + ("file",) if isinstance(item, dict) else at)
+        refs.append(FileRef(name, *meta.where(at), ocr=ocr))
     if len({r.text.casefold() for r in refs}) < len(refs):
         raise FieldError(f"`{key}` names a file twice")
-    return refs
+    return tuple(refs)
+
+
+def _file_item(item: Any, at: tuple, meta) -> tuple[str, bool | None]:
+    """(name, ocr) of one item of `attachments`: a name, or a mapping of ATTACHMENT_KEYS."""
+    if isinstance(item, str) and item.strip():
+        return item.strip(), None
+    if not isinstance(item, dict):
+        raise FieldError(f"an attachment must be a file name or `{{file: name, ocr: true}}`, not {_describe(item)}",
+                         "quote it", at)
+    for name in item:
+        if name not in ATTACHMENT_KEYS:
+            raise FieldError(f"unknown attachment key `{name}`", did_you_mean(str(name), ATTACHMENT_KEYS) or
+                             "known keys: " + ", ".join(f"`{k}` ({doc})" for k, doc in ATTACHMENT_KEYS.items()), at + (name,))
+    if not isinstance(item.get("file"), str) or not item["file"].strip():
+        raise FieldError("an attachment written as a mapping needs `file: name`", "like {file: scan-1.jpg, ocr: true}",
+                         at + ("file",) if "file" in item else at)
+    ocr = item.get("ocr")
+    if "ocr" in item and not isinstance(ocr, bool):
+        raise FieldError(f"`ocr` must be true or false, not {_describe(ocr)}", "", at + ("ocr",))
+    return item["file"].strip(), ocr
 
 
 def _date(value, key, meta, path) -> ArchivalDate:

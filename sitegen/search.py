@@ -35,7 +35,12 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   exact counts would cost a many-word query `SAMPLE_RATIO` times more, the page estimates that facet's
   counts from the sample, scaled to every result, and marks them ≈ (as Elasticsearch's random sampler
   and Algolia's non-exhaustive facet counts do). Which documents pass a chosen value is always exact.
-- `search/r/<n>.js`: one document's display record (title, link, date, snippet text).
+- `search/r/<n>.js`: one document's display record (title, link, date, snippet text; how many pages
+  of its attachments have text, when the index holds them).
+- `search/o/<n>.js`: the text of those pages, [file name, path, page, text] each, loaded for a result
+  shown that has some: the page finds the first one a query word matches, as it does the snippet,
+  and says where ("in original.pdf, p. 4", linking to `original.pdf#page=4`). The attachments' text
+  is a field of its own (`originals`), analysed as the body is and boosted below it.
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first, past the
   first 32 (those are in the core).
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
@@ -106,9 +111,12 @@ class SearchState:
 
 
 def fields(site: Site) -> list[tuple[str, float]]:
-    """Searchable fields and their boosts: every taxonomy is a field of its own, named after it."""
+    """Searchable fields and their boosts: every taxonomy is a field of its own, named after it; the
+    text of the attachments (`originals`) is one below the body, where some attachment has text and
+    `search.originals` is not 0."""
     taxonomies = [(name, tax.config.boost) for name, tax in site.taxonomies.items()]
-    return [("title", 10), *taxonomies, ("summary", 3), ("source", 2), ("body", 1)]
+    originals = [("originals", site.config.search.originals)] if searchdata.indexes_originals(site) else []
+    return [("title", 10), *taxonomies, ("summary", 3), ("source", 2), *originals, ("body", 1)]
 
 
 def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[str, bytes], SearchStats]:
@@ -128,7 +136,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     files: dict[str, bytes] = {}
     docs, facet_list, parts, facet_files, columns = searchdata.facets(site)  # a body edit renumbers nothing
     field_list = fields(site)
-    analysed = searchindex.analyse_all([_field_texts(site, d) for d in docs], memo, jobs)
+    originals = searchdata.indexes_originals(site)
+    analysed = searchindex.analyse_all([_field_texts(site, d, originals) for d in docs], memo, jobs)
     index = searchindex.postings(analysed, len(field_list))
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
@@ -154,6 +163,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core["chunks"] = _separators(state, 0, len(state.ends))
     for n, doc in enumerate(docs):
         files[searchdata.path(f"r/{n}")] = searchdata.data(f"r/{n}", searchdata.record(site, doc))
+        if pages := searchdata.original_pages(site, doc):
+            files[searchdata.path(f"o/{n}")] = searchdata.data(f"o/{n}", pages)
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(searchvocab.files(order, packed))
@@ -189,7 +200,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     moved: set[str] = set()  # terms a document joined or left: their facet counts change
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
-        length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]]))[-1]
+        length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]], False))[-1]
         gone = [state.vocab[i] for i in searchcodes.unpack(state.doc_terms[n])]
         for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
             was = searchindex.tf_of(state.bodies.get(term), n)
@@ -265,16 +276,18 @@ def fingerprint(site: Site) -> str:
                                         repr(site.config.taxonomies)]).encode())
     for doc in site.documents.values():
         digest.update(json.dumps([doc.id, doc.title, doc.summary, doc.source, doc.language, doc.dir,
-                                  doc.date.edtf, doc.body.text, doc.terms], ensure_ascii=False).encode())
+                                  doc.date.edtf, doc.body.text, doc.terms, searchdata.original_text(doc)],
+                                 ensure_ascii=False).encode())
     for name, tax in site.taxonomies.items():
         digest.update(json.dumps([name, tax.config.title, [(t.id, t.names, t.aliases) for t in tax.terms.values()]],
                                  ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
-def _field_texts(site: Site, doc: Document) -> tuple[str, ...]:
+def _field_texts(site: Site, doc: Document, originals: bool | None = None) -> tuple[str, ...]:
     """The text of each field, in `fields` order: a taxonomy field holds every name and alias of
-    the document's terms."""
+    the document's terms. `originals`: whether the index has that field (`searchdata.indexes_originals`,
+    asked when not given)."""
     body = doc.body.text
     depth = site.config.search.body
     if depth == "none":
@@ -283,7 +296,9 @@ def _field_texts(site: Site, doc: Document) -> tuple[str, ...]:
         body = " ".join(body.split()[:depth])
     names = [" ".join(n for t in doc.terms.get(name, ()) for n in tax.terms[t].all_names)
              for name, tax in site.taxonomies.items()]
-    return (doc.title, *names, doc.summary, doc.source, body)
+    if originals is None:
+        originals = searchdata.indexes_originals(site)
+    return (doc.title, *names, doc.summary, doc.source, *((searchdata.original_text(doc),) if originals else ()), body)
 
 
 def _separators(state: SearchState, lo: int, hi: int) -> list[str]:

@@ -172,7 +172,27 @@ def record(site: Site, doc: Document) -> dict[str, object]:
     return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
             "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
             "date": {e: doc.date.display(ui_language(e)) for e in editions}, "source": doc.source, "summary": doc.summary,
-            "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")}
+            "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
+            **({"originals": pages} if (pages := len(original_pages(site, doc))) else {})}
+
+
+def original_text(doc: Document) -> str:
+    """The text of every page of a document's attachments, one after another: its `originals` field."""
+    return "\n\n".join(page.text for a in doc.attachments for page in a.pages)
+
+
+def indexes_originals(site: Site) -> bool:
+    """Whether the index has the `originals` field: `search.originals` is not 0 and some attachment
+    has text (an archive without any keeps the index it had)."""
+    return bool(site.config.search.originals) and any(a.pages for d in site.documents.values() for a in d.attachments)
+
+
+def original_pages(site: Site, doc: Document) -> list[list[object]]:
+    """[file name, output path, page number, text] per page of the document's attachments with text,
+    when the index holds them (`search.originals` above 0): where a result matched, for `search/o/`."""
+    if not site.config.search.originals:
+        return []
+    return [[a.name, a.href, page.number, page.text] for a in doc.attachments for page in a.pages]
 
 
 def analysis_tables() -> dict[str, object]:

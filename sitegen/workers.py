@@ -26,35 +26,36 @@ _shared: Any = None  # in a worker process: what `parallel_iter(shared=...)` gav
 
 
 def parallel_map(fn: Callable[[T], R], items: Iterable[T], jobs: int,
-                 done: Callable[[int], None] | None = None) -> list[R]:
+                 done: Callable[[int], None] | None = None, shared: Any = None, chunk: int = CHUNK) -> list[R]:
     """`[fn(x) for x in items]`, over `jobs` processes when that is worth it; order is kept."""
-    return list(parallel_iter(fn, items, jobs, done))
+    return list(parallel_iter(fn, items, jobs, done, shared, chunk=chunk))
 
 
 def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int, done: Callable[[int], None] | None = None,
-                  shared: Any = None, forked: Callable[[], None] | None = None) -> Iterator[R]:
+                  shared: Any = None, forked: Callable[[], None] | None = None, chunk: int = CHUNK) -> Iterator[R]:
     """`fn(x)` for each item, in order, as they come: over `jobs` processes when that is worth it,
     a window of WINDOW items at a time so neither the inputs nor the results all wait in memory.
     `done(n)` is told every CHUNK results, for progress. With `shared`, each call is `fn(shared, x)`:
     `shared` is given to each worker once (by fork, not pickled) instead of with every item.
     `forked()` is called once the workers have forked (never without workers): what the parent starts
-    then, beside them, is not inherited by them."""
+    then, beside them, is not inherited by them. `chunk`: items sent to a worker at once, and how
+    often `done` is told; 1 for items that each take seconds (a page to OCR)."""
     items = list(items)
     jobs = max(1, min(jobs, os.cpu_count() or 1))
-    if jobs == 1 or len(items) < 2 * CHUNK:
+    if jobs == 1 or len(items) < 2 * chunk:
         call = fn if shared is None else functools.partial(fn, shared)
-        yield from _counted((call(x) for x in items), done)
+        yield from _counted((call(x) for x in items), done, chunk)
         return
     trim_heap()  # what the parent freed is not inherited, and not copied page by page into every worker
     gc.freeze()  # forked workers share the parent's objects; their collector must not touch (copy) them all
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shared,))
     call = fn if shared is None else functools.partial(_with_shared, fn)
     try:
-        windows = [pool.map(call, items[:WINDOW], chunksize=CHUNK)]  # the first submission forks every worker
+        windows = [pool.map(call, items[:WINDOW], chunksize=chunk)]  # the first submission forks every worker
         if forked is not None:
             forked()
-        more = (pool.map(call, items[i:i + WINDOW], chunksize=CHUNK) for i in range(WINDOW, len(items), WINDOW))
-        yield from _counted((r for window in itertools.chain(windows, more) for r in window), done)
+        more = (pool.map(call, items[i:i + WINDOW], chunksize=chunk) for i in range(WINDOW, len(items), WINDOW))
+        yield from _counted((r for window in itertools.chain(windows, more) for r in window), done, chunk)
     finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
@@ -147,8 +148,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _counted(results: Iterable[R], done: Callable[[int], None] | None) -> Iterator[R]:
+def _counted(results: Iterable[R], done: Callable[[int], None] | None, chunk: int = CHUNK) -> Iterator[R]:
     for n, result in enumerate(results, 1):
         yield result
-        if done and n % CHUNK == 0:
+        if done and n % chunk == 0:
             done(n)

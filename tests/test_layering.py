@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "limits", "workers", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "attachments", "links", "ui", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
+ORDER = ["errors", "limits", "workers", "cache", "sources", "frontmatter", "config", "dates", "schema", "markup", "model", "urls", "attachments", "originals", "links", "ui", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
          "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "incremental", "build", "pack", "scaffold",
          "importing", "import_csv", "import_site", "import_wordpress", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
