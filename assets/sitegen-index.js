@@ -4,6 +4,9 @@
    lunr.py rounds them), computed here from the term frequencies and field lengths the build ships,
    then lunr's query scoring (required, prohibited, field-restricted, wildcard, fuzzy and boosted
    clauses; cosine of query and field vectors summed over fields; ties kept in lunr's order).
+   Two things lunr does not do, for the reader's words only (not lunr syntax): a document whose title
+   holds every word ranks first (`words`, `match`), and a word the index lacks is matched to its
+   nearest terms from one vocabulary file (`forgive`, `nearest`).
    The file layout is described in sitegen/search.py. */
 (function () {
   'use strict';
@@ -13,6 +16,7 @@
   if (!S || !AN) return;
   var K1 = 1.2, B = 0.75, HALF = 45;
   var OPTIONAL = 1, REQUIRED = 2, PROHIBITED = 3;
+  var TITLE = Math.max(0, S.fields.indexOf('title')), TITLE_BONUS = 1e6;  // above any lunr score
   var F = S.fields.length, N = S.documents;
   var ALL_FIELDS = S.fields.map(function (_, f) { return f; });
 
@@ -599,7 +603,7 @@
   }
 
   // ---- term expansion: exact, trailing wildcard (from chunks), anything else (from terms.js) ----
-  function patterns(c) { return c.usePipeline ? AN.analyse(c.term) : [c.term]; }
+  function patterns(c) { return c.expansion || (c.usePipeline ? AN.analyse(c.term) : [c.term]); }
   function isPrefix(p) { return p.indexOf('*') === p.length - 1; }
   function simple(c, p) { return !c.editDistance && (p.indexOf('*') < 0 || isPrefix(p)); }
 
@@ -659,6 +663,140 @@
     });
   }
 
+  // ---- forgiving: a word missing from the vocabulary, matched to its nearest terms (search/w/) ----
+  var VOCAB = Object.create(null), vocabs = Object.create(null);
+  (S.vocab || []).forEach(function (k) { VOCAB[k] = true; });
+
+  function firstChar(text) { return String.fromCodePoint(text.codePointAt(0)); }
+
+  /* The terms (with size classes) whose first character is `ch`: the twin of searchvocab.encode. */
+  function vocabOf(ch) {
+    var k = ch.codePointAt(0).toString(16);
+    if (!VOCAB[k]) return Promise.resolve([]);
+    return load('w/' + k).then(function (text) {
+      if (vocabs[k]) return vocabs[k];
+      var out = [], prev = '';
+      text.split(' ').forEach(function (e) {
+        prev = prev.slice(0, DIGIT[e.charCodeAt(1)]) + e.slice(2);
+        out.push({ term: prev, size: DIGIT[e.charCodeAt(0)] });
+      });
+      return (vocabs[k] = out);
+    });
+  }
+
+  function distance(a, b, max) {  // edit distance with adjacent transpositions, or max + 1 past max
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], least = i;
+      for (j = 1; j <= b.length; j++) {
+        var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        least = Math.min(least, v);
+      }
+      if (least > max) return max + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  /* Every spelling one edit from `word` (deleted, swapped with the next, replaced or inserted letter,
+     the letters from `letters`), the first letter kept. */
+  function edits(word, letters) {
+    var out = [], i, k;
+    for (i = 1; i <= word.length; i++) {
+      if (i < word.length) out.push(word.slice(0, i) + word.slice(i + 1));
+      if (i < word.length - 1) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+      for (k = 0; k < letters.length; k++) {
+        if (i < word.length) out.push(word.slice(0, i) + letters[k] + word.slice(i + 1));
+        out.push(word.slice(0, i) + letters[k] + word.slice(i));
+      }
+    }
+    return out;
+  }
+
+  var FORGIVE_MOST = 3;  // terms a word is forgiven into: each may cost a chunk
+
+  /* The vocabulary terms nearest the reader's `token` (whose term `term` the index lacks), best first:
+     [{term, distance, size, word}] (word: a spelling of it), the first letter kept. Near is one edit from the token whose term is in the
+     vocabulary ("introducign" → "introducing" → introduc), or the term within one edit (two from
+     7 letters), or (from 4 letters) a term it begins: a word cut short. Ties go to the commoner term. */
+  function nearest(token, term) {
+    if (!term) return Promise.resolve([]);
+    var own = firstChar(term);
+    return vocabOf(own).then(function (vocab) {
+      var letters = Object.create(null), spelt = Object.create(null), others = Object.create(null);
+      vocab.forEach(function (v) { for (var i = 0; i < v.term.length; i++) letters[v.term[i]] = true; });
+      if (token.length <= 24) {
+        edits(token, Object.keys(letters).join('')).forEach(function (e) {
+          var t = AN.termFor(e);
+          if (!t || t in spelt) return;
+          spelt[t] = e;
+          var c = firstChar(t);
+          if (c !== own) others[c] = (others[c] || 0) + 1;
+        });
+      }
+      /* an edit in an Arabic article or prefix changes the term's first letter: those letters' words
+         too, the EDIT_FILES most edits lead to */
+      var more = Object.keys(others).sort(function (a, b) { return others[b] - others[a] || (a < b ? -1 : 1); }).slice(0, EDIT_FILES);
+      return Promise.all(more.map(vocabOf)).then(function (lists) {
+        return closest(term, vocab, [].concat.apply([], lists), spelt);
+      });
+    });
+  }
+
+  var EDIT_FILES = 3;  // more vocabulary files a word's edits may load
+
+  /* The nearest of `vocab` (the words beginning as `term` does) and `extra` (other words), best first. */
+  function closest(term, vocab, extra, spelt) {
+    var size = Object.create(null), found = Object.create(null), via = Object.create(null);
+    vocab.forEach(function (v) { size[v.term] = v.size; });
+    extra.forEach(function (v) { size[v.term] = v.size; });
+    function offer(t, d, word) {
+      if (size[t] === undefined || t === term || found[t] <= d) return;
+      found[t] = d;
+      via[t] = word || t;
+    }
+    Object.keys(spelt).forEach(function (t) { offer(t, 1, spelt[t]); });
+    var max = term.length >= 7 ? 2 : 1;
+    vocab.forEach(function (v) {
+      var d = distance(term, v.term, max);
+      if (d <= max) offer(v.term, d);
+      else if (term.length >= 4 && v.term.startsWith(term)) offer(v.term, 1);
+    });
+    var out = Object.keys(found).map(function (t) { return { term: t, distance: found[t], size: size[t], word: via[t] }; })
+      .sort(function (a, b) { return (a.distance - b.distance) || (b.size - a.size) || (a.term < b.term ? -1 : 1); })
+      .slice(0, FORGIVE_MOST);
+    out.own = size[term];  // the word's own size class, when the vocabulary has it
+    return out;
+  }
+
+  /* The clauses with each plain word the index lacks replaced by its nearest terms (a nearer term
+     weighs more; a clause keeps its presence), and what was replaced: a promise of
+     {clauses, changes: [{from: token, to: [terms]}]}. `tokens[k]`: the reader's word of clause k. */
+  function forgive(clauses, tokens) {
+    return prepare(clauses).then(function () {
+      var changes = [];
+      return Promise.all(clauses.map(function (c, k) {
+        if (c.expansion || c.editDistance || !tokens[k] || c.term.indexOf('*') >= 0 || c.presence === PROHIBITED) return c;
+        var terms = patterns(c);
+        if (terms.length !== 1 || posting(terms[0])) return c;
+        return nearest(tokens[k], terms[0]).then(function (near) {
+          if (!near.length) return c;
+          var copy = Object.assign({}, c, { expansion: [], weights: Object.create(null) });
+          near.forEach(function (n) { copy.expansion.push(n.term); copy.weights[n.term] = 1 / (1 + n.distance); });
+          changes.push({ from: tokens[k], to: copy.expansion.slice(), word: near[0].word, k: k });
+          return copy;
+        });
+      })).then(function (out) {
+        return prepare(out).then(function () { return { clauses: out, changes: changes }; });
+      });
+    });
+  }
+
   // ---- lunr's Index.prototype.query, over postings (typed arrays: a common word has 10,000 documents) ----
 
   /* The matching (document, field) pairs in lunr's order, as n * F + f, and the query vector of each
@@ -668,18 +806,24 @@
     var vectors = ALL_FIELDS.map(function () { return new Map(); });
     var need = 0, impossible = false, hits = new Int32Array(N), stamp = new Int32Array(N).fill(-1);
     var banned = new Uint8Array(N), taken = new Uint8Array(N * F), refs = [], seen = Object.create(null);
+    var covered = new Int32Array(N), coveredBy = new Int32Array(N).fill(-1), titled = 0;
     var groups = [];  // per clause, its terms (for facet bounds)
     clauses.forEach(function (c, k) {
       var terms = patterns(c), required = c.presence === REQUIRED;
       var group = { required: required, prohibited: c.presence === PROHIBITED, all: c.fields.length === F, terms: [] };
       groups.push(group);
       if (required) need++;
+      if (c.titled) titled++;
       for (var m = 0; m < terms.length; m++) {
         var expanded = expand(c, terms[m]);
         if (!expanded.length && required) { impossible = true; break; }
         expanded.forEach(function (term) {
           var p = posting(term);
           if (group.terms.indexOf(term) < 0) group.terms.push(term);
+          if (c.titled) {
+            var inTitle = p.fields[TITLE].docs;
+            for (var t = 0; t < inTitle.length; t++) if (coveredBy[inTitle[t]] !== k) { coveredBy[inTitle[t]] = k; covered[inTitle[t]]++; }
+          }
           c.fields.forEach(function (f) {
             var docs = p.fields[f].docs, j, n;
             if (required) {
@@ -689,7 +833,7 @@
               for (j = 0; j < docs.length; j++) banned[docs[j]] = 1;
               return;
             }
-            vectors[f].set(term, (vectors[f].get(term) || 0) + c.boost);
+            vectors[f].set(term, (vectors[f].get(term) || 0) + c.boost * (c.weights ? c.weights[term] : 1));
             if (seen[term + '/' + f]) return;
             seen[term + '/' + f] = true;
             for (j = 0; j < docs.length; j++) { var key = docs[j] * F + f; if (!taken[key]) { taken[key] = 1; refs.push(key); } }
@@ -706,7 +850,8 @@
       var n = (refs[i] - refs[i] % F) / F;
       if ((!need || (!impossible && hits[n] === need)) && !banned[n]) passed.push(refs[i]);
     }
-    return { refs: passed, vectors: vectors, groups: groups };
+    var extra = titled ? function (n) { return covered[n] === titled ? TITLE_BONUS : 0; } : function () { return 0; };
+    return { refs: passed, vectors: vectors, groups: groups, extra: extra };
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
@@ -758,7 +903,7 @@
       var key = refs[i], f = key % F, n = (key - f) / F;
       var score = (byField[f] ? byField[f][n] : 0) / magnitudes[f] || 0;
       if (slot[n]) results[slot[n] - 1].score += score;
-      else { results.push({ n: n, score: score }); slot[n] = results.length; }
+      else { results.push({ n: n, score: score + found.extra(n) }); slot[n] = results.length; }
     }
     return results.sort(function (a, b) { return b.score - a.score; });
   }
@@ -859,8 +1004,9 @@
           b += s;
         }
       }
-      h.lo = h.score = a;
-      h.hi = b;
+      var more = ctx.found.extra(n);
+      h.lo = h.score = a + more;
+      h.hi = b + more;
       h.exact = sure;
       h.v = version;
     }
@@ -937,10 +1083,11 @@
      ranked by bounds, and made exact where shown (`refine`). */
   var UPFRONT = S.lengths.reduce(function (sum, size) { return sum + size; }, 0) <= S.upfront;
 
-  /* The reader's words: every word required, the last one as a prefix while typing. */
+  /* The reader's words: every word required, the last one as a prefix while typing; a document whose
+     title holds every one of them ranks above those whose title does not (`titled`, see match). */
   function words(terms, prefix) {
     return terms.map(function (t) { var c = clause(t, null, REQUIRED); c.usePipeline = false; return c; })
-      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []);
+      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; });
   }
 
   function label(f, id) {
@@ -948,7 +1095,7 @@
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, parse: parse, words: words, run: run, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
     open: function (root) { base = root + S.folder + '/'; },

@@ -16,7 +16,8 @@
   var list = document.getElementById('search-results');
   var facetBox = document.getElementById('search-facets');
   var more = document.getElementById('search-more');
-  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [] };
+  var fix = document.getElementById('search-fix');
+  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site
      ({"en": ..., "ar": ...}); this page shows its own edition's. */
@@ -36,7 +37,7 @@
     if (RAW.test(q)) {
       try {
         var clauses = idx.parse(q);
-        return { clauses: clauses, terms: AN.analyse(q.replace(/[\p{L}]+:/gu, ' ')), prefix: '' };
+        return { clauses: clauses, terms: AN.analyse(q.replace(/[\p{L}]+:/gu, ' ')), prefix: '', tokens: [] };
       } catch (e) { /* not valid lunr syntax: read it as words */ }
     }
     var words = AN.tokens(q).filter(function (t) { return AN.termFor(t); });
@@ -44,23 +45,140 @@
     var terms = words.map(AN.termFor);
     var prefix = last ? AN.prefixFor(last) : '';
     if (last && prefix.length < 2) { terms.push(AN.termFor(last)); prefix = ''; }
-    return { clauses: idx.words(terms, prefix), terms: terms, prefix: prefix };
+    return { clauses: idx.words(terms, prefix), terms: terms, prefix: prefix, tokens: words };
+  }
+
+  /* The reader's words the index lacks, matched to the nearest words it has (unless the reader asked
+     for the words as typed): a promise of {clauses, changes}. */
+  function forgiven(found) {
+    if (state.exact || !found.tokens.length) return Promise.resolve({ clauses: found.clauses, changes: [] });
+    return idx.forgive(found.clauses, found.tokens);
+  }
+
+  /* For a search finding nothing: the query with the words the index lacks replaced by their nearest,
+     then also one word it has replaced by a word one edit from it that is at least as common (the
+     commonest first, SUGGEST_TRIES queries at most), the first of these that finds something:
+     {q, hits, changes, terms}, or null. The page shows its results, or with `exact` offers it. */
+  var SUGGEST_TRIES = 3;
+  function suggest(found) {
+    return Promise.all(found.tokens.map(function (token) { return idx.nearest(token, AN.termFor(token)); })).then(function (near) {
+      var lacking = [], known = [];
+      near.forEach(function (n, i) {
+        if (!n.length) return;
+        if (n.own === undefined) lacking.push(i); else if (n[0].size >= n.own) known.push(i);
+      });
+      known.sort(function (a, b) { return (near[b][0].size - near[b].own) - (near[a][0].size - near[a].own) || a - b; });
+      var tries = (lacking.length ? [lacking] : []).concat(known.map(function (i) { return lacking.concat([i]); })).slice(0, SUGGEST_TRIES);
+      function attempt(k) {
+        if (k >= tries.length) return null;
+        var swap = Object.create(null);
+        tries[k].forEach(function (i) { swap[i] = near[i][0]; });
+        var terms = found.tokens.map(function (token, i) { return swap[i] ? swap[i].term : AN.termFor(token); });
+        return idx.run(idx.words(terms, ''), state.shown).then(function (hits) {
+          if (!hits.length) return attempt(k + 1);
+          return { q: found.tokens.map(function (token, i) { return swap[i] ? swap[i].word : token; }).join(' '), hits: hits, terms: terms,
+            changes: tries[k].map(function (i) { return { from: found.tokens[i], to: [swap[i].term], word: swap[i].word }; }) };
+        });
+      }
+      return attempt(0);
+    });
   }
 
   function run() {
     performance.mark('sitegen:run');
     var q = input.value.trim(), token = ++runs;
     state.q = q;
-    var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '' };
+    var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '', tokens: [] };
+    state.changes = [];
+    state.suggestion = null;
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
-    idx.run(found.clauses, state.shown).then(function (hits) {
-      if (token !== runs) return;
-      state.match = matcher(found.terms, found.prefix);
-      state.results = hits;
-      performance.mark('sitegen:searched');
-      render().then(announceSoon);
-    }, failed);
+    forgiven(found).then(function (fixed) {
+      if (token !== runs) return null;
+      return idx.run(fixed.clauses, state.shown).then(function (hits) {
+        if (token !== runs) return null;
+        var fixedTerms = [].concat.apply(found.terms, fixed.changes.map(function (c) { return c.to; }));
+        state.changes = fixed.changes;
+        state.match = matcher(fixedTerms, found.prefix);
+        state.results = hits;
+        return hits.length || state.typing || !found.tokens.length ? null : suggest(found);
+      }).then(function (suggestion) {
+        if (token !== runs) return;
+        if (suggestion && !state.exact) {
+          state.results = suggestion.hits;
+          state.changes = suggestion.changes;
+          state.match = matcher(suggestion.terms, '');
+        } else state.suggestion = suggestion && suggestion.q;
+        performance.mark('sitegen:searched');
+        render().then(announceSoon);
+      });
+    }).catch(failed);
+  }
+
+  /* The search in the address, so it can be shared, bookmarked and cited, and the back button returns
+     to it: q; exact=1 for the words as typed; per facet with chosen values, its name once per value id
+     (year=3&year=5); page=N when N pages of results are shown. */
+  function address() {
+    var p = new URLSearchParams();
+    if (state.q) p.set('q', state.q);
+    if (state.exact) p.set('exact', '1');
+    idx.specs.forEach(function (spec, f) {
+      Object.keys(state.selected[f] || {}).forEach(function (v) { p.append(spec.name, v); });
+    });
+    if (state.shown > PAGE) p.set('page', String(Math.ceil(state.shown / PAGE)));
+    var query = p.toString();
+    return query ? '?' + query : location.pathname.split('/').pop();
+  }
+
+  /* A new entry in the history (a search, a facet, another page), or this one rewritten: what is typed
+     goes into one entry of its own, rewritten as the reader types and when the search is submitted. */
+  var typed = false;
+  function remember(push) {
+    var url = address();
+    if (url === location.search) return;
+    try { history[push ? 'pushState' : 'replaceState'](null, '', url); } catch (e) { /* a host refusing it: the search still runs */ }
+  }
+
+  function readAddress() {
+    var p = new URLSearchParams(location.search), n = parseInt(p.get('page'), 10);
+    input.value = state.q = (p.get('q') || '').trim();
+    state.exact = p.get('exact') === '1';
+    state.selected = idx.specs.map(function (spec) {
+      var chosen = {};
+      p.getAll(spec.name).forEach(function (v) { if (/^\d+$/.test(v) && +v < spec.values) chosen[+v] = true; });
+      return chosen;
+    });
+    state.shown = n > 1 ? n * PAGE : PAGE;
+  }
+
+  function searchLink(q, exact) {
+    return '?q=' + encodeURIComponent(q) + (exact ? '&exact=1' : '');
+  }
+
+  /* "Showing results for ...", the reader's own words a click away; or "Did you mean ...?". */
+  function drawFix() {
+    if (!fix) return;  // a theme's search page without the element
+    fix.textContent = '';
+    var parts;
+    if (state.changes.length && state.results.length) {
+      var by = Object.create(null);
+      state.changes.forEach(function (c) { by[c.from] = c.word; });
+      var shown = state.q.replace(new RegExp(AN.TOKEN.source, 'gu'), function (w) { return by[AN.tokens(w)[0]] || w; });
+      parts = T.showing_for.split('{q}');
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(el('strong', { dir: 'auto' }, shown));
+      fix.appendChild(document.createTextNode(parts[1] + ' '));
+      parts = T.search_instead.split('{q}');
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(el('a', { href: searchLink(state.q, true), dir: 'auto', 'class': 'search-original' }, state.q));
+      fix.appendChild(document.createTextNode(parts[1]));
+    } else if (state.suggestion) {
+      parts = T.did_you_mean.split('{q}');
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(el('a', { href: searchLink(state.suggestion, false), dir: 'auto', 'class': 'search-suggestion' }, state.suggestion));
+      fix.appendChild(document.createTextNode(parts[1]));
+    }
+    fix.hidden = !fix.firstChild;
   }
 
   function matcher(terms, prefix) {
@@ -94,6 +212,7 @@
       loaded[0].forEach(function (doc) { list.appendChild(resultItem(doc)); });
       more.hidden = state.visible.length <= state.shown;
       drawFacets(state.facets, loaded[1]);
+      drawFix();
       document.getElementById('search-count').textContent = state.q ? countText(state.visible.length) : '';
       if (state.q && !performance.getEntriesByName('sitegen:complete').length) {
         performance.mark('sitegen:first-results');
@@ -209,6 +328,8 @@
           var sel = state.selected[facet.f] = state.selected[facet.f] || {};
           if (check.checked) sel[value] = true; else delete sel[value];
           state.shown = PAGE;
+          remember(true);
+          typed = false;
           render().then(function () {
             announceSoon();
             var again = document.getElementById(id);
@@ -239,19 +360,28 @@
   var typingTimer = null;
   input.addEventListener('input', function () {
     state.typing = true;
+    state.exact = false;
     state.shown = PAGE;
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(run, 60);
+    typingTimer = setTimeout(function () { run(); remember(!typed); typed = true; }, 60);
   });
   document.getElementById('search-form').addEventListener('submit', function (event) {
     event.preventDefault();
     state.typing = false;
+    clearTimeout(typingTimer);
     run();
-    try { history.replaceState(null, '', '?q=' + encodeURIComponent(input.value.trim())); } catch (e) { /* file:// may refuse */ }
+    remember(!typed);
+    typed = false;
   });
-  more.addEventListener('click', function () { state.shown += PAGE; render(); });
+  more.addEventListener('click', function () { state.shown += PAGE; render(); remember(true); typed = false; });
+  window.addEventListener('popstate', function () {
+    readAddress();
+    typed = false;
+    state.typing = false;
+    run();
+  });
 
-  input.value = new URLSearchParams(location.search).get('q') || '';
+  readAddress();
   document.getElementById('site-search').value = input.value;
   app.hidden = false;
   run();

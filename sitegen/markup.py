@@ -27,7 +27,8 @@ from sitegen.limits import DEFAULT, Limits, hint
 # becomes `section-<id>`.
 TEMPLATE_IDS = frozenset({
     "main", "notes", "provenance", "related", "site-search", "docs", "q", "with", "search-app", "search-count",
-    "search-facets", "search-form", "search-more", "search-results", "search-status", "search-tips", "cite", "citation", "originals",
+    "search-facets", "search-fix", "search-form", "search-more", "search-results", "search-status", "search-tips",
+    "cite", "citation", "originals",
 })
 
 

@@ -81,8 +81,9 @@ Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.defau
                           kw_only=True, namespace={"__module__": __name__})
 
 # Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
-# fields, and the search fields and facets every archive has (`body`, `year`, `originals`).
-RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year", "originals"}
+# fields, the search fields and facets every archive has (`body`, `year`, `originals`), and the search
+# page's own address parameters (`q`, `exact`, `page`: a facet's chosen values are in the address by its name).
+RESERVED_TAXONOMY_NAMES = frozenset(DOCUMENT_FIELDS) | {"body", "year", "originals", "q", "exact", "page"}
 
 
 # Front-matter keys of other generators (Hugo, Jekyll, WordPress exports) -> what to write in sitegen:

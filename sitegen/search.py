@@ -45,6 +45,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   first 32 (those are in the core).
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
   fuzzy (`~1`) and leading-wildcard clauses, which need every term.
+- `search/w/<hex>.js`: the terms beginning with one character, with a size class each
+  (`searchvocab`): a query word the index lacks is matched to its nearest terms from this one file.
 Scores are lunr 2.3.9's BM25, computed in the browser from these counts exactly as lunr.py would
 have stored them; a browser test checks ranking against stock lunr.js over a stock lunr.py index.
 """
@@ -58,14 +60,14 @@ from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Iterable
 
-from sitegen import searchcodes, searchdata, searchindex, urls
+from sitegen import searchcodes, searchdata, searchindex, searchvocab, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import collector_paused
 
-FORMAT = 3  # 3: fields but the body bit-coded
+FORMAT = 4  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/)
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
             files[searchdata.path(f"o/{n}")] = searchdata.data(f"o/{n}", pages)
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
+    files.update(searchvocab.files(order, packed))
+    core["vocab"] = searchvocab.keys(order)
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
     files.update(_bucket_files(state))
@@ -223,6 +227,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
             state.counts.pop(term, None)
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     files = _rechunk(old, state, changes) if changes else {}
+    files.update(_vocab_files(old, state, touched))
     blocks = {n // searchindex.BLOCK for n in (number[doc_id] for doc_id in changed)}
     files.update(_block_file(state, b) for b in blocks)
     state.core["lengths"] = list(old.core["lengths"])
@@ -336,11 +341,23 @@ def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     return files
 
 
+def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dict[str, bytes]:
+    """The vocabulary files of the first characters of `touched` terms whose size class, or presence,
+    changed; and the core's list of them."""
+    def size(s: SearchState, term: str) -> int:
+        return searchvocab.size_class(s.packed[term]) if term in s.packed else -1
+    keys = {searchvocab.key(t) for t in touched if searchvocab.wanted(t) and size(old, t) != size(state, t)}
+    if not keys:
+        return {}
+    state.core["vocab"] = searchvocab.keys(state.order)
+    return searchvocab.files(state.order, state.packed, keys)
+
+
 def _index_paths(state: SearchState) -> set[str]:
-    """The paths of every chunk and group file."""
+    """The paths of every chunk, group and vocabulary file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
-    return {searchdata.path(key) for key in groups | {f"t/{name}" for name in names}}
+    return {searchdata.path(key) for key in groups | {f"t/{name}" for name in names}} | searchvocab.paths(state.core.get("vocab", ()))
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:

@@ -91,10 +91,12 @@ def test_a_one_document_edit_rewrites_few_index_files(make_site):
     changed = {p for p in after if before.get(p) != after[p]} | (before.keys() - after.keys())
     chunks = {p for p in changed if p.startswith("search/t/")}
     groups = {p for p in changed if p.startswith("search/k/")}  # the new word's term list
+    vocab = {p for p in changed if p.startswith("search/w/")}  # the words beginning with its first letter
     assert {"search/core.js", "search/d/0.js"} <= changed  # the record's snippet is unchanged
     lengths = {"search/core.js", "search/d/0.js", "search/b/0.js", *(f"search/e/{k}-0.js" for k in range(4))}  # its block's
     assert "search/e/0-0.js" in changed or "search/e/1-0.js" in changed or "search/e/2-0.js" in changed or "search/e/3-0.js" in changed
-    assert 1 <= len(chunks) <= 3 and len(groups) == 1 and changed - chunks - groups <= lengths
+    assert vocab == {"search/w/62.js"}  # b
+    assert 1 <= len(chunks) <= 3 and len(groups) == 1 and changed - chunks - groups - vocab <= lengths
     assert sum(len(after[p]) for p in changed if p in after) < 0.15 * sum(map(len, after.values()))
 
 

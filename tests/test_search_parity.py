@@ -107,8 +107,13 @@ def compare(page, ids: list[str], query: str, words: bool) -> None:
     scores are equal (ties) are compared as a group, since neither order among them means anything."""
     got = page.evaluate("""([q, words]) => {
         const terms = window.sitegenAnalysis.analyse(q);
-        const stock = words ? window.stock.query(x => terms.forEach(t => x.term(t, {usePipeline: false,
+        let stock = words ? window.stock.query(x => terms.forEach(t => x.term(t, {usePipeline: false,
             presence: lunr.Query.presence.REQUIRED}))) : window.stock.search(q);
+        if (words) {  // the reader's words: a title holding every one of them first (issue 23), else lunr's order
+            const titled = h => terms.every(t => (h.matchData.metadata[t] || {}).title);
+            stock = stock.map(h => ({ref: h.ref, score: h.score + (titled(h) ? window.sitegenIndex.titleBonus : 0)}))
+                .sort((a, b) => b.score - a.score);
+        }
         const clauses = words ? window.sitegenIndex.words(terms, '') : window.sitegenIndex.parse(q);
         return window.sitegenIndex.run(clauses).then(hits => ({
             stock: stock.map(h => [h.ref, h.score]), ours: hits.map(h => [h.n, h.score])}));

@@ -1,0 +1,73 @@
+"""The archive's vocabulary split by first letter, for forgiving search (issue 23).
+
+Owns `search/w/<hex>.js`: the index terms whose first character is the code point <hex>, so a query
+word missing from the vocabulary (a typo, a word cut short) is matched to its nearest terms by loading
+one file, not every term (the `k/` groups, which lunr-syntax `~1` and leading wildcards still use).
+Each file is one string: per term, in JavaScript order, a size class (the bit length of its packed
+posting's length: the page prefers the commoner of two equally near words), how many leading
+characters it shares with the term before, and the rest of it; entries are separated by spaces (terms
+never hold one). The core lists the first characters that have a file (`vocab`). Pure: returns bytes.
+Must not decide what is near: that is the page's (`forgive` in assets/sitegen-index.js).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from sitegen import searchcodes, searchdata
+from sitegen.lunrcompat import utf16_key
+
+LEAST = 3  # characters: shorter terms are not offered as corrections (too many neighbours to mean anything)
+
+
+def wanted(term: str) -> bool:
+    return len(term) >= LEAST and not term.isdigit()
+
+
+def key(term: str) -> str:
+    return f"{ord(term[0]):x}"
+
+
+def size_class(packed: str) -> int:
+    return min(len(packed).bit_length(), len(searchcodes.ALPHABET) - 1)
+
+
+def encode(terms: list[str], packed: Mapping[str, str]) -> str:
+    """`terms` (sorted) front-coded with their size classes."""
+    top = len(searchcodes.ALPHABET) - 1
+    out, previous = [], ""
+    for term in terms:
+        shared = 0
+        while shared < min(len(term), len(previous), top) and term[shared] == previous[shared]:
+            shared += 1
+        out.append(searchcodes.ALPHABET[size_class(packed[term])] + searchcodes.ALPHABET[shared] + term[shared:])
+        previous = term
+    return " ".join(out)
+
+
+def decode(text: str) -> list[tuple[str, int]]:
+    """(term, size class) of a file's string: the twin of `decodeVocab` in the page, for tests."""
+    out, previous = [], ""
+    for entry in text.split(" ") if text else []:
+        previous = previous[:searchcodes.ALPHABET.index(entry[1])] + entry[2:]
+        out.append((previous, searchcodes.ALPHABET.index(entry[0])))
+    return out
+
+
+def keys(order: Iterable[str]) -> list[str]:
+    return sorted({key(t) for t in order if wanted(t)})
+
+
+def files(order: list[str], packed: Mapping[str, str], only: set[str] | None = None) -> dict[str, bytes]:
+    """The vocabulary files of every first character (or of those in `only`), from the terms in
+    JavaScript order and their packed postings."""
+    groups: dict[str, list[str]] = {}
+    for term in order:
+        if wanted(term) and (only is None or key(term) in only):
+            groups.setdefault(key(term), []).append(term)
+    return {searchdata.path(f"w/{k}"): searchdata.data(f"w/{k}", encode(sorted(ts, key=utf16_key), packed))
+            for k, ts in groups.items()}
+
+
+def paths(vocab_keys: Iterable[str]) -> set[str]:
+    return {searchdata.path(f"w/{k}") for k in vocab_keys}
