@@ -45,8 +45,9 @@ def hugo_batch(folder: Path, options: Options | None = None) -> Batch:
                                              "is outside the site's folder", "import the folder that holds it"))
             continue
         files = walk(root, folder, batch)
+        known = set(files)  # once a folder: each page asks it whether a bundle's files are there
         for path in files:
-            entry = _hugo_entry(site, path, root, language_dirs, config, options, set(files))
+            entry = _hugo_entry(site, path, root, language_dirs, config, options, known)
             if entry is not None:
                 (terms if entry.term else entries).append(entry)
     batch.terms += _hugo_terms(site, terms, options)

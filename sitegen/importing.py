@@ -251,20 +251,27 @@ def _controls(f: PlannedFile) -> list[Diagnostic]:
 
 
 # What may be a link inside the archive, found before converting anything: an inline link or image,
-# a reference definition or an HTML href/src whose target is not a web or mail address. It can only
-# find too much (a text with none of these links nowhere the build resolves); most imported texts
-# link out to the web alone, and converting them took most of an import's time.
-_INSIDE = re.compile(r"\]\((?!\s*<?(?:https?://|mailto:))|^ {0,3}\[[^\]\n]+\]:(?!\s*<?(?:https?://|mailto:))"
-                     r"|(?:href|src)\s*=(?!\s*[\"']?(?:https?://|mailto:))", re.I | re.M)
+# a reference definition, or (in a text with a tag) an HTML href/src, whose target is not a web or mail
+# address. It can only find too much; most imported texts link out to the web alone, and converting
+# them took most of an import's time.
+_OUTER = r"(?!\s*<?(?i:https?://|mailto:))"
+_INSIDE_MARKDOWN = re.compile(r"\]\(" + _OUTER + r"|^ {0,3}\[[^\]\n]+\]:" + _OUTER, re.M)
+_INSIDE_HTML = re.compile(r"(?i:href|src)\s*=(?!\s*[\"']?(?i:https?://|mailto:))")
+
+
+def may_link_inside(body: str) -> bool:
+    return bool(_INSIDE_MARKDOWN.search(body) or "<" in body and _INSIDE_HTML.search(body))
+
+
 _EMPTY = Rendered("", "", ())  # a body not converted: the model needs one for each document
 
 
 def _verify_links(config: Config, mine: list[DocumentRecord], documents: list[DocumentRecord], terms: list[TermRecord],
                   bodies: dict[str, Rendered], origins: dict[str, str], report: Report, jobs: int = 1) -> None:
     """Links in the imported texts, resolved as the build does. Only texts that can hold a link inside
-    the archive are converted (`_INSIDE`), on `jobs` processes as a build converts them. A link that leads nowhere is an error unless sitegen.yaml says
+    the archive are converted (`may_link_inside`), on `jobs` processes as a build converts them. A link that leads nowhere is an error unless sitegen.yaml says
     `links: {broken: warning}`; the import does not change sitegen.yaml, it says which line to add."""
-    linked = [r for r in mine if _INSIDE.search(r.body)]
+    linked = [r for r in mine if may_link_inside(r.body)]
     if not linked:
         return
     bodies = dict(bodies) | render_bodies(linked, [], jobs)
