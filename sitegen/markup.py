@@ -116,38 +116,31 @@ def _converter(absent: frozenset[tuple[str, str]]) -> markdown.Markdown:
                       "pre": converter.preprocessors}
         for registry, name in absent:
             registries[registry].deregister(name)
-        for pattern in converter.inlinePatterns if hasattr(LinkInlineProcessor, "_findBracketEnds") else ():
+        for pattern in converter.inlinePatterns:
             if isinstance(pattern, LinkInlineProcessor):
-                pattern._findBracketEnds = bracket_ends  # type: ignore[method-assign]  # on this instance only
+                pattern.getText = bracket_text  # type: ignore[method-assign]  # on this instance only
         _converters[absent] = converter
     return converter
 
 
-def bracket_ends(data: str) -> list[int | None]:
-    """Python-Markdown's `LinkInlineProcessor._findBracketEnds`, the same list (tested against it):
-    for each index of `data`, the index just past the `]` closing a bracket opened before it, or
-    None. It walks every character in Python, again for each link in a paragraph (a fifth of the
-    Markdown stage on bodies with links); here the indexes between two brackets, which share one
-    answer, are filled as a run."""
-    ends: list[int | None] = [None] * (len(data) + 1)
-    waiting: list[tuple[int, int, int]] = []  # runs of indexes (first, last, depth) whose bracket is open
-    depth = first = 0
-    for found in _BRACKETS.finditer(data):
-        at = found.start()
-        if data[at] == "[":
-            waiting.append((first, at, depth))
-            depth += 1
-        else:
-            depth -= 1
-            ends[first:at + 1] = [at + 1] * (at + 1 - first)
-            while waiting and waiting[-1][2] > depth:
-                start, last, _ = waiting.pop()
-                ends[start:last + 1] = [at + 1] * (last + 1 - start)
-        first = at + 1
-    return ends
-
-
-_BRACKETS = re.compile(r"[\[\]]")
+def bracket_text(data: str, index: int) -> tuple[str, int, bool]:
+    """Python-Markdown's `LinkInlineProcessor.getText`, the same answer (tested against it): the text
+    from `index` (just past a `[`) to the `]` closing it, the index past that `]`, and whether there
+    is one. Python-Markdown 3.11 finds the ends for every index of the text and keeps them until the
+    text changes, which it does after every link: a paragraph of 10,000 links was walked 10,000
+    times (a minute). Here the search starts at `index` and goes from `]` to `]` (`str.find` and
+    `str.count`), so it costs the distance to the closing bracket: the total over a paragraph is the
+    re-reading that `check_body` bounds by `limits.markdown_scan_kb`."""
+    depth, at = 0, index  # brackets opened since `index` and not yet closed
+    while True:
+        close = data.find("]", at)
+        if close < 0:
+            return data[index:], len(data), False
+        depth += data.count("[", at, close)
+        if depth == 0:
+            return data[index:close], close + 1, True
+        depth -= 1
+        at = close + 1
 
 
 def render_markdown(source: str, *, prune: bool = True) -> Rendered:

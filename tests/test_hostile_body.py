@@ -45,8 +45,10 @@ def test_hostile_bodies_are_one_located_error(name, body, line, fragment, make_s
 
 
 @pytest.mark.parametrize("body", [hostile.deep_list(50), hostile.footnotes(1000), hostile.brackets(1000),
-                                  "[link](doc:first-report) " * 2000, hostile.varied_words(256)],
-                         ids=["list 50 deep", "1,000 footnotes", "1,000 [", "2,000 links", "256 KB of words"])
+                                  "[link](doc:first-report) " * 2000, hostile.varied_words(256),
+                                  hostile.reference_links(2000), hostile.footnote_references(2000)],
+                         ids=["list 50 deep", "1,000 footnotes", "1,000 [", "2,000 links", "256 KB of words",
+                              "2,000 reference links", "2,000 references to one footnote"])
 def test_bodies_within_the_limits_build(body, make_site, capsys):
     make_site({DOC: hostile.document(body=body)})
     assert main(["check"]) == 0, capsys.readouterr().err
@@ -181,3 +183,39 @@ def test_limits_near_their_edge_are_judged_as_a_full_count_would():
         found = " ".join(d.message for d in check_body(body, "f.md", 1, load_limits(distinct_words=words, markdown_scan_kb=budget_kb)))
         assert ("different words" in found) == (len(set(body.casefold().split())) > words), body
         assert ("unclosed" in found) == (rereading(body) > budget_kb * 1024), body
+
+
+class CountingText(str):
+    """A body's text that counts the characters its searches read."""
+    read = 0
+
+    def find(self, sub, start=0, end=None):
+        end = len(self) if end is None else end
+        found = str.find(self, sub, start, end)
+        CountingText.read += (found + len(sub) if found >= 0 else end) - start
+        return found
+
+
+@pytest.mark.parametrize("hrefs", [
+    [f"https://example.org/{i}" for i in range(2000)],  # in order, as written
+    ["#fn:1", "#fnref:1"] * 1000,  # made by Markdown, not in the text
+    [f"https://example.org/{i}" for i in reversed(range(2000))],  # found behind the previous one
+], ids=["in order", "not in the text", "in reverse order"])
+def test_locating_a_bodys_links_reads_it_about_once(hrefs):
+    """links._Where finds each link's line and column: on from the previous one, and a link not ahead
+    looked up once per address, so many links cost a few readings of the body, not one each."""
+    from sitegen.links import _Body, _Where
+    written = [h for h in dict.fromkeys(hrefs) if h.startswith("https:")]
+    text = CountingText("".join(f"see [{i}]({h})\n" for i, h in enumerate(written)) + "text[^1]\n" * 1000)
+    where, CountingText.read = _Where(_Body("f.md", text, 10, "documents/f.html")), 0
+    located = [where.locate(h) for h in hrefs]
+    assert CountingText.read <= 3 * len(text), (CountingText.read, len(text))
+    expected = {h: (10 + n, len(f"see [{n}](") + 1) for n, h in enumerate(written)}
+    assert all(located[i] == expected.get(h, (10, 1)) for i, h in enumerate(hrefs))
+
+
+def test_link_errors_in_a_paragraph_of_many_links_are_located(make_site, capsys):
+    body = "".join(f"see [link {i}][r{i}]\n" for i in range(500)) + "and [bad](missing.md)\n\n" + hostile.link_definitions(500)
+    make_site({DOC: hostile.document(body=body)})
+    assert main(["check"]) == 1
+    assert f"{DOC}:{BODY + 500}:11: link to a file that is not in the archive: missing.md" in capsys.readouterr().err
