@@ -13,11 +13,13 @@ Works on sanitised HTML (`markup` normalises every attribute to `name="value"`),
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from sitegen import urls
 from sitegen.errors import ERROR, WARNING, Diagnostic, Nearest, did_you_mean
@@ -161,19 +163,25 @@ def _link_one(body: _Body, markup: str, index: _Index, uses: list[LinkUse], prob
 
     def visit(match: re.Match) -> str:
         written = html.unescape(match.group(3))
-        line, col = where.locate(written)
-        at = Diagnostic(body.path, line, col, "", severity=broken if match.group(2) == "a" else WARNING)
+        severity = broken if match.group(2) == "a" else WARNING
+
+        @functools.cache
+        def at() -> Diagnostic:  # found in the text only when there is something to say or keep
+            line, col = where.locate(written)
+            return Diagnostic(body.path, line, col, "", severity=severity)
+
         new = _resolve(body, written, index, at, uses, problems)
         return match.group(1) + html.escape(new, quote=True) + match.group(4) if new is not None else match.group(0)
 
     return _LINK.sub(visit, markup)
 
 
-def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: list[LinkUse],
+def _resolve(body: _Body, written: str, index: _Index, at: Callable[[], Diagnostic], uses: list[LinkUse],
              problems: list[Diagnostic]) -> str | None:
-    """The href to write instead of `written`, or None to keep it; problems are recorded at `at`."""
+    """The href to write instead of `written`, or None to keep it; problems are recorded at `at()`."""
     def problem(message: str, hint: str = "", severity: str = "") -> None:
-        problems.append(replace(at, message=message, hint=hint, severity=severity or at.severity))
+        place = at()
+        problems.append(replace(place, message=message, hint=hint, severity=severity or place.severity))
 
     if written.startswith("#"):
         _check_anchor(body.page, written[1:], index, written, problem)
@@ -216,7 +224,8 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
     elif target in index.held:
         return _to_page(body.page, target, anchor, index, written, problem)
     else:
-        uses.append(LinkUse(at.path, at.line, at.col, written, target, body.page, at.severity))
+        place = at()
+        uses.append(LinkUse(place.path, place.line, place.col, written, target, body.page, place.severity))
         _check_anchor(target, anchor, index, written, problem)
     return None
 
@@ -269,8 +278,8 @@ def _split(written: str) -> tuple[str, str]:
 
 
 class _Where:
-    """File lines and columns of a body's links, in the order Markdown wrote them: each is searched for
-    on from the previous one found, so a paragraph of 10,000 links is read once, not once per link.
+    """File lines and columns of a body's links, asked for in the order Markdown wrote them (only those
+    with a problem or a target to check later): each is searched for on from the previous one found, so a paragraph of 10,000 links is read once, not once per link.
     A link not found ahead (written before, or made by Markdown, as a footnote's `#fn:1` is) is looked
     up behind once per address and remembered; the line is found among the line starts, not by
     counting newlines from the top."""

@@ -273,3 +273,17 @@ def test_the_reading_counted_for_inline_links_is_never_less_than_markdowns():
             counted = sum(_link_reading(paragraph, m.start() + 1)[0] for m in _OPENERS.finditer(paragraph)
                           if m.group() == "]" and paragraph.startswith("(", m.end()))
             assert getlink_reading(paragraph + "\n\n[r]: /r\n[^1]: A note.\n") <= times * counted, paragraph
+
+
+def test_only_links_with_something_to_report_or_check_are_located(make_site, capsys, monkeypatch):
+    """Locating a link reads the body; the footnotes' own `#fn:1`, `#fnref:1` links and external ones
+    have nothing to report, and are not looked for."""
+    from sitegen import links
+    located = []
+    real = links._Where.locate
+    monkeypatch.setattr(links._Where, "locate", lambda self, written: located.append(written) or real(self, written))
+    body = hostile.footnotes(500) + "\n[out](https://example.org/) [in](../chronology.html) [bad](missing.md)\n"
+    make_site({DOC: hostile.document(body=body)})
+    assert main(["check"]) == 1
+    assert f"{DOC}:{BODY + 1002}:60: link to a file that is not in the archive: missing.md" in capsys.readouterr().err
+    assert located == ["../chronology.html", "missing.md"]
