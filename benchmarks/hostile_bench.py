@@ -40,6 +40,12 @@ def attacks() -> dict[str, tuple[dict[str, str], str]]:
         "10,000 footnotes": ({doc: hostile.document(body=hostile.footnotes(10_000))}, ""),
         "20,000 footnotes": ({doc: hostile.document(body=hostile.footnotes(20_000))}, ""),
         "2,000 footnotes (at the limit)": ({doc: hostile.document(body=hostile.footnotes(2000))}, ""),
+        "10,000 lines of words (baseline of the links)": ({doc: hostile.document(body=hostile.plain_lines(10_000))}, ""),
+        "10,000 reference links": ({doc: hostile.document(body=hostile.reference_links(10_000))}, ""),
+        "10,000 inline links": ({doc: hostile.document(body=hostile.inline_links(10_000))}, ""),
+        "10,000 link definitions, none used": ({doc: hostile.document(body="Text.\n\n" + hostile.link_definitions(10_000))}, ""),
+        "10,000 references to one footnote": ({doc: hostile.document(body=hostile.footnote_references(10_000))}, ""),
+        "10,000 inline links left open `[a](`": ({doc: hostile.document(body="[a](" * 10_000)}, ""),
         "50 MB document": ({doc: hostile.document(body=words50)}, ""),
         "50 MB of varied words": ({doc: hostile.document(body=hostile.varied_words(50 * 1024))}, ""),
         "2 MB of plain words (at the limit)": ({doc: hostile.document(body=words50[:2000 * 1024])}, ""),
@@ -74,7 +80,8 @@ def run(name: str, files: dict[str, str], extra: str, work: Path, timeout: float
 
 # `sitegen build` in a process that reports its own peak memory (max RSS, KB) as the last line of stderr.
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec, VmHWM starts afresh.
-MEASURED = ("import re, sys\nfrom sitegen.__main__ import run\ncode = run()\n"
+# (`run` leaves by os._exit once the build is done: told not to, it returns the exit code.)
+MEASURED = ("import re, sys\nimport sitegen.__main__ as entry\nentry._leave = lambda code: None\ncode = entry.run()\n"
             "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
             "print(f'PEAK {hwm}', file=sys.stderr)\nsys.exit(code)")
 

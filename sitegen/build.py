@@ -98,6 +98,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     inputs, settings = (digest(part, "drafts" if drafts else "published") for part in (inputs, settings))
     if as_left and last.good_until and day >= last.good_until:
         as_left = None  # a document's embargo, expiry or date has come since: everything may list it or not
+    if errors_only(problems):  # a file that cannot be read (a link to nowhere) changes no input's digest
+        as_left = None
     if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
                     or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)

@@ -118,6 +118,14 @@ def _os_problem(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}" + (f" ({hint})" if hint else "")
 
 
+def _folder(value: str) -> str:
+    """A folder named on the command line (`--out`): blank (empty, or only spaces) names none, and is
+    refused as `paths.output` is, rather than taken for the default or made as a folder of spaces."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("is blank (name a folder, or omit --out for the default)")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="Build a static documentary archive.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
@@ -129,14 +137,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("pack", help="build the site into one zip for reading offline (<name>-<date>.zip)")
     common(p)
-    p.add_argument("--out", help="folder for the zip (default: the config file's folder)")
+    p.add_argument("--out", type=_folder, help="folder for the zip (default: the config file's folder)")
     p.add_argument("--name", default="", help="name of the zip (default: the site title as an id)")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
     p.set_defaults(handler=cmd_pack)
 
     p = sub.add_parser("build", help="build the site into the output folder")
     common(p)
-    p.add_argument("--out", help="output folder (default: paths.output in the config)")
+    p.add_argument("--out", type=_folder, help="output folder (default: paths.output in the config)")
     p.add_argument("--no-cache", action="store_true", help=f"build from nothing, without reading or writing {FOLDER}/")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of CPUs)")
     p.add_argument("--drafts", action="store_true", help=DRAFTS_HELP)
@@ -150,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("clean", help=f"remove the build cache ({FOLDER}/) and the output folder sitegen made")
     p.add_argument("--config", default="sitegen.yaml", help="site config file (default: sitegen.yaml)")
-    p.add_argument("--out", help="output folder (default: paths.output in the config)")
+    p.add_argument("--out", type=_folder, help="output folder (default: paths.output in the config)")
     p.set_defaults(handler=cmd_clean)
 
     p = sub.add_parser("serve", help="serve the site on localhost, rebuilding and reloading on every change")

@@ -20,7 +20,7 @@ LIMITS = {
     "yaml_depth": (32, "nesting depth of front matter (lists and mappings inside each other)"),
     "list_items": (200, "items in one front-matter list, e.g. the actors or topics of one document"),
     "markdown_depth": (50, "nesting of lists and block quotes in a body"),
-    "markdown_scan_kb": (4096, "work Markdown spends re-reading a paragraph for unclosed `[` or `<`, in KB"),
+    "markdown_scan_kb": (4096, "work Markdown spends re-reading a paragraph for unclosed `[`, `<` or link `(`, in KB"),
     "footnotes": (2000, "footnotes in one body"),
     "distinct_words": (40_000, "different words in one body: the search index keeps an entry for each "
                                "(a long report has a few thousand; Moby-Dick about 17,000)"),

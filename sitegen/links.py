@@ -13,10 +13,13 @@ Works on sanitised HTML (`markup` normalises every attribute to `name="value"`),
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from sitegen import urls
 from sitegen.errors import ERROR, WARNING, Diagnostic, Nearest, did_you_mean
@@ -28,6 +31,7 @@ UNPUBLISHED = "\x00unpublished\x00"  # stands for the href of a link to a page n
 _UNLINK = re.compile(r'<a\b[^>]*\bhref="' + UNPUBLISHED + r'"[^>]*>(.*?)</a>', re.S)
 _LINK = re.compile(r'(<(a|img)\b[^>]*?\b(?:href|src)=")([^"]*)(")')
 _ID = re.compile(r'id="([^"]*)"')  # after a character that is not a word's (`anchors`)
+_NEWLINE = re.compile("\n")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -155,24 +159,29 @@ def check_targets(uses: list[LinkUse], known: set[str]) -> list[Diagnostic]:
 
 def _link_one(body: _Body, markup: str, index: _Index, uses: list[LinkUse], problems: list[Diagnostic],
               broken: str) -> str:
-    cursor = 0
+    where = _Where(body)
 
     def visit(match: re.Match) -> str:
-        nonlocal cursor
         written = html.unescape(match.group(3))
-        line, col, cursor = _locate(body, written, cursor)
-        at = Diagnostic(body.path, line, col, "", severity=broken if match.group(2) == "a" else WARNING)
+        severity = broken if match.group(2) == "a" else WARNING
+
+        @functools.cache
+        def at() -> Diagnostic:  # found in the text only when there is something to say or keep
+            line, col = where.locate(written)
+            return Diagnostic(body.path, line, col, "", severity=severity)
+
         new = _resolve(body, written, index, at, uses, problems)
         return match.group(1) + html.escape(new, quote=True) + match.group(4) if new is not None else match.group(0)
 
     return _LINK.sub(visit, markup)
 
 
-def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: list[LinkUse],
+def _resolve(body: _Body, written: str, index: _Index, at: Callable[[], Diagnostic], uses: list[LinkUse],
              problems: list[Diagnostic]) -> str | None:
-    """The href to write instead of `written`, or None to keep it; problems are recorded at `at`."""
+    """The href to write instead of `written`, or None to keep it; problems are recorded at `at()`."""
     def problem(message: str, hint: str = "", severity: str = "") -> None:
-        problems.append(replace(at, message=message, hint=hint, severity=severity or at.severity))
+        place = at()
+        problems.append(replace(place, message=message, hint=hint, severity=severity or place.severity))
 
     if written.startswith("#"):
         _check_anchor(body.page, written[1:], index, written, problem)
@@ -215,7 +224,8 @@ def _resolve(body: _Body, written: str, index: _Index, at: Diagnostic, uses: lis
     elif target in index.held:
         return _to_page(body.page, target, anchor, index, written, problem)
     else:
-        uses.append(LinkUse(at.path, at.line, at.col, written, target, body.page, at.severity))
+        place = at()
+        uses.append(LinkUse(place.path, place.line, place.col, written, target, body.page, place.severity))
         _check_anchor(target, anchor, index, written, problem)
     return None
 
@@ -267,13 +277,28 @@ def _split(written: str) -> tuple[str, str]:
     return path.split("?")[0], anchor
 
 
-def _locate(body: _Body, written: str, start: int) -> tuple[int, int, int]:
-    """File line and column of `written` in the body (searching on from the previous link)."""
-    at = body.text.find(written, start)
-    if at < 0:
-        at = body.text.find(written)
-    if at < 0:
-        return body.line, 1, start
-    line = body.line + body.text.count("\n", 0, at)
-    col = at - (body.text.rfind("\n", 0, at) + 1) + 1
-    return line, col, at + len(written)
+class _Where:
+    """File lines and columns of a body's links, asked for in the order Markdown wrote them (only those
+    with a problem or a target to check later): each is searched for on from the previous one found, so a paragraph of 10,000 links is read once, not once per link.
+    A link not found ahead (written before, or made by Markdown, as a footnote's `#fn:1` is) is looked
+    up behind once per address and remembered; the line is found among the line starts, not by
+    counting newlines from the top."""
+
+    def __init__(self, body: _Body) -> None:
+        self.body, self.cursor = body, 0
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(body.text)]
+        self.behind: dict[str, int] = {}  # addresses not found ahead of the cursor -> first place, or -1
+
+    def locate(self, written: str) -> tuple[int, int]:
+        text = self.body.text
+        at = self.behind.get(written)
+        if at is None:
+            at = text.find(written, self.cursor)
+            if at >= 0:
+                self.cursor = at + len(written)
+            else:
+                at = self.behind[written] = text.find(written, 0, self.cursor + len(written) - 1)
+        if at < 0:
+            return self.body.line, 1
+        number = bisect_right(self.starts, at) - 1
+        return self.body.line + number, at - self.starts[number] + 1

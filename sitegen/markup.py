@@ -117,38 +117,31 @@ def _converter(absent: frozenset[tuple[str, str]]) -> markdown.Markdown:
                       "pre": converter.preprocessors}
         for registry, name in absent:
             registries[registry].deregister(name)
-        for pattern in converter.inlinePatterns if hasattr(LinkInlineProcessor, "_findBracketEnds") else ():
+        for pattern in converter.inlinePatterns:
             if isinstance(pattern, LinkInlineProcessor):
-                pattern._findBracketEnds = bracket_ends  # type: ignore[method-assign]  # on this instance only
+                pattern.getText = bracket_text  # type: ignore[method-assign]  # on this instance only
         _converters[absent] = converter
     return converter
 
 
-def bracket_ends(data: str) -> list[int | None]:
-    """Python-Markdown's `LinkInlineProcessor._findBracketEnds`, the same list (tested against it):
-    for each index of `data`, the index just past the `]` closing a bracket opened before it, or
-    None. It walks every character in Python, again for each link in a paragraph (a fifth of the
-    Markdown stage on bodies with links); here the indexes between two brackets, which share one
-    answer, are filled as a run."""
-    ends: list[int | None] = [None] * (len(data) + 1)
-    waiting: list[tuple[int, int, int]] = []  # runs of indexes (first, last, depth) whose bracket is open
-    depth = first = 0
-    for found in _BRACKETS.finditer(data):
-        at = found.start()
-        if data[at] == "[":
-            waiting.append((first, at, depth))
-            depth += 1
-        else:
-            depth -= 1
-            ends[first:at + 1] = [at + 1] * (at + 1 - first)
-            while waiting and waiting[-1][2] > depth:
-                start, last, _ = waiting.pop()
-                ends[start:last + 1] = [at + 1] * (last + 1 - start)
-        first = at + 1
-    return ends
-
-
-_BRACKETS = re.compile(r"[\[\]]")
+def bracket_text(data: str, index: int) -> tuple[str, int, bool]:
+    """Python-Markdown's `LinkInlineProcessor.getText`, the same answer (tested against it): the text
+    from `index` (just past a `[`) to the `]` closing it, the index past that `]`, and whether there
+    is one. Python-Markdown 3.11 finds the ends for every index of the text and keeps them until the
+    text changes, which it does after every link: a paragraph of 10,000 links was walked 10,000
+    times (a minute). Here the search starts at `index` and goes from `]` to `]` (`str.find` and
+    `str.count`), so it costs the distance to the closing bracket: the total over a paragraph is the
+    re-reading that `check_body` bounds by `limits.markdown_scan_kb`."""
+    depth, at = 0, index  # brackets opened since `index` and not yet closed
+    while True:
+        close = data.find("]", at)
+        if close < 0:
+            return data[index:], len(data), False
+        depth += data.count("[", at, close)
+        if depth == 0:
+            return data[index:close], close + 1, True
+        depth -= 1
+        at = close + 1
 
 
 def render_markdown(source: str, *, prune: bool = True) -> Rendered:
@@ -227,14 +220,15 @@ def _depth(line: str) -> int:
 
 
 def _rescans(body: str, path: str, first_line: int, limits: Limits) -> list[Diagnostic]:
-    """Python-Markdown reads forward from each `[` to its matching `]` and from each `<` of a tag to its
-    `>`; when they are unclosed that is to the end of the paragraph, so 50,000 `[` cost 50,000 readings
-    of it. The total is computed here in one pass, with a stack, per paragraph."""
+    """Python-Markdown reads forward from each `[` to its matching `]`, from each `<` of a tag to its
+    `>`, and from the `(` of each inline link (`](`) to its `)`, a character at a time; when they are
+    unclosed that is to the end of the paragraph, so 50,000 `[` cost 50,000 readings of it. The total
+    is computed here per paragraph, in one pass with a stack (`_link_reading` for a link's `(`)."""
     budget, line = limits.markdown_scan_kb * 1024, first_line
-    if (body.count("[") + body.count("<")) * len(body) <= budget:
+    if (body.count("[") + body.count("<") + body.count("](")) * len(body) <= budget:
         return []  # each opener costs at most the paragraph's length: no paragraph can go over
     for paragraph in body.split("\n\n"):
-        work, opened, first = 0, [], None
+        work, links, opened, first, left_open = 0, 0, [], None, []
         for match in _OPENERS.finditer(paragraph):
             char, at = match.group(), match.start()
             if char == "[":
@@ -245,18 +239,74 @@ def _rescans(body: str, path: str, first_line: int, limits: Limits) -> list[Diag
                 close = paragraph.find(">", at)
                 work += (close if close >= 0 else len(paragraph)) - at
                 first = at if first is None and close < 0 else first
-        work += sum(len(paragraph) - at for at in opened)
+            if char == "]" and paragraph.startswith("(", at + 1):
+                reading, closed = _link_reading(paragraph, at + 1)
+                links += reading
+                left_open += [] if closed else [at]
+                if work + links > budget:
+                    break
+        work += links + sum(len(paragraph) - at for at in opened)
         if work > budget:
-            at = opened[0] if opened else (first or 0)
-            where = line + paragraph.count("\n", 0, at)
-            return [Diagnostic(path, where, 1, f"this paragraph has {len(opened)} unclosed `[` (or tags left open) "
-                                               "that would make Markdown re-read it for each one",
-                               hint("markdown_scan_kb", "close or escape them as `\\[` and `&lt;`, or split the paragraph"))]
+            return [_rescan_problem(path, line, paragraph, opened, first, left_open, links * 2 > work)]
         line += paragraph.count("\n") + 2
     return []
 
 
+def _rescan_problem(path: str, line: int, paragraph: str, opened: list[int], first: int | None,
+                    left_open: list[int], by_links: bool) -> Diagnostic:
+    """The error for a paragraph over `markdown_scan_kb`, at what makes most of the re-reading."""
+    if by_links:
+        at = left_open[0] if left_open else 0
+        return Diagnostic(path, line + paragraph.count("\n", 0, at), 1, "this paragraph has inline links left open "
+                          "(`](` without its `)`) that would make Markdown re-read it for each one",
+                          hint("markdown_scan_kb", "close them with `)` or escape the bracket as `\\]`, "
+                                                   "or split the paragraph"))
+    at = opened[0] if opened else (first or 0)
+    return Diagnostic(path, line + paragraph.count("\n", 0, at), 1, f"this paragraph has {len(opened)} unclosed `[` "
+                      "(or tags left open) that would make Markdown re-read it for each one",
+                      hint("markdown_scan_kb", "close or escape them as `\\[` and `&lt;`, or split the paragraph"))
+
+
+def _link_reading(paragraph: str, start: int) -> tuple[int, bool]:
+    """How far, at most, Python-Markdown's `getLink` reads from the `(` at `start` of an inline link,
+    and whether it finds the link's end: to the `)` matching it, or, when a quote opens a title
+    before that, to a `)` right after the same quote (`"title")`); else to the paragraph's end. An
+    escaped `\\)` is taken as none, and a `\\(` as a `(`: either way the reading is not under-counted.
+    (Emphasis makes Markdown read the text it wraps once more, however deep: the budget allows it.)"""
+    angled = LinkInlineProcessor.RE_LINK.match(paragraph, start)  # `(<url> "title")`: one regular expression
+    if angled and angled.group(1):
+        return angled.end() - start, True
+    depth, at, end = 0, start + 1, -1
+    while True:
+        close = paragraph.find(")", at)
+        if close < 0:
+            break
+        depth += paragraph.count("(", at, close)
+        at = close + 1
+        if paragraph[close - 1] == "\\":
+            continue
+        if depth == 0:
+            end = close
+            break
+        depth -= 1
+    quote = _QUOTE.search(paragraph, start, end if end >= 0 else len(paragraph))
+    if quote:
+        closing = _TITLE_END[quote.group()].search(paragraph, quote.end())
+        end = closing.end() - 1 if closing else -1
+    if end >= 0 and _HIDERS.search(paragraph, start, end):
+        end = -1  # a code span, a reference link or a footnote, made before links are, could hide the `)`
+    stop = end if end >= 0 else len(paragraph)
+    # what Markdown reads has its escapes, code spans and reference links as placeholders, each longer
+    # than the `\\x` it may stand for: count each such character as a whole placeholder
+    made = sum(paragraph.count(c, start, stop) for c in "\\`[")
+    return stop - start + made * _PLACEHOLDER, end >= 0
+
+
 _OPENERS = re.compile(r"\\.|[\[\]]|<(?=[A-Za-z/!?])")
+_HIDERS = re.compile(r"[`\[]")
+_PLACEHOLDER = len(markdown.util.INLINE_PLACEHOLDER % 10**7)  # with the id of a body's ten-millionth stashed node
+_QUOTE = re.compile("[\"']")  # (Markdown's escapes leave quotes as they are: `\\"` is a quote)
+_TITLE_END = {q: re.compile(q + r" *\)") for q in "\"'"}
 
 
 def sanitise(html: str) -> str:

@@ -38,14 +38,24 @@ Templates = "str | os.PathLike[str] | theme.Folders"  # one folder, or layers (t
 
 
 class Compiled(jinja2.BytecodeCache):
-    """The templates' compiled code, by Jinja's key for each (its name and file), which `build` keeps
-    between builds in the memo: compiling the templates of a document's pages took 0.07 s of a
-    one-edit build. Jinja uses an entry only if its template's source, Jinja's bytecode format and
-    Python's version are those it was compiled from; any other is compiled again."""
+    """The templates' compiled code, by Jinja's key for each (its name and file) and the format of the
+    environment that compiled it, which `build` keeps between builds in the memo: compiling the
+    templates of a document's pages took 0.07 s of a one-edit build. Jinja uses an entry only if its
+    template's source, Jinja's bytecode format and Python's version are those it was compiled from;
+    any other is compiled again. The format is part of the key because the code escapes as its
+    environment does: a `.txt` partial included by an HTML page is compiled to escape HTML there,
+    and to call the text format's `finalize` when a `.txt` page renders it."""
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}
         self.changed = False
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+                   ) -> jinja2.bccache.Bucket:
+        key = f"{self.get_cache_key(name, filename)}{getattr(environment, 'format', '')}"
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.code:
@@ -67,6 +77,7 @@ def make_environment(templates: Templates, extension: str = ".html") -> jinja2.E
         loader=jinja2.FileSystemLoader(list(theme.as_folders(templates))), autoescape=finalize is None, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, finalize=finalize, bytecode_cache=COMPILED,
     )
+    env.format = extension  # its templates' code is compiled for it (`Compiled`)
     env.filters["rel"] = _rel
     env.filters["bibtex"] = formats.bibtex_field
     return env
@@ -99,6 +110,7 @@ class _Environment(jinja2.Environment):
     on every listed document)."""
 
     template_class = _Template
+    format = ".html"  # the extension of the templates it renders, whose escaping it applies
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import os
 import posixpath
 import threading
 import time
@@ -33,6 +34,7 @@ from sitegen.cache import open_cache
 from sitegen.config import Config, load_config
 from sitegen.errors import BuildFailed, Diagnostic, errors_only, shown_path
 from sitegen.inputs import theme_files
+from sitegen.sources import is_litter
 
 HOST = "127.0.0.1"
 PREFIX = "/__sitegen__/"
@@ -176,8 +178,8 @@ class DevServer:
         """Rebuild on every batch of changes until `close()`; the watched folders follow the config."""
         while not self.stop.is_set():
             paths = self.watched()
-            for changes in watchfiles.watch(*paths, stop_event=self.stop, debounce=400, step=50,
-                                             rust_timeout=500, yield_on_timeout=False, raise_interrupt=True):
+            for changes in watchfiles.watch(*paths, watch_filter=watched_change, stop_event=self.stop, debounce=400,
+                                             step=50, rust_timeout=500, yield_on_timeout=False, raise_interrupt=True):
                 names = sorted({shown_path(Path(p)) for _, p in changes if Path(p).suffix})
                 self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''} changed: ")
                 if self.watched() != paths:
@@ -192,6 +194,15 @@ class DevServer:
             self.http.shutdown()
         self.http.server_close()
         self.memo.close()
+
+
+_EDITORS = watchfiles.DefaultFilter()  # version control folders, caches and some editors' files
+
+
+def watched_change(change: watchfiles.Change, path: str) -> bool:
+    """A change worth a rebuild: not to a file the build skips as an editor's or system's litter
+    (saving in Emacs makes and removes a lock and a backup, which would each start one)."""
+    return _EDITORS(change, path) and not is_litter(os.path.basename(path))
 
 
 def _handler(live: Live) -> type[BaseHTTPRequestHandler]:

@@ -5,13 +5,16 @@ request, so the folder is untrusted: a symlink may point anywhere on the machine
 link may make one file appear twice, a folder link may loop, a file may be huge, unreadable, a pipe
 that never ends, or named so it cannot be written on Windows or at all. Each is an error at the file,
 found before anything is read: a link is resolved and checked against the content folder first, and
-its target is never opened unless it is inside.
+its target is never opened unless it is inside. What editors and operating systems leave beside the
+files a person wrote (`LITTER`) is not a source at all, here or in a theme's folders, and is skipped.
 """
 
 from __future__ import annotations
 
 import errno
+import fnmatch
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +23,32 @@ from sitegen.errors import Diagnostic, shown_path
 from sitegen.limits import DEFAULT, Limits, hint
 
 MAX_NAME_BYTES = 200  # `<name>.html` plus the build's own suffixes must fit the usual 255-byte limit
+# Names of the files editors and operating systems leave in a folder, never sources: skipped by name,
+# before a link is followed (Emacs's lock is a link to nowhere), wherever sources, templates and
+# assets are found, and by `serve`'s watcher. Pattern (as the shell matches) -> what leaves it.
+LITTER = {
+    ".#*": "Emacs's lock on a file being edited, a symbolic link to nowhere",
+    "#*#": "Emacs's auto-save copy",
+    "*~": "the backup copy Emacs, Vim, gedit and Kate keep",
+    "*.sw[a-p]": "Vim's swap file (`.name.md.swp`, then `.swo`, ...)",
+    ".DS_Store": "macOS Finder's folder settings",
+    "._*": "macOS's resource fork, on a disk that is not a Mac's",
+    "Thumbs.db": "Windows Explorer's thumbnail cache",
+    "desktop.ini": "Windows Explorer's folder settings",
+}
+_LITTER = re.compile("|".join(fnmatch.translate(pattern) for pattern in LITTER))
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def is_litter(name: str) -> bool:
+    """Whether a file's name (without its folder) is one editors or systems leave (`LITTER`)."""
+    return _LITTER.match(name) is not None
 
 
 def discover(folder: Path, within: Path | None = None, suffix: str = ".md", stats: dict | None = None
              ) -> tuple[list[str], list[Diagnostic]]:
     """The files under `folder` whose names end with `suffix` (Markdown by default; "" for every file,
-    as for assets), as paths (strings: tens of thousands of `Path`s cost a build with nothing to do a
+    as for assets) but `LITTER`, as paths (strings: tens of thousands of `Path`s cost a build with nothing to do a
     fifth of its time), sorted as `Path`s sort, and any problem found while looking. Links are followed
     only when they resolve inside `within` (default `folder`), and a file reached twice (by a symlink
     or a hard link) is listed once. `stats`, if given, receives each listed file's `os.stat` (taken
@@ -93,6 +115,8 @@ class _Walk:
 
     def entry(self, entry: os.DirEntry, visiting: tuple[str, ...]) -> None:
         path = entry.path
+        if is_litter(entry.name):
+            return
         if entry.is_symlink() and self.link_target(path) is None:
             return
         try:

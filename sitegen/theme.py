@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import Sequence
 
+from sitegen import sources
+
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -51,11 +53,12 @@ def as_folders(folders: "str | os.PathLike[str] | Folders") -> tuple[str, ...]:
 
 def files(folders: "str | os.PathLike[str] | Folders") -> dict[str, Path]:
     """Every file name (relative, `/`-separated) found in any layer -> the file it resolves to: the
-    first layer's that has it. Sorted by name."""
+    first layer's that has it (an editor's or system's litter is no file of the theme). Sorted by name."""
     found: dict[str, Path] = {}
     for folder in reversed([Path(f) for f in as_folders(folders)]):
         if folder.is_dir():
-            found |= {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+            found |= {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
+                      if p.is_file() and not sources.is_litter(p.name)}
     return dict(sorted(found.items()))
 
 

@@ -52,6 +52,29 @@ def footnotes(count: int) -> str:
     return refs + "\n" + "".join(f"[^{i}]: note {i}\n" for i in range(count))
 
 
+def reference_links(count: int) -> str:
+    """`count` reference-style links in one paragraph, then their definitions."""
+    return "".join(f"see [link {i}][r{i}]\n" for i in range(count)) + "\n" + link_definitions(count)
+
+
+def inline_links(count: int) -> str:
+    return "".join(f"see [link {i}](https://example.org/{i})\n" for i in range(count))
+
+
+def link_definitions(count: int) -> str:
+    return "".join(f"[r{i}]: https://example.org/{i}\n" for i in range(count))
+
+
+def footnote_references(count: int) -> str:
+    """`count` references to one footnote (each gets its own back-link)."""
+    return "".join("text[^1]\n" for _ in range(count)) + "\n[^1]: The note.\n"
+
+
+def plain_lines(count: int) -> str:
+    """As many lines as the link bodies above, of words: their baseline."""
+    return "".join(f"see link {i} https example org {i}\n" for i in range(count))
+
+
 def varied_words(kb: int, seed: int = 11) -> str:
     """A body of about `kb` KB of distinct made-up words in paragraphs (the worst case for an index)."""
     rng = random.Random(seed)

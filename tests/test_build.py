@@ -221,6 +221,20 @@ def test_dangerous_output_folders_are_refused(make_site, out, capsys):
     assert (root / "content/documents/first-report.md").is_file()
 
 
+@pytest.mark.parametrize("command", ["build", "pack", "clean"])
+@pytest.mark.parametrize("out", ["", "   ", "\t"], ids=["empty", "spaces", "tab"])
+def test_a_blank_out_is_refused_not_taken_for_a_folder_or_the_default(make_site, command, out, capsys):
+    root = make_site()
+    assert main(["build"]) == 0
+    before = sorted(p.name for p in root.iterdir())
+    with pytest.raises(SystemExit) as exit:
+        main([command, "--out", out])
+    assert exit.value.code == 2
+    assert "argument --out: is blank (name a folder, or omit --out for the default)" in capsys.readouterr().err
+    assert sorted(p.name for p in root.iterdir()) == before  # no folder of spaces; the default build kept
+    assert (root / "build/index.html").is_file()
+
+
 def test_strict_turns_warnings_into_errors(make_site, capsys):
     make_site({"content/topics/unused.md": "---\nname: Unused\n---\n"})
     assert main(["check"]) == 0

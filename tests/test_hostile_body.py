@@ -25,6 +25,10 @@ CASES = [
     ("[ in the second paragraph", "Fine.\n\n" + hostile.brackets(20_000), BODY + 2, "unclosed `[`"),
     ("20,000 open tags", hostile.open_tags(20_000), BODY, "tags left open"),
     ("50,000 images", "![" * 50_000, BODY, "unclosed `[`"),
+    ("10,000 inline links left open", "[a](" * 10_000, BODY, "inline links left open (`](` without its `)`)"),
+    ("inline links whose titles never close", "Text.\n" + '[a](x "y) ' * 3000, BODY + 1, "inline links left open"),
+    ("inline links whose `)` is in a code span", "[a](x `)` " * 3000, BODY, "inline links left open"),
+    ("inline links whose `)` is in a reference link", "[a](x [)][r] " * 3000 + "\n\n[r]: /r", BODY, "inline links left open"),
     ("balanced brackets nested 20,000 deep", "[" * 20_000 + "]" * 20_000, BODY, "would make Markdown re-read it"),
     ("3,000 footnotes", hostile.footnotes(3000), BODY + 3000 + 1 + 2000, "more than 2000 footnotes"),
     ("list nested 1,000 deep", hostile.deep_list(1000), BODY + 51, "lists or quotes nested 51 deep"),
@@ -45,8 +49,13 @@ def test_hostile_bodies_are_one_located_error(name, body, line, fragment, make_s
 
 
 @pytest.mark.parametrize("body", [hostile.deep_list(50), hostile.footnotes(1000), hostile.brackets(1000),
-                                  "[link](doc:first-report) " * 2000, hostile.varied_words(256)],
-                         ids=["list 50 deep", "1,000 footnotes", "1,000 [", "2,000 links", "256 KB of words"])
+                                  "[link](doc:first-report) " * 2000, hostile.varied_words(256),
+                                  hostile.reference_links(2000), hostile.footnote_references(2000),
+                                  "".join(f'[a](https://example.org/A_(b)_{i} "T {i}") [b](<https://example.org/{i}> "T") '
+                                          for i in range(2000)), "[a](" * 400],
+                         ids=["list 50 deep", "1,000 footnotes", "1,000 [", "2,000 links", "256 KB of words",
+                              "2,000 reference links", "2,000 references to one footnote",
+                              "4,000 inline links with titles", "400 inline links left open"])
 def test_bodies_within_the_limits_build(body, make_site, capsys):
     make_site({DOC: hostile.document(body=body)})
     assert main(["check"]) == 0, capsys.readouterr().err
@@ -181,3 +190,100 @@ def test_limits_near_their_edge_are_judged_as_a_full_count_would():
         found = " ".join(d.message for d in check_body(body, "f.md", 1, load_limits(distinct_words=words, markdown_scan_kb=budget_kb)))
         assert ("different words" in found) == (len(set(body.casefold().split())) > words), body
         assert ("unclosed" in found) == (rereading(body) > budget_kb * 1024), body
+
+
+class CountingText(str):
+    """A body's text that counts the characters its searches read."""
+    read = 0
+
+    def find(self, sub, start=0, end=None):
+        end = len(self) if end is None else end
+        found = str.find(self, sub, start, end)
+        CountingText.read += (found + len(sub) if found >= 0 else end) - start
+        return found
+
+
+@pytest.mark.parametrize("hrefs", [
+    [f"https://example.org/{i}" for i in range(2000)],  # in order, as written
+    ["#fn:1", "#fnref:1"] * 1000,  # made by Markdown, not in the text
+    [f"https://example.org/{i}" for i in reversed(range(2000))],  # found behind the previous one
+], ids=["in order", "not in the text", "in reverse order"])
+def test_locating_a_bodys_links_reads_it_about_once(hrefs):
+    """links._Where finds each link's line and column: on from the previous one, and a link not ahead
+    looked up once per address, so many links cost a few readings of the body, not one each."""
+    from sitegen.links import _Body, _Where
+    written = [h for h in dict.fromkeys(hrefs) if h.startswith("https:")]
+    text = CountingText("".join(f"see [{i}]({h})\n" for i, h in enumerate(written)) + "text[^1]\n" * 1000)
+    where, CountingText.read = _Where(_Body("f.md", text, 10, "documents/f.html")), 0
+    located = [where.locate(h) for h in hrefs]
+    assert CountingText.read <= 3 * len(text), (CountingText.read, len(text))
+    expected = {h: (10 + n, len(f"see [{n}](") + 1) for n, h in enumerate(written)}
+    assert all(located[i] == expected.get(h, (10, 1)) for i, h in enumerate(hrefs))
+
+
+def test_link_errors_in_a_paragraph_of_many_links_are_located(make_site, capsys):
+    body = "".join(f"see [link {i}][r{i}]\n" for i in range(500)) + "and [bad](missing.md)\n\n" + hostile.link_definitions(500)
+    make_site({DOC: hostile.document(body=body)})
+    assert main(["check"]) == 1
+    assert f"{DOC}:{BODY + 500}:11: link to a file that is not in the archive: missing.md" in capsys.readouterr().err
+
+
+def getlink_reading(body: str) -> int:
+    """The characters Python-Markdown's own `getLink` reads converting `body` (its loop's turns)."""
+    import markdown
+    from markdown import inlinepatterns
+    from sitegen.markup import EXTENSION_CONFIGS, EXTENSIONS
+    turns = [0]
+
+    def counting(*args):
+        for value in range(*args):
+            turns[0] += 1
+            yield value
+
+    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    for name in ("link", "image_link"):
+        pattern = converter.inlinePatterns[name]
+
+        def get_link(data, index, real=pattern.getLink):
+            inlinepatterns.range = counting  # the module's `range`, for its loop only, while it runs
+            try:
+                return real(data, index)
+            finally:
+                del inlinepatterns.range
+        pattern.getLink = get_link
+    converter.convert(body)
+    return turns[0]
+
+
+def test_the_reading_counted_for_inline_links_is_never_less_than_markdowns():
+    """check_body's count of what `getLink` reads is an upper bound of what it reads, for random
+    paragraphs of links, parentheses, quotes, escapes, code spans, autolinks, tags, reference links
+    and footnotes; emphasis makes Markdown read the text it wraps once more (at most twice, however
+    deep), which the budget leaves room for."""
+    import random
+
+    from sitegen.markup import _OPENERS, _link_reading
+    rng = random.Random(3)
+    pieces = ["[a](", "![i](", "(", ")", ")", '"', "'", "`", "``", "[", "]", "\\)", "\\(", '\\"', "\\\\", "x", " ", " ",
+              "[^1]", "[r]", "[b][r]", "<b>", "\n", " )", '" )', "<http://a.b/(x)>", "&amp;", "  \n", "[c](d)",
+              '[e](f "g")', "(<h>)", "\n> "]
+    for emphasis, times in (([], 1), (["*", "_", "**", "*_"], 2)):
+        for _ in range(250):
+            paragraph = "".join(rng.choice(pieces + emphasis) for _ in range(rng.randint(1, 100))).strip() or "x"
+            counted = sum(_link_reading(paragraph, m.start() + 1)[0] for m in _OPENERS.finditer(paragraph)
+                          if m.group() == "]" and paragraph.startswith("(", m.end()))
+            assert getlink_reading(paragraph + "\n\n[r]: /r\n[^1]: A note.\n") <= times * counted, paragraph
+
+
+def test_only_links_with_something_to_report_or_check_are_located(make_site, capsys, monkeypatch):
+    """Locating a link reads the body; the footnotes' own `#fn:1`, `#fnref:1` links and external ones
+    have nothing to report, and are not looked for."""
+    from sitegen import links
+    located = []
+    real = links._Where.locate
+    monkeypatch.setattr(links._Where, "locate", lambda self, written: located.append(written) or real(self, written))
+    body = hostile.footnotes(500) + "\n[out](https://example.org/) [in](../chronology.html) [bad](missing.md)\n"
+    make_site({DOC: hostile.document(body=body)})
+    assert main(["check"]) == 1
+    assert f"{DOC}:{BODY + 1002}:60: link to a file that is not in the archive: missing.md" in capsys.readouterr().err
+    assert located == ["../chronology.html", "missing.md"]

@@ -173,3 +173,54 @@ def test_a_link_out_of_the_assets_folder_is_an_error_and_never_published(make_si
     (assets / "pipe.css").unlink()
     code, err = check(capsys)
     assert code == 1 and any("copy.css:1:1: same file as" in l for l in err), err
+
+
+# name -> how it is made (in a folder): what editors and systems leave beside the files a person wrote
+LITTER = {
+    ".#first-report.md": lambda d, name: (d / name).symlink_to("someone@host.4242:1700000000"),  # Emacs's lock
+    "first-report.md~": lambda d, name: (d / name).write_text("---\nbroken: [\n---\n"),
+    "#first-report.md#": lambda d, name: (d / name).write_text("---\nbroken: [\n---\n"),
+    ".first-report.md.swp": lambda d, name: (d / name).write_bytes(b"b0VIM 9.0\x00\x00\xff"),
+    ".DS_Store": lambda d, name: (d / name).write_bytes(b"\x00\x00\x00\x01Bud1\x00\xff"),
+    "Thumbs.db": lambda d, name: (d / name).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+    "._style.css": lambda d, name: (d / name).write_bytes(b"\x00\x05\x16\x07\xff"),
+}
+
+
+def test_editor_and_system_litter_is_skipped_everywhere_sources_are_found(make_site, tmp_path, capsys):
+    """Litter in content (documents, registries), the project's templates and assets neither fails the
+    build nor is published; a link to nowhere named like a document is still an error."""
+    import shutil
+    from tests.conftest import ROOT
+    templates, assets = tmp_path / "templates", tmp_path / "assets"
+    templates.mkdir()
+    shutil.copytree(ROOT / "assets", assets)
+    root = make_site(config=site_config(templates=templates, assets=assets))  # over the default theme's
+    for folder in (root / DOCS, root / "content/actors", root / "content", templates, assets):
+        for name, make in LITTER.items():
+            make(folder, name.replace("first-report.md", "x.html") if folder in (templates, assets) else name)
+    code, err = check(capsys)
+    assert code == 0, err
+    published = {p.name for p in (root / "build").rglob("*")}
+    assert not published & ({n for n in LITTER} | {"x.html~", "#x.html#", ".x.html.swp"}), published & set(LITTER)
+    assert (root / "build/documents/first-report.html").is_file()
+    # a link to nowhere named like a document is still an error, though nothing else changed since the last build
+    (root / DOCS / "gone.md").symlink_to(root / DOCS / "nowhere.md")
+    code, err = check(capsys)
+    assert code == 1 and len(err) == 2 and err[0].startswith(f"{DOCS}/gone.md:1:1: link leads to "), err
+
+
+@pytest.mark.parametrize("name", ["notes.md", "a~b.md", "#hashtag.md", "swap.md", "x.swq", "DS_Store.md", "thumbs.md"])
+def test_names_that_only_look_like_litter_are_sources(name):
+    assert not sources.is_litter(name)
+    assert all(sources.is_litter(n) for n in [*LITTER, "notes.md~", ".notes.md.swo", "desktop.ini"])
+
+
+def test_serve_does_not_rebuild_for_litter():
+    from watchfiles import Change
+
+    from sitegen.serve import watched_change
+    folder = str(Path("content/documents").resolve())
+    assert not any(watched_change(change, os.path.join(folder, name)) for name in LITTER
+                   for change in (Change.added, Change.modified, Change.deleted))
+    assert watched_change(Change.modified, os.path.join(folder, "first-report.md"))

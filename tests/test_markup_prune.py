@@ -85,15 +85,51 @@ def test_render_markdown_is_the_same_pruned_or_not(body):
     assert render_markdown(body) == render_markdown(body, prune=False)
 
 
-def test_bracket_ends_are_python_markdowns_own():
-    """`markup.bracket_ends` replaces `LinkInlineProcessor._findBracketEnds` in sitegen's converters
-    only: it must give the same list for any text (random brackets, the corpus's bodies)."""
+def test_bracket_text_is_python_markdowns_own():
+    """`markup.bracket_text` replaces `LinkInlineProcessor.getText` in sitegen's converters only: it must
+    give the same answer at every index of any text (random brackets, the corpus's bodies)."""
     from markdown.inlinepatterns import LinkInlineProcessor
 
-    from sitegen.markup import bracket_ends
+    from sitegen.markup import bracket_text
+    stock_link = markdown.Markdown(extensions=EXTENSIONS).inlinePatterns["link"]
     rng = random.Random(11)
-    texts = ["".join(rng.choice("[]a\\!") for _ in range(rng.randint(0, 40))) for _ in range(20_000)] + corpus()
-    assert all(bracket_ends(t) == LinkInlineProcessor._findBracketEnds(t) for t in texts)
+    texts = ["".join(rng.choice("[]a\\!") for _ in range(rng.randint(0, 40))) for _ in range(5_000)] + corpus()
+    for text in texts:
+        indexes = range(len(text) + 1) if len(text) <= 40 else [m + 1 for m, c in enumerate(text) if c == "["]
+        assert [bracket_text(text, i) for i in indexes] == [stock_link.getText(text, i) for i in indexes], text
     link = _converter(frozenset()).inlinePatterns["link"]
-    assert link._findBracketEnds is bracket_ends  # the converters use it
-    assert "_findBracketEnds" not in vars(markdown.Markdown(extensions=EXTENSIONS).inlinePatterns["link"])  # the stock's own
+    assert link.getText is bracket_text  # the converters use it
+    assert isinstance(stock_link, LinkInlineProcessor) and "getText" not in vars(stock_link)  # the stock's own
+
+
+def executed_lines(function) -> int:
+    """How many lines of Python `function()` runs (its work, counted rather than timed)."""
+    import sys
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        count += event == "line"
+        return trace
+
+    sys.settrace(trace)
+    try:
+        function()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("link", ["see [link {i}][r{i}]", "see [r{i}]", "see [link {i}](https://example.org/{i})",
+                                  "see ![image {i}][r{i}]"], ids=["reference", "short reference", "inline", "image"])
+def test_a_paragraph_of_links_costs_in_proportion_to_its_links(link):
+    """Python-Markdown rebuilds a paragraph's text after each link it finds; finding the next link's
+    closing bracket must not walk the whole paragraph again (10,000 links in one paragraph took a
+    minute): twice the links, about twice the work."""
+    def body(count: int) -> str:
+        links = "".join(link.format(i=i) + "\n" for i in range(count))
+        return links + "\n" + "".join(f"[r{i}]: https://example.org/{i}\n" for i in range(count))
+
+    render_markdown(body(5))  # the converter made, outside the count
+    small, large = (executed_lines(lambda n=n: render_markdown(body(n))) for n in (200, 400))
+    assert large / small < 2.4, (small, large)

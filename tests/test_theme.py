@@ -68,6 +68,26 @@ def test_one_overridden_template_changes_only_its_pages(make_site):
     assert b"<p>OURS</p>" in after["chronology.html"]
 
 
+@pytest.mark.parametrize("cache", [False, True], ids=["cold", "with the cache"])
+def test_an_included_partial_renders_with_the_including_pages_escaping(make_site, cache):
+    """A `.txt` or `.html` partial included from an HTML page is escaped as HTML, and from a `.txt`
+    template (robots.txt) as text: the code Jinja compiles for one format is never run for the other
+    (the `.txt` partial in an HTML page stopped the build: "'NoneType' object is not callable")."""
+    root = make_site(config=PLAIN + "base_url: https://example.org/archive/\n")
+    chronology = (ROOT / "templates" / "chronology.html").read_text(encoding="utf-8")
+    parts = '<div id="parts">{% include "part.txt" %}{% include "part.html" %}</div>'
+    (root / "templates").mkdir()
+    (root / "templates" / "chronology.html").write_text(chronology.replace("{% block main %}", "{% block main %}" + parts),
+                                                        encoding="utf-8")
+    (root / "templates" / "robots.txt").write_text("User-agent: *\n" + parts + "\n", encoding="utf-8")
+    (root / "templates" / "part.txt").write_text('{% set v = "<b>&" %}[txt {{ v }}]', encoding="utf-8")
+    (root / "templates" / "part.html").write_text('{% set v = "<b>&" %}<i>html {{ v }}</i>', encoding="utf-8")
+    for out in ("a", "b"):  # the second build runs the code the first compiled, when cached
+        files = built(root, out, cache=cache)
+        assert '<div id="parts">[txt &lt;b&gt;&amp;]<i>html &lt;b&gt;&amp;</i></div>' in files["chronology.html"].decode()
+        assert '<div id="parts">[txt <b>&]<i>html <b>&</i></div>' in files["robots.txt"].decode()
+
+
 def test_a_projects_asset_replaces_the_themes_and_adds_its_own(make_site):
     root = make_site(config=PLAIN)
     (root / "assets").mkdir()
