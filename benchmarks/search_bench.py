@@ -270,7 +270,7 @@ def report(args, ours, peer, ours_http, ours_file, peer_http, edit) -> None:
     saved.write_text(json.dumps({q: ours_http[q][1] for q in QUERIES}))
     if args.n != 10_000 and smaller.exists():  # the goal: at most twice the 10,000-document bytes
         base = json.loads(smaller.read_text())
-        print(f"sitegen bytes against the last 10,000-document run: " + ", ".join(
+        print("sitegen bytes against the last 10,000-document run: " + ", ".join(
             f"{q} {ours_http[q][1] / kb:.0f}/{base[q] / kb:.0f} KB = {ours_http[q][1] / base[q]:.2f}x" for q in QUERIES if q in base))
     print("sitegen's bytes by kind, KB (d: body lengths, f: facet rows, v: facet value lists, t: term chunks, "
           "r: records, l: labels, b: body-length buckets, e: exact body lengths, assets: the page's scripts and style)")

@@ -32,7 +32,7 @@ from defusedxml import DefusedXmlException
 
 from sitegen.attachments import TYPES
 from sitegen.config import Config
-from sitegen.errors import WARNING, Diagnostic, shown_path
+from sitegen.errors import Diagnostic, shown_path
 from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
 from sitegen.schema import DOCUMENT_FIELDS, LANGUAGE_TAG, PORTABLE_ID
 

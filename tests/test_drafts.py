@@ -151,7 +151,7 @@ def test_bad_schedule_values_are_errors_at_their_line(site, capsys, bad, message
     (site / "content/documents/bad.md").write_text(
         f"---\ntitle: Bad\ndate: 2021-01-01\nsource: Wire\nlanguage: en\nsummary: S.\n{bad}\n---\nText.\n")
     assert main(["check"]) == 1
-    assert f"content/documents/bad.md:7:" in (err := capsys.readouterr().err) and message in err
+    assert "content/documents/bad.md:7:" in (err := capsys.readouterr().err) and message in err
 
 
 def test_the_day_passing_an_embargo_is_noticed_by_the_cache(site, monkeypatch):

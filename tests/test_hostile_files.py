@@ -112,7 +112,7 @@ def test_a_pipe_or_folder_named_like_a_document(make_site, capsys):
 
 
 def test_an_unreadable_file(make_site, capsys, monkeypatch):
-    root = make_site()
+    make_site()
     real_open = open
 
     def guarded(path, *args, **kwargs):
@@ -148,7 +148,7 @@ def test_the_size_limit_follows_the_config(make_site, capsys):
 @pytest.mark.parametrize("name", ["a" * 252 + ".md", "é" * 120 + ".md", "con.md", "NUL.md", "com1.md", "lpt9.md",
                                   "aux.draft.md", "Prn.md"])
 def test_names_that_cannot_be_written_everywhere(name, make_site, capsys):
-    root = make_site({str(DOCS / name): hostile.document()})
+    make_site({str(DOCS / name): hostile.document()})
     code, err = check(capsys)
     assert code == 1
     assert any(l.startswith(f"{DOCS / name}:1:1: file name ") and ("too long for the output file" in l or

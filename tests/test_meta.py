@@ -31,7 +31,7 @@ class Head(HTMLParser):
 
 
 def site_with(make_site, base_url: str = "https://archive.example.org/sub/") -> Path:
-    extra = f"description: The site's own description.\nlanguages: [en, ar]\n" + (f"base_url: {base_url}\n" if base_url else "")
+    extra = "description: The site's own description.\nlanguages: [en, ar]\n" + (f"base_url: {base_url}\n" if base_url else "")
     root = make_site({
         "content/documents/hostile.md": f"---\ntitle: Hostile <b>title</b>\ndate: 2021-01-01\nsource: Wire\nlanguage: en\n"
                                         f"summary: '{HOSTILE.replace(chr(39), chr(39) * 2)}'\n---\nText.\n",

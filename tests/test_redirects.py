@@ -80,7 +80,7 @@ def test_an_address_another_output_has_is_an_error_naming_both(make_site, capsys
     make_site(files)
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    assert f"content/documents/moved.md:7:" in err and expected in err, err
+    assert "content/documents/moved.md:7:" in err and expected in err, err
 
 
 def test_two_documents_asking_for_one_address(make_site, capsys):
