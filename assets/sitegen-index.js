@@ -814,9 +814,11 @@
       groups.push(group);
       if (required) need++;
       if (c.titled) titled++;
+      var found = c.any ? terms.filter(function (t) { return expand(c, t).length; }).length : 1;  // alternatives (OR): one is enough
+      if (!found && required) impossible = true;
       for (var m = 0; m < terms.length; m++) {
         var expanded = expand(c, terms[m]);
-        if (!expanded.length && required) { impossible = true; break; }
+        if (!expanded.length && required && !c.any) { impossible = true; break; }
         expanded.forEach(function (term) {
           var p = posting(term);
           if (group.terms.indexOf(term) < 0) group.terms.push(term);
@@ -1090,14 +1092,28 @@
       .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; });
   }
 
+  /* The reader's operators: `groups`, each a list of alternatives (terms) of which a document must hold
+     one (`a OR b`: one clause, its terms optional alternatives; a single word: a required word), and
+     `not`, terms it must not hold. Every group counts toward a title holding the whole query. */
+  function operators(groups, not) {
+    return groups.map(function (alternatives) {
+      var c = clause(alternatives[0], null, REQUIRED);
+      c.usePipeline = false;
+      c.titled = true;
+      if (alternatives.length > 1) { c.expansion = alternatives.slice(); c.any = true; }
+      return c;
+    }).concat(not.map(function (t) { var c = clause(t, null, PROHIBITED); c.usePipeline = false; return c; }));
+  }
+
   function label(f, id) {
     return load('l/' + f + '-' + Math.floor(id / S.labels)).then(function (labels) { return labels[id % S.labels]; });
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
+    text: function (n) { return load('x/' + n); },  // the whole body of a document whose record holds only its start
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them
       return prepare([clause(term, null, OPTIONAL)]).then(function () {

@@ -17,7 +17,7 @@
   var facetBox = document.getElementById('search-facets');
   var more = document.getElementById('search-more');
   var fix = document.getElementById('search-fix');
-  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null };
+  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, phrases: [] };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site
      ({"en": ..., "ar": ...}); this page shows its own edition's. */
@@ -32,8 +32,40 @@
   function busy(yes) { app.setAttribute('aria-busy', yes ? 'true' : 'false'); }
   function failed() { busy(false); setStatus(T.load_error); }
 
+  /* The reader's operators: `"a phrase"` (its words required, then their order checked on the
+     documents' text: see verified), `a OR b` (one of them required) and `-word` (none of it), every
+     other word required. Read the same from the box and the address (q), in every edition: a phrase
+     is compared on analysed words (termFor), as the index holds them. */
+  var OPS = /"|(^|\s)OR(\s|$)/;
+  function operators(q) {
+    var items = [], re = /(-?)"([^"]*)"?|(\S+)/g, m;
+    while ((m = re.exec(q))) {
+      if (m[3] === 'OR') { items.push({ or: true }); continue; }
+      var not = m[1] === '-' || (m[3] && m[3][0] === '-' && m[3].length > 1);
+      var text = m[3] !== undefined ? m[3].replace(/^-/, '') : m[2];
+      var words = AN.tokens(text), terms = words.map(AN.termFor).filter(Boolean);
+      if (terms.length) items.push({ not: not, phrase: m[3] === undefined && terms.length > 1, terms: terms, words: words });
+    }
+    var groups = [], not = [], phrases = [], tokens = [], joined = false;
+    items.forEach(function (item, i) {
+      if (item.or) { joined = groups.length > 0; return; }
+      if (item.not) { not = not.concat(item.terms); joined = false; return; }
+      if (item.phrase) phrases.push(item.terms);
+      var last = groups[groups.length - 1];
+      if (joined && !item.phrase && last && last.single) { last.terms.push(item.terms[0]); last.token = ''; }
+      else item.terms.forEach(function (t, j) {  // a phrase's words, or a word analysed into several terms: each required
+        groups.push({ terms: [t], single: !item.phrase && item.terms.length === 1, token: item.phrase || item.terms.length > 1 ? '' : item.words[j] });
+      });
+      joined = false;
+    });
+    var clauses = idx.operators(groups.map(function (g) { return g.terms; }), not);
+    return { clauses: clauses, terms: [].concat.apply([], groups.map(function (g) { return g.terms; })), prefix: '',
+      tokens: [], forgiving: groups.map(function (g) { return g.terms.length > 1 ? '' : g.token; }), phrases: phrases };
+  }
+
   /* Raw lunr syntax when typed on purpose; otherwise the reader's words, all required. */
   function search(q, typing) {
+    if (OPS.test(q)) return operators(q);
     if (RAW.test(q)) {
       try {
         var clauses = idx.parse(q);
@@ -51,8 +83,9 @@
   /* The reader's words the index lacks, matched to the nearest words it has (unless the reader asked
      for the words as typed): a promise of {clauses, changes}. */
   function forgiven(found) {
-    if (state.exact || !found.tokens.length) return Promise.resolve({ clauses: found.clauses, changes: [] });
-    return idx.forgive(found.clauses, found.tokens);
+    var tokens = found.forgiving || found.tokens;
+    if (state.exact || !tokens.some(Boolean)) return Promise.resolve({ clauses: found.clauses, changes: [] });
+    return idx.forgive(found.clauses, tokens);
   }
 
   /* For a search finding nothing: the query with the words the index lacks replaced by their nearest,
@@ -91,6 +124,7 @@
     var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '', tokens: [] };
     state.changes = [];
     state.suggestion = null;
+    state.phrases = found.phrases || [];
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
     forgiven(found).then(function (fixed) {
@@ -196,7 +230,7 @@
     var token = ++renders;
     return idx.facets(state.results, state.selected).then(function (view) {
       // the results shown in exact order (an archive too big to rank every result exactly up front)
-      return token === renders ? idx.refine(view.visible, state.shown).then(function (visible) { view.visible = visible; return view; }) : null;
+      return token === renders ? verified(view.visible, state.shown).then(function (visible) { view.visible = visible; return view; }) : null;
     }).then(function (view) {
       if (!view || token !== renders) return;
       state.visible = view.visible;
@@ -214,12 +248,58 @@
       drawFacets(state.facets, loaded[1]);
       drawFix();
       document.getElementById('search-count').textContent = state.q ? countText(state.visible.length) : '';
+      app.setAttribute('data-unchecked', String(state.visible.unchecked || 0));
       if (state.q && !performance.getEntriesByName('sitegen:complete').length) {
         performance.mark('sitegen:first-results');
         performance.mark('sitegen:complete');
       }
       busy(false);
     }, failed);
+  }
+
+  /* `list` with its first `count` in exact order (idx.refine) and, for a query with phrases, holding
+     them: results are checked in rank order, a page at a time, on their text (verify), those without
+     every phrase dropped, until `count` hold them or none is left. The results past those are not
+     checked (`unchecked`: how many): the count shown is then "at most". */
+  function verified(list, count) {
+    if (!state.phrases.length) return idx.refine(list, count).then(function (out) { out.unchecked = 0; return out; });
+    var kept = [], rest = list;
+    function step() {
+      var need = count - kept.length;
+      if (need <= 0 || !rest.length) { var out = kept.concat(rest); out.unchecked = rest.length; return out; }
+      return idx.refine(rest, need).then(function (sorted) {
+        var batch = sorted.slice(0, need);
+        rest = sorted.slice(need);
+        return Promise.all(batch.map(textOf)).then(function (texts) {
+          batch.forEach(function (hit, j) { if (state.phrases.every(function (p) { return holds(texts[j], p); })) kept.push(hit); });
+          return step();
+        });
+      });
+    }
+    return step();
+  }
+
+  /* A result's words as analysed (stop words left out, as the index leaves them out): its title and
+     the whole of its body, from its record when that holds the whole body (SNIPPET_WORDS words or
+     fewer), else from its text file (search/x/), and the text of its attachments' pages. */
+  function textOf(hit) {
+    return idx.record(hit.n).then(function (doc) {
+      var body = /\u2026$/.test(doc.text) ? idx.text(hit.n) : doc.text;
+      return Promise.all([body, doc.originals ? idx.originals(hit.n) : []]).then(function (got) {
+        var parts = [doc.title, got[0]].concat(got[1].map(function (page) { return page[3]; }));
+        return parts.map(function (part) { return AN.analyse(part); });
+      });
+    });
+  }
+
+  function holds(parts, phrase) {  // some part has the phrase's terms one after another
+    return parts.some(function (terms) {
+      for (var i = 0; i + phrase.length <= terms.length; i++) {
+        for (var j = 0; j < phrase.length && terms[i + j] === phrase[j]; j++);
+        if (j === phrase.length) return true;
+      }
+      return false;
+    });
   }
 
   /* A result's record, with the text of its attachments' pages when it has any (search/o/). */
@@ -233,8 +313,8 @@
      category, built from the strings table) and its digits. */
   var plurals = new Intl.PluralRules(T.plural_lang), numbers = new Intl.NumberFormat(T.number_locale);
   function countText(n) {
-    var form = T.results[plurals.select(n)] || T.results.other;
-    return form.replace('{n}', numbers.format(n));
+    var form = T.results[plurals.select(n)] || T.results.other, text = form.replace('{n}', numbers.format(n));
+    return state.visible.unchecked ? T.at_most.replace('{results}', text) : text;
   }
 
   var announceTimer = null;
@@ -341,7 +421,9 @@
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         var count = facet.counts.get(value) || 0;
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
-        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count)));
+        // with a phrase, counted over the documents holding its words, some of which may lack the phrase
+        var text = about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count);
+        row.appendChild(el('span', { 'class': 'count' }, state.phrases.length ? '\u2264' + text : text));
         box.appendChild(row);
       });
       facetBox.appendChild(box);

@@ -41,6 +41,9 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   shown that has some: the page finds the first one a query word matches, as it does the snippet,
   and says where ("in original.pdf, p. 4", linking to `original.pdf#page=4`). The attachments' text
   is a field of its own (`originals`), analysed as the body is and boosted below it.
+- `search/x/<n>.js`: the whole body of a document longer than its record's start (SNIPPET_WORDS
+  words), loaded only for the results the page checks a phrase on (`"exact phrase"`: the index has
+  no positions; its words are matched by the index, their order checked on the text).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first, past the
   first 32 (those are in the core).
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
@@ -162,9 +165,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     for n, doc in enumerate(docs):
-        files[searchdata.path(f"r/{n}")] = searchdata.data(f"r/{n}", searchdata.record(site, doc))
-        if pages := searchdata.original_pages(site, doc):
-            files[searchdata.path(f"o/{n}")] = searchdata.data(f"o/{n}", pages)
+        files.update(_document_files(site, doc, n))
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(searchvocab.files(order, packed))
@@ -235,8 +236,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         state.core["lengths"][b] = len(files[searchdata.path(f"d/{b}")])
     files.update(_bucket_files(state, {number[doc_id] // searchindex.BUCKET_BLOCK for doc_id in changed}))
     for doc_id in changed:
-        key = f"r/{number[doc_id]}"
-        files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
+        files.update(_document_files(site, site.documents[doc_id], number[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
     files[urls.SEARCH_CORE] = _core_file(state)
     out = {}
@@ -311,6 +311,17 @@ def _check_names(separators: list[str]) -> None:
     if len(set(names)) < len(names):  # two separators with one 32-bit hash: not seen, but not silent
         raise ValueError(f"search chunk names collide: {sorted(n for n in names if names.count(n) > 1)}")
 
+
+
+def _document_files(site: Site, doc: Document, n: int) -> dict[str, bytes]:
+    """Document n's own files: its record (r/), its attachments' page text (o/) and, when the record
+    holds only the start of its body, the whole body (x/, for checking phrases)."""
+    out = {searchdata.path(f"r/{n}"): searchdata.data(f"r/{n}", searchdata.record(site, doc))}
+    if pages := searchdata.original_pages(site, doc):
+        out[searchdata.path(f"o/{n}")] = searchdata.data(f"o/{n}", pages)
+    if (whole := searchdata.whole_text(doc)) is not None:
+        out[searchdata.path(f"x/{n}")] = searchdata.data(f"x/{n}", whole)
+    return out
 
 def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     """The term chunk files `chunks`: their terms and packed postings."""

@@ -176,6 +176,12 @@ def record(site: Site, doc: Document) -> dict[str, object]:
             **({"originals": pages} if (pages := len(original_pages(site, doc))) else {})}
 
 
+def whole_text(doc: Document) -> str | None:
+    """A document's whole body when its record holds only the start (more than SNIPPET_WORDS words),
+    else None: what the page checks a phrase on (search/x/), loaded only for the results it checks."""
+    return doc.body.text if len(doc.body.text.split(maxsplit=SNIPPET_WORDS)) > SNIPPET_WORDS else None
+
+
 def original_text(doc: Document) -> str:
     """The text of every page of a document's attachments, one after another: its `originals` field."""
     return "\n\n".join(page.text for a in doc.attachments for page in a.pages)
