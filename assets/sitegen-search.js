@@ -17,7 +17,9 @@
   var facetBox = document.getElementById('search-facets');
   var more = document.getElementById('search-more');
   var fix = document.getElementById('search-fix');
-  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, phrases: [] };
+  var when = { order: document.getElementById('order'), from: document.getElementById('from'),
+    to: document.getElementById('to'), within: document.getElementById('within') };  // absent in an older theme's page
+  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, phrases: [], order: '', from: '', to: '', within: false };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site
      ({"en": ..., "ar": ...}); this page shows its own edition's. */
@@ -117,8 +119,68 @@
     });
   }
 
+  /* The order and date range from the form's controls (valid dates only: a year, year-month or
+     year-month-day). */
+  var DATE = /^(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/;
+  function readWhen() {
+    if (!when.order) return;
+    state.order = /^(newest|oldest)$/.test(when.order.value) ? when.order.value : '';
+    state.from = DATE.test(when.from.value.trim()) ? when.from.value.trim() : '';
+    state.to = DATE.test(when.to.value.trim()) ? when.to.value.trim() : '';
+    state.within = when.within.checked;
+  }
+
+  function showWhen() {
+    if (!when.order) return;
+    when.order.value = state.order;
+    when.from.value = state.from;
+    when.to.value = state.to;
+    when.within.checked = state.within;
+  }
+
+  /* The first (edge 0) or last (edge 1) day a bound the reader wrote can be, or null. */
+  function edge(text, which) {
+    var m = DATE.exec(text);
+    return m ? idx.span(+m[1], +(m[2] || 0), +(m[3] || 0), false)[which] : null;
+  }
+
+  /* Every result in the date range (overlapping it, or wholly within it), ordered newest or oldest
+     first (the site's chronology order; ties keep their relevance order, undated results last) when
+     asked: applied to all results before facets and paging. Their dates load only then (search/y/). */
+  function byDate(hits) {
+    var from = edge(state.from, 0), to = edge(state.to, 1);
+    if (!state.order && from === null && to === null) return Promise.resolve(hits);
+    return idx.dates(hits).then(function (dateOf) {
+      var lo = from === null ? -Infinity : from, hi = to === null ? Infinity : to, ranged = from !== null || to !== null;
+      var out = hits.filter(function (h) {
+        if (!ranged) return true;
+        var d = dateOf(h.n);
+        return !!d && (state.within ? d.lo >= lo && d.hi <= hi : d.hi >= lo && d.lo <= hi);
+      });
+      if (state.order) {
+        var sign = state.order === 'newest' ? -1 : 1, at = new Map();
+        out.forEach(function (h, i) { at.set(h, i); });
+        out.sort(function (a, b) {
+          var x = dateOf(a.n), y = dateOf(b.n);
+          if (!x || !y) return (x ? 0 : 1) - (y ? 0 : 1) || at.get(a) - at.get(b);
+          return sign * (x.key - y.key) || at.get(a) - at.get(b);
+        });
+      }
+      // the facets' counting plan holds for a part of the results; a one-word query's exact counts do not
+      var bounds = ranged && hits.bounds ? hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; }) : hits.bounds;
+      return Object.assign(out, { facetMode: hits.facetMode, sampled: hits.sampled, bounds: bounds });
+    });
+  }
+
+  /* `list` with its first `count` in relevance order (made exact by idx.refine), or as it is when
+     ordered by date. */
+  function arrange(list, count) {
+    return state.order ? Promise.resolve(list.slice()) : idx.refine(list, count);
+  }
+
   function run() {
     performance.mark('sitegen:run');
+    readWhen();
     var q = input.value.trim(), token = ++runs;
     state.q = q;
     var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '', tokens: [] };
@@ -143,8 +205,12 @@
           state.changes = suggestion.changes;
           state.match = matcher(suggestion.terms, '');
         } else state.suggestion = suggestion && suggestion.q;
-        performance.mark('sitegen:searched');
-        render().then(announceSoon);
+        return byDate(state.results).then(function (results) {
+          if (token !== runs) return;
+          state.results = results;
+          performance.mark('sitegen:searched');
+          render().then(announceSoon);
+        });
       });
     }).catch(failed);
   }
@@ -159,6 +225,10 @@
     idx.specs.forEach(function (spec, f) {
       Object.keys(state.selected[f] || {}).forEach(function (v) { p.append(spec.name, v); });
     });
+    if (state.order) p.set('order', state.order);
+    if (state.from) p.set('from', state.from);
+    if (state.to) p.set('to', state.to);
+    if (state.within) p.set('within', '1');
     if (state.shown > PAGE) p.set('page', String(Math.ceil(state.shown / PAGE)));
     var query = p.toString();
     return query ? '?' + query : location.pathname.split('/').pop();
@@ -183,6 +253,11 @@
       return chosen;
     });
     state.shown = n > 1 ? n * PAGE : PAGE;
+    state.order = /^(newest|oldest)$/.test(p.get('order')) ? p.get('order') : '';
+    state.from = DATE.test(p.get('from') || '') ? p.get('from') : '';
+    state.to = DATE.test(p.get('to') || '') ? p.get('to') : '';
+    state.within = p.get('within') === '1';
+    showWhen();
   }
 
   function searchLink(q, exact) {
@@ -262,12 +337,12 @@
      every phrase dropped, until `count` hold them or none is left. The results past those are not
      checked (`unchecked`: how many): the count shown is then "at most". */
   function verified(list, count) {
-    if (!state.phrases.length) return idx.refine(list, count).then(function (out) { out.unchecked = 0; return out; });
+    if (!state.phrases.length) return arrange(list, count).then(function (out) { out.unchecked = 0; return out; });
     var kept = [], rest = list;
     function step() {
       var need = count - kept.length;
       if (need <= 0 || !rest.length) { var out = kept.concat(rest); out.unchecked = rest.length; return out; }
-      return idx.refine(rest, need).then(function (sorted) {
+      return arrange(rest, need).then(function (sorted) {
         var batch = sorted.slice(0, need);
         rest = sorted.slice(need);
         return Promise.all(batch.map(textOf)).then(function (texts) {
@@ -454,6 +529,18 @@
     run();
     remember(!typed);
     typed = false;
+  });
+  /* A new order or date range: a new search, a new entry in the history. */
+  Object.keys(when).forEach(function (k) {
+    if (!when[k]) return;
+    when[k].addEventListener('change', function () {
+      if (when[k].validity && !when[k].validity.valid) return;  // the browser says what is wrong
+      state.typing = false;
+      state.shown = PAGE;
+      run();
+      remember(true);
+      typed = false;
+    });
   });
   more.addEventListener('click', function () { state.shown += PAGE; render(); remember(true); typed = false; });
   window.addEventListener('popstate', function () {

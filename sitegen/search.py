@@ -41,6 +41,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   shown that has some: the page finds the first one a query word matches, as it does the snippet,
   and says where ("in original.pdf, p. 4", linking to `original.pdf#page=4`). The attachments' text
   is a field of its own (`originals`), analysed as the body is and boosted below it.
+- `search/y/<n>.js`: for 8,192 documents, their dates (`searchdata.date_block`), loaded only for a
+  search with a date range or ordered by date (applied to every result before paging).
 - `search/x/<n>.js`: the whole body of a document longer than its record's start (SNIPPET_WORDS
   words), loaded only for the results the page checks a phrase on (`"exact phrase"`: the index has
   no positions; its words are matched by the index, their order checked on the text).
@@ -172,6 +174,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core["vocab"] = searchvocab.keys(order)
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
+    files.update((searchdata.path(f"y/{b}"), searchdata.data(f"y/{b}", searchdata.date_block(docs, b, searchindex.BLOCK)))
+                 for b in range(-(-len(docs) // searchindex.BLOCK)))
     files.update(_bucket_files(state))
     blocks = range(-(-len(docs) // searchdata.ROWS))
     rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchdata.row_block(parts, b)) for b in blocks}
