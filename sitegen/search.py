@@ -249,7 +249,9 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         state.raw_bytes += len(data) - _size(old.files.get(path, bytes(4)))
         if old.files.get(path) != state.files[path]:
             out[path] = data
-    removed = _index_paths(old) - _index_paths(state)
+    shortened = {searchdata.path(f"x/{number[doc_id]}") for doc_id in changed  # now whole in its record
+                 if searchdata.whole_text(site.documents[doc_id]) is None}
+    removed = (_index_paths(old) - _index_paths(state)) | (shortened & old.files.keys())
     for path in removed:
         state.raw_bytes -= _size(state.files.pop(path))
     return out, removed, _stats(site, state), state

@@ -99,7 +99,8 @@ def test_a_chunk_stretch_is_rewritten_and_the_rest_kept(make_site, small_chunks)
     assert 1 <= len(chunks) <= 3 and not removed
     lengths = {"search/core.js", "search/d/0.js", "search/b/0.js", *(f"search/e/{k}-0.js" for k in range(4))}  # its block's
     vocab = "search/w/7a.js"  # the words beginning with z, the new word's first letter
-    assert set(written) - set(chunks) <= lengths | {vocab} | {p for p in written if p.startswith("search/k/")}
+    whole = {p for p in written if p.startswith("search/x/")}  # the edited body itself, when longer than its record
+    assert len(whole) <= 1 and set(written) - set(chunks) <= lengths | {vocab} | whole | {p for p in written if p.startswith("search/k/")}
 
 
 def test_the_state_keeps_no_body_text(make_site):
