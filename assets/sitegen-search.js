@@ -19,7 +19,7 @@
   var fix = document.getElementById('search-fix');
   var when = { order: document.getElementById('order'), from: document.getElementById('from'),
     to: document.getElementById('to'), within: document.getElementById('within') };  // absent in an older theme's page
-  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, phrases: [], order: '', from: '', to: '', within: false };
+  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, phrases: [], without: [], order: '', from: '', to: '', within: false };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site
      ({"en": ..., "ar": ...}); this page shows its own edition's. */
@@ -35,7 +35,8 @@
   function failed() { busy(false); setStatus(T.load_error); }
 
   /* The reader's operators: `"a phrase"` (its words required, then their order checked on the
-     documents' text: see verified), `a OR b` (one of them required) and `-word` (none of it), every
+     documents' text: see verified), `-"a phrase"` (checked the same way, and those holding it dropped),
+     `a OR b` (one of them required) and `-word` (none of it), every
      other word required. Read the same from the box and the address (q), in every edition: a phrase
      is compared on analysed words (termFor), as the index holds them. */
   var OPS = /"|(^|\s)OR(\s|$)/;
@@ -48,9 +49,10 @@
       var words = AN.tokens(text), terms = words.map(AN.termFor).filter(Boolean);
       if (terms.length) items.push({ not: not, phrase: m[3] === undefined && terms.length > 1, terms: terms, words: words });
     }
-    var groups = [], not = [], phrases = [], tokens = [], joined = false;
-    items.forEach(function (item, i) {
+    var groups = [], not = [], phrases = [], without = [], joined = false;
+    items.forEach(function (item) {
       if (item.or) { joined = groups.length > 0; return; }
+      if (item.not && item.phrase) { without.push(item.terms); joined = false; return; }  // checked as a phrase is
       if (item.not) { not = not.concat(item.terms); joined = false; return; }
       if (item.phrase) phrases.push(item.terms);
       var last = groups[groups.length - 1];
@@ -62,7 +64,7 @@
     });
     var clauses = idx.operators(groups.map(function (g) { return g.terms; }), not);
     return { clauses: clauses, terms: [].concat.apply([], groups.map(function (g) { return g.terms; })), prefix: '',
-      tokens: [], forgiving: groups.map(function (g) { return g.terms.length > 1 ? '' : g.token; }), phrases: phrases };
+      tokens: [], forgiving: groups.map(function (g) { return g.terms.length > 1 ? '' : g.token; }), phrases: phrases, without: without };
   }
 
   /* Raw lunr syntax when typed on purpose; otherwise the reader's words, all required. */
@@ -187,6 +189,7 @@
     state.changes = [];
     state.suggestion = null;
     state.phrases = found.phrases || [];
+    state.without = found.without || [];
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
     forgiven(found).then(function (fixed) {
@@ -332,12 +335,12 @@
     }, failed);
   }
 
-  /* `list` with its first `count` in exact order (idx.refine) and, for a query with phrases, holding
-     them: results are checked in rank order, a page at a time, on their text (verify), those without
-     every phrase dropped, until `count` hold them or none is left. The results past those are not
-     checked (`unchecked`: how many): the count shown is then "at most". */
+  /* `list` with its first `count` in exact order (arrange) and, for a query with phrases, holding
+     them: results are checked in that order, a page at a time, on their text (textOf), those lacking a
+     phrase or holding an excluded one dropped, until `count` pass or none is left. The results past
+     those are not checked (`unchecked`: how many): the count shown is then "at most". */
   function verified(list, count) {
-    if (!state.phrases.length) return arrange(list, count).then(function (out) { out.unchecked = 0; return out; });
+    if (!state.phrases.length && !state.without.length) return arrange(list, count).then(function (out) { out.unchecked = 0; return out; });
     var kept = [], rest = list;
     function step() {
       var need = count - kept.length;
@@ -346,7 +349,10 @@
         var batch = sorted.slice(0, need);
         rest = sorted.slice(need);
         return Promise.all(batch.map(textOf)).then(function (texts) {
-          batch.forEach(function (hit, j) { if (state.phrases.every(function (p) { return holds(texts[j], p); })) kept.push(hit); });
+          batch.forEach(function (hit, j) {
+            function has(p) { return holds(texts[j], p); }
+            if (state.phrases.every(has) && !state.without.some(has)) kept.push(hit);
+          });
           return step();
         });
       });
@@ -498,7 +504,7 @@
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
         // with a phrase, counted over the documents holding its words, some of which may lack the phrase
         var text = about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count);
-        row.appendChild(el('span', { 'class': 'count' }, state.phrases.length ? '\u2264' + text : text));
+        row.appendChild(el('span', { 'class': 'count' }, state.phrases.length || state.without.length ? '\u2264' + text : text));
         box.appendChild(row);
       });
       facetBox.appendChild(box);

@@ -86,6 +86,7 @@ def open_search(browser, site, scheme: str, edition: str, q: str):
 CASES = [
     ('"national archive"', {"Holdings", "Long report"}),  # not "Records": its words are apart
     ('"national archive" -syria', {"Long report"}),
+    ('archive -"national archive"', {"Records"}),  # the phrase excluded, not its words
     ("treaty OR accord", {"A treaty", "An accord", "War"}),
     ("peace treaty OR accord", {"A treaty", "An accord"}),  # peace AND (treaty OR accord)
     ('peace OR war "peace treaty"', {"A treaty"}),
