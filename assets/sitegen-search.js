@@ -123,7 +123,7 @@
 
   /* The order and date range from the form's controls (valid dates only: a year, year-month or
      year-month-day). */
-  var DATE = /^(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/;
+  var DATE = /^(\d{1,4})(?:-(0?[1-9]|1[0-2])(?:-(0?[1-9]|[12]\d|3[01]))?)?$/;  // as the controls' pattern
   function readWhen() {
     if (!when.order) return;
     state.order = /^(newest|oldest)$/.test(when.order.value) ? when.order.value : '';

@@ -78,6 +78,7 @@ CASES = [
     ("q=report&to=2016", {"Old"}),
     ("q=report&from=2020-06-16", {"Circa"}),  # ~2021-02 may be January 2021; Later (2020-06-15) ends before
     ("q=report&from=2022", set()),
+    ("q=report&from=2019-13", set(DATED)),  # not a date: no bound
 ]
 
 
