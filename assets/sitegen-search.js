@@ -19,7 +19,7 @@
   var fix = document.getElementById('search-fix');
   var when = { order: document.getElementById('order'), from: document.getElementById('from'),
     to: document.getElementById('to'), within: document.getElementById('within') };  // absent in an older theme's page
-  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, phrases: [], without: [], order: '', from: '', to: '', within: false };
+  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, checks: [], without: [], order: '', from: '', to: '', within: false };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site
      ({"en": ..., "ar": ...}); this page shows its own edition's. */
@@ -36,8 +36,8 @@
 
   /* The reader's operators: `"a phrase"` (its words required, then their order checked on the
      documents' text: see verified), `-"a phrase"` (checked the same way, and those holding it dropped),
-     `a OR b` (one of them required) and `-word` (none of it), every
-     other word required. Read the same from the box and the address (q), in every edition: a phrase
+     `a OR b` (one of them required; either may be a phrase) and `-word` (none of it), every other
+     word required. Read the same from the box and the address (q), in every edition: a phrase
      is compared on analysed words (termFor), as the index holds them. */
   var OPS = /"|(^|\s)OR(\s|$)/;
   function operators(q) {
@@ -49,22 +49,30 @@
       var words = AN.tokens(text), terms = words.map(AN.termFor).filter(Boolean);
       if (terms.length) items.push({ not: not, phrase: m[3] === undefined && terms.length > 1, terms: terms, words: words });
     }
-    var groups = [], not = [], phrases = [], without = [], joined = false;
+    /* groups of alternatives joined by OR, each alternative a phrase (a word written as several, such
+       as counter-terrorism, is one) or a word */
+    var groups = [], not = [], without = [], joined = false;
     items.forEach(function (item) {
       if (item.or) { joined = groups.length > 0; return; }
-      if (item.not && item.phrase) { without.push(item.terms); joined = false; return; }  // checked as a phrase is
-      if (item.not) { not = not.concat(item.terms); joined = false; return; }
-      if (item.phrase) phrases.push(item.terms);
-      var last = groups[groups.length - 1];
-      if (joined && !item.phrase && last && last.single) { last.terms.push(item.terms[0]); last.token = ''; }
-      else item.terms.forEach(function (t, j) {  // a phrase's words, or a word analysed into several terms: each required
-        groups.push({ terms: [t], single: !item.phrase && item.terms.length === 1, token: item.phrase || item.terms.length > 1 ? '' : item.words[j] });
-      });
+      var phrase = item.terms.length > 1;
+      if (item.not) { if (phrase) without.push(item.terms); else not.push(item.terms[0]); joined = false; return; }
+      var alternative = { terms: item.terms, token: phrase ? '' : item.words[0] };
+      if (joined) groups[groups.length - 1].push(alternative); else groups.push([alternative]);
       joined = false;
     });
-    var clauses = idx.operators(groups.map(function (g) { return g.terms; }), not);
-    return { clauses: clauses, terms: [].concat.apply([], groups.map(function (g) { return g.terms; })), prefix: '',
-      tokens: [], forgiving: groups.map(function (g) { return g.terms.length > 1 ? '' : g.token; }), phrases: phrases, without: without };
+    /* the index's clauses: a lone phrase's words each required; a group of alternatives one clause
+       holding any of their words. Then the page checks (see verified) every group with a phrase:
+       a result must hold one of its alternatives, the words of a phrase one after another. */
+    var clauses = [], forgiving = [], checks = [], terms = [];
+    groups.forEach(function (group) {
+      var all = [].concat.apply([], group.map(function (a) { return a.terms; }));
+      terms = terms.concat(all);
+      if (group.some(function (a) { return a.terms.length > 1; })) checks.push(group.map(function (a) { return a.terms; }));
+      if (group.length === 1) all.forEach(function (t) { clauses.push([t]); forgiving.push(group[0].token); });
+      else { clauses.push(all); forgiving.push(''); }
+    });
+    return { clauses: idx.operators(clauses, not), terms: terms, prefix: '', tokens: [], forgiving: forgiving,
+      checks: checks, without: without };
   }
 
   /* Raw lunr syntax when typed on purpose; otherwise the reader's words, all required. */
@@ -188,7 +196,7 @@
     var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '', tokens: [] };
     state.changes = [];
     state.suggestion = null;
-    state.phrases = found.phrases || [];
+    state.checks = found.checks || [];
     state.without = found.without || [];
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
@@ -340,7 +348,7 @@
      phrase or holding an excluded one dropped, until `count` pass or none is left. The results past
      those are not checked (`unchecked`: how many): the count shown is then "at most". */
   function verified(list, count) {
-    if (!state.phrases.length && !state.without.length) return arrange(list, count).then(function (out) { out.unchecked = 0; return out; });
+    if (!state.checks.length && !state.without.length) return arrange(list, count).then(function (out) { out.unchecked = 0; return out; });
     var kept = [], rest = list;
     function step() {
       var need = count - kept.length;
@@ -351,7 +359,7 @@
         return Promise.all(batch.map(textOf)).then(function (texts) {
           batch.forEach(function (hit, j) {
             function has(p) { return holds(texts[j], p); }
-            if (state.phrases.every(has) && !state.without.some(has)) kept.push(hit);
+            if (state.checks.every(function (check) { return check.some(has); }) && !state.without.some(has)) kept.push(hit);
           });
           return step();
         });
@@ -504,7 +512,7 @@
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
         // with a phrase, counted over the documents holding its words, some of which may lack the phrase
         var text = about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count);
-        row.appendChild(el('span', { 'class': 'count' }, state.phrases.length || state.without.length ? '\u2264' + text : text));
+        row.appendChild(el('span', { 'class': 'count' }, state.checks.length || state.without.length ? '\u2264' + text : text));
         box.appendChild(row);
       });
       facetBox.appendChild(box);

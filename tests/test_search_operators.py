@@ -90,6 +90,7 @@ CASES = [
     ("treaty OR accord", {"A treaty", "An accord", "War"}),
     ("peace treaty OR accord", {"A treaty", "An accord"}),  # peace AND (treaty OR accord)
     ('peace OR war "peace treaty"', {"A treaty"}),
+    ('"national archive" OR accord', {"Holdings", "Long report", "An accord"}),  # a phrase or a word
     ('"الارشيف الوطني"', {"تقرير"}),  # normalised and analysed: the hamza and the article as the index has them
 ]
 
