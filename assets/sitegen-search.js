@@ -17,8 +17,8 @@
   var facetBox = document.getElementById('search-facets');
   var more = document.getElementById('search-more');
   var fix = document.getElementById('search-fix');
-  var when = { order: document.getElementById('order'), from: document.getElementById('from'),
-    to: document.getElementById('to'), within: document.getElementById('within') };  // absent in an older theme's page
+  var when = { order: document.getElementById('search-order'), from: document.getElementById('search-from'),
+    to: document.getElementById('search-to'), within: document.getElementById('search-within') };  // absent in an older theme's page
   var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, checks: [], without: [], order: '', from: '', to: '', within: false };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site

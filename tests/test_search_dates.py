@@ -92,11 +92,11 @@ def test_date_range_and_order_from_the_address(browser, site, scheme, edition):
         assert errors == []
         page.close()
     page, _ = open_search(browser, site, scheme, edition, "q=report&order=newest")
-    assert titles(page) == NEWEST and page.input_value("#order") == "newest"
+    assert titles(page) == NEWEST and page.input_value("#search-order") == "newest"
     page.close()
     page, _ = open_search(browser, site, scheme, edition, "q=report&order=oldest&from=2019&within=1")
     assert titles(page) == ["Year only", "May", "June first", "Later", "Circa"]  # not 2018?: it may be 2017
-    assert page.input_value("#from") == "2019" and page.is_checked("#within")
+    assert page.input_value("#search-from") == "2019" and page.is_checked("#search-within")
     page.close()
 
 
@@ -105,13 +105,13 @@ def test_date_range_and_order_from_the_address(browser, site, scheme, edition):
 def test_the_controls_go_into_the_address_and_back_returns(browser, site, edition):
     page, _ = open_search(browser, site, "file", edition, "q=report")
     relevance = titles(page)
-    page.select_option("#order", "oldest")
+    page.select_option("#search-order", "oldest")
     page.wait_for_function("new URLSearchParams(location.search).get('order') === 'oldest'")
     settled(page)
     assert titles(page) == NEWEST[::-1]
-    page.fill("#from", "2019-05")
-    page.fill("#to", "2019-06")
-    page.check("#within")
+    page.fill("#search-from", "2019-05")
+    page.fill("#search-to", "2019-06")
+    page.check("#search-within")
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 2")
     settled(page)
     params = parse_qs(urlsplit(page.url).query)
@@ -121,10 +121,10 @@ def test_the_controls_go_into_the_address_and_back_returns(browser, site, editio
     page.go_back()
     page.wait_for_function("!location.search.includes('within')")
     settled(page)
-    assert not page.is_checked("#within")
+    assert not page.is_checked("#search-within")
     while "order=" in page.url:
         page.go_back()
         page.wait_for_timeout(50)
     settled(page)
-    assert titles(page) == relevance and page.input_value("#order") == ""
+    assert titles(page) == relevance and page.input_value("#search-order") == ""
     page.close()
