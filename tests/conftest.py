@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,23 @@ def write_site(root: Path, files: dict[str, str], *, base: bool = True, config: 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+@contextlib.contextmanager
+def served_build(root: Path, files: dict[str, str]):
+    """A bilingual site of `files` (no base fixture) written into `root`, built into root/out and served
+    on 127.0.0.1 while the block runs: (the output folder, its http address)."""
+    write_site(root, files, base=False, config=site_config(extra="languages: [en, ar]\n"))
+    out = root / "out"
+    build(load_config(root / "sitegen.yaml", environ={}), out=out, jobs=1)
+    handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
+                                directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield out, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture

@@ -4,16 +4,11 @@ bookmarked, and the back button returns to the results before. From file:// and 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from sitegen.build import build
-from sitegen.config import load_config
-from tests.conftest import site_config, write_site
+from tests.conftest import served_build
 
 DOCS = {f"content/documents/report-{i:02d}.md": f"---\ntitle: Report number {i}\ndate: {2000 + i % 2}-01-01\nsource: Wire\n"
         f"language: en\nsummary: a report\n---\nThe report text {i}.\n" for i in range(30)}
@@ -21,16 +16,8 @@ DOCS = {f"content/documents/report-{i:02d}.md": f"---\ntitle: Report number {i}\
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = write_site(tmp_path_factory.mktemp("address") / "site", DOCS, base=False,
-                      config=site_config(extra="languages: [en, ar]\n"))
-    out = root / "out"
-    build(load_config(root / "sitegen.yaml", environ={}), out=out, jobs=1)
-    handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
-                                directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield out, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served_build(tmp_path_factory.mktemp("address") / "site", DOCS) as served:
+        yield served
 
 
 def settled(page) -> tuple[int, str]:

@@ -4,16 +4,11 @@ lunr's order. In Chromium, from file:// and over http."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import quote
 
 import pytest
 
-from sitegen.build import build
-from sitegen.config import load_config
-from tests.conftest import site_config, write_site
+from tests.conftest import served_build
 
 DOCS = {
     "content/documents/elsewhere.md": "---\ntitle: Summit\ndate: 2020-01-01\nsource: Wire\nlanguage: en\n"
@@ -25,16 +20,8 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def ranked_site(tmp_path_factory):
-    root = write_site(tmp_path_factory.mktemp("ranking") / "site", DOCS, base=False,
-                      config=site_config(extra="languages: [en, ar]\n"))
-    out = root / "out"
-    build(load_config(root / "sitegen.yaml", environ={}), out=out, jobs=1)
-    handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
-                                directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield out, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served_build(tmp_path_factory.mktemp("ranking") / "site", DOCS) as served:
+        yield served
 
 
 @pytest.mark.browser
