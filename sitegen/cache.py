@@ -7,7 +7,8 @@ byte-identical to a cold one. `NO_MEMO` computes everything: the reference path 
 
 `Cache` keeps results in an SQLite database in `.sitegen-cache/` beside the config, so they survive
 between command-line runs and `serve` starts warm. Every key is salted with sitegen's version and the
-bytes of its modules, so a cache made by other code is never read. Anything wrong with the database (corrupt, locked,
+bytes of its modules, so a cache made by other code is never read; only the `DURABLE` namespaces, plain
+data whose keys name everything that made them, outlive a new sitegen. Anything wrong with the database (corrupt, locked,
 read-only, full disk) turns the cache off for the rest of the build, which then computes what it
 needs, and leaves one notice: a cache can make a build faster, never wrong and never fail. Entries
 that a finished build did not use are deleted, so the cache holds one site's worth of results. A
@@ -40,6 +41,10 @@ FOLDER = ".sitegen-cache"
 FORMAT = 1
 BATCH = 500  # keys per SELECT: below SQLite's limit on parameters
 TIMEOUT = 5.0  # seconds to wait for another process holding the database
+# Namespaces kept when sitegen's code changes: plain data (text, numbers) whose keys hold everything it
+# depends on, the engine's version and the rules' (`originals.RULES`) included. Reading an archive's
+# scans again by OCR after an upgrade would cost hours, and no other sitegen code shapes these values.
+DURABLE = ("ocr", "pdf text")
 LARGE = 1 << 20  # a pickled value this big goes to a file in VALUES (SQLite reads 50 MB in 0.25 s, a file in 0.05)
 VALUES = "values"
 SPILLED = re.compile(r"^file:([0-9a-f]{32})$")  # a row's value naming its file (TEXT; values are BLOBs)
@@ -149,7 +154,7 @@ class Cache(Memo):
             if row is None or row[0] != self.salt.hex():
                 if row is not None:
                     self.notices.append("cache: made by another sitegen version; starting it afresh")
-                db.execute("DELETE FROM memo")
+                db.execute(f"DELETE FROM memo WHERE ns NOT IN ({', '.join('?' * len(DURABLE))})", DURABLE)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.salt.hex(),))
         except BaseException:
             db.close()
@@ -163,11 +168,11 @@ class Cache(Memo):
         self.later = []
         self.close()
 
-    def _key(self, key: bytes) -> bytes:
-        return digest(self.salt, key)
+    def _key(self, key: bytes, namespace: str = "") -> bytes:
+        return digest(b"durable" if namespace in DURABLE else self.salt, key)
 
     def reuse(self, namespace, keyed, compute, later=False):
-        keys = [self._key(k) for k, _ in keyed]
+        keys = [self._key(k, namespace) for k, _ in keyed]
         found = self._select(namespace, keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
         results = compute([keyed[i][1] for i in missing])
@@ -281,11 +286,11 @@ class Cache(Memo):
         return names
 
     def load(self, namespace, key):
-        return self._select(namespace, [self._key(key)]).get(self._key(key))
+        return self._select(namespace, [self._key(key, namespace)]).get(self._key(key, namespace))
 
     def store(self, namespace, key, value):
-        self._insert(namespace, [(self._key(key), value)])
-        self.used.setdefault(namespace, set()).add(self._key(key))
+        self._insert(namespace, [(self._key(key, namespace), value)])
+        self.used.setdefault(namespace, set()).add(self._key(key, namespace))
 
     @_locked
     def finish(self):

@@ -33,6 +33,8 @@ from sitegen.schema import DocumentRecord
 from sitegen.workers import parallel_map
 
 TESSERACT = "tesseract"
+RULES = "1"  # the version of what sitegen does to an engine's text (`clean`, pages, confidence): its cached
+#              text and OCR outlive a new sitegen (`cache.DURABLE`), so a change here must bump it
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-ara"
 OCR_IMAGES = {"jpg", "jpeg", "png", "gif", "webp", "tif", "tiff"}  # what Tesseract (Leptonica) opens itself
 OCR_DPI = 300  # PDF pages are rasterised at this resolution: Tesseract's documented sweet spot
@@ -174,7 +176,7 @@ def _ocr_wanted(a: Attachment, config: Config) -> bool:
 def _text_layers(hrefs: list[str], files: dict[str, bytes], sums: dict[str, bytes], memo: Memo, jobs: int
                  ) -> dict[str, tuple[tuple[str, ...], str]]:
     """Each PDF's `pdf_text`, memoised by its bytes."""
-    keyed = [(digest("pdf text", _pdfium_version(), sums[h]), h) for h in hrefs]
+    keyed = [(digest("pdf text", RULES, _pdfium_version(), sums[h]), h) for h in hrefs]
     found = memo.reuse("pdf text", keyed, lambda todo: parallel_map(_text_layer, todo, jobs, shared=files))
     return dict(zip(hrefs, found))
 
@@ -213,7 +215,7 @@ def _ocr_pages(wanted: list[tuple[DocumentRecord, Attachment, int]], files: dict
                                        f"apt-get install tesseract-ocr-{missing.replace('_', '-')}", WARNING))
         if langs:
             items.append((a.href, _extension(a), page, "+".join(langs)))
-    keyed = [(digest("ocr", name, langs, sums[href], str(page)), (href, ext, page, langs))
+    keyed = [(digest("ocr", RULES, name, langs, sums[href], str(page)), (href, ext, page, langs))
              for href, ext, page, langs in items]
     todo: list = []
     tell = (lambda done: progress(done, len(todo))) if progress else None

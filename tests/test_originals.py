@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
+from sitegen import cache as cache_module
 from sitegen import originals
 from sitegen.build import build
 from sitegen.cache import Cache
@@ -268,3 +269,33 @@ def test_a_result_says_on_which_page_of_the_original_it_matched(browser, make_si
     assert page.locator("#search-results .result-original mark").text_content() == "zanzibarite"
     assert page.locator("#search-results .result-original b").count() == 0 and errors == []
     page.close()
+
+
+def test_ocr_and_text_layers_outlive_a_new_sitegen(make_site, counted_tesseract, monkeypatch):
+    """A cache made by other sitegen code is started afresh, but for the text the engines made
+    (`cache.DURABLE`): after an upgrade no scan is OCRed and no PDF read again; everything else is."""
+    png = scan_png()
+    root = site(make_site, "[scan.png, scanned.pdf]", {"scan.png": png, "scanned.pdf": image_pdf(png)}, ocr=True)
+    config, out = load_config(root / "sitegen.yaml", environ={}), root / "build"
+    extracted = []
+    monkeypatch.setattr(originals, "pdf_text", lambda data, real=originals.pdf_text: extracted.append(1) or real(data))
+
+    def built():
+        cache = Cache(root)
+        try:
+            build(config, out=out, memo=cache)
+            return cache.notices
+        finally:
+            cache.close()
+    built()
+    assert len(counted_tesseract()) == 2 and len(extracted) == 1
+    before = (out / "documents/doc/scan.png.txt").read_bytes()
+    monkeypatch.setattr(cache_module, "_code_digest", lambda: b"another sitegen")
+    rendered = []
+    monkeypatch.setattr(Cache, "reuse", lambda self, ns, keyed, compute, later=False, real=Cache.reuse:
+                        real(self, ns, keyed, lambda todo: rendered.append((ns, len(todo))) or compute(todo), later))
+    notices = built()
+    assert any("another sitegen version" in n for n in notices), notices
+    assert len(counted_tesseract()) == 2 and len(extracted) == 1  # neither engine ran again
+    assert any(ns == "bodies" and n for ns, n in rendered)  # the rest was made again
+    assert (out / "documents/doc/scan.png.txt").read_bytes() == before
