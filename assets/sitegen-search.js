@@ -312,6 +312,19 @@
     return li;
   }
 
+  /* The order a facet's shown values are drawn in: the most frequent first, but years in the order of
+     every listing of the site (T.order: newest or oldest first); which values are shown is still the
+     most frequent. Indices into facet.top. */
+  function shownOrder(facet, labels, name) {
+    var order = facet.top.map(function (v, i) { return i; });
+    if (name !== 'year') return order;
+    var sign = T.order === 'oldest' ? 1 : -1;
+    return order.sort(function (a, b) {
+      var x = own(labels[a])[0], y = own(labels[b])[0];
+      return sign * (x.length - y.length || (x < y ? -1 : x > y ? 1 : 0));
+    });
+  }
+
   function drawFacets(facets, labels) {
     facetBox.textContent = '';
     facets.forEach(function (facet, k) {
@@ -319,7 +332,8 @@
       var spec = idx.specs[facet.f], chosen = state.selected[facet.f] || {};
       var box = el('fieldset', { 'class': 'facet', 'data-facet': spec.name });
       box.appendChild(el('legend', {}, own(spec.title) || T['facet_' + spec.name]));
-      facet.top.forEach(function (value, i) {
+      shownOrder(facet, labels[k], spec.name).forEach(function (i) {
+        var value = facet.top[i];
         var id = 'f-' + spec.name.replace(/[^\w-]/g, '_') + '-' + value;
         var row = el('label', { 'for': id });
         var check = el('input', { type: 'checkbox', id: id, value: String(value) });

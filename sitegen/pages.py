@@ -484,7 +484,8 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     # counts are plural tables: the script picks the form with Intl.PluralRules for `plural_lang`
     # (CLDR's rules, as Babel's here) and writes numbers with Intl.NumberFormat for `number_locale`
     words = {k: ui[k] for k in keys} | {"plural_lang": ctx["ui_lang"],
-                                        "number_locale": f"{ctx['ui_lang']}-u-nu-{l10n.numbering(ctx['ui_lang'], site.config.digits)}"}
+                                        "number_locale": f"{ctx['ui_lang']}-u-nu-{l10n.numbering(ctx['ui_lang'], site.config.digits)}",
+                                        "order": site.config.order}  # the year facet's values, as every listing
     ctx["strings"] = json.dumps(words, ensure_ascii=False, sort_keys=True)
     ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (ed.path(urls.HOME), path)]
     ctx["root"] = urls.root(path)
