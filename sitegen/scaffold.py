@@ -185,6 +185,13 @@ env:
   SITEGEN: "{install}"
 
 """
+INSTALL_STEPS = """\
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: python -m pip install -q "$SITEGEN"
+"""  # the first steps of both workflows' building job: the archive, Python, the sitegen SITEGEN names
 CHECK_JOBS = """\
 permissions:
   contents: read
@@ -193,11 +200,7 @@ jobs:
   check:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: python -m pip install -q "$SITEGEN"
+""" + INSTALL_STEPS + """\
       # Problems become annotations on the changed lines of the pull request.
       - run: sitegen check --format github
       - run: sitegen build
@@ -216,11 +219,7 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: python -m pip install -q "$SITEGEN"
+""" + INSTALL_STEPS + """\
       - run: sitegen build
       - uses: actions/upload-pages-artifact@v3
         with:
