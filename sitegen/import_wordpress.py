@@ -1,40 +1,30 @@
 """Reading a WordPress export (WXR, Tools > Export) into a `Batch` for `sitegen import wordpress`.
 
-Owns the WordPress side only: parsing the XML safely, choosing which items are documents (posts and
-pages; the attachment items are the media library; menus, revisions, comments and the like are left
-out and counted), mapping each item's fields, categories, tags and authors onto sitegen's, and turning
-WordPress's HTML (its shortcodes, its paragraphs without <p>) into Markdown. Reconciling names with the
-registry, ids and writing files belong to `importing`. Reads nothing but the export and, when given,
-files inside the `--media` folder; never prints.
-
-The XML is parsed by defusedxml with every DTD refused: a WordPress export has none, and a DTD is how
-an export would expand entities a billion times or pull in /etc/passwd or a URL. The HTML is converted
-by markdownify, after script, style, iframes, forms and event-handler attributes are removed, with
-Markdown's own characters escaped, so no raw tag reaches the Markdown (sitegen sanitises at build too).
+Owns what the export's items mean: which items are documents (posts and pages; the attachment items
+are the media library; menus, revisions, comments and the like are left out and counted), and how each
+item's fields, categories, tags and authors map onto sitegen's. Parsing the XML safely is `wxr`'s;
+turning WordPress's HTML into Markdown is `wphtml`'s; reconciling names with the registry, ids and
+writing files belong to `importing`. Reads nothing but the export and, when given, files inside the
+`--media` folder; never prints.
 """
 
 from __future__ import annotations
 
-import functools
-import html
 import re
 from datetime import timezone
 from email.utils import parsedate_to_datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
-from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler, feature_namespaces
-
-import defusedxml.sax
-from defusedxml import DefusedXmlException
+from urllib.parse import unquote, urlsplit
 
 from sitegen.attachments import TYPES
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
 from sitegen.schema import DOCUMENT_FIELDS, LANGUAGE_TAG, PORTABLE_ID
+from sitegen.wphtml import Media, plain_text, shortcodes, to_markdown
+from sitegen.wxr import Node, parse
 
 # WordPress taxonomy (a <category domain=...>, or "author" for the bylines) -> sitegen taxonomy, unless
 # `--taxonomy DOMAIN=NAME` says otherwise (`DOMAIN=` leaves it out). Another domain goes to the sitegen
@@ -47,12 +37,6 @@ DOCUMENT_TYPES = ("post", "page")
 # wp:status -> (draft, embargo): `future` is scheduled, so it is embargoed until its date instead.
 STATUSES = {"publish": (False, False), "draft": (True, False), "pending": (True, False),
             "private": (True, False), "future": (False, True)}
-NAMESPACES = [  # prefix, namespace URI: WordPress has used http and https, and versions 1.0 to 1.2
-    ("excerpt", re.compile(r"^https?://wordpress\.org/export/1\.\d+/excerpt/$")),
-    ("wp", re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")),
-    ("content", re.compile(r"^http://purl\.org/rss/1\.0/modules/content/$")),
-    ("dc", re.compile(r"^http://purl\.org/dc/elements/1\.1/$")),
-]
 ZERO_DATE = "0000-00-00 00:00:00"
 LOGIN_JUNK = re.compile(r"[^\w .@*-]")  # what WordPress's sanitize_user removes from a login
 # Written by WPML Export and Import; Polylang puts the language and the translation group in the
@@ -60,335 +44,6 @@ LOGIN_JUNK = re.compile(r"[^\w .@*-]")  # what WordPress's sanitize_user removes
 WPML_LANGUAGE = "_wpml_import_language_code"
 WPML_SOURCE_LANGUAGE = "_wpml_import_source_language_code"  # set on a translation: its original's language
 WPML_GROUP = "_wpml_import_translation_group"
-
-
-# --- the XML ------------------------------------------------------------------------------------
-
-@dataclass
-class Node:
-    """An element of the export with where it starts, which ElementTree does not keep."""
-
-    tag: str  # "item", "wp:post_id", "content:encoded"
-    attrs: dict[str, str]
-    line: int
-    col: int
-    children: list[Node] = field(default_factory=list)
-    parts: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def get(self, tag: str) -> str:
-        """The text of the first child named `tag`, stripped, or ""."""
-        child = self.first(tag)
-        return child.text.strip() if child else ""
-
-    def first(self, tag: str) -> Node | None:
-        return next((c for c in self.children if c.tag == tag), None)
-
-    def all(self, tag: str) -> list[Node]:
-        return [c for c in self.children if c.tag == tag]
-
-
-class _Builder(ContentHandler):
-    """Builds `Node`s from SAX events, naming WordPress's namespaces by their usual prefixes."""
-
-    def __init__(self):
-        super().__init__()
-        self.root = Node("", {}, 1, 1)
-        self.stack = [self.root]
-        self.locator = None
-
-    def setDocumentLocator(self, locator):
-        self.locator = locator
-
-    def where(self) -> tuple[int, int]:
-        if self.locator is None:
-            return 1, 1
-        return self.locator.getLineNumber() or 1, (self.locator.getColumnNumber() or 0) + 1
-
-    def startElementNS(self, name, qname, attrs):
-        node = Node(_prefixed(name), {_prefixed(k): v for k, v in attrs.items()}, *self.where())
-        self.stack[-1].children.append(node)
-        self.stack.append(node)
-
-    def endElementNS(self, name, qname):
-        self.stack.pop()
-
-    def characters(self, content):
-        self.stack[-1].parts.append(content)
-
-
-def _prefixed(name: tuple[str | None, str]) -> str:
-    uri, local = name
-    if not uri:
-        return local
-    prefix = next((p for p, pattern in NAMESPACES if pattern.match(uri)), None)
-    return f"{prefix}:{local}" if prefix else f"{{{uri}}}{local}"
-
-
-def parse(path: Path) -> tuple[Node | None, list[Diagnostic]]:
-    """The export's <channel>, or an error at the line and column where reading it stopped."""
-    shown = shown_path(path)
-    builder = _Builder()
-    parser = defusedxml.sax.make_parser()
-    parser.forbid_dtd = parser.forbid_entities = parser.forbid_external = True
-    parser.setFeature(feature_namespaces, True)
-    parser.setContentHandler(builder)
-    try:
-        with open(path, "rb") as stream:
-            parser.parse(stream)
-    except OSError as error:
-        return None, [Diagnostic(shown, 1, 1, f"cannot read the export: {error.strerror or error}")]
-    except DefusedXmlException:
-        return None, [Diagnostic(shown, *builder.where(), "the export declares a DTD (<!DOCTYPE ...>), where entities can expand a "
-                                 "billion times or read other files and addresses: refused, nothing it names was read", "a WordPress export has no <!DOCTYPE>; "
-                                 "export the site again from WordPress (Tools > Export)")]
-    except SAXParseException as error:
-        return None, [Diagnostic(shown, error.getLineNumber() or 1, (error.getColumnNumber() or 0) + 1,
-                                 f"the export is not well-formed XML: {error.getMessage()}",
-                                 "a cut-off download? export the site again from WordPress (Tools > Export)")]
-    rss = builder.root.children[0] if builder.root.children else None
-    channel = rss.first("channel") if rss is not None and rss.tag == "rss" else None
-    if channel is None or channel.first("wp:wxr_version") is None:
-        line, col = (rss.line, rss.col) if rss is not None else (1, 1)
-        return None, [Diagnostic(shown, line, col, "not a WordPress export: no <rss><channel> with a <wp:wxr_version>",
-                                 "export the site from WordPress with Tools > Export, which writes a WXR file")]
-    return channel, []
-
-
-# --- HTML to Markdown -----------------------------------------------------------------------------
-
-# Removed with their content: they run code, style the page or take input, and none is archival text.
-DROPPED_TAGS = ("script", "style", "noscript", "template", "object", "embed", "applet", "form", "input",
-                "button", "select", "textarea", "frame", "frameset", "link", "meta", "base", "svg", "math")
-SAFE_URL = re.compile(r"^(?:https?:|mailto:|[^:]*$)", re.I)  # http(s), mail, or relative (no scheme)
-BLOCKS = r"(?:p|div|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td|th|blockquote|pre|figure|figcaption|hr|" \
-         r"section|article|aside|header|footer|nav|address|details)"
-BLOCK_LINE = re.compile(rf"^\s*(?:</?{BLOCKS}[\s>/]|<!--)", re.I)  # a line that starts a block or a comment
-BLOCK_TAG_AT_END = re.compile(rf"</?{BLOCKS}(?:\s[^>]*)?/?>\s*$", re.I)
-OPENS = re.compile(rf"<{BLOCKS}(?:\s[^>]*)?(?<!/)>", re.I)
-CLOSES = re.compile(rf"</{BLOCKS}\s*>", re.I)
-VOID_BLOCKS = re.compile(r"<hr\b[^>]*>", re.I)
-PRE = re.compile(r"<pre[\s>].*?</pre>", re.I | re.S)
-MAX_NESTING = 100  # elements inside each other; real posts stay far below, markdownify fails near 300
-
-
-def autop(text: str) -> str:
-    """WordPress's wpautop, simplified: outside block elements, a blank line separates paragraphs and a
-    single newline is a line break; block elements are left as written and <pre> is never touched."""
-    kept: list[str] = []
-
-    def keep(match: re.Match) -> str:
-        kept.append(match.group())
-        return f"<pre>\x00{len(kept) - 1}\x00</pre>"
-    text = PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n"))
-    chunks, depth = [], 0
-    for chunk in re.split(r"\n[ \t]*\n", text):
-        if chunk.strip():
-            done, depth = _paragraphs(chunk.strip("\n"), depth)
-            chunks.append(done)
-    return re.sub(r"<pre>\x00(\d+)\x00</pre>", lambda m: kept[int(m.group(1))], "\n\n".join(chunks))
-
-
-def _paragraphs(chunk: str, depth: int) -> tuple[str, int]:
-    """A chunk's text lines outside any block element wrapped in <p>, with their line breaks; `depth`
-    is how many block elements are open before it, and the second value after it."""
-    out: list[str] = []
-    text: list[str] = []
-    for line in chunk.split("\n"):
-        if depth or BLOCK_LINE.match(line):
-            if text:
-                out.append("<p>" + _line_breaks(text) + "</p>")
-                text = []
-            out.append(line)
-        else:
-            text.append(line)
-        depth = max(0, depth + len(OPENS.findall(VOID_BLOCKS.sub("", line))) - len(CLOSES.findall(line)))
-    if text:
-        out.append("<p>" + _line_breaks(text) + "</p>")
-    return "\n".join(out), depth
-
-
-def _line_breaks(lines: list[str]) -> str:
-    """A single newline is a <br>, except after a block tag (wpautop's rule)."""
-    out = lines[:1]
-    for before, line in zip(lines, lines[1:]):
-        out.append(("\n" if BLOCK_TAG_AT_END.search(before) else "<br>\n") + line)
-    return "".join(out)
-
-
-def sanitize(soup, notes: Counter) -> None:
-    """Removes what runs code or cannot be archived text, in place, in one walk; an iframe becomes a
-    link to what it showed (a video, a map), which is what a reader of the archive can still follow."""
-    from bs4 import Comment
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in soup.find_all(True):
-        if tag.decomposed:  # inside a removed one
-            continue
-        if tag.name in DROPPED_TAGS or tag.name == "iframe" and not tag.get("src", "").startswith(("http://", "https://")):
-            notes[f"removed <{tag.name}>"] += 1
-            tag.decompose()
-            continue
-        for name in list(tag.attrs):
-            if name.lower().startswith("on"):
-                notes["removed on* attributes (script)"] += 1
-                del tag.attrs[name]
-            elif name == "alt":  # markdownify writes it as it is, between [ and ]
-                tag.attrs[name] = re.sub(r"([\\\[\]])", r"\\\1", " ".join(str(tag.attrs[name]).split()))
-            elif name == "title":  # Python-Markdown ends a title at any ", escaped or not
-                tag.attrs[name] = " ".join(str(tag.attrs[name]).split()).replace('"', "'")
-            elif name in ("href", "src"):
-                url = str(tag.attrs[name]).strip()
-                if SAFE_URL.match(url):
-                    tag.attrs[name] = quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")  # no space, () or <> to end a Markdown link
-                else:
-                    notes[f"removed a `{url.split(':')[0][:20]}:` link"] += 1
-                    del tag.attrs[name]
-        if tag.name == "iframe":
-            link = soup.new_tag("a", href=tag["src"])
-            link.string = tag["src"]
-            paragraph = soup.new_tag("p")
-            paragraph.append(link)
-            tag.replace_with(paragraph)
-            notes["an <iframe> became a link to what it showed"] += 1
-
-
-def to_markdown(text: str, notes: Counter) -> str:
-    """Markdown for one WordPress body or excerpt (after shortcodes), every special character escaped."""
-    from bs4 import BeautifulSoup
-    soup = BeautifulSoup(autop(text), "html.parser")
-    sanitize(soup, notes)
-    if _depth(soup) > MAX_NESTING:  # markdownify recurses once per level: flatten instead of crashing
-        notes[f"HTML nested more than {MAX_NESTING} elements deep: imported as plain paragraphs"] += 1
-        lines = [line.strip() for line in soup.get_text("\n").split("\n") if line.strip()]
-        soup = BeautifulSoup("", "html.parser")
-        for line in lines:
-            paragraph = soup.new_tag("p")
-            paragraph.string = line
-            soup.append(paragraph)
-    converter = _converter_class()(heading_style="ATX", bullets="-", escape_misc=True, strong_em_symbol="*")
-    markdown = converter.convert_soup(soup)
-    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n" if markdown.strip() else ""
-
-
-def _depth(soup) -> int:
-    """How deeply the elements nest, found without recursion."""
-    deepest, stack = 0, [(soup, 0)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in getattr(node, "contents", ()) if getattr(child, "name", None))
-    return deepest
-
-
-@functools.cache
-def _converter_class():
-    from markdownify import MarkdownConverter
-
-    class Converter(MarkdownConverter):
-        """markdownify, writing a link whose text is its address as <address>: the escaped text
-        (`?v\\=x`) would never equal the address, which is markdownify's own test."""
-
-        def convert_a(self, el, text, parent_tags):
-            href = el.get("href", "")
-            if href.startswith(("http://", "https://")) and el.get_text().strip() == href and not el.get("title"):
-                return f"<{href}>"
-            return super().convert_a(el, text, parent_tags)
-    return Converter
-
-
-def plain_text(text: str) -> str:
-    """The words of a bit of HTML (a title, an excerpt), on one line."""
-    if "<" not in text and "&" not in text:
-        return " ".join(text.split())
-    from bs4 import BeautifulSoup
-    soup = BeautifulSoup(text, "html.parser")
-    for tag in soup.find_all(DROPPED_TAGS + ("iframe",)):
-        tag.decompose()
-    return " ".join(soup.get_text(" ").split())
-
-
-# --- shortcodes -----------------------------------------------------------------------------------
-
-ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"\]]+)|"([^"]*)"|(\S+)""")
-ENCLOSING = re.compile(r"\[(caption|wp_caption|embed|video|audio|youtube|vimeo)\b([^\]]*)\](.*?)\[/\1\]", re.S | re.I)
-SELF_CLOSING = re.compile(r"\[(gallery|embed|video|audio|youtube|vimeo|wpvideo|playlist)\b(=?[^\]]*)\]", re.I)
-OTHER = re.compile(r"\[/?([a-zA-Z][\w-]*)(?:[\s=][^\]]*)?/?\]")
-MEDIA_ATTRS = ("src", "url", "mp4", "m4v", "webm", "ogv", "mp3", "m4a", "ogg", "wav", "flv", "wmv")
-
-
-def _attributes(text: str) -> tuple[dict[str, str], list[str]]:
-    named, positional = {}, []
-    for m in ATTRIBUTE.finditer(text.lstrip("=")):
-        if m.group(1) or m.group(3) or m.group(5):
-            key = (m.group(1) or m.group(3) or m.group(5)).lower()
-            named[key] = m.group(2) if m.group(1) else m.group(4) if m.group(3) else m.group(6)
-        else:
-            positional.append(m.group(7) if m.group(7) is not None else m.group(8))
-    return named, positional
-
-
-def _link(url: str) -> str:
-    url = html.unescape(url.strip())
-    return f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>' if url.startswith(("http://", "https://")) else ""
-
-
-def _media_url(name: str, named: dict[str, str], positional: list[str]) -> str:
-    """The address a media shortcode shows: a YouTube or VideoPress id becomes its page's address."""
-    url = next((named[k] for k in MEDIA_ATTRS if named.get(k)), "") or (positional[0] if positional else "")
-    if name == "youtube" and url and not url.startswith("http"):
-        return f"https://www.youtube.com/watch?v={url}"
-    if name == "wpvideo" and url:
-        return f"https://videopress.com/v/{url}"
-    return url
-
-
-@dataclass
-class Media:
-    """A media-library item (an attachment item of the export)."""
-
-    url: str
-    title: str
-    alt: str
-    parent: str  # the post id it was uploaded to, or ""
-
-
-def shortcodes(text: str, post_id: str, library: dict[str, Media], notes: Counter) -> str:
-    """HTML for the shortcodes a reader needs (captions, galleries, embedded media as links); every
-    other shortcode stays as written, as text, and is noted."""
-    def enclosing(m: re.Match) -> str:
-        name, (named, positional), inner = m.group(1).lower(), _attributes(m.group(2)), m.group(3)
-        notes[f"[{name}] converted"] += 1
-        if name in ("caption", "wp_caption"):
-            image = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", inner, re.S)
-            picture, caption = (image.group(1), image.group(2)) if image else ("", inner)
-            caption = caption.strip() or named.get("caption", "")
-            return f"<p>{picture}</p>" + (f"<p><em>{caption}</em></p>" if caption else "")
-        return _link(inner.strip() or _media_url(name, named, positional))
-
-    def self_closing(m: re.Match) -> str:
-        name, (named, positional) = m.group(1).lower(), _attributes(m.group(2))
-        if name == "gallery":
-            ids = [i.strip() for i in (named.get("ids") or named.get("include") or "").split(",") if i.strip()]
-            items = [library[i] for i in ids if i in library] if ids else \
-                [media for media in library.values() if media.parent == post_id]
-            if not items:
-                notes["[gallery] with no images in the export, left out"] += 1
-                return ""
-            notes["[gallery] converted to its images"] += 1
-            return "".join(f'<p><img src="{html.escape(i.url)}" alt="{html.escape(i.alt or i.title)}"></p>' for i in items)
-        converted = _link(_media_url(name, named, positional))
-        notes[f"[{name}] converted to a link" if converted else f"[{name}] without an address, left out"] += 1
-        return converted
-
-    text = ENCLOSING.sub(enclosing, text)
-    text = SELF_CLOSING.sub(self_closing, text)
-    for m in OTHER.finditer(text):
-        notes[f"[{m.group(1)}] kept as written"] += 1
-    return text
 
 
 # --- the export's items ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from sitegen import import_wordpress
-from sitegen.import_wordpress import Options, autop, read_wordpress
+from sitegen.import_wordpress import Options, read_wordpress
+from sitegen.wphtml import autop
 
 NS = ('xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
       'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
