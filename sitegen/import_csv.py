@@ -1,21 +1,17 @@
 """`sitegen import csv`: a spreadsheet (CSV or TSV), one row per document, read into a `Batch`.
 
-Owns the file's encoding (UTF-8 with or without a byte-order mark, UTF-16 with one, or the code pages
-Excel writes for Arabic and English, cp1256 and cp1252, told apart by which reading gives plausible
-words, since a short file gives a statistical detector too little to go on), its delimiter, which column
-gives which field (guessed from the headers, or a map file; the map used is `Batch.settings`), and
-each cell's value: names split on the separator, dates made archival, attachments named relative to
-the files folder. Columns for another language (`title_ar`, `actors_ar`) give the document's
-translation and the names of its entries in that language. Must not write anything: `importing`
-reconciles and writes. Every problem is a diagnostic at `file:line:column`, the column counted as a
-spreadsheet counts them.
+Owns the file's delimiter, which column gives which field (guessed from the headers, or a map file;
+the map used is `Batch.settings`), and each cell's value: names split on the separator, dates made
+archival (`csvdates`), attachments named relative to the files folder. The file's encoding is
+`csvtext`'s. Columns for another language (`title_ar`, `actors_ar`) give the document's translation
+and the names of its entries in that language. Must not write anything: `importing` reconciles and
+writes. Every problem is a diagnostic at `file:line:column`, the column counted as a spreadsheet
+counts them.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime
 import io
 import re
 from dataclasses import dataclass, field
@@ -23,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
-from sitegen.dates import MONTHS, parse_date
 from sitegen.errors import Diagnostic, did_you_mean, shown_path
 from sitegen.frontmatter import load_yaml
 from sitegen.importing import Batch, Incoming, IncomingTerm, Kept
 from sitegen.schema import DOCUMENT_FIELDS, LANGUAGE_TAG
 from sitegen.scaffold import _scalar
+from sitegen.csvdates import NUMERIC_DATE, normalise_date
+from sitegen.csvtext import decode
 
 REQUIRED = ("title", "date", "source", "language")
 # header words (lowercase, spaces and punctuation as `_`) -> target, beside every field and taxonomy's own name
@@ -74,7 +71,7 @@ def read_csv(source: Path, config: Config, *, map: str | None = None, encoding: 
     `separator` between the values of one cell, `files` the folder attachments are named in."""
     shown = shown_path(source)
     batch = Batch(f"csv {source.name}", files=Path(files) if files else source.parent)
-    text, used = _decode(source, shown, encoding, batch)
+    text, used = decode(source, shown, encoding, batch)
     if text is None:
         return batch
     rows = _rows(text, shown, source.suffix.lower(), batch)
@@ -104,83 +101,6 @@ def read_csv(source: Path, config: Config, *, map: str | None = None, encoding: 
     batch.problems += read.problems
     _check_keys(batch)
     return batch
-
-
-# -- the encoding ------------------------------------------------------------------------------------
-
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def _decode(source: Path, shown: str, encoding: str | None, batch: Batch) -> tuple[str | None, str]:
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        batch.problems.append(Diagnostic(shown, 1, 1, f"cannot read this file: {exc.strerror}", "check the name"))
-        return None, ""
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            batch.problems.append(Diagnostic(shown, 1, 1, f"unknown encoding `{encoding}`", "e.g. utf-8, utf-16, cp1256, cp1252"))
-            return None, ""
-        return _strict(data, encoding, shown, batch), encoding
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return _strict(data, name, shown, batch), name
-    if data.count(b"\x00") > len(data) // 4:
-        batch.problems.append(Diagnostic(shown, 1, 1, "the file looks like UTF-16 without a byte-order mark",
-                                         "give --encoding utf-16-le (or utf-16-be), or save it as UTF-8"))
-        return None, ""
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    name = _code_page(data)
-    if not name:
-        batch.problems.append(Diagnostic(shown, 1, 1, "cannot tell how the file is encoded: it is not UTF-8, and reads "
-                                         "as neither Arabic (cp1256) nor English (cp1252) text",
-                                         "give --encoding, or save it from Excel as CSV UTF-8"))
-        return None, ""
-    batch.kept.append(Kept(f"{shown}:1", f"read as {name} ({'Arabic' if name == 'cp1256' else 'Western'} Windows, "
-                                         "as Excel saves it): give --encoding if the text looks wrong"))
-    return data.decode(name), name
-
-
-def _strict(data: bytes, encoding: str, shown: str, batch: Batch) -> str | None:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        batch.problems.append(Diagnostic(shown, line, 1, f"the file is not valid {encoding}: {exc.reason} at byte {exc.start}",
-                                         "give the encoding it was saved in with --encoding"))
-        return None
-
-
-def _code_page(data: bytes) -> str:
-    """cp1256 or cp1252: the one whose reading has fewer implausible words (letters of two scripts in
-    one word, or a word made only of accented Latin letters: how Arabic reads in cp1252 and accented
-    Latin in cp1256); "" when neither reads cleanly."""
-    scores = {}
-    for name in ("cp1252", "cp1256"):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        scores[name] = sum(_implausible(w) for w in _WORD.findall(text) if not w.isascii())
-    if not scores:
-        return ""
-    best = min(scores, key=lambda n: (scores[n], n != "cp1252"))
-    return best if scores[best] == 0 or len(scores) == 1 or scores[best] < min(scores.values()) + 1 and \
-        scores[best] < max(scores.values()) else ""
-
-
-def _implausible(word: str) -> bool:
-    arabic = bool(_ARABIC.search(word))
-    latin = any(c.isascii() for c in word)
-    if arabic:
-        return latin or not all(_ARABIC.match(c) for c in word)
-    return not latin and len(word) > 1  # accented Latin letters only: "ÇáÕíä" is Arabic read as cp1252
 
 
 # -- rows and columns --------------------------------------------------------------------------------
@@ -452,95 +372,13 @@ def _column_of(read: _Read, target: str) -> int:
     return next((c.index + 1 for c in read.columns if c.target == target), 1)
 
 
-# -- dates -------------------------------------------------------------------------------------------
-
-_NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
-_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_MONTHS = {m.casefold(): n + 1 for names in MONTHS.values() for n, m in enumerate(names)} | \
-    {m[:3].casefold(): n + 1 for n, m in enumerate(MONTHS["en"])} | {"sept": 9}
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-def normalise_date(cell: str, order: str = "") -> tuple[str, tuple[str, str] | None]:
-    """An archival date (`2021-12-23`, `2019-11`, `2018`, with `?` or `~`) from what spreadsheets hold:
-    ISO dates and date-times, `2021/12/23`, `23/12/2021` or `12/23/2021` (when a part over 12 or `order`
-    tells which is the day), `23 December 2021`, `Dec 2021`, month names in Arabic, Excel's serial
-    numbers. Returns the date and None, or "" and (message, hint)."""
-    text = " ".join(cell.replace(",", " ").split())
-    qualifier = text[-1] if text[-1:] in "?~%" else ""
-    text = text.rstrip("?~%").strip()
-    date = _iso(text) or _numeric(text, order) or _words(text) or _excel(text)
-    if isinstance(date, tuple):
-        return "", date
-    if not date:
-        return "", (f"`{cell}` is not a date this import reads", "write 2021-12-23, 2021-12, 2021, 23/12/2021 or "
-                    "23 December 2021")
-    try:
-        parse_date(date + qualifier)
-    except ValueError as exc:
-        return "", (str(exc), "check the day and month")
-    return date + qualifier, None
-
-
-def _iso(text: str) -> str:
-    match = _ISO_TIME.match(text)
-    if match:
-        return match.group(1)
-    return text if re.match(r"^\d{4}(-\d{2}){0,2}$", text) else ""
-
-
-def _numeric(text: str, order: str) -> str | tuple[str, str]:
-    match = _NUMERIC.match(text)
-    if not match:
-        return ""
-    a, b, c = match.groups()
-    if len(a) == 4:
-        return f"{a}-{int(b):02d}-{int(c):02d}"
-    if len(c) != 4:
-        return (f"`{text}` has a two-digit year", "write the year in full")
-    first, second = int(a), int(b)
-    if first > 12 and second > 12:
-        return (f"`{text}` has no month {min(first, second)}", "write the date as 2021-12-23")
-    if first > 12 or second > 12 or first == second:
-        day, month = (first, second) if first > 12 or first == second else (second, first)
-    elif order:
-        day, month = (first, second) if order == "day-first" else (second, first)
-    else:
-        return (f"`{text}` could be day/month or month/day", "say which with `dates: day-first` (or month-first) in a "
-                "map file (--map)")
-    return f"{c}-{month:02d}-{day:02d}"
-
-
-def _words(text: str) -> str:
-    """`23 December 2021`, `December 23 2021`, `December 2021`, `Dec 2021`, `23 ديسمبر 2021`."""
-    parts = text.replace(".", " ").split()
-    months = [n for n, p in enumerate(parts) if p.casefold() in _MONTHS]
-    numbers = [p for p in parts if p.isdigit()]
-    if len(months) != 1 or len(numbers) + 1 != len(parts) or not numbers:
-        return ""
-    month = _MONTHS[parts[months[0]].casefold()]
-    years = [p for p in numbers if len(p) == 4]
-    days = [p for p in numbers if len(p) <= 2]
-    if len(years) != 1 or len(days) > 1:
-        return ""
-    return f"{years[0]}-{month:02d}" + (f"-{int(days[0]):02d}" if days else "")
-
-
-def _excel(text: str) -> str:
-    """A serial number as Excel keeps dates (days since 1899-12-30), between 1950 and 2100."""
-    match = re.match(r"^(\d{5})(\.\d+)?$", text)
-    if not match or not 18264 <= int(match.group(1)) <= 73051:
-        return ""
-    return (EXCEL_EPOCH + datetime.timedelta(days=int(match.group(1)))).isoformat()
-
-
 def _date_order(read: _Read, body: list[tuple[int, list[str]]], batch: Batch) -> str:
     """day-first or month-first when a date column's numeric dates say so (a part over 12); "" else."""
     columns = [c.index for c in read.columns if c.target.partition(".")[0] in ("date", "retrieved", "embargo", "expires")]
     day_first = month_first = False
     for _, cells in body:
         for i in columns:
-            match = _NUMERIC.match(cells[i].strip().rstrip("?~%")) if i < len(cells) else None
+            match = NUMERIC_DATE.match(cells[i].strip().rstrip("?~%")) if i < len(cells) else None
             if match and len(match.group(1)) <= 2:
                 first, second = int(match.group(1)), int(match.group(2))
                 day_first |= first > 12 >= second

@@ -11,7 +11,9 @@ import pytest
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.import_csv import _code_page, normalise_date, read_csv
+from sitegen.csvdates import normalise_date
+from sitegen.csvtext import code_page
+from sitegen.import_csv import read_csv
 
 ARABIC = "title,date,source,language,actors\nالصين تدعو إلى التعاون,2021-12-23,وكالة شينخوا,ar,الصين\n"
 ENGLISH = "title,date,source,language,actors\nCafé “talks” – résumé,2021-12-23,Le Monde,en,Zoë Müller\n"
@@ -49,10 +51,10 @@ def test_each_encoding_excel_writes_is_read_right(make_site, text, encoding, bom
 
 
 def test_code_pages_are_told_apart_on_a_single_short_word():
-    assert _code_page("الصين".encode("cp1256")) == "cp1256"
-    assert _code_page("Zoë".encode("cp1252")) == "cp1252"
-    assert _code_page("Ñandú".encode("cp1252")) == "cp1252"  # Ñ and ú are Arabic letters in cp1256
-    assert _code_page("وكالة".encode("cp1256")) == "cp1256"
+    assert code_page("الصين".encode("cp1256")) == "cp1256"
+    assert code_page("Zoë".encode("cp1252")) == "cp1252"
+    assert code_page("Ñandú".encode("cp1252")) == "cp1252"  # Ñ and ú are Arabic letters in cp1256
+    assert code_page("وكالة".encode("cp1256")) == "cp1256"
 
 
 def test_given_encoding_wins_and_a_wrong_one_is_an_error_at_its_line(make_site):
