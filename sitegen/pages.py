@@ -40,7 +40,7 @@ from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
-from sitegen.schema import DOCUMENT_FIELDS, text_direction
+from sitegen.schema import DOCUMENT_FIELDS, PROVENANCE, text_direction
 from sitegen.ui import STRINGS, kind_label, language_name, ui_language
 
 HOME_LATEST = 10
@@ -52,6 +52,9 @@ CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", 
 # `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
 DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
 REDIRECT = "redirect.html"  # the template of the page left at each of a document's old addresses (`redirects`)
+# The provenance list of a document page: the fields with a `page` role, in the table's order
+PROVENANCE_ROWS = [{"name": name, "show": PROVENANCE.get(spec.kind, "plain"), "required": spec.required}
+                   for name, spec in sorted(DOCUMENT_FIELDS.items(), key=lambda item: item[1].page) if spec.page]
 RELATED_CANDIDATES = 60
 COOCCURRING = 30
 
@@ -194,7 +197,9 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     published, else ""), cite (see cite.citation), downloads [{label, href, type}],
     doc_text {lang, dir} (the language of the document's own text: the title, summary and body), marks
     {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
-    (text)}]}: the language of what is written in no declared language. Its language switch offers its
+    (text)}]}: the language of what is written in no declared language (every field shown as `text` or
+    `texts` has one), provenance [{name, show, required}] (the fields with a `page` role, labelled
+    `ui[name]`). Its language switch offers its
     translations, else the other editions' home pages."""
     path = urls.document(doc.id)
     ed = edition_of(site, doc.language)
@@ -211,6 +216,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
                         for label, ext, media in CITATION_DOWNLOADS]
     ctx["marks"] = marks(site, doc, ui_lang)
+    ctx["provenance"] = PROVENANCE_ROWS
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
                      "items": [term_item(site.taxonomies[name].terms[t], ed, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]

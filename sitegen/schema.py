@@ -32,44 +32,86 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
 @dataclass(frozen=True)
 class Field:
-    """One front-matter field of a document, declared once: `kind` picks its YAML check (`CHECKS`) and how
-    templates see it (`pages.show_field`), `doc` is the line contributors read (scaffold, README table),
-    and a `carried` field reaches `model.Document` and every output under its own name with no more code."""
+    """One front-matter field of a document, declared once with every role it has, so that adding a
+    field is one line here (two with a template of its own): `kind` picks its YAML check (`CHECKS`) and
+    how templates see it (`pages.show_field`); `doc` is the line contributors and data users read
+    (scaffold, the exports' column descriptions), `guide` what CONTRIBUTING.md's field table says where
+    that says more (`field_table`); a `carried` field reaches `model.Document` and every export under
+    its own name with no more code. Its roles on the page and in search:
+    - `label`: its name per interface language (`ui.STRINGS` takes them in);
+    - `page`: its row in the document page's provenance list (1 first; 0: not there), shown as its kind
+      says (`PROVENANCE`);
+    - `weight`: a text field of the search index with this boost (title 10, body 1), 0 when not indexed;
+    - `facet`: its place among the search facets after the taxonomies (0: not a facet; see `facet_name`);
+    - `record`: shown in a search result (`searchdata.record`)."""
 
     kind: str
     doc: str
     required: bool = False
     default: Callable[[], Any] = str  # the value when the field is not written
     carried: bool = True  # False: consumed while reading (`slug` becomes the id, `translation_of` a Ref)
+    guide: str = ""
+    label: dict[str, str] = field(default_factory=dict)
+    page: int = 0
+    weight: float = 0
+    facet: int = 0
+    record: bool = False
 
+
+# How the provenance list of a document page (templates/document.html, `m.provenance_value`) shows a
+# field of each kind: its text with its language marked, a line per item each marked, a date (with its
+# qualifier's note), a link; any other kind as plain text.
+PROVENANCE = {"text": "text", "texts": "texts", "date": "date", "url": "link"}
 
 # Taxonomy fields (actors, topics, ...) come from config (`document_fields`).
 DOCUMENT_FIELDS = {
-    "title": Field("text", "the document's title as published", required=True),
+    "title": Field("text", "the document's title as published", required=True, weight=10, record=True,
+                   guide="the title as published, in the document's own language"),
     "date": Field("date", "publication date: YYYY-MM-DD, YYYY-MM or YYYY; ? uncertain, ~ approximate",
-                  required=True, default=lambda: PLACEHOLDER_DATE),
-    "source": Field("text", "the outlet or publisher", required=True),
-    "language": Field("language", "BCP 47 tag of the text: en, ar, fr, ...", required=True),
-    "url": Field("url", "where the original was published"),
-    "authors": Field("texts", "bylines, one per item", default=tuple),
-    "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23"),
-    "summary": Field("text", "one or two sentences shown in listings and search"),
-    "genre": Field("genre", "news, report or scholarly: how citations and schema.org describe it"),
+                  required=True, default=lambda: PLACEHOLDER_DATE, label={"en": "Date", "ar": "التاريخ"}, page=2,
+                  facet=2, record=True,
+                  guide="`2021-12-23`, `2019-11` or `2018`; add `?` if uncertain (`2021-10-08?`), `~` if approximate (`2018~`)"),
+    "source": Field("text", "the outlet or publisher", required=True, label={"en": "Source", "ar": "المصدر"}, page=1,
+                    weight=2, facet=3, record=True,
+                    guide="the outlet or publisher; `Unattributed` if truly unknown (say why in `notes`)"),
+    "language": Field("language", "BCP 47 tag of the text: en, ar, fr, ...", required=True,
+                      label={"en": "Language", "ar": "اللغة"}, page=5, facet=1, record=True,
+                      guide="`en`, `ar`, `fr`, … (BCP 47)"),
+    "url": Field("url", "where the original was published", label={"en": "Original", "ar": "الأصل"}, page=6,
+                 guide="where the original was published (`https://…`)"),
+    "authors": Field("texts", "bylines, one per item", default=tuple, label={"en": "Authors", "ar": "المؤلفون"}, page=4),
+    "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23", label={"en": "Dateline", "ar": "مكان الخبر"},
+                      page=3, guide="the place (and date) line as printed: `BEIJING, Dec. 23 (Xinhua)`"),
+    "summary": Field("text", "one or two sentences shown in listings and search", weight=3, record=True,
+                     guide="one or two sentences for listings and search (`check --strict` asks for it)"),
+    "genre": Field("genre", "news, report or scholarly: how citations and schema.org describe it",
+                   guide="`news`, `report` or `scholarly`: sets the citation type and the schema.org type (else a generic work)"),
     "retrieved": Field("date", "when the archive took its copy (YYYY-MM-DD): the access date in citations",
-                       default=lambda: None),
-    "translation_of": Field("id", "id of the document this one translates", carried=False),
-    "slug": Field("id", "overrides the id taken from the file name", carried=False),
-    "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text"),
+                       default=lambda: None, guide="the day the archive took its copy (`2024-01-05`): the access date in citations"),
+    "translation_of": Field("id", "id of the document this one translates", carried=False,
+                            guide="the id of the document this one translates"),
+    "slug": Field("id", "overrides the id taken from the file name", carried=False, guide="an id other than the file name (rarely needed)"),
+    "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text",
+                   label={"en": "Archivist's notes", "ar": "ملاحظات الأرشيف"},
+                   guide="the archivist's notes: how a date was inferred, doubts about the text"),
     "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page; "
-                         "`{file: scan-1.jpg, ocr: true}` reads one's text by OCR (false: never)", default=tuple),
-    "extra": Field("mapping", "anything else, free form, available to templates", default=dict),
+                         "`{file: scan-1.jpg, ocr: true}` reads one's text by OCR (false: never)", default=tuple,
+                         guide="files kept next to the document and published with it: `[original.pdf, scan-1.jpg]` (names "
+                         "only; PDF, images, text, audio, video)"),
+    "extra": Field("mapping", "anything else, free form, available to templates", default=dict,
+                   guide="anything else, as a mapping; unknown top-level fields are errors, so free data goes here"),
     # When a document is published (see `schedule`): read into the record, never shown as fields
     "draft": Field("bool", "true keeps the document out of the site (`sitegen build --drafts` previews it)",
-                   default=bool, carried=False),
-    "embargo": Field("day", "YYYY-MM-DD: not published before that day", default=lambda: None, carried=False),
-    "expires": Field("day", "YYYY-MM-DD: not published from that day on", default=lambda: None, carried=False),
+                   default=bool, carried=False,
+                   guide="`true` keeps the document out of every output (`sitegen build --drafts` previews it)"),
+    "embargo": Field("day", "YYYY-MM-DD: not published before that day", default=lambda: None, carried=False,
+                     guide="`2031-01-15`: not published before that day"),
+    "expires": Field("day", "YYYY-MM-DD: not published from that day on", default=lambda: None, carried=False,
+                     guide="`2031-06-30`: not published from that day on"),
     "redirects": Field("addresses", "old addresses of this page, relative to the site root (old/path/, "
-                       "old/page.html): each gets a page that sends readers here", default=tuple, carried=False),
+                       "old/page.html): each gets a page that sends readers here", default=tuple, carried=False,
+                       guide="old addresses of this document, relative to the site root: `[old/path/, old/page.html]`; "
+                       "each gets a small page sending readers here"),
 }
 # The fields `validate_document` reads into the record under their own names without carrying them
 # to the model's documents: they decide whether and where a document is published.
@@ -79,6 +121,24 @@ PUBLISHING_FIELDS = ("draft", "embargo", "expires", "redirects")
 Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.default))
                                        for name, f in DOCUMENT_FIELDS.items() if f.carried],
                           kw_only=True, namespace={"__module__": __name__})
+
+def facet_name(name: str, spec: Field) -> str:
+    """The search facet a field is (`spec.facet`): a date's is its year."""
+    return "year" if spec.kind == "date" else name
+
+
+def field_table(taxonomy_fields: tuple[str, ...]) -> str:
+    """CONTRIBUTING.md's table of document fields, from DOCUMENT_FIELDS (a test keeps the guide equal
+    to it): one row per field, the taxonomies' reference fields (`taxonomy_fields`) after the required ones."""
+    rows = ["| field | required | what to write |", "|---|---|---|"]
+    last_required = [name for name, spec in DOCUMENT_FIELDS.items() if spec.required][-1]
+    for name, spec in DOCUMENT_FIELDS.items():
+        rows.append(f"| `{name}` |{' yes' if spec.required else ''} | {(spec.guide or spec.doc).replace('|', '&#124;')} |")
+        if name == last_required and taxonomy_fields:
+            rows.append(f"| {', '.join(f'`{t}`' for t in taxonomy_fields)} | | ids, names or aliases of registry entries, "
+                        "one per item, any language |")
+    return "\n".join(rows) + "\n"
+
 
 # Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
 # fields, the search fields and facets every archive has (`body`, `year`, `originals`), and the search

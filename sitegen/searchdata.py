@@ -13,6 +13,7 @@ from typing import Iterator, Sequence
 
 from sitegen import analysis, arabic, l10n, searchcodes, urls
 from sitegen.model import Document, Site
+from sitegen.schema import DOCUMENT_FIELDS, facet_name
 from sitegen.ui import language_name, ui_language
 
 SNIPPET_WORDS = 60
@@ -51,10 +52,8 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
              for name, tax in site.taxonomies.items()]
-    specs += [("language", "", lambda d: [d.language],
-               lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
-              ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
-              ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
+    specs += [field_facet(name, spec.kind, editions) for name, spec in sorted(DOCUMENT_FIELDS.items(), key=lambda f: f[1].facet)
+              if spec.facet]
     docs = sorted(site.documents.values(), key=lambda d: d.id)
     values = [[values_of(d) for d in docs] for _, _, values_of, _ in specs]
     ranked = [rank_values(per_doc) for per_doc in values]
@@ -87,6 +86,18 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     columns = [[per_doc[n][0] if per_doc[n] else -1 for n in order] if one else [tuple(per_doc[n]) for n in order]
                for per_doc, one in zip(ids, single)]
     return [docs[n] for n in order], out, parts, files, columns
+
+
+def field_facet(name: str, kind: str, editions: tuple[str, ...]) -> tuple:
+    """(name, title, values of a document, label of a value) of the facet a document field is
+    (`schema.Field.facet`): a language by its name in each edition, a date by its year, text as written."""
+    if kind == "language":
+        return (name, "", lambda d: [getattr(d, name)],
+                lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions})
+    if kind == "date":
+        return (facet_name(name, DOCUMENT_FIELDS[name]), "",
+                lambda d: [str(getattr(d, name).year)] if getattr(d, name) and getattr(d, name).year else [], lambda v: [v, ""])
+    return (name, "", lambda d: [getattr(d, name)] if getattr(d, name) else [], lambda v: [v, ""])
 
 
 def stride(documents: int) -> int:
@@ -169,11 +180,22 @@ def record(site: Site, doc: Document) -> dict[str, object]:
     edition's search page picks its own)."""
     editions = site.config.languages
     words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
-            "date": {e: l10n.date_text(doc.date, ui_language(e), site.config.digits) for e in editions}, "source": doc.source, "summary": doc.summary,
-            "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
+    shown: dict[str, object] = {"href": urls.document(doc.id), "dir": doc.dir}
+    for name, spec in DOCUMENT_FIELDS.items():
+        if spec.record:
+            shown.update(record_value(name, spec.kind, getattr(doc, name), editions, site.config.digits))
+    return {**shown, "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
             **({"originals": pages} if (pages := len(original_pages(site, doc))) else {})}
+
+
+def record_value(name: str, kind: str, value: object, editions: tuple[str, ...], digits: str) -> dict[str, object]:
+    """A field shown in a search result (`schema.Field.record`), as the record holds it: a date in the
+    words of every edition, a language by name in each (its tag as `lang`), anything else as it is."""
+    if kind == "date":
+        return {name: {e: l10n.date_text(value, ui_language(e), digits) if value else "" for e in editions}}
+    if kind == "language":
+        return {"lang": value, name: {e: language_name(value, ui_language(e)) for e in editions}}
+    return {name: value}
 
 
 def original_text(doc: Document) -> str:

@@ -1,0 +1,59 @@
+"""Each kind of thing is declared once and flows from its table (issue 24): a document field's roles
+(page, search, exports) from `schema.DOCUMENT_FIELDS`, CONTRIBUTING.md's field table generated from it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from sitegen.config import load_config
+from sitegen.schema import field_table
+from tests.conftest import ROOT, document, write_site
+
+GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+# The one line a new field is: shown in provenance (after `url`), weighted in search, in its results
+PLACE = ('    "place": Field("text", "where the events happened", label={"en": "Place", "ar": "المكان"}, page=7, '
+         'weight=4, facet=4, record=True),\n')
+
+
+def test_the_guide_holds_the_generated_field_table():
+    start = GUIDE.index("<!-- field-table:start")
+    table = GUIDE[GUIDE.index("-->\n", start) + 4:GUIDE.index("<!-- field-table:end -->")]
+    taxonomies = load_config(ROOT / "sitegen.yaml", environ={}).taxonomies
+    assert table == field_table(tuple(t.field for t in taxonomies))
+
+
+def test_a_field_added_in_one_line_reaches_the_page_search_and_exports(tmp_path):
+    package = tmp_path / "code" / "sitegen"
+    shutil.copytree(ROOT / "sitegen", package, ignore=shutil.ignore_patterns("__pycache__"))
+    schema = (package / "schema.py").read_text(encoding="utf-8")
+    anchor = '    "genre": Field('
+    assert anchor in schema
+    (package / "schema.py").write_text(schema.replace(anchor, PLACE + anchor, 1), encoding="utf-8")
+    site = write_site(tmp_path / "site", {"content/documents/kabul.md": document("Talks", place="Kabul, Afghanistan")},
+                      base=False, config=f"title: T\nbuild_date: '2026-01-01'\npaths:\n  templates: {ROOT / 'templates'}\n"
+                      f"  assets: {ROOT / 'assets'}\ntaxonomies: {{}}\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "code")}
+    run = subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-cache", "--jobs", "1"], cwd=site, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = site / "build"
+    page = (out / "documents/kabul.html").read_text(encoding="utf-8")
+    assert "<dt>Place</dt><dd>Kabul, Afghanistan</dd>" in page
+    record = (out / "search/r/0.js").read_text(encoding="utf-8")
+    assert '"place":"Kabul, Afghanistan"' in record
+    core = json.loads((out / "search/core.js").read_text(encoding="utf-8").split(" = ", 1)[1].rstrip().rstrip(";"))
+    assert "place" in core["fields"] and core["boosts"][core["fields"].index("place")] == 4
+    assert "place" in [f["name"] for f in core["facets"]]
+    assert "place" in (out / "data/documents.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert json.loads((out / "data/documents.json").read_text(encoding="utf-8"))[0]["place"] == "Kabul, Afghanistan"
+    # and the same build without the line has none of it: the field's roles come from that line alone
+    env["PYTHONPATH"] = str(ROOT)
+    shutil.rmtree(site / "build")
+    (site / "content/documents/kabul.md").write_text(document("Talks"), encoding="utf-8")
+    assert subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-cache"], cwd=site, env=env,
+                          capture_output=True).returncode == 0
+    assert "Place" not in (out / "documents/kabul.html").read_text(encoding="utf-8")
