@@ -17,14 +17,14 @@ import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
 import jinja2.meta
 import markupsafe
 
 from sitegen import formats, theme, urls
-from sitegen.cache import digest
+from sitegen.cache import Memo, digest
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.model import Site
 from sitegen.pages import Page, Plan, plan_document
@@ -354,3 +354,24 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
             data = job.staging.write(page.path, data, key)
         done.append((page.path, key, data if job.keep_bytes else None))
     return done
+
+
+def load_compiled(memo: Memo, folders: Sequence[Path]) -> None:
+    """The templates' code the last build kept (`keep_compiled`), into `COMPILED`."""
+    COMPILED.code, COMPILED.changed = memo.load("compiled", _compiled_key(folders)) or {}, False
+
+
+def _compiled_key(folders: Sequence[Path]) -> bytes:
+    return digest("compiled templates", *templates_of(folders))
+
+
+def keep_compiled(memo: Memo, folders: Sequence[Path]) -> None:
+    """Keep the templates' code for the next build (`render.Compiled`), if this one compiled any."""
+    if COMPILED.changed:
+        memo.store("compiled", _compiled_key(folders), COMPILED.code)
+        COMPILED.changed = False
+
+
+def templates_of(folders: Sequence[Path]) -> tuple[str, ...]:
+    """The folders the pages' templates are looked up in, as a render `Job` holds them."""
+    return tuple(str(f) for f in folders)

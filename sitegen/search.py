@@ -58,12 +58,13 @@ import json
 from array import array
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
-from typing import Iterable
+from typing import Any, Iterable
 
 from sitegen import searchcodes, searchdata, searchindex, searchvocab, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
-from sitegen.config import TaxonomyConfig
+from sitegen.config import Config, TaxonomyConfig
+from sitegen.errors import WARNING, Diagnostic
 from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
 from sitegen.schema import DOCUMENT_FIELDS
@@ -420,3 +421,13 @@ def _stats(site: Site, state: SearchState) -> SearchStats:
 def chunk_paths(core: dict) -> list[str]:
     """The term chunk files a core names, in term order (for tests and tools)."""
     return [searchdata.path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
+
+
+def over_budget(config: Config, stats: Any) -> list[Diagnostic]:
+    """A search index larger than `search.budget_kb` is a warning (an error under --strict): every
+    reader who searches online downloads part of it, and an offline copy carries all of it."""
+    if stats is None or not stats.over_budget:
+        return []
+    return [Diagnostic(config.path, 1, 1, f"the search index is {stats.raw_bytes // 1024} KB, over search.budget_kb "
+                       f"({config.search.budget_kb} KB)", "index fewer body words (search.body: N) or raise the budget",
+                       WARNING)]

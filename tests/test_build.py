@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from sitegen import build as build_module
+from sitegen import session as session_module
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
@@ -125,8 +126,8 @@ def test_search_runs_beside_the_page_workers(make_site, tmp_path, monkeypatch):
     root = make_site({f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)})
     config = load_config(root / "sitegen.yaml")
     where = []
-    made = build_module.build_search
-    monkeypatch.setattr(build_module, "build_search", lambda *a: where.append(threading.current_thread().name) or made(*a))
+    made = session_module.build_search
+    monkeypatch.setattr(session_module, "build_search", lambda *a: where.append(threading.current_thread().name) or made(*a))
     build(config, out=tmp_path / "beside", jobs=2)
     monkeypatch.setattr(build_module, "BESIDE", 0)
     build(config, out=tmp_path / "after", jobs=2)
@@ -145,7 +146,7 @@ def test_a_search_failing_beside_the_pages_fails_the_build(make_site, monkeypatc
 
     def broken(*args):
         raise RuntimeError("the search broke")
-    monkeypatch.setattr(build_module, "build_search", broken)
+    monkeypatch.setattr(session_module, "build_search", broken)
     with pytest.raises(RuntimeError, match="the search broke"):
         build(config, jobs=2)
     assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
@@ -160,7 +161,7 @@ def test_a_build_failing_while_the_search_runs_beside_leaves_nothing_behind(make
     build(config, jobs=2)
     before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
     (root / "content/documents/doc-000.md").write_text(_many(0).replace("Body", "New body"))
-    go, made = threading.Event(), build_module.build_search
+    go, made = threading.Event(), session_module.build_search
 
     def slow_search(*args):
         go.wait(10)
@@ -168,7 +169,7 @@ def test_a_build_failing_while_the_search_runs_beside_leaves_nothing_behind(make
 
     def broken() -> None:
         raise KeyboardInterrupt
-    monkeypatch.setattr(build_module, "build_search", slow_search)
+    monkeypatch.setattr(session_module, "build_search", slow_search)
     monkeypatch.setattr(build_module, "trim_heap", broken)  # called on the pipeline's thread after the pages
     with pytest.raises(KeyboardInterrupt):
         build(config, jobs=2)
