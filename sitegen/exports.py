@@ -15,7 +15,7 @@ from typing import Any
 
 from sitegen import urls
 from sitegen.model import Document, Site, Term
-from sitegen.schema import DOCUMENT_FIELDS
+from sitegen.schema import DOCUMENT_FIELDS, TERM_FIELDS
 
 DATA = "data"
 # field kind -> Frictionless type of its column
@@ -99,10 +99,14 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
 
 
 def term_json(term: Term) -> dict[str, Any]:
-    """Every registry field of a term, its description as text, and how many documents cite it."""
-    return {"id": term.id, "page": urls.term(term.taxonomy, term.id), "names": dict(sorted(term.names.items())),
-            "aliases": list(term.aliases), "kind": term.kind, "url": term.url, "wikidata": term.wikidata,
-            "extra": term.extra, "description": term.description.text if term.description else "",
+    """Every registry field of a term (the carried fields of `schema.TERM_FIELDS`), its description as
+    text, and how many documents cite it."""
+    data: dict[str, Any] = {"id": term.id, "page": urls.term(term.taxonomy, term.id)}
+    for name, f in TERM_FIELDS.items():
+        if f.carried:
+            value = getattr(term, name)
+            data[name] = dict(sorted(value.items())) if f.kind == "names" else list(value) if f.kind == "texts" else value
+    return {**data, "description": term.description.text if term.description else "",
             "document_count": len(term.documents), "documents": list(term.documents)}
 
 

@@ -182,19 +182,31 @@ def taxonomy_problems(config: Config) -> list[Diagnostic]:
                        f"rename it, e.g. `{name}-terms`") for tax, what, name in clashes]
 
 
+# The fields of a registry entry (an actor, a topic), declared as a document's are: a `carried` one
+# reaches the record, `model.Term` and the registry's export (`exports.term_json`) under its own name.
 TERM_FIELDS = {
-    "name": (False, "text", "the term's name (or give `names` per language)"),
-    "names": (False, "names", "name per language, e.g. en: Wang Yi, ar: وانغ يي"),
-    "aliases": (False, "texts", "other names and spellings, any language; documents may use them"),
-    "kind": (False, "text", "for actors: person, state, organisation, group, ..."),
-    "url": (False, "url", "official or reference page"),
-    "wikidata": (False, "wikidata", "Wikidata item id, e.g. Q148"),
-    "description": (False, "names", "the description in other languages, plain text per language, e.g. "
-                    "ar: ... (the text below the front matter is the description in the site's first language)"),
-    "extra": (False, "mapping", "anything else, free form"),
-    "redirects": (False, "addresses", "old addresses of this entry's page, relative to the site root: each gets a page "
-                  "that sends readers here"),
+    "name": Field("text", "the term's name (or give `names` per language)", carried=False),  # into `names`
+    "names": Field("names", "name per language, e.g. en: Wang Yi, ar: وانغ يي", default=dict),
+    "aliases": Field("texts", "other names and spellings, any language; documents may use them", default=tuple),
+    "kind": Field("text", "for actors: person, state, organisation, group, ..."),
+    "url": Field("url", "official or reference page"),
+    "wikidata": Field("wikidata", "Wikidata item id, e.g. Q148"),
+    "description": Field("names", "the description in other languages, plain text per language, e.g. "
+                         "ar: ... (the text below the front matter is the description in the site's first language)",
+                         default=dict, carried=False),  # `descriptions`, beside the body's
+    "extra": Field("mapping", "anything else, free form", default=dict),
+    "redirects": Field("addresses", "old addresses of this entry's page, relative to the site root: each gets a page "
+                       "that sends readers here", default=tuple, carried=False),  # pages.plan_redirects
 }
+# The carried term fields as a dataclass that `TermRecord` and `model.Term` both subclass (see `Metadata`)
+TermMetadata = make_dataclass("TermMetadata", [(name, Any, field(default_factory=f.default))
+                                               for name, f in TERM_FIELDS.items() if f.carried],
+                              kw_only=True, namespace={"__module__": __name__})
+
+
+def specs(table: dict[str, Field]) -> dict[str, tuple[bool, str, str]]:
+    """(required, kind, purpose) of each field of a table: what checking and `sitegen new` read."""
+    return {name: (f.required, f.kind, f.doc) for name, f in table.items()}
 
 
 @dataclass(frozen=True)
@@ -238,22 +250,24 @@ def metadata_of(record: Metadata) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(Metadata)}
 
 
-@dataclass
-class TermRecord:
+@dataclass(kw_only=True)
+class TermRecord(TermMetadata):
+    """One validated registry entry: its carried fields (see `TermMetadata`: names, aliases, kind, ...)
+    and what reading it found."""
+
     id: str
     taxonomy: str
     path: str
-    names: dict[str, str]
     body: str
     body_line: int
-    aliases: tuple[str, ...] = ()
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # each name and alias -> line, col
-    kind: str = ""
-    url: str = ""
-    wikidata: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text, beside the body
     redirects: tuple[Ref, ...] = ()
+
+
+def term_metadata_of(record: TermMetadata) -> dict[str, Any]:
+    """The carried fields of a term record, by name: what `model.Term` is built from."""
+    return {f.name: getattr(record, f.name) for f in fields(TermMetadata)}
 
 
 def suggest_id(text: str) -> str:
@@ -299,7 +313,7 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
 
 
 def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig) -> tuple[TermRecord | None, list[Diagnostic]]:
-    values, problems = _check(source, path, TERM_FIELDS)
+    values, problems = _check(source, path, specs(TERM_FIELDS))
     term_id = _file_id(stem, path, False, source, problems)
     names = dict(values.get("names", {}))
     if "name" in values:
@@ -314,11 +328,12 @@ def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig
                                    did_you_mean(kind, taxonomy.kinds) or "one of: " + ", ".join(taxonomy.kinds)))
     if any(d.severity == "error" for d in problems):
         return None, problems
+    carried = {name: values[name] if name in values else f.default() for name, f in TERM_FIELDS.items() if f.carried}
+    carried |= {"names": names, "kind": kind}
     return TermRecord(
-        id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
-        body_line=source.body_line, aliases=values.get("aliases", ()), where=_name_positions(values, source), kind=kind,
-        url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
-        descriptions=values.get("description", {}), redirects=values.get("redirects", ()),
+        **carried, id=term_id, taxonomy=taxonomy.name, path=path, body=source.body, body_line=source.body_line,
+        where=_name_positions(values, source), descriptions=values.get("description", {}),
+        redirects=values.get("redirects", ()),
     ), problems
 
 

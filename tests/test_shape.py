@@ -11,7 +11,7 @@ import sys
 
 from sitegen.config import load_config
 from sitegen.schema import field_table
-from tests.conftest import ROOT, document, write_site
+from tests.conftest import ROOT, document, site_config, write_site
 
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 # The one line a new field is: shown in provenance (after `url`), weighted in search, in its results
@@ -26,20 +26,24 @@ def test_the_guide_holds_the_generated_field_table():
     assert table == field_table(tuple(t.field for t in taxonomies))
 
 
-def test_a_field_added_in_one_line_reaches_the_page_search_and_exports(tmp_path):
+def build_with_line(tmp_path, line: str, before: str, files: dict[str, str]):
+    """Build `files` with a copy of sitegen whose schema.py has `line` inserted before `before`: the site folder."""
     package = tmp_path / "code" / "sitegen"
     shutil.copytree(ROOT / "sitegen", package, ignore=shutil.ignore_patterns("__pycache__"))
     schema = (package / "schema.py").read_text(encoding="utf-8")
-    anchor = '    "genre": Field('
-    assert anchor in schema
-    (package / "schema.py").write_text(schema.replace(anchor, PLACE + anchor, 1), encoding="utf-8")
-    site = write_site(tmp_path / "site", {"content/documents/kabul.md": document("Talks", place="Kabul, Afghanistan")},
-                      base=False, config=f"title: T\nbuild_date: '2026-01-01'\npaths:\n  templates: {ROOT / 'templates'}\n"
-                      f"  assets: {ROOT / 'assets'}\ntaxonomies: {{}}\n")
+    assert schema.count(before) == 1
+    (package / "schema.py").write_text(schema.replace(before, line + before), encoding="utf-8")
+    site = write_site(tmp_path / "site", files, base=False, config=site_config(extra="taxonomies:\n  actors: {}\n"))
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "code")}
     run = subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-cache", "--jobs", "1"], cwd=site, env=env,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+    return site
+
+
+def test_a_field_added_in_one_line_reaches_the_page_search_and_exports(tmp_path):
+    site = build_with_line(tmp_path, PLACE, '    "genre": Field(',
+                           {"content/documents/kabul.md": document("Talks", place="Kabul, Afghanistan")})
     out = site / "build"
     page = (out / "documents/kabul.html").read_text(encoding="utf-8")
     assert "<dt>Place</dt><dd>Kabul, Afghanistan</dd>" in page
@@ -51,9 +55,16 @@ def test_a_field_added_in_one_line_reaches_the_page_search_and_exports(tmp_path)
     assert "place" in (out / "data/documents.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert json.loads((out / "data/documents.json").read_text(encoding="utf-8"))[0]["place"] == "Kabul, Afghanistan"
     # and the same build without the line has none of it: the field's roles come from that line alone
-    env["PYTHONPATH"] = str(ROOT)
-    shutil.rmtree(site / "build")
     (site / "content/documents/kabul.md").write_text(document("Talks"), encoding="utf-8")
-    assert subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-cache"], cwd=site, env=env,
-                          capture_output=True).returncode == 0
-    assert "Place" not in (out / "documents/kabul.html").read_text(encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-cache"], cwd=site, capture_output=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0 and "Place" not in (out / "documents/kabul.html").read_text(encoding="utf-8")
+
+
+def test_a_term_field_added_in_one_line_reaches_the_registry_export(tmp_path):
+    """A new registry field (coordinates of a place, say) is validated, kept and exported, not dropped."""
+    site = build_with_line(tmp_path, '    "coordinates": Field("text", "latitude, longitude"),\n', '    "extra": Field("mapping", "anything else, free form", default=dict)',
+                           {"content/documents/kabul.md": document("Talks", actors=["Kabul"]),
+                            "content/actors/kabul.md": "---\nname: Kabul\ncoordinates: 34.53, 69.17\n---\n"})
+    (entry,) = json.loads((site / "build/data/actors.json").read_text(encoding="utf-8"))
+    assert entry["coordinates"] == "34.53, 69.17" and entry["names"] == {"": "Kabul"} and entry["document_count"] == 1
