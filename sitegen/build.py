@@ -188,7 +188,7 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
     links, problems = links + about_links + footer_uses(config), problems + more
     site, more = build_site(config, documents, terms, bodies, about, {d: h for d, (_, h) in held.items()}, drafts)
     problems += problems_in_links + more
-    del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
+    del documents, terms, bodies  # the sources' text is in the model now (GBs in a large archive)
     assets, found = asset_paths(config.asset_folders)
     assets |= theme_files(config)
     plan, more = plan_site(site, assets)  # planned even after errors: the model keeps only what resolved

@@ -20,8 +20,7 @@ SNIPPET_WORDS = 60
 ROWS = 2048  # documents per facet-row block: only queries matching few documents load rows
 LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request), up to LIST_SCALE documents
 LIST_SCALE, LIST_LEAST = 20_000, 4_000  # past that, smaller files: a value's list grows with the archive, and a
-# query counting by bounds loads the files of the values it could show (at 100,000 documents the 20 most frequent
-# actors' lists are 2.5-12 KB each; in files of 16-21 KB two-word queries loaded 248-265 KB of lists, 206-239 KB now)
+# query counting by bounds loads the files of the values it could show (measured: benchmarks/README.md, "Facts")
 SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file: a query counting by lists loads them all
@@ -29,11 +28,11 @@ FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file:
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 TOPS = 40  # values per facet whose counts a common term carries (`top_counts`)
 COUNTED_MIN, COUNTED_PART = 64, 64  # a term carries them when in at least max(MIN, documents / PART) documents,
-COUNTED_FROM = LIST_SCALE  # in an archive of more documents than this: below, value lists are few and small (a
-# query's bytes were within Pagefind's at 10,000 documents without them), and counting took 1.1 s of CPU there
+COUNTED_FROM = LIST_SCALE  # in an archive of more documents than this: below, value lists are few and small, and
+# counting costs more CPU than it saves bytes (benchmarks/README.md, "Facts")
 SAMPLE, SAMPLE_FROM = 10_000, LIST_SCALE  # past SAMPLE_FROM documents, value lists over every `stride`-th document too
-# (a sample of about SAMPLE): exact counts of the values a many-word query shows over a third of 100,000 documents
-# needed 206-239 KB of full lists; the page estimates a facet from the sample where exact costs SAMPLE_RATIO times more
+# (a sample of about SAMPLE): exact counts for a many-word query cost many full lists (benchmarks/README.md,
+# "Facts"); the page estimates a facet from the sample where exact costs SAMPLE_RATIO times more
 SAMPLE_RATIO, SAMPLE_LEAST = 2, 1_000  # and at least SAMPLE_LEAST results fall in it (fewer: too rough, counted exactly)
 
 
