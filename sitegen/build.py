@@ -28,10 +28,9 @@ from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
 from sitegen.originals import engine_name, read_originals
 from sitegen.output import Manifest, Output, WriteStats
-from sitegen.exports import data_files
 from sitegen.inputs import asset_paths, footer_uses, read_assets, read_sources, render_about, render_bodies, theme_files
 from sitegen.inputs import validate_sources
-from sitegen.feeds import unwritten
+from sitegen.outputs import data_files, unwritten
 from sitegen.pages import Plan, plan_site
 from sitegen.running import Beside, Clock, Progress
 from sitegen.schedule import held_notes, holds, next_change, today

@@ -3,7 +3,8 @@ Frictionless `data/datapackage.json` describing them.
 
 Owns the column order and how each field kind is written as a CSV cell. Columns come from
 `schema.DOCUMENT_FIELDS` (a new field is a new column, described by its own doc line) and from the
-configured taxonomies (no taxonomy named in code). Pure: returns `{output path: bytes}`.
+configured taxonomies (no taxonomy named in code). Pure: returns each file's bytes, for the table of
+outputs (`outputs.OUTPUTS`) to place.
 """
 
 from __future__ import annotations
@@ -45,14 +46,20 @@ def columns(site: Site) -> list[tuple[str, str, str]]:
     return cols
 
 
-def data_files(site: Site) -> dict[str, bytes]:
-    """Every data file, by output path."""
-    rows = [document_row(site, doc) for doc in site.documents.values()]
-    files = {documents_csv_path(): _csv(site, rows), f"{DATA}/documents.json": _json([document_json(site, d) for d in site.documents.values()])}
-    for name, tax in site.taxonomies.items():
-        files[taxonomy_json_path(name)] = _json([term_json(t) for t in tax.terms.values()])
-    files[f"{DATA}/datapackage.json"] = _json(datapackage(site))
-    return files
+def documents_csv(site: Site) -> bytes:
+    return _csv(site, [document_row(site, doc) for doc in site.documents.values()])
+
+
+def documents_json(site: Site) -> bytes:
+    return _json([document_json(site, d) for d in site.documents.values()])
+
+
+def taxonomy_json(site: Site, name: str) -> bytes:
+    return _json([term_json(t) for t in site.taxonomies[name].terms.values()])
+
+
+def datapackage_json(site: Site) -> bytes:
+    return _json(datapackage(site))
 
 
 def _cell(kind: str, value: Any) -> str:

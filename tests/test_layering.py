@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-ORDER = ["errors", "limits", "workers", "running", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
+ORDER = ["errors", "limits", "workers", "running", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n", "chrome", "cite", "exports", "outputs", "feeds", "pages", "lunrcompat", "arabic", "analysis",
          "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "session", "incremental", "build", "pack", "scaffold",
          "importdata", "importnames", "importfiles", "importing", "import_csv", "import_markup", "import_site", "import_hugo",
          "import_jekyll", "import_wordpress", "serve", "cli"]
