@@ -40,12 +40,13 @@ def write_site(root: Path, files: dict[str, str], *, base: bool = True, config: 
 
 
 def document(title: str = "A document", body: str = "Text.\n", *, date: str = "2021-12-23", source: str = "Wire",
-             language: str = "en", **fields) -> str:
+             language: str = "en", raw: str = "", **fields) -> str:
     """The text of a valid document file: the required fields, then `fields` in the order given (each
-    value written as JSON, which YAML reads as written: text, lists, mappings, true/false), then `body`."""
+    value written as JSON, which YAML reads as written: text, lists, mappings, true/false), then `raw`
+    front-matter lines as they are (for YAML a test needs to write itself), then `body`."""
     lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in
              {"title": title, "date": date, "source": source, "language": language, **fields}.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n" + body
+    return "---\n" + "\n".join(lines) + "\n" + raw + "---\n" + body
 
 
 def built_site(root: Path, files: dict[str, str], *, jobs: int = 1, **kwargs) -> Path:
