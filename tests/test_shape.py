@@ -23,7 +23,8 @@ def test_the_guide_holds_the_generated_field_table():
     start = GUIDE.index("<!-- field-table:start")
     table = GUIDE[GUIDE.index("-->\n", start) + 4:GUIDE.index("<!-- field-table:end -->")]
     taxonomies = load_config(ROOT / "sitegen.yaml", environ={}).taxonomies
-    assert table == field_table(tuple(t.field for t in taxonomies))
+    assert table == field_table(tuple(t.field for t in taxonomies)), \
+        "regenerate it: python -c 'from sitegen.schema import field_table; print(field_table((\"actors\", \"topics\")), end=\"\")'"
 
 
 def build_with_line(tmp_path, line: str, before: str, files: dict[str, str]):
@@ -68,3 +69,22 @@ def test_a_term_field_added_in_one_line_reaches_the_registry_export(tmp_path):
                             "content/actors/kabul.md": "---\nname: Kabul\ncoordinates: 34.53, 69.17\n---\n"})
     (entry,) = json.loads((site / "build/data/actors.json").read_text(encoding="utf-8"))
     assert entry["coordinates"] == "34.53, 69.17" and entry["names"] == {"": "Kabul"} and entry["document_count"] == 1
+
+
+def test_the_config_dataclasses_default_as_the_schema_says():
+    """Parsing reads each default from `config.SCHEMA` (`config.default`); the dataclasses' own
+    defaults (what code building a Config by hand gets) must say the same."""
+    import dataclasses
+    from sitegen import config
+    owners = {(): config.Config, ("search",): config.SearchConfig, ("links",): config.LinksConfig,
+              ("attachments",): config.AttachmentsConfig, ("taxonomies",): config.TaxonomyConfig}
+    compared = 0
+    for at, owner in owners.items():
+        keys = config.SCHEMA if not at else config.SCHEMA[at[0]].keys
+        declared = {f.name: f.default for f in dataclasses.fields(owner) if f.default is not dataclasses.MISSING}
+        for name, key in keys.items():
+            if name in declared and not key.keys:
+                expected = config.default(*at, name)
+                assert declared[name] == (tuple(expected) if isinstance(expected, list) else expected), (at, name)
+                compared += 1
+    assert compared >= 12
