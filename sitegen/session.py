@@ -1,6 +1,7 @@
-"""What one process keeps between its builds in memory (`serve`): the files of the last build, the
-sink that holds a build's files instead of writing them, and the search index, made again only when
-what it reads changed (`search.fingerprint`). Must not write to disk or print; the pipeline is `build`'s.
+"""The builds that write no folder: what one process keeps between its builds in memory (`serve`: the
+files of the last build, the search index made again only when what it reads changed, see
+`search.fingerprint`), the sink that holds a build's files instead of writing them (`Memory`), and the
+one that drops them (`Discard`, for `check`). Must not write to disk or print; the pipeline is `build`'s.
 """
 
 from __future__ import annotations
