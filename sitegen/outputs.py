@@ -2,8 +2,8 @@
 its assets, declared once, one row each.
 
 A row says what a file is called where readers see it (a link's label, the "not written" line), its
-scope (`document`: one per document; `feed`: one per feed, the archive's and each term's; `taxonomy`:
-one per taxonomy; `site`: one), its path, the template that renders it (with the context its planner
+scope (`document`: one per document; `term`: one per registry entry; `feed`: one per feed, the
+archive's and each term's; `taxonomy`: one per taxonomy; `site`: one), its path, the template that renders it (with the context its planner
 gives: `pages.plan_document`, `feeds.planned_feeds`, `feeds.planned_sitemap`, `pages.plan_redirects`)
 or the function that makes its bytes from the site (`make`), its media type where pages link to it,
 whether it needs the site's address (`base_url`), and how the data page lists it (`listed`: its format
@@ -27,10 +27,10 @@ from sitegen.model import Site
 @dataclass(frozen=True)
 class Output:
     name: str
-    scope: str  # document, feed, taxonomy, site, redirect
-    path: Callable[..., str]  # the scope's key (a document id, a feed's stem, a taxonomy's name) -> output path
+    scope: str  # document, term, taxonomy, feed, site, redirect
+    path: Callable[..., str]  # the scope's key (a document id, a term, a feed's stem, a taxonomy's name) -> output path
     template: str = ""
-    make: Callable[..., bytes] | None = None  # (site) or (site, taxonomy name) -> the file's bytes
+    make: Callable[..., bytes] | None = None  # (site[, the taxonomy's name, term or document]) -> the file's bytes (`data_files`)
     media: str = ""
     base_url: bool = False
     listed: tuple[str, str] = ("", "")  # (format, key in ui.STRINGS) on the data page; ("", "") not listed
@@ -66,14 +66,28 @@ def one(name: str) -> Output:
 
 
 def data_files(site: Site) -> dict[str, bytes]:
-    """Every file the table makes with a function (`make`), by output path."""
+    """Every file the table makes with a function (`make`), by output path: once (`site`), or per
+    taxonomy (given its name), registry entry (given the `model.Term`) or document (given the
+    `model.Document`). A `make` reads what documents and entries say, never a body: a build where
+    only bodies changed keeps these files (`incremental`)."""
     files: dict[str, bytes] = {}
     for o in OUTPUTS:
         if o.make is None:
             continue
-        for key in site.taxonomies if o.scope == "taxonomy" else [None]:
-            files[o.path(key) if key else o.path()] = o.make(site, key) if key else o.make(site)
+        for key, arg in _instances(site, o.scope):
+            files[o.path(*key)] = o.make(site, *arg)
     return files
+
+
+def _instances(site: Site, scope: str) -> list[tuple[tuple, tuple]]:
+    """(the path's arguments, the function's arguments after the site) for each file of a scope."""
+    if scope == "taxonomy":
+        return [((name,), (name,)) for name in site.taxonomies]
+    if scope == "term":
+        return [((term,), (term,)) for tax in site.taxonomies.values() for term in tax.terms.values()]
+    if scope == "document":
+        return [((doc.id,), (doc,)) for doc in site.documents.values()]
+    return [((), ())]
 
 
 def listed(site: Site, ui: dict, ui_lang: str) -> list[tuple[str, str, str, str]]:

@@ -101,3 +101,15 @@ def test_a_data_output_is_one_row_and_one_function(make_site, monkeypatch):
     result = build(load_config(root / "sitegen.yaml", environ={}), until="render")
     assert json.loads(result.files["data/ids.json"]) == sorted(result.site.documents)
     assert 'href="ids.json" download dir="ltr">ids.json</a>' in result.files["data/index.html"].decode()
+
+def test_a_file_per_registry_entry_is_one_row_and_one_function(make_site, monkeypatch):
+    """A GeoJSON per place, say: one row of the term scope and the function that makes it."""
+    def made(site, term):
+        return json.dumps({"type": "Feature", "properties": {"name": term.name("en")[0], "documents": len(term.documents)}}).encode()
+    row = outputs.Output("GeoJSON", "term", lambda term: f"data/{term.taxonomy}/{term.id}.geojson", make=made)
+    monkeypatch.setattr(outputs, "OUTPUTS", [*outputs.OUTPUTS, row])
+    root = make_site()
+    result = build(load_config(root / "sitegen.yaml", environ={}), until="render")
+    terms = [t for tax in result.site.taxonomies.values() for t in tax.terms.values()]
+    assert terms and all(json.loads(result.files[f"data/{t.taxonomy}/{t.id}.geojson"])["properties"]["documents"]
+                         == len(t.documents) for t in terms)
