@@ -124,6 +124,8 @@ STRINGS = {
 for _name, _spec in DOCUMENT_FIELDS.items():
     for _lang, _label in _spec.label.items():
         STRINGS[_lang].setdefault(_name, _label)
+        if _name == "url":  # its name before the labels moved there: a project's own document.html may use it
+            STRINGS[_lang].setdefault("original", _label)
 
 
 def ui_language(lang: str) -> str:
