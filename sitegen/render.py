@@ -261,7 +261,7 @@ def template_keys(templates: Templates) -> dict[str, bytes]:
 
 def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
     """What each page is made from: its templates, path and context (equal keys, equal bytes). Pages
-    planned together (a document's DOCUMENT_OUTPUTS) hold the same values but for `page_path`, so
+    planned together (a document's outputs, `outputs.of("document")`) hold the same values but for `page_path`, so
     their context is pickled and hashed once: that was a tenth of the time to plan and render them."""
     found, last, common = [], {}, b""
     for page in pages:
@@ -327,7 +327,7 @@ class Job:
 def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forked: Callable[[], None] | None = None
                 ) -> Iterator[tuple[str | int, list[tuple[str, bytes, Any]]]]:
     """Each unit of the plan (a number of one of `plan.pages`, or a document id for its
-    DOCUMENT_OUTPUTS) with its pages as (path, key, bytes); bytes are None for a page whose key
+    outputs) with its pages as (path, key, bytes); bytes are None for a page whose key
     is the one `known` has (nothing to render) and when `keep_bytes` is off, and with `staging`
     what its `write` returned instead (the parent never holds the pages). The site's own pages go
     first: the largest (chronology, sources) are among them, and then they do not finish last.
