@@ -205,7 +205,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     page_lang = doc.language if ui_lang == doc.language.split("-")[0] else ui_lang
     ctx = base(site, ed, path, page_lang, doc.title, "documents", switch)
     ctx["doc_text"] = {"lang": doc.language, "dir": doc.dir}
-    ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang, site.config.digits), "body": Markup(doc.body.html),
+    ctx["doc"] = {"id": doc.id, **shown_fields(doc, ui_lang, site.config.digits), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
     ctx["downloads"] = [{"label": o.name, "href": o.path(doc.id), "type": o.media} for o in of("document") if o.media]
@@ -237,7 +237,7 @@ def document_switch(site: Site, doc: Document) -> dict[str, str]:
     return {doc.language: urls.document(doc.id)} | {site.documents[t].language: urls.document(t) for t in doc.translations}
 
 
-def document_fields(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
+def shown_fields(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
     """Every carried field of `doc` as templates see it, decided by the field's kind (`show_field`)."""
     shown: dict[str, Any] = {}
     for name, spec in DOCUMENT_FIELDS.items():
