@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
-from sitegen import build as build_module, feeds, pages  # noqa: E402
+from sitegen import build as build_module, feeds, outputs  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 
 
@@ -41,9 +41,9 @@ def corpus(n: int, out: Path) -> Path:
 
 def run(site: Path, apparatus: bool) -> tuple[float, dict[str, bytes]]:
     config = load_config(site / "sitegen.yaml", environ={})
-    saved = (pages.DOCUMENT_OUTPUTS, feeds.planned_feeds, feeds.planned_sitemap, build_module.data_files)
+    saved = (outputs.OUTPUTS, feeds.planned_feeds, feeds.planned_sitemap, build_module.data_files)
     if not apparatus:
-        pages.DOCUMENT_OUTPUTS = pages.DOCUMENT_OUTPUTS[:1]
+        outputs.OUTPUTS = [o for o in outputs.OUTPUTS if o.name == "page" or o.scope not in ("document", "feed")]
         feeds.planned_feeds = lambda site: []
         feeds.planned_sitemap = lambda site, planned: []
         build_module.data_files = lambda site: {}
@@ -52,7 +52,7 @@ def run(site: Path, apparatus: bool) -> tuple[float, dict[str, bytes]]:
         files = build_module.build(config, until="render", jobs=1).files
         return time.perf_counter() - started, files
     finally:
-        pages.DOCUMENT_OUTPUTS, feeds.planned_feeds, feeds.planned_sitemap, build_module.data_files = saved
+        outputs.OUTPUTS, feeds.planned_feeds, feeds.planned_sitemap, build_module.data_files = saved
 
 
 def main() -> None:

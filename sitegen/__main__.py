@@ -8,7 +8,7 @@ import sys
 
 def run() -> int:
     # Python-Markdown's fenced code imports its code-highlighting extension, which imports Pygments
-    # when it is installed (pytest, rich and others bring it): 45 ms of every run, for highlighting
+    # when it is installed (pytest, rich and others bring it): time on every run, for highlighting
     # that only that extension turns on, and sitegen never does. The output is the same either way.
     sys.modules.setdefault("pygments", None)  # type: ignore[arg-type]  # importing it fails: not installed, it says
     try:

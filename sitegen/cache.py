@@ -45,7 +45,7 @@ TIMEOUT = 5.0  # seconds to wait for another process holding the database
 # depends on, the engine's version and the rules' (`originals.RULES`) included. Reading an archive's
 # scans again by OCR after an upgrade would cost hours, and no other sitegen code shapes these values.
 DURABLE = ("ocr", "pdf text")
-LARGE = 1 << 20  # a pickled value this big goes to a file in VALUES (SQLite reads 50 MB in 0.25 s, a file in 0.05)
+LARGE = 1 << 20  # a pickled value this big goes to a file in VALUES: read faster than from SQLite (benchmarks/README.md)
 VALUES = "values"
 SPILLED = re.compile(r"^file:([0-9a-f]{32})$")  # a row's value naming its file (TEXT; values are BLOBs)
 SWEEP_AFTER_S = 60  # a file no row names is deleted once this old: a build running beside may not have named it yet
@@ -251,7 +251,7 @@ class Cache(Memo):
         try:
             values = ((namespace, k, self._spill(data) if len(data) >= LARGE else data)  # pickled one row at a time
                       for k, data in ((k, pickle.dumps(v, protocol=5)) for k, v in rows))  # as SQLite takes them:
-            with self.db:  # a stage's pickles held together were GBs at 100,000 documents
+            with self.db:  # a stage's pickles are not all held at once (benchmarks/README.md, "Facts")
                 self.db.execute("BEGIN IMMEDIATE")  # take the write lock before reading what is replaced
                 replaced = self._spilled(namespace, [k for k, _ in rows])
                 self.db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", values)
@@ -298,7 +298,7 @@ class Cache(Memo):
         self._write_later()
         if self.db is not None:
             try:
-                if not self.fresh:  # (a scan of every row: 0.24 s at 10,000 documents, deleting nothing after a first build)
+                if not self.fresh:  # (a scan of every row, deleting nothing after a first build)
                     self._forget_unused()
                 named = {m.group(1) for (value,) in self.db.execute("SELECT value FROM memo WHERE typeof(value) = 'text'")
                          if (m := SPILLED.match(value))}

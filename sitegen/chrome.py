@@ -14,7 +14,7 @@ from sitegen import l10n, urls
 from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
-from sitegen.schema import text_direction
+from sitegen.schema import DOCUMENT_FIELDS, text_direction
 from sitegen.ui import STRINGS, language_name, text_language, ui_language
 
 
@@ -139,8 +139,9 @@ def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:
 
 def marks(site: Site, doc: Document, ui_lang: str) -> dict[str, Any]:
     mine = (doc.language, *site.config.languages)
-    return {"source": text(doc.source, *mine), "dateline": text(doc.dateline, *mine),
-            "authors": [text(a, *mine) for a in doc.authors], "notes": text(doc.notes, site.config.language, *mine),
+    shown = {name: text(getattr(doc, name), *mine) if spec.kind == "text" else [text(a, *mine) for a in getattr(doc, name)]
+             for name, spec in DOCUMENT_FIELDS.items() if spec.page and spec.kind in ("text", "texts")}
+    return {**shown, "notes": text(doc.notes, site.config.language, *mine),
             "extra": [_extra(site, str(k), v, ui_lang, mine) for k, v in sorted(doc.extra.items(), key=lambda kv: str(kv[0]))]}
 
 

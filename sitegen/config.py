@@ -230,6 +230,15 @@ ATTACHMENTS_KEYS = set(SCHEMA["attachments"].keys)
 BROKEN = ("error", "warning")
 
 
+def default(*path: str) -> Any:
+    """The default of a key, by its path in SCHEMA (`default("search", "budget_kb")`): the one place it is written."""
+    keys, key = SCHEMA, None
+    for name in path:
+        key = keys[name]
+        keys = key.keys
+    return key.default
+
+
 def load_config(path: str | os.PathLike, *, environ: dict[str, str] | None = None) -> Config:
     """Read and validate the config file; raise BuildFailed with every problem found."""
     environ = os.environ if environ is None else environ
@@ -278,7 +287,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
     paths = typed(data, "paths", dict, {}, ())
     check_keys(paths, PATH_KEYS, ("paths",))
     folders = {k: root / _folder(paths, k, typed, report) for k in PATH_KEYS}
-    page_size = typed(data, "page_size", int, 50, ())
+    page_size = typed(data, "page_size", int, default("page_size"), ())
     if page_size < 1:
         report(("page_size",), "`page_size` must be at least 1")
     order = _choice(data, "order", ("newest", "oldest"), report, typed)
@@ -301,21 +310,21 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
             report(("taxonomies", t.name), f"two taxonomies read the same field `{t.field}`")
     search = typed(data, "search", dict, {}, ())
     check_keys(search, SEARCH_KEYS, ("search",))
-    body = search.get("body", "full")
+    body = search.get("body", default("search", "body"))
     if not (body in ("full", "none") or isinstance(body, int) and not isinstance(body, bool) and body > 0):
         report(("search", "body"), f"`body` must be full, none or a number of words, not {body!r}")
-        body = "full"
-    originals = search.get("originals", SearchConfig.originals)
+        body = default("search", "body")
+    originals = search.get("originals", default("search", "originals"))
     if isinstance(originals, bool) or not isinstance(originals, (int, float)) or originals < 0:
         report(("search", "originals"), f"`originals` must be a number of at least 0, not {originals!r}",
                "the boost of the attachments' text: 0.5 by default, the body's is 1; 0 leaves it out")
-        originals = SearchConfig.originals
+        originals = default("search", "originals")
     links = typed(data, "links", dict, {}, ())
     check_keys(links, LINKS_KEYS, ("links",))
-    broken = typed(links, "broken", str, "error", ("links",))
+    broken = typed(links, "broken", str, default("links", "broken"), ("links",))
     if broken not in BROKEN:
         report(("links", "broken"), f"`broken` must be error or warning, not {broken!r}")
-        broken = "error"
+        broken = default("links", "broken")
     attachments = typed(data, "attachments", dict, {}, ())
     check_keys(attachments, ATTACHMENTS_KEYS, ("attachments",))
     languages = _languages(data, report, typed)
@@ -326,8 +335,8 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         language=languages[0],
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
         output=folders["output"], page_size=page_size, order=order, digits=digits, build_date=build_date, base_url=base_url, taxonomies=tax,
-        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, 20_000, ("search",)), originals=originals),
-        links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, False, ("attachments",))),
+        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, default("search", "budget_kb"), ("search",)), originals=originals),
+        links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, default("attachments", "ocr"), ("attachments",))),
         limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
         extra=typed(data, "extra", dict, {}, ()), theme=_theme(data, root, languages, report, check_keys, typed, doc.where),
     )
@@ -344,7 +353,7 @@ def _choice(data: dict, key: str, allowed: tuple[str, ...], report, typed) -> st
 
 def _languages(data: dict, report, typed) -> tuple[str, ...]:
     """`languages: [en, ar]`, or the one `language`; the first is the default edition's."""
-    single = typed(data, "language", str, "en", ())
+    single = typed(data, "language", str, default("language"), ())
     listed = typed(data, "languages", list, [single], ())
     codes = tuple(str(code) for code in listed)
     if not codes or any(not _LANG.match(code) for code in codes) or len(set(codes)) < len(codes):
@@ -415,7 +424,7 @@ def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:
         return {"en": value} if isinstance(value, str) else {str(k): str(v) for k, v in value.items()}
 
     kinds = typed(spec, "kinds", list, defaults.get("kinds", []), at)
-    boost = spec.get("boost", 5)
+    boost = spec.get("boost", default("taxonomies", "boost"))
     if isinstance(boost, bool) or not isinstance(boost, (int, float)) or boost <= 0:
         report(at + ("boost",), f"`boost` must be a positive number, not {boost!r}", "the default is 5; title is 10, body 1")
         boost = 5

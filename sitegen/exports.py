@@ -3,7 +3,8 @@ Frictionless `data/datapackage.json` describing them.
 
 Owns the column order and how each field kind is written as a CSV cell. Columns come from
 `schema.DOCUMENT_FIELDS` (a new field is a new column, described by its own doc line) and from the
-configured taxonomies (no taxonomy named in code). Pure: returns `{output path: bytes}`.
+configured taxonomies (no taxonomy named in code). Pure: returns each file's bytes, for the table of
+outputs (`outputs.OUTPUTS`) to place.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from sitegen import urls
 from sitegen.model import Document, Site, Term
-from sitegen.schema import DOCUMENT_FIELDS
+from sitegen.schema import DOCUMENT_FIELDS, TERM_FIELDS
 
 DATA = "data"
 # field kind -> Frictionless type of its column
@@ -45,14 +46,20 @@ def columns(site: Site) -> list[tuple[str, str, str]]:
     return cols
 
 
-def data_files(site: Site) -> dict[str, bytes]:
-    """Every data file, by output path."""
-    rows = [document_row(site, doc) for doc in site.documents.values()]
-    files = {documents_csv_path(): _csv(site, rows), f"{DATA}/documents.json": _json([document_json(site, d) for d in site.documents.values()])}
-    for name, tax in site.taxonomies.items():
-        files[taxonomy_json_path(name)] = _json([term_json(t) for t in tax.terms.values()])
-    files[f"{DATA}/datapackage.json"] = _json(datapackage(site))
-    return files
+def documents_csv(site: Site) -> bytes:
+    return _csv(site, [document_row(site, doc) for doc in site.documents.values()])
+
+
+def documents_json(site: Site) -> bytes:
+    return _json([document_json(site, d) for d in site.documents.values()])
+
+
+def taxonomy_json(site: Site, name: str) -> bytes:
+    return _json([term_json(t) for t in site.taxonomies[name].terms.values()])
+
+
+def datapackage_json(site: Site) -> bytes:
+    return _json(datapackage(site))
 
 
 def _cell(kind: str, value: Any) -> str:
@@ -99,10 +106,14 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
 
 
 def term_json(term: Term) -> dict[str, Any]:
-    """Every registry field of a term, its description as text, and how many documents cite it."""
-    return {"id": term.id, "page": urls.term(term.taxonomy, term.id), "names": dict(sorted(term.names.items())),
-            "aliases": list(term.aliases), "kind": term.kind, "url": term.url, "wikidata": term.wikidata,
-            "extra": term.extra, "description": term.description.text if term.description else "",
+    """Every registry field of a term (the carried fields of `schema.TERM_FIELDS`), its description as
+    text, and how many documents cite it."""
+    data: dict[str, Any] = {"id": term.id, "page": urls.term(term.taxonomy, term.id)}
+    for name, f in TERM_FIELDS.items():
+        if f.carried:
+            value = getattr(term, name)
+            data[name] = dict(sorted(value.items())) if f.kind == "names" else list(value) if f.kind == "texts" else value
+    return {**data, "description": term.description.text if term.description else "",
             "document_count": len(term.documents), "documents": list(term.documents)}
 
 

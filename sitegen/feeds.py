@@ -4,8 +4,8 @@ outputs that need the site's absolute address, so they exist only when `base_url
 Owns what goes into them: the newest FEED_SIZE documents, newest first; each entry dated by the earliest
 day its date allows (both formats want a full timestamp) with the date as known stated in the entry's
 summary; the sitemap's hreflang alternates, read from each page's `alternates` (translations of a
-document, editions of a page). Returns (path, template, context, source) for `pages` to plan; renders
-nothing.
+document, editions of a page). Their paths and templates are rows of `outputs.OUTPUTS`. Returns (path,
+template, context, source) for `pages` to plan; renders nothing.
 """
 
 from __future__ import annotations
@@ -13,23 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from sitegen import urls
-from sitegen.config import Config
 from sitegen.model import Document, Site, Term
+from sitegen.outputs import of, one
 
 FEED_SIZE = 50
-FEEDS = [("feed.xml", "xml", "application/atom+xml", "Atom"),
-         ("feed.json", "json", "application/feed+json", "JSON Feed")]  # template, file suffix, type, label
-SITEMAP = "sitemap.xml"
-ROBOTS = "robots.txt"
-
-
-def unwritten(config: Config) -> tuple[str, ...]:
-    """What a build of `config` leaves out for want of the site's address."""
-    return () if config.base_url else ("feeds", SITEMAP, ROBOTS)
-
-
-def feed_path(stem: str, suffix: str) -> str:
-    return f"{stem}.{suffix}"
 
 
 def site_feed_stem() -> str:
@@ -44,8 +31,7 @@ def feed_links(site: Site, stem: str, title: str) -> list[dict[str, str]]:
     """`<link rel="alternate">` targets for the page a feed follows (none without base_url)."""
     if not site.config.base_url:
         return []
-    return [{"href": feed_path(stem, suffix), "type": media, "title": f"{title} ({label})"}
-            for _, suffix, media, label in FEEDS]
+    return [{"href": feed.path(stem), "type": feed.media, "title": f"{title} ({feed.name})"} for feed in of("feed")]
 
 
 def timestamp(doc: Document) -> str:
@@ -72,9 +58,9 @@ def feed_context(site: Site, stem: str, title: str, page: str, docs: list[Docume
     lang = site.config.language
     entries = [entry(d, base, {name: [site.taxonomies[name].terms[t].name(lang)[0] for t in ids]
                                for name, ids in d.terms.items()}) for d in newest]
-    return {"feed": {"title": title, "id": urls.absolute(base, feed_path(stem, "xml")), "home": urls.absolute(base, page),
-                     "self_atom": urls.absolute(base, feed_path(stem, "xml")),
-                     "self_json": urls.absolute(base, feed_path(stem, "json")),
+    atom, json_feed = one("Atom").path(stem), one("JSON Feed").path(stem)
+    return {"feed": {"title": title, "id": urls.absolute(base, atom), "home": urls.absolute(base, page),
+                     "self_atom": urls.absolute(base, atom), "self_json": urls.absolute(base, json_feed),
                      "updated": entries[0]["updated"] if entries else f"{site.config.build_date or '1970-01-01'}T00:00:00Z",
                      "language": lang, "author": site.config.title},
             "entries": entries}
@@ -94,8 +80,7 @@ def planned_feeds(site: Site) -> list[tuple[str, str, dict[str, Any], str]]:
     out = []
     for stem, title, page, docs, source in wanted:
         ctx = feed_context(site, stem, title, page, docs)
-        out += [(feed_path(stem, suffix), template, dict(ctx, page_path=feed_path(stem, suffix)), source)
-                for template, suffix, _, _ in FEEDS]
+        out += [(feed.path(stem), feed.template, dict(ctx, page_path=feed.path(stem)), source) for feed in of("feed")]
     return out
 
 
@@ -107,5 +92,7 @@ def planned_sitemap(site: Site, pages: list[tuple[str, dict[str, Any]]]) -> list
     entries = [{"loc": urls.absolute(base, path),
                 "alternates": [{"lang": a["lang"], "href": urls.absolute(base, a["href"])} for a in ctx.get("alternates", [])]}
                for path, ctx in sorted(pages, key=lambda p: p[0]) if path.endswith(".html")]
-    return [(SITEMAP, "sitemap.xml", {"entries": entries, "page_path": SITEMAP}, "the sitemap"),
-            (ROBOTS, "robots.txt", {"sitemap": urls.absolute(base, SITEMAP), "page_path": ROBOTS}, "robots.txt")]
+    sitemap, robots = one("sitemap.xml"), one("robots.txt")
+    return [(sitemap.path(), sitemap.template, {"entries": entries, "page_path": sitemap.path()}, "the sitemap"),
+            (robots.path(), robots.template, {"sitemap": urls.absolute(base, sitemap.path()), "page_path": robots.path()},
+             "robots.txt")]

@@ -278,7 +278,7 @@ def _verify_links(config: Config, mine: list[DocumentRecord], documents: list[Do
     index = link_index(documents, terms, bodies)
     _, uses, found = link_bodies(linked, [], bodies, config.links.broken, index)
     if uses:
-        from sitegen.build import asset_paths  # here: only links to built pages need the plan
+        from sitegen.inputs import asset_paths  # here: only links to built pages need the plan
         from sitegen.pages import plan_site
         site, _ = build_site(config, documents, terms, bodies)
         assets = asset_paths(config.asset_folders)[0]

@@ -265,3 +265,22 @@ def _seen_key(config: Config, settings: bytes) -> bytes:
     """Where the signatures and keys of the sources are kept: a file's key is good for the same
     settings only (with other settings every file is read and parsed again anyway)."""
     return digest("sources seen", str(config.content), settings)
+
+
+def read_assets(assets: dict[str, Path]) -> dict[str, bytes]:
+    """The bytes of the assets found by `asset_paths`."""
+    return {name: path.read_bytes() for name, path in assets.items()}
+
+
+def asset_paths(folders: Sequence[Path]) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """Output path -> file of every asset (hidden files are not published), through the layers (the
+    project's assets over the theme's, by name), found by `sources` so that a link leading out of its
+    folder is an error and never published; and the problems found."""
+    found: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    for folder in reversed(folders):
+        paths, more = sources.discover(folder, suffix="")
+        problems += more
+        found |= {urls.asset(Path(p).relative_to(folder).as_posix()): Path(p) for p in paths
+                  if not os.path.basename(p).startswith(".")}
+    return dict(sorted(found.items())), problems

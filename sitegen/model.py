@@ -16,23 +16,22 @@ from typing import Any, Sequence, TypeVar
 from sitegen.config import Config, TaxonomyConfig
 from sitegen.errors import WARNING, Diagnostic, Nearest, did_you_mean
 from sitegen.markup import Rendered
-from sitegen.schema import DocumentRecord, Metadata, TermRecord, metadata_of, suggest_id, text_direction
+from sitegen.schema import DocumentRecord, Metadata, TermMetadata, TermRecord, metadata_of, suggest_id, term_metadata_of
+from sitegen.schema import text_direction
 
 T = TypeVar("T")
 
 
-@dataclass
-class Term:
+@dataclass(kw_only=True)
+class Term(TermMetadata):
+    """A registry entry of the site: its fields as declared in `schema.TERM_FIELDS` (names: language ->
+    name, "" for a name given without a language; aliases, kind, url, wikidata, extra, ...), its
+    description (the body) and the documents citing it."""
+
     id: str
     taxonomy: str
-    names: dict[str, str]  # language -> name; "" is a name given without a language
-    aliases: tuple[str, ...]
-    kind: str
-    url: str
-    wikidata: str
-    extra: dict[str, Any]
-    description: Rendered | None
-    path: str  # registry file, "" for a term created from an optional taxonomy
+    description: Rendered | None = None
+    path: str = ""  # registry file, "" for a term created from an optional taxonomy
     documents: tuple[str, ...] = ()  # ids, chronological
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # name or alias -> line, col in `path`
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text (`description:`)
@@ -112,9 +111,8 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
     taxonomies = {t.name: Taxonomy(t) for t in config.taxonomies}
     for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
         taxonomies[record.taxonomy].terms[record.id] = Term(
-            record.id, record.taxonomy, record.names, record.aliases, record.kind, record.url,
-            record.wikidata, record.extra, bodies.get(record.path), record.path, where=record.where,
-            descriptions=record.descriptions, redirects=record.redirects)
+            **term_metadata_of(record), id=record.id, taxonomy=record.taxonomy, description=bodies.get(record.path),
+            path=record.path, where=record.where, descriptions=record.descriptions, redirects=record.redirects)
     lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
     _check_unique_ids(documents, problems)
     docs: dict[str, Document] = {}
@@ -186,7 +184,7 @@ def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs
         if term_id is None and tax.config.optional:
             term_id = suggest_id(ref.text) or "t-" + hashlib.sha1(ref.text.encode()).hexdigest()[:10]
             if term_id not in tax.terms:
-                tax.terms[term_id] = Term(term_id, tax.config.name, {"": ref.text}, (), "", "", "", {}, None, "")
+                tax.terms[term_id] = Term(id=term_id, taxonomy=tax.config.name, names={"": ref.text})
             lookup[match_key(ref.text)] = term_id
         if term_id is None:
             problems.append(Diagnostic(record.path, ref.line, ref.col,

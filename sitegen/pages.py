@@ -36,22 +36,20 @@ from sitegen.attachments import PageText, describe_size
 from sitegen.originals import LOW_CONFIDENCE
 from sitegen.chrome import alternate_links, base, doc_item, edition_of, marks, missing_strings, page_meta, plain, term_description, term_item, text
 from sitegen.cite import citation
-from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
+from sitegen.exports import columns
+from sitegen.outputs import listed, of, one
 from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Site, Term
-from sitegen.schema import DOCUMENT_FIELDS, text_direction
+from sitegen.schema import DOCUMENT_FIELDS, PROVENANCE, text_direction
 from sitegen.ui import STRINGS, kind_label, language_name, ui_language
 
 HOME_LATEST = 10
 HOME_TOP = 12
 RELATED = 6
-CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", "application/x-research-info-systems"),
-                      ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json")]
-# Per-document outputs: (template, file extension). Each renders with `plan_document`'s context to
-# `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
-DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
-REDIRECT = "redirect.html"  # the template of the page left at each of a document's old addresses (`redirects`)
+# The provenance list of a document page: the fields with a `page` role, in the table's order
+PROVENANCE_ROWS = [{"name": name, "show": PROVENANCE.get(spec.kind, "plain"), "required": spec.required}
+                   for name, spec in sorted(DOCUMENT_FIELDS.items(), key=lambda item: item[1].page) if spec.page]
 RELATED_CANDIDATES = 60
 COOCCURRING = 30
 
@@ -67,7 +65,7 @@ class Page:
 @dataclass(frozen=True)
 class Plan:
     """Every page of the site, without holding them all: the site's own pages planned (home, indexes,
-    terms, feeds, sitemap), and the documents whose DOCUMENT_OUTPUTS `plan_document` plans when they
+    terms, feeds, sitemap), and the documents whose outputs (`outputs.of("document")`) `plan_document` plans when they
     are rendered (at 100,000 documents, 400,000 contexts would not fit in memory at once)."""
 
     pages: list[Page]  # sorted by path
@@ -76,13 +74,13 @@ class Plan:
     rarity: Rarity
 
     def __len__(self) -> int:
-        return len(self.pages) + len(self.documents) * len(DOCUMENT_OUTPUTS)
+        return len(self.pages) + len(self.documents) * len(of("document"))
 
 
 def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagnostic]]:
     """The plan of every page; two sources claiming one path is an error (`assets`: the asset files'
     output paths, which no redirect may replace)."""
-    claims = [(urls.document(doc.id, ext), doc.path) for doc in site.documents.values() for _, ext in DOCUMENT_OUTPUTS]
+    claims = [(o.path(doc.id), doc.path) for doc in site.documents.values() for o in of("document")]
     pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
         pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed), plan_data(site, ed)]
@@ -121,10 +119,10 @@ def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[
     owners = {path.casefold(): source for path, source in taken.items()}
     owners.update((path.casefold(), f"{doc.path} (attachment)") for doc in site.documents.values()
                   for path in _attachment_paths(doc))
-    pages, problems = [], []
+    pages, problems, redirect = [], [], one("redirect")
     for source, refs, target, lang, title in _moved(site):
         for ref in refs:
-            path = urls.redirect(ref.text)
+            path = redirect.path(ref.text)
             folder = path.split("/")[0] if "/" in path else ""
             other = owners.get(path.casefold())
             if other or folder in urls.OWN_FOLDERS:
@@ -134,7 +132,7 @@ def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[
                 continue
             owners[path.casefold()] = f"{source}:{ref.line}:{ref.col}"
             ui_lang = ui_language(lang)
-            pages.append(Page(path, REDIRECT, {"page_path": path, "lang": lang, "dir": text_direction(lang), "ui": STRINGS[ui_lang],
+            pages.append(Page(path, redirect.template, {"page_path": path, "lang": lang, "dir": text_direction(lang), "ui": STRINGS[ui_lang],
                                                "target": target, "canonical": urls.absolute(site.config.base_url, target),
                                                "target_title": title}, source))
     return pages, problems
@@ -186,7 +184,7 @@ def plan_home(site: Site, ed: urls.Edition) -> Page:
 
 
 def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
-    """One page per template in DOCUMENT_OUTPUTS, all with this context. Adds: doc {id, every carried
+    """One page per output of the document scope (`outputs.OUTPUTS`), all with this context. Adds: doc {id, every carried
     field of schema.DOCUMENT_FIELDS as `show_field` gives it (title, date, date_iso, date_edtf, source,
     dateline, authors, url, language, language_code, summary, notes, extra [(key, value)]), body (Markup),
     headings}, terms [{title, items}], translations [document item], translation_of (document item or
@@ -194,7 +192,9 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     published, else ""), cite (see cite.citation), downloads [{label, href, type}],
     doc_text {lang, dir} (the language of the document's own text: the title, summary and body), marks
     {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
-    (text)}]}: the language of what is written in no declared language. Its language switch offers its
+    (text)}]}: the language of what is written in no declared language (every field shown as `text` or
+    `texts` has one), provenance [{name, show, required}] (the fields with a `page` role, labelled
+    `ui[name]`). Its language switch offers its
     translations, else the other editions' home pages."""
     path = urls.document(doc.id)
     ed = edition_of(site, doc.language)
@@ -205,12 +205,12 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     page_lang = doc.language if ui_lang == doc.language.split("-")[0] else ui_lang
     ctx = base(site, ed, path, page_lang, doc.title, "documents", switch)
     ctx["doc_text"] = {"lang": doc.language, "dir": doc.dir}
-    ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang, site.config.digits), "body": Markup(doc.body.html),
+    ctx["doc"] = {"id": doc.id, **shown_fields(doc, ui_lang, site.config.digits), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
-    ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
-                        for label, ext, media in CITATION_DOWNLOADS]
+    ctx["downloads"] = [{"label": o.name, "href": o.path(doc.id), "type": o.media} for o in of("document") if o.media]
     ctx["marks"] = marks(site, doc, ui_lang)
+    ctx["provenance"] = PROVENANCE_ROWS
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
                      "items": [term_item(site.taxonomies[name].terms[t], ed, len(site.taxonomies[name].terms[t].documents)) for t in ids]}
                     for name, ids in doc.terms.items() if ids]
@@ -221,8 +221,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
                       for other, score in related(site, doc, rarity)]
     ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
     ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article", bool(ctx["held"]))
-    return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
-            for template, ext in DOCUMENT_OUTPUTS]
+    return [Page(o.path(doc.id), o.template, dict(ctx, page_path=o.path(doc.id)), doc.path) for o in of("document")]
 
 
 def held_banner(hold: Any, ui_lang: str) -> str:
@@ -238,7 +237,7 @@ def document_switch(site: Site, doc: Document) -> dict[str, str]:
     return {doc.language: urls.document(doc.id)} | {site.documents[t].language: urls.document(t) for t in doc.translations}
 
 
-def document_fields(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
+def shown_fields(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
     """Every carried field of `doc` as templates see it, decided by the field's kind (`show_field`)."""
     shown: dict[str, Any] = {}
     for name, spec in DOCUMENT_FIELDS.items():
@@ -450,11 +449,7 @@ def plan_data(site: Site, ed: urls.Edition) -> Page:
     description}] (of documents.csv), documents (count). The data files are one set, shared by every edition."""
     ctx = base(site, ed, ed.path(urls.DATA), ed.lang, STRINGS[ui_language(ed.lang)]["about_data"], "data")
     ui = ctx["ui"]
-    files = [(documents_csv_path(), "documents.csv", "CSV", ui["data_documents_csv"]),
-             ("data/documents.json", "documents.json", "JSON", ui["data_documents_json"])]
-    files += [(taxonomy_json_path(name), f"{name}.json", "JSON", ui["data_taxonomy"].format(name=tax.config.title_in(ctx["ui_lang"])))
-              for name, tax in site.taxonomies.items()]
-    files.append(("data/datapackage.json", "datapackage.json", "Frictionless Data Package", ui["data_package"]))
+    files = listed(site, ui, ctx["ui_lang"])
     ctx["files"] = [{"href": href, "label": label, "format": fmt, "description": text} for href, label, fmt, text in files]
     ctx["columns"] = [{"name": n, "type": t, "description": d} for n, t, d in columns(site)]
     ctx["documents"] = len(site.documents)

@@ -17,14 +17,14 @@ import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
 import jinja2.meta
 import markupsafe
 
 from sitegen import formats, theme, urls
-from sitegen.cache import digest
+from sitegen.cache import Memo, digest
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.model import Site
 from sitegen.pages import Page, Plan, plan_document
@@ -261,7 +261,7 @@ def template_keys(templates: Templates) -> dict[str, bytes]:
 
 def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
     """What each page is made from: its templates, path and context (equal keys, equal bytes). Pages
-    planned together (a document's DOCUMENT_OUTPUTS) hold the same values but for `page_path`, so
+    planned together (a document's outputs, `outputs.of("document")`) hold the same values but for `page_path`, so
     their context is pickled and hashed once: that was a tenth of the time to plan and render them."""
     found, last, common = [], {}, b""
     for page in pages:
@@ -327,7 +327,7 @@ class Job:
 def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forked: Callable[[], None] | None = None
                 ) -> Iterator[tuple[str | int, list[tuple[str, bytes, Any]]]]:
     """Each unit of the plan (a number of one of `plan.pages`, or a document id for its
-    DOCUMENT_OUTPUTS) with its pages as (path, key, bytes); bytes are None for a page whose key
+    outputs) with its pages as (path, key, bytes); bytes are None for a page whose key
     is the one `known` has (nothing to render) and when `keep_bytes` is off, and with `staging`
     what its `write` returned instead (the parent never holds the pages). The site's own pages go
     first: the largest (chronology, sources) are among them, and then they do not finish last.
@@ -354,3 +354,24 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
             data = job.staging.write(page.path, data, key)
         done.append((page.path, key, data if job.keep_bytes else None))
     return done
+
+
+def load_compiled(memo: Memo, folders: Sequence[Path]) -> None:
+    """The templates' code the last build kept (`keep_compiled`), into `COMPILED`."""
+    COMPILED.code, COMPILED.changed = memo.load("compiled", _compiled_key(folders)) or {}, False
+
+
+def _compiled_key(folders: Sequence[Path]) -> bytes:
+    return digest("compiled templates", *templates_of(folders))
+
+
+def keep_compiled(memo: Memo, folders: Sequence[Path]) -> None:
+    """Keep the templates' code for the next build (`render.Compiled`), if this one compiled any."""
+    if COMPILED.changed:
+        memo.store("compiled", _compiled_key(folders), COMPILED.code)
+        COMPILED.changed = False
+
+
+def templates_of(folders: Sequence[Path]) -> tuple[str, ...]:
+    """The folders the pages' templates are looked up in, as a render `Job` holds them."""
+    return tuple(str(f) for f in folders)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sitegen.config import SCHEMA, Config, Key, TaxonomyConfig
 from sitegen.dates import parse_date
-from sitegen.schema import LANGUAGE_TAG, PORTABLE_ID, TERM_FIELDS, document_fields, suggest_id
+from sitegen.schema import LANGUAGE_TAG, PORTABLE_ID, TERM_FIELDS, document_fields, specs, suggest_id
 
 UNATTRIBUTED = "Unattributed"
 BODY_NOTE = {
@@ -74,8 +74,8 @@ def new_term(config: Config, taxonomy: TaxonomyConfig, name: str, *, language: s
         raise ScaffoldError("the name has no Latin letters to name the file after: give one with --id, e.g. --id wang-yi")
     if kind and taxonomy.kinds and kind not in taxonomy.kinds:
         raise ScaffoldError(f"unknown kind `{kind}` for {taxonomy.name}: one of {', '.join(taxonomy.kinds)}")
-    fields = {"names": (False, "names", TERM_FIELDS["names"][2] + "; add the other languages you know")}
-    fields |= {k: v for k, v in TERM_FIELDS.items() if k not in ("name", "names")}
+    fields = {"names": (False, "names", TERM_FIELDS["names"].doc + "; add the other languages you know")}
+    fields |= {k: v for k, v in specs(TERM_FIELDS).items() if k not in ("name", "names")}
     if taxonomy.kinds:
         fields["kind"] = (False, "text", "one of: " + ", ".join(taxonomy.kinds))
     given = {"names": {language: name}, **({"kind": kind} if kind else {})}

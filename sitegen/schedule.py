@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from sitegen.config import Config
+from sitegen.errors import NOTE, Diagnostic, sort_diagnostics
 from sitegen.schema import DocumentRecord
 
 REASONS = ("draft", "embargo", "future", "expired")  # each has a banner string `held_<reason>` in ui.STRINGS
@@ -79,3 +80,10 @@ def next_change(records: Iterable[DocumentRecord], day: datetime.date) -> dateti
     while the sources stay as they are): a build's output is good until then."""
     days = [d for r in records if not r.draft for d in (r.embargo, r.expires, first_day(r)) if d is not None and d > day]
     return min(days, default=None)
+
+
+def held_notes(held: dict[str, tuple[Any, Hold]], drafts: bool) -> list[Diagnostic]:
+    """One note per document not published today: where the front matter says so, why, until when."""
+    return sort_diagnostics(Diagnostic(record.path, h.line, h.col, f"not published: {h.why}"
+                                       + (" (built anyway: --drafts)" if drafts else ""), severity=NOTE)
+                            for record, h in held.values())

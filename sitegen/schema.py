@@ -32,44 +32,86 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"}
 
 @dataclass(frozen=True)
 class Field:
-    """One front-matter field of a document, declared once: `kind` picks its YAML check (`CHECKS`) and how
-    templates see it (`pages.show_field`), `doc` is the line contributors read (scaffold, README table),
-    and a `carried` field reaches `model.Document` and every output under its own name with no more code."""
+    """One front-matter field of a document, declared once with every role it has, so that adding a
+    field is one line here (two with a template of its own): `kind` picks its YAML check (`CHECKS`) and
+    how templates see it (`pages.show_field`); `doc` is the line contributors and data users read
+    (scaffold, the exports' column descriptions), `guide` what CONTRIBUTING.md's field table says where
+    that says more (`field_table`); a `carried` field reaches `model.Document` and every export under
+    its own name with no more code. Its roles on the page and in search:
+    - `label`: its name per interface language (`ui.STRINGS` takes them in);
+    - `page`: its row in the document page's provenance list (1 first; 0: not there), shown as its kind
+      says (`PROVENANCE`);
+    - `weight`: a text field of the search index with this boost (title 10, body 1), 0 when not indexed;
+    - `facet`: its place among the search facets after the taxonomies (0: not a facet; see `facet_name`);
+    - `record`: shown in a search result (`searchdata.record`)."""
 
     kind: str
     doc: str
     required: bool = False
     default: Callable[[], Any] = str  # the value when the field is not written
     carried: bool = True  # False: consumed while reading (`slug` becomes the id, `translation_of` a Ref)
+    guide: str = ""
+    label: dict[str, str] = field(default_factory=dict)
+    page: int = 0
+    weight: float = 0
+    facet: int = 0
+    record: bool = False
 
+
+# How the provenance list of a document page (templates/document.html, `m.provenance_value`) shows a
+# field of each kind: its text with its language marked, a line per item each marked, a date (with its
+# qualifier's note), a link; any other kind as plain text.
+PROVENANCE = {"text": "text", "texts": "texts", "date": "date", "url": "link"}
 
 # Taxonomy fields (actors, topics, ...) come from config (`document_fields`).
 DOCUMENT_FIELDS = {
-    "title": Field("text", "the document's title as published", required=True),
+    "title": Field("text", "the document's title as published", required=True, weight=10, record=True,
+                   guide="the title as published, in the document's own language"),
     "date": Field("date", "publication date: YYYY-MM-DD, YYYY-MM or YYYY; ? uncertain, ~ approximate",
-                  required=True, default=lambda: PLACEHOLDER_DATE),
-    "source": Field("text", "the outlet or publisher", required=True),
-    "language": Field("language", "BCP 47 tag of the text: en, ar, fr, ...", required=True),
-    "url": Field("url", "where the original was published"),
-    "authors": Field("texts", "bylines, one per item", default=tuple),
-    "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23"),
-    "summary": Field("text", "one or two sentences shown in listings and search"),
-    "genre": Field("genre", "news, report or scholarly: how citations and schema.org describe it"),
+                  required=True, default=lambda: PLACEHOLDER_DATE, label={"en": "Date", "ar": "التاريخ"}, page=2,
+                  facet=2, record=True,
+                  guide="`2021-12-23`, `2019-11` or `2018`; add `?` if uncertain (`2021-10-08?`), `~` if approximate (`2018~`)"),
+    "source": Field("text", "the outlet or publisher", required=True, label={"en": "Source", "ar": "المصدر"}, page=1,
+                    weight=2, facet=3, record=True,
+                    guide="the outlet or publisher; `Unattributed` if truly unknown (say why in `notes`)"),
+    "language": Field("language", "BCP 47 tag of the text: en, ar, fr, ...", required=True,
+                      label={"en": "Language", "ar": "اللغة"}, page=5, facet=1, record=True,
+                      guide="`en`, `ar`, `fr`, … (BCP 47)"),
+    "url": Field("url", "where the original was published", label={"en": "Original", "ar": "الأصل"}, page=6,
+                 guide="where the original was published (`https://…`)"),
+    "authors": Field("texts", "bylines, one per item", default=tuple, label={"en": "Authors", "ar": "المؤلفون"}, page=4),
+    "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23", label={"en": "Dateline", "ar": "مكان الخبر"},
+                      page=3, guide="the place (and date) line as printed: `BEIJING, Dec. 23 (Xinhua)`"),
+    "summary": Field("text", "one or two sentences shown in listings and search", weight=3, record=True,
+                     guide="one or two sentences for listings and search (`check --strict` asks for it)"),
+    "genre": Field("genre", "news, report or scholarly: how citations and schema.org describe it",
+                   guide="`news`, `report` or `scholarly`: sets the citation type and the schema.org type (else a generic work)"),
     "retrieved": Field("date", "when the archive took its copy (YYYY-MM-DD): the access date in citations",
-                       default=lambda: None),
-    "translation_of": Field("id", "id of the document this one translates", carried=False),
-    "slug": Field("id", "overrides the id taken from the file name", carried=False),
-    "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text"),
+                       default=lambda: None, guide="the day the archive took its copy (`2024-01-05`): the access date in citations"),
+    "translation_of": Field("id", "id of the document this one translates", carried=False,
+                            guide="the id of the document this one translates"),
+    "slug": Field("id", "overrides the id taken from the file name", carried=False, guide="an id other than the file name (rarely needed)"),
+    "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text",
+                   label={"en": "Archivist's notes", "ar": "ملاحظات الأرشيف"},
+                   guide="the archivist's notes: how a date was inferred, doubts about the text"),
     "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page; "
-                         "`{file: scan-1.jpg, ocr: true}` reads one's text by OCR (false: never)", default=tuple),
-    "extra": Field("mapping", "anything else, free form, available to templates", default=dict),
+                         "`{file: scan-1.jpg, ocr: true}` reads one's text by OCR (false: never)", default=tuple,
+                         guide="files kept next to the document and published with it: `[original.pdf, scan-1.jpg]` (names "
+                         "only; PDF, images, text, audio, video)"),
+    "extra": Field("mapping", "anything else, free form, available to templates", default=dict,
+                   guide="anything else, as a mapping; unknown top-level fields are errors, so free data goes here"),
     # When a document is published (see `schedule`): read into the record, never shown as fields
     "draft": Field("bool", "true keeps the document out of the site (`sitegen build --drafts` previews it)",
-                   default=bool, carried=False),
-    "embargo": Field("day", "YYYY-MM-DD: not published before that day", default=lambda: None, carried=False),
-    "expires": Field("day", "YYYY-MM-DD: not published from that day on", default=lambda: None, carried=False),
+                   default=bool, carried=False,
+                   guide="`true` keeps the document out of every output (`sitegen build --drafts` previews it)"),
+    "embargo": Field("day", "YYYY-MM-DD: not published before that day", default=lambda: None, carried=False,
+                     guide="`2031-01-15`: not published before that day"),
+    "expires": Field("day", "YYYY-MM-DD: not published from that day on", default=lambda: None, carried=False,
+                     guide="`2031-06-30`: not published from that day on"),
     "redirects": Field("addresses", "old addresses of this page, relative to the site root (old/path/, "
-                       "old/page.html): each gets a page that sends readers here", default=tuple, carried=False),
+                       "old/page.html): each gets a page that sends readers here", default=tuple, carried=False,
+                       guide="old addresses of this document, relative to the site root: `[old/path/, old/page.html]`; "
+                       "each gets a small page sending readers here"),
 }
 # The fields `validate_document` reads into the record under their own names without carrying them
 # to the model's documents: they decide whether and where a document is published.
@@ -79,6 +121,24 @@ PUBLISHING_FIELDS = ("draft", "embargo", "expires", "redirects")
 Metadata = make_dataclass("Metadata", [(name, Any, field(default_factory=f.default))
                                        for name, f in DOCUMENT_FIELDS.items() if f.carried],
                           kw_only=True, namespace={"__module__": __name__})
+
+def facet_name(name: str, spec: Field) -> str:
+    """The search facet a field is (`spec.facet`): a date's is its year."""
+    return "year" if spec.kind == "date" else name
+
+
+def field_table(taxonomy_fields: tuple[str, ...]) -> str:
+    """CONTRIBUTING.md's table of document fields, from DOCUMENT_FIELDS (a test keeps the guide equal
+    to it): one row per field, the taxonomies' reference fields (`taxonomy_fields`) after the required ones."""
+    rows = ["| field | required | what to write |", "|---|---|---|"]
+    last_required = [name for name, spec in DOCUMENT_FIELDS.items() if spec.required][-1]
+    for name, spec in DOCUMENT_FIELDS.items():
+        rows.append(f"| `{name}` |{' yes' if spec.required else ''} | {(spec.guide or spec.doc).replace('|', '&#124;')} |")
+        if name == last_required and taxonomy_fields:
+            rows.append(f"| {', '.join(f'`{t}`' for t in taxonomy_fields)} | | ids, names or aliases of registry entries, "
+                        "one per item, any language |")
+    return "\n".join(rows) + "\n"
+
 
 # Names a taxonomy may not take, as its name or the front-matter field it reads: a document's own
 # fields, the search fields and facets every archive has (`body`, `year`, `originals`), and the search
@@ -122,19 +182,31 @@ def taxonomy_problems(config: Config) -> list[Diagnostic]:
                        f"rename it, e.g. `{name}-terms`") for tax, what, name in clashes]
 
 
+# The fields of a registry entry (an actor, a topic), declared as a document's are: a `carried` one
+# reaches the record, `model.Term` and the registry's export (`exports.term_json`) under its own name.
 TERM_FIELDS = {
-    "name": (False, "text", "the term's name (or give `names` per language)"),
-    "names": (False, "names", "name per language, e.g. en: Wang Yi, ar: وانغ يي"),
-    "aliases": (False, "texts", "other names and spellings, any language; documents may use them"),
-    "kind": (False, "text", "for actors: person, state, organisation, group, ..."),
-    "url": (False, "url", "official or reference page"),
-    "wikidata": (False, "wikidata", "Wikidata item id, e.g. Q148"),
-    "description": (False, "names", "the description in other languages, plain text per language, e.g. "
-                    "ar: ... (the text below the front matter is the description in the site's first language)"),
-    "extra": (False, "mapping", "anything else, free form"),
-    "redirects": (False, "addresses", "old addresses of this entry's page, relative to the site root: each gets a page "
-                  "that sends readers here"),
+    "name": Field("text", "the term's name (or give `names` per language)", carried=False),  # into `names`
+    "names": Field("names", "name per language, e.g. en: Wang Yi, ar: وانغ يي", default=dict),
+    "aliases": Field("texts", "other names and spellings, any language; documents may use them", default=tuple),
+    "kind": Field("text", "for actors: person, state, organisation, group, ..."),
+    "url": Field("url", "official or reference page"),
+    "wikidata": Field("wikidata", "Wikidata item id, e.g. Q148"),
+    "description": Field("names", "the description in other languages, plain text per language, e.g. "
+                         "ar: ... (the text below the front matter is the description in the site's first language)",
+                         default=dict, carried=False),  # `descriptions`, beside the body's
+    "extra": Field("mapping", "anything else, free form", default=dict),
+    "redirects": Field("addresses", "old addresses of this entry's page, relative to the site root: each gets a page "
+                       "that sends readers here", default=tuple, carried=False),  # pages.plan_redirects
 }
+# The carried term fields as a dataclass that `TermRecord` and `model.Term` both subclass (see `Metadata`)
+TermMetadata = make_dataclass("TermMetadata", [(name, Any, field(default_factory=f.default))
+                                               for name, f in TERM_FIELDS.items() if f.carried],
+                              kw_only=True, namespace={"__module__": __name__})
+
+
+def specs(table: dict[str, Field]) -> dict[str, tuple[bool, str, str]]:
+    """(required, kind, purpose) of each field of a table: what checking and `sitegen new` read."""
+    return {name: (f.required, f.kind, f.doc) for name, f in table.items()}
 
 
 @dataclass(frozen=True)
@@ -178,22 +250,24 @@ def metadata_of(record: Metadata) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(Metadata)}
 
 
-@dataclass
-class TermRecord:
+@dataclass(kw_only=True)
+class TermRecord(TermMetadata):
+    """One validated registry entry: its carried fields (see `TermMetadata`: names, aliases, kind, ...)
+    and what reading it found."""
+
     id: str
     taxonomy: str
     path: str
-    names: dict[str, str]
     body: str
     body_line: int
-    aliases: tuple[str, ...] = ()
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # each name and alias -> line, col
-    kind: str = ""
-    url: str = ""
-    wikidata: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text, beside the body
     redirects: tuple[Ref, ...] = ()
+
+
+def term_metadata_of(record: TermMetadata) -> dict[str, Any]:
+    """The carried fields of a term record, by name: what `model.Term` is built from."""
+    return {f.name: getattr(record, f.name) for f in fields(TermMetadata)}
 
 
 def suggest_id(text: str) -> str:
@@ -239,7 +313,7 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
 
 
 def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig) -> tuple[TermRecord | None, list[Diagnostic]]:
-    values, problems = _check(source, path, TERM_FIELDS)
+    values, problems = _check(source, path, specs(TERM_FIELDS))
     term_id = _file_id(stem, path, False, source, problems)
     names = dict(values.get("names", {}))
     if "name" in values:
@@ -254,11 +328,12 @@ def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig
                                    did_you_mean(kind, taxonomy.kinds) or "one of: " + ", ".join(taxonomy.kinds)))
     if any(d.severity == "error" for d in problems):
         return None, problems
+    carried = {name: values[name] if name in values else f.default() for name, f in TERM_FIELDS.items() if f.carried}
+    carried |= {"names": names, "kind": kind}
     return TermRecord(
-        id=term_id, taxonomy=taxonomy.name, path=path, names=names, body=source.body,
-        body_line=source.body_line, aliases=values.get("aliases", ()), where=_name_positions(values, source), kind=kind,
-        url=values.get("url", ""), wikidata=values.get("wikidata", ""), extra=values.get("extra", {}),
-        descriptions=values.get("description", {}), redirects=values.get("redirects", ()),
+        **carried, id=term_id, taxonomy=taxonomy.name, path=path, body=source.body, body_line=source.body_line,
+        where=_name_positions(values, source), descriptions=values.get("description", {}),
+        redirects=values.get("redirects", ()),
     ), problems
 
 

@@ -58,13 +58,16 @@ import json
 from array import array
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
-from typing import Iterable
+from typing import Any, Iterable
 
 from sitegen import searchcodes, searchdata, searchindex, searchvocab, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
+from sitegen.config import Config, TaxonomyConfig
+from sitegen.errors import WARNING, Diagnostic
 from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
+from sitegen.schema import DOCUMENT_FIELDS
 from sitegen.workers import collector_paused
 
 FORMAT = 4  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/)
@@ -111,12 +114,22 @@ class SearchState:
 
 
 def fields(site: Site) -> list[tuple[str, float]]:
-    """Searchable fields and their boosts: every taxonomy is a field of its own, named after it; the
-    text of the attachments (`originals`) is one below the body, where some attachment has text and
-    `search.originals` is not 0."""
-    taxonomies = [(name, tax.config.boost) for name, tax in site.taxonomies.items()]
-    originals = [("originals", site.config.search.originals)] if searchdata.indexes_originals(site) else []
-    return [("title", 10), *taxonomies, ("summary", 3), ("source", 2), *originals, ("body", 1)]
+    """Searchable fields and their boosts: the document fields with a search `weight`
+    (`schema.Field`), most weight first, every taxonomy a field of its own named after it, standing
+    among them at a taxonomy's default boost; the text of the attachments (`originals`) where some
+    attachment has text and `search.originals` is not 0; the body last."""
+    return [(name, boost) for name, boost, _ in _layout(site, searchdata.indexes_originals(site))]
+
+
+def _layout(site: Site, originals: bool) -> list[tuple[str, float, str]]:
+    """(name, boost, where its text comes from: "field", "taxonomy", "originals" or "body") per
+    searchable field, in index order (see `fields`)."""
+    own = sorted(((name, spec.weight, "field") for name, spec in DOCUMENT_FIELDS.items() if spec.weight),
+                 key=lambda f: -f[1])
+    taxonomies = [(name, tax.config.boost, "taxonomy") for name, tax in site.taxonomies.items()]
+    first = [f for f in own if f[1] >= TaxonomyConfig.boost]
+    return [*first, *taxonomies, *own[len(first):], *([("originals", site.config.search.originals, "originals")]
+                                                      if originals else []), ("body", 1, "body")]
 
 
 def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[str, bytes], SearchStats]:
@@ -128,7 +141,7 @@ def build_search(site: Site, memo: Memo = NO_MEMO, jobs: int = 1) -> tuple[dict[
 def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
                        ) -> tuple[dict[str, bytes], SearchStats, SearchState]:
     """`build_search`, plus the state `update_bodies` brings up to date after body edits."""
-    with collector_paused():  # the index makes no reference cycles: about 0.3-0.5 s of 4.5 at 10,000 documents
+    with collector_paused():  # the index makes no reference cycles: the collector would only cost time
         return _build_search_state(site, memo, jobs)
 
 
@@ -137,7 +150,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     docs, facet_list, parts, facet_files, columns = searchdata.facets(site)  # a body edit renumbers nothing
     field_list = fields(site)
     originals = searchdata.indexes_originals(site)
-    analysed = searchindex.analyse_all([_field_texts(site, d, originals) for d in docs], memo, jobs)
+    layout = _layout(site, originals)
+    analysed = searchindex.analyse_all([_field_texts(site, d, layout) for d in docs], memo, jobs)
     index = searchindex.postings(analysed, len(field_list))
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
@@ -200,7 +214,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     moved: set[str] = set()  # terms a document joined or left: their facet counts change
     copied: set[str] = set()
     for n in sorted({number[doc_id] for doc_id in changed}):
-        length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]], False))[-1]
+        length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]], _layout(site, False)))[-1]
         gone = [state.vocab[i] for i in searchcodes.unpack(state.doc_terms[n])]
         for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
             was = searchindex.tf_of(state.bodies.get(term), n)
@@ -271,34 +285,38 @@ def _rechunk(old: SearchState, state: SearchState, changes: list[int]) -> dict[s
 
 
 def fingerprint(site: Site) -> str:
-    """A hash of everything `build_search` reads from the site, so an unchanged index can be reused."""
+    """A hash of everything `build_search` reads from the site, so an unchanged index can be reused:
+    every document field with a search role (`schema.Field`: weight, facet, record) among it."""
+    searched = [name for name, spec in DOCUMENT_FIELDS.items() if spec.weight or spec.facet or spec.record]
     digest = hashlib.sha256(json.dumps([FORMAT, site.config.languages, repr(site.config.search),
                                         repr(site.config.taxonomies)]).encode())
     for doc in site.documents.values():
-        digest.update(json.dumps([doc.id, doc.title, doc.summary, doc.source, doc.language, doc.dir,
-                                  doc.date.edtf, doc.body.text, doc.terms, searchdata.original_text(doc)],
-                                 ensure_ascii=False).encode())
+        digest.update(json.dumps([doc.id, doc.dir, doc.body.text, doc.terms, searchdata.original_text(doc),
+                                  *(getattr(doc, name) for name in searched)], ensure_ascii=False, default=repr).encode())
     for name, tax in site.taxonomies.items():
         digest.update(json.dumps([name, tax.config.title, [(t.id, t.names, t.aliases) for t in tax.terms.values()]],
                                  ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
-def _field_texts(site: Site, doc: Document, originals: bool | None = None) -> tuple[str, ...]:
+def _field_texts(site: Site, doc: Document, layout: list[tuple[str, float, str]] | None = None) -> tuple[str, ...]:
     """The text of each field, in `fields` order: a taxonomy field holds every name and alias of
-    the document's terms. `originals`: whether the index has that field (`searchdata.indexes_originals`,
-    asked when not given)."""
+    the document's terms. `layout`: `_layout` of the index (asked when not given)."""
     body = doc.body.text
     depth = site.config.search.body
     if depth == "none":
         body = ""
     elif isinstance(depth, int):
         body = " ".join(body.split()[:depth])
-    names = [" ".join(n for t in doc.terms.get(name, ()) for n in tax.terms[t].all_names)
-             for name, tax in site.taxonomies.items()]
-    if originals is None:
-        originals = searchdata.indexes_originals(site)
-    return (doc.title, *names, doc.summary, doc.source, *((searchdata.original_text(doc),) if originals else ()), body)
+    out = []
+    for name, _, where in layout or _layout(site, searchdata.indexes_originals(site)):
+        if where == "field":
+            out.append(getattr(doc, name))
+        elif where == "taxonomy":
+            out.append(" ".join(n for t in doc.terms.get(name, ()) for n in site.taxonomies[name].terms[t].all_names))
+        else:
+            out.append(body if where == "body" else searchdata.original_text(doc))
+    return tuple(out)
 
 
 def _separators(state: SearchState, lo: int, hi: int) -> list[str]:
@@ -403,3 +421,13 @@ def _stats(site: Site, state: SearchState) -> SearchStats:
 def chunk_paths(core: dict) -> list[str]:
     """The term chunk files a core names, in term order (for tests and tools)."""
     return [searchdata.path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
+
+
+def over_budget(config: Config, stats: Any) -> list[Diagnostic]:
+    """A search index larger than `search.budget_kb` is a warning (an error under --strict): every
+    reader who searches online downloads part of it, and an offline copy carries all of it."""
+    if stats is None or not stats.over_budget:
+        return []
+    return [Diagnostic(config.path, 1, 1, f"the search index is {stats.raw_bytes // 1024} KB, over search.budget_kb "
+                       f"({config.search.budget_kb} KB)", "index fewer body words (search.body: N) or raise the budget",
+                       WARNING)]

@@ -13,14 +13,14 @@ from typing import Iterator, Sequence
 
 from sitegen import analysis, arabic, l10n, searchcodes, urls
 from sitegen.model import Document, Site
+from sitegen.schema import DOCUMENT_FIELDS, facet_name
 from sitegen.ui import language_name, ui_language
 
 SNIPPET_WORDS = 60
 ROWS = 2048  # documents per facet-row block: only queries matching few documents load rows
 LIST_BYTES = 16_000  # packed bytes per facet value-list file (each file is a request), up to LIST_SCALE documents
 LIST_SCALE, LIST_LEAST = 20_000, 4_000  # past that, smaller files: a value's list grows with the archive, and a
-# query counting by bounds loads the files of the values it could show (at 100,000 documents the 20 most frequent
-# actors' lists are 2.5-12 KB each; in files of 16-21 KB two-word queries loaded 248-265 KB of lists, 206-239 KB now)
+# query counting by bounds loads the files of the values it could show (measured: benchmarks/README.md, "Facts")
 SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
 FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file: a query counting by lists loads them all
@@ -28,11 +28,11 @@ FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file:
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 TOPS = 40  # values per facet whose counts a common term carries (`top_counts`)
 COUNTED_MIN, COUNTED_PART = 64, 64  # a term carries them when in at least max(MIN, documents / PART) documents,
-COUNTED_FROM = LIST_SCALE  # in an archive of more documents than this: below, value lists are few and small (a
-# query's bytes were within Pagefind's at 10,000 documents without them), and counting took 1.1 s of CPU there
+COUNTED_FROM = LIST_SCALE  # in an archive of more documents than this: below, value lists are few and small, and
+# counting costs more CPU than it saves bytes (benchmarks/README.md, "Facts")
 SAMPLE, SAMPLE_FROM = 10_000, LIST_SCALE  # past SAMPLE_FROM documents, value lists over every `stride`-th document too
-# (a sample of about SAMPLE): exact counts of the values a many-word query shows over a third of 100,000 documents
-# needed 206-239 KB of full lists; the page estimates a facet from the sample where exact costs SAMPLE_RATIO times more
+# (a sample of about SAMPLE): exact counts for a many-word query cost many full lists (benchmarks/README.md,
+# "Facts"); the page estimates a facet from the sample where exact costs SAMPLE_RATIO times more
 SAMPLE_RATIO, SAMPLE_LEAST = 2, 1_000  # and at least SAMPLE_LEAST results fall in it (fewer: too rough, counted exactly)
 
 
@@ -51,10 +51,8 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
              for name, tax in site.taxonomies.items()]
-    specs += [("language", "", lambda d: [d.language],
-               lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions}),
-              ("year", "", lambda d: [str(d.date.year)] if d.date.year else [], lambda v: [v, ""]),
-              ("source", "", lambda d: [d.source] if d.source else [], lambda v: [v, ""])]
+    specs += [field_facet(name, spec.kind, editions) for name, spec in sorted(DOCUMENT_FIELDS.items(), key=lambda f: f[1].facet)
+              if spec.facet]
     docs = sorted(site.documents.values(), key=lambda d: d.id)
     values = [[values_of(d) for d in docs] for _, _, values_of, _ in specs]
     ranked = [rank_values(per_doc) for per_doc in values]
@@ -87,6 +85,18 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     columns = [[per_doc[n][0] if per_doc[n] else -1 for n in order] if one else [tuple(per_doc[n]) for n in order]
                for per_doc, one in zip(ids, single)]
     return [docs[n] for n in order], out, parts, files, columns
+
+
+def field_facet(name: str, kind: str, editions: tuple[str, ...]) -> tuple:
+    """(name, title, values of a document, label of a value) of the facet a document field is
+    (`schema.Field.facet`): a language by its name in each edition, a date by its year, text as written."""
+    if kind == "language":
+        return (name, "", lambda d: [getattr(d, name)],
+                lambda v: {e: [language_name(v, ui_language(e)), ui_language(e)] for e in editions})
+    if kind == "date":
+        return (facet_name(name, DOCUMENT_FIELDS[name]), "",
+                lambda d: [str(getattr(d, name).year)] if getattr(d, name) and getattr(d, name).year else [], lambda v: [v, ""])
+    return (name, "", lambda d: [getattr(d, name)] if getattr(d, name) else [], lambda v: [v, ""])
 
 
 def stride(documents: int) -> int:
@@ -169,11 +179,22 @@ def record(site: Site, doc: Document) -> dict[str, object]:
     edition's search page picks its own)."""
     editions = site.config.languages
     words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
-            "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
-            "date": {e: l10n.date_text(doc.date, ui_language(e), site.config.digits) for e in editions}, "source": doc.source, "summary": doc.summary,
-            "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
+    shown: dict[str, object] = {"href": urls.document(doc.id), "dir": doc.dir}
+    for name, spec in DOCUMENT_FIELDS.items():
+        if spec.record:
+            shown.update(record_value(name, spec.kind, getattr(doc, name), editions, site.config.digits))
+    return {**shown, "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
             **({"originals": pages} if (pages := len(original_pages(site, doc))) else {})}
+
+
+def record_value(name: str, kind: str, value: object, editions: tuple[str, ...], digits: str) -> dict[str, object]:
+    """A field shown in a search result (`schema.Field.record`), as the record holds it: a date in the
+    words of every edition, a language by name in each (its tag as `lang`), anything else as it is."""
+    if kind == "date":
+        return {name: {e: l10n.date_text(value, ui_language(e), digits) if value else "" for e in editions}}
+    if kind == "language":
+        return {"lang": value, name: {e: language_name(value, ui_language(e)) for e in editions}}
+    return {name: value}
 
 
 def original_text(doc: Document) -> str:

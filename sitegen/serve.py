@@ -29,7 +29,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import watchfiles
 
-from sitegen.build import Session, build, update_search
+from sitegen.build import build
+from sitegen.session import Session, update_search
 from sitegen.cache import open_cache
 from sitegen.config import Config, load_config
 from sitegen.errors import BuildFailed, Diagnostic, errors_only, shown_path

@@ -2,7 +2,8 @@
 
 An Arabic document page is Arabic from its header to its footer; a document in a language without a
 table here is an English page whose own text carries its language. A site edition in a third language
-(`languages: [en, ar, fr]`) needs one more table in STRINGS with the same keys, nothing else: counts
+(`languages: [en, ar, fr]`) needs one more table in STRINGS with the same keys (and its labels in
+`schema.DOCUMENT_FIELDS`), nothing else: counts
 are tables of CLDR plural categories (zero, one, two, few, many, other; "other" required) and dates
 come from CLDR through `l10n`, so a language's grammar of numbers and its month names need no code.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from sitegen.schema import DOCUMENT_FIELDS
+
 
 STRINGS = {
     "en": {
@@ -18,10 +21,9 @@ STRINGS = {
                            "fa": "Persian", "es": "Spanish", "de": "German"},
         "site_nav": "Site",
         "home": "Home", "chronology": "Chronology", "sources": "Sources", "search": "Search",
-        "documents": "Documents", "document": "Document", "source": "Source", "dateline": "Dateline",
-        "authors": "Authors", "original": "Original", "language": "Language", "date": "Date",
+        "documents": "Documents", "document": "Document",
         "provenance": "Provenance", "translations": "Translations", "translation_of": "Translation of",
-        "related": "Related documents", "notes": "Archivist's notes", "names": "Names and aliases",
+        "related": "Related documents", "names": "Names and aliases",
         "kind": "Kind", "appears_with": "Appears with", "latest": "Latest documents",
         "most_cited": "Most cited", "page": "Page", "previous": "Previous", "next": "Next",
         "contents": "Contents", "search_placeholder": "Search the archive", "skip": "Skip to content",
@@ -69,10 +71,9 @@ STRINGS = {
                            "ur": "الأردية", "fa": "الفارسية", "es": "الإسبانية", "de": "الألمانية"},
         "site_nav": "الموقع",
         "home": "الرئيسية", "chronology": "التسلسل الزمني", "sources": "المصادر", "search": "بحث",
-        "documents": "الوثائق", "document": "وثيقة", "source": "المصدر", "dateline": "مكان الخبر",
-        "authors": "المؤلفون", "original": "الأصل", "language": "اللغة", "date": "التاريخ",
+        "documents": "الوثائق", "document": "وثيقة",
         "provenance": "المصدر والأصل", "translations": "الترجمات", "translation_of": "ترجمة لـ",
-        "related": "وثائق ذات صلة", "notes": "ملاحظات الأرشيف", "names": "الأسماء والأسماء البديلة",
+        "related": "وثائق ذات صلة", "names": "الأسماء والأسماء البديلة",
         "kind": "النوع", "appears_with": "يظهر مع", "latest": "أحدث الوثائق",
         "most_cited": "الأكثر ذكرًا", "page": "صفحة", "previous": "السابق", "next": "التالي",
         "contents": "المحتويات", "search_placeholder": "ابحث في الأرشيف", "skip": "انتقل إلى المحتوى",
@@ -119,7 +120,12 @@ STRINGS = {
         "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
     },
 }
-
+# The documents' field labels are declared with the fields (`schema.Field.label`), each under the field's name
+for _name, _spec in DOCUMENT_FIELDS.items():
+    for _lang, _label in _spec.label.items():
+        STRINGS[_lang].setdefault(_name, _label)
+        if _name == "url":  # its name before the labels moved there: a project's own document.html may use it
+            STRINGS[_lang].setdefault("original", _label)
 
 
 def ui_language(lang: str) -> str:

@@ -1,4 +1,6 @@
-"""The only place output paths and links are decided.
+"""The only place the paths of pages and links are decided; inside the folders named here that a
+module fills on its own (`search/`: `searchdata.path`, `data/`: `exports`, `feeds/`: `feeds`) that
+module names its files.
 
 Every path here is relative to the output root and names a file (`actors/wang-yi.html`,
 `actors/index.html`), never a folder or an absolute `/...` URL, so the site works from `file://`, a
@@ -21,10 +23,6 @@ SEARCH_CORE = "search/core.js"
 DATA = "data/index.html"  # "About the data": what data/ holds and how to read it
 ABOUT = "about.html"  # the archive's own "about" page, from content/about.md (about.<lang>.md per edition)
 ASSETS = "assets"
-
-
-def search_shard(n: int) -> str:
-    return f"search/shard-{n:02d}.js"
 
 
 def document(doc_id: str, ext: str = "html") -> str:

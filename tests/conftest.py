@@ -1,10 +1,12 @@
-"""Shared fixtures: a tiny-site writer, the sample archive built once per session, and a browser."""
+"""Shared fixtures: a valid document's text (`document`), a tiny-site writer (`write_site`, `make_site`) and
+builder (`built_site`), the sample archive built once per session, and a browser."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -37,13 +39,29 @@ def write_site(root: Path, files: dict[str, str], *, base: bool = True, config: 
     return root
 
 
+def document(title: str = "A document", body: str = "Text.\n", *, date: str = "2021-12-23", source: str = "Wire",
+             language: str = "en", raw: str = "", **fields) -> str:
+    """The text of a valid document file: the required fields, then `fields` in the order given (each
+    value written as JSON, which YAML reads as written: text, lists, mappings, true/false), then `raw`
+    front-matter lines as they are (for YAML a test needs to write itself), then `body`."""
+    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in
+             {"title": title, "date": date, "source": source, "language": language, **fields}.items()]
+    return "---\n" + "\n".join(lines) + "\n" + raw + "---\n" + body
+
+
+def built_site(root: Path, files: dict[str, str], *, jobs: int = 1, **kwargs) -> Path:
+    """`write_site(root, files, **kwargs)` built into root/out (from nothing, no cache): the output folder."""
+    write_site(root, files, **kwargs)
+    out = root / "out"
+    build(load_config(root / "sitegen.yaml", environ={}), out=out, jobs=jobs)
+    return out
+
+
 @contextlib.contextmanager
 def served_build(root: Path, files: dict[str, str]):
     """A bilingual site of `files` (no base fixture) written into `root`, built into root/out and served
     on 127.0.0.1 while the block runs: (the output folder, its http address)."""
-    write_site(root, files, base=False, config=site_config(extra="languages: [en, ar]\n"))
-    out = root / "out"
-    build(load_config(root / "sitegen.yaml", environ={}), out=out, jobs=1)
+    out = built_site(root, files, base=False, config=site_config(extra="languages: [en, ar]\n"))
     handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
                                 directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import random
 
+from tests import conftest
+
 
 def document(body: str = "Text.", fields: str = "", title: str = "Hostile") -> str:
-    """A valid document with extra front-matter lines `fields` and the given body."""
-    return (f"---\ntitle: {title}\ndate: 2021-12-23\nsource: Wire\nlanguage: en\nsummary: S.\n{fields}---\n{body}\n")
+    """A valid document (`conftest.document`) with extra front-matter lines `fields` and the given body."""
+    return conftest.document(title, body + "\n", summary="S.", raw=fields)
 
 
 def alias_bomb(levels: int = 9, width: int = 9) -> str:

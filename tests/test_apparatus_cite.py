@@ -15,14 +15,15 @@ import rispy
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed
+from tests import conftest
 from tests.conftest import site_config
 
 HOSTILE = 'Braces } { 50% & $5 #1 a_b </script><script>alert(1)</script> "quoted"'
 
 
 def document(title: str = "Plain title", date: str = "2021-12-23", more: str = "") -> str:
-    return (f"---\ntitle: {json.dumps(title)}\ndate: {date}\nsource: {json.dumps('Wire & {Co}')}\nlanguage: en\n"
-            f"authors: [Wu Jianghao, 'Ann O%Brien']\nsummary: A short text.\n{more}---\nBody.\n")
+    return conftest.document(title, "Body.\n", date=date, source="Wire & {Co}", authors=["Wu Jianghao", "Ann O%Brien"],
+                             summary="A short text.", raw=more)
 
 
 def built(make_site, docs: dict[str, str], config_extra: str = "") -> dict[str, bytes]:

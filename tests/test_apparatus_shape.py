@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from sitegen import formats, pages
+from sitegen import formats, outputs, pages, urls
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed
@@ -76,13 +76,40 @@ def test_a_template_of_an_unknown_format_is_a_located_error(tmp_path):
     assert "no escaping known for `.tex`" in info.value.diagnostics[0].message
 
 
-def test_a_per_document_output_is_one_planner_entry_and_one_template(make_site, monkeypatch, tmp_path):
+def test_a_per_document_output_is_one_row_and_one_template(make_site, monkeypatch, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(Path(pages.__file__).parent.parent / "templates", templates)
     (templates / "document.txt").write_text("{{ doc.title }} / {{ doc.date_edtf }}\n")
-    monkeypatch.setattr(pages, "DOCUMENT_OUTPUTS", pages.DOCUMENT_OUTPUTS + [("document.txt", "txt")])
+    row = outputs.Output("Plain text", "document", lambda d: urls.document(d, "txt"), "document.txt", media="text/plain")
+    monkeypatch.setattr(outputs, "OUTPUTS", [*outputs.OUTPUTS, row])
     root = make_site()
     config = load_config(root / "sitegen.yaml", environ={})
     result = build(replace(config, templates=templates), until="render")
     for doc in result.site.documents.values():
         assert result.files[f"documents/{doc.id}.txt"].decode() == f"{doc.title} / {doc.date.edtf}\n"
+        page = result.files[f"documents/{doc.id}.html"].decode()
+        assert f'<link rel="alternate" type="text/plain" href="{doc.id}.txt"' in page  # offered as a download
+
+
+def test_a_data_output_is_one_row_and_one_function(make_site, monkeypatch):
+    """A file made from the site (a GeoJSON, say) is written into data/ and listed on the data page."""
+    def made(site):
+        return json.dumps(sorted(site.documents)).encode()
+    row = outputs.Output("ids.json", "site", lambda: "data/ids.json", make=made, listed=("JSON", "data_documents_json"))
+    monkeypatch.setattr(outputs, "OUTPUTS", [*outputs.OUTPUTS, row])
+    root = make_site()
+    result = build(load_config(root / "sitegen.yaml", environ={}), until="render")
+    assert json.loads(result.files["data/ids.json"]) == sorted(result.site.documents)
+    assert 'href="ids.json" download dir="ltr">ids.json</a>' in result.files["data/index.html"].decode()
+
+def test_a_file_per_registry_entry_is_one_row_and_one_function(make_site, monkeypatch):
+    """A GeoJSON per place, say: one row of the term scope and the function that makes it."""
+    def made(site, term):
+        return json.dumps({"type": "Feature", "properties": {"name": term.name("en")[0], "documents": len(term.documents)}}).encode()
+    row = outputs.Output("GeoJSON", "term", lambda term: f"data/{term.taxonomy}/{term.id}.geojson", make=made)
+    monkeypatch.setattr(outputs, "OUTPUTS", [*outputs.OUTPUTS, row])
+    root = make_site()
+    result = build(load_config(root / "sitegen.yaml", environ={}), until="render")
+    terms = [t for tax in result.site.taxonomies.values() for t in tax.terms.values()]
+    assert terms and all(json.loads(result.files[f"data/{t.taxonomy}/{t.id}.geojson"])["properties"]["documents"]
+                         == len(t.documents) for t in terms)

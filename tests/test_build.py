@@ -11,11 +11,12 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from sitegen import build as build_module
+from sitegen import session as session_module
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed
-from tests.conftest import ROOT, site_config
+from tests.conftest import ROOT, document, site_config
 
 
 class Links(HTMLParser):
@@ -101,9 +102,7 @@ def test_second_build_is_byte_identical(tmp_path):
 
 
 def test_parallel_build_matches_in_process_build(make_site, tmp_path):
-    docs = {f"content/documents/doc-{i:03d}.md":
-            f"---\ntitle: Report {i}\ndate: 2020-{i % 12 + 1:02d}\nsource: Wire {i % 7}\nlanguage: en\n"
-            f"summary: Number {i}.\nactors: [Wang Yi]\ntopics: [cooperation]\n---\nBody *{i}*.\n" for i in range(160)}
+    docs = {f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)}
     root = make_site(docs)
     config = load_config(root / "sitegen.yaml")
     build(config, out=tmp_path / "one", jobs=1)
@@ -115,8 +114,8 @@ def test_parallel_build_matches_in_process_build(make_site, tmp_path):
 
 
 def _many(i: int) -> str:
-    return (f"---\ntitle: Report {i}\ndate: 2020-{i % 12 + 1:02d}\nsource: Wire {i % 7}\nlanguage: en\n"
-            f"summary: Number {i}.\nactors: [Wang Yi]\ntopics: [cooperation]\n---\nBody *{i}*.\n")
+    return document(f"Report {i}", f"Body *{i}*.\n", date=f"2020-{i % 12 + 1:02d}", source=f"Wire {i % 7}",
+                    summary=f"Number {i}.", actors=["Wang Yi"], topics=["cooperation"])
 
 
 def test_search_runs_beside_the_page_workers(make_site, tmp_path, monkeypatch):
@@ -125,8 +124,8 @@ def test_search_runs_beside_the_page_workers(make_site, tmp_path, monkeypatch):
     root = make_site({f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)})
     config = load_config(root / "sitegen.yaml")
     where = []
-    made = build_module.build_search
-    monkeypatch.setattr(build_module, "build_search", lambda *a: where.append(threading.current_thread().name) or made(*a))
+    made = session_module.build_search
+    monkeypatch.setattr(session_module, "build_search", lambda *a: where.append(threading.current_thread().name) or made(*a))
     build(config, out=tmp_path / "beside", jobs=2)
     monkeypatch.setattr(build_module, "BESIDE", 0)
     build(config, out=tmp_path / "after", jobs=2)
@@ -145,7 +144,7 @@ def test_a_search_failing_beside_the_pages_fails_the_build(make_site, monkeypatc
 
     def broken(*args):
         raise RuntimeError("the search broke")
-    monkeypatch.setattr(build_module, "build_search", broken)
+    monkeypatch.setattr(session_module, "build_search", broken)
     with pytest.raises(RuntimeError, match="the search broke"):
         build(config, jobs=2)
     assert {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()} == before
@@ -160,7 +159,7 @@ def test_a_build_failing_while_the_search_runs_beside_leaves_nothing_behind(make
     build(config, jobs=2)
     before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file()}
     (root / "content/documents/doc-000.md").write_text(_many(0).replace("Body", "New body"))
-    go, made = threading.Event(), build_module.build_search
+    go, made = threading.Event(), session_module.build_search
 
     def slow_search(*args):
         go.wait(10)
@@ -168,7 +167,7 @@ def test_a_build_failing_while_the_search_runs_beside_leaves_nothing_behind(make
 
     def broken() -> None:
         raise KeyboardInterrupt
-    monkeypatch.setattr(build_module, "build_search", slow_search)
+    monkeypatch.setattr(session_module, "build_search", slow_search)
     monkeypatch.setattr(build_module, "trim_heap", broken)  # called on the pipeline's thread after the pages
     with pytest.raises(KeyboardInterrupt):
         build(config, jobs=2)
@@ -246,8 +245,8 @@ def test_third_taxonomy_needs_only_config_and_a_folder(make_site, tmp_path):
     extra = "taxonomies:\n  actors: {}\n  topics: {}\n  places:\n    title: {en: Places, ar: الأماكن}\n"
     root = make_site({
         "content/places/beijing.md": "---\nnames: {en: Beijing, ar: بكين}\n---\nCapital of China.\n",
-        "content/documents/first-report.md": "---\ntitle: First report\ndate: 2021\nsource: Wire\nlanguage: en\n"
-                                             "summary: s\nactors: [Wang Yi]\ntopics: [cooperation]\nplaces: [بكين]\n---\nBody.\n",
+        "content/documents/first-report.md": document("First report", "Body.\n", date="2021", summary="s", actors=["Wang Yi"],
+                                                      topics=["cooperation"], places=["بكين"]),
     }, config=site_config(extra=extra))
     build(load_config(root / "sitegen.yaml"))
     page = (root / "build/places/beijing.html").read_text()
@@ -257,15 +256,15 @@ def test_third_taxonomy_needs_only_config_and_a_folder(make_site, tmp_path):
 
 def test_optional_taxonomy_creates_unknown_terms(make_site):
     extra = "taxonomies:\n  actors: {}\n  topics:\n    optional: true\n"
-    root = make_site({"content/documents/new.md": "---\ntitle: New\ndate: 2021\nsource: Wire\nlanguage: en\n"
-                      "summary: s\ntopics: [Border Security]\n---\nBody.\n"}, config=site_config(extra=extra))
+    root = make_site({"content/documents/new.md": document("New", "Body.\n", date="2021", summary="s", topics=["Border Security"])},
+                     config=site_config(extra=extra))
     build(load_config(root / "sitegen.yaml"))
     assert "new.html" in (root / "build/topics/border-security.html").read_text()
 
 
 def test_translations_link_both_ways(make_site):
-    root = make_site({"content/documents/first-report-ar.md": "---\ntitle: التقرير الأول\ndate: 2021-12-23\n"
-                      "source: Wire\nlanguage: ar\nsummary: s\ntranslation_of: first-report\n---\nنص.\n"})
+    root = make_site({"content/documents/first-report-ar.md": document("التقرير الأول", "نص.\n", language="ar", summary="s",
+                                                                       translation_of="first-report")})
     build(load_config(root / "sitegen.yaml"))
     assert 'href="first-report-ar.html"' in (root / "build/documents/first-report.html").read_text()
     assert 'href="first-report.html"' in (root / "build/documents/first-report-ar.html").read_text()
@@ -391,7 +390,7 @@ def test_a_page_that_fails_to_render_is_reported_with_the_runs_warnings(make_sit
     page = tmp_path / "tpl/document.html"
     page.write_text(page.read_text(encoding="utf-8").replace(
         "{% endblock %}", "{{ (1 // 0) if doc.title == 'Boom' else '' }}{% endblock %}", 1), encoding="utf-8")
-    make_site({"content/documents/boom.md": "---\ntitle: Boom\ndate: 2020\nsource: S\nlanguage: en\n---\nBody.\n"},
+    make_site({"content/documents/boom.md": document("Boom", "Body.\n", date="2020", source="S")},
               config=site_config(templates=tmp_path / "tpl"))
     for command in (["check"], ["build"]):
         assert main(command) == 1

@@ -28,7 +28,7 @@ from sitegen.config import load_config
 from sitegen.errors import BuildFailed
 from sitegen.output import MARKER, Output, UnsafeOutput
 
-from tests.conftest import ROOT, site_config
+from tests.conftest import ROOT, document, site_config
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -36,9 +36,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def doc(title: str, actors: list[str], body: str, date: str = "2020-01-02") -> str:
-    listed = "".join(f"\n  - {a}" for a in actors) or " []"
-    return (f"---\ntitle: {title}\ndate: {date}\nsource: Wire\nlanguage: en\nsummary: About {title}.\n"
-            f"actors:{listed}\ntopics:\n  - cooperation\n---\n{body}\n")
+    return document(title, body + "\n", date=date, summary=f"About {title}.", actors=actors, topics=["cooperation"])
 
 
 @pytest.fixture

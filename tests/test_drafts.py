@@ -16,7 +16,7 @@ from sitegen.build import build
 from sitegen.cache import open_cache
 from sitegen.cli import main
 from sitegen.config import load_config
-from tests.conftest import site_config
+from tests.conftest import document, site_config
 
 MARKERS = {"draft": "qzdraftmark", "embargo": "qzembargomark", "expired": "qzexpiredmark", "future": "qzfuturemark"}
 CONFIG = site_config(extra="languages: [en, ar]\nbase_url: https://archive.example.org/\n"
@@ -26,9 +26,9 @@ CONFIG = site_config(extra="languages: [en, ar]\nbase_url: https://archive.examp
 
 def held_doc(kind: str, schedule_line: str, date: str = "2021-03-04") -> str:
     mark = MARKERS[kind]
-    return (f"---\ntitle: Title {mark}\ndate: {date}\nsource: Wire {mark}\nlanguage: en\nsummary: Summary {mark}\n"
-            f"{schedule_line}actors: [Lonely {kind}]\ntopics: [cooperation]\ntags: [tag{mark}]\nauthors: [Author {mark}]\n"
-            f"attachments: [{kind}.txt]\nredirects: [old/{mark}.html]\n---\nBody {mark} with words.\n")
+    return document(f"Title {mark}", f"Body {mark} with words.\n", date=date, source=f"Wire {mark}", summary=f"Summary {mark}",
+                    raw=f"{schedule_line}actors: [Lonely {kind}]\ntopics: [cooperation]\ntags: [tag{mark}]\n"
+                    f"authors: [Author {mark}]\nattachments: [{kind}.txt]\nredirects: [old/{mark}.html]\n")
 
 
 FILES = {
@@ -41,10 +41,10 @@ FILES = {
     "content/actors/lonely.md": "---\nname: Lonely Actor\nkind: person\naliases: [" +
                                 ", ".join(f"Lonely {kind}" for kind in MARKERS) + "]\n---\nUsed by held documents only.\n",
     # a published translation of a held document, and a published document linking to two of them
-    "content/documents/translated.md": "---\ntitle: ترجمة\ndate: 2021-03-05\nsource: Wire\nlanguage: ar\n"
-                                       "summary: ملخص.\ntranslation_of: draft\n---\nنص.\n",
-    "content/documents/linker.md": "---\ntitle: Linker\ndate: 2021-03-06\nsource: Wire\nlanguage: en\nsummary: Links.\n---\n"
-                                   "See [the draft](doc:draft) and [the embargoed one](embargo.md).\n",
+    "content/documents/translated.md": document("ترجمة", "نص.\n", date="2021-03-05", language="ar", summary="ملخص.",
+                                                translation_of="draft"),
+    "content/documents/linker.md": document("Linker", "See [the draft](doc:draft) and [the embargoed one](embargo.md).\n",
+                                            date="2021-03-06", summary="Links."),
 }
 TODAY = datetime.date(2026, 3, 1)  # after the expiry, before the embargo and the future date
 
@@ -111,7 +111,7 @@ def test_drafts_builds_them_each_marked(site):
 
 def test_the_banner_is_in_arabic_on_an_arabic_page(site):
     (site / "content/documents/arabic-draft.md").write_text(
-        "---\ntitle: مسودة\ndate: 2021-01-01\nsource: Wire\nlanguage: ar\nsummary: ملخص.\ndraft: true\n---\nنص.\n", encoding="utf-8")
+        document("مسودة", "نص.\n", date="2021-01-01", language="ar", summary="ملخص.", draft=True), encoding="utf-8")
     _, files = built(site, drafts=True)
     assert "مسودة: غير منشورة" in files["documents/arabic-draft.html"].decode()
 
@@ -149,7 +149,7 @@ def test_a_link_to_a_held_document_warns_naming_both_and_stays_text(site, capsys
 ])
 def test_bad_schedule_values_are_errors_at_their_line(site, capsys, bad, message):
     (site / "content/documents/bad.md").write_text(
-        f"---\ntitle: Bad\ndate: 2021-01-01\nsource: Wire\nlanguage: en\nsummary: S.\n{bad}\n---\nText.\n")
+        document("Bad", date="2021-01-01", summary="S.", raw=f"{bad}\n"))
     assert main(["check"]) == 1
     assert "content/documents/bad.md:7:" in (err := capsys.readouterr().err) and message in err
 
@@ -233,7 +233,7 @@ def test_the_banner_and_redirect_pages_are_valid_and_accessible(site, browser):
     import subprocess
     from tests.test_a11y import VNU, axe_on, tool
     (site / "content/documents/arabic-draft.md").write_text(
-        "---\ntitle: مسودة\ndate: 2021-01-01\nsource: Wire\nlanguage: ar\nsummary: ملخص.\ndraft: true\n---\nنص.\n", encoding="utf-8")
+        document("مسودة", "نص.\n", date="2021-01-01", language="ar", summary="ملخص.", draft=True), encoding="utf-8")
     _, files = built(site, drafts=True)
     pages = [site / "build" / rel for rel in ("documents/draft.html", "documents/embargo.html", "documents/arabic-draft.html",
                                              "old/qzdraftmark.html", "documents/linker.html")]

@@ -15,7 +15,7 @@ from sitegen import ui
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed
-from tests.conftest import ROOT, site_config
+from tests.conftest import ROOT, document, site_config
 
 AR_DOC = "documents/2021-10-08-wang-yi-gctf-international-cooperation-ar.html"
 EN_DOC = "documents/2021-12-23-xinhua-china-calls-for-joint-efforts.html"
@@ -112,8 +112,8 @@ def test_edition_pages_name_each_other_as_hreflang_alternates(sample_online):
 
 
 def test_a_document_links_to_its_editions_chrome_and_switches_to_its_translation(make_site):
-    root = make_site({"content/documents/first-report-ar.md": "---\ntitle: التقرير الأول\ndate: 2021-12-23\n"
-                      "source: Wire\nlanguage: ar\nsummary: s\ntranslation_of: first-report\n---\nنص.\n"}, config=TWO_ONLINE)
+    root = make_site({"content/documents/first-report-ar.md": document("التقرير الأول", "نص.\n", language="ar", summary="s",
+                                                                       translation_of="first-report")}, config=TWO_ONLINE)
     build(load_config(root / "sitegen.yaml"))
     arabic = Page(root / "build/documents/first-report-ar.html")
     assert arabic.switch == {"en": "first-report.html"} and arabic.alternates == {
@@ -157,8 +157,8 @@ def test_text_in_another_language_than_the_page_carries_its_lang_and_dir(sample_
 
 
 def test_source_author_and_extra_in_another_script_are_marked(make_site):
-    root = make_site({"content/documents/mixed.md": "---\ntitle: Mixed\ndate: 2021\nsource: وكالة الأنباء\n"
-                      "language: en\nsummary: s\nauthors: [علي, Bob]\nnotes: ملاحظة\nextra: {raw_key: قيمة}\n---\nText.\n"},
+    root = make_site({"content/documents/mixed.md": document("Mixed", date="2021", source="وكالة الأنباء", summary="s",
+                                                             authors=["علي", "Bob"], notes="ملاحظة", extra={"raw_key": "قيمة"})},
                      config=TWO)
     build(load_config(root / "sitegen.yaml"))
     page = text(root / "build/documents/mixed.html")
@@ -255,8 +255,8 @@ def first_title(build_dir: Path, href: str) -> str:
 
 
 def test_a_document_in_a_language_without_interface_words_has_english_chrome_and_french_text(make_site):
-    root = make_site({"content/documents/rapport.md": "---\ntitle: Un rapport\ndate: 2021\nsource: AFP\n"
-                      "language: fr\nsummary: Un résumé.\n---\nLe texte.\n"}, config=TWO)
+    root = make_site({"content/documents/rapport.md": document("Un rapport", "Le texte.\n", date="2021", source="AFP",
+                                                               language="fr", summary="Un résumé.")}, config=TWO)
     build(load_config(root / "sitegen.yaml"))
     page = text(root / "build/documents/rapport.html")
     assert Page(root / "build/documents/rapport.html").html == {"lang": "en", "dir": "ltr"}

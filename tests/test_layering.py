@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
-ORDER = ["errors", "limits", "workers", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "incremental", "build", "pack", "scaffold",
+ORDER = ["errors", "limits", "workers", "running", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n", "chrome", "cite", "exports", "outputs", "feeds", "pages", "lunrcompat", "arabic", "analysis",
+         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "session", "incremental", "build", "pack", "scaffold",
          "importdata", "importnames", "importfiles", "importing", "csvtext", "csvdates", "import_csv", "import_markup", "import_site", "import_hugo",
          "import_jekyll", "wxr", "wphtml", "import_wordpress", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
@@ -20,6 +21,13 @@ def sitegen_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("sitegen.")}
     return names
+
+
+def test_the_package_docstring_gives_the_modules_in_this_order():
+    import sitegen
+    named = re.findall(r"\b([a-z_]+)\b(?= →| \(the whole)", sitegen.__doc__.replace("\n", " "))
+    assert len(named) > 10 and all(name in ORDER for name in named), named
+    assert [ORDER.index(name) for name in named] == sorted(ORDER.index(name) for name in named), named
 
 
 def test_every_module_has_a_place_in_the_order():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sitegen.build import build
 from sitegen.config import load_config
-from tests.conftest import site_config
+from tests.conftest import document, site_config
 
 HOSTILE = """He said "stop" & 'go' <script>alert(1)</script> {{ 7 * 7 }} {% if x %}"""
 
@@ -33,10 +33,9 @@ class Head(HTMLParser):
 def site_with(make_site, base_url: str = "https://archive.example.org/sub/") -> Path:
     extra = "description: The site's own description.\nlanguages: [en, ar]\n" + (f"base_url: {base_url}\n" if base_url else "")
     root = make_site({
-        "content/documents/hostile.md": f"---\ntitle: Hostile <b>title</b>\ndate: 2021-01-01\nsource: Wire\nlanguage: en\n"
-                                        f"summary: '{HOSTILE.replace(chr(39), chr(39) * 2)}'\n---\nText.\n",
-        "content/documents/no-summary.md": "---\ntitle: Plain\ndate: 2021-01-02\nsource: Wire\nlanguage: en\n---\n"
-                                           "# Heading\n\nThe first words of the body, " + "and more words " * 30 + "\n",
+        "content/documents/hostile.md": document("Hostile <b>title</b>", date="2021-01-01", summary=HOSTILE),
+        "content/documents/no-summary.md": document("Plain", "# Heading\n\nThe first words of the body, " + "and more words " * 30
+                                                    + "\n", date="2021-01-02"),
     }, config=site_config(extra=extra))
     build(load_config(root / "sitegen.yaml", environ={}), out=root / "build")
     return root / "build"

@@ -12,13 +12,14 @@ import pytest
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
+from tests import conftest
 from tests.conftest import site_config
 
 
 def document(redirects: str, *, name: str = "moved", language: str = "en", title: str = "Moved report",
              extra: str = "") -> dict[str, str]:
-    return {f"content/documents/{name}.md": f"---\ntitle: {title}\ndate: 2021-01-01\nsource: Wire\nlanguage: {language}\n"
-                                            f"summary: S.\nredirects: {redirects}\n{extra}---\nText.\n"}
+    return {f"content/documents/{name}.md": conftest.document(title, date="2021-01-01", language=language, summary="S.",
+                                                              raw=f"redirects: {redirects}\n{extra}")}
 
 
 def built(make_site, files: dict[str, str], base_url: str = "https://archive.example.org/") -> Path:

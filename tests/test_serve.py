@@ -13,7 +13,8 @@ from urllib.request import urlopen
 import pytest
 
 from sitegen import search
-from sitegen.build import Session, build
+from sitegen.build import build
+from sitegen.session import Session
 from sitegen.cache import open_cache
 from sitegen.cli import main
 from sitegen.config import load_config
