@@ -814,9 +814,11 @@
       groups.push(group);
       if (required) need++;
       if (c.titled) titled++;
+      var found = c.any ? terms.filter(function (t) { return expand(c, t).length; }).length : 1;  // alternatives (OR): one is enough
+      if (!found && required) impossible = true;
       for (var m = 0; m < terms.length; m++) {
         var expanded = expand(c, terms[m]);
-        if (!expanded.length && required) { impossible = true; break; }
+        if (!expanded.length && required && !c.any) { impossible = true; break; }
         expanded.forEach(function (term) {
           var p = posting(term);
           if (group.terms.indexOf(term) < 0) group.terms.push(term);
@@ -1090,14 +1092,73 @@
       .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; });
   }
 
+  /* The reader's operators: `groups`, each a list of alternatives (terms) of which a document must hold
+     one (`a OR b`: one clause, its terms optional alternatives; a single word: a required word), and
+     `not`, terms it must not hold. Every group counts toward a title holding the whole query. */
+  function operators(groups, not) {
+    return groups.map(function (alternatives) {
+      var c = clause(alternatives[0], null, REQUIRED);
+      c.usePipeline = false;
+      c.titled = true;
+      if (alternatives.length > 1) { c.expansion = alternatives.slice(); c.any = true; }
+      return c;
+    }).concat(not.map(function (t) { var c = clause(t, null, PROHIBITED); c.usePipeline = false; return c; }));
+  }
+
+  // ---- dates (search/y/, the twin of searchdata.date_block): a document's date as a span of days ----
+  var dateLo = new Float64Array(N).fill(NaN), dateHi = new Float64Array(N).fill(NaN), dateKey = new Float64Array(N).fill(NaN), dated = [];
+
+  function day(y, m, d) {  // days since 1970-01-01 of y-m-d (m from 1; overflowing months and days roll over)
+    var t = new Date(0);
+    t.setUTCFullYear(y, m - 1, d);
+    return Math.round(t.getTime() / 864e5);
+  }
+
+  /* The days a date written with `month` and `day` (0: not given) can be: the year, the month or the
+     day; an uncertain or approximate (`qualified`) one widened by one of its units each way. */
+  function span(year, month, dayOf, qualified) {
+    var w = qualified ? 1 : 0;
+    if (!month) return [day(year - w, 1, 1), day(year + 1 + w, 1, 0)];
+    if (!dayOf) return [day(year, month - w, 1), day(year, month + 1 + w, 0)];
+    return [day(year, month, dayOf) - w, day(year, month, dayOf) + w];
+  }
+
+  function loadDates(docs) {
+    return Promise.all(blockList(docs, S.block).map(function (b) {
+      return load('y/' + b).then(function (data) {
+        if (dated[b]) return;
+        dated[b] = true;
+        var codes = unpack(data[1]), n = b * S.block;
+        for (var j = 0; j < codes.length; j++, n++) {
+          if (!codes[j]) continue;
+          var c = codes[j] - 1, qualified = c & 1;
+          c = (c - qualified) / 2;
+          var d = c % 32, m = (c - d) / 32 % 13, y = data[0] + ((c - d) / 32 - m) / 13, s = span(y, m, d, qualified);
+          dateLo[n] = s[0];
+          dateHi[n] = s[1];
+          dateKey[n] = day(y, m || 1, d || 1) * 4 + (!m ? 0 : !d ? 1 : 2);  // as dates.ArchivalDate.sort_key
+        }
+      });
+    }));
+  }
+
+  /* The dates of `hits`' documents, loaded: a promise of a function giving document n's {lo, hi, key}
+     (days; key orders as the site's chronology does), or null for an undated one. */
+  function dates(hits) {
+    return loadDates(hits.map(function (h) { return h.n; })).then(function () {
+      return function (n) { return isNaN(dateKey[n]) ? null : { lo: dateLo[n], hi: dateHi[n], key: dateKey[n] }; };
+    });
+  }
+
   function label(f, id) {
     return load('l/' + f + '-' + Math.floor(id / S.labels)).then(function (labels) { return labels[id % S.labels]; });
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, dates: dates, span: span, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
+    text: function (n) { return load('x/' + n); },  // the whole body of a document whose record holds only its start
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them
       return prepare([clause(term, null, OPTIONAL)]).then(function () {

@@ -35,9 +35,14 @@ def corpus(make_site, rng: random.Random, n: int = 120):
 
 def new_body(rng: random.Random, text: str, step: int) -> str:
     """One of the edits a writer makes: add words (some never seen), drop words, empty the body, make it
-    long (a chunk splits), rewrite its opening (the snippet)."""
+    long (a chunk splits), rewrite its opening (the snippet), move its words about or put stop words
+    between them (the same terms and counts, other positions)."""
     words = text.split()
-    kind = rng.choice(["add", "drop", "empty", "long", "opening", "fresh"])
+    kind = rng.choice(["add", "drop", "empty", "long", "opening", "fresh", "shuffle", "stops"])
+    if kind == "shuffle":
+        return " ".join(rng.sample(words, len(words)))
+    if kind == "stops":
+        return " ".join(w for word in words for w in ([word, "the"] if rng.random() < 0.3 else [word]))
     if kind == "add":
         return " ".join(words + rng.choices(VOCABULARY, k=rng.randint(1, 20)) + [f"novel{step}x"])
     if kind == "drop":
@@ -99,7 +104,9 @@ def test_a_chunk_stretch_is_rewritten_and_the_rest_kept(make_site, small_chunks)
     assert 1 <= len(chunks) <= 3 and not removed
     lengths = {"search/core.js", "search/d/0.js", "search/b/0.js", *(f"search/e/{k}-0.js" for k in range(4))}  # its block's
     vocab = "search/w/7a.js"  # the words beginning with z, the new word's first letter
-    assert set(written) - set(chunks) <= lengths | {vocab} | {p for p in written if p.startswith("search/k/")}
+    positions = {p for p in written if p.startswith("search/p/")}  # the new word's chunk's: the others' terms stay put
+    assert positions and {p.replace("/p/", "/t/") for p in positions} <= set(chunks)
+    assert set(written) - set(chunks) <= lengths | {vocab} | positions | {p for p in written if p.startswith("search/k/")}
 
 
 def test_the_state_keeps_no_body_text(make_site):
