@@ -1150,15 +1150,92 @@
     });
   }
 
+  // ---- phrases (search/p/, beside each term chunk: the twin of searchindex.encode_positions) ----
+  var positionFiles = [];
+
+  function chunkList(terms) {
+    var list = [];
+    terms.forEach(function (t) { var i = chunkAt(t); if (i >= 0 && list.indexOf(i) < 0) list.push(i); });
+    return list;
+  }
+
+  /* Where `term` is in each document's title and body, decoded on first use: per field {docs, starts,
+     at} (document docs[j] has positions at[starts[j]] .. at[starts[j + 1] - 1], in order); null when
+     the index lacks the term. Its chunk and position file are loaded. */
+  function placesOf(term) {
+    var p = posting(term);
+    if (!p) return null;
+    if (p.places) return p.places;
+    var i = chunkAt(term), text = positionFiles[i][find(chunks[i].terms, term)], at = 0;
+    p.places = [p.fields[TITLE], p.fields[F - 1]].map(function (field) {
+      var docs = field.docs, starts = new Int32Array(docs.length + 1), count = 0, j;
+      for (j = 0; j < docs.length; j++) { starts[j] = count; count += field.tfs[j]; }
+      starts[docs.length] = count;
+      if (!count) return { docs: docs, starts: starts, at: new Int32Array(0) };
+      var h = head(text.slice(at), 1), places = rice(text, at + h[1], count, h[0]);
+      at = rAt;
+      for (j = 0; j < docs.length; j++) for (var m = starts[j] + 1; m < starts[j + 1]; m++) places[m] += places[m - 1] + 1;
+      return { docs: docs, starts: starts, at: places };
+    });
+    return p.places;
+  }
+
+  /* Whether document n holds `phrase` ({terms, at}: its terms and their places in it, a stop word
+     keeping its place) in its title or its body: the first term at some position i, each other one at
+     i plus its place less the first's. */
+  function phraseIn(phrase, n) {
+    var terms = phrase.terms, places = terms.map(placesOf);
+    if (places.indexOf(null) >= 0) return false;
+    for (var f = 0; f < 2; f++) {
+      var lists = [];
+      for (var t = 0; t < terms.length; t++) {
+        var field = places[t][f], j = find(field.docs, n);
+        if (j < 0) break;
+        lists.push(field.at.subarray(field.starts[j], field.starts[j + 1]));
+      }
+      if (lists.length < terms.length) continue;
+      next: for (var a = 0; a < lists[0].length; a++) {
+        var start = lists[0][a] - phrase.at[0];
+        for (t = 1; t < terms.length; t++) if (find(lists[t], start + phrase.at[t]) < 0) continue next;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function wordIn(term, n) {  // document n has `term` in some field
+    var p = posting(term);
+    return !!p && p.fields.some(function (field) { return find(field.docs, n) >= 0; });
+  }
+
+  /* The `hits` holding, for every group of `checks`, one of its alternatives (a phrase: see phraseIn;
+     a single term: in any field), and none of the phrases `without`: a promise. Loads the position
+     files of the phrases' words only. */
+  function phrases(hits, checks, without) {
+    var words = [], placed = [];
+    checks.concat([without]).forEach(function (group) {
+      group.forEach(function (a) { words = words.concat(a.terms); if (a.terms.length > 1) placed = placed.concat(a.terms); });
+    });
+    var list = chunkList(placed);
+    return Promise.all([loadChunks(chunkList(words))].concat(list.map(function (i) {
+      return load('p/' + names[i]).then(function (data) { positionFiles[i] = positionFiles[i] || data; });
+    }))).then(function () {
+      function holds(a, n) { return a.terms.length > 1 ? phraseIn(a, n) : wordIn(a.terms[0], n); }
+      return hits.filter(function (h) {
+        return checks.every(function (group) { return group.some(function (a) { return holds(a, h.n); }); })
+          && !without.some(function (a) { return phraseIn(a, h.n); });
+      });
+    });
+  }
+
   function label(f, id) {
     return load('l/' + f + '-' + Math.floor(id / S.labels)).then(function (labels) { return labels[id % S.labels]; });
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, dates: dates, span: span, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, dates: dates, span: span, phrases: phrases, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
-    text: function (n) { return load('x/' + n); },  // the whole body of a document whose record holds only its start
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them
       return prepare([clause(term, null, OPTIONAL)]).then(function () {

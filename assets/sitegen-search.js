@@ -34,11 +34,11 @@
   function busy(yes) { app.setAttribute('aria-busy', yes ? 'true' : 'false'); }
   function failed() { busy(false); setStatus(T.load_error); }
 
-  /* The reader's operators: `"a phrase"` (its words required, then their order checked on the
-     documents' text: see verified), `-"a phrase"` (checked the same way, and those holding it dropped),
+  /* The reader's operators: `"a phrase"` (its words required, then their places checked on the index's
+     positions: see byPhrase), `-"a phrase"` (checked the same way, and those holding it dropped),
      `a OR b` (one of them required; either may be a phrase) and `-word` (none of it), every other
-     word required. Read the same from the box and the address (q), in every edition: a phrase
-     is compared on analysed words (termFor), as the index holds them. */
+     word required. Read the same from the box and the address (q), in every edition: a phrase is
+     compared on analysed words (termFor), as the index holds them, a stop word keeping its place. */
   var OPS = /"|(^|\s)OR(\s|$)/;
   function operators(q) {
     var items = [], re = /(-?)"([^"]*)"?|(\S+)/g, m;
@@ -46,8 +46,9 @@
       if (m[3] === 'OR') { items.push({ or: true }); continue; }
       var not = m[1] === '-' || (m[3] && m[3][0] === '-' && m[3].length > 1);
       var text = m[3] !== undefined ? m[3].replace(/^-/, '') : m[2];
-      var words = AN.tokens(text), terms = words.map(AN.termFor).filter(Boolean);
-      if (terms.length) items.push({ not: not, phrase: m[3] === undefined && terms.length > 1, terms: terms, words: words });
+      var words = AN.tokens(text), terms = [], at = [];
+      words.forEach(function (w, i) { var t = AN.termFor(w); if (t) { terms.push(t); at.push(i); } });
+      if (terms.length) items.push({ not: not, terms: terms, at: at, words: words });
     }
     /* groups of alternatives joined by OR, each alternative a phrase (a word written as several, such
        as counter-terrorism, is one) or a word */
@@ -55,19 +56,19 @@
     items.forEach(function (item) {
       if (item.or) { joined = groups.length > 0; return; }
       var phrase = item.terms.length > 1;
-      if (item.not) { if (phrase) without.push(item.terms); else not.push(item.terms[0]); joined = false; return; }
-      var alternative = { terms: item.terms, token: phrase ? '' : item.words[0] };
+      if (item.not) { if (phrase) without.push({ terms: item.terms, at: item.at }); else not.push(item.terms[0]); joined = false; return; }
+      var alternative = { terms: item.terms, at: item.at, token: phrase ? '' : item.words[0] };
       if (joined) groups[groups.length - 1].push(alternative); else groups.push([alternative]);
       joined = false;
     });
     /* the index's clauses: a lone phrase's words each required; a group of alternatives one clause
-       holding any of their words. Then the page checks (see verified) every group with a phrase:
+       holding any of their words. Then the page checks (see byPhrase) every group with a phrase:
        a result must hold one of its alternatives, the words of a phrase one after another. */
     var clauses = [], forgiving = [], checks = [], terms = [];
     groups.forEach(function (group) {
       var all = [].concat.apply([], group.map(function (a) { return a.terms; }));
       terms = terms.concat(all);
-      if (group.some(function (a) { return a.terms.length > 1; })) checks.push(group.map(function (a) { return a.terms; }));
+      if (group.some(function (a) { return a.terms.length > 1; })) checks.push(group.map(function (a) { return { terms: a.terms, at: a.at }; }));
       if (group.length === 1) all.forEach(function (t) { clauses.push([t]); forgiving.push(group[0].token); });
       else { clauses.push(all); forgiving.push(''); }
     });
@@ -182,6 +183,18 @@
     });
   }
 
+  /* The results holding the query's phrases (and none of those it excludes), every one checked on
+     the positions of the phrases' words (search/p/, loaded only then): before facets and paging, so
+     counts are exact. */
+  function byPhrase(hits) {
+    if (!state.checks.length && !state.without.length) return Promise.resolve(hits);
+    return idx.phrases(hits, state.checks, state.without).then(function (out) {
+      // the facets' counting plan holds for a part of the results; a one-word query's exact counts do not
+      var bounds = hits.bounds && hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; });
+      return Object.assign(out, { facetMode: hits.facetMode, sampled: hits.sampled, bounds: bounds });
+    });
+  }
+
   /* `list` with its first `count` in relevance order (made exact by idx.refine), or as it is when
      ordered by date. */
   function arrange(list, count) {
@@ -216,7 +229,7 @@
           state.changes = suggestion.changes;
           state.match = matcher(suggestion.terms, '');
         } else state.suggestion = suggestion && suggestion.q;
-        return byDate(state.results).then(function (results) {
+        return byPhrase(state.results).then(byDate).then(function (results) {
           if (token !== runs) return;
           state.results = results;
           performance.mark('sitegen:searched');
@@ -316,7 +329,7 @@
     var token = ++renders;
     return idx.facets(state.results, state.selected).then(function (view) {
       // the results shown in exact order (an archive too big to rank every result exactly up front)
-      return token === renders ? verified(view.visible, state.shown).then(function (visible) { view.visible = visible; return view; }) : null;
+      return token === renders ? arrange(view.visible, state.shown).then(function (visible) { view.visible = visible; return view; }) : null;
     }).then(function (view) {
       if (!view || token !== renders) return;
       state.visible = view.visible;
@@ -334,61 +347,12 @@
       drawFacets(state.facets, loaded[1]);
       drawFix();
       document.getElementById('search-count').textContent = state.q ? countText(state.visible.length) : '';
-      app.setAttribute('data-unchecked', String(state.visible.unchecked || 0));
       if (state.q && !performance.getEntriesByName('sitegen:complete').length) {
         performance.mark('sitegen:first-results');
         performance.mark('sitegen:complete');
       }
       busy(false);
     }, failed);
-  }
-
-  /* `list` with its first `count` in exact order (arrange) and, for a query with phrases, holding
-     them: results are checked in that order, a page at a time, on their text (textOf), those lacking a
-     phrase or holding an excluded one dropped, until `count` pass or none is left. The results past
-     those are not checked (`unchecked`: how many): the count shown is then "at most". */
-  function verified(list, count) {
-    if (!state.checks.length && !state.without.length) return arrange(list, count).then(function (out) { out.unchecked = 0; return out; });
-    var kept = [], rest = list;
-    function step() {
-      var need = count - kept.length;
-      if (need <= 0 || !rest.length) { var out = kept.concat(rest); out.unchecked = rest.length; return out; }
-      return arrange(rest, need).then(function (sorted) {
-        var batch = sorted.slice(0, need);
-        rest = sorted.slice(need);
-        return Promise.all(batch.map(textOf)).then(function (texts) {
-          batch.forEach(function (hit, j) {
-            function has(p) { return holds(texts[j], p); }
-            if (state.checks.every(function (check) { return check.some(has); }) && !state.without.some(has)) kept.push(hit);
-          });
-          return step();
-        });
-      });
-    }
-    return step();
-  }
-
-  /* A result's words as analysed (stop words left out, as the index leaves them out): its title and
-     the whole of its body, from its record when that holds the whole body (SNIPPET_WORDS words or
-     fewer), else from its text file (search/x/), and the text of its attachments' pages. */
-  function textOf(hit) {
-    return idx.record(hit.n).then(function (doc) {
-      var body = /\u2026$/.test(doc.text) ? idx.text(hit.n) : doc.text;
-      return Promise.all([body, doc.originals ? idx.originals(hit.n) : []]).then(function (got) {
-        var parts = [doc.title, got[0]].concat(got[1].map(function (page) { return page[3]; }));
-        return parts.map(function (part) { return AN.analyse(part); });
-      });
-    });
-  }
-
-  function holds(parts, phrase) {  // some part has the phrase's terms one after another
-    return parts.some(function (terms) {
-      for (var i = 0; i + phrase.length <= terms.length; i++) {
-        for (var j = 0; j < phrase.length && terms[i + j] === phrase[j]; j++);
-        if (j === phrase.length) return true;
-      }
-      return false;
-    });
   }
 
   /* A result's record, with the text of its attachments' pages when it has any (search/o/). */
@@ -402,8 +366,8 @@
      category, built from the strings table) and its digits. */
   var plurals = new Intl.PluralRules(T.plural_lang), numbers = new Intl.NumberFormat(T.number_locale);
   function countText(n) {
-    var form = T.results[plurals.select(n)] || T.results.other, text = form.replace('{n}', numbers.format(n));
-    return state.visible.unchecked ? T.at_most.replace('{results}', text) : text;
+    var form = T.results[plurals.select(n)] || T.results.other;
+    return form.replace('{n}', numbers.format(n));
   }
 
   var announceTimer = null;
@@ -524,9 +488,7 @@
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         var count = facet.counts.get(value) || 0;
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
-        // with a phrase, counted over the documents holding its words, some of which may lack the phrase
-        var text = about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count);
-        row.appendChild(el('span', { 'class': 'count' }, state.checks.length || state.without.length ? '\u2264' + text : text));
+        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count)));
         box.appendChild(row);
       });
       facetBox.appendChild(box);

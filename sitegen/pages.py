@@ -480,7 +480,7 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     ui = ctx["ui"]
     ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
     keys = ("results", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
-            "showing_for", "search_instead", "did_you_mean", "in_original", "at_most")
+            "showing_for", "search_instead", "did_you_mean", "in_original")
     # counts are plural tables: the script picks the form with Intl.PluralRules for `plural_lang`
     # (CLDR's rules, as Babel's here) and writes numbers with Intl.NumberFormat for `number_locale`
     words = {k: ui[k] for k in keys} | {"plural_lang": ctx["ui_lang"],
