@@ -1151,7 +1151,23 @@
   }
 
   // ---- phrases (search/p/, beside each term chunk: the twin of searchindex.encode_positions) ----
-  var positionFiles = [];
+  var positionFiles = [], ownFiles = Object.create(null);
+
+  /* Whether `term`'s positions are a file of their own (S.alone body positions or more), its chunk loaded. */
+  function alone(term) {
+    var tfs = posting(term).fields[F - 1].tfs, count = 0;
+    for (var j = 0; j < tfs.length; j++) count += tfs[j];
+    return count >= S.alone;
+  }
+
+  /* The position files of `terms` (those the index has), loaded: a term's own, or its chunk's. */
+  function loadPlaces(terms) {
+    return Promise.all(terms.filter(posting).map(function (term) {
+      var i = chunkAt(term);
+      if (alone(term)) return load('p/' + names[i] + '-' + fnv(term)).then(function (text) { ownFiles[term] = text; });
+      return load('p/' + names[i]).then(function (data) { positionFiles[i] = positionFiles[i] || data; });
+    }));
+  }
 
   function chunkList(terms) {
     var list = [];
@@ -1166,7 +1182,7 @@
     var p = posting(term);
     if (!p) return null;
     if (p.places) return p.places;
-    var i = chunkAt(term), text = positionFiles[i][find(chunks[i].terms, term)], at = 0;
+    var i = chunkAt(term), text = term in ownFiles ? ownFiles[term] : positionFiles[i][find(chunks[i].terms, term)], at = 0;
     p.places = [p.fields[TITLE], p.fields[F - 1]].map(function (field) {
       var docs = field.docs, starts = new Int32Array(docs.length + 1), count = 0, j;
       for (j = 0; j < docs.length; j++) { starts[j] = count; count += field.tfs[j]; }
@@ -1216,10 +1232,7 @@
     checks.concat([without]).forEach(function (group) {
       group.forEach(function (a) { words = words.concat(a.terms); if (a.terms.length > 1) placed = placed.concat(a.terms); });
     });
-    var list = chunkList(placed);
-    return Promise.all([loadChunks(chunkList(words))].concat(list.map(function (i) {
-      return load('p/' + names[i]).then(function (data) { positionFiles[i] = positionFiles[i] || data; });
-    }))).then(function () {
+    return loadChunks(chunkList(words)).then(function () { return loadPlaces(placed); }).then(function () {
       function holds(a, n) { return a.terms.length > 1 ? phraseIn(a, n) : wordIn(a.terms[0], n); }
       return hits.filter(function (h) {
         return checks.every(function (group) { return group.some(function (a) { return holds(a, h.n); }); })

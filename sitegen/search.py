@@ -43,7 +43,10 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   is a field of its own (`originals`), analysed as the body is and boosted below it.
 - `search/p/<name>.js`: beside each term chunk (the same terms, the same name), where its terms are
   in each document's title and body (`searchindex.encode_positions`), loaded only for the words of a
-  phrase (`"exact phrase"`): the page keeps the documents holding them one after another.
+  phrase (`"exact phrase"`): the page keeps the documents holding them one after another. A term with
+  at least `searchindex.ALONE` body positions (the page counts them from its posting) has them in a
+  file of its own, `search/p/<name>-<hash of the term>.js` (its entry in the chunk's file is empty):
+  a phrase of common words loads their positions, not their chunks' neighbours'.
 - `search/y/<n>.js`: for 8,192 documents, their dates (`searchdata.date_block`), loaded only for a
   search with a date range or ordered by date (applied to every result before paging).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first, past the
@@ -113,6 +116,7 @@ class SearchState:
     title_positions: dict[str, str] = field(default_factory=dict)  # term -> its title positions, encoded (never edited here)
     body_positions: dict = field(default_factory=dict)  # term -> its body positions (gaps), as `bodies` orders them
     positions: dict[str, str] = field(default_factory=dict)  # term -> its entry in its position file (p/)
+    alone: set[str] = field(default_factory=set)  # terms whose positions are a file of their own
 
     def __getstate__(self) -> dict:
         """Pickled with its postings and body positions in one buffer each (`searchindex.Postings`),
@@ -163,7 +167,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "upfront": searchindex.UPFRONT, "rowBlock": searchdata.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
-            "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
+            "group": searchindex.GROUP, "alone": searchindex.ALONE, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
             "analysis": searchdata.analysis_tables(), "rows": [], "sample": searchdata.sample_spec(len(docs))}
     numbers = {t: i for i, t in enumerate(order)}
     term_of, number_of = itemgetter(0), numbers.__getitem__
@@ -174,6 +178,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.title_positions = {t: searchindex.encode_positions(g) for t, g in titles.items()}
     state.body_positions = places
     state.positions = {t: _positions(state, t) for t in order}
+    state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
     del titles
     state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
     del analysed
@@ -213,7 +218,8 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     state = replace(old, doc_terms=list(old.doc_terms), lengths=array("i", old.lengths),
                     heads=dict(old.heads), bodies=old.bodies.copy(), packed=dict(old.packed), order=list(old.order),
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files), counts=dict(old.counts),
-                    body_positions=old.body_positions.copy(), positions=dict(old.positions))
+                    body_positions=old.body_positions.copy(), positions=dict(old.positions),
+                    alone=set(old.alone))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
     fields = len(state.core["fields"])
     touched: set[str] = set()
@@ -251,8 +257,11 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
             state.counts.pop(term, None)
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
     for term in placed:
+        state.alone.discard(term)
         if term in state.packed:
             state.positions[term] = _positions(state, term)
+            if len(state.body_positions[term]) >= searchindex.ALONE:
+                state.alone.add(term)
         else:  # in no document any more
             del state.positions[term], state.body_positions[term]
     files = _rechunk(old, state, changes) if changes else {}
@@ -344,12 +353,14 @@ def _check_names(separators: list[str]) -> None:
 
 def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = True) -> dict[str, bytes]:
     """The term chunk files `chunks`: their terms and packed postings (unless not `postings`), and
-    beside each its position file."""
+    beside each its position files."""
     files = {}
     for j in chunks:
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         name = searchindex.chunk_name(state.core['chunks'][j])
-        files[searchdata.path(f"p/{name}")] = searchdata.data(f"p/{name}", [state.positions[t] for t in terms])
+        files[searchdata.path(f"p/{name}")] = searchdata.data(f"p/{name}", ["" if t in state.alone else state.positions[t] for t in terms])
+        for key, term in _alone_files(name, terms, state.alone):
+            files[searchdata.path(key)] = searchdata.data(key, state.positions[term])
         if not postings:
             continue
         key = f"t/{name}"
@@ -358,6 +369,14 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
             chunk["counts"] = [[k, state.counts[t]] for k, t in enumerate(terms) if t in state.counts]
         files[searchdata.path(key)] = searchdata.data(key, chunk)
     return files
+
+
+def _alone_files(name: str, terms: Iterable[str], alone: set[str]) -> list[tuple[str, str]]:
+    """(key, term) of each position file of its own among a chunk's terms (named `name`)."""
+    keys = [(f"p/{name}-{searchindex.chunk_name(t)}", t) for t in terms if t in alone]
+    if len({k for k, _ in keys}) < len(keys):  # two terms of one chunk with one 32-bit hash: not seen, but not silent
+        raise ValueError(f"search position file names collide in chunk {name}")
+    return keys
 
 
 def _positions(state: SearchState, term: str) -> str:
@@ -404,9 +423,11 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
 
 
 def _index_paths(state: SearchState) -> set[str]:
-    """The paths of every chunk (and its position file), group and vocabulary file."""
+    """The paths of every chunk (and its position files), group and vocabulary file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
+    groups |= {key for j in _chunks_of(state, state.alone) for key, _ in
+               _alone_files(names[j], state.order[state.ends[j - 1] if j else 0:state.ends[j]], state.alone)}
     return ({searchdata.path(key) for key in groups | {f"{kind}/{name}" for name in names for kind in "tp"}}
             | searchvocab.paths(state.core.get("vocab", ())))
 

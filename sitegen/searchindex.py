@@ -33,6 +33,7 @@ CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chu
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index.js)
 GROUP = 16  # chunks per term-list group, on average
+ALONE = 128  # body positions from which a term's positions are a file of their own (see search.py, p/)
 BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
 BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
 # per field: (length, ((term, tf), ...), positions): positions only for the first field (the title) and
@@ -176,14 +177,17 @@ def set_places(places: MutableMapping[str, array], body: Mapping[str, array], co
     """Document n's body positions of `term` made `gaps`, given the term's body posting before the
     edit (`body`: where n's positions are); a term's positions are copied before their first change
     (listed in `copied`: the terms whose positions changed), so the previous state keeps its own."""
-    flat = body.get(term) or array("i")
+    flat = body.get(term)
+    flat = array("i") if flat is None else flat
     i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
     start = sum(flat[1:2 * i:2])
     end = start + (flat[2 * i + 1] if 2 * i < len(flat) and flat[2 * i] == n else 0)
-    old = places.get(term) or array("i")
+    old = places.get(term)
+    if old is None:
+        old = array("i")
     if old[start:end] == array("i", gaps):
         return
-    if term not in copied:
+    if term not in copied:  # (an empty array is false: not `or`, which would change a stray copy)
         copied.add(term)
         old = places[term] = array("i", old)
     old[start:end] = array("i", gaps)

@@ -182,6 +182,9 @@ def positions_of(out: Path, term: str) -> dict[str, dict[int, list[int]]]:
     path = next(p for p in search.chunk_paths(core) if term in data_file(out / p)["terms"])
     chunk, entries = data_file(out / path), data_file(out / path.replace("/t/", "/p/"))
     k = chunk["terms"].index(term)
+    alone = out / path.replace("/t/", "/p/").replace(".js", f"-{searchindex.chunk_name(term)}.js")
+    assert alone.exists() == (not entries[k])  # a common term's positions: a file of its own
+    entries[k] = entries[k] or data_file(alone)
     per_field = searchindex.decode_posting(chunk["postings"][k], len(core["fields"]))
     title, body = per_field[0], per_field[-1]
     gaps = searchindex.decode_positions(entries[k], sum(title[1::3]), sum(body[1::2]))
@@ -211,6 +214,17 @@ def test_position_files_say_where_each_term_is_stop_words_counting(make_site, tm
     assert positions_of(out, "freedom") == {"title": {a: [3]}, "body": {a: [0]}}
     assert positions_of(out, "ارشيف") == {"title": {}, "body": {b: [1, 5]}}  # الأرشيف twice; في (a stop word) at 4
     assert positions_of(out, "وطن") == {"title": {}, "body": {b: [2]}}  # الوطني
+
+
+def test_a_common_terms_positions_are_a_file_of_their_own(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(searchindex, "ALONE", 3)
+    docs = {"content/documents/a.md": "---\ntitle: Press\ndate: 2020\nsource: Wire\nlanguage: en\n---\n"
+            "Freedom of the press, said the press office. Press on! Freedom.\n"}
+    build(load_config(make_site(docs, base=False) / "sitegen.yaml"), out=tmp_path / "out")
+    out = tmp_path / "out"
+    assert positions_of(out, "press") == {"title": {0: [0]}, "body": {0: [3, 6, 8]}}  # three: alone
+    assert positions_of(out, "freedom") == {"title": {}, "body": {0: [0, 10]}}  # two: in its chunk's file
+    assert len(list((out / "search/p").glob("*-*.js"))) == 1 and data_file(out / "search/core.js")["alone"] == 3
 
 
 def test_positions_round_trip():

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from sitegen import searchindex
 from tests.conftest import served_build
 from tests.test_search_address import settled
 
@@ -42,8 +43,12 @@ DOCS = dict([
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    with served_build(tmp_path_factory.mktemp("operators") / "site", DOCS) as served:
-        yield served
+    """Built with a term's positions a file of its own from 3 body positions (archive, national, peace,
+    alpha, beta...), so phrases read both kinds of position file."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(searchindex, "ALONE", 3)
+        with served_build(tmp_path_factory.mktemp("operators") / "site", DOCS) as served:
+            yield served
 
 
 def titles(page) -> set[str]:
@@ -89,6 +94,10 @@ def test_phrases_or_and_not_from_the_address(browser, site, scheme, edition):
         if not edition:  # (an Arabic count's words depend on the number: two is a word of its own)
             assert page.text_content("#search-count") == f"{len(expected)} result{'s' * (len(expected) != 1)}", q
         assert ('"' in q) == any(p.startswith("p/") for p in loaded), q  # positions only for a phrase
+        if q == '"national archive"':
+            assert {p.count("-") for p in loaded if p.startswith("p/")} == {1}  # common words: files of their own
+        if q == '"حرية في الصحافة"':
+            assert {p.count("-") for p in loaded if p.startswith("p/")} == {0}  # rare words: their chunks' files
         assert not any(p.startswith("x/") for p in loaded)
         assert errors == []
         page.close()

@@ -19,11 +19,13 @@ VOCABULARY = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in "aeiou" for c in "
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of a few hundred bytes and groups of two chunks, so a small corpus has dozens of each
-    and edits split, merge and regroup them."""
+    and edits split, merge and regroup them; a term's positions a file of their own from 24 (of about
+    27 a word has), so edits move terms in and out of their chunks' position files."""
     monkeypatch.setattr(searchindex, "CHUNK_MIN", 300)
     monkeypatch.setattr(searchindex, "CHUNK_MAX", 1500)
     monkeypatch.setattr(searchindex, "CHUNK_CUT", 3)
     monkeypatch.setattr(searchindex, "GROUP", 2)
+    monkeypatch.setattr(searchindex, "ALONE", 24)
 
 
 def corpus(make_site, rng: random.Random, n: int = 120):
@@ -75,7 +77,7 @@ def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed, p
     rng = random.Random(seed)
     site = corpus(make_site, rng)
     files, stats, state = search.build_search_state(site)
-    assert stats.shards > 20 and bool(state.counts) == counts
+    assert stats.shards > 20 and bool(state.counts) == counts and 10 < len(state.alone) < len(state.order) / 2
     ids = sorted(site.documents)
     for step in range(25):
         changed = set(rng.sample(ids, rng.choice([1, 1, 2, 4])))
