@@ -21,8 +21,8 @@ from tests.test_search_address import settled
 
 DATED = {"Year only": "2019", "May": "2019-05", "June first": "2019-06-01", "Later": "2020-06-15",
          "Uncertain": "2018?", "Old": "2015-03-02", "Circa": "2021-02~"}
-DOCS = {f"content/documents/doc-{i}.md": f"---\ntitle: {title}\ndate: '{date}'\nsource: Wire\nlanguage: en\n---\nA report.\n"
-        for i, (title, date) in enumerate(DATED.items())}
+DOCS = {f"content/documents/doc-{i}.md": f"---\ntitle: {title}\ndate: '{date}'\nsource: Wire\nlanguage: en\n---\n"
+        f"{'A report on the harbour.' if i % 2 == 0 else 'The harbour report.'}\n" for i, (title, date) in enumerate(DATED.items())}
 NEWEST = ["Circa", "Later", "June first", "May", "Year only", "Uncertain", "Old"]
 
 
@@ -127,4 +127,20 @@ def test_the_controls_go_into_the_address_and_back_returns(browser, site, editio
         page.wait_for_timeout(50)
     settled(page)
     assert titles(page) == relevance and page.input_value("#search-order") == ""
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_a_phrase_with_a_date_range_and_an_order(browser, site, scheme, edition):
+    """The operators and the dates together, from the address: the phrase first, then the range, then
+    the order, over every result."""
+    phrase = 'q=%22report+on+the+harbour%22'  # the even documents'; the odd ones say "the harbour report"
+    page, errors = open_search(browser, site, scheme, edition, f"{phrase}&order=oldest&from=2019")
+    assert titles(page) == ["Uncertain", "Year only", "June first", "Circa"]  # 2018? may be 2019
+    page.close()
+    page, errors = open_search(browser, site, scheme, edition, f"{phrase}&order=newest&from=2019&within=1")
+    assert titles(page) == ["Circa", "June first", "Year only"] and errors == []
+    assert page.input_value("#q") == '"report on the harbour"' and page.input_value("#search-order") == "newest"
     page.close()
