@@ -130,16 +130,19 @@ def places(docs: list[Analysed], f: int) -> dict[str, array]:
     one document after another in document order, as the field's posting lists them (its tf says how
     many are each document's)."""
     out: dict[str, array] = {}
+    get = out.get
     for doc in docs:
         _, counts, gaps = doc[f]
-        at = 0
-        for term, tf in counts:
-            found = out.get(term)
+        if not counts:
+            continue
+        terms, tfs = zip(*counts)
+        ends = list(accumulate(tfs))
+        for term, part in zip(terms, map(gaps.__getitem__, map(slice, [0, *ends[:-1]], ends))):  # slices made in C
+            found = get(term)
             if found is None:
-                out[term] = gaps[at:at + tf]
+                out[term] = part
             else:
-                found.extend(gaps[at:at + tf])
-            at += tf
+                found.extend(part)
     return out
 
 
