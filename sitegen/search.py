@@ -64,8 +64,8 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
-from dataclasses import dataclass, field, replace
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from operator import itemgetter
 from typing import Iterable
@@ -426,10 +426,10 @@ def _index_paths(state: SearchState) -> set[str]:
     """The paths of every chunk (and its position files), group and vocabulary file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
-    groups |= {key for j in _chunks_of(state, state.alone) for key, _ in
-               _alone_files(names[j], state.order[state.ends[j - 1] if j else 0:state.ends[j]], state.alone)}
-    return ({searchdata.path(key) for key in groups | {f"{kind}/{name}" for name in names for kind in "tp"}}
-            | searchvocab.paths(state.core.get("vocab", ())))
+    own = {key for j in _chunks_of(state, state.alone)
+           for key, _ in _alone_files(names[j], state.order[state.ends[j - 1] if j else 0:state.ends[j]], state.alone)}
+    chunks = {f"{kind}/{name}" for name in names for kind in "tp"}
+    return {searchdata.path(key) for key in groups | chunks | own} | searchvocab.paths(state.core.get("vocab", ()))
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
