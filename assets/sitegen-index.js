@@ -1048,21 +1048,23 @@
   }
 
   /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`), the first
-     `shown` (10 if not given) in lunr's exact order, with their records asked for. */
-  function run(clauses, shown) {
+     `shown` (10 if not given) in lunr's exact order, with their records asked for. `later`: the page
+     keeps only some of them (a phrase, a date range) or orders them otherwise, so neither records nor
+     facet files are asked for yet (see recount). */
+  function run(clauses, shown, later) {
     shown = shown || 10;
     var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
-    function records(list) { list.forEach(function (hit) { load('r/' + hit.n); }); }
+    function records(list) { if (!later) list.forEach(function (hit) { load('r/' + hit.n); }); }
     return Promise.all([prepare(clauses), lengths]).then(function () {
       var found = match(clauses);
       if (UPFRONT) {  // the records first: over http they are the last to arrive
         var hits = rank(found);
         records(hits.slice(0, shown));
-        return Object.assign(hits, counting(hits, found));
+        return Object.assign(hits, counting(hits, found, later));
       }
       var bounded = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
       var refined = refine(bounded, shown);  // its first lengths asked for before the facets' files
-      var how = counting(bounded, found);
+      var how = counting(bounded, found, later);
       return refined.then(function (sorted) {
         records(sorted.slice(0, shown));
         return Object.assign(sorted, how);
@@ -1071,10 +1073,14 @@
   }
 
   /* How the facets of `hits` will be counted ({facetMode, sampled, bounds}: see plan, valueBounds),
-     with the files that needs asked for. */
-  function counting(hits, found) {
-    var docs = hits.map(function (hit) { return hit.n; });
-    var bounds = S.facets.map(function (_, f) { return valueBounds(f, found.groups); }), how = plan(docs, bounds);
+     with the files that needs asked for; `later`: only the bounds, for recount. */
+  function counting(hits, found, later) {
+    var bounds = S.facets.map(function (_, f) { return valueBounds(f, found.groups); });
+    return later ? { bounds: bounds } : recount(hits, bounds);
+  }
+
+  function recount(hits, bounds) {  // (bounds: for these hits, or for more of them)
+    var docs = hits.map(function (hit) { return hit.n; }), how = plan(docs, bounds);
     preload(docs, how, bounds);
     return { facetMode: how.mode, sampled: how.sampled, bounds: bounds };
   }
@@ -1246,7 +1252,7 @@
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, dates: dates, span: span, phrases: phrases, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, dates: dates, span: span, phrases: phrases, recount: recount, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
     open: function (root) { base = root + S.folder + '/'; },

@@ -177,10 +177,16 @@
           return sign * (x.key - y.key) || at.get(a) - at.get(b);
         });
       }
-      // the facets' counting plan holds for a part of the results; a one-word query's exact counts do not
+      // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
       var bounds = ranged && hits.bounds ? hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; }) : hits.bounds;
-      return Object.assign(out, { facetMode: hits.facetMode, sampled: hits.sampled, bounds: bounds });
+      return Object.assign(out, idx.recount(out, bounds));
     });
+  }
+
+  /* Whether the results are to be kept to a phrase or a date range, or ordered by date: then the
+     index asks for no record nor facet file before they are (idx.run's `later`). */
+  function steered() {
+    return !!(state.checks.length || state.without.length || state.order || edge(state.from, 0) !== null || edge(state.to, 1) !== null);
   }
 
   /* The results holding the query's phrases (and none of those it excludes), every one checked on
@@ -189,9 +195,9 @@
   function byPhrase(hits) {
     if (!state.checks.length && !state.without.length) return Promise.resolve(hits);
     return idx.phrases(hits, state.checks, state.without).then(function (out) {
-      // the facets' counting plan holds for a part of the results; a one-word query's exact counts do not
+      // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
       var bounds = hits.bounds && hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; });
-      return Object.assign(out, { facetMode: hits.facetMode, sampled: hits.sampled, bounds: bounds });
+      return Object.assign(out, idx.recount(out, bounds));
     });
   }
 
@@ -211,11 +217,12 @@
     state.suggestion = null;
     state.checks = found.checks || [];
     state.without = found.without || [];
+    var later = steered();
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
     forgiven(found).then(function (fixed) {
       if (token !== runs) return null;
-      return idx.run(fixed.clauses, state.shown).then(function (hits) {
+      return idx.run(fixed.clauses, state.shown, later).then(function (hits) {
         if (token !== runs) return null;
         var fixedTerms = [].concat.apply(found.terms, fixed.changes.map(function (c) { return c.to; }));
         state.changes = fixed.changes;
