@@ -814,9 +814,11 @@
       groups.push(group);
       if (required) need++;
       if (c.titled) titled++;
+      var found = c.any ? terms.filter(function (t) { return expand(c, t).length; }).length : 1;  // alternatives (OR): one is enough
+      if (!found && required) impossible = true;
       for (var m = 0; m < terms.length; m++) {
         var expanded = expand(c, terms[m]);
-        if (!expanded.length && required) { impossible = true; break; }
+        if (!expanded.length && required && !c.any) { impossible = true; break; }
         expanded.forEach(function (term) {
           var p = posting(term);
           if (group.terms.indexOf(term) < 0) group.terms.push(term);
@@ -1046,21 +1048,23 @@
   }
 
   /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`), the first
-     `shown` (10 if not given) in lunr's exact order, with their records asked for. */
-  function run(clauses, shown) {
+     `shown` (10 if not given) in lunr's exact order, with their records asked for. `later`: the page
+     keeps only some of them (a phrase, a date range) or orders them otherwise, so neither records nor
+     facet files are asked for yet (see recount). */
+  function run(clauses, shown, later) {
     shown = shown || 10;
     var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
-    function records(list) { list.forEach(function (hit) { load('r/' + hit.n); }); }
+    function records(list) { if (!later) list.forEach(function (hit) { load('r/' + hit.n); }); }
     return Promise.all([prepare(clauses), lengths]).then(function () {
       var found = match(clauses);
       if (UPFRONT) {  // the records first: over http they are the last to arrive
         var hits = rank(found);
         records(hits.slice(0, shown));
-        return Object.assign(hits, counting(hits, found));
+        return Object.assign(hits, counting(hits, found, later));
       }
       var bounded = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
       var refined = refine(bounded, shown);  // its first lengths asked for before the facets' files
-      var how = counting(bounded, found);
+      var how = counting(bounded, found, later);
       return refined.then(function (sorted) {
         records(sorted.slice(0, shown));
         return Object.assign(sorted, how);
@@ -1069,10 +1073,14 @@
   }
 
   /* How the facets of `hits` will be counted ({facetMode, sampled, bounds}: see plan, valueBounds),
-     with the files that needs asked for. */
-  function counting(hits, found) {
-    var docs = hits.map(function (hit) { return hit.n; });
-    var bounds = S.facets.map(function (_, f) { return valueBounds(f, found.groups); }), how = plan(docs, bounds);
+     with the files that needs asked for; `later`: only the bounds, for recount. */
+  function counting(hits, found, later) {
+    var bounds = S.facets.map(function (_, f) { return valueBounds(f, found.groups); });
+    return later ? { bounds: bounds } : recount(hits, bounds);
+  }
+
+  function recount(hits, bounds) {  // (bounds: for these hits, or for more of them)
+    var docs = hits.map(function (hit) { return hit.n; }), how = plan(docs, bounds);
     preload(docs, how, bounds);
     return { facetMode: how.mode, sampled: how.sampled, bounds: bounds };
   }
@@ -1090,12 +1098,161 @@
       .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; });
   }
 
+  /* The reader's operators: `groups`, each a list of alternatives (terms) of which a document must hold
+     one (`a OR b`: one clause, its terms optional alternatives; a single word: a required word), and
+     `not`, terms it must not hold. Every group counts toward a title holding the whole query. */
+  function operators(groups, not) {
+    return groups.map(function (alternatives) {
+      var c = clause(alternatives[0], null, REQUIRED);
+      c.usePipeline = false;
+      c.titled = true;
+      if (alternatives.length > 1) { c.expansion = alternatives.slice(); c.any = true; }
+      return c;
+    }).concat(not.map(function (t) { var c = clause(t, null, PROHIBITED); c.usePipeline = false; return c; }));
+  }
+
+  // ---- dates (search/y/, the twin of searchdata.date_block): a document's date as a span of days ----
+  var dateLo = new Float64Array(N).fill(NaN), dateHi = new Float64Array(N).fill(NaN), dateKey = new Float64Array(N).fill(NaN), dated = [];
+
+  function day(y, m, d) {  // days since 1970-01-01 of y-m-d (m from 1; overflowing months and days roll over)
+    var t = new Date(0);
+    t.setUTCFullYear(y, m - 1, d);
+    return Math.round(t.getTime() / 864e5);
+  }
+
+  /* The days a date written with `month` and `day` (0: not given) can be: the year, the month or the
+     day; an uncertain or approximate (`qualified`) one widened by one of its units each way. */
+  function span(year, month, dayOf, qualified) {
+    var w = qualified ? 1 : 0;
+    if (!month) return [day(year - w, 1, 1), day(year + 1 + w, 1, 0)];
+    if (!dayOf) return [day(year, month - w, 1), day(year, month + 1 + w, 0)];
+    return [day(year, month, dayOf) - w, day(year, month, dayOf) + w];
+  }
+
+  function loadDates(docs) {
+    return Promise.all(blockList(docs, S.block).map(function (b) {
+      return load('y/' + b).then(function (data) {
+        if (dated[b]) return;
+        dated[b] = true;
+        var codes = unpack(data[1]), n = b * S.block;
+        for (var j = 0; j < codes.length; j++, n++) {
+          if (!codes[j]) continue;
+          var c = codes[j] - 1, qualified = c & 1;
+          c = (c - qualified) / 2;
+          var d = c % 32, m = (c - d) / 32 % 13, y = data[0] + ((c - d) / 32 - m) / 13, s = span(y, m, d, qualified);
+          dateLo[n] = s[0];
+          dateHi[n] = s[1];
+          dateKey[n] = day(y, m || 1, d || 1) * 4 + (!m ? 0 : !d ? 1 : 2);  // as dates.ArchivalDate.sort_key
+        }
+      });
+    }));
+  }
+
+  /* The dates of `hits`' documents, loaded: a promise of a function giving document n's {lo, hi, key}
+     (days; key orders as the site's chronology does), or null for an undated one. */
+  function dates(hits) {
+    return loadDates(hits.map(function (h) { return h.n; })).then(function () {
+      return function (n) { return isNaN(dateKey[n]) ? null : { lo: dateLo[n], hi: dateHi[n], key: dateKey[n] }; };
+    });
+  }
+
+  // ---- phrases (search/p/, beside each term chunk: the twin of searchindex.encode_positions) ----
+  var positionFiles = [], ownFiles = Object.create(null);
+
+  /* Whether `term`'s positions are a file of their own (S.alone body positions or more), its chunk loaded. */
+  function alone(term) {
+    var tfs = posting(term).fields[F - 1].tfs, count = 0;
+    for (var j = 0; j < tfs.length; j++) count += tfs[j];
+    return count >= S.alone;
+  }
+
+  /* The position files of `terms` (those the index has), loaded: a term's own, or its chunk's. */
+  function loadPlaces(terms) {
+    return Promise.all(terms.filter(posting).map(function (term) {
+      var i = chunkAt(term);
+      if (alone(term)) return load('p/' + names[i] + '-' + fnv(term)).then(function (text) { ownFiles[term] = text; });
+      return load('p/' + names[i]).then(function (data) { positionFiles[i] = positionFiles[i] || data; });
+    }));
+  }
+
+  function chunkList(terms) {
+    var list = [];
+    terms.forEach(function (t) { var i = chunkAt(t); if (i >= 0 && list.indexOf(i) < 0) list.push(i); });
+    return list;
+  }
+
+  /* Where `term` is in each document's title and body, decoded on first use: per field {docs, starts,
+     at} (document docs[j] has positions at[starts[j]] .. at[starts[j + 1] - 1], in order); null when
+     the index lacks the term. Its chunk and position file are loaded. */
+  function placesOf(term) {
+    var p = posting(term);
+    if (!p) return null;
+    if (p.places) return p.places;
+    var i = chunkAt(term), text = term in ownFiles ? ownFiles[term] : positionFiles[i][find(chunks[i].terms, term)], at = 0;
+    p.places = [p.fields[TITLE], p.fields[F - 1]].map(function (field) {
+      var docs = field.docs, starts = new Int32Array(docs.length + 1), count = 0, j;
+      for (j = 0; j < docs.length; j++) { starts[j] = count; count += field.tfs[j]; }
+      starts[docs.length] = count;
+      if (!count) return { docs: docs, starts: starts, at: new Int32Array(0) };
+      var h = head(text.slice(at), 1), places = rice(text, at + h[1], count, h[0]);
+      at = rAt;
+      for (j = 0; j < docs.length; j++) for (var m = starts[j] + 1; m < starts[j + 1]; m++) places[m] += places[m - 1] + 1;
+      return { docs: docs, starts: starts, at: places };
+    });
+    return p.places;
+  }
+
+  /* Whether document n holds `phrase` ({terms, at}: its terms and their places in it, a stop word
+     keeping its place) in its title or its body: the first term at some position i, each other one at
+     i plus its place less the first's. */
+  function phraseIn(phrase, n) {
+    var terms = phrase.terms, places = terms.map(placesOf);
+    if (places.indexOf(null) >= 0) return false;
+    for (var f = 0; f < 2; f++) {
+      var lists = [];
+      for (var t = 0; t < terms.length; t++) {
+        var field = places[t][f], j = find(field.docs, n);
+        if (j < 0) break;
+        lists.push(field.at.subarray(field.starts[j], field.starts[j + 1]));
+      }
+      if (lists.length < terms.length) continue;
+      next: for (var a = 0; a < lists[0].length; a++) {
+        var start = lists[0][a] - phrase.at[0];
+        for (t = 1; t < terms.length; t++) if (find(lists[t], start + phrase.at[t]) < 0) continue next;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function wordIn(term, n) {  // document n has `term` in some field
+    var p = posting(term);
+    return !!p && p.fields.some(function (field) { return find(field.docs, n) >= 0; });
+  }
+
+  /* The `hits` holding, for every group of `checks`, one of its alternatives (a phrase: see phraseIn;
+     a single term: in any field), and none of the phrases `without`: a promise. Loads the position
+     files of the phrases' words only. */
+  function phrases(hits, checks, without) {
+    var words = [], placed = [];
+    checks.concat([without]).forEach(function (group) {
+      group.forEach(function (a) { words = words.concat(a.terms); if (a.terms.length > 1) placed = placed.concat(a.terms); });
+    });
+    return loadChunks(chunkList(words)).then(function () { return loadPlaces(placed); }).then(function () {
+      function holds(a, n) { return a.terms.length > 1 ? phraseIn(a, n) : wordIn(a.terms[0], n); }
+      return hits.filter(function (h) {
+        return checks.every(function (group) { return group.some(function (a) { return holds(a, h.n); }); })
+          && !without.some(function (a) { return phraseIn(a, h.n); });
+      });
+    });
+  }
+
   function label(f, id) {
     return load('l/' + f + '-' + Math.floor(id / S.labels)).then(function (labels) { return labels[id % S.labels]; });
   }
 
   window.sitegenIndex = {
-    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
+    specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, dates: dates, span: span, phrases: phrases, recount: recount, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
     record: function (n) { return load('r/' + n); },
     originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
     open: function (root) { base = root + S.folder + '/'; },

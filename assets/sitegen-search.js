@@ -17,7 +17,9 @@
   var facetBox = document.getElementById('search-facets');
   var more = document.getElementById('search-more');
   var fix = document.getElementById('search-fix');
-  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null };
+  var when = { order: document.getElementById('search-order'), from: document.getElementById('search-from'),
+    to: document.getElementById('search-to'), within: document.getElementById('search-within') };  // absent in an older theme's page
+  var state = { q: '', typing: false, selected: [], shown: PAGE, results: [], visible: [], exact: false, changes: [], suggestion: null, checks: [], without: [], order: '', from: '', to: '', within: false };
   var RAW = /(^|\s)[+\-]\S|[\p{L}\p{N}]:\S|[~^]\d|\*/u;
   /* Dates, language names, facet titles and labels come in the words of every edition of the site
      ({"en": ..., "ar": ...}); this page shows its own edition's. */
@@ -32,8 +34,51 @@
   function busy(yes) { app.setAttribute('aria-busy', yes ? 'true' : 'false'); }
   function failed() { busy(false); setStatus(T.load_error); }
 
+  /* The reader's operators: `"a phrase"` (its words required, then their places checked on the index's
+     positions: see byPhrase), `-"a phrase"` (checked the same way, and those holding it dropped),
+     `a OR b` (one of them required; either may be a phrase) and `-word` (none of it), every other
+     word required. Read the same from the box and the address (q), in every edition: a phrase is
+     compared on analysed words (termFor), as the index holds them, a stop word keeping its place. */
+  var OPS = /"|(^|\s)OR(\s|$)/;
+  function operators(q) {
+    var items = [], re = /(-?)"([^"]*)"?|(\S+)/g, m;
+    while ((m = re.exec(q))) {
+      if (m[3] === 'OR') { items.push({ or: true }); continue; }
+      var not = m[1] === '-' || (m[3] && m[3][0] === '-' && m[3].length > 1);
+      var text = m[3] !== undefined ? m[3].replace(/^-/, '') : m[2];
+      var words = AN.tokens(text), terms = [], at = [];
+      words.forEach(function (w, i) { var t = AN.termFor(w); if (t) { terms.push(t); at.push(i); } });
+      if (terms.length) items.push({ not: not, terms: terms, at: at, words: words });
+    }
+    /* groups of alternatives joined by OR, each alternative a phrase (a word written as several, such
+       as counter-terrorism, is one) or a word */
+    var groups = [], not = [], without = [], joined = false;
+    items.forEach(function (item) {
+      if (item.or) { joined = groups.length > 0; return; }
+      var phrase = item.terms.length > 1;
+      if (item.not) { if (phrase) without.push({ terms: item.terms, at: item.at }); else not.push(item.terms[0]); joined = false; return; }
+      var alternative = { terms: item.terms, at: item.at, token: phrase ? '' : item.words[0] };
+      if (joined) groups[groups.length - 1].push(alternative); else groups.push([alternative]);
+      joined = false;
+    });
+    /* the index's clauses: a lone phrase's words each required; a group of alternatives one clause
+       holding any of their words. Then the page checks (see byPhrase) every group with a phrase:
+       a result must hold one of its alternatives, the words of a phrase one after another. */
+    var clauses = [], forgiving = [], checks = [], terms = [];
+    groups.forEach(function (group) {
+      var all = [].concat.apply([], group.map(function (a) { return a.terms; }));
+      terms = terms.concat(all);
+      if (group.some(function (a) { return a.terms.length > 1; })) checks.push(group.map(function (a) { return { terms: a.terms, at: a.at }; }));
+      if (group.length === 1) all.forEach(function (t) { clauses.push([t]); forgiving.push(group[0].token); });
+      else { clauses.push(all); forgiving.push(''); }
+    });
+    return { clauses: idx.operators(clauses, not), terms: terms, prefix: '', tokens: [], forgiving: forgiving,
+      checks: checks, without: without };
+  }
+
   /* Raw lunr syntax when typed on purpose; otherwise the reader's words, all required. */
   function search(q, typing) {
+    if (OPS.test(q)) return operators(q);
     if (RAW.test(q)) {
       try {
         var clauses = idx.parse(q);
@@ -51,8 +96,9 @@
   /* The reader's words the index lacks, matched to the nearest words it has (unless the reader asked
      for the words as typed): a promise of {clauses, changes}. */
   function forgiven(found) {
-    if (state.exact || !found.tokens.length) return Promise.resolve({ clauses: found.clauses, changes: [] });
-    return idx.forgive(found.clauses, found.tokens);
+    var tokens = found.forgiving || found.tokens;
+    if (state.exact || !tokens.some(Boolean)) return Promise.resolve({ clauses: found.clauses, changes: [] });
+    return idx.forgive(found.clauses, tokens);
   }
 
   /* For a search finding nothing: the query with the words the index lacks replaced by their nearest,
@@ -84,18 +130,99 @@
     });
   }
 
+  /* The order and date range from the form's controls (valid dates only: a year, year-month or
+     year-month-day). */
+  var DATE = /^(\d{1,4})(?:-(0?[1-9]|1[0-2])(?:-(0?[1-9]|[12]\d|3[01]))?)?$/;  // as the controls' pattern
+  function readWhen() {
+    if (!when.order) return;
+    state.order = /^(newest|oldest)$/.test(when.order.value) ? when.order.value : '';
+    state.from = DATE.test(when.from.value.trim()) ? when.from.value.trim() : '';
+    state.to = DATE.test(when.to.value.trim()) ? when.to.value.trim() : '';
+    state.within = when.within.checked;
+  }
+
+  function showWhen() {
+    if (!when.order) return;
+    when.order.value = state.order;
+    when.from.value = state.from;
+    when.to.value = state.to;
+    when.within.checked = state.within;
+  }
+
+  /* The first (edge 0) or last (edge 1) day a bound the reader wrote can be, or null. */
+  function edge(text, which) {
+    var m = DATE.exec(text);
+    return m ? idx.span(+m[1], +(m[2] || 0), +(m[3] || 0), false)[which] : null;
+  }
+
+  /* Every result in the date range (overlapping it, or wholly within it), ordered newest or oldest
+     first (the site's chronology order; ties keep their relevance order, undated results last) when
+     asked: applied to all results before facets and paging. Their dates load only then (search/y/). */
+  function byDate(hits) {
+    var from = edge(state.from, 0), to = edge(state.to, 1);
+    if (!state.order && from === null && to === null) return Promise.resolve(hits);
+    return idx.dates(hits).then(function (dateOf) {
+      var lo = from === null ? -Infinity : from, hi = to === null ? Infinity : to, ranged = from !== null || to !== null;
+      var out = hits.filter(function (h) {
+        if (!ranged) return true;
+        var d = dateOf(h.n);
+        return !!d && (state.within ? d.lo >= lo && d.hi <= hi : d.hi >= lo && d.lo <= hi);
+      });
+      if (state.order) {
+        var sign = state.order === 'newest' ? -1 : 1, at = new Map();
+        out.forEach(function (h, i) { at.set(h, i); });
+        out.sort(function (a, b) {
+          var x = dateOf(a.n), y = dateOf(b.n);
+          if (!x || !y) return (x ? 0 : 1) - (y ? 0 : 1) || at.get(a) - at.get(b);
+          return sign * (x.key - y.key) || at.get(a) - at.get(b);
+        });
+      }
+      // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
+      var bounds = ranged && hits.bounds ? hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; }) : hits.bounds;
+      return Object.assign(out, idx.recount(out, bounds));
+    });
+  }
+
+  /* Whether the results are to be kept to a phrase or a date range, or ordered by date: then the
+     index asks for no record nor facet file before they are (idx.run's `later`). */
+  function steered() {
+    return !!(state.checks.length || state.without.length || state.order || edge(state.from, 0) !== null || edge(state.to, 1) !== null);
+  }
+
+  /* The results holding the query's phrases (and none of those it excludes), every one checked on
+     the positions of the phrases' words (search/p/, loaded only then): before facets and paging, so
+     counts are exact. */
+  function byPhrase(hits) {
+    if (!state.checks.length && !state.without.length) return Promise.resolve(hits);
+    return idx.phrases(hits, state.checks, state.without).then(function (out) {
+      // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
+      var bounds = hits.bounds && hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; });
+      return Object.assign(out, idx.recount(out, bounds));
+    });
+  }
+
+  /* `list` with its first `count` in relevance order (made exact by idx.refine), or as it is when
+     ordered by date. */
+  function arrange(list, count) {
+    return state.order ? Promise.resolve(list.slice()) : idx.refine(list, count);
+  }
+
   function run() {
     performance.mark('sitegen:run');
+    readWhen();
     var q = input.value.trim(), token = ++runs;
     state.q = q;
     var found = q ? search(q, state.typing) : { clauses: [], terms: [], prefix: '', tokens: [] };
     state.changes = [];
     state.suggestion = null;
+    state.checks = found.checks || [];
+    state.without = found.without || [];
+    var later = steered();
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
     forgiven(found).then(function (fixed) {
       if (token !== runs) return null;
-      return idx.run(fixed.clauses, state.shown).then(function (hits) {
+      return idx.run(fixed.clauses, state.shown, later).then(function (hits) {
         if (token !== runs) return null;
         var fixedTerms = [].concat.apply(found.terms, fixed.changes.map(function (c) { return c.to; }));
         state.changes = fixed.changes;
@@ -109,8 +236,12 @@
           state.changes = suggestion.changes;
           state.match = matcher(suggestion.terms, '');
         } else state.suggestion = suggestion && suggestion.q;
-        performance.mark('sitegen:searched');
-        render().then(announceSoon);
+        return byPhrase(state.results).then(byDate).then(function (results) {
+          if (token !== runs) return;
+          state.results = results;
+          performance.mark('sitegen:searched');
+          render().then(announceSoon);
+        });
       });
     }).catch(failed);
   }
@@ -125,6 +256,10 @@
     idx.specs.forEach(function (spec, f) {
       Object.keys(state.selected[f] || {}).forEach(function (v) { p.append(spec.name, v); });
     });
+    if (state.order) p.set('order', state.order);
+    if (state.from) p.set('from', state.from);
+    if (state.to) p.set('to', state.to);
+    if (state.within) p.set('within', '1');
     if (state.shown > PAGE) p.set('page', String(Math.ceil(state.shown / PAGE)));
     var query = p.toString();
     return query ? '?' + query : location.pathname.split('/').pop();
@@ -149,6 +284,11 @@
       return chosen;
     });
     state.shown = n > 1 ? n * PAGE : PAGE;
+    state.order = /^(newest|oldest)$/.test(p.get('order')) ? p.get('order') : '';
+    state.from = DATE.test(p.get('from') || '') ? p.get('from') : '';
+    state.to = DATE.test(p.get('to') || '') ? p.get('to') : '';
+    state.within = p.get('within') === '1';
+    showWhen();
   }
 
   function searchLink(q, exact) {
@@ -196,7 +336,7 @@
     var token = ++renders;
     return idx.facets(state.results, state.selected).then(function (view) {
       // the results shown in exact order (an archive too big to rank every result exactly up front)
-      return token === renders ? idx.refine(view.visible, state.shown).then(function (visible) { view.visible = visible; return view; }) : null;
+      return token === renders ? arrange(view.visible, state.shown).then(function (visible) { view.visible = visible; return view; }) : null;
     }).then(function (view) {
       if (!view || token !== renders) return;
       state.visible = view.visible;
@@ -386,6 +526,18 @@
     run();
     remember(!typed);
     typed = false;
+  });
+  /* A new order or date range: a new search, a new entry in the history. */
+  Object.keys(when).forEach(function (k) {
+    if (!when[k]) return;
+    when[k].addEventListener('change', function () {
+      if (when[k].validity && !when[k].validity.valid) return;  // the browser says what is wrong
+      state.typing = false;
+      state.shown = PAGE;
+      run();
+      remember(true);
+      typed = false;
+    });
   });
   more.addEventListener('click', function () { state.shown += PAGE; render(); remember(true); typed = false; });
   window.addEventListener('popstate', function () {

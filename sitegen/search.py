@@ -41,6 +41,14 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   shown that has some: the page finds the first one a query word matches, as it does the snippet,
   and says where ("in original.pdf, p. 4", linking to `original.pdf#page=4`). The attachments' text
   is a field of its own (`originals`), analysed as the body is and boosted below it.
+- `search/p/<name>.js`: beside each term chunk (the same terms, the same name), where its terms are
+  in each document's title and body (`searchindex.encode_positions`), loaded only for the words of a
+  phrase (`"exact phrase"`): the page keeps the documents holding them one after another. A term with
+  at least `searchindex.ALONE` body positions (the page counts them from its posting) has them in a
+  file of its own, `search/p/<name>-<hash of the term>.js` (its entry in the chunk's file is empty):
+  a phrase of common words loads their positions, not their chunks' neighbours'.
+- `search/y/<n>.js`: for 8,192 documents, their dates (`searchdata.date_block`), loaded only for a
+  search with a date range or ordered by date (applied to every result before paging).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first, past the
   first 32 (those are in the core).
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
@@ -56,7 +64,9 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from operator import itemgetter
 from typing import Any, Iterable
 
@@ -70,7 +80,7 @@ from sitegen.lunrcompat import utf16_key
 from sitegen.schema import DOCUMENT_FIELDS
 from sitegen.workers import collector_paused
 
-FORMAT = 4  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/)
+FORMAT = 5  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/)
 
 
 @dataclass(frozen=True)
@@ -106,11 +116,17 @@ class SearchState:
     counts: dict[str, str] = field(default_factory=dict)  # term -> its facet counts (searchdata.top_counts), common terms only
     columns: list = field(default_factory=list)  # per facet and document, its value ids (searchdata.facets)
     single: list = field(default_factory=list)  # per facet, whether it has one value a document at most
+    title_positions: dict[str, str] = field(default_factory=dict)  # term -> its title positions, encoded (never edited here)
+    body_positions: dict = field(default_factory=dict)  # term -> its body positions (gaps), as `bodies` orders them
+    positions: dict[str, str] = field(default_factory=dict)  # term -> its entry in its position file (p/)
+    alone: set[str] = field(default_factory=set)  # terms whose positions are a file of their own
 
     def __getstate__(self) -> dict:
-        """Pickled with its postings in one buffer (`searchindex.Postings`), read back lazily."""
-        bodies = self.bodies
-        return {**self.__dict__, "bodies": bodies if isinstance(bodies, searchindex.Postings) else searchindex.Postings.of(bodies)}
+        """Pickled with its postings and body positions in one buffer each (`searchindex.Postings`),
+        read back lazily."""
+        def lazy(found):
+            return found if isinstance(found, searchindex.Postings) else searchindex.Postings.of(found)
+        return {**self.__dict__, "bodies": lazy(self.bodies), "body_positions": lazy(self.body_positions)}
 
 
 def fields(site: Site) -> list[tuple[str, float]]:
@@ -153,6 +169,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     layout = _layout(site, originals)
     analysed = searchindex.analyse_all([_field_texts(site, d, layout) for d in docs], memo, jobs)
     index = searchindex.postings(analysed, len(field_list))
+    titles, places = searchindex.places(analysed, 0), searchindex.places(analysed, len(field_list) - 1)
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
     least = searchdata.counted(len(docs))
@@ -164,7 +181,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "block": searchindex.BLOCK, "upfront": searchindex.UPFRONT, "rowBlock": searchdata.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
-            "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
+            "group": searchindex.GROUP, "alone": searchindex.ALONE, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
             "analysis": searchdata.analysis_tables(), "rows": [], "sample": searchdata.sample_spec(len(docs))}
     numbers = {t: i for i, t in enumerate(order)}
     term_of, number_of = itemgetter(0), numbers.__getitem__
@@ -172,6 +189,11 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
                         heads, bodies, packed, order, [], core, {})
     state.counts, state.columns, state.single = counts, columns, single
+    state.title_positions = {t: searchindex.encode_positions(g) for t, g in titles.items()}
+    state.body_positions = places
+    state.positions = {t: _positions(state, t) for t in order}
+    state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
+    del titles
     state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
@@ -185,6 +207,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core["vocab"] = searchvocab.keys(order)
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
+    files.update((searchdata.path(f"y/{b}"), searchdata.data(f"y/{b}", searchdata.date_block(docs, b, searchindex.BLOCK)))
+                 for b in range(-(-len(docs) // searchindex.BLOCK)))
     files.update(_bucket_files(state))
     blocks = range(-(-len(docs) // searchdata.ROWS))
     rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchdata.row_block(parts, b)) for b in blocks}
@@ -207,16 +231,22 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     old = state
     state = replace(old, doc_terms=list(old.doc_terms), lengths=array("i", old.lengths),
                     heads=dict(old.heads), bodies=old.bodies.copy(), packed=dict(old.packed), order=list(old.order),
-                    ends=list(old.ends), core=dict(old.core), files=dict(old.files), counts=dict(old.counts))
+                    ends=list(old.ends), core=dict(old.core), files=dict(old.files), counts=dict(old.counts),
+                    body_positions=old.body_positions.copy(), positions=dict(old.positions),
+                    alone=set(old.alone))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
     fields = len(state.core["fields"])
     touched: set[str] = set()
     moved: set[str] = set()  # terms a document joined or left: their facet counts change
     copied: set[str] = set()
+    placed: set[str] = set()  # terms whose positions changed
     for n in sorted({number[doc_id] for doc_id in changed}):
-        length, counts = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]], _layout(site, False)))[-1]
+        length, counts, gaps = searchindex.analyse_fields(_field_texts(site, site.documents[state.ids[n]], _layout(site, False)))[-1]
         gone = [state.vocab[i] for i in searchcodes.unpack(state.doc_terms[n])]
+        where = dict(zip((t for t, _ in counts), accumulate((tf for _, tf in counts), initial=0)))
         for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
+            at = where.get(term, 0)
+            searchindex.set_places(state.body_positions, state.bodies, placed, term, n, gaps[at:at + tf])
             was = searchindex.tf_of(state.bodies.get(term), n)
             if tf != was:  # a sentence added touches a few terms, not all
                 searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
@@ -240,7 +270,16 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         else:
             state.counts.pop(term, None)
     changes = searchindex.repack(old.packed, state.heads, state.bodies, state.packed, state.order, touched, fields)
+    for term in placed:
+        state.alone.discard(term)
+        if term in state.packed:
+            state.positions[term] = _positions(state, term)
+            if len(state.body_positions[term]) >= searchindex.ALONE:
+                state.alone.add(term)
+        else:  # in no document any more
+            del state.positions[term], state.body_positions[term]
     files = _rechunk(old, state, changes) if changes else {}
+    files.update(_chunk_files(state, _chunks_of(state, placed), postings=False))
     files.update(_vocab_files(old, state, touched))
     blocks = {n // searchindex.BLOCK for n in (number[doc_id] for doc_id in changed)}
     files.update(_block_file(state, b) for b in blocks)
@@ -330,17 +369,47 @@ def _check_names(separators: list[str]) -> None:
         raise ValueError(f"search chunk names collide: {sorted(n for n in names if names.count(n) > 1)}")
 
 
-def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
-    """The term chunk files `chunks`: their terms and packed postings."""
+def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = True) -> dict[str, bytes]:
+    """The term chunk files `chunks`: their terms and packed postings (unless not `postings`), and
+    beside each its position files."""
     files = {}
     for j in chunks:
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
-        key = f"t/{searchindex.chunk_name(state.core['chunks'][j])}"
+        name = searchindex.chunk_name(state.core['chunks'][j])
+        files[searchdata.path(f"p/{name}")] = searchdata.data(f"p/{name}", ["" if t in state.alone else state.positions[t] for t in terms])
+        for key, term in _alone_files(name, terms, state.alone):
+            files[searchdata.path(key)] = searchdata.data(key, state.positions[term])
+        if not postings:
+            continue
+        key = f"t/{name}"
         chunk = {"terms": terms, "postings": [state.packed[t] for t in terms]}
         if any(t in state.counts for t in terms):
             chunk["counts"] = [[k, state.counts[t]] for k, t in enumerate(terms) if t in state.counts]
         files[searchdata.path(key)] = searchdata.data(key, chunk)
     return files
+
+
+def _alone_files(name: str, terms: Iterable[str], alone: set[str]) -> list[tuple[str, str]]:
+    """(key, term) of each position file of its own among a chunk's terms (named `name`)."""
+    keys = [(f"p/{name}-{searchindex.chunk_name(t)}", t) for t in terms if t in alone]
+    if len({k for k, _ in keys}) < len(keys):  # two terms of one chunk with one 32-bit hash: not seen, but not silent
+        raise ValueError(f"search position file names collide in chunk {name}")
+    return keys
+
+
+def _positions(state: SearchState, term: str) -> str:
+    """A term's entry in its position file: its title positions, then its body's."""
+    return state.title_positions.get(term, "") + searchindex.encode_positions(state.body_positions.get(term))
+
+
+def _chunks_of(state: SearchState, terms: Iterable[str]) -> set[int]:
+    """The chunks now holding `terms` (those still in the index)."""
+    out = set()
+    for term in terms:
+        i = bisect_left(state.order, utf16_key(term), key=utf16_key)
+        if i < len(state.order) and state.order[i] == term:
+            out.add(bisect_right(state.ends, i))
+    return out
 
 
 def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
@@ -372,10 +441,13 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
 
 
 def _index_paths(state: SearchState) -> set[str]:
-    """The paths of every chunk, group and vocabulary file."""
+    """The paths of every chunk (and its position files), group and vocabulary file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
-    return {searchdata.path(key) for key in groups | {f"t/{name}" for name in names}} | searchvocab.paths(state.core.get("vocab", ()))
+    own = {key for j in _chunks_of(state, state.alone)
+           for key, _ in _alone_files(names[j], state.order[state.ends[j - 1] if j else 0:state.ends[j]], state.alone)}
+    chunks = {f"{kind}/{name}" for name in names for kind in "tp"}
+    return {searchdata.path(key) for key in groups | chunks | own} | searchvocab.paths(state.core.get("vocab", ()))
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:

@@ -19,7 +19,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator as Iterating, Mapping, MutableMapping
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import itemgetter, sub
 from typing import Iterator, Sequence
 
@@ -28,33 +28,57 @@ from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import parallel_map
 
-ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
+ANALYSIS_VERSION = 2  # bump when analysis rules change, so memoised analyses are not reused (2: positions)
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index.js)
 GROUP = 16  # chunks per term-list group, on average
+ALONE = 128  # body positions from which a term's positions are a file of their own (see search.py, p/)
 BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
 BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
-Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
+# per field: (length, ((term, tf), ...), positions): positions only for the first field (the title) and
+# the last (the body), else None (see `analyse_fields`)
+Analysed = tuple[tuple[int, tuple[tuple[str, int], ...], "array | None"], ...]
 _TERMS: dict[str, str] = {}  # token -> term, per process
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
-    """Each field's length in terms and its term frequencies: everything BM25 needs from a document.
-    Tokens become terms through a per-process table, so counting runs in C (`Counter` over `map`)."""
+    """Each field's length in terms and its term frequencies: everything BM25 needs from a document;
+    for the title (the first field) and the body (the last), also where each term is (`_placed`), for
+    phrases. Tokens become terms through a per-process table, so counting runs in C (`Counter` over
+    `map`)."""
     out = []
     table = _TERMS
-    for text in texts:
+    for f, text in enumerate(texts):
         tokens = analysis.tokens(text)
         try:
-            counts = Counter(_lookup(table, tokens))
+            terms = _lookup(table, tokens)
         except KeyError:  # words this process has not seen: each analysed once ("" for a stop word)
             for token in set(tokens).difference(table):
                 table[token] = analysis.term_for(token)
-            counts = Counter(_lookup(table, tokens))
+            terms = _lookup(table, tokens)
+        counts = Counter(terms)
         counts.pop("", None)
-        out.append((sum(counts.values()), tuple(counts.items())))
+        if f in (0, len(texts) - 1):
+            out.append((sum(counts.values()), *_placed(terms, counts)))
+        else:
+            out.append((sum(counts.values()), tuple(counts.items()), None))
     return tuple(out)
+
+
+def _placed(terms: Sequence[str], counts: Counter) -> tuple[tuple[tuple[str, int], ...], array]:
+    """A field's (term, tf) in term order and, term after term, the positions of each in the field's
+    tokens as gaps (the first position, then each less the one before and 1): a stop word or a token
+    that leaves no term still takes a position, so "freedom of the press" is freedom at i, press at
+    i + 3. In C but for one step per term: a stable sort of the token numbers by term."""
+    items = tuple(sorted(counts.items()))
+    order = sorted(range(len(terms)), key=terms.__getitem__)[len(terms) - sum(counts.values()):]  # "" sorts first
+    gaps = array("i", map(sub, map(sub, order, [-1, *order[:-1]]), repeat(1)))
+    at = 0
+    for _, tf in items:
+        gaps[at] = order[at]
+        at += tf
+    return items, gaps
 
 
 def _lookup(table: dict[str, str], tokens: list[str]) -> Sequence[str]:
@@ -79,7 +103,7 @@ def postings(docs: list[Analysed], fields: int) -> dict[str, list[Sequence[int]]
     body = fields - 1
     for n, doc in enumerate(docs):
         for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
-            length, counts = doc[f]
+            length, counts, _ = doc[f]
             found = per_field[f]
             for term, tf in counts:
                 flat = found.get(term)
@@ -99,6 +123,77 @@ def postings(docs: list[Analysed], fields: int) -> dict[str, list[Sequence[int]]
     terms = set().union(*per_field)
     return {term: [*(found.get(term, empty) for found in per_field[:body]), per_field[body].get(term) or array("i")]
             for term in terms}
+
+
+def places(docs: list[Analysed], f: int) -> dict[str, array]:
+    """term -> the positions (gaps, see `_placed`) of every document's field f (the title or the body),
+    one document after another in document order, as the field's posting lists them (its tf says how
+    many are each document's)."""
+    out: dict[str, array] = {}
+    get = out.get
+    for doc in docs:
+        _, counts, gaps = doc[f]
+        if not counts:
+            continue
+        terms, tfs = zip(*counts)
+        ends = list(accumulate(tfs))
+        for term, part in zip(terms, map(gaps.__getitem__, map(slice, [0, *ends[:-1]], ends))):  # slices made in C
+            found = get(term)
+            if found is None:
+                out[term] = part
+            else:
+                found.extend(part)
+    return out
+
+
+def encode_positions(gaps: Sequence[int] | None) -> str:
+    """One field's positions of a term (`places`): nothing when it has none, else a Rice parameter,
+    then the gaps as Rice codes, six bits a character (the page reads them with the field's posting,
+    whose tfs say how many belong to each document)."""
+    if not gaps:
+        return ""
+    k = searchcodes.rice_parameter(sum(gaps), len(gaps))
+    return searchcodes.pack([k]) + searchcodes.chars("".join(searchcodes.rice_codes(gaps, k, 0)))
+
+
+def decode_positions(packed: str, titles: int, bodies: int) -> tuple[list[int], list[int]]:
+    """A term's position file entry (its title's then its body's `encode_positions`) holding `titles`
+    and `bodies` positions, as gaps: the inverse (for tests and tools)."""
+    out, at = [], 0
+    for count in (titles, bodies):
+        if not count:
+            out.append([])
+            continue
+        k, at = searchcodes.read(packed, at)
+        code = searchcodes.bits(packed[at:])
+        values, i = [], 0
+        for _ in range(count):
+            value, i = searchcodes.rice_at(code, i, k)
+            values.append(value)
+        out.append(values)
+        at += -(-i // 6)
+    return out[0], out[1]
+
+
+def set_places(places: MutableMapping[str, array], body: Mapping[str, array], copied: set[str], term: str, n: int,
+               gaps: Sequence[int]) -> None:
+    """Document n's body positions of `term` made `gaps`, given the term's body posting before the
+    edit (`body`: where n's positions are); a term's positions are copied before their first change
+    (listed in `copied`: the terms whose positions changed), so the previous state keeps its own."""
+    flat = body.get(term)
+    flat = array("i") if flat is None else flat
+    i = bisect_left(range(len(flat) // 2), n, key=lambda k: flat[2 * k])
+    start = sum(flat[1:2 * i:2])
+    end = start + (flat[2 * i + 1] if 2 * i < len(flat) and flat[2 * i] == n else 0)
+    old = places.get(term)
+    if old is None:
+        old = array("i")
+    if old[start:end] == array("i", gaps):
+        return
+    if term not in copied:  # (an empty array is false: not `or`, which would change a stray copy)
+        copied.add(term)
+        old = places[term] = array("i", old)
+    old[start:end] = array("i", gaps)
 
 
 _EMPTY = searchcodes.ALPHABET[0]  # searchcodes.pack([0])

@@ -44,6 +44,9 @@ STRINGS = {
         "showing_for": "Showing results for {q}.", "search_instead": "Search instead for {q}",
         "did_you_mean": "Did you mean {q}?",
         "search_label": "Search titles, actors, topics, sources and full texts",
+        "search_when": "Order and dates", "order": "Order", "order_relevance": "most relevant first",
+        "date_from": "From", "date_to": "To", "date_within": "Only documents wholly within these dates",
+        "date_hint": "A year (2019), a month (2019-05) or a day (2019-05-06). A document dated only 2019 overlaps May 2019; an uncertain or approximate date counts a year, month or day more each way.",
         "noscript": "Search needs JavaScript. Without it, browse the archive by date, actor, topic or source:",
         "kinds": {"person": ("Person", "People"), "state": ("State", "States"),
                   "organisation": ("Organisation", "Organisations"), "group": ("Group", "Groups"),
@@ -64,7 +67,7 @@ STRINGS = {
         "data_taxonomy": "every {name} entry with all its registry fields and its number of documents",
         "data_package": "describes the files above (Frictionless Data), with the type and meaning of every column",
         "column": "Column", "type": "Type", "description": "Description", "format": "Format",
-        "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
+        "search_tips": "Tips: all words must match; the last word matches as you type. Arabic spellings with or without hamza, diacritics or the article all match. \"exact phrase\", either OR other, -without. Lunr syntax works too: title:xinjiang, +china -russia, terror*.",
     },
     "ar": {
         "language_names": {"en": "الإنجليزية", "ar": "العربية", "fr": "الفرنسية", "ru": "الروسية", "zh": "الصينية",
@@ -98,6 +101,9 @@ STRINGS = {
         "showing_for": "نعرض نتائج {q}.", "search_instead": "ابحث بدلًا من ذلك عن {q}",
         "did_you_mean": "هل تقصد {q}؟",
         "search_label": "ابحث في العناوين والفاعلين والمواضيع والمصادر والنصوص الكاملة",
+        "search_when": "الترتيب والتواريخ", "order": "الترتيب", "order_relevance": "الأكثر صلة أولًا",
+        "date_from": "من", "date_to": "إلى", "date_within": "الوثائق الواقعة كلها ضمن هذه التواريخ فقط",
+        "date_hint": "سنة (2019) أو شهر (2019-05) أو يوم (2019-05-06). الوثيقة المؤرخة بسنة 2019 وحدها تتداخل مع أيار/مايو 2019؛ ويُوسَّع التاريخ غير المؤكد أو التقريبي سنةً أو شهرًا أو يومًا من كل جانب.",
         "noscript": "يحتاج البحث إلى جافاسكربت. يمكنك تصفح الأرشيف حسب التاريخ أو الفاعل أو الموضوع أو المصدر:",
         "kinds": {"person": ("شخص", "أشخاص"), "state": ("دولة", "دول"), "organisation": ("منظمة", "منظمات"),
                   "group": ("جماعة", "جماعات"), "institution": ("مؤسسة", "مؤسسات"), "media": ("وسيلة إعلام", "وسائل إعلام")},
@@ -117,7 +123,7 @@ STRINGS = {
         "data_taxonomy": "كل مدخل من {name} بكل حقول السجل وعدد وثائقه",
         "data_package": "وصف للملفات أعلاه (Frictionless Data) مع نوع كل عمود ومعناه",
         "column": "العمود", "type": "النوع", "description": "الوصف", "format": "الصيغة",
-        "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها.",
+        "search_tips": "يجب أن تتطابق كل الكلمات، وتُطابَق الكلمة الأخيرة أثناء الكتابة. تتطابق الكتابات العربية مع الهمزة أو بدونها ومع التشكيل أو بدونه ومع أداة التعريف أو بدونها. \"عبارة مطابقة\"، هذه OR تلك، -بدون.",
     },
 }
 # The documents' field labels are declared with the fields (`schema.Field.label`), each under the field's name

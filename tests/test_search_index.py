@@ -4,6 +4,7 @@ fields and facets, and what a one-document edit rewrites."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,9 @@ def test_a_one_document_edit_rewrites_few_index_files(make_site):
     lengths = {"search/core.js", "search/d/0.js", "search/b/0.js", *(f"search/e/{k}-0.js" for k in range(4))}  # its block's
     assert "search/e/0-0.js" in changed or "search/e/1-0.js" in changed or "search/e/2-0.js" in changed or "search/e/3-0.js" in changed
     assert vocab == {"search/w/62.js"}  # b
-    assert 1 <= len(chunks) <= 3 and len(groups) == 1 and changed - chunks - groups - vocab <= lengths
+    positions = {p for p in changed if p.startswith("search/p/")}  # beside the new word's chunk: no other term moved
+    assert positions and {p.replace("/p/", "/t/") for p in positions} <= chunks
+    assert 1 <= len(chunks) <= 3 and len(groups) == 1 and changed - chunks - groups - vocab - positions <= lengths
     assert sum(len(after[p]) for p in changed if p in after) < 0.15 * sum(map(len, after.values()))
 
 
@@ -171,3 +174,80 @@ def test_postings_round_trip_every_field():
         head = searchindex.encode_head(fields)
         assert searchindex.decode_posting(head + searchindex.encode_body(fields[-1]), 4) == fields
         assert searchindex.head_docs(head, 4) == fields[:-1]
+
+
+def positions_of(out: Path, term: str) -> dict[str, dict[int, list[int]]]:
+    """Where `term` is, per field (title, body) and document, as its chunk's position file says."""
+    core = data_file(out / "search/core.js")
+    path = next(p for p in search.chunk_paths(core) if term in data_file(out / p)["terms"])
+    chunk, entries = data_file(out / path), data_file(out / path.replace("/t/", "/p/"))
+    k = chunk["terms"].index(term)
+    alone = out / path.replace("/t/", "/p/").replace(".js", f"-{searchindex.chunk_name(term)}.js")
+    assert alone.exists() == (not entries[k])  # a common term's positions: a file of its own
+    entries[k] = entries[k] or data_file(alone)
+    per_field = searchindex.decode_posting(chunk["postings"][k], len(core["fields"]))
+    title, body = per_field[0], per_field[-1]
+    gaps = searchindex.decode_positions(entries[k], sum(title[1::3]), sum(body[1::2]))
+    out_: dict[str, dict[int, list[int]]] = {}
+    for name, docs, tfs, found in (("title", title[0::3], title[1::3], gaps[0]), ("body", body[0::2], body[1::2], gaps[1])):
+        at, out_[name] = 0, {}
+        for n, tf in zip(docs, tfs):
+            places = []
+            for g in found[at:at + tf]:
+                places.append(g if not places else places[-1] + 1 + g)
+            out_[name][n], at = places, at + tf
+    return out_
+
+
+def test_position_files_say_where_each_term_is_stop_words_counting(make_site, tmp_path):
+    """Beside each term chunk, a position file: per term, its positions in each document's title and
+    body, stop words and punctuation taking their place, in Arabic as analysed (article, hamza)."""
+    docs = {"content/documents/a.md": "---\ntitle: The press and freedom\ndate: 2020\nsource: Wire\nlanguage: en\n---\n"
+            "Freedom of the press, said the press office. Press on!\n",
+            "content/documents/b.md": "---\ntitle: Other\ndate: 2020\nsource: Wire\nlanguage: ar\n---\n"
+            "يحفظ الأرشيف الوطني السجلات في الأرشيف.\n"}
+    root = make_site(docs, base=False)
+    build(load_config(root / "sitegen.yaml"), out=tmp_path / "out")
+    out = tmp_path / "out"
+    a, b = (next(n for n in range(2) if data_file(out / f"search/r/{n}.js")["href"].endswith(f"/{d}.html")) for d in "ab")
+    assert positions_of(out, "press") == {"title": {a: [1]}, "body": {a: [3, 6, 8]}}  # freedom of the press: 0 and 3
+    assert positions_of(out, "freedom") == {"title": {a: [3]}, "body": {a: [0]}}
+    assert positions_of(out, "ارشيف") == {"title": {}, "body": {b: [1, 5]}}  # الأرشيف twice; في (a stop word) at 4
+    assert positions_of(out, "وطن") == {"title": {}, "body": {b: [2]}}  # الوطني
+
+
+def test_a_common_terms_positions_are_a_file_of_their_own(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(searchindex, "ALONE", 3)
+    docs = {"content/documents/a.md": "---\ntitle: Press\ndate: 2020\nsource: Wire\nlanguage: en\n---\n"
+            "Freedom of the press, said the press office. Press on! Freedom.\n"}
+    build(load_config(make_site(docs, base=False) / "sitegen.yaml"), out=tmp_path / "out")
+    out = tmp_path / "out"
+    assert positions_of(out, "press") == {"title": {0: [0]}, "body": {0: [3, 6, 8]}}  # three: alone
+    assert positions_of(out, "freedom") == {"title": {}, "body": {0: [0, 10]}}  # two: in its chunk's file
+    assert len(list((out / "search/p").glob("*-*.js"))) == 1 and data_file(out / "search/core.js")["alone"] == 3
+
+
+def test_positions_round_trip():
+    rng = random.Random(5)
+    for _ in range(200):
+        title = [rng.choice([0, 1, 5, 300]) for _ in range(rng.choice([0, 0, 1, 4]))]
+        body = [rng.choice([0, 1, 2, 40, 9000]) for _ in range(rng.choice([0, 1, 7, 300]))]
+        packed = searchindex.encode_positions(title) + searchindex.encode_positions(body)
+        assert searchindex.decode_positions(packed, len(title), len(body)) == (title, body)
+
+
+def test_a_body_edit_that_moves_words_rewrites_only_their_position_files(make_site):
+    """The same words in another order: no posting changes, so no term chunk is written; the position
+    files of the moved words' chunks are, and the files equal a full build's."""
+    root = corpus_site(make_site, 200)
+    site = build(load_config(root / "sitegen.yaml"), until="check").site
+    files, _, state = search.build_search_state(site)
+    doc_id = sorted(site.documents)[40]
+    doc = site.documents[doc_id]
+    words = doc.body.text.split()
+    moved = words[:100] + words[100:110][::-1] + words[110:]  # past the record's snippet
+    site.documents[doc_id] = replace(doc, body=replace(doc.body, text=" ".join(moved)))
+    written, removed, _, _ = search.update_bodies(state, site, [doc_id])
+    assert {**files, **written} == search.build_search(site)[0] and not removed
+    assert written and all(p.startswith("search/p/") for p in written)
+    assert len(written) <= len(set(words[100:110]))

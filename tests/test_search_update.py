@@ -19,11 +19,13 @@ VOCABULARY = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in "aeiou" for c in "
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of a few hundred bytes and groups of two chunks, so a small corpus has dozens of each
-    and edits split, merge and regroup them."""
+    and edits split, merge and regroup them; a term's positions a file of their own from 24 (of about
+    27 a word has), so edits move terms in and out of their chunks' position files."""
     monkeypatch.setattr(searchindex, "CHUNK_MIN", 300)
     monkeypatch.setattr(searchindex, "CHUNK_MAX", 1500)
     monkeypatch.setattr(searchindex, "CHUNK_CUT", 3)
     monkeypatch.setattr(searchindex, "GROUP", 2)
+    monkeypatch.setattr(searchindex, "ALONE", 24)
 
 
 def corpus(make_site, rng: random.Random, n: int = 120):
@@ -35,9 +37,14 @@ def corpus(make_site, rng: random.Random, n: int = 120):
 
 def new_body(rng: random.Random, text: str, step: int) -> str:
     """One of the edits a writer makes: add words (some never seen), drop words, empty the body, make it
-    long (a chunk splits), rewrite its opening (the snippet)."""
+    long (a chunk splits), rewrite its opening (the snippet), move its words about or put stop words
+    between them (the same terms and counts, other positions)."""
     words = text.split()
-    kind = rng.choice(["add", "drop", "empty", "long", "opening", "fresh"])
+    kind = rng.choice(["add", "drop", "empty", "long", "opening", "fresh", "shuffle", "stops"])
+    if kind == "shuffle":
+        return " ".join(rng.sample(words, len(words)))
+    if kind == "stops":
+        return " ".join(w for word in words for w in ([word, "the"] if rng.random() < 0.3 else [word]))
     if kind == "add":
         return " ".join(words + rng.choices(VOCABULARY, k=rng.randint(1, 20)) + [f"novel{step}x"])
     if kind == "drop":
@@ -70,7 +77,7 @@ def test_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed, p
     rng = random.Random(seed)
     site = corpus(make_site, rng)
     files, stats, state = search.build_search_state(site)
-    assert stats.shards > 20 and bool(state.counts) == counts
+    assert stats.shards > 20 and bool(state.counts) == counts and 10 < len(state.alone) < len(state.order) / 2
     ids = sorted(site.documents)
     for step in range(25):
         changed = set(rng.sample(ids, rng.choice([1, 1, 2, 4])))
@@ -99,7 +106,9 @@ def test_a_chunk_stretch_is_rewritten_and_the_rest_kept(make_site, small_chunks)
     assert 1 <= len(chunks) <= 3 and not removed
     lengths = {"search/core.js", "search/d/0.js", "search/b/0.js", *(f"search/e/{k}-0.js" for k in range(4))}  # its block's
     vocab = "search/w/7a.js"  # the words beginning with z, the new word's first letter
-    assert set(written) - set(chunks) <= lengths | {vocab} | {p for p in written if p.startswith("search/k/")}
+    positions = {p for p in written if p.startswith("search/p/")}  # the new word's chunk's: the others' terms stay put
+    assert positions and {p.replace("/p/", "/t/") for p in positions} <= set(chunks)
+    assert set(written) - set(chunks) <= lengths | {vocab} | positions | {p for p in written if p.startswith("search/k/")}
 
 
 def test_the_state_keeps_no_body_text(make_site):
