@@ -14,7 +14,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from sitegen import search, sources, urls
 from sitegen.attachments import attachments_key, read_attachments
@@ -31,7 +31,7 @@ from sitegen.output import Manifest, Output, WriteStats
 from sitegen.exports import data_files
 from sitegen.inputs import footer_uses, read_sources, render_about, render_bodies, theme_files, validate_sources
 from sitegen.feeds import unwritten
-from sitegen.pages import plan_site
+from sitegen.pages import layout, legacy_fits, plan_site
 from sitegen.schedule import Hold, holds, next_change, today
 from sitegen.schema import taxonomy_problems
 from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys, use_templates
@@ -61,6 +61,7 @@ class BuildResult:
     notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
     unwritten: tuple[str, ...] = ()  # outputs left out because sitegen.yaml has no base_url (feeds, sitemap)
     held: list[Diagnostic] = field(default_factory=list)  # a note for each document not published today
+    folders: list[str] = field(default_factory=list)  # one line each: old addresses left out, a folder over the limit
 
 
 @dataclass
@@ -111,7 +112,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         del found_sources  # their bytes
         held, good_until = holds(documents, day), next_change(documents, day)
         hidden = {} if drafts else held
-        documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
+        spots = layout(config, [r for r in documents if r.id not in hidden], terms)
+        documents, attached, found, attached_key = read_attachments(documents, config.limits, spots)  # read every build
         kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments
                       if r.id not in hidden]
         if hidden:
@@ -126,11 +128,12 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
         bodies = render_bodies(documents, terms, jobs, clock.count, memo, later=True)
         memo.write_later(beside=len(documents) <= BESIDE)  # the new records and bodies, on the core the model leaves idle
         clock.stage("model")
-        index = link_index(documents, terms, bodies, {d: h.why for d, (_, h) in hidden.items()})
+        index = link_index(documents, terms, bodies, {d: h.why for d, (_, h) in hidden.items()}, spots)
         bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
         about, about_links, more = render_about(config, index)
         links, problems = links + about_links + footer_uses(config), problems + more
-        site, more = build_site(config, documents, terms, bodies, about, {d: h for d, (_, h) in held.items()}, drafts)
+        site, more = build_site(config, documents, terms, bodies, about, {d: h for d, (_, h) in held.items()}, drafts,
+                                {**spots.documents, **spots.terms})
         problems += problems_in_links + more
         del documents, terms, bodies  # the sources' text is in the model now; at 100,000 documents this is GBs
         assets, found = asset_paths(config.asset_folders)
@@ -177,6 +180,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
             write_file(sink, rel, data)
         del made, staged
         result.stats = sink.commit()
+        result.folders = folder_notes(site, sink.written if isinstance(sink, Output) else sink.files)
     result.files = sink.files if isinstance(sink, _Memory) else {}
     clock.stage("cache")
     if until == "write":
@@ -276,6 +280,19 @@ def _unchanged(memo: Memo, inputs: bytes, strict: bool, last: LastBuild, as_left
         return None
     return BuildResult(last.warnings, last.counts, last.pages, stats=WriteStats(len(written.files), 0, 0),
                        search=last.search_stats, notices=memo.notices)
+
+
+def folder_notes(site: Site, written: Iterable[str]) -> list[str]:
+    """What the build says of its folders: the old addresses of documents left without redirects
+    (`pages.plan_legacy`), and any folder fuller than `limits.folder_entries` (a FAT32 stick refuses
+    a folder past 65,534)."""
+    limit, notes = site.config.limits.folder_entries, []
+    if site.config.legacy_addresses == "auto" and any(d.folder for d in site.documents.values()) and not legacy_fits(site):
+        notes.append(f"no redirects at the old addresses {urls.DOCUMENTS}/<id>.html: they would overfill {urls.DOCUMENTS}/ "
+                     f"(limits.folder_entries: {limit}); `legacy_addresses: always` writes them")
+    notes += [f"{folder or 'the output folder'} holds {n} entries, over limits.folder_entries ({limit})"
+              for folder, n in sorted(urls.folder_entries(written).items()) if n > limit]
+    return notes
 
 
 def held_notes(held: dict[str, tuple[Any, Hold]], drafts: bool) -> list[Diagnostic]:

@@ -70,7 +70,7 @@ def _cell(kind: str, value: Any) -> str:
 
 
 def document_row(site: Site, doc: Document) -> list[str]:
-    row = [doc.id, urls.document(doc.id)]
+    row = [doc.id, urls.document(doc.id, folder=doc.folder)]
     row += [_cell(f.kind, getattr(doc, name)) for name, f in DOCUMENT_FIELDS.items() if f.carried]
     row.append(doc.translation_of)
     for name, tax in site.taxonomies.items():
@@ -83,7 +83,7 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
     """A document's metadata with structure kept: lists as lists, dates as EDTF, terms as {id, name};
     `originals`: the text of its attachments, page by page (`method` "text" or "ocr", Tesseract's
     `confidence` for OCR), and the `.txt` published beside each."""
-    data: dict[str, Any] = {"id": doc.id, "page": urls.document(doc.id)}
+    data: dict[str, Any] = {"id": doc.id, "page": urls.document(doc.id, folder=doc.folder)}
     for name, f in DOCUMENT_FIELDS.items():
         if f.carried:
             value = getattr(doc, name)
@@ -100,7 +100,7 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
 
 def term_json(term: Term) -> dict[str, Any]:
     """Every registry field of a term, its description as text, and how many documents cite it."""
-    return {"id": term.id, "page": urls.term(term.taxonomy, term.id), "names": dict(sorted(term.names.items())),
+    return {"id": term.id, "page": urls.term(term.taxonomy, term.id, folder=term.folder), "names": dict(sorted(term.names.items())),
             "aliases": list(term.aliases), "kind": term.kind, "url": term.url, "wikidata": term.wikidata,
             "extra": term.extra, "description": term.description.text if term.description else "",
             "document_count": len(term.documents), "documents": list(term.documents)}

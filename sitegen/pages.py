@@ -39,8 +39,9 @@ from sitegen.cite import citation
 from sitegen.exports import columns, documents_csv_path, taxonomy_json_path
 from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
-from sitegen.model import Document, Site, Term
-from sitegen.schema import DOCUMENT_FIELDS, text_direction
+from sitegen.config import Config
+from sitegen.model import Document, Site, Term, term_ids
+from sitegen.schema import DOCUMENT_FIELDS, DocumentRecord, TermRecord, text_direction
 from sitegen.ui import STRINGS, kind_label, language_name, ui_language
 
 HOME_LATEST = 10
@@ -82,7 +83,7 @@ class Plan:
 def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagnostic]]:
     """The plan of every page; two sources claiming one path is an error (`assets`: the asset files'
     output paths, which no redirect may replace)."""
-    claims = [(urls.document(doc.id, ext), doc.path) for doc in site.documents.values() for _, ext in DOCUMENT_OUTPUTS]
+    claims = [(urls.document(doc.id, ext, doc.folder), doc.path) for doc in site.documents.values() for _, ext in DOCUMENT_OUTPUTS]
     pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
         pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed), plan_data(site, ed)]
@@ -92,13 +93,14 @@ def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagno
             for term in tax.terms.values():
                 pages += plan_term(site, term, ed)
     pages += [Page(*planned) for planned in feeds.planned_feeds(site)]
-    alternates = [(urls.document(doc.id), {"alternates": alternate_links(document_switch(site, doc))})
+    alternates = [(urls.document(doc.id, folder=doc.folder), {"alternates": alternate_links(document_switch(site, doc))})
                   for doc in site.documents.values()]
     pages += [Page(*planned) for planned in feeds.planned_sitemap(site, alternates + [(p.path, p.context) for p in pages])]
     claims += [(p.path, p.source) for p in pages]
     first, problems = _check_collisions(claims)
     taken = {path: claims[n][1] for path, n in first.items()} | {path: f"the asset {path}" for path in assets}
     moved, more = plan_redirects(site, taken)  # after the sitemap: an old address is not a page to index
+    moved += plan_legacy(site, taken.keys() | {p.path for p in moved})
     planned = len(claims) - len(pages)
     kept = sorted([*(p for n, p in enumerate(pages, planned) if first[p.path] == n), *moved], key=lambda p: p.path)
     return Plan(kept, list(site.documents), frozenset(first) | {p.path for p in moved}, rarity(site)), \
@@ -108,7 +110,7 @@ def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagno
 def _attachment_paths(doc: Document) -> list[str]:
     """Where a document's attachments are published: a described one knows (`href`); a check that
     reads no files (an import's, before it copies them) has only their names as written."""
-    return [getattr(a, "href", "") or urls.attachment(doc.id, a.text) for a in doc.attachments]
+    return [getattr(a, "href", "") or urls.attachment(doc.id, a.text, doc.folder) for a in doc.attachments]
 
 
 def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[Diagnostic]]:
@@ -140,13 +142,52 @@ def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[
     return pages, problems
 
 
+def layout(config: Config, documents: list[DocumentRecord], terms: list[TermRecord]) -> urls.Layout:
+    """Where the pages of the published `documents`, and of the terms they and the registry `terms`
+    make, go: in folders of at most `limits.folder_entries` entries (`urls.document_folders`,
+    `urls.term_folders`)."""
+    limit = config.limits.folder_entries
+    exts = [ext for _, ext in DOCUMENT_OUTPUTS]
+    docs = urls.document_folders(((r.id, r.date.year, r.date.month, bool(r.attachments)) for r in documents), exts, limit)
+    return urls.Layout(docs, urls.term_folders(term_ids(config, documents, terms), limit))
+
+
+def legacy_fits(site: Site) -> bool:
+    """Whether a redirect at every document's flat address (`plan_legacy`) fits in documents/ beside
+    its date folders, under `limits.folder_entries`."""
+    paths = [urls.document(doc.id) for doc in site.documents.values() if doc.folder]
+    paths += [urls.document(doc.id, folder=doc.folder) for doc in site.documents.values()]
+    return urls.folder_entries(paths).get(urls.DOCUMENTS, 0) <= site.config.limits.folder_entries
+
+
+def plan_legacy(site: Site, taken: Iterable[str]) -> list[Page]:
+    """A redirect page at each document's address from before the archive outgrew one folder and its
+    documents moved into date folders (`documents/<id>.html`, `urls.document_folders`), as
+    `legacy_addresses` says: `always`, `never`, or (`auto`) while they fit (`legacy_fits`: at 10,000
+    documents they would take 40,000 entries of one folder). An address some other output or
+    redirect has (`taken`) is left to it."""
+    wanted = site.config.legacy_addresses
+    if wanted == "never" or wanted == "auto" and not legacy_fits(site):
+        return []
+    owned = {path.casefold() for path in taken}
+    pages = []
+    for doc in site.documents.values():
+        path, target = urls.document(doc.id), urls.document(doc.id, folder=doc.folder)
+        if path != target and path.casefold() not in owned:
+            ui_lang = ui_language(doc.language)
+            pages.append(Page(path, REDIRECT, {"page_path": path, "lang": doc.language, "dir": doc.dir, "ui": STRINGS[ui_lang],
+                                               "target": target, "canonical": urls.absolute(site.config.base_url, target),
+                                               "target_title": doc.title}, doc.path))
+    return pages
+
+
 def _moved(site: Site) -> list[tuple[str, tuple, str, str, str]]:
     """(source file, old addresses, page, its language, its title) of every page that lists old addresses
     (a registry entry's is its page in the default edition)."""
-    moved = [(doc.path, doc.redirects, urls.document(doc.id), doc.language, doc.title)
+    moved = [(doc.path, doc.redirects, urls.document(doc.id, folder=doc.folder), doc.language, doc.title)
              for doc in site.documents.values() if doc.redirects]
     lang = site.config.language
-    moved += [(term.path, term.redirects, urls.term(term.taxonomy, term.id), lang, term.name(lang)[0])
+    moved += [(term.path, term.redirects, urls.term(term.taxonomy, term.id, folder=term.folder), lang, term.name(lang)[0])
               for tax in site.taxonomies.values() for term in tax.terms.values() if term.redirects]
     return moved
 
@@ -196,7 +237,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     {source, dateline, notes (texts), authors [text], extra [{label, label_lang, label_dir, value
     (text)}]}: the language of what is written in no declared language. Its language switch offers its
     translations, else the other editions' home pages."""
-    path = urls.document(doc.id)
+    path = urls.document(doc.id, folder=doc.folder)
     ed = edition_of(site, doc.language)
     switch = document_switch(site, doc)
     # a document in a language without interface words is an English page (its chrome) whose text
@@ -208,7 +249,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["doc"] = {"id": doc.id, **document_fields(doc, ui_lang, site.config.digits), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
-    ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext), "type": media}
+    ctx["downloads"] = [{"label": label, "href": urls.document(doc.id, ext, doc.folder), "type": media}
                         for label, ext, media in CITATION_DOWNLOADS]
     ctx["marks"] = marks(site, doc, ui_lang)
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
@@ -221,7 +262,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
                       for other, score in related(site, doc, rarity)]
     ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
     ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article", bool(ctx["held"]))
-    return [Page(urls.document(doc.id, ext), template, dict(ctx, page_path=urls.document(doc.id, ext)), doc.path)
+    return [Page(urls.document(doc.id, ext, doc.folder), template, dict(ctx, page_path=urls.document(doc.id, ext, doc.folder)), doc.path)
             for template, ext in DOCUMENT_OUTPUTS]
 
 
@@ -235,7 +276,8 @@ def held_banner(hold: Any, ui_lang: str) -> str:
 
 def document_switch(site: Site, doc: Document) -> dict[str, str]:
     """Language -> the page a document's language switch offers in it: itself and its translations."""
-    return {doc.language: urls.document(doc.id)} | {site.documents[t].language: urls.document(t) for t in doc.translations}
+    return {doc.language: urls.document(doc.id, folder=doc.folder)} | \
+        {site.documents[t].language: urls.document(t, folder=site.documents[t].folder) for t in doc.translations}
 
 
 def document_fields(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
@@ -332,7 +374,7 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     listed = site.in_order(term.documents)
     pages = []
     for number in range(1, count + 1):
-        path = ed.path(urls.term(term.taxonomy, term.id, number))
+        path = ed.path(urls.term(term.taxonomy, term.id, number, term.folder))
         name, name_lang = term.name(lang)
         ctx = base(site, ed, path, lang, name, term.taxonomy)
         ui_lang = ctx["ui_lang"]
@@ -352,9 +394,9 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
         ctx["documents"] = [doc_item(site.documents[d], ui_lang, site.config.digits) for d in chunk]
         ctx["pagination"] = {
             "page": number, "pages": count,
-            "prev": ed.path(urls.term(term.taxonomy, term.id, number - 1)) if number > 1 else "",
-            "next": ed.path(urls.term(term.taxonomy, term.id, number + 1)) if number < count else "",
-            "links": [{"number": n, "href": ed.path(urls.term(term.taxonomy, term.id, n))} for n in range(1, count + 1)],
+            "prev": ed.path(urls.term(term.taxonomy, term.id, number - 1, term.folder)) if number > 1 else "",
+            "next": ed.path(urls.term(term.taxonomy, term.id, number + 1, term.folder)) if number < count else "",
+            "links": [{"number": n, "href": ed.path(urls.term(term.taxonomy, term.id, n, term.folder))} for n in range(1, count + 1)],
         }
         ctx["cooccurring"] = cooccurring(site, term, ed) if number == 1 else []
         for group in ctx["cooccurring"]:

@@ -169,7 +169,7 @@ def record(site: Site, doc: Document) -> dict[str, object]:
     edition's search page picks its own)."""
     editions = site.config.languages
     words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
-    return {"href": urls.document(doc.id), "title": doc.title, "lang": doc.language, "dir": doc.dir,
+    return {"href": urls.document(doc.id, folder=doc.folder), "title": doc.title, "lang": doc.language, "dir": doc.dir,
             "language": {e: language_name(doc.language, ui_language(e)) for e in editions},
             "date": {e: l10n.date_text(doc.date, ui_language(e), site.config.digits) for e in editions}, "source": doc.source, "summary": doc.summary,
             "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
