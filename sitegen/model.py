@@ -152,17 +152,19 @@ def _taxonomies(config: Config, terms: list[TermRecord], bodies: dict[str, Rende
     return taxonomies
 
 
-def term_ids(config: Config, documents: list[DocumentRecord], terms: list[TermRecord]) -> list[tuple[str, str]]:
-    """(taxonomy, id) of every term `build_site` makes of these records: its registry's, and those
-    its documents create in an optional taxonomy (known before the bodies are linked: where a term's
-    page goes depends on how many its taxonomy has). Problems are `build_site`'s to report."""
+def term_ids(config: Config, documents: list[DocumentRecord], terms: list[TermRecord]) -> list[tuple[str, str, int]]:
+    """(taxonomy, id, how many documents) of every term `build_site` makes of these records: its
+    registry's, and those its documents create in an optional taxonomy (known before the bodies are
+    linked: where a term's page goes depends on how many its taxonomy has, and how many pages each
+    has). Problems are `build_site`'s to report."""
     taxonomies = _taxonomies(config, terms, {})
     lookups = {name: _lookup(tax, []) for name, tax in taxonomies.items()}
+    counts: dict[tuple[str, str], int] = {}
     for record in documents:
         for name, refs in record.refs.items():
-            if taxonomies[name].config.optional:
-                _resolve(record, taxonomies[name], lookups[name], refs, [])
-    return [(name, term_id) for name, tax in taxonomies.items() for term_id in tax.terms]
+            for term_id in _resolve(record, taxonomies[name], lookups[name], refs, []):
+                counts[name, term_id] = counts.get((name, term_id), 0) + 1
+    return [(name, term_id, counts.get((name, term_id), 0)) for name, tax in taxonomies.items() for term_id in tax.terms]
 
 
 def _leave_out(docs: dict[str, Document], taxonomies: dict[str, Taxonomy], gone: set[str]) -> None:

@@ -149,7 +149,8 @@ def layout(config: Config, documents: list[DocumentRecord], terms: list[TermReco
     limit = config.limits.folder_entries
     exts = [ext for _, ext in DOCUMENT_OUTPUTS]
     docs = urls.document_folders(((r.id, r.date.year, r.date.month, bool(r.attachments)) for r in documents), exts, limit)
-    return urls.Layout(docs, urls.term_folders(term_ids(config, documents, terms), limit))
+    terms_at = urls.term_folders(term_ids(config, documents, terms), limit, config.page_size, bool(config.base_url))
+    return urls.Layout(docs, terms_at)
 
 
 def legacy_fits(site: Site) -> bool:

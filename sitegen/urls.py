@@ -181,17 +181,24 @@ def document_folders(documents: Iterable[tuple[str, int, int | None, bool]], ext
     return out
 
 
-def term_folders(terms: Iterable[tuple[str, str]], limit: int) -> dict[tuple[str, str], str]:
+def term_folders(terms: Iterable[tuple[str, str, int]], limit: int, page_size: int, feeds: bool) -> dict[tuple[str, str], str]:
     """(taxonomy, term id) -> its folder inside the taxonomy's ("" unless the taxonomy's folder is too
-    full): a term's page, its page folder, and its feeds (`.xml`, `.json`, in feeds/<taxonomy>/) are
-    counted, split by a hash of the id as documents are."""
-    by_taxonomy: dict[str, dict[str, int]] = {}
-    for taxonomy, term_id in terms:
-        cost = max(fat_entries(f"{term_id}.html") + fat_entries(term_id), 2 * fat_entries(f"{term_id}.json"))
-        by_taxonomy.setdefault(taxonomy, {})[term_id] = cost
-    room = limit - 2 - fat_entries("index.html")
-    return {(taxonomy, term_id): sub for taxonomy, costs in by_taxonomy.items()
-            for term_id, sub in _split(costs, room, limit).items()}
+    full), for (taxonomy, term id, its documents) of every term: its page and, past `page_size`
+    documents, its folder of further pages are counted, and (with `feeds`) its two feeds in
+    feeds/<taxonomy>/; where either folder is too full, split by a hash of the id as documents are."""
+    pages: dict[str, dict[str, int]] = {}
+    feed: dict[str, dict[str, int]] = {}
+    for taxonomy, term_id, count in terms:
+        pages.setdefault(taxonomy, {})[term_id] = fat_entries(f"{term_id}.html") + (fat_entries(term_id) if count > page_size else 0)
+        feed.setdefault(taxonomy, {})[term_id] = 2 * fat_entries(f"{term_id}.json") if feeds and count else 0
+    out = {}
+    for taxonomy, costs in pages.items():
+        if sum(costs.values()) <= limit - 2 - fat_entries("index.html") and sum(feed[taxonomy].values()) <= limit - 2:
+            out.update(((taxonomy, term_id), "") for term_id in costs)
+        else:  # each sub-folder counted as the fuller of the two
+            most = {term_id: max(cost, feed[taxonomy][term_id]) for term_id, cost in costs.items()}
+            out.update(((taxonomy, term_id), sub) for term_id, sub in _split(most, -1, limit).items())
+    return out
 
 
 def _split(costs: dict[str, int], room: int, limit: int, depth: int = 0) -> dict[str, str]:

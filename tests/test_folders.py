@@ -124,9 +124,11 @@ def test_adding_documents_to_one_month_moves_none_of_another():
 
 
 def test_terms_split_only_when_their_folder_is_full():
-    terms = [("actors", f"actor-{n}") for n in range(20)]
-    assert set(urls.term_folders(terms, 10_000).values()) == {""}
-    split = urls.term_folders(terms, 40)
+    terms = [("actors", f"actor-{n}", 3) for n in range(12)]  # 12 pages of 2 entries: 24 + index.html + . and ..
+    assert set(urls.term_folders(terms, 40, 50, feeds=False).values()) == {""}
+    assert set(urls.term_folders(terms, 40, 2, feeds=False).values()) != {""}  # a folder of further pages each
+    assert set(urls.term_folders(terms, 40, 50, feeds=True).values()) != {""}  # feeds/actors/: 48 entries
+    split = urls.term_folders([("actors", f"actor-{n}", 3) for n in range(20)], 40, 50, feeds=False)
     assert all(len(f) == 2 and f[0] in urls.HASH_DIGITS for f in split.values())
     assert urls.term("actors", "actor-1", 2, split[("actors", "actor-1")]).endswith(f"{split[('actors', 'actor-1')]}actor-1/page-2.html")
 
