@@ -5,6 +5,9 @@ Every path here is relative to the output root and names a file (`actors/wang-yi
 zip, or any sub-path of a host. Links between pages are made page-relative by `relative`. The site's
 own pages (home, indexes, terms, search) exist once per language edition: the default edition at the
 root, each other one under `<lang>/` (`ar/actors/wang-yi.html`); documents exist once, at the root.
+No folder holds more than `limits.folder_entries` FAT32 entries (`folder_entries`), so a copy fits on
+a USB stick: documents go by date once they outgrow documents/, full folders split by a hash
+(`Layout`, decided once per build from every document and term; `spread` for the search's records).
 """
 
 from __future__ import annotations
