@@ -160,9 +160,15 @@ def term_ids(config: Config, documents: list[DocumentRecord], terms: list[TermRe
     taxonomies = _taxonomies(config, terms, {})
     lookups = {name: _lookup(tax, []) for name, tax in taxonomies.items()}
     counts: dict[tuple[str, str], int] = {}
+    resolved: dict[tuple[str, str], tuple[str, ...]] = {}  # each name as written resolves once (the lookup learns it)
     for record in documents:
         for name, refs in record.refs.items():
-            for term_id in _resolve(record, taxonomies[name], lookups[name], refs, []):
+            ids = set()
+            for ref in refs:
+                if (name, ref.text) not in resolved:
+                    resolved[name, ref.text] = _resolve(record, taxonomies[name], lookups[name], (ref,), [])
+                ids.update(resolved[name, ref.text])
+            for term_id in ids:
                 counts[name, term_id] = counts.get((name, term_id), 0) + 1
     return [(name, term_id, counts.get((name, term_id), 0)) for name, tax in taxonomies.items() for term_id in tax.terms]
 

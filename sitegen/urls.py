@@ -143,7 +143,7 @@ HASH_DIGITS = "0123456789abcdef"  # a folder too full for its documents or terms
 def fat_entries(name: str) -> int:
     """The FAT32 directory entries a file or folder name takes: a long name is one short entry and
     one per 13 UTF-16 units (every name is counted as long: a lower-case one needs the long entries too)."""
-    return 1 + -(-len(name.encode("utf-16-le")) // 26)
+    return 1 + -(-(len(name) if name.isascii() else len(name.encode("utf-16-le")) // 2) // 13)
 
 
 def folder_entries(paths: Iterable[str]) -> dict[str, int]:
