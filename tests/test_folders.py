@@ -338,3 +338,28 @@ def test_the_lowered_archive_works_from_file(lowered, browser):
     page.wait_for_load_state()
     assert "/documents/20" in page.url and page.locator("h1").inner_text().startswith("Report")
     page.close()
+
+
+def test_an_originals_page_is_found_in_numbered_folders_from_file(browser, tmp_path):
+    """Past one folder of records, a result's attachment text (search/o/) loads from its numbered folder
+    too, and its link points at the attachment in the document's date folder."""
+    from tests.test_originals import pdf
+    root = archive(tmp_path, documents=30)
+    doc = root / "content/documents/report-about-the-meeting-004.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("---\nThe", "attachments:\n  - original.pdf\n---\nThe"),
+                   encoding="utf-8")
+    (root / "content/documents/original.pdf").write_bytes(pdf(["Nothing here.", "The zanzibarite deposits."]))
+    built(root)
+    out = root / "build"
+    assert any((out / "search/o").glob("*/*.js")) and not any((out / "search/o").glob("*.js"))
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((out / "search.html").as_uri() + "?q=zanzibarite")
+    page.wait_for_function("document.querySelectorAll('#search-results .result-original').length === 1")
+    where = page.locator("#search-results .result-original a")
+    assert where.text_content() == "in original.pdf, p. 2:"
+    href = where.get_attribute("href")
+    assert href.startswith("documents/2021/02/") and href.endswith("report-about-the-meeting-004/original.pdf#page=2")
+    assert (out / href.split("#")[0]).is_file() and errors == []
+    page.close()
