@@ -274,7 +274,9 @@ def test_the_built_site_copies_into_a_fat32_image(lowered, tmp_path):
     assert tree(back) == tree(out)  # every file, byte for byte, under its long name
     listing = subprocess.run(["mdir", "-/", "-b", "-i", str(image), "::/"], check=True, capture_output=True,
                              text=True, env=env).stdout.split()
-    on_stick = urls.folder_entries(line.removeprefix("::/") for line in listing if not line.endswith("/"))
+    files = [line.removeprefix("::/") for line in listing if not line.endswith("/")]
+    assert sorted(files) == sorted(tree(out))  # the stick's own listing, long names and all
+    on_stick = urls.folder_entries(files)
     assert max(on_stick.values()) <= LIMIT
     assert max(entries_on_disk(flat).values()) > LIMIT
 
