@@ -31,7 +31,7 @@ from sitegen.output import Manifest, Output, WriteStats
 from sitegen.exports import data_files
 from sitegen.inputs import footer_uses, read_sources, render_about, render_bodies, theme_files, validate_sources
 from sitegen.feeds import unwritten
-from sitegen.pages import layout, legacy_fits, plan_site
+from sitegen.pages import layout, legacy, plan_site
 from sitegen.schedule import Hold, holds, next_change, today
 from sitegen.schema import taxonomy_problems
 from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys, use_templates
@@ -287,9 +287,9 @@ def folder_notes(site: Site, written: Iterable[str]) -> list[str]:
     (`pages.plan_legacy`), and any folder fuller than `limits.folder_entries` (a FAT32 stick refuses
     a folder past 65,534)."""
     limit, notes = site.config.limits.folder_entries, []
-    if site.config.legacy_addresses == "auto" and any(d.folder for d in site.documents.values()) and not legacy_fits(site):
-        notes.append(f"no redirects at the old addresses {urls.DOCUMENTS}/<id>.html: they would overfill {urls.DOCUMENTS}/ "
-                     f"(limits.folder_entries: {limit}); `legacy_addresses: always` writes them")
+    if over := legacy(site)[1]:
+        notes.append(f"no redirects at the old addresses of the pages that moved out of {', '.join(f + '/' for f in over)}: "
+                     f"they would overfill it (limits.folder_entries: {limit}); `legacy_addresses: always` writes them")
     notes += [f"{folder or 'the output folder'} holds {n} entries, over limits.folder_entries ({limit})"
               for folder, n in sorted(urls.folder_entries(written).items()) if n > limit]
     return notes

@@ -186,9 +186,9 @@ SCHEMA: dict[str, Key] = {
     "digits": Key("latin or native", "latin", "the digits of numbers and dates: latin (0123), or each edition's own (Arabic-Indic ٠١٢٣ in Arabic), from CLDR"),
     "build_date": Key("text", "", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
     "base_url": Key("text", "", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
-    "legacy_addresses": Key("auto, always or never", "auto", "once documents outgrow one folder and move into date folders, "
-                            "a redirect page at each one's old address (documents/<id>.html): auto while those fit in one "
-                            "folder (limits.folder_entries), always (a web host, not a USB stick), or never"),
+    "legacy_addresses": Key("auto, always or never", "auto", "once documents (or a taxonomy's terms) outgrow one folder and move "
+                            "into sub-folders, a redirect page at each one's old address (documents/<id>.html): auto while "
+                            "those fit in the old folder (limits.folder_entries), always (a web host, not a USB stick), or never"),
     "taxonomies": Key("mapping", "actors, topics", "ways of grouping documents, by name (used in addresses); each has a registry folder", {
         "field": Key("text", "the name", "the documents' front-matter field that lists its terms"),
         "title": Key(PER_LANGUAGE, "the name", "its pages' title, e.g. {en: Actors, ar: الفاعلون}"),

@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -153,32 +154,39 @@ def layout(config: Config, documents: list[DocumentRecord], terms: list[TermReco
     return urls.Layout(docs, terms_at)
 
 
-def legacy_fits(site: Site) -> bool:
-    """Whether a redirect at every document's flat address (`plan_legacy`) fits in documents/ beside
-    its date folders, under `limits.folder_entries`."""
-    paths = [urls.document(doc.id) for doc in site.documents.values() if doc.folder]
-    paths += [urls.document(doc.id, folder=doc.folder) for doc in site.documents.values()]
-    return urls.folder_entries(paths).get(urls.DOCUMENTS, 0) <= site.config.limits.folder_entries
+def legacy(site: Site) -> tuple[list[tuple[str, str, str, str, str]], list[str]]:
+    """The redirects `legacy_addresses` asks for, (old address, page, its language, title, source), one
+    at each address a page had before its folder outgrew `limits.folder_entries` and it moved into a
+    sub-folder (`urls.document_folders`, `urls.term_folders`): `documents/<id>.html`, a term's
+    `actors/<id>.html` in each edition. `always` all, `never` none, `auto` those of each folder they
+    fit in, beside what moved into its sub-folders; and the folders whose redirects `auto` leaves out."""
+    moved = [(urls.document(d.id), urls.document(d.id, folder=d.folder), d.language, d.title, d.path)
+             for d in site.documents.values() if d.folder]
+    for ed in urls.editions(site.config.languages):
+        moved += [(ed.path(urls.term(t.taxonomy, t.id)), ed.path(urls.term(t.taxonomy, t.id, folder=t.folder)), ed.lang,
+                   t.name(ed.lang)[0], t.path or f"{t.taxonomy} term `{t.id}`")
+                  for tax in site.taxonomies.values() for t in tax.terms.values() if t.folder]
+    wanted = site.config.legacy_addresses
+    if wanted != "auto" or not moved:
+        return (moved if wanted == "always" else []), []
+    indexes = [ed.path(urls.taxonomy_index(name)) for ed in urls.editions(site.config.languages) for name in site.taxonomies]
+    entries = urls.folder_entries([*(old for old, *_ in moved), *(new for _, new, *_ in moved), *indexes])
+    over = sorted({folder for old, *_ in moved if entries[folder := posixpath.dirname(old)] > site.config.limits.folder_entries})
+    return [m for m in moved if posixpath.dirname(m[0]) not in over], over
 
 
 def plan_legacy(site: Site, taken: Iterable[str]) -> list[Page]:
-    """A redirect page at each document's address from before the archive outgrew one folder and its
-    documents moved into date folders (`documents/<id>.html`, `urls.document_folders`), as
-    `legacy_addresses` says: `always`, `never`, or (`auto`) while they fit (`legacy_fits`: at 10,000
-    documents they would take 40,000 entries of one folder). An address some other output or
+    """A redirect page at each old address `legacy` gives (at 10,000 documents, those of documents/
+    would take 40,000 entries of one folder: left out under `auto`). An address some other output or
     redirect has (`taken`) is left to it."""
-    wanted = site.config.legacy_addresses
-    if wanted == "never" or wanted == "auto" and not legacy_fits(site):
-        return []
     owned = {path.casefold() for path in taken}
     pages = []
-    for doc in site.documents.values():
-        path, target = urls.document(doc.id), urls.document(doc.id, folder=doc.folder)
-        if path != target and path.casefold() not in owned:
-            ui_lang = ui_language(doc.language)
-            pages.append(Page(path, REDIRECT, {"page_path": path, "lang": doc.language, "dir": doc.dir, "ui": STRINGS[ui_lang],
-                                               "target": target, "canonical": urls.absolute(site.config.base_url, target),
-                                               "target_title": doc.title}, doc.path))
+    for path, target, lang, title, source in legacy(site)[0]:
+        if path.casefold() not in owned:
+            pages.append(Page(path, REDIRECT, {"page_path": path, "lang": lang, "dir": text_direction(lang),
+                                               "ui": STRINGS[ui_language(lang)], "target": target,
+                                               "canonical": urls.absolute(site.config.base_url, target),
+                                               "target_title": title}, source))
     return pages
 
 

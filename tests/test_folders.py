@@ -33,15 +33,16 @@ def entries_on_disk(out: Path) -> dict[str, int]:
     return urls.folder_entries(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
 
 
-def archive(root: Path, documents: int = 40, limit: int | None = LIMIT, extra: str = "") -> Path:
+def archive(root: Path, documents: int = 40, limit: int | None = LIMIT, extra: str = "", actors: int = 20,
+            page_size: int = 5) -> Path:
     """A small archive: documents over three months of 2021 and one of 2020 (some of a year only), a
     few with an attachment, twenty actors (one on most documents: paginated), a topic."""
     limits = f"limits:\n  folder_entries: {limit}\n" if limit else ""
     (root / "content/actors").mkdir(parents=True)
     (root / "content/topics").mkdir(parents=True)
     (root / "content/documents").mkdir(parents=True)
-    (root / "sitegen.yaml").write_text(site_config(extra=f"page_size: 5\n{limits}{extra}"), encoding="utf-8")
-    for a in range(20):
+    (root / "sitegen.yaml").write_text(site_config(extra=f"page_size: {page_size}\n{limits}{extra}"), encoding="utf-8")
+    for a in range(actors):
         (root / f"content/actors/actor-number-{a}-of-the-registry.md").write_text(
             f"---\nname: Actor Number {a}\nkind: person\n---\nSomeone.\n", encoding="utf-8")
     (root / "content/actors/wang-yi.md").write_text("---\nname: Wang Yi\nkind: person\n---\nA minister.\n", encoding="utf-8")
@@ -52,7 +53,7 @@ def archive(root: Path, documents: int = 40, limit: int | None = LIMIT, extra: s
         folder = root / "content/documents"
         (folder / f"report-about-the-meeting-{n:03d}.md").write_text(
             f"---\ntitle: Report {n} on lighthouses\ndate: {date}\nsource: Wire\nlanguage: en\nactors:\n"
-            f"  - Actor Number {n % 20}\n  - Actor Number 0\ntopics:\n  - cooperation\n{attached}---\n"
+            f"  - Actor Number {n % actors}\n  - Actor Number 0\ntopics:\n  - cooperation\n{attached}---\n"
             f"The keeper of lighthouse {n} wrote about harbours.\n", encoding="utf-8")
     (root / "content/documents/scan.png").write_bytes(base64.b64decode(PIXEL))
     return root
@@ -231,7 +232,7 @@ def test_old_addresses_that_would_overfill_the_folder_are_left_out_and_said(tmp_
     monkeypatch.chdir(root)
     assert main(["build", "--no-cache"]) == 0
     said = capsys.readouterr().out
-    assert "note: no redirects at the old addresses documents/<id>.html" in said
+    assert "note: no redirects at the old addresses of the pages that moved out of actors/, documents/:" in said
     assert not (root / "build/documents/report-about-the-meeting-001.html").exists()
 
 
@@ -242,6 +243,19 @@ def test_legacy_addresses_always_or_never(tmp_path, wanted, written):
     assert (root / "build/documents/report-about-the-meeting-001.html").is_file() == written
     if written:  # always: a web host keeps every old link, and the build says the folder is over
         assert any(note.startswith("documents holds") for note in result.folders)
+
+
+def test_terms_moved_into_sub_folders_keep_their_old_addresses_while_those_fit(tmp_path):
+    root = archive(tmp_path, documents=28, limit=100, actors=14, page_size=1)  # every actor paginated: actors/ splits
+    result = built(root)
+    out = root / "build"
+    moved = next((out / "actors").glob("*/actor-number-3-of-the-registry.html")).relative_to(out / "actors").as_posix()
+    old = (out / "actors/actor-number-3-of-the-registry.html").read_text(encoding="utf-8")
+    assert f'url={moved}"' in old
+    assert (out / "documents/2021").is_dir() and not (out / "documents/report-about-the-meeting-001.html").exists()
+    assert result.folders == ["no redirects at the old addresses of the pages that moved out of documents/: they would "
+                              "overfill it (limits.folder_entries: 100); `legacy_addresses: always` writes them"]
+    assert max(entries_on_disk(out).values()) <= 100
 
 
 def test_a_declared_redirect_keeps_its_old_address(tmp_path):
