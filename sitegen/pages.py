@@ -51,7 +51,7 @@ RELATED = 6
 CITATION_DOWNLOADS = [("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", "application/x-research-info-systems"),
                       ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json")]
 # Per-document outputs: (template, file extension). Each renders with `plan_document`'s context to
-# `documents/<id>.<ext>`, escaped for its format by the template's extension (see `render`).
+# `documents/<folder><id>.<ext>` (`urls.document`), escaped for its format by the template's extension (see `render`).
 DOCUMENT_OUTPUTS = [("document.html", "html"), ("document.bib", "bib"), ("document.ris", "ris"), ("document.json", "json")]
 REDIRECT = "redirect.html"  # the template of the page left at each of a document's old addresses (`redirects`)
 RELATED_CANDIDATES = 60
