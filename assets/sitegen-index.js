@@ -126,6 +126,14 @@
     return f.promise;
   }
 
+  // A document's record (r) or attachments' text (o): in folders by number when the core has `records`
+  // [files per folder, levels] (the twin of urls.numbered: r/1/1234 for 1000 a folder, one level).
+  function perDocument(kind, n) {
+    var per = S.records ? S.records[0] : 1, key = kind;
+    for (var k = S.records ? S.records[1] : 0; k > 0; k--) key += '/' + Math.floor(n / Math.pow(per, k));
+    return key + '/' + n;
+  }
+
   // ---- term chunks: S.chunks holds, per chunk, a prefix that sorts between it and the chunk before ----
   var firsts = S.chunks;
   var chunks = [];
@@ -1054,7 +1062,7 @@
   function run(clauses, shown, later) {
     shown = shown || 10;
     var lengths = UPFRONT ? loadBlockList(S.lengths.map(function (_, b) { return b; })) : null;
-    function records(list) { if (!later) list.forEach(function (hit) { load('r/' + hit.n); }); }
+    function records(list) { if (!later) list.forEach(function (hit) { load(perDocument('r', hit.n)); }); }
     return Promise.all([prepare(clauses), lengths]).then(function () {
       var found = match(clauses);
       if (UPFRONT) {  // the records first: over http they are the last to arrive
@@ -1253,8 +1261,8 @@
 
   window.sitegenIndex = {
     specs: S.facets, sample: S.sample, titleBonus: TITLE_BONUS, parse: parse, words: words, operators: operators, dates: dates, span: span, phrases: phrases, recount: recount, run: run, forgive: forgive, nearest: nearest, refine: refine, label: label, facets: facets,
-    record: function (n) { return load('r/' + n); },
-    originals: function (n) { return load('o/' + n); },  // [file name, path, page, text] per page of its attachments
+    record: function (n) { return load(perDocument('r', n)); },
+    originals: function (n) { return load(perDocument('o', n)); },  // [file name, path, page, text] per page of its attachments
     open: function (root) { base = root + S.folder + '/'; },
     scores: function (term) {  // for tests: every non-zero score of `term`, as lunr.py stores them
       return prepare([clause(term, null, OPTIONAL)]).then(function () {

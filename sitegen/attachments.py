@@ -57,7 +57,7 @@ class Attachment:
     pages: tuple[PageText, ...] = ()  # its text, page by page, once `originals.read_originals` has read it
 
 
-def read_attachments(documents: list[DocumentRecord], limits: Limits
+def read_attachments(documents: list[DocumentRecord], limits: Limits, layout: urls.Layout = urls.FLAT
                      ) -> tuple[list[DocumentRecord], dict[str, bytes], list[Diagnostic], bytes]:
     """The records with their attachments described, the files to publish by output path, every
     problem, and a digest of the attachments' names and bytes (so an unchanged Markdown file with a
@@ -71,7 +71,7 @@ def read_attachments(documents: list[DocumentRecord], limits: Limits
                 problems += [Diagnostic(record.path, ref.line, ref.col, trouble[0], trouble[1])]
                 continue
             media, label, image = TYPES[ref.text.rsplit(".", 1)[1].lower()]
-            href = urls.attachment(record.id, ref.text)
+            href = layout.attachment(record.id, ref.text)
             files[href] = data
             found.append(Attachment(ref.text, href, media, label, len(data), image, getattr(ref, "ocr", None),
                                     (ref.line, ref.col)))

@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, NamedTuple
+from typing import Any, Callable, Iterable, Literal, NamedTuple
 
-from sitegen import search
+from sitegen import search, urls
 from sitegen import session as sessions
 from sitegen.attachments import attachments_key, read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
@@ -31,7 +31,7 @@ from sitegen.output import Manifest, Output, WriteStats
 from sitegen.inputs import asset_paths, footer_uses, read_assets, read_sources, render_about, render_bodies, theme_files
 from sitegen.inputs import validate_sources
 from sitegen.outputs import data_files, unwritten
-from sitegen.pages import Plan, plan_site
+from sitegen.pages import Plan, layout, legacy, plan_site
 from sitegen.running import Beside, Clock, Progress
 from sitegen.schedule import held_notes, holds, next_change, today
 from sitegen.schema import taxonomy_problems
@@ -61,6 +61,7 @@ class BuildResult:
     notices: list[str] = field(default_factory=list)  # one line each: the cache was off, a swap undone
     unwritten: tuple[str, ...] = ()  # outputs left out because sitegen.yaml has no base_url (feeds, sitemap)
     held: list[Diagnostic] = field(default_factory=list)  # a note for each document not published today
+    folders: list[str] = field(default_factory=list)  # one line each: old addresses left out, a folder over the limit
 
 
 @dataclass
@@ -166,7 +167,8 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
     del found  # their bytes
     held, good_until = holds(documents, day), next_change(documents, day)
     hidden = {} if drafts else held
-    documents, attached, found, attached_key = read_attachments(documents, config.limits)  # read every build
+    spots = layout(config, [r for r in documents if r.id not in hidden], terms)
+    documents, attached, found, attached_key = read_attachments(documents, config.limits, spots)  # read every build
     kept_aside = [(a.href, str(Path(r.path).parent / a.name)) for r in documents for a in r.attachments
                   if r.id not in hidden]
     if hidden:
@@ -181,11 +183,12 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
     bodies = render_bodies(documents, terms, jobs, clock.count, memo, later=True)
     memo.write_later(beside=len(documents) <= BESIDE)  # the new records and bodies, on the core the model leaves idle
     clock.stage("model")
-    index = link_index(documents, terms, bodies, {d: h.why for d, (_, h) in hidden.items()})
+    index = link_index(documents, terms, bodies, {d: h.why for d, (_, h) in hidden.items()}, spots)
     bodies, links, problems_in_links = link_bodies(documents, terms, bodies, config.links.broken, index)
     about, about_links, more = render_about(config, index)
     links, problems = links + about_links + footer_uses(config), problems + more
-    site, more = build_site(config, documents, terms, bodies, about, {d: h for d, (_, h) in held.items()}, drafts)
+    site, more = build_site(config, documents, terms, bodies, about, {d: h for d, (_, h) in held.items()}, drafts,
+                            {**spots.documents, **spots.terms})
     problems += problems_in_links + more
     del documents, terms, bodies  # the sources' text is in the model now (GBs in a large archive)
     assets, found = asset_paths(config.asset_folders)
@@ -223,6 +226,8 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
             write_file(sink, rel, data)
         del made, staged
         result.stats = sink.commit()
+        if not isinstance(sink, Discard):
+            result.folders = folder_notes(site, sink.written if isinstance(sink, Output) else sink.files)
     return Written(rarity, search_state, templates)
 
 
@@ -289,6 +294,19 @@ def _unchanged(memo: Memo, inputs: bytes, strict: bool, last: LastBuild, as_left
         return None
     return BuildResult(last.warnings, last.counts, last.pages, stats=WriteStats(len(written.files), 0, 0),
                        search=last.search_stats, notices=memo.notices)
+
+
+def folder_notes(site: Site, written: Iterable[str]) -> list[str]:
+    """What the build says of its folders: the old addresses of documents left without redirects
+    (`pages.plan_legacy`), and any folder fuller than `limits.folder_entries` (a FAT32 stick refuses
+    a folder past 65,534)."""
+    limit, notes = site.config.limits.folder_entries, []
+    if over := legacy(site)[1]:
+        notes.append(f"no redirects at the old addresses of the pages that moved out of {', '.join(f + '/' for f in over)}: "
+                     f"they would overfill it (limits.folder_entries: {limit}); `legacy_addresses: always` writes them")
+    notes += [f"{folder or 'the output folder'} holds {n} entries, over limits.folder_entries ({limit})"
+              for folder, n in sorted(urls.folder_entries(written).items()) if n > limit]
+    return notes
 
 
 def _counts(site: Site) -> dict[str, int]:

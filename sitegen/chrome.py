@@ -119,13 +119,13 @@ def text(value: str, *prefer: str) -> dict[str, str]:
 def doc_item(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
     """A document as listings show it. A document appears in a dozen listings per edition, so the item
     is made once for each set of the values it shows (templates only read it; callers copy to add)."""
-    return _doc_item(doc.id, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary, ui_lang, digits)
+    return _doc_item(doc.id, doc.folder, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary, ui_lang, digits)
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def _doc_item(doc_id: str, title: str, language: str, dir_: str, date: ArchivalDate, source: str, summary: str,
+def _doc_item(doc_id: str, folder: str, title: str, language: str, dir_: str, date: ArchivalDate, source: str, summary: str,
               ui_lang: str, digits: str) -> dict[str, Any]:
-    return {"href": urls.document(doc_id), "title": title, "lang": language, "dir": dir_,
+    return {"href": urls.document(doc_id, folder=folder), "title": title, "lang": language, "dir": dir_,
             "date": l10n.date_text(date, ui_lang, digits), "date_iso": date.iso, "date_note": l10n.date_note(date, ui_lang),
             "source": text(source, language, ui_lang), "summary": summary, "language": language_name(language, ui_lang)}
 
@@ -133,7 +133,7 @@ def _doc_item(doc_id: str, title: str, language: str, dir_: str, date: ArchivalD
 def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:
     name, name_lang = term.name(ed.lang)
     name_lang = name_lang or ed.lang
-    return {"href": ed.path(urls.term(term.taxonomy, term.id)), "name": name, "lang": name_lang,
+    return {"href": ed.path(urls.term(term.taxonomy, term.id, folder=term.folder)), "name": name, "lang": name_lang,
             "dir": text_direction(name_lang), "count": count, "kind": term.kind}
 
 

@@ -41,7 +41,7 @@ def citation(doc: Document, base_url: str, lang: str) -> dict[str, Any]:
     """Everything the citation outputs need. Keys: text (Markup, the formatted citation), csl (CSL-JSON
     item), bibtex {type, key, fields [(name, value)]}, ris [(tag, value)], scholar [(name, content)],
     jsonld (schema.org mapping), date_note (what is approximate or uncertain about the date, or "")."""
-    archive_url = urls.absolute(base_url, urls.document(doc.id))
+    archive_url = urls.absolute(base_url, urls.document(doc.id, folder=doc.folder))
     return {"text": chicago(doc, archive_url, lang), "csl": csl_item(doc, archive_url),
             "bibtex": bibtex_entry(doc, archive_url), "ris": ris_entry(doc, archive_url),
             "scholar": scholar_tags(doc, archive_url), "jsonld": json_ld(doc, archive_url),
@@ -174,7 +174,7 @@ def scholar_tags(doc: Document, archive_url: str) -> list[tuple[str, str]]:
              ("citation_language", doc.language)]
     if archive_url:
         tags.append(("citation_abstract_html_url", archive_url))
-        base = archive_url[: -len(urls.document(doc.id))]
+        base = archive_url[: -len(urls.document(doc.id, folder=doc.folder))]
         tags += [("citation_pdf_url", base + a.href) for a in doc.attachments if a.media_type == "application/pdf"][:1]
     return tags
 

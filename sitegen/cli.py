@@ -250,6 +250,8 @@ def cmd_build(args) -> int:
           f"in {time.perf_counter() - started:.2f} s")
     if result.unwritten:
         print(f"not written: {', '.join(result.unwritten)} (they need absolute addresses: set base_url in {args.config})")
+    for note in result.folders:
+        print(f"note: {note}")
     if result.search and result.search.raw_bytes:
         s = result.search
         print(f"search index: {s.raw_bytes / 1024:.0f} KB in {s.files} files, {s.shards} term chunks")

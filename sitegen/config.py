@@ -20,7 +20,7 @@ from typing import Any
 from sitegen import theme as default_theme
 from sitegen.errors import BuildFailed, Diagnostic, did_you_mean
 from sitegen.frontmatter import YamlData, load_yaml
-from sitegen.limits import LIMITS, Limits
+from sitegen.limits import LEAST, LIMITS, Limits
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -104,6 +104,7 @@ class Config:
     digits: str = "latin"  # "latin", or "native": each edition's own digits (CLDR)
     build_date: str = ""  # shown in the footer; from config or SOURCE_DATE_EPOCH, never the clock
     base_url: str = ""  # "https://host/sub/" (always ending in /), or "" when the site's address is unknown
+    legacy_addresses: str = "auto"  # redirects at documents' flat addresses: LEGACY (see SCHEMA)
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     search: SearchConfig = field(default_factory=SearchConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
@@ -185,6 +186,9 @@ SCHEMA: dict[str, Key] = {
     "digits": Key("latin or native", "latin", "the digits of numbers and dates: latin (0123), or each edition's own (Arabic-Indic ٠١٢٣ in Arabic), from CLDR"),
     "build_date": Key("text", "", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
     "base_url": Key("text", "", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
+    "legacy_addresses": Key("auto, always or never", "auto", "once documents (or a taxonomy's terms) outgrow one folder and move "
+                            "into sub-folders, a redirect page at each one's old address (documents/<id>.html): auto while "
+                            "those fit in the old folder (limits.folder_entries), always (a web host, not a USB stick), or never"),
     "taxonomies": Key("mapping", "actors, topics", "ways of grouping documents, by name (used in addresses); each has a registry folder", {
         "field": Key("text", "the name", "the documents' front-matter field that lists its terms"),
         "title": Key(PER_LANGUAGE, "the name", "its pages' title, e.g. {en: Actors, ar: الفاعلون}"),
@@ -228,6 +232,7 @@ THEME_KEYS = set(SCHEMA["theme"].keys)
 FOOTER_KEYS = set(SCHEMA["theme"].keys["footer"].keys)
 ATTACHMENTS_KEYS = set(SCHEMA["attachments"].keys)
 BROKEN = ("error", "warning")
+LEGACY = ("auto", "always", "never")
 
 
 def default(*path: str) -> Any:
@@ -292,6 +297,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         report(("page_size",), "`page_size` must be at least 1")
     order = _choice(data, "order", ("newest", "oldest"), report, typed)
     digits = _choice(data, "digits", ("latin", "native"), report, typed)
+    legacy = _choice(data, "legacy_addresses", LEGACY, report, typed)
     build_date = typed(data, "build_date", str, "", ())
     if not build_date and environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         stamp = int(environ["SOURCE_DATE_EPOCH"])
@@ -335,6 +341,7 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         language=languages[0],
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
         output=folders["output"], page_size=page_size, order=order, digits=digits, build_date=build_date, base_url=base_url, taxonomies=tax,
+        legacy_addresses=legacy,
         search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, default("search", "budget_kb"), ("search",)), originals=originals),
         links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, default("attachments", "ocr"), ("attachments",))),
         limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
@@ -397,13 +404,13 @@ def _folder(paths: dict, key: str, typed, report) -> str:
 
 
 def _limits(spec: dict, report, check_keys, typed) -> Limits:
-    """Overrides of `limits.LIMITS`: whole numbers of at least 1."""
+    """Overrides of `limits.LIMITS`: whole numbers of at least 1 (or `limits.LEAST`)."""
     check_keys(spec, LIMITS, ("limits",))
     values = {}
     for name, (default, _) in LIMITS.items():
         value = typed(spec, name, int, default, ("limits",))
-        if value < 1:
-            report(("limits", name), f"`{name}` must be at least 1")
+        if value < LEAST.get(name, 1):
+            report(("limits", name), f"`{name}` must be at least {LEAST.get(name, 1)}")
             value = default
         values[name] = value
     return Limits(**values)

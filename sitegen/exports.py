@@ -77,7 +77,7 @@ def _cell(kind: str, value: Any) -> str:
 
 
 def document_row(site: Site, doc: Document) -> list[str]:
-    row = [doc.id, urls.document(doc.id)]
+    row = [doc.id, urls.document(doc.id, folder=doc.folder)]
     row += [_cell(f.kind, getattr(doc, name)) for name, f in DOCUMENT_FIELDS.items() if f.carried]
     row.append(doc.translation_of)
     for name, tax in site.taxonomies.items():
@@ -90,7 +90,7 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
     """A document's metadata with structure kept: lists as lists, dates as EDTF, terms as {id, name};
     `originals`: the text of its attachments, page by page (`method` "text" or "ocr", Tesseract's
     `confidence` for OCR), and the `.txt` published beside each."""
-    data: dict[str, Any] = {"id": doc.id, "page": urls.document(doc.id)}
+    data: dict[str, Any] = {"id": doc.id, "page": urls.document(doc.id, folder=doc.folder)}
     for name, f in DOCUMENT_FIELDS.items():
         if f.carried:
             value = getattr(doc, name)
@@ -108,7 +108,7 @@ def document_json(site: Site, doc: Document) -> dict[str, Any]:
 def term_json(term: Term) -> dict[str, Any]:
     """Every registry field of a term (the carried fields of `schema.TERM_FIELDS`), its description as
     text, and how many documents cite it."""
-    data: dict[str, Any] = {"id": term.id, "page": urls.term(term.taxonomy, term.id)}
+    data: dict[str, Any] = {"id": term.id, "page": urls.term(term.taxonomy, term.id, folder=term.folder)}
     for name, f in TERM_FIELDS.items():
         if f.carried:
             value = getattr(term, name)

@@ -24,7 +24,7 @@ def site_feed_stem() -> str:
 
 
 def term_feed_stem(term: Term) -> str:
-    return f"feeds/{term.taxonomy}/{term.id}"
+    return f"feeds/{term.taxonomy}/{term.folder}{term.id}"
 
 
 def feed_links(site: Site, stem: str, title: str) -> list[dict[str, str]]:
@@ -40,7 +40,7 @@ def timestamp(doc: Document) -> str:
 
 
 def entry(doc: Document, base_url: str, names: dict[str, list[str]]) -> dict[str, Any]:
-    url = urls.absolute(base_url, urls.document(doc.id))
+    url = urls.absolute(base_url, urls.document(doc.id, folder=doc.folder))
     date = doc.date.display("en")
     return {"id": url, "url": url, "title": doc.title, "language": doc.language, "authors": list(doc.authors),
             "people": [{"name": a} for a in doc.authors],
@@ -75,7 +75,7 @@ def planned_feeds(site: Site) -> list[tuple[str, str, dict[str, Any], str]]:
         for term in tax.terms.values():
             if term.documents:
                 name = term.name(site.config.language)[0]
-                wanted.append((term_feed_stem(term), f"{name} · {site.config.title}", urls.term(term.taxonomy, term.id),
+                wanted.append((term_feed_stem(term), f"{name} · {site.config.title}", urls.term(term.taxonomy, term.id, folder=term.folder),
                                [site.documents[d] for d in term.documents], term.path or f"{tax.config.name} term `{term.id}`"))
     out = []
     for stem, title, page, docs, source in wanted:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, NamedTuple, Sequence
 
-from sitegen import search, urls
+from sitegen import search
 from sitegen.attachments import attachments_key
 from sitegen.cache import Memo, digest
 from sitegen.config import Config
@@ -275,7 +275,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     bodies = render_bodies(records, [], 1, None, memo)
     linked, uses, link_problems = link_bodies(records, [], bodies, config.links.broken, state.links)
     link_problems += check_targets(uses, state.known)
-    if _fatal(link_problems, strict) or any(anchors(bodies[r.path]) != state.links.anchors.get(urls.document(r.id))
+    if _fatal(link_problems, strict) or any(anchors(bodies[r.path]) != state.links.anchors.get(state.links.layout.document(r.id))
                                             for r in records):
         return None  # a new broken link, or anchors other pages may link to changed: the full build says
     site, earlier, search_state = state.site, state.edited, state.search

@@ -5,7 +5,8 @@ attack measured on sitegen (YAML alias bombs, deep nesting, inputs that make Mar
 paragraph for every bracket, huge files, thousands of terms) meets one of these limits and becomes an
 error at the file and line. `sitegen.yaml` may raise any of them under `limits:`; the defaults keep
 any single file under about 2 s and 200 MB to read and render. Declared here once; `config` reads
-the overrides and each stage takes the `Limits` it needs.
+the overrides and each stage takes the `Limits` it needs. One limit bounds the output instead of an
+input: `folder_entries`, the most any output folder holds (see `urls.document_folders`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ LIMITS = {
     "footnotes": (2000, "footnotes in one body"),
     "distinct_words": (40_000, "different words in one body: the search index keeps an entry for each "
                                "(a long report has a few thousand; Moby-Dick about 17,000)"),
+    "folder_entries": (10_000, "entries in one output folder, counted as FAT32 does (a long name takes 1 per 13 "
+                               "characters, and 1): fuller folders are split, so a copy fits on any USB stick (FAT32 "
+                               "allows 65,534); at least 40"),
 }
+LEAST = {"folder_entries": 40}  # a split folder holds 16 sub-folders (`urls.document_folders`); else at least 1
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Limits:
     markdown_scan_kb: int = LIMITS["markdown_scan_kb"][0]
     footnotes: int = LIMITS["footnotes"][0]
     distinct_words: int = LIMITS["distinct_words"][0]
+    folder_entries: int = LIMITS["folder_entries"][0]
 
 
 DEFAULT = Limits()

@@ -64,6 +64,7 @@ class _Index:
     by_source: dict[str, str]  # normalised source path -> output path
     anchors: dict[str, set[str]]  # output path -> ids in the body
     held: dict[str, tuple[str, str]] = field(default_factory=dict)  # page of a document not published -> (source, why)
+    layout: urls.Layout = urls.FLAT  # where the pages are (a body's links are relative to its page)
     _nearest: dict[str, Nearest] = field(default_factory=dict)
 
     def nearest(self, table: str) -> Nearest:
@@ -74,15 +75,15 @@ class _Index:
 
 
 def link_index(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
-               held: dict[str, str] | None = None) -> _Index:
+               held: dict[str, str] | None = None, layout: urls.Layout = urls.FLAT) -> _Index:
     """Where every document and registry entry ends up, and the anchors in each body; `held`: document
     id -> why it is not published (a link to it is a warning, and becomes plain text)."""
-    index = _Index({}, {}, {})
+    index = _Index({}, {}, {}, layout=layout)
     for r in documents:
-        index.by_id.setdefault(r.id, urls.document(r.id))
+        index.by_id.setdefault(r.id, layout.document(r.id))
         if held and r.id in held:
-            index.held[urls.document(r.id)] = (r.path, held[r.id])
-    for body in _bodies(documents, terms):
+            index.held[layout.document(r.id)] = (r.path, held[r.id])
+    for body in _bodies(documents, terms, layout):
         index.by_source.setdefault(posixpath.normpath(body.path), body.page)
         index.anchors[body.page] = anchors(bodies[body.path])
     return index
@@ -97,9 +98,9 @@ def anchors(rendered: Rendered) -> set[str]:
             if not m.start() or not (html[m.start() - 1].isalnum() or html[m.start() - 1] == "_")}
 
 
-def _bodies(documents: list[DocumentRecord], terms: list[TermRecord]) -> list[_Body]:
-    return ([_Body(r.path, r.body, r.body_line, urls.document(r.id)) for r in documents] +
-            [_Body(r.path, r.body, r.body_line, urls.term(r.taxonomy, r.id)) for r in terms])
+def _bodies(documents: list[DocumentRecord], terms: list[TermRecord], layout: urls.Layout = urls.FLAT) -> list[_Body]:
+    return ([_Body(r.path, r.body, r.body_line, layout.document(r.id)) for r in documents] +
+            [_Body(r.path, r.body, r.body_line, layout.term(r.taxonomy, r.id)) for r in terms])
 
 
 def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
@@ -108,8 +109,8 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
     A broken internal link has severity `broken` (config `links.broken`): an error by default, a warning
     for an archive migrated from elsewhere that must publish first and mend its links later. `index`
     is `link_index` of the whole site (given when linking only some bodies again)."""
-    sources = _bodies(documents, terms)
     index = index or link_index(documents, terms, bodies)
+    sources = _bodies(documents, terms, index.layout)
     out: dict[str, Rendered] = {}
     uses: list[LinkUse] = []
     problems: list[Diagnostic] = []

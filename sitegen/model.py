@@ -36,6 +36,7 @@ class Term(TermMetadata):
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # name or alias -> line, col in `path`
     descriptions: dict[str, str] = field(default_factory=dict)  # language -> plain text (`description:`)
     redirects: tuple = ()  # schema.Ref of each old address of its page (`pages.plan_redirects`)
+    folder: str = ""  # its place in its taxonomy's folder, "" unless that is full (decided by `urls.term_folders`)
 
     def name(self, lang: str) -> tuple[str, str]:
         """The name to show on a page in `lang`, and the language that name is in ("" unknown)."""
@@ -65,6 +66,7 @@ class Document(Metadata):
     translation_of: str = ""
     translations: tuple[str, ...] = ()  # every other document in the same translation group
     redirects: tuple = ()  # schema.Ref of each old address of its page (`pages.plan_redirects`)
+    folder: str = ""  # its place under documents/, like `2021/10/` (decided by `urls.document_folders`)
 
     @property
     def sort_key(self) -> tuple:
@@ -102,17 +104,15 @@ def match_key(text: str) -> str:
 
 def build_site(config: Config, documents: list[DocumentRecord], terms: list[TermRecord],
                bodies: dict[str, Rendered], about: dict[str, Rendered] | None = None,
-               held: dict[str, Any] | None = None, preview: bool = False) -> tuple[Site, list[Diagnostic]]:
+               held: dict[str, Any] | None = None, preview: bool = False,
+               folders: dict[Any, str] | None = None) -> tuple[Site, list[Diagnostic]]:
     """Resolve every reference; `bodies` maps a source path to its rendered Markdown, `about` an
     edition's language to its about page's. `held`: document id -> why it is not published today
     (`schedule.holds`); each is checked like the others, then left out of the site, so that nothing
-    made from the site can show it, unless `preview` (--drafts)."""
+    made from the site can show it, unless `preview` (--drafts). `folders`: document id, or
+    (taxonomy, term id), -> its `folder` (decided by `urls.document_folders`, `urls.term_folders`)."""
     problems: list[Diagnostic] = []
-    taxonomies = {t.name: Taxonomy(t) for t in config.taxonomies}
-    for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
-        taxonomies[record.taxonomy].terms[record.id] = Term(
-            **term_metadata_of(record), id=record.id, taxonomy=record.taxonomy, description=bodies.get(record.path),
-            path=record.path, where=record.where, descriptions=record.descriptions, redirects=record.redirects)
+    taxonomies = _taxonomies(config, terms, bodies)
     lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
     _check_unique_ids(documents, problems)
     docs: dict[str, Document] = {}
@@ -120,7 +120,8 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems)
                     for name, refs in record.refs.items()}
         docs[record.id] = Document(**metadata_of(record), id=record.id, path=record.path, dir=text_direction(record.language),
-                                   body=bodies[record.path], terms=resolved, redirects=record.redirects)
+                                   body=bodies[record.path], terms=resolved, redirects=record.redirects,
+                                   folder=(folders or {}).get(record.id, ""))
     _link_translations(documents, docs, problems)
     ordered = dict(sorted(docs.items(), key=lambda item: item[1].sort_key))
     tagged: dict[tuple[str, str], list[str]] = {}
@@ -132,10 +133,42 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
         tax.terms = dict(sorted(tax.terms.items()))
         for term in tax.terms.values():
             term.documents = tuple(tagged.get((name, term.id), ()))
+            term.folder = (folders or {}).get((name, term.id), "")
     problems.extend(_warnings(ordered, taxonomies))
     if held and not preview:
         _leave_out(ordered, taxonomies, set(held))
     return Site(config, ordered, taxonomies, dict(about or {}), dict(held or {})), problems
+
+
+def _taxonomies(config: Config, terms: list[TermRecord], bodies: dict[str, Rendered]) -> dict[str, Taxonomy]:
+    """Every taxonomy with its registry's terms."""
+    taxonomies = {t.name: Taxonomy(t) for t in config.taxonomies}
+    for record in sorted(terms, key=lambda r: (r.taxonomy, r.id)):
+        taxonomies[record.taxonomy].terms[record.id] = Term(
+            **term_metadata_of(record), id=record.id, taxonomy=record.taxonomy, description=bodies.get(record.path),
+            path=record.path, where=record.where, descriptions=record.descriptions, redirects=record.redirects)
+    return taxonomies
+
+
+def term_ids(config: Config, documents: list[DocumentRecord], terms: list[TermRecord]) -> list[tuple[str, str, int]]:
+    """(taxonomy, id, how many documents) of every term `build_site` makes of these records: its
+    registry's, and those its documents create in an optional taxonomy (known before the bodies are
+    linked: where a term's page goes depends on how many its taxonomy has, and how many pages each
+    has). Problems are `build_site`'s to report."""
+    taxonomies = _taxonomies(config, terms, {})
+    lookups = {name: _lookup(tax, []) for name, tax in taxonomies.items()}
+    counts: dict[tuple[str, str], int] = {}
+    resolved: dict[tuple[str, str], tuple[str, ...]] = {}  # each name as written resolves once (the lookup learns it)
+    for record in documents:
+        for name, refs in record.refs.items():
+            ids = set()
+            for ref in refs:
+                if (name, ref.text) not in resolved:
+                    resolved[name, ref.text] = _resolve(record, taxonomies[name], lookups[name], (ref,), [])
+                ids.update(resolved[name, ref.text])
+            for term_id in ids:
+                counts[name, term_id] = counts.get((name, term_id), 0) + 1
+    return [(name, term_id, counts.get((name, term_id), 0)) for name, tax in taxonomies.items() for term_id in tax.terms]
 
 
 def _leave_out(docs: dict[str, Document], taxonomies: dict[str, Taxonomy], gone: set[str]) -> None:

@@ -28,7 +28,7 @@ from sitegen.model import Site
 class Output:
     name: str
     scope: str  # document, term, taxonomy, feed, site, redirect
-    path: Callable[..., str]  # the scope's key (a document id, a term, a feed's stem, a taxonomy's name) -> output path
+    path: Callable[..., str]  # the scope's key (a document id and its folder, a term, a feed's stem, a taxonomy's name) -> output path
     template: str = ""
     make: Callable[..., bytes] | None = None  # (site[, the taxonomy's name, term or document]) -> the file's bytes (`data_files`)
     media: str = ""
@@ -37,10 +37,10 @@ class Output:
 
 
 OUTPUTS = [
-    Output("page", "document", urls.document, "document.html"),  # the others are offered on it as downloads
-    Output("BibTeX", "document", lambda d: urls.document(d, "bib"), "document.bib", media="application/x-bibtex"),
-    Output("RIS", "document", lambda d: urls.document(d, "ris"), "document.ris", media="application/x-research-info-systems"),
-    Output("CSL-JSON", "document", lambda d: urls.document(d, "json"), "document.json",
+    Output("page", "document", lambda d, folder="": urls.document(d, folder=folder), "document.html"),  # the others are offered on it as downloads
+    Output("BibTeX", "document", lambda d, folder="": urls.document(d, "bib", folder), "document.bib", media="application/x-bibtex"),
+    Output("RIS", "document", lambda d, folder="": urls.document(d, "ris", folder), "document.ris", media="application/x-research-info-systems"),
+    Output("CSL-JSON", "document", lambda d, folder="": urls.document(d, "json", folder), "document.json",
            media="application/vnd.citationstyles.csl+json"),
     Output("Atom", "feed", lambda stem: f"{stem}.xml", "feed.xml", media="application/atom+xml", base_url=True),
     Output("JSON Feed", "feed", lambda stem: f"{stem}.json", "feed.json", media="application/feed+json", base_url=True),
@@ -86,7 +86,7 @@ def _instances(site: Site, scope: str) -> list[tuple[tuple, tuple]]:
     if scope == "term":
         return [((term,), (term,)) for tax in site.taxonomies.values() for term in tax.terms.values()]
     if scope == "document":
-        return [((doc.id,), (doc,)) for doc in site.documents.values()]
+        return [((doc.id, doc.folder), (doc,)) for doc in site.documents.values()]
     return [((), ())]
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -40,8 +41,9 @@ from sitegen.exports import columns
 from sitegen.outputs import listed, of, one
 from sitegen.dates import ArchivalDate
 from sitegen.errors import Diagnostic
-from sitegen.model import Document, Site, Term
-from sitegen.schema import DOCUMENT_FIELDS, PROVENANCE, text_direction
+from sitegen.config import Config
+from sitegen.model import Document, Site, Term, term_ids
+from sitegen.schema import DOCUMENT_FIELDS, PROVENANCE, DocumentRecord, TermRecord, text_direction
 from sitegen.ui import STRINGS, kind_label, language_name, ui_language
 
 HOME_LATEST = 10
@@ -80,7 +82,7 @@ class Plan:
 def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagnostic]]:
     """The plan of every page; two sources claiming one path is an error (`assets`: the asset files'
     output paths, which no redirect may replace)."""
-    claims = [(o.path(doc.id), doc.path) for doc in site.documents.values() for o in of("document")]
+    claims = [(o.path(doc.id, folder=doc.folder), doc.path) for doc in site.documents.values() for o in of("document")]
     pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
         pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed), plan_data(site, ed)]
@@ -90,13 +92,14 @@ def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagno
             for term in tax.terms.values():
                 pages += plan_term(site, term, ed)
     pages += [Page(*planned) for planned in feeds.planned_feeds(site)]
-    alternates = [(urls.document(doc.id), {"alternates": alternate_links(document_switch(site, doc))})
+    alternates = [(urls.document(doc.id, folder=doc.folder), {"alternates": alternate_links(document_switch(site, doc))})
                   for doc in site.documents.values()]
     pages += [Page(*planned) for planned in feeds.planned_sitemap(site, alternates + [(p.path, p.context) for p in pages])]
     claims += [(p.path, p.source) for p in pages]
     first, problems = _check_collisions(claims)
     taken = {path: claims[n][1] for path, n in first.items()} | {path: f"the asset {path}" for path in assets}
     moved, more = plan_redirects(site, taken)  # after the sitemap: an old address is not a page to index
+    moved += plan_legacy(site, taken.keys() | {p.path for p in moved})
     planned = len(claims) - len(pages)
     kept = sorted([*(p for n, p in enumerate(pages, planned) if first[p.path] == n), *moved], key=lambda p: p.path)
     return Plan(kept, list(site.documents), frozenset(first) | {p.path for p in moved}, rarity(site)), \
@@ -106,7 +109,7 @@ def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagno
 def _attachment_paths(doc: Document) -> list[str]:
     """Where a document's attachments are published: a described one knows (`href`); a check that
     reads no files (an import's, before it copies them) has only their names as written."""
-    return [getattr(a, "href", "") or urls.attachment(doc.id, a.text) for a in doc.attachments]
+    return [getattr(a, "href", "") or urls.attachment(doc.id, a.text, doc.folder) for a in doc.attachments]
 
 
 def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[Diagnostic]]:
@@ -138,13 +141,60 @@ def plan_redirects(site: Site, taken: dict[str, str]) -> tuple[list[Page], list[
     return pages, problems
 
 
+def layout(config: Config, documents: list[DocumentRecord], terms: list[TermRecord]) -> urls.Layout:
+    """Where the pages of the published `documents`, and of the terms they and the registry `terms`
+    make, go: in folders of at most `limits.folder_entries` entries (`urls.document_folders`,
+    `urls.term_folders`)."""
+    limit = config.limits.folder_entries
+    exts = [posixpath.splitext(o.path(""))[1][1:] for o in of("document")]  # html, bib, ...: each a file in the folder
+    docs = urls.document_folders(((r.id, r.date.year, r.date.month, bool(r.attachments)) for r in documents), exts, limit)
+    terms_at = urls.term_folders(term_ids(config, documents, terms), limit, config.page_size, bool(config.base_url))
+    return urls.Layout(docs, terms_at)
+
+
+def legacy(site: Site) -> tuple[list[tuple[str, str, str, str, str]], list[str]]:
+    """The redirects `legacy_addresses` asks for, (old address, page, its language, title, source), one
+    at each address a page had before its folder outgrew `limits.folder_entries` and it moved into a
+    sub-folder (`urls.document_folders`, `urls.term_folders`): `documents/<id>.html`, a term's
+    `actors/<id>.html` in each edition. `always` all, `never` none, `auto` those of each folder they
+    fit in, beside what moved into its sub-folders; and the folders whose redirects `auto` leaves out."""
+    moved = [(urls.document(d.id), urls.document(d.id, folder=d.folder), d.language, d.title, d.path)
+             for d in site.documents.values() if d.folder]
+    for ed in urls.editions(site.config.languages):
+        moved += [(ed.path(urls.term(t.taxonomy, t.id)), ed.path(urls.term(t.taxonomy, t.id, folder=t.folder)), ed.lang,
+                   t.name(ed.lang)[0], t.path or f"{t.taxonomy} term `{t.id}`")
+                  for tax in site.taxonomies.values() for t in tax.terms.values() if t.folder]
+    wanted = site.config.legacy_addresses
+    if wanted != "auto" or not moved:
+        return (moved if wanted == "always" else []), []
+    indexes = [ed.path(urls.taxonomy_index(name)) for ed in urls.editions(site.config.languages) for name in site.taxonomies]
+    entries = urls.folder_entries([*(old for old, *_ in moved), *(new for _, new, *_ in moved), *indexes])
+    over = sorted({folder for old, *_ in moved if entries[folder := posixpath.dirname(old)] > site.config.limits.folder_entries})
+    return [m for m in moved if posixpath.dirname(m[0]) not in over], over
+
+
+def plan_legacy(site: Site, taken: Iterable[str]) -> list[Page]:
+    """A redirect page at each old address `legacy` gives (at 10,000 documents, those of documents/
+    would take 40,000 entries of one folder: left out under `auto`). An address some other output or
+    redirect has (`taken`) is left to it."""
+    owned = {path.casefold() for path in taken}
+    pages = []
+    for path, target, lang, title, source in legacy(site)[0]:
+        if path.casefold() not in owned:
+            pages.append(Page(path, one("redirect").template, {"page_path": path, "lang": lang, "dir": text_direction(lang),
+                                               "ui": STRINGS[ui_language(lang)], "target": target,
+                                               "canonical": urls.absolute(site.config.base_url, target),
+                                               "target_title": title}, source))
+    return pages
+
+
 def _moved(site: Site) -> list[tuple[str, tuple, str, str, str]]:
     """(source file, old addresses, page, its language, its title) of every page that lists old addresses
     (a registry entry's is its page in the default edition)."""
-    moved = [(doc.path, doc.redirects, urls.document(doc.id), doc.language, doc.title)
+    moved = [(doc.path, doc.redirects, urls.document(doc.id, folder=doc.folder), doc.language, doc.title)
              for doc in site.documents.values() if doc.redirects]
     lang = site.config.language
-    moved += [(term.path, term.redirects, urls.term(term.taxonomy, term.id), lang, term.name(lang)[0])
+    moved += [(term.path, term.redirects, urls.term(term.taxonomy, term.id, folder=term.folder), lang, term.name(lang)[0])
               for tax in site.taxonomies.values() for term in tax.terms.values() if term.redirects]
     return moved
 
@@ -196,7 +246,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     `texts` has one), provenance [{name, show, required}] (the fields with a `page` role, labelled
     `ui[name]`). Its language switch offers its
     translations, else the other editions' home pages."""
-    path = urls.document(doc.id)
+    path = urls.document(doc.id, folder=doc.folder)
     ed = edition_of(site, doc.language)
     switch = document_switch(site, doc)
     # a document in a language without interface words is an English page (its chrome) whose text
@@ -208,7 +258,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
     ctx["doc"] = {"id": doc.id, **shown_fields(doc, ui_lang, site.config.digits), "body": Markup(doc.body.html),
                   "headings": [{"level": lvl, "id": i, "text": t} for lvl, i, t in doc.body.headings if i]}
     ctx["cite"] = citation(doc, site.config.base_url, ui_lang)
-    ctx["downloads"] = [{"label": o.name, "href": o.path(doc.id), "type": o.media} for o in of("document") if o.media]
+    ctx["downloads"] = [{"label": o.name, "href": o.path(doc.id, folder=doc.folder), "type": o.media} for o in of("document") if o.media]
     ctx["marks"] = marks(site, doc, ui_lang)
     ctx["provenance"] = PROVENANCE_ROWS
     ctx["terms"] = [{"title": site.taxonomies[name].config.title_in(ui_lang),
@@ -221,7 +271,7 @@ def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
                       for other, score in related(site, doc, rarity)]
     ctx["held"] = held_banner(site.held.get(doc.id), ui_lang)
     ctx["meta"] = page_meta(site, path, page_lang, doc.summary or doc.body.text, "article", bool(ctx["held"]))
-    return [Page(o.path(doc.id), o.template, dict(ctx, page_path=o.path(doc.id)), doc.path) for o in of("document")]
+    return [Page(o.path(doc.id, folder=doc.folder), o.template, dict(ctx, page_path=o.path(doc.id, folder=doc.folder)), doc.path) for o in of("document")]
 
 
 def held_banner(hold: Any, ui_lang: str) -> str:
@@ -234,7 +284,8 @@ def held_banner(hold: Any, ui_lang: str) -> str:
 
 def document_switch(site: Site, doc: Document) -> dict[str, str]:
     """Language -> the page a document's language switch offers in it: itself and its translations."""
-    return {doc.language: urls.document(doc.id)} | {site.documents[t].language: urls.document(t) for t in doc.translations}
+    return {doc.language: urls.document(doc.id, folder=doc.folder)} | \
+        {site.documents[t].language: urls.document(t, folder=site.documents[t].folder) for t in doc.translations}
 
 
 def shown_fields(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
@@ -331,7 +382,7 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
     listed = site.in_order(term.documents)
     pages = []
     for number in range(1, count + 1):
-        path = ed.path(urls.term(term.taxonomy, term.id, number))
+        path = ed.path(urls.term(term.taxonomy, term.id, number, term.folder))
         name, name_lang = term.name(lang)
         ctx = base(site, ed, path, lang, name, term.taxonomy)
         ui_lang = ctx["ui_lang"]
@@ -351,9 +402,9 @@ def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
         ctx["documents"] = [doc_item(site.documents[d], ui_lang, site.config.digits) for d in chunk]
         ctx["pagination"] = {
             "page": number, "pages": count,
-            "prev": ed.path(urls.term(term.taxonomy, term.id, number - 1)) if number > 1 else "",
-            "next": ed.path(urls.term(term.taxonomy, term.id, number + 1)) if number < count else "",
-            "links": [{"number": n, "href": ed.path(urls.term(term.taxonomy, term.id, n))} for n in range(1, count + 1)],
+            "prev": ed.path(urls.term(term.taxonomy, term.id, number - 1, term.folder)) if number > 1 else "",
+            "next": ed.path(urls.term(term.taxonomy, term.id, number + 1, term.folder)) if number < count else "",
+            "links": [{"number": n, "href": ed.path(urls.term(term.taxonomy, term.id, n, term.folder))} for n in range(1, count + 1)],
         }
         ctx["cooccurring"] = cooccurring(site, term, ed) if number == 1 else []
         for group in ctx["cooccurring"]:

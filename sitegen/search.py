@@ -36,7 +36,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   counts from the sample, scaled to every result, and marks them ≈ (as Elasticsearch's random sampler
   and Algolia's non-exhaustive facet counts do). Which documents pass a chosen value is always exact.
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text; how many pages
-  of its attachments have text, when the index holds them).
+  of its attachments have text, when the index holds them). Past what one folder holds
+  (`limits.folder_entries`), in folders by number, `r/<n // 1000>/<n>.js` (`urls.spread`), as `o/` is.
 - `search/o/<n>.js`: the text of those pages, [file name, path, page, text] each, loaded for a result
   shown that has some: the page finds the first one a query word matches, as it does the snippet,
   and says where ("in original.pdf, p. 4", linking to `original.pdf#page=4`). The attachments' text
@@ -197,10 +198,15 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
+    spread = urls.spread(len(docs), site.config.limits.folder_entries)
+    if spread[1]:  # the records are in folders (the page's `perDocument`); a small archive's core is as it was
+        core["records"] = list(spread)
     for n, doc in enumerate(docs):
-        files[searchdata.path(f"r/{n}")] = searchdata.data(f"r/{n}", searchdata.record(site, doc))
+        key = _numbered(core, "r", n)
+        files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, doc))
         if pages := searchdata.original_pages(site, doc):
-            files[searchdata.path(f"o/{n}")] = searchdata.data(f"o/{n}", pages)
+            key = _numbered(core, "o", n)
+            files[searchdata.path(key)] = searchdata.data(key, pages)
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(searchvocab.files(order, packed))
@@ -288,7 +294,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         state.core["lengths"][b] = len(files[searchdata.path(f"d/{b}")])
     files.update(_bucket_files(state, {number[doc_id] // searchindex.BUCKET_BLOCK for doc_id in changed}))
     for doc_id in changed:
-        key = f"r/{number[doc_id]}"
+        key = _numbered(state.core, "r", number[doc_id])
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
     files[urls.SEARCH_CORE] = _core_file(state)
@@ -302,6 +308,12 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     for path in removed:
         state.raw_bytes -= _size(state.files.pop(path))
     return out, removed, _stats(site, state), state
+
+
+def _numbered(core: dict, kind: str, n: int) -> str:
+    """The key of document `n`'s file of a kind numbered per document (`r`, `o`), in the folders the
+    core says (`urls.spread`)."""
+    return urls.numbered(kind, n, tuple(core.get("records", (1, 0))))
 
 
 def _carried(per_field: list, least: int, columns: list, single: list) -> str:

@@ -179,7 +179,7 @@ def record(site: Site, doc: Document) -> dict[str, object]:
     edition's search page picks its own)."""
     editions = site.config.languages
     words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
-    shown: dict[str, object] = {"href": urls.document(doc.id), "dir": doc.dir}
+    shown: dict[str, object] = {"href": urls.document(doc.id, folder=doc.folder), "dir": doc.dir}
     for name, spec in DOCUMENT_FIELDS.items():
         if spec.record:
             shown.update(record_value(name, spec.kind, getattr(doc, name), editions, site.config.digits))
