@@ -17,6 +17,7 @@
   var K1 = 1.2, B = 0.75, HALF = 45;
   var OPTIONAL = 1, REQUIRED = 2, PROHIBITED = 3;
   var TITLE = Math.max(0, S.fields.indexOf('title')), TITLE_BONUS = 1e6;  // above any lunr score
+  var STOP_BONUS = 1e5, FORM_BONUS = 1e4;  // per query stop word a whole-query title holds; per exact word form (see formBonus)
   var F = S.fields.length, N = S.documents;
   var ALL_FIELDS = S.fields.map(function (_, f) { return f; });
 
@@ -648,6 +649,7 @@
   function prepare(clauses) {
     var list = [], needAll = false;
     clauses.forEach(function (c) {
+      if (c.form) list = list.concat(chunksFor(c.form, false));
       patterns(c).forEach(function (p) {
         if (simple(c, p)) list = list.concat(chunksFor(p.replace(/\*$/, ''), isPrefix(p))); else needAll = true;
       });
@@ -669,9 +671,10 @@
 
   function firstChar(text) { return String.fromCodePoint(text.codePointAt(0)); }
 
-  /* The terms (with size classes) whose first character is `ch`: the twin of searchvocab.encode. */
-  function vocabOf(ch) {
-    var k = ch.codePointAt(0).toString(16);
+  /* The terms (with size classes) whose first character is `ch` (`second`: '2-', whose second, the
+     Arabic terms only): the twin of searchvocab.encode. */
+  function vocabOf(ch, second) {
+    var k = (second || '') + ch.codePointAt(0).toString(16);
     if (!VOCAB[k]) return Promise.resolve([]);
     return load('w/' + k).then(function (text) {
       if (vocabs[k]) return vocabs[k];
@@ -727,8 +730,8 @@
   function nearest(token, term) {
     if (!term) return Promise.resolve([]);
     var own = firstChar(term);
-    return vocabOf(own).then(function (vocab) {
-      var letters = Object.create(null), spelt = Object.create(null), others = Object.create(null);
+    return Promise.all([vocabOf(own), afterArticle(token, term)]).then(function (found) {
+      var vocab = found[1].length ? found[0].concat(found[1]) : found[0], letters = Object.create(null), spelt = Object.create(null), others = Object.create(null);
       vocab.forEach(function (v) { for (var i = 0; i < v.term.length; i++) letters[v.term[i]] = true; });
       if (token.length <= 24) {
         edits(token, Object.keys(letters).join('')).forEach(function (e) {
@@ -749,6 +752,16 @@
   }
 
   var EDIT_FILES = 3;  // more vocabulary files a word's edits may load
+
+  /* An Arabic word with an article or و (`الوتوغرافي` for `الفوتوغرافي`): a wrong letter right after
+     it is its term's first, which `nearest` keeps; so the terms filed by their second letter under
+     the term's first or second (w/2-, see searchvocab) and those beginning with its second letter
+     are near too: its first letter replaced, left out, added or swapped with the next. */
+  function afterArticle(token, term) {
+    if (!AN.prefixed(token) || term.length < 2) return Promise.resolve([]);
+    var a = firstChar(term), b = firstChar(term.slice(a.length));
+    return Promise.all([vocabOf(b), vocabOf(a, '2-'), vocabOf(b, '2-')]).then(function (lists) { return [].concat.apply([], lists); });
+  }
 
   /* The nearest of `vocab` (the words beginning as `term` does) and `extra` (other words), best first. */
   function closest(term, vocab, extra, spelt) {
@@ -808,7 +821,9 @@
     var banned = new Uint8Array(N), taken = new Uint8Array(N * F), refs = [], seen = Object.create(null);
     var covered = new Int32Array(N), coveredBy = new Int32Array(N).fill(-1), titled = 0;
     var groups = [];  // per clause, its terms (for facet bounds)
+    var forms = formBonus(clauses);
     clauses.forEach(function (c, k) {
+      if (c.stop) return;  // counted by formBonus only
       var terms = patterns(c), required = c.presence === REQUIRED;
       var group = { required: required, prohibited: c.presence === PROHIBITED, all: c.fields.length === F, terms: [] };
       groups.push(group);
@@ -850,8 +865,50 @@
       var n = (refs[i] - refs[i] % F) / F;
       if ((!need || (!impossible && hits[n] === need)) && !banned[n]) passed.push(refs[i]);
     }
-    var extra = titled ? function (n) { return covered[n] === titled ? TITLE_BONUS : 0; } : function () { return 0; };
+    var extra = titled ? function (n) { return covered[n] === titled ? TITLE_BONUS + forms.stops[n] * STOP_BONUS : 0; } : function () { return 0; };
+    if (forms.used) extra = forms.add(extra);
     return { refs: passed, vectors: vectors, groups: groups, extra: extra };
+  }
+
+  /* What the reader's very words add to a document's rank (issue 23), beyond lunr's score, which a
+     stem decides: per clause holding the form term of the word typed (`form`: `lenses`, `وتقنيين`
+     without its article, where that is not its stem), FORM_BONUS to each document holding that form,
+     so the documents with the exact word come before those sharing only its stem; and per stop word
+     of the query (`stop` clauses: no term, never required), how many of them a document's title holds,
+     which weighs only among titles holding every other word (see match). Stop words decide no match:
+     `must design accessibility` finds what `design accessibility` finds, with the title `Must Design
+     Accessibility` first. {stops, used, add(extra)}. */
+  function formBonus(clauses) {
+    var stops = new Int32Array(N), forms = new Int32Array(N), stamp = new Int32Array(N).fill(-1), used = false;
+    clauses.forEach(function (c, k) {
+      var p = c.stop ? posting(c.term) : c.form && !c.expansion ? posting(c.form) : null;
+      if (!p) return;
+      (c.stop ? [TITLE] : ALL_FIELDS).forEach(function (f) {
+        var docs = p.fields[f].docs;
+        for (var j = 0; j < docs.length; j++) {
+          var n = docs[j];
+          if (stamp[n] === k) continue;
+          stamp[n] = k;
+          if (c.stop) stops[n]++; else { forms[n]++; used = true; }
+        }
+      });
+    });
+    return { stops: stops, used: used, add: function (extra) { return function (n) { return extra(n) + forms[n] * FORM_BONUS; }; } };
+  }
+
+  /* The reader's `tokens` (one per clause, as `words` makes them) give their clauses their form terms;
+     `stops`, the query's stop words, give a title-only clause each (see formBonus). */
+  function withForms(clauses, tokens, stops) {
+    clauses.forEach(function (c, k) { if (tokens && tokens[k] && !c.stop) c.form = AN.formFor(tokens[k]); });
+    (clauses.length ? stops || [] : []).forEach(function (token) {
+      var term = AN.stopFor(token);
+      if (!term) return;
+      var c = clause(term, [TITLE], OPTIONAL);
+      c.usePipeline = false;
+      c.stop = true;
+      clauses.push(c);
+    });
+    return clauses;
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
@@ -1084,10 +1141,11 @@
   var UPFRONT = S.lengths.reduce(function (sum, size) { return sum + size; }, 0) <= S.upfront;
 
   /* The reader's words: every word required, the last one as a prefix while typing; a document whose
-     title holds every one of them ranks above those whose title does not (`titled`, see match). */
-  function words(terms, prefix) {
-    return terms.map(function (t) { var c = clause(t, null, REQUIRED); c.usePipeline = false; return c; })
-      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; });
+     title holds every one of them ranks above those whose title does not (`titled`, see match); with
+     the reader's `tokens` and stop words, exact forms and stop words rank too (see formBonus). */
+  function words(terms, prefix, tokens, stops) {
+    return withForms(terms.map(function (t) { var c = clause(t, null, REQUIRED); c.usePipeline = false; return c; })
+      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; }), tokens, stops);
   }
 
   function label(f, id) {

@@ -46,7 +46,11 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
   fuzzy (`~1`) and leading-wildcard clauses, which need every term.
 - `search/w/<hex>.js`: the terms beginning with one character, with a size class each
-  (`searchvocab`): a query word the index lacks is matched to its nearest terms from this one file.
+  (`searchvocab`): a query word the index lacks is matched to its nearest terms from this one file
+  (`w/2-<hex>.js`: the Arabic terms whose second character it is).
+Form terms (`analysis.form_term`: `=` and a word as written, where that is not its term) are terms of
+the chunks like any other, never scored: the page ranks the documents holding a reader's very word
+form above those sharing only its stem, and a title holding the query's stop words above one without.
 Scores are lunr 2.3.9's BM25, computed in the browser from these counts exactly as lunr.py would
 have stored them; a browser test checks ranking against stock lunr.js over a stock lunr.py index.
 """
@@ -60,14 +64,14 @@ from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Iterable
 
-from sitegen import searchcodes, searchdata, searchindex, searchvocab, urls
+from sitegen import analysis, searchcodes, searchdata, searchindex, searchvocab, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.model import Document, Site
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import collector_paused
 
-FORMAT = 4  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/)
+FORMAT = 5  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: form terms, w/2-
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
     least = searchdata.counted(len(docs))
-    counts = {t: c for t in (order if least <= len(docs) else ()) if (c := _carried(index[t], least, columns, single))}
+    counts = {t: c for t in (order if least <= len(docs) else ()) if not analysis.is_form(t)
+              and (c := _carried(index[t], least, columns, single))}
     heads = {t: searchindex.encode_head(index[t]) for t in order}
     bodies = {t: index[t][-1] for t in order}
     del index
@@ -220,7 +225,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     least = searchdata.counted(len(state.ids))
     for term in moved if least <= len(state.ids) else ():  # (else no term carries counts)
         carried = _carried([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]], least, state.columns,
-                           state.single) if term in state.bodies else ""
+                           state.single) if term in state.bodies and not analysis.is_form(term) else ""
         if carried:
             state.counts[term] = carried
         else:
@@ -328,7 +333,7 @@ def _chunk_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
 def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     """The term lists of the groups of chunks holding `chunks` or the chunk right after one (its group
     may start anew), for fuzzy and leading-wildcard clauses, which need every term; each group is
-    named by its last chunk."""
+    named by its last chunk. Form terms are left out: no such clause matches them."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     reached = {k for j in chunks for k in (j, j + 1)}
     files, start = {}, 0
@@ -336,7 +341,8 @@ def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
         if searchindex.ends_group(name) or end == len(names) - 1:
             if any(k in reached for k in range(start, end + 1)):
                 key = f"k/{name}"
-                files[searchdata.path(key)] = searchdata.data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
+                terms = state.order[state.ends[start - 1] if start else 0:state.ends[end]]
+                files[searchdata.path(key)] = searchdata.data(key, [t for t in terms if not analysis.is_form(t)])
             start = end + 1
     return files
 
@@ -346,7 +352,7 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
     changed; and the core's list of them."""
     def size(s: SearchState, term: str) -> int:
         return searchvocab.size_class(s.packed[term]) if term in s.packed else -1
-    keys = {searchvocab.key(t) for t in touched if searchvocab.wanted(t) and size(old, t) != size(state, t)}
+    keys = {k for t in touched if searchvocab.wanted(t) and size(old, t) != size(state, t) for k in searchvocab.keys_of(t)}
     if not keys:
         return {}
     state.core["vocab"] = searchvocab.keys(state.order)

@@ -28,7 +28,7 @@ from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import parallel_map
 
-ANALYSIS_VERSION = 1  # bump when analysis rules change, so memoised analyses are not reused
+ANALYSIS_VERSION = 2  # bump when analysis rules change, so memoised analyses are not reused (2: form terms, s re-stemmed)
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index.js)
@@ -37,23 +37,33 @@ BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body
 BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # per field: (length, ((term, tf), ...))
 _TERMS: dict[str, str] = {}  # token -> term, per process
+_FORMS: dict[str, str] = {}  # token -> form term ("" for none)
+_TITLE_FORMS: dict[str, str] = {}  # token -> form term or, for a stop word, its stop term
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
-    """Each field's length in terms and its term frequencies: everything BM25 needs from a document.
-    Tokens become terms through a per-process table, so counting runs in C (`Counter` over `map`)."""
+    """Each field's length in terms and its term and form term frequencies (`analysis.form_term`;
+    the first field, the title, keeps its stop words as form terms): everything BM25 and the exact
+    forms need from a document. A field's length counts its terms only, so form terms change no score.
+    Tokens become terms through per-process tables, so counting runs in C (`Counter` over `map`)."""
     out = []
     table = _TERMS
-    for text in texts:
+    for f, text in enumerate(texts):
         tokens = analysis.tokens(text)
         try:
             counts = Counter(_lookup(table, tokens))
         except KeyError:  # words this process has not seen: each analysed once ("" for a stop word)
             for token in set(tokens).difference(table):
                 table[token] = analysis.term_for(token)
+                _FORMS[token] = analysis.form_term(token)
+                _TITLE_FORMS[token] = _FORMS[token] or analysis.stop_term(token)
             counts = Counter(_lookup(table, tokens))
         counts.pop("", None)
-        out.append((sum(counts.values()), tuple(counts.items())))
+        length = sum(counts.values())
+        forms = Counter(_lookup(_TITLE_FORMS if f == 0 else _FORMS, tokens))
+        forms.pop("", None)
+        counts.update(forms)
+        out.append((length, tuple(counts.items())))
     return tuple(out)
 
 
