@@ -671,10 +671,13 @@
 
   function firstChar(text) { return String.fromCodePoint(text.codePointAt(0)); }
 
-  /* The terms (with size classes) whose first character is `ch` (`second`: '2-', whose second, the
-     Arabic terms only): the twin of searchvocab.encode. */
-  function vocabOf(ch, second) {
-    var k = (second || '') + ch.codePointAt(0).toString(16);
+  /* The terms (with size classes) whose first character is `ch`: the twin of searchvocab.encode. */
+  function vocabOf(ch) { return vocabAt(ch.codePointAt(0).toString(16)); }
+
+  /* The Arabic terms whose second character is `ch` (searchvocab.keys_of). */
+  function vocabSecond(ch) { return vocabAt('2-' + ch.codePointAt(0).toString(16)); }
+
+  function vocabAt(k) {
     if (!VOCAB[k]) return Promise.resolve([]);
     return load('w/' + k).then(function (text) {
       if (vocabs[k]) return vocabs[k];
@@ -727,7 +730,7 @@
      [{term, distance, size, word}] (word: a spelling of it), the first letter kept. Near is one edit from the token whose term is in the
      vocabulary ("introducign" → "introducing" → introduc), or the term within one edit (two from
      7 letters), or (from 4 letters) a term it begins: a word cut short. Ties go to the commoner term. */
-  function nearest(token, term) {
+  function nearest(token, term, most) {
     if (!term) return Promise.resolve([]);
     var own = firstChar(term);
     return Promise.all([vocabOf(own), afterArticle(token, term)]).then(function (found) {
@@ -746,7 +749,7 @@
          too, the EDIT_FILES most edits lead to */
       var more = Object.keys(others).sort(function (a, b) { return others[b] - others[a] || (a < b ? -1 : 1); }).slice(0, EDIT_FILES);
       return Promise.all(more.map(vocabOf)).then(function (lists) {
-        return closest(term, vocab, [].concat.apply([], lists), spelt);
+        return closest(term, vocab, [].concat.apply([], lists), spelt, most);
       });
     });
   }
@@ -760,11 +763,11 @@
   function afterArticle(token, term) {
     if (!AN.prefixed(token) || term.length < 2) return Promise.resolve([]);
     var a = firstChar(term), b = firstChar(term.slice(a.length));
-    return Promise.all([vocabOf(b), vocabOf(a, '2-'), vocabOf(b, '2-')]).then(function (lists) { return [].concat.apply([], lists); });
+    return Promise.all([vocabOf(b), vocabSecond(a), vocabSecond(b)]).then(function (lists) { return [].concat.apply([], lists); });
   }
 
   /* The nearest of `vocab` (the words beginning as `term` does) and `extra` (other words), best first. */
-  function closest(term, vocab, extra, spelt) {
+  function closest(term, vocab, extra, spelt, most) {
     var size = Object.create(null), found = Object.create(null), via = Object.create(null);
     vocab.forEach(function (v) { size[v.term] = v.size; });
     extra.forEach(function (v) { size[v.term] = v.size; });
@@ -776,13 +779,14 @@
     Object.keys(spelt).forEach(function (t) { offer(t, 1, spelt[t]); });
     var max = term.length >= 7 ? 2 : 1;
     vocab.forEach(function (v) {
+      if (v.term.length < S.vocabLeast) return;  // near only as the term of a word one edit away (spelt)
       var d = distance(term, v.term, max);
       if (d <= max) offer(v.term, d);
       else if (term.length >= 4 && v.term.startsWith(term)) offer(v.term, 1);
     });
     var out = Object.keys(found).map(function (t) { return { term: t, distance: found[t], size: size[t], word: via[t] }; })
       .sort(function (a, b) { return (a.distance - b.distance) || (b.size - a.size) || (a.term < b.term ? -1 : 1); })
-      .slice(0, FORGIVE_MOST);
+      .slice(0, most || FORGIVE_MOST);
     out.own = size[term];  // the word's own size class, when the vocabulary has it
     return out;
   }
@@ -797,18 +801,69 @@
         if (c.expansion || c.editDistance || !tokens[k] || c.term.indexOf('*') >= 0 || c.presence === PROHIBITED) return c;
         var terms = patterns(c);
         if (terms.length !== 1 || posting(terms[0])) return c;
-        return nearest(tokens[k], terms[0]).then(function (near) {
+        return nearest(tokens[k], terms[0], FORGIVE_WIDER).then(function (near) {
           if (!near.length) return c;
-          var copy = Object.assign({}, c, { expansion: [], weights: Object.create(null) });
-          near.forEach(function (n) { copy.expansion.push(n.term); copy.weights[n.term] = 1 / (1 + n.distance); });
-          changes.push({ from: tokens[k], to: copy.expansion.slice(), word: near[0].word, k: k });
+          var copy = Object.assign({}, c, { wider: near });
+          forgiveInto(copy, near.slice(0, FORGIVE_MOST));
           return copy;
         });
       })).then(function (out) {
-        return prepare(out).then(function () { return { clauses: out, changes: changes }; });
+        return prepare(out).then(function () { return widen(out); }).then(function () {
+          out.forEach(function (c, k) { if (c.near) changes.push({ from: tokens[k], to: c.expansion.slice(), word: c.near[0].word, k: k }); });
+          return { clauses: out, changes: changes };
+        });
       });
     });
   }
+
+  var FORGIVE_WIDER = 12;  // nearest terms looked at when the nearest FORGIVE_MOST find nothing with the other words
+
+  function forgiveInto(c, near) {  // a nearer term weighs more
+    c.near = near;
+    c.expansion = near.map(function (n) { return n.term; });
+    c.weights = Object.create(null);
+    near.forEach(function (n) { c.weights[n.term] = 1 / (1 + n.distance); });
+  }
+
+  /* When the forgiven words' nearest terms find no document with the query's other words, each such
+     word is forgiven into its next nearest (up to FORGIVE_WIDER) that do: a word with many neighbours
+     (`الأفلاض`: افلاس, افلام, افل before افلاج) is not left finding nothing. Only such a query loads
+     the chunks this needs. A promise. */
+  function widen(clauses) {
+    var wide = clauses.filter(function (c) { return c.wider && c.wider.length > FORGIVE_MOST; });
+    if (!wide.length || anyDoc(inOthers(clauses, null))) return Promise.resolve();
+    var more = wide.map(function (c) { return Object.assign({}, c, { expansion: c.wider.map(function (n) { return n.term; }) }); });
+    return prepare(more).then(function () {
+      wide.forEach(function (c) {
+        var ok = inOthers(clauses, c), keep = c.wider.filter(function (n) {
+          var p = posting(n.term);
+          return p && c.fields.some(function (f) { return Array.prototype.some.call(p.fields[f].docs, function (d) { return ok[d]; }); });
+        });
+        if (keep.length) forgiveInto(c, keep.slice(0, FORGIVE_MOST));
+      });
+      return prepare(clauses);
+    });
+  }
+
+  /* Per document, 1 when it is in every required clause but `skip` (their chunks loaded). */
+  function inOthers(clauses, skip) {
+    var count = new Int32Array(N), need = 0, out = new Uint8Array(N);
+    clauses.forEach(function (c) {
+      if (c === skip || c.presence !== REQUIRED) return;
+      var seen = new Uint8Array(N);
+      need++;
+      patterns(c).forEach(function (p) {
+        expand(c, p).forEach(function (t) {
+          var q = posting(t);
+          c.fields.forEach(function (f) { q.fields[f].docs.forEach(function (n) { if (!seen[n]) { seen[n] = 1; count[n]++; } }); });
+        });
+      });
+    });
+    for (var n = 0; n < N; n++) out[n] = count[n] === need ? 1 : 0;
+    return out;
+  }
+
+  function anyDoc(mask) { return mask.indexOf(1) >= 0; }
 
   // ---- lunr's Index.prototype.query, over postings (typed arrays: a common word has 10,000 documents) ----
 

@@ -173,7 +173,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(searchvocab.files(order, packed))
-    core["vocab"] = searchvocab.keys(order)
+    core["vocab"], core["vocabLeast"] = searchvocab.keys(order), searchvocab.LEAST
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
     files.update(_bucket_files(state))

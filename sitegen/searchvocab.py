@@ -21,11 +21,12 @@ from typing import Iterable, Mapping
 from sitegen import analysis, arabic, searchcodes, searchdata
 from sitegen.lunrcompat import utf16_key
 
-LEAST = 3  # characters: shorter terms are not offered as corrections (too many neighbours to mean anything)
+LEAST = 3  # characters: shorter terms are not offered as near by their own spelling (too many neighbours to mean anything)
+SHORTEST = 2  # but from two, as the term of a word one edit from the reader's (`البنيطن` → البنيان → بن)
 
 
 def wanted(term: str) -> bool:
-    return len(term) >= LEAST and not term.isdigit() and not analysis.is_form(term)
+    return len(term) >= SHORTEST and not term.isdigit() and not analysis.is_form(term)
 
 
 def key(term: str) -> str:

@@ -32,6 +32,10 @@ DOCS = {
     "content/documents/taqniyin.md": doc("تقرير", "وصل خبراء وتقنيين " + FILLER, "ar", 9),
     **{f"content/documents/taqniya{i}.md": doc(f"خبر {i}", "التقنية تقنية التقنيات تقنية", "ar", 10 + i) for i in range(3)},
     "content/documents/photo.md": doc("معرض التصوير الفوتوغرافي", "صور من المعرض", "ar", 14),
+    "content/documents/building.md": doc("نسبة الإشغال", "قال البنيان إن النسبة ارتفعت", "ar", 15),
+    # a misspelt word whose three commonest neighbours are never with the other word
+    "content/documents/zebra.md": doc("Zebra notes", "the rand of the zebra", day=16),
+    **{f"content/documents/r{i}.md": doc(f"Note {i}", "rank rang rant " * 3, day=17 + i % 10) for i in range(20)},
 }
 
 
@@ -136,4 +140,25 @@ def test_a_letter_wrong_right_after_the_article_is_forgiven(browser, exact_site,
     page, hrefs = shown(browser, exact_site, scheme, edition, query)
     assert hrefs == ["photo"], (query, hrefs)
     assert "الفوتوغرافي" in page.text_content("#search-fix")
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_a_word_is_forgiven_into_a_rarer_neighbour_when_the_commoner_find_nothing_together(browser, exact_site, scheme, edition):
+    page, hrefs = shown(browser, exact_site, scheme, edition, "ranz zebra")
+    assert hrefs == ["zebra"] and "rand zebra" in page.text_content("#search-fix")
+    nearest = page.evaluate("() => window.sitegenIndex.nearest('ranz', 'ranz').then(n => n.map(x => x.term))")
+    assert sorted(nearest) == ["rang", "rank", "rant"]  # the three a word is forgiven into at first
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_a_word_whose_term_is_two_letters_is_forgiven(browser, exact_site, scheme, edition):
+    """`البنيان` stems to بن, shorter than a near term by its own spelling may be; one edit from the typo."""
+    page, hrefs = shown(browser, exact_site, scheme, edition, "البنيطن")
+    assert hrefs == ["building"], hrefs
     page.close()
