@@ -37,6 +37,11 @@ def test_the_vocabulary_is_split_by_first_letter_and_holds_every_word(sample_bui
     assert len(found) + len(second) == sum(len(searchvocab.decode(data_file(sample_build / f"search/w/{k}.js"))) for k in core["vocab"])
 
 
+def test_an_arabic_word_is_filed_by_its_first_and_second_letters_others_by_the_first():
+    assert searchvocab.keys_of("فوتوغراف") == ["641", "2-648"] and searchvocab.keys_of("lens") == ["6c"]
+    assert searchvocab.wanted("بن") and not searchvocab.wanted("=lenses") and not searchvocab.wanted("x")
+
+
 def test_size_classes_order_words_by_how_common_they_are():
     packed = {"common": "x" * 900, "rare": "x" * 9}
     entries = dict(searchvocab.decode(searchvocab.encode(["common", "rare"], packed)))
