@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 import pytest
 
-from sitegen import analysis, searchindex
+from sitegen import analysis, search, searchindex
 from tests.conftest import served_build
+from tests.test_search import data_file
 
 FILLER = " ".join(f"filler{i}" for i in range(400))
 
@@ -69,12 +70,26 @@ def test_form_terms_are_counted_but_not_in_field_lengths():
     assert body_len == 2 and dict(body) == {"len": 1, "=lenses": 1, "design": 1}  # a body keeps no stop words
 
 
-# ---- in the browser ----
-
 @pytest.fixture(scope="module")
 def exact_site(tmp_path_factory):
     with served_build(tmp_path_factory.mktemp("exact") / "site", DOCS) as served:
         yield served
+
+
+def test_the_index_keeps_stop_words_in_titles_only(exact_site):
+    out = exact_site[0]
+    core = data_file(out / "search/core.js")
+    postings = {}
+    for path in search.chunk_paths(core):
+        chunk = data_file(out / path)
+        postings.update(zip(chunk["terms"], chunk["postings"]))
+    must = searchindex.decode_posting(postings["=must"], len(core["fields"]))
+    title = core["fields"].index("title")
+    assert must[title] and not any(must[f] for f in range(len(must)) if f != title)
+    assert "=the" not in postings and "=lenses" in postings  # "the" is in a body only
+
+
+# ---- in the browser ----
 
 
 def shown(browser, exact_site, scheme: str, edition: str, query: str):
