@@ -24,15 +24,46 @@
   }
 
   function arabicStem(word) {
-    if (word.startsWith(A.waw) && word.length >= 4) word = word.slice(1);
-    for (var i = 0; i < A.articles.length; i++) {
-      if (word.startsWith(A.articles[i]) && word.length - A.articles[i].length >= 2) { word = word.slice(A.articles[i].length); break; }
-    }
+    word = arabicPrefixes(word);
     A.suffixes.forEach(function (suffix) {
       if (word.endsWith(suffix) && word.length - suffix.length >= 2) word = word.slice(0, -suffix.length);
     });
     return word;
   }
+
+  /* The twin of arabic.strip_prefixes: a leading و, then one article. */
+  function arabicPrefixes(word) {
+    if (word.startsWith(A.waw) && word.length >= 4) word = word.slice(1);
+    for (var i = 0; i < A.articles.length; i++) {
+      if (word.startsWith(A.articles[i]) && word.length - A.articles[i].length >= 2) return word.slice(A.articles[i].length);
+    }
+    return word;
+  }
+
+  /* The twin of analysis.english_stem: Porter's stem, again while it ends in a single s. */
+  function englishStem(word) {
+    var s = window.sitegenStem(word), again;
+    while (/[^s]s$|^s$/.test(s) && (again = window.sitegenStem(s)) !== s) s = again;
+    return s;
+  }
+
+  /* The twins of analysis.form_of, form_term and stop_term: the word as written (normalised, an
+     Arabic word without its article), marked, where it is not the term; a stop word's, for titles. */
+  function formOf(token) { return ARABIC_SCRIPT.test(token) ? arabicPrefixes(arabicNormalise(token)) : token; }
+
+  function formFor(token) {
+    var term = termFor(token), form = term ? formOf(token) : '';
+    return form && form !== term ? A.form + form : '';
+  }
+
+  /* Whether an Arabic token begins with و or an article its term is without. */
+  function prefixed(token) {
+    if (!ARABIC_SCRIPT.test(token)) return false;
+    var word = arabicNormalise(token);
+    return arabicPrefixes(word) !== word;
+  }
+
+  function stopFor(token) { return !termFor(token) && formOf(token) ? A.form + formOf(token) : ''; }
 
   function termFor(token) {
     if (ARABIC_SCRIPT.test(token)) {
@@ -40,7 +71,7 @@
       return STOP.ar[word] ? '' : arabicStem(word);
     }
     if (STOP.en[token]) return '';
-    return ASCII_WORD.test(token) ? window.sitegenStem(token) : token;
+    return ASCII_WORD.test(token) ? englishStem(token) : token;
   }
 
   function analyse(text) { return tokens(text).map(termFor).filter(Boolean); }
@@ -55,5 +86,6 @@
     return token.slice(0, i);
   }
 
-  window.sitegenAnalysis = { TOKEN: TOKEN, tokens: tokens, termFor: termFor, analyse: analyse, prefixFor: prefixFor };
+  window.sitegenAnalysis = { TOKEN: TOKEN, tokens: tokens, termFor: termFor, analyse: analyse, prefixFor: prefixFor,
+    formFor: formFor, stopFor: stopFor, prefixed: prefixed };
 })();

@@ -17,6 +17,7 @@
   var K1 = 1.2, B = 0.75, HALF = 45;
   var OPTIONAL = 1, REQUIRED = 2, PROHIBITED = 3;
   var TITLE = Math.max(0, S.fields.indexOf('title')), TITLE_BONUS = 1e6;  // above any lunr score
+  var STOP_BONUS = 1e5, FORM_BONUS = 1e4;  // per query stop word a whole-query title holds; per exact word form (see formBonus)
   var F = S.fields.length, N = S.documents;
   var ALL_FIELDS = S.fields.map(function (_, f) { return f; });
 
@@ -656,6 +657,7 @@
   function prepare(clauses) {
     var list = [], needAll = false;
     clauses.forEach(function (c) {
+      if (c.form) list = list.concat(chunksFor(c.form, false));
       patterns(c).forEach(function (p) {
         if (simple(c, p)) list = list.concat(chunksFor(p.replace(/\*$/, ''), isPrefix(p))); else needAll = true;
       });
@@ -678,8 +680,12 @@
   function firstChar(text) { return String.fromCodePoint(text.codePointAt(0)); }
 
   /* The terms (with size classes) whose first character is `ch`: the twin of searchvocab.encode. */
-  function vocabOf(ch) {
-    var k = ch.codePointAt(0).toString(16);
+  function vocabOf(ch) { return vocabAt(ch.codePointAt(0).toString(16)); }
+
+  /* The Arabic terms whose second character is `ch` (searchvocab.keys_of). */
+  function vocabSecond(ch) { return vocabAt('2-' + ch.codePointAt(0).toString(16)); }
+
+  function vocabAt(k) {
     if (!VOCAB[k]) return Promise.resolve([]);
     return load('w/' + k).then(function (text) {
       if (vocabs[k]) return vocabs[k];
@@ -732,11 +738,11 @@
      [{term, distance, size, word}] (word: a spelling of it), the first letter kept. Near is one edit from the token whose term is in the
      vocabulary ("introducign" → "introducing" → introduc), or the term within one edit (two from
      7 letters), or (from 4 letters) a term it begins: a word cut short. Ties go to the commoner term. */
-  function nearest(token, term) {
+  function nearest(token, term, most) {
     if (!term) return Promise.resolve([]);
     var own = firstChar(term);
-    return vocabOf(own).then(function (vocab) {
-      var letters = Object.create(null), spelt = Object.create(null), others = Object.create(null);
+    return Promise.all([vocabOf(own), afterArticle(token, term)]).then(function (found) {
+      var vocab = found[1].length ? found[0].concat(found[1]) : found[0], letters = Object.create(null), spelt = Object.create(null), others = Object.create(null);
       vocab.forEach(function (v) { for (var i = 0; i < v.term.length; i++) letters[v.term[i]] = true; });
       if (token.length <= 24) {
         edits(token, Object.keys(letters).join('')).forEach(function (e) {
@@ -751,15 +757,25 @@
          too, the EDIT_FILES most edits lead to */
       var more = Object.keys(others).sort(function (a, b) { return others[b] - others[a] || (a < b ? -1 : 1); }).slice(0, EDIT_FILES);
       return Promise.all(more.map(vocabOf)).then(function (lists) {
-        return closest(term, vocab, [].concat.apply([], lists), spelt);
+        return closest(term, vocab, [].concat.apply([], lists), spelt, most);
       });
     });
   }
 
   var EDIT_FILES = 3;  // more vocabulary files a word's edits may load
 
+  /* An Arabic word with an article or و (`الوتوغرافي` for `الفوتوغرافي`): a wrong letter right after
+     it is its term's first, which `nearest` keeps; so the terms filed by their second letter under
+     the term's first or second (w/2-, see searchvocab) and those beginning with its second letter
+     are near too: its first letter replaced, left out, added or swapped with the next. */
+  function afterArticle(token, term) {
+    if (!AN.prefixed(token) || term.length < 2) return Promise.resolve([]);
+    var a = firstChar(term), b = firstChar(term.slice(a.length));
+    return Promise.all([vocabOf(b), vocabSecond(a), vocabSecond(b)]).then(function (lists) { return [].concat.apply([], lists); });
+  }
+
   /* The nearest of `vocab` (the words beginning as `term` does) and `extra` (other words), best first. */
-  function closest(term, vocab, extra, spelt) {
+  function closest(term, vocab, extra, spelt, most) {
     var size = Object.create(null), found = Object.create(null), via = Object.create(null);
     vocab.forEach(function (v) { size[v.term] = v.size; });
     extra.forEach(function (v) { size[v.term] = v.size; });
@@ -771,13 +787,14 @@
     Object.keys(spelt).forEach(function (t) { offer(t, 1, spelt[t]); });
     var max = term.length >= 7 ? 2 : 1;
     vocab.forEach(function (v) {
+      if (v.term.length < S.vocabLeast) return;  // near only as the term of a word one edit away (spelt)
       var d = distance(term, v.term, max);
       if (d <= max) offer(v.term, d);
       else if (term.length >= 4 && v.term.startsWith(term)) offer(v.term, 1);
     });
     var out = Object.keys(found).map(function (t) { return { term: t, distance: found[t], size: size[t], word: via[t] }; })
       .sort(function (a, b) { return (a.distance - b.distance) || (b.size - a.size) || (a.term < b.term ? -1 : 1); })
-      .slice(0, FORGIVE_MOST);
+      .slice(0, most || FORGIVE_MOST);
     out.own = size[term];  // the word's own size class, when the vocabulary has it
     return out;
   }
@@ -792,18 +809,69 @@
         if (c.expansion || c.editDistance || !tokens[k] || c.term.indexOf('*') >= 0 || c.presence === PROHIBITED) return c;
         var terms = patterns(c);
         if (terms.length !== 1 || posting(terms[0])) return c;
-        return nearest(tokens[k], terms[0]).then(function (near) {
+        return nearest(tokens[k], terms[0], FORGIVE_WIDER).then(function (near) {
           if (!near.length) return c;
-          var copy = Object.assign({}, c, { expansion: [], weights: Object.create(null) });
-          near.forEach(function (n) { copy.expansion.push(n.term); copy.weights[n.term] = 1 / (1 + n.distance); });
-          changes.push({ from: tokens[k], to: copy.expansion.slice(), word: near[0].word, k: k });
+          var copy = Object.assign({}, c, { wider: near });
+          forgiveInto(copy, near.slice(0, FORGIVE_MOST));
           return copy;
         });
       })).then(function (out) {
-        return prepare(out).then(function () { return { clauses: out, changes: changes }; });
+        return prepare(out).then(function () { return widen(out); }).then(function () {
+          out.forEach(function (c, k) { if (c.near) changes.push({ from: tokens[k], to: c.expansion.slice(), word: c.near[0].word, k: k }); });
+          return { clauses: out, changes: changes };
+        });
       });
     });
   }
+
+  var FORGIVE_WIDER = 12;  // nearest terms looked at when the nearest FORGIVE_MOST find nothing with the other words
+
+  function forgiveInto(c, near) {  // a nearer term weighs more
+    c.near = near;
+    c.expansion = near.map(function (n) { return n.term; });
+    c.weights = Object.create(null);
+    near.forEach(function (n) { c.weights[n.term] = 1 / (1 + n.distance); });
+  }
+
+  /* When the forgiven words' nearest terms find no document with the query's other words, each such
+     word is forgiven into its next nearest (up to FORGIVE_WIDER) that do: a word with many neighbours
+     (`الأفلاض`: افلاس, افلام, افل before افلاج) is not left finding nothing. Only such a query loads
+     the chunks this needs. A promise. */
+  function widen(clauses) {
+    var wide = clauses.filter(function (c) { return c.wider && c.wider.length > FORGIVE_MOST; });
+    if (!wide.length || anyDoc(inOthers(clauses, null))) return Promise.resolve();
+    var more = wide.map(function (c) { return Object.assign({}, c, { expansion: c.wider.map(function (n) { return n.term; }) }); });
+    return prepare(more).then(function () {
+      wide.forEach(function (c) {
+        var ok = inOthers(clauses, c), keep = c.wider.filter(function (n) {
+          var p = posting(n.term);
+          return p && c.fields.some(function (f) { return Array.prototype.some.call(p.fields[f].docs, function (d) { return ok[d]; }); });
+        });
+        if (keep.length) forgiveInto(c, keep.slice(0, FORGIVE_MOST));
+      });
+      return prepare(clauses);
+    });
+  }
+
+  /* Per document, 1 when it is in every required clause but `skip` (their chunks loaded). */
+  function inOthers(clauses, skip) {
+    var count = new Int32Array(N), need = 0, out = new Uint8Array(N);
+    clauses.forEach(function (c) {
+      if (c === skip || c.presence !== REQUIRED) return;
+      var seen = new Uint8Array(N);
+      need++;
+      patterns(c).forEach(function (p) {
+        expand(c, p).forEach(function (t) {
+          var q = posting(t);
+          c.fields.forEach(function (f) { q.fields[f].docs.forEach(function (n) { if (!seen[n]) { seen[n] = 1; count[n]++; } }); });
+        });
+      });
+    });
+    for (var n = 0; n < N; n++) out[n] = count[n] === need ? 1 : 0;
+    return out;
+  }
+
+  function anyDoc(mask) { return mask.indexOf(1) >= 0; }
 
   // ---- lunr's Index.prototype.query, over postings (typed arrays: a common word has 10,000 documents) ----
 
@@ -816,7 +884,9 @@
     var banned = new Uint8Array(N), taken = new Uint8Array(N * F), refs = [], seen = Object.create(null);
     var covered = new Int32Array(N), coveredBy = new Int32Array(N).fill(-1), titled = 0;
     var groups = [];  // per clause, its terms (for facet bounds)
+    var forms = formBonus(clauses);
     clauses.forEach(function (c, k) {
+      if (c.stop) return;  // counted by formBonus only
       var terms = patterns(c), required = c.presence === REQUIRED;
       var group = { required: required, prohibited: c.presence === PROHIBITED, all: c.fields.length === F, terms: [] };
       groups.push(group);
@@ -860,8 +930,50 @@
       var n = (refs[i] - refs[i] % F) / F;
       if ((!need || (!impossible && hits[n] === need)) && !banned[n]) passed.push(refs[i]);
     }
-    var extra = titled ? function (n) { return covered[n] === titled ? TITLE_BONUS : 0; } : function () { return 0; };
+    var extra = titled ? function (n) { return covered[n] === titled ? TITLE_BONUS + forms.stops[n] * STOP_BONUS : 0; } : function () { return 0; };
+    if (forms.used) extra = forms.add(extra);
     return { refs: passed, vectors: vectors, groups: groups, extra: extra };
+  }
+
+  /* What the reader's very words add to a document's rank (issue 23), beyond lunr's score, which a
+     stem decides: per clause holding the form term of the word typed (`form`: `lenses`, `وتقنيين`
+     without its article, where that is not its stem), FORM_BONUS to each document holding that form,
+     so the documents with the exact word come before those sharing only its stem; and per stop word
+     of the query (`stop` clauses: no term, never required), how many of them a document's title holds,
+     which weighs only among titles holding every other word (see match). Stop words decide no match:
+     `must design accessibility` finds what `design accessibility` finds, with the title `Must Design
+     Accessibility` first. {stops, used, add(extra)}. */
+  function formBonus(clauses) {
+    var stops = new Int32Array(N), forms = new Int32Array(N), stamp = new Int32Array(N).fill(-1), used = false;
+    clauses.forEach(function (c, k) {
+      var p = c.stop ? posting(c.term) : c.form && !c.expansion ? posting(c.form) : null;
+      if (!p) return;
+      (c.stop ? [TITLE] : ALL_FIELDS).forEach(function (f) {
+        var docs = p.fields[f].docs;
+        for (var j = 0; j < docs.length; j++) {
+          var n = docs[j];
+          if (stamp[n] === k) continue;
+          stamp[n] = k;
+          if (c.stop) stops[n]++; else { forms[n]++; used = true; }
+        }
+      });
+    });
+    return { stops: stops, used: used, add: function (extra) { return function (n) { return extra(n) + forms[n] * FORM_BONUS; }; } };
+  }
+
+  /* The reader's `tokens` (one per clause, as `words` makes them) give their clauses their form terms;
+     `stops`, the query's stop words, give a title-only clause each (see formBonus). */
+  function withForms(clauses, tokens, stops) {
+    clauses.forEach(function (c, k) { if (tokens && tokens[k] && !c.stop) c.form = AN.formFor(tokens[k]); });
+    (clauses.length ? stops || [] : []).forEach(function (token) {
+      var term = AN.stopFor(token);
+      if (!term) return;
+      var c = clause(term, [TITLE], OPTIONAL);
+      c.usePipeline = false;
+      c.stop = true;
+      clauses.push(c);
+    });
+    return clauses;
   }
 
   /* The score lunr.py stores for the j-th document of `term`'s posting in field `f`. */
@@ -1100,10 +1212,11 @@
   var UPFRONT = S.lengths.reduce(function (sum, size) { return sum + size; }, 0) <= S.upfront;
 
   /* The reader's words: every word required, the last one as a prefix while typing; a document whose
-     title holds every one of them ranks above those whose title does not (`titled`, see match). */
-  function words(terms, prefix) {
-    return terms.map(function (t) { var c = clause(t, null, REQUIRED); c.usePipeline = false; return c; })
-      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; });
+     title holds every one of them ranks above those whose title does not (`titled`, see match); with
+     the reader's `tokens` and stop words, exact forms and stop words rank too (see formBonus). */
+  function words(terms, prefix, tokens, stops) {
+    return withForms(terms.map(function (t) { var c = clause(t, null, REQUIRED); c.usePipeline = false; return c; })
+      .concat(prefix ? [clause(prefix + '*', null, REQUIRED)] : []).map(function (c) { c.titled = true; return c; }), tokens, stops);
   }
 
   /* The reader's operators: `groups`, each a list of alternatives (terms) of which a document must hold

@@ -90,7 +90,8 @@
     var terms = words.map(AN.termFor);
     var prefix = last ? AN.prefixFor(last) : '';
     if (last && prefix.length < 2) { terms.push(AN.termFor(last)); prefix = ''; }
-    return { clauses: idx.words(terms, prefix), terms: terms, prefix: prefix, tokens: words };
+    var stops = AN.tokens(q).filter(function (t) { return !AN.termFor(t); });  // they rank titles (see formBonus)
+    return { clauses: idx.words(terms, prefix, words, stops), terms: terms, prefix: prefix, tokens: words };
   }
 
   /* The reader's words the index lacks, matched to the nearest words it has (unless the reader asked

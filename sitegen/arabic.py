@@ -37,13 +37,19 @@ def normalise(token: str) -> str:
 
 def light_stem(word: str) -> str:
     """Strip a leading و, then one article, then suffixes, each only while enough stem remains."""
+    word = strip_prefixes(word)
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+def strip_prefixes(word: str) -> str:
+    """A leading و, then one article, taken off while enough stem remains: the word's form as search
+    tells exact forms from stem-only matches (`analysis.form_term`), its suffixes kept."""
     if word.startswith("و") and len(word) >= 4:
         word = word[1:]
     for article in ARTICLES:
         if word.startswith(article) and len(word) - len(article) >= 2:
-            word = word[len(article):]
-            break
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            word = word[: -len(suffix)]
+            return word[len(article):]
     return word

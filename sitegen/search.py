@@ -55,7 +55,11 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/k/<name>.js`: the terms of a group of chunks (named by its last chunk), loaded only for
   fuzzy (`~1`) and leading-wildcard clauses, which need every term.
 - `search/w/<hex>.js`: the terms beginning with one character, with a size class each
-  (`searchvocab`): a query word the index lacks is matched to its nearest terms from this one file.
+  (`searchvocab`): a query word the index lacks is matched to its nearest terms from this one file
+  (`w/2-<hex>.js`: the Arabic terms whose second character it is).
+Form terms (`analysis.form_term`: `=` and a word as written, where that is not its term) are terms of
+the chunks like any other, never scored: the page ranks the documents holding a reader's very word
+form above those sharing only its stem, and a title holding the query's stop words above one without.
 Scores are lunr 2.3.9's BM25, computed in the browser from these counts exactly as lunr.py would
 have stored them; a browser test checks ranking against stock lunr.js over a stock lunr.py index.
 """
@@ -71,7 +75,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, Iterable
 
-from sitegen import searchcodes, searchdata, searchindex, searchvocab, urls
+from sitegen import analysis, searchcodes, searchdata, searchindex, searchvocab, urls
 from sitegen.searchdata import FOLDER, LABELS_PER_FILE
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.config import Config, TaxonomyConfig
@@ -81,7 +85,7 @@ from sitegen.lunrcompat import utf16_key
 from sitegen.schema import DOCUMENT_FIELDS
 from sitegen.workers import collector_paused
 
-FORMAT = 5  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/)
+FORMAT = 6  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/); 6: form terms, w/2-
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,8 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
     least = searchdata.counted(len(docs))
-    counts = {t: c for t in (order if least <= len(docs) else ()) if (c := _carried(index[t], least, columns, single))}
+    counts = {t: c for t in (order if least <= len(docs) else ()) if not analysis.is_form(t)
+              and (c := _carried(index[t], least, columns, single))}
     heads = {t: searchindex.encode_head(index[t]) for t in order}
     bodies = {t: index[t][-1] for t in order}
     del index
@@ -192,7 +197,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.counts, state.columns, state.single = counts, columns, single
     state.title_positions = {t: searchindex.encode_positions(g) for t, g in titles.items()}
     state.body_positions = places
-    state.positions = {t: _positions(state, t) for t in order}
+    state.positions = {t: _positions(state, t) for t in order if not analysis.is_form(t)}  # a form term has none
     state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
     del titles
     state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
@@ -210,7 +215,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(searchvocab.files(order, packed))
-    core["vocab"] = searchvocab.keys(order)
+    core["vocab"], core["vocabLeast"] = searchvocab.keys(order), searchvocab.LEAST
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
     core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
     files.update((searchdata.path(f"y/{b}"), searchdata.data(f"y/{b}", searchdata.date_block(docs, b, searchindex.BLOCK)))
@@ -252,7 +257,8 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         where = dict(zip((t for t, _ in counts), accumulate((tf for _, tf in counts), initial=0)))
         for term, tf in {**dict.fromkeys(gone, 0), **dict(counts)}.items():
             at = where.get(term, 0)
-            searchindex.set_places(state.body_positions, state.bodies, placed, term, n, gaps[at:at + tf])
+            if not analysis.is_form(term):  # (form terms have no positions)
+                searchindex.set_places(state.body_positions, state.bodies, placed, term, n, gaps[at:at + tf])
             was = searchindex.tf_of(state.bodies.get(term), n)
             if tf != was:  # a sentence added touches a few terms, not all
                 searchindex.set_tf(state.bodies, state.heads, copied, fields, term, n, tf)
@@ -270,7 +276,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     least = searchdata.counted(len(state.ids))
     for term in moved if least <= len(state.ids) else ():  # (else no term carries counts)
         carried = _carried([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]], least, state.columns,
-                           state.single) if term in state.bodies else ""
+                           state.single) if term in state.bodies and not analysis.is_form(term) else ""
         if carried:
             state.counts[term] = carried
         else:
@@ -388,7 +394,7 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
     for j in chunks:
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         name = searchindex.chunk_name(state.core['chunks'][j])
-        files[searchdata.path(f"p/{name}")] = searchdata.data(f"p/{name}", ["" if t in state.alone else state.positions[t] for t in terms])
+        files[searchdata.path(f"p/{name}")] = searchdata.data(f"p/{name}", ["" if t in state.alone else state.positions.get(t, "") for t in terms])
         for key, term in _alone_files(name, terms, state.alone):
             files[searchdata.path(key)] = searchdata.data(key, state.positions[term])
         if not postings:
@@ -427,7 +433,7 @@ def _chunks_of(state: SearchState, terms: Iterable[str]) -> set[int]:
 def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     """The term lists of the groups of chunks holding `chunks` or the chunk right after one (its group
     may start anew), for fuzzy and leading-wildcard clauses, which need every term; each group is
-    named by its last chunk."""
+    named by its last chunk. Form terms are left out: no such clause matches them."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     reached = {k for j in chunks for k in (j, j + 1)}
     files, start = {}, 0
@@ -435,7 +441,8 @@ def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
         if searchindex.ends_group(name) or end == len(names) - 1:
             if any(k in reached for k in range(start, end + 1)):
                 key = f"k/{name}"
-                files[searchdata.path(key)] = searchdata.data(key, state.order[state.ends[start - 1] if start else 0:state.ends[end]])
+                terms = state.order[state.ends[start - 1] if start else 0:state.ends[end]]
+                files[searchdata.path(key)] = searchdata.data(key, [t for t in terms if not analysis.is_form(t)])
             start = end + 1
     return files
 
@@ -445,7 +452,7 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
     changed; and the core's list of them."""
     def size(s: SearchState, term: str) -> int:
         return searchvocab.size_class(s.packed[term]) if term in s.packed else -1
-    keys = {searchvocab.key(t) for t in touched if searchvocab.wanted(t) and size(old, t) != size(state, t)}
+    keys = {k for t in touched if searchvocab.wanted(t) and size(old, t) != size(state, t) for k in searchvocab.keys_of(t)}
     if not keys:
         return {}
     state.core["vocab"] = searchvocab.keys(state.order)

@@ -238,7 +238,7 @@ def analysis_tables() -> dict[str, object]:
     return {"stopWords": {"en": sorted(analysis.ENGLISH_STOP_WORDS), "ar": sorted(arabic.STOP_WORDS)},
             "arabicScript": arabic.ARABIC_SCRIPT.pattern, "diacritics": arabic.DIACRITICS.pattern,
             "letters": {chr(k): v for k, v in sorted(arabic.LETTERS.items())},
-            "articles": list(arabic.ARTICLES), "suffixes": list(arabic.SUFFIXES), "waw": "و"}
+            "articles": list(arabic.ARTICLES), "suffixes": list(arabic.SUFFIXES), "waw": "و", "form": analysis.FORM}
 
 
 def path(key: str) -> str:

@@ -28,7 +28,7 @@ from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import parallel_map
 
-ANALYSIS_VERSION = 2  # bump when analysis rules change, so memoised analyses are not reused (2: positions)
+ANALYSIS_VERSION = 3  # bump when analysis rules change, so memoised analyses are not reused (2: positions; 3: form terms, s re-stemmed)
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index.js)
@@ -40,13 +40,17 @@ BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file o
 # the last (the body), else None (see `analyse_fields`)
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...], "array | None"], ...]
 _TERMS: dict[str, str] = {}  # token -> term, per process
+_FORMS: dict[str, str] = {}  # token -> form term ("" for none)
+_TITLE_FORMS: dict[str, str] = {}  # token -> form term or, for a stop word, its stop term
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
-    """Each field's length in terms and its term frequencies: everything BM25 needs from a document;
-    for the title (the first field) and the body (the last), also where each term is (`_placed`), for
-    phrases. Tokens become terms through a per-process table, so counting runs in C (`Counter` over
-    `map`)."""
+    """Each field's length in terms, its term and form term frequencies (`analysis.form_term`; the
+    first field, the title, keeps its stop words as form terms): everything BM25 and the exact forms
+    need from a document; for the title and the body (the last field), also where each term is
+    (`_placed`), for phrases. A field's length counts its terms only, so form terms change no score,
+    and they have no positions: they follow the terms, after the last one the positions cover.
+    Tokens become terms through per-process tables, so counting runs in C (`Counter` over `map`)."""
     out = []
     table = _TERMS
     for f, text in enumerate(texts):
@@ -56,13 +60,20 @@ def analyse_fields(texts: Sequence[str]) -> Analysed:
         except KeyError:  # words this process has not seen: each analysed once ("" for a stop word)
             for token in set(tokens).difference(table):
                 table[token] = analysis.term_for(token)
+                _FORMS[token] = analysis.form_term(token)
+                _TITLE_FORMS[token] = _FORMS[token] or analysis.stop_term(token)
             terms = _lookup(table, tokens)
         counts = Counter(terms)
         counts.pop("", None)
+        length = sum(counts.values())
+        forms = Counter(_lookup(_TITLE_FORMS if f == 0 else _FORMS, tokens))
+        forms.pop("", None)
         if f in (0, len(texts) - 1):
-            out.append((sum(counts.values()), *_placed(terms, counts)))
+            items, gaps = _placed(terms, counts)
+            out.append((length, items + tuple(sorted(forms.items())), gaps))
         else:
-            out.append((sum(counts.values()), tuple(counts.items()), None))
+            counts.update(forms)
+            out.append((length, tuple(counts.items()), None))
     return tuple(out)
 
 
@@ -133,9 +144,10 @@ def places(docs: list[Analysed], f: int) -> dict[str, array]:
     get = out.get
     for doc in docs:
         _, counts, gaps = doc[f]
-        if not counts:
+        placed = [c for c in counts if c[0][0] != analysis.FORM]  # form terms have no positions
+        if not placed:
             continue
-        terms, tfs = zip(*counts)
+        terms, tfs = zip(*placed)
         ends = list(accumulate(tfs))
         for term, part in zip(terms, map(gaps.__getitem__, map(slice, [0, *ends[:-1]], ends))):  # slices made in C
             found = get(term)

@@ -7,6 +7,10 @@ Each file is one string: per term, in JavaScript order, a size class (the bit le
 posting's length: the page prefers the commoner of two equally near words), how many leading
 characters it shares with the term before, and the rest of it; entries are separated by spaces (terms
 never hold one). The core lists the first characters that have a file (`vocab`). Pure: returns bytes.
+An Arabic term is filed a second time by its second character (`w/2-<hex>`): a reader's word begins
+with its article (`الفوتوغرافي`), so a wrong letter right after it is a wrong first letter of the
+term, which the first split alone cannot forgive; with the second, the page looks the term up by its
+first two letters either way (`nearest` in the page).
 Must not decide what is near: that is the page's (`forgive` in assets/sitegen-index.js).
 """
 
@@ -14,18 +18,24 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from sitegen import searchcodes, searchdata
+from sitegen import analysis, arabic, searchcodes, searchdata
 from sitegen.lunrcompat import utf16_key
 
-LEAST = 3  # characters: shorter terms are not offered as corrections (too many neighbours to mean anything)
+LEAST = 3  # characters: shorter terms are not offered as near by their own spelling (too many neighbours to mean anything)
+SHORTEST = 2  # but from two, as the term of a word one edit from the reader's (`البنيطن` → البنيان → بن)
 
 
 def wanted(term: str) -> bool:
-    return len(term) >= LEAST and not term.isdigit()
+    return len(term) >= SHORTEST and not term.isdigit() and not analysis.is_form(term)
 
 
 def key(term: str) -> str:
     return f"{ord(term[0]):x}"
+
+
+def keys_of(term: str) -> list[str]:
+    """The files a wanted term is in: its first character's, and an Arabic term its second's too."""
+    return [key(term), f"2-{ord(term[1]):x}"] if arabic.is_arabic(term[0]) else [key(term)]
 
 
 def size_class(packed: str) -> int:
@@ -55,16 +65,18 @@ def decode(text: str) -> list[tuple[str, int]]:
 
 
 def keys(order: Iterable[str]) -> list[str]:
-    return sorted({key(t) for t in order if wanted(t)})
+    return sorted({k for t in order if wanted(t) for k in keys_of(t)})
 
 
 def files(order: list[str], packed: Mapping[str, str], only: set[str] | None = None) -> dict[str, bytes]:
-    """The vocabulary files of every first character (or of those in `only`), from the terms in
+    """The vocabulary files of every key (`keys_of`; or of those in `only`), from the terms in
     JavaScript order and their packed postings."""
     groups: dict[str, list[str]] = {}
     for term in order:
-        if wanted(term) and (only is None or key(term) in only):
-            groups.setdefault(key(term), []).append(term)
+        if wanted(term):
+            for k in keys_of(term):
+                if only is None or k in only:
+                    groups.setdefault(k, []).append(term)
     return {searchdata.path(f"w/{k}"): searchdata.data(f"w/{k}", encode(sorted(ts, key=utf16_key), packed))
             for k, ts in groups.items()}
 

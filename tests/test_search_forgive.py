@@ -21,14 +21,25 @@ EDITIONS = ["", "ar/"]
 # ---- build side ----
 
 def test_the_vocabulary_is_split_by_first_letter_and_holds_every_word(sample_build):
+    """Every word once by its first letter; every Arabic word once more by its second (`w/2-`), no
+    other word; no form term (`=...`) anywhere."""
     core = data_file(sample_build / "search/core.js")
     found: dict[str, int] = {}
+    second: dict[str, int] = {}
     for key in core["vocab"]:
         entries = searchvocab.decode(data_file(sample_build / f"search/w/{key}.js"))
-        assert entries and all(ord(term[0]) == int(key, 16) for term, _ in entries)
-        found.update(entries)
-    assert sorted(found) == sorted(t for t in all_terms(sample_build) if searchvocab.wanted(t))
-    assert len(found) == sum(len(searchvocab.decode(data_file(sample_build / f"search/w/{k}.js"))) for k in core["vocab"])
+        at, code = (1, key[2:]) if key.startswith("2-") else (0, key)
+        assert entries and all(ord(term[at]) == int(code, 16) for term, _ in entries)
+        (second if at else found).update(entries)
+    wanted = sorted(t for t in all_terms(sample_build) if searchvocab.wanted(t))
+    assert sorted(found) == wanted and not any(t.startswith("=") for t in found)
+    assert sorted(second) == [t for t in wanted if "\u0600" <= t[0] <= "\u06ff"] and second
+    assert len(found) + len(second) == sum(len(searchvocab.decode(data_file(sample_build / f"search/w/{k}.js"))) for k in core["vocab"])
+
+
+def test_an_arabic_word_is_filed_by_its_first_and_second_letters_others_by_the_first():
+    assert searchvocab.keys_of("فوتوغراف") == ["641", "2-648"] and searchvocab.keys_of("lens") == ["6c"]
+    assert searchvocab.wanted("بن") and not searchvocab.wanted("=lenses") and not searchvocab.wanted("x")
 
 
 def test_size_classes_order_words_by_how_common_they_are():
