@@ -80,7 +80,8 @@ def test_a_per_document_output_is_one_row_and_one_template(make_site, monkeypatc
     templates = tmp_path / "templates"
     shutil.copytree(Path(pages.__file__).parent.parent / "templates", templates)
     (templates / "document.txt").write_text("{{ doc.title }} / {{ doc.date_edtf }}\n")
-    row = outputs.Output("Plain text", "document", lambda d: urls.document(d, "txt"), "document.txt", media="text/plain")
+    row = outputs.Output("Plain text", "document", lambda d, folder="": urls.document(d, "txt", folder), "document.txt",
+                         media="text/plain")
     monkeypatch.setattr(outputs, "OUTPUTS", [*outputs.OUTPUTS, row])
     root = make_site()
     config = load_config(root / "sitegen.yaml", environ={})
