@@ -32,6 +32,7 @@ from sitegen.exports import data_files
 from sitegen.inputs import footer_uses, read_sources, render_about, render_bodies, theme_files, validate_sources
 from sitegen.feeds import unwritten
 from sitegen.pages import plan_site
+from sitegen.retemplate import rebuild_templates
 from sitegen.schedule import Hold, holds, next_change, today
 from sitegen.schema import taxonomy_problems
 from sitegen.render import COMPILED, Job, compile_templates, render_plan, template_keys, use_templates
@@ -101,7 +102,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if errors_only(problems):  # a file that cannot be read (a link to nowhere) changes no input's digest
         as_left = None
     if as_left and (done := _unchanged(memo, inputs, strict, last, as_left)
-                    or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left)):
+                    or _bodies_edited(config, target, found_sources, inputs, settings, last, memo, strict, as_left, jobs)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         _keep_compiled(memo, config)
         return done
@@ -195,10 +196,12 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
 
 
 def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild,
-                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None]) -> BuildResult | None:
-    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`)."""
+                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None], jobs: int = 1) -> BuildResult | None:
+    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`), or
+    only templates (`retemplate.rebuild_templates`)."""
     edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config),
-                            lambda stats: over_budget(config, stats), as_left)
+                            lambda stats: over_budget(config, stats), as_left) \
+        or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs, as_left)
     if edited is None:
         return None
     now = edited.last

@@ -5,9 +5,10 @@ A document's body reaches its own pages, its links and its part of the search in
 else: listings, term pages, feeds and exports show its front matter only. So a full build remembers,
 per output folder, what a body edit cannot change (`Remembered`: the model without bodies, where
 links may lead, the search index's state, the warnings), and a later build whose only changes are
-bodies redoes just those documents and moves the changed files into the output. Anything else (a
-field, a file added or removed, config, templates, assets, an output touched by hand, a new error)
-takes the full build, which is the reference: tests compare the two byte for byte through random edits.
+bodies redoes just those documents and moves the changed files into the output. A build whose only
+changes are templates redoes the pages made from them (`retemplate`, from what is remembered here).
+Anything else (a field, a file added or removed, config, assets, an output touched by hand, a new
+error) takes the full build, which is the reference: tests compare them byte for byte through random edits.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sitegen.attachments import attachments_key
 from sitegen.cache import Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
-from sitegen.inputs import SourceFile, parse_file, render_bodies
+from sitegen.inputs import SourceFile, folder_digest, parse_file, render_bodies
 from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Site
 from sitegen.output import Manifest, Output, WriteStats, unfinished
@@ -68,6 +69,7 @@ class Remembered:
     templates: dict[str, bytes]  # render.template_keys of the templates (unchanged while `settings` is)
     edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
     lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
+    templates_digest: bytes = b""  # inputs.folder_digest of the template folders, the part of `settings` they make
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     return asked
 
 
-LIVE = ("files", "linked", "edited")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -203,6 +205,8 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
     a fast build stores only the parts it changes (`LIVE`), a full build stores everything. Bodies
     are left out: the model without them is a fraction of the size, and only the edited documents'
     bodies are needed."""
+    if whole and not state.templates_digest:  # read after the build read them: a template edited meanwhile mismatches
+        state.templates_digest = folder_digest(state.site.config.template_folders)
     live = {name: getattr(state, name) for name in LIVE}
     if whole:
         lineage = digest(str(time.time_ns()), str(id(state)))

@@ -65,8 +65,10 @@ def cold_and_warm(root: Path, out: str = "build") -> tuple[object, object]:
     return results[0], results[1]
 
 
-EDITS = ["body", "title", "actors", "add", "rename", "delete", "actor-add", "actor-edit", "actor-delete",
-         "template", "term-template", "config", "asset-add", "asset-edit", "asset-delete"]
+EDITS = ["body", "title", "actors", "topics", "add", "rename", "delete", "actor-add", "actor-edit", "actor-delete",
+         "registry-description", "template", "term-template", "term-comment", "document-template", "config",
+         "asset-add", "asset-edit", "asset-delete"]
+TEMPLATE_EDITS = ("template", "term-template", "term-comment", "document-template")  # each a fast build of its own
 
 
 def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
@@ -81,6 +83,10 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
     elif kind == "actors" and pick and "arabic" not in pick.name:
         actors = sorted(p.stem for p in (root / "content/actors").glob("*.md"))
         pick.write_text(doc(f"Doc {n}", rng.sample(actors, rng.randint(0, len(actors))), f"Body {n}."), encoding="utf-8")
+    elif kind == "topics" and pick:
+        text = pick.read_text(encoding="utf-8")
+        pick.write_text(text.replace("topics:\n  - cooperation\n", "topics: []\n") if "  - cooperation" in text
+                        else text.replace("topics: []\n", "topics:\n  - cooperation\n"), encoding="utf-8")
     elif kind == "add":
         (docs / f"added-{n}.md").write_text(doc(f"Added {n}", ["Wang Yi"], f"Added body {n}.", f"20{10 + n % 15}-0{1 + n % 9}"),
                                             encoding="utf-8")
@@ -97,12 +103,22 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
     elif kind == "actor-delete":
         for path in sorted((root / "content/actors").glob("actor-*.md"))[-1:]:
             path.unlink()
+    elif kind == "registry-description":  # the text below a registry entry's front matter is its description
+        entry = root / rng.choice(["content/actors/wang-yi.md", "content/topics/cooperation.md"])
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text[:text.rindex("---\n") + 4] + f"Described again {n}.\n", encoding="utf-8")
     elif kind == "template":
         base = root.parent / "tpl/base.html"
         base.write_text(base.read_text(encoding="utf-8").replace("</body>", f"<!-- {n} --></body>"), encoding="utf-8")
     elif kind == "term-template":
         term = root.parent / "tpl/term.html"
         term.write_text(term.read_text(encoding="utf-8") + f"{{# {n} #}}<!-- {n} -->\n", encoding="utf-8")
+    elif kind == "term-comment":  # changes no page's bytes
+        term = root.parent / "tpl/term.html"
+        term.write_text(term.read_text(encoding="utf-8") + f"{{# only a comment {n} #}}", encoding="utf-8")
+    elif kind == "document-template":
+        page = root.parent / "tpl/document.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"</article><!-- {n} -->", 1), encoding="utf-8")
     elif kind == "config":
         config = root / "sitegen.yaml"
         config.write_text(config.read_text(encoding="utf-8").replace("title: Test archive", f"title: Archive {n}")
@@ -118,7 +134,7 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
             path.unlink()
 
 
-@pytest.mark.parametrize("seed, forks", [(1, True), (2, False), (5, True)])
+@pytest.mark.parametrize("seed, forks", [(1, True), (2, False), (5, True), (7, True)])
 def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed, forks, monkeypatch):
     """`forks`: the cache's rows kept back are written by a forked process beside the model stage (as
     the command line does), or in the build's own process (`serve`, whose threads forbid forking)."""
@@ -138,6 +154,7 @@ def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed
         assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
         assert warm.warnings == cold.warnings and warm.counts == cold.counts
         assert warm.edited == (kind == "body" and not last_failed), (n, kind)  # the fast path, when it applies
+        assert warm.site is None or kind not in TEMPLATE_EDITS or last_failed, (n, kind)  # a template edit's own path
 
 
 def test_an_edit_rewrites_only_what_depends_on_it(project):
@@ -157,10 +174,33 @@ def test_a_template_edit_renders_again_only_the_pages_made_with_it(project):
     cold_and_warm(project)
     term, doc = project / "build/actors/wang-yi.html", project / "build/documents/first-report.html"
     inodes = (term.stat().st_ino, doc.stat().st_ino)
-    edit(project, "term-template", random.Random(0), 1)
+    term_html = project.parent / "tpl/term.html"  # a change inside its block: every term page changes
+    term_html.write_text(term_html.read_text(encoding="utf-8").replace('<article class="term">', '<article class="term" id="t">'),
+                         encoding="utf-8")
     cold_and_warm(project)
     assert tree(project / "build") == tree(project.parent / "cold")
     assert term.stat().st_ino != inodes[0] and doc.stat().st_ino == inodes[1]
+
+
+def test_a_template_edit_alone_plans_and_renders_only_its_pages_and_moves_only_changed_files(project, monkeypatch):
+    cold_and_warm(project)
+    config = load_config(project / "sitegen.yaml", environ={})
+    before = {p: p.stat().st_ino for p in (project / "build").rglob("*") if p.is_file()}
+    rendered: list[str] = []
+    render_page = render.render_page
+    monkeypatch.setattr(render, "render_page", lambda templates, page: rendered.append(page.path) or render_page(templates, page))
+    edit(project, "term-comment", random.Random(0), 1)  # a Jinja comment: no page's bytes change
+    warm = cached_build(config)
+    assert warm.site is None and warm.stats.patched and warm.stats.changed == 0
+    assert rendered and all(p.startswith(("actors/", "topics/", "ar/actors/", "ar/topics/")) for p in rendered), rendered
+    assert {p: p.stat().st_ino for p in (project / "build").rglob("*") if p.is_file()} == before  # nothing moved
+    rendered.clear()
+    edit(project, "document-template", random.Random(0), 2)
+    warm = cached_build(config)
+    assert warm.site is None and warm.stats.changed == 2
+    assert sorted(rendered) == ["documents/arabic-report.html", "documents/first-report.html"]  # not .bib, .ris, .json
+    _, cold = cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
 
 
 @pytest.fixture(params=[True, False], ids=["forked", "in a thread"])
@@ -453,7 +493,7 @@ def test_a_patch_killed_halfway_is_completed_by_the_next_build(project, monkeypa
     replace = os.replace
 
     def cut(source, target):
-        if str(target).endswith("first-report.json"):  # the page has moved, the search files have not
+        if "/build/search/" in str(target):  # the page has moved, the search files have not
             raise SystemExit("killed")
         return replace(source, target)
 

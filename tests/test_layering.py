@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "limits", "workers", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n", "chrome", "cite", "exports", "feeds", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "incremental", "build", "pack", "scaffold",
+         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "incremental", "retemplate", "build", "pack", "scaffold",
          "importdata", "importnames", "importfiles", "importing", "import_csv", "import_markup", "import_site", "import_hugo",
          "import_jekyll", "import_wordpress", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
