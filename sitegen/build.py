@@ -22,7 +22,7 @@ from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import NOTE, WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
 from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, record_files, remember, stage_files
-from sitegen.incremental import write_file, write_pages
+from sitegen.incremental import recall, unreached, write_file, write_pages
 from sitegen.incremental import key as output_key
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
@@ -165,7 +165,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     with sink, beside:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(plan))
         with _with_warnings(result.warnings):
-            write_pages(config.template_folders, site, plan, jobs, sink, clock.count, templates, beside.start)
+            kept = unreached(recall(memo, target), site, index, sources_seen, settings) if until == "write" else frozenset()
+            write_pages(config.template_folders, site, plan, jobs, sink, clock.count, templates, beside.start, kept)
         rarity = plan.rarity
         del plan  # the pages are written: what they needed is room for the search
         trim_heap()

@@ -33,7 +33,7 @@ from sitegen.inputs import SourceFile, folder_digest, parse_file, render_bodies
 from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Site
 from sitegen.output import Manifest, Output, WriteStats, unfinished
-from sitegen.pages import Plan, Rarity
+from sitegen.pages import DOCUMENT_OUTPUTS, Plan, Rarity
 from sitegen.render import Job, SpilledHTML, render_plan, template_keys
 from sitegen.workers import in_child, may_fork
 
@@ -80,7 +80,8 @@ class Edited:
 
 
 def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None,
-                keys: dict[str, bytes] | None = None, forked: Callable[[], None] | None = None) -> None:
+                keys: dict[str, bytes] | None = None, forked: Callable[[], None] | None = None,
+                kept: frozenset[str] = frozenset()) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
     render the pages, and write them into an `Output`'s staging folder themselves (only their stat
@@ -89,8 +90,13 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
     one at a time (`SpilledHTML`); then their text comes back (the search reads it), their HTML does
     not. In one process there is nothing to fork, and the fast path's model would be unpickled
     whole to spill it. `keys`: the templates' `template_keys`, when known. `forked()` is called once
-    the workers have forked, with the bodies' text back in the site (see `workers.parallel_iter`)."""
+    the workers have forked, with the bodies' text back in the site (see `workers.parallel_iter`).
+    `kept`: documents whose pages cannot have changed (`unreached`): kept as they are, neither
+    planned nor keyed, unless a file of theirs is no longer as written."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
+    if kept:
+        lost = {doc_id for doc_id in kept if not all(sink.keep(path, known.get(path, b"")) for path in _outputs(doc_id))}
+        plan = dataclasses.replace(plan, documents=[d for d in plan.documents if d not in kept or d in lost])
     html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) and jobs > 1 else None
     restored = False
 
@@ -109,6 +115,44 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
     finally:
         if html is not None:
             html.close()
+
+
+def _outputs(doc_id: str) -> list[str]:
+    return [urls.document(doc_id, ext) for _, ext in DOCUMENT_OUTPUTS]
+
+
+def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, tuple[bytes, str]], settings: bytes
+              ) -> frozenset[str]:
+    """The documents whose pages the last build wrote as this one would: what a page of a document
+    shows comes from the document itself, its terms (names, counts, order of their lists, which
+    rank its related documents), its translations and its related documents, and the related ones
+    share a term with it. So when neither config, templates, the set of files nor the links changed
+    since the last full build (`state`), a document is reached by a change only if it changed, or
+    shares a term or a translation group (before or after) with one that did, or is listed by a term
+    that changed. `seen`: source path -> (key, kind) of every source now."""
+    if state is None or state.settings != settings or state.files.keys() != seen.keys() or state.site.held != site.held:
+        return frozenset()
+    before = state.site
+    if set(before.documents) != site.documents.keys() or before.taxonomies.keys() != site.taxonomies.keys() \
+            or any(getattr(state.links, name) != getattr(index, name) for name in ("by_id", "by_source", "anchors", "held")):
+        return frozenset()
+    edited = {shown for shown, (key, _) in seen.items() if state.files[shown][0] != key}
+    reached: set[str] = set()
+    for name, tax in site.taxonomies.items():
+        old = before.taxonomies[name].terms
+        for term_id in tax.terms.keys() | old.keys():
+            new_term, old_term = tax.terms.get(term_id), old.get(term_id)
+            if new_term != old_term:
+                reached.update(*(t.documents for t in (new_term, old_term) if t is not None))
+    for doc_id, doc in site.documents.items():
+        was = before.documents[doc_id]
+        if doc.path in edited or dataclasses.replace(doc, body=None) != was:
+            reached.update((doc_id, *doc.translations, *was.translations))
+            for name, ids in [*doc.terms.items(), *was.terms.items()]:
+                for term_id in ids:
+                    for terms in (site.taxonomies[name].terms, before.taxonomies[name].terms):
+                        reached.update(terms[term_id].documents if term_id in terms else ())
+    return frozenset(site.documents.keys() - reached)
 
 
 def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, forked: Callable[[], None]) -> None:

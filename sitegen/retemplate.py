@@ -50,9 +50,10 @@ def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, Sou
     manifest = as_left()
     if manifest is None:
         return None
-    site = state.site
-    pages = [p for p in plan_site(site, _assets(config, state.known))[0].pages if p.template in changed] if changed else []
-    documents = list(site.documents) if changed & {template for template, _ in DOCUMENT_OUTPUTS} else []
+    site, own = state.site, {template for template, _ in DOCUMENT_OUTPUTS}
+    pages = [p for p in plan_site(site, _assets(config, state.known))[0].pages if p.template in changed] \
+        if changed - own else []  # no page of the site's own is made from a document's templates
+    documents = list(site.documents) if changed & own else []
     if documents and not _linked_bodies(config, site, found, state, memo):
         return None
     compile_templates(config.template_folders, changed)

@@ -861,3 +861,88 @@ def test_a_writer_never_waited_for_is_reaped_when_its_cache_goes(tmp_path, monke
     assert child_processes() == before and len(os.listdir("/proc/self/fd")) == fds
     again, _ = kept_back(tmp_path, compute=found_all)  # and it had written everything
     again.close()
+
+
+
+def spread(project: Path) -> dict[str, dict]:
+    """Eight more documents over four actors and three topics, so that an edit reaches some and not
+    others: each document's fields by its id (written by `write_spread`)."""
+    for a in range(4):
+        (project / f"content/actors/a{a}.md").write_text(f"---\nname: Actor {a}\nkind: person\n---\nActor {a} described.\n",
+                                                          encoding="utf-8")
+    for t in range(3):
+        (project / f"content/topics/t{t}.md").write_text(f"---\nname: Topic {t}\n---\nTopic {t} described.\n", encoding="utf-8")
+    docs = {f"spread-{n}": {"title": f"Spread {n}", "date": f"2019-0{1 + n}-01", "summary": f"Spread {n}.",
+                            "actors": [f"a{n % 4}"], "topics": [f"t{n % 3}"], "translation_of": "", "body": f"Body {n}."}
+            for n in range(8)}
+    write_spread(project, docs)
+    return docs
+
+
+def write_spread(project: Path, docs: dict[str, dict]) -> None:
+    for doc_id, f in docs.items():
+        listed = "".join(f"{k}:" + ("".join(f"\n  - {v}" for v in f[k]) or " []") + "\n" for k in ("actors", "topics"))
+        translation = f"translation_of: {f['translation_of']}\n" if f["translation_of"] else ""
+        (project / f"content/documents/{doc_id}.md").write_text(
+            f"---\ntitle: {f['title']}\ndate: {f['date']}\nsource: Wire\nlanguage: en\nsummary: {f['summary']}\n{listed}"
+            f"{translation}---\n{f['body']}\n", encoding="utf-8")
+
+
+def front_matter_edit(project: Path, docs: dict[str, dict], rng: random.Random, n: int) -> str:
+    """One front-matter edit of one document, or one registry entry's description or name."""
+    kind = rng.choice(["title", "actors", "topics", "date", "summary", "translation", "description", "term-name", "two"])
+    doc_id = rng.choice(sorted(docs))
+    f = docs[doc_id]
+    if kind in ("title", "two"):
+        f["title"] = f"Retitled {n}"
+    if kind in ("actors", "two"):
+        f["actors"] = rng.sample([f"a{i}" for i in range(4)], rng.randint(0, 2))
+    if kind == "topics":
+        f["topics"] = rng.sample([f"t{i}" for i in range(3)], rng.randint(0, 2))
+    if kind == "date":
+        f["date"] = f"20{10 + rng.randrange(12)}-0{1 + rng.randrange(9)}-1{rng.randrange(9)}"
+    if kind == "summary":
+        f["summary"] = f"Summary {n}."
+    if kind == "translation":
+        other = rng.choice(sorted(docs))
+        f["translation_of"] = "" if other == doc_id or docs[other]["translation_of"] else other
+    if kind == "two":  # and another document's body: no fast path for bodies then
+        docs[rng.choice(sorted(docs))]["body"] += f" More {n}."
+    if kind in ("description", "term-name"):
+        entry = project / rng.choice([f"content/actors/a{rng.randrange(4)}.md", f"content/topics/t{rng.randrange(3)}.md"])
+        text = entry.read_text(encoding="utf-8")
+        if kind == "description":
+            entry.write_text(text[:text.rindex("---\n") + 4] + f"Described again {n}.\n", encoding="utf-8")
+        else:
+            entry.write_text(text.replace("name: ", f"name: Renamed {n} ", 1), encoding="utf-8")
+    write_spread(project, docs)
+    return kind
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_front_matter_or_registry_edit_plans_only_the_documents_it_reaches(project, seed, monkeypatch):
+    """Pages of documents an edit cannot reach are kept without being planned (`incremental.unreached`);
+    every step gives the cold build, byte for byte, and some steps plan fewer than all documents."""
+    rng, docs = random.Random(seed), spread(project)
+    docs["spread-1"]["translation_of"] = "spread-0"  # sharing no term with it: its page lists the original's title
+    write_spread(project, docs)
+    cold_and_warm(project)
+    planned: list[str] = []
+    plan_document = render.plan_document
+    monkeypatch.setattr(render, "plan_document", lambda site, doc, rarity: planned.append(doc.id) or plan_document(site, doc, rarity))
+    docs["spread-0"]["title"] = "The original retitled"
+    write_spread(project, docs)
+    cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
+    fewer = 0
+    for n in range(1, 13):
+        kind = front_matter_edit(project, docs, rng, n)
+        planned.clear()
+        warm, cold = cold_and_warm(project)
+        if isinstance(cold, list):
+            assert warm == cold, kind
+            continue
+        assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
+        assert warm.warnings == cold.warnings
+        fewer += len(planned) < 2 * (len(docs) + 2)  # the warm build's and the cold build's, which plans every one
+    assert fewer >= 3
