@@ -127,9 +127,11 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
     shows comes from the document itself, its terms (names, counts, order of their lists, which
     rank its related documents), its translations and its related documents, and the related ones
     share a term with it. So when neither config, templates, the set of files nor the links changed
-    since the last full build (`state`), a document is reached by a change only if it changed, or
-    shares a term or a translation group (before or after) with one that did, or is listed by a term
-    that changed. `seen`: source path -> (key, kind) of every source now."""
+    since the last full build (`state`), a document is reached by a change only if it changed, is in
+    a translation group (before or after) with one that did, is listed by a term that changed, or
+    shares a term (before or after) with one whose item in listings (`chrome.doc_item`) may have
+    changed: whose fields but its terms and body changed. `seen`: source path -> (key, kind) of
+    every source now."""
     if state is None or state.settings != settings or state.files.keys() != seen.keys() or state.site.held != site.held:
         return frozenset()
     before = state.site
@@ -148,6 +150,8 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
         was = before.documents[doc_id]
         if doc.path in edited or dataclasses.replace(doc, body=None) != was:
             reached.update((doc_id, *doc.translations, *was.translations))
+            if dataclasses.replace(doc, body=None, terms=was.terms) == was:
+                continue  # as listed, the same: its new and old terms' lists reach the rest (above)
             for name, ids in [*doc.terms.items(), *was.terms.items()]:
                 for term_id in ids:
                     for terms in (site.taxonomies[name].terms, before.taxonomies[name].terms):
