@@ -128,10 +128,10 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
     rank its related documents), its translations and its related documents, and the related ones
     share a term with it. So when neither config, templates, the set of files nor the links changed
     since the last full build (`state`), a document is reached by a change only if it changed, is in
-    a translation group (before or after) with one that did, is listed by a term that changed, or
-    shares a term (before or after) with one whose item in listings (`chrome.doc_item`) may have
-    changed: whose fields but its terms and body changed. `seen`: source path -> (key, kind) of
-    every source now."""
+    a translation group (before or after) with one that did, is listed by a term whose name, kind or
+    list changed, or shares a term (before or after) with one whose item in listings
+    (`chrome.doc_item`) may have changed: whose fields but its terms and body changed. `seen`:
+    source path -> (key, kind) of every source now."""
     if state is None or state.settings != settings or state.files.keys() != seen.keys() or state.site.held != site.held:
         return frozenset()
     before = state.site
@@ -144,7 +144,7 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
         old = before.taxonomies[name].terms
         for term_id in tax.terms.keys() | old.keys():
             new_term, old_term = tax.terms.get(term_id), old.get(term_id)
-            if new_term != old_term:
+            if _as_listed(new_term) != _as_listed(old_term):
                 reached.update(*(t.documents for t in (new_term, old_term) if t is not None))
     for doc_id, doc in site.documents.items():
         was = before.documents[doc_id]
@@ -157,6 +157,12 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
                     for terms in (site.taxonomies[name].terms, before.taxonomies[name].terms):
                         reached.update(terms[term_id].documents if term_id in terms else ())
     return frozenset(site.documents.keys() - reached)
+
+
+def _as_listed(term: Any) -> tuple | None:
+    """What a document's page shows of a term (`chrome.term_item`) and ranks related documents by:
+    its description, shown on its own pages only, is left out."""
+    return None if term is None else (term.names, term.kind, term.documents)
 
 
 def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, forked: Callable[[], None]) -> None:
