@@ -13,7 +13,6 @@ Must not write anything but through `output.Output`.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Callable
 
