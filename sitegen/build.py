@@ -22,7 +22,7 @@ from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
 from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, record_files, remember, stage_files
-from sitegen.incremental import write_file, write_pages
+from sitegen.incremental import recall, unreached, write_file, write_pages
 from sitegen.incremental import key as output_key
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
@@ -32,6 +32,7 @@ from sitegen.inputs import asset_paths, footer_uses, read_assets, read_sources, 
 from sitegen.inputs import validate_sources
 from sitegen.outputs import data_files, unwritten
 from sitegen.pages import Plan, layout, legacy, plan_site
+from sitegen.retemplate import rebuild_templates
 from sitegen.running import Beside, Clock, Progress
 from sitegen.schedule import held_notes, holds, next_change, today
 from sitegen.schema import taxonomy_problems
@@ -127,7 +128,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     if as_left and _left_behind(last, memo, day, read.problems):
         as_left = None
     if as_left and (done := _unchanged(memo, read.inputs, strict, last, as_left)
-                    or _bodies_edited(config, target, read.found, read.inputs, read.settings, last, memo, strict, as_left)):
+                    or _bodies_edited(config, target, read.found, read.inputs, read.settings, last, memo, strict, as_left,
+                                           jobs)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         keep_compiled(memo, config.template_folders)
         return done
@@ -139,7 +141,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
                          held=held_notes(model.held, drafts))
     sink = (Output(target, protected_folders(config), previous) if until == "write"
             else Memory(session) if until == "render" else Discard())
-    written = _write(config, model, sink, jobs, clock, memo, session, strict, result)
+    kept = unreached(recall(memo, target), model.site, model.index, model.seen, read.settings) if until == "write" else frozenset()
+    written = _write(config, model, sink, jobs, clock, memo, session, strict, result, kept)
     result.files = sink.files if isinstance(sink, Memory) else {}
     clock.stage("cache")
     if until == "write":
@@ -201,7 +204,7 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
 
 
 def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, memo: Memo, session: Session | None,
-           strict: bool, result: BuildResult) -> Written:
+           strict: bool, result: BuildResult, kept: frozenset = frozenset()) -> Written:
     """The pages, the search index, the data files, the assets and attachments, into `sink`, committed
     when all are there.
     The search runs beside the page workers once they have forked (they do not inherit its state), in
@@ -214,7 +217,7 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
     with sink, beside:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(model.plan))
         with _with_warnings(result.warnings):
-            _pages(config, site, model.plan, jobs, sink, clock, templates, beside.start)
+            _pages(config, site, model.plan, jobs, sink, clock, templates, beside.start, kept)
         rarity, model.plan = model.plan.rarity, None  # the pages are written: what they needed is room for the search
         trim_heap()
         clock.stage("search")  # what is left of it, when it ran beside the pages
@@ -232,10 +235,11 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
 
 
 def _pages(config: Config, site: Site, plan: Plan, jobs: int, sink: Any, clock: Clock, templates: dict[str, bytes],
-           forked: Callable[[], None]) -> None:
-    """Every page into `sink`; into one that keeps nothing (`check`), rendered and dropped, unkeyed."""
+           forked: Callable[[], None], kept: frozenset = frozenset()) -> None:
+    """Every page into `sink` but those of the documents `kept` as the last build left them
+    (`incremental.unreached`); into one that keeps nothing (`check`), rendered and dropped, unkeyed."""
     if not isinstance(sink, Discard):
-        write_pages(config.template_folders, site, plan, jobs, sink, clock.count, templates, forked)
+        write_pages(config.template_folders, site, plan, jobs, sink, clock.count, templates, forked, kept)
         return
     done = 0  # templates are checked; nothing is kept
     for _, pages in render_plan(Job(templates_of(config.template_folders), site, plan, {}, {}, keep_bytes=False), jobs):
@@ -260,10 +264,12 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
 
 
 def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild,
-                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None]) -> BuildResult | None:
-    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`)."""
+                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None], jobs: int = 1) -> BuildResult | None:
+    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`), or
+    only templates (`retemplate.rebuild_templates`)."""
     edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config),
-                            lambda stats: search.over_budget(config, stats), as_left)
+                            lambda stats: search.over_budget(config, stats), as_left) \
+        or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs, as_left)
     if edited is None:
         return None
     now = edited.last

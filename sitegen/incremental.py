@@ -5,9 +5,10 @@ A document's body reaches its own pages, its links and its part of the search in
 else: listings, term pages, feeds and exports show its front matter only. So a full build remembers,
 per output folder, what a body edit cannot change (`Remembered`: the model without bodies, where
 links may lead, the search index's state, the warnings), and a later build whose only changes are
-bodies redoes just those documents and moves the changed files into the output. Anything else (a
-field, a file added or removed, config, templates, assets, an output touched by hand, a new error)
-takes the full build, which is the reference: tests compare the two byte for byte through random edits.
+bodies redoes just those documents and moves the changed files into the output. A build whose only
+changes are templates redoes the pages made from them (`retemplate`, from what is remembered here).
+Anything else (a field, a file added or removed, config, assets, an output touched by hand, a new
+error) takes the full build, which is the reference: tests compare them byte for byte through random edits.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from sitegen.attachments import attachments_key
 from sitegen.cache import Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
-from sitegen.inputs import SourceFile, parse_file, render_bodies
+from sitegen.inputs import SourceFile, folder_digest, parse_file, render_bodies
 from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Site
 from sitegen.output import Manifest, Output, WriteStats, unfinished
+from sitegen.outputs import of
 from sitegen.pages import Plan, Rarity
 from sitegen.render import Job, SpilledHTML, render_plan, template_keys
 from sitegen.workers import in_child, may_fork
@@ -68,6 +70,7 @@ class Remembered:
     templates: dict[str, bytes]  # render.template_keys of the templates (unchanged while `settings` is)
     edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
     lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
+    templates_digest: bytes = b""  # inputs.folder_digest of the template folders, the part of `settings` they make
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ class Edited:
 
 
 def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None,
-                keys: dict[str, bytes] | None = None, forked: Callable[[], None] | None = None) -> None:
+                keys: dict[str, bytes] | None = None, forked: Callable[[], None] | None = None,
+                kept: frozenset[str] = frozenset()) -> None:
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
     render the pages, and write them into an `Output`'s staging folder themselves (only their stat
@@ -87,8 +91,13 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
     one at a time (`SpilledHTML`); then their text comes back (the search reads it), their HTML does
     not. In one process there is nothing to fork, and the fast path's model would be unpickled
     whole to spill it. `keys`: the templates' `template_keys`, when known. `forked()` is called once
-    the workers have forked, with the bodies' text back in the site (see `workers.parallel_iter`)."""
+    the workers have forked, with the bodies' text back in the site (see `workers.parallel_iter`).
+    `kept`: documents whose pages cannot have changed (`unreached`): kept as they are, neither
+    planned nor keyed, unless a file of theirs is no longer as written."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
+    if kept:
+        lost = {doc_id for doc_id in kept if not all(sink.keep(path, known.get(path, b"")) for path in _outputs(site, doc_id))}
+        plan = dataclasses.replace(plan, documents=[d for d in plan.documents if d not in kept or d in lost])
     html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) and jobs > 1 else None
     restored = False
 
@@ -107,6 +116,55 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
     finally:
         if html is not None:
             html.close()
+
+
+def _outputs(site: Site, doc_id: str) -> list[str]:
+    """The files a document's pages are (`outputs.OUTPUTS` of the document scope), where it is."""
+    return [o.path(doc_id, folder=site.documents[doc_id].folder) for o in of("document")]
+
+
+def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, tuple[bytes, str]], settings: bytes
+              ) -> frozenset[str]:
+    """The documents whose pages the last build wrote as this one would: what a page of a document
+    shows comes from the document itself, its terms (names, counts, order of their lists, which
+    rank its related documents), its translations and its related documents, and the related ones
+    share a term with it. So when neither config, templates, the set of files nor the links changed
+    since the last full build (`state`), a document is reached by a change only if it changed, is in
+    a translation group (before or after) with one that did, is listed by a term whose name, kind or
+    list changed, or shares a term (before or after) with one whose item in listings
+    (`chrome.doc_item`) may have changed: whose fields but its terms and body changed. `seen`:
+    source path -> (key, kind) of every source now."""
+    if state is None or state.settings != settings or state.files.keys() != seen.keys() or state.site.held != site.held:
+        return frozenset()
+    before = state.site
+    if set(before.documents) != site.documents.keys() or before.taxonomies.keys() != site.taxonomies.keys() \
+            or any(getattr(state.links, name) != getattr(index, name) for name in ("by_id", "by_source", "anchors", "held", "layout")):
+        return frozenset()
+    edited = {shown for shown, (key, _) in seen.items() if state.files[shown][0] != key}
+    reached: set[str] = set()
+    for name, tax in site.taxonomies.items():
+        old = before.taxonomies[name].terms
+        for term_id in tax.terms.keys() | old.keys():
+            new_term, old_term = tax.terms.get(term_id), old.get(term_id)
+            if _as_listed(new_term) != _as_listed(old_term):
+                reached.update(*(t.documents for t in (new_term, old_term) if t is not None))
+    for doc_id, doc in site.documents.items():
+        was = before.documents[doc_id]
+        if doc.path in edited or dataclasses.replace(doc, body=None) != was:
+            reached.update((doc_id, *doc.translations, *was.translations))
+            if dataclasses.replace(doc, body=None, terms=was.terms) == was:
+                continue  # as listed, the same: its new and old terms' lists reach the rest (above)
+            for name, ids in [*doc.terms.items(), *was.terms.items()]:
+                for term_id in ids:
+                    for terms in (site.taxonomies[name].terms, before.taxonomies[name].terms):
+                        reached.update(terms[term_id].documents if term_id in terms else ())
+    return frozenset(site.documents.keys() - reached)
+
+
+def _as_listed(term: Any) -> tuple | None:
+    """What a document's page shows of a term (`chrome.term_item`) and ranks related documents by:
+    its description, shown on its own pages only, is left out."""
+    return None if term is None else (term.names, term.kind, term.documents)
 
 
 def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, forked: Callable[[], None]) -> None:
@@ -195,7 +253,7 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     return asked
 
 
-LIVE = ("files", "linked", "edited")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -203,6 +261,8 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
     a fast build stores only the parts it changes (`LIVE`), a full build stores everything. Bodies
     are left out: the model without them is a fraction of the size, and only the edited documents'
     bodies are needed."""
+    if whole and not state.templates_digest:  # read after the build read them: a template edited meanwhile mismatches
+        state.templates_digest = folder_digest(state.site.config.template_folders)
     live = {name: getattr(state, name) for name in LIVE}
     if whole:
         lineage = digest(str(time.time_ns()), str(id(state)))

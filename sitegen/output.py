@@ -247,10 +247,26 @@ class Output:
         self.record(rel, *self.area.write(rel, data, key))
 
     def record(self, rel: str, written: Written, changed: bool) -> None:
-        """`rel` was written into the staging folder (`Staging.write`, here or by a page worker)."""
+        """`rel` was written into the staging folder (`Staging.write`, here or by a page worker). When
+        the output is patched and its file there has these bytes, it stays (under the new key) and the
+        staged copy goes with the staging folder: a template edit that changes no page moves nothing."""
         self.changed += changed
+        if not changed and self._patch and self._still_there(rel, written.key):
+            return
         self._staged.append(rel)
         self.manifest.files[rel] = written
+
+    def _still_there(self, rel: str, key: bytes) -> bool:
+        """Record the output's `rel`, as the last build left it, as made from `key`; False if it is not there so."""
+        before = self.previous.files.get(rel)
+        try:
+            st = os.stat(self.out / rel)
+        except OSError:
+            return False
+        if before is None or not before.still(st):
+            return False
+        self.manifest.files[rel] = before._replace(key=key)
+        return True
 
     def commit(self) -> WriteStats:
         """Put the new files in place; the stats, and in `manifest` what the next build needs."""

@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import functools
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -267,9 +268,21 @@ def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
     for page in pages:
         rest = {name: value for name, value in page.context.items() if name != "page_path"}
         if list(rest) != list(last) or any(value is not last[name] for name, value in rest.items()):
-            last, common = rest, digest(pickle.dumps(rest, protocol=5))
+            last, common = rest, digest(_pickled(rest))
         found.append(digest(keys.get(page.template, b"missing"), page.path, page.template, common))
     return found
+
+
+def _pickled(context: dict[str, Any]) -> bytes:
+    """A context's pickle that depends on its values only, not on which of them are one object: the
+    pickler's memo is off (`fast`), so a value written twice is written twice, not as a reference to
+    the first. A page planned from the model the last build remembered (`incremental`), whose
+    unpickled documents share no strings with the rest, then has the key the full build gave it."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(context)
+    return buffer.getvalue()
 
 
 class SpilledHTML:

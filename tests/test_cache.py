@@ -63,8 +63,10 @@ def cold_and_warm(root: Path, out: str = "build") -> tuple[object, object]:
     return results[0], results[1]
 
 
-EDITS = ["body", "title", "actors", "add", "rename", "delete", "actor-add", "actor-edit", "actor-delete",
-         "template", "term-template", "config", "asset-add", "asset-edit", "asset-delete"]
+EDITS = ["body", "title", "actors", "topics", "add", "rename", "delete", "actor-add", "actor-edit", "actor-delete",
+         "registry-description", "template", "term-template", "term-comment", "document-template", "config",
+         "asset-add", "asset-edit", "asset-delete"]
+TEMPLATE_EDITS = ("template", "term-template", "term-comment", "document-template")  # each a fast build of its own
 
 
 def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
@@ -79,6 +81,10 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
     elif kind == "actors" and pick and "arabic" not in pick.name:
         actors = sorted(p.stem for p in (root / "content/actors").glob("*.md"))
         pick.write_text(doc(f"Doc {n}", rng.sample(actors, rng.randint(0, len(actors))), f"Body {n}."), encoding="utf-8")
+    elif kind == "topics" and pick:
+        text = pick.read_text(encoding="utf-8")
+        pick.write_text(text.replace("topics:\n  - cooperation\n", "topics: []\n") if "  - cooperation" in text
+                        else text.replace("topics: []\n", "topics:\n  - cooperation\n"), encoding="utf-8")
     elif kind == "add":
         (docs / f"added-{n}.md").write_text(doc(f"Added {n}", ["Wang Yi"], f"Added body {n}.", f"20{10 + n % 15}-0{1 + n % 9}"),
                                             encoding="utf-8")
@@ -95,12 +101,22 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
     elif kind == "actor-delete":
         for path in sorted((root / "content/actors").glob("actor-*.md"))[-1:]:
             path.unlink()
+    elif kind == "registry-description":  # the text below a registry entry's front matter is its description
+        entry = root / rng.choice(["content/actors/wang-yi.md", "content/topics/cooperation.md"])
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text[:text.rindex("---\n") + 4] + f"Described again {n}.\n", encoding="utf-8")
     elif kind == "template":
         base = root.parent / "tpl/base.html"
         base.write_text(base.read_text(encoding="utf-8").replace("</body>", f"<!-- {n} --></body>"), encoding="utf-8")
     elif kind == "term-template":
         term = root.parent / "tpl/term.html"
         term.write_text(term.read_text(encoding="utf-8") + f"{{# {n} #}}<!-- {n} -->\n", encoding="utf-8")
+    elif kind == "term-comment":  # changes no page's bytes
+        term = root.parent / "tpl/term.html"
+        term.write_text(term.read_text(encoding="utf-8") + f"{{# only a comment {n} #}}", encoding="utf-8")
+    elif kind == "document-template":
+        page = root.parent / "tpl/document.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"</article><!-- {n} -->", 1), encoding="utf-8")
     elif kind == "config":
         config = root / "sitegen.yaml"
         config.write_text(config.read_text(encoding="utf-8").replace("title: Test archive", f"title: Archive {n}")
@@ -116,7 +132,7 @@ def edit(root: Path, kind: str, rng: random.Random, n: int) -> None:
             path.unlink()
 
 
-@pytest.mark.parametrize("seed, forks", [(1, True), (2, False), (5, True)])
+@pytest.mark.parametrize("seed, forks", [(1, True), (2, False), (5, True), (7, True)])
 def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed, forks, monkeypatch):
     """`forks`: the cache's rows kept back are written by a forked process beside the model stage (as
     the command line does), or in the build's own process (`serve`, whose threads forbid forking)."""
@@ -136,6 +152,7 @@ def test_incremental_builds_equal_cold_builds_through_random_edits(project, seed
         assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
         assert warm.warnings == cold.warnings and warm.counts == cold.counts
         assert warm.edited == (kind == "body" and not last_failed), (n, kind)  # the fast path, when it applies
+        assert warm.site is None or kind not in TEMPLATE_EDITS or last_failed, (n, kind)  # a template edit's own path
 
 
 def test_an_edit_rewrites_only_what_depends_on_it(project):
@@ -155,10 +172,33 @@ def test_a_template_edit_renders_again_only_the_pages_made_with_it(project):
     cold_and_warm(project)
     term, doc = project / "build/actors/wang-yi.html", project / "build/documents/first-report.html"
     inodes = (term.stat().st_ino, doc.stat().st_ino)
-    edit(project, "term-template", random.Random(0), 1)
+    term_html = project.parent / "tpl/term.html"  # a change inside its block: every term page changes
+    term_html.write_text(term_html.read_text(encoding="utf-8").replace('<article class="term">', '<article class="term" id="t">'),
+                         encoding="utf-8")
     cold_and_warm(project)
     assert tree(project / "build") == tree(project.parent / "cold")
     assert term.stat().st_ino != inodes[0] and doc.stat().st_ino == inodes[1]
+
+
+def test_a_template_edit_alone_plans_and_renders_only_its_pages_and_moves_only_changed_files(project, monkeypatch):
+    cold_and_warm(project)
+    config = load_config(project / "sitegen.yaml", environ={})
+    before = {p: p.stat().st_ino for p in (project / "build").rglob("*") if p.is_file()}
+    rendered: list[str] = []
+    render_page = render.render_page
+    monkeypatch.setattr(render, "render_page", lambda templates, page: rendered.append(page.path) or render_page(templates, page))
+    edit(project, "term-comment", random.Random(0), 1)  # a Jinja comment: no page's bytes change
+    warm = cached_build(config)
+    assert warm.site is None and warm.stats.patched and warm.stats.changed == 0
+    assert rendered and all(p.startswith(("actors/", "topics/", "ar/actors/", "ar/topics/")) for p in rendered), rendered
+    assert {p: p.stat().st_ino for p in (project / "build").rglob("*") if p.is_file()} == before  # nothing moved
+    rendered.clear()
+    edit(project, "document-template", random.Random(0), 2)
+    warm = cached_build(config)
+    assert warm.site is None and warm.stats.changed == 2
+    assert sorted(rendered) == ["documents/arabic-report.html", "documents/first-report.html"]  # not .bib, .ris, .json
+    _, cold = cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
 
 
 @pytest.fixture(params=[True, False], ids=["forked", "in a thread"])
@@ -451,7 +491,7 @@ def test_a_patch_killed_halfway_is_completed_by_the_next_build(project, monkeypa
     replace = os.replace
 
     def cut(source, target):
-        if str(target).endswith("first-report.json"):  # the page has moved, the search files have not
+        if "/build/search/" in str(target):  # the page has moved, the search files have not
             raise SystemExit("killed")
         return replace(source, target)
 
@@ -819,3 +859,88 @@ def test_a_writer_never_waited_for_is_reaped_when_its_cache_goes(tmp_path, monke
     assert child_processes() == before and len(os.listdir("/proc/self/fd")) == fds
     again, _ = kept_back(tmp_path, compute=found_all)  # and it had written everything
     again.close()
+
+
+
+def spread(project: Path) -> dict[str, dict]:
+    """Eight more documents over four actors and three topics, so that an edit reaches some and not
+    others: each document's fields by its id (written by `write_spread`)."""
+    for a in range(4):
+        (project / f"content/actors/a{a}.md").write_text(f"---\nname: Actor {a}\nkind: person\n---\nActor {a} described.\n",
+                                                          encoding="utf-8")
+    for t in range(3):
+        (project / f"content/topics/t{t}.md").write_text(f"---\nname: Topic {t}\n---\nTopic {t} described.\n", encoding="utf-8")
+    docs = {f"spread-{n}": {"title": f"Spread {n}", "date": f"2019-0{1 + n}-01", "summary": f"Spread {n}.",
+                            "actors": [f"a{n % 4}"], "topics": [f"t{n % 3}"], "translation_of": "", "body": f"Body {n}."}
+            for n in range(8)}
+    write_spread(project, docs)
+    return docs
+
+
+def write_spread(project: Path, docs: dict[str, dict]) -> None:
+    for doc_id, f in docs.items():
+        listed = "".join(f"{k}:" + ("".join(f"\n  - {v}" for v in f[k]) or " []") + "\n" for k in ("actors", "topics"))
+        translation = f"translation_of: {f['translation_of']}\n" if f["translation_of"] else ""
+        (project / f"content/documents/{doc_id}.md").write_text(
+            f"---\ntitle: {f['title']}\ndate: {f['date']}\nsource: Wire\nlanguage: en\nsummary: {f['summary']}\n{listed}"
+            f"{translation}---\n{f['body']}\n", encoding="utf-8")
+
+
+def front_matter_edit(project: Path, docs: dict[str, dict], rng: random.Random, n: int) -> str:
+    """One front-matter edit of one document, or one registry entry's description or name."""
+    kind = rng.choice(["title", "actors", "topics", "date", "summary", "translation", "description", "term-name", "two"])
+    doc_id = rng.choice(sorted(docs))
+    f = docs[doc_id]
+    if kind in ("title", "two"):
+        f["title"] = f"Retitled {n}"
+    if kind in ("actors", "two"):
+        f["actors"] = rng.sample([f"a{i}" for i in range(4)], rng.randint(0, 2))
+    if kind == "topics":
+        f["topics"] = rng.sample([f"t{i}" for i in range(3)], rng.randint(0, 2))
+    if kind == "date":
+        f["date"] = f"20{10 + rng.randrange(12)}-0{1 + rng.randrange(9)}-1{rng.randrange(9)}"
+    if kind == "summary":
+        f["summary"] = f"Summary {n}."
+    if kind == "translation":
+        other = rng.choice(sorted(docs))
+        f["translation_of"] = "" if other == doc_id or docs[other]["translation_of"] else other
+    if kind == "two":  # and another document's body: no fast path for bodies then
+        docs[rng.choice(sorted(docs))]["body"] += f" More {n}."
+    if kind in ("description", "term-name"):
+        entry = project / rng.choice([f"content/actors/a{rng.randrange(4)}.md", f"content/topics/t{rng.randrange(3)}.md"])
+        text = entry.read_text(encoding="utf-8")
+        if kind == "description":
+            entry.write_text(text[:text.rindex("---\n") + 4] + f"Described again {n}.\n", encoding="utf-8")
+        else:
+            entry.write_text(text.replace("name: ", f"name: Renamed {n} ", 1), encoding="utf-8")
+    write_spread(project, docs)
+    return kind
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_front_matter_or_registry_edit_plans_only_the_documents_it_reaches(project, seed, monkeypatch):
+    """Pages of documents an edit cannot reach are kept without being planned (`incremental.unreached`);
+    every step gives the cold build, byte for byte, and some steps plan fewer than all documents."""
+    rng, docs = random.Random(seed), spread(project)
+    docs["spread-1"]["translation_of"] = "spread-0"  # sharing no term with it: its page lists the original's title
+    write_spread(project, docs)
+    cold_and_warm(project)
+    planned: list[str] = []
+    plan_document = render.plan_document
+    monkeypatch.setattr(render, "plan_document", lambda site, doc, rarity: planned.append(doc.id) or plan_document(site, doc, rarity))
+    docs["spread-0"]["title"] = "The original retitled"
+    write_spread(project, docs)
+    cold_and_warm(project)
+    assert tree(project / "build") == tree(project.parent / "cold")
+    fewer = 0
+    for n in range(1, 13):
+        kind = front_matter_edit(project, docs, rng, n)
+        planned.clear()
+        warm, cold = cold_and_warm(project)
+        if isinstance(cold, list):
+            assert warm == cold, kind
+            continue
+        assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
+        assert warm.warnings == cold.warnings
+        fewer += len(planned) < 2 * (len(docs) + 2)  # the warm build's and the cold build's, which plans every one
+    assert fewer >= 3
