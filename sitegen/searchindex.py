@@ -144,12 +144,12 @@ def places(docs: list[Analysed], f: int) -> dict[str, array]:
     get = out.get
     for doc in docs:
         _, counts, gaps = doc[f]
-        placed = [c for c in counts if c[0][0] != analysis.FORM]  # form terms have no positions
-        if not placed:
+        if not counts:
             continue
-        terms, tfs = zip(*placed)
+        terms, tfs = zip(*counts)
         ends = list(accumulate(tfs))
-        for term, part in zip(terms, map(gaps.__getitem__, map(slice, [0, *ends[:-1]], ends))):  # slices made in C
+        placed = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
+        for term, part in zip(terms[:placed], map(gaps.__getitem__, map(slice, [0, *ends[:placed - 1]], ends[:placed]))):
             found = get(term)
             if found is None:
                 out[term] = part
