@@ -516,6 +516,12 @@ def plan_about(site: Site, ed: urls.Edition) -> Page:
     return Page(ctx["page_path"], "about.html", ctx, f"the about page of the `{ed.lang}` edition")
 
 
+SEARCH_SCRIPTS = ("stemmer", "analysis", *(f"index-{room}" for room in ("codes", "load", "postings", "lengths", "facets", "query",
+                                                                        "rank", "forgive", "phrases")), "index", "search")
+# the search page's scripts (assets/sitegen-<name>.js), in load order: the index reader's rooms, each needing the
+# ones before it, then the reader itself (sitegen-index.js, gathering them into window.sitegenIndex), then the page
+
+
 def plan_search(site: Site, ed: urls.Edition) -> Page:
     """Adds: scripts [output paths of the search scripts, in load order], strings (JSON for the
     script: interface words), browse [{label, href}] (the indexes, for readers without JavaScript),
@@ -524,7 +530,7 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     path = ed.path(urls.SEARCH)
     ctx = base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
-    ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
+    ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in SEARCH_SCRIPTS)]
     keys = ("results", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
             "showing_for", "search_instead", "did_you_mean", "in_original")
     # counts are plural tables: the script picks the form with Intl.PluralRules for `plural_lang`

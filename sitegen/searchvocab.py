@@ -77,9 +77,9 @@ def files(order: list[str], packed: Mapping[str, str], only: set[str] | None = N
             for k in keys_of(term):
                 if only is None or k in only:
                     groups.setdefault(k, []).append(term)
-    return {searchdata.path(f"w/{k}"): searchdata.data(f"w/{k}", encode(sorted(ts, key=utf16_key), packed))
+    return {searchdata.path(searchdata.key("vocabulary", k)): searchdata.data(searchdata.key("vocabulary", k), encode(sorted(ts, key=utf16_key), packed))
             for k, ts in groups.items()}
 
 
 def paths(vocab_keys: Iterable[str]) -> set[str]:
-    return {searchdata.path(f"w/{k}") for k in vocab_keys}
+    return {searchdata.path(searchdata.key("vocabulary", k)) for k in vocab_keys}
