@@ -54,29 +54,34 @@ class Kind:
     split: str = "hash"
 
 
-KINDS = {
-    "chunks": Kind("t", "a run of terms and their postings (searchindex.encode_head, encode_body; top_counts)",
-                   "rice", split="name"),
-    "positions": Kind("p", "a chunk's term positions, or one common term's (searchindex.encode_positions)", "rice",
-                      split="name"),
-    "groups": Kind("k", "the terms of a group of chunks", "json", split="name"),
-    "vocabulary": Kind("w", "the terms of a first character (searchvocab.encode)", "front"),
-    "lengths": Kind("d", "body lengths (searchindex.length_block)", "rice", searchindex.BLOCK),
-    "dates": Kind("y", "dates (date_block)", "packed", searchindex.BLOCK),
-    "buckets": Kind("b", "body-length buckets (searchindex.bucket_map)", "bits", searchindex.BUCKET_BLOCK),
-    "exact": Kind("e", "one bucket's body lengths (searchindex.bucket_lengths)", "rice", searchindex.BUCKET_BLOCK),
-    "rows": Kind("f", "each document's facet value ids (row_block)", "packed", ROWS),
-    "lists": Kind("v", "a run of a facet's values' documents (value_lists)", "runs"),
-    "sample": Kind("s", "the same over the sample (value_lists)", "runs"),
-    "labels": Kind("l", "a run of a facet's value labels", "json", LABELS_PER_FILE),
-    "records": Kind("r", "a document's display record (record)", "json", split="number"),
-    "originals": Kind("o", "the text of a document's attachments' pages (original_pages)", "json", split="number"),
-}
+def kinds() -> dict[str, Kind]:
+    """The kinds of search file, the one place they are declared; a function, so the block sizes are
+    the writers' constants as they are when the core is written (a test may lower them)."""
+    return {
+        "chunks": Kind("t", "a run of terms and their postings (searchindex.encode_head, encode_body; top_counts)",
+                       "rice", split="name"),
+        "positions": Kind("p", "a chunk's term positions, or one common term's (searchindex.encode_positions)", "rice",
+                          split="name"),
+        "groups": Kind("k", "the terms of a group of chunks", "json", split="name"),
+        "vocabulary": Kind("w", "the terms of a first character (searchvocab.encode)", "front"),
+        "lengths": Kind("d", "body lengths (searchindex.length_block)", "rice", searchindex.BLOCK),
+        "dates": Kind("y", "dates (date_block)", "packed", searchindex.BLOCK),
+        "buckets": Kind("b", "body-length buckets (searchindex.bucket_map)", "bits", searchindex.BUCKET_BLOCK),
+        "exact": Kind("e", "one bucket's body lengths (searchindex.bucket_lengths)", "rice", searchindex.BUCKET_BLOCK),
+        "rows": Kind("f", "each document's facet value ids (row_block)", "packed", ROWS),
+        "lists": Kind("v", "a run of a facet's values' documents (value_lists)", "runs"),
+        "sample": Kind("s", "the same over the sample (value_lists)", "runs"),
+        "labels": Kind("l", "a run of a facet's value labels", "json", LABELS_PER_FILE),
+        "records": Kind("r", "a document's display record (record)", "json", split="number"),
+        "originals": Kind("o", "the text of a document's attachments' pages (original_pages)", "json", split="number"),
+    }
+
+
+KINDS = kinds()  # for their prefixes and splits, which nothing changes
 PREFIXES = {kind.prefix: name for name, kind in KINDS.items()}
 FIRST_LISTS = f"{KINDS['lists'].prefix}/first"  # one file holding every facet's first value-list file: a query
 # counting by lists loads them all (in an archive with a facet sample, it reads some facets from the sample's lists
 # instead: no merged file there)
-HEX = 16  # sub-folders per level of a kind split by name or hash: one hex digit each
 
 
 def key(kind: str, name: object) -> str:
@@ -89,7 +94,7 @@ def core_kinds(folders: dict[str, int], spread: tuple[int, int]) -> dict[str, di
     """`KINDS` for the core, with each kind's levels of sub-folders (`folders`, `layout`) where it has
     some, and for the kinds numbered by document how many files a folder holds (`spread`)."""
     out = {}
-    for name, kind in KINDS.items():
+    for name, kind in kinds().items():
         row = {k: v for k, v in asdict(kind).items() if v and k != "holds"}
         if kind.split == "number":
             row["per"], row["levels"] = spread
