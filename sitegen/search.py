@@ -57,6 +57,12 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/w/<hex>.js`: the terms beginning with one character, with a size class each
   (`searchvocab`): a query word the index lacks is matched to its nearest terms from this one file
   (`w/2-<hex>.js`: the Arabic terms whose second character it is).
+Each kind's prefix, block size and coding are declared once (`searchdata.KINDS`) and the core carries
+them (`kinds`): the page reads them there. A kind whose files would overfill one folder of
+`limits.folder_entries` FAT32 entries goes into sub-folders (`searchdata.layout`): records and originals
+by number (`urls.spread`), chunks, their position files and groups by the leading hex digits of their
+names (`t/3/f/3fa0c2d1.js`), any other kind by those of its name's hash (`located`, and its twin in
+the page); the key a file calls SITEGEN_DATA with is the same wherever it is.
 Form terms (`analysis.form_term`: `=` and a word as written, where that is not its term) are terms of
 the chunks like any other, never scored: the page ranks the documents holding a reader's very word
 form above those sharing only its stem, and a title holding the query's stop words above one without.

@@ -1,4 +1,4 @@
-"""Ranking parity: sitegen's term-split index, read by `sitegen-index.js`, ranks exactly as stock lunr.js
+"""Ranking parity: sitegen's term-split index, read by `sitegen-index.js` and its rooms, ranks exactly as stock lunr.js
 2.3.9 searching one full index of the same corpus built by stock lunr.py (issues 9 and 10).
 
 One synthetic corpus of 1,000 documents (Zipf-distributed words, taxonomies, an Arabic minority) is
