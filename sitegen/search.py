@@ -91,7 +91,8 @@ from sitegen.lunrcompat import utf16_key
 from sitegen.schema import DOCUMENT_FIELDS
 from sitegen.workers import collector_paused
 
-FORMAT = 6  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/); 6: form terms, w/2-
+FORMAT = 7  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/);
+# 6: form terms, w/2-; 7: the kinds table (`kinds`), any kind's files in sub-folders past limits.folder_entries
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ An Arabic term is filed a second time by its second character (`w/2-<hex>`): a r
 with its article (`الفوتوغرافي`), so a wrong letter right after it is a wrong first letter of the
 term, which the first split alone cannot forgive; with the second, the page looks the term up by its
 first two letters either way (`nearest` in the page).
-Must not decide what is near: that is the page's (`forgive` in assets/sitegen-index-forgive.js).
+Must not decide what is near: that is the page's (`forgive` in assets/sitegen-index/forgive.js).
 """
 
 from __future__ import annotations
