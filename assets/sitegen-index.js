@@ -25,8 +25,8 @@
       posting.fields.forEach(function (field) { docs = docs.concat(Array.from(field.docs)); });
       return rooms.lengths.loadLengths(docs).then(function () {
         var out = {};
-        posting.fields.forEach(function (field, f) {
-          field.docs.forEach(function (doc, j) { out[core.fields[f] + '/' + doc] = rooms.rank.scoreAt(posting, f, j); });
+        posting.fields.forEach(function (field, at) {
+          field.docs.forEach(function (doc, j) { out[core.fields[at] + '/' + doc] = rooms.rank.scoreAt(posting, at, j); });
         });
         return out;
       });

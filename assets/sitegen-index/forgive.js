@@ -36,15 +36,15 @@
     });
   }
 
-  function distance(a, b, max) {  // edit distance with adjacent transpositions, or max + 1 past max
-    if (Math.abs(a.length - b.length) > max) return max + 1;
+  function distance(word, other, max) {  // edit distance with adjacent transpositions, or max + 1 past max
+    if (Math.abs(word.length - other.length) > max) return max + 1;
     var beforeLast = null, last = [], i, j;
-    for (j = 0; j <= b.length; j++) last.push(j);
-    for (i = 1; i <= a.length; i++) {
+    for (j = 0; j <= other.length; j++) last.push(j);
+    for (i = 1; i <= word.length; i++) {
       var row = [i], least = i;
-      for (j = 1; j <= b.length; j++) {
-        var best = Math.min(last[j] + 1, row[j - 1] + 1, last[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        if (beforeLast && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, beforeLast[j - 2] + 1);
+      for (j = 1; j <= other.length; j++) {
+        var best = Math.min(last[j] + 1, row[j - 1] + 1, last[j - 1] + (word[i - 1] === other[j - 1] ? 0 : 1));
+        if (beforeLast && i > 1 && j > 1 && word[i - 1] === other[j - 2] && word[i - 2] === other[j - 1]) best = Math.min(best, beforeLast[j - 2] + 1);
         row.push(best);
         least = Math.min(least, best);
       }
@@ -52,7 +52,7 @@
       beforeLast = last;
       last = row;
     }
-    return last[b.length];
+    return last[other.length];
   }
 
   /* Every spelling one edit from `word` (deleted, swapped with the next, replaced or inserted letter,

@@ -70,20 +70,20 @@
     return postings.allTerms().filter(function (term) { return re.test(term); });
   }
 
-  function withinDistance(a, b, max) {  // edit distance with adjacent transpositions, as lunr's fuzzy sets
-    if (Math.abs(a.length - b.length) > max) return false;
+  function withinDistance(word, other, max) {  // edit distance with adjacent transpositions, as lunr's fuzzy sets
+    if (Math.abs(word.length - other.length) > max) return false;
     var table = [], i, j;
-    for (i = 0; i <= a.length; i++) { table.push([i]); }
-    for (j = 1; j <= b.length; j++) table[0][j] = j;
-    for (i = 1; i <= a.length; i++) {
-      for (j = 1; j <= b.length; j++) {
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+    for (i = 0; i <= word.length; i++) { table.push([i]); }
+    for (j = 1; j <= other.length; j++) table[0][j] = j;
+    for (i = 1; i <= word.length; i++) {
+      for (j = 1; j <= other.length; j++) {
+        var cost = word[i - 1] === other[j - 1] ? 0 : 1;
         var best = Math.min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, table[i - 2][j - 2] + 1);
+        if (i > 1 && j > 1 && word[i - 1] === other[j - 2] && word[i - 2] === other[j - 1]) best = Math.min(best, table[i - 2][j - 2] + 1);
         table[i][j] = best;
       }
     }
-    return table[a.length][b.length] <= max;
+    return table[word.length][other.length] <= max;
   }
 
   /* Everything the clauses need, loaded: their chunks, and every term when a clause needs them all. */

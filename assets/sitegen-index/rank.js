@@ -26,9 +26,9 @@
 
   /* Python's round(x, 3), which rounds the exact binary value: x * 1000 rounds the same way unless it
      lies within a hair of a half, where toFixed (exact, but 10x slower) decides. */
-  function round3(x) {
-    var scaled = x * 1000, down = Math.floor(scaled);
-    return Math.abs(scaled - down - 0.5) > 1e-6 ? Math.round(scaled) / 1000 : +x.toFixed(3);
+  function round3(value) {
+    var scaled = value * 1000, down = Math.floor(scaled);
+    return Math.abs(scaled - down - 0.5) > 1e-6 ? Math.round(scaled) / 1000 : +value.toFixed(3);
   }
 
   /* Per document, its dot product in `field` with the query `vector`, summed in the vector's term
