@@ -312,7 +312,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
     removed = _index_paths(old) - _index_paths(state)
-    files.update(_relaid(state, set(state.files) | set(files), removed, site.config.limits.folder_entries))
+    files.update(_relaid(state, files, removed, site.config.limits.folder_entries))
     files[urls.SEARCH_CORE] = _core_file(state)
     out, before, after = {}, _folders(old.core), _folders(state.core)
     for path, data in files.items():
@@ -331,25 +331,30 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
 GROWING = ("chunks", "positions", "groups", "vocabulary")  # the kinds a body edit can add files to or take from
 
 
-def _relaid(state: SearchState, paths: set[str], removed: set[str], limit: int) -> dict[str, bytes]:
+def _relaid(state: SearchState, files: dict[str, bytes], removed: set[str], limit: int) -> dict[str, bytes]:
     """The sub-folders of the kinds a body edit can grow (`GROWING`; the others are per document or
-    block) decided again over their files now (`paths` less `removed`), into the core, as a cold build
-    decides them; every file of a kind whose levels changed (each moves)."""
+    block) decided again, as a cold build decides them, when the edit added (`files` not in
+    `state.files` yet) or `removed` some of their files; into the core. Every file of a kind whose
+    levels changed (each moves)."""
     prefixes = {searchdata.KINDS[kind].prefix for kind in GROWING}
-    keys = [_key(p) for p in paths - removed if p != urls.SEARCH_CORE and _key(p).split("/", 1)[0] in prefixes]
+    touched = {_key(p).split("/", 1)[0] for p in [*removed, *(p for p in files if p not in state.files)]} & prefixes
+    if not touched:
+        return {}
+    keys = [key for p in [*state.files, *files] if p not in removed and p != urls.SEARCH_CORE
+            and (key := _key(p)).split("/", 1)[0] in touched]
     before = _folders(state.core)
-    after = {p: n for p, n in before.items() if p not in prefixes} | searchdata.layout(keys, limit)
+    after = {p: n for p, n in before.items() if p not in touched} | searchdata.layout(set(keys), limit)
     records = state.core["kinds"]["records"]
     state.core["kinds"] = searchdata.core_kinds(after, (records["per"], records["levels"]))
-    moved = {searchdata.PREFIXES[p] for p in prefixes if before.get(p, 0) != after.get(p, 0)}
-    files: dict[str, bytes] = {}
+    moved = {searchdata.PREFIXES[p] for p in touched if before.get(p, 0) != after.get(p, 0)}
+    out: dict[str, bytes] = {}
     if moved & {"chunks", "positions"}:
-        files.update(_chunk_files(state, range(len(state.ends))))
+        out.update(_chunk_files(state, range(len(state.ends))))
     if "groups" in moved:
-        files.update(_group_files(state, range(len(state.ends))))
+        out.update(_group_files(state, range(len(state.ends))))
     if "vocabulary" in moved:
-        files.update(searchvocab.files(state.order, state.packed))
-    return files
+        out.update(searchvocab.files(state.order, state.packed))
+    return out
 
 
 def _numbered(core: dict, kind: str, n: int) -> str:

@@ -106,18 +106,26 @@ def core_kinds(folders: dict[str, int], spread: tuple[int, int]) -> dict[str, di
 
 def layout(keys: Iterable[str], limit: int) -> dict[str, int]:
     """Prefix -> levels of sub-folders of each kind split by name or hash whose files (`keys`) would
-    not fit one folder of `limit` FAT32 entries: the fewest levels at which no folder of it holds more
-    (`urls.folder_entries`). The kinds numbered by document are `urls.spread`'s."""
+    not fit one folder of `limit` FAT32 entries (`urls.fat_entries`): the fewest levels at which no
+    folder of it holds more. A folder between holds at most 16 one-digit folders (34 entries, under the
+    least limit, 40). The kinds numbered by document are `urls.spread`'s."""
     by_kind: dict[str, list[str]] = {}
     for k in keys:
         prefix, _, name = k.partition("/")
         by_kind.setdefault(prefix, []).append(name)
     out = {}
     for prefix, names in sorted(by_kind.items()):
-        if KINDS[PREFIXES[prefix]].split == "number":
+        split = KINDS[PREFIXES[prefix]].split
+        if split == "number":
             continue
+        sized = [(name if split == "name" else searchindex.chunk_name(name), urls.fat_entries(f"{name}.js")) for name in names]
         levels = 0
-        while max(urls.folder_entries(located(f"{prefix}/{n}", {prefix: levels}) + ".js" for n in names).values()) > limit:
+        while True:
+            held = Counter()
+            for digits, entries in sized:
+                held[digits[:levels]] += entries
+            if 2 + max(held.values()) <= limit:
+                break
             levels += 1
         if levels:
             out[prefix] = levels
