@@ -8,8 +8,8 @@
   var core = window.SITEGEN_SEARCH, codes = rooms.codes;
   if (!core || !codes) return;
   var KINDS = core.kinds;
-  var HASHED = Object.create(null);  // prefix -> its kind's row, for the kinds split by name or hash
-  Object.keys(KINDS).forEach(function (kind) { HASHED[KINDS[kind].prefix] = KINDS[kind]; });
+  var BY_PREFIX = Object.create(null);  // prefix -> its kind's row
+  Object.keys(KINDS).forEach(function (kind) { BY_PREFIX[KINDS[kind].prefix] = KINDS[kind]; });
   var folder = core.folder + '/';
   var files = Object.create(null);  // key -> {promise, resolve, reject, requested}
   var waiting = Object.create(null);  // file -> the keys asked for that it brings (one file may hold several)
@@ -26,8 +26,8 @@
 
   /* The first value-list file of every facet is in one file (searchdata.FIRST_LISTS) in an archive
      without a facet sample; the first label file of each facet is in the core. */
-  var FIRST_LISTS = core.kinds.lists.prefix + '/first';
-  var IN_FIRST_LISTS = core.sample ? /^$/ : new RegExp('^' + core.kinds.lists.prefix + '/\\d+-0$');
+  var FIRST_LISTS = KINDS.lists.prefix + '/first';
+  var IN_FIRST_LISTS = core.sample ? /^$/ : new RegExp('^' + KINDS.lists.prefix + '/\\d+-0$');
   core.facets.forEach(function (spec, facet) {
     var labels = entry(key('labels', facet + '-0'));
     labels.requested = true;
@@ -39,7 +39,7 @@
   /* The file of `key` under search/: in its kind's sub-folders when it has some (`levels`), one hex
      digit a level, of its name (a hash already) or of the name's hash: the twin of searchdata.located. */
   function located(fileKey) {
-    var cut = fileKey.indexOf('/'), kind = HASHED[fileKey.slice(0, cut)], name = fileKey.slice(cut + 1);
+    var cut = fileKey.indexOf('/'), kind = BY_PREFIX[fileKey.slice(0, cut)], name = fileKey.slice(cut + 1);
     if (!kind || !kind.levels || kind.split === 'number') return fileKey;
     var digits = kind.split === 'name' ? name : codes.fnv(name), out = fileKey.slice(0, cut);
     for (var level = 0; level < kind.levels; level++) out += '/' + digits[level];
