@@ -516,6 +516,13 @@ def plan_about(site: Site, ed: urls.Edition) -> Page:
     return Page(ctx["page_path"], "about.html", ctx, f"the about page of the `{ed.lang}` edition")
 
 
+SEARCH_SCRIPTS = ("sitegen-stemmer", "sitegen-analysis", *(f"sitegen-index/{room}" for room in (
+    "codes", "load", "postings", "lengths", "facets", "query", "rank", "forgive", "phrases")), "sitegen-index", "sitegen-search")
+# the search page's scripts (assets/<name>.js), in load order: the index reader's rooms (in a folder of their own, so
+# assets/ stays small), each needing the ones before it, then the reader itself (sitegen-index.js, gathering them
+# into window.sitegenIndex), then the page
+
+
 def plan_search(site: Site, ed: urls.Edition) -> Page:
     """Adds: scripts [output paths of the search scripts, in load order], strings (JSON for the
     script: interface words), browse [{label, href}] (the indexes, for readers without JavaScript),
@@ -524,7 +531,7 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     path = ed.path(urls.SEARCH)
     ctx = base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
-    ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"sitegen-{name}.js") for name in ("stemmer", "analysis", "index", "search"))]
+    ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"{name}.js") for name in SEARCH_SCRIPTS)]
     keys = ("results", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
             "showing_for", "search_instead", "did_you_mean", "in_original")
     # counts are plural tables: the script picks the form with Intl.PluralRules for `plural_lang`

@@ -57,6 +57,12 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/w/<hex>.js`: the terms beginning with one character, with a size class each
   (`searchvocab`): a query word the index lacks is matched to its nearest terms from this one file
   (`w/2-<hex>.js`: the Arabic terms whose second character it is).
+Each kind's prefix, block size and coding are declared once (`searchdata.KINDS`) and the core carries
+them (`kinds`): the page reads them there. A kind whose files would overfill one folder of
+`limits.folder_entries` FAT32 entries goes into sub-folders (`searchdata.layout`): records and originals
+by number (`urls.spread`), chunks, their position files and groups by the leading hex digits of their
+names (`t/3/f/3fa0c2d1.js`), any other kind by those of its name's hash (`located`, and its twin in
+the page); the key a file calls SITEGEN_DATA with is the same wherever it is.
 Form terms (`analysis.form_term`: `=` and a word as written, where that is not its term) are terms of
 the chunks like any other, never scored: the page ranks the documents holding a reader's very word
 form above those sharing only its stem, and a title holding the query's stop words above one without.
@@ -76,7 +82,7 @@ from operator import itemgetter
 from typing import Any, Iterable
 
 from sitegen import analysis, searchcodes, searchdata, searchindex, searchvocab, urls
-from sitegen.searchdata import FOLDER, LABELS_PER_FILE
+from sitegen.searchdata import FOLDER
 from sitegen.cache import NO_MEMO, Memo
 from sitegen.config import Config, TaxonomyConfig
 from sitegen.errors import WARNING, Diagnostic
@@ -85,7 +91,8 @@ from sitegen.lunrcompat import utf16_key
 from sitegen.schema import DOCUMENT_FIELDS
 from sitegen.workers import collector_paused
 
-FORMAT = 6  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/); 6: form terms, w/2-
+FORMAT = 7  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/);
+# 6: form terms, w/2-; 7: the kinds table (`kinds`), any kind's files in sub-folders past limits.folder_entries
 
 
 @dataclass(frozen=True)
@@ -186,7 +193,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     packed = {t: heads[t] + searchindex.encode_body(bodies[t]) for t in order}
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
-            "chunks": [], "block": searchindex.BLOCK, "upfront": searchindex.UPFRONT, "rowBlock": searchdata.ROWS, "labels": LABELS_PER_FILE, "folder": FOLDER,
+            "chunks": [], "upfront": searchindex.UPFRONT, "folder": FOLDER,
             "group": searchindex.GROUP, "alone": searchindex.ALONE, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
             "analysis": searchdata.analysis_tables(), "rows": [], "sample": searchdata.sample_spec(len(docs))}
     numbers = {t: i for i, t in enumerate(order)}
@@ -204,32 +211,33 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     spread = urls.spread(len(docs), site.config.limits.folder_entries)
-    if spread[1]:  # the records are in folders (the page's `perDocument`); a small archive's core is as it was
-        core["records"] = list(spread)
+    core["kinds"] = searchdata.core_kinds({}, spread)  # the kinds' sub-folders are decided once every file is known
     for n, doc in enumerate(docs):
-        key = _numbered(core, "r", n)
+        key = _numbered(core, "records", n)
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, doc))
         if pages := searchdata.original_pages(site, doc):
-            key = _numbered(core, "o", n)
+            key = _numbered(core, "originals", n)
             files[searchdata.path(key)] = searchdata.data(key, pages)
     files.update(_chunk_files(state, range(len(state.ends))))
     files.update(_group_files(state, range(len(state.ends))))
     files.update(searchvocab.files(order, packed))
     core["vocab"], core["vocabLeast"] = searchvocab.keys(order), searchvocab.LEAST
     files.update(_block_file(state, b) for b in range(-(-len(docs) // searchindex.BLOCK)))
-    core["lengths"] = [len(files[searchdata.path(f"d/{b}")]) for b in range(-(-len(docs) // searchindex.BLOCK))]
-    files.update((searchdata.path(f"y/{b}"), searchdata.data(f"y/{b}", searchdata.date_block(docs, b, searchindex.BLOCK)))
-                 for b in range(-(-len(docs) // searchindex.BLOCK)))
+    core["lengths"] = [len(files[searchdata.path(searchdata.key("lengths", b))]) for b in range(-(-len(docs) // searchindex.BLOCK))]
+    files.update((searchdata.path(key), searchdata.data(key, searchdata.date_block(docs, b, searchindex.BLOCK)))
+                 for b in range(-(-len(docs) // searchindex.BLOCK)) for key in [searchdata.key("dates", b)])
     files.update(_bucket_files(state))
     blocks = range(-(-len(docs) // searchdata.ROWS))
-    rows = {searchdata.path(f"f/{b}"): searchdata.data(f"f/{b}", searchdata.row_block(parts, b)) for b in blocks}
-    core["rows"] = [len(rows[searchdata.path(f"f/{b}")]) for b in blocks]  # the page weighs rows against value lists
+    rows = {searchdata.path(key): searchdata.data(key, searchdata.row_block(parts, b))
+            for b in blocks for key in [searchdata.key("rows", b)]}
+    core["rows"] = list(map(len, rows.values()))  # the page weighs rows against value lists
     files.update(rows)
     files.update(facet_files)
+    core["kinds"] = searchdata.core_kinds(searchdata.layout(map(_key, files), site.config.limits.folder_entries), spread)
     files[urls.SEARCH_CORE] = _core_file(state)
     state.files = {path: _digest(data) for path, data in files.items()}
     state.raw_bytes = sum(map(len, files.values()))
-    return files, _stats(site, state), state
+    return _placed(files, _folders(core)), _stats(site, state), state
 
 
 def update_bodies(state: SearchState, site: Site, changed: list[str]
@@ -297,29 +305,82 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     files.update(_block_file(state, b) for b in blocks)
     state.core["lengths"] = list(old.core["lengths"])
     for b in blocks:
-        state.core["lengths"][b] = len(files[searchdata.path(f"d/{b}")])
+        state.core["lengths"][b] = len(files[searchdata.path(searchdata.key("lengths", b))])
     files.update(_bucket_files(state, {number[doc_id] // searchindex.BUCKET_BLOCK for doc_id in changed}))
     for doc_id in changed:
-        key = _numbered(state.core, "r", number[doc_id])
+        key = _numbered(state.core, "records", number[doc_id])
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
+    removed = _index_paths(old) - _index_paths(state)
+    files.update(_relaid(state, files, removed, site.config.limits.folder_entries))
     files[urls.SEARCH_CORE] = _core_file(state)
-    out = {}
+    out, before, after = {}, _folders(old.core), _folders(state.core)
     for path, data in files.items():
         state.files[path] = _digest(data)
         state.raw_bytes += len(data) - _size(old.files.get(path, bytes(4)))
-        if old.files.get(path) != state.files[path]:
-            out[path] = data
-    removed = _index_paths(old) - _index_paths(state)
+        if old.files.get(path) != state.files[path] or _place(path, before) != _place(path, after):
+            out[_place(path, after)] = data
     for path in removed:
         state.raw_bytes -= _size(state.files.pop(path))
-    return out, removed, _stats(site, state), state
+    gone = {_place(path, before) for path in removed}
+    if before != after:  # a kind moved into more (or fewer) sub-folders: its old places are gone
+        gone |= {_place(path, before) for path in old.files} - {_place(path, after) for path in state.files}
+    return out, gone, _stats(site, state), state
+
+
+GROWING = ("chunks", "positions", "groups", "vocabulary")  # the kinds a body edit can add files to or take from
+
+
+def _relaid(state: SearchState, files: dict[str, bytes], removed: set[str], limit: int) -> dict[str, bytes]:
+    """The sub-folders of the kinds a body edit can grow (`GROWING`; the others are per document or
+    block) decided again, as a cold build decides them, when the edit added (`files` not in
+    `state.files` yet) or `removed` some of their files; into the core. Every file of a kind whose
+    levels changed (each moves)."""
+    prefixes = {searchdata.KINDS[kind].prefix for kind in GROWING}
+    touched = {_key(p).split("/", 1)[0] for p in [*removed, *(p for p in files if p not in state.files)]} & prefixes
+    if not touched:
+        return {}
+    keys = [key for p in [*state.files, *files] if p not in removed and p != urls.SEARCH_CORE
+            and (key := _key(p)).split("/", 1)[0] in touched]
+    before = _folders(state.core)
+    after = {p: n for p, n in before.items() if p not in touched} | searchdata.layout(set(keys), limit)
+    records = state.core["kinds"]["records"]
+    state.core["kinds"] = searchdata.core_kinds(after, (records["per"], records["levels"]))
+    moved = {searchdata.PREFIXES[p] for p in touched if before.get(p, 0) != after.get(p, 0)}
+    out: dict[str, bytes] = {}
+    if moved & {"chunks", "positions"}:
+        out.update(_chunk_files(state, range(len(state.ends))))
+    if "groups" in moved:
+        out.update(_group_files(state, range(len(state.ends))))
+    if "vocabulary" in moved:
+        out.update(searchvocab.files(state.order, state.packed))
+    return out
 
 
 def _numbered(core: dict, kind: str, n: int) -> str:
-    """The key of document `n`'s file of a kind numbered per document (`r`, `o`), in the folders the
-    core says (`urls.spread`)."""
-    return urls.numbered(kind, n, tuple(core.get("records", (1, 0))))
+    """The key of document `n`'s file of a kind numbered per document (`records`, `originals`), in the
+    folders the core says (`urls.spread`)."""
+    row = core["kinds"][kind]
+    return urls.numbered(row["prefix"], n, (row["per"], row["levels"]))
+
+
+def _key(path: str) -> str:
+    """The key of a search file's path (`searchdata.path`, before `_place`)."""
+    return path[len(FOLDER) + 1:-len(".js")]
+
+
+def _folders(core: dict) -> dict[str, int]:
+    """Prefix -> levels of sub-folders of the kinds split by name or hash (`searchdata.layout`), from the core."""
+    return {row["prefix"]: row["levels"] for row in core["kinds"].values() if row["split"] != "number" and row.get("levels")}
+
+
+def _place(path: str, folders: dict[str, int]) -> str:
+    """Where a search file is written: in its kind's sub-folders (`searchdata.located`); the core at search/."""
+    return path if path == urls.SEARCH_CORE or not folders else searchdata.path(searchdata.located(_key(path), folders))
+
+
+def _placed(files: dict[str, bytes], folders: dict[str, int]) -> dict[str, bytes]:
+    return {_place(path, folders): data for path, data in files.items()}
 
 
 def _carried(per_field: list, least: int, columns: list, single: list) -> str:
@@ -394,12 +455,13 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
     for j in chunks:
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         name = searchindex.chunk_name(state.core['chunks'][j])
-        files[searchdata.path(f"p/{name}")] = searchdata.data(f"p/{name}", ["" if t in state.alone else state.positions.get(t, "") for t in terms])
+        key = searchdata.key("positions", name)
+        files[searchdata.path(key)] = searchdata.data(key, ["" if t in state.alone else state.positions.get(t, "") for t in terms])
         for key, term in _alone_files(name, terms, state.alone):
             files[searchdata.path(key)] = searchdata.data(key, state.positions[term])
         if not postings:
             continue
-        key = f"t/{name}"
+        key = searchdata.key("chunks", name)
         chunk = {"terms": terms, "postings": [state.packed[t] for t in terms]}
         if any(t in state.counts for t in terms):
             chunk["counts"] = [[k, state.counts[t]] for k, t in enumerate(terms) if t in state.counts]
@@ -409,7 +471,7 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
 
 def _alone_files(name: str, terms: Iterable[str], alone: set[str]) -> list[tuple[str, str]]:
     """(key, term) of each position file of its own among a chunk's terms (named `name`)."""
-    keys = [(f"p/{name}-{searchindex.chunk_name(t)}", t) for t in terms if t in alone]
+    keys = [(searchdata.key("positions", f"{name}-{searchindex.chunk_name(t)}"), t) for t in terms if t in alone]
     if len({k for k, _ in keys}) < len(keys):  # two terms of one chunk with one 32-bit hash: not seen, but not silent
         raise ValueError(f"search position file names collide in chunk {name}")
     return keys
@@ -440,7 +502,7 @@ def _group_files(state: SearchState, chunks: Iterable[int]) -> dict[str, bytes]:
     for end, name in enumerate(names):
         if searchindex.ends_group(name) or end == len(names) - 1:
             if any(k in reached for k in range(start, end + 1)):
-                key = f"k/{name}"
+                key = searchdata.key("groups", name)
                 terms = state.order[state.ends[start - 1] if start else 0:state.ends[end]]
                 files[searchdata.path(key)] = searchdata.data(key, [t for t in terms if not analysis.is_form(t)])
             start = end + 1
@@ -462,15 +524,16 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
 def _index_paths(state: SearchState) -> set[str]:
     """The paths of every chunk (and its position files), group and vocabulary file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
-    groups = {f"k/{name}" for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
+    groups = {searchdata.key("groups", name) for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
     own = {key for j in _chunks_of(state, state.alone)
            for key, _ in _alone_files(names[j], state.order[state.ends[j - 1] if j else 0:state.ends[j]], state.alone)}
-    chunks = {f"{kind}/{name}" for name in names for kind in "tp"}
+    chunks = {searchdata.key(kind, name) for name in names for kind in ("chunks", "positions")}
     return {searchdata.path(key) for key in groups | chunks | own} | searchvocab.paths(state.core.get("vocab", ()))
 
 
 def _block_file(state: SearchState, block: int) -> tuple[str, bytes]:
-    return searchdata.path(f"d/{block}"), searchdata.data(f"d/{block}", searchindex.length_block(state.lengths, block))
+    key = searchdata.key("lengths", block)
+    return searchdata.path(key), searchdata.data(key, searchindex.length_block(state.lengths, block))
 
 
 def _bucket_files(state: SearchState, blocks: Iterable[int] = ()) -> dict[str, bytes]:
@@ -480,13 +543,13 @@ def _bucket_files(state: SearchState, blocks: Iterable[int] = ()) -> dict[str, b
     edges = searchindex.bucket_edges(state.lengths)
     if edges != state.core.get("buckets", {}).get("edges"):
         blocks = range(-(-len(state.ids) // searchindex.BUCKET_BLOCK))
-    state.core["buckets"] = {"edges": edges, "ranges": searchindex.bucket_ranges(state.lengths, edges),
-                             "block": searchindex.BUCKET_BLOCK}
+    state.core["buckets"] = {"edges": edges, "ranges": searchindex.bucket_ranges(state.lengths, edges)}
     files = {}
     for b in blocks:
-        files[searchdata.path(f"b/{b}")] = searchdata.data(f"b/{b}", searchindex.bucket_map(state.lengths, edges, b))
+        key = searchdata.key("buckets", b)
+        files[searchdata.path(key)] = searchdata.data(key, searchindex.bucket_map(state.lengths, edges, b))
         for k in range(searchindex.BUCKETS):
-            key = f"e/{k}-{b}"
+            key = searchdata.key("exact", f"{k}-{b}")
             files[searchdata.path(key)] = searchdata.data(key, searchindex.bucket_lengths(state.lengths, edges, k, b))
     return files
 
@@ -511,7 +574,8 @@ def _stats(site: Site, state: SearchState) -> SearchStats:
 
 def chunk_paths(core: dict) -> list[str]:
     """The term chunk files a core names, in term order (for tests and tools)."""
-    return [searchdata.path(f"t/{searchindex.chunk_name(sep)}") for sep in core["chunks"]]
+    folders = _folders(core)
+    return [_place(searchdata.path(searchdata.key("chunks", searchindex.chunk_name(sep))), folders) for sep in core["chunks"]]
 
 
 def over_budget(config: Config, stats: Any) -> list[Diagnostic]:

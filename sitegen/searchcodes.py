@@ -1,7 +1,7 @@
 """Integers as text that is safe in JSON and in a classic script: `pack` (base-45 digits, one to three
 characters a number) and bit codes (`rice`, Elias gamma), six bits a character, for the long lists a
 common word makes at archive scale (its documents, their lengths, a facet value's documents). The JS
-twins are `unpack`, `head` and `rice` in assets/sitegen-index.js.
+twins are `unpack`, `head` and `rice` in assets/sitegen-index/codes.js.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _code(v: int) -> str:
 
 def pack(values: Iterable[int]) -> str:
     """Non-negative integers as a string of base-45 digits, least significant first (1 char < 45,
-    2 chars < 2,025, 3 chars < 91,125); the JS twin is `unpack` in `sitegen-index.js`."""
+    2 chars < 2,025, 3 chars < 91,125); the JS twin is `unpack` in `sitegen-index/codes.js`."""
     codes = _codes()
     values = values if isinstance(values, list) else list(values)
     try:  # in C: a document's body terms are hundreds of numbers, all below the table's end
@@ -76,7 +76,7 @@ def rice_parameter(total: int, count: int) -> int:
 def rice(values: Sequence[int], k: int) -> str:
     """Non-negative integers as Rice codes (value >> k in unary, ones ended by a zero, then its k low
     bits), six bits a character of ALPHABET: a dense list costs a few bits a number, where `pack`
-    spends a whole character. The JS twin is `rice` in sitegen-index.js."""
+    spends a whole character. The JS twin is `rice` in sitegen-index/codes.js."""
     return chars("".join(rice_codes(values, k, 0)))
 
 

@@ -9,9 +9,10 @@ import heapq
 import json
 from collections import Counter
 from itertools import chain
-from typing import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Iterable, Iterator, Sequence
 
-from sitegen import analysis, arabic, l10n, searchcodes, urls
+from sitegen import analysis, arabic, l10n, searchcodes, searchindex, urls
 from sitegen.model import Document, Site
 from sitegen.schema import DOCUMENT_FIELDS, facet_name
 from sitegen.ui import language_name, ui_language
@@ -23,8 +24,6 @@ LIST_SCALE, LIST_LEAST = 20_000, 4_000  # past that, smaller files: a value's li
 # query counting by bounds loads the files of the values it could show (measured: benchmarks/README.md, "Facts")
 SHOWN = 12  # facet values the page shows, most results first (it counts them exactly)
 LABELS_PER_FILE = 32  # the top values of a facet (what the page shows) mostly fall in the first file
-FIRST_LISTS = "v/first"  # one file holding every facet's first value-list file: a query counting by lists loads them all
-# (in an archive with a facet sample, it reads some facets from the sample's lists instead: no merged file there)
 FOLDER = urls.SEARCH_CORE.rsplit("/", 1)[0]
 TOPS = 40  # values per facet whose counts a common term carries (`top_counts`)
 COUNTED_MIN, COUNTED_PART = 64, 64  # a term carries them when in at least max(MIN, documents / PART) documents,
@@ -34,6 +33,115 @@ SAMPLE, SAMPLE_FROM = 10_000, LIST_SCALE  # past SAMPLE_FROM documents, value li
 # (a sample of about SAMPLE): exact counts for a many-word query cost many full lists (benchmarks/README.md,
 # "Facts"); the page estimates a facet from the sample where exact costs SAMPLE_RATIO times more
 SAMPLE_RATIO, SAMPLE_LEAST = 2, 1_000  # and at least SAMPLE_LEAST results fall in it (fewer: too rough, counted exactly)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of search file, as Python writes it and the page reads it (the core carries this table
+    but `holds`, `core_kinds`): its folder under search/ (`prefix`), what one file holds, how its data is
+    coded (`coding`: `rice`, Rice and gamma bit codes after packed heads, searchcodes; `packed`, packed
+    numbers; `bits`, two bits a document; `runs`, Rice-coded gaps or packed runs, `value_lists`;
+    `front`, front-coded terms, searchvocab; `json`), how many documents or values a file holds where
+    it holds a block of them (`block`), and how its files go into sub-folders when they are more than a
+    folder holds (`split`): by the file's number (`number`, urls.spread: records and originals, by
+    document), by the leading hex digits of its name, itself a hash (`name`: term chunks and the files
+    named after them), or of a hash of its name (`hash`, searchindex.chunk_name: every other kind)."""
+
+    prefix: str
+    holds: str
+    coding: str
+    block: int = 0
+    split: str = "hash"
+
+
+def kinds() -> dict[str, Kind]:
+    """The kinds of search file, the one place they are declared; a function, so the block sizes are
+    the writers' constants as they are when the core is written (a test may lower them)."""
+    return {
+        "chunks": Kind("t", "a run of terms and their postings (searchindex.encode_head, encode_body; top_counts)",
+                       "rice", split="name"),
+        "positions": Kind("p", "a chunk's term positions, or one common term's (searchindex.encode_positions)", "rice",
+                          split="name"),
+        "groups": Kind("k", "the terms of a group of chunks", "json", split="name"),
+        "vocabulary": Kind("w", "the terms of a first character (searchvocab.encode)", "front"),
+        "lengths": Kind("d", "body lengths (searchindex.length_block)", "rice", searchindex.BLOCK),
+        "dates": Kind("y", "dates (date_block)", "packed", searchindex.BLOCK),
+        "buckets": Kind("b", "body-length buckets (searchindex.bucket_map)", "bits", searchindex.BUCKET_BLOCK),
+        "exact": Kind("e", "one bucket's body lengths (searchindex.bucket_lengths)", "rice", searchindex.BUCKET_BLOCK),
+        "rows": Kind("f", "each document's facet value ids (row_block)", "packed", ROWS),
+        "lists": Kind("v", "a run of a facet's values' documents (value_lists)", "runs"),
+        "sample": Kind("s", "the same over the sample (value_lists)", "runs"),
+        "labels": Kind("l", "a run of a facet's value labels", "json", LABELS_PER_FILE),
+        "records": Kind("r", "a document's display record (record)", "json", split="number"),
+        "originals": Kind("o", "the text of a document's attachments' pages (original_pages)", "json", split="number"),
+    }
+
+
+KINDS = kinds()  # for their prefixes and splits, which nothing changes
+PREFIXES = {kind.prefix: name for name, kind in KINDS.items()}
+FIRST_LISTS = f"{KINDS['lists'].prefix}/first"  # one file holding every facet's first value-list file: a query
+# counting by lists loads them all (in an archive with a facet sample, it reads some facets from the sample's lists
+# instead: no merged file there)
+
+
+def key(kind: str, name: object) -> str:
+    """The key of file `name` (`t/3fa0c2d1`, `d/0`) of a kind of `KINDS`: what it calls SITEGEN_DATA with;
+    its path (`path`) is in the kind's sub-folders, if any (`located`)."""
+    return f"{KINDS[kind].prefix}/{name}"
+
+
+def core_kinds(folders: dict[str, int], spread: tuple[int, int]) -> dict[str, dict]:
+    """`KINDS` for the core, with each kind's levels of sub-folders (`folders`, `layout`) where it has
+    some, and for the kinds numbered by document how many files a folder holds (`spread`)."""
+    out = {}
+    for name, kind in kinds().items():
+        row = {k: v for k, v in asdict(kind).items() if v and k != "holds"}
+        if kind.split == "number":
+            row["per"], row["levels"] = spread
+        elif folders.get(kind.prefix):
+            row["levels"] = folders[kind.prefix]
+        out[name] = row
+    return out
+
+
+def layout(keys: Iterable[str], limit: int) -> dict[str, int]:
+    """Prefix -> levels of sub-folders of each kind split by name or hash whose files (`keys`) would
+    not fit one folder of `limit` FAT32 entries (`urls.fat_entries`): the fewest levels at which no
+    folder of it holds more. A folder between holds at most 16 one-digit folders (34 entries, under the
+    least limit, 40). The kinds numbered by document are `urls.spread`'s."""
+    by_kind: dict[str, list[str]] = {}
+    for k in keys:
+        prefix, _, name = k.partition("/")
+        by_kind.setdefault(prefix, []).append(name)
+    out = {}
+    for prefix, names in sorted(by_kind.items()):
+        split = KINDS[PREFIXES[prefix]].split
+        if split == "number":
+            continue
+        sized = [(name if split == "name" else searchindex.chunk_name(name), urls.fat_entries(f"{name}.js")) for name in names]
+        levels = 0
+        while True:
+            held = Counter()
+            for digits, entries in sized:
+                held[digits[:levels]] += entries
+            if 2 + max(held.values()) <= limit:
+                break
+            levels += 1
+        if levels:
+            out[prefix] = levels
+    return out
+
+
+def located(key: str, folders: dict[str, int]) -> str:
+    """A key in its kind's sub-folders (`layout`): `t/3fa0c2d1` at two levels is `t/3/f/3fa0c2d1`, each level one
+    hex digit of the name (`name` kinds) or of `searchindex.chunk_name` of it (`hash` kinds); the twin of
+    `located` in the page."""
+    prefix, _, name = key.partition("/")
+    levels = folders.get(prefix, 0)
+    if not levels:
+        return key
+    digits = name if KINDS[PREFIXES[prefix]].split == "name" else searchindex.chunk_name(name)
+    return "/".join([prefix, *digits[:levels], name])
 
 
 def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list]]:
@@ -65,20 +173,20 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     every = stride(len(docs))
     for f, (name, title, _, label_of) in enumerate(specs):
         for start in range(LABELS_PER_FILE, len(ranked[f]), LABELS_PER_FILE):
-            key = f"l/{f}-{start // LABELS_PER_FILE}"
-            files[path(key)] = data(key, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
+            labels = key("labels", f"{f}-{start // LABELS_PER_FILE}")
+            files[path(labels)] = data(labels, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
         totals = value_counts(ids[f], len(ranked[f]))
         lists = value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
         size = min(LIST_BYTES, max(LIST_LEAST, LIST_BYTES * LIST_SCALE // max(1, len(docs))))
         out.append({"name": name, "title": title, "values": len(ranked[f]), "single": single[f],
-                    "files": _list_files(files, f"v/{f}", lists, size, totals),
+                    "files": _list_files(files, key("lists", f), lists, size, totals),
                     "top": totals[min(SHOWN, len(totals)) - 1] if totals else 0,
                     "labels": [label_of(v) for v in ranked[f][:LABELS_PER_FILE]]})  # every query shows some
         if every:
             sampled = [ids[f][order[n]] for n in range(0, len(docs), every)]
-            out[-1]["sample"] = _list_files(files, f"s/{f}", value_lists(sampled, len(ranked[f]), single[f]), LIST_BYTES,
+            out[-1]["sample"] = _list_files(files, key("sample", f), value_lists(sampled, len(ranked[f]), single[f]), LIST_BYTES,
                                             value_counts(sampled, len(ranked[f])))
-        firsts += [path(f"v/{f}-0")] if out[-1]["files"] and not every else []
+        firsts += [path(key("lists", f"{f}-0"))] if out[-1]["files"] and not every else []
     if firsts:  # one request where there were one per facet (with a sample, a query reads some facets from it)
         files[path(FIRST_LISTS)] = b"".join(files.pop(p) for p in firsts)
     parts = [facet_part([per_doc[n] for per_doc in ids], single) for n in order]

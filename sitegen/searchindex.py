@@ -5,7 +5,7 @@ whose boundaries survive edits, body lengths, facet rows and facet value lists, 
 Why this shape (see issue 10): a query should load only the chunks holding its words, then small
 tables for the documents it matches (at 100,000 documents a common word matches half of them, so
 those grow with the archive and are coded in bits). So postings carry raw counts (document, term frequency), not
-finished scores: the browser computes lunr's BM25 from them (`assets/sitegen-index.js`), and a body
+finished scores: the browser computes lunr's BM25 from them (`assets/sitegen-index/rank.js`), and a body
 edit changes only the chunks of the words it touched and one table block, not every score in the
 index (the field-length average, which every score reads, lives in the core file).
 """
@@ -31,7 +31,7 @@ from sitegen.workers import parallel_map
 ANALYSIS_VERSION = 3  # bump when analysis rules change, so memoised analyses are not reused (2: positions; 3: form terms, s re-stemmed)
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
-UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index.js)
+UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index/lengths.js)
 GROUP = 16  # chunks per term-list group, on average
 ALONE = 128  # body positions from which a term's positions are a file of their own (see search.py, p/)
 BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
@@ -462,7 +462,7 @@ def separator(first: str, previous: str | None) -> str:
 
 def chunk_name(separator: str) -> str:
     """A chunk's file name: FNV-1a (32 bits) of its separator's UTF-16 code units, so the browser
-    computes it too (`fnv` in sitegen-index.js) and inserting a chunk renames no other."""
+    computes it too (`fnv` in sitegen-index/codes.js) and inserting a chunk renames no other."""
     h = 0x811C9DC5
     data = separator.encode("utf-16-le")
     for i in range(0, len(data), 2):
@@ -472,7 +472,7 @@ def chunk_name(separator: str) -> str:
 
 def ends_group(chunk: str) -> bool:
     """Whether a term-list group ends with this chunk: about one chunk in GROUP, chosen by name, so
-    groups too keep their bytes when a chunk is added elsewhere. The JS twin is in sitegen-index.js."""
+    groups too keep their bytes when a chunk is added elsewhere. The JS twin is `loadAllTerms` in sitegen-index/postings.js."""
     return int(chunk, 16) % GROUP == 0
 
 

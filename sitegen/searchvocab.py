@@ -11,7 +11,7 @@ An Arabic term is filed a second time by its second character (`w/2-<hex>`): a r
 with its article (`الفوتوغرافي`), so a wrong letter right after it is a wrong first letter of the
 term, which the first split alone cannot forgive; with the second, the page looks the term up by its
 first two letters either way (`nearest` in the page).
-Must not decide what is near: that is the page's (`forgive` in assets/sitegen-index.js).
+Must not decide what is near: that is the page's (`forgive` in assets/sitegen-index/forgive.js).
 """
 
 from __future__ import annotations
@@ -77,9 +77,9 @@ def files(order: list[str], packed: Mapping[str, str], only: set[str] | None = N
             for k in keys_of(term):
                 if only is None or k in only:
                     groups.setdefault(k, []).append(term)
-    return {searchdata.path(f"w/{k}"): searchdata.data(f"w/{k}", encode(sorted(ts, key=utf16_key), packed))
+    return {searchdata.path(searchdata.key("vocabulary", k)): searchdata.data(searchdata.key("vocabulary", k), encode(sorted(ts, key=utf16_key), packed))
             for k, ts in groups.items()}
 
 
 def paths(vocab_keys: Iterable[str]) -> set[str]:
-    return {searchdata.path(f"w/{k}") for k in vocab_keys}
+    return {searchdata.path(searchdata.key("vocabulary", k)) for k in vocab_keys}

@@ -1,4 +1,4 @@
-"""Ranking parity: sitegen's term-split index, read by `sitegen-index.js`, ranks exactly as stock lunr.js
+"""Ranking parity: sitegen's term-split index, read by `sitegen-index.js` and its rooms, ranks exactly as stock lunr.js
 2.3.9 searching one full index of the same corpus built by stock lunr.py (issues 9 and 10).
 
 One synthetic corpus of 1,000 documents (Zipf-distributed words, taxonomies, an Arabic minority) is
@@ -193,7 +193,7 @@ def test_ranking_by_bounds_pages_through_the_exact_ranking(both, browser, parity
         set(core) { core.upfront = -1; this.core = core; }, get() { return this.core; }});""")
     later.goto((parity_site[0] / "search.html").as_uri())
     assert later.evaluate("window.SITEGEN_SEARCH.upfront") == -1
-    assert later.evaluate("window.SITEGEN_SEARCH.buckets.block") == 128
+    assert later.evaluate("window.SITEGEN_SEARCH.kinds.buckets.block") == 128
     rng = random.Random(6)
     frequent = sorted(index.inverted_index, key=lambda t: -len(index.inverted_index[t]["body"]))[:200]
     queries = [("minister", True), ("countries", True)] + [(" ".join(rng.sample(frequent, k)), True) for k in (1, 1, 1, 2, 2, 3)]

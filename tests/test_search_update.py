@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from sitegen import search, searchdata, searchindex
+from sitegen import search, searchdata, searchindex, urls
 from sitegen.build import build
 from sitegen.config import load_config
 
@@ -154,3 +154,29 @@ def test_postings_behave_as_a_dict_of_arrays():
     assert copy["b"] == array("i", [5, 5]) and len(copy) == 4
     again = copy.copy()  # of a copy with changes: still the one buffer, not every posting packed again
     assert again.buffer is copy.buffer is lazy.buffer and dict(again) == dict(copy)
+
+
+def test_a_body_edit_that_overfills_the_chunks_folder_moves_its_files_into_sub_folders(make_site, small_chunks):
+    """With `limits.folder_entries` just above what search/t/ and search/p/ hold, a body of many new
+    words adds chunks past it: the update puts those kinds into sub-folders as a cold build would
+    (`searchdata.layout`), writing each of their files at its new place and removing the old ones;
+    emptying the body again brings them back."""
+    site = corpus(make_site, random.Random(7))
+    files, _, state = search.build_search_state(site)
+    counted = urls.folder_entries(files)
+    limit = max(counted["search/t"], counted["search/p"], 40) + 2
+    site = replace(site, config=replace(site.config, limits=replace(site.config.limits, folder_entries=limit)))
+    files, _, state = search.build_search_state(site)
+    assert not any("levels" in row for row in state.core["kinds"].values() if row["split"] != "number")
+    doc_id = sorted(site.documents)[0]
+    for body in (" ".join(f"grown{k}word{k * 7}" for k in range(3000)), ""):
+        doc = site.documents[doc_id]
+        site.documents[doc_id] = replace(doc, body=replace(doc.body, text=body))
+        written, removed, _, state = search.update_bodies(state, bodiless(site, {doc_id}), [doc_id])
+        expected, _ = search.build_search(site)
+        assert {p: d for p, d in {**files, **written}.items() if p not in removed} == expected
+        assert max(urls.folder_entries(expected).values()) <= limit
+        files = expected
+        grown = bool(body)
+        assert ("levels" in state.core["kinds"]["chunks"] and "levels" in state.core["kinds"]["positions"]) == grown
+        assert any(p.count("/") == 3 and p.startswith(("search/t/", "search/p/")) for p in expected) == grown

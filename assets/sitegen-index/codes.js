@@ -1,0 +1,110 @@
+/* The search client's room for codes: the numbers and bit strings the index files are written in (the
+   twins of sitegen/searchcodes.py) and the names files get from a hash. Owns the bit reader's state;
+   holds no index data. Rooms are classic scripts (they work from file://), each adding its part to
+   window.sitegenIndexRooms, loaded in the order the search page lists them (sitegen/pages.py). */
+(function (rooms) {
+  'use strict';
+
+  /* Packed numbers are written in 90 characters, JSON- and HTML-safe (searchcodes.ALPHABET: 0x23 to 0x7e
+     but the backslash and `<`); a digit below HALF ends a number, one from HALF continues it. */
+  var HALF = 45;
+  var DIGIT_OF = new Int8Array(128).fill(-1);
+  for (var code = 0x23, digit = 0; code < 0x7f; code++) { if (code !== 0x5c && code !== 0x3c) DIGIT_OF[code] = digit++; }
+
+  /* Every packed number of `text` (searchcodes.pack), into a typed array: a posting of 10,000
+     documents is 20,000 numbers. */
+  function unpack(text) {
+    var out = new Int32Array(text.length), count = 0, value = 0, scale = 1;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT_OF[text.charCodeAt(i)];
+      if (digit >= HALF) { value += (digit - HALF) * scale; scale *= HALF; } else { out[count++] = value + digit * scale; value = 0; scale = 1; }
+    }
+    return out.subarray(0, count);
+  }
+
+  /* The first `count` packed numbers of `text`, then where they end (searchcodes.head). */
+  function head(text, count) {
+    var out = [], value = 0, scale = 1, i = 0;
+    while (out.length < count) {
+      var digit = DIGIT_OF[text.charCodeAt(i++)];
+      if (digit >= HALF) { value += (digit - HALF) * scale; scale *= HALF; } else { out.push(value + digit * scale); value = 0; scale = 1; }
+    }
+    out.push(i);
+    return out;
+  }
+
+  /* The bit reader over six-bit characters (most significant bit first), the twin of
+     searchcodes.chars: `ones` and `zeros` count a run of equal bits with Math.clz32 and consume the
+     bit that ends it, `take` reads some bits, `bitsEnd` says where the reader is in its text. Room
+     variables, not a closure per call: a common word decodes 10,000 codes. */
+  var bitText = '', bitAt = 0, bitBuffer = 0, bitsLeft = 0;
+
+  function readBits(text, at) { bitText = text; bitAt = at; bitBuffer = 0; bitsLeft = 0; }
+
+  function bitsEnd() { return bitAt; }
+
+  function ones() {
+    for (var run = 0; ;) {
+      if (!bitsLeft) { bitBuffer = DIGIT_OF[bitText.charCodeAt(bitAt++)]; bitsLeft = 6; }
+      var rest = ~bitBuffer & ((1 << bitsLeft) - 1);
+      if (!rest) { run += bitsLeft; bitsLeft = 0; continue; }
+      var counted = bitsLeft - (32 - Math.clz32(rest));
+      bitsLeft -= counted + 1;
+      return run + counted;
+    }
+  }
+
+  function zeros() {
+    for (var run = 0; ;) {
+      if (!bitsLeft) { bitBuffer = DIGIT_OF[bitText.charCodeAt(bitAt++)]; bitsLeft = 6; }
+      var rest = bitBuffer & ((1 << bitsLeft) - 1);
+      if (!rest) { run += bitsLeft; bitsLeft = 0; continue; }
+      var counted = bitsLeft - (32 - Math.clz32(rest));
+      bitsLeft -= counted + 1;
+      return run + counted;
+    }
+  }
+
+  function take(bits) {
+    var value = 0;
+    while (bits > bitsLeft) {
+      value = value << bitsLeft | bitBuffer & ((1 << bitsLeft) - 1);
+      bits -= bitsLeft;
+      bitBuffer = DIGIT_OF[bitText.charCodeAt(bitAt++)];
+      bitsLeft = 6;
+    }
+    bitsLeft -= bits;
+    return value << bits | bitBuffer >> bitsLeft & ((1 << bits) - 1);
+  }
+
+  /* `count` Rice codes (value >> riceBits in unary, ones ended by a zero, then its riceBits low bits)
+     from text[at]: the twin of searchcodes.rice. */
+  function rice(text, at, count, riceBits) {
+    var out = new Int32Array(count), scale = Math.pow(2, riceBits);
+    readBits(text, at);
+    for (var j = 0; j < count; j++) out[j] = ones() * scale + take(riceBits);
+    return out;
+  }
+
+  /* FNV-1a (32 bits) of a string's UTF-16 code units, as 8 hex digits: the twin of
+     searchindex.chunk_name, which names chunks and places files in sub-folders. */
+  function fnv(text) {
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return ('0000000' + hash.toString(16)).slice(-8);
+  }
+
+  /* Where `value` is in the ascending array `sorted`, or -1. */
+  function find(sorted, value) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] === value) return mid;
+      if (sorted[mid] < value) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  rooms.codes = { DIGIT_OF: DIGIT_OF, unpack: unpack, head: head, readBits: readBits, bitsEnd: bitsEnd, ones: ones,
+    zeros: zeros, take: take, rice: rice, fnv: fnv, find: find };
+})(window.sitegenIndexRooms = window.sitegenIndexRooms || {});

@@ -1,0 +1,149 @@
+/* The search client's room for what the page checks beyond matching: phrases, on the word positions
+   kept beside each term chunk (search/p/, the twin of searchindex.encode_positions), and dates
+   (search/y/, the twin of searchdata.date_block) for a date range or an order by date. Owns the loaded
+   position files and every document's date once its block is loaded. */
+(function (rooms) {
+  'use strict';
+
+  var core = window.SITEGEN_SEARCH, codes = rooms.codes, loading = rooms.load, postings = rooms.postings;
+  if (!core || !codes || !loading || !postings) return;
+  var DOCUMENT_COUNT = core.documents, BODY = core.fields.length - 1, TITLE = Math.max(0, core.fields.indexOf('title'));
+  var DAY_MS = 864e5;
+
+  // ---- dates: a document's date as a span of days ----
+  var dateFrom = new Float64Array(DOCUMENT_COUNT).fill(NaN), dateTo = new Float64Array(DOCUMENT_COUNT).fill(NaN);
+  var dateKey = new Float64Array(DOCUMENT_COUNT).fill(NaN), datesLoaded = [];
+
+  function day(year, month, dayOfMonth) {  // days since 1970-01-01 (month from 1; overflowing months and days roll over)
+    var time = new Date(0);
+    time.setUTCFullYear(year, month - 1, dayOfMonth);
+    return Math.round(time.getTime() / DAY_MS);
+  }
+
+  /* The days a date written with `month` and `dayOfMonth` (0: not given) can be: the year, the month or
+     the day; an uncertain or approximate (`qualified`) one widened by one of its units each way. */
+  function span(year, month, dayOfMonth, qualified) {
+    var wider = qualified ? 1 : 0;
+    if (!month) return [day(year - wider, 1, 1), day(year + 1 + wider, 1, 0)];
+    if (!dayOfMonth) return [day(year, month - wider, 1), day(year, month + 1 + wider, 0)];
+    return [day(year, month, dayOfMonth) - wider, day(year, month, dayOfMonth) + wider];
+  }
+
+  function loadDates(docs) {
+    return Promise.all(loading.blocksOf(docs, 'dates').map(function (block) {
+      return loading.load('dates', block).then(function (data) {
+        if (datesLoaded[block]) return;
+        datesLoaded[block] = true;
+        var dateCodes = codes.unpack(data[1]), doc = block * loading.KINDS.dates.block;
+        for (var j = 0; j < dateCodes.length; j++, doc++) {
+          if (!dateCodes[j]) continue;
+          var code = dateCodes[j] - 1, qualified = code & 1;
+          code = (code - qualified) / 2;
+          var dayOfMonth = code % 32, month = (code - dayOfMonth) / 32 % 13, year = data[0] + ((code - dayOfMonth) / 32 - month) / 13;
+          var days = span(year, month, dayOfMonth, qualified);
+          dateFrom[doc] = days[0];
+          dateTo[doc] = days[1];
+          dateKey[doc] = day(year, month || 1, dayOfMonth || 1) * 4 + (!month ? 0 : !dayOfMonth ? 1 : 2);  // as dates.ArchivalDate.sort_key
+        }
+      });
+    }));
+  }
+
+  /* The dates of `hits`' documents, loaded: a promise of a function giving document doc's {lo, hi, key}
+     (days; key orders as the site's chronology does), or null for an undated one. */
+  function dates(hits) {
+    return loadDates(hits.map(function (hit) { return hit.n; })).then(function () {
+      return function (doc) { return isNaN(dateKey[doc]) ? null : { lo: dateFrom[doc], hi: dateTo[doc], key: dateKey[doc] }; };
+    });
+  }
+
+  // ---- phrases ----
+  var positionFiles = [], ownFiles = Object.create(null);  // per chunk, its position file; term -> its own
+
+  /* Whether `term`'s positions are a file of their own (core.alone body positions or more), its chunk loaded. */
+  function alone(term) {
+    var tfs = postings.posting(term).fields[BODY].tfs, count = 0;
+    for (var j = 0; j < tfs.length; j++) count += tfs[j];
+    return count >= core.alone;
+  }
+
+  /* The position files of `terms` (those the index has), loaded: a term's own, or its chunk's. */
+  function loadPlaces(terms) {
+    return Promise.all(terms.filter(postings.posting).map(function (term) {
+      var at = postings.chunkAt(term), name = postings.chunkName(at);
+      if (alone(term)) return loading.load('positions', name + '-' + codes.fnv(term)).then(function (text) { ownFiles[term] = text; });
+      return loading.load('positions', name).then(function (data) { positionFiles[at] = positionFiles[at] || data; });
+    }));
+  }
+
+  /* Where `term` is in each document's title and body, decoded on first use: per field {docs, starts,
+     at} (document docs[j] has positions at[starts[j]] .. at[starts[j + 1] - 1], in order); null when
+     the index lacks the term. Its chunk and position file are loaded. */
+  function placesOf(term) {
+    var posting = postings.posting(term);
+    if (!posting) return null;
+    if (posting.places) return posting.places;
+    var text = term in ownFiles ? ownFiles[term] : postings.entryIn(positionFiles[postings.chunkAt(term)], term), from = 0;
+    posting.places = [posting.fields[TITLE], posting.fields[BODY]].map(function (field) {
+      var docs = field.docs, starts = new Int32Array(docs.length + 1), count = 0, j;
+      for (j = 0; j < docs.length; j++) { starts[j] = count; count += field.tfs[j]; }
+      starts[docs.length] = count;
+      if (!count) return { docs: docs, starts: starts, at: new Int32Array(0) };
+      var numbers = codes.head(text.slice(from), 1), places = codes.rice(text, from + numbers[1], count, numbers[0]);
+      from = codes.bitsEnd();
+      for (j = 0; j < docs.length; j++) for (var m = starts[j] + 1; m < starts[j + 1]; m++) places[m] += places[m - 1] + 1;
+      return { docs: docs, starts: starts, at: places };
+    });
+    return posting.places;
+  }
+
+  /* Whether document `doc` holds `phrase` ({terms, at}: its terms and their places in it, a stop word
+     keeping its place) in its title or its body: the first term at some position i, each other one at
+     i plus its place less the first's. */
+  function phraseIn(phrase, doc) {
+    var terms = phrase.terms, places = terms.map(placesOf);
+    if (places.indexOf(null) >= 0) return false;
+    for (var field = 0; field < 2; field++) {
+      var lists = [];
+      for (var t = 0; t < terms.length; t++) {
+        var one = places[t][field], j = codes.find(one.docs, doc);
+        if (j < 0) break;
+        lists.push(one.at.subarray(one.starts[j], one.starts[j + 1]));
+      }
+      if (lists.length < terms.length) continue;
+      next: for (var a = 0; a < lists[0].length; a++) {
+        var start = lists[0][a] - phrase.at[0];
+        for (t = 1; t < terms.length; t++) if (codes.find(lists[t], start + phrase.at[t]) < 0) continue next;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function wordIn(term, doc) {  // document doc has `term` in some field
+    var posting = postings.posting(term);
+    return !!posting && posting.fields.some(function (field) { return codes.find(field.docs, doc) >= 0; });
+  }
+
+  /* The `hits` holding, for every group of `checks`, one of its alternatives (a phrase: see phraseIn;
+     a single term: in any field), and none of the phrases `without`: a promise. Loads the position
+     files of the phrases' words only. */
+  function phrases(hits, checks, without) {
+    var words = [], placed = [];
+    checks.concat([without]).forEach(function (group) {
+      group.forEach(function (alternative) {
+        words = words.concat(alternative.terms);
+        if (alternative.terms.length > 1) placed = placed.concat(alternative.terms);
+      });
+    });
+    return postings.loadChunks(postings.chunkList(words)).then(function () { return loadPlaces(placed); }).then(function () {
+      function holds(alternative, doc) { return alternative.terms.length > 1 ? phraseIn(alternative, doc) : wordIn(alternative.terms[0], doc); }
+      return hits.filter(function (hit) {
+        return checks.every(function (group) { return group.some(function (alternative) { return holds(alternative, hit.n); }); })
+          && !without.some(function (phrase) { return phraseIn(phrase, hit.n); });
+      });
+    });
+  }
+
+  rooms.phrases = { dates: dates, span: span, phrases: phrases };
+})(window.sitegenIndexRooms = window.sitegenIndexRooms || {});

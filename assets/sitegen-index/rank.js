@@ -1,0 +1,193 @@
+/* The search client's room for ranking, exactly as lunr.js 2.3.9 ranks over an index built by
+   lunr.py: BM25 field vectors (k1 1.2, b 0.75, scores rounded to 3 decimals as lunr.py rounds them),
+   computed here from the term frequencies and field lengths the index ships, then the cosine of query
+   and field vectors summed over fields, ties kept in lunr's order. With every body length at hand
+   (`upfront`) the results are ranked once; otherwise by bounds, made exact for those shown (`refine`).
+   Owns no state between queries but each ranking's own (`rankBounded`). */
+(function (rooms) {
+  'use strict';
+
+  var core = window.SITEGEN_SEARCH, postings = rooms.postings, lengths = rooms.lengths, query = rooms.query;
+  var loading = rooms.load, facets = rooms.facets;
+  if (!core || !postings || !lengths || !query || !loading || !facets) return;
+  var BM25_K1 = 1.2, BM25_B = 0.75;
+  var FIELD_COUNT = core.fields.length, DOCUMENT_COUNT = core.documents, BODY = FIELD_COUNT - 1;
+  var SHOWN_FIRST = 10;  // results ranked exactly when `run` is not told how many are shown
+
+  /* The score lunr.py stores for the j-th document of a posting in `field`; before its length block is
+     loaded, a document has the mean body length. */
+  function scoreAt(posting, field, j) {
+    var one = posting.fields[field], tf = one.tfs[j], doc = one.docs[j];
+    var length = field < BODY ? one.lens[j] : lengths.bodyLength(doc, core.averages[field]);
+    var score = posting.idf * ((BM25_K1 + 1) * tf) / (BM25_K1 * (1 - BM25_B + BM25_B * (length / core.averages[field])) + tf);
+    score *= core.boosts[field];
+    return round3(score);
+  }
+
+  /* Python's round(x, 3), which rounds the exact binary value: x * 1000 rounds the same way unless it
+     lies within a hair of a half, where toFixed (exact, but 10x slower) decides. */
+  function round3(value) {
+    var scaled = value * 1000, down = Math.floor(scaled);
+    return Math.abs(scaled - down - 0.5) > 1e-6 ? Math.round(scaled) / 1000 : +value.toFixed(3);
+  }
+
+  /* Per document, its dot product in `field` with the query `vector`, summed in the vector's term
+     order as lunr sums it (a term the document lacks adds 0); the body's lengths from `given` when
+     given (bounds), else as known. scoreAt's arithmetic, in the same order: a common word has 10,000
+     documents. */
+  function dots(vector, field, given) {
+    var out = new Float64Array(DOCUMENT_COUNT), average = core.averages[field], boost = core.boosts[field], isBody = field === BODY;
+    vector.forEach(function (weight, term) {
+      var posting = postings.posting(term), one = posting.fields[field], docs = one.docs, tfs = one.tfs, lens = one.lens, idf = posting.idf;
+      for (var j = 0; j < docs.length; j++) {
+        var doc = docs[j], tf = tfs[j];
+        var length = !isBody ? lens[j] : given ? given[doc] : lengths.bodyLength(doc, average);
+        var score = idf * ((BM25_K1 + 1) * tf) / (BM25_K1 * (1 - BM25_B + BM25_B * (length / average)) + tf);
+        score *= boost;
+        out[doc] += weight * round3(score);
+      }
+    });
+    return out;
+  }
+
+  function magnitudesOf(vectors) {  // each query vector's Euclidean length
+    return vectors.map(function (vector) {
+      var sum = 0;
+      vector.forEach(function (weight) { sum += weight * weight; });
+      return Math.sqrt(sum);
+    });
+  }
+
+  function rank(found) {
+    var magnitudes = magnitudesOf(found.vectors);
+    var byField = found.vectors.map(function (vector, field) { return vector.size ? dots(vector, field) : null; });
+    var slot = new Int32Array(DOCUMENT_COUNT), results = [], refs = found.refs;
+    for (var i = 0; i < refs.length; i++) {
+      var ref = refs[i], field = ref % FIELD_COUNT, doc = (ref - field) / FIELD_COUNT;
+      var score = (byField[field] ? byField[field][doc] : 0) / magnitudes[field] || 0;
+      if (slot[doc]) results[slot[doc] - 1].score += score;
+      else { results.push({ n: doc, score: score + found.extra(doc) }); slot[doc] = results.length; }
+    }
+    return results.sort(function (a, b) { return b.score - a.score; });
+  }
+
+  /* The results with bounds: per result its fields in lunr's order (to sum its score as lunr does),
+     and `lo` and `hi`, its score's bounds (`score`: `lo`; `exact` once they meet). */
+  function rankBounded(found) {
+    var ranking = { found: found, magnitudes: magnitudesOf(found.vectors), version: -1, low: null, high: null, results: [] };
+    ranking.byField = found.vectors.map(function (vector, field) { return vector.size && field < BODY ? dots(vector, field) : null; });
+    var slot = new Int32Array(DOCUMENT_COUNT), results = ranking.results, refs = found.refs;
+    for (var i = 0; i < refs.length; i++) {
+      var ref = refs[i], field = ref % FIELD_COUNT, doc = (ref - field) / FIELD_COUNT;
+      if (slot[doc]) results[slot[doc] - 1].parts.push(field);
+      else {  // scores start as doubles (NaN): from 0, each result's object changed shape at its first score (50 ms for 59,000)
+        results.push({ n: doc, i: results.length, parts: [field], score: NaN, lo: NaN, hi: NaN, exact: false, v: -1, ctx: ranking });
+        slot[doc] = results.length;
+      }
+    }
+    bound(ranking, results);
+    return ranking;
+  }
+
+  /* The bounds of each result of `list` for the body lengths known now (`lengths.version`): the body's
+     dot products once a version, a result's sums only when asked for (refining looks again only at
+     the results that can still be shown). */
+  function bound(ranking, list) {
+    if (ranking.version !== lengths.version()) {
+      var body = ranking.found.vectors[BODY];
+      ranking.version = lengths.version();
+      ranking.low = body.size ? dots(body, BODY, lengths.longest) : null;
+      ranking.high = body.size ? dots(body, BODY, lengths.shortest) : null;
+    }
+    var low = ranking.low, high = ranking.high, magnitudes = ranking.magnitudes, byField = ranking.byField, version = ranking.version;
+    for (var i = 0; i < list.length; i++) {
+      var hit = list[i];
+      if (hit.v === version) continue;
+      var least = 0, most = 0, doc = hit.n, parts = hit.parts, sure = true;
+      for (var j = 0; j < parts.length; j++) {
+        var field = parts[j];
+        if (field === BODY) {
+          least += (low ? low[doc] : 0) / magnitudes[field] || 0;
+          most += (high ? high[doc] : 0) / magnitudes[field] || 0;
+          sure = sure && lengths.known[doc] === 1;
+        } else {
+          var score = (byField[field] ? byField[field][doc] : 0) / magnitudes[field] || 0;
+          least += score;
+          most += score;
+        }
+      }
+      var extra = ranking.found.extra(doc);
+      hit.lo = hit.score = least + extra;
+      hit.hi = most + extra;
+      hit.exact = sure;
+      hit.v = version;
+    }
+  }
+
+  function byScore(a, b) { return (b.score - a.score) || (a.i - b.i); }
+
+  /* `list` (results of one query, or some of them) with its first `count` in lunr's exact order: the
+     count-th best lower bound is a score that many results reach, so only results whose upper bound
+     reaches it can be among the first; their buckets, then their exact lengths, are loaded until
+     every such result is exact. Lengths only narrow the bounds (lower bounds rise, upper ones fall),
+     so a result left out once stays out, and each round looks only at those still in. The rest follow
+     in the order given. A promise. */
+  function refine(list, count) {
+    count = Math.min(count, list.length);
+    if (!count || !list[0].ctx) return Promise.resolve(list);
+    var ranking = list[0].ctx, top = list;
+    function step() {
+      bound(ranking, top);
+      var lows = new Float64Array(top.length);
+      for (var i = 0; i < top.length; i++) lows[i] = top[i].lo;
+      lows.sort();
+      var threshold = lows[top.length - count], open = [];
+      top = top.filter(function (hit) {
+        if (hit.hi < threshold) return false;
+        if (!hit.exact) open.push(hit.n);
+        return true;
+      });
+      if (open.length) {
+        var unbucketed = open.filter(function (doc) { return lengths.bucketOf[doc] < 0; });
+        return (unbucketed.length ? lengths.loadBuckets(unbucketed) : lengths.loadExact(open)).then(step);
+      }
+      var first = new Set(top);
+      return top.sort(byScore).concat(list.filter(function (hit) { return !first.has(hit); }));  // the rest in the order given: made exact when asked for
+    }
+    return Promise.resolve(step());  // the first step now: its files asked for at once
+  }
+
+  /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`), the first
+     `shown` (SHOWN_FIRST if not given) in lunr's exact order, with their records asked for. `later`:
+     the page keeps only some of them (a phrase, a date range) or orders them otherwise, so neither
+     records nor facet files are asked for yet (see recount). */
+  function run(clauses, shown, later) {
+    shown = shown || SHOWN_FIRST;
+    var all = lengths.UPFRONT ? lengths.loadAllLengths() : null;
+    function records(list) { if (!later) list.forEach(function (hit) { loading.perDocument('records', hit.n); }); }
+    return Promise.all([query.prepare(clauses), all]).then(function () {
+      var found = query.match(clauses);
+      if (lengths.UPFRONT) {  // the records first: over http they are the last to arrive
+        var hits = rank(found);
+        records(hits.slice(0, shown));
+        return Object.assign(hits, counting(hits, found, later));
+      }
+      var bounded = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
+      var refined = refine(bounded, shown);  // its first lengths asked for before the facets' files
+      var how = counting(bounded, found, later);
+      return refined.then(function (sorted) {
+        records(sorted.slice(0, shown));
+        return Object.assign(sorted, how);
+      });
+    });
+  }
+
+  /* How the facets of `hits` will be counted ({facetMode, sampled, bounds}: see facets.recount), with
+     the files that needs asked for; `later`: only the bounds, for recount. */
+  function counting(hits, found, later) {
+    var bounds = core.facets.map(function (_, facet) { return facets.valueBounds(facet, found.groups); });
+    return later ? { bounds: bounds } : facets.recount(hits, bounds);
+  }
+
+  rooms.rank = { scoreAt: scoreAt, refine: refine, run: run };
+})(window.sitegenIndexRooms = window.sitegenIndexRooms || {});
