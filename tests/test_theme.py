@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import rjsmin
 
 from sitegen import theme
 from sitegen.build import build
@@ -92,11 +93,14 @@ def test_a_projects_asset_replaces_the_themes_and_adds_its_own(make_site):
     root = make_site(config=PLAIN)
     (root / "assets").mkdir()
     (root / "assets" / "style.css").write_text("body { color: black }\n", encoding="utf-8")
-    (root / "assets" / "extra.js").write_text("// ours\n", encoding="utf-8")
+    (root / "assets" / "extra.js").write_text("// ours\nwindow.ours = 1;\n", encoding="utf-8")
+    (root / "assets" / "vendor.min.js").write_text("/* theirs */ window.theirs = 2;\n", encoding="utf-8")
     files = built(root, "build")
     assert files["assets/style.css"] == b"body { color: black }\n"
-    assert files["assets/extra.js"] == b"// ours\n"
-    assert files["assets/sitegen-search.js"] == (ROOT / "assets" / "sitegen-search.js").read_bytes()
+    assert files["assets/extra.js"] == b"window.ours=1;"  # JavaScript is published minified
+    assert files["assets/vendor.min.js"] == b"/* theirs */ window.theirs = 2;\n"  # as it is: minified by its makers
+    search_js = (ROOT / "assets" / "sitegen-search.js").read_bytes()
+    assert files["assets/sitegen-search.js"] == rjsmin.jsmin(search_js) and len(files["assets/sitegen-search.js"]) < len(search_js) * 0.8
 
 
 def test_adding_and_removing_an_override_with_the_cache_equals_a_cold_build(make_site):
