@@ -280,6 +280,9 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
                 state.vocab.append(term)
         state.doc_terms[n] = searchcodes.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
+        if state.keys:  # its key no longer says what the index holds of it: `update_documents` redoes it
+            state.keys = list(old.keys) if state.keys is old.keys else state.keys
+            state.keys[n] = b""
     least = searchdata.counted(len(state.ids))
     for term in moved if least <= len(state.ids) else ():  # (else no term carries counts)
         carried = _carried([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]], least, state.columns,
@@ -323,7 +326,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     return out, removed, _stats(site, state), state
 
 
-UPDATED_MOST = 8  # an update redoes at most one document in this many (`update_documents`); past that, the whole index
+UPDATED_MOST = 64, 8  # an update redoes up to this many documents or one in this many (`update_documents`); past that, the whole index
 
 
 def update_documents(state: SearchState, site: Site, memo: Memo = NO_MEMO, jobs: int = 1
@@ -337,8 +340,8 @@ def update_documents(state: SearchState, site: Site, memo: Memo = NO_MEMO, jobs:
     facet files, cheap beside the postings, are made whole and only the changed ones returned.
     The whole index is made again (and compared) instead when the edit cannot be patched: a state
     from before these keys, other settings or fields (`_settings_key`), documents added, removed or
-    numbered otherwise (a document's language or year is how it is numbered), more than one document
-    in UPDATED_MOST to redo, or, in an archive whose terms carry facet counts (`searchdata.counted`),
+    numbered otherwise (a document's language or year is how it is numbered), more documents to redo
+    than UPDATED_MOST allows, or, in an archive whose terms carry facet counts (`searchdata.counted`),
     a value of a facet numbered anew (a new value ranks among the others by its count: every count
     would change)."""
     with collector_paused():
@@ -362,7 +365,7 @@ def _patchable(state: SearchState, site: Site, layout: list) -> tuple | None:
     if [d.id for d in docs] != state.ids:
         return None
     changed = [n for n, d in enumerate(docs) if _document_key(site, d) != state.keys[n]]
-    if len(changed) * UPDATED_MOST > len(docs):
+    if len(changed) > max(UPDATED_MOST[0], len(docs) // UPDATED_MOST[1]):
         return None
     if searchdata.counted(len(docs)) <= len(docs) and columns != state.columns:  # terms carry value ids
         redone = set(changed)
