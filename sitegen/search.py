@@ -127,7 +127,7 @@ class SearchState:
     alone: set[str] = field(default_factory=set)  # terms whose positions are a file of their own
     head_terms: list[str] = field(default_factory=list)  # per document, the numbers of its terms in any field but the body, packed
     sums: list[int] = field(default_factory=list)  # per field but the body, the sum of its lengths (its average's numerator)
-    keys: list[bytes] = field(default_factory=list)  # per document, what the index reads of it (`_document_key`)
+    keys: list[bytes] = field(default_factory=list)  # per document, what the index reads of it, its facets apart (`_document_keys`)
     settings: bytes = b""  # what the index reads of the site but its documents (`_settings_key`)
 
     def __getstate__(self) -> dict:
@@ -205,7 +205,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
     state.head_terms = [searchcodes.pack(sorted({number_of(t) for f in a[:-1] for t, _ in f[1]})) for a in analysed]
     state.sums = [sum(a[f][0] for a in analysed) for f in range(len(field_list) - 1)]
-    state.keys, state.settings = [_document_key(site, d) for d in docs], _settings_key(site, layout)
+    state.keys, state.settings = _document_keys(site, docs), _settings_key(site, layout)
     del titles
     state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
     del analysed
@@ -333,7 +333,7 @@ def update_documents(state: SearchState, site: Site, memo: Memo = NO_MEMO, jobs:
                      ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
     """The index of `site`, from the state of an index of the same documents: the files whose bytes
     change, the paths no longer written, the stats and the new state (the old one stays valid). The
-    documents redone are those whose `_document_key` changed (an edited title, summary, date,
+    documents redone are those whose key (`_document_keys`) changed (an edited title, summary, date,
     actors or topics, body; a registry entry's names reach every document of its term), and only
     their postings in every field, title and body positions, records, date blocks and the chunks,
     vocabulary files and core they reach are made again (`update_bodies` does their bodies); the
@@ -354,42 +354,45 @@ def update_documents(state: SearchState, site: Site, memo: Memo = NO_MEMO, jobs:
 
 
 def _patchable(state: SearchState, site: Site, layout: list) -> tuple | None:
-    """(the documents to redo, by number; `searchdata.facets` of the site) when `update_documents` can
-    patch `state`, else None."""
+    """(the documents to redo, by number; every document's key; the documents in index order; and
+    `searchdata.facets` of the site, None when the facets are as they were) when `update_documents`
+    can patch `state`, else None."""
     if len(state.keys) != len(state.ids) or len(state.head_terms) != len(state.ids) or state.settings != _settings_key(site, layout):
         return None
     if len(site.documents) != len(state.ids) or not all(map(site.documents.__contains__, state.ids)):
         return None
-    made = searchdata.facets(site)
-    docs, columns = made[0], made[4]
-    if [d.id for d in docs] != state.ids:
-        return None
-    changed = [n for n, d in enumerate(docs) if _document_key(site, d) != state.keys[n]]
+    docs = [site.documents[doc_id] for doc_id in state.ids]
+    keys = _document_keys(site, docs)
+    changed = [n for n, key in enumerate(keys) if key != state.keys[n]]
     if len(changed) > max(UPDATED_MOST[0], len(docs) // UPDATED_MOST[1]):
+        return None
+    if all(keys[n][:_FACETED] == state.keys[n][:_FACETED] for n in changed):  # no facet value or label changed
+        return changed, keys, docs, None
+    made = searchdata.facets(site)
+    columns = made[4]
+    if [d.id for d in made[0]] != state.ids:
         return None
     if searchdata.counted(len(docs)) <= len(docs) and columns != state.columns:  # terms carry value ids
         redone = set(changed)
         if [s["single"] for s in made[1]] != state.single or any(
                 column[n] != was[n] for column, was in zip(columns, state.columns) for n in range(len(docs)) if n not in redone):
             return None
-    return changed, made
+    return changed, keys, docs, made
 
 
-def _update_documents(old: SearchState, site: Site, layout: list, changed: list[int], made: tuple
-                      ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
-    docs, facet_list, parts, facet_files, columns = made
-    if not changed and facet_list == old.core["facets"]:
+def _update_documents(old: SearchState, site: Site, layout: list, changed: list[int], keys: list[bytes], docs: list[Document],
+                      made: tuple | None) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
+    if not changed:
         return {}, set(), _stats(site, old), old
+    _, facet_list, parts, facet_files, columns = made or (None, old.core["facets"], None, None, old.columns)
     first, _, _, mid = update_bodies(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
     state = replace(mid, heads=dict(mid.heads), bodies=mid.bodies.copy(), packed=dict(mid.packed), order=list(mid.order),
                     ends=list(mid.ends), core=dict(mid.core), files=dict(mid.files), counts=dict(mid.counts),
                     body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone),
                     title_positions=dict(mid.title_positions), head_terms=list(mid.head_terms), sums=list(mid.sums),
-                    keys=list(mid.keys), columns=columns, single=[s["single"] for s in facet_list])
+                    keys=keys, columns=columns, single=[s["single"] for s in facet_list])
     analysed = {n: searchindex.analyse_fields(_field_texts(site, docs[n], layout)) for n in changed}
     touched, titled = _update_heads(state, analysed, len(layout))
-    for n in changed:
-        state.keys[n] = _document_key(site, docs[n])
     recount = _recount(old, state, changed, touched)
     changes = searchindex.repack(mid.packed, state.heads, state.bodies, state.packed, state.order, touched, len(layout))
     changes = sorted({*changes, *(bisect_left(state.order, utf16_key(t), key=utf16_key) for t in recount)})
@@ -411,7 +414,8 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
             files[searchdata.path(key)] = searchdata.data(key, pages)
         else:
             state.files.pop(searchdata.path(key), None)
-    files.update(_facet_files(state, facet_list, parts, facet_files))
+    if made is not None:
+        files.update(_facet_files(state, facet_list, parts, facet_files))
     state.core["averages"] = [*(s / len(docs) for s in state.sums), state.core["averages"][-1]]
     files[urls.SEARCH_CORE] = _core_file(state)
     for path in _index_paths(mid) - _index_paths(state):
@@ -538,16 +542,27 @@ def _compared(site: Site, old: SearchState, state: SearchState, files: dict[str,
     return out, old.files.keys() - state.files.keys(), _stats(site, state), state
 
 
-def _document_key(site: Site, doc: Document) -> bytes:
-    """A digest of what the index reads of one document (its fields with a search role, body, terms
-    and their names, attachments' text, folder): unchanged, its part of the index is too."""
+_FACETED = 8  # bytes: a document's key begins with a digest of its facet values and their labels
+
+
+def _document_keys(site: Site, docs: list[Document]) -> list[bytes]:
+    """Per document, a digest of its facet values and their labels (what `searchdata.facets` reads of
+    it), then one of everything the index reads of it (its fields with a search role, body, terms and
+    their names, attachments' text, folder): unchanged, its part of the index is too."""
     searched = [name for name, spec in DOCUMENT_FIELDS.items() if spec.weight or spec.facet or spec.record]
-    names = [[name, [site.taxonomies[name].terms[t].all_names if t in site.taxonomies[name].terms else t for t in ids]]
-             for name, ids in sorted(doc.terms.items()) if name in site.taxonomies]
-    attached = [[a.name, a.href, [[p.number, p.text] for p in a.pages]] for a in doc.attachments]
-    text = json.dumps([doc.id, doc.dir, doc.folder, doc.terms, names, attached, *(getattr(doc, name) for name in searched)],
-                      ensure_ascii=False, default=repr)
-    return hashlib.blake2b(text.encode() + b"\0" + doc.body.text.encode(), digest_size=16).digest()
+    faceted = [name for name, spec in DOCUMENT_FIELDS.items() if spec.facet]
+    terms = {name: tax.terms for name, tax in site.taxonomies.items()}
+    out = []
+    for doc in docs:
+        names = [[name, [[terms[name][t].names, terms[name][t].all_names] if t in terms[name] else t for t in ids]]
+                 for name, ids in sorted(doc.terms.items()) if name in terms]
+        facets = json.dumps([names, *(getattr(doc, name) for name in faceted)], ensure_ascii=False, default=repr).encode()
+        attached = [[a.name, a.href, [[p.number, p.text] for p in a.pages]] for a in doc.attachments]
+        text = json.dumps([doc.id, doc.dir, doc.folder, doc.terms, attached, *(getattr(doc, name) for name in searched)],
+                          ensure_ascii=False, default=repr)
+        faceted_key = hashlib.blake2b(facets, digest_size=_FACETED).digest()
+        out.append(faceted_key + hashlib.blake2b(b"\0".join((facets, text.encode(), doc.body.text.encode())), digest_size=16).digest())
+    return out
 
 
 def _settings_key(site: Site, layout: list) -> bytes:
@@ -664,6 +679,10 @@ def _positions(state: SearchState, term: str) -> str:
 
 def _chunks_of(state: SearchState, terms: Iterable[str]) -> set[int]:
     """The chunks now holding `terms` (those still in the index)."""
+    terms = list(terms)
+    if len(terms) > 64:  # (a dict of every term costs less than that many bisects by key)
+        where = dict(zip(state.order, range(len(state.order))))
+        return {bisect_right(state.ends, where[t]) for t in terms if t in where}
     out = set()
     for term in terms:
         i = bisect_left(state.order, utf16_key(term), key=utf16_key)
