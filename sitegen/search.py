@@ -320,7 +320,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         state.raw_bytes += len(data) - _size(old.files.get(path, bytes(4)))
         if old.files.get(path) != state.files[path]:
             out[path] = data
-    removed = _index_paths(old) - _index_paths(state)
+    removed = _removed_paths(old, state)
     for path in removed:
         state.raw_bytes -= _size(state.files.pop(path))
     return out, removed, _stats(site, state), state
@@ -418,7 +418,7 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
         files.update(_facet_files(state, facet_list, parts, facet_files))
     state.core["averages"] = [*(s / len(docs) for s in state.sums), state.core["averages"][-1]]
     files[urls.SEARCH_CORE] = _core_file(state)
-    for path in _index_paths(mid) - _index_paths(state):
+    for path in _removed_paths(mid, state):
         state.files.pop(path, None)
     for path, data in {**first, **files}.items():
         if path in state.files or path in files:
@@ -549,13 +549,19 @@ def _document_keys(site: Site, docs: list[Document]) -> list[bytes]:
     """Per document, a digest of its facet values and their labels (what `searchdata.facets` reads of
     it), then one of everything the index reads of it (its fields with a search role, body, terms and
     their names, attachments' text, folder): unchanged, its part of the index is too."""
-    searched = [name for name, spec in DOCUMENT_FIELDS.items() if spec.weight or spec.facet or spec.record]
     faceted = [name for name, spec in DOCUMENT_FIELDS.items() if spec.facet]
+    searched = [name for name, spec in DOCUMENT_FIELDS.items() if (spec.weight or spec.record) and not spec.facet]
     terms = {name: tax.terms for name, tax in site.taxonomies.items()}
+    named: dict[tuple[str, str], object] = {}  # (taxonomy, term) -> its names and aliases (read once)
+
+    def names_of(name: str, t: str) -> object:
+        found = named.get((name, t))
+        if found is None:
+            found = named[name, t] = [terms[name][t].names, terms[name][t].all_names] if t in terms[name] else t
+        return found
     out = []
     for doc in docs:
-        names = [[name, [[terms[name][t].names, terms[name][t].all_names] if t in terms[name] else t for t in ids]]
-                 for name, ids in sorted(doc.terms.items()) if name in terms]
+        names = [[name, [names_of(name, t) for t in ids]] for name, ids in sorted(doc.terms.items()) if name in terms]
         facets = json.dumps([names, *(getattr(doc, name) for name in faceted)], ensure_ascii=False, default=repr).encode()
         attached = [[a.name, a.href, [[p.number, p.text] for p in a.pages]] for a in doc.attachments]
         text = json.dumps([doc.id, doc.dir, doc.folder, doc.terms, attached, *(getattr(doc, name) for name in searched)],
@@ -718,6 +724,14 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
         return {}
     state.core["vocab"] = searchvocab.keys(state.order)
     return searchvocab.files(state.order, state.packed, keys)
+
+
+def _removed_paths(old: SearchState, state: SearchState) -> set[str]:
+    """The chunk, group and vocabulary files of `old` that `state` has no more (none, when its chunks,
+    terms with positions of their own and vocabulary keys are the same)."""
+    if old.core["chunks"] == state.core["chunks"] and old.alone == state.alone and old.core.get("vocab") == state.core.get("vocab"):
+        return set()
+    return _index_paths(old) - _index_paths(state)
 
 
 def _index_paths(state: SearchState) -> set[str]:
