@@ -9,6 +9,9 @@ bodies redoes just those documents and moves the changed files into the output. 
 changes are templates redoes the pages made from them (`retemplate`, from what is remembered here).
 Anything else (a field, a file added or removed, config, assets, an output touched by hand, a new
 error) takes the full build, which is the reference: tests compare them byte for byte through random edits.
+The full build too keeps what the last one left where it can: the pages of documents an edit cannot
+reach (`unreached`), and the search index, updated in place from its remembered state
+(`search_as_left`, `search.update_documents`) when the output is as the last build left it.
 """
 
 from __future__ import annotations

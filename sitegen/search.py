@@ -100,8 +100,9 @@ class SearchStats:
 
 @dataclass
 class SearchState:
-    """What `update_bodies` needs from the last index, and no body text: per document its body terms
-    (to take it out of their postings) and body length; per term its packed
+    """What `update_bodies` and `update_documents` need from the last index, and no body text: per
+    document its body terms and other terms (to take it out of their postings), body length and key;
+    per term its packed
     posting, the part of it a body edit cannot change (`heads`) and the body's [document, tf, ...]
     (`bodies`); the chunk cuts; the core; each file's size and digest (to return only what changed)."""
 
