@@ -22,7 +22,7 @@ from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
 from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
 from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, record_files, remember, stage_files
-from sitegen.incremental import recall, unreached, write_file, write_pages
+from sitegen.incremental import keep_files, recall, search_as_left, unreached, write_file, write_pages
 from sitegen.incremental import key as output_key
 from sitegen.links import check_targets, link_bodies, link_index
 from sitegen.model import Site, build_site
@@ -141,8 +141,11 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
                          held=held_notes(model.held, drafts))
     sink = (Output(target, protected_folders(config), previous) if until == "write"
             else Memory(session) if until == "render" else Discard())
-    kept = unreached(recall(memo, target), model.site, model.index, model.seen, read.settings) if until == "write" else frozenset()
-    written = _write(config, model, sink, jobs, clock, memo, session, strict, result, kept)
+    remembered = recall(memo, target) if until == "write" else None
+    kept = unreached(remembered, model.site, model.index, model.seen, read.settings) if until == "write" else frozenset()
+    last_search = ((lambda: search_as_left(remembered)) if remembered and remembered.search is not None and session is None
+                   and as_left and as_left() else None)
+    written = _write(config, model, sink, jobs, clock, memo, session, strict, result, kept, last_search)
     result.files = sink.files if isinstance(sink, Memory) else {}
     clock.stage("cache")
     if until == "write":
@@ -204,14 +207,16 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
 
 
 def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, memo: Memo, session: Session | None,
-           strict: bool, result: BuildResult, kept: frozenset = frozenset()) -> Written:
+           strict: bool, result: BuildResult, kept: frozenset = frozenset(), last_search: Callable[[], Any] | None = None
+           ) -> Written:
     """The pages, the search index, the data files, the assets and attachments, into `sink`, committed
-    when all are there.
+    when all are there. `last_search()`: the state of the index the output holds, where it is as the
+    last build left it: the search files that do not change are kept.
     The search runs beside the page workers once they have forked (they do not inherit its state), in
     the parent's idle core; past BESIDE documents, after them. Nothing is committed before it."""
     site, templates = model.site, template_keys(config.template_folders)
     compile_templates(config.template_folders, templates)  # once, here: the page workers fork with them
-    beside = Beside(lambda: sessions.build_search(site, memo, session),
+    beside = Beside(lambda: sessions.build_search(site, memo, session, last_search and last_search()),
                     lambda made: stage_files(sink, {**made.files, **data_files(site)}),
                     isinstance(sink, Output) and len(site.documents) <= BESIDE)
     with sink, beside:  # the output folder is checked and locked before anything is rendered
@@ -225,6 +230,7 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         search_state = _search(config, model.problems, strict, result, made)
         clock.stage("write")
         record_files(sink, staged)
+        keep_files(sink, made.kept)
         for rel, data in sorted({**read_assets(model.assets), **model.attached}.items()):
             write_file(sink, rel, data)
         del made, staged
@@ -281,7 +287,7 @@ def _search(config: Config, problems: list[Diagnostic], strict: bool, result: Bu
             made: SearchMade) -> Any:
     """The end of the search stage, given what `build_search` made: its stats and warnings into
     `result`, its state returned; a problem it finds stops the build (before anything is committed)."""
-    _, result.search, result.search_pending, state = made
+    result.search, result.search_pending, state = made.stats, made.pending, made.state
     problems += search.over_budget(config, result.search)
     _stop_on_errors(problems, strict)
     result.warnings = sort_diagnostics(d for d in problems if d.severity == WARNING)

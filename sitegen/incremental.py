@@ -9,6 +9,9 @@ bodies redoes just those documents and moves the changed files into the output. 
 changes are templates redoes the pages made from them (`retemplate`, from what is remembered here).
 Anything else (a field, a file added or removed, config, assets, an output touched by hand, a new
 error) takes the full build, which is the reference: tests compare them byte for byte through random edits.
+The full build too keeps what the last one left where it can: the pages of documents an edit cannot
+reach (`unreached`), and the search index, updated in place from its remembered state
+(`search_as_left`, `search.update_documents`) when the output is as the last build left it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
 from sitegen.inputs import SourceFile, folder_digest, parse_file, render_bodies
 from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Site
-from sitegen.output import Manifest, Output, WriteStats, unfinished
+from sitegen.output import Manifest, Output, UnsafeOutput, WriteStats, unfinished
 from sitegen.outputs import of
 from sitegen.pages import Plan, Rarity
 from sitegen.render import Job, SpilledHTML, render_plan, template_keys
@@ -217,6 +220,25 @@ def record_files(sink, staged: list[tuple[str, bytes, Any]]) -> None:
             write_file(sink, rel, data)
         else:
             sink.record(rel, *written)
+
+
+def keep_files(sink, paths: frozenset[str]) -> None:
+    """Files of the last output that this build's are too, as they are (a search index updated in
+    place makes only the files it changes); checked by `as_left` before the build relied on them."""
+    for rel in sorted(paths):
+        before = sink.previous.files.get(rel) if isinstance(sink, Output) else None
+        if before is None or not sink.keep(rel, before.key):
+            raise UnsafeOutput(f"{sink.out / rel if isinstance(sink, Output) else rel} changed while the build was writing")
+
+
+def search_as_left(state: Remembered) -> Any:
+    """The search index's state as the last build left the output: the full build's, with the bodies
+    the fast builds since redid (`rebuild_bodies` replays them the same way)."""
+    if not state.edited:
+        return state.search
+    site = dataclasses.replace(state.site, documents={doc_id: dataclasses.replace(state.site.documents[doc_id], body=body)
+                                                      for doc_id, body in state.edited.items()})
+    return search.update_bodies(state.search, site, sorted(state.edited))[3]
 
 
 def _as_left(manifest: Manifest, target: Path, last: LastBuild) -> bool:

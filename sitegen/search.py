@@ -79,7 +79,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from operator import itemgetter
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sitegen import analysis, searchcodes, searchdata, searchindex, searchvocab, urls
 from sitegen.searchdata import FOLDER
@@ -107,8 +107,9 @@ class SearchStats:
 
 @dataclass
 class SearchState:
-    """What `update_bodies` needs from the last index, and no body text: per document its body terms
-    (to take it out of their postings) and body length; per term its packed
+    """What `update_bodies` and `update_documents` need from the last index, and no body text: per
+    document its body terms and other terms (to take it out of their postings), body length and key;
+    per term its packed
     posting, the part of it a body edit cannot change (`heads`) and the body's [document, tf, ...]
     (`bodies`); the chunk cuts; the core; each file's size and digest (to return only what changed)."""
 
@@ -132,6 +133,10 @@ class SearchState:
     body_positions: dict = field(default_factory=dict)  # term -> its body positions (gaps), as `bodies` orders them
     positions: dict[str, str] = field(default_factory=dict)  # term -> its entry in its position file (p/)
     alone: set[str] = field(default_factory=set)  # terms whose positions are a file of their own
+    head_terms: list[str] = field(default_factory=list)  # per document, the numbers of its terms in any field but the body, packed
+    sums: list[int] = field(default_factory=list)  # per field but the body, the sum of its lengths (its average's numerator)
+    keys: list[bytes] = field(default_factory=list)  # per document, what the index reads of it, its facets apart (`_document_keys`)
+    settings: bytes = b""  # what the index reads of the site but its documents (`_settings_key`)
 
     def __getstate__(self) -> dict:
         """Pickled with its postings and body positions in one buffer each (`searchindex.Postings`),
@@ -206,6 +211,9 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.body_positions = places
     state.positions = {t: _positions(state, t) for t in order if not analysis.is_form(t)}  # a form term has none
     state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
+    state.head_terms = [searchcodes.pack(sorted({number_of(t) for f in a[:-1] for t, _ in f[1]})) for a in analysed]
+    state.sums = [sum(a[f][0] for a in analysed) for f in range(len(field_list) - 1)]
+    state.keys, state.settings = _document_keys(site, docs), _settings_key(site, layout)
     del titles
     state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
     del analysed
@@ -281,6 +289,9 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
                 state.vocab.append(term)
         state.doc_terms[n] = searchcodes.pack([state.numbers[t] for t, _ in counts])
         state.lengths[n] = length
+        if state.keys:  # its key no longer says what the index holds of it: `update_documents` redoes it
+            state.keys = list(old.keys) if state.keys is old.keys else state.keys
+            state.keys[n] = b""
     least = searchdata.counted(len(state.ids))
     for term in moved if least <= len(state.ids) else ():  # (else no term carries counts)
         carried = _carried([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]], least, state.columns,
@@ -355,6 +366,262 @@ def _relaid(state: SearchState, files: dict[str, bytes], removed: set[str], limi
     if "vocabulary" in moved:
         out.update(searchvocab.files(state.order, state.packed))
     return out
+
+
+UPDATED_MOST = 64, 8  # an update redoes up to this many documents or one in this many (`update_documents`); past that, the whole index
+
+
+def update_documents(state: SearchState, site: Site, memo: Memo = NO_MEMO, jobs: int = 1
+                     ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
+    """The index of `site`, from the state of an index of the same documents: the files whose bytes
+    change, the paths no longer written, the stats and the new state (the old one stays valid). The
+    documents redone are those whose key (`_document_keys`) changed (an edited title, summary, date,
+    actors or topics, body; a registry entry's names reach every document of its term), and only
+    their postings in every field, title and body positions, records, date blocks and the chunks,
+    vocabulary files and core they reach are made again (`update_bodies` does their bodies); the
+    facet files, cheap beside the postings, are made whole and only the changed ones returned.
+    The whole index is made again (and compared) instead when the edit cannot be patched: a state
+    from before these keys, other settings or fields (`_settings_key`), documents added, removed or
+    numbered otherwise (a document's language or year is how it is numbered), more documents to redo
+    than UPDATED_MOST allows, or, in an archive whose terms carry facet counts (`searchdata.counted`),
+    a value of a facet numbered anew (a new value ranks among the others by its count: every count
+    would change)."""
+    with collector_paused():
+        layout = _layout(site, searchdata.indexes_originals(site))
+        found = _patchable(state, site, layout)
+        if found is None:
+            files, _, new = _build_search_state(site, memo, jobs)
+            return _compared(site, state, new, files)
+        return _update_documents(state, site, layout, *found)
+
+
+def _patchable(state: SearchState, site: Site, layout: list) -> tuple | None:
+    """(the documents to redo, by number; every document's key; the documents in index order; and
+    `searchdata.facets` of the site, None when the facets are as they were) when `update_documents`
+    can patch `state`, else None."""
+    if len(state.keys) != len(state.ids) or len(state.head_terms) != len(state.ids) or state.settings != _settings_key(site, layout):
+        return None
+    if _folders(state.core):  # a kind in sub-folders (a folder limit met): the paths here are not placed
+        return None
+    if len(site.documents) != len(state.ids) or not all(map(site.documents.__contains__, state.ids)):
+        return None
+    docs = [site.documents[doc_id] for doc_id in state.ids]
+    keys = _document_keys(site, docs)
+    changed = [n for n, key in enumerate(keys) if key != state.keys[n]]
+    if len(changed) > max(UPDATED_MOST[0], len(docs) // UPDATED_MOST[1]):
+        return None
+    if all(keys[n][:_FACETED] == state.keys[n][:_FACETED] for n in changed):  # no facet value or label changed
+        return changed, keys, docs, None
+    made = searchdata.facets(site)
+    columns = made[4]
+    if [d.id for d in made[0]] != state.ids:
+        return None
+    if searchdata.counted(len(docs)) <= len(docs) and columns != state.columns:  # terms carry value ids
+        redone = set(changed)
+        if [s["single"] for s in made[1]] != state.single or any(
+                column[n] != was[n] for column, was in zip(columns, state.columns) for n in range(len(docs)) if n not in redone):
+            return None
+    return changed, keys, docs, made
+
+
+def _update_documents(old: SearchState, site: Site, layout: list, changed: list[int], keys: list[bytes], docs: list[Document],
+                      made: tuple | None) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
+    if not changed:
+        return {}, set(), _stats(site, old), old
+    _, facet_list, parts, facet_files, columns = made or (None, old.core["facets"], None, None, old.columns)
+    first, _, _, mid = update_bodies(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
+    state = replace(mid, heads=dict(mid.heads), bodies=mid.bodies.copy(), packed=dict(mid.packed), order=list(mid.order),
+                    ends=list(mid.ends), core=dict(mid.core), files=dict(mid.files), counts=dict(mid.counts),
+                    body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone),
+                    title_positions=dict(mid.title_positions), head_terms=list(mid.head_terms), sums=list(mid.sums),
+                    keys=keys, columns=columns, single=[s["single"] for s in facet_list])
+    analysed = {n: searchindex.analyse_fields(_field_texts(site, docs[n], layout)) for n in changed}
+    touched, titled = _update_heads(state, analysed, len(layout))
+    recount = _recount(old, state, changed, touched)
+    changes = searchindex.repack(mid.packed, state.heads, state.bodies, state.packed, state.order, touched, len(layout))
+    changes = sorted({*changes, *(bisect_left(state.order, utf16_key(t), key=utf16_key) for t in recount)})
+    for term in titled:
+        if term in state.packed:
+            state.positions[term] = _positions(state, term)
+        else:  # in no document any more
+            for held in (state.positions, state.title_positions, state.body_positions):
+                held.pop(term, None)
+            state.alone.discard(term)
+    files = _rechunk(mid, state, changes) if changes else {}
+    files.update(_chunk_files(state, _chunks_of(state, titled), postings=False))
+    files.update(_vocab_files(mid, state, touched))
+    files.update((searchdata.path(key), searchdata.data(key, searchdata.date_block(docs, b, searchindex.BLOCK)))
+                 for b in {n // searchindex.BLOCK for n in changed} for key in [searchdata.key("dates", b)])
+    for n in changed:
+        key = _numbered(state.core, "originals", n)
+        if pages := searchdata.original_pages(site, docs[n]):
+            files[searchdata.path(key)] = searchdata.data(key, pages)
+        else:
+            state.files.pop(searchdata.path(key), None)
+    if made is not None:
+        files.update(_facet_files(state, facet_list, parts, facet_files))
+    state.core["averages"] = [*(s / len(docs) for s in state.sums), state.core["averages"][-1]]
+    files[urls.SEARCH_CORE] = _core_file(state)
+    for path in _removed_paths(mid, state):
+        state.files.pop(path, None)
+    for path, data in {**first, **files}.items():
+        if path in state.files or path in files:
+            state.files[path] = _digest(data)
+    state.raw_bytes = sum(map(_size, state.files.values()))
+    out = {path: data for path, data in {**first, **files}.items() if path in state.files and state.files[path] != old.files.get(path)}
+    return out, old.files.keys() - state.files.keys(), _stats(site, state), state
+
+
+def _update_heads(state: SearchState, analysed: dict[int, Any], fields: int) -> tuple[set[str], set[str]]:
+    """Every field but the body of the documents `analysed` (number -> `searchindex.analyse_fields`)
+    made theirs in `state`: their terms' heads, the documents' head terms, the field lengths' sums
+    and the title positions. The terms whose head changed, and those whose title positions did."""
+    per_term: dict[str, list[list[int]]] = {}  # term -> its head's fields, as edited
+    titles_before: dict[str, list[int]] = {}  # term -> its title field before the edit
+    new_titles: dict[int, dict[str, Sequence[int]]] = {}  # document -> term -> its title positions now
+    for n, doc in analysed.items():
+        gone = [state.vocab[i] for i in searchcodes.unpack(state.head_terms[n])]
+        now = {t for f in doc[:-1] for t, _ in f[1]}
+        for term in (*gone, *now):
+            if term not in per_term:
+                per_term[term] = searchindex.head_docs(state.heads[term], fields) if term in state.heads else [[] for _ in range(fields - 1)]
+                titles_before[term] = list(per_term[term][0])
+        for f in range(fields - 1):
+            state.sums[f] += doc[f][0] - next((flat[3 * i + 2] for t in gone for flat in (per_term[t][f],)
+                                               for i in [bisect_left(flat[0::3], n)] if i < len(flat) // 3 and flat[3 * i] == n), 0)
+            tfs = dict(doc[f][1])
+            for term in (*gone, *now):
+                _set_entry(per_term[term][f], n, tfs.get(term, 0), doc[f][0])
+        placed = [(t, tf) for t, tf in doc[0][1] if not analysis.is_form(t)]
+        ends = list(accumulate(tf for _, tf in placed))
+        new_titles[n] = {t: doc[0][2][end - tf:end] for (t, tf), end in zip(placed, ends)}
+        if any(t not in state.numbers for t in now):
+            state.vocab, state.numbers = list(state.vocab), dict(state.numbers)
+            for term in (t for t in sorted(now) if t not in state.numbers):
+                state.numbers[term] = len(state.vocab)
+                state.vocab.append(term)
+        state.head_terms[n] = searchcodes.pack(sorted(state.numbers[t] for t in now))
+    touched = set()
+    for term, per_field in per_term.items():
+        head = searchindex.encode_head([*per_field, []])
+        if head != state.heads.get(term):
+            touched.add(term)
+            state.heads[term] = head
+            if term not in state.bodies:
+                state.bodies[term] = array("i")
+    titled = {t for t in per_term if not analysis.is_form(t)  # (the same tfs may stand elsewhere in a title)
+              and (titles_before[t] != per_term[t][0] or any(t in placed for placed in new_titles.values()))}
+    for term in titled:
+        _set_title_positions(state, term, titles_before[term], per_term[term][0], new_titles)
+    return touched, titled
+
+
+def _set_entry(flat: list[int], n: int, tf: int, length: int) -> None:
+    """Document n's (tf, field length) in a field's posting [document, tf, length, ...] (tf 0: absent)."""
+    i = bisect_left(flat[0::3], n)
+    here = 3 * i < len(flat) and flat[3 * i] == n
+    if here and tf:
+        flat[3 * i + 1:3 * i + 3] = [tf, length]
+    elif here:
+        del flat[3 * i:3 * i + 3]
+    elif tf:
+        flat[3 * i:3 * i] = [n, tf, length]
+
+
+def _set_title_positions(state: SearchState, term: str, before: list[int], now: list[int],
+                         new_titles: dict[int, dict[str, Sequence[int]]]) -> None:
+    """A term's title positions after the documents `new_titles` were redone: the others' as they
+    were, in document order (`places`), from its title field before (`before`) and now."""
+    gaps = searchindex.decode_positions(state.title_positions.get(term, ""), sum(before[1::3]), 0)[0]
+    ends = list(accumulate(before[1::3]))
+    kept = {doc: gaps[end - tf:end] for doc, tf, end in zip(before[0::3], before[1::3], ends)}
+    placed = [g for doc in now[0::3] for g in (new_titles[doc].get(term, ()) if doc in new_titles else kept[doc])]
+    if placed:
+        state.title_positions[term] = searchindex.encode_positions(placed)
+    else:
+        state.title_positions.pop(term, None)
+
+
+def _recount(old: SearchState, state: SearchState, changed: list[int], touched: set[str]) -> set[str]:
+    """The facet counts of every term of the documents `changed` (before or after) made again, in an
+    archive whose terms carry them (a document's facet values may have changed); the terms whose
+    counts changed."""
+    least = searchdata.counted(len(state.ids))
+    if least > len(state.ids):
+        return set()
+    fields = len(state.core["fields"])
+    terms = {state.vocab[i] for n in changed for packed in (old.doc_terms[n], state.doc_terms[n], old.head_terms[n],
+                                                             state.head_terms[n]) for i in searchcodes.unpack(packed)}
+    recounted = set()
+    for term in terms:
+        carried = _carried([*searchindex.head_docs(state.heads[term], fields), state.bodies[term]], least, state.columns,
+                           state.single) if term in state.heads and not analysis.is_form(term) else ""
+        if carried != state.counts.get(term, ""):
+            recounted.add(term)
+            if carried:
+                state.counts[term] = carried
+            else:
+                state.counts.pop(term, None)
+    return recounted - touched
+
+
+def _facet_files(state: SearchState, facet_list: list[dict], parts: list[str], facet_files: dict[str, bytes]) -> dict[str, bytes]:
+    """Every facet file (rows, value lists, labels) of `searchdata.facets`, into the core too; the
+    facet files no longer made leave `state.files`."""
+    blocks = range(-(-len(parts) // searchdata.ROWS))
+    files = {searchdata.path(key): searchdata.data(key, searchdata.row_block(parts, b))
+             for b in blocks for key in [searchdata.key("rows", b)]}
+    state.core["rows"] = list(map(len, files.values()))
+    state.core["facets"] = facet_list
+    files.update(facet_files)
+    kinds = tuple(searchdata.path(searchdata.key(kind, ""))[:-len(".js")] for kind in ("rows", "lists", "sample", "labels"))
+    for path in [p for p in state.files if p.startswith(kinds) and p not in files]:
+        del state.files[path]
+    return files
+
+
+def _compared(site: Site, old: SearchState, state: SearchState, files: dict[str, bytes]
+              ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
+    """A whole index made again, as `update_documents` answers: the files whose bytes changed."""
+    out = {path: data for path, data in files.items() if old.files.get(path) != state.files[path]}
+    return out, old.files.keys() - state.files.keys(), _stats(site, state), state
+
+
+_FACETED = 8  # bytes: a document's key begins with a digest of its facet values and their labels
+
+
+def _document_keys(site: Site, docs: list[Document]) -> list[bytes]:
+    """Per document, a digest of its facet values and their labels (what `searchdata.facets` reads of
+    it), then one of everything the index reads of it (its fields with a search role, body, terms and
+    their names, attachments' text, folder): unchanged, its part of the index is too."""
+    faceted = [name for name, spec in DOCUMENT_FIELDS.items() if spec.facet]
+    searched = [name for name, spec in DOCUMENT_FIELDS.items() if (spec.weight or spec.record) and not spec.facet]
+    terms = {name: tax.terms for name, tax in site.taxonomies.items()}
+    named: dict[tuple[str, str], object] = {}  # (taxonomy, term) -> its names and aliases (read once)
+
+    def names_of(name: str, t: str) -> object:
+        found = named.get((name, t))
+        if found is None:
+            found = named[name, t] = [terms[name][t].names, terms[name][t].all_names] if t in terms[name] else t
+        return found
+    out = []
+    for doc in docs:
+        names = [[name, [names_of(name, t) for t in ids]] for name, ids in sorted(doc.terms.items()) if name in terms]
+        facets = json.dumps([names, *(getattr(doc, name) for name in faceted)], ensure_ascii=False, default=repr).encode()
+        attached = [[a.name, a.href, [[p.number, p.text] for p in a.pages]] for a in doc.attachments]
+        text = json.dumps([doc.id, doc.dir, doc.folder, doc.terms, attached, *(getattr(doc, name) for name in searched)],
+                          ensure_ascii=False, default=repr)
+        faceted_key = hashlib.blake2b(facets, digest_size=_FACETED).digest()
+        out.append(faceted_key + hashlib.blake2b(b"\0".join((facets, text.encode(), doc.body.text.encode())), digest_size=16).digest())
+    return out
+
+
+def _settings_key(site: Site, layout: list) -> bytes:
+    """A digest of what the index reads of the site besides its documents' keys."""
+    config = site.config
+    text = json.dumps([FORMAT, config.languages, repr(config.search), repr(config.taxonomies), repr(config.limits),
+                       config.digits, layout], ensure_ascii=False, default=repr)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def _numbered(core: dict, kind: str, n: int) -> str:
@@ -484,6 +751,10 @@ def _positions(state: SearchState, term: str) -> str:
 
 def _chunks_of(state: SearchState, terms: Iterable[str]) -> set[int]:
     """The chunks now holding `terms` (those still in the index)."""
+    terms = list(terms)
+    if len(terms) > 64:  # (a dict of every term costs less than that many bisects by key)
+        where = dict(zip(state.order, range(len(state.order))))
+        return {bisect_right(state.ends, where[t]) for t in terms if t in where}
     out = set()
     for term in terms:
         i = bisect_left(state.order, utf16_key(term), key=utf16_key)
@@ -519,6 +790,14 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
         return {}
     state.core["vocab"] = searchvocab.keys(state.order)
     return searchvocab.files(state.order, state.packed, keys)
+
+
+def _removed_paths(old: SearchState, state: SearchState) -> set[str]:
+    """The chunk, group and vocabulary files of `old` that `state` has no more (none, when its chunks,
+    terms with positions of their own and vocabulary keys are the same)."""
+    if old.core["chunks"] == state.core["chunks"] and old.alone == state.alone and old.core.get("vocab") == state.core.get("vocab"):
+        return set()
+    return _index_paths(old) - _index_paths(state)
 
 
 def _index_paths(state: SearchState) -> set[str]:

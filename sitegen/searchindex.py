@@ -251,6 +251,10 @@ def encode_body(flat: Sequence[int]) -> str:
     return searchcodes.pack([len(docs), k]) + searchcodes.chars("".join(codes))
 
 
+_PAST = str.maketrans(dict.fromkeys(searchcodes.ALPHABET[64:], searchcodes.ALPHABET[0]))  # what follows a field's
+# bits (the next field's packed numbers) may hold any character of ALPHABET: read as zeros, never reached
+
+
 def decode_posting(packed: str, fields: int) -> list[list[int]]:
     """Per field, [document, tf(, length), ...]: the inverse of the encoders (for tests, tools and
     `head_docs`)."""
@@ -264,7 +268,7 @@ def decode_posting(packed: str, fields: int) -> list[list[int]]:
             continue
         k, at = searchcodes.read(packed, at)
         m, at = (0, at) if body else searchcodes.read(packed, at)
-        code = searchcodes.bits(packed[at:])
+        code = searchcodes.bits(packed[at:].translate(_PAST))
         flat, i, doc = [], 0, -1
         for _ in range(count):
             gap, i = searchcodes.rice_at(code, i, k)

@@ -37,11 +37,17 @@ class SearchMade(NamedTuple):
     stats: Any
     pending: bool
     state: Any
+    kept: frozenset[str] = frozenset()  # files of the last output that are this index's too, as they are
 
 
-def build_search(site: Site, memo: Memo, session: Session | None) -> SearchMade:
+def build_search(site: Site, memo: Memo, session: Session | None, last: Any = None) -> SearchMade:
     """The search index and its state (for `incremental`); for `serve`, the last index when it is
-    stale but will do (the flag says so)."""
+    stale but will do (the flag says so). `last`: the state of the index the output holds, when known
+    (`incremental.search_as_left`): then only the files that change are made (`search.update_documents`),
+    and the others are `kept`."""
+    if session is None and last is not None:
+        files, _, stats, state = search.update_documents(last, site, memo, SEARCH_JOBS)
+        return SearchMade(files, stats, False, state, frozenset(state.files.keys() - files.keys()))
     if session is None:
         files, stats, state = search.build_search_state(site, memo=memo, jobs=SEARCH_JOBS)
         return SearchMade(files, stats, False, state)

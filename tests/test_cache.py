@@ -944,3 +944,32 @@ def test_a_front_matter_or_registry_edit_plans_only_the_documents_it_reaches(pro
         assert warm.warnings == cold.warnings
         fewer += len(planned) < 2 * (len(docs) + 2)  # the warm build's and the cold build's, which plans every one
     assert fewer >= 3
+
+
+@pytest.mark.parametrize("hand", [False, True])
+def test_a_front_matter_edit_after_body_edits_patches_the_search_index_and_gives_the_cold_build(project, monkeypatch, hand):
+    """The full build updates the index the output holds (`search.update_documents`), as the fast
+    builds since the last full one left it, and keeps its other files; `hand`: a search file changed
+    by hand is noticed (`as_left`), and the index is made whole."""
+    from sitegen import search
+    docs = spread(project)
+    cold_and_warm(project)
+    patched: list[bool] = []
+    update = search.update_documents
+    monkeypatch.setattr(search, "update_documents", lambda *a: patched.append(search._patchable(*a[:2], search._layout(
+        a[1], False)) is not None) or update(*a))
+    for n in range(2):
+        docs["spread-2"]["body"] += f" Grown {n}."
+        write_spread(project, docs)
+        warm, _ = cold_and_warm(project)
+        assert warm.edited == 1  # the fast path, each build from the one before
+    docs["spread-3"]["title"] = "Spread three retitled"
+    docs["spread-5"]["summary"] = "A summary rewritten."  # (an actor added here numbers the documents anew: every
+    # document has one actor at most, and they are numbered by such facets' values)
+    write_spread(project, docs)
+    if hand:
+        record = project / "build/search/r/0.js"
+        record.write_bytes(record.read_bytes() + b"\n")
+    warm, cold = cold_and_warm(project)
+    assert patched == ([] if hand else [True]) and tree(project / "build") == tree(project.parent / "cold")
+    assert warm.search == cold.search

@@ -180,3 +180,119 @@ def test_a_body_edit_that_overfills_the_chunks_folder_moves_its_files_into_sub_f
         grown = bool(body)
         assert ("levels" in state.core["kinds"]["chunks"] and "levels" in state.core["kinds"]["positions"]) == grown
         assert any(p.count("/") == 3 and p.startswith(("search/t/", "search/p/")) for p in expected) == grown
+
+
+ACTORS = ["Ada Lovelace", "Bo Diddley", "Cy Young", "Di Fontaine", "Ed Wood", "Flo Jo", "Gus Grissom", "Hy Lit"]
+TOPICS = ["water rights", "border trade", "press freedom", "land reform", "public health"]
+
+
+def tagged_corpus(make_site, rng: random.Random, n: int = 120):
+    """`corpus`, with actors and topics (none to three each), so a facet has many values per document."""
+    from tests.conftest import site_config
+    docs = {f"content/documents/d{i:03d}.md": f"---\ntitle: {' '.join(rng.choices(VOCABULARY, k=3))}\ndate: {2000 + i % 7}-0{1 + i % 9}-1{i % 10}\n"
+            f"source: Wire {i % 3}\nlanguage: en\nsummary: {' '.join(rng.choices(VOCABULARY, k=4))}\n"
+            f"actors: {rng.sample(ACTORS, rng.randint(0, 3))}\ntopics: {rng.sample(TOPICS, rng.randint(0, 3))}\n---\n"
+            f"{' '.join(rng.choices(VOCABULARY[:200], k=rng.randint(0, 90)))}\n" for i in range(n)}
+    config = site_config(extra="taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n")
+    return build(load_config(make_site(docs, base=False, config=config) / "sitegen.yaml"), until="check").site
+
+
+def edit_metadata(rng: random.Random, site, doc_id: str, step: int):
+    """One front-matter or registry edit a writer makes to `site` (a new site; the old is left as it
+    was): a title or summary rewritten (words added, dropped, moved about), an actor or topic added
+    (existing or new) or removed, a date moved (mostly within its year), a registry entry's alias
+    added (every document of its term changes), the body too. The kind of edit, and the site."""
+    doc = site.documents[doc_id]
+    kind = rng.choice(["title", "title", "summary", "add term", "new term", "drop term", "date", "alias", "title and body"])
+    documents, taxonomies = dict(site.documents), dict(site.taxonomies)
+    if kind in ("title", "title and body"):
+        words = doc.title.split()
+        words = rng.choice([words + rng.choices(VOCABULARY, k=rng.randint(1, 3)) + [f"titled{step}x"], words[1:] or words,
+                            rng.sample(words, len(words)), ["the", *words, "of", "the", "press"]])
+        documents[doc_id] = doc = replace(doc, title=" ".join(words))
+        if kind == "title and body":
+            documents[doc_id] = replace(doc, body=replace(doc.body, text=new_body(rng, doc.body.text, step)))
+    elif kind == "summary":
+        documents[doc_id] = replace(doc, summary=" ".join(rng.choices(VOCABULARY, k=rng.randint(0, 9))))
+    elif kind in ("add term", "new term", "drop term"):
+        name = rng.choice(["actors", "topics"])
+        tax, ids = site.taxonomies[name], list(doc.terms.get(name, ()))
+        if kind == "drop term" and ids:
+            ids.remove(rng.choice(ids))
+        elif kind == "add term":
+            ids.append(rng.choice(sorted(set(tax.terms) - set(ids)) or [ids[0]]))
+        else:
+            model = next(iter(tax.terms.values()))
+            term_id = f"new-{name}-{step}"
+            taxonomies[name] = replace(tax, terms={**tax.terms, term_id: replace(model, id=term_id, names={"": f"New {step} zanzibar"},
+                                                                                 aliases=(), documents=(doc_id,))})
+            ids.append(term_id)
+        documents[doc_id] = replace(doc, terms={**doc.terms, name: tuple(dict.fromkeys(ids))})
+    elif kind == "date":
+        other = site.documents[rng.choice(sorted(site.documents))]
+        same = [d for d in site.documents.values() if d.date.year == doc.date.year]
+        documents[doc_id] = replace(doc, date=(rng.choice(same) if rng.random() < 0.8 else other).date)
+    else:
+        name = rng.choice(["actors", "topics"])
+        tax = site.taxonomies[name]
+        term = tax.terms[rng.choice(sorted(tax.terms))]
+        taxonomies[name] = replace(tax, terms={**tax.terms, term.id: replace(term, aliases=(*term.aliases, f"alias{step} vellum"))})
+    return kind, replace(site, documents=documents, taxonomies=taxonomies)
+
+
+@pytest.mark.parametrize("seed, pickled, counts", [(21, False, False), (22, True, False), (23, False, True), (24, True, True)])
+def test_metadata_updates_give_the_bytes_of_a_full_build(make_site, small_chunks, seed, pickled, counts, monkeypatch):
+    """`update_documents` after front-matter and registry edits (`edit_metadata`) gives the files of a
+    full build, byte for byte, and patches the index for every common edit: only what cannot be
+    patched (documents numbered anew; a facet value renumbered where terms carry value ids) makes
+    it whole."""
+    monkeypatch.setattr(searchindex, "BUCKET_BLOCK", 16)
+    monkeypatch.setattr(searchindex, "BLOCK", 32)  # date blocks too: an edit rewrites its own
+    if counts:
+        monkeypatch.setattr(searchdata, "COUNTED_FROM", 0)
+    patched = []
+    real = search._patchable
+    monkeypatch.setattr(search, "_patchable", lambda *args: patched.append(found := real(*args)) or found)
+    rng = random.Random(seed)
+    site = tagged_corpus(make_site, rng)
+    files, stats, state = search.build_search_state(site)
+    assert not any(f["single"] for f in state.core["facets"][:2]) and bool(state.counts) == counts
+    kinds = []
+    for step in range(30):
+        changed = rng.sample(sorted(site.documents), rng.choice([1, 1, 1, 2]))
+        for doc_id in changed:
+            kind, site = edit_metadata(rng, site, doc_id, step)
+            kinds.append(kind)
+        before = state = pickle.loads(pickle.dumps(state)) if pickled else state
+        written, removed, new_stats, state = search.update_documents(state, site)
+        expected, expected_stats = search.build_search(site)
+        assert {p: d for p, d in {**files, **written}.items() if p not in removed} == expected, (step, kinds[-len(changed):])
+        assert all(files.get(p) != d for p, d in written.items()) and removed <= files.keys()
+        assert new_stats == expected_stats
+        if not counts and all(k in ("title", "summary", "alias", "title and body") for k in kinds[-len(changed):]):
+            assert patched[-1] is not None, kinds[-len(changed):]
+        again = search.update_documents(before, site)
+        assert again[:3] == (written, removed, new_stats)  # the previous state is left as it was
+        files = expected
+    assert sum(p is not None for p in patched) >= 20  # most edits were patched, not made whole
+
+
+def test_an_unchanged_site_changes_no_file(make_site):
+    site = tagged_corpus(make_site, random.Random(31), 30)
+    _, stats, state = search.build_search_state(site)
+    assert search.update_documents(state, site)[:3] == ({}, set(), stats)
+
+
+def test_a_body_edit_then_its_undoing_with_a_title_edit_gives_the_full_build(make_site):
+    """A state a body edit left (`update_bodies`, as the fast builds since a full one leave it), then a
+    site where that body is as it was and another document's title changed: both are redone."""
+    site = tagged_corpus(make_site, random.Random(41), 40)
+    files, _, state = search.build_search_state(site)
+    first, second = sorted(site.documents)[:2]
+    doc = site.documents[first]
+    edited = replace(site, documents={**site.documents, first: replace(doc, body=replace(doc.body, text="zzyzx " + doc.body.text))})
+    written, removed, _, state = search.update_bodies(state, bodiless(edited, {first}), [first])
+    files = {p: d for p, d in {**files, **written}.items() if p not in removed}
+    retitled = replace(site, documents={**site.documents, second: replace(site.documents[second], title="Retitled")})
+    written, removed, _, _ = search.update_documents(state, retitled)
+    assert {p: d for p, d in {**files, **written}.items() if p not in removed} == search.build_search(retitled)[0]
