@@ -322,7 +322,7 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         key = _numbered(state.core, "records", number[doc_id])
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
-    removed = _index_paths(old) - _index_paths(state)
+    removed = _removed_paths(old, state)
     files.update(_relaid(state, files, removed, site.config.limits.folder_entries))
     files[urls.SEARCH_CORE] = _core_file(state)
     out, before, after = {}, _folders(old.core), _folders(state.core)
