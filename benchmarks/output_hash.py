@@ -20,9 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cpu_bench import corpus  # the synthetic corpus as a project with this checkout's theme
+
 ROOT = Path(__file__).resolve().parent.parent
-# ../shared/bench beside the checkout (or beside the folder of worktrees holding it)
-SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()), ROOT.parent / "shared" / "bench")
 OUT = ROOT / "benchmarks" / "out" / "output-hash"
 EPOCH = "1767225600"  # 2026-01-01: the build date, for every build
 
@@ -36,19 +36,6 @@ def tree_hash(folder: Path) -> tuple[int, str]:
         digest.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
         digest.update(data)
     return len(files), digest.hexdigest()
-
-
-def corpus(n: int) -> Path:
-    """A sitegen project of `n` synthetic documents (made once, kept under benchmarks/out/)."""
-    site = OUT / f"corpus-{n}"
-    if not (site / "content/documents").is_dir():
-        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
-                        "--out", str(site / "content/documents")], check=True, stdout=subprocess.DEVNULL)
-        (site / "sitegen.yaml").write_text(
-            f"title: Benchmark\nbuild_date: '2026-01-01'\npaths:\n  templates: {ROOT / 'templates'}\n"
-            f"  assets: {ROOT / 'assets'}\ntaxonomies:\n  actors: {{optional: true}}\n  topics: {{optional: true}}\n",
-            encoding="utf-8")
-    return site
 
 
 RICH_DOCUMENT = """---
@@ -108,7 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     builds = {"sample": (ROOT, ()), "rich": (rich(), ()), "rich --drafts": (rich(), ("--drafts",)),
-              f"corpus {args.n}": (corpus(args.n), ())}
+              f"corpus {args.n}": (corpus(args.n, OUT), ())}
     total = hashlib.sha256()
     for n, (name, (project, flags)) in enumerate(builds.items()):
         files, digest = build(project, OUT / f"build-{n}", *flags)
