@@ -582,9 +582,16 @@ def _facet_files(state: SearchState, facet_list: list[dict], parts: list[str], f
 
 def _compared(site: Site, old: SearchState, state: SearchState, files: dict[str, bytes]
               ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
-    """A whole index made again, as `update_documents` answers: the files whose bytes changed."""
-    out = {path: data for path, data in files.items() if old.files.get(path) != state.files[path]}
-    return out, old.files.keys() - state.files.keys(), _stats(site, state), state
+    """A whole index made again, as `update_documents` answers: the files whose bytes or places changed,
+    and the places no longer written. `files` are at their places (`_placed`), the states' files by key."""
+    before, after = _folders(old.core), _folders(state.core)
+    out: dict[str, bytes] = {}
+    for path, digest in state.files.items():
+        placed = _place(path, after)
+        if old.files.get(path) != digest or placed != _place(path, before):
+            out[placed] = files[placed]
+    gone = {_place(path, before) for path in old.files} - {_place(path, after) for path in state.files}
+    return out, gone, _stats(site, state), state
 
 
 _FACETED = 8  # bytes: a document's key begins with a digest of its facet values and their labels
