@@ -653,6 +653,12 @@ def _place(path: str, folders: dict[str, int]) -> str:
     return path if path == urls.SEARCH_CORE or not folders else searchdata.path(searchdata.located(_key(path), folders))
 
 
+def placed_paths(state: SearchState) -> set[str]:
+    """Where every file of the index `state` describes is written (its files are held by key)."""
+    folders = _folders(state.core)
+    return {_place(path, folders) for path in state.files}
+
+
 def _placed(files: dict[str, bytes], folders: dict[str, int]) -> dict[str, bytes]:
     return {_place(path, folders): data for path, data in files.items()}
 

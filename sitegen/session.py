@@ -47,7 +47,7 @@ def build_search(site: Site, memo: Memo, session: Session | None, last: Any = No
     and the others are `kept`."""
     if session is None and last is not None:
         files, _, stats, state = search.update_documents(last, site, memo, SEARCH_JOBS)
-        return SearchMade(files, stats, False, state, frozenset(state.files.keys() - files.keys()))
+        return SearchMade(files, stats, False, state, frozenset(search.placed_paths(state) - files.keys()))
     if session is None:
         files, stats, state = search.build_search_state(site, memo=memo, jobs=SEARCH_JOBS)
         return SearchMade(files, stats, False, state)

@@ -317,6 +317,25 @@ def test_incremental_builds_equal_cold_builds_with_the_lowered_limit(tmp_path, m
         assert max(entries_on_disk(root / "build").values()) <= 40
 
 
+def test_front_matter_edits_of_an_index_in_sub_folders_equal_cold_builds(tmp_path, monkeypatch):
+    """Chunks of a few hundred bytes, so the search index's positions overfill the lowered
+    limit and go into sub-folders: a front-matter edit updates that index (`search.update_documents`,
+    made whole there) and keeps its other files at their places, byte for byte a cold build."""
+    from sitegen import searchindex
+    for name, value in (("CHUNK_MIN", 100), ("CHUNK_MAX", 300), ("CHUNK_CUT", 2), ("GROUP", 2), ("ALONE", 4)):
+        monkeypatch.setattr(searchindex, name, value)
+    root = archive(tmp_path / "site", documents=100, limit=40)
+    monkeypatch.chdir(root)
+    rng = random.Random(5)
+    cold_and_warm(root)
+    assert any(p.count("/") == 3 for p in tree(root / "build") if p.startswith("search/")), "no search kind is split"
+    for n, kind in enumerate(["title", "actors", "registry-description", "topics", "title"], 1):
+        edit(root, kind, rng, n)
+        warm, cold = cold_and_warm(root)
+        assert not isinstance(warm, list) and not isinstance(cold, list), (kind, warm, cold)
+        assert tree(root / "build") == tree(root.parent / "cold"), f"step {n}: {kind}"
+
+
 def test_a_body_edit_takes_the_fast_path_and_matches_a_cold_build(tmp_path, monkeypatch):
     root = archive(tmp_path / "site", documents=20)
     monkeypatch.chdir(root)
