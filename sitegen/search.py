@@ -255,7 +255,12 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
     Costs the changed documents' terms and the chunks they reach, not the archive: only those postings
     are re-encoded, and chunking resumes at the first chunk a change reaches and stops where its cuts
     meet the old ones again."""
-    old = state
+    files, new = _bodies_patched(state, site, changed)
+    return _finished(state, new, files, site)
+
+
+def _bodies_patched(old: SearchState, site: Site, changed: list[str]) -> tuple[dict[str, bytes], SearchState]:
+    """`update_bodies`' work before its answer (`_finished`): the files made again, by key, and the state."""
     state = replace(old, doc_terms=list(old.doc_terms), lengths=array("i", old.lengths),
                     heads=dict(old.heads), bodies=old.bodies.copy(), packed=dict(old.packed), order=list(old.order),
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files), counts=dict(old.counts),
@@ -322,18 +327,28 @@ def update_bodies(state: SearchState, site: Site, changed: list[str]
         key = _numbered(state.core, "records", number[doc_id])
         files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
+    return files, state
+
+
+def _finished(old: SearchState, state: SearchState, files: dict[str, bytes], site: Site
+              ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
+    """An update's answer from the files it made again (by key): the kinds that grew or shrank laid
+    out again (`_relaid`), the core, the state's files, and the files whose bytes or places changed
+    at their places, with the places no longer written."""
     removed = _removed_paths(old, state)
     files.update(_relaid(state, files, removed, site.config.limits.folder_entries))
     files[urls.SEARCH_CORE] = _core_file(state)
+    for path in removed:
+        state.files.pop(path, None)
+    for path, data in files.items():
+        if path not in removed:
+            state.files[path] = _digest(data)
+    state.raw_bytes = sum(map(_size, state.files.values()))
     out, before, after = {}, _folders(old.core), _folders(state.core)
     for path, data in files.items():
-        state.files[path] = _digest(data)
-        state.raw_bytes += len(data) - _size(old.files.get(path, bytes(4)))
-        if old.files.get(path) != state.files[path] or _place(path, before) != _place(path, after):
+        if path in state.files and (old.files.get(path) != state.files[path] or _place(path, before) != _place(path, after)):
             out[_place(path, after)] = data
-    for path in removed:
-        state.raw_bytes -= _size(state.files.pop(path))
-    gone = {_place(path, before) for path in removed}
+    gone = {_place(path, before) for path in old.files.keys() - state.files.keys()}
     if before != after:  # a kind moved into more (or fewer) sub-folders: its old places are gone
         gone |= {_place(path, before) for path in old.files} - {_place(path, after) for path in state.files}
     return out, gone, _stats(site, state), state
@@ -401,8 +416,6 @@ def _patchable(state: SearchState, site: Site, layout: list) -> tuple | None:
     can patch `state`, else None."""
     if len(state.keys) != len(state.ids) or len(state.head_terms) != len(state.ids) or state.settings != _settings_key(site, layout):
         return None
-    if _folders(state.core):  # a kind in sub-folders (a folder limit met): the paths here are not placed
-        return None
     if len(site.documents) != len(state.ids) or not all(map(site.documents.__contains__, state.ids)):
         return None
     docs = [site.documents[doc_id] for doc_id in state.ids]
@@ -429,7 +442,7 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     if not changed:
         return {}, set(), _stats(site, old), old
     _, facet_list, parts, facet_files, columns = made or (None, old.core["facets"], None, None, old.columns)
-    first, _, _, mid = update_bodies(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
+    first, mid = _bodies_patched(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
     state = replace(mid, heads=dict(mid.heads), bodies=mid.bodies.copy(), packed=dict(mid.packed), order=list(mid.order),
                     ends=list(mid.ends), core=dict(mid.core), files=dict(mid.files), counts=dict(mid.counts),
                     body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone),
@@ -461,15 +474,7 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     if made is not None:
         files.update(_facet_files(state, facet_list, parts, facet_files))
     state.core["averages"] = [*(s / len(docs) for s in state.sums), state.core["averages"][-1]]
-    files[urls.SEARCH_CORE] = _core_file(state)
-    for path in _removed_paths(mid, state):
-        state.files.pop(path, None)
-    for path, data in {**first, **files}.items():
-        if path in state.files or path in files:
-            state.files[path] = _digest(data)
-    state.raw_bytes = sum(map(_size, state.files.values()))
-    out = {path: data for path, data in {**first, **files}.items() if path in state.files and state.files[path] != old.files.get(path)}
-    return out, old.files.keys() - state.files.keys(), _stats(site, state), state
+    return _finished(old, state, {**first, **files}, site)
 
 
 def _update_heads(state: SearchState, analysed: dict[int, Any], fields: int) -> tuple[set[str], set[str]]:
