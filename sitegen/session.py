@@ -1,6 +1,6 @@
 """The builds that write no folder: what one process keeps between its builds in memory (`serve`: the
 files of the last build, the search index made again only when what it reads changed, see
-`search.fingerprint`), the sink that holds a build's files instead of writing them (`Memory`), and the
+`search.fingerprint`, and updated where an edit reaches), the sink that holds a build's files instead of writing them (`Memory`), and the
 one that drops them (`Discard`, for `check`). Must not write to disk or print; the pipeline is `build`'s.
 """
 
@@ -25,7 +25,7 @@ class Session:
     caller brings it up to date with `update_search`."""
 
     files: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # path -> (key, bytes)
-    search: tuple[str, dict[str, bytes], Any] | None = None
+    search: tuple[str, dict[str, bytes], Any, Any] | None = None  # fingerprint, files, stats, search.SearchState
     stale_search: bool = False
 
 
@@ -57,9 +57,16 @@ def build_search(site: Site, memo: Memo, session: Session | None, last: Any = No
 
 
 def update_search(site: Site, session: Session, memo: Memo = NO_MEMO) -> tuple[dict[str, bytes], Any]:
-    key = search.fingerprint(site)
-    if session.search is None or session.search[0] != key:
-        session.search = (key, *search.build_search(site, memo=memo, jobs=SEARCH_JOBS))
+    """The index of `site` and its stats: the session's own when nothing it reads changed; else that
+    one updated where the edit reaches (`search.update_documents`, which makes it whole when it must),
+    so that a save in `serve` costs what it touches. The old state stays valid (a build may read it)."""
+    key, last = search.fingerprint(site), session.search
+    if last is None:
+        files, stats, state = search.build_search_state(site, memo=memo, jobs=SEARCH_JOBS)
+        session.search = (key, files, stats, state)
+    elif last[0] != key:
+        written, gone, stats, state = search.update_documents(last[3], site, memo, SEARCH_JOBS)
+        session.search = (key, {path: data for path, data in last[1].items() if path not in gone} | written, stats, state)
     return session.search[1], session.search[2]
 
 
