@@ -19,7 +19,7 @@ import rjsmin
 from sitegen import sources, theme, urls
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
-from sitegen.errors import Diagnostic, shown_path
+from sitegen.errors import WARNING, Diagnostic, shown_path
 from sitegen.frontmatter import split_source
 from sitegen.links import LinkUse, link_page
 from sitegen.markup import Rendered, check_body, render_markdown
@@ -286,9 +286,20 @@ def asset_paths(folders: Sequence[Path]) -> tuple[dict[str, Path], list[Diagnost
     folder is an error and never published; and the problems found."""
     found: dict[str, Path] = {}
     problems: list[Diagnostic] = []
-    for folder in reversed(folders):
+    for n, folder in enumerate(reversed(folders)):
         paths, more = sources.discover(folder, suffix="")
         problems += more
-        found |= {urls.asset(Path(p).relative_to(folder).as_posix()): Path(p) for p in paths
-                  if not os.path.basename(p).startswith(".")}
+        layer = {urls.asset(Path(p).relative_to(folder).as_posix()): Path(p) for p in paths if not os.path.basename(p).startswith(".")}
+        if n:  # a project's folder over the theme's
+            problems += [Diagnostic(shown_path(path), 1, 1, f"`{rel}` replaces the theme's own script",
+                                    "remove it: the theme's reads what this version of sitegen writes (the search index), "
+                                    "a copy from another version may find nothing", WARNING)
+                         for rel, path in sorted(layer.items()) if rel in found and _machinery(rel)]
+        found |= layer
     return dict(sorted(found.items())), problems
+
+
+def _machinery(rel: str) -> bool:
+    """The theme's scripts that read sitegen's own data (named `sitegen-*`): a project's copy outlives an upgrade."""
+    name = rel.split("/", 1)[1]
+    return name.startswith("sitegen-") and name.endswith(".js")
