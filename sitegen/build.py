@@ -32,6 +32,7 @@ from sitegen.inputs import asset_paths, footer_uses, read_assets, read_sources, 
 from sitegen.inputs import validate_sources
 from sitegen.outputs import data_files, unwritten
 from sitegen.pages import Plan, layout, legacy, plan_site
+from sitegen.refields import rebuild_fields
 from sitegen.retemplate import rebuild_templates
 from sitegen.running import Beside, Clock, Progress
 from sitegen.schedule import held_notes, holds, next_change, today
@@ -127,9 +128,10 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     day = today(config)
     if as_left and _left_behind(last, memo, day, read.problems):
         as_left = None
+    remembered = None
     if as_left and (done := _unchanged(memo, read.inputs, strict, last, as_left)
                     or _bodies_edited(config, target, read.found, read.inputs, read.settings, last, memo, strict, as_left,
-                                           jobs)):
+                                      jobs, remembered := recall(memo, target), day)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         keep_compiled(memo, config.template_folders)
         return done
@@ -141,7 +143,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
                          held=held_notes(model.held, drafts))
     sink = (Output(target, protected_folders(config), previous) if until == "write"
             else Memory(session) if until == "render" else Discard())
-    remembered = recall(memo, target) if until == "write" else None
+    if remembered is None and until == "write":  # recalled once: the fast paths above had it, if they ran
+        remembered = recall(memo, target)
     kept = unreached(remembered, model.site, model.index, model.seen, read.settings) if until == "write" else frozenset()
     last_search = ((lambda: search_as_left(remembered)) if remembered and remembered.search is not None and session is None
                    and as_left and as_left() else None)
@@ -270,12 +273,18 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
 
 
 def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild,
-                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None], jobs: int = 1) -> BuildResult | None:
-    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`), or
-    only templates (`retemplate.rebuild_templates`)."""
-    edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config),
-                            lambda stats: search.over_budget(config, stats), as_left) \
-        or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs, as_left)
+                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None], jobs: int, state: Remembered | None,
+                   day: Any) -> BuildResult | None:
+    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`), only
+    documents' fields or registry entries in place (`refields.rebuild_fields`), or only templates
+    (`retemplate.rebuild_templates`). `state`: what the last build remembered."""
+    budget = lambda stats: search.over_budget(config, stats)  # noqa: E731
+    edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
+                            as_left, state) \
+        or rebuild_fields(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
+                          as_left, state, day) \
+        or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs,
+                             as_left, state)
     if edited is None:
         return None
     now = edited.last
