@@ -22,11 +22,11 @@ import math
 import pickle
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple
 
 from sitegen import search, searchdata
 from sitegen.attachments import attachments_key
@@ -280,17 +280,33 @@ class Overlay(Mapping):
         return doc_id in self.base
 
 
+class _InOrder(Sequence):
+    """A model's documents in the order of `ids`, each read when asked for."""
+
+    def __init__(self, documents: Mapping[str, Any], ids: list[str]):
+        self.documents, self.ids = documents, ids
+
+    def __getitem__(self, n):  # type: ignore[override]
+        if isinstance(n, slice):
+            return [self.documents[doc_id] for doc_id in self.ids[n]]
+        return self.documents[self.ids[n]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 def patch_search(state: Any, site: Site, ids: Sequence[str]) -> tuple[dict[str, bytes], set[str], Any, Any] | None:
     """`search.update_documents` when the documents that may have changed are known (`ids`): only
     their keys are made (the others' bodies are not in a remembered model); None when the index
     cannot be patched (then the full build makes it)."""
-    layout = search._layout(site, searchdata.indexes_originals(site))
-    if len(state.keys) != len(state.ids) or len(state.head_terms) != len(state.ids) \
-            or state.settings != search._settings_key(site, layout) or len(site.documents) != len(state.ids) \
-            or not all(map(site.documents.__contains__, state.ids)):
+    layouts = [search._layout(site, originals) for originals in (False, True)]  # which the index has, its settings say:
+    layout = next((found for found in layouts if search._settings_key(site, found) == state.settings), None)  # the edits
+    #          that come here add no attachment, so it has them as it had (and not every document is read to find out)
+    if layout is None or len(state.keys) != len(state.ids) or len(state.head_terms) != len(state.ids) \
+            or len(site.documents) != len(state.ids) or not all(map(site.documents.__contains__, state.ids)):
         return None
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
-    docs = [site.documents[doc_id] for doc_id in state.ids]
+    docs = _InOrder(site.documents, state.ids)
     keys = list(state.keys)
     for doc_id, key_ in zip(ids, search._document_keys(site, [site.documents[doc_id] for doc_id in ids])):
         keys[number[doc_id]] = key_

@@ -18,12 +18,15 @@ tests compare the two byte for byte. Must not write anything but through `output
 from __future__ import annotations
 
 import bisect
+import csv
 import dataclasses
+import io
+import json
 import math
 from pathlib import Path
 from typing import Any, Callable
 
-from sitegen import feeds, incremental, urls
+from sitegen import exports, feeds, incremental, urls
 from sitegen.cache import Memo
 from sitegen.config import Config
 from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
@@ -33,7 +36,7 @@ from sitegen.inputs import SourceFile, parse_file, render_bodies
 from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Document, Site, Taxonomy, Term, document_of, document_warnings, resolve_one, term_of, term_warnings
 from sitegen.output import Manifest, Output
-from sitegen.outputs import data_files
+from sitegen.outputs import OUTPUTS
 from sitegen.pages import HOME_LATEST, Page, Plan, plan_chronology, plan_home, plan_sources, plan_taxonomy_index, plan_term
 from sitegen.pages import related
 from sitegen.schedule import hold
@@ -68,7 +71,7 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     if searched is None:
         return None
     files, removed, search_stats, _ = searched
-    files.update(data_files(site))
+    files.update(_data_files(site, target, change))
     with Output(target, protected, manifest) as sink:
         write_pages(config.template_folders, site, plan, 1, sink, keys=state.templates)
         for rel, data in sorted(files.items()):
@@ -331,6 +334,73 @@ def _pages_reached(site: Site, change: Change, listed: set, items: set[str]) -> 
     newest = set(list(site.documents)[-feeds.FEED_SIZE:])
     pages += [Page(*planned) for planned in feeds.planned_feeds(site, stems, archive=bool(newest & change.documents.keys()))]
     return pages
+
+
+def _data_files(site: Site, target: Path, change: Change) -> dict[str, bytes]:
+    """The data files (`outputs.OUTPUTS` with a `make`) the change reaches: a taxonomy's, a term's or a
+    document's when it changed; the documents' tables with their rows patched in the files the output
+    holds (one row a document, in the model's order: `_rows_patched`); every other of the site's made whole."""
+    files: dict[str, bytes] = {}
+    docs = {doc_id: doc for doc_id, (doc, _) in change.documents.items()}
+    terms = [term for term, _ in change.terms.values() if term is not None]
+    for o in OUTPUTS:
+        if o.make is None:
+            continue
+        if o.scope == "taxonomy":
+            files.update((o.path(name), o.make(site, name)) for name in {term.taxonomy for term in terms})
+        elif o.scope == "term":
+            files.update((o.path(term), o.make(site, term)) for term in terms)
+        elif o.scope == "document":
+            files.update((o.path(doc.id, doc.folder), o.make(site, doc)) for doc in docs.values())
+        elif o.make in ROWS:
+            if docs:
+                files[o.path()] = _rows_patched(site, target / o.path(), docs, *ROWS[o.make]) or o.make(site)
+        else:
+            files[o.path()] = o.make(site)
+    return files
+
+
+def _json_rows(data: bytes) -> list[str] | None:
+    text = data.decode("utf-8")
+    if not (text.startswith("[\n") and text.endswith("\n]\n")):
+        return None
+    return [line.removesuffix(",") for line in text[2:-3].split("\n")]
+
+
+def _json_data(site: Site, rows: list[str]) -> bytes:
+    return ("[\n" + ",\n".join(rows) + "\n]\n").encode("utf-8")
+
+
+def _json_row(site: Site, doc: Document) -> str:
+    return json.dumps(exports.document_json(site, doc), ensure_ascii=False, default=str)
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))[1:]
+
+
+def _csv_data(site: Site, rows: list[list[str]]) -> bytes:
+    return exports._csv(site, rows)
+
+
+ROWS = {exports.documents_json: (_json_rows, _json_row, _json_data),  # a documents' table: its rows, a document's row, the file
+        exports.documents_csv: (_csv_rows, exports.document_row, _csv_data)}
+
+
+def _rows_patched(site: Site, path: Path, docs: dict[str, Document], rows_of: Callable, row: Callable, data_of: Callable
+                  ) -> bytes | None:
+    """A documents' table the output holds (checked as the last build left it), with the rows of `docs`
+    made again; None when it cannot be read as one row a document."""
+    try:
+        rows = rows_of(path.read_bytes())
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if rows is None or len(rows) != len(site.documents):
+        return None
+    number = {doc_id: n for n, doc_id in enumerate(site.documents)}
+    for doc_id, doc in docs.items():
+        rows[number[doc_id]] = row(site, doc)
+    return data_of(site, rows)
 
 
 def _warnings(last: LastBuild, state: Remembered, change: Change, parsed: list[Diagnostic], before: list[Diagnostic],

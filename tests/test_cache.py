@@ -975,3 +975,36 @@ def test_a_front_matter_edit_after_body_edits_patches_the_search_index_and_gives
     warm, cold = cold_and_warm(project)  # the fast path of front-matter edits patches it; by hand, the full build
     assert patched == [] and (warm.site is None) != hand and tree(project / "build") == tree(project.parent / "cold")
     assert warm.search == cold.search
+
+
+@pytest.mark.parametrize("seed, extra", [(11, ""), (12, "base_url: https://archive.example.org/\n"), (13, "languages: [en, ar]\n"),
+                                         (14, "page_size: 2\n")])
+def test_front_matter_and_registry_edits_take_their_fast_path_and_give_the_cold_build(project, seed, extra):
+    """Random front-matter and registry edits in an archive whose documents may create actors (an
+    optional taxonomy), with feeds, two editions or short term pages: the fast path (`refields`) takes
+    the edits it can, the full build the others, and every step gives the cold build byte for byte."""
+    config = project / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + extra + "taxonomies:\n  actors: {optional: true}\n  topics: {}\n",
+                      encoding="utf-8")
+    rng, docs = random.Random(seed), spread(project)
+    cold_and_warm(project)
+    fast = 0
+    for n in range(1, 15):
+        if rng.random() < 0.35:  # a created actor, written as another document wrote it, or (rarely) otherwise
+            doc_id = rng.choice(sorted(docs))
+            person = f"Person {rng.randrange(3)}"
+            docs[doc_id]["actors"] = [a for a in docs[doc_id]["actors"] if not a.startswith(("Person", "person"))] + \
+                ([person.lower() if rng.random() < 0.15 else person] if rng.random() < 0.7 else [])
+            write_spread(project, docs)
+            kind = "created actor"
+        else:
+            kind = front_matter_edit(project, docs, rng, n)
+        warm, cold = cold_and_warm(project)
+        if isinstance(cold, list):
+            assert warm == cold, kind
+            continue
+        assert not isinstance(warm, list), (kind, warm)
+        assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
+        assert warm.warnings == cold.warnings and warm.counts == cold.counts and warm.pages == cold.pages, (n, kind)
+        fast += warm.site is None and not warm.edited and warm.stats.changed > 0
+    assert fast >= 3
