@@ -97,6 +97,7 @@ class Model:
     known: frozenset[str]
     linked: list[Diagnostic]  # the problems in links: in bodies, and to pages that do not exist
     ocr: Any
+    targets: frozenset[str] = frozenset()  # every page a link of the site's own points at
 
 
 class Written(NamedTuple):
@@ -206,7 +207,7 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)
     return Model(site, plan, assets, attached, problems + more + found + broken_links, held, good_until, kept_aside,
-                 attached_key, seen, index, known, problems_in_links + broken_links, ocr)
+                 attached_key, seen, index, known, problems_in_links + broken_links, ocr, frozenset(use.target for use in links))
 
 
 def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, memo: Memo, session: Session | None,
@@ -268,7 +269,7 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
     for d in model.linked:
         linked.setdefault(d.path, []).append(d)
     remember(memo, target, Remembered(read.settings, model.seen, model.site, written.rarity, model.index, model.known, linked,
-                                      written.search_state, written.templates))
+                                      written.search_state, written.templates, targets=model.targets))
     keep_compiled(memo, config.template_folders)
 
 

@@ -76,6 +76,7 @@ class Remembered:
     lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
     templates_digest: bytes = b""  # inputs.folder_digest of the template folders, the part of `settings` they make
     patched: "Patched | None" = None  # what fast front-matter builds since changed in the model (`refields`)
+    targets: frozenset[str] = frozenset()  # every page a link in a body, an about page or the footer points at (or did)
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Patched:
     documents: dict[str, Any] = dataclasses.field(default_factory=dict)  # id -> model.Document as now, with its body
     terms: dict[tuple[str, str], Any] = dataclasses.field(default_factory=dict)  # (taxonomy, id) -> model.Term, None: gone
     paths: frozenset[str] = frozenset()  # output paths they added (term pages)
+    gone: frozenset[str] = frozenset()  # and those they took away
 
 
 @dataclass(frozen=True)
@@ -359,7 +361,7 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     return asked
 
 
-LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -434,7 +436,7 @@ def _apply(state: Remembered, patched: Patched) -> None:
             layout.terms[name, term_id] = term.folder
     for name in {name for name, _ in patched.terms}:
         site.taxonomies[name].terms = dict(sorted(site.taxonomies[name].terms.items()))
-    state.known = state.known | patched.paths
+    state.known = (state.known | patched.paths) - patched.gone
     state.rarity = rarity_patched(state.rarity, site, patched.documents, patched.terms)
 
 
@@ -505,6 +507,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
         state.files[source.shown] = (source_key, source.kind)
         state.linked[record.path] = by_path[record.path]
     state.edited = {**earlier, **{r.id: linked[r.path] for r in records}}
+    state.targets = state.targets | {use.target for use in uses}
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
     now = last._replace(inputs=inputs, warnings=warnings, search_stats=search_stats)

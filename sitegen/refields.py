@@ -64,7 +64,7 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     manifest = as_left()
     if manifest is None:
         return None
-    site, plan, added = _plan(config, state, change, found, memo)
+    site, plan, added, gone = _plan(config, state, change, found, memo)
     if plan is None:
         return None
     searched = patch_search(search_as_left(state), site, sorted(change.documents))
@@ -76,7 +76,7 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
         write_pages(config.template_folders, site, plan, 1, sink, keys=state.templates)
         for rel, data in sorted(files.items()):
             write_file(sink, rel, data)
-        sink.keep_rest(removed)  # checked above: the output is as the last build left it
+        sink.keep_rest(removed | gone)  # checked above: the output is as the last build left it
         stats = sink.commit()
     warnings = _warnings(last, state, change, parsed, before, budget, search_stats)
     for (source_key, source) in edited:
@@ -85,11 +85,13 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     for doc_id in change.documents:
         state.edited.pop(doc_id, None)  # its body is in the patched document now
     state.patched = Patched({**patched.documents, **{d: doc for d, (doc, _) in change.documents.items()}},
-                            {**patched.terms, **{k: term for k, (term, _) in change.terms.items()}}, patched.paths | added)
+                            {**patched.terms, **{k: term for k, (term, _) in change.terms.items()}},
+                            (patched.paths | added) - gone, (patched.gone | gone) - added)
+    state.targets = state.targets | change.targets
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
     counts = {"documents": len(site.documents), **{name: len(t.terms) for name, t in site.taxonomies.items()}}
-    now = last._replace(inputs=inputs, warnings=warnings, counts=counts, pages=last.pages + len(added), search_stats=search_stats)
+    now = last._replace(inputs=inputs, warnings=warnings, counts=counts, pages=last.pages + len(added) - len(gone), search_stats=search_stats)
     memo.store("last", key(target), now)
     return Edited(now, stats, 0)
 
@@ -140,6 +142,7 @@ class Change:
     taxonomies: dict[str, Taxonomy]  # as now
     problems: dict[str, list[Diagnostic]]  # source path -> warnings resolving its references and linking its body found
     linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
+    targets: frozenset[str]  # the pages their links point at
 
 
 def _patched_model(config: Config, state: Remembered, docs: list, terms: list, memo: Memo) -> Change | None:
@@ -192,7 +195,7 @@ def _patched_model(config: Config, state: Remembered, docs: list, terms: list, m
     linked_now = {r.path: by_path.get(r.path, []) for r in [*docs, *terms]}
     for path, found in linked_now.items():
         problems.setdefault(path, []).extend(found)
-    return Change(documents, change_terms, taxonomies, problems, linked_now)
+    return Change(documents, change_terms, taxonomies, problems, linked_now, frozenset(use.target for use in uses))
 
 
 def _spelled_alike(was: Document, created: dict, spelled: dict, taxonomies: dict[str, Taxonomy]) -> bool:
@@ -223,9 +226,9 @@ def _item(doc: Document) -> tuple:
 
 
 def _plan(config: Config, state: Remembered, change: Change, found: list, memo: Memo
-          ) -> tuple[Site, Plan | None, frozenset[str]]:
+          ) -> tuple[Site, Plan | None, frozenset[str], frozenset[str]]:
     """The patched site, the plan of the pages the change reaches (None: it reaches too far, take the
-    full build) and the output paths it adds."""
+    full build) and the output paths it adds and takes away."""
     before = state.site
     now = {doc_id: doc for doc_id, (doc, _) in change.documents.items()}
     site = Site(config, Overlay(before.documents, now), change.taxonomies, before.about, before.held)
@@ -233,23 +236,24 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     folders = urls.term_folders([(name, t.id, len(t.documents)) for name, tax in site.taxonomies.items() for t in tax.terms.values()],
                                 config.limits.folder_entries, config.page_size, bool(config.base_url))
     if any(folders[name, t.id] != t.folder for name, tax in site.taxonomies.items() for t in tax.terms.values()):
-        return site, None, frozenset()  # a term moves: the full build says where
+        return site, None, frozenset(), frozenset()  # a term moves: the full build says where
     paths_now = {p for k in listed for p in _term_paths(site, change.terms[k][0])}
     paths_then = {p for k in listed for p in _term_paths(before, change.terms[k][1])}
-    added = frozenset(paths_now - paths_then)
+    added, gone = frozenset(paths_now - paths_then), frozenset(paths_then - paths_now)
+    if (added or gone) and (config.base_url or any(state.linked.values()) or (added | gone) & (state.targets | change.targets)):
+        return site, None, frozenset(), frozenset()  # the sitemap lists pages; a link (or a broken link's hint) may name one
     taken = {p.casefold() for p in state.known}
-    if paths_then - paths_now or (added and (config.base_url or any(state.linked.values())
-                                             or any(p.casefold() in taken for p in added))):
-        return site, None, frozenset()  # a page gone, or one a link, the sitemap or a redirect may name
+    if any(p.casefold() in taken for p in added):
+        return site, None, frozenset(), frozenset()  # a redirect or another page has that address, as a disk may compare
     items = {doc_id for doc_id, (doc, was) in change.documents.items() if _item(doc) != _item(was)}
     if any(urls.document(doc_id) in state.known and site.documents[doc_id].folder for doc_id in items):
-        return site, None, frozenset()  # its old address's redirect shows its title (`pages.plan_legacy`)
+        return site, None, frozenset(), frozenset()  # its old address's redirect shows its title (`pages.plan_legacy`)
     rarity = rarity_patched(state.rarity, site, now, {k: term for k, (term, _) in change.terms.items()})
     redo = _documents_reached(site, change, listed, items, rarity)
     if not _bodies_back(config, site, redo - now.keys(), found, state, memo, now):
-        return site, None, frozenset()
+        return site, None, frozenset(), frozenset()
     pages = _pages_reached(site, change, listed, items)
-    return site, Plan(sorted(pages, key=lambda p: p.path), sorted(redo), state.known | added, rarity), added
+    return site, Plan(sorted(pages, key=lambda p: p.path), sorted(redo), (state.known | added) - gone, rarity), added, gone
 
 
 def _term_paths(site: Site, term: Term | None) -> set[str]:
@@ -347,7 +351,7 @@ def _data_files(site: Site, target: Path, change: Change) -> dict[str, bytes]:
         if o.make is None:
             continue
         if o.scope == "taxonomy":
-            files.update((o.path(name), o.make(site, name)) for name in {term.taxonomy for term in terms})
+            files.update((o.path(name), o.make(site, name)) for name in sorted({name for name, _ in change.terms}))
         elif o.scope == "term":
             files.update((o.path(term), o.make(site, term)) for term in terms)
         elif o.scope == "document":
