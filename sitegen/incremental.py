@@ -168,6 +168,8 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
                 reached.update(*(t.documents for t in (new_term, old_term) if t is not None))
     for doc_id, doc in site.documents.items():
         was = before.documents[doc_id]
+        if was.body is not None:  # a document a fast front-matter build patched keeps its body (`Patched`)
+            was = dataclasses.replace(was, body=None)
         if doc.path in edited or dataclasses.replace(doc, body=None) != was:
             reached.update((doc_id, *doc.translations, *was.translations))
             if dataclasses.replace(doc, body=None, terms=was.terms) == was:
@@ -248,7 +250,8 @@ def keep_files(sink, paths: frozenset[str]) -> None:
 
 def search_as_left(state: Remembered) -> Any:
     """The search index's state as the last build left the output: the full build's, with the bodies
-    the fast builds since redid, and the documents the fast front-matter builds changed."""
+    the fast builds since redid, and the documents the fast front-matter builds changed; None if
+    those cannot be replayed (each fast build patched the index, so this is not expected)."""
     patched = state.patched.documents if state.patched else {}
     if not state.edited and not patched:
         return state.search
@@ -257,9 +260,7 @@ def search_as_left(state: Remembered) -> Any:
         return search.update_bodies(state.search, dataclasses.replace(state.site, documents=now), sorted(state.edited))[3]
     site = dataclasses.replace(state.site, documents=Overlay(state.site.documents, now))
     found = patch_search(state.search, site, sorted(now.keys() | patched.keys()))
-    if found is None:
-        raise ValueError("a front-matter edit the fast build patched the index for no longer patches it")
-    return found[3]
+    return None if found is None else found[3]  # (None: the index is made whole)
 
 
 class Overlay(Mapping):
@@ -489,6 +490,8 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     if len(earlier.keys() | {r.id for r in records} | (state.patched.documents.keys() if state.patched else set())) > MAX_EDITED:
         return None  # a full build starts the count again
     search_state = search_as_left(state)  # the index as the fast builds since the full one left it
+    if search_state is None:
+        return None
     for record in records:
         site.documents[record.id].body = linked[record.path]
     plan = Plan([], [r.id for r in records], state.known, state.rarity)

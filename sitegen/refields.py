@@ -67,7 +67,8 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     site, plan, added, gone = _plan(config, state, change, found, memo)
     if plan is None:
         return None
-    searched = patch_search(search_as_left(state), site, sorted(change.documents))
+    left = search_as_left(state)
+    searched = None if left is None else patch_search(left, site, sorted(change.documents))
     if searched is None:
         return None
     files, removed, search_stats, _ = searched
