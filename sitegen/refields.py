@@ -51,8 +51,8 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     if state is None or strict or state.settings != settings or {s.shown for _, s in found} != state.files.keys():
         return None
     edited = [(k, source) for k, source in found if state.files[source.shown][0] != k]
-    patched = state.patched or Patched()
-    if not edited or len(state.edited.keys() | patched.documents.keys()) + len(edited) > incremental.MAX_EDITED:
+    patched = state.patched.documents.keys() if state.patched else set()
+    if not edited or len(state.edited.keys() | patched) + len(edited) > incremental.MAX_EDITED:
         return None
     read = _read(edited, state, memo, day)
     if read is None:
@@ -79,8 +79,22 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
             write_file(sink, rel, data)
         sink.keep_rest(removed | gone)  # checked above: the output is as the last build left it
         stats = sink.commit()
-    warnings = _warnings(last, state, change, parsed, before, budget, search_stats)
-    for (source_key, source) in edited:
+    _patch_state(state, edited, change, added, gone)
+    remember(memo, target, state, whole=False)
+    memo.store("output", key(target), sink.manifest)
+    counts = {"documents": len(site.documents), **{name: len(t.terms) for name, t in site.taxonomies.items()}}
+    now = last._replace(inputs=inputs, warnings=_warnings(last, change, parsed, before, budget, search_stats), counts=counts,
+                        pages=last.pages + len(added) - len(gone), search_stats=search_stats)
+    memo.store("last", key(target), now)
+    return Edited(now, stats, 0)
+
+
+def _patch_state(state: Remembered, edited: list[tuple[bytes, SourceFile]], change: "Change", added: frozenset[str],
+                 gone: frozenset[str]) -> None:
+    """What the next build starts from: the edited files' keys and link warnings, and the change
+    added to what the fast builds since the last full one patched (`incremental.Patched`)."""
+    patched = state.patched or Patched()
+    for source_key, source in edited:
         state.files[source.shown] = (source_key, source.kind)
     state.linked.update(change.linked)
     for doc_id in change.documents:
@@ -89,12 +103,6 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
                             {**patched.terms, **{k: term for k, (term, _) in change.terms.items()}},
                             (patched.paths | added) - gone, (patched.gone | gone) - added)
     state.targets = state.targets | change.targets
-    remember(memo, target, state, whole=False)
-    memo.store("output", key(target), sink.manifest)
-    counts = {"documents": len(site.documents), **{name: len(t.terms) for name, t in site.taxonomies.items()}}
-    now = last._replace(inputs=inputs, warnings=warnings, counts=counts, pages=last.pages + len(added) - len(gone), search_stats=search_stats)
-    memo.store("last", key(target), now)
-    return Edited(now, stats, 0)
 
 
 def _read(edited: list[tuple[bytes, SourceFile]], state: Remembered, memo: Memo, day: Any) -> tuple | None:
@@ -408,7 +416,7 @@ def _rows_patched(site: Site, path: Path, docs: dict[str, Document], rows_of: Ca
     return data_of(site, rows)
 
 
-def _warnings(last: LastBuild, state: Remembered, change: Change, parsed: list[Diagnostic], before: list[Diagnostic],
+def _warnings(last: LastBuild, change: Change, parsed: list[Diagnostic], before: list[Diagnostic],
               budget: Callable[[Any], list[Diagnostic]], search_stats: Any) -> list[Diagnostic]:
     """The full build's warnings: the last build's, less what it said of the edited files and of the
     terms whose documents changed, plus what is said of them now."""
