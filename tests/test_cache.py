@@ -1008,3 +1008,39 @@ def test_front_matter_and_registry_edits_take_their_fast_path_and_give_the_cold_
         assert warm.warnings == cold.warnings and warm.counts == cold.counts and warm.pages == cold.pages, (n, kind)
         fast += warm.site is None and not warm.edited and warm.stats.changed > 0
     assert fast >= 3
+
+
+def test_a_title_or_actor_edit_plans_only_the_pages_that_show_it(project, monkeypatch):
+    """The fast path plans the edited document's page, its terms' pages that list it, and the documents
+    whose related lists hold it; not the other terms' pages, nor documents sharing nothing with it."""
+    from sitegen import refields
+    config = project / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "taxonomies:\n  actors: {optional: true}\n  topics: {}\n",
+                      encoding="utf-8")
+    docs = spread(project)
+    docs["spread-0"]["actors"] = ["a0", "a1"]  # two: actors are no single-valued facet the search numbers documents by
+    write_spread(project, docs)  # spread-0: actors a0 and a1, topic t0; spread-2: a2, t2
+    cold_and_warm(project)
+    planned: list[str] = []
+    plan_document, plan_term = render.plan_document, refields.plan_term
+    monkeypatch.setattr(render, "plan_document", lambda site, doc, rarity: planned.append(doc.id) or plan_document(site, doc, rarity))
+    monkeypatch.setattr(refields, "plan_term", lambda site, term, ed, numbers=None: planned.append(term.id)
+                        or plan_term(site, term, ed, numbers))
+    for change in ("title", "actor"):
+        if change == "title":
+            docs["spread-0"]["title"] = "Spread zero retitled"
+        else:
+            docs["spread-0"]["actors"] = [*docs["spread-0"]["actors"], "Someone New"]
+        write_spread(project, docs)
+        planned.clear()
+        config_ = load_config(project / "sitegen.yaml", environ={})
+        memo = open_cache(config_.root)
+        try:
+            warm = build(config_, out=Path("build"), memo=memo)
+        finally:
+            memo.close()
+        assert warm.site is None, change  # the fast path
+        assert "spread-0" in planned and "spread-2" not in planned and {"a0", "a1", "t0"} <= set(planned), (change, planned)
+        assert not {"a2", "a3", "t1", "t2"} & set(planned) and (change == "title" or "someone-new" in planned), (change, planned)
+        cold_and_warm(project)
+        assert tree(project / "build") == tree(project.parent / "cold"), change
