@@ -2,8 +2,10 @@
 pages → search → write → remember. `build` below reads as the whole of it, stage after stage; each
 stage lives in its own module or in a short function here that returns a named result, and every
 expensive pure step goes through the memo (`sitegen.cache`), so an edit redoes only what depends on it.
-Two shortcuts come first: nothing changed (return), and only some documents' bodies changed
-(`incremental.rebuild_bodies`, which redoes just those). Where the files go is the sink's business:
+Shortcuts come first: nothing changed (return); only some documents' bodies changed
+(`incremental.rebuild_bodies`, which redoes just those); only fields of documents or registry entries,
+in place (`refields.rebuild_fields`, which patches the remembered model and redoes the pages that show
+them); only templates (`retemplate.rebuild_templates`). Where the files go is the sink's business:
 the output folder (`output.Output`), memory for `serve` (`session.Memory`), nowhere for `check`
 (`session.Discard`), through the same stages.
 """

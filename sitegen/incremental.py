@@ -6,7 +6,9 @@ else: listings, term pages, feeds and exports show its front matter only. So a f
 per output folder, what a body edit cannot change (`Remembered`: the model without bodies, where
 links may lead, the search index's state, the warnings), and a later build whose only changes are
 bodies redoes just those documents and moves the changed files into the output. A build whose only
-changes are templates redoes the pages made from them (`retemplate`, from what is remembered here).
+changes are templates redoes the pages made from them (`retemplate`, from what is remembered here);
+one whose only changes are documents' fields or registry entries in place patches the remembered model
+(`refields`; what it patched, `Patched`, is applied whenever the model is recalled).
 Anything else (a field, a file added or removed, config, assets, an output touched by hand, a new
 error) takes the full build, which is the reference: tests compare them byte for byte through random edits.
 The full build too keeps what the last one left where it can: the pages of documents an edit cannot
