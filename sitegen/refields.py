@@ -38,7 +38,7 @@ from sitegen.model import Document, Site, Taxonomy, Term, document_of, document_
 from sitegen.output import Manifest, Output
 from sitegen.outputs import OUTPUTS
 from sitegen.pages import HOME_LATEST, Page, Plan, plan_chronology, plan_home, plan_sources, plan_taxonomy_index, plan_term
-from sitegen.pages import related
+from sitegen.pages import may_relate, related
 from sitegen.schedule import hold
 
 
@@ -290,8 +290,10 @@ def _documents_reached(site: Site, change: Change, listed: set, items: set[str],
         doc, was = change.documents[doc_id]
         redo.update((*doc.translations, *was.translations))
         sharing = {other for name, ids in doc.terms.items() for t in ids for other in site.taxonomies[name].terms[t].documents}
+        terms = rarity.terms[doc_id]
         for other in sorted(sharing - redo):
-            if any(found == doc_id for found, _ in related(site, site.documents[other], rarity)):
+            candidate = site.documents[other]
+            if may_relate(site, candidate, terms, rarity) and any(found == doc_id for found, _ in related(site, candidate, rarity)):
                 redo.add(other)
     return redo
 
