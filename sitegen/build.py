@@ -2,8 +2,10 @@
 pages → search → write → remember. `build` below reads as the whole of it, stage after stage; each
 stage lives in its own module or in a short function here that returns a named result, and every
 expensive pure step goes through the memo (`sitegen.cache`), so an edit redoes only what depends on it.
-Two shortcuts come first: nothing changed (return), and only some documents' bodies changed
-(`incremental.rebuild_bodies`, which redoes just those). Where the files go is the sink's business:
+Shortcuts come first: nothing changed (return); only some documents' bodies changed
+(`incremental.rebuild_bodies`, which redoes just those); only fields of documents or registry entries,
+in place (`refields.rebuild_fields`, which patches the remembered model and redoes the pages that show
+them); only templates (`retemplate.rebuild_templates`). Where the files go is the sink's business:
 the output folder (`output.Output`), memory for `serve` (`session.Memory`), nowhere for `check`
 (`session.Discard`), through the same stages.
 """
@@ -32,6 +34,7 @@ from sitegen.inputs import asset_paths, footer_uses, read_assets, read_sources, 
 from sitegen.inputs import validate_sources
 from sitegen.outputs import data_files, unwritten
 from sitegen.pages import Plan, layout, legacy, plan_site
+from sitegen.refields import rebuild_fields
 from sitegen.retemplate import rebuild_templates
 from sitegen.running import Beside, Clock, Progress
 from sitegen.schedule import held_notes, holds, next_change, today
@@ -96,6 +99,7 @@ class Model:
     known: frozenset[str]
     linked: list[Diagnostic]  # the problems in links: in bodies, and to pages that do not exist
     ocr: Any
+    targets: frozenset[str] = frozenset()  # every page a link of the site's own points at
 
 
 class Written(NamedTuple):
@@ -127,9 +131,10 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     day = today(config)
     if as_left and _left_behind(last, memo, day, read.problems):
         as_left = None
+    remembered = None
     if as_left and (done := _unchanged(memo, read.inputs, strict, last, as_left)
                     or _bodies_edited(config, target, read.found, read.inputs, read.settings, last, memo, strict, as_left,
-                                           jobs)):
+                                      jobs, remembered := recall(memo, target), day)):
         done.timings, done.unwritten = clock.finish(), unwritten(config)
         keep_compiled(memo, config.template_folders)
         return done
@@ -141,7 +146,8 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
                          held=held_notes(model.held, drafts))
     sink = (Output(target, protected_folders(config), previous) if until == "write"
             else Memory(session) if until == "render" else Discard())
-    remembered = recall(memo, target) if until == "write" else None
+    if remembered is None and until == "write":  # recalled once: the fast paths above had it, if they ran
+        remembered = recall(memo, target)
     kept = unreached(remembered, model.site, model.index, model.seen, read.settings) if until == "write" else frozenset()
     last_search = ((lambda: search_as_left(remembered)) if remembered and remembered.search is not None and session is None
                    and as_left and as_left() else None)
@@ -203,7 +209,7 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
     known = plan.paths | frozenset(assets)
     broken_links = check_targets(links, known)
     return Model(site, plan, assets, attached, problems + more + found + broken_links, held, good_until, kept_aside,
-                 attached_key, seen, index, known, problems_in_links + broken_links, ocr)
+                 attached_key, seen, index, known, problems_in_links + broken_links, ocr, frozenset(use.target for use in links))
 
 
 def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, memo: Memo, session: Session | None,
@@ -265,17 +271,23 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
     for d in model.linked:
         linked.setdefault(d.path, []).append(d)
     remember(memo, target, Remembered(read.settings, model.seen, model.site, written.rarity, model.index, model.known, linked,
-                                      written.search_state, written.templates))
+                                      written.search_state, written.templates, targets=model.targets))
     keep_compiled(memo, config.template_folders)
 
 
 def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild,
-                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None], jobs: int = 1) -> BuildResult | None:
-    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`), or
-    only templates (`retemplate.rebuild_templates`)."""
-    edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config),
-                            lambda stats: search.over_budget(config, stats), as_left) \
-        or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs, as_left)
+                   memo: Memo, strict: bool, as_left: Callable[[], Manifest | None], jobs: int, state: Remembered | None,
+                   day: Any) -> BuildResult | None:
+    """The build, when only the bodies of some documents changed (`incremental.rebuild_bodies`), only
+    documents' fields or registry entries in place (`refields.rebuild_fields`), or only templates
+    (`retemplate.rebuild_templates`). `state`: what the last build remembered."""
+    budget = lambda stats: search.over_budget(config, stats)  # noqa: E731
+    edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
+                            as_left, state) \
+        or rebuild_fields(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
+                          as_left, state, day) \
+        or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs,
+                             as_left, state)
     if edited is None:
         return None
     now = edited.last

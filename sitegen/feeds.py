@@ -66,14 +66,15 @@ def feed_context(site: Site, stem: str, title: str, page: str, docs: list[Docume
             "entries": entries}
 
 
-def planned_feeds(site: Site) -> list[tuple[str, str, dict[str, Any], str]]:
-    """(path, template, context, source) of every feed: the archive's, and one per term with documents."""
+def planned_feeds(site: Site, terms: Any = None, archive: bool = True) -> list[tuple[str, str, dict[str, Any], str]]:
+    """(path, template, context, source) of every feed: the archive's, and one per term with documents.
+    `terms`: only those of these (taxonomy, term id) pairs; `archive`: the archive's too."""
     if not site.config.base_url:
         return []
-    wanted = [(site_feed_stem(), site.config.title, urls.HOME, site.chronological(), "the site feed")]
+    wanted = [(site_feed_stem(), site.config.title, urls.HOME, site.chronological(), "the site feed")] if archive else []
     for tax in site.taxonomies.values():
         for term in tax.terms.values():
-            if term.documents:
+            if term.documents and (terms is None or (term.taxonomy, term.id) in terms):
                 name = term.name(site.config.language)[0]
                 wanted.append((term_feed_stem(term), f"{name} · {site.config.title}", urls.term(term.taxonomy, term.id, folder=term.folder),
                                [site.documents[d] for d in term.documents], term.path or f"{tax.config.name} term `{term.id}`"))

@@ -6,7 +6,9 @@ else: listings, term pages, feeds and exports show its front matter only. So a f
 per output folder, what a body edit cannot change (`Remembered`: the model without bodies, where
 links may lead, the search index's state, the warnings), and a later build whose only changes are
 bodies redoes just those documents and moves the changed files into the output. A build whose only
-changes are templates redoes the pages made from them (`retemplate`, from what is remembered here).
+changes are templates redoes the pages made from them (`retemplate`, from what is remembered here);
+one whose only changes are documents' fields or registry entries in place patches the remembered model
+(`refields`; what it patched, `Patched`, is applied whenever the model is recalled).
 Anything else (a field, a file added or removed, config, assets, an output touched by hand, a new
 error) takes the full build, which is the reference: tests compare them byte for byte through random edits.
 The full build too keeps what the last one left where it can: the pages of documents an edit cannot
@@ -18,16 +20,17 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import pickle
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple
 
-from sitegen import search
+from sitegen import search, searchdata
 from sitegen.attachments import attachments_key
 from sitegen.cache import Memo, digest
 from sitegen.config import Config
@@ -39,7 +42,7 @@ from sitegen.output import Manifest, Output, UnsafeOutput, WriteStats, unfinishe
 from sitegen.outputs import of
 from sitegen.pages import Plan, Rarity
 from sitegen.render import Job, SpilledHTML, render_plan, template_keys
-from sitegen.workers import in_child, may_fork
+from sitegen.workers import collector_paused, in_child, may_fork
 
 MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
 #                  index by the next fast build: beyond this many, a full build starts afresh
@@ -74,6 +77,20 @@ class Remembered:
     edited: dict[str, Any] = dataclasses.field(default_factory=dict)  # document id -> body, as fast builds since left it
     lineage: bytes = b""  # which full build this is from (its two parts are stored apart)
     templates_digest: bytes = b""  # inputs.folder_digest of the template folders, the part of `settings` they make
+    patched: "Patched | None" = None  # what fast front-matter builds since changed in the model (`refields`)
+    targets: frozenset[str] = frozenset()  # every page a link in a body, an about page or the footer points at (or did)
+
+
+@dataclass
+class Patched:
+    """What the fast builds of front-matter and registry edits (`refields.rebuild_fields`) changed in
+    the model of the last full build: applied to it when it is recalled, so every later build starts
+    from the model the output was made from, and the search index is replayed to where they left it."""
+
+    documents: dict[str, Any] = dataclasses.field(default_factory=dict)  # id -> model.Document as now, with its body
+    terms: dict[tuple[str, str], Any] = dataclasses.field(default_factory=dict)  # (taxonomy, id) -> model.Term, None: gone
+    paths: frozenset[str] = frozenset()  # output paths they added (term pages)
+    gone: frozenset[str] = frozenset()  # and those they took away
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,8 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
                 reached.update(*(t.documents for t in (new_term, old_term) if t is not None))
     for doc_id, doc in site.documents.items():
         was = before.documents[doc_id]
+        if was.body is not None:  # a document a fast front-matter build patched keeps its body (`Patched`)
+            was = dataclasses.replace(was, body=None)
         if doc.path in edited or dataclasses.replace(doc, body=None) != was:
             reached.update((doc_id, *doc.translations, *was.translations))
             if dataclasses.replace(doc, body=None, terms=was.terms) == was:
@@ -233,12 +252,82 @@ def keep_files(sink, paths: frozenset[str]) -> None:
 
 def search_as_left(state: Remembered) -> Any:
     """The search index's state as the last build left the output: the full build's, with the bodies
-    the fast builds since redid (`rebuild_bodies` replays them the same way)."""
-    if not state.edited:
+    the fast builds since redid, and the documents the fast front-matter builds changed; None if
+    those cannot be replayed (each fast build patched the index, so this is not expected)."""
+    patched = state.patched.documents if state.patched else {}
+    if not state.edited and not patched:
         return state.search
-    site = dataclasses.replace(state.site, documents={doc_id: dataclasses.replace(state.site.documents[doc_id], body=body)
-                                                      for doc_id, body in state.edited.items()})
-    return search.update_bodies(state.search, site, sorted(state.edited))[3]
+    now = {doc_id: dataclasses.replace(state.site.documents[doc_id], body=body) for doc_id, body in state.edited.items()}
+    if not patched:
+        return search.update_bodies(state.search, dataclasses.replace(state.site, documents=now), sorted(state.edited))[3]
+    site = dataclasses.replace(state.site, documents=Overlay(state.site.documents, now))
+    found = patch_search(state.search, site, sorted(now.keys() | patched.keys()))
+    return None if found is None else found[3]  # (None: the index is made whole)
+
+
+class Overlay(Mapping):
+    """A model's documents with some replaced, in the model's order."""
+
+    def __init__(self, base: Mapping[str, Any], over: dict[str, Any]):
+        self.base, self.over = base, over
+
+    def __getitem__(self, doc_id: str) -> Any:
+        found = self.over.get(doc_id)
+        return self.base[doc_id] if found is None else found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.base
+
+
+class _InOrder(Sequence):
+    """A model's documents in the order of `ids`, each read when asked for."""
+
+    def __init__(self, documents: Mapping[str, Any], ids: list[str]):
+        self.documents, self.ids = documents, ids
+
+    def __getitem__(self, n):  # type: ignore[override]
+        if isinstance(n, slice):
+            return [self.documents[doc_id] for doc_id in self.ids[n]]
+        return self.documents[self.ids[n]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def patch_search(state: Any, site: Site, ids: Sequence[str]) -> tuple[dict[str, bytes], set[str], Any, Any] | None:
+    """`search.update_documents` when the documents that may have changed are known (`ids`): only
+    their keys are made (the others' bodies are not in a remembered model); None when the index
+    cannot be patched (then the full build makes it)."""
+    layouts = [search._layout(site, originals) for originals in (False, True)]  # which the index has, its settings say:
+    layout = next((found for found in layouts if search._settings_key(site, found) == state.settings), None)  # the edits
+    #          that come here add no attachment, so it has them as it had (and not every document is read to find out)
+    if layout is None or len(state.keys) != len(state.ids) or len(state.head_terms) != len(state.ids) \
+            or len(site.documents) != len(state.ids) or not all(map(site.documents.__contains__, state.ids)):
+        return None
+    number = {doc_id: n for n, doc_id in enumerate(state.ids)}
+    docs = _InOrder(site.documents, state.ids)
+    keys = list(state.keys)
+    for doc_id, key_ in zip(ids, search._document_keys(site, [site.documents[doc_id] for doc_id in ids])):
+        keys[number[doc_id]] = key_
+    changed = sorted(number[doc_id] for doc_id in ids if keys[number[doc_id]] != state.keys[number[doc_id]])
+    made = None
+    if any(keys[n][:search._FACETED] != state.keys[n][:search._FACETED] for n in changed):
+        made = searchdata.facets(site)
+        if [d.id for d in made[0]] != state.ids:
+            return None
+        if searchdata.counted(len(docs)) <= len(docs) and made[4] != state.columns:
+            redone = set(changed)
+            if [f["single"] for f in made[1]] != state.single or any(
+                    column[n] != was[n] for column, was in zip(made[4], state.columns) for n in range(len(docs)) if n not in redone):
+                return None
+    with collector_paused():
+        return search._update_documents(state, site, layout, changed, keys, docs, made)
 
 
 def _as_left(manifest: Manifest, target: Path, last: LastBuild) -> bool:
@@ -275,7 +364,7 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     return asked
 
 
-LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -328,7 +417,45 @@ def recall(memo: Memo, target: Path) -> Remembered | None:
     fixed, live = memo.load("edits", key(target)), memo.load("edits-live", key(target))
     if fixed is None or live is None or fixed[0] != live[0] or not isinstance(fixed[1], Remembered):
         return None
-    return dataclasses.replace(fixed[1], **live[1], lineage=fixed[0])
+    state = dataclasses.replace(fixed[1], **live[1], lineage=fixed[0])
+    if state.patched is not None:
+        _apply(state, state.patched)
+    return state
+
+
+def _apply(state: Remembered, patched: Patched) -> None:
+    """The model, the links' layout, the paths and the rarity of `state` as the fast front-matter
+    builds since its full build left them (`Patched`); a document's order never changes there."""
+    site, layout = state.site, state.links.layout
+    for doc_id, doc in patched.documents.items():
+        site.documents.opened[doc_id] = doc
+    for (name, term_id), term in patched.terms.items():
+        terms = site.taxonomies[name].terms
+        if term is None:
+            terms.pop(term_id, None)
+            layout.terms.pop((name, term_id), None)
+        else:
+            terms[term_id] = term
+            layout.terms[name, term_id] = term.folder
+    for name in {name for name, _ in patched.terms}:
+        site.taxonomies[name].terms = dict(sorted(site.taxonomies[name].terms.items()))
+    state.known = (state.known | patched.paths) - patched.gone
+    state.rarity = rarity_patched(state.rarity, site, patched.documents, patched.terms)
+
+
+def rarity_patched(rarity: Rarity, site: Site, documents: Mapping[str, Any], terms: Mapping[tuple[str, str], Any]) -> Rarity:
+    """`pages.rarity` of `site` from the last one, where only these documents' terms and these terms'
+    documents changed (the number of documents did not)."""
+    weight, of = dict(rarity.weight), dict(rarity.terms)
+    total = max(1, len(site.documents))
+    for key, term in terms.items():
+        if term is None:
+            weight.pop(key, None)
+        else:
+            weight[key] = round(1000 * math.log(total / max(1, len(term.documents))))
+    for doc_id, doc in documents.items():
+        of[doc_id] = frozenset((name, t) for name, ids in doc.terms.items() for t in ids)
+    return Rarity(of, weight, rarity.age)
 
 
 def key(target: Path) -> bytes:
@@ -337,10 +464,11 @@ def key(target: Path) -> bytes:
 
 def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, SourceFile]], inputs: bytes,
                    settings: bytes, last: LastBuild, memo: Memo, strict: bool, protected: list[Path],
-                   budget: Callable[[Any], list[Diagnostic]], as_left: Callable[[], Manifest | None]) -> Edited | None:
+                   budget: Callable[[Any], list[Diagnostic]], as_left: Callable[[], Manifest | None],
+                   state: Remembered | None) -> Edited | None:
     """The build of `target` when only the bodies of some documents changed since the last full
-    build (or fast one) wrote it; None when anything else changed: then the full build must run."""
-    state = recall(memo, target)
+    build (or fast one) wrote it; None when anything else changed: then the full build must run.
+    `state`: what the last build remembered (`recall`)."""
     if state is None or state.settings != settings or {s.shown for _, s in found} != state.files.keys():
         return None
     edited = [(k, source) for k, source in found if state.files[source.shown][0] != k]
@@ -360,13 +488,12 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     if _fatal(link_problems, strict) or any(anchors(bodies[r.path]) != state.links.anchors.get(state.links.layout.document(r.id))
                                             for r in records):
         return None  # a new broken link, or anchors other pages may link to changed: the full build says
-    site, earlier, search_state = state.site, state.edited, state.search
-    if len(earlier.keys() | {r.id for r in records}) > MAX_EDITED:
+    site, earlier = state.site, state.edited
+    if len(earlier.keys() | {r.id for r in records} | (state.patched.documents.keys() if state.patched else set())) > MAX_EDITED:
         return None  # a full build starts the count again
-    if earlier:  # the index as the fast builds since the full one left it (their bodies are remembered)
-        for doc_id, body in earlier.items():
-            site.documents[doc_id].body = body
-        search_state = search.update_bodies(search_state, site, sorted(earlier))[3]
+    search_state = search_as_left(state)  # the index as the fast builds since the full one left it
+    if search_state is None:
+        return None
     for record in records:
         site.documents[record.id].body = linked[record.path]
     plan = Plan([], [r.id for r in records], state.known, state.rarity)
@@ -385,6 +512,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
         state.files[source.shown] = (source_key, source.kind)
         state.linked[record.path] = by_path[record.path]
     state.edited = {**earlier, **{r.id: linked[r.path] for r in records}}
+    state.targets = state.targets | {use.target for use in uses}
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
     now = last._replace(inputs=inputs, warnings=warnings, search_stats=search_stats)

@@ -78,6 +78,8 @@ class Taxonomy:
     config: TaxonomyConfig
     terms: dict[str, Term] = field(default_factory=dict)  # id -> term, sorted by id
     nearest: tuple[dict[str, str], Nearest] | None = field(default=None, repr=False, compare=False)
+    mixed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # terms its documents created, written
+    #   more than one way: the first document's way names the term, so which one does depends on every document
 
 
 @dataclass
@@ -116,8 +118,9 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
     lookups = {name: _lookup(tax, problems) for name, tax in taxonomies.items()}
     _check_unique_ids(documents, problems)
     docs: dict[str, Document] = {}
+    spelled: dict[tuple[str, str], set[str]] = {}
     for record in documents:
-        resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems)
+        resolved = {name: _resolve(record, taxonomies[name], lookups[name], refs, problems, spelled)
                     for name, refs in record.refs.items()}
         docs[record.id] = Document(**metadata_of(record), id=record.id, path=record.path, dir=text_direction(record.language),
                                    body=bodies[record.path], terms=resolved, redirects=record.redirects,
@@ -131,6 +134,7 @@ def build_site(config: Config, documents: list[DocumentRecord], terms: list[Term
                 tagged.setdefault((name, term_id), []).append(doc.id)
     for name, tax in taxonomies.items():
         tax.terms = dict(sorted(tax.terms.items()))
+        tax.mixed = frozenset(term_id for (of, term_id), ways in spelled.items() if of == name and len(ways) > 1)
         for term in tax.terms.values():
             term.documents = tuple(tagged.get((name, term.id), ()))
             term.folder = (folders or {}).get((name, term.id), "")
@@ -189,6 +193,49 @@ def _leave_out(docs: dict[str, Document], taxonomies: dict[str, Taxonomy], gone:
                     del tax.terms[term_id]
 
 
+def resolve_one(record: DocumentRecord, taxonomies: dict[str, Taxonomy]
+                ) -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], Term], dict[tuple[str, str], set[str]], list[Diagnostic]] | None:
+    """What `build_site` makes of one document's references in a built site's `taxonomies`, which are
+    left as they are: the ids per taxonomy, the terms of optional taxonomies they create, how they
+    write each created term, and the problems. None when the site's names do not resolve as the build
+    that made it did: two of its created terms claiming one name, which the build saw one at a time."""
+    resolved, created, spelled, problems = {}, {}, {}, []
+    for name, refs in record.refs.items():
+        tax = taxonomies[name]
+        scratch, clashes = Taxonomy(tax.config, dict(tax.terms)), []
+        lookup = _lookup(scratch, clashes)
+        if clashes:
+            return None
+        resolved[name] = _resolve(record, scratch, lookup, refs, problems, spelled)
+        created.update(((name, t), term) for t, term in scratch.terms.items() if t not in tax.terms)
+    return resolved, created, spelled, problems
+
+
+def document_of(record: DocumentRecord, body: Rendered, terms: dict[str, tuple[str, ...]], was: Document) -> Document:
+    """`record` as `build_site` makes it a document, with what the model adds taken from `was` (its
+    last model's document: translations and folder, unchanged when its id, date and `translation_of` are)."""
+    return Document(**metadata_of(record), id=record.id, path=record.path, dir=text_direction(record.language), body=body,
+                    terms=terms, translation_of=was.translation_of, translations=was.translations,
+                    redirects=record.redirects, folder=was.folder)
+
+
+def term_of(record: TermRecord, description: Rendered | None, was: Term) -> Term:
+    """A registry entry as `build_site` makes it a term, its documents and folder those of `was`."""
+    return Term(**term_metadata_of(record), id=record.id, taxonomy=record.taxonomy, description=description,
+                path=record.path, where=record.where, descriptions=record.descriptions, redirects=record.redirects,
+                documents=was.documents, folder=was.folder)
+
+
+def document_warnings(doc: Document) -> list[Diagnostic]:
+    """What `_warnings` says of one document."""
+    return _warnings({doc.id: doc}, {})
+
+
+def term_warnings(term: Term) -> list[Diagnostic]:
+    """What `_warnings` says of one term."""
+    return _warnings({}, {"": Taxonomy(None, {term.id: term})})  # type: ignore[arg-type]
+
+
 def _lookup(tax: Taxonomy, problems: list[Diagnostic]) -> dict[str, str]:
     """match key -> term id, from ids, names and aliases; two terms claiming one name is an error."""
     table: dict[str, str] = {}
@@ -210,7 +257,10 @@ def _written_at(term: Term, key: str) -> tuple[int, int]:
     return next((at for text, at in sorted(term.where.items()) if match_key(text) == key), (1, 1))
 
 
-def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs, problems) -> tuple[str, ...]:
+def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs, problems,
+             spelled: dict[tuple[str, str], set[str]] | None = None) -> tuple[str, ...]:
+    """The ids `refs` name; an optional taxonomy's unknown name creates a term. `spelled`: (taxonomy,
+    id) -> every way the references to a created term write it."""
     ids: list[str] = []
     for ref in refs:
         term_id = lookup.get(match_key(ref.text))
@@ -219,6 +269,8 @@ def _resolve(record: DocumentRecord, tax: Taxonomy, lookup: dict[str, str], refs
             if term_id not in tax.terms:
                 tax.terms[term_id] = Term(id=term_id, taxonomy=tax.config.name, names={"": ref.text})
             lookup[match_key(ref.text)] = term_id
+        if spelled is not None and term_id is not None and not tax.terms[term_id].path:
+            spelled.setdefault((tax.config.name, term_id), set()).add(ref.text)
         if term_id is None:
             problems.append(Diagnostic(record.path, ref.line, ref.col,
                                        f"unknown {tax.config.singular.get('en', tax.config.name).lower()} `{ref.text}`",

@@ -371,17 +371,32 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     return [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
 
 
-def plan_term(site: Site, term: Term, ed: urls.Edition) -> list[Page]:
+def may_relate(site: Site, doc: Document, terms: frozenset[tuple[str, str]], rarity: Rarity) -> bool:
+    """Whether `related(site, doc, rarity)` can list a document with these (taxonomy, term id) `terms`:
+    False when a term of `doc`'s that is walked before every term they share holds the candidates'
+    number of documents by itself (then the walk stops before it reaches theirs). A check for the
+    thousands of documents sharing a common term with an edited one, at a fraction of `related`."""
+    skip = 1 + len(doc.translations)
+    for key in sorted(rarity.terms[doc.id], key=lambda key: (-rarity.weight[key], key)):
+        if key in terms:
+            return True
+        if len(site.taxonomies[key[0]].terms[key[1]].documents) - skip >= RELATED_CANDIDATES:
+            return False
+    return False
+
+
+def plan_term(site: Site, term: Term, ed: urls.Edition, numbers: Iterable[int] | None = None) -> list[Page]:
     """One page per `page_size` documents. Adds: term {id, name, names [{name, lang, dir}], aliases,
     kind, kind_label (text, lang), url, wikidata, description (Markup, first page only: its links are relative to it),
     description_lang, description_dir}, taxonomy {title, href}, documents [document item],
-    pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items, more}]."""
+    pagination {page, pages, prev, next, links [{number, href}]}, cooccurring [{title, items, more}].
+    `numbers`: only these pages (an edit that moved one slice of its list)."""
     lang = ed.lang
     size = site.config.page_size
     count = max(1, math.ceil(len(term.documents) / size))
     listed = site.in_order(term.documents)
     pages = []
-    for number in range(1, count + 1):
+    for number in range(1, count + 1) if numbers is None else sorted(n for n in set(numbers) if 1 <= n <= count):
         path = ed.path(urls.term(term.taxonomy, term.id, number, term.folder))
         name, name_lang = term.name(lang)
         ctx = base(site, ed, path, lang, name, term.taxonomy)

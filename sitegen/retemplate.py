@@ -20,7 +20,7 @@ from sitegen import urls
 from sitegen.cache import Memo, digest
 from sitegen.config import Config
 from sitegen.errors import BuildFailed
-from sitegen.incremental import Edited, LastBuild, Remembered, key, recall, remember, write_pages
+from sitegen.incremental import Edited, LastBuild, Remembered, key, remember, write_pages
 from sitegen.inputs import SourceFile, folder_digest, pages_digest, parse_file, render_bodies, theme_files
 from sitegen.links import link_bodies
 from sitegen.model import Site
@@ -32,10 +32,10 @@ from sitegen.render import compile_templates, template_keys
 
 def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, SourceFile]], inputs: bytes,
                       settings: bytes, last: LastBuild, memo: Memo, strict: bool, protected: list[Path], jobs: int,
-                      as_left: Callable[[], Manifest | None]) -> Edited | None:
+                      as_left: Callable[[], Manifest | None], state: Remembered | None) -> Edited | None:
     """The build of `target` when only templates changed since the last build wrote it; None when
-    anything else did (or nothing did): then another path must run."""
-    state = recall(memo, target)
+    anything else did (or nothing did): then another path must run. `state`: what the last build
+    remembered (`incremental.recall`)."""
     if state is None or state.settings == settings or not state.templates_digest or (strict and last.warnings):
         return None  # (--strict: the full build fails on the warnings, and says why)
     if {s.shown: k for k, s in found} != {shown: k for shown, (k, _) in state.files.items()}:

@@ -558,7 +558,9 @@ def test_an_edited_body_alone_takes_the_fast_path_and_gives_the_cold_build(proje
 
 @pytest.mark.parametrize("change", ["front matter", "heading", "broken link", "two files", "touched output"])
 def test_what_a_body_edit_cannot_do_alone_takes_the_full_build(project, change):
-    """Anything beyond bodies goes the full way, and gives what the cold build gives (or fails as it does)."""
+    """Anything beyond bodies goes another way, and gives what the cold build gives (or fails as it does):
+    fields and a registry entry's description the fast path of front-matter edits (`refields`), the rest
+    the full build."""
     cold_and_warm(project)
     if change == "front matter":
         edit_body(project, "first-report", "summary: ", "summary: Changed. ")
@@ -577,7 +579,7 @@ def test_what_a_body_edit_cannot_do_alone_takes_the_full_build(project, change):
     if isinstance(cold, list):
         assert warm == cold and change == "broken link"
         return
-    assert warm.edited == 0 and warm.site is not None
+    assert warm.edited == 0 and (warm.site is None) == (change in ("front matter", "two files"))
     assert tree(project / "build") == tree(project.parent / "cold")
 
 
@@ -970,6 +972,75 @@ def test_a_front_matter_edit_after_body_edits_patches_the_search_index_and_gives
     if hand:
         record = project / "build/search/r/0.js"
         record.write_bytes(record.read_bytes() + b"\n")
-    warm, cold = cold_and_warm(project)
-    assert patched == ([] if hand else [True]) and tree(project / "build") == tree(project.parent / "cold")
+    warm, cold = cold_and_warm(project)  # the fast path of front-matter edits patches it; by hand, the full build
+    assert patched == [] and (warm.site is None) != hand and tree(project / "build") == tree(project.parent / "cold")
     assert warm.search == cold.search
+
+
+@pytest.mark.parametrize("seed, extra", [(11, ""), (12, "base_url: https://archive.example.org/\n"), (13, "languages: [en, ar]\n"),
+                                         (14, "page_size: 2\n")])
+def test_front_matter_and_registry_edits_take_their_fast_path_and_give_the_cold_build(project, seed, extra):
+    """Random front-matter and registry edits in an archive whose documents may create actors (an
+    optional taxonomy), with feeds, two editions or short term pages: the fast path (`refields`) takes
+    the edits it can, the full build the others, and every step gives the cold build byte for byte."""
+    config = project / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + extra + "taxonomies:\n  actors: {optional: true}\n  topics: {}\n",
+                      encoding="utf-8")
+    rng, docs = random.Random(seed), spread(project)
+    cold_and_warm(project)
+    fast = 0
+    for n in range(1, 15):
+        if rng.random() < 0.35:  # a created actor, written as another document wrote it, or (rarely) otherwise
+            doc_id = rng.choice(sorted(docs))
+            person = f"Person {rng.randrange(3)}"
+            docs[doc_id]["actors"] = [a for a in docs[doc_id]["actors"] if not a.startswith(("Person", "person"))] + \
+                ([person.lower() if rng.random() < 0.15 else person] if rng.random() < 0.7 else [])
+            write_spread(project, docs)
+            kind = "created actor"
+        else:
+            kind = front_matter_edit(project, docs, rng, n)
+        warm, cold = cold_and_warm(project)
+        if isinstance(cold, list):
+            assert warm == cold, kind
+            continue
+        assert not isinstance(warm, list), (kind, warm)
+        assert tree(project / "build") == tree(project.parent / "cold"), f"step {n}: {kind}"
+        assert warm.warnings == cold.warnings and warm.counts == cold.counts and warm.pages == cold.pages, (n, kind)
+        fast += warm.site is None and not warm.edited and warm.stats.changed > 0
+    assert fast >= 3
+
+
+def test_a_title_or_actor_edit_plans_only_the_pages_that_show_it(project, monkeypatch):
+    """The fast path plans the edited document's page, its terms' pages that list it, and the documents
+    whose related lists hold it; not the other terms' pages, nor documents sharing nothing with it."""
+    from sitegen import refields
+    config = project / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "taxonomies:\n  actors: {optional: true}\n  topics: {}\n",
+                      encoding="utf-8")
+    docs = spread(project)
+    docs["spread-0"]["actors"] = ["a0", "a1"]  # two: actors are no single-valued facet the search numbers documents by
+    write_spread(project, docs)  # spread-0: actors a0 and a1, topic t0; spread-2: a2, t2
+    cold_and_warm(project)
+    planned: list[str] = []
+    plan_document, plan_term = render.plan_document, refields.plan_term
+    monkeypatch.setattr(render, "plan_document", lambda site, doc, rarity: planned.append(doc.id) or plan_document(site, doc, rarity))
+    monkeypatch.setattr(refields, "plan_term", lambda site, term, ed, numbers=None: planned.append(term.id)
+                        or plan_term(site, term, ed, numbers))
+    for change in ("title", "actor"):
+        if change == "title":
+            docs["spread-0"]["title"] = "Spread zero retitled"
+        else:
+            docs["spread-0"]["actors"] = [*docs["spread-0"]["actors"], "Someone New"]
+        write_spread(project, docs)
+        planned.clear()
+        config_ = load_config(project / "sitegen.yaml", environ={})
+        memo = open_cache(config_.root)
+        try:
+            warm = build(config_, out=Path("build"), memo=memo)
+        finally:
+            memo.close()
+        assert warm.site is None, change  # the fast path
+        assert "spread-0" in planned and "spread-2" not in planned and {"a0", "a1", "t0"} <= set(planned), (change, planned)
+        assert not {"a2", "a3", "t1", "t2"} & set(planned) and (change == "title" or "someone-new" in planned), (change, planned)
+        cold_and_warm(project)
+        assert tree(project / "build") == tree(project.parent / "cold"), change
