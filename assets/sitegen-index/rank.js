@@ -58,17 +58,31 @@
     });
   }
 
-  function rank(found) {
+  /* Every result with its score ({n, score}), in lunr's match order (sort them with byScoreOnly). */
+  function score(found) {
     var magnitudes = magnitudesOf(found.vectors);
     var byField = found.vectors.map(function (vector, field) { return vector.size ? dots(vector, field) : null; });
     var slot = new Int32Array(DOCUMENT_COUNT), results = [], refs = found.refs;
     for (var i = 0; i < refs.length; i++) {
       var ref = refs[i], field = ref % FIELD_COUNT, doc = (ref - field) / FIELD_COUNT;
-      var score = (byField[field] ? byField[field][doc] : 0) / magnitudes[field] || 0;
-      if (slot[doc]) results[slot[doc] - 1].score += score;
-      else { results.push({ n: doc, score: score + found.extra(doc) }); slot[doc] = results.length; }
+      var part = (byField[field] ? byField[field][doc] : 0) / magnitudes[field] || 0;
+      if (slot[doc]) results[slot[doc] - 1].score += part;
+      else { results.push({ n: doc, score: part + found.extra(doc) }); slot[doc] = results.length; }
     }
-    return results.sort(function (a, b) { return b.score - a.score; });
+    return results;
+  }
+
+  function byScoreOnly(a, b) { return b.score - a.score; }  // a stable sort keeps lunr's order among ties
+
+  /* The first `count` of `results` as sorting them all would give (the sort is stable): those scoring
+     at least the count-th best score, sorted, without sorting the rest (a common word's thousands). */
+  function firstOf(results, count) {
+    if (results.length <= count) return results.slice().sort(byScoreOnly);
+    var scores = new Float64Array(results.length);
+    for (var i = 0; i < results.length; i++) scores[i] = results[i].score;
+    scores.sort();
+    var least = scores[results.length - count];
+    return results.filter(function (hit) { return hit.score >= least; }).sort(byScoreOnly).slice(0, count);
   }
 
   /* The results with bounds: per result its fields in lunr's order (to sum its score as lunr does),
@@ -171,10 +185,11 @@
       var found = query.match(clauses);
       return keep ? kept(found, keep) : found;
     }).then(function (found) {
-      if (lengths.UPFRONT) {  // the records first: over http they are the last to arrive
-        var hits = rank(found);
-        records(hits.slice(0, shown));
-        return Object.assign(hits, counting(hits, found, later, shown));
+      if (lengths.UPFRONT) {  // the records first (over http they are the last to arrive), then the facets' files, then the sort
+        var hits = score(found);
+        records(firstOf(hits, shown));
+        var how = counting(hits, found, later, shown);
+        return Object.assign(hits.sort(byScoreOnly), how);
       }
       var bounded = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
       var refined = refine(bounded, shown);  // its first lengths asked for before the facets' files
