@@ -46,8 +46,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/p/<name>.js`: beside each term chunk (the same terms, the same name), where its terms are
   in each document's title and body (`searchindex.encode_positions`), loaded only for the words of a
   phrase (`"exact phrase"`): the page keeps the documents holding them one after another. A term with
-  at least `searchindex.ALONE` body positions (the page counts them from its posting) has them in a
-  file of its own, `search/p/<name>-<hash of the term>.js` (its entry in the chunk's file is empty):
+  at least `searchindex.ALONE` body positions (its chunk lists it, so the page knows without decoding
+  its posting) has them in a file of its own, `search/p/<name>-<hash of the term>.js` (its entry in the chunk's file is empty):
   a phrase of common words loads their positions, not their chunks' neighbours'.
 - `search/y/<n>.js`: for 8,192 documents, their dates (`searchdata.date_block`), loaded only for a
   search with a date range or ordered by date (applied to every result before paging).
@@ -94,7 +94,7 @@ from sitegen.workers import collector_paused
 
 FORMAT = 8  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/);
 # 6: form terms, w/2-; 7: the kinds table (`kinds`), any kind's files in sub-folders past limits.folder_entries;
-# 8: records carry their facet values (`values`)
+# 8: records carry their facet values (`values`), chunks list their terms with position files of their own (`alone`)
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "upfront": searchindex.UPFRONT, "folder": FOLDER,
-            "group": searchindex.GROUP, "alone": searchindex.ALONE, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
+            "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
             "analysis": searchdata.analysis_tables(), "rows": [], "sample": searchdata.sample_spec(len(docs))}
     numbers = {t: i for i, t in enumerate(order)}
     term_of, number_of = itemgetter(0), numbers.__getitem__
@@ -762,6 +762,8 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
             continue
         key = searchdata.key("chunks", name)
         chunk = {"terms": terms, "postings": [state.packed[t] for t in terms]}
+        if alone := [k for k, t in enumerate(terms) if t in state.alone]:  # the page asks for their own position files at once
+            chunk["alone"] = alone
         if any(t in state.counts for t in terms):
             chunk["counts"] = [[k, state.counts[t]] for k, t in enumerate(terms) if t in state.counts]
         files[searchdata.path(key)] = searchdata.data(key, chunk)

@@ -60,18 +60,11 @@
   // ---- phrases ----
   var positionFiles = [], ownFiles = Object.create(null);  // per chunk, its position file; term -> its own
 
-  /* Whether `term`'s positions are a file of their own (core.alone body positions or more), its chunk loaded. */
-  function alone(term) {
-    var tfs = postings.posting(term).fields[BODY].tfs, count = 0;
-    for (var j = 0; j < tfs.length; j++) count += tfs[j];
-    return count >= core.alone;
-  }
-
   /* The position files of `terms` (those the index has), loaded: a term's own, or its chunk's. */
   function loadPlaces(terms) {
-    return Promise.all(terms.filter(postings.posting).map(function (term) {
+    return Promise.all(terms.filter(postings.has).map(function (term) {
       var at = postings.chunkAt(term), name = postings.chunkName(at);
-      if (alone(term)) return loading.load('positions', name + '-' + codes.fnv(term)).then(function (text) { ownFiles[term] = text; });
+      if (postings.alone(term)) return loading.load('positions', name + '-' + codes.fnv(term)).then(function (text) { ownFiles[term] = text; });
       return loading.load('positions', name).then(function (data) { positionFiles[at] = positionFiles[at] || data; });
     }));
   }
