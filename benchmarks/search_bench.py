@@ -50,6 +50,7 @@ from sitegen.build import build, link_bodies, read_sources, render_bodies, valid
 from sitegen.cache import NO_MEMO  # noqa: E402
 from sitegen.model import build_site  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
+from sitegen.inputs import asset_paths, read_assets  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 QUERIES = ["minister", "security council", "economic development", "war", "conference statement"]
@@ -135,8 +136,11 @@ def index_only(site_dir: Path, pages: Path, out: Path) -> dict:
 
 
 def copy_assets(built: Path) -> None:
-    for asset in (ROOT / "assets").iterdir():
-        shutil.copyfile(asset, built / "assets" / asset.name)
+    """The theme's assets as a build publishes them (sub-folders too, scripts minified)."""
+    paths, _ = asset_paths([ROOT / "assets"])
+    for rel, data in read_assets(paths).items():
+        (built / rel).parent.mkdir(parents=True, exist_ok=True)
+        (built / rel).write_bytes(data)
 
 
 def edit_cost(site, before: dict[str, bytes]) -> dict:
