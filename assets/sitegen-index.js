@@ -33,15 +33,20 @@
     });
   }
 
+  /* What every query will need, asked for before the query's own files: every body length when
+     they load with each query (lengths.UPFRONT), beside the chunks the words' forgiving loads first. */
+  function warm() { if (rooms.lengths.UPFRONT) rooms.lengths.loadAllLengths(); }
+
   window.sitegenIndex = {
     specs: core.facets, sample: core.sample, titleBonus: query.TITLE_BONUS,
     parse: query.parse, words: query.words, operators: query.operators,
     run: rooms.rank.run, refine: rooms.rank.refine, recount: rooms.facets.recount, facets: rooms.facets.facets,
     label: rooms.facets.label, forgive: rooms.forgive.forgive, nearest: rooms.forgive.nearest,
-    dates: rooms.phrases.dates, span: rooms.phrases.span, phrases: rooms.phrases.phrases,
+    dates: rooms.phrases.dates, span: rooms.phrases.span, phrases: rooms.phrases.phrases, loadPhrases: rooms.phrases.loadPhrases,
     record: function (doc) { return loading.perDocument('records', doc); },
     originals: function (doc) { return loading.perDocument('originals', doc); },  // [file name, path, page, text] per page of its attachments
     open: loading.open,
+    warm: warm,
     scores: scores
   };
 })();

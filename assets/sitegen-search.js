@@ -180,8 +180,17 @@
       }
       // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
       var bounds = ranged && hits.bounds ? hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; }) : hits.bounds;
-      return Object.assign(out, idx.recount(out, bounds));
+      return Object.assign(out, idx.recount(out, bounds, state.shown));
     });
+  }
+
+  /* The records of the results shown first, asked for as soon as the results kept to a phrase or date
+     range are known (idx.run asks for none then), beside their facets' files, when the order is final:
+     ranked exactly (every body length known up front) or by date, and no facet value chosen. */
+  function firstRecords(results) {
+    var chosen = state.selected.some(function (values) { return values && Object.keys(values).length; });
+    if (chosen || !results.length || (results[0].ctx && !state.order)) return;
+    results.slice(0, state.shown).forEach(function (hit) { idx.record(hit.n); });
   }
 
   /* Whether the results are to be kept to a phrase or a date range, or ordered by date: then the
@@ -191,15 +200,20 @@
   }
 
   /* The results holding the query's phrases (and none of those it excludes), every one checked on
-     the positions of the phrases' words (search/p/, loaded only then): before facets and paging, so
-     counts are exact. */
+     the positions of the phrases' words (search/p/, loaded only then): by the index before it ranks
+     them (`holding`, idx.run's `keep`), so it ranks only those; then counted here, before facets
+     and paging, so counts are exact. */
+  function holding() {
+    if (!state.checks.length && !state.without.length) return null;
+    var checks = state.checks, without = state.without;
+    return function (hits) { return idx.phrases(hits, checks, without); };
+  }
+
   function byPhrase(hits) {
     if (!state.checks.length && !state.without.length) return Promise.resolve(hits);
-    return idx.phrases(hits, state.checks, state.without).then(function (out) {
-      // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
-      var bounds = hits.bounds && hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; });
-      return Object.assign(out, idx.recount(out, bounds));
-    });
+    // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
+    var bounds = hits.bounds && hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; });
+    return Promise.resolve(Object.assign(hits, idx.recount(hits, bounds, state.shown)));
   }
 
   /* `list` with its first `count` in relevance order (made exact by idx.refine), or as it is when
@@ -221,9 +235,12 @@
     var later = steered();
     if (!found.clauses.length) { state.results = []; render(); setStatus(''); return; }
     busy(true);
+    if (idx.warm) idx.warm();
+    if (state.checks.length || state.without.length) idx.loadPhrases(state.checks, state.without).catch(function () { /* byPhrase says */ });
+    setTimeout(numbers, 0);  // made while the index files are on their way, not after
     forgiven(found).then(function (fixed) {
       if (token !== runs) return null;
-      return idx.run(fixed.clauses, state.shown, later).then(function (hits) {
+      return idx.run(fixed.clauses, state.shown, later, holding()).then(function (hits) {
         if (token !== runs) return null;
         var fixedTerms = [].concat.apply(found.terms, fixed.changes.map(function (c) { return c.to; }));
         state.changes = fixed.changes;
@@ -240,6 +257,7 @@
         return byPhrase(state.results).then(byDate).then(function (results) {
           if (token !== runs) return;
           state.results = results;
+          if (later) firstRecords(results);
           performance.mark('sitegen:searched');
           render().then(announceSoon);
         });
@@ -372,10 +390,13 @@
 
   /* "5 results", "5 نتائج", "نتيجتان": the edition's CLDR plural form (T.results holds one per
      category, built from the strings table) and its digits. */
-  var plurals = new Intl.PluralRules(T.plural_lang), numbers = new Intl.NumberFormat(T.number_locale);
+  var plurals = new Intl.PluralRules(T.plural_lang), numberFormat = null;
+  function numbers() {  // the page's first Intl.NumberFormat costs 10 ms (ICU): made while files load (see run)
+    return numberFormat || (numberFormat = new Intl.NumberFormat(T.number_locale));
+  }
   function countText(n) {
     var form = T.results[plurals.select(n)] || T.results.other;
-    return form.replace('{n}', numbers.format(n));
+    return form.replace('{n}', numbers().format(n));
   }
 
   var announceTimer = null;
@@ -496,7 +517,7 @@
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         var count = facet.counts.get(value) || 0;
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
-        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + numbers.format(approximate(count)) : numbers.format(count)));
+        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + numbers().format(approximate(count)) : numbers().format(count)));
         box.appendChild(row);
       });
       facetBox.appendChild(box);

@@ -36,7 +36,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
   counts from the sample, scaled to every result, and marks them ≈ (as Elasticsearch's random sampler
   and Algolia's non-exhaustive facet counts do). Which documents pass a chosen value is always exact.
 - `search/r/<n>.js`: one document's display record (title, link, date, snippet text; how many pages
-  of its attachments have text, when the index holds them). Past what one folder holds
+  of its attachments have text, when the index holds them; its facet value ids, with the labels the
+  core lacks: a query whose results are all shown counts facets from their records). Past what one folder holds
   (`limits.folder_entries`), in folders by number, `r/<n // 1000>/<n>.js` (`urls.spread`), as `o/` is.
 - `search/o/<n>.js`: the text of those pages, [file name, path, page, text] each, loaded for a result
   shown that has some: the page finds the first one a query word matches, as it does the snippet,
@@ -45,8 +46,8 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/p/<name>.js`: beside each term chunk (the same terms, the same name), where its terms are
   in each document's title and body (`searchindex.encode_positions`), loaded only for the words of a
   phrase (`"exact phrase"`): the page keeps the documents holding them one after another. A term with
-  at least `searchindex.ALONE` body positions (the page counts them from its posting) has them in a
-  file of its own, `search/p/<name>-<hash of the term>.js` (its entry in the chunk's file is empty):
+  at least `searchindex.ALONE` body positions (its chunk lists it, so the page knows without decoding
+  its posting) has them in a file of its own, `search/p/<name>-<hash of the term>.js` (its entry in the chunk's file is empty):
   a phrase of common words loads their positions, not their chunks' neighbours'.
 - `search/y/<n>.js`: for 8,192 documents, their dates (`searchdata.date_block`), loaded only for a
   search with a date range or ordered by date (applied to every result before paging).
@@ -91,8 +92,9 @@ from sitegen.lunrcompat import utf16_key
 from sitegen.schema import DOCUMENT_FIELDS
 from sitegen.workers import collector_paused
 
-FORMAT = 7  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/);
-# 6: form terms, w/2-; 7: the kinds table (`kinds`), any kind's files in sub-folders past limits.folder_entries
+FORMAT = 8  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/);
+# 6: form terms, w/2-; 7: the kinds table (`kinds`), any kind's files in sub-folders past limits.folder_entries;
+# 8: records carry their facet values (`values`), chunks list their terms with position files of their own (`alone`)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class SearchState:
     counts: dict[str, str] = field(default_factory=dict)  # term -> its facet counts (searchdata.top_counts), common terms only
     columns: list = field(default_factory=list)  # per facet and document, its value ids (searchdata.facets)
     single: list = field(default_factory=list)  # per facet, whether it has one value a document at most
+    labels: list = field(default_factory=list)  # per facet, every value's label (searchdata.facets), for the records
     title_positions: dict[str, str] = field(default_factory=dict)  # term -> its title positions, encoded (never edited here)
     body_positions: dict = field(default_factory=dict)  # term -> its body positions (gaps), as `bodies` orders them
     positions: dict[str, str] = field(default_factory=dict)  # term -> its entry in its position file (p/)
@@ -180,7 +183,7 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
 
 def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, bytes], SearchStats, SearchState]:
     files: dict[str, bytes] = {}
-    docs, facet_list, parts, facet_files, columns = searchdata.facets(site)  # a body edit renumbers nothing
+    docs, facet_list, parts, facet_files, columns, labels = searchdata.facets(site)  # a body edit renumbers nothing
     field_list = fields(site)
     originals = searchdata.indexes_originals(site)
     layout = _layout(site, originals)
@@ -199,14 +202,14 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
             "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
             "chunks": [], "upfront": searchindex.UPFRONT, "folder": FOLDER,
-            "group": searchindex.GROUP, "alone": searchindex.ALONE, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
+            "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
             "analysis": searchdata.analysis_tables(), "rows": [], "sample": searchdata.sample_spec(len(docs))}
     numbers = {t: i for i, t in enumerate(order)}
     term_of, number_of = itemgetter(0), numbers.__getitem__
     state = SearchState([d.id for d in docs], [searchcodes.pack(list(map(number_of, map(term_of, a[-1][1])))) for a in analysed],
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
                         heads, bodies, packed, order, [], core, {})
-    state.counts, state.columns, state.single = counts, columns, single
+    state.counts, state.columns, state.single, state.labels = counts, columns, single, labels
     state.title_positions = {t: searchindex.encode_positions(g) for t, g in titles.items()}
     state.body_positions = places
     state.positions = {t: _positions(state, t) for t in order if not analysis.is_form(t)}  # a form term has none
@@ -222,7 +225,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     core["kinds"] = searchdata.core_kinds({}, spread)  # the kinds' sub-folders are decided once every file is known
     for n, doc in enumerate(docs):
         key = _numbered(core, "records", n)
-        files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, doc))
+        files[searchdata.path(key)] = _record(state, site, doc, n)
         if pages := searchdata.original_pages(site, doc):
             key = _numbered(core, "originals", n)
             files[searchdata.path(key)] = searchdata.data(key, pages)
@@ -325,7 +328,7 @@ def _bodies_patched(old: SearchState, site: Site, changed: list[str]) -> tuple[d
     files.update(_bucket_files(state, {number[doc_id] // searchindex.BUCKET_BLOCK for doc_id in changed}))
     for doc_id in changed:
         key = _numbered(state.core, "records", number[doc_id])
-        files[searchdata.path(key)] = searchdata.data(key, searchdata.record(site, site.documents[doc_id]))
+        files[searchdata.path(key)] = _record(state, site, site.documents[doc_id], number[doc_id])
     state.core["averages"] = [*old.core["averages"][:-1], sum(state.lengths) / len(state.ids)]
     return files, state
 
@@ -441,13 +444,13 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
                       made: tuple | None) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
     if not changed:
         return {}, set(), _stats(site, old), old
-    _, facet_list, parts, facet_files, columns = made or (None, old.core["facets"], None, None, old.columns)
+    _, facet_list, parts, facet_files, columns, labels = made or (None, old.core["facets"], None, None, old.columns, old.labels)
     first, mid = _bodies_patched(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
     state = replace(mid, heads=dict(mid.heads), bodies=mid.bodies.copy(), packed=dict(mid.packed), order=list(mid.order),
                     ends=list(mid.ends), core=dict(mid.core), files=dict(mid.files), counts=dict(mid.counts),
                     body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone),
                     title_positions=dict(mid.title_positions), head_terms=list(mid.head_terms), sums=list(mid.sums),
-                    keys=keys, columns=columns, single=[s["single"] for s in facet_list])
+                    keys=keys, columns=columns, single=[s["single"] for s in facet_list], labels=labels)
     analysed = {n: searchindex.analyse_fields(_field_texts(site, docs[n], layout)) for n in changed}
     touched, titled = _update_heads(state, analysed, len(layout))
     recount = _recount(old, state, changed, touched)
@@ -471,8 +474,13 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
             files[searchdata.path(key)] = searchdata.data(key, pages)
         else:
             state.files.pop(searchdata.path(key), None)
-    if made is not None:
+    if made is not None:  # their records, and those of the documents whose values were numbered or labelled anew
         files.update(_facet_files(state, facet_list, parts, facet_files))
+        redo = set(changed)
+        for n in range(len(docs)):
+            if n in redo or searchdata.record_values(old.columns, old.single, old.labels, n) != searchdata.record_values(
+                    state.columns, state.single, state.labels, n):
+                files[searchdata.path(_numbered(state.core, "records", n))] = _record(state, site, docs[n], n)
     state.core["averages"] = [*(s / len(docs) for s in state.sums), state.core["averages"][-1]]
     return _finished(old, state, {**first, **files}, site)
 
@@ -636,6 +644,12 @@ def _settings_key(site: Site, layout: list) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
+def _record(state: SearchState, site: Site, doc: Document, n: int) -> bytes:
+    """Document n's record file, with its facet values from the state (`searchdata.record_values`)."""
+    key = _numbered(state.core, "records", n)
+    return searchdata.data(key, searchdata.record(site, doc, searchdata.record_values(state.columns, state.single, state.labels, n)))
+
+
 def _numbered(core: dict, kind: str, n: int) -> str:
     """The key of document `n`'s file of a kind numbered per document (`records`, `originals`), in the
     folders the core says (`urls.spread`)."""
@@ -748,6 +762,8 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
             continue
         key = searchdata.key("chunks", name)
         chunk = {"terms": terms, "postings": [state.packed[t] for t in terms]}
+        if alone := [k for k, t in enumerate(terms) if t in state.alone]:  # the page asks for their own position files at once
+            chunk["alone"] = alone
         if any(t in state.counts for t in terms):
             chunk["counts"] = [[k, state.counts[t]] for k, t in enumerate(terms) if t in state.counts]
         files[searchdata.path(key)] = searchdata.data(key, chunk)

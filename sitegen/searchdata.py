@@ -144,7 +144,7 @@ def located(key: str, folders: dict[str, int]) -> str:
     return "/".join([prefix, *digits[:levels], name])
 
 
-def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list]]:
+def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list], list[list]]:
     """The documents in index order, [{name, title, values, single, files, top, labels}] for the core,
     per document its facet value ids packed (the rows), and the label and value-list files. Every
     taxonomy is a facet, then language, year and source. Documents are numbered by their single-valued
@@ -153,8 +153,9 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     shows), so those labels are in the core (`labels`) instead: five requests fewer in a query's first
     round. A query counting facets by value lists loads the first list file of every facet, so those
     are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA with its own key (not in an archive
-    with a facet sample: `stride`). Last, per facet and document in index order, its value ids
-    (`columns`, what `top_counts` counts)."""
+    with a facet sample: `stride`). Then, per facet and document in index order, its value ids
+    (`columns`, what `top_counts` counts); last, per facet, every value's label (what `record_values`
+    gives a record)."""
     editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
     specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
               lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
@@ -192,7 +193,8 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     parts = [facet_part([per_doc[n] for per_doc in ids], single) for n in order]
     columns = [[per_doc[n][0] if per_doc[n] else -1 for n in order] if one else [tuple(per_doc[n]) for n in order]
                for per_doc, one in zip(ids, single)]
-    return [docs[n] for n in order], out, parts, files, columns
+    labels = [[label_of(v) for v in values] for (_, _, _, label_of), values in zip(specs, ranked)]
+    return [docs[n] for n in order], out, parts, files, columns, labels
 
 
 def field_facet(name: str, kind: str, editions: tuple[str, ...]) -> tuple:
@@ -282,9 +284,9 @@ def decode_top_counts(packed: str, facets: int) -> list[list[tuple[int, int]]]:
     return out
 
 
-def record(site: Site, doc: Document) -> dict[str, object]:
+def record(site: Site, doc: Document, values: list | None = None) -> dict[str, object]:
     """One result's display record; its date and language name in the words of every edition (each
-    edition's search page picks its own)."""
+    edition's search page picks its own); its facet values (`record_values`) when given."""
     editions = site.config.languages
     words = doc.body.text.split(maxsplit=SNIPPET_WORDS)  # the rest, if any, in one piece
     shown: dict[str, object] = {"href": urls.document(doc.id, folder=doc.folder), "dir": doc.dir}
@@ -292,7 +294,20 @@ def record(site: Site, doc: Document) -> dict[str, object]:
         if spec.record:
             shown.update(record_value(name, spec.kind, getattr(doc, name), editions, site.config.digits))
     return {**shown, "text": " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""),
-            **({"originals": pages} if (pages := len(original_pages(site, doc))) else {})}
+            **({"originals": pages} if (pages := len(original_pages(site, doc))) else {}),
+            **({"values": values} if values is not None else {})}
+
+
+def record_values(columns: list[list], single: list[bool], labels: list[list], n: int) -> list[list]:
+    """Document n's facet value ids (`facets`' columns), per facet, each past the core's labels (the
+    first LABELS_PER_FILE) with its label: [id, label]. A query whose results are all shown loads every
+    result's record anyway, so the page counts their facets and labels the values from the records, in
+    the round that brings them, where rows or value lists and then label files were two rounds more."""
+    out = []
+    for column, one, named in zip(columns, single, labels):
+        ids = ([column[n]] if column[n] >= 0 else []) if one else column[n]
+        out.append([i if i < LABELS_PER_FILE else [i, named[i]] for i in ids])
+    return out
 
 
 def record_value(name: str, kind: str, value: object, editions: tuple[str, ...], digits: str) -> dict[str, object]:

@@ -56,7 +56,7 @@ def built(tmp_path_factory, name: str, **settings):
         for setting, value in settings.items():
             patch.setattr(searchdata, setting, value)
         result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
-        docs, specs, _, files, _ = searchdata.facets(result.site)
+        docs, specs, _, files, _, _ = searchdata.facets(result.site)
     return root / "out", docs, specs, files
 
 
@@ -92,7 +92,7 @@ def expected(docs, spec_names, hits, selected):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("query", ["ka", "minister", "lo", "countries", "sen"])
-@pytest.mark.parametrize("mode", ["rows", "lists"])
+@pytest.mark.parametrize("mode", ["rows", "lists", "records"])
 def test_facet_counts_equal_counting_every_result(browser, facet_site, query, mode):
     out, docs, specs = facet_site
     names = [s["name"] for s in specs]

@@ -1,8 +1,10 @@
-/* The search client's room for facets, counted over every result: from rows (each document's value
-   ids, search/f/, a block of documents a file) or from value lists (each value's documents, search/v/,
-   most documents first; search/s/ over a sample in a large archive), whichever the core's sizes say is
-   fewer bytes: rows for a query matching few documents, lists for many. Owns the decoded rows and
-   lists and the facets' tables. */
+/* The search client's room for facets, counted over every result: from the results' records when
+   every result is shown (each record holds its document's value ids and the labels the core lacks:
+   no file more), else from rows (each document's value ids, search/f/, a block of documents a file)
+   or from value lists (each value's documents, search/v/, most documents first; search/s/ over a
+   sample in a large archive), whichever the core's sizes say is fewer bytes: rows for a query
+   matching few documents, lists for many. Owns the decoded rows and lists, the values and labels
+   read from records, and the facets' tables. */
 (function (rooms) {
   'use strict';
 
@@ -12,6 +14,8 @@
   var ROW_BLOCK = loading.KINDS.rows.block, LABELS_PER_FILE = loading.KINDS.labels.block;
   var rowsLoaded = [], rowStart = new Int32Array(DOCUMENT_COUNT * FACET_COUNT), rowNumbers = [];
   var ONE_VALUE = core.facets.map(function () { return []; }), NO_VALUE = [];  // shared arrays: do not change them
+  var recordRows = Object.create(null);  // document -> per facet its value ids, from its record
+  var recordLabels = core.facets.map(function () { return Object.create(null); });  // per facet, value id -> label, from records
 
   /* A facet's value lists as the page loads them: over every document ('lists'), or in an archive past
      searchdata.SAMPLE_FROM documents also over the sample, every core.sample.stride-th ('sample').
@@ -42,9 +46,27 @@
     }
   }
 
-  /* Document doc's value ids in a facet, read where they are (its rows are loaded): shared arrays and
-     views, not copies, since facets are counted over every result (do not change them). */
+  /* The records of `docs`, their facet values and labels read (searchdata.record_values: an id, or
+     [id, label] for a value whose label is not in the core). */
+  function loadRecords(docs) {
+    return Promise.all(docs.map(function (doc) {
+      return loading.perDocument('records', doc).then(function (record) {
+        if (recordRows[doc]) return;
+        recordRows[doc] = record.values.map(function (values, facet) {
+          return values.map(function (value) {
+            if (typeof value === 'number') return value;
+            recordLabels[facet][value[0]] = value[1];
+            return value[0];
+          });
+        });
+      });
+    }));
+  }
+
+  /* Document doc's value ids in a facet, read where they are (its record or its rows are loaded): shared
+     arrays and views, not copies, since facets are counted over every result (do not change them). */
   function rowValues(doc, facet) {
+    if (recordRows[doc]) return recordRows[doc][facet];
     var numbers = rowNumbers[Math.floor(doc / ROW_BLOCK)], at = rowStart[doc * FACET_COUNT + facet], first = numbers[at];
     if (core.facets[facet].single) return first ? ONE_VALUE[facet][first - 1] || (ONE_VALUE[facet][first - 1] = [first - 1]) : NO_VALUE;
     return numbers.subarray(at + 1, at + 1 + first);
@@ -174,11 +196,14 @@
 
   function sampleBounds(facet) { return { ub: sample[facet].totals, tops: null }; }
 
-  /* How facets over `docs` are counted, by what costs fewest bytes before any is counted: from rows
-     (each result's values), or per facet from value lists, over every document or, when that would
-     cost core.sample.ratio times the sample's and core.sample.least results fall in the sample, from
-     the sample's lists (estimated counts). {mode: 'rows' | 'lists', sampled: per facet, whether estimated}. */
-  function plan(docs, bounds) {
+  /* How facets over `docs` are counted: from their records when the page shows every one (at most
+     `shown`: it loads their records anyway), else by what costs fewest bytes before any is counted:
+     from rows (each result's values), or per facet from value lists, over every document or, when that
+     would cost core.sample.ratio times the sample's and core.sample.least results fall in the sample,
+     from the sample's lists (estimated counts). {mode: 'records' | 'rows' | 'lists', sampled: per
+     facet, whether estimated}. */
+  function plan(docs, bounds, shown) {
+    if (docs.length <= shown) return { mode: 'records', sampled: [] };
     var rowBytes = 0, listBytes = 0, inSample = sample ? sampleMask(docs).count : 0;
     var ratio = core.sample ? core.sample.ratio : 1, least = core.sample ? core.sample.least : Infinity;
     loading.blocksOf(docs, 'rows').forEach(function (block) { rowBytes += core.rows[block]; });
@@ -193,6 +218,7 @@
 
   /* Start loading what counting facets over `docs` with nothing chosen needs. */
   function preload(docs, how, bounds) {
+    if (how.mode === 'records') return loadRecords(docs);
     if (how.mode === 'rows') return loading.blocksOf(docs, 'rows').forEach(loadRows);
     var inSample = how.sampled.some(Boolean) ? sampleMask(docs).count : 0;
     core.facets.forEach(function (_, facet) {
@@ -294,14 +320,15 @@
   function facets(hits, selected) {
     var mode = hits.facetMode || 'rows', sampled = hits.sampled || [];
     var chosen = core.facets.map(function (_, facet) { return Object.keys(selected[facet] || {}).map(Number); });
-    var ready = mode === 'rows' ? Promise.all(loading.blocksOf(hits.map(function (hit) { return hit.n; }), 'rows').map(loadRows))
+    var docs = hits.map(function (hit) { return hit.n; }), byRow = mode === 'rows' || mode === 'records';
+    var ready = mode === 'records' ? loadRecords(docs) : mode === 'rows' ? Promise.all(loading.blocksOf(docs, 'rows').map(loadRows))
       : Promise.all([].concat.apply([], chosen.map(function (values, facet) {
         return values.map(function (value) { return loadList(exact[facet], fileOf(exact[facet], value)); });
       })));
     return ready.then(function () {
       var member = chosen.map(function (values, facet) {
         if (!values.length) return null;
-        if (mode === 'rows') {
+        if (byRow) {
           return function (doc) { return Array.prototype.some.call(rowValues(doc, facet), function (value) { return values.indexOf(value) >= 0; }); };
         }
         var mask = new Uint8Array(DOCUMENT_COUNT);
@@ -322,7 +349,7 @@
         var counted = free ? hits : hits.filter(function (hit) { return passes(hit.n, facet); }), counts;
         var estimated = mode === 'lists' && sampled[facet] ? sampleCounts(facet, counted, part(counted), chosen[facet]) : null;
         if (estimated) counts = estimated;
-        else if (mode === 'rows') counts = Promise.resolve(rowCounts(facet, counted));
+        else if (byRow) counts = Promise.resolve(rowCounts(facet, counted));
         else {
           var mask = resultMask(counted);
           var others = chosen.some(function (values, other) { return other !== facet && values.length; });
@@ -341,14 +368,16 @@
   }
 
   /* How the facets of `hits` will be counted ({facetMode, sampled, bounds}: see plan, valueBounds),
-     with the files that needs asked for. `bounds`: for these hits, or for more of them. */
-  function recount(hits, bounds) {
-    var docs = hits.map(function (hit) { return hit.n; }), how = plan(docs, bounds);
+     with the files that needs asked for. `bounds`: for these hits, or for more of them; `shown`: how
+     many results the page shows. */
+  function recount(hits, bounds, shown) {
+    var docs = hits.map(function (hit) { return hit.n; }), how = plan(docs, bounds, shown || 0);
     preload(docs, how, bounds);
     return { facetMode: how.mode, sampled: how.sampled, bounds: bounds };
   }
 
   function label(facet, id) {
+    if (id in recordLabels[facet]) return Promise.resolve(recordLabels[facet][id]);
     return loading.load('labels', facet + '-' + Math.floor(id / LABELS_PER_FILE)).then(function (labels) { return labels[id % LABELS_PER_FILE]; });
   }
 

@@ -60,18 +60,11 @@
   // ---- phrases ----
   var positionFiles = [], ownFiles = Object.create(null);  // per chunk, its position file; term -> its own
 
-  /* Whether `term`'s positions are a file of their own (core.alone body positions or more), its chunk loaded. */
-  function alone(term) {
-    var tfs = postings.posting(term).fields[BODY].tfs, count = 0;
-    for (var j = 0; j < tfs.length; j++) count += tfs[j];
-    return count >= core.alone;
-  }
-
   /* The position files of `terms` (those the index has), loaded: a term's own, or its chunk's. */
   function loadPlaces(terms) {
-    return Promise.all(terms.filter(postings.posting).map(function (term) {
+    return Promise.all(terms.filter(postings.has).map(function (term) {
       var at = postings.chunkAt(term), name = postings.chunkName(at);
-      if (alone(term)) return loading.load('positions', name + '-' + codes.fnv(term)).then(function (text) { ownFiles[term] = text; });
+      if (postings.alone(term)) return loading.load('positions', name + '-' + codes.fnv(term)).then(function (text) { ownFiles[term] = text; });
       return loading.load('positions', name).then(function (data) { positionFiles[at] = positionFiles[at] || data; });
     }));
   }
@@ -129,14 +122,7 @@
      a single term: in any field), and none of the phrases `without`: a promise. Loads the position
      files of the phrases' words only. */
   function phrases(hits, checks, without) {
-    var words = [], placed = [];
-    checks.concat([without]).forEach(function (group) {
-      group.forEach(function (alternative) {
-        words = words.concat(alternative.terms);
-        if (alternative.terms.length > 1) placed = placed.concat(alternative.terms);
-      });
-    });
-    return postings.loadChunks(postings.chunkList(words)).then(function () { return loadPlaces(placed); }).then(function () {
+    return loadPhrases(checks, without).then(function () {
       function holds(alternative, doc) { return alternative.terms.length > 1 ? phraseIn(alternative, doc) : wordIn(alternative.terms[0], doc); }
       return hits.filter(function (hit) {
         return checks.every(function (group) { return group.some(function (alternative) { return holds(alternative, hit.n); }); })
@@ -145,5 +131,19 @@
     });
   }
 
-  rooms.phrases = { dates: dates, span: span, phrases: phrases };
+  /* The chunks of the words of `checks` and `without` and the position files of their phrases, loaded
+     (once: `phrases` asks again). The page asks before the query runs, so the position files are on
+     their way while the query's results are matched and ranked. */
+  function loadPhrases(checks, without) {
+    var words = [], placed = [];
+    checks.concat([without]).forEach(function (group) {
+      group.forEach(function (alternative) {
+        words = words.concat(alternative.terms);
+        if (alternative.terms.length > 1) placed = placed.concat(alternative.terms);
+      });
+    });
+    return postings.loadChunks(postings.chunkList(words)).then(function () { return loadPlaces(placed); });
+  }
+
+  rooms.phrases = { dates: dates, span: span, phrases: phrases, loadPhrases: loadPhrases };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});

@@ -58,17 +58,31 @@
     });
   }
 
-  function rank(found) {
+  /* Every result with its score ({n, score}), in lunr's match order (sort them with byScoreOnly). */
+  function score(found) {
     var magnitudes = magnitudesOf(found.vectors);
     var byField = found.vectors.map(function (vector, field) { return vector.size ? dots(vector, field) : null; });
     var slot = new Int32Array(DOCUMENT_COUNT), results = [], refs = found.refs;
     for (var i = 0; i < refs.length; i++) {
       var ref = refs[i], field = ref % FIELD_COUNT, doc = (ref - field) / FIELD_COUNT;
-      var score = (byField[field] ? byField[field][doc] : 0) / magnitudes[field] || 0;
-      if (slot[doc]) results[slot[doc] - 1].score += score;
-      else { results.push({ n: doc, score: score + found.extra(doc) }); slot[doc] = results.length; }
+      var part = (byField[field] ? byField[field][doc] : 0) / magnitudes[field] || 0;
+      if (slot[doc]) results[slot[doc] - 1].score += part;
+      else { results.push({ n: doc, score: part + found.extra(doc) }); slot[doc] = results.length; }
     }
-    return results.sort(function (a, b) { return b.score - a.score; });
+    return results;
+  }
+
+  function byScoreOnly(a, b) { return b.score - a.score; }  // a stable sort keeps lunr's order among ties
+
+  /* The first `count` of `results` as sorting them all would give (the sort is stable): those scoring
+     at least the count-th best score, sorted, without sorting the rest (a common word's thousands). */
+  function firstOf(results, count) {
+    if (results.length <= count) return results.slice().sort(byScoreOnly);
+    var scores = new Float64Array(results.length);
+    for (var i = 0; i < results.length; i++) scores[i] = results[i].score;
+    scores.sort();
+    var least = scores[results.length - count];
+    return results.filter(function (hit) { return hit.score >= least; }).sort(byScoreOnly).slice(0, count);
   }
 
   /* The results with bounds: per result its fields in lunr's order (to sum its score as lunr does),
@@ -160,21 +174,26 @@
   /* Every matching document, ranked: a promise of [{n, score}] (counted by `facets`), the first
      `shown` (SHOWN_FIRST if not given) in lunr's exact order, with their records asked for. `later`:
      the page keeps only some of them (a phrase, a date range) or orders them otherwise, so neither
-     records nor facet files are asked for yet (see recount). */
-  function run(clauses, shown, later) {
+     records nor facet files are asked for yet (see recount). `keep`: those the page keeps, when it
+     can say before they are ranked (a phrase's: a promise of the [{n}] given it that hold it), so
+     only they are ranked; their order is the one they have among all results. */
+  function run(clauses, shown, later, keep) {
     shown = shown || SHOWN_FIRST;
     var all = lengths.UPFRONT ? lengths.loadAllLengths() : null;
     function records(list) { if (!later) list.forEach(function (hit) { loading.perDocument('records', hit.n); }); }
     return Promise.all([query.prepare(clauses), all]).then(function () {
       var found = query.match(clauses);
-      if (lengths.UPFRONT) {  // the records first: over http they are the last to arrive
-        var hits = rank(found);
-        records(hits.slice(0, shown));
-        return Object.assign(hits, counting(hits, found, later));
+      return keep ? kept(found, keep) : found;
+    }).then(function (found) {
+      if (lengths.UPFRONT) {  // the records first (over http they are the last to arrive), then the facets' files, then the sort
+        var hits = score(found);
+        records(firstOf(hits, shown));
+        var how = counting(hits, found, later, shown);
+        return Object.assign(hits.sort(byScoreOnly), how);
       }
       var bounded = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
       var refined = refine(bounded, shown);  // its first lengths asked for before the facets' files
-      var how = counting(bounded, found, later);
+      var how = counting(bounded, found, later, shown);
       return refined.then(function (sorted) {
         records(sorted.slice(0, shown));
         return Object.assign(sorted, how);
@@ -182,11 +201,25 @@
     });
   }
 
+  /* `found` (query.match) with only the documents `keep` keeps. */
+  function kept(found, keep) {
+    var refs = found.refs, seen = new Uint8Array(DOCUMENT_COUNT), docs = [];
+    for (var i = 0; i < refs.length; i++) {
+      var doc = (refs[i] - refs[i] % FIELD_COUNT) / FIELD_COUNT;
+      if (!seen[doc]) { seen[doc] = 1; docs.push({ n: doc }); }
+    }
+    return keep(docs).then(function (held) {
+      var keeps = new Uint8Array(DOCUMENT_COUNT);
+      held.forEach(function (hit) { keeps[hit.n] = 1; });
+      return Object.assign({}, found, { refs: refs.filter(function (ref) { return keeps[(ref - ref % FIELD_COUNT) / FIELD_COUNT]; }) });
+    });
+  }
+
   /* How the facets of `hits` will be counted ({facetMode, sampled, bounds}: see facets.recount), with
      the files that needs asked for; `later`: only the bounds, for recount. */
-  function counting(hits, found, later) {
+  function counting(hits, found, later, shown) {
     var bounds = core.facets.map(function (_, facet) { return facets.valueBounds(facet, found.groups); });
-    return later ? { bounds: bounds } : facets.recount(hits, bounds);
+    return later ? { bounds: bounds } : facets.recount(hits, bounds, shown);
   }
 
   rooms.rank = { scoreAt: scoreAt, refine: refine, run: run };
