@@ -51,6 +51,7 @@ from sitegen.cache import NO_MEMO  # noqa: E402
 from sitegen.model import build_site  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.inputs import asset_paths, read_assets  # noqa: E402
+from sitegen.pages import BUNDLES  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 QUERIES = ["minister", "security council", "economic development", "war", "conference statement"]
@@ -138,7 +139,7 @@ def index_only(site_dir: Path, pages: Path, out: Path) -> dict:
 def copy_assets(built: Path) -> None:
     """The theme's assets as a build publishes them (sub-folders too, scripts minified)."""
     paths, _ = asset_paths([ROOT / "assets"])
-    for rel, data in read_assets(paths).items():
+    for rel, data in read_assets(paths, BUNDLES).items():
         (built / rel).parent.mkdir(parents=True, exist_ok=True)
         (built / rel).write_bytes(data)
 

@@ -33,7 +33,7 @@ from sitegen.output import Manifest, Output, WriteStats
 from sitegen.inputs import asset_paths, footer_uses, read_assets, read_sources, render_about, render_bodies, theme_files
 from sitegen.inputs import validate_sources
 from sitegen.outputs import data_files, unwritten
-from sitegen.pages import Plan, layout, legacy, plan_site
+from sitegen.pages import BUNDLES, Plan, layout, legacy, plan_site
 from sitegen.refields import rebuild_fields
 from sitegen.retemplate import rebuild_templates
 from sitegen.running import Beside, Clock, Progress
@@ -206,7 +206,7 @@ def _model(config: Config, read: Read, memo: Memo, jobs: int, clock: Clock, day:
     assets, found = asset_paths(config.asset_folders)
     assets |= theme_files(config)
     plan, more = plan_site(site, assets)  # planned even after errors: the model keeps only what resolved
-    known = plan.paths | frozenset(assets)
+    known = plan.paths | frozenset(assets) | frozenset(BUNDLES)
     broken_links = check_targets(links, known)
     return Model(site, plan, assets, attached, problems + more + found + broken_links, held, good_until, kept_aside,
                  attached_key, seen, index, known, problems_in_links + broken_links, ocr, frozenset(use.target for use in links))
@@ -237,7 +237,7 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         clock.stage("write")
         record_files(sink, staged)
         keep_files(sink, made.kept)
-        for rel, data in sorted({**read_assets(model.assets), **model.attached}.items()):
+        for rel, data in sorted({**read_assets(model.assets, BUNDLES), **model.attached}.items()):
             write_file(sink, rel, data)
         del made, staged
         result.stats = sink.commit()

@@ -536,17 +536,19 @@ SEARCH_SCRIPTS = ("sitegen-stemmer", "sitegen-analysis", *(f"sitegen-index/{room
 # the search page's scripts (assets/<name>.js), in load order: the index reader's rooms (in a folder of their own, so
 # assets/ stays small), each needing the ones before it, then the reader itself (sitegen-index.js, gathering them
 # into window.sitegenIndex), then the page
+SEARCH_BUNDLE = urls.asset("sitegen-search.all.js")  # what the search page loads: them all, joined (`inputs.read_assets`)
+BUNDLES = {SEARCH_BUNDLE: tuple(urls.asset(f"{name}.js") for name in SEARCH_SCRIPTS)}
 
 
 def plan_search(site: Site, ed: urls.Edition) -> Page:
-    """Adds: scripts [output paths of the search scripts, in load order], strings (JSON for the
+    """Adds: scripts [output paths of the index's core and the search scripts' bundle], strings (JSON for the
     script: interface words), browse [{label, href}] (the indexes, for readers without JavaScript),
     root (the page-relative output root: every edition's search page uses the one index at search/)."""
     lang = ed.lang
     path = ed.path(urls.SEARCH)
     ctx = base(site, ed, path, lang, STRINGS[ui_language(lang)]["search"], "search")
     ui = ctx["ui"]
-    ctx["scripts"] = [urls.SEARCH_CORE, *(urls.asset(f"{name}.js") for name in SEARCH_SCRIPTS)]
+    ctx["scripts"] = [urls.SEARCH_CORE, SEARCH_BUNDLE]
     keys = ("results", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
             "showing_for", "search_instead", "did_you_mean", "in_original")
     # counts are plural tables: the script picks the form with Intl.PluralRules for `plural_lang`

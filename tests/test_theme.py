@@ -119,6 +119,20 @@ def test_a_projects_copy_of_a_search_script_is_warned_about_and_other_overrides_
                     (os.path.join("assets", "sitegen-search.js"), "`assets/sitegen-search.js` replaces the theme's own script")]
 
 
+def test_the_search_page_loads_its_scripts_joined_in_one_file_through_the_layers(make_site):
+    """One request for the search page's scripts, not thirteen: the bundle is each of them as published
+    (minified, the project's copy where it has one), in load order, each ending its statement."""
+    from sitegen.pages import SEARCH_BUNDLE, SEARCH_SCRIPTS
+    root = make_site(config=PLAIN)
+    (root / "assets/sitegen-index").mkdir(parents=True)
+    (root / "assets/sitegen-index/rank.js").write_text("window.ranked = 1\n", encoding="utf-8")
+    files = built(root, "build")
+    assert re.findall(r'<script src="([^"]+)"', files["search.html"].decode()) == ["search/core.js", SEARCH_BUNDLE]
+    parts = [files[f"assets/{name}.js"] for name in SEARCH_SCRIPTS]
+    assert b"window.ranked=1" in parts and all(part for part in parts)
+    assert files[SEARCH_BUNDLE] == b"".join(p.rstrip() + (b"\n" if p.rstrip().endswith(b";") else b";\n") for p in parts)
+
+
 def test_adding_and_removing_an_override_with_the_cache_equals_a_cold_build(make_site):
     root = make_site(config=PLAIN)
     plain = built(root, "build", cache=True)
