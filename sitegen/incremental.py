@@ -300,10 +300,12 @@ class _InOrder(Sequence):
         return len(self.ids)
 
 
-def patch_search(state: Any, site: Site, ids: Sequence[str]) -> tuple[dict[str, bytes], set[str], Any, Any] | None:
+def patch_search(state: Any, site: Site, ids: Sequence[str], bodies: Callable[[list[str]], bool] | None = None
+                 ) -> tuple[dict[str, bytes], set[str], Any, Any] | None:
     """`search.update_documents` when the documents that may have changed are known (`ids`): only
-    their keys are made (the others' bodies are not in a remembered model); None when the index
-    cannot be patched (then the full build makes it)."""
+    their keys are made (the others' bodies are not in a remembered model: `bodies(ids)` brings those
+    the index needs, the records it makes again); None when the index cannot be patched (then the
+    full build makes it)."""
     layouts = [search._layout(site, originals) for originals in (False, True)]  # which the index has, its settings say:
     layout = next((found for found in layouts if search._settings_key(site, found) == state.settings), None)  # the edits
     #          that come here add no attachment, so it has them as it had (and not every document is read to find out)
@@ -327,7 +329,7 @@ def patch_search(state: Any, site: Site, ids: Sequence[str]) -> tuple[dict[str, 
                     column[n] != was[n] for column, was in zip(made[4], state.columns) for n in range(len(docs)) if n not in redone):
                 return None
     with collector_paused():
-        return search._update_documents(state, site, layout, changed, keys, docs, made)
+        return search._update_documents(state, site, layout, changed, keys, docs, made, bodies)
 
 
 def _as_left(manifest: Manifest, target: Path, last: LastBuild) -> bool:

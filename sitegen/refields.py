@@ -68,7 +68,8 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     if plan is None:
         return None
     left = search_as_left(state)
-    searched = None if left is None else patch_search(left, site, sorted(change.documents))
+    searched = None if left is None else patch_search(
+        left, site, sorted(change.documents), lambda ids: _bodies_back(config, site, set(ids), found, state, memo, site.documents.over))
     if searched is None:
         return None
     files, removed, search_stats, _ = searched

@@ -80,7 +80,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from operator import itemgetter
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sitegen import analysis, searchcodes, searchdata, searchindex, searchvocab, urls
 from sitegen.searchdata import FOLDER
@@ -407,10 +407,11 @@ def update_documents(state: SearchState, site: Site, memo: Memo = NO_MEMO, jobs:
     with collector_paused():
         layout = _layout(site, searchdata.indexes_originals(site))
         found = _patchable(state, site, layout)
-        if found is None:
+        patched = None if found is None else _update_documents(state, site, layout, *found)
+        if patched is None:  # (a document without its body: a model that is not the build's)
             files, _, new = _build_search_state(site, memo, jobs)
             return _compared(site, state, new, files)
-        return _update_documents(state, site, layout, *found)
+        return patched
 
 
 def _patchable(state: SearchState, site: Site, layout: list) -> tuple | None:
@@ -441,7 +442,11 @@ def _patchable(state: SearchState, site: Site, layout: list) -> tuple | None:
 
 
 def _update_documents(old: SearchState, site: Site, layout: list, changed: list[int], keys: list[bytes], docs: list[Document],
-                      made: tuple | None) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState]:
+                      made: tuple | None, bodies: Callable[[list[str]], bool] | None = None
+                      ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState] | None:
+    """`update_documents`' patch. `bodies(ids)`: brings the bodies of those documents into `docs` (a
+    model remembered without them), False if it cannot; then this answers None. Their records are
+    made again where their facet values were numbered anew (a record holds its values and a snippet)."""
     if not changed:
         return {}, set(), _stats(site, old), old
     _, facet_list, parts, facet_files, columns, labels = made or (None, old.core["facets"], None, None, old.columns, old.labels)
@@ -477,10 +482,13 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     if made is not None:  # their records, and those of the documents whose values were numbered or labelled anew
         files.update(_facet_files(state, facet_list, parts, facet_files))
         redo = set(changed)
-        for n in range(len(docs)):
-            if n in redo or searchdata.record_values(old.columns, old.single, old.labels, n) != searchdata.record_values(
-                    state.columns, state.single, state.labels, n):
-                files[searchdata.path(_numbered(state.core, "records", n))] = _record(state, site, docs[n], n)
+        again = [n for n in range(len(docs)) if n in redo or searchdata.record_values(old.columns, old.single, old.labels, n)
+                 != searchdata.record_values(state.columns, state.single, state.labels, n)]
+        missing = [docs[n].id for n in again if docs[n].body is None]
+        if missing and (bodies is None or not bodies(missing)):
+            return None
+        for n in again:
+            files[searchdata.path(_numbered(state.core, "records", n))] = _record(state, site, docs[n], n)
     state.core["averages"] = [*(s / len(docs) for s in state.sums), state.core["averages"][-1]]
     return _finished(old, state, {**first, **files}, site)
 
