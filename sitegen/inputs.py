@@ -299,10 +299,11 @@ def asset_paths(folders: Sequence[Path]) -> tuple[dict[str, Path], list[Diagnost
         problems += more
         layer = {urls.asset(Path(p).relative_to(folder).as_posix()): Path(p) for p in paths if not os.path.basename(p).startswith(".")}
         if n:  # a project's folder over the theme's
-            problems += [Diagnostic(shown_path(path), 1, 1, f"`{rel}` replaces the theme's own script",
+            problems += [Diagnostic(shown_path(path), 1, 1, f"`{rel}` replaces the theme's own script with another",
                                     "remove it: the theme's reads what this version of sitegen writes (the search index), "
                                     "a copy from another version may find nothing", WARNING)
-                         for rel, path in sorted(layer.items()) if rel in found and _machinery(rel)]
+                         for rel, path in sorted(layer.items()) if rel in found and _machinery(rel)
+                         and path.read_bytes() != found[rel].read_bytes()]  # (a copy as it is now is harmless)
         found |= layer
     return dict(sorted(found.items())), problems
 

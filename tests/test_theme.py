@@ -105,18 +105,20 @@ def test_a_projects_asset_replaces_the_themes_and_adds_its_own(make_site):
 
 def test_a_projects_copy_of_a_search_script_is_warned_about_and_other_overrides_are_not(make_site):
     """The theme's own scripts read what this sitegen writes: a project's copy outlives an upgrade and
-    may find nothing, so the build says so at the file; a stylesheet or a script of its own is the
-    project's business."""
+    may find nothing, so the build says so at the file once it differs; a stylesheet or a script of
+    its own is the project's business."""
     root = make_site(config=PLAIN)
     (root / "assets/sitegen-index").mkdir(parents=True)
     (root / "assets" / "style.css").write_text("body { color: black }\n", encoding="utf-8")
     (root / "assets" / "ours.js").write_text("window.ours = 1;\n", encoding="utf-8")
     (root / "assets" / "sitegen-search.js").write_text("window.old = 1;\n", encoding="utf-8")
     (root / "assets/sitegen-index" / "rank.js").write_text("window.old = 2;\n", encoding="utf-8")
+    shutil.copy(ROOT / "assets/sitegen-index/query.js", root / "assets/sitegen-index/query.js")  # as it is: harmless
     warned = build(load_config(root / "sitegen.yaml"), out=root / "build").warnings
     said = [(d.path, d.message) for d in warned if "theme's own script" in d.message]
-    assert said == [(os.path.join("assets", "sitegen-index", "rank.js"), "`assets/sitegen-index/rank.js` replaces the theme's own script"),
-                    (os.path.join("assets", "sitegen-search.js"), "`assets/sitegen-search.js` replaces the theme's own script")]
+    assert said == [(os.path.join("assets", "sitegen-index", "rank.js"),
+                     "`assets/sitegen-index/rank.js` replaces the theme's own script with another"),
+                    (os.path.join("assets", "sitegen-search.js"), "`assets/sitegen-search.js` replaces the theme's own script with another")]
 
 
 def test_the_search_page_loads_its_scripts_joined_in_one_file_through_the_layers(make_site):
