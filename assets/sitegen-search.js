@@ -144,6 +144,8 @@
 
   function showWhen() {
     if (!when.order) return;
+    var box = document.getElementById('search-when-box');
+    if (box && (state.order || state.from || state.to || state.within)) box.open = true;  // a shared search shows what it set
     when.order.value = state.order;
     when.from.value = state.from;
     when.to.value = state.to;

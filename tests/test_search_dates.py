@@ -92,7 +92,7 @@ def test_date_range_and_order_from_the_address(browser, site, scheme, edition):
         assert errors == []
         page.close()
     page, _ = open_search(browser, site, scheme, edition, "q=report&order=newest")
-    assert titles(page) == NEWEST and page.input_value("#search-order") == "newest"
+    assert titles(page) == NEWEST and page.input_value("#search-order") == "newest" and page.is_visible("#search-order")
     page.close()
     page, _ = open_search(browser, site, scheme, edition, "q=report&order=oldest&from=2019&within=1")
     assert titles(page) == ["Year only", "May", "June first", "Later", "Circa"]  # not 2018?: it may be 2017
@@ -105,6 +105,8 @@ def test_date_range_and_order_from_the_address(browser, site, scheme, edition):
 def test_the_controls_go_into_the_address_and_back_returns(browser, site, edition):
     page, _ = open_search(browser, site, "file", edition, "q=report")
     relevance = titles(page)
+    assert not page.is_visible("#search-order")  # closed until the reader opens it (or the address sets one)
+    page.click("#search-when-box > summary")
     page.select_option("#search-order", "oldest")
     page.wait_for_function("new URLSearchParams(location.search).get('order') === 'oldest'")
     settled(page)
