@@ -28,7 +28,8 @@ from sitegen.limits import DEFAULT, Limits, hint
 TEMPLATE_IDS = frozenset({
     "main", "notes", "provenance", "related", "site-search", "docs", "q", "with", "search-app", "search-count",
     "search-facets", "search-fix", "search-form", "search-more", "search-results", "search-status", "search-tips",
-    "search-when", "search-order", "search-from", "search-to", "search-within", "search-date-hint", "cite", "citation", "originals",
+    "search-when", "search-when-box", "search-order", "search-from", "search-to", "search-within", "search-date-hint",
+    "cite", "citation", "originals",
 })
 
 
