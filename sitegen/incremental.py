@@ -166,7 +166,7 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
         old = before.taxonomies[name].terms
         for term_id in tax.terms.keys() | old.keys():
             new_term, old_term = tax.terms.get(term_id), old.get(term_id)
-            if _as_listed(new_term) != _as_listed(old_term):
+            if as_listed(new_term) != as_listed(old_term):
                 reached.update(*(t.documents for t in (new_term, old_term) if t is not None))
     for doc_id, doc in site.documents.items():
         was = before.documents[doc_id]
@@ -183,7 +183,7 @@ def unreached(state: Remembered | None, site: Site, index: Any, seen: dict[str, 
     return frozenset(site.documents.keys() - reached)
 
 
-def _as_listed(term: Any) -> tuple | None:
+def as_listed(term: Any) -> tuple | None:
     """What a document's page shows of a term (`chrome.term_item`) and ranks related documents by:
     its description, shown on its own pages only, is left out."""
     return None if term is None else (term.names, term.kind, term.documents)
@@ -487,7 +487,7 @@ def rebuild_bodies(config: Config, target: Path, found: list[tuple[bytes, Source
     bodies = render_bodies(records, [], 1, None, memo)
     linked, uses, link_problems = link_bodies(records, [], bodies, config.links.broken, state.links)
     link_problems += check_targets(uses, state.known)
-    if _fatal(link_problems, strict) or any(anchors(bodies[r.path]) != state.links.anchors.get(state.links.layout.document(r.id))
+    if fatal(link_problems, strict) or any(anchors(bodies[r.path]) != state.links.anchors.get(state.links.layout.document(r.id))
                                             for r in records):
         return None  # a new broken link, or anchors other pages may link to changed: the full build says
     site, earlier = state.site, state.edited
@@ -530,7 +530,7 @@ def _bodies_only(edited: list[tuple[bytes, SourceFile]], state: Remembered, memo
     records, parsed, before = [], [], []
     for (_, source), (record, problems) in zip(edited, fresh):
         last = memo.load("records", state.files[source.shown][0])
-        if record is None or last is None or last[0] is None or _fatal(problems, strict):
+        if record is None or last is None or last[0] is None or fatal(problems, strict):
             return None, [], []
         if dataclasses.replace(record, body=last[0].body, body_line=last[0].body_line) != last[0]:
             return None, [], []
@@ -540,5 +540,6 @@ def _bodies_only(edited: list[tuple[bytes, SourceFile]], state: Remembered, memo
     return records, parsed, before
 
 
-def _fatal(problems: list[Diagnostic], strict: bool) -> bool:
+def fatal(problems: list[Diagnostic], strict: bool = False) -> bool:
+    """Whether `problems` stop a build: an error, or anything under --strict (a note is never an error)."""
     return any(strict or d.severity != WARNING for d in problems)

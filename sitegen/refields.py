@@ -30,7 +30,7 @@ from sitegen import exports, feeds, incremental, urls
 from sitegen.cache import Memo
 from sitegen.config import Config
 from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
-from sitegen.incremental import Edited, LastBuild, Overlay, Patched, Remembered, key, patch_search
+from sitegen.incremental import Edited, LastBuild, Overlay, Patched, Remembered, as_listed, fatal, key, patch_search
 from sitegen.incremental import rarity_patched, remember, search_as_left, write_file, write_pages
 from sitegen.inputs import SourceFile, parse_file, render_bodies
 from sitegen.links import anchors, check_targets, link_bodies
@@ -113,7 +113,7 @@ def _read(edited: list[tuple[bytes, SourceFile]], state: Remembered, memo: Memo,
     docs, terms, parsed, before = [], [], [], []
     for (_, source), (record, problems) in zip(edited, fresh):
         was = memo.load("records", state.files[source.shown][0])
-        if record is None or was is None or was[0] is None or _fatal(problems):
+        if record is None or was is None or was[0] is None or fatal(problems):
             return None
         if not _same_place(record, was[0], state.site, day):
             return None
@@ -163,7 +163,7 @@ def _patched_model(config: Config, state: Remembered, docs: list, terms: list, m
     bodies = render_bodies(docs, terms, 1, None, memo)
     linked, uses, link_problems = link_bodies(docs, terms, bodies, config.links.broken, state.links)
     link_problems += check_targets(uses, state.known)
-    if _fatal(link_problems) or any(anchors(bodies[r.path]) != state.links.anchors.get(state.links.layout.document(r.id)) for r in docs) \
+    if fatal(link_problems) or any(anchors(bodies[r.path]) != state.links.anchors.get(state.links.layout.document(r.id)) for r in docs) \
             or any(anchors(bodies[r.path]) != state.links.anchors.get(state.links.layout.term(r.taxonomy, r.id)) for r in terms):
         return None
     taxonomies = {name: Taxonomy(tax.config, dict(tax.terms), mixed=tax.mixed) for name, tax in site.taxonomies.items()}
@@ -177,7 +177,7 @@ def _patched_model(config: Config, state: Remembered, docs: list, terms: list, m
     for record in docs:
         was = site.documents[record.id]
         found = resolve_one(record, taxonomies)
-        if found is None or _fatal(found[3]) or not _spelled_alike(was, *found[1:3], taxonomies):
+        if found is None or fatal(found[3]) or not _spelled_alike(was, *found[1:3], taxonomies):
             return None
         resolved, created, _, more = found
         for (name, term_id), term in created.items():
@@ -226,10 +226,6 @@ def _by_path(problems: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
     return out
 
 
-def _as_listed(term: Term | None) -> tuple | None:
-    return None if term is None else (term.names, term.kind, term.documents)
-
-
 def _item(doc: Document) -> tuple:
     """What listings show of a document (`chrome.doc_item`)."""
     return (doc.id, doc.folder, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary)
@@ -242,7 +238,7 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     before = state.site
     now = {doc_id: doc for doc_id, (doc, _) in change.documents.items()}
     site = Site(config, Overlay(before.documents, now), change.taxonomies, before.about, before.held)
-    listed = {k for k, (term, was) in change.terms.items() if _as_listed(term) != _as_listed(was)}
+    listed = {k for k, (term, was) in change.terms.items() if as_listed(term) != as_listed(was)}
     folders = urls.term_folders([(name, t.id, len(t.documents)) for name, tax in site.taxonomies.items() for t in tax.terms.values()],
                                 config.limits.folder_entries, config.page_size, bool(config.base_url))
     if any(folders[name, t.id] != t.folder for name, tax in site.taxonomies.items() for t in tax.terms.values()):
@@ -435,8 +431,3 @@ def _warnings(last: LastBuild, change: Change, parsed: list[Diagnostic], before:
         added += [d for d in found if d.severity == WARNING]
     kept = [d for d in last.warnings if d not in drop and d.path not in edited]
     return sort_diagnostics(kept + added)
-
-
-def _fatal(problems: list[Diagnostic]) -> bool:
-    return any(d.severity != WARNING for d in problems)
-
