@@ -73,7 +73,8 @@ def main() -> None:
     size = sum(len(files[True][p]) for p in added)
     print(f"{args.n} documents, median of {args.runs} cold in-memory builds (one process):")
     print(f"  without the apparatus: {without:.2f} s, {len(files[False])} files")
-    print(f"  with the apparatus:    {with_:.2f} s, {len(files[True])} files (+{len(added)} files, +{size / 1024 / 1024:.1f} MB)")
+    print(f"  with the apparatus:    {with_:.2f} s, {len(files[True])} files "
+          f"(+{len(added)} files, +{size / 1024 / 1024:.1f} MB)")
     print(f"  ratio with/without:    {with_ / without:.2f}")
 
 

@@ -28,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # beside the repository, or beside the folder of its worktrees
-SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()), ROOT.parent / "shared" / "bench")
+SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+              ROOT.parent / "shared" / "bench")
 
 # Run in a fresh process with the checkout to time first on sys.path: argv = site, output folder.
 TIMED = """

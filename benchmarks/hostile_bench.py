@@ -40,10 +40,12 @@ def attacks() -> dict[str, tuple[dict[str, str], str]]:
         "10,000 footnotes": ({doc: hostile.document(body=hostile.footnotes(10_000))}, ""),
         "20,000 footnotes": ({doc: hostile.document(body=hostile.footnotes(20_000))}, ""),
         "2,000 footnotes (at the limit)": ({doc: hostile.document(body=hostile.footnotes(2000))}, ""),
-        "10,000 lines of words (baseline of the links)": ({doc: hostile.document(body=hostile.plain_lines(10_000))}, ""),
+        "10,000 lines of words (baseline of the links)": ({doc: hostile.document(body=hostile.plain_lines(10_000))},
+                                                          ""),
         "10,000 reference links": ({doc: hostile.document(body=hostile.reference_links(10_000))}, ""),
         "10,000 inline links": ({doc: hostile.document(body=hostile.inline_links(10_000))}, ""),
-        "10,000 link definitions, none used": ({doc: hostile.document(body="Text.\n\n" + hostile.link_definitions(10_000))}, ""),
+        "10,000 link definitions, none used": ({doc: hostile.document(body="Text.\n\n"
+                                                                      + hostile.link_definitions(10_000))}, ""),
         "10,000 references to one footnote": ({doc: hostile.document(body=hostile.footnote_references(10_000))}, ""),
         "10,000 inline links left open `[a](`": ({doc: hostile.document(body="[a](" * 10_000)}, ""),
         "50 MB document": ({doc: hostile.document(body=words50)}, ""),
@@ -51,7 +53,8 @@ def attacks() -> dict[str, tuple[dict[str, str], str]]:
         "2 MB of plain words (at the limit)": ({doc: hostile.document(body=words50[:2000 * 1024])}, ""),
         "2 MB of varied words (at the limit)": ({doc: hostile.document(body=hostile.varied_words(1990))}, ""),
         "10,000 terms, optional taxonomy": ({doc: hostile.document(fields=hostile.many_terms(10_000))}, PLACES),
-        "200 terms, optional taxonomy (at the limit)": ({doc: hostile.document(fields=hostile.many_terms(200))}, PLACES),
+        "200 terms, optional taxonomy (at the limit)": ({doc: hostile.document(fields=hostile.many_terms(200))},
+                                                        PLACES),
         "1,000 terms on one document (list_items raised)": ({doc: hostile.document(fields=hostile.many_terms(1000))},
                                                              PLACES + "limits:\n  list_items: 1000\n"),
     }
@@ -101,7 +104,8 @@ def main() -> None:
         seconds, peak, outcome, size = run(name, files, extra, args.out, args.timeout)
         base = base or seconds
         flag = "" if seconds - base <= 2 and peak <= 200 else "  OVER 2 s / 200 MB"
-        print(f"{name:48} {seconds:7.2f}s {seconds / base:6.1f} {peak:8.0f}  {size / 1e6:7.1f}MB  {outcome}{flag}", flush=True)
+        print(f"{name:48} {seconds:7.2f}s {seconds / base:6.1f} {peak:8.0f}  {size / 1e6:7.1f}MB  {outcome}{flag}",
+              flush=True)
 
 
 if __name__ == "__main__":

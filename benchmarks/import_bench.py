@@ -40,14 +40,17 @@ def spreadsheet(n: int, path: Path) -> None:
     topics = [f"Topic {i} {rng.choice(WORDS)}" for i in range(60)]
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["id", "title", "title_ar", "date", "source", "language", "actors", "topics", "summary", "body", "desk"])
+        out.writerow(["id", "title", "title_ar", "date", "source", "language", "actors", "topics", "summary", "body",
+                      "desk"])
         for i in range(n):
             words = " ".join(rng.choice(WORDS) for _ in range(6))
-            out.writerow([f"r{i}", words.capitalize(), " ".join(rng.choice(ARABIC) for _ in range(5)) if i % 4 == 0 else "",
+            out.writerow([f"r{i}", words.capitalize(),
+                          " ".join(rng.choice(ARABIC) for _ in range(5)) if i % 4 == 0 else "",
                           f"{rng.randint(2000, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                           rng.choice(["Xinhua", "TASS", "Reuters", "Al Jazeera"]), "en",
                           "; ".join(rng.sample(actors, 3)), "; ".join(rng.sample(topics, 2)), words + ".",
-                          "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(60)) for _ in range(3)), rng.choice("ABC")])
+                          "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(60)) for _ in range(3)),
+                          rng.choice("ABC")])
 
 
 def hugo_site(n: int, path: Path) -> None:
@@ -68,10 +71,13 @@ def archive(n: int, out: Path, fmt: str = "csv") -> Path:
         (site / "content" / folder).mkdir(parents=True)
     rng = random.Random(42)
     for i in range(20):
-        (site / f"content/actors/actor-{i}.md").write_text(f"---\nname: Actor {i} {rng.choice(WORDS).title()}\n---\nAn actor.\n")
+        (site / f"content/actors/actor-{i}.md").write_text(f"---\nname: Actor {i} {rng.choice(WORDS).title()}\n"
+                                                           "---\nAn actor.\n")
     for i in range(5):
-        (site / f"content/topics/topic-{i}.md").write_text(f"---\nname: Topic {i} x\naliases: [Topic {i} {WORDS[i]}]\n---\nA topic.\n")
-    (site / "sitegen.yaml").write_text(CONFIG.format(templates=ROOT / "templates", assets=ROOT / "assets"), encoding="utf-8")
+        (site / f"content/topics/topic-{i}.md").write_text(f"---\nname: Topic {i} x\naliases: [Topic {i} {WORDS[i]}]\n"
+                                                           "---\nA topic.\n")
+    (site / "sitegen.yaml").write_text(CONFIG.format(templates=ROOT / "templates", assets=ROOT / "assets"),
+                                       encoding="utf-8")
     name, make = SOURCES[fmt]
     make(n, site / name)
     return site
@@ -107,7 +113,8 @@ def main() -> None:
 
     print(f"sitegen import {args.format}, median of {args.runs} runs (whole process; wall / CPU seconds)")
     for n in sizes:
-        print(f"  {n:>6} {'rows' if args.format == 'csv' else 'pages'}: first import {median(first[n], 0):6.2f} / {median(first[n], 1):6.2f} s, "
+        print(f"  {n:>6} {'rows' if args.format == 'csv' else 'pages'}: "
+              f"first import {median(first[n], 0):6.2f} / {median(first[n], 1):6.2f} s, "
               f"again (writes nothing) {median(again[n], 0):6.2f} / {median(again[n], 1):6.2f} s")
     if len(sizes) == 2:
         small, large = sizes

@@ -4,8 +4,8 @@ Builds, each from nothing (`--no-cache`) with a pinned build date, into `benchma
 the sample archive (`content/`); the same with what it lacks (`rich`: a base_url, so feeds and the
 sitemap, a draft, redirects, an attachment, an about page), without and with `--drafts`; and a
 synthetic corpus of `--n` documents from `../shared/bench/make_corpus.py` (seed 42). Prints one line
-per build (its files and hash) and a last line with the hash of them all: the hash of every output file's path and bytes,
-in path order. Run it before and after a refactoring; the last lines must be equal.
+per build (its files and hash) and a last line with the hash of them all: the hash of every output
+file's path and bytes, in path order. Run it before and after a refactoring; the last lines must be equal.
 
     .venv/bin/python benchmarks/output_hash.py            # --n 300 by default
 """
@@ -75,7 +75,8 @@ def rich() -> Path:
     (docs / "draft.md").write_text(RICH_DOCUMENT.replace("redirects: [old/moved.html, older/moved/]\n", "draft: true\n")
                                    .replace("attachments: [scan.png]\n", ""), encoding="utf-8")
     actor = site / "content" / "actors" / "afghanistan.md"
-    actor.write_text(actor.read_text(encoding="utf-8").replace("kind: state\n", "kind: state\nredirects: [people/afg/]\n"),
+    actor.write_text(actor.read_text(encoding="utf-8").replace("kind: state\n",
+                                                               "kind: state\nredirects: [people/afg/]\n"),
                      encoding="utf-8")
     (site / "content" / "about.md").write_text("About *this* archive.\n", encoding="utf-8")
     return site

@@ -97,7 +97,8 @@ def make_pdfs() -> dict[str, tuple[bytes, str]]:
     legacy = [get_display(arabic_reshaper.reshape(line)) for line in lines]
     return {
         "en (2 pages)": (pdf(LATIN_FONT, ENGLISH, False, False, pages=2,
-                             write=lambda p, t: p.multi_cell(0, 8, t, new_x="LMARGIN", new_y="NEXT")), " ".join(ENGLISH)),
+                             write=lambda p, t: p.multi_cell(0, 8, t, new_x="LMARGIN", new_y="NEXT")),
+                         " ".join(ENGLISH)),
         "ar shaped": (pdf(ARABIC_FONT, ARABIC, True, True), " ".join(ARABIC)),
         "ar legacy (visual order)": (pdf(ARABIC_FONT, legacy, False, False,
                                          write=lambda p, t: p.cell(0, 10, t, align="R", new_x="LMARGIN", new_y="NEXT")),

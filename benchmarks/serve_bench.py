@@ -72,7 +72,8 @@ def main() -> None:
         doc.write_text(original, encoding="utf-8")
         server.close()
     edit, caught_up = statistics.median(times), statistics.median(search)
-    print(f"corpus: {args.n} documents; one document edited {args.edits} times (medians; includes the watcher's debounce)")
+    print(f"corpus: {args.n} documents; one document edited {args.edits} times "
+          "(medians; includes the watcher's debounce)")
     print(f"  baseline full build (render only, jobs=1): {full:7.2f} s")
     print(f"  serve: save -> new page served:          {edit:7.2f} s  ratio {edit / full:.2f}")
     print(f"  serve: save -> search index updated:     {caught_up:7.2f} s  ratio {caught_up / full:.2f}")

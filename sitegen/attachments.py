@@ -99,7 +99,8 @@ def _read(record: DocumentRecord, name: str, limits: Limits) -> tuple[bytes | No
         return None, (f"attachment `{name}` is not next to the document", f"put it in {folder.as_posix() or '.'}/ "
                       "or remove it from `attachments`")
     if Path(os.path.realpath(path)).parent != Path(os.path.realpath(folder)):
-        return None, (f"attachment `{name}` is a link to a file outside the document's folder", "copy the file itself here")
+        return None, (f"attachment `{name}` is a link to a file outside the document's folder",
+                      "copy the file itself here")
     data, found = sources.read(path, replace(limits, file_kb=limits.attachment_kb))
     if data is None:
         message = found[0].message.replace("file is", f"attachment `{name}` is").replace("file_kb", "attachment_kb")

@@ -119,15 +119,17 @@ def text(value: str, *prefer: str) -> dict[str, str]:
 def doc_item(doc: Document, ui_lang: str, digits: str = "latin") -> dict[str, Any]:
     """A document as listings show it. A document appears in a dozen listings per edition, so the item
     is made once for each set of the values it shows (templates only read it; callers copy to add)."""
-    return _doc_item(doc.id, doc.folder, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary, ui_lang, digits)
+    return _doc_item(doc.id, doc.folder, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary, ui_lang,
+                     digits)
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def _doc_item(doc_id: str, folder: str, title: str, language: str, dir_: str, date: ArchivalDate, source: str, summary: str,
-              ui_lang: str, digits: str) -> dict[str, Any]:
+def _doc_item(doc_id: str, folder: str, title: str, language: str, dir_: str, date: ArchivalDate, source: str,
+              summary: str, ui_lang: str, digits: str) -> dict[str, Any]:
     return {"href": urls.document(doc_id, folder=folder), "title": title, "lang": language, "dir": dir_,
-            "date": l10n.date_text(date, ui_lang, digits), "date_iso": date.iso, "date_note": l10n.date_note(date, ui_lang),
-            "source": text(source, language, ui_lang), "summary": summary, "language": language_name(language, ui_lang)}
+            "date": l10n.date_text(date, ui_lang, digits), "date_iso": date.iso,
+            "date_note": l10n.date_note(date, ui_lang), "source": text(source, language, ui_lang), "summary": summary,
+            "language": language_name(language, ui_lang)}
 
 
 def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:
@@ -139,10 +141,12 @@ def term_item(term: Term, ed: urls.Edition, count: int) -> dict[str, Any]:
 
 def marks(site: Site, doc: Document, ui_lang: str) -> dict[str, Any]:
     mine = (doc.language, *site.config.languages)
-    shown = {name: text(getattr(doc, name), *mine) if spec.kind == "text" else [text(a, *mine) for a in getattr(doc, name)]
+    shown = {name: text(getattr(doc, name), *mine) if spec.kind == "text"
+             else [text(a, *mine) for a in getattr(doc, name)]
              for name, spec in DOCUMENT_FIELDS.items() if spec.page and spec.kind in ("text", "texts")}
     return {**shown, "notes": text(doc.notes, site.config.language, *mine),
-            "extra": [_extra(site, str(k), v, ui_lang, mine) for k, v in sorted(doc.extra.items(), key=lambda kv: str(kv[0]))]}
+            "extra": [_extra(site, str(k), v, ui_lang, mine)
+                      for k, v in sorted(doc.extra.items(), key=lambda kv: str(kv[0]))]}
 
 
 def _extra(site: Site, key: str, value: Any, ui_lang: str, prefer: tuple[str, ...]) -> dict[str, Any]:

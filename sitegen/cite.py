@@ -30,10 +30,10 @@ TYPES = {
 }
 BIBTEX_OUTLET = {"article": "journal", "techreport": "institution", "misc": "howpublished"}
 WORDS = {
-    "en": {"comma": ", ", "quotes": "“{}{}”", "and": "and", "circa": "ca.", "accessed": "accessed", "archived": "archived at",
-           "approximate": "date approximate", "uncertain": "date uncertain"},
-    "ar": {"comma": "، ", "quotes": "«{}»{}", "and": "و", "circa": "نحو", "accessed": "تاريخ الاطلاع", "archived": "محفوظ في",
-           "approximate": "التاريخ تقريبي", "uncertain": "التاريخ غير مؤكد"},
+    "en": {"comma": ", ", "quotes": "“{}{}”", "and": "and", "circa": "ca.", "accessed": "accessed",
+           "archived": "archived at", "approximate": "date approximate", "uncertain": "date uncertain"},
+    "ar": {"comma": "، ", "quotes": "«{}»{}", "and": "و", "circa": "نحو", "accessed": "تاريخ الاطلاع",
+           "archived": "محفوظ في", "approximate": "التاريخ تقريبي", "uncertain": "التاريخ غير مؤكد"},
 }
 
 
@@ -78,7 +78,8 @@ def chicago(doc: Document, archive_url: str, lang: str = "en") -> Markup:
     parts: list[Markup] = []
     if doc.authors:
         names = [escape(a) for a in doc.authors]
-        last = Markup("{}{} {} {}").format(Markup(words["comma"]).join(names[:-1]), words["comma"].strip() if len(names) > 2 else "", words["and"], names[-1])
+        last = Markup("{}{} {} {}").format(Markup(words["comma"]).join(names[:-1]),
+                                           words["comma"].strip() if len(names) > 2 else "", words["and"], names[-1])
         parts.append(names[0] if len(names) == 1 else last)
     date = chicago_date(doc.date, lang)
     if doc.genre == "report":

@@ -28,7 +28,8 @@ from sitegen.config import load_config
 from sitegen.errors import NOTE, BuildFailed, Diagnostic, shown_path, sort_diagnostics
 from sitegen.output import UnsafeOutput, remove_output
 from sitegen.pack import MANIFEST, README, pack
-from sitegen.scaffold import ScaffoldError, create, create_all, existing, find_taxonomy, init_files, new_document, new_term
+from sitegen.scaffold import (ScaffoldError, create, create_all, existing, find_taxonomy, init_files, new_document,
+                              new_term)
 from sitegen.trust import audit_templates
 from sitegen.workers import FORK_SAFE
 
@@ -52,7 +53,8 @@ SITE_OPTIONS = (  # Hugo's and Jekyll's: the same taxonomies and the same questi
                        "help": "put the site's taxonomy NAME into the archive's TARGET, e.g. categories=topics; "
                                "NAME= leaves it out (default: tags, categories -> topics; authors, author -> actors; "
                                "any other into the archive's taxonomy of the same name, else under extra)"}),
-    (("--publisher",), {"metavar": "NAME", "help": "the `source` written on every document (default: the site's title)"}),
+    (("--publisher",), {"metavar": "NAME",
+                        "help": "the `source` written on every document (default: the site's title)"}),
 )
 IMPORTERS = {
     "csv": Importer("sitegen.import_csv", "read_csv", "a CSV or TSV file, one row per document", (
@@ -75,8 +77,8 @@ IMPORTERS = {
     )),
     "hugo": Importer("sitegen.import_hugo", "read_hugo", "a Hugo site's folder (the one with its config and content/)",
                      SITE_OPTIONS),
-    "jekyll": Importer("sitegen.import_jekyll", "read_jekyll", "a Jekyll site's folder (the one with _config.yml and _posts/)",
-                       SITE_OPTIONS),
+    "jekyll": Importer("sitegen.import_jekyll", "read_jekyll",
+                       "a Jekyll site's folder (the one with _config.yml and _posts/)", SITE_OPTIONS),
 }
 LISTED = 20  # lines of each list the import report prints before "... and N more"
 
@@ -184,7 +186,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date", default="", help="publication date, YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
     p.add_argument("--translation-of", default="", metavar="ID", help="id of the document this one translates")
     p.add_argument("--kind", default="", help="person, state, organisation, ... (actors)")
-    p.add_argument("--id", dest="file_id", default="", help="file name without .md (needed when the title has no Latin letters)")
+    p.add_argument("--id", dest="file_id", default="",
+                   help="file name without .md (needed when the title has no Latin letters)")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("import", help="bring an existing collection in: " + ", ".join(IMPORTERS),
@@ -206,7 +209,8 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_pack(args) -> int:
     try:
         config = load_config(args.config)
-        packed = pack(config, out=Path(args.out) if args.out else None, name=args.name, jobs=args.jobs or _cpus(), strict=args.strict)
+        packed = pack(config, out=Path(args.out) if args.out else None, name=args.name, jobs=args.jobs or _cpus(),
+                      strict=args.strict)
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics, "text")
         _summary_failed(failed.diagnostics, args.strict)
@@ -249,7 +253,8 @@ def cmd_build(args) -> int:
           f"{stats.files} files ({stats.changed} changed, {stats.removed} removed) in {out} "
           f"in {time.perf_counter() - started:.2f} s")
     if result.unwritten:
-        print(f"not written: {', '.join(result.unwritten)} (they need absolute addresses: set base_url in {args.config})")
+        print(f"not written: {', '.join(result.unwritten)} "
+              f"(they need absolute addresses: set base_url in {args.config})")
     for note in result.folders:
         print(f"note: {note}")
     if result.search and result.search.raw_bytes:
@@ -333,8 +338,8 @@ def cmd_init(args) -> int:
             clashes = [Path(exc.filename)]
     if clashes:
         for path in clashes:
-            print(f"{shown_path(path)}: already exists; sitegen init wrote nothing (move it away, or init another folder)",
-                  file=sys.stderr)
+            print(f"{shown_path(path)}: already exists; sitegen init wrote nothing "
+                  "(move it away, or init another folder)", file=sys.stderr)
         return 1
     for new in files:
         print(f"created {shown_path(new.path)}")
@@ -403,7 +408,8 @@ def cmd_import(args) -> int:
 def _print_import(report, settings: str, config: str) -> None:
     """The report: counts first, then each list (long ones cut), the lines to act on last."""
     done = "would be " if not report.written and report.created + report.updated + report.moved else ""
-    print(f"import {report.source}: {report.documents} document{'s' * (report.documents != 1)} read; {len(report.created)} files {done}created, "
+    print(f"import {report.source}: {report.documents} document{'s' * (report.documents != 1)} read; "
+          f"{len(report.created)} files {done}created, "
           f"{len(report.updated)} {done}updated, {len(report.unchanged)} unchanged"
           + (" (dry run: nothing written)" if done and not report.written else ""))
     lists = [("created", report.created), ("updated", report.updated), ("moved into their own folder", report.moved),

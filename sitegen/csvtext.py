@@ -28,7 +28,8 @@ def decode(source: Path, shown: str, encoding: str | None, batch: Batch) -> tupl
         try:
             codecs.lookup(encoding)
         except LookupError:
-            batch.problems.append(Diagnostic(shown, 1, 1, f"unknown encoding `{encoding}`", "e.g. utf-8, utf-16, cp1256, cp1252"))
+            batch.problems.append(Diagnostic(shown, 1, 1, f"unknown encoding `{encoding}`",
+                                             "e.g. utf-8, utf-16, cp1256, cp1252"))
             return None, ""
         return _strict(data, encoding, shown, batch), encoding
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -58,7 +59,8 @@ def _strict(data: bytes, encoding: str, shown: str, batch: Batch) -> str | None:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        batch.problems.append(Diagnostic(shown, line, 1, f"the file is not valid {encoding}: {exc.reason} at byte {exc.start}",
+        batch.problems.append(Diagnostic(shown, line, 1,
+                                         f"the file is not valid {encoding}: {exc.reason} at byte {exc.start}",
                                          "give the encoding it was saved in with --encoding"))
         return None
 

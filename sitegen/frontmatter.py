@@ -169,12 +169,14 @@ def _measure(loader, path: str, first_line: int, limits: Limits) -> list[Diagnos
         stack[-1][0] += count
         stack[-1][2] += 1
         if isinstance(stack[-1][3], yaml.SequenceStartEvent) and stack[-1][2] > limits.list_items:
-            return at(stack[-1][3], f"a list of more than {limits.list_items} items", "list_items", "split the document")
+            return at(stack[-1][3], f"a list of more than {limits.list_items} items", "list_items",
+                      "split the document")
         if total > limits.yaml_nodes and aliases:
             return at(event, f"more than {limits.yaml_nodes} values once aliases (`*name`) are expanded",
                       "yaml_nodes", "write the values out instead of repeating aliases")
         if total > limits.yaml_nodes:
-            return at(event, f"more than {limits.yaml_nodes} values in one front matter", "yaml_nodes", "split the document")
+            return at(event, f"more than {limits.yaml_nodes} values in one front matter", "yaml_nodes",
+                      "split the document")
 
 
 def _converted(node, loader, path: str, first_line: int) -> tuple[YamlData, list[Diagnostic]]:
@@ -200,7 +202,8 @@ def split_source(raw: bytes, path: str, limits: Limits = DEFAULT) -> tuple[Sourc
     if not lines or lines[0].rstrip() != "---":
         foreign = FOREIGN_FRONT_MATTER.get(lines[0].strip()) if lines else None
         if foreign:
-            return None, [Diagnostic(path, 1, 1, f"{foreign} front matter (Hugo): sitegen reads YAML between `---` lines",
+            return None, [Diagnostic(path, 1, 1,
+                                     f"{foreign} front matter (Hugo): sitegen reads YAML between `---` lines",
                                      "convert it with `sitegen import hugo DIR`")]
         return None, [Diagnostic(path, 1, 1, "no front matter: the file must start with a line `---`",
                                  "put the fields between two `---` lines at the top")]

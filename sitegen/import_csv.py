@@ -33,8 +33,8 @@ SYNONYMS = {"id": "id", "slug": "id", "key": "id", "identifier": "id", "body": "
             "content": "body", "full_text": "body", "author": "authors", "byline": "authors", "by": "authors",
             "link": "url", "address": "url", "lang": "language", "abstract": "summary", "note": "notes",
             "file": "attachments", "files": "attachments", "attachment": "attachments", "outlet": "source",
-            "publisher": "source", "publication": "source", "published": "date", "publication_date": "date", "date_published": "date",
-            "pub_date": "date", "retrieved_on": "retrieved"}
+            "publisher": "source", "publication": "source", "published": "date", "publication_date": "date",
+            "date_published": "date", "pub_date": "date", "retrieved_on": "retrieved"}
 LANGUAGE_NAMES = {"english": "en", "arabic": "ar", "العربية": "ar", "عربي": "ar", "عربية": "ar", "french": "fr",
                   "français": "fr", "francais": "fr", "spanish": "es", "español": "es", "german": "de",
                   "deutsch": "de", "russian": "ru", "chinese": "zh", "الإنجليزية": "en", "انجليزي": "en"}
@@ -92,7 +92,8 @@ def read_csv(source: Path, config: Config, *, map: str | None = None, encoding: 
             continue
         if len(cells) != len(header):
             col = min(len(cells), len(header)) + 1
-            batch.problems.append(Diagnostic(shown, line, col, f"the row has {len(cells)} cells, the header {len(header)}",
+            batch.problems.append(Diagnostic(shown, line, col,
+                                             f"the row has {len(cells)} cells, the header {len(header)}",
                                              "a cell with a line break or a separator must be in double quotes"))
             continue
         _row(read, line, cells, config, separator, batch, terms)
@@ -126,7 +127,8 @@ def _columns(header: list[str], shown: str, config: Config, map_path: str | None
     seen: dict[str, int] = {}
     for n, h in enumerate(headers):
         if h in seen:
-            batch.problems.append(Diagnostic(shown, 1, n + 1, f"column `{h}` is also column {seen[h] + 1}", "rename one"))
+            batch.problems.append(Diagnostic(shown, 1, n + 1, f"column `{h}` is also column {seen[h] + 1}",
+                                             "rename one"))
         seen.setdefault(h, n)
     mapped = _load_map(map_path, headers, config, read, batch) if map_path else {}
     for n, h in enumerate(headers):
@@ -179,7 +181,8 @@ def _load_map(path: str, headers: list[str], config: Config, read: _Read, batch:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        batch.problems.append(Diagnostic(shown, 1, 1, f"cannot read the map: {getattr(exc, 'strerror', exc)}", "save it as UTF-8"))
+        batch.problems.append(Diagnostic(shown, 1, 1, f"cannot read the map: {getattr(exc, 'strerror', exc)}",
+                                         "save it as UTF-8"))
         return {}
     data, problems = load_yaml(text, shown)
     batch.problems.extend(problems)
@@ -200,7 +203,8 @@ def _load_map(path: str, headers: list[str], config: Config, read: _Read, batch:
                                              did_you_mean(target, sorted(set(valid.values()))) or
                                              "a field, a taxonomy, id, body, FIELD.LANG, extra.NAME or skip"))
         elif str(header) not in headers:
-            batch.problems.append(Diagnostic(shown, *data.where(("columns", header)), f"the CSV has no column `{header}`",
+            batch.problems.append(Diagnostic(shown, *data.where(("columns", header)),
+                                             f"the CSV has no column `{header}`",
                                              did_you_mean(str(header), headers) or "columns: " + ", ".join(headers)))
         out[str(header)] = target
     for h in headers:
@@ -209,7 +213,8 @@ def _load_map(path: str, headers: list[str], config: Config, read: _Read, batch:
     read.defaults = {str(k): str(v) for k, v in (defaults.items() if isinstance(defaults, dict) else [])}
     order = spec.get("dates", "")
     if order and order not in ORDERS:
-        batch.problems.append(Diagnostic(shown, *data.where(("dates",)), f"`dates` must be day-first or month-first, not `{order}`"))
+        batch.problems.append(Diagnostic(shown, *data.where(("dates",)),
+                                         f"`dates` must be day-first or month-first, not `{order}`"))
     read.order = order if order in ORDERS else ""
     return out
 
@@ -225,10 +230,12 @@ def _settings(read: _Read, encoding: str, config: Config) -> str:
     """The map used, as a file to save and edit (`--map`)."""
     lines = ["# sitegen import csv --map: which column gives which field. A target is a field (title, date, ...),",
              "# a taxonomy (" + ", ".join(t.name for t in config.taxonomies) + "), id, body, FIELD.LANG for a "
-             "translation's column (title.ar, actors.ar),", "# extra.NAME, or skip.", f"# read as {encoding}", "columns:"]
+             "translation's column (title.ar, actors.ar),", "# extra.NAME, or skip.", f"# read as {encoding}",
+             "columns:"]
     lines += [f"  {_scalar(c.header)}: {c.target}" for c in read.columns]
     if read.defaults:
-        lines += ["defaults:  # values of fields no column gives"] + [f"  {k}: {_scalar(v)}" for k, v in read.defaults.items()]
+        lines += ["defaults:  # values of fields no column gives"] + [f"  {k}: {_scalar(v)}"
+                                                                       for k, v in read.defaults.items()]
     lines.append(f"dates: {read.order or 'day-first'}  # how to read 03/04/2021 when the file does not tell")
     return "\n".join(lines) + "\n"
 
@@ -282,7 +289,8 @@ def _document(read: _Read, origin: str, line: int, values: dict[str, Any], where
         if target == "date" or target in ("retrieved", "embargo", "expires"):
             date, problem = normalise_date(cell, read.order)
             if problem:
-                batch.problems.append(Diagnostic(read.path, *at, f"column `{_header(read, at)}`: {problem[0]}", problem[1]))
+                batch.problems.append(Diagnostic(read.path, *at, f"column `{_header(read, at)}`: {problem[0]}",
+                                                 problem[1]))
                 ok = False
             fields[target] = date
         elif target in taxonomies:
@@ -350,7 +358,8 @@ def _check_keys(batch: Batch) -> None:
         earlier = first.setdefault(doc.key, doc.origin)
         if earlier != doc.origin:
             path, _, line = doc.origin.rpartition(":")
-            batch.problems.append(Diagnostic(path, int(line), 1, f"this row is the same document as row {earlier.rpartition(':')[2]}",
+            batch.problems.append(Diagnostic(path, int(line), 1,
+                                             f"this row is the same document as row {earlier.rpartition(':')[2]}",
                                              "remove one, or give each an id column"))
     batch.documents = [d for d in batch.documents if first[d.key] == d.origin]
 
@@ -374,7 +383,8 @@ def _column_of(read: _Read, target: str) -> int:
 
 def _date_order(read: _Read, body: list[tuple[int, list[str]]], batch: Batch) -> str:
     """day-first or month-first when a date column's numeric dates say so (a part over 12); "" else."""
-    columns = [c.index for c in read.columns if c.target.partition(".")[0] in ("date", "retrieved", "embargo", "expires")]
+    columns = [c.index for c in read.columns
+               if c.target.partition(".")[0] in ("date", "retrieved", "embargo", "expires")]
     day_first = month_first = False
     for _, cells in body:
         for i in columns:

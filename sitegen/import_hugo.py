@@ -18,12 +18,13 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, shown_path
 from sitegen.importing import Batch, IncomingTerm, Kept
-from sitegen.import_site import (OTHER_PAGES, PAGE_SUFFIXES, Entry, Options, Site, from_command_line, inside, make_batch,
-                                 merged, read_config, read_entry, ref_key, urlize, walk)
+from sitegen.import_site import (OTHER_PAGES, PAGE_SUFFIXES, Entry, Options, Site, from_command_line, inside,
+                                 make_batch, merged, read_config, read_entry, ref_key, urlize, walk)
 from sitegen.schema import suggest_id
 
 
-def read_hugo(source: Path, config: Config, *, taxonomy: list[str] | None = None, publisher: str | None = None) -> Batch:
+def read_hugo(source: Path, config: Config, *, taxonomy: list[str] | None = None,
+              publisher: str | None = None) -> Batch:
     """`sitegen import hugo DIR`: the site in DIR, its taxonomies mapped as the archive and `--taxonomy` say."""
     return from_command_line(hugo_batch, "hugo", source, config, taxonomy, publisher)
 
@@ -34,14 +35,16 @@ def hugo_batch(folder: Path, options: Options | None = None) -> Batch:
     batch = Batch(f"hugo {folder.resolve().name}", files=folder)
     config = hugo_config(folder, batch)
     site = _hugo_site(folder, config, options, batch)
+    # the site shows them whatever the date: so does the archive
     site.scheduled = tuple(key for key, built in (("publishdate", "buildfuture"), ("expirydate", "buildexpired"))
-                           if config.get(built) is not True)  # the site shows them whatever the date: so does the archive
+                           if config.get(built) is not True)
     content = folder / str(config.get("contentdir", "content"))
     language_dirs = _language_dirs(config, folder)
     entries, terms = [], []
     for root in [content, *(folder / d for d in language_dirs if not inside(folder / d, content))]:
         if not inside(root, folder):  # `contentDir = "../elsewhere"`: never read
-            batch.problems.append(Diagnostic(shown_path(folder / "config"), 1, 1, f"the content folder `{root.relative_to(folder)}` "
+            batch.problems.append(Diagnostic(shown_path(folder / "config"), 1, 1,
+                                             f"the content folder `{root.relative_to(folder)}` "
                                              "is outside the site's folder", "import the folder that holds it"))
             continue
         files = walk(root, folder, batch)
@@ -77,10 +80,12 @@ def hugo_config(folder: Path, batch: Batch) -> dict[str, Any]:
 
 def _hugo_site(folder: Path, config: dict, options: Options, batch: Batch) -> Site:
     languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
-    default = str(config.get("defaultcontentlanguage") or (min(languages, key=lambda k: (languages[k] or {}).get("weight", 0))
-                                                          if languages else options.languages[0])).lower()
+    default = str(config.get("defaultcontentlanguage")
+                  or (min(languages, key=lambda k: (languages[k] or {}).get("weight", 0))
+                      if languages else options.languages[0])).lower()
     taxonomies = config.get("taxonomies")
-    keys = tuple(str(v).lower() for v in taxonomies.values()) if isinstance(taxonomies, dict) else ("tags", "categories")
+    keys = (tuple(str(v).lower() for v in taxonomies.values()) if isinstance(taxonomies, dict)
+            else ("tags", "categories"))
     params = config.get("params") if isinstance(config.get("params"), dict) else {}
     title = config.get("title") or (languages.get(default) or {}).get("title") or folder.resolve().name
     return Site(folder, str(title), _base_url(config.get("baseurl")), default,
@@ -108,8 +113,9 @@ def _hugo_entry(site: Site, path: Path, content: Path, language_dirs: dict[str, 
     stem, suffix = _stem(name, site.languages)
     if not name.endswith(PAGE_SUFFIXES):
         if not _in_bundle(path, content):
-            site.batch.kept.append(Kept(rel, "left out: " + ("a page in a format other than Markdown" if name.endswith(OTHER_PAGES)
-                                                         else "a file outside any page bundle")))
+            site.batch.kept.append(Kept(rel, "left out: " + ("a page in a format other than Markdown"
+                                                             if name.endswith(OTHER_PAGES)
+                                                             else "a file outside any page bundle")))
         return None
     entry = read_entry(site, path, rel, language or suffix or site.language)
     if entry is None:
@@ -122,7 +128,8 @@ def _hugo_entry(site: Site, path: Path, content: Path, language_dirs: dict[str, 
         site.batch.kept.append(Kept(rel, "left out: a section's list page (`_index`), which the archive makes itself"))
         return None
     if parts and parts[0].lower() in site.taxonomy_keys:
-        site.batch.kept.append(Kept(rel, f"left out: a page in the `{parts[0]}` taxonomy's folder that is not a term's `_index`"))
+        site.batch.kept.append(Kept(rel, f"left out: a page in the `{parts[0]}` taxonomy's folder "
+                                         "that is not a term's `_index`"))
         return None
     leaf = stem == "index" and parts
     base = parts[-1] if leaf else stem
@@ -174,14 +181,15 @@ def _hugo_lookup(within: str, parts: list[str], stem: str, leaf: bool, entry: En
     return list(dict.fromkeys(ref_key(n) for n in names))
 
 
-PERMALINK_TOKENS = ("slugorcontentbasename", "slugorfilename", "contentbasename", "weekdayname", "monthname", "filename",
-                    "sections", "section", "yearday", "weekday", "year", "month", "day", "title", "slug")
+PERMALINK_TOKENS = ("slugorcontentbasename", "slugorfilename", "contentbasename", "weekdayname", "monthname",
+                    "filename", "sections", "section", "yearday", "weekday", "year", "month", "day", "title", "slug")
 
 
 def hugo_address(entry: Entry, parts: list[str], base: str, config: dict, site: Site) -> str:
     """Where Hugo published the page: `url`, else the section's permalink pattern, else its path."""
     meta = entry.page.meta
-    prefix = f"/{entry.language}" if entry.language != site.language or config.get("defaultcontentlanguageinsubdir") else ""
+    prefix = (f"/{entry.language}" if entry.language != site.language or config.get("defaultcontentlanguageinsubdir")
+              else "")
     if meta.get("url"):
         return _folder_form("/" + str(meta["url"]).strip("/"))
     permalinks = config.get("permalinks") if isinstance(config.get("permalinks"), dict) else {}
@@ -198,7 +206,8 @@ def hugo_address(entry: Entry, parts: list[str], base: str, config: dict, site: 
 
 
 def _permalink_values(entry: Entry, parts: list[str], base: str, slug: str) -> dict[str, str]:
-    day = datetime.date.fromisoformat(entry.date) if len(entry.date) == 10 else datetime.date(int(entry.date[:4] or 1), 1, 1)
+    day = (datetime.date.fromisoformat(entry.date) if len(entry.date) == 10
+           else datetime.date(int(entry.date[:4] or 1), 1, 1))
     title = urlize(str(entry.page.meta.get("title", "")))
     return {"year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}",
             "monthname": day.strftime("%B").lower(), "weekday": str(day.isoweekday() % 7),
@@ -220,19 +229,21 @@ def _hugo_terms(site: Site, entries: list[Entry], options: Options) -> list[Inco
         key, slug = entry.group, entry.term
         taxonomy = options.target(key)
         if taxonomy is None:
-            site.batch.kept.append(Kept(entry.rel, f"left out: a term of `{key}`, which goes to no taxonomy of the archive "
-                                                   f"(--taxonomy {key}=topics would bring it)"))
+            site.batch.kept.append(Kept(entry.rel, f"left out: a term of `{key}`, which goes to no taxonomy of the "
+                                                   f"archive (--taxonomy {key}=topics would bring it)"))
             continue
         meta = entry.page.meta
         name = str(meta.get("title") or meta.get("display_name") or meta.get("name") or slug)
-        description = entry.page.body.strip() or str(meta.get("description") or meta.get("summary") or meta.get("bio") or "")
+        description = entry.page.body.strip() or str(meta.get("description") or meta.get("summary")
+                                                     or meta.get("bio") or "")
         same = named.setdefault((taxonomy, name.casefold()), (taxonomy, slug))  # two pages for one name: one entry
-        term = by_term.setdefault(same, IncomingTerm(entry.rel, taxonomy, {}, description.strip(), slug=suggest_id(slug) or slug,
-                                                     language=entry.language))
+        term = by_term.setdefault(same, IncomingTerm(entry.rel, taxonomy, {}, description.strip(),
+                                                     slug=suggest_id(slug) or slug, language=entry.language))
         term.names.setdefault(entry.language, name)
         if same != (taxonomy, slug) and slug not in term.aliases:
             term.aliases.append(slug)
-            site.batch.kept.append(Kept(entry.rel, f"`{slug}` names the same {key[:-1] if key.endswith('s') else key} as "
+            site.batch.kept.append(Kept(entry.rel, f"`{slug}` names the same "
+                                                   f"{key[:-1] if key.endswith('s') else key} as "
                                                    f"{term.origin}: made one of its aliases"))
         site.term_names.setdefault((key, slug.lower()), name)
     return list(by_term.values())

@@ -33,7 +33,8 @@ PERMALINK_STYLES = {"date": "/:categories/:year/:month/:day/:title:output_ext",
 JEKYLL_TAXONOMIES = ("categories", "tags")
 
 
-def read_jekyll(source: Path, config: Config, *, taxonomy: list[str] | None = None, publisher: str | None = None) -> Batch:
+def read_jekyll(source: Path, config: Config, *, taxonomy: list[str] | None = None,
+                publisher: str | None = None) -> Batch:
     """`sitegen import jekyll DIR`: the site in DIR, its categories and tags mapped as for Hugo."""
     return from_command_line(jekyll_batch, "jekyll", source, config, taxonomy, publisher)
 
@@ -45,7 +46,8 @@ def jekyll_batch(folder: Path, options: Options | None = None) -> Batch:
     config = read_config(folder, folder / "_config.yml", batch) if (folder / "_config.yml").is_file() else {}
     language = str(config.get("lang") or config.get("language") or options.languages[0]).lower()
     base = str(config.get("url") or "").rstrip("/") + "/" + str(config.get("baseurl") or "").strip("/")
-    site = Site(folder, str(config.get("title") or config.get("name") or folder.resolve().name), base.rstrip("/") if base.startswith("http") else "",
+    site = Site(folder, str(config.get("title") or config.get("name") or folder.resolve().name),
+                base.rstrip("/") if base.startswith("http") else "",
                 language, tuple(dict.fromkeys([language, *options.languages])), config, JEKYLL_TAXONOMIES, batch)
     collections = _collections(config)
     entries = []
@@ -55,7 +57,8 @@ def jekyll_batch(folder: Path, options: Options | None = None) -> Batch:
             entry = _entry(site, path, kind, config, collections)
             entries += [entry] if entry else []
         elif kind or _is_page(path, folder):
-            what = "a post in a format other than Markdown" if kind else "a page that is not a post or a collection's document"
+            what = ("a post in a format other than Markdown" if kind
+                    else "a page that is not a post or a collection's document")
             batch.kept.append(Kept(path.relative_to(folder).as_posix(), f"left out: {what}"))
     batch.terms += _authors(site, options)
     make_batch(site, entries, options)
@@ -102,7 +105,8 @@ def _kind(parts: tuple[str, ...], collections: dict) -> str:
 def _is_page(path: Path, folder: Path) -> bool:
     """A page Jekyll renders (front matter, outside `_` folders): left out, but reported."""
     parts = path.relative_to(folder).parts
-    if path.suffix not in (*PAGE_SUFFIXES, ".html") or any(p.startswith(("_", ".")) or p in SKIPPED for p in parts[:-1]):
+    if path.suffix not in (*PAGE_SUFFIXES, ".html") or any(p.startswith(("_", ".")) or p in SKIPPED
+                                                           for p in parts[:-1]):
         return False
     data, _ = sources.read(path)
     return bool(data) and data.startswith(b"---")
@@ -132,7 +136,8 @@ def _entry(site: Site, path: Path, kind: str, config: dict, collections: dict) -
     entry.group = rel
     entry.lookup = list(dict.fromkeys([ref_key(rel), ref_key(stem), ref_key(rel.split("/", 1)[-1])]))
     settings = collections.get(kind, {})
-    published = kind in ("posts", "drafts") or settings.get("output") is True  # a collection's pages need `output: true`
+    # a collection's pages need `output: true`
+    published = kind in ("posts", "drafts") or settings.get("output") is True
     entry.address = _address(entry, kind, title_slug, config, settings) if published else ""
     return entry
 
@@ -162,7 +167,8 @@ def _address(entry: Entry, kind: str, title_slug: str, config: dict, collection:
     written = meta.get("permalink") or collection.get("permalink") or (
         config.get("permalink") if kind in ("posts", "drafts") else "/:collection/:path:output_ext") or "date"
     pattern = PERMALINK_STYLES.get(str(written), str(written))
-    day = datetime.date.fromisoformat(entry.date[:10]) if len(entry.date.rstrip("?~")) >= 10 else datetime.date(1970, 1, 1)
+    day = (datetime.date.fromisoformat(entry.date[:10]) if len(entry.date.rstrip("?~")) >= 10
+           else datetime.date(1970, 1, 1))
     categories = "/".join(urlize(c) for c in entry.terms.get("categories", []))
     values = {"year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}",
               "i_month": str(day.month), "i_day": str(day.day), "short_year": f"{day.year % 100:02d}",

@@ -59,7 +59,8 @@ def _split(text: str, path: str) -> tuple[Page | None, list[Diagnostic]]:
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == first
                     or (first == "---" and lines[i].rstrip() == "...")), None)
         if end is None:
-            return None, [Diagnostic(path, 1, 1, "front matter opened here is never closed", f"add a line `{first}` after the last field")]
+            return None, [Diagnostic(path, 1, 1, "front matter opened here is never closed",
+                                     f"add a line `{first}` after the last field")]
         block = "\n".join(lines[1:end]) + "\n"
         meta, problems = _yaml(block, path) if first == "---" else _toml(block, path)
         return _page(meta, "\n".join(lines[end + 1:]), end + 2, path, problems)
@@ -67,7 +68,8 @@ def _split(text: str, path: str) -> tuple[Page | None, list[Diagnostic]]:
         try:
             meta, end = json.JSONDecoder().raw_decode(text)
         except json.JSONDecodeError as exc:
-            return None, [Diagnostic(path, exc.lineno, exc.colno, f"JSON front matter: {exc.msg}", "fix the JSON object at the top")]
+            return None, [Diagnostic(path, exc.lineno, exc.colno, f"JSON front matter: {exc.msg}",
+                                     "fix the JSON object at the top")]
         except RecursionError:
             return None, [_too_deep(path)]
         line = text.count("\n", 0, end) + 1
@@ -76,7 +78,8 @@ def _split(text: str, path: str) -> tuple[Page | None, list[Diagnostic]]:
     return Page({}, text, 1, has_front_matter=False), []
 
 
-def _page(meta: Any, body: str, body_line: int, path: str, problems: list[Diagnostic]) -> tuple[Page | None, list[Diagnostic]]:
+def _page(meta: Any, body: str, body_line: int, path: str,
+          problems: list[Diagnostic]) -> tuple[Page | None, list[Diagnostic]]:
     if any(p.severity != WARNING for p in problems):
         return None, problems
     if meta is None:
@@ -122,7 +125,8 @@ def _toml(block: str, path: str, first_line: int = 2) -> tuple[Any, list[Diagnos
         found = _TOML_AT.search(str(exc))
         line, col = (int(found.group(1)) + first_line - 1, int(found.group(2))) if found else (first_line, 1)
         message = _TOML_AT.sub("", str(exc)).strip()
-        return None, [Diagnostic(path, line, col, f"TOML syntax error: {message}", "fix the front matter between the `+++` lines")]
+        return None, [Diagnostic(path, line, col, f"TOML syntax error: {message}",
+                                 "fix the front matter between the `+++` lines")]
 
 
 def _too_deep(path: str, line: int = 1) -> Diagnostic:
@@ -221,9 +225,11 @@ def convert_body(body: str, resolver: Resolver) -> Converted:
 # Every pattern below reads on only until the next opening of its own kind (a "tempered" `(?:(?!X).)`),
 # so a page full of unclosed `{{<`, `{%` or `[` costs time in proportion to its length, not its square.
 _NOT_OPENING = r"(?:(?!\{\{)[^>%\"`]|\"(?:(?!\{\{)[^\"\\]|\\.)*\"|`[^`]*`|[>%](?!\}\}))"
-_HUGO_HIGHLIGHT = re.compile(r"\{\{[<%]\s*highlight\s+\"?([\w+#.-]*)\"?[^{}]*?[>%]\}\}\n?((?:(?!\{\{[<%]\s*/?highlight\b).)*?)\n?"
+_HUGO_HIGHLIGHT = re.compile(r"\{\{[<%]\s*highlight\s+\"?([\w+#.-]*)\"?[^{}]*?[>%]\}\}\n?"
+                             r"((?:(?!\{\{[<%]\s*/?highlight\b).)*?)\n?"
                              r"\{\{[<%]\s*/highlight\s*[>%]\}\}", re.S)
-_LIQUID_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]*)[^%{]*?-?%\}\n?((?:(?!\{%-?\s*(?:end)?highlight\b).)*?)\n?"
+_LIQUID_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]*)[^%{]*?-?%\}\n?"
+                               r"((?:(?!\{%-?\s*(?:end)?highlight\b).)*?)\n?"
                                r"\{%-?\s*endhighlight\s*-?%\}", re.S)
 _SHORTCODE = re.compile(r"\{\{(<|%)(/\*)?\s*(/?)([\w./-]+)(" + _NOT_OPENING + r"*?)\s*(\*/)?(>|%)\}\}", re.S)
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)((?:(?!\{%).)*?)-?%\}", re.S)
@@ -262,7 +268,8 @@ def _args(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _shortcode(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
-    delimiter, comment, closing, name, rest = match.group(1), match.group(2), match.group(3), match.group(4), match.group(5)
+    delimiter, comment, closing, name, rest = (match.group(1), match.group(2), match.group(3), match.group(4),
+                                               match.group(5))
     if comment:  # `{{</* x */>}}` is how Hugo writes a shortcode as text
         end = ">" if delimiter == "<" else "%"
         return "{{" + delimiter + " " + (closing + name + rest).strip() + " " + end + "}}"
@@ -352,7 +359,8 @@ def _liquid(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
     return match.group(0)
 
 
-_SITE_URL = re.compile(r"^(?:site\.(?:base)?url|site\.github\.url)$|^['\"](.*?)['\"]\s*\|\s*(?:relative_url|absolute_url)$")
+_SITE_URL = re.compile(r"^(?:site\.(?:base)?url|site\.github\.url)$"
+                       r"|^['\"](.*?)['\"]\s*\|\s*(?:relative_url|absolute_url)$")
 
 
 def _output(match: re.Match, resolver: Resolver, kept: list[str]) -> str:
@@ -398,7 +406,8 @@ def _target(target: str, resolver: Resolver, ref: bool = False) -> str | None:
         return target
     else:
         absolute = path if path.startswith("/") else posixpath.join(resolver.page or "/", path)
-        absolute = posixpath.normpath(absolute) + ("/" if path.endswith("/") and absolute != "/" else "") if path else resolver.page
+        absolute = (posixpath.normpath(absolute) + ("/" if path.endswith("/") and absolute != "/" else "")
+                    if path else resolver.page)
         found = resolver.address(absolute)
     if found:
         return found + (f"#{anchor}" if anchor else "")

@@ -107,7 +107,8 @@ def from_command_line(reader, kind: str, source: Path, config: Config, taxonomy:
         key, _, target = written.partition("=")
         mapping[key.strip().lower()] = target.strip()
     names = tuple(t.name for t in config.taxonomies)
-    problems = [Diagnostic(shown_path(config.path), 1, 1, f"--taxonomy {key}={target}: the archive has no taxonomy `{target}`",
+    problems = [Diagnostic(shown_path(config.path), 1, 1,
+                           f"--taxonomy {key}={target}: the archive has no taxonomy `{target}`",
                            f"its taxonomies are {', '.join(names) or 'none'}; `{key}=` leaves {key} out")
                 for key, target in mapping.items() if target and target not in names]
     if not source.is_dir():
@@ -124,13 +125,15 @@ def read_config(folder: Path, path: Path, batch: Batch) -> dict[str, Any]:
     """One config file's data, lower-cased keys; a file leading out of the site is an error."""
     shown = shown_path(path)
     if not inside(path, folder):
-        batch.problems.append(Diagnostic(shown, 1, 1, "config file is a link to a file outside the site", "copy the file itself here"))
+        batch.problems.append(Diagnostic(shown, 1, 1, "config file is a link to a file outside the site",
+                                         "copy the file itself here"))
         return {}
     data, problems = sources.read(path)
     if data is None:
         batch.problems += problems
         return {}
-    data, problems = read_data(data.decode("utf-8", "replace"), {".toml": "toml", ".json": "json"}.get(path.suffix, "yaml"), shown)
+    data, problems = read_data(data.decode("utf-8", "replace"),
+                               {".toml": "toml", ".json": "json"}.get(path.suffix, "yaml"), shown)
     batch.problems += problems
     return _lower(data)
 
@@ -219,7 +222,8 @@ def make_batch(site: Site, entries: list[Entry], options: Options) -> None:
     for entry in entries:
         if not entry.date:
             why = entry.notes[-1] if entry.notes else "no date"
-            site.batch.kept.append(Kept(entry.rel, f"left out: {why} (not a dated page; give it `date:` to bring it in)"))
+            site.batch.kept.append(Kept(entry.rel, f"left out: {why} (not a dated page; "
+                                                   "give it `date:` to bring it in)"))
         else:
             documents.append(entry)
     for entry in documents:  # a translation shares its original's name: `report` and `report-ar`
@@ -232,7 +236,8 @@ def make_batch(site: Site, entries: list[Entry], options: Options) -> None:
     for entry in documents:
         site.batch.documents.append(_incoming(site, entry, originals, resolver, options, extras, claimed))
     for key, where in sorted(extras.items()):
-        site.batch.kept.append(Kept(where[0], f"`{key}` kept under `extra` ({len(where)} page{'s' * (len(where) > 1)})"))
+        site.batch.kept.append(Kept(where[0], f"`{key}` kept under `extra` "
+                                              f"({len(where)} page{'s' * (len(where) > 1)})"))
 
 
 def _assign_ids(entries: list[Entry]) -> None:
@@ -378,7 +383,8 @@ def _terms(entry: Entry, options: Options, site: Site) -> tuple[dict[str, list[s
         values = entry.terms[key] if key in entry.terms else _values(entry.page.meta.get(key))
         if not values:
             continue
-        values = [site.term_names.setdefault((key, urlize(v)), v) for v in values]  # pages may name a term by its folder
+        # pages may name a term by its folder
+        values = [site.term_names.setdefault((key, urlize(v)), v) for v in values]
         if key in BYLINES and not bylines:
             bylines = list(dict.fromkeys(values))
         target = options.target(key)
@@ -404,7 +410,8 @@ def _file_path(address: str) -> bool:
     no query, fragment or character Windows refuses, no `..`, no device name, no part ending in a dot."""
     parts = address.split("#")[0].strip("/").split("/")
     return not re.search(r'[\\\x00-\x1f\x7f<>:"|?*]', address.split("#")[0]) and all(
-        part not in ("", ".", "..") and part.split(".")[0].casefold() not in WINDOWS_RESERVED and part == part.rstrip(". ")
+        part not in ("", ".", "..") and part.split(".")[0].casefold() not in WINDOWS_RESERVED
+        and part == part.rstrip(". ")
         for part in parts)
 
 
@@ -415,9 +422,11 @@ def _redirects(entry: Entry, claimed: dict[str, str], site: Site) -> list[str]:
     for address in [*([entry.address] if entry.address else []), *_aliases(entry)]:
         path = posixpath.normpath("/" + address.split("#")[0]).lstrip("/") + ("/" if address.endswith("/") else "")
         if path in ("", "/") or not _file_path(address):
-            site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: no file of the site can hold it"))
+            site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: "
+                                                   "no file of the site can hold it"))
         elif claimed.setdefault(path, entry.rel) != entry.rel:
-            site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: {claimed[path]} has it too"))
+            site.batch.kept.append(Kept(entry.rel, f"old address `{address}` not redirected: "
+                                                   f"{claimed[path]} has it too"))
         elif path not in out:
             out.append(path)
     return out

@@ -100,7 +100,8 @@ def read(source: Path, config: Config, *, media: str | None = None, language: st
                                            taxonomies=mapping, available=tuple(t.name for t in config.taxonomies),
                                            editions=config.languages))
     if language and not LANGUAGE_TAG.match(language):
-        batch.problems.append(Diagnostic(shown_path(source), 1, 1, f"--language `{language}` is not a BCP 47 language tag",
+        batch.problems.append(Diagnostic(shown_path(source), 1, 1,
+                                         f"--language `{language}` is not a BCP 47 language tag",
                                          "e.g. en, ar, fr, zh-Hans"))
     if media and not Path(media).is_dir():
         batch.problems.append(Diagnostic(shown_path(Path(media)), 1, 1, "--media is not a folder",
@@ -154,11 +155,13 @@ def read_wordpress(path: Path, options: Options | None = None) -> Batch:
     _link_translations(groups, options.editions[:1] or (site.language,))
     batch.terms = _terms(channel, site, used, batch.kept)
     if mapped:
-        batch.kept.append(Kept(shown, "terms: " + ", ".join(f"{domain} -> {taxonomy} ({count})" for (domain, taxonomy), count
-                                                         in sorted(mapped.items())) + " (--taxonomy DOMAIN=NAME changes one)"))
+        batch.kept.append(Kept(shown, "terms: " + ", ".join(f"{domain} -> {taxonomy} ({count})"
+                                                            for (domain, taxonomy), count in sorted(mapped.items()))
+                                      + " (--taxonomy DOMAIN=NAME changes one)"))
     for what, count in sorted(left_out.items()):
         batch.kept.append(Kept(shown, f"left out {count} {what}"))
-    if not options.media and any(re.search(r"/wp-content/uploads/|files\.wordpress\.com/", d.body) for d in batch.documents):
+    if not options.media and any(re.search(r"/wp-content/uploads/|files\.wordpress\.com/", d.body)
+                                 for d in batch.documents):
         batch.kept.append(Kept(shown, "images and files are linked at their old addresses; give --media "
                                       "DIR (the old site's wp-content/uploads) to copy them beside the documents"))
     return batch
@@ -208,7 +211,8 @@ def _link_translations(groups: dict[str, list[tuple[Incoming, bool]]], first: tu
         if len(members) < 2:
             continue
         candidates = [d for d, translated in members if not translated] or [d for d, _ in members]
-        original = min(candidates, key=lambda d: (d.fields["language"].split("-")[0] not in first, d.fields["date"], d.key))
+        original = min(candidates, key=lambda d: (d.fields["language"].split("-")[0] not in first, d.fields["date"],
+                                                  d.key))
         for document, _ in members:
             if document is not original:
                 document.translation_of = original.key
@@ -226,7 +230,8 @@ def _library(channel: Node) -> dict[str, Media]:
             meta = _meta(item)
             parent = item.get("wp:post_parent")
             library[item.get("wp:post_id")] = Media(item.get("wp:attachment_url") or item.get("guid"),
-                                                    plain_text(item.get("title")), meta.get("_wp_attachment_image_alt", ""),
+                                                    plain_text(item.get("title")),
+                                                    meta.get("_wp_attachment_image_alt", ""),
                                                     "" if parent in ("", "0") else parent)
     return library
 
@@ -338,7 +343,8 @@ def _redirects(item: Node, site: Site, kept: list[Kept], origin: str) -> list[st
     if link.netloc == base.netloc and link.path.startswith(base.path) and not link.query:
         paths.append(unquote(link.path[len(base.path):]))
     elif link.query:
-        kept.append(Kept(origin, f"old address `?{link.query}`: a static site cannot answer a query, no redirect made for it"))
+        kept.append(Kept(origin, f"old address `?{link.query}`: a static site cannot answer a query, "
+                                 "no redirect made for it"))
         name, local_day = unquote(item.get("wp:post_name")), item.get("wp:post_date")[:10]
         if name:
             paths.append(f"{local_day.replace('-', '/')}/{name}/" if item.get("wp:post_type") == "post" else f"{name}/")
@@ -360,11 +366,13 @@ def _terms(channel: Node, site: Site, used: dict[tuple[str, str], str], kept: li
         defined.append(("category", node.get("wp:cat_name"), node.get("wp:category_nicename"),
                         node.get("wp:category_description"), node.line))
     for node in channel.all("wp:tag"):
-        defined.append(("post_tag", node.get("wp:tag_name"), node.get("wp:tag_slug"), node.get("wp:tag_description"), node.line))
+        defined.append(("post_tag", node.get("wp:tag_name"), node.get("wp:tag_slug"), node.get("wp:tag_description"),
+                        node.line))
     for node in channel.all("wp:term"):
         domain = node.get("wp:term_taxonomy")
         if domain not in ("category", "post_tag"):
-            defined.append((domain, node.get("wp:term_name"), node.get("wp:term_slug"), node.get("wp:term_description"), node.line))
+            defined.append((domain, node.get("wp:term_name"), node.get("wp:term_slug"),
+                            node.get("wp:term_description"), node.line))
     for node in channel.all("wp:author"):
         defined.append(("author", node.get("wp:author_display_name") or node.get("wp:author_login"),
                         node.get("wp:author_login"), "", node.line))

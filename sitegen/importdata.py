@@ -79,7 +79,8 @@ class Batch:
     problems: list[Diagnostic] = field(default_factory=list)  # errors stop the import before anything is written
     files: Path | None = None  # the folder attachments are read from (--files, --media, the site); none outside it
     folder: str = ""  # sub-folder of content/documents/ for this source (default: made from `source`)
-    settings: str = ""  # the reader's settings as a file the user may save and edit (CSV: the column map), shown by --dry-run
+    # the reader's settings as a file the user may save and edit (CSV: the column map), shown by --dry-run
+    settings: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,8 @@ def read_record(config: Config) -> dict[str, Any]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return {"version": 1, "files": {}}
-    return {"version": 1, "files": {p: e for p, e in files.items() if isinstance(e, dict) and isinstance(e.get("sha256"), str)}}
+    return {"version": 1, "files": {p: e for p, e in files.items()
+                                    if isinstance(e, dict) and isinstance(e.get("sha256"), str)}}
 
 
 def record_bytes(record: dict[str, Any]) -> bytes:

@@ -33,7 +33,8 @@ from sitegen.sources import WINDOWS_RESERVED
 class Documents:
     """Each incoming document's id, path, text and attachments."""
 
-    def __init__(self, config: Config, batch: Batch, project: Project, record: dict, registry: Registry, report: Report):
+    def __init__(self, config: Config, batch: Batch, project: Project, record: dict, registry: Registry,
+                 report: Report):
         self.config, self.batch, self.record, self.registry, self.report = config, batch, record, registry, report
         self.folder = config.content / "documents" / (suggest_id(batch.folder) or _folder_name(batch.source))
         self.remove: list[Path] = []
@@ -51,7 +52,8 @@ class Documents:
         ids: dict[str, str] = {}
         keys = Counter(inc.key for inc in self.batch.documents)
         for key in sorted(k for k, n in keys.items() if n > 1):
-            self.report.problems.append(Diagnostic(*located(next(i.origin for i in self.batch.documents if i.key == key)),
+            self.report.problems.append(Diagnostic(*located(next(i.origin for i in self.batch.documents
+                                                                 if i.key == key)),
                                                    f"two documents have the key `{key}`", "give each its own id"))
         pending = []
         for inc in sorted(self.batch.documents, key=lambda i: (_base_id(i), i.key)):
@@ -112,8 +114,9 @@ class Documents:
                 self.moves.append((flat, own))
                 self.remove.append(flat)
             else:
-                self.report.kept.append(Kept(inc.origin, f"its attachments are left out: {shown_path(flat)} was edited "
-                                                         "by hand, and attachments need the document in its own folder"))
+                self.report.kept.append(Kept(inc.origin, f"its attachments are left out: {shown_path(flat)} was "
+                                                         "edited by hand, and attachments need the document in its "
+                                                         "own folder"))
                 inc.attachments = []
                 return flat
         return own
@@ -126,11 +129,14 @@ class Documents:
             where = located(inc.origin, inc.where.get("attachments"))
             real = Path(os.path.realpath(root / given)) if root else None
             if root is None or not real.is_relative_to(root) or ".." in Path(given).parts:
-                self.report.problems.append(Diagnostic(*where, f"attachment `{given}` is outside the folder of files given",
-                                                       "name files relative to that folder (--files DIR), without `..`"))
+                self.report.problems.append(Diagnostic(*where,
+                                                       f"attachment `{given}` is outside the folder of files given",
+                                                       "name files relative to that folder (--files DIR), "
+                                                       "without `..`"))
                 continue
             if not real.is_file():
-                self.report.problems.append(Diagnostic(*where, f"attachment `{given}` is not a file in {shown_path(root)}",
+                self.report.problems.append(Diagnostic(*where,
+                                                       f"attachment `{given}` is not a file in {shown_path(root)}",
                                                        "check the name, or leave it out"))
                 continue
             name = _attachment_name(real.name, [n for n, _ in out])
@@ -139,8 +145,9 @@ class Documents:
                                                          "does not publish"))
             elif real.stat().st_size > self.config.limits.attachment_kb * 1024:
                 self.report.problems.append(Diagnostic(*where, f"attachment `{given}` is over the limit of "
-                                                       f"{self.config.limits.attachment_kb} KB", "set limits.attachment_kb "
-                                                       "in sitegen.yaml, or import a smaller copy"))
+                                                       f"{self.config.limits.attachment_kb} KB",
+                                                       "set limits.attachment_kb in sitegen.yaml, "
+                                                       "or import a smaller copy"))
             else:
                 if name != real.name:
                     self.report.kept.append(Kept(inc.origin, f"attachment `{real.name}` is named `{name}`"))
@@ -160,7 +167,8 @@ class Documents:
                 values["translation_of"] = value
             else:
                 extra.setdefault(name, value)
-                self.report.kept.append(Kept(inc.origin, f"`{name}` is kept under `extra` (not a field of this archive)"))
+                self.report.kept.append(Kept(inc.origin, f"`{name}` is kept under `extra` "
+                                                         "(not a field of this archive)"))
         if inc.translation_of in self.ids:
             values["translation_of"] = self.ids[inc.translation_of]
         elif inc.translation_of:
@@ -173,8 +181,9 @@ class Documents:
         for taxonomy, names in sorted(inc.terms.items()):
             if taxonomy not in self.registry.taxonomies and names:
                 extra.setdefault(taxonomy, [str(n) for n in names])
-                self.report.kept.append(Kept(inc.origin, f"`{taxonomy}` is kept under `extra` (not a taxonomy of this "
-                                                         f"archive: add it under `taxonomies:` in sitegen.yaml to link them)"))
+                self.report.kept.append(Kept(inc.origin, f"`{taxonomy}` is kept under `extra` (not a taxonomy of "
+                                                         f"this archive: add it under `taxonomies:` in sitegen.yaml "
+                                                         f"to link them)"))
         if attachments:
             values["attachments"] = attachments
         if extra:
@@ -217,7 +226,8 @@ def _attachment_name(name: str, taken: list[str]) -> str:
     if ATTACHMENT_NAME.match(name) and ".." not in name:
         candidate = name
     else:
-        candidate = f"{suggest_id(stem) or 'file'}.{suggest_id(ext) or 'bin'}" if dot else f"{suggest_id(name) or 'file'}.bin"
+        candidate = (f"{suggest_id(stem) or 'file'}.{suggest_id(ext) or 'bin'}" if dot
+                     else f"{suggest_id(name) or 'file'}.bin")
     first, n = candidate, 2
     while candidate.casefold() in {t.casefold() for t in taken}:
         stem, _, ext = first.rpartition(".")

@@ -65,7 +65,8 @@ def plan_import(batch: Batch, config: Config, *, memo: Memo = NO_MEMO, jobs: int
     """Everything the import would do, decided against the archive as it is; nothing is written."""
     record = read_record(config)
     project = Project.read(config, memo, jobs)
-    report = Report(batch.source, shown_path(config.root / RECORD), kept=list(batch.kept), documents=len(batch.documents))
+    report = Report(batch.source, shown_path(config.root / RECORD), kept=list(batch.kept),
+                    documents=len(batch.documents))
     report.problems += batch.problems + project.problems
     batch = replace(batch, documents=[_servable(normalised(inc, config), report) for inc in batch.documents])
     registry = Registry(config, project, record, report)
@@ -111,7 +112,8 @@ def apply_import(plan: ImportPlan) -> Report:
     if not changing and not plan.remove and plan.record == before:
         return report
     pending = json.loads(json.dumps(plan.record))
-    pending["files"] |= {rel(root, p): before["files"][rel(root, p)] for p in plan.remove if rel(root, p) in before["files"]}
+    pending["files"] |= {rel(root, p): before["files"][rel(root, p)] for p in plan.remove
+                         if rel(root, p) in before["files"]}
     for f in changing:
         old = sha_on_disk(f.path)
         if old:
@@ -159,8 +161,9 @@ def _outside(config: Config, files: list[PlannedFile]) -> list[Diagnostic]:
             real = os.path.realpath(folder)
             seen[str(folder)] = real == content or real.startswith(content + os.sep)
             if not seen[str(folder)]:
-                problems.append(Diagnostic(*located(f.origin), f"{shown_path(folder)} leads outside the content folder, "
-                                           f"to {real}; the import writes nothing through it", "replace the link with a folder"))
+                problems.append(Diagnostic(*located(f.origin), f"{shown_path(folder)} leads outside the content "
+                                           f"folder, to {real}; the import writes nothing through it",
+                                           "replace the link with a folder"))
     return problems
 
 
@@ -185,7 +188,8 @@ def _decide(plan: ImportPlan, moves: list[tuple[Path, Path]]) -> None:
         else:
             f.action = "edited" if path in old["files"] else "occupied"
         getattr(report, {"create": "created", "update": "updated"}.get(f.action, f.action)).append(f.shown)
-        if f.action in ("create", "update") or f.action == "unchanged" and old["files"].get(path, {}).get("sha256") != f.sha:
+        if (f.action in ("create", "update")
+                or f.action == "unchanged" and old["files"].get(path, {}).get("sha256") != f.sha):
             record["files"][path] = {"sha256": f.sha, "source": plan.batch.source, "key": f.key}
     for was, now in moves:
         record["files"].pop(rel(root, was), None)
@@ -269,8 +273,9 @@ _EMPTY = Rendered("", "", ())  # a body not converted: the model needs one for e
 def _verify_links(config: Config, mine: list[DocumentRecord], documents: list[DocumentRecord], terms: list[TermRecord],
                   bodies: dict[str, Rendered], origins: dict[str, str], report: Report, jobs: int = 1) -> None:
     """Links in the imported texts, resolved as the build does. Only texts that can hold a link inside
-    the archive are converted (`may_link_inside`), on `jobs` processes as a build converts them. A link that leads nowhere is an error unless sitegen.yaml says
-    `links: {broken: warning}`; the import does not change sitegen.yaml, it says which line to add."""
+    the archive are converted (`may_link_inside`), on `jobs` processes as a build converts them. A link that
+    leads nowhere is an error unless sitegen.yaml says `links: {broken: warning}`; the import does not change
+    sitegen.yaml, it says which line to add."""
     linked = [r for r in mine if may_link_inside(r.body)]
     if not linked:
         return

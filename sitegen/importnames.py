@@ -77,12 +77,13 @@ class Registry:
                 continue
             owners = self.owners(term.taxonomy, [*names.values(), *term.aliases, term.slug])
             if len(owners) > 1:
-                self.report.kept.append(Kept(term.origin, f"the {term.taxonomy} entry {first_name(names)!r} is left out: "
-                                                          f"its names belong to {', '.join(sorted(owners))}"))
+                self.report.kept.append(Kept(term.origin, f"the {term.taxonomy} entry {first_name(names)!r} is left "
+                                                          f"out: its names belong to {', '.join(sorted(owners))}"))
                 continue
             owner = owners.pop() if owners else ""
             if owner and (term.taxonomy, owner) not in self.entries and (term.taxonomy, owner) in self.existing and \
-                    not ours(self.record, self.config.root, Path(os.path.abspath(self.existing[(term.taxonomy, owner)].path))):
+                    not ours(self.record, self.config.root,
+                             Path(os.path.abspath(self.existing[(term.taxonomy, owner)].path))):
                 self._left_alone(term, self.existing[(term.taxonomy, owner)], names)
                 continue
             entry = self._entry(term.taxonomy, owner, names, term.origin, term.slug)
@@ -109,7 +110,8 @@ class Registry:
         """An entry the import did not write (or that was edited since) is never changed: what the source
         adds to it is reported, for the archivist to copy in."""
         known = {match_key(n) for n in (base.id, *base.names.values(), *base.aliases)}
-        new = [n for n in dict.fromkeys([*names.values(), *map(words, term.aliases)]) if n and match_key(n) not in known]
+        new = [n for n in dict.fromkeys([*names.values(), *map(words, term.aliases)])
+               if n and match_key(n) not in known]
         described = term.description.strip() and not base.body.strip() and not base.descriptions
         if new or described:
             adds = " and ".join(filter(None, [", ".join(f"`{n}`" for n in new), "a description" if described else ""]))
@@ -143,7 +145,8 @@ class Registry:
                 ref = self.lookup[taxonomy].get(match_key(name))
                 if ref is None:
                     ref = "?" + match_key(name)
-                    self.entries[(taxonomy, ref)] = Entry(self.taxonomies[taxonomy], ref, "", {}, [], {}, "", inc.origin)
+                    self.entries[(taxonomy, ref)] = Entry(self.taxonomies[taxonomy], ref, "", {}, [], {}, "",
+                                                          inc.origin)
                     self.lookup[taxonomy][match_key(name)] = ref
                 if (taxonomy, ref) in self.entries:
                     self.entries[(taxonomy, ref)].uses[(language, name)] += 1
@@ -156,14 +159,15 @@ class Registry:
         named: dict[tuple[str, str], str] = {}
         for entry in new:
             if not entry.names:
-                (language, name), _ = min(entry.uses.items(), key=lambda u: (-u[1], u[0][0] != self.config.language, u[0]))
+                (language, name), _ = min(entry.uses.items(),
+                                          key=lambda u: (-u[1], u[0][0] != self.config.language, u[0]))
                 entry.names = {language: name}
             entry.id = self._new_id(entry, taken)
             taken.add((entry.taxonomy.name, entry.id))
             named[(entry.taxonomy.name, entry.ref)] = entry.id
             path = self.config.content / entry.taxonomy.folder / f"{entry.id}.md"
-            self.report.new_terms.append(NewTerm(entry.taxonomy.name, entry.id, first_name(entry.names, self.config.language),
-                                                 shown_path(path)))
+            self.report.new_terms.append(NewTerm(entry.taxonomy.name, entry.id,
+                                                 first_name(entry.names, self.config.language), shown_path(path)))
         for taxonomy, table in self.lookup.items():
             for key, ref in table.items():
                 table[key] = named.get((taxonomy, ref), ref)
@@ -172,7 +176,8 @@ class Registry:
 
     def _new_id(self, entry: Entry, taken: set) -> str:
         tax = entry.taxonomy
-        preferred = [entry.names[k] for k in (self.config.language, "en") if k in entry.names] + sorted(entry.names.values())
+        preferred = ([entry.names[k] for k in (self.config.language, "en") if k in entry.names]
+                     + sorted(entry.names.values()))
         base = entry.id or next((suggest_id(n)[:ID_WORDS].strip("-") for n in preferred if suggest_id(n)), "")
         base = base or suggest_id(tax.singular.get("en", tax.name)) or "term"
         for candidate in (base, f"{base}-{short(entry.ref)}", f"{base}-{short(entry.ref + '/2')}"):
@@ -197,10 +202,12 @@ class Registry:
                 if near:
                     self.report.suggestions.append(Suggestion(tax.name, name, near, known[near], entry.origin))
                     continue
-                for _, score, m in process.extract(folded[n], folded, scorer=fuzz.ratio, limit=2, score_cutoff=NEAR * 100):
+                for _, score, m in process.extract(folded[n], folded, scorer=fuzz.ratio, limit=2,
+                                                   score_cutoff=NEAR * 100):
                     if m < n:  # each pair once
                         other = fresh[m]
-                        self.report.suggestions.append(Suggestion(tax.name, name, first_name(other.names, self.config.language),
+                        self.report.suggestions.append(Suggestion(tax.name, name,
+                                                                  first_name(other.names, self.config.language),
                                                                   other.id, entry.origin))
                         break
 

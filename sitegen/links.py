@@ -104,7 +104,8 @@ def _bodies(documents: list[DocumentRecord], terms: list[TermRecord], layout: ur
 
 
 def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
-                broken: str = ERROR, index: _Index | None = None) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
+                broken: str = ERROR, index: _Index | None = None
+                ) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
     """Resolve every internal link in every body; return new bodies, links left to check, problems.
     A broken internal link has severity `broken` (config `links.broken`): an error by default, a warning
     for an archive migrated from elsewhere that must publish first and mend its links later. `index`
@@ -121,7 +122,8 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
                                        "a bug in sitegen; please report it with this file"))
         if "href=" in rendered.html or "src=" in rendered.html:
             markup = _link_one(body, rendered.html, index, uses, problems, broken)
-            rendered = replace(rendered, html=_UNLINK.sub(r"<span>\1</span>", markup) if UNPUBLISHED in markup else markup)
+            rendered = replace(rendered, html=_UNLINK.sub(r"<span>\1</span>", markup) if UNPUBLISHED in markup
+                               else markup)
         out[body.path] = rendered
     return out, uses, problems
 
@@ -221,7 +223,8 @@ def _resolve(body: _Body, written: str, index: _Index, at: Callable[[], Diagnost
         problem(f"link to a folder, which does not open from disk: {written}",
                 f"link to the file, like `{path.rstrip('/') or '.'}/index.html`")
     elif target.startswith("../"):
-        problem(f"link leads outside the site: {written}", "link to a page of the archive or to a full https:// address")
+        problem(f"link leads outside the site: {written}",
+                "link to a page of the archive or to a full https:// address")
     elif target in index.held:
         return _to_page(body.page, target, anchor, index, written, problem)
     else:
@@ -280,7 +283,8 @@ def _split(written: str) -> tuple[str, str]:
 
 class _Where:
     """File lines and columns of a body's links, asked for in the order Markdown wrote them (only those
-    with a problem or a target to check later): each is searched for on from the previous one found, so a paragraph of 10,000 links is read once, not once per link.
+    with a problem or a target to check later): each is searched for on from the previous one found, so a
+    paragraph of 10,000 links is read once, not once per link.
     A link not found ahead (written before, or made by Markdown, as a footnote's `#fn:1` is) is looked
     up behind once per address and remembered; the line is found among the line starts, not by
     counting newlines from the top."""

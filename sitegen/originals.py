@@ -125,12 +125,14 @@ def engine_name(memo: Memo = NO_MEMO) -> str:
 
 
 def read_originals(records: list[DocumentRecord], files: dict[str, bytes], config: Config, memo: Memo, jobs: int,
-                   progress: Progress | None = None) -> tuple[list[DocumentRecord], dict[str, bytes], list[Diagnostic], str]:
+                   progress: Progress | None = None
+                   ) -> tuple[list[DocumentRecord], dict[str, bytes], list[Diagnostic], str]:
     """The records with their attachments' text (`Attachment.pages`), the `.txt` files to publish
     beside the attachments, the problems found (warnings), and `engine_name()` when some page was
     to be OCRed ("" when none was)."""
     attached = [(r, a) for r in records for a in r.attachments]
-    sums = {a.href: hashlib.sha256(files[a.href]).digest() for _, a in attached if _extension(a) in OCR_IMAGES | {"pdf"}}
+    sums = {a.href: hashlib.sha256(files[a.href]).digest() for _, a in attached
+            if _extension(a) in OCR_IMAGES | {"pdf"}}
     layers = _text_layers([a.href for _, a in attached if _extension(a) == "pdf"], files, sums, memo, jobs)
     problems = [Diagnostic(r.path, *a.at, f"the text of attachment `{a.name}` cannot be read: {layers[a.href][1]}",
                            "publish a copy without a password, or leave its text out", WARNING)
@@ -150,8 +152,8 @@ def read_originals(records: list[DocumentRecord], files: dict[str, bytes], confi
     for r, a in attached:
         if a.href + ".txt" in files and a.href + ".txt" in texts:
             del texts[a.href + ".txt"]
-            problems.append(Diagnostic(r.path, *a.at, f"`{a.name}.txt` is attached too, so the text read from `{a.name}` "
-                                       "is not published beside it", f"rename `{a.name}.txt`", WARNING))
+            problems.append(Diagnostic(r.path, *a.at, f"`{a.name}.txt` is attached too, so the text read from "
+                                       f"`{a.name}` is not published beside it", f"rename `{a.name}.txt`", WARNING))
     return out, texts, problems, engine
 
 
@@ -159,8 +161,8 @@ def page_file(name: str, pages: tuple[PageText, ...]) -> bytes:
     """The `.txt` beside an attachment: each page's text under a line naming it (and how it was read)."""
     parts = []
     for page in pages:
-        how = f", OCR, confidence {page.confidence:.0f} %" if page.method == "ocr" and page.confidence is not None else \
-            ", OCR" if page.method == "ocr" else ""
+        how = f", OCR, confidence {page.confidence:.0f} %" if page.method == "ocr" and page.confidence is not None \
+            else ", OCR" if page.method == "ocr" else ""
         parts.append(f"=== {name}, page {page.number}{how} ===\n\n{page.text}\n")
     return "\n".join(parts).encode("utf-8")
 
@@ -202,8 +204,9 @@ def _ocr_pages(wanted: list[tuple[DocumentRecord, Attachment, int]], files: dict
         return {}, "", []
     engine = tesseract_engine(memo)
     if engine is None:
-        return {}, "missing", [Diagnostic(shown_path(Path(config.path)), 1, 1, f"{len(wanted)} pages of scans are to be "
-                                          "read by OCR, but Tesseract is not installed; building without their text",
+        return {}, "missing", [Diagnostic(shown_path(Path(config.path)), 1, 1, f"{len(wanted)} pages of scans are to "
+                                          "be read by OCR, but Tesseract is not installed; building without their "
+                                          "text",
                                           f"install it: {INSTALL}", WARNING)]
     name, installed = engine
     problems, items = [], []
@@ -231,8 +234,8 @@ def _ocr_pages(wanted: list[tuple[DocumentRecord, Attachment, int]], files: dict
         out[(href, page)] = (text, confidence)
         if trouble:
             record, a = next((r, a) for r, a, _ in wanted if a.href == href)
-            problems.append(Diagnostic(record.path, *a.at, f"Tesseract could not read page {page + 1} of `{href.rsplit('/', 1)[1]}`: "
-                                       f"{trouble}", "", WARNING))
+            problems.append(Diagnostic(record.path, *a.at, f"Tesseract could not read page {page + 1} of "
+                                       f"`{href.rsplit('/', 1)[1]}`: {trouble}", "", WARNING))
     return out, f"{name} {'+'.join(sorted(installed))}", problems
 
 

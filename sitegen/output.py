@@ -186,7 +186,8 @@ class Output:
             self.restored = _recover(self.out)
             self.staging.mkdir()
             (self.staging / MARKER).write_bytes(MARKER_TEXT)
-            self._patch = bool(self.previous.files) and (self.out / MARKER).is_file() and self.previous.folders_intact(self.out)
+            self._patch = (bool(self.previous.files) and (self.out / MARKER).is_file()
+                           and self.previous.folders_intact(self.out))
         except BaseException:
             self.__exit__(None, None, None)
             raise

@@ -71,7 +71,8 @@ def new_term(config: Config, taxonomy: TaxonomyConfig, name: str, *, language: s
     _check_value(name, "the name is empty")
     stem = file_id or suggest_id(name)
     if not stem:
-        raise ScaffoldError("the name has no Latin letters to name the file after: give one with --id, e.g. --id wang-yi")
+        raise ScaffoldError("the name has no Latin letters to name the file after: give one with --id, "
+                            "e.g. --id wang-yi")
     if kind and taxonomy.kinds and kind not in taxonomy.kinds:
         raise ScaffoldError(f"unknown kind `{kind}` for {taxonomy.name}: one of {', '.join(taxonomy.kinds)}")
     fields = {"names": (False, "names", TERM_FIELDS["names"].doc + "; add the other languages you know")}
@@ -154,7 +155,8 @@ EXAMPLES = {  # language -> (title, source, summary, body) of the example docume
            "`sitegen new \"Title\" --source \"Outlet\" --date 2024-05-01`."),
     "ar": ("مكتب الميناء يفتح سجلات المنارات", "مكتب الميناء",
            "وثيقة مثال: مكتب الميناء يفتح سجلات منارته للجمهور.",
-           "أعلن مكتب الميناء اليوم أن سجلات مناراته الثلاث، المحفوظة منذ عام 1870، ستكون متاحة للجمهور في هذا الأرشيف.\n\n"
+           "أعلن مكتب الميناء اليوم أن سجلات مناراته الثلاث، المحفوظة منذ عام 1870، "
+           "ستكون متاحة للجمهور في هذا الأرشيف.\n\n"
            "هذه وثيقة مثال. استبدل بها أول وثيقة في أرشيفك."),
 }
 EXAMPLE_TERMS = {  # folder -> (id, names per language, kind, description per language)
@@ -243,29 +245,34 @@ def init_files(folder: Path, languages: tuple[str, ...] = ("en",), title: str = 
     to GitHub Pages)."""
     _check_languages(languages)
     first = languages[0]
-    named = " ".join(title.split()) or {lang: TITLES[lang] for lang in languages}  # each edition's header in its language
+    # each edition's header in its language
+    named = " ".join(title.split()) or {lang: TITLES[lang] for lang in languages}
     files = [NewFile(folder / "sitegen.yaml", commented_config({"title": named, "languages": list(languages)})),
              NewFile(folder / ".gitignore", GITIGNORE)]
     for lang in languages:
         given = {"title": EXAMPLES[lang][0], "date": EXAMPLE_DATE, "source": EXAMPLES[lang][1], "language": lang,
-                 "summary": EXAMPLES[lang][2], "actors": [EXAMPLE_TERMS["actors"][0]], "topics": [EXAMPLE_TERMS["topics"][0]]}
+                 "summary": EXAMPLES[lang][2], "actors": [EXAMPLE_TERMS["actors"][0]],
+                 "topics": [EXAMPLE_TERMS["topics"][0]]}
         if lang != first:
             given["translation_of"] = EXAMPLE_ID
         stem = EXAMPLE_ID if lang == first else f"{EXAMPLE_ID}-{lang}"
-        files.append(NewFile(folder / "content" / "documents" / f"{stem}.md", _yaml_block(given) + EXAMPLES[lang][3] + "\n"))
+        files.append(NewFile(folder / "content" / "documents" / f"{stem}.md",
+                             _yaml_block(given) + EXAMPLES[lang][3] + "\n"))
     files += [NewFile(folder / "content" / ("about.md" if lang == first else f"about.{lang}.md"), ABOUT[lang])
               for lang in languages]
     for tax, (term_id, names, kind, descriptions) in EXAMPLE_TERMS.items():
         given = {"names": {lang: names[lang] for lang in languages}, **({"kind": kind} if kind else {})}
         if len(languages) > 1:
             given["description"] = {lang: descriptions[lang] for lang in languages[1:]}
-        files.append(NewFile(folder / "content" / tax / f"{term_id}.md", _yaml_block(given) + descriptions[first] + "\n"))
+        files.append(NewFile(folder / "content" / tax / f"{term_id}.md",
+                             _yaml_block(given) + descriptions[first] + "\n"))
     install = INSTALL.format(version=version or "0.1.0")
     for name, what, on, jobs in (
             ("check", "On every pull request: check the content (problems shown on its lines) and build it.",
              "  pull_request:\n", CHECK_JOBS),
             ("deploy", "On every push to main: build the archive and publish it with GitHub Pages\n"
-                       "# (Settings > Pages > Source: GitHub Actions).", "  push:\n    branches: [main]\n  workflow_dispatch:\n",
+                       "# (Settings > Pages > Source: GitHub Actions).",
+             "  push:\n    branches: [main]\n  workflow_dispatch:\n",
              DEPLOY_JOBS)):
         text = WORKFLOW_HEAD.format(what=what, name=name, on=on, install=install, version=version or "0.1.0") + jobs
         files.append(NewFile(folder / ".github" / "workflows" / f"{name}.yml", text))
@@ -309,7 +316,8 @@ def _key_lines(name: str, key: Key, values: dict[str, Any], depth: int, describe
     if name in values:
         return [f"# {about}", f"{name}: {json.dumps(values[name], ensure_ascii=False)}"]
     pad = "  " * depth
-    shown = "" if key.keys or described or key.default in (None, "") else " " + json.dumps(key.default, ensure_ascii=False)
+    shown = ("" if key.keys or described or key.default in (None, "")
+             else " " + json.dumps(key.default, ensure_ascii=False))
     lines = [f"# {about}", f"# {name}:{shown}"] if depth == 0 else [f"# {pad}{name}:{shown}  # {about}"]
     if key.each:
         lines.append(f"# {pad}  NAME:  # one entry per name, e.g. actors")
@@ -335,5 +343,6 @@ def _yaml_block(given: dict[str, Any]) -> str:
 def _check_languages(languages: tuple[str, ...]) -> None:
     unknown = [code for code in languages if code not in EXAMPLES]
     if not languages or unknown or len(set(languages)) < len(languages):
-        raise ScaffoldError(f"--languages must be distinct codes among {', '.join(EXAMPLES)}, not `{','.join(languages)}` "
+        raise ScaffoldError(f"--languages must be distinct codes among {', '.join(EXAMPLES)}, "
+                            f"not `{','.join(languages)}` "
                             "(another language needs its interface words in sitegen/ui.py first)")

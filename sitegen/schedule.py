@@ -32,8 +32,8 @@ class Hold:
     @property
     def why(self) -> str:
         """In a few words, for messages: "a draft", "embargoed until 2031-01-15", ..."""
-        return {"draft": "a draft", "embargo": f"embargoed until {self.day}", "future": f"dated in the future, {self.day}",
-                "expired": f"expired on {self.day}"}[self.reason]
+        return {"draft": "a draft", "embargo": f"embargoed until {self.day}",
+                "future": f"dated in the future, {self.day}", "expired": f"expired on {self.day}"}[self.reason]
 
 
 def clock() -> datetime.date:
@@ -78,7 +78,8 @@ def holds(records: Iterable[DocumentRecord], day: datetime.date) -> dict[str, tu
 def next_change(records: Iterable[DocumentRecord], day: datetime.date) -> datetime.date | None:
     """The first day after `day` on which some document starts or stops being published (None: never,
     while the sources stay as they are): a build's output is good until then."""
-    days = [d for r in records if not r.draft for d in (r.embargo, r.expires, first_day(r)) if d is not None and d > day]
+    days = [d for r in records if not r.draft for d in (r.embargo, r.expires, first_day(r))
+            if d is not None and d > day]
     return min(days, default=None)
 
 

@@ -132,7 +132,8 @@ class DevServer:
         except Exception as exc:  # a bug in sitegen must not end the session: say so, keep serving
             trace = "".join(traceback.format_exception(exc))
             self.live.fail([Diagnostic(str(self.config_path), 1, 1, f"sitegen crashed while building: {exc!r}",
-                                       "this is a bug in sitegen; please report it with the traceback in the terminal")])
+                                       "this is a bug in sitegen; please report it with the traceback in the "
+                                       "terminal")])
             self.log(trace + f"{reason}build crashed: still serving the last good version at {self.url}")
             return False
         if result.warnings != self.warnings:  # repeat warnings only when they change
@@ -171,7 +172,8 @@ class DevServer:
 
     def watched(self) -> list[Path]:
         config, root = self.config, self.config_path.parent
-        folders = [config.content, *config.template_folders, *config.asset_folders] if config else [root / "content", root / "templates"]
+        folders = ([config.content, *config.template_folders, *config.asset_folders] if config
+                   else [root / "content", root / "templates"])
         images = [path.resolve() for path in theme_files(config).values() if path.is_file()] if config else []
         return [self.config_path.resolve()] + sorted({f.resolve() for f in folders if f.is_dir()}) + sorted(images)
 

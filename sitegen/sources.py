@@ -71,10 +71,11 @@ def read(path: Path, limits: Limits = DEFAULT) -> tuple[bytes | None, list[Diagn
             size = os.fstat(handle.fileno()).st_size
             data = handle.read(limit + 1) if size <= limit else b""
     except OSError as exc:
-        return None, [Diagnostic(shown_path(path), 1, 1, f"cannot read this file: {exc.strerror}", "check its permissions")]
+        return None, [Diagnostic(shown_path(path), 1, 1, f"cannot read this file: {exc.strerror}",
+                                 "check its permissions")]
     if size > limit or len(data) > limit:
-        return None, [Diagnostic(shown_path(path), 1, 1, f"file is {max(size, len(data)) // 1024} KB, over the limit of "
-                                              f"{limits.file_kb} KB", hint("file_kb", "split it into several documents"))]
+        return None, [Diagnostic(shown_path(path), 1, 1, f"file is {max(size, len(data)) // 1024} KB, over the "
+                                 f"limit of {limits.file_kb} KB", hint("file_kb", "split it into several documents"))]
     return data, []
 
 

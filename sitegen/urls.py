@@ -160,7 +160,8 @@ def date_folder(year: int, month: int | None) -> str:
     return f"{year:04d}/" + (f"{month:02d}/" if month else "")
 
 
-def document_folders(documents: Iterable[tuple[str, int, int | None, bool]], exts: Iterable[str], limit: int) -> dict[str, str]:
+def document_folders(documents: Iterable[tuple[str, int, int | None, bool]], exts: Iterable[str],
+                     limit: int) -> dict[str, str]:
     """Document id -> its folder under documents/ ("" or `2021/10/`), for (id, year, month, has
     attachments) of every published document. While every document's files (one per ext, and the
     attachment folder) fit in documents/ in `limit` FAT32 entries, there they stay, at the addresses
@@ -182,7 +183,8 @@ def document_folders(documents: Iterable[tuple[str, int, int | None, bool]], ext
     return out
 
 
-def term_folders(terms: Iterable[tuple[str, str, int]], limit: int, page_size: int, feeds: bool) -> dict[tuple[str, str], str]:
+def term_folders(terms: Iterable[tuple[str, str, int]], limit: int, page_size: int,
+                 feeds: bool) -> dict[tuple[str, str], str]:
     """(taxonomy, term id) -> its folder inside the taxonomy's ("" unless the taxonomy's folder is too
     full), for (taxonomy, term id, its documents) of every term: its page and, past `page_size`
     documents, its folder of further pages are counted, and (with `feeds`) its two feeds in
@@ -190,7 +192,8 @@ def term_folders(terms: Iterable[tuple[str, str, int]], limit: int, page_size: i
     pages: dict[str, dict[str, int]] = {}
     feed: dict[str, dict[str, int]] = {}
     for taxonomy, term_id, count in terms:
-        pages.setdefault(taxonomy, {})[term_id] = fat_entries(f"{term_id}.html") + (fat_entries(term_id) if count > page_size else 0)
+        pages.setdefault(taxonomy, {})[term_id] = fat_entries(f"{term_id}.html") + (fat_entries(term_id)
+                                                                                    if count > page_size else 0)
         feed.setdefault(taxonomy, {})[term_id] = 2 * fat_entries(f"{term_id}.json") if feeds and count else 0
     out = {}
     for taxonomy, costs in pages.items():

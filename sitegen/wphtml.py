@@ -101,7 +101,8 @@ def sanitize(soup, notes: Counter) -> None:
             elif name in ("href", "src"):
                 url = str(tag.attrs[name]).strip()
                 if SAFE_URL.match(url):
-                    tag.attrs[name] = quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")  # no space, () or <> to end a Markdown link
+                    # no space, () or <> to end a Markdown link
+                    tag.attrs[name] = quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
                 else:
                     notes[f"removed a `{url.split(':')[0][:20]}:` link"] += 1
                     del tag.attrs[name]
@@ -171,7 +172,8 @@ def plain_text(text: str) -> str:
 
 # --- shortcodes -----------------------------------------------------------------------------------
 
-ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"\]]+)|"([^"]*)"|(\S+)""")
+ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"\]]+)"""
+                       r"""|"([^"]*)"|(\S+)""")
 ENCLOSING = re.compile(r"\[(caption|wp_caption|embed|video|audio|youtube|vimeo)\b([^\]]*)\](.*?)\[/\1\]", re.S | re.I)
 SELF_CLOSING = re.compile(r"\[(gallery|embed|video|audio|youtube|vimeo|wpvideo|playlist)\b(=?[^\]]*)\]", re.I)
 OTHER = re.compile(r"\[/?([a-zA-Z][\w-]*)(?:[\s=][^\]]*)?/?\]")
@@ -191,7 +193,8 @@ def _attributes(text: str) -> tuple[dict[str, str], list[str]]:
 
 def _link(url: str) -> str:
     url = html.unescape(url.strip())
-    return f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>' if url.startswith(("http://", "https://")) else ""
+    return (f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>' if url.startswith(("http://", "https://"))
+            else "")
 
 
 def _media_url(name: str, named: dict[str, str], positional: list[str]) -> str:
@@ -237,7 +240,8 @@ def shortcodes(text: str, post_id: str, library: dict[str, Media], notes: Counte
                 notes["[gallery] with no images in the export, left out"] += 1
                 return ""
             notes["[gallery] converted to its images"] += 1
-            return "".join(f'<p><img src="{html.escape(i.url)}" alt="{html.escape(i.alt or i.title)}"></p>' for i in items)
+            return "".join(f'<p><img src="{html.escape(i.url)}" alt="{html.escape(i.alt or i.title)}"></p>'
+                           for i in items)
         converted = _link(_media_url(name, named, positional))
         notes[f"[{name}] converted to a link" if converted else f"[{name}] without an address, left out"] += 1
         return converted

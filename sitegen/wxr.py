@@ -105,8 +105,9 @@ def parse(path: Path) -> tuple[Node | None, list[Diagnostic]]:
     except OSError as error:
         return None, [Diagnostic(shown, 1, 1, f"cannot read the export: {error.strerror or error}")]
     except DefusedXmlException:
-        return None, [Diagnostic(shown, *builder.where(), "the export declares a DTD (<!DOCTYPE ...>), where entities can expand a "
-                                 "billion times or read other files and addresses: refused, nothing it names was read", "a WordPress export has no <!DOCTYPE>; "
+        return None, [Diagnostic(shown, *builder.where(), "the export declares a DTD (<!DOCTYPE ...>), where entities "
+                                 "can expand a billion times or read other files and addresses: refused, nothing it "
+                                 "names was read", "a WordPress export has no <!DOCTYPE>; "
                                  "export the site again from WordPress (Tools > Export)")]
     except SAXParseException as error:
         return None, [Diagnostic(shown, error.getLineNumber() or 1, (error.getColumnNumber() or 0) + 1,

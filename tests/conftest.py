@@ -62,8 +62,8 @@ def served_build(root: Path, files: dict[str, str]):
     """A bilingual site of `files` (no base fixture) written into `root`, built into root/out and served
     on 127.0.0.1 while the block runs: (the output folder, its http address)."""
     out = built_site(root, files, base=False, config=site_config(extra="languages: [en, ar]\n"))
-    handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
-                                directory=str(out))
+    handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,),
+                                     {"log_message": lambda *a: None}), directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -142,7 +142,8 @@ def test_search_works_with_the_keyboard_alone(browser, sample_build):
         # tick it with the space bar
         for _ in range(10):
             page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.type === 'checkbox' && document.activeElement.id.startsWith('f-')"):
+            if page.evaluate("document.activeElement.type === 'checkbox' "
+                             "&& document.activeElement.id.startsWith('f-')"):
                 break
         facet = page.evaluate("document.activeElement.id")
         assert facet.startswith("f-")
@@ -180,7 +181,8 @@ def test_a_document_prints_with_its_provenance_and_without_navigation(browser, s
             return [s, el ? getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0 : null];
         }))""", ["h1", ".panel", ".panel dl", ".document .body", ".notes", ".cite", ".site-header nav", ".languages",
                  ".search-form", ".related", ".site-footer", ".skip"])
-        assert shown == {"h1": True, ".panel": True, ".panel dl": True, ".document .body": True, ".notes": True, ".cite": True,
+        assert shown == {"h1": True, ".panel": True, ".panel dl": True, ".document .body": True, ".notes": True,
+                         ".cite": True,
                          ".site-header nav": False, ".languages": False, ".search-form": False, ".related": False,
                          ".site-footer": False, ".skip": False}
         assert page.pdf(format="A4")[:5] == b"%PDF-"

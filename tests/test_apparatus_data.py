@@ -55,10 +55,12 @@ def test_json_exports_agree_with_the_csv_and_count_documents(sample_build):
     assert [d["id"] for d in docs] == [r["id"] for r in rows]
     lines = text.splitlines()  # one document a line, between the brackets: read, grep and diff by line
     assert lines[0] == "[" and lines[-1] == "]" and [json.loads(line.rstrip(",")) for line in lines[1:-1]] == docs
-    assert all([a["id"] for a in d["actors"]] == list(filter(None, r["actors"].split("; "))) for d, r in zip(docs, rows))
+    assert all([a["id"] for a in d["actors"]] == list(filter(None, r["actors"].split("; ")))
+               for d, r in zip(docs, rows))
     for name in ("actors", "topics"):
         terms = json.loads((sample_build / f"data/{name}.json").read_text(encoding="utf-8"))
-        assert terms and all({"id", "names", "aliases", "kind", "wikidata", "description", "document_count"} <= set(t) for t in terms)
+        assert terms and all({"id", "names", "aliases", "kind", "wikidata", "description", "document_count"} <= set(t)
+                             for t in terms)
         for term in terms:
             assert term["document_count"] == sum(term["id"] in r[name].split("; ") for r in rows)
 
@@ -82,4 +84,5 @@ def test_about_the_data_page_is_linked_from_every_page(sample_build):
     for name in ("documents.csv", "documents.json", "actors.json", "topics.json", "datapackage.json"):
         assert f'href="{name}"' in page
     for path in ("index.html", "search.html", "actors/china.html", "data/index.html"):
-        assert re.search(r'href="(\.\./)?(data/)?index.html"[^>]*>About the data<', (sample_build / path).read_text(encoding="utf-8")), path
+        assert re.search(r'href="(\.\./)?(data/)?index.html"[^>]*>About the data<',
+                         (sample_build / path).read_text(encoding="utf-8")), path

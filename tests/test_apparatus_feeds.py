@@ -46,7 +46,8 @@ def test_atom_feeds_parse_cleanly_with_absolute_links(with_base):
 def test_a_term_feed_lists_exactly_its_documents(with_base):
     feed = feedparser.parse(with_base["feeds/actors/wang-yi.xml"])
     assert not feed.bozo
-    assert sorted(e.link.rsplit("/", 1)[1] for e in feed.entries) == ["arabic-report.html", "first-report.html", "hostile.html"]
+    assert sorted(e.link.rsplit("/", 1)[1] for e in feed.entries) == ["arabic-report.html", "first-report.html",
+                                                                      "hostile.html"]
     feed = feedparser.parse(with_base["feeds/topics/cooperation.xml"])
     assert sorted(e.link.rsplit("/", 1)[1] for e in feed.entries) == ["arabic-report.html", "first-report.html"]
 
@@ -54,7 +55,8 @@ def test_a_term_feed_lists_exactly_its_documents(with_base):
 def test_json_feed_follows_the_json_feed_1_1_shape(with_base):
     feed = json.loads(with_base["feeds/archive.json"])
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert feed["title"] and feed["feed_url"] == BASE + "feeds/archive.json" and feed["home_page_url"] == BASE + "index.html"
+    assert feed["title"] and feed["feed_url"] == BASE + "feeds/archive.json" and \
+        feed["home_page_url"] == BASE + "index.html"
     titles = [item["title"] for item in feed["items"]]
     assert HOSTILE in titles and len(titles) == 3
     for item in feed["items"]:
@@ -92,7 +94,8 @@ def test_without_base_url_no_feed_or_sitemap_and_the_summary_says_so(make_site, 
     make_site({"content/documents/hostile.md": translation()})
     assert main(["build"]) == 0
     out = capsys.readouterr().out
-    assert "not written: feeds, sitemap.xml, robots.txt (they need absolute addresses: set base_url in sitegen.yaml)" in out
+    assert ("not written: feeds, sitemap.xml, robots.txt (they need absolute addresses: set base_url in sitegen.yaml)"
+            in out)
     build_dir = Path("build")  # make_site made the site folder the working directory
     assert not (build_dir / "feeds").exists() and not (build_dir / "sitemap.xml").exists()
     assert 'application/atom+xml' not in (build_dir / "index.html").read_text(encoding="utf-8")

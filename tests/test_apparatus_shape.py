@@ -27,7 +27,8 @@ def test_every_carried_field_reaches_the_model_and_the_page_context(make_site):
     root = make_site()
     result = build(load_config(root / "sitegen.yaml", environ={}), until="render")
     doc = next(iter(result.site.documents.values()))
-    page = next(p for p in pages.plan_document(result.site, doc, pages.rarity(result.site)) if p.template == "document.html")
+    page = next(p for p in pages.plan_document(result.site, doc, pages.rarity(result.site))
+                if p.template == "document.html")
     for name, spec in DOCUMENT_FIELDS.items():
         if spec.carried:
             assert hasattr(doc, name) and name in page.context["doc"], name
@@ -106,7 +107,8 @@ def test_a_data_output_is_one_row_and_one_function(make_site, monkeypatch):
 def test_a_file_per_registry_entry_is_one_row_and_one_function(make_site, monkeypatch):
     """A GeoJSON per place, say: one row of the term scope and the function that makes it."""
     def made(site, term):
-        return json.dumps({"type": "Feature", "properties": {"name": term.name("en")[0], "documents": len(term.documents)}}).encode()
+        return json.dumps({"type": "Feature", "properties": {"name": term.name("en")[0],
+                                                             "documents": len(term.documents)}}).encode()
     row = outputs.Output("GeoJSON", "term", lambda term: f"data/{term.taxonomy}/{term.id}.geojson", make=made)
     monkeypatch.setattr(outputs, "OUTPUTS", [*outputs.OUTPUTS, row])
     root = make_site()

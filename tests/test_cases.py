@@ -36,10 +36,12 @@ def test_the_installed_command_exits_with_the_documented_codes(make_site):
     """Through a real process: 1 and the sorted lines on content errors, 0 when fixed, 2 for usage."""
     import subprocess
     import sys
-    root = make_site({"content/documents/bad.md": (CASES / "several-mistakes/content/documents/several.md").read_text(encoding="utf-8")})
+    root = make_site({"content/documents/bad.md":
+                      (CASES / "several-mistakes/content/documents/several.md").read_text(encoding="utf-8")})
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=root, capture_output=True, text=True, timeout=120)
+        return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=root, capture_output=True, text=True,
+                              timeout=120)
 
     failed = run("check")
     expected = (CASES / "several-mistakes/expected.txt").read_text(encoding="utf-8").replace("several.md", "bad.md")

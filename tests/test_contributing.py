@@ -19,7 +19,8 @@ def test_every_example_passes_check_in_the_sample_archive(tmp_path, monkeypatch,
     shutil.copytree(ROOT / "content", site / "content")
     shutil.copy(ROOT / "sitegen.yaml", site / "sitegen.yaml")
     (site / "sitegen.yaml").write_text((ROOT / "sitegen.yaml").read_text(encoding="utf-8").replace(
-        "templates: templates", f"templates: {ROOT / 'templates'}").replace("assets: assets", f"assets: {ROOT / 'assets'}"),
+        "templates: templates", f"templates: {ROOT / 'templates'}").replace("assets: assets",
+                                                                            f"assets: {ROOT / 'assets'}"),
         encoding="utf-8")
     kinds = {"document": 0, "term": 0}
     for n, example in enumerate(EXAMPLES):
@@ -54,7 +55,8 @@ def test_the_workflow_checks_with_annotations_tests_and_builds_on_pull_requests(
 
 def test_check_formats_for_github_and_json(make_site, capsys):
     import json
-    make_site({"content/documents/bad.md": "---\ntitle: Bad\ndate: 2021-13-01\nsource: Wire\nlanguage: en\n---\n50% done\n",
+    make_site({"content/documents/bad.md": "---\ntitle: Bad\ndate: 2021-13-01\nsource: Wire\nlanguage: en\n---\n"
+                                           "50% done\n",
                "content/documents/warn.md": "---\ntitle: Warn\ndate: 2021\nsource: Wire\nlanguage: en\n---\nText.\n"})
     assert main(["check", "--format", "github"]) == 1
     out = capsys.readouterr()

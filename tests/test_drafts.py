@@ -26,7 +26,8 @@ CONFIG = site_config(extra="languages: [en, ar]\nbase_url: https://archive.examp
 
 def held_doc(kind: str, schedule_line: str, date: str = "2021-03-04") -> str:
     mark = MARKERS[kind]
-    return document(f"Title {mark}", f"Body {mark} with words.\n", date=date, source=f"Wire {mark}", summary=f"Summary {mark}",
+    return document(f"Title {mark}", f"Body {mark} with words.\n", date=date, source=f"Wire {mark}",
+                    summary=f"Summary {mark}",
                     raw=f"{schedule_line}actors: [Lonely {kind}]\ntopics: [cooperation]\ntags: [tag{mark}]\n"
                     f"authors: [Author {mark}]\nattachments: [{kind}.txt]\nredirects: [old/{mark}.html]\n")
 
@@ -39,11 +40,13 @@ FILES = {
     **{f"content/documents/{kind}.txt": f"attached {mark}\n" for kind, mark in MARKERS.items()},
     # one registry actor used only by held documents, each naming it by its own alias
     "content/actors/lonely.md": "---\nname: Lonely Actor\nkind: person\naliases: [" +
-                                ", ".join(f"Lonely {kind}" for kind in MARKERS) + "]\n---\nUsed by held documents only.\n",
+                                ", ".join(f"Lonely {kind}" for kind in MARKERS) + "]\n---\n"
+                                "Used by held documents only.\n",
     # a published translation of a held document, and a published document linking to two of them
     "content/documents/translated.md": document("ترجمة", "نص.\n", date="2021-03-05", language="ar", summary="ملخص.",
                                                 translation_of="draft"),
-    "content/documents/linker.md": document("Linker", "See [the draft](doc:draft) and [the embargoed one](embargo.md).\n",
+    "content/documents/linker.md": document("Linker",
+                                            "See [the draft](doc:draft) and [the embargoed one](embargo.md).\n",
                                             date="2021-03-06", summary="Links."),
 }
 TODAY = datetime.date(2026, 3, 1)  # after the expiry, before the embargo and the future date
@@ -103,7 +106,8 @@ def test_drafts_builds_them_each_marked(site):
     assert "Embargoed until June 1, 2026" in pages["embargo"]
     assert "Expired on January 1, 2026" in pages["expired"]
     assert "not published before July 1, 2026" in pages["future"]
-    assert all('<meta name="robots" content="noindex">' in page for page in pages.values())  # should a preview go online
+    # should a preview go online
+    assert all('<meta name="robots" content="noindex">' in page for page in pages.values())
     assert 'class="held-banner"' not in files["documents/linker.html"].decode()
     assert "noindex" not in files["documents/linker.html"].decode()
     assert 'href="draft.html"' in files["documents/translated.html"].decode()
@@ -134,12 +138,14 @@ def test_a_link_to_a_held_document_warns_naming_both_and_stays_text(site, capsys
     err = capsys.readouterr().err
     assert ("content/documents/linker.md:8:17: warning: link to doc:draft (content/documents/draft.md), "
             "which is not published (a draft)") in err
-    assert "link to embargo.md (content/documents/embargo.md), which is not published (embargoed until 2026-06-01)" in err
+    assert ("link to embargo.md (content/documents/embargo.md), which is not published "
+            "(embargoed until 2026-06-01)") in err
     page = (site / "build/documents/linker.html").read_text()
     assert "See <span>the draft</span> and <span>the embargoed one</span>." in page
     assert main(["build", "--drafts"]) == 0
     page = (site / "build/documents/linker.html").read_text()
-    assert '<a href="draft.html" rel="noopener noreferrer">the draft</a>' in page and "warning" not in capsys.readouterr().err
+    assert '<a href="draft.html" rel="noopener noreferrer">the draft</a>' in page and \
+        "warning" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -235,8 +241,9 @@ def test_the_banner_and_redirect_pages_are_valid_and_accessible(site, browser):
     (site / "content/documents/arabic-draft.md").write_text(
         document("مسودة", "نص.\n", date="2021-01-01", language="ar", summary="ملخص.", draft=True), encoding="utf-8")
     _, files = built(site, drafts=True)
-    pages = [site / "build" / rel for rel in ("documents/draft.html", "documents/embargo.html", "documents/arabic-draft.html",
-                                             "old/qzdraftmark.html", "documents/linker.html")]
+    pages = [site / "build" / rel for rel in ("documents/draft.html", "documents/embargo.html",
+                                             "documents/arabic-draft.html", "old/qzdraftmark.html",
+                                             "documents/linker.html")]
     java = shutil.which("java")
     if java is None:
         pytest.skip("java is not installed")

@@ -112,8 +112,9 @@ def test_edition_pages_name_each_other_as_hreflang_alternates(sample_online):
 
 
 def test_a_document_links_to_its_editions_chrome_and_switches_to_its_translation(make_site):
-    root = make_site({"content/documents/first-report-ar.md": document("التقرير الأول", "نص.\n", language="ar", summary="s",
-                                                                       translation_of="first-report")}, config=TWO_ONLINE)
+    root = make_site({"content/documents/first-report-ar.md": document("التقرير الأول", "نص.\n", language="ar",
+                                                                       summary="s", translation_of="first-report")},
+                     config=TWO_ONLINE)
     build(load_config(root / "sitegen.yaml"))
     arabic = Page(root / "build/documents/first-report-ar.html")
     assert arabic.switch == {"en": "first-report.html"} and arabic.alternates == {
@@ -131,8 +132,10 @@ def test_a_document_links_to_its_editions_chrome_and_switches_to_its_translation
 def test_registry_names_and_descriptions_per_language(make_site):
     root = make_site({
         "content/actors/wang-yi.md": "---\nnames:\n  en: Wang Yi\n  ar: وانغ يي\nkind: person\ndescription:\n"
-                                     "  ar: دبلوماسي صيني.\n---\nChinese [foreign](../documents/first-report.md) minister.\n",
-        "content/topics/cooperation.md": "---\nname: Cooperation\n---\nWorking together, see [Wang](../actors/wang-yi.md).\n",
+                                     "  ar: دبلوماسي صيني.\n---\n"
+                                     "Chinese [foreign](../documents/first-report.md) minister.\n",
+        "content/topics/cooperation.md": "---\nname: Cooperation\n---\n"
+                                         "Working together, see [Wang](../actors/wang-yi.md).\n",
     }, config=TWO)
     build(load_config(root / "sitegen.yaml"))
     actor = text(root / "build/ar/actors/wang-yi.html")
@@ -143,7 +146,8 @@ def test_registry_names_and_descriptions_per_language(make_site):
     assert "Chinese <a" in english and "دبلوماسي" not in english
     # no Arabic description: the body, marked English, its links moved one folder deeper
     topic = text(root / "build/ar/topics/cooperation.html")
-    assert '<div class="description" lang="en" dir="ltr"><p>Working together, see <a href="../../actors/wang-yi.html"' in topic
+    assert ('<div class="description" lang="en" dir="ltr"><p>Working together, see '
+            '<a href="../../actors/wang-yi.html"') in topic
     assert (root / "build/ar/topics" / "../../actors/wang-yi.html").resolve().is_file()
 
 
@@ -158,7 +162,8 @@ def test_text_in_another_language_than_the_page_carries_its_lang_and_dir(sample_
 
 def test_source_author_and_extra_in_another_script_are_marked(make_site):
     root = make_site({"content/documents/mixed.md": document("Mixed", date="2021", source="وكالة الأنباء", summary="s",
-                                                             authors=["علي", "Bob"], notes="ملاحظة", extra={"raw_key": "قيمة"})},
+                                                             authors=["علي", "Bob"], notes="ملاحظة",
+                                                             extra={"raw_key": "قيمة"})},
                      config=TWO)
     build(load_config(root / "sitegen.yaml"))
     page = text(root / "build/documents/mixed.html")
@@ -171,7 +176,8 @@ def test_source_author_and_extra_in_another_script_are_marked(make_site):
 @pytest.mark.parametrize("value, candidates, expected", [
     ("The text gives the day", ("ar", "en"), "en"), ("وكالة الأنباء", ("en", "ar"), "ar"),
     ("王毅", ("ar", "en"), ""),  # no site language is written in Chinese characters: no wrong tag
-    ("ТАСС", ("ru", "en"), "ru"), ("ТАСС", ("en", "ar"), ""), ("(1) Éditions", ("ar", "fr"), "fr"), ("2021", ("en",), ""),
+    ("ТАСС", ("ru", "en"), "ru"), ("ТАСС", ("en", "ar"), ""), ("(1) Éditions", ("ar", "fr"), "fr"),
+    ("2021", ("en",), ""),
 ])
 def test_the_language_of_a_text_is_the_first_candidate_written_in_its_script(value, candidates, expected):
     assert ui.text_language(value, candidates) == expected
@@ -260,7 +266,8 @@ def test_a_document_in_a_language_without_interface_words_has_english_chrome_and
     build(load_config(root / "sitegen.yaml"))
     page = text(root / "build/documents/rapport.html")
     assert Page(root / "build/documents/rapport.html").html == {"lang": "en", "dir": "ltr"}
-    assert '<h1 lang="fr" dir="ltr">Un rapport</h1>' in page and '<p class="lede" lang="fr" dir="ltr">Un résumé.' in page
+    assert '<h1 lang="fr" dir="ltr">Un rapport</h1>' in page and \
+        '<p class="lede" lang="fr" dir="ltr">Un résumé.' in page
     assert '<div class="body" lang="fr" dir="ltr">' in page and "<dt>Source</dt>" in page
     english = text(root / "build/documents/first-report.html")
     assert '<div class="body">' in english  # the same language as its page: not marked again

@@ -21,7 +21,8 @@ BASE = "title: T\ndate: 2021-01-01\nsource: S\nlanguage: en\nsummary: S.\n"
 
 def test_a_known_foreign_key_is_answered_before_a_spelling_guess(tmp_path):
     found = problems(tmp_path, BASE + "PublishDate: 2030-01-01\ndescription: D.")
-    assert "x.md:7:1: unknown field `PublishDate` (write `embargo: YYYY-MM-DD`, the day it may be published from)" in found
+    assert ("x.md:7:1: unknown field `PublishDate` (write `embargo: YYYY-MM-DD`, the day it may be published from)"
+            in found)
     assert "x.md:8:1: unknown field `description` (write it as `summary`)" in found  # not "did you mean `dateline`"
 
 

@@ -28,7 +28,8 @@ CASES = [
     ("10,000 inline links left open", "[a](" * 10_000, BODY, "inline links left open (`](` without its `)`)"),
     ("inline links whose titles never close", "Text.\n" + '[a](x "y) ' * 3000, BODY + 1, "inline links left open"),
     ("inline links whose `)` is in a code span", "[a](x `)` " * 3000, BODY, "inline links left open"),
-    ("inline links whose `)` is in a reference link", "[a](x [)][r] " * 3000 + "\n\n[r]: /r", BODY, "inline links left open"),
+    ("inline links whose `)` is in a reference link", "[a](x [)][r] " * 3000 + "\n\n[r]: /r", BODY,
+     "inline links left open"),
     ("balanced brackets nested 20,000 deep", "[" * 20_000 + "]" * 20_000, BODY, "would make Markdown re-read it"),
     ("3,000 footnotes", hostile.footnotes(3000), BODY + 3000 + 1 + 2000, "more than 2000 footnotes"),
     ("list nested 1,000 deep", hostile.deep_list(1000), BODY + 51, "lists or quotes nested 51 deep"),
@@ -51,8 +52,8 @@ def test_hostile_bodies_are_one_located_error(name, body, line, fragment, make_s
 @pytest.mark.parametrize("body", [hostile.deep_list(50), hostile.footnotes(1000), hostile.brackets(1000),
                                   "[link](doc:first-report) " * 2000, hostile.varied_words(256),
                                   hostile.reference_links(2000), hostile.footnote_references(2000),
-                                  "".join(f'[a](https://example.org/A_(b)_{i} "T {i}") [b](<https://example.org/{i}> "T") '
-                                          for i in range(2000)), "[a](" * 400],
+                                  "".join(f'[a](https://example.org/A_(b)_{i} "T {i}") '
+                                          f'[b](<https://example.org/{i}> "T") ' for i in range(2000)), "[a](" * 400],
                          ids=["list 50 deep", "1,000 footnotes", "1,000 [", "2,000 links", "256 KB of words",
                               "2,000 reference links", "2,000 references to one footnote",
                               "4,000 inline links with titles", "400 inline links left open"])
@@ -82,7 +83,8 @@ def test_a_crash_converting_one_body_is_that_documents_error(make_site, capsys, 
         return real(html)
 
     monkeypatch.setattr(markup, "sanitise", crash)
-    make_site({DOC: hostile.document(body="CRASH"), "content/documents/other.md": hostile.document(fields="actors: [Nobody]\n")})
+    make_site({DOC: hostile.document(body="CRASH"),
+               "content/documents/other.md": hostile.document(fields="actors: [Nobody]\n")})
     assert main(["check"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert f"{DOC}:{BODY}:1: the text could not be converted: RecursionError: maximum recursion depth exceeded " \
@@ -187,7 +189,8 @@ def test_limits_near_their_edge_are_judged_as_a_full_count_would():
     for _ in range(400):
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
         words, budget_kb = rng.randint(1, 8), rng.choice([1, 2])
-        found = " ".join(d.message for d in check_body(body, "f.md", 1, load_limits(distinct_words=words, markdown_scan_kb=budget_kb)))
+        found = " ".join(d.message for d in check_body(body, "f.md", 1,
+                                                       load_limits(distinct_words=words, markdown_scan_kb=budget_kb)))
         assert ("different words" in found) == (len(set(body.casefold().split())) > words), body
         assert ("unclosed" in found) == (rereading(body) > budget_kb * 1024), body
 
@@ -222,7 +225,8 @@ def test_locating_a_bodys_links_reads_it_about_once(hrefs):
 
 
 def test_link_errors_in_a_paragraph_of_many_links_are_located(make_site, capsys):
-    body = "".join(f"see [link {i}][r{i}]\n" for i in range(500)) + "and [bad](missing.md)\n\n" + hostile.link_definitions(500)
+    body = ("".join(f"see [link {i}][r{i}]\n" for i in range(500)) + "and [bad](missing.md)\n\n"
+            + hostile.link_definitions(500))
     make_site({DOC: hostile.document(body=body)})
     assert main(["check"]) == 1
     assert f"{DOC}:{BODY + 500}:11: link to a file that is not in the archive: missing.md" in capsys.readouterr().err

@@ -47,7 +47,8 @@ def assert_not_published(root: Path) -> None:
     ("symlink to a file outside", lambda d, o: (d / "leak.md").symlink_to(o / "secret.md")),
     ("symlink to a pipe outside", lambda d, o: (d / "leak.md").symlink_to(o / "pipe.md")),
     ("relative symlink out", lambda d, o: (d / "leak.md").symlink_to(os.path.relpath(o / "secret.md", d))),
-    ("chain of symlinks out", lambda d, o: ((d / "hop.txt").symlink_to(o / "secret.md"), (d / "leak.md").symlink_to(d / "hop.txt"))),
+    ("chain of symlinks out", lambda d, o: ((d / "hop.txt").symlink_to(o / "secret.md"),
+                                           (d / "leak.md").symlink_to(d / "hop.txt"))),
     ("chain through the content folder", lambda d, o: ((d.parent / "hop.md").symlink_to(o / "secret.md"),
                                                       (d / "leak.md").symlink_to(d.parent / "hop.md"))),
     ("symlinked folder outside", lambda d, o: (d / "leak.md").symlink_to(o / "sub", target_is_directory=True)),
@@ -87,9 +88,12 @@ def test_a_linked_folder_inside_the_content_folder_is_read_once(make_site, capsy
 
 
 @pytest.mark.parametrize("name,make,message", [
-    ("folder linked to itself", lambda d: (d / "self").symlink_to(".", target_is_directory=True), "folder link loops back to"),
-    ("folder linked to its parent", lambda d: (d / "up").symlink_to("..", target_is_directory=True), "folder link loops back to"),
-    ("deep folder linked to the top", lambda d: ((d / "a/b").mkdir(parents=True), (d / "a/b/top").symlink_to(d, target_is_directory=True)),
+    ("folder linked to itself", lambda d: (d / "self").symlink_to(".", target_is_directory=True),
+     "folder link loops back to"),
+    ("folder linked to its parent", lambda d: (d / "up").symlink_to("..", target_is_directory=True),
+     "folder link loops back to"),
+    ("deep folder linked to the top", lambda d: ((d / "a/b").mkdir(parents=True),
+                                                 (d / "a/b/top").symlink_to(d, target_is_directory=True)),
      "folder link loops back to"),
     ("symlinks in a circle", lambda d: ((d / "x.md").symlink_to(d / "y.md"), (d / "y.md").symlink_to(d / "x.md")),
      "link leads to a chain of links that loops"),

@@ -36,7 +36,8 @@ CASES = [
     ("merge key", "extra:\n  base: &b {x: 1}\n  copy:\n    <<: *b\n", 10, "merge keys (`<<: *name`) are not supported"),
     ("list of 5,000 actors", hostile.many_terms(5000, "actors"), 8, "a list of more than 200 items"),
     ("10,000 terms", hostile.many_terms(10_000), 8, "a list of more than 200 items"),
-    ("20,000 keys", "extra:\n" + "".join(f"  k{i}: v\n" for i in range(20_000)), 5001, "more than 10000 values in one front matter"),
+    ("20,000 keys", "extra:\n" + "".join(f"  k{i}: v\n" for i in range(20_000)), 5001,
+     "more than 10000 values in one front matter"),
     ("non-text key", "? [a, b]\n: 1\n", 7, "keys must be text"),
 ]
 
@@ -58,7 +59,8 @@ def test_free_form_values_are_kept_as_written():
     data, problems = load_yaml("extra: {a: NO, b: 0755, c: 12:30, d: 1.10, e: [yes, 1e3, ~, '']}\n", "f")
     assert problems == []
     assert data.data["extra"]["a"] is False  # what YAML 1.1 makes of it ...
-    assert data.as_written(("extra",)) == {"a": "NO", "b": "0755", "c": "12:30", "d": "1.10", "e": ["yes", "1e3", "~", ""]}
+    assert data.as_written(("extra",)) == {"a": "NO", "b": "0755", "c": "12:30", "d": "1.10",
+                                           "e": ["yes", "1e3", "~", ""]}
 
 
 def test_limits_are_read_from_the_config_and_raise_what_a_file_may_ask(make_site, capsys):
@@ -95,7 +97,8 @@ def test_extra_is_published_as_written(tmp_path):
         assert python not in page, python
 
 
-@pytest.mark.parametrize("slug,fragment", [("con", "slug `con` is reserved on Windows"), ("lpt1", "reserved on Windows"),
+@pytest.mark.parametrize("slug,fragment", [("con", "slug `con` is reserved on Windows"),
+                                           ("lpt1", "reserved on Windows"),
                                            ("a" * 252, "slug is 252 bytes long, too long for the output file")])
 def test_slugs_that_cannot_be_written_everywhere(slug, fragment, make_site, capsys):
     make_site({DOC: hostile.document(fields=f"slug: {slug}\n")})
@@ -120,7 +123,8 @@ def test_a_term_name_with_an_override_is_a_warning(make_site, capsys):
     actor = (FIXTURES / "base/content/actors/wang-yi.md").read_text(encoding="utf-8")
     make_site({"content/actors/wang-yi.md": actor.replace("en: Wang Yi", "en: Wang\u202eYi\n  fr: Wang Yi", 1)})
     assert main(["check"]) == 0
-    assert any("`names` contains an invisible bidirectional override" in l for l in capsys.readouterr().err.splitlines())
+    assert any("`names` contains an invisible bidirectional override" in l
+               for l in capsys.readouterr().err.splitlines())
 
 
 def test_arabic_marks_are_not_disguise(make_site, capsys):
@@ -129,7 +133,8 @@ def test_arabic_marks_are_not_disguise(make_site, capsys):
 
 
 CONFIG_CASES = [
-    ("NUL in the config", "title: a\x00b\n", "sitegen.yaml:1:9: control character U+0000 is not allowed here (remove it)"),
+    ("NUL in the config", "title: a\x00b\n",
+     "sitegen.yaml:1:9: control character U+0000 is not allowed here (remove it)"),
     ("alias bomb in the config", "title: T\n" + hostile.alias_bomb(9, 9).replace("extra:", "extra:", 1),
      "values once aliases (`*name`) are expanded"),
     ("5,000-digit page size", "page_size: " + "9" * 5000 + "\n", "invalid value: a number too long to read"),

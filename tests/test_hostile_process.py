@@ -38,7 +38,8 @@ def corpus(tmp_path_factory) -> Path:
     files = {f"content/documents/doc-{i:03d}.md": hostile.document(body=f"{words} doc{i}", title=f"Doc {i}")
              for i in range(100)}
     root = write_site(tmp_path_factory.mktemp("corpus") / "site", files)
-    result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-cache"], cwd=root, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--no-cache"], cwd=root, capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stderr
     return root
 
@@ -131,7 +132,8 @@ def test_a_missing_or_unreadable_config_is_one_line(make_site, capsys):
     (root / "folder.yaml").mkdir()
     assert main(["check", "--config", "folder.yaml"]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "nope.yaml:1:1: cannot read config" in err and "folder.yaml:1:1: cannot read config" in err
+    assert "Traceback" not in err and "nope.yaml:1:1: cannot read config" in err and \
+        "folder.yaml:1:1: cannot read config" in err
 
 
 def test_an_empty_documents_folder_builds_end_to_end(make_site):
@@ -139,11 +141,13 @@ def test_an_empty_documents_folder_builds_end_to_end(make_site):
     root = make_site()
     for path in (root / "content/documents").glob("*.md"):
         path.unlink()
-    done = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=root, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "built 0 documents" in done.stdout
     assert (root / "build/index.html").is_file() and (root / "build/search.html").is_file()
-    assert subprocess.run([sys.executable, "-m", "sitegen", "check"], cwd=root, capture_output=True, timeout=120).returncode == 0
+    assert subprocess.run([sys.executable, "-m", "sitegen", "check"], cwd=root, capture_output=True,
+                          timeout=120).returncode == 0
 
 
 def test_output_to_a_closed_pipe_is_one_line_and_an_error_code(make_site):
@@ -153,8 +157,8 @@ def test_output_to_a_closed_pipe_is_one_line_and_an_error_code(make_site):
     read, write = os.pipe()
     os.close(read)
     try:
-        done = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=root, stdout=write, stderr=subprocess.PIPE,
-                              text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-m", "sitegen", "build"], cwd=root, stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
     finally:
         os.close(write)
     assert done.returncode != 0 and (root / "build/index.html").is_file()

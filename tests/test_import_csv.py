@@ -68,7 +68,8 @@ def test_given_encoding_wins_and_a_wrong_one_is_an_error_at_its_line(make_site):
 
 def test_utf16_without_a_mark_and_an_empty_file_are_clear_errors(make_site):
     root = make_site()
-    assert "UTF-16 without a byte-order mark" in read_csv(write(root / "a.csv", ENGLISH, "utf-16-le"), config(root)).problems[0].message
+    assert "UTF-16 without a byte-order mark" in read_csv(write(root / "a.csv", ENGLISH, "utf-16-le"),
+                                                          config(root)).problems[0].message
     assert [d.format() for d in read_csv(write(root / "b.csv", ""), config(root)).problems] == \
         ["b.csv:1:1: the file is empty (the first row names the columns)"]
 
@@ -77,13 +78,15 @@ def test_ragged_rows_missing_columns_and_cells_name_the_row_and_column(make_site
     root = make_site()
     text = "Title,Date,Source\nOne,2021-01-01,S\nTwo,2021-01-02\n\nThree,2021-01-03,S,extra\n,2021-01-04,S\n"
     lines = [d.format() for d in read_csv(write(root / "h.csv", text), config(root)).problems]
-    assert "h.csv:3:3: the row has 2 cells, the header 3 (a cell with a line break or a separator must be in double quotes)" in lines
+    assert ("h.csv:3:3: the row has 2 cells, the header 3 (a cell with a line break or a separator must be in double "
+            "quotes)") in lines
     assert any(m.startswith("h.csv:5:4: the row has 4 cells") for m in lines)
     assert "h.csv:6:1: the row has no title (fill the cell, or leave the row out)" in lines
     missing = read_csv(write(root / "m.csv", "Titel,Date\nA,2021\n"), config(root)).problems
     assert [d.format() for d in missing][:2] == [
         "m.csv:1:1: no column gives the required field `title` (did you mean `Titel`?)",
-        "m.csv:1:1: no column gives the required field `source` (add a `source` column, or `defaults: {source: ...}` in a map file (--map))"]
+        "m.csv:1:1: no column gives the required field `source` (add a `source` column, or `defaults: {source: ...}` "
+        "in a map file (--map))"]
 
 
 def test_headers_are_guessed_and_the_map_is_shown_by_dry_run(make_site, capsys):
@@ -115,10 +118,12 @@ def test_a_bad_map_is_an_error_at_its_line(make_site):
 
 
 @pytest.mark.parametrize("cell,order,expected", [
-    ("2021-12-23", "", "2021-12-23"), ("2021-12-23T10:30:00Z", "", "2021-12-23"), ("2021-12-23 10:30", "", "2021-12-23"),
+    ("2021-12-23", "", "2021-12-23"), ("2021-12-23T10:30:00Z", "", "2021-12-23"),
+    ("2021-12-23 10:30", "", "2021-12-23"),
     ("2021-12", "", "2021-12"), ("2021", "", "2021"), ("2021?", "", "2021?"), ("2021/12/23", "", "2021-12-23"),
     ("23/12/2021", "", "2021-12-23"), ("12/23/2021", "", "2021-12-23"), ("03/04/2021", "day-first", "2021-04-03"),
-    ("03/04/2021", "month-first", "2021-03-04"), ("05.05.2021", "", "2021-05-05"), ("23 December 2021", "", "2021-12-23"),
+    ("03/04/2021", "month-first", "2021-03-04"), ("05.05.2021", "", "2021-05-05"),
+    ("23 December 2021", "", "2021-12-23"),
     ("December 23, 2021", "", "2021-12-23"), ("Dec 2021", "", "2021-12"), ("23 ديسمبر 2021", "", "2021-12-23"),
     ("44553", "", "2021-12-23"),
 ])
@@ -126,7 +131,8 @@ def test_dates_are_made_archival(cell, order, expected):
     assert normalise_date(cell, order) == (expected, None)
 
 
-@pytest.mark.parametrize("cell,message", [("03/04/2021", "could be day/month or month/day"), ("3/4/21", "two-digit year"),
+@pytest.mark.parametrize("cell,message", [("03/04/2021", "could be day/month or month/day"),
+                                          ("3/4/21", "two-digit year"),
                                           ("2021-02-30", "February 2021 has 28 days"), ("soon", "is not a date")])
 def test_unreadable_dates_say_why(cell, message):
     date, problem = normalise_date(cell)
@@ -136,12 +142,14 @@ def test_unreadable_dates_say_why(cell, message):
 def test_the_file_decides_the_order_of_day_and_month(make_site):
     root = make_site()
     text = "title,date,source\nA,03/04/2021,S\nB,25/04/2021,S\n"
-    assert [d.fields["date"] for d in read_csv(write(root / "h.csv", text), config(root)).documents] == ["2021-04-03", "2021-04-25"]
+    assert [d.fields["date"] for d in read_csv(write(root / "h.csv", text), config(root)).documents] == \
+        ["2021-04-03", "2021-04-25"]
     text = "title,date,source\nA,03/04/2021,S\nB,04/25/2021,S\nC,25/04/2021,S\n"
     lines = [d.format() for d in read_csv(write(root / "m.csv", text), config(root)).problems]
     assert lines[0] == ("m.csv:1:2: the dates are written day/month in some rows and month/day in others "
                         "(write them as 2021-12-23)")
-    lines = [d.format() for d in read_csv(write(root / "b.csv", "title,date,source\nA,31/31/2021,S\n"), config(root)).problems]
+    lines = [d.format() for d in read_csv(write(root / "b.csv", "title,date,source\nA,31/31/2021,S\n"),
+                                          config(root)).problems]
     assert lines == ["b.csv:2:2: column `date`: `31/31/2021` has no month 31 (write the date as 2021-12-23)"]
 
 
@@ -149,7 +157,8 @@ def test_columns_per_language_give_a_translation_and_names_in_that_language(make
     root = make_site()
     (root / "sitegen.yaml").write_text((root / "sitegen.yaml").read_text() + "languages: [en, ar]\n", encoding="utf-8")
     write(root / "h.csv", "id,title,title_ar,summary,summary_ar,date,source,actors,actors_ar,topics\n"
-                          "r1,China speaks,الصين تتحدث,A summary.,ملخص.,2021-12-23,Xinhua,China; Wang Yi,الصين; وانغ يي,Cooperation\n"
+                          "r1,China speaks,الصين تتحدث,A summary.,ملخص.,2021-12-23,Xinhua,China; Wang Yi,"
+                          "الصين; وانغ يي,Cooperation\n"
                           "r2,Russia speaks,,Another.,,2021-12-24,TASS,Russia,روسيا,\n")
     assert main(["import", "csv", "h.csv"]) == 0
     folder = root / "content/documents/h"
@@ -168,8 +177,8 @@ def test_pairs_of_names_must_match_in_number(make_site):
     root = make_site()
     write(root / "h.csv", "title,date,source,actors,actors_ar\nOne,2021,S,A; B,ا\n")
     assert [d.format() for d in read_csv(root / "h.csv", config(root)).problems] == [
-        "h.csv:2:5: column `actors_ar` has 1 names and `actors` 2: they pair by position (give one name in ar for each, "
-        "in the same order)"]
+        "h.csv:2:5: column `actors_ar` has 1 names and `actors` 2: they pair by position (give one name in ar "
+        "for each, in the same order)"]
 
 
 def test_duplicate_rows_are_an_error_naming_both(make_site):
@@ -221,8 +230,9 @@ def test_errors_exit_1_with_located_lines_and_write_nothing(make_site, capsys):
     write(root / "h.csv", "title,date,source,language\nOne,2021,S,Klingon tongue\nTwo,someday,S,en\n")
     assert main(["import", "csv", "h.csv"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "h.csv:2:4: `Klingon tongue` is not a BCP 47 language tag (in content/documents/h/2021-one.md:5) " \
-                     "(e.g. en, ar, fr, zh-Hans)" or err[0].startswith("h.csv:2:4: `Klingon tongue` is not a BCP 47")
+    assert err[0] == "h.csv:2:4: `Klingon tongue` is not a BCP 47 language tag " \
+                     "(in content/documents/h/2021-one.md:5) (e.g. en, ar, fr, zh-Hans)" or \
+        err[0].startswith("h.csv:2:4: `Klingon tongue` is not a BCP 47")
     assert any(line.startswith("h.csv:3:2: column `date`: `someday` is not a date") for line in err)
     assert err[-1] == "import failed: 2 errors in h.csv; nothing written"
     assert not (root / "content/documents/h").exists()
@@ -230,8 +240,10 @@ def test_errors_exit_1_with_located_lines_and_write_nothing(make_site, capsys):
 
 def test_tsv_and_semicolon_files_and_another_separator_for_values(make_site):
     root = make_site()
-    tsv = read_csv(write(root / "h.tsv", "title\tdate\tsource\tactors\nOne, with a comma\t2021\tS\tA; B\n"), config(root))
+    tsv = read_csv(write(root / "h.tsv", "title\tdate\tsource\tactors\nOne, with a comma\t2021\tS\tA; B\n"),
+                   config(root))
     assert (tsv.documents[0].fields["title"], tsv.documents[0].terms["actors"]) == ("One, with a comma", ["A", "B"])
-    semi = read_csv(write(root / "s.csv", 'title;date;source;actors\nOne, two;2021;S;"A | B"\n'), config(root), separator="|")
+    semi = read_csv(write(root / "s.csv", 'title;date;source;actors\nOne, two;2021;S;"A | B"\n'), config(root),
+                    separator="|")
     assert (semi.documents[0].fields["title"], semi.documents[0].terms["actors"]) == ("One, two", ["A", "B"])
     assert not tsv.problems and not semi.problems

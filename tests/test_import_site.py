@@ -68,7 +68,7 @@ Motto: {{< param "motto" >}}
 {{< highlight go >}}
 fmt.Println("hi")
 {{< /highlight >}}
-""",
+""",  # noqa: E501 - the page as a Hugo site has it
     "content/posts/second/index.md": """+++
 title = "Second post"
 date = 2022-01-05T10:00:00Z
@@ -91,7 +91,8 @@ date: 2022-01-06
     "content/posts/con.md": "---\ntitle: Con\ndate: 2020-01-01\n---\nSee [first]({{< ref first >}}).\n",
     "content/posts/wip.md": "---\ntitle: Not yet\ndate: 2022-02-01\ndraft: true\n---\nUnfinished.\n",
     "content/ar/posts/first.md": "---\ntitle: الأول\ndate: 2021-12-24\n---\nنص.\n",
-    "content/posts/json.md": '{\n  "title": "From JSON",\n  "date": "2020-05-01",\n  "tags": ["json", "Talks"]\n}\nA JSON page.\n',
+    "content/posts/json.md": '{\n  "title": "From JSON",\n  "date": "2020-05-01",\n  "tags": ["json", "Talks"]\n}\n'
+                             'A JSON page.\n',
     "content/tags/security/_index.md": "---\ntitle: Security\n---\nSafety of people and places.\n",
     "content/authors/jane-doe/_index.md": "---\ntitle: Jane Doe\ndescription: A reporter.\n---\n",
 }
@@ -109,7 +110,8 @@ def by_origin(batch):
 def test_hugo_documents_and_fields(hugo):
     assert not hugo.problems
     docs = by_origin(hugo)
-    assert sorted(docs) == ["content/ar/posts/first.md", "content/events/modified.md", "content/posts/con.md", "content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
+    assert sorted(docs) == ["content/ar/posts/first.md", "content/events/modified.md", "content/posts/con.md",
+                            "content/posts/first.md", "content/posts/json.md", "content/posts/second/index.ar.md",
                             "content/posts/second/index.md", "content/posts/wip.md"]
     first = docs["content/posts/first.md"].fields
     assert first["date"] == "2021-12-23" and first["extra"]["time"] == "08:00:00+08:00"
@@ -119,7 +121,8 @@ def test_hugo_documents_and_fields(hugo):
     assert first["authors"] == ["Jane Doe"]  # the author's term page names her
     assert first["extra"]["kicker"] == "Breaking" and first["extra"]["series"] == ["winter"]
     # a term written as its page's folder is given by the name on that page
-    assert docs["content/posts/first.md"].terms == {"topics": ["Security", "talks", "Diplomacy"], "actors": ["Jane Doe"]}
+    assert docs["content/posts/first.md"].terms == {"topics": ["Security", "talks", "Diplomacy"],
+                                                    "actors": ["Jane Doe"]}
     second = docs["content/posts/second/index.md"]
     assert docs["content/posts/wip.md"].fields["draft"] is True and "draft" not in second.fields
     assert second.fields["embargo"] == "2022-01-10"
@@ -141,11 +144,13 @@ def test_hugo_languages_and_translations(hugo):
 
 def test_hugo_redirects_from_aliases_and_permalinks(hugo):
     docs = by_origin(hugo)
-    assert docs["content/posts/first.md"].fields["redirects"] == ["2021/12/first-the-talks/", "old/first.html", "2021/first-talks/"]
+    assert docs["content/posts/first.md"].fields["redirects"] == ["2021/12/first-the-talks/", "old/first.html",
+                                                                  "2021/first-talks/"]
     assert docs["content/posts/second/index.md"].fields["redirects"] == ["2022/01/second-post/"]
     assert docs["content/posts/json.md"].fields["redirects"] == ["2020/05/from-json/"]
     refused = [k.what for k in hugo.kept if k.origin == "content/posts/first.md" and "not redirected" in k.what]
-    assert refused == [f"old address `{a}` not redirected: no file of the site can hold it" for a in ("/aux/first/", "/q?p=1", "/a/../../b/")]
+    assert refused == [f"old address `{a}` not redirected: no file of the site can hold it"
+                       for a in ("/aux/first/", "/q?p=1", "/a/../../b/")]
 
 
 def test_hugo_bodies(hugo):
@@ -173,7 +178,8 @@ def test_hugo_terms_and_left_out(hugo):
     terms = {(t.taxonomy, t.slug): t for t in hugo.terms}
     assert terms[("topics", "security")].names == {"en": "Security"}
     assert terms[("topics", "security")].description == "Safety of people and places."
-    assert terms[("actors", "jane-doe")].names == {"en": "Jane Doe"} and terms[("actors", "jane-doe")].description == "A reporter."
+    assert terms[("actors", "jane-doe")].names == {"en": "Jane Doe"} and \
+        terms[("actors", "jane-doe")].description == "A reporter."
     left = {k.origin: k.what for k in hugo.kept if k.what.startswith("left out")}
     assert "section's list page" in left["content/posts/_index.md"]
     assert "no date" in left["content/about.md"] and "`2020-02-31` is not a date" in left["content/events/late.md"]
@@ -182,8 +188,8 @@ def test_hugo_terms_and_left_out(hugo):
 
 
 def test_a_site_that_builds_future_and_expired_pages_has_no_embargo_or_expiry(tmp_path):
-    site = write(tmp_path, {**HUGO, "config.toml": HUGO["config.toml"].replace('title = "Example News"',
-                                                                              'title = "Example News"\nbuildFuture = true\nbuildExpired = true')})
+    site = write(tmp_path, {**HUGO, "config.toml": HUGO["config.toml"].replace(
+        'title = "Example News"', 'title = "Example News"\nbuildFuture = true\nbuildExpired = true')})
     second = by_origin(hugo_batch(site))["content/posts/second/index.md"]
     assert "embargo" not in second.fields and "expires" not in second.fields and second.fields["extra"]["expirydate"]
 
@@ -197,8 +203,8 @@ def test_taxonomy_mapping_can_be_changed(tmp_path):
 
 def test_hugo_config_folder_and_language_dirs(tmp_path):
     site = write(tmp_path, {
-        "config/_default/hugo.yaml": "title: Split\nbaseURL: https://split.example\nlanguages:\n  en: {contentDir: content/en}\n"
-                                     "  fr: {contentDir: content/fr}\n",
+        "config/_default/hugo.yaml": "title: Split\nbaseURL: https://split.example\nlanguages:\n"
+                                     "  en: {contentDir: content/en}\n  fr: {contentDir: content/fr}\n",
         "config/_default/taxonomies.yaml": "theme: themes\n",
         "content/en/notes/a.md": "---\ntitle: A\ndate: 2020-01-01\nthemes: [water]\n---\nText.\n",
         "content/fr/notes/a.md": "---\ntitle: A (fr)\ndate: 2020-01-02\n---\nTexte.\n",
@@ -207,7 +213,8 @@ def test_hugo_config_folder_and_language_dirs(tmp_path):
     docs = by_origin(batch)
     assert docs["content/en/notes/a.md"].terms == {"topics": ["water"]}
     french = docs["content/fr/notes/a.md"]
-    assert french.fields["language"] == "fr" and french.translation_of == "content/en/notes/a.md" and french.slug == "a-fr"
+    assert french.fields["language"] == "fr" and french.translation_of == "content/en/notes/a.md" and \
+        french.slug == "a-fr"
     assert french.fields["url"] == "https://split.example/fr/notes/a/"
 
 
@@ -300,7 +307,8 @@ def test_jekyll_posts(jekyll):
     docs = by_origin(jekyll)
     hello = docs["_posts/2019-01-01-hello-world.md"]
     assert hello.slug == "2019-01-01-hello-world" and hello.fields["date"] == "2019-01-01"
-    assert hello.fields["authors"] == ["Sam Roe"] and hello.terms == {"topics": ["news", "world", "first", "hello"], "actors": ["Sam Roe"]}
+    assert hello.fields["authors"] == ["Sam Roe"] and hello.terms == {"topics": ["news", "world", "first", "hello"],
+                                                                      "actors": ["Sam Roe"]}
     assert hello.fields["url"] == "https://notes.example.net/blog/news/world/2019/01/01/hello-world/"
     assert hello.fields["redirects"] == ["news/world/2019/01/01/hello-world/", "old-hello/", "hello.html"]
     follow = docs["_posts/2019-02-03-follow-up.markdown"]
@@ -322,7 +330,8 @@ def test_jekyll_drafts_collections_and_pages(jekyll):
     draft = docs["_drafts/work-in-progress.md"]
     assert draft.fields["authors"] == ["Kim Lee"] and draft.terms["actors"] == ["Kim Lee"]  # named in _data/authors.yml
     assert [(t.slug, t.names, t.description) for t in jekyll.terms] == [("kim", {"en": "Kim Lee"}, "Edits the notes.")]
-    assert draft.fields["draft"] is True and draft.fields["date"].endswith("?") and "modification" in draft.fields["notes"]
+    assert draft.fields["draft"] is True and draft.fields["date"].endswith("?") and \
+        "modification" in draft.fields["notes"]
     annual = docs["_reports/annual.md"]
     assert annual.fields["authors"] == ["Research Desk"]  # from _config.yml defaults
     assert annual.fields["redirects"] == ["reports/annual/"]
@@ -347,10 +356,12 @@ def test_hostile_pages_cost_time_in_proportion_to_their_length():
     """Unclosed openings by the hundred thousand: each pattern reads on only to the next opening (a
     quadratic pattern took minutes on the first of these), and deep nesting is refused, not a crash."""
     resolver = Resolver(lambda t: None, lambda p: None, "https://x.org", {}, "/a/")
-    for body in ("{{< x " * 100_000, '{{< x "' * 100_000, "{% x " * 100_000, "{{ x " * 100_000, "](" + "{{< a " * 100_000,
-                 "{{< highlight go >}} a " * 50_000, "{% raw %}{% comment %}" * 50_000, "<a " * 100_000, "\n[" * 100_000):
+    for body in ("{{< x " * 100_000, '{{< x "' * 100_000, "{% x " * 100_000, "{{ x " * 100_000,
+                 "](" + "{{< a " * 100_000, "{{< highlight go >}} a " * 50_000, "{% raw %}{% comment %}" * 50_000,
+                 "<a " * 100_000, "\n[" * 100_000):
         assert convert_body(body, resolver).body == body  # nothing closed, nothing converted
-    for text in ("{\"a\": " + "[" * 100_000 + "]" * 100_000 + "}\n", "+++\na = " + "[" * 100_000 + "]" * 100_000 + "\n+++\n"):
+    for text in ("{\"a\": " + "[" * 100_000 + "]" * 100_000 + "}\n",
+                 "+++\na = " + "[" * 100_000 + "]" * 100_000 + "\n+++\n"):
         page, problems = split_page(text, "deep.md")
         assert page is None and "nested too deep" in problems[0].message
 
@@ -375,7 +386,8 @@ def run_import_cli(args: list[str], capsys) -> tuple[int, str, str]:
 
 
 def files_of(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "content").rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "content").rglob("*"))
+            if p.is_file()}
 
 
 def errors_of_check(root: Path) -> list:
@@ -395,8 +407,9 @@ def test_hugo_site_imports_checks_builds_and_imports_again_writing_nothing(make_
     assert "import hugo hugosite: 8 documents read" in out
     written = {k: v for k, v in files_of(root).items() if k not in before}
     folder = "content/documents/hugosite"
-    assert {f"{folder}/first.md", f"{folder}/second/second.md", f"{folder}/second/photo.jpg", f"{folder}/second/chart.png",
-            f"{folder}/second-ar/second-ar.md", f"{folder}/json.md", f"{folder}/wip.md"} <= set(written)
+    assert {f"{folder}/first.md", f"{folder}/second/second.md", f"{folder}/second/photo.jpg",
+            f"{folder}/second/chart.png", f"{folder}/second-ar/second-ar.md", f"{folder}/json.md",
+            f"{folder}/wip.md"} <= set(written)
     assert b"draft: true" in written[f"{folder}/wip.md"]
     assert b'translation_of: "second"' in written[f"{folder}/second-ar/second-ar.md"]
     assert errors_of_check(root) == []

@@ -88,7 +88,7 @@ ARABIC_BODY = """<p dir="rtl">دعا وزير الخارجية إلى <strong>ت
 
 [gallery ids="10,11"]
 
-[contact-form-7 id="5"]"""
+[contact-form-7 id="5"]"""  # noqa: E501 - the post as WordPress exports it
 
 ENGLISH_BODY = """First paragraph with *stars* and under_scores.
 
@@ -113,7 +113,8 @@ ATTACHMENTS = (
 def sample() -> str:
     return export(
         item(1, "وانغ يي يدعو لتعزيز التعاون", ARABIC_BODY, name="%d9%88%d8%a7%d9%86%d8%ba",
-             categories='<category domain="category" nicename="%d8%a7%d9%84%d8%a5%d8%b1%d9%87%d8%a7%d8%a8"><![CDATA[الإرهاب]]></category>'
+             categories='<category domain="category" nicename="%d8%a7%d9%84%d8%a5%d8%b1%d9%87%d8%a7%d8%a8">'
+                        '<![CDATA[الإرهاب]]></category>'
                         '<category domain="post_tag" nicename="china"><![CDATA[China]]></category>'
                         '<category domain="post_format" nicename="post-format-image"><![CDATA[Image]]></category>',
              excerpt="<p>ملخص <em>قصير</em></p>"),
@@ -192,7 +193,8 @@ def test_gmt_date_wins_and_local_time_is_not_called_utc(wxr, tmp_path):
 
 
 def test_without_wordpress_dates_the_rss_pubdate_is_used_and_without_any_the_post_is_left_out(tmp_path):
-    text = export(item(1, "Dated", "x", name="a", date="", gmt="", extra="<pubDate>Thu, 05 Jan 2012 23:30:46 -0500</pubDate>"),
+    text = export(item(1, "Dated", "x", name="a", date="", gmt="",
+                       extra="<pubDate>Thu, 05 Jan 2012 23:30:46 -0500</pubDate>"),
                   item(2, "Undated", "x", name="b", date="", gmt=""))
     batch = read_wordpress(write(tmp_path, text))
     assert [(d.fields["date"], d.fields["extra"]["time"]) for d in batch.documents] == [("2012-01-06", "04:30:46 UTC")]
@@ -206,9 +208,11 @@ def test_language_from_a_language_taxonomy_then_the_option_then_the_export(wxr):
     path.write_text(export(item(1, "T", "b", name="t"), language="en-US"))
     assert read_wordpress(path).documents[0].fields["language"] == "en-US"
     assert read_wordpress(path, Options(editions=("en", "ar"))).documents[0].fields["language"] == "en"
-    wpml = "<wp:postmeta><wp:meta_key>_wpml_import_language_code</wp:meta_key><wp:meta_value>fr</wp:meta_value></wp:postmeta>"
+    wpml = ("<wp:postmeta><wp:meta_key>_wpml_import_language_code</wp:meta_key><wp:meta_value>fr</wp:meta_value>"
+            "</wp:postmeta>")
     path.write_text(export(item(1, "T", "b", name="t", extra=wpml), language="en-US"))
-    assert read_wordpress(path, Options(language="de")).documents[0].fields["language"] == "fr"  # WPML Export and Import
+    # WPML Export and Import
+    assert read_wordpress(path, Options(language="de")).documents[0].fields["language"] == "fr"
 
 
 def test_statuses(wxr):
@@ -275,14 +279,16 @@ def test_taxonomies_can_be_remapped_or_left_out(wxr):
     assert by_key(batch, 2).terms == {"topics": ["Diplomacy"], "places": ["Asia"]}
     default = read_wordpress(wxr)  # an unmapped custom domain is reported, not guessed
     assert "places" not in by_key(default, 2).terms
-    assert "left out 1 `region` terms (--taxonomy region=NAME puts them in a taxonomy)" in [k.what for k in default.kept]
+    assert "left out 1 `region` terms (--taxonomy region=NAME puts them in a taxonomy)" in \
+        [k.what for k in default.kept]
     assert "terms: author -> actors (9), category -> topics (2), post_tag -> topics (1) (--taxonomy DOMAIN=NAME " \
            "changes one)" in [k.what for k in default.kept]
 
 
 def test_a_taxonomy_the_site_lacks_is_an_error(wxr):
     batch = read_wordpress(wxr, Options(taxonomies={"category": "subjects"}, available=("actors", "topics")))
-    assert [p.message for p in batch.problems] == ["`category` is to go to the taxonomy `subjects`, which the site does not have"]
+    assert [p.message for p in batch.problems] == ["`category` is to go to the taxonomy `subjects`, "
+                                                   "which the site does not have"]
 
 
 def test_arabic_html_becomes_markdown(wxr):
@@ -296,7 +302,8 @@ def test_arabic_html_becomes_markdown(wxr):
     assert "![Map](https://news.example.org/wp-content/uploads/2021/11/map.png)" in body
     assert "\\[contact-form-7 id\\=\"5\"\\]" in body  # kept as written, as text
     notes = [k.what for k in batch.kept if k.origin == by_key(batch, 1).origin]
-    assert {"[caption] converted", "[gallery] converted to its images", "[contact-form-7] kept as written"} <= set(notes)
+    assert {"[caption] converted", "[gallery] converted to its images", "[contact-form-7] kept as written"} <= \
+        set(notes)
 
 
 def test_english_html_and_media_shortcodes(wxr):
@@ -312,9 +319,12 @@ def test_english_html_and_media_shortcodes(wxr):
 
 def test_autop_leaves_pre_and_block_tags_alone():
     assert autop("<pre>a\n\nb</pre>\n\ntext\nmore") == "<pre>a\n\nb</pre>\n\n<p>text<br>\nmore</p>"
-    assert autop("Intro:\n<blockquote>q</blockquote>\nafter") == "<p>Intro:</p>\n<blockquote>q</blockquote>\n<p>after</p>"
-    assert autop("<ul>\n<li>a</li>\n\n<li>b\nc</li>\n</ul>\ntail") == "<ul>\n<li>a</li>\n\n<li>b\nc</li>\n</ul>\n<p>tail</p>"
-    assert autop("<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->") == "<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->"
+    assert autop("Intro:\n<blockquote>q</blockquote>\nafter") == \
+        "<p>Intro:</p>\n<blockquote>q</blockquote>\n<p>after</p>"
+    assert autop("<ul>\n<li>a</li>\n\n<li>b\nc</li>\n</ul>\ntail") == \
+        "<ul>\n<li>a</li>\n\n<li>b\nc</li>\n</ul>\n<p>tail</p>"
+    assert autop("<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->") == \
+        "<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->"
 
 
 def test_media_from_the_uploads_folder_become_attachments(wxr, tmp_path):
@@ -394,7 +404,8 @@ def test_a_truncated_export_names_line_and_column(tmp_path):
 
 
 def test_an_rss_feed_that_is_not_wordpress_is_refused(tmp_path):
-    feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>y</title></item></channel></rss>'
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>y</title></item></channel>'
+            '</rss>')
     batch = read_wordpress(write(tmp_path, feed))
     assert [p.message for p in batch.problems] == ["not a WordPress export: no <rss><channel> with a <wp:wxr_version>"]
     assert "not a WordPress export" in read_wordpress(write(tmp_path, "<html><body/></html>")).problems[0].message

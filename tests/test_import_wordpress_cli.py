@@ -11,7 +11,8 @@ from tests.test_import_wordpress import export, item, sample
 
 def files_of(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and "build" not in p.relative_to(root).parts and ".sitegen-cache" not in p.relative_to(root).parts}
+            if p.is_file() and "build" not in p.relative_to(root).parts
+            and ".sitegen-cache" not in p.relative_to(root).parts}
 
 
 def test_import_check_build_and_import_again(make_site, capsys, tmp_path):

@@ -62,7 +62,8 @@ def test_near_names_are_suggested_never_merged(make_site):
     assert ("Abu Bakr al-Baghdadi", "Abu Bakr al Baghdadi", "abu-bakr-al-baghdadi") in near or \
            ("Abu Bakr al Baghdadi", "Abu Bakr al-Baghdadi", "abu-bakr-al-baghdadi") in near
     assert {t.id for t in report.new_terms} == {"wang-yii", "abu-bakr-al-baghdadi",
-                                                 next(t.id for t in report.new_terms if t.id.startswith("abu-bakr-al-baghdadi-"))}
+                                                 next(t.id for t in report.new_terms
+                                                      if t.id.startswith("abu-bakr-al-baghdadi-"))}
     assert checks(root) == []
 
 
@@ -104,7 +105,8 @@ def make_site_twin(root: Path) -> Path:
     twin = root.parent / "twin"
     for path in root.rglob("*"):
         rel = path.relative_to(root)
-        if path.is_file() and rel.parts[0] != "content" or rel.parts[:2] in (("content", "actors"), ("content", "topics")) \
+        if path.is_file() and rel.parts[0] != "content" \
+                or rel.parts[:2] in (("content", "actors"), ("content", "topics")) \
                 or rel.as_posix() in ("content/documents/first-report.md", "content/documents/arabic-report.md"):
             if path.is_file() and not rel.as_posix().startswith(RECORD):
                 (twin / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +145,8 @@ def test_a_changed_source_updates_only_what_nobody_edited(make_site):
     second = root / "content/documents/holdings/2021-12-23-second.md"
     edited = second.read_text(encoding="utf-8").replace("The text.", "The text, corrected by hand.")
     second.write_text(edited, encoding="utf-8")
-    report = imported(root, Batch("csv holdings.csv", documents=[doc("1", body="New text."), doc("2", "Second", body="New text.")]))
+    report = imported(root, Batch("csv holdings.csv", documents=[doc("1", body="New text."),
+                                                                 doc("2", "Second", body="New text.")]))
     assert report.updated == [os.path.relpath(first)] and report.edited == [os.path.relpath(second)]
     assert first.read_text(encoding="utf-8").endswith("New text.\n")
     assert second.read_text(encoding="utf-8") == edited
@@ -157,7 +160,8 @@ def test_a_file_the_import_did_not_write_is_never_overwritten(make_site):
     root = make_site()
     mine = root / "content/documents/holdings/2021-12-23-china-calls-for-unity.md"
     mine.parent.mkdir(parents=True)
-    mine.write_text("---\ntitle: Mine\ndate: 2020\nsource: Me\nlanguage: en\nsummary: s\n---\nMine.\n", encoding="utf-8")
+    mine.write_text("---\ntitle: Mine\ndate: 2020\nsource: Me\nlanguage: en\nsummary: s\n---\nMine.\n",
+                    encoding="utf-8")
     report = imported(root, Batch("csv holdings.csv", documents=[doc("1")]))
     assert mine.read_text(encoding="utf-8").endswith("Mine.\n")
     assert len(report.created) == 1 and report.created[0] != os.path.relpath(mine)
@@ -233,12 +237,14 @@ def test_translations_link_by_key_and_unknown_fields_go_under_extra(make_site):
 
 def test_broken_links_stop_the_import_until_the_config_allows_them(make_site):
     root = make_site()
-    batch = lambda: Batch("csv holdings.csv", documents=[doc("1", body="See [the old page](/2019/05/post/) and [x](doc:first-report).")])
+    batch = lambda: Batch("csv holdings.csv", documents=[doc("1", body="See [the old page](/2019/05/post/) "
+                                                                      "and [x](doc:first-report).")])
     report = imported(root, batch())
     assert report.failed and not (root / RECORD).exists()
     assert "link starts with `/`" in report.problems[0].message and report.problems[0].path == "holdings.csv"
     assert report.config_lines and report.config_lines[0].startswith("links: {broken: warning}")
-    (root / "sitegen.yaml").write_text((root / "sitegen.yaml").read_text() + "links: {broken: warning}\n", encoding="utf-8")
+    (root / "sitegen.yaml").write_text((root / "sitegen.yaml").read_text() + "links: {broken: warning}\n",
+                                       encoding="utf-8")
     report = imported(root, batch())
     assert report.written and any("link starts with `/`" in w.message for w in report.warnings)
     assert checks(root) == []
@@ -246,13 +252,15 @@ def test_broken_links_stop_the_import_until_the_config_allows_them(make_site):
 
 def test_the_imported_archive_builds(make_site):
     root = make_site()
-    imported(root, Batch("csv holdings.csv", documents=[doc(str(n), f"Report number {n}", terms={"actors": [f"Person {n % 3}"]})
-                                                  for n in range(5)]))
+    imported(root, Batch("csv holdings.csv", documents=[doc(str(n), f"Report number {n}",
+                                                            terms={"actors": [f"Person {n % 3}"]})
+                                                        for n in range(5)]))
     build(load_config(root / "sitegen.yaml"), jobs=1)
     assert (root / "build/documents/2021-12-23-report-number-4.html").is_file()
     assert (root / "build/actors/person-2.html").is_file()
     record = json.loads((root / RECORD).read_text(encoding="utf-8"))
-    assert (root / RECORD).read_text(encoding="utf-8") == json.dumps(record, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    assert (root / RECORD).read_text(encoding="utf-8") == json.dumps(record, ensure_ascii=False, sort_keys=True,
+                                                                     indent=1) + "\n"
     assert read_record(load_config(root / "sitegen.yaml"))["files"] == record["files"]
 
 
@@ -261,7 +269,8 @@ def test_an_entry_the_import_did_not_write_is_left_alone_and_what_the_source_add
     plan = plan_import(Batch("wp e.xml", terms=[IncomingTerm("e.xml:4", "actors", {"en": "Wang Yi"}, "Diplomat.")]),
                        load_config(root / "sitegen.yaml"))
     assert not plan.report.created and plan.report.kept == []  # it adds nothing the entry lacks: nothing to say
-    plan = plan_import(Batch("wp e.xml", terms=[IncomingTerm("e.xml:4", "actors", {"en": "Wang Yi", "fr": "Wang Yi (fr)"})]),
+    plan = plan_import(Batch("wp e.xml", terms=[IncomingTerm("e.xml:4", "actors",
+                                                             {"en": "Wang Yi", "fr": "Wang Yi (fr)"})]),
                        load_config(root / "sitegen.yaml"))
     assert [k.what.split("; ")[1] for k in plan.report.kept] == ["the source adds `Wang Yi (fr)`"]
 
@@ -299,11 +308,12 @@ def test_a_control_character_is_an_error_at_its_cell_as_check_would_say(make_sit
 
 def test_hostile_slugs_become_portable_ids_and_a_link_out_of_the_archive_is_refused(make_site, tmp_path):
     root = make_site()
-    rows = [doc("1", slug="CON"), doc("2", slug="../../../etc/passwd"), doc("3", slug="x" * 300), doc("4", "Ωμέγα", slug="Ω"),
-            doc("5", slug="/absolute/path"), doc("6", slug="a\\b:c*?")]
+    rows = [doc("1", slug="CON"), doc("2", slug="../../../etc/passwd"), doc("3", slug="x" * 300),
+            doc("4", "Ωμέγα", slug="Ω"), doc("5", slug="/absolute/path"), doc("6", slug="a\\b:c*?")]
     report = imported(root, Batch("csv ../../holdings.csv", documents=rows))
     names = sorted(p.name for p in (root / "content/documents/holdings").iterdir())
-    assert names == sorted(["con-document.md", "etc-passwd.md", "x" * 80 + ".md", "2021-12-23-en.md",  # no Latin letters in slug or title: date and language
+    # 2021-12-23-en.md: no Latin letters in slug or title, so the date and the language
+    assert names == sorted(["con-document.md", "etc-passwd.md", "x" * 80 + ".md", "2021-12-23-en.md",
                             "absolute-path.md", "a-b-c.md"])
     assert not report.problems and checks(root) == []
     outside = tmp_path / "outside"
@@ -340,8 +350,8 @@ def test_a_text_the_link_prefilter_passes_over_has_no_link_inside_the_archive():
     from sitegen.markup import render_markdown
     targets = ["https://x.org/a", "HTTP://x.org", "mailto:a@b.org", "doc:some-id", "../actors/x.md", "#top", "img.png",
                "/old/path/", "ftp://x.org", "<https://x.org>", "<doc:x>", " https://x.org", "\nhttps://x.org"]
-    forms = ["[a]({t})", "![i]({t})", "[r][k]\n\n[k]: {t}", "   [k]: {t}\n\n[k]", '<a href="{t}">a</a>', "<img src='{t}'>",
-             "<{t}>", "[a] ({t})", "`[a]({t})`", "    [a]({t})"]
+    forms = ["[a]({t})", "![i]({t})", "[r][k]\n\n[k]: {t}", "   [k]: {t}\n\n[k]", '<a href="{t}">a</a>',
+             "<img src='{t}'>", "<{t}>", "[a] ({t})", "`[a]({t})`", "    [a]({t})"]
     rng = random.Random(7)
     passed = 0
     for _ in range(3000):

@@ -99,7 +99,8 @@ def test_the_workflows_check_pull_requests_and_deploy_main_to_pages(tmp_path):
     assert deploy["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     steps = deploy["jobs"]["build"]["steps"]
     assert {"run": "sitegen build"} in steps
-    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") and s["with"]["path"] == "build/" for s in steps)
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") and s["with"]["path"] == "build/"
+               for s in steps)
     assert deploy["jobs"]["deploy"]["needs"] == "build"
     assert deploy["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
@@ -107,7 +108,8 @@ def test_the_workflows_check_pull_requests_and_deploy_main_to_pages(tmp_path):
 
 def test_an_archive_whose_first_edition_is_arabic_passes_check_strict(tmp_path):
     assert main(["init", str(tmp_path), "--languages", "ar,en"]) == 0
-    assert (tmp_path / "content/about.en.md").is_file() and (tmp_path / "content/about.md").read_text(encoding="utf-8").startswith("يحفظ")
+    assert (tmp_path / "content/about.en.md").is_file() and \
+        (tmp_path / "content/about.md").read_text(encoding="utf-8").startswith("يحفظ")
     assert main(["check", "--strict", "--config", str(tmp_path / "sitegen.yaml")]) == 0
 
 

@@ -24,13 +24,15 @@ PIECES = [
     "[ex]: https://example.org/ref \"Ref\"\n[logo]: https://example.org/logo.png",
     "<https://example.org/auto> and <mail@example.org> and <not an autolink>",
     "<span lang=\"ar\">نص</span> and <b>bold</b> and <!-- comment --> and <?pi?>",
-    "<div>\nblock *html*\n</div>", "&amp; &copy; &#169; &#xA9; & lone & and AT&T", "&amp without a semicolon &copy", "x & <",
+    "<div>\nblock *html*\n</div>", "&amp; &copy; &#169; &#xA9; & lone & and AT&T", "&amp without a semicolon &copy",
+    "x & <",
     "line one with a break  \nline two", "ends with two spaces  ", "[^1] and [^note] and [^missing]",
     "[^1]: The first note.\n[^note]: Another, with *em*.\n\n    Indented second paragraph.",
     "*[HTML]: Hyper Text Markup Language\n\nHTML is used here.",
     "| a | b |\n|---|:-:|\n| `x|y` | \\| pipe |\n| *em* | [l](u) |",
     "```python\nprint('<b>&amp;</b>')\n```", "~~~\n*not em* [not](link)\n~~~", "    indented code *x* <b>",
-    "Term\n:   Definition with *em*\n:   Second", "Term\n: one space", "- item\n\n    Term\n    : in a list", "1. one\n2. two\n\n3) three", "- a\n- b\n    - nested [x](y)",
+    "Term\n:   Definition with *em*\n:   Second", "Term\n: one space", "- item\n\n    Term\n    : in a list",
+    "1. one\n2. two\n\n3) three", "- a\n- b\n    - nested [x](y)",
     "> quote with *em*\n> and [a link](u)\n>\n> > nested `code`", "# H1\n## Notes\n### *Em* heading",
     "Setext\n======", "Sub\n---", "* * *", "[TOC]", "{{ not jinja }} {% raw %}", "a ! [ not image and !\\[x]",
     "brackets [ unclosed and ] stray and ![unclosed", "http://bare.example.org", "x<y and y>z and 1 < 2",
@@ -74,7 +76,8 @@ def test_pruning_happens_and_keeps_what_a_body_needs():
     assert absent_patterns("Plain words.") == frozenset(TRIGGERS)
     assert ("inline", "em_strong") not in absent_patterns("x _y_")
     assert ("inline", "linebreak") not in absent_patterns("a  ") and ("block", "quote") not in absent_patterns("> q")
-    assert {("inline", "link"), ("inline", "reference"), ("block", "reference")} & absent_patterns("[a](b) and [c]: d") == set()
+    assert {("inline", "link"), ("inline", "reference"), ("block", "reference")} & \
+        absent_patterns("[a](b) and [c]: d") == set()
     assert absent_patterns("tab\there *x*") == frozenset()  # tabs are expanded by Markdown: no pruning
     kinds = {absent_patterns(b) for b in generated()}
     assert len(kinds) > 20

@@ -31,11 +31,12 @@ class Head(HTMLParser):
 
 
 def site_with(make_site, base_url: str = "https://archive.example.org/sub/") -> Path:
-    extra = "description: The site's own description.\nlanguages: [en, ar]\n" + (f"base_url: {base_url}\n" if base_url else "")
+    extra = ("description: The site's own description.\nlanguages: [en, ar]\n"
+             + (f"base_url: {base_url}\n" if base_url else ""))
     root = make_site({
         "content/documents/hostile.md": document("Hostile <b>title</b>", date="2021-01-01", summary=HOSTILE),
-        "content/documents/no-summary.md": document("Plain", "# Heading\n\nThe first words of the body, " + "and more words " * 30
-                                                    + "\n", date="2021-01-02"),
+        "content/documents/no-summary.md": document("Plain", "# Heading\n\nThe first words of the body, "
+                                                    + "and more words " * 30 + "\n", date="2021-01-02"),
     }, config=site_config(extra=extra))
     build(load_config(root / "sitegen.yaml", environ={}), out=root / "build")
     return root / "build"

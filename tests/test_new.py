@@ -88,7 +88,8 @@ def test_new_refuses_to_overwrite_and_rejects_bad_values(make_site, capsys):
 
 def test_new_translation_is_linked_to_its_original(make_site, capsys):
     root = make_site()
-    assert main(["new", "Report in English", "--date", "2021-10-08?", "--source", "Site", "--translation-of", "arabic-report"]) == 0
+    assert main(["new", "Report in English", "--date", "2021-10-08?", "--source", "Site", "--translation-of",
+                 "arabic-report"]) == 0
     path = root / "content/documents/2021-10-08-report-in-english.md"
     assert 'translation_of: "arabic-report"' in path.read_text(encoding="utf-8")
     assert main(["check"]) == 0

@@ -26,7 +26,8 @@ from sitegen.errors import BuildFailed
 from tests.conftest import site_config
 
 ARABIC_FONT = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf"
-ENGLISH = ["The Security Council decides to remain seized of the matter.", "Adopted by 13 votes to none on 4 March 2021."]
+ENGLISH = ["The Security Council decides to remain seized of the matter.",
+           "Adopted by 13 votes to none on 4 March 2021."]
 ARABIC = "إن مجلس الأمن يقرر أن يبقي المسألة قيد نظره الفعلي ويدعو جميع الأطراف إلى السماح بوصول المساعدات."
 SCANNED = "ARCHIVE COPY 1987"
 TOLERANCE = 0.02  # character error rate allowed against the known text (extraction is exact today: 0.0)
@@ -120,7 +121,8 @@ def test_english_and_arabic_text_layers_are_read_page_by_page(make_site):
     assert [p["page"] for p in pages] == [1, 2] and {p["method"] for p in pages} == {"text"}
     assert all(cer(p["text"], known) <= TOLERANCE for p, known in zip(pages, ENGLISH))
     text = files["documents/doc/original.pdf.txt"].decode()
-    assert text.index("=== original.pdf, page 1 ===") < text.index(ENGLISH[0]) < text.index("page 2 ===") < text.index(ENGLISH[1])
+    assert text.index("=== original.pdf, page 1 ===") < text.index(ENGLISH[0]) < text.index("page 2 ===") < \
+        text.index(ENGLISH[1])
 
 
 def test_arabic_comes_out_in_logical_order_as_a_reader_would_type_it(make_site):
@@ -130,7 +132,8 @@ def test_arabic_comes_out_in_logical_order_as_a_reader_would_type_it(make_site):
     assert cer(page["text"], ARABIC) <= TOLERANCE
     assert page["text"].split()[:3] == ["إن", "مجلس", "الأمن"]  # not reversed, words nor letters
     html = files["documents/doc.html"].decode()
-    assert re.search(r'<details class="original-page">\s*<summary>.*?</summary>\s*<div class="original-text" lang="ar" dir="rtl">إن مجلس', html)
+    assert re.search(r'<details class="original-page">\s*<summary>.*?</summary>\s*'
+                     r'<div class="original-text" lang="ar" dir="rtl">إن مجلس', html)
 
 
 def test_presentation_forms_are_folded_and_controls_dropped():
@@ -165,8 +168,10 @@ def test_ocr_reads_a_scan_and_a_pdf_page_without_text_once(make_site, counted_te
         assert page["method"] == "ocr" and 0 <= page["confidence"] <= 100
         assert cer(page["text"], SCANNED) <= OCR_TOLERANCE, page["text"]
     html = (out / "documents/doc.html").read_text()
-    assert "read by OCR" in html and (out / "documents/doc/scan.png.txt").read_text().startswith("=== scan.png, page 1, OCR, confidence")
-    (root / "content/documents/doc.md").write_text(document("[scan.png, scanned.pdf]").replace("With originals", "Retitled"))
+    assert "read by OCR" in html and \
+        (out / "documents/doc/scan.png.txt").read_text().startswith("=== scan.png, page 1, OCR, confidence")
+    (root / "content/documents/doc.md").write_text(document("[scan.png, scanned.pdf]").replace("With originals",
+                                                                                               "Retitled"))
     cache = Cache(root)
     try:
         build(config, out=out, memo=cache)  # a changed field (a full build), unchanged files: nothing is read again
@@ -178,7 +183,8 @@ def test_ocr_reads_a_scan_and_a_pdf_page_without_text_once(make_site, counted_te
 
 
 def test_one_attachment_asks_for_ocr_in_its_front_matter(make_site, counted_tesseract):
-    root = site(make_site, "[{file: scan.png, ocr: true}, photo.png]", {"scan.png": scan_png(), "photo.png": scan_png("X")})
+    root = site(make_site, "[{file: scan.png, ocr: true}, photo.png]",
+                {"scan.png": scan_png(), "photo.png": scan_png("X")})
     files = render(root).files
     assert "documents/doc/scan.png.txt" in files and "documents/doc/photo.png.txt" not in files
     assert len(counted_tesseract()) == 1
@@ -256,7 +262,8 @@ def test_the_originals_boost_must_be_a_number(make_site, value):
 
 @pytest.mark.browser
 def test_a_result_says_on_which_page_of_the_original_it_matched(browser, make_site, tmp_path):
-    root = site(make_site, "[original.pdf]", {"original.pdf": pdf(["Nothing here.", "The zanzibarite deposits <b>x</b>."])})
+    root = site(make_site, "[original.pdf]",
+                {"original.pdf": pdf(["Nothing here.", "The zanzibarite deposits <b>x</b>."])})
     build(load_config(root / "sitegen.yaml", environ={}), out=tmp_path / "out")
     page = browser.new_page()
     errors = []

@@ -58,7 +58,8 @@ def test_dates_in_each_editions_words_and_digits():
 
 def test_a_third_language_is_a_strings_table(monkeypatch):
     """French words only: its plural rule (0 and 1 are singular) and month names come from CLDR."""
-    french = dict(ui.STRINGS["en"], count_documents={"one": "{n} document", "many": "{n} de documents", "other": "{n} documents"},
+    french = dict(ui.STRINGS["en"], count_documents={"one": "{n} document", "many": "{n} de documents",
+                                                     "other": "{n} documents"},
                   date_approximate="vers {date}", date_uncertain="{date} ?")
     monkeypatch.setitem(ui.STRINGS, "fr", french)
     assert [l10n.count("count_documents", n, "fr") for n in (0, 1, 2)] == ["0 document", "1 document", "2 documents"]
@@ -220,7 +221,8 @@ def test_each_listed_item_is_aligned_by_its_own_language(browser, sample_build, 
 def test_native_digits_reach_the_arabic_edition_and_its_search_script(make_site):
     root = make_site({}, config=site_config(extra="languages: [en, ar]\ndigits: native\n"))
     build(load_config(root / "sitegen.yaml"))
-    arabic, english = (root / "build/ar/chronology.html").read_text(encoding="utf-8"), (root / "build/chronology.html").read_text(encoding="utf-8")
+    arabic, english = ((root / "build/ar/chronology.html").read_text(encoding="utf-8"),
+                       (root / "build/chronology.html").read_text(encoding="utf-8"))
     assert re.search(r'<h2 id="y\d{4}">[٠-٩]{4}</h2>', arabic) and not re.search("[٠-٩]", english)
     search = (root / "build/ar/search.html").read_text(encoding="utf-8")
     assert "ar-u-nu-arab" in search and "en-u-nu-latn" in (root / "build/search.html").read_text(encoding="utf-8")

@@ -113,11 +113,12 @@ def test_an_unsafe_address_is_an_error_at_its_line_with_a_hint(make_site, capsys
 
 
 def test_a_registry_entry_may_list_old_addresses_too(make_site, capsys):
-    actor = "---\nnames:\n  en: Wang Yi\n  ar: وانغ يي\nkind: person\nredirects: [people/wang-yi/]\n---\nChinese foreign minister.\n"
+    actor = ("---\nnames:\n  en: Wang Yi\n  ar: وانغ يي\nkind: person\nredirects: [people/wang-yi/]\n---\n"
+             "Chinese foreign minister.\n")
     out = built(make_site, {"content/actors/wang-yi.md": actor})
     page = (out / "people/wang-yi/index.html").read_text()
     assert 'url=../../actors/wang-yi.html"' in page and ">Wang Yi</a>" in page and '<html lang="en"' in page
     (out.parent / "content/actors/wang-yi.md").write_text(actor.replace("people/wang-yi/", "index.html"))
     assert main(["check"]) == 1
-    assert ("content/actors/wang-yi.md:6:13: redirect `index.html` would write index.html, already written for the home page"
-            in capsys.readouterr().err)
+    assert ("content/actors/wang-yi.md:6:13: redirect `index.html` would write index.html, "
+            "already written for the home page" in capsys.readouterr().err)

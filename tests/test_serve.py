@@ -133,8 +133,8 @@ def test_a_cached_rebuild_is_byte_identical_to_a_fresh_build(make_site, monkeypa
     session, memo = Session(), open_cache(root)
     build(load_config(root / "sitegen.yaml"), until="render", memo=memo, session=session)
     doc = root / "content/documents/first-report.md"
-    doc.write_text(doc.read_text(encoding="utf-8").replace("The body", "The edited body").replace("title: ", "title: Retitled "),
-                   encoding="utf-8")
+    doc.write_text(doc.read_text(encoding="utf-8").replace("The body", "The edited body").replace(
+        "title: ", "title: Retitled "), encoding="utf-8")
     with monkeypatch.context() as patched:
         patched.setattr(search, "_build_search_state", None)
         cached = build(load_config(root / "sitegen.yaml"), until="render", memo=memo, session=session).files
@@ -167,8 +167,8 @@ def test_the_error_overlay_appears_and_goes_in_a_browser(served, browser):
     assert "content/documents/first-report.md:8:5: unknown actor `Wang Yii`" in overlay.inner_text()
     assert "did you mean `Wang Yi`" in overlay.inner_text()
     doc.write_text(original.replace("title: First report", "title: First report, fixed"), encoding="utf-8")
-    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('fixed')",
-                           timeout=TIMEOUT * 1000)
+    page.wait_for_function("() => document.querySelector('h1') "
+                           "&& document.querySelector('h1').textContent.includes('fixed')", timeout=TIMEOUT * 1000)
     assert page.locator("#sitegen-errors").count() == 0
     page.close()
 
@@ -239,12 +239,14 @@ def test_serve_follows_template_and_asset_changes(make_site, tmp_path):
     try:
         time.sleep(0.3)
         base = tmp_path / "templates/base.html"
-        base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>template-edited</p></body>"), encoding="utf-8")
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<p>template-edited</p></body>"),
+                        encoding="utf-8")
         wait_for(lambda: "template-edited" in get(server.url + "chronology.html"), "the template change")
         style = tmp_path / "assets/style.css"
         style.write_text(style.read_text(encoding="utf-8") + "\n/* asset-edited */\n", encoding="utf-8")
         wait_for(lambda: "asset-edited" in get(server.url + "assets/style.css"), "the asset change")
-        base.write_text(base.read_text(encoding="utf-8").replace("<p>template-edited</p>", "{% if %}"), encoding="utf-8")
+        base.write_text(base.read_text(encoding="utf-8").replace("<p>template-edited</p>", "{% if %}"),
+                        encoding="utf-8")
         wait_for(lambda: server.live.errors, "the template error")
         assert server.live.errors[0].path == str(base) and "template syntax error" in server.live.errors[0].message
     finally:

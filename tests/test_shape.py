@@ -24,7 +24,8 @@ def test_the_guide_holds_the_generated_field_table():
     table = GUIDE[GUIDE.index("-->\n", start) + 4:GUIDE.index("<!-- field-table:end -->")]
     taxonomies = load_config(ROOT / "sitegen.yaml", environ={}).taxonomies
     assert table == field_table(tuple(t.field for t in taxonomies)), \
-        "regenerate it: python -c 'from sitegen.schema import field_table; print(field_table((\"actors\", \"topics\")), end=\"\")'"
+        "regenerate it: python -c 'from sitegen.schema import field_table; " \
+        "print(field_table((\"actors\", \"topics\")), end=\"\")'"
 
 
 def build_with_line(tmp_path, line: str, before: str, files: dict[str, str]):
@@ -64,7 +65,8 @@ def test_a_field_added_in_one_line_reaches_the_page_search_and_exports(tmp_path)
 
 def test_a_term_field_added_in_one_line_reaches_the_registry_export(tmp_path):
     """A new registry field (coordinates of a place, say) is validated, kept and exported, not dropped."""
-    site = build_with_line(tmp_path, '    "coordinates": Field("text", "latitude, longitude"),\n', '    "extra": Field("mapping", "anything else, free form", default=dict)',
+    site = build_with_line(tmp_path, '    "coordinates": Field("text", "latitude, longitude"),\n',
+                           '    "extra": Field("mapping", "anything else, free form", default=dict)',
                            {"content/documents/kabul.md": document("Talks", actors=["Kabul"]),
                             "content/actors/kabul.md": "---\nname: Kabul\ncoordinates: 34.53, 69.17\n---\n"})
     (entry,) = json.loads((site / "build/data/actors.json").read_text(encoding="utf-8"))

@@ -38,7 +38,8 @@ def installed(tmp_path_factory) -> Path:
     source.mkdir()
     for name in SOURCES:
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
-        copy(ROOT / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")} if copy is shutil.copytree else {}))
+        copy(ROOT / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")} if copy is shutil.copytree
+                                            else {}))
     run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", work / "dist", ".", cwd=source)
     (wheel,) = (work / "dist").glob("sitegen-*.whl")
     venv.create(work / "venv", with_pip=True)
@@ -50,7 +51,8 @@ def installed(tmp_path_factory) -> Path:
 @pytest.mark.browser
 def test_the_installed_wheel_starts_builds_and_searches_an_archive(installed, browser, tmp_path):
     theme_root = run(installed / "python", "-c", "import sitegen.theme as t; print(t.ROOT)", cwd=tmp_path).strip()
-    assert Path(theme_root).is_relative_to(installed.parent), theme_root  # the theme inside the wheel, not this checkout
+    # the theme inside the wheel, not this checkout
+    assert Path(theme_root).is_relative_to(installed.parent), theme_root
     site = tmp_path / "archive"
     site.mkdir()
     run(installed / "sitegen", "init", "--languages", "en,ar", "--title", "Harbour archive", cwd=site)
