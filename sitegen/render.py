@@ -314,6 +314,7 @@ class SpilledHTML:
             offset += len(html) + len(text) + len(headings)
             doc.body = dataclasses.replace(doc.body, html="", text="")
         self.file.flush()
+        self.end = offset
 
     def read(self, doc_id: str) -> tuple[str, str]:
         """A document's HTML and text (its page's description may be the start of the text)."""
@@ -342,7 +343,7 @@ class SpilledHTML:
             os.unlink(_unfinished(self.keep))
             return None
         os.replace(_unfinished(self.keep), self.keep)
-        return Shelf(str(self.keep), self.token, self.at)
+        return Shelf(str(self.keep), self.token, self.at, self.end)
 
 
 TOKEN = 16  # random bytes opening a kept bodies file: which build wrote it
@@ -357,11 +358,13 @@ class Shelf:
     """Where the last full build kept its documents' bodies as the pages showed them (`SpilledHTML`
     with `keep`): a template edit re-renders every document's page from the remembered model, which
     keeps no bodies, and making them again (records, Markdown and links, from the memo) took a
-    third of it. A file another build has replaced since has another token: then it is not used."""
+    third of it. A file another build has replaced since has another token, one cut short another
+    size: then it is not used."""
 
     path: str
     token: bytes
     at: dict[str, tuple[int, int, int, int]]
+    size: int
 
     def open(self, leave_out: Iterable[str] = ()) -> "ShelfReader | None":
         """The bodies, but those of `leave_out` (changed since), as `SpilledHTML` gives them to page
@@ -370,7 +373,7 @@ class Shelf:
             file = open(self.path, "rb")
         except OSError:
             return None
-        if file.read(TOKEN) != self.token:
+        if file.read(TOKEN) != self.token or os.fstat(file.fileno()).st_size != self.size:
             file.close()
             return None
         gone = set(leave_out)

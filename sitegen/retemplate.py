@@ -107,7 +107,7 @@ def _bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFile]], s
     nothing was kept (True), or False when one cannot be."""
     fresh = set(state.edited) | (set(state.patched.documents) if state.patched is not None else set())
     shelf = state.shelf.open(fresh) if state.shelf is not None else None
-    missing = None if shelf is None else {site.documents[doc_id].path for doc_id in site.documents if doc_id not in shelf.at}
+    missing = None if shelf is None else [doc_id for doc_id in site.documents if doc_id not in shelf.at]
     if not _linked_bodies(config, site, found, state, memo, missing):
         if shelf is not None:
             shelf.close()
@@ -115,21 +115,23 @@ def _bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFile]], s
     return shelf if shelf is not None else True
 
 
-def _assets(config: Config, known: frozenset[str]) -> set[str]:
-    """The asset paths among `known` (every page and asset path), which no redirect may replace."""
-    return {p for p in known if p.startswith(urls.ASSETS + "/")} | set(theme_files(config))
-
-
 def _linked_bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFile]], state: Remembered,
-                   memo: Memo, only: set[str] | None = None) -> bool:
+                   memo: Memo, only: list[str] | None = None) -> bool:
     """Put the documents' bodies back into the remembered model (which keeps none), as the full build
     made them: each record and Markdown from the memo, its links resolved against the remembered
-    index; False if one has none. `only`: the source paths of these documents alone."""
-    documents = [(k, s) for k, s in found if not s.kind and (only is None or s.shown in only)]
+    index; False if one has none. `only`: these documents' alone (the others are not unpickled)."""
+    ids = list(site.documents) if only is None else only
+    paths = {site.documents[doc_id].path for doc_id in ids}
+    documents = [(k, s) for k, s in found if not s.kind and s.shown in paths]
     parsed = memo.reuse("records", documents, lambda items: [parse_file(item) for item in items])
     records = [record for record, _ in parsed if record is not None and record.id in site.documents]
     bodies = render_bodies(records, [], 1, None, memo)
     linked = link_bodies(records, [], bodies, config.links.broken, state.links)[0]
     for record in records:
         site.documents[record.id].body = linked[record.path]
-    return all(doc.body is not None for doc in site.documents.values() if only is None or doc.path in only)
+    return all(site.documents[doc_id].body is not None for doc_id in ids)
+
+
+def _assets(config: Config, known: frozenset[str]) -> set[str]:
+    """The asset paths among `known` (every page and asset path), which no redirect may replace."""
+    return {p for p in known if p.startswith(urls.ASSETS + "/")} | set(theme_files(config))
