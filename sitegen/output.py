@@ -102,11 +102,20 @@ class Staging(NamedTuple):
 
     staging: str
     out: str
+    patching: bool = False  # the output is patched (`Output.commit`): a file it has as it is stays there
 
     def write(self, rel: str, data: bytes, key: bytes) -> tuple[Written, bool]:
         """Write `rel` into the staging folder: the file as written, and whether its bytes differ
-        from the output's."""
+        from the output's. When patching and they do not, nothing is written: the output's file is
+        kept (`Output.record`), and a template or config edit that changes few of the pages it
+        renders writes no copy of the others only to delete it."""
         _check_rel(rel)
+        if self.patching and _same(f"{self.out}/{rel}", data):
+            try:
+                st = os.stat(f"{self.out}/{rel}")
+                return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), False
+            except OSError:
+                pass  # gone meanwhile: staged as any other
         target = f"{self.staging}/{rel}"
         try:
             with open(target, "wb") as handle:
@@ -241,7 +250,7 @@ class Output:
 
     @property
     def area(self) -> Staging:
-        return Staging(str(self.staging), str(self.out))
+        return Staging(str(self.staging), str(self.out), self._patch)
 
     def write(self, rel: str, data: bytes, key: bytes) -> None:
         self.record(rel, *self.area.write(rel, data, key))

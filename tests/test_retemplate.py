@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import retemplate
+from sitegen import output, retemplate
 from sitegen.build import build
 from sitegen.cache import FOLDER, open_cache
 from sitegen.config import RENDERED, SCHEMA, load_config
@@ -216,3 +216,21 @@ def test_a_full_build_without_workers_keeps_no_bodies_and_a_template_edit_makes_
     edit_template(project, 1)
     warm, _ = builds(project, 1)
     assert warm.site is None and same_as_cold(project) and made[0] >= 30
+
+
+def test_a_title_edit_stages_only_the_files_whose_bytes_change(project, monkeypatch):
+    """Every page is rendered again, but one whose bytes are the output's (a BibTeX entry shows no site
+    title) is not written into the staging folder only to be thrown away with it."""
+    builds(project)
+    staged: list[str] = []  # (a file whose folder is not made yet is opened twice)
+
+    def counting(path, mode="r", *args, **kwargs):
+        if "w" in mode and ".build.tmp-" in str(path):
+            staged.append(str(path))
+        return open(path, mode, *args, **kwargs)
+    monkeypatch.setattr(output, "open", counting, raising=False)
+    set_key(project, "title", CONFIG_EDITS["title"])
+    warm, _ = builds(project)
+    assert warm.site is None and same_as_cold(project)
+    assert 0 < len(set(staged)) == warm.stats.changed < warm.stats.files / 2, (len(set(staged)), warm.stats)
+    assert not [p for p in staged if p.endswith((".bib", ".ris"))]
