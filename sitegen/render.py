@@ -305,7 +305,7 @@ class SpilledHTML:
         self.at: dict[str, tuple[int, int, int, int]] = {}  # id -> offset, bytes of HTML, of text, of pickled headings
         offset = self.file.tell()
         for doc_id, doc in site.documents.items():
-            if doc.body is None:
+            if doc.body is None or not (doc.body.html or doc.body.text):
                 continue
             html, text = (part.encode("utf-8", "surrogatepass") for part in (doc.body.html, doc.body.text))
             headings = pickle.dumps(doc.body.headings, protocol=5) if keep is not None else b""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -17,7 +18,8 @@ from sitegen.build import build
 from sitegen.cache import FOLDER, open_cache
 from sitegen.config import RENDERED, SCHEMA, load_config
 from sitegen.outputs import one
-from sitegen.render import TOKEN
+from sitegen.markup import Rendered
+from sitegen.render import TOKEN, SpilledHTML
 
 from tests.conftest import ROOT
 from tests.test_folders import archive
@@ -58,6 +60,25 @@ def project(tmp_path: Path) -> Path:
                                           "extra:\n  harbour: Alexandria\n---\nThe harbour, [and its light](doc:report-about-the-"
                                           "meeting-001).\n\n## The light\n\nIt turns.\n", encoding="utf-8")
     return root
+
+
+def test_kept_bodies_read_back_whole_but_those_left_out(tmp_path):
+    bodies = {"a": Rendered("<p>بيان <em>مشترك</em></p>\n", "بيان مشترك", ((2, "h", "H"),)), "b": Rendered("", "", ()),
+              "c": Rendered("<p>x</p>", "x", ((1, "x", "X"), (2, "y", "Y")))}
+    site = SimpleNamespace(documents={k: SimpleNamespace(body=v) for k, v in bodies.items()})
+    spilled = SpilledHTML(site, tmp_path, keep=tmp_path / "kept")
+    assert spilled.read("a") == (bodies["a"].html, bodies["a"].text)
+    shelf = spilled.close(kept=True)
+    assert shelf is not None and not list(tmp_path.glob("kept.tmp-*"))
+    reader = shelf.open(leave_out=["c"])
+    assert set(reader.at) == {"a"}  # "b" had nothing to keep: made again, as "c" is
+    assert reader.body("a", None) == bodies["a"]
+    reader.close()
+    assert shelf.open().body("c", None) == bodies["c"]
+    again = SpilledHTML(SimpleNamespace(documents={"a": SimpleNamespace(body=bodies["a"])}), tmp_path, keep=tmp_path / "kept")
+    assert again.close(kept=False) is None and shelf.open() is not None  # a build that failed replaces nothing
+    SpilledHTML(SimpleNamespace(documents={"a": SimpleNamespace(body=bodies["a"])}), tmp_path, keep=tmp_path / "kept").close(kept=True)
+    assert shelf.open() is None  # another build's
 
 
 def builds(root: Path, jobs: int = 1):
