@@ -110,7 +110,8 @@ class Staging(NamedTuple):
         kept (`Output.record`), and a template or config edit that changes few of the pages it
         renders writes no copy of the others only to delete it."""
         _check_rel(rel)
-        if self.patching and _same(f"{self.out}/{rel}", data):
+        same = _same(f"{self.out}/{rel}", data)
+        if self.patching and same:
             try:
                 st = os.stat(f"{self.out}/{rel}")
                 return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), False
@@ -125,7 +126,7 @@ class Staging(NamedTuple):
             with open(target, "wb") as handle:
                 handle.write(data)
         st = os.stat(target)
-        return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), not _same(f"{self.out}/{rel}", data)
+        return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), not same
 
 
 def _same(path: str, data: bytes) -> bool:
