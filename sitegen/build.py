@@ -109,6 +109,7 @@ class Written(NamedTuple):
     rarity: Any
     search_state: Any
     templates: dict[str, bytes]
+    shelf: Any = None  # render.Shelf: where the pages' bodies were kept, for a template edit
 
 
 def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: bool = False, until: Until = "write",
@@ -228,7 +229,7 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
     with sink, beside:  # the output folder is checked and locked before anything is rendered
         clock.stage("pages", len(model.plan))
         with _with_warnings(result.warnings):
-            _pages(config, site, model.plan, jobs, sink, clock, templates, beside.start, kept)
+            shelf = _pages(config, site, model.plan, jobs, sink, clock, templates, beside.start, kept, _shelf(memo, sink))
         rarity, model.plan = model.plan.rarity, None  # the pages are written: what they needed is room for the search
         trim_heap()
         clock.stage("search")  # what is left of it, when it ran beside the pages
@@ -243,21 +244,27 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         result.stats = sink.commit()
         if not isinstance(sink, Discard):
             result.folders = folder_notes(site, sink.written if isinstance(sink, Output) else sink.files)
-    return Written(rarity, search_state, templates)
+    return Written(rarity, search_state, templates, shelf)
+
+
+def _shelf(memo: Memo, sink: Any) -> Path | None:
+    """Where the pages' bodies are kept for the next template edit into an `Output` (`render.Shelf`)."""
+    return memo.side_file(f"bodies-{output_key(sink.out).hex()}") if isinstance(sink, Output) else None
 
 
 def _pages(config: Config, site: Site, plan: Plan, jobs: int, sink: Any, clock: Clock, templates: dict[str, bytes],
-           forked: Callable[[], None], kept: frozenset = frozenset()) -> None:
+           forked: Callable[[], None], kept: frozenset = frozenset(), shelf: Path | None = None) -> Any:
     """Every page into `sink` but those of the documents `kept` as the last build left them
-    (`incremental.unreached`); into one that keeps nothing (`check`), rendered and dropped, unkeyed."""
+    (`incremental.unreached`); into one that keeps nothing (`check`), rendered and dropped, unkeyed.
+    The bodies kept at `shelf` (`render.Shelf`), if they were."""
     if not isinstance(sink, Discard):
-        write_pages(config.template_folders, site, plan, jobs, sink, clock.count, templates, forked, kept)
-        return
+        return write_pages(config.template_folders, site, plan, jobs, sink, clock.count, templates, forked, kept, shelf)
     done = 0  # templates are checked; nothing is kept
     for _, pages in render_plan(Job(templates_of(config.template_folders), site, plan, {}, {}, keep_bytes=False), jobs):
         done += len(pages)
         if done % 64 < len(pages):
             clock.count(done)
+    return None
 
 
 def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, result: BuildResult, read: Read,
@@ -271,7 +278,7 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
     for d in model.linked:
         linked.setdefault(d.path, []).append(d)
     remember(memo, target, Remembered(read.settings, model.seen, model.site, written.rarity, model.index, model.known, linked,
-                                      written.search_state, written.templates, targets=model.targets))
+                                      written.search_state, written.templates, targets=model.targets, shelf=written.shelf))
     keep_compiled(memo, config.template_folders)
 
 

@@ -98,6 +98,11 @@ class Memo:
     def store(self, namespace: str, key: bytes, value: Any) -> None:
         """Keep one value under `key`, replacing what was there."""
 
+    def side_file(self, name: str) -> Path | None:
+        """Where a stage may keep a file of its own, `name`, between builds (it writes it whole, and
+        knows by its contents whether it is the one it wrote); None without a cache."""
+        return None
+
     def finish(self) -> None:
         """A build succeeded: forget what it did not use (the memo stays open for the next build)."""
 
@@ -291,6 +296,9 @@ class Cache(Memo):
     def store(self, namespace, key, value):
         self._insert(namespace, [(self._key(key, namespace), value)])
         self.used.setdefault(namespace, set()).add(self._key(key, namespace))
+
+    def side_file(self, name):
+        return self.folder / name if self.db is not None else None
 
     @_locked
     def finish(self):

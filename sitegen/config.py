@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -159,22 +159,29 @@ class Key:
     """One config key: its type and default as the reference shows them, what it does, and the keys
     inside it (`each`: the keys of every entry of a mapping of names, as in `taxonomies`). Declared
     once here; validation, the reference (`config_reference`) and `sitegen init`'s commented
-    sitegen.yaml all read this table."""
+    sitegen.yaml all read this table. `rendered`: the key is read only where pages are rendered, and
+    by these outputs (names in `outputs.OUTPUTS`, made again from the model): an edit of it renders
+    the pages again from the model the last build remembered (`retemplate`), with no reading, model or
+    search; None (a top-level key) means reading, the model or the search read it: the full build."""
 
     kind: str
     default: Any
     doc: str
     keys: dict[str, "Key"] = field(default_factory=dict)
     each: bool = False
+    rendered: tuple[str, ...] | None = None
 
 
 PER_LANGUAGE = "text or {lang: text}"
 SCHEMA: dict[str, Key] = {
-    "title": Key(PER_LANGUAGE, "Documentary archive", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}"),
-    "description": Key(PER_LANGUAGE, "", "one sentence shown on the home page; text, or a mapping per language"),
+    "title": Key(PER_LANGUAGE, "Documentary archive", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}",
+                 rendered=("datapackage.json",)),
+    "description": Key(PER_LANGUAGE, "", "one sentence shown on the home page; text, or a mapping per language",
+                       rendered=("datapackage.json",)),
     "language": Key("text", "en", "language (BCP 47) of the site's own pages when `languages` is not given"),
     "languages": Key("list", ["en"], "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
-    "extra_labels": Key("mapping", {}, "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}"),
+    "extra_labels": Key("mapping", {}, "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}",
+                        rendered=()),
     "paths": Key("mapping", None, "the project's folders, relative to this file", {
         "content": Key("folder", "content", "the Markdown sources: documents/ and one folder per taxonomy"),
         "templates": Key("folder", "templates", "your templates, over the default theme's: a file here replaces the theme's of that name"),
@@ -221,7 +228,7 @@ SCHEMA: dict[str, Key] = {
             "links": Key("list", [], "links, each {label: text or {lang: text}, url: https://... or a page of the site like data.html}"),
         }),
     }),
-    "extra": Key("mapping", {}, "free data for templates"),
+    "extra": Key("mapping", {}, "free data for templates", rendered=()),
 }
 TOP_KEYS = SCHEMA
 PATH_KEYS = set(SCHEMA["paths"].keys)
@@ -231,6 +238,7 @@ LINKS_KEYS = set(SCHEMA["links"].keys)
 THEME_KEYS = set(SCHEMA["theme"].keys)
 FOOTER_KEYS = set(SCHEMA["theme"].keys["footer"].keys)
 ATTACHMENTS_KEYS = set(SCHEMA["attachments"].keys)
+RENDERED = {name: key.rendered for name, key in SCHEMA.items() if key.rendered is not None}  # see `Key`
 BROKEN = ("error", "warning")
 LEGACY = ("auto", "always", "never")
 
@@ -242,6 +250,27 @@ def default(*path: str) -> Any:
         key = keys[name]
         keys = key.keys
     return key.default
+
+
+def config_fields(name: str) -> tuple[str, ...]:
+    """The `Config` fields a top-level key fills: a text per language two (`title` and `titles`)."""
+    return (name, name + "s") if SCHEMA[name].kind == PER_LANGUAGE else (name,)
+
+
+def with_rendered(config: Config, like: Config) -> Config:
+    """`config` with every key only rendering reads (`Key.rendered`) as `like` has it."""
+    return replace(config, **{f: getattr(like, f) for name in RENDERED for f in config_fields(name)})
+
+
+def rendered_changes(config: Config, was: Config) -> list[str]:
+    """The keys only rendering reads (`Key.rendered`) in which `config` differs from `was`."""
+    return [name for name in RENDERED if any(getattr(config, f) != getattr(was, f) for f in config_fields(name))]
+
+
+def as_read(config: Config) -> Config:
+    """`config` as reading the sources sees it: the keys only rendering reads at their defaults, so
+    that an edit of them changes no source's key (nothing is parsed again)."""
+    return with_rendered(config, Config(config.root, config.path))
 
 
 def load_config(path: str | os.PathLike, *, environ: dict[str, str] | None = None) -> Config:

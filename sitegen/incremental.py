@@ -41,7 +41,7 @@ from sitegen.model import Site
 from sitegen.output import Manifest, Output, UnsafeOutput, WriteStats, unfinished
 from sitegen.outputs import of
 from sitegen.pages import Plan, Rarity
-from sitegen.render import Job, SpilledHTML, render_plan, template_keys
+from sitegen.render import Job, Shelf, SpilledHTML, render_plan, template_keys
 from sitegen.workers import collector_paused, in_child, may_fork
 
 MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
@@ -79,6 +79,8 @@ class Remembered:
     templates_digest: bytes = b""  # inputs.folder_digest of the template folders, the part of `settings` they make
     patched: "Patched | None" = None  # what fast front-matter builds since changed in the model (`refields`)
     targets: frozenset[str] = frozenset()  # every page a link in a body, an about page or the footer points at (or did)
+    shelf: Any = None  # render.Shelf: the documents' bodies as the full build's pages showed them, for template edits
+    config: Any = None  # the config, when a fast build since the full one changed keys only rendering reads (`retemplate`)
 
 
 @dataclass
@@ -102,7 +104,8 @@ class Edited:
 
 def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, sink, done: Callable[[int], None] | None = None,
                 keys: dict[str, bytes] | None = None, forked: Callable[[], None] | None = None,
-                kept: frozenset[str] = frozenset()) -> None:
+                kept: frozenset[str] = frozenset(), shelf: Path | None = None, bodies: Any = None,
+                only: frozenset[str] | None = None) -> Shelf | None:
     """Render every page whose context or templates (the one it names and those it is made of)
     changed since the output was written, and keep the others as they are. Workers plan, key and
     render the pages, and write them into an `Output`'s staging folder themselves (only their stat
@@ -113,13 +116,17 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
     whole to spill it. `keys`: the templates' `template_keys`, when known. `forked()` is called once
     the workers have forked, with the bodies' text back in the site (see `workers.parallel_iter`).
     `kept`: documents whose pages cannot have changed (`unreached`): kept as they are, neither
-    planned nor keyed, unless a file of theirs is no longer as written."""
+    planned nor keyed, unless a file of theirs is no longer as written. `shelf`: where to keep the
+    spilled bodies for the next template edit (returned: `render.Shelf`); `bodies`: where the bodies
+    are, when the site holds none (`render.ShelfReader`); `only`: the templates of documents' pages
+    to plan, the others kept by the caller."""
     known = {rel: w[0] for rel, w in getattr(sink.previous, "files", sink.previous).items()}  # rel -> key
     if kept:
         lost = {doc_id for doc_id in kept if not all(sink.keep(path, known.get(path, b"")) for path in _outputs(site, doc_id))}
         plan = dataclasses.replace(plan, documents=[d for d in plan.documents if d not in kept or d in lost])
-    html = SpilledHTML(site, sink.out.parent) if isinstance(sink, Output) and jobs > 1 else None
-    restored = False
+    html = bodies if bodies is not None else \
+        SpilledHTML(site, sink.out.parent, shelf) if isinstance(sink, Output) and jobs > 1 else None
+    restored, written = False, False
 
     def restore() -> None:
         nonlocal restored
@@ -129,13 +136,14 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
         if forked is not None:
             forked()
     try:
-        _write_pages(Job(tuple(str(f) for f in templates), site, plan, template_keys(templates) if keys is None else keys, known, html=html),
-                     jobs, sink, done, restore)
+        _write_pages(Job(tuple(str(f) for f in templates), site, plan, template_keys(templates) if keys is None else keys, known,
+                         html=html, only=only), jobs, sink, done, restore)
         if html is not None and not restored:
             html.restore_text(site)
+        written = True
     finally:
-        if html is not None:
-            html.close()
+        kept_bodies = html.close(written) if html is not None and bodies is None else None
+    return kept_bodies
 
 
 def _outputs(site: Site, doc_id: str) -> list[str]:
@@ -366,7 +374,7 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     return asked
 
 
-LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets", "config")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -420,6 +428,8 @@ def recall(memo: Memo, target: Path) -> Remembered | None:
     if fixed is None or live is None or fixed[0] != live[0] or not isinstance(fixed[1], Remembered):
         return None
     state = dataclasses.replace(fixed[1], **live[1], lineage=fixed[0])
+    if state.config is not None:
+        state.site.config = state.config
     if state.patched is not None:
         _apply(state, state.patched)
     return state

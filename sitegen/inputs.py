@@ -18,7 +18,7 @@ import rjsmin
 
 from sitegen import sources, theme, urls
 from sitegen.cache import NO_MEMO, Memo, digest
-from sitegen.config import Config
+from sitegen.config import Config, as_read
 from sitegen.errors import WARNING, Diagnostic, shown_path
 from sitegen.frontmatter import split_source
 from sitegen.links import LinkUse, link_page
@@ -71,15 +71,15 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
     if not doc_folder.is_dir():
         problems.append(Diagnostic(config.path, 1, 1, f"no documents folder at {shown_path(doc_folder)}",
                                    "create content/documents/ or set paths.content"))
-    settings = digest(repr(config))
+    settings, reading = digest(repr(config)), digest(repr(as_read(config)))  # a source's key: the config as read
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
     inputs = [settings, folder_digest(config.template_folders), folder_digest(config.asset_folders), pages_digest(config)]
-    seen, now = Seen.unpack(memo.load("seen", _seen_key(config, settings))), time.time_ns()
+    seen, now = Seen.unpack(memo.load("seen", _seen_key(config, reading))), time.time_ns()
     found: list[tuple[bytes, SourceFile]] = []
     for folder, kind in folders:
-        keyed, more = _read_folder(folder, kind, config, settings, seen, done)
+        keyed, more = _read_folder(folder, kind, config, reading, seen, done)
         found, problems = found + keyed, problems + more
-    memo.store("seen", _seen_key(config, settings), Seen.pack([(f.name, f.signature, f.hashed, f.shown, key) for key, f in found
+    memo.store("seen", _seen_key(config, reading), Seen.pack([(f.name, f.signature, f.hashed, f.shown, key) for key, f in found
                                                                if f.signature is not None and f.signature[1] < now - SETTLED_NS]))
     return found, problems, digest(*inputs, *(key for key, _ in found)), digest(*inputs)
 

@@ -102,11 +102,21 @@ class Staging(NamedTuple):
 
     staging: str
     out: str
+    patching: bool = False  # the output is patched (`Output.commit`): a file it has as it is stays there
 
     def write(self, rel: str, data: bytes, key: bytes) -> tuple[Written, bool]:
         """Write `rel` into the staging folder: the file as written, and whether its bytes differ
-        from the output's."""
+        from the output's. When patching and they do not, nothing is written: the output's file is
+        kept (`Output.record`), and a template or config edit that changes few of the pages it
+        renders writes no copy of the others only to delete it."""
         _check_rel(rel)
+        same = _same(f"{self.out}/{rel}", data)
+        if self.patching and same:
+            try:
+                st = os.stat(f"{self.out}/{rel}")
+                return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), False
+            except OSError:
+                pass  # gone meanwhile: staged as any other
         target = f"{self.staging}/{rel}"
         try:
             with open(target, "wb") as handle:
@@ -116,7 +126,7 @@ class Staging(NamedTuple):
             with open(target, "wb") as handle:
                 handle.write(data)
         st = os.stat(target)
-        return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), not _same(f"{self.out}/{rel}", data)
+        return Written(key, st.st_size, st.st_mtime_ns, st.st_ino), not same
 
 
 def _same(path: str, data: bytes) -> bool:
@@ -242,7 +252,7 @@ class Output:
 
     @property
     def area(self) -> Staging:
-        return Staging(str(self.staging), str(self.out))
+        return Staging(str(self.staging), str(self.out), self._patch)
 
     def write(self, rel: str, data: bytes, key: bytes) -> None:
         self.record(rel, *self.area.write(rel, data, key))

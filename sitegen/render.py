@@ -27,6 +27,7 @@ import markupsafe
 from sitegen import formats, theme, urls
 from sitegen.cache import Memo, digest
 from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.markup import Rendered
 from sitegen.model import Site
 from sitegen.pages import Page, Plan, plan_document
 from sitegen.workers import parallel_iter
@@ -290,35 +291,111 @@ class SpilledHTML:
     `folder` (document id -> where in it) while the pages are rendered: only a document's own page shows its
     HTML, so the page workers read it from there one document at a time, and the parent forks them
     without the bodies (about a GB at 100,000 documents). `restore_text` puts the text back for the
-    search; the HTML stays out."""
+    search; the HTML stays out. `keep`: the file is kept there instead, with each body's headings,
+    once the pages are written (`kept`): a template edit renders from it (`Shelf`) without making
+    the bodies again."""
 
-    def __init__(self, site: Site, folder: Path):
-        self.file = tempfile.TemporaryFile(dir=folder)  # beside the output, on its disk: /tmp may be memory (tmpfs)
-        self.at: dict[str, tuple[int, int, int]] = {}  # document id -> offset, bytes of HTML, bytes of text
-        offset = 0
+    def __init__(self, site: Site, folder: Path, keep: Path | None = None):
+        self.keep, self.token = keep, os.urandom(TOKEN)
+        if keep is None:
+            self.file = tempfile.TemporaryFile(dir=folder)  # beside the output, on its disk: /tmp may be memory (tmpfs)
+        else:
+            self.file = open(_unfinished(keep), "w+b")
+            self.file.write(self.token)
+        self.at: dict[str, tuple[int, int, int, int]] = {}  # id -> offset, bytes of HTML, of text, of pickled headings
+        offset = self.file.tell()
         for doc_id, doc in site.documents.items():
             if doc.body is None or not (doc.body.html or doc.body.text):
                 continue
             html, text = (part.encode("utf-8", "surrogatepass") for part in (doc.body.html, doc.body.text))
-            self.file.write(html + text)
-            self.at[doc_id] = (offset, len(html), len(text))
-            offset += len(html) + len(text)
+            headings = pickle.dumps(doc.body.headings, protocol=5) if keep is not None else b""
+            self.file.write(html + text + headings)
+            self.at[doc_id] = (offset, len(html), len(text), len(headings))
+            offset += len(html) + len(text) + len(headings)
             doc.body = dataclasses.replace(doc.body, html="", text="")
         self.file.flush()
+        self.end = offset
 
     def read(self, doc_id: str) -> tuple[str, str]:
         """A document's HTML and text (its page's description may be the start of the text)."""
-        offset, size, text = self.at[doc_id]
+        offset, size, text, _ = self.at[doc_id]
         both = os.pread(self.file.fileno(), size + text, offset)
         return both[:size].decode("utf-8", "surrogatepass"), both[size:].decode("utf-8", "surrogatepass")
 
+    def body(self, doc_id: str, body: Any) -> Any:
+        """`body` (the site's, emptied) with its HTML and text back."""
+        html, text = self.read(doc_id)
+        return dataclasses.replace(body, html=html, text=text)
+
     def restore_text(self, site: Site) -> None:
-        for doc_id, (offset, html, text) in self.at.items():
+        for doc_id, (offset, html, text, _) in self.at.items():
             doc = site.documents[doc_id]
             doc.body = dataclasses.replace(doc.body, text=os.pread(self.file.fileno(), text, offset + html)
                                            .decode("utf-8", "surrogatepass"))
 
-    def close(self) -> None:
+    def close(self, kept: bool = False) -> "Shelf | None":
+        """Close; with `keep` and `kept` (the pages are written), the file is put in its place and
+        described for the next build, else removed."""
+        self.file.close()
+        if self.keep is None:
+            return None
+        if not kept:
+            os.unlink(_unfinished(self.keep))
+            return None
+        os.replace(_unfinished(self.keep), self.keep)
+        return Shelf(str(self.keep), self.token, self.at, self.end)
+
+
+TOKEN = 16  # random bytes opening a kept bodies file: which build wrote it
+
+
+def _unfinished(path: Path) -> Path:
+    return path.with_name(f"{path.name}.tmp-{os.getpid()}")
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """Where the last full build kept its documents' bodies as the pages showed them (`SpilledHTML`
+    with `keep`): a template edit re-renders every document's page from the remembered model, which
+    keeps no bodies, and making them again (records, Markdown and links, from the memo) took a
+    third of it. A file another build has replaced since has another token, one cut short another
+    size: then it is not used."""
+
+    path: str
+    token: bytes
+    at: dict[str, tuple[int, int, int, int]]
+    size: int
+
+    def open(self, leave_out: Iterable[str] = ()) -> "ShelfReader | None":
+        """The bodies, but those of `leave_out` (changed since), as `SpilledHTML` gives them to page
+        workers; None when the file is gone or is another build's."""
+        try:
+            file = open(self.path, "rb")
+        except OSError:
+            return None
+        if file.read(TOKEN) != self.token or os.fstat(file.fileno()).st_size != self.size:
+            file.close()
+            return None
+        gone = set(leave_out)
+        return ShelfReader(file, {doc_id: at for doc_id, at in self.at.items() if doc_id not in gone})
+
+
+class ShelfReader:
+    """A kept bodies file open for the page workers (`Job.html`): each body read whole, headings too."""
+
+    def __init__(self, file: Any, at: dict[str, tuple[int, int, int, int]]):
+        self.file, self.at = file, at
+
+    def body(self, doc_id: str, body: Any) -> Any:
+        offset, html, text, headings = self.at[doc_id]
+        data = os.pread(self.file.fileno(), html + text + headings, offset)
+        return Rendered(data[:html].decode("utf-8", "surrogatepass"), data[html:html + text].decode("utf-8", "surrogatepass"),
+                        pickle.loads(data[html + text:]))
+
+    def restore_text(self, site: Site) -> None:
+        """Nothing to restore: the site never held these bodies."""
+
+    def close(self, kept: bool = False) -> None:
         self.file.close()
 
 
@@ -334,7 +411,8 @@ class Job:
     known: dict[str, bytes]  # output path -> the key of the file the last build wrote there
     keep_bytes: bool = True  # False for `check`: render every page, send nothing back
     staging: Any = None  # output.Staging: the worker writes each page it renders and sends back its stat
-    html: "SpilledHTML | None" = None  # the documents' bodies' HTML, when it is kept out of the site
+    html: "SpilledHTML | ShelfReader | None" = None  # the documents' bodies, when they are kept out of the site
+    only: frozenset[str] | None = None  # the templates of a document's pages to plan (the others are kept as they are)
 
 
 def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forked: Callable[[], None] | None = None
@@ -357,9 +435,10 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
         doc = job.site.documents[unit]
         if job.html is not None and unit in job.html.at:
             doc = copy.copy(doc)
-            html, text = job.html.read(unit)
-            doc.body = dataclasses.replace(doc.body, html=html, text=text)
+            doc.body = job.html.body(unit, doc.body)
         pages = plan_document(job.site, doc, job.plan.rarity)
+        if job.only is not None:
+            pages = [page for page in pages if page.template in job.only]
     done = []
     for page, key in zip(pages, page_keys(job.keys, pages)):
         data = None if job.known.get(page.path) == key else render_page(job.templates, page)[1]

@@ -1,14 +1,18 @@
-"""The build after a template edit: only the pages made from the changed templates are planned and
-rendered again, and only those whose bytes changed are moved into the output.
+"""The build after a template edit, or an edit of config keys only rendering reads: only the pages
+that may change are planned and rendered again, and only those whose bytes changed are moved into
+the output.
 
 A template reaches the pages whose template is made of it (what it extends, includes or imports,
 followed through Jinja's AST: `render.template_keys`), and nothing else: no model, listing, feed,
-export or search file depends on a template. So when the templates are all that changed since the
-last build into an output folder (the sources, config, assets and the theme's images are as it saw
-them, `incremental.Remembered` says so), this redoes those pages from the model the last full build
-remembered, keeps every other file where it is, and leaves the search index and the warnings as they
-were. Anything else takes the full build, the reference the cache tests compare it with.
-Must not write anything but through `output.Output`.
+export or search file depends on a template. A config key whose `config.Key.rendered` says so
+reaches the pages (every page's context has the site's settings) and the outputs it names, not the
+sources' reading, the model or the search. So when these are all that changed since the last build
+into an output folder (the sources, the rest of the config, assets and the theme's images are as it
+saw them, `incremental.Remembered` says so), this redoes those pages from the model the last full
+build remembered (the documents' bodies from where its pages left them, `render.Shelf`), makes the
+named outputs again, keeps every other file where it is, and leaves the search index and the
+warnings as they were. Anything else takes the full build, the reference the cache tests compare
+it with. Must not write anything but through `output.Output`.
 """
 
 from __future__ import annotations
@@ -18,54 +22,63 @@ from typing import Callable
 
 from sitegen import urls
 from sitegen.cache import Memo, digest
-from sitegen.config import Config
+from sitegen.config import RENDERED, Config, rendered_changes, with_rendered
 from sitegen.errors import BuildFailed
-from sitegen.incremental import Edited, LastBuild, Remembered, key, remember, write_pages
+from sitegen.incremental import Edited, LastBuild, Remembered, key, remember, write_file, write_pages
 from sitegen.inputs import SourceFile, folder_digest, pages_digest, parse_file, render_bodies, theme_files
 from sitegen.links import link_bodies
 from sitegen.model import Site
 from sitegen.output import Manifest, Output
-from sitegen.outputs import of
+from sitegen.outputs import of, one
 from sitegen.pages import Plan, plan_site
-from sitegen.render import compile_templates, template_keys
+from sitegen.render import ShelfReader, compile_templates, template_keys
 
 
 def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, SourceFile]], inputs: bytes,
                       settings: bytes, last: LastBuild, memo: Memo, strict: bool, protected: list[Path], jobs: int,
                       as_left: Callable[[], Manifest | None], state: Remembered | None) -> Edited | None:
-    """The build of `target` when only templates changed since the last build wrote it; None when
-    anything else did (or nothing did): then another path must run. `state`: what the last build
-    remembered (`incremental.recall`)."""
+    """The build of `target` when only templates, or config keys only rendering reads, changed since
+    the last build wrote it; None when anything else did (or nothing did): then another path must
+    run. `state`: what the last build remembered (`incremental.recall`)."""
     if state is None or state.settings == settings or not state.templates_digest or (strict and last.warnings):
         return None  # (--strict: the full build fails on the warnings, and says why)
     if {s.shown: k for k, s in found} != {shown: k for shown, (k, _) in state.files.items()}:
         return None  # a source changed too
-    templates = folder_digest(config.template_folders)
-    if not _only_templates(config, settings, templates, state):
+    templates, site = folder_digest(config.template_folders), state.site
+    if not _only_rendering(config, settings, templates, state):
         return None
     keys = template_keys(config.template_folders)
     if keys.keys() != state.templates.keys():
         return None  # a template added or removed: a page may now find one it lacked, or lose one
-    changed = {name for name, key in keys.items() if state.templates[name] != key}
+    configured = rendered_changes(config, site.config)  # every page shows the site's settings
+    changed = set(keys) if configured else {name for name, key in keys.items() if state.templates[name] != key}
     manifest = as_left()
     if manifest is None:
         return None
-    site, own = state.site, {o.template for o in of("document")}
+    own = {o.template for o in of("document")}
+    site.config = config
     pages = [p for p in plan_site(site, _assets(config, state.known))[0].pages if p.template in changed] \
         if changed - own else []  # no page of the site's own is made from a document's templates
     documents = list(site.documents) if changed & own else []
-    if documents and not _linked_bodies(config, site, found, state, memo):
+    bodies = _bodies(config, site, found, state, memo) if documents else None
+    if documents and bodies is False:
         return None
     compile_templates(config.template_folders, changed)
     with Output(target, protected, manifest) as sink:
         try:
             write_pages(config.template_folders, site, Plan(pages, documents, state.known, state.rarity), jobs, sink,
-                        keys=keys)
+                        keys=keys, bodies=bodies if isinstance(bodies, ShelfReader) else None, only=frozenset(changed & own))
         except BuildFailed as failed:  # as the full build reports it: with the run's warnings
             raise BuildFailed([*failed.diagnostics, *last.warnings]) from None
+        finally:
+            if isinstance(bodies, ShelfReader):
+                bodies.close()
+        for name in sorted({name for key in configured for name in RENDERED[key]}):
+            write_file(sink, one(name).path(), one(name).make(site))
         sink.keep_rest(set())  # checked above: the output is as the last build left it
         stats = sink.commit()
     state.settings, state.templates, state.templates_digest = settings, keys, templates
+    state.config = config if configured or state.config is not None else None
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
     now = last._replace(inputs=inputs)
@@ -73,33 +86,52 @@ def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, Sou
     return Edited(now, stats, 0)
 
 
-def _only_templates(config: Config, settings: bytes, templates: bytes, state: Remembered) -> bool:
+def _only_rendering(config: Config, settings: bytes, templates: bytes, state: Remembered) -> bool:
     """`settings` (the digest of config, templates, assets and the theme's images, made as
     `inputs.read_sources` and `build.build` make it) differs from the last build's in the templates
-    alone: made again with the templates the last build read, it is that build's. A template or
-    asset edited while this runs makes neither digest match: the full build then."""
-    config_part, others = digest(repr(config)), (folder_digest(config.asset_folders), pages_digest(config))
+    and the config keys only rendering reads (`config.Key.rendered`) alone: made again with the
+    templates and those keys the last build read, it is that build's. A template or asset edited
+    while this runs makes neither digest match: the full build then."""
+    was = with_rendered(config, state.site.config)
+    others = (folder_digest(config.asset_folders), pages_digest(config))
     for flag in ("drafts", "published"):  # whether this build previews what is not published (--drafts)
-        if digest(digest(config_part, templates, *others), flag) == settings:
-            return digest(digest(config_part, state.templates_digest, *others), flag) == state.settings
+        if digest(digest(digest(repr(config)), templates, *others), flag) == settings:
+            return digest(digest(digest(repr(was)), state.templates_digest, *others), flag) == state.settings
     return False
 
 
-def _assets(config: Config, known: frozenset[str]) -> set[str]:
-    """The asset paths among `known` (every page and asset path), which no redirect may replace."""
-    return {p for p in known if p.startswith(urls.ASSETS + "/")} | set(theme_files(config))
+def _bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFile]], state: Remembered,
+            memo: Memo) -> ShelfReader | bool:
+    """Where the documents' bodies are for their pages: those the last full build kept (`render.Shelf`),
+    and the bodies of documents edited since made again into the model; every body made again when
+    nothing was kept (True), or False when one cannot be."""
+    fresh = set(state.edited) | (set(state.patched.documents) if state.patched is not None else set())
+    shelf = state.shelf.open(fresh) if state.shelf is not None else None
+    missing = None if shelf is None else [doc_id for doc_id in site.documents if doc_id not in shelf.at]
+    if not _linked_bodies(config, site, found, state, memo, missing):
+        if shelf is not None:
+            shelf.close()
+        return False
+    return shelf if shelf is not None else True
 
 
 def _linked_bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFile]], state: Remembered,
-                   memo: Memo) -> bool:
-    """Put every document's body back into the remembered model (which keeps none), as the full build
-    made it: its record and Markdown from the memo, its links resolved against the remembered index;
-    False if one has none."""
-    documents = [(k, s) for k, s in found if not s.kind]
+                   memo: Memo, only: list[str] | None = None) -> bool:
+    """Put the documents' bodies back into the remembered model (which keeps none), as the full build
+    made them: each record and Markdown from the memo, its links resolved against the remembered
+    index; False if one has none. `only`: these documents' alone (the others are not unpickled)."""
+    ids = list(site.documents) if only is None else only
+    paths = {site.documents[doc_id].path for doc_id in ids}
+    documents = [(k, s) for k, s in found if not s.kind and s.shown in paths]
     parsed = memo.reuse("records", documents, lambda items: [parse_file(item) for item in items])
     records = [record for record, _ in parsed if record is not None and record.id in site.documents]
     bodies = render_bodies(records, [], 1, None, memo)
     linked = link_bodies(records, [], bodies, config.links.broken, state.links)[0]
     for record in records:
         site.documents[record.id].body = linked[record.path]
-    return all(doc.body is not None for doc in site.documents.values())
+    return all(site.documents[doc_id].body is not None for doc_id in ids)
+
+
+def _assets(config: Config, known: frozenset[str]) -> set[str]:
+    """The asset paths among `known` (every page and asset path), which no redirect may replace."""
+    return {p for p in known if p.startswith(urls.ASSETS + "/")} | set(theme_files(config))

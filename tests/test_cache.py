@@ -751,8 +751,9 @@ def test_a_full_build_deletes_value_files_no_entry_names(project, monkeypatch):
     cold_and_warm(project)
     assert old.exists()  # a fast build does not sweep
     config = project / "sitegen.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("title: Test archive", "title: Retitled"), encoding="utf-8")
-    assert cold_and_warm(project)[0].edited == 0  # a full build, which forgets what it did not use
+    config.write_text(config.read_text(encoding="utf-8") + "page_size: 7\n", encoding="utf-8")
+    warm = cold_and_warm(project)[0]
+    assert warm.edited == 0 and warm.site is not None  # a full build, which forgets what it did not use
     assert not old.exists() and fresh.exists()
 
 
