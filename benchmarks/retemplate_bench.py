@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()), ROOT.parent / "shared" / "bench")
+SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+              ROOT.parent / "shared" / "bench")
 EDITS = {"document template edited": ("templates/document.html", "</article>", "</article><!-- edited {} -->"),
          "site title in config": ("sitegen.yaml", "title: Benchmark", "title: Benchmark {}")}
 
@@ -63,8 +64,8 @@ def export(ref: str, out: Path) -> Path:
 def timed(code: Path, site: Path) -> tuple[float, float]:
     """Wall and CPU seconds (the process and its workers, user and system) of one build of `site`."""
     before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sitegen", "build", "--jobs", "2"], cwd=site, check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "PYTHONPATH": str(code), "CI": "true"})
+    subprocess.run([sys.executable, "-m", "sitegen", "build", "--jobs", "2"], cwd=site, check=True,
+                   stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(code), "CI": "true"})
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.perf_counter() - started, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

@@ -67,7 +67,8 @@ def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, Sou
     with Output(target, protected, manifest) as sink:
         try:
             write_pages(config.template_folders, site, Plan(pages, documents, state.known, state.rarity), jobs, sink,
-                        keys=keys, bodies=bodies if isinstance(bodies, ShelfReader) else None, only=frozenset(changed & own))
+                        keys=keys, bodies=bodies if isinstance(bodies, ShelfReader) else None,
+                        only=frozenset(changed & own))
         except BuildFailed as failed:  # as the full build reports it: with the run's warnings
             raise BuildFailed([*failed.diagnostics, *last.warnings]) from None
         finally:

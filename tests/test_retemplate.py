@@ -46,19 +46,22 @@ def project(tmp_path: Path) -> Path:
     the config's `extra` (the theme's does not)."""
     root = archive(tmp_path / "site", documents=30, extra="languages: [en, ar]\ndescription: Letters.\n")
     config = root / "sitegen.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("language: en\n", "", 1)
-                      .replace(f"templates: {ROOT / 'templates'}\n", f"templates: {tmp_path / 'tpl'}\n"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace("language: en\n", "", 1)
+    config.write_text(text.replace(f"templates: {ROOT / 'templates'}\n", f"templates: {tmp_path / 'tpl'}\n"),
+                      encoding="utf-8")
     shutil.copytree(ROOT / "templates", tmp_path / "tpl")
     base = tmp_path / "tpl/base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- {{ site.extra }} --></body>", 1), encoding="utf-8")
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- {{ site.extra }} --></body>", 1),
+                    encoding="utf-8")
     docs = root / "content/documents"
     (docs / "arabic-letter.md").write_text("---\ntitle: رسالة من الحارس\ndate: 2021-02-03\nsource: موقع\nlanguage: ar\n"
                                            "actors:\n  - Wang Yi\n---\nنص الرسالة.\n", encoding="utf-8")
-    (docs / "unfinished.md").write_text("---\ntitle: Not yet\ndate: 2021-02-04\nsource: Wire\nlanguage: en\ndraft: true\n"
-                                        "---\nA draft never published.\n", encoding="utf-8")
-    (docs / "harbour-note.md").write_text("---\ntitle: A note on the harbour\ndate: 2021-02-05\nsource: Wire\nlanguage: en\n"
-                                          "extra:\n  harbour: Alexandria\n---\nThe harbour, [and its light](doc:report-about-the-"
-                                          "meeting-001).\n\n## The light\n\nIt turns.\n", encoding="utf-8")
+    (docs / "unfinished.md").write_text("---\ntitle: Not yet\ndate: 2021-02-04\nsource: Wire\nlanguage: en\n"
+                                        "draft: true\n---\nA draft never published.\n", encoding="utf-8")
+    (docs / "harbour-note.md").write_text("---\ntitle: A note on the harbour\ndate: 2021-02-05\nsource: Wire\n"
+                                          "language: en\nextra:\n  harbour: Alexandria\n---\nThe harbour, "
+                                          "[and its light](doc:report-about-the-meeting-001).\n\n## The light\n\n"
+                                          "It turns.\n", encoding="utf-8")
     return root
 
 
@@ -75,9 +78,11 @@ def test_kept_bodies_read_back_whole_but_those_left_out(tmp_path):
     assert reader.body("a", None) == bodies["a"]
     reader.close()
     assert shelf.open().body("c", None) == bodies["c"]
-    again = SpilledHTML(SimpleNamespace(documents={"a": SimpleNamespace(body=bodies["a"])}), tmp_path, keep=tmp_path / "kept")
+    again = SpilledHTML(SimpleNamespace(documents={"a": SimpleNamespace(body=bodies["a"])}), tmp_path,
+                        keep=tmp_path / "kept")
     assert again.close(kept=False) is None and shelf.open() is not None  # a build that failed replaces nothing
-    SpilledHTML(SimpleNamespace(documents={"a": SimpleNamespace(body=bodies["a"])}), tmp_path, keep=tmp_path / "kept").close(kept=True)
+    SpilledHTML(SimpleNamespace(documents={"a": SimpleNamespace(body=bodies["a"])}), tmp_path,
+                keep=tmp_path / "kept").close(kept=True)
     assert shelf.open() is None  # another build's
 
 
@@ -114,7 +119,8 @@ def set_key(root: Path, name: str, line: str) -> None:
 
 def edit_template(root: Path, n: int) -> None:
     page = root.parent / "tpl/document.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"</article><!-- {n} -->", 1), encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"</article><!-- {n} -->", 1),
+                    encoding="utf-8")
 
 
 def edit_body(root: Path, name: str, n: int) -> None:
@@ -190,7 +196,8 @@ def bodies_made(monkeypatch) -> list[int]:
     """How many bodies each template edit made again from the memo (`retemplate._linked_bodies`)."""
     made: list[int] = []
     render_bodies = retemplate.render_bodies
-    monkeypatch.setattr(retemplate, "render_bodies", lambda records, *rest: made.append(len(records)) or render_bodies(records, *rest))
+    monkeypatch.setattr(retemplate, "render_bodies",
+                        lambda records, *rest: made.append(len(records)) or render_bodies(records, *rest))
     return made
 
 
@@ -207,7 +214,8 @@ def test_a_document_template_edit_takes_the_bodies_the_full_build_kept(project, 
     warm, _ = builds(project, 2)
     assert warm.site is None and same_as_cold(project)
     assert made == [2]  # the two documents edited since the full build; the others' bodies as kept
-    assert "A line added 1." in next((project / "build/documents").rglob("harbour-note.html")).read_text(encoding="utf-8")
+    page = next((project / "build/documents").rglob("harbour-note.html"))
+    assert "A line added 1." in page.read_text(encoding="utf-8")
     edit_template(project, 4)
     warm, _ = builds(project, 1)  # in one process, from the kept bodies too
     assert warm.site is None and same_as_cold(project) and made == [2, 2]
