@@ -375,7 +375,6 @@
       drawFix();
       document.getElementById('search-count').textContent = state.q ? countText(state.visible.length) : '';
       if (state.q && !performance.getEntriesByName('sitegen:complete').length) {
-        performance.mark('sitegen:first-results');
         performance.mark('sitegen:complete');
       }
       busy(false);
@@ -403,7 +402,7 @@
   function number(n) {
     var text = String(n), out = '', size = T.number.sizes[0];
     while (text.length > size) { out = T.number.group + text.slice(-size) + out; text = text.slice(0, -size); size = T.number.sizes[1]; }
-    return (text + out).replace(/\d/g, function (digit) { return T.number.digits[digit]; });
+    return (text + out).replace(/\d/g, function (d) { return T.number.digits[d]; });
   }
 
   var announceTimer = null;

@@ -211,8 +211,8 @@
     var rowBytes = 0, listBytes = 0, inSample = sample ? sampleMask(docs).count : 0;
     var ratio = core.sample ? core.sample.ratio : 1, least = core.sample ? core.sample.least : Infinity;
     loading.blocksOf(docs, 'rows').forEach(function (block) { rowBytes += core.rows[block]; });
-    var recordBytes = (docs.length - shown) * RECORD_BYTES;
-    if (recordBytes <= rowBytes && recordBytes <= everyList(bounds, docs.length)) return { mode: 'records', sampled: [] };
+    var records = (docs.length - shown) * RECORD_BYTES;
+    if (records <= rowBytes && records <= everyList(bounds)) return { mode: 'records', sampled: [] };
     var sampled = core.facets.map(function (_, facet) {
       var full = bytesOf(exact[facet], firstPick(exact[facet], bounds[facet], docs.length));
       var part = inSample >= least ? bytesOf(sample[facet], firstPick(sample[facet], sampleBounds(facet), inSample)) : Infinity;
@@ -222,17 +222,14 @@
     return rowBytes <= listBytes ? { mode: 'rows', sampled: [] } : { mode: 'lists', sampled: sampled };
   }
 
-  /* The bytes of every value-list file holding a value that `bounds` let count some of `total` results:
-     the most that counting them by lists can load. */
-  function everyList(bounds, total) {
-    var sum = 0;
-    exact.forEach(function (tab, facet) {
-      var ub = bounds[facet].ub;
-      tab.files.forEach(function (file, at) {
-        for (var value = file[0]; value < fileEnd(tab, at); value++) if (Math.min(ub[value], total) > 0) { sum += file[2]; return; }
-      });
-    });
-    return sum;
+  /* The bytes of every value-list file holding a value `bounds` let count: the most counting by lists loads. */
+  function everyList(bounds) {
+    return exact.reduce(function (sum, tab, facet) {
+      return sum + tab.files.reduce(function (bytes, file, at) {
+        for (var value = file[0]; value < fileEnd(tab, at); value++) if (bounds[facet].ub[value]) return bytes + file[2];
+        return bytes;
+      }, 0);
+    }, 0);
   }
 
   /* Start loading what counting facets over `docs` with nothing chosen needs. */

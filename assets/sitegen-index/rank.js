@@ -15,16 +15,6 @@
   var SHOWN_FIRST = 10;  // results ranked exactly when `run` is not told how many are shown
   var LOOKUP = 16;  // a binary search costs about as much as reading this many of a posting's documents
 
-  /* The score lunr.py stores for the j-th document of a posting in `field`; before its length block is
-     loaded, a document has the mean body length. */
-  function scoreAt(posting, field, j) {
-    var one = posting.fields[field], tf = one.tfs[j], doc = one.docs[j];
-    var length = field < BODY ? one.lens[j] : lengths.bodyLength(doc, core.averages[field]);
-    var score = posting.idf * ((BM25_K1 + 1) * tf) / (BM25_K1 * (1 - BM25_B + BM25_B * (length / core.averages[field])) + tf);
-    score *= core.boosts[field];
-    return round3(score);
-  }
-
   /* Python's round(x, 3), which rounds the exact binary value: x * 1000 rounds the same way unless it
      lies within a hair of a half, where toFixed (exact, but 10x slower) decides. */
   function round3(value) {
@@ -33,9 +23,9 @@
   }
 
   /* Per document, its dot product in `field` with the query `vector`, summed in the vector's term
-     order as lunr sums it (a term the document lacks adds 0); the body's lengths from `given` when
-     given (bounds), else as known. scoreAt's arithmetic, in the same order: a common word has 10,000
-     documents. `only`: the documents wanted, when they are few (a phrase's), looked up in a posting
+     order as lunr sums it (a term the document lacks adds 0), each term's score as lunr.py stores it
+     (BM25, rounded); the body's lengths from `given` when given (bounds), else as known (the mean
+     before a document's block is loaded). A common word has 10,000 documents. `only`: the documents wanted, when they are few (a phrase's), looked up in a posting
      much longer than they are rather than read through. */
   function dots(vector, field, given, only) {
     var out = new Float64Array(DOCUMENT_COUNT), average = core.averages[field], boost = core.boosts[field], isBody = field === BODY;
@@ -234,5 +224,5 @@
     return later ? { bounds: bounds } : facets.recount(hits, bounds, shown);
   }
 
-  rooms.rank = { scoreAt: scoreAt, refine: refine, run: run };
+  rooms.rank = { dots: dots, refine: refine, run: run };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});
