@@ -259,7 +259,6 @@
           if (token !== runs) return;
           state.results = results;
           if (later) firstRecords(results);
-          performance.mark('sitegen:searched');
           render().then(announceSoon);
         });
       });
@@ -400,7 +399,7 @@
      and group sizes, the rightmost group's then every other's. Not Intl.NumberFormat: its first use
      in a page cost 10-40 ms of ICU start-up while the index's first files arrived. */
   function number(n) {
-    var text = String(n), out = '', size = T.number.sizes[0];
+    var text = '' + n, out = '', size = T.number.sizes[0];
     while (text.length > size) { out = T.number.group + text.slice(-size) + out; text = text.slice(0, -size); size = T.number.sizes[1]; }
     return (text + out).replace(/\d/g, function (d) { return T.number.digits[d]; });
   }
