@@ -15,23 +15,7 @@
   var core = window.SITEGEN_SEARCH, rooms = window.sitegenIndexRooms || {};
   var ROOMS = ['codes', 'load', 'postings', 'lengths', 'facets', 'query', 'rank', 'forgive', 'phrases'];
   if (!core || !window.sitegenAnalysis || ROOMS.some(function (name) { return !rooms[name]; })) return;
-  var loading = rooms.load, query = rooms.query, postings = rooms.postings;
-
-  /* For tests: every non-zero score of `term`, as lunr.py stores them ({field/document: score}). */
-  function scores(term) {
-    return query.prepare([query.clause(term, null, query.OPTIONAL)]).then(function () {
-      var posting = postings.posting(term), docs = [];
-      if (!posting) return {};
-      posting.fields.forEach(function (field) { docs = docs.concat(Array.from(field.docs)); });
-      return rooms.lengths.loadLengths(docs).then(function () {
-        var out = {};
-        posting.fields.forEach(function (field, at) {
-          field.docs.forEach(function (doc, j) { out[core.fields[at] + '/' + doc] = rooms.rank.scoreAt(posting, at, j); });
-        });
-        return out;
-      });
-    });
-  }
+  var loading = rooms.load, query = rooms.query;
 
   /* What every query will need, asked for before the query's own files: every body length when
      they load with each query (lengths.UPFRONT), beside the chunks the words' forgiving loads first. */
@@ -46,7 +30,6 @@
     record: function (doc) { return loading.perDocument('records', doc); },
     originals: function (doc) { return loading.perDocument('originals', doc); },  // [file name, path, page, text] per page of its attachments
     open: loading.open,
-    warm: warm,
-    scores: scores
+    warm: warm
   };
 })();

@@ -239,7 +239,6 @@
     busy(true);
     if (idx.warm) idx.warm();
     if (state.checks.length || state.without.length) idx.loadPhrases(state.checks, state.without).catch(function () { /* byPhrase says */ });
-    setTimeout(numbers, 0);  // made while the index files are on their way, not after
     forgiven(found).then(function (fixed) {
       if (token !== runs) return null;
       return idx.run(fixed.clauses, state.shown, later, holding()).then(function (hits) {
@@ -260,7 +259,6 @@
           if (token !== runs) return;
           state.results = results;
           if (later) firstRecords(results);
-          performance.mark('sitegen:searched');
           render().then(announceSoon);
         });
       });
@@ -376,7 +374,6 @@
       drawFix();
       document.getElementById('search-count').textContent = state.q ? countText(state.visible.length) : '';
       if (state.q && !performance.getEntriesByName('sitegen:complete').length) {
-        performance.mark('sitegen:first-results');
         performance.mark('sitegen:complete');
       }
       busy(false);
@@ -392,13 +389,19 @@
 
   /* "5 results", "5 نتائج", "نتيجتان": the edition's CLDR plural form (T.results holds one per
      category, built from the strings table) and its digits. */
-  var plurals = new Intl.PluralRules(T.plural_lang), numberFormat = null;
-  function numbers() {  // the page's first Intl.NumberFormat costs 10 ms (ICU): made while files load (see run)
-    return numberFormat || (numberFormat = new Intl.NumberFormat(T.number_locale));
-  }
+  var plurals = new Intl.PluralRules(T.plural_lang);
   function countText(n) {
     var form = T.results[plurals.select(n)] || T.results.other;
-    return form.replace('{n}', numbers().format(n));
+    return form.replace('{n}', number(n));
+  }
+
+  /* A whole number as the site's pages write it (l10n.number): T.number's digits, grouping separator
+     and group sizes, the rightmost group's then every other's. Not Intl.NumberFormat: its first use
+     in a page cost 10-40 ms of ICU start-up while the index's first files arrived. */
+  function number(n) {
+    var text = '' + n, out = '', size = T.number.sizes[0];
+    while (text.length > size) { out = T.number.group + text.slice(-size) + out; text = text.slice(0, -size); size = T.number.sizes[1]; }
+    return (text + out).replace(/\d/g, function (d) { return T.number.digits[d]; });
   }
 
   var announceTimer = null;
@@ -519,7 +522,7 @@
         row.appendChild(el('span', label[1] ? { lang: label[1], dir: 'auto' } : { dir: 'auto' }, label[0]));
         var count = facet.counts.get(value) || 0;
         var about = facet.estimated && facet.exact.indexOf(value) < 0;
-        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + numbers().format(approximate(count)) : numbers().format(count)));
+        row.appendChild(el('span', { 'class': 'count' }, about ? '\u2248' + number(approximate(count)) : number(count)));
         box.appendChild(row);
       });
       facetBox.appendChild(box);

@@ -552,9 +552,8 @@ def plan_search(site: Site, ed: urls.Edition) -> Page:
     keys = ("results", "loading", "load_error", "facet_language", "facet_year", "facet_source", "estimated",
             "showing_for", "search_instead", "did_you_mean", "in_original")
     # counts are plural tables: the script picks the form with Intl.PluralRules for `plural_lang`
-    # (CLDR's rules, as Babel's here) and writes numbers with Intl.NumberFormat for `number_locale`
-    words = {k: ui[k] for k in keys} | {"plural_lang": ctx["ui_lang"],
-                                        "number_locale": f"{ctx['ui_lang']}-u-nu-{l10n.numbering(ctx['ui_lang'], site.config.digits)}",
+    # (CLDR's rules, as Babel's here) and writes numbers as l10n.number does (`number`: l10n.number_format)
+    words = {k: ui[k] for k in keys} | {"plural_lang": ctx["ui_lang"], "number": l10n.number_format(ctx["ui_lang"], site.config.digits),
                                         "order": site.config.order}  # the year facet's values, as every listing
     ctx["strings"] = json.dumps(words, ensure_ascii=False, sort_keys=True)
     ctx["browse"] = [item for item in ctx["nav"] if item["href"] not in (ed.path(urls.HOME), path)]

@@ -6,6 +6,7 @@ the address, in both editions, from file:// and over http, with exact counts."""
 
 from __future__ import annotations
 
+import collections
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -136,5 +137,44 @@ def test_a_phrase_over_many_candidates_counts_exactly(browser, site, scheme, edi
     page.wait_for_function("document.querySelectorAll('#search-results li').length === 12")
     settled(page)
     assert all(int(t.split()[1]) % 2 for t in titles(page)) and len(titles(page)) == 12
+    assert errors == []
+    page.close()
+
+
+# A phrase's few results, more than a page shows, in an archive whose documents carry many facet values:
+# their facets are counted from their records (what counting them needs, and fewer bytes than the rows of
+# every document or the value lists their words' bounds leave open), every count exact, and no row, value
+# list or label file is loaded.
+CROWD = [f"Person {i:03d}" for i in range(400)]
+MANY = dict(
+    (f"content/documents/crowd-{i:03d}.md",
+     "---\n" + f"title: Crowd {i}\ndate: 2019-05-01\nsource: {'Pairs' if i < 24 else 'Crowds'}\nlanguage: en\n"
+     + "actors: [" + ", ".join(["Phrase Holder" if i < 12 else "Other Holder"] * (i < 24)
+                               + [CROWD[(i * 7 + k * 13) % len(CROWD)] for k in range(20)]) + "]\n---\n"
+     + ("gamma delta here." if i < 12 else "delta then gamma." if i < 24 else "Crowded text.") + "\n")
+    for i in range(300))
+MANY.update((f"content/actors/{name.lower().replace(' ', '-')}.md", f"---\nnames:\n  en: {name}\nkind: person\n---\n")
+            for name in CROWD + ["Phrase Holder", "Other Holder"])
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    with served_build(tmp_path_factory.mktemp("crowded") / "site", MANY) as served:
+        yield served
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_a_phrase_with_a_few_results_counts_facets_from_their_records(browser, crowded, scheme, edition):
+    page, errors, loaded = open_search(browser, crowded, scheme, edition, '"gamma delta"')
+    assert len(titles(page)) == 10 and all(int(t.split()[1]) < 12 for t in titles(page))
+    counts = page.eval_on_selector_all("fieldset[data-facet=actors] label", """els => Object.fromEntries(els.map(e =>
+        [e.textContent.replace(e.querySelector('.count').textContent, '').trim(), e.querySelector('.count').textContent]))""")
+    assert counts.get("Phrase Holder") == "12" and "Other Holder" not in counts
+    expected = collections.Counter(CROWD[(i * 7 + k * 13) % len(CROWD)] for i in range(12) for k in range(20))
+    assert all(int(count) == (12 if name == "Phrase Holder" else expected[name]) for name, count in counts.items()), counts
+    assert len({p for p in loaded if p.startswith("r/")}) == 12  # the records of every result, none more
+    assert not any(p.split("/")[0] in ("f", "v", "l", "s") for p in loaded), loaded  # no rows, value lists nor labels
     assert errors == []
     page.close()

@@ -94,9 +94,9 @@
     return ('0000000' + hash.toString(16)).slice(-8);
   }
 
-  /* Where `value` is in the ascending array `sorted`, or -1. */
-  function find(sorted, value) {
-    var lo = 0, hi = sorted.length - 1;
+  /* Where `value` is in the ascending array `sorted` (in sorted[from .. to - 1] when given), or -1. */
+  function find(sorted, value, from, to) {
+    var lo = from || 0, hi = (to === undefined ? sorted.length : to) - 1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
       if (sorted[mid] === value) return mid;

@@ -1,6 +1,7 @@
 /* The search client's room for facets, counted over every result: from the results' records when
    every result is shown (each record holds its document's value ids and the labels the core lacks:
-   no file more), else from rows (each document's value ids, search/f/, a block of documents a file)
+   no file more) or when they are few enough that their records cost less than the alternatives, else
+   from rows (each document's value ids, search/f/, a block of documents a file)
    or from value lists (each value's documents, search/v/, most documents first; search/s/ over a
    sample in a large archive), whichever the core's sizes say is fewer bytes: rows for a query
    matching few documents, lists for many. Owns the decoded rows and lists, the values and labels
@@ -11,6 +12,7 @@
   var core = window.SITEGEN_SEARCH, codes = rooms.codes, loading = rooms.load, postings = rooms.postings;
   if (!core || !codes || !loading || !postings) return;
   var DOCUMENT_COUNT = core.documents, FACET_COUNT = core.facets.length, SHOWN = core.shown;
+  var RECORD_BYTES = 1500;  // a record past those shown, counted from: its JSON (about 1 KB: a 60-word snippet, title, summary, date, values) and its request
   var ROW_BLOCK = loading.KINDS.rows.block, LABELS_PER_FILE = loading.KINDS.labels.block;
   var rowsLoaded = [], rowStart = new Int32Array(DOCUMENT_COUNT * FACET_COUNT), rowNumbers = [];
   var ONE_VALUE = core.facets.map(function () { return []; }), NO_VALUE = [];  // shared arrays: do not change them
@@ -197,16 +199,20 @@
   function sampleBounds(facet) { return { ub: sample[facet].totals, tops: null }; }
 
   /* How facets over `docs` are counted: from their records when the page shows every one (at most
-     `shown`: it loads their records anyway), else by what costs fewest bytes before any is counted:
-     from rows (each result's values), or per facet from value lists, over every document or, when that
-     would cost core.sample.ratio times the sample's and core.sample.least results fall in the sample,
-     from the sample's lists (estimated counts). {mode: 'records' | 'rows' | 'lists', sampled: per
-     facet, whether estimated}. */
+     `shown`: it loads their records anyway) or when the records of the rest cost fewer bytes than rows
+     and than every value list a count could need (a few results, such as a phrase's: their SHOWN-th
+     count is small, bounds keep nearly every value open, and counting by lists loads nearly all of
+     them); else by what costs fewest bytes before any is counted: from rows (each result's values), or
+     per facet from value lists, over every document or, when that would cost core.sample.ratio times
+     the sample's and core.sample.least results fall in the sample, from the sample's lists (estimated
+     counts). {mode: 'records' | 'rows' | 'lists', sampled: per facet, whether estimated}. */
   function plan(docs, bounds, shown) {
     if (docs.length <= shown) return { mode: 'records', sampled: [] };
     var rowBytes = 0, listBytes = 0, inSample = sample ? sampleMask(docs).count : 0;
     var ratio = core.sample ? core.sample.ratio : 1, least = core.sample ? core.sample.least : Infinity;
     loading.blocksOf(docs, 'rows').forEach(function (block) { rowBytes += core.rows[block]; });
+    var records = (docs.length - shown) * RECORD_BYTES;
+    if (records <= rowBytes && records <= everyList(bounds)) return { mode: 'records', sampled: [] };
     var sampled = core.facets.map(function (_, facet) {
       var full = bytesOf(exact[facet], firstPick(exact[facet], bounds[facet], docs.length));
       var part = inSample >= least ? bytesOf(sample[facet], firstPick(sample[facet], sampleBounds(facet), inSample)) : Infinity;
@@ -214,6 +220,16 @@
       return full > part * ratio;
     });
     return rowBytes <= listBytes ? { mode: 'rows', sampled: [] } : { mode: 'lists', sampled: sampled };
+  }
+
+  /* The bytes of every value-list file holding a value `bounds` let count: the most counting by lists loads. */
+  function everyList(bounds) {
+    return exact.reduce(function (sum, tab, facet) {
+      return sum + tab.files.reduce(function (bytes, file, at) {
+        for (var value = file[0]; value < fileEnd(tab, at); value++) if (bounds[facet].ub[value]) return bytes + file[2];
+        return bytes;
+      }, 0);
+    }, 0);
   }
 
   /* Start loading what counting facets over `docs` with nothing chosen needs. */

@@ -92,21 +92,22 @@
 
   /* Whether document `doc` holds `phrase` ({terms, at}: its terms and their places in it, a stop word
      keeping its place) in its title or its body: the first term at some position i, each other one at
-     i plus its place less the first's. */
+     i plus its place less the first's. Read in place (each term's positions of doc are at[from[t]] ..
+     at[to[t] - 1]): a phrase checks every document holding its words. */
   function phraseIn(phrase, doc) {
-    var terms = phrase.terms, places = terms.map(placesOf);
+    var terms = phrase.terms, places = terms.map(placesOf), from = [], to = [], t;
     if (places.indexOf(null) >= 0) return false;
     for (var field = 0; field < 2; field++) {
-      var lists = [];
-      for (var t = 0; t < terms.length; t++) {
+      for (t = 0; t < terms.length; t++) {
         var one = places[t][field], j = codes.find(one.docs, doc);
         if (j < 0) break;
-        lists.push(one.at.subarray(one.starts[j], one.starts[j + 1]));
+        from[t] = one.starts[j];
+        to[t] = one.starts[j + 1];
       }
-      if (lists.length < terms.length) continue;
-      next: for (var a = 0; a < lists[0].length; a++) {
-        var start = lists[0][a] - phrase.at[0];
-        for (t = 1; t < terms.length; t++) if (codes.find(lists[t], start + phrase.at[t]) < 0) continue next;
+      if (t < terms.length) continue;
+      next: for (var a = from[0]; a < to[0]; a++) {
+        var start = places[0][field].at[a] - phrase.at[0];
+        for (t = 1; t < terms.length; t++) if (codes.find(places[t][field].at, start + phrase.at[t], from[t], to[t]) < 0) continue next;
         return true;
       }
     }

@@ -8,21 +8,12 @@
   'use strict';
 
   var core = window.SITEGEN_SEARCH, postings = rooms.postings, lengths = rooms.lengths, query = rooms.query;
-  var loading = rooms.load, facets = rooms.facets;
-  if (!core || !postings || !lengths || !query || !loading || !facets) return;
+  var loading = rooms.load, facets = rooms.facets, codes = rooms.codes;
+  if (!core || !postings || !lengths || !query || !loading || !facets || !codes) return;
   var BM25_K1 = 1.2, BM25_B = 0.75;
   var FIELD_COUNT = core.fields.length, DOCUMENT_COUNT = core.documents, BODY = FIELD_COUNT - 1;
   var SHOWN_FIRST = 10;  // results ranked exactly when `run` is not told how many are shown
-
-  /* The score lunr.py stores for the j-th document of a posting in `field`; before its length block is
-     loaded, a document has the mean body length. */
-  function scoreAt(posting, field, j) {
-    var one = posting.fields[field], tf = one.tfs[j], doc = one.docs[j];
-    var length = field < BODY ? one.lens[j] : lengths.bodyLength(doc, core.averages[field]);
-    var score = posting.idf * ((BM25_K1 + 1) * tf) / (BM25_K1 * (1 - BM25_B + BM25_B * (length / core.averages[field])) + tf);
-    score *= core.boosts[field];
-    return round3(score);
-  }
+  var LOOKUP = 16;  // a binary search costs about as much as reading this many of a posting's documents
 
   /* Python's round(x, 3), which rounds the exact binary value: x * 1000 rounds the same way unless it
      lies within a hair of a half, where toFixed (exact, but 10x slower) decides. */
@@ -32,14 +23,18 @@
   }
 
   /* Per document, its dot product in `field` with the query `vector`, summed in the vector's term
-     order as lunr sums it (a term the document lacks adds 0); the body's lengths from `given` when
-     given (bounds), else as known. scoreAt's arithmetic, in the same order: a common word has 10,000
-     documents. */
-  function dots(vector, field, given) {
+     order as lunr sums it (a term the document lacks adds 0), each term's score as lunr.py stores it
+     (BM25, rounded); the body's lengths from `given` when given (bounds), else as known (the mean
+     before a document's block is loaded). A common word has 10,000 documents. `only`: the documents wanted, when they are few (a phrase's), looked up in a posting
+     much longer than they are rather than read through. */
+  function dots(vector, field, given, only) {
     var out = new Float64Array(DOCUMENT_COUNT), average = core.averages[field], boost = core.boosts[field], isBody = field === BODY;
     vector.forEach(function (weight, term) {
       var posting = postings.posting(term), one = posting.fields[field], docs = one.docs, tfs = one.tfs, lens = one.lens, idf = posting.idf;
-      for (var j = 0; j < docs.length; j++) {
+      var wanted = only && only.length * LOOKUP < docs.length ? only : null, count = wanted ? wanted.length : docs.length;
+      for (var i = 0; i < count; i++) {
+        var j = wanted ? codes.find(docs, wanted[i]) : i;
+        if (j < 0) continue;
         var doc = docs[j], tf = tfs[j];
         var length = !isBody ? lens[j] : given ? given[doc] : lengths.bodyLength(doc, average);
         var score = idf * ((BM25_K1 + 1) * tf) / (BM25_K1 * (1 - BM25_B + BM25_B * (length / average)) + tf);
@@ -61,7 +56,7 @@
   /* Every result with its score ({n, score}), in lunr's match order (sort them with byScoreOnly). */
   function score(found) {
     var magnitudes = magnitudesOf(found.vectors);
-    var byField = found.vectors.map(function (vector, field) { return vector.size ? dots(vector, field) : null; });
+    var byField = found.vectors.map(function (vector, field) { return vector.size ? dots(vector, field, null, found.kept) : null; });
     var slot = new Int32Array(DOCUMENT_COUNT), results = [], refs = found.refs;
     for (var i = 0; i < refs.length; i++) {
       var ref = refs[i], field = ref % FIELD_COUNT, doc = (ref - field) / FIELD_COUNT;
@@ -89,7 +84,7 @@
      and `lo` and `hi`, its score's bounds (`score`: `lo`; `exact` once they meet). */
   function rankBounded(found) {
     var ranking = { found: found, magnitudes: magnitudesOf(found.vectors), version: -1, low: null, high: null, results: [] };
-    ranking.byField = found.vectors.map(function (vector, field) { return vector.size && field < BODY ? dots(vector, field) : null; });
+    ranking.byField = found.vectors.map(function (vector, field) { return vector.size && field < BODY ? dots(vector, field, null, found.kept) : null; });
     var slot = new Int32Array(DOCUMENT_COUNT), results = ranking.results, refs = found.refs;
     for (var i = 0; i < refs.length; i++) {
       var ref = refs[i], field = ref % FIELD_COUNT, doc = (ref - field) / FIELD_COUNT;
@@ -110,8 +105,8 @@
     if (ranking.version !== lengths.version()) {
       var body = ranking.found.vectors[BODY];
       ranking.version = lengths.version();
-      ranking.low = body.size ? dots(body, BODY, lengths.longest) : null;
-      ranking.high = body.size ? dots(body, BODY, lengths.shortest) : null;
+      ranking.low = body.size ? dots(body, BODY, lengths.longest, ranking.found.kept) : null;
+      ranking.high = body.size ? dots(body, BODY, lengths.shortest, ranking.found.kept) : null;
     }
     var low = ranking.low, high = ranking.high, magnitudes = ranking.magnitudes, byField = ranking.byField, version = ranking.version;
     for (var i = 0; i < list.length; i++) {
@@ -185,10 +180,10 @@
       var found = query.match(clauses);
       return keep ? kept(found, keep) : found;
     }).then(function (found) {
-      if (lengths.UPFRONT) {  // the records first (over http they are the last to arrive), then the facets' files, then the sort
+      if (lengths.UPFRONT) {  // the facets' files first (planned on the documents found), then the records, then the sort
+        var how = counting(later ? null : matched(found), found, later, shown);
         var hits = score(found);
         records(firstOf(hits, shown));
-        var how = counting(hits, found, later, shown);
         return Object.assign(hits.sort(byScoreOnly), how);
       }
       var bounded = rankBounded(found).results.slice();  // in lunr's match order until refined (sorting 50,000 took 30-60 ms)
@@ -201,17 +196,24 @@
     });
   }
 
-  /* `found` (query.match) with only the documents `keep` keeps. */
-  function kept(found, keep) {
+  /* The documents of `found` (query.match), once each, in its order: [{n}]. */
+  function matched(found) {
     var refs = found.refs, seen = new Uint8Array(DOCUMENT_COUNT), docs = [];
     for (var i = 0; i < refs.length; i++) {
       var doc = (refs[i] - refs[i] % FIELD_COUNT) / FIELD_COUNT;
       if (!seen[doc]) { seen[doc] = 1; docs.push({ n: doc }); }
     }
-    return keep(docs).then(function (held) {
+    return docs;
+  }
+
+  /* `found` with only the documents `keep` keeps. */
+  function kept(found, keep) {
+    var refs = found.refs;
+    return keep(matched(found)).then(function (held) {
       var keeps = new Uint8Array(DOCUMENT_COUNT);
       held.forEach(function (hit) { keeps[hit.n] = 1; });
-      return Object.assign({}, found, { refs: refs.filter(function (ref) { return keeps[(ref - ref % FIELD_COUNT) / FIELD_COUNT]; }) });
+      return Object.assign({}, found, { refs: refs.filter(function (ref) { return keeps[(ref - ref % FIELD_COUNT) / FIELD_COUNT]; }),
+        kept: held.map(function (hit) { return hit.n; }) });
     });
   }
 
@@ -222,5 +224,5 @@
     return later ? { bounds: bounds } : facets.recount(hits, bounds, shown);
   }
 
-  rooms.rank = { scoreAt: scoreAt, refine: refine, run: run };
+  rooms.rank = { dots: dots, refine: refine, run: run };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});
