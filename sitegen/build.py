@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, NamedTuple
 
-from sitegen import search, urls
+from sitegen import search, theme, urls
 from sitegen import session as sessions
 from sitegen.attachments import attachments_key, read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
@@ -271,7 +271,8 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
     for d in model.linked:
         linked.setdefault(d.path, []).append(d)
     remember(memo, target, Remembered(read.settings, model.seen, model.site, written.rarity, model.index, model.known, linked,
-                                      written.search_state, written.templates, targets=model.targets))
+                                      written.search_state, written.templates, targets=model.targets,
+                                      theme_keys=template_keys(theme.TEMPLATES)))
     keep_compiled(memo, config.template_folders)
 
 
