@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import csv
 import dataclasses
+import functools
 import io
 import json
 import math
@@ -263,7 +264,7 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     redo = _documents_reached(site, change, listed, items, rarity)
     if not _bodies_back(config, site, redo - now.keys(), found, state, memo, now):
         return site, None, frozenset(), frozenset()
-    pages = [page for page in _pages_reached(site, change, listed, items) if page.path not in patched]
+    pages = _pages_reached(site, change, listed, items, patched)
     return site, Plan(sorted(pages, key=lambda p: p.path), sorted(redo), (state.known | added) - gone, rarity), added, gone
 
 
@@ -297,25 +298,30 @@ def _listings_patched(config: Config, state: Remembered, target: Path, change: C
     return out
 
 
-def _row(config: Config, template: str, ctx: dict[str, Any], doc: Document) -> str:
+def _row(config: Config, template: str, ctx: dict[str, Any], doc: Document) -> bytes:
     """A document's row in a listing with the keys `ctx`, as `doc_list` draws it (`<li>` to `</li>`)."""
-    drawn = environment(config.template_folders, template).from_string(ROW).render(
+    drawn = _row_template(environment(config.template_folders, template)).render(
         {**ctx, "items": [doc_item(doc, ctx["ui_lang"], config.digits)]})
     start, end = drawn.find("<li"), drawn.rfind("</li>")
-    return drawn[start:end + len("</li>")] if 0 <= start < end else ""
+    return drawn[start:end + len("</li>")].encode("utf-8") if 0 <= start < end else b""
 
 
-def _rows_replaced(path: Path, rows: list[tuple[str, str]]) -> bytes | None:
+@functools.lru_cache(maxsize=4)
+def _row_template(env: Any) -> Any:
+    return env.from_string(ROW)
+
+
+def _rows_replaced(path: Path, rows: list[tuple[bytes, bytes]]) -> bytes | None:
     """The page at `path` with each (row as it was, row now) replaced; None if one is not there once."""
     try:
-        page = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        page = path.read_bytes()
+    except OSError:
         return None
     for was, now in rows:
         if not was or page.count(was) != 1:
             return None
         page = page.replace(was, now)
-    return page.encode("utf-8")
+    return page
 
 
 def _term_paths(site: Site, term: Term | None) -> set[str]:
@@ -367,8 +373,9 @@ def _bodies_back(config: Config, site: Site, ids: set[str], found: list, state: 
     return all(doc_id in now for doc_id in ids)
 
 
-def _pages_reached(site: Site, change: Change, listed: set, items: set[str]) -> list[Page]:
-    """The site's own pages the change reaches (see the module's docstring), in every edition."""
+def _pages_reached(site: Site, change: Change, listed: set, items: set[str], patched: Any) -> list[Page]:
+    """The site's own pages the change reaches (see the module's docstring), in every edition, but the
+    listings whose rows are `patched`."""
     latest = set(list(site.documents)[-HOME_LATEST:])
     sources = any(doc.source != was.source for doc, was in change.documents.values())
     numbers: dict[tuple[str, str], set[int] | None] = {k: None for k in listed}
@@ -390,7 +397,8 @@ def _pages_reached(site: Site, change: Change, listed: set, items: set[str]) -> 
         if listed or sources or items & latest:
             pages.append(plan_home(site, ed))
         if items:
-            pages += [plan_chronology(site, ed), plan_sources(site, ed)]
+            pages += [plan(site, ed) for plan, name in ((plan_chronology, "chronology"), (plan_sources, "sources"))
+                      if ed.path(LISTINGS[name][0]) not in patched]
         pages += [plan_taxonomy_index(site, name, ed) for name in site.taxonomies if any(k[0] == name for k in listed)]
         for (name, t), wanted in sorted(numbers.items()):
             term = site.taxonomies[name].terms.get(t)
