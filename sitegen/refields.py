@@ -254,8 +254,7 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     added, gone = frozenset(paths_now - paths_then), frozenset(paths_then - paths_now)
     if (added or gone) and (config.base_url or any(state.linked.values()) or (added | gone) & (state.targets | change.targets)):
         return site, None, frozenset(), frozenset()  # the sitemap lists pages; a link (or a broken link's hint) may name one
-    taken = {p.casefold() for p in state.known}
-    if any(p.casefold() in taken for p in added):
+    if added and {p.casefold() for p in added} & {p.casefold() for p in state.known}:
         return site, None, frozenset(), frozenset()  # a redirect or another page has that address, as a disk may compare
     items = {doc_id for doc_id, (doc, was) in change.documents.items() if _item(doc) != _item(was)}
     if any(urls.document(doc_id) in state.known and site.documents[doc_id].folder for doc_id in items):
