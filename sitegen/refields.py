@@ -11,7 +11,9 @@ entries' files changed since the last build into an output folder, and in none o
 pages (`_same_place`: an id, a date, a language, translations, attachments, redirects, publication, a
 term's names), this patches the model the last build remembered (`incremental.Remembered`, `Patched`),
 plans those pages, the data files and the search index's changed files (`incremental.patch_search`),
-and keeps every other file where it is. Anything else takes the full build, which is the reference:
+and keeps every other file where it is. The listings of every document (chronology, sources) and the
+documents' tables are not made again whole for one document: its row is replaced in the file the
+output holds (`_listings_patched`, only where the theme's own templates draw the page; `_table_patched`). Anything else takes the full build, which is the reference:
 tests compare the two byte for byte. Must not write anything but through `output.Output`.
 """
 
