@@ -13,11 +13,12 @@ the output folder (`output.Output`), memory for `serve` (`session.Memory`), nowh
 from __future__ import annotations
 
 import contextlib
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, NamedTuple
 
-from sitegen import search, urls
+from sitegen import search, theme, urls
 from sitegen import session as sessions
 from sitegen.attachments import attachments_key, read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
@@ -278,7 +279,8 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
     for d in model.linked:
         linked.setdefault(d.path, []).append(d)
     remember(memo, target, Remembered(read.settings, model.seen, model.site, written.rarity, model.index, model.known, linked,
-                                      written.search_state, written.templates, targets=model.targets, shelf=written.shelf))
+                                      written.search_state, written.templates, targets=model.targets, shelf=written.shelf,
+                                      theme_keys=template_keys(theme.TEMPLATES)))
     keep_compiled(memo, config.template_folders)
 
 
@@ -289,17 +291,37 @@ def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, set
     documents' fields or registry entries in place (`refields.rebuild_fields`), or only templates
     (`retemplate.rebuild_templates`). `state`: what the last build remembered."""
     budget = lambda stats: search.over_budget(config, stats)  # noqa: E731
+    with _heap_frozen():
+        edited = _edited(config, target, found, inputs, settings, last, memo, strict, as_left, jobs, state, day, budget)
+    if edited is None:
+        return None
+    now = edited.last
+    return BuildResult(now.warnings, now.counts, now.pages, stats=edited.stats, search=now.search_stats,
+                       notices=memo.notices, edited=edited.documents)
+
+
+def _edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild, memo: Memo,
+            strict: bool, as_left: Callable[[], Manifest | None], jobs: int, state: Remembered | None, day: Any,
+            budget: Callable[[Any], list[Diagnostic]]) -> Any:
     edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
                             as_left, state) \
         or rebuild_fields(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
                           as_left, state, day) \
         or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs,
                              as_left, state)
-    if edited is None:
-        return None
-    now = edited.last
-    return BuildResult(now.warnings, now.counts, now.pages, stats=edited.stats, search=now.search_stats,
-                       notices=memo.notices, edited=edited.documents)
+    return edited
+
+
+@contextlib.contextmanager
+def _heap_frozen():
+    """Every object there is kept out of the collector's passes while a fast build runs (`gc.freeze`):
+    what the last build remembered, just unpickled, is a million objects living until the build ends,
+    without cycles, which each pass of the collector would go through again."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _search(config: Config, problems: list[Diagnostic], strict: bool, result: BuildResult,

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from sitegen import __version__
-from sitegen.workers import in_child, may_fork
+from sitegen.workers import collector_paused, in_child, may_fork
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -233,18 +233,24 @@ class Cache(Memo):
             return found
         try:
             unique = list(dict.fromkeys(keys))
-            for start in range(0, len(unique), BATCH):
-                part = unique[start:start + BATCH]
-                rows = self.db.execute(f"SELECT key, value FROM memo WHERE ns = ? AND key IN ({','.join('?' * len(part))})",
-                                       (namespace, *part))
-                for key, value in rows:
-                    try:
-                        found[key] = pickle.loads(self._unspill(value) if isinstance(value, str) else value)
-                    except Exception:  # a damaged or missing value is recomputed, not trusted
-                        continue
+            with collector_paused():  # a value may be a million objects (the model, the search index's state):
+                found.update(self._rows(namespace, unique))  # the collector's passes over them took 2/3 of unpickling
         except sqlite3.Error as exc:
             self._off(exc)
             return {}
+        return found
+
+    def _rows(self, namespace: str, unique: list[bytes]) -> dict[bytes, Any]:
+        found: dict[bytes, Any] = {}
+        for start in range(0, len(unique), BATCH):
+            part = unique[start:start + BATCH]
+            rows = self.db.execute(f"SELECT key, value FROM memo WHERE ns = ? AND key IN ({','.join('?' * len(part))})",
+                                   (namespace, *part))
+            for key, value in rows:
+                try:
+                    found[key] = pickle.loads(self._unspill(value) if isinstance(value, str) else value)
+                except Exception:  # a damaged or missing value is recomputed, not trusted
+                    continue
         return found
 
     @_locked

@@ -81,6 +81,7 @@ class Remembered:
     targets: frozenset[str] = frozenset()  # every page a link in a body, an about page or the footer points at (or did)
     shelf: Any = None  # render.Shelf: the documents' bodies as the full build's pages showed them, for template edits
     config: Any = None  # the config, when a fast build since the full one changed keys only rendering reads (`retemplate`)
+    theme_keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # render.template_keys of sitegen's own theme
 
 
 @dataclass
@@ -292,6 +293,13 @@ class Overlay(Mapping):
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self.base
 
+    def sources(self) -> set[str]:
+        """Every document's `source` (`pages.source_names`), the base's without unpickling it if it can."""
+        source = getattr(self.base, "source", None)
+        if source is None:
+            return {doc.source for doc in self.values()}
+        return {self.over[doc_id].source if doc_id in self.over else source(doc_id) for doc_id in self.base}
+
 
 class _InOrder(Sequence):
     """A model's documents in the order of `ids`, each read when asked for."""
@@ -393,8 +401,9 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
             bodiless = copy.copy(doc)
             bodiless.body = None
             documents[doc_id] = pickle.dumps(bodiless, protocol=5)
+        shelved = Shelved(documents, {doc_id: doc.source for doc_id, doc in site.documents.items()})
         taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
-        fixed = dataclasses.replace(state, site=Site(site.config, Shelved(documents), taxonomies, site.about, site.held),
+        fixed = dataclasses.replace(state, site=Site(site.config, shelved, taxonomies, site.about, site.held),
                                     links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
         memo.store("edits", key(target), (lineage, fixed))
     else:
@@ -404,10 +413,11 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
 
 class Shelved(Mapping):
     """A model's documents kept as one pickle each and unpickled when first asked for: a body edit
-    reads its own documents and the few its pages list, and unpickling all 10,000 took a third of it."""
+    reads its own documents and the few its pages list, and unpickling all 10,000 took a third of it.
+    Their sources are kept beside, for the home page counts them (`pages.source_names`)."""
 
-    def __init__(self, pickled: dict[str, bytes]):
-        self.pickled, self.opened = pickled, {}
+    def __init__(self, pickled: dict[str, bytes], sources: dict[str, str]):
+        self.pickled, self.opened, self.sources_of = pickled, {}, sources
 
     def __getitem__(self, doc_id: str) -> Any:
         doc = self.opened.get(doc_id)
@@ -420,6 +430,16 @@ class Shelved(Mapping):
 
     def __len__(self) -> int:
         return len(self.pickled)
+
+    def __contains__(self, doc_id: object) -> bool:  # (Mapping's would unpickle the document to find it)
+        return doc_id in self.pickled
+
+    def source(self, doc_id: str) -> str:
+        doc = self.opened.get(doc_id)  # (a document a fast build patched is opened: `_apply`)
+        return self.sources_of[doc_id] if doc is None else doc.source
+
+    def sources(self) -> set[str]:
+        return {self.source(doc_id) for doc_id in self.pickled}
 
 
 def recall(memo: Memo, target: Path) -> Remembered | None:

@@ -96,8 +96,12 @@ class Seen(NamedTuple):
 
     @staticmethod
     def pack(rows: list[tuple[str, tuple, bytes, str, bytes]]) -> tuple:
-        rows = [r for r in rows if all(-1 << 63 <= n < 1 << 63 for n in r[1])]  # what an array("q") holds
-        return ([r[0] for r in rows], array("q", [n for r in rows for n in r[1]]).tobytes(),
+        try:
+            signatures = array("q", [n for r in rows for n in r[1]])
+        except OverflowError:  # a number an array("q") cannot hold: that file is read every time
+            rows = [r for r in rows if all(-1 << 63 <= n < 1 << 63 for n in r[1])]
+            signatures = array("q", [n for r in rows for n in r[1]])
+        return ([r[0] for r in rows], signatures.tobytes(),
                 b"".join(r[2] for r in rows), [r[3] for r in rows], b"".join(r[4] for r in rows))
 
     @staticmethod
@@ -124,12 +128,12 @@ def _read_folder(folder: Path, kind: str, config: Config, settings: bytes, seen:
     paths, problems = sources.discover(folder, within=config.content, stats=stats)
     keyed = []
     prefix, base = str(folder) + os.sep, shown_path(folder)
+    lead = "" if base == "." else base if base.endswith(os.sep) else base + os.sep  # (as os.path.join(base, ...) would)
     for n, name in enumerate(paths):
         st = stats.get(name)
         signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) if st else None
-        shown = (name[len(prefix):] if base == "." else os.path.join(base, name[len(prefix):])) \
-            if name.startswith(prefix) else shown_path(Path(name))  # as shown_path would, without asking the OS each time
-        stem, known = _stem(name), seen.get(name, signature, shown)
+        shown = lead + name[len(prefix):] if name.startswith(prefix) else shown_path(Path(name))  # as shown_path would,
+        stem, known = _stem(name), seen.get(name, signature, shown)  # without asking the OS each time
         if known is not None:
             data, (hashed, key) = None, known  # the key is of the same bytes, name and settings
         else:

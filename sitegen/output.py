@@ -367,11 +367,13 @@ def _apply(out: Path, staging: Path, write: list[str], remove: list[str]) -> Non
     it again after it was cut short completes it."""
     for rel in write:
         _check_rel(rel)
-        source = staging / rel
-        if os.path.lexists(source):
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+        source, target = f"{staging}/{rel}", f"{out}/{rel}"
+        try:  # one call a file, as a few changed files are all a small edit writes
             os.replace(source, target)
+        except FileNotFoundError:
+            if os.path.lexists(source):  # (else moved already, by the commit this one completes)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(source, target)
     for rel in remove:
         _check_rel(rel)
         (out / rel).unlink(missing_ok=True)

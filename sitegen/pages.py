@@ -215,22 +215,30 @@ def plan_home(site: Site, ed: urls.Edition) -> Page:
     """Adds: latest [document item], top [{title, href, items: [term item]}], counts [{label, value}]."""
     ctx = base(site, ed, ed.path(urls.HOME), ed.lang, site.config.title_in(ed.lang)[0], "home")
     ui_lang = ctx["ui_lang"]
-    docs = site.chronological()
     digits = site.config.digits
-    ctx["latest"] = [doc_item(d, ui_lang, digits) for d in site.in_order(docs[-HOME_LATEST:])]
+    latest = [site.documents[doc_id] for doc_id in list(site.documents)[-HOME_LATEST:]]  # (the others are not read)
+    ctx["latest"] = [doc_item(d, ui_lang, digits) for d in site.in_order(latest)]
     ctx["top"] = []
-    counts = [{"label": ctx["ui"]["documents"], "value": l10n.number(len(docs), ui_lang, digits), "href": ed.path(urls.CHRONOLOGY)}]
+    counts = [{"label": ctx["ui"]["documents"], "value": l10n.number(len(site.documents), ui_lang, digits),
+               "href": ed.path(urls.CHRONOLOGY)}]
     for name, tax in site.taxonomies.items():
         ranked = sorted(tax.terms.values(), key=lambda t: (-len(t.documents), t.id))
         index = ed.path(urls.taxonomy_index(name))
         ctx["top"].append({"title": tax.config.title_in(ui_lang), "href": index,
                            "items": [term_item(t, ed, len(t.documents)) for t in ranked[:HOME_TOP] if t.documents]})
         counts.append({"label": tax.config.title_in(ui_lang), "value": l10n.number(len(tax.terms), ui_lang, digits), "href": index})
-    counts.append({"label": ctx["ui"]["sources"], "value": l10n.number(len({d.source for d in docs}), ui_lang, digits),
+    counts.append({"label": ctx["ui"]["sources"], "value": l10n.number(len(source_names(site)), ui_lang, digits),
                    "href": ed.path(urls.SOURCES)})
     ctx["counts"] = counts
     ctx["feeds"] = feeds.feed_links(site, feeds.site_feed_stem(), ctx["site"]["title"])
     return Page(ctx["page_path"], "home.html", ctx, "the home page")
+
+
+def source_names(site: Site) -> set[str]:
+    """Every document's source: from the documents' mapping where it knows them without reading each
+    document (a model the last build remembered unpickles a document when it is read: `incremental.Shelved`)."""
+    known = getattr(site.documents, "sources", None)
+    return known() if known is not None else {doc.source for doc in site.documents.values()}
 
 
 def plan_document(site: Site, doc: Document, rarity: Rarity) -> list[Page]:
@@ -464,12 +472,22 @@ def plan_taxonomy_index(site: Site, name: str, ed: urls.Edition) -> Page:
     return Page(path, "taxonomy.html", ctx, f"taxonomy `{name}`")
 
 
+# The listings of every document: name -> (where, template, what decides a document's place in them). A
+# document's item there (`chrome.doc_item`) is a row of the page, drawn by `doc_list` of the theme's macros.
+LISTINGS = {"chronology": (urls.CHRONOLOGY, "chronology.html", lambda doc: doc.date),
+            "sources": (urls.SOURCES, "sources.html", lambda doc: doc.source)}
+
+
+def listing_base(site: Site, ed: urls.Edition, name: str) -> dict[str, Any]:
+    """The keys of a listing of every document (`LISTINGS`) but its items."""
+    return base(site, ed, ed.path(LISTINGS[name][0]), ed.lang, STRINGS[ui_language(ed.lang)][name], name)
+
+
 def plan_chronology(site: Site, ed: urls.Edition) -> Page:
     """Adds: years [{year, count, months [{label, id, items: [document item]}]}], years, months and days
     all in the listings' order (`order`), a year's undated-by-month documents after or before its months
     as they sort; `legend` [{mark, note}] when some date is qualified."""
-    lang = ed.lang
-    ctx = base(site, ed, ed.path(urls.CHRONOLOGY), lang, STRINGS[ui_language(lang)]["chronology"], "chronology")
+    ctx = listing_base(site, ed, "chronology")
     ui_lang = ctx["ui_lang"]
     digits = site.config.digits
     years: dict[int, dict[int, list[Document]]] = {}
@@ -499,7 +517,7 @@ def legend(qualified: list[ArchivalDate], ui_lang: str) -> list[dict[str, str]]:
 def plan_sources(site: Site, ed: urls.Edition) -> Page:
     """Adds: sources [{name (text), id, count, items: [document item]}], by name."""
     lang = ed.lang
-    ctx = base(site, ed, ed.path(urls.SOURCES), lang, STRINGS[ui_language(lang)]["sources"], "sources")
+    ctx = listing_base(site, ed, "sources")
     by_source: dict[str, list[Document]] = {}
     for doc in site.in_order(site.chronological()):
         by_source.setdefault(doc.source, []).append(doc)

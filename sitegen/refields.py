@@ -11,7 +11,9 @@ entries' files changed since the last build into an output folder, and in none o
 pages (`_same_place`: an id, a date, a language, translations, attachments, redirects, publication, a
 term's names), this patches the model the last build remembered (`incremental.Remembered`, `Patched`),
 plans those pages, the data files and the search index's changed files (`incremental.patch_search`),
-and keeps every other file where it is. Anything else takes the full build, which is the reference:
+and keeps every other file where it is. The listings of every document (chronology, sources) and the
+documents' tables are not made again whole for one document: its row is replaced in the file the
+output holds (`_listings_patched`, only where the theme's own templates draw the page; `_table_patched`). Anything else takes the full build, which is the reference:
 tests compare the two byte for byte. Must not write anything but through `output.Output`.
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import bisect
 import csv
 import dataclasses
+import functools
 import io
 import json
 import math
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sitegen import exports, feeds, incremental, urls
+from sitegen.chrome import doc_item
 from sitegen.cache import Memo
 from sitegen.config import Config
 from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
@@ -37,7 +41,9 @@ from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Document, Site, Taxonomy, Term, document_of, document_warnings, resolve_one, term_of, term_warnings
 from sitegen.output import Manifest, Output
 from sitegen.outputs import OUTPUTS
-from sitegen.pages import HOME_LATEST, Page, Plan, plan_chronology, plan_home, plan_sources, plan_taxonomy_index, plan_term
+from sitegen.pages import HOME_LATEST, LISTINGS, Page, Plan, listing_base, plan_chronology, plan_home, plan_sources
+from sitegen.pages import plan_taxonomy_index, plan_term
+from sitegen.render import environment
 from sitegen.pages import may_relate, related
 from sitegen.schedule import hold
 
@@ -64,7 +70,8 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     manifest = as_left()
     if manifest is None:
         return None
-    site, plan, added, gone = _plan(config, state, change, found, memo)
+    listings = _listings_patched(config, state, target, change)
+    site, plan, added, gone = _plan(config, state, change, found, memo, listings.keys())
     if plan is None:
         return None
     left = search_as_left(state)
@@ -73,7 +80,8 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     if searched is None:
         return None
     files, removed, search_stats, _ = searched
-    files.update(_data_files(site, target, change))
+    files.update(_data_files(site, target, change, state.site))
+    files.update(listings)
     with Output(target, protected, manifest) as sink:
         write_pages(config.template_folders, site, plan, 1, sink, keys=state.templates)
         for rel, data in sorted(files.items()):
@@ -231,10 +239,10 @@ def _item(doc: Document) -> tuple:
     return (doc.id, doc.folder, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary)
 
 
-def _plan(config: Config, state: Remembered, change: Change, found: list, memo: Memo
+def _plan(config: Config, state: Remembered, change: Change, found: list, memo: Memo, patched: Any = frozenset()
           ) -> tuple[Site, Plan | None, frozenset[str], frozenset[str]]:
-    """The patched site, the plan of the pages the change reaches (None: it reaches too far, take the
-    full build) and the output paths it adds and takes away."""
+    """The patched site, the plan of the pages the change reaches but those `patched` (None: it reaches
+    too far, take the full build) and the output paths it adds and takes away."""
     before = state.site
     now = {doc_id: doc for doc_id, (doc, _) in change.documents.items()}
     site = Site(config, Overlay(before.documents, now), change.taxonomies, before.about, before.held)
@@ -248,8 +256,7 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     added, gone = frozenset(paths_now - paths_then), frozenset(paths_then - paths_now)
     if (added or gone) and (config.base_url or any(state.linked.values()) or (added | gone) & (state.targets | change.targets)):
         return site, None, frozenset(), frozenset()  # the sitemap lists pages; a link (or a broken link's hint) may name one
-    taken = {p.casefold() for p in state.known}
-    if any(p.casefold() in taken for p in added):
+    if added and {p.casefold() for p in added} & {p.casefold() for p in state.known}:
         return site, None, frozenset(), frozenset()  # a redirect or another page has that address, as a disk may compare
     items = {doc_id for doc_id, (doc, was) in change.documents.items() if _item(doc) != _item(was)}
     if any(urls.document(doc_id) in state.known and site.documents[doc_id].folder for doc_id in items):
@@ -258,8 +265,64 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     redo = _documents_reached(site, change, listed, items, rarity)
     if not _bodies_back(config, site, redo - now.keys(), found, state, memo, now):
         return site, None, frozenset(), frozenset()
-    pages = _pages_reached(site, change, listed, items)
+    pages = _pages_reached(site, change, listed, items, patched)
     return site, Plan(sorted(pages, key=lambda p: p.path), sorted(redo), (state.known | added) - gone, rarity), added, gone
+
+
+ROW = '{% import "_macros.html" as m with context %}{{ m.doc_list(items, ui) }}'  # a listing's rows as its page draws them
+
+
+def _listings_patched(config: Config, state: Remembered, target: Path, change: Change) -> dict[str, bytes]:
+    """The listings of every document (`pages.LISTINGS`) where the change moves no document, in every
+    edition: the files the output holds (checked as the last build left them) with the rows of the
+    documents whose item changed drawn again, each where it was. A listing of 10,000 rows took a third
+    of a title edit's build to plan and render whole. Only where the page is made of the theme's own
+    templates as sitegen ships them (`Remembered.theme_keys`): there a row is its document's item
+    alone, drawn by `doc_list`, and shows its link, once in the page; a page made of a project's
+    templates (which may draw a row from anything) is planned and rendered whole, as one whose file
+    does not hold the row as it was drawn."""
+    site = state.site
+    moved = {doc_id: (doc, was) for doc_id, (doc, was) in change.documents.items() if _item(doc) != _item(was)}
+    out: dict[str, bytes] = {}
+    if not moved:
+        return out
+    for name, (where, template, place) in LISTINGS.items():
+        if state.templates.get(template) is None or state.templates.get(template) != state.theme_keys.get(template) \
+                or any(place(doc) != place(was) for doc, was in moved.values()):
+            continue
+        for ed in urls.editions(config.languages):
+            ctx = listing_base(site, ed, name)
+            rows = [tuple(_row(config, template, ctx, d) for d in (was, doc)) for doc, was in moved.values()]
+            data = _rows_replaced(target / ed.path(where), rows)
+            if data is not None:
+                out[ed.path(where)] = data
+    return out
+
+
+def _row(config: Config, template: str, ctx: dict[str, Any], doc: Document) -> bytes:
+    """A document's row in a listing with the keys `ctx`, as `doc_list` draws it (`<li>` to `</li>`)."""
+    drawn = _row_template(environment(config.template_folders, template)).render(
+        {**ctx, "items": [doc_item(doc, ctx["ui_lang"], config.digits)]})
+    start, end = drawn.find("<li"), drawn.rfind("</li>")
+    return drawn[start:end + len("</li>")].encode("utf-8") if 0 <= start < end else b""
+
+
+@functools.lru_cache(maxsize=4)
+def _row_template(env: Any) -> Any:
+    return env.from_string(ROW)
+
+
+def _rows_replaced(path: Path, rows: list[tuple[bytes, bytes]]) -> bytes | None:
+    """The page at `path` with each (row as it was, row now) replaced; None if one is not there once."""
+    try:
+        page = path.read_bytes()
+    except OSError:
+        return None
+    for was, now in rows:
+        if not was or page.count(was) != 1:
+            return None
+        page = page.replace(was, now)
+    return page
 
 
 def _term_paths(site: Site, term: Term | None) -> set[str]:
@@ -311,8 +374,9 @@ def _bodies_back(config: Config, site: Site, ids: set[str], found: list, state: 
     return all(doc_id in now for doc_id in ids)
 
 
-def _pages_reached(site: Site, change: Change, listed: set, items: set[str]) -> list[Page]:
-    """The site's own pages the change reaches (see the module's docstring), in every edition."""
+def _pages_reached(site: Site, change: Change, listed: set, items: set[str], patched: Any) -> list[Page]:
+    """The site's own pages the change reaches (see the module's docstring), in every edition, but the
+    listings whose rows are `patched`."""
     latest = set(list(site.documents)[-HOME_LATEST:])
     sources = any(doc.source != was.source for doc, was in change.documents.values())
     numbers: dict[tuple[str, str], set[int] | None] = {k: None for k in listed}
@@ -334,7 +398,8 @@ def _pages_reached(site: Site, change: Change, listed: set, items: set[str]) -> 
         if listed or sources or items & latest:
             pages.append(plan_home(site, ed))
         if items:
-            pages += [plan_chronology(site, ed), plan_sources(site, ed)]
+            pages += [plan(site, ed) for plan, name in ((plan_chronology, "chronology"), (plan_sources, "sources"))
+                      if ed.path(LISTINGS[name][0]) not in patched]
         pages += [plan_taxonomy_index(site, name, ed) for name in site.taxonomies if any(k[0] == name for k in listed)]
         for (name, t), wanted in sorted(numbers.items()):
             term = site.taxonomies[name].terms.get(t)
@@ -348,10 +413,10 @@ def _pages_reached(site: Site, change: Change, listed: set, items: set[str]) -> 
     return pages
 
 
-def _data_files(site: Site, target: Path, change: Change) -> dict[str, bytes]:
+def _data_files(site: Site, target: Path, change: Change, before: Site) -> dict[str, bytes]:
     """The data files (`outputs.OUTPUTS` with a `make`) the change reaches: a taxonomy's, a term's or a
     document's when it changed; the documents' tables with their rows patched in the files the output
-    holds (one row a document, in the model's order: `_rows_patched`); every other of the site's made whole."""
+    holds (one row a document, `ROWS`); every other of the site's made whole."""
     files: dict[str, bytes] = {}
     docs = {doc_id: doc for doc_id, (doc, _) in change.documents.items()}
     terms = [term for term, _ in change.terms.values() if term is not None]
@@ -366,53 +431,55 @@ def _data_files(site: Site, target: Path, change: Change) -> dict[str, bytes]:
             files.update((o.path(doc.id, doc.folder), o.make(site, doc)) for doc in docs.values())
         elif o.make in ROWS:
             if docs:
-                files[o.path()] = _rows_patched(site, target / o.path(), docs, *ROWS[o.make]) or o.make(site)
+                row = ROWS[o.make]
+                rows = [(row(before, was), row(site, doc)) for doc, was in change.documents.values()]
+                files[o.path()] = _table_patched(target / o.path(), rows, o.make is exports.documents_csv) or o.make(site)
         else:
             files[o.path()] = o.make(site)
     return files
 
 
-def _json_rows(data: bytes) -> list[str] | None:
-    text = data.decode("utf-8")
-    if not (text.startswith("[\n") and text.endswith("\n]\n")):
-        return None
-    return [line.removesuffix(",") for line in text[2:-3].split("\n")]
+def _json_row(site: Site, doc: Document) -> bytes:
+    """A document's line in documents.json (`exports._json`), with the newline before it."""
+    return ("\n" + json.dumps(exports.document_json(site, doc), ensure_ascii=False, default=str)).encode("utf-8")
 
 
-def _json_data(site: Site, rows: list[str]) -> bytes:
-    return ("[\n" + ",\n".join(rows) + "\n]\n").encode("utf-8")
+def _csv_row(site: Site, doc: Document) -> bytes:
+    """A document's row in documents.csv (`exports._csv`): a record ends with CRLF."""
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow(exports.document_row(site, doc))
+    return out.getvalue().encode("utf-8")
 
 
-def _json_row(site: Site, doc: Document) -> str:
-    return json.dumps(exports.document_json(site, doc), ensure_ascii=False, default=str)
+ROWS = {exports.documents_json: _json_row, exports.documents_csv: _csv_row}  # a documents' table -> a document's row in it
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))[1:]
-
-
-def _csv_data(site: Site, rows: list[list[str]]) -> bytes:
-    return exports._csv(site, rows)
-
-
-ROWS = {exports.documents_json: (_json_rows, _json_row, _json_data),  # a documents' table: its rows, a document's row, the file
-        exports.documents_csv: (_csv_rows, exports.document_row, _csv_data)}
-
-
-def _rows_patched(site: Site, path: Path, docs: dict[str, Document], rows_of: Callable, row: Callable, data_of: Callable
-                  ) -> bytes | None:
-    """A documents' table the output holds (checked as the last build left it), with the rows of `docs`
-    made again; None when it cannot be read as one row a document."""
+def _table_patched(path: Path, rows: list[tuple[bytes, bytes]], quoted: bool) -> bytes | None:
+    """A documents' table the output holds (checked as the last build left it), with each (row as it
+    was, row now) replaced where it is whole; None when one is not there. A JSON row is a line (its
+    text has no newline) ending in `,` or followed by `]`; a CSV record may hold a newline within
+    quotes, so a row is where an even number of quotes comes before it, after a record's CRLF. Each
+    row begins with its document's id, so it is there once."""
     try:
-        rows = rows_of(path.read_bytes())
-    except (OSError, UnicodeDecodeError, csv.Error):
+        data = path.read_bytes()
+    except OSError:
         return None
-    if rows is None or len(rows) != len(site.documents):
-        return None
-    number = {doc_id: n for n, doc_id in enumerate(site.documents)}
-    for doc_id, doc in docs.items():
-        rows[number[doc_id]] = row(site, doc)
-    return data_of(site, rows)
+    for was, now in rows:
+        at = _whole_row(data, was, quoted)
+        if at is None:
+            return None
+        data = data[:at] + now + data[at + len(was):]
+    return data
+
+
+def _whole_row(data: bytes, row: bytes, quoted: bool) -> int | None:
+    at = data.find(row)
+    while at >= 0:
+        after = data[at + len(row):at + len(row) + 2]
+        if (data[at - 2:at] == b"\r\n" and data.count(b'"', 0, at) % 2 == 0) if quoted else after in (b",\n", b"\n]"):
+            return at
+        at = data.find(row, at + 1)
+    return None
 
 
 def _warnings(last: LastBuild, change: Change, parsed: list[Diagnostic], before: list[Diagnostic],

@@ -472,7 +472,8 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     files.update(_chunk_files(state, _chunks_of(state, titled), postings=False))
     files.update(_vocab_files(mid, state, touched))
     files.update((searchdata.path(key), searchdata.data(key, searchdata.date_block(docs, b, searchindex.BLOCK)))
-                 for b in {n // searchindex.BLOCK for n in changed} for key in [searchdata.key("dates", b)])
+                 for b in {n // searchindex.BLOCK for n in changed if keys[n][:_FACETED] != old.keys[n][:_FACETED]}  # (a date is
+                 for key in [searchdata.key("dates", b)])  # a facet: else its block, a read of 8,192 documents, is as it was)
     for n in changed:
         key = _numbered(state.core, "originals", n)
         if pages := searchdata.original_pages(site, docs[n]):

@@ -154,16 +154,17 @@ class _Walk:
 
     def unique(self) -> list[str]:
         """One path per file: a link's original when it is listed, else the first by name."""
-        kept = []
+        kept, twice = [], False
         for paths in self.files.values():
             if len(paths) > 1:  # the same file by two paths: resolving them is worth it only then
+                twice = True
                 paths = sorted(paths, key=lambda p: (os.path.islink(p) or os.path.realpath(p) != os.path.abspath(p),
                                                      _parts(p)))
             kept.append(paths[0])
             for other in paths[1:]:
                 self.error(other, f"same file as {shown_path(Path(paths[0]))} (a link), which would publish it twice",
                            "remove the link, or copy the file if it is really another document")
-        return sorted(kept, key=_parts)
+        return sorted(kept, key=_parts) if twice else kept  # (walked in that order: each folder's entries by name)
 
     def error(self, path: str, message: str, hint_: str) -> None:
         self.problems.append(Diagnostic(shown_path(Path(path)), 1, 1, message, hint_))
