@@ -224,7 +224,8 @@ def test_native_digits_reach_the_arabic_edition_and_its_search_script(make_site)
     arabic, english = ((root / "build/ar/chronology.html").read_text(encoding="utf-8"),
                        (root / "build/chronology.html").read_text(encoding="utf-8"))
     assert re.search(r'<h2 id="y\d{4}">[٠-٩]{4}</h2>', arabic) and not re.search("[٠-٩]", english)
-    search = (root / "build/ar/search.html").read_text(encoding="utf-8")  # the script writes counts with them (l10n.number_format)
+    # the search script writes counts with them (l10n.number_format)
+    search = (root / "build/ar/search.html").read_text(encoding="utf-8")
     assert "٠١٢٣٤٥٦٧٨٩" in search and "٠١٢٣٤٥٦٧٨٩" not in (root / "build/search.html").read_text(encoding="utf-8")
 
 
