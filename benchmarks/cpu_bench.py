@@ -68,9 +68,8 @@ def corpus(n: int, out: Path) -> Path:
     return site
 
 
-def export(ref: str, out: Path) -> Path:
-    """The sitegen package of commit `ref`, in a folder of its own."""
-    folder = out / "cpu-against"
+def export(ref: str, folder: Path) -> Path:
+    """The sitegen package of commit `ref`, in `folder` (made anew)."""
     shutil.rmtree(folder, ignore_errors=True)
     data = subprocess.run(["git", "archive", ref, "sitegen"], cwd=ROOT, check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
@@ -105,7 +104,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    site, before = corpus(args.n, args.out), export(args.against, args.out)
+    site, before = corpus(args.n, args.out), export(args.against, args.out / "cpu-against")
     runs: dict[str, list[dict]] = {"before": [], "after": []}
     for _ in range(args.runs):
         runs["before"].append(timed(before, site, args.out / "cpu-build-before"))

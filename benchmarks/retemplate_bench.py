@@ -17,48 +17,23 @@ file: a faster edit must not change a byte. Writes under benchmarks/out/ (git-ig
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
-              ROOT.parent / "shared" / "bench")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from cpu_bench import export  # noqa: E402
+from scale_bench import project  # noqa: E402
+
 EDITS = {"document template edited": ("templates/document.html", "</article>", "</article><!-- edited {} -->"),
          "site title in config": ("sitegen.yaml", "title: Benchmark", "title: Benchmark {}")}
-
-
-def corpus(n: int, out: Path, name: str, like: Path | None = None) -> Path:
-    """The corpus as a sitegen project of its own (templates copied, to edit); `like`: copied from there."""
-    site = out / f"retemplate-{name}-{n}"
-    if not (site / "content/documents").is_dir():
-        if like is not None:
-            shutil.copytree(like / "content", site / "content")
-        else:
-            subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
-                            "--out", str(site / "content/documents")], check=True, stdout=subprocess.DEVNULL)
-        shutil.copytree(ROOT / "templates", site / "templates")
-        (site / "sitegen.yaml").write_text(
-            f"title: Benchmark\nbuild_date: '2026-01-01'\npaths:\n  assets: {ROOT / 'assets'}\n"
-            "taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n", encoding="utf-8")
-    return site
-
-
-def export(ref: str, out: Path) -> Path:
-    """The package of `ref`, exported into `out`."""
-    target = out / f"code-{ref.replace('/', '-')}"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    data = subprocess.run(["git", "archive", ref, "sitegen"], cwd=ROOT, check=True, capture_output=True).stdout
-    tarfile.open(fileobj=io.BytesIO(data)).extractall(target, filter="data")
-    return target
 
 
 def timed(code: Path, site: Path) -> tuple[float, float]:
@@ -91,9 +66,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    site = corpus(args.n, args.out, "this")
-    checkouts = {"HEAD": (export("HEAD", args.out), site),
-                 args.against: (export(args.against, args.out), corpus(args.n, args.out, "against", site))}
+    checkouts = {ref: (export(ref, args.out / f"code-{ref.replace('/', '-')}"),
+                       project(args.n, args.out / f"retemplate-{name}-{args.n}"))
+                 for name, ref in (("this", "HEAD"), ("against", args.against))}
     figures = {name: {k: [] for k in ("cold", *EDITS)} for name in checkouts}
     for n in range(args.runs):
         for name, (code, site) in checkouts.items():

@@ -126,9 +126,8 @@ def peers() -> tuple[Path, Path]:
     return hugo, pagefind
 
 
-def corpus(n: int, out: Path) -> tuple[Path, Path]:
-    """The same corpus as a sitegen project (with its own templates, to edit) and as a Hugo site."""
-    site, hugo = out / f"scale-{n}", out / f"hugo-{n}"
+def project(n: int, site: Path) -> Path:
+    """The corpus as a sitegen project at `site` (with its own templates, to edit), unless it is there."""
     if not (site / "content/documents").is_dir():
         subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
                         "--out", str(site / "content/documents")], check=True, stdout=subprocess.DEVNULL)
@@ -136,6 +135,12 @@ def corpus(n: int, out: Path) -> tuple[Path, Path]:
         (site / "sitegen.yaml").write_text(
             f"title: Benchmark\nbuild_date: '2026-01-01'\npaths:\n  assets: {ROOT / 'assets'}\n"
             "taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n", encoding="utf-8")
+    return site
+
+
+def corpus(n: int, out: Path) -> tuple[Path, Path]:
+    """The same corpus as a sitegen project (`project`) and as a Hugo site."""
+    site, hugo = project(n, out / f"scale-{n}"), out / f"hugo-{n}"
     if not (hugo / "content").is_dir():
         shutil.copytree(SHARED / "hugo-site", hugo)
         subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
