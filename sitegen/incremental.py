@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import math
 import pickle
 import time
 import weakref
@@ -40,7 +39,7 @@ from sitegen.links import anchors, check_targets, link_bodies
 from sitegen.model import Site
 from sitegen.output import Manifest, Output, UnsafeOutput, WriteStats, unfinished
 from sitegen.outputs import of
-from sitegen.pages import Plan, Rarity
+from sitegen.pages import Plan, Rarity, term_weight, terms_of
 from sitegen.render import Job, Shelf, SpilledHTML, render_plan, template_keys
 from sitegen.workers import collector_paused, in_child, may_fork
 
@@ -484,9 +483,9 @@ def rarity_patched(rarity: Rarity, site: Site, documents: Mapping[str, Any], ter
         if term is None:
             weight.pop(key, None)
         else:
-            weight[key] = round(1000 * math.log(total / max(1, len(term.documents))))
+            weight[key] = term_weight(term, total)
     for doc_id, doc in documents.items():
-        of[doc_id] = frozenset((name, t) for name, ids in doc.terms.items() for t in ids)
+        of[doc_id] = terms_of(doc)
     return Rarity(of, weight, rarity.age)
 
 

@@ -348,11 +348,20 @@ class Rarity:
 
 def rarity(site: Site) -> Rarity:
     total = max(1, len(site.documents))
-    weight = {(name, t.id): round(1000 * math.log(total / max(1, len(t.documents))))
-              for name, tax in site.taxonomies.items() for t in tax.terms.values()}
-    terms = {d.id: frozenset((name, t) for name, ids in d.terms.items() for t in ids) for d in site.documents.values()}
+    weight = {(name, t.id): term_weight(t, total) for name, tax in site.taxonomies.items() for t in tax.terms.values()}
+    terms = {d.id: terms_of(d) for d in site.documents.values()}
     age = {doc_id: len(site.documents) - i for i, doc_id in enumerate(site.documents)}
     return Rarity(terms, weight, age)
+
+
+def term_weight(term: Term, total: int) -> int:
+    """A term's `Rarity.weight` in an archive of `total` documents (at least 1)."""
+    return round(1000 * math.log(total / max(1, len(term.documents))))
+
+
+def terms_of(doc: Document) -> frozenset[tuple[str, str]]:
+    """A document's (taxonomy, term id) pairs, as `Rarity.terms` holds them."""
+    return frozenset((name, t) for name, ids in doc.terms.items() for t in ids)
 
 
 def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
