@@ -303,13 +303,12 @@ def _bodies_edited(config: Config, target: Path, found: list, inputs: bytes, set
 def _edited(config: Config, target: Path, found: list, inputs: bytes, settings: bytes, last: LastBuild, memo: Memo,
             strict: bool, as_left: Callable[[], Manifest | None], jobs: int, state: Remembered | None, day: Any,
             budget: Callable[[Any], list[Diagnostic]]) -> Any:
-    edited = rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
-                            as_left, state) \
+    return rebuild_bodies(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
+                          as_left, state) \
         or rebuild_fields(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), budget,
                           as_left, state, day) \
         or rebuild_templates(config, target, found, inputs, settings, last, memo, strict, protected_folders(config), jobs,
                              as_left, state)
-    return edited
 
 
 @contextlib.contextmanager
