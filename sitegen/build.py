@@ -23,7 +23,7 @@ from sitegen import session as sessions
 from sitegen.attachments import attachments_key, read_attachments
 from sitegen.cache import NO_MEMO, Memo, digest
 from sitegen.config import Config
-from sitegen.errors import WARNING, BuildFailed, Diagnostic, errors_only, sort_diagnostics
+from sitegen.errors import WARNING, BuildFailed, Diagnostic, by_path, errors_only, sort_diagnostics
 from sitegen.incremental import LastBuild, Remembered, checking_output, rebuild_bodies, record_files, remember, stage_files
 from sitegen.incremental import keep_files, recall, search_as_left, unreached, write_file, write_pages
 from sitegen.incremental import key as output_key
@@ -275,9 +275,7 @@ def _remember(memo: Memo, config: Config, target: Path, manifest: Manifest, resu
     memo.store("output", output_key(target), manifest)
     memo.store("last", output_key(target), LastBuild(read.inputs, (model.kept_aside, model.attached_key), result.warnings,
                                                    result.counts, result.pages, result.search, model.ocr, model.good_until))
-    linked: dict[str, list[Diagnostic]] = {}
-    for d in model.linked:
-        linked.setdefault(d.path, []).append(d)
+    linked = by_path(model.linked)
     remember(memo, target, Remembered(read.settings, model.seen, model.site, written.rarity, model.index, model.known, linked,
                                       written.search_state, written.templates, targets=model.targets, shelf=written.shelf,
                                       theme_keys=template_keys(theme.TEMPLATES)))

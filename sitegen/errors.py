@@ -64,6 +64,15 @@ def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity == ERROR]
 
 
+def by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    """The diagnostics of each file, in their order: what a build keeps of a file's problems, to say
+    them again while the file stays as it is."""
+    out: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        out.setdefault(d.path, []).append(d)
+    return out
+
+
 class Nearest:
     """Did-you-mean over a fixed set of candidates, prepared once so thousands of look-ups among
     100,000 names stay fast: rapidfuzz's Indel ratio (never below difflib's) narrows the field in C,

@@ -33,7 +33,7 @@ from sitegen import exports, feeds, incremental, urls
 from sitegen.chrome import doc_item
 from sitegen.cache import Memo
 from sitegen.config import Config
-from sitegen.errors import WARNING, Diagnostic, sort_diagnostics
+from sitegen.errors import WARNING, Diagnostic, by_path, sort_diagnostics
 from sitegen.incremental import Edited, LastBuild, Overlay, Patched, Remembered, as_listed, fatal, key, patch_search
 from sitegen.incremental import rarity_patched, remember, search_as_left, write_file, write_pages
 from sitegen.inputs import SourceFile, parse_file, render_bodies
@@ -209,8 +209,8 @@ def _patched_model(config: Config, state: Remembered, docs: list, terms: list, m
     for name, tax in taxonomies.items():
         tax.terms = dict(sorted(tax.terms.items()))
     change_terms = {k: (taxonomies[k[0]].terms.get(k[1]), was) for k, (_, was) in changed_terms.items()}
-    by_path = _by_path(link_problems)
-    linked_now = {r.path: by_path.get(r.path, []) for r in [*docs, *terms]}
+    by_file = by_path(link_problems)
+    linked_now = {r.path: by_file.get(r.path, []) for r in [*docs, *terms]}
     for path, found in linked_now.items():
         problems.setdefault(path, []).extend(found)
     return Change(documents, change_terms, taxonomies, problems, linked_now, frozenset(use.target for use in uses))
@@ -225,13 +225,6 @@ def _spelled_alike(was: Document, created: dict, spelled: dict, taxonomies: dict
         if term_id in taxonomies[name].mixed or ways != {term.names.get("")}:
             return False
     return not any(t in taxonomies[name].mixed for name, ids in was.terms.items() if name in taxonomies for t in ids)
-
-
-def _by_path(problems: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
-    out: dict[str, list[Diagnostic]] = {}
-    for d in problems:
-        out.setdefault(d.path, []).append(d)
-    return out
 
 
 def _item(doc: Document) -> tuple:
