@@ -143,7 +143,7 @@ def build(config: Config, *, out: Path | None = None, jobs: int = 1, strict: boo
     with collector_paused():  # the records, bodies and model live on: nothing for the collector to free
         model = _model(config, read, memo, jobs, clock, day, drafts)
     _stop_on_errors(model.problems, strict)
-    result = BuildResult(sort_diagnostics(d for d in model.problems if d.severity == WARNING), _counts(model.site),
+    result = BuildResult(sort_diagnostics(d for d in model.problems if d.severity == WARNING), model.site.counts(),
                          len(model.plan), model.site, notices=memo.notices, unwritten=unwritten(config),
                          held=held_notes(model.held, drafts))
     sink = (Output(target, protected_folders(config), previous) if until == "write"
@@ -357,10 +357,6 @@ def folder_notes(site: Site, written: Iterable[str]) -> list[str]:
     notes += [f"{folder or 'the output folder'} holds {n} entries, over limits.folder_entries ({limit})"
               for folder, n in sorted(urls.folder_entries(written).items()) if n > limit]
     return notes
-
-
-def _counts(site: Site) -> dict[str, int]:
-    return {"documents": len(site.documents), **{name: len(t.terms) for name, t in site.taxonomies.items()}}
 
 
 @contextlib.contextmanager

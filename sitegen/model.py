@@ -94,6 +94,10 @@ class Site:
     def chronological(self) -> list[Document]:
         return list(self.documents.values())
 
+    def counts(self) -> dict[str, int]:
+        """What a build says it made: the documents, and the terms of each taxonomy."""
+        return {"documents": len(self.documents), **{name: len(t.terms) for name, t in self.taxonomies.items()}}
+
     def in_order(self, items: Sequence[T]) -> list[T]:
         """Chronological `items` (documents or their ids) in the order every listing uses (`order`)."""
         return list(reversed(items)) if self.config.order == "newest" else list(items)

@@ -91,9 +91,8 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     _patch_state(state, edited, change, added, gone)
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
-    counts = {"documents": len(site.documents), **{name: len(t.terms) for name, t in site.taxonomies.items()}}
-    now = last._replace(inputs=inputs, warnings=_warnings(last, change, parsed, before, budget, search_stats), counts=counts,
-                        pages=last.pages + len(added) - len(gone), search_stats=search_stats)
+    now = last._replace(inputs=inputs, warnings=_warnings(last, change, parsed, before, budget, search_stats),
+                        counts=site.counts(), pages=last.pages + len(added) - len(gone), search_stats=search_stats)
     memo.store("last", key(target), now)
     return Edited(now, stats, 0)
 
