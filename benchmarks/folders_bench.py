@@ -33,12 +33,13 @@ def corpus(n: int, out: Path) -> Path:
     """The scale benchmark's corpus (make_corpus.py --seed 42) as a project, made once."""
     site = out / f"scale-{n}"
     if not (site / "content/documents").is_dir():
-        maker = next(p for p in (ROOT.parent / "shared/bench/make_corpus.py", ROOT.parent.parent / "shared/bench/make_corpus.py")
-                     if p.is_file())
-        subprocess.run([sys.executable, str(maker), "--n", str(n), "--seed", "42", "--out", str(site / "content/documents")],
-                       check=True, stdout=subprocess.DEVNULL)
+        maker = next(p for p in (ROOT.parent / "shared/bench/make_corpus.py",
+                                 ROOT.parent.parent / "shared/bench/make_corpus.py") if p.is_file())
+        subprocess.run([sys.executable, str(maker), "--n", str(n), "--seed", "42",
+                        "--out", str(site / "content/documents")], check=True, stdout=subprocess.DEVNULL)
         (site / "sitegen.yaml").write_text(
-            f"title: Benchmark\nbuild_date: '2026-01-01'\npaths:\n  templates: {ROOT / 'templates'}\n  assets: {ROOT / 'assets'}\n"
+            f"title: Benchmark\nbuild_date: '2026-01-01'\npaths:\n"
+            f"  templates: {ROOT / 'templates'}\n  assets: {ROOT / 'assets'}\n"
             "taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n", encoding="utf-8")
     return site
 

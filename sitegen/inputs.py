@@ -73,14 +73,16 @@ def read_sources(config: Config, done: Callable[[int], None] | None = None, memo
                                    "create content/documents/ or set paths.content"))
     settings, reading = digest(repr(config)), digest(repr(as_read(config)))  # a source's key: the config as read
     folders = [(doc_folder, "")] + [(config.content / tax.folder, tax.name) for tax in config.taxonomies]
-    inputs = [settings, folder_digest(config.template_folders), folder_digest(config.asset_folders), pages_digest(config)]
+    inputs = [settings, folder_digest(config.template_folders), folder_digest(config.asset_folders),
+              pages_digest(config)]
     seen, now = Seen.unpack(memo.load("seen", _seen_key(config, reading))), time.time_ns()
     found: list[tuple[bytes, SourceFile]] = []
     for folder, kind in folders:
         keyed, more = _read_folder(folder, kind, config, reading, seen, done)
         found, problems = found + keyed, problems + more
-    memo.store("seen", _seen_key(config, reading), Seen.pack([(f.name, f.signature, f.hashed, f.shown, key) for key, f in found
-                                                               if f.signature is not None and f.signature[1] < now - SETTLED_NS]))
+    settled = [(f.name, f.signature, f.hashed, f.shown, key) for key, f in found
+               if f.signature is not None and f.signature[1] < now - SETTLED_NS]
+    memo.store("seen", _seen_key(config, reading), Seen.pack(settled))
     return found, problems, digest(*inputs, *(key for key, _ in found)), digest(*inputs)
 
 
@@ -184,7 +186,8 @@ def render_bodies(documents: list[DocumentRecord], terms: list[TermRecord], jobs
     renamed file reuses its body. `later` as for `validate_sources`."""
     sources_ = [(r.path, r.body) for r in documents] + [(r.path, r.body) for r in terms]
     keyed = [(digest("body", body), body) for _, body in sources_]
-    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)), later)
+    rendered = memo.reuse("bodies", keyed, lambda bodies: list(parallel_iter(render_markdown, bodies, jobs, done)),
+                          later)
     return {path: r for (path, _), r in zip(sources_, rendered)}
 
 
@@ -204,14 +207,16 @@ def theme_files(config: Config) -> dict[str, Path]:
 
 def footer_uses(config: Config) -> list[LinkUse]:
     """The footer's links to pages of the site (`theme.footer.links`), checked as links in bodies are."""
-    return [LinkUse(config.path, link.line, link.col, link.url, link.url.partition("#")[0], urls.HOME, config.links.broken)
+    return [LinkUse(config.path, link.line, link.col, link.url, link.url.partition("#")[0], urls.HOME,
+                    config.links.broken)
             for link in config.theme.footer_links if link.internal]
 
 
 def about_files(config: Config) -> dict[str, Path]:
     """Edition language -> where its "about" page's text is: content/about.md for the first
     language's edition, content/about.<lang>.md for each other one."""
-    return {lang: config.content / ("about.md" if i == 0 else f"about.{lang}.md") for i, lang in enumerate(config.languages)}
+    return {lang: config.content / ("about.md" if i == 0 else f"about.{lang}.md")
+            for i, lang in enumerate(config.languages)}
 
 
 def pages_digest(config: Config) -> bytes:
@@ -237,7 +242,8 @@ def read_about(config: Config) -> tuple[dict[str, tuple[str, str]], list[Diagnos
             continue
         shown = shown_path(path)
         if not os.path.realpath(path).startswith(inside + os.sep):
-            problems.append(Diagnostic(shown, 1, 1, "link leads outside the content folder", "copy the file here instead"))
+            problems.append(Diagnostic(shown, 1, 1, "link leads outside the content folder",
+                                       "copy the file here instead"))
             continue
         data, more = sources.read(path, config.limits)
         problems += more
@@ -301,11 +307,12 @@ def asset_paths(folders: Sequence[Path]) -> tuple[dict[str, Path], list[Diagnost
     for n, folder in enumerate(reversed(folders)):
         paths, more = sources.discover(folder, suffix="")
         problems += more
-        layer = {urls.asset(Path(p).relative_to(folder).as_posix()): Path(p) for p in paths if not os.path.basename(p).startswith(".")}
+        layer = {urls.asset(Path(p).relative_to(folder).as_posix()): Path(p)
+                 for p in paths if not os.path.basename(p).startswith(".")}
         if n:  # a project's folder over the theme's
             problems += [Diagnostic(shown_path(path), 1, 1, f"`{rel}` replaces the theme's own script with another",
-                                    "remove it: the theme's reads what this version of sitegen writes (the search index), "
-                                    "a copy from another version may find nothing", WARNING)
+                                    "remove it: the theme's reads what this version of sitegen writes "
+                                    "(the search index), a copy from another version may find nothing", WARNING)
                          for rel, path in sorted(layer.items()) if rel in found and _machinery(rel)
                          and path.read_bytes() != found[rel].read_bytes()]  # (a copy as it is now is harmless)
         found |= layer

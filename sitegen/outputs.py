@@ -2,16 +2,16 @@
 its assets, declared once, one row each.
 
 A row says what a file is called where readers see it (a link's label, the "not written" line), its
-scope (`document`: one per document; `term`: one per registry entry; `feed`: one per feed, the
-archive's and each term's; `taxonomy`: one per taxonomy; `site`: one), its path, the template that renders it (with the context its planner
-gives: `pages.plan_document`, `feeds.planned_feeds`, `feeds.planned_sitemap`, `pages.plan_redirects`)
-or the function that makes its bytes from the site (`make`), its media type where pages link to it,
-whether it needs the site's address (`base_url`), and how the data page lists it (`listed`: its format
-and the interface words describing it). Planning, the data files, the data page's list of files and
-what a build without `base_url` leaves out all read this table: a new per-document or data output is
-one row here and one template (or function). The site's own pages (home, chronology, sources, search,
-about, data, taxonomy indexes, term pages) are planned one function each in `pages`.
-Must not render or write anything.
+scope (`document`: one per document; `term`: one per registry entry; `feed`: one per feed, the archive's
+and each term's; `taxonomy`: one per taxonomy; `site`: one), its path, the template that renders it
+(with the context its planner gives: `pages.plan_document`, `feeds.planned_feeds`,
+`feeds.planned_sitemap`, `pages.plan_redirects`) or the function that makes its bytes from the site
+(`make`), its media type where pages link to it, whether it needs the site's address (`base_url`), and
+how the data page lists it (`listed`: its format and the interface words describing it). Planning, the
+data files, the data page's list of files and what a build without `base_url` leaves out all read this
+table: a new per-document or data output is one row here and one template (or function). The site's own
+pages (home, chronology, sources, search, about, data, taxonomy indexes, term pages) are planned one
+function each in `pages`. Must not render or write anything.
 """
 
 from __future__ import annotations
@@ -28,18 +28,23 @@ from sitegen.model import Site
 class Output:
     name: str
     scope: str  # document, term, taxonomy, feed, site, redirect
-    path: Callable[..., str]  # the scope's key (a document id and its folder, a term, a feed's stem, a taxonomy's name) -> output path
+    # the scope's key (a document id and its folder, a term, a feed's stem, a taxonomy's name) -> output path
+    path: Callable[..., str]
     template: str = ""
-    make: Callable[..., bytes] | None = None  # (site[, the taxonomy's name, term or document]) -> the file's bytes (`data_files`)
+    # (site[, the taxonomy's name, term or document]) -> the file's bytes (`data_files`)
+    make: Callable[..., bytes] | None = None
     media: str = ""
     base_url: bool = False
     listed: tuple[str, str] = ("", "")  # (format, key in ui.STRINGS) on the data page; ("", "") not listed
 
 
 OUTPUTS = [
-    Output("page", "document", lambda d, folder="": urls.document(d, folder=folder), "document.html"),  # the others are offered on it as downloads
-    Output("BibTeX", "document", lambda d, folder="": urls.document(d, "bib", folder), "document.bib", media="application/x-bibtex"),
-    Output("RIS", "document", lambda d, folder="": urls.document(d, "ris", folder), "document.ris", media="application/x-research-info-systems"),
+    # the page; the others are offered on it as downloads
+    Output("page", "document", lambda d, folder="": urls.document(d, folder=folder), "document.html"),
+    Output("BibTeX", "document", lambda d, folder="": urls.document(d, "bib", folder), "document.bib",
+           media="application/x-bibtex"),
+    Output("RIS", "document", lambda d, folder="": urls.document(d, "ris", folder), "document.ris",
+           media="application/x-research-info-systems"),
     Output("CSL-JSON", "document", lambda d, folder="": urls.document(d, "json", folder), "document.json",
            media="application/vnd.citationstyles.csl+json"),
     Output("Atom", "feed", lambda stem: f"{stem}.xml", "feed.xml", media="application/atom+xml", base_url=True),
@@ -47,10 +52,12 @@ OUTPUTS = [
     Output("sitemap.xml", "site", lambda: "sitemap.xml", "sitemap.xml", base_url=True),
     Output("robots.txt", "site", lambda: "robots.txt", "robots.txt", base_url=True),
     Output("redirect", "redirect", urls.redirect, "redirect.html"),
-    Output("documents.csv", "site", exports.documents_csv_path, make=exports.documents_csv, listed=("CSV", "data_documents_csv")),
+    Output("documents.csv", "site", exports.documents_csv_path, make=exports.documents_csv,
+           listed=("CSV", "data_documents_csv")),
     Output("documents.json", "site", lambda: f"{exports.DATA}/documents.json", make=exports.documents_json,
            listed=("JSON", "data_documents_json")),
-    Output("registry", "taxonomy", exports.taxonomy_json_path, make=exports.taxonomy_json, listed=("JSON", "data_taxonomy")),
+    Output("registry", "taxonomy", exports.taxonomy_json_path, make=exports.taxonomy_json,
+           listed=("JSON", "data_taxonomy")),
     Output("datapackage.json", "site", lambda: f"{exports.DATA}/datapackage.json", make=exports.datapackage_json,
            listed=("Frictionless Data Package", "data_package")),
 ]

@@ -6,10 +6,13 @@ import ast
 import re
 from pathlib import Path
 
-ORDER = ["errors", "limits", "workers", "running", "cache", "sources", "theme", "frontmatter", "config", "dates", "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n", "chrome", "cite", "exports", "outputs", "feeds", "pages", "lunrcompat", "arabic", "analysis",
-         "formats", "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output", "session", "incremental", "refields", "retemplate", "build", "pack", "scaffold",
-         "importdata", "importnames", "importfiles", "importing", "csvtext", "csvdates", "import_csv", "import_markup", "import_site", "import_hugo",
-         "import_jekyll", "wxr", "wphtml", "import_wordpress", "serve", "cli"]
+ORDER = ["errors", "limits", "workers", "running", "cache", "sources", "theme", "frontmatter", "config", "dates",
+         "schema", "schedule", "markup", "model", "urls", "attachments", "originals", "links", "ui", "l10n",
+         "chrome", "cite", "exports", "outputs", "feeds", "pages", "lunrcompat", "arabic", "analysis", "formats",
+         "render", "trust", "searchcodes", "searchindex", "searchdata", "searchvocab", "search", "inputs", "output",
+         "session", "incremental", "refields", "retemplate", "build", "pack", "scaffold", "importdata",
+         "importnames", "importfiles", "importing", "csvtext", "csvdates", "import_csv", "import_markup",
+         "import_site", "import_hugo", "import_jekyll", "wxr", "wphtml", "import_wordpress", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 
