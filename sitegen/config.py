@@ -174,58 +174,81 @@ class Key:
 
 PER_LANGUAGE = "text or {lang: text}"
 SCHEMA: dict[str, Key] = {
-    "title": Key(PER_LANGUAGE, "Documentary archive", "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}",
+    "title": Key(PER_LANGUAGE, "Documentary archive",
+                 "site title, shown in every page header; text, or a mapping per language {en: ..., ar: ...}",
                  rendered=("datapackage.json",)),
     "description": Key(PER_LANGUAGE, "", "one sentence shown on the home page; text, or a mapping per language",
                        rendered=("datapackage.json",)),
     "language": Key("text", "en", "language (BCP 47) of the site's own pages when `languages` is not given"),
-    "languages": Key("list", ["en"], "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
-    "extra_labels": Key("mapping", {}, "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: المكتب الصحفي}}",
+    "languages": Key("list", ["en"],
+                     "one edition per language, e.g. [en, ar]: the first at the root, the others under <lang>/"),
+    "extra_labels": Key("mapping", {},
+                        "labels for documents' `extra` keys per language, e.g. {press_office: {en: Press office, ar: "
+                        "المكتب الصحفي}}",
                         rendered=()),
     "paths": Key("mapping", None, "the project's folders, relative to this file", {
         "content": Key("folder", "content", "the Markdown sources: documents/ and one folder per taxonomy"),
-        "templates": Key("folder", "templates", "your templates, over the default theme's: a file here replaces the theme's of that name"),
+        "templates": Key("folder", "templates",
+                         "your templates, over the default theme's: a file here replaces the theme's of that name"),
         "assets": Key("folder", "assets", "your assets (CSS, scripts, images), over the default theme's, file by file"),
         "output": Key("folder", "build", "where `sitegen build` writes the site"),
     }),
     "page_size": Key("integer", 50, "documents listed per actor/topic page before paginating"),
-    "order": Key("newest or oldest", "newest", "the order of every listing by date (home, chronology, actor, topic and source lists): newest first, or oldest first"),
-    "digits": Key("latin or native", "latin", "the digits of numbers and dates: latin (0123), or each edition's own (Arabic-Indic ٠١٢٣ in Arabic), from CLDR"),
+    "order": Key("newest or oldest", "newest",
+                 "the order of every listing by date (home, chronology, actor, topic and source lists): newest first, "
+                 "or oldest first"),
+    "digits": Key("latin or native", "latin",
+                  "the digits of numbers and dates: latin (0123), or each edition's own (Arabic-Indic ٠١٢٣ in Arabic), "
+                  "from CLDR"),
     "build_date": Key("text", "", "date shown in the footer (else SOURCE_DATE_EPOCH, else none)"),
-    "base_url": Key("text", "", "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute links"),
-    "legacy_addresses": Key("auto, always or never", "auto", "once documents (or a taxonomy's terms) outgrow one folder and move "
-                            "into sub-folders, a redirect page at each one's old address (documents/<id>.html): auto while "
-                            "those fit in the old folder (limits.folder_entries), always (a web host, not a USB stick), or never"),
-    "taxonomies": Key("mapping", "actors, topics", "ways of grouping documents, by name (used in addresses); each has a registry folder", {
+    "base_url": Key("text", "",
+                    "the site's address (https://archive.example.org/sub/): turns on feeds, sitemap and absolute "
+                    "links"),
+    "legacy_addresses": Key("auto, always or never", "auto",
+                            "once documents (or a taxonomy's terms) outgrow one folder and move into sub-folders, "
+                            "a redirect page at each one's old address (documents/<id>.html): auto while those fit "
+                            "in the old folder (limits.folder_entries), always (a web host, not a USB stick), or "
+                            "never"),
+    "taxonomies": Key("mapping", "actors, topics",
+                      "ways of grouping documents, by name (used in addresses); each has a registry folder", {
         "field": Key("text", "the name", "the documents' front-matter field that lists its terms"),
         "title": Key(PER_LANGUAGE, "the name", "its pages' title, e.g. {en: Actors, ar: الفاعلون}"),
         "singular": Key(PER_LANGUAGE, "the name", "one of its terms, e.g. {en: Actor, ar: فاعل}"),
         "folder": Key("folder", "the name", "registry folder, inside the content folder"),
-        "optional": Key("true or false", False, "unknown names create terms instead of failing (for migrating archives)"),
+        "optional": Key("true or false", False,
+                        "unknown names create terms instead of failing (for migrating archives)"),
         "kinds": Key("list", [], "allowed `kind` values of its terms; empty means any"),
         "boost": Key("number", 5, "weight of a match on one of its names in search (title 10, body 1)"),
     }, each=True),
     "search": Key("mapping", None, "the client-side search", {
-        "body": Key("full, none or a number", "full", "how much of each body is indexed: all, none, or its first N words"),
+        "body": Key("full, none or a number", "full",
+                    "how much of each body is indexed: all, none, or its first N words"),
         "budget_kb": Key("integer", 20_000, "warn when the index on disk is larger than this many KB"),
-        "originals": Key("number", 0.5, "weight of a match in the attachments' text (the body's is 1); 0 leaves it out of the index"),
+        "originals": Key("number", 0.5,
+                         "weight of a match in the attachments' text (the body's is 1); 0 leaves it out of the index"),
     }),
     "links": Key("mapping", None, "links written in bodies", {
-        "broken": Key("error or warning", "error", "a broken link is an error, or (for an archive migrated with links to mend) a warning"),
+        "broken": Key("error or warning", "error",
+                      "a broken link is an error, or (for an archive migrated with links to mend) a warning"),
     }),
     "attachments": Key("mapping", None, "files published with documents", {
-        "ocr": Key("true or false", False, "read the text of scans and of PDF pages without a text layer with Tesseract, in the "
-                   "document's language and English (for one attachment: `{file: scan.jpg, ocr: true}`)"),
+        "ocr": Key("true or false", False,
+                   "read the text of scans and of PDF pages without a text layer with Tesseract, in the document's "
+                   "language and English (for one attachment: `{file: scan.jpg, ocr: true}`)"),
     }),
     "limits": Key("mapping", None, "what one content file may ask of a build",
                   {name: Key("integer", default, doc) for name, (default, doc) in LIMITS.items()}),
     "theme": Key("mapping", None, "the default theme's settings: no template needs copying for these", {
         "logo": Key("file", "", "a PNG, JPEG or WebP image in the project, shown before the site title"),
         "favicon": Key("file", "", "a PNG or ICO image in the project, the browser tab's icon"),
-        "accent": Key("colour", "#1a5c8a", "links and buttons, as #RRGGBB; must keep WCAG AA contrast (4.5:1) on the theme's light backgrounds"),
+        "accent": Key("colour", "#1a5c8a",
+                      "links and buttons, as #RRGGBB; must keep WCAG AA contrast (4.5:1) on the theme's light "
+                      "backgrounds"),
         "footer": Key("mapping", None, "what every page's footer adds", {
             "text": Key(PER_LANGUAGE, "", "a line of plain text, e.g. who keeps the archive"),
-            "links": Key("list", [], "links, each {label: text or {lang: text}, url: https://... or a page of the site like data.html}"),
+            "links": Key("list", [],
+                         "links, each {label: text or {lang: text}, url: https://... or a page of the site like "
+                         "data.html}"),
         }),
     }),
     "extra": Key("mapping", {}, "free data for templates", rendered=()),
@@ -369,12 +392,15 @@ def _build(doc: YamlData, shown: str, root: Path, environ, problems: list[Diagno
         **_per_language(data, "description", "", languages[0], report, typed),
         language=languages[0],
         content=folders["content"], templates=folders["templates"], assets=folders["assets"],
-        output=folders["output"], page_size=page_size, order=order, digits=digits, build_date=build_date, base_url=base_url, taxonomies=tax,
-        legacy_addresses=legacy,
-        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, default("search", "budget_kb"), ("search",)), originals=originals),
-        links=LinksConfig(broken), attachments=AttachmentsConfig(typed(attachments, "ocr", bool, default("attachments", "ocr"), ("attachments",))),
+        output=folders["output"], page_size=page_size, order=order, digits=digits, build_date=build_date,
+        base_url=base_url, taxonomies=tax, legacy_addresses=legacy,
+        search=SearchConfig(body=body, budget_kb=typed(search, "budget_kb", int, default("search", "budget_kb"),
+                                                       ("search",)), originals=originals),
+        links=LinksConfig(broken),
+        attachments=AttachmentsConfig(typed(attachments, "ocr", bool, default("attachments", "ocr"), ("attachments",))),
         limits=_limits(typed(data, "limits", dict, {}, ()), report, check_keys, typed),
-        extra=typed(data, "extra", dict, {}, ()), theme=_theme(data, root, languages, report, check_keys, typed, doc.where),
+        extra=typed(data, "extra", dict, {}, ()),
+        theme=_theme(data, root, languages, report, check_keys, typed, doc.where),
     )
 
 
@@ -462,7 +488,8 @@ def _taxonomy(name: str, spec, report, check_keys, typed) -> TaxonomyConfig:
     kinds = typed(spec, "kinds", list, defaults.get("kinds", []), at)
     boost = spec.get("boost", default("taxonomies", "boost"))
     if isinstance(boost, bool) or not isinstance(boost, (int, float)) or boost <= 0:
-        report(at + ("boost",), f"`boost` must be a positive number, not {boost!r}", "the default is 5; title is 10, body 1")
+        report(at + ("boost",), f"`boost` must be a positive number, not {boost!r}",
+               "the default is 5; title is 10, body 1")
         boost = 5
     return TaxonomyConfig(
         name=name, field=typed(spec, "field", str, name, at),
@@ -486,15 +513,18 @@ def _theme(data: dict, root: Path, languages: tuple[str, ...], report, check_key
         accent = ""
     elif accent and (worst := default_theme.worst_contrast(accent)) < default_theme.AA_CONTRAST:
         report(("theme", "accent"), f"`accent` {accent} has a contrast of {worst:.2f}:1 with the theme's backgrounds, "
-               f"under WCAG AA's {default_theme.AA_CONTRAST}:1", f"a darker shade such as {default_theme.darker(accent)} passes")
+               f"under WCAG AA's {default_theme.AA_CONTRAST}:1",
+               f"a darker shade such as {default_theme.darker(accent)} passes")
         accent = ""
     footer = typed(spec, "footer", dict, {}, ("theme",))
     check_keys(footer, FOOTER_KEYS, ("theme", "footer"))
-    text = _texts(typed(footer, "text", (str, dict), "", ("theme", "footer")), ("theme", "footer", "text"), languages, report)
+    text = _texts(typed(footer, "text", (str, dict), "", ("theme", "footer")), ("theme", "footer", "text"), languages,
+                  report)
     links = typed(footer, "links", list, [], ("theme", "footer"))
     return ThemeConfig(logo=files["logo"], favicon=files["favicon"], accent=accent.lower(), footer_text=text,
-                       footer_links=tuple(filter(None, (_footer_link(item, ("theme", "footer", "links", i), languages, report, where)
-                                                        for i, item in enumerate(links)))))
+                       footer_links=tuple(filter(None, (
+                           _footer_link(item, ("theme", "footer", "links", i), languages, report, where)
+                           for i, item in enumerate(links)))))
 
 
 def _image(name: str, kind: str, root: Path, report) -> Path | None:
@@ -522,11 +552,13 @@ def _texts(value: Any, at: tuple, languages: tuple[str, ...], report) -> dict[st
 
 def _footer_link(item: Any, at: tuple, languages: tuple[str, ...], report, where) -> FooterLink | None:
     if not isinstance(item, dict) or set(item) != {"label", "url"}:
-        report(at, "each footer link must be a mapping with `label` and `url`", "like {label: Contact, url: https://example.org/}")
+        report(at, "each footer link must be a mapping with `label` and `url`",
+               "like {label: Contact, url: https://example.org/}")
         return None
     url = item["url"]
     if not isinstance(url, str) or not (re.match(r"^(https?://[^\s]+|mailto:[^\s]+)$", url) or _site_path(url)):
-        report(at + ("url",), f"`url` must be an http(s) or mailto address, or a page of the site like data.html, not {url!r}",
+        report(at + ("url",),
+               f"`url` must be an http(s) or mailto address, or a page of the site like data.html, not {url!r}",
                "pages of the site are written from its root, without a leading /")
         return None
     label = _texts(item["label"], at + ("label",), languages, report)
