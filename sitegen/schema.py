@@ -70,7 +70,8 @@ DOCUMENT_FIELDS = {
     "date": Field("date", "publication date: YYYY-MM-DD, YYYY-MM or YYYY; ? uncertain, ~ approximate",
                   required=True, default=lambda: PLACEHOLDER_DATE, label={"en": "Date", "ar": "التاريخ"}, page=2,
                   facet=2, record=True,
-                  guide="`2021-12-23`, `2019-11` or `2018`; add `?` if uncertain (`2021-10-08?`), `~` if approximate (`2018~`)"),
+                  guide="`2021-12-23`, `2019-11` or `2018`; add `?` if uncertain (`2021-10-08?`), "
+                        "`~` if approximate (`2018~`)"),
     "source": Field("text", "the outlet or publisher", required=True, label={"en": "Source", "ar": "المصدر"}, page=1,
                     weight=2, facet=3, record=True,
                     guide="the outlet or publisher; `Unattributed` if truly unknown (say why in `notes`)"),
@@ -79,25 +80,30 @@ DOCUMENT_FIELDS = {
                       guide="`en`, `ar`, `fr`, … (BCP 47)"),
     "url": Field("url", "where the original was published", label={"en": "Original", "ar": "الأصل"}, page=6,
                  guide="where the original was published (`https://…`)"),
-    "authors": Field("texts", "bylines, one per item", default=tuple, label={"en": "Authors", "ar": "المؤلفون"}, page=4),
-    "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23", label={"en": "Dateline", "ar": "مكان الخبر"},
-                      page=3, guide="the place (and date) line as printed: `BEIJING, Dec. 23 (Xinhua)`"),
+    "authors": Field("texts", "bylines, one per item", default=tuple, label={"en": "Authors", "ar": "المؤلفون"},
+                     page=4),
+    "dateline": Field("text", "place (and date) line as printed, e.g. BEIJING, Dec. 23",
+                      label={"en": "Dateline", "ar": "مكان الخبر"}, page=3,
+                      guide="the place (and date) line as printed: `BEIJING, Dec. 23 (Xinhua)`"),
     "summary": Field("text", "one or two sentences shown in listings and search", weight=3, record=True,
                      guide="one or two sentences for listings and search (`check --strict` asks for it)"),
     "genre": Field("genre", "news, report or scholarly: how citations and schema.org describe it",
-                   guide="`news`, `report` or `scholarly`: sets the citation type and the schema.org type (else a generic work)"),
+                   guide="`news`, `report` or `scholarly`: sets the citation type and the schema.org type "
+                         "(else a generic work)"),
     "retrieved": Field("date", "when the archive took its copy (YYYY-MM-DD): the access date in citations",
-                       default=lambda: None, guide="the day the archive took its copy (`2024-01-05`): the access date in citations"),
+                       default=lambda: None,
+                       guide="the day the archive took its copy (`2024-01-05`): the access date in citations"),
     "translation_of": Field("id", "id of the document this one translates", carried=False,
                             guide="the id of the document this one translates"),
-    "slug": Field("id", "overrides the id taken from the file name", carried=False, guide="an id other than the file name (rarely needed)"),
+    "slug": Field("id", "overrides the id taken from the file name", carried=False,
+                  guide="an id other than the file name (rarely needed)"),
     "notes": Field("text", "archivist's notes: how the date was inferred, doubts about the text",
                    label={"en": "Archivist's notes", "ar": "ملاحظات الأرشيف"},
                    guide="the archivist's notes: how a date was inferred, doubts about the text"),
     "attachments": Field("files", "files kept next to this one (original.pdf, scan-1.jpg), published beside its page; "
                          "`{file: scan-1.jpg, ocr: true}` reads one's text by OCR (false: never)", default=tuple,
-                         guide="files kept next to the document and published with it: `[original.pdf, scan-1.jpg]` (names "
-                         "only; PDF, images, text, audio, video)"),
+                         guide="files kept next to the document and published with it: "
+                         "`[original.pdf, scan-1.jpg]` (names only; PDF, images, text, audio, video)"),
     "extra": Field("mapping", "anything else, free form, available to templates", default=dict,
                    guide="anything else, as a mapping; unknown top-level fields are errors, so free data goes here"),
     # When a document is published (see `schedule`): read into the record, never shown as fields
@@ -133,10 +139,11 @@ def field_table(taxonomy_fields: tuple[str, ...]) -> str:
     rows = ["| field | required | what to write |", "|---|---|---|"]
     last_required = [name for name, spec in DOCUMENT_FIELDS.items() if spec.required][-1]
     for name, spec in DOCUMENT_FIELDS.items():
-        rows.append(f"| `{name}` |{' yes' if spec.required else ''} | {(spec.guide or spec.doc).replace('|', '&#124;')} |")
+        guide = (spec.guide or spec.doc).replace('|', '&#124;')
+        rows.append(f"| `{name}` |{' yes' if spec.required else ''} | {guide} |")
         if name == last_required and taxonomy_fields:
-            rows.append(f"| {', '.join(f'`{t}`' for t in taxonomy_fields)} | | ids, names or aliases of registry entries, "
-                        "one per item, any language |")
+            rows.append(f"| {', '.join(f'`{t}`' for t in taxonomy_fields)} | | "
+                        "ids, names or aliases of registry entries, one per item, any language |")
     return "\n".join(rows) + "\n"
 
 
@@ -152,7 +159,8 @@ _TAXONOMY = "a taxonomy in sitegen: list them under {taxonomies}, or declare one
 FOREIGN_FIELDS = {
     "categories": _TAXONOMY, "tags": _TAXONOMY, "keywords": _TAXONOMY, "series": _TAXONOMY,
     "description": "write it as `summary`", "excerpt": "write it as `summary`", "abstract": "write it as `summary`",
-    "author": "write `authors`, a list of bylines", "publishdate": "write `embargo: YYYY-MM-DD`, the day it may be published from",
+    "author": "write `authors`, a list of bylines",
+    "publishdate": "write `embargo: YYYY-MM-DD`, the day it may be published from",
     "expirydate": "write `expires: YYYY-MM-DD`, the day it stops being published",
     "aliases": "old addresses go under `redirects`", "redirect_from": "old addresses go under `redirects`",
     "published": "write `draft: true` to keep a document unpublished",
@@ -161,8 +169,10 @@ FOREIGN_FIELDS = {
     "layout": "every document has the same page: change templates/document.html",
     "type": "every document has the same page: change templates/document.html; `genre` says news, report or scholarly",
     "weight": "documents are listed by `date`; keep it under `extra:` if it matters",
-    "permalink": "a document's address is documents/<id>.html (set `slug` for another id); old addresses go under `redirects`",
-    "url_path": "a document's address is documents/<id>.html (set `slug` for another id); old addresses go under `redirects`",
+    "permalink": "a document's address is documents/<id>.html (set `slug` for another id); "
+                 "old addresses go under `redirects`",
+    "url_path": "a document's address is documents/<id>.html (set `slug` for another id); "
+                "old addresses go under `redirects`",
     "image": "put the file beside the document and list it under `attachments`",
     "featured_image": "put the file beside the document and list it under `attachments`",
     "coverimage": "put the file beside the document and list it under `attachments`",
@@ -174,10 +184,12 @@ def taxonomy_problems(config: Config) -> list[Diagnostic]:
     """A taxonomy named like a document field would read that field as term references, and one
     kept in `documents/` would read the documents as its entries: errors in the config, found before
     any source is read."""
-    clashes = [(tax, f"has the name `{tax.name}`", tax.name) for tax in config.taxonomies if tax.name in RESERVED_TAXONOMY_NAMES]
+    clashes = [(tax, f"has the name `{tax.name}`", tax.name) for tax in config.taxonomies
+               if tax.name in RESERVED_TAXONOMY_NAMES]
     clashes += [(tax, f"reads the field `{tax.field}`", tax.field) for tax in config.taxonomies
                 if tax.field in RESERVED_TAXONOMY_NAMES and tax.field != tax.name]
-    clashes += [(tax, "keeps its entries in `documents/`", "documents") for tax in config.taxonomies if tax.folder == "documents"]
+    clashes += [(tax, "keeps its entries in `documents/`", "documents") for tax in config.taxonomies
+                if tax.folder == "documents"]
     return [Diagnostic(shown_path(config.path), 1, 1, f"taxonomy `{tax.name}` {what}, which documents already use",
                        f"rename it, e.g. `{name}-terms`") for tax, what, name in clashes]
 
@@ -225,7 +237,8 @@ class FileRef(Ref):
     ocr: bool | None = None
 
 
-ATTACHMENT_KEYS = {"file": "its name", "ocr": "true or false: read its text by OCR, whatever the site's `attachments: {ocr}`"}
+ATTACHMENT_KEYS = {"file": "its name",
+                   "ocr": "true or false: read its text by OCR, whatever the site's `attachments: {ocr}`"}
 
 
 @dataclass(kw_only=True)
@@ -285,8 +298,10 @@ def document_fields(config: Config) -> dict[str, tuple[bool, str, str]]:
     one reference field per taxonomy (`actors`, `topics`, ...)."""
     fields = {name: (f.required, f.kind, f.doc) for name, f in DOCUMENT_FIELDS.items()}
     for tax in config.taxonomies:
-        fields[tax.field] = (False, "refs", f"{tax.name} in this text: ids, names or aliases from content/{tax.folder}/, "
-                             f"one per item (add a missing one with `sitegen new {tax.singular.get('en', tax.name).lower()} NAME`)")
+        singular = tax.singular.get('en', tax.name).lower()
+        fields[tax.field] = (False, "refs", f"{tax.name} in this text: ids, names or aliases from "
+                             f"content/{tax.folder}/, one per item "
+                             f"(add a missing one with `sitegen new {singular} NAME`)")
     return fields
 
 
@@ -302,8 +317,10 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
     carried = {name: values[name] if name in values else f.default()
                for name, f in DOCUMENT_FIELDS.items() if f.carried}
     carried["language"] = values.get("language", config.language)
-    publishing = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default() for name in PUBLISHING_FIELDS}
-    scheduled_at = {name: source.meta.where((name,)) for name in ("date", "draft", "embargo", "expires") if name in values}
+    publishing = {name: values[name] if name in values else DOCUMENT_FIELDS[name].default()
+                  for name in PUBLISHING_FIELDS}
+    scheduled_at = {name: source.meta.where((name,)) for name in ("date", "draft", "embargo", "expires")
+                    if name in values}
     record = DocumentRecord(
         **carried, **publishing, scheduled_at=scheduled_at, id=doc_id, path=path, body=source.body,
         body_line=source.body_line, refs=refs,
@@ -312,7 +329,8 @@ def validate_document(source: Source, path: str, stem: str, config: Config) -> t
     return record, problems
 
 
-def validate_term(source: Source, path: str, stem: str, taxonomy: TaxonomyConfig) -> tuple[TermRecord | None, list[Diagnostic]]:
+def validate_term(source: Source, path: str, stem: str,
+                  taxonomy: TaxonomyConfig) -> tuple[TermRecord | None, list[Diagnostic]]:
     values, problems = _check(source, path, specs(TERM_FIELDS))
     term_id = _file_id(stem, path, False, source, problems)
     names = dict(values.get("names", {}))
@@ -344,7 +362,8 @@ def _file_id(name: str, path: str, from_slug: bool, source: Source, problems: li
     if PORTABLE_ID.match(name):
         return name
     what = "slug" if from_slug else "file name"
-    problems.append(Diagnostic(path, line, col, f"{what} `{name}` is not a portable id (lowercase ASCII letters, digits, hyphens)",
+    problems.append(Diagnostic(path, line, col,
+                               f"{what} `{name}` is not a portable id (lowercase ASCII letters, digits, hyphens)",
                                f"rename it to `{suggest_id(name) or 'document'}`"))
     return name
 
@@ -370,7 +389,8 @@ def _check(source: Source, path: str, fields: dict, foreign: dict[str, str] | No
         line, col = meta.where((key,))
         if key not in fields:
             hint = (foreign or {}).get(str(key).casefold(), "").format(
-                taxonomies=" or ".join(f"`{name}`" for name, spec in fields.items() if spec[1] == "refs") or "a new one") \
+                taxonomies=" or ".join(f"`{name}`" for name, spec in fields.items() if spec[1] == "refs")
+                or "a new one") \
                 or did_you_mean(key, fields) or "put free-form data under `extra:`"
             problems.append(Diagnostic(path, line, col, f"unknown field `{key}`", hint))
             continue
@@ -383,7 +403,8 @@ def _check(source: Source, path: str, fields: dict, foreign: dict[str, str] | No
     problems += _disguised(data, meta, path)
     for key, (required, _, _) in fields.items():
         if required and key not in data:
-            problems.append(Diagnostic(path, 1, 1, f"missing required field `{key}`", f"add `{key}: ...` to the front matter"))
+            problems.append(Diagnostic(path, 1, 1, f"missing required field `{key}`",
+                                       f"add `{key}: ...` to the front matter"))
     return values, problems
 
 
@@ -444,7 +465,8 @@ def _text(value, key, meta, path) -> str:
 def _texts(value, key, meta, path) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise FieldError(f"`{key}` must be a list of text, not {_describe(value)}", "quote it" if value is not None else "")
+        raise FieldError(f"`{key}` must be a list of text, not {_describe(value)}",
+                         "quote it" if value is not None else "")
     out = []
     for i, item in enumerate(items):
         if not isinstance(item, str) or not item.strip():
@@ -489,8 +511,9 @@ def _file_item(item: Any, at: tuple, meta) -> tuple[str, bool | None]:
                          "quote it", at)
     for name in item:
         if name not in ATTACHMENT_KEYS:
-            raise FieldError(f"unknown attachment key `{name}`", did_you_mean(str(name), ATTACHMENT_KEYS) or
-                             "known keys: " + ", ".join(f"`{k}` ({doc})" for k, doc in ATTACHMENT_KEYS.items()), at + (name,))
+            known = "known keys: " + ", ".join(f"`{k}` ({doc})" for k, doc in ATTACHMENT_KEYS.items())
+            raise FieldError(f"unknown attachment key `{name}`", did_you_mean(str(name), ATTACHMENT_KEYS) or known,
+                             at + (name,))
     if not isinstance(item.get("file"), str) or not item["file"].strip():
         raise FieldError("an attachment written as a mapping needs `file: name`", "like {file: scan-1.jpg, ocr: true}",
                          at + ("file",) if "file" in item else at)
@@ -536,7 +559,8 @@ def _addresses(value, key, meta, path) -> tuple[Ref, ...]:
     for i, ref in enumerate(refs):
         problem = address_problem(ref.text)
         if problem:
-            raise FieldError(f"redirect `{ref.text}` {problem[0]}", problem[1], (key, i) if not isinstance(value, str) else ())
+            raise FieldError(f"redirect `{ref.text}` {problem[0]}", problem[1],
+                             (key, i) if not isinstance(value, str) else ())
         out.append(ref)
     return tuple(out)
 
@@ -550,8 +574,10 @@ def address_problem(text: str) -> tuple[str, str] | None:
         return "is a full address, not a path of this site", "write the path only, like old/page.html"
     bad = UNSAFE_IN_ADDRESS.search(text)
     if bad:
-        what = {"?": "a query", "#": "a fragment", "\\": "a backslash"}.get(bad.group(), f"the character {bad.group()!r}")
-        return f"contains {what}, which no file name of the site can hold", "write a plain path, like old/page.html, with / between folders"
+        what = {"?": "a query", "#": "a fragment", "\\": "a backslash"}.get(bad.group(),
+                                                                          f"the character {bad.group()!r}")
+        return (f"contains {what}, which no file name of the site can hold",
+                "write a plain path, like old/page.html, with / between folders")
     parts = text.strip("/").split("/")
     if not text.strip("/") or any(p in ("", ".", "..") for p in parts):
         return "is not a path inside the site", "write it from the site's root, like old/page.html or old/folder/"
@@ -559,9 +585,11 @@ def address_problem(text: str) -> tuple[str, str] | None:
         if part.split(".")[0].casefold() in WINDOWS_RESERVED or part != part.rstrip(". "):
             return f"has `{part}`, a name Windows refuses", "choose another name"
         if part.startswith("."):
-            return f"has `{part}`, a hidden name, which the site does not publish", "choose a name not starting with `.`"
+            return (f"has `{part}`, a hidden name, which the site does not publish",
+                    "choose a name not starting with `.`")
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
-            return f"has a name of {len(part.encode('utf-8'))} bytes, too long for a file", f"keep each name under {MAX_NAME_BYTES} bytes"
+            return (f"has a name of {len(part.encode('utf-8'))} bytes, too long for a file",
+                    f"keep each name under {MAX_NAME_BYTES} bytes")
     return None
 
 
