@@ -45,7 +45,8 @@ def test_every_document_actor_and_topic_has_a_page(sample_build):
     for kind in ("documents", "actors", "topics"):
         for source in sorted((ROOT / "content" / kind).glob("*.md")):
             assert (sample_build / kind / f"{source.stem}.html").is_file(), source
-    for page in ("index.html", "chronology.html", "sources.html", "search.html", "actors/index.html", "topics/index.html"):
+    for page in ("index.html", "chronology.html", "sources.html", "search.html", "actors/index.html",
+                 "topics/index.html"):
         assert (sample_build / page).is_file()
 
 
@@ -84,7 +85,8 @@ def test_arabic_alias_resolves_to_the_registered_actor(sample_build):
 
 
 def test_uncertain_dates_are_shown_in_words_and_their_mark_explained(sample_build):
-    page = (sample_build / "documents/2019-11-06-inp-china-afghanistan-deepen-anti-terrorism-cooperation.html").read_text()
+    page = (sample_build
+            / "documents/2019-11-06-inp-china-afghanistan-deepen-anti-terrorism-cooperation.html").read_text()
     assert '<abbr title="uncertain: the archivist could not confirm this date">November 6, 2019?</abbr>' in page
     assert "<small>uncertain: the archivist could not confirm this date</small>" in page  # said in the panel too
 
@@ -125,14 +127,16 @@ def test_search_runs_beside_the_page_workers(make_site, tmp_path, monkeypatch):
     config = load_config(root / "sitegen.yaml")
     where = []
     made = session_module.build_search
-    monkeypatch.setattr(session_module, "build_search", lambda *a: where.append(threading.current_thread().name) or made(*a))
+    monkeypatch.setattr(session_module, "build_search",
+                        lambda *a: where.append(threading.current_thread().name) or made(*a))
     build(config, out=tmp_path / "beside", jobs=2)
     monkeypatch.setattr(build_module, "BESIDE", 0)
     build(config, out=tmp_path / "after", jobs=2)
     assert where == ["beside the pages", threading.main_thread().name]
     beside, after = ({p.relative_to(tmp_path / n): p.read_bytes() for p in (tmp_path / n).rglob("*") if p.is_file()}
                      for n in ("beside", "after"))
-    assert beside == after and any(str(p).startswith("search/") for p in beside) and Path("data/documents.json") in beside
+    assert beside == after and any(str(p).startswith("search/") for p in beside)
+    assert Path("data/documents.json") in beside
 
 
 def test_a_search_failing_beside_the_pages_fails_the_build(make_site, monkeypatch):
@@ -245,8 +249,8 @@ def test_third_taxonomy_needs_only_config_and_a_folder(make_site, tmp_path):
     extra = "taxonomies:\n  actors: {}\n  topics: {}\n  places:\n    title: {en: Places, ar: الأماكن}\n"
     root = make_site({
         "content/places/beijing.md": "---\nnames: {en: Beijing, ar: بكين}\n---\nCapital of China.\n",
-        "content/documents/first-report.md": document("First report", "Body.\n", date="2021", summary="s", actors=["Wang Yi"],
-                                                      topics=["cooperation"], places=["بكين"]),
+        "content/documents/first-report.md": document("First report", "Body.\n", date="2021", summary="s",
+                                                      actors=["Wang Yi"], topics=["cooperation"], places=["بكين"]),
     }, config=site_config(extra=extra))
     build(load_config(root / "sitegen.yaml"))
     page = (root / "build/places/beijing.html").read_text()
@@ -256,15 +260,16 @@ def test_third_taxonomy_needs_only_config_and_a_folder(make_site, tmp_path):
 
 def test_optional_taxonomy_creates_unknown_terms(make_site):
     extra = "taxonomies:\n  actors: {}\n  topics:\n    optional: true\n"
-    root = make_site({"content/documents/new.md": document("New", "Body.\n", date="2021", summary="s", topics=["Border Security"])},
+    root = make_site({"content/documents/new.md": document("New", "Body.\n", date="2021", summary="s",
+                                                           topics=["Border Security"])},
                      config=site_config(extra=extra))
     build(load_config(root / "sitegen.yaml"))
     assert "new.html" in (root / "build/topics/border-security.html").read_text()
 
 
 def test_translations_link_both_ways(make_site):
-    root = make_site({"content/documents/first-report-ar.md": document("التقرير الأول", "نص.\n", language="ar", summary="s",
-                                                                       translation_of="first-report")})
+    root = make_site({"content/documents/first-report-ar.md": document("التقرير الأول", "نص.\n", language="ar",
+                                                                       summary="s", translation_of="first-report")})
     build(load_config(root / "sitegen.yaml"))
     assert 'href="first-report-ar.html"' in (root / "build/documents/first-report.html").read_text()
     assert 'href="first-report.html"' in (root / "build/documents/first-report-ar.html").read_text()
@@ -286,8 +291,9 @@ def test_links_in_bodies_become_page_relative_file_links(make_site):
         "content/documents/links.md": "---\ntitle: Links\ndate: 2021\nsource: Wire\nlanguage: en\nsummary: s\n---\n"
         "[a](doc:first-report) [b](first-report.md) [c](../actors/wang-yi.html) [d](#later) "
         "[e](arabic-report.md#x \"t\") [f](https://example.org/a?b=1&c=2)\n\n## Later\n\nText.\n",
-        "content/actors/wang-yi.md": "---\nnames:\n  en: Wang Yi\n  ar: وانغ يي\nkind: person\n---\nSee [report](../documents/first-report.md)"
-        " and [topic](../topics/cooperation.md) and [id](doc:arabic-report).\n",
+        "content/actors/wang-yi.md": "---\nnames:\n  en: Wang Yi\n  ar: وانغ يي\nkind: person\n---\n"
+        "See [report](../documents/first-report.md) and [topic](../topics/cooperation.md) "
+        "and [id](doc:arabic-report).\n",
     })
     build(load_config(root / "sitegen.yaml"), jobs=1)
     doc = parse(root / "build/documents/links.html").links
@@ -295,17 +301,19 @@ def test_links_in_bodies_become_page_relative_file_links(make_site):
             "https://example.org/a?b=1&c=2"] == [link for link in doc if link in {
                 "first-report.html", "../actors/wang-yi.html", "#later", "arabic-report.html#x", "https://example.org/a?b=1&c=2"}]
     actor = parse(root / "build/actors/wang-yi.html").links
-    assert {"../documents/first-report.html", "../topics/cooperation.html", "../documents/arabic-report.html"} <= set(actor)
+    assert {"../documents/first-report.html", "../topics/cooperation.html",
+            "../documents/arabic-report.html"} <= set(actor)
     assert not [link for link in doc + actor if link.startswith("doc:") or link.endswith(".md")]
 
 
 def test_check_reports_a_broken_link_with_exit_1_and_strict_fails_on_a_bad_anchor(make_site, capsys):
-    make_site({"content/documents/links.md": "---\ntitle: Links\ndate: 2021\nsource: Wire\nlanguage: en\nsummary: s\n---\n"
-               "See [it](first-report.md#nowhere).\n"})
+    make_site({"content/documents/links.md": "---\ntitle: Links\ndate: 2021\nsource: Wire\nlanguage: en\n"
+               "summary: s\n---\nSee [it](first-report.md#nowhere).\n"})
     assert main(["check"]) == 0
     assert main(["check", "--strict"]) == 1
     err = capsys.readouterr().err
-    assert "content/documents/links.md:8:10: warning: link to an anchor that is not in that text: first-report.md#nowhere" in err
+    assert ("content/documents/links.md:8:10: warning: link to an anchor that is not in that text: "
+            "first-report.md#nowhere") in err
 
 
 class FakeTerminal:

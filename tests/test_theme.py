@@ -61,8 +61,8 @@ def test_one_overridden_template_changes_only_its_pages(make_site):
     before = built(root, "a")
     chronology = (ROOT / "templates" / "chronology.html").read_text(encoding="utf-8")
     (root / "templates").mkdir()
-    (root / "templates" / "chronology.html").write_text(chronology.replace("{% block main %}", "{% block main %}<p>OURS</p>"),
-                                                        encoding="utf-8")
+    ours = chronology.replace("{% block main %}", "{% block main %}<p>OURS</p>")
+    (root / "templates" / "chronology.html").write_text(ours, encoding="utf-8")
     after = built(root, "b")
     changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
     assert changed == {"chronology.html"}
@@ -78,14 +78,15 @@ def test_an_included_partial_renders_with_the_including_pages_escaping(make_site
     chronology = (ROOT / "templates" / "chronology.html").read_text(encoding="utf-8")
     parts = '<div id="parts">{% include "part.txt" %}{% include "part.html" %}</div>'
     (root / "templates").mkdir()
-    (root / "templates" / "chronology.html").write_text(chronology.replace("{% block main %}", "{% block main %}" + parts),
-                                                        encoding="utf-8")
+    ours = chronology.replace("{% block main %}", "{% block main %}" + parts)
+    (root / "templates" / "chronology.html").write_text(ours, encoding="utf-8")
     (root / "templates" / "robots.txt").write_text("User-agent: *\n" + parts + "\n", encoding="utf-8")
     (root / "templates" / "part.txt").write_text('{% set v = "<b>&" %}[txt {{ v }}]', encoding="utf-8")
     (root / "templates" / "part.html").write_text('{% set v = "<b>&" %}<i>html {{ v }}</i>', encoding="utf-8")
     for out in ("a", "b"):  # the second build runs the code the first compiled, when cached
         files = built(root, out, cache=cache)
-        assert '<div id="parts">[txt &lt;b&gt;&amp;]<i>html &lt;b&gt;&amp;</i></div>' in files["chronology.html"].decode()
+        shown = '<div id="parts">[txt &lt;b&gt;&amp;]<i>html &lt;b&gt;&amp;</i></div>'
+        assert shown in files["chronology.html"].decode()
         assert '<div id="parts">[txt <b>&]<i>html <b>&</i></div>' in files["robots.txt"].decode()
 
 
@@ -100,7 +101,8 @@ def test_a_projects_asset_replaces_the_themes_and_adds_its_own(make_site):
     assert files["assets/extra.js"] == b"window.ours=1;"  # JavaScript is published minified
     assert files["assets/vendor.min.js"] == b"/* theirs */ window.theirs = 2;\n"  # as it is: minified by its makers
     search_js = (ROOT / "assets" / "sitegen-search.js").read_bytes()
-    assert files["assets/sitegen-search.js"] == rjsmin.jsmin(search_js) and len(files["assets/sitegen-search.js"]) < len(search_js) * 0.8
+    assert files["assets/sitegen-search.js"] == rjsmin.jsmin(search_js)
+    assert len(files["assets/sitegen-search.js"]) < len(search_js) * 0.8
 
 
 def test_a_projects_copy_of_a_search_script_is_warned_about_and_other_overrides_are_not(make_site):
@@ -118,7 +120,8 @@ def test_a_projects_copy_of_a_search_script_is_warned_about_and_other_overrides_
     said = [(d.path, d.message) for d in warned if "theme's own script" in d.message]
     assert said == [(os.path.join("assets", "sitegen-index", "rank.js"),
                      "`assets/sitegen-index/rank.js` replaces the theme's own script with another"),
-                    (os.path.join("assets", "sitegen-search.js"), "`assets/sitegen-search.js` replaces the theme's own script with another")]
+                    (os.path.join("assets", "sitegen-search.js"),
+                     "`assets/sitegen-search.js` replaces the theme's own script with another")]
 
 
 def test_the_search_page_loads_its_scripts_joined_in_one_file_through_the_layers(make_site):
@@ -132,7 +135,8 @@ def test_the_search_page_loads_its_scripts_joined_in_one_file_through_the_layers
     assert re.findall(r'<script src="([^"]+)"', files["search.html"].decode()) == ["search/core.js", SEARCH_BUNDLE]
     parts = [files[f"assets/{name}.js"] for name in SEARCH_SCRIPTS]
     assert b"window.ranked=1" in parts and all(part for part in parts)
-    assert files[SEARCH_BUNDLE] == b"".join(p.rstrip() + (b"\n" if p.rstrip().endswith(b";") else b";\n") for p in parts)
+    joined = b"".join(p.rstrip() + (b"\n" if p.rstrip().endswith(b";") else b";\n") for p in parts)
+    assert files[SEARCH_BUNDLE] == joined
 
 
 def test_adding_and_removing_an_override_with_the_cache_equals_a_cold_build(make_site):
@@ -215,10 +219,11 @@ def test_theme_settings_are_checked_at_their_lines(make_site, tmp_path):
                                     "  footer:\n    text: {en: Kept by us, fr: Par nous}\n"
                                     "    links:\n      - {label: Home, url: 'javascript:alert(1)'}\n  colour: red\n",
                          {"logo.svg": b"<svg onload='alert(1)'/>"})
-    assert any(f.startswith("sitegen.yaml:5:3: `logo` must be one of .jpeg, .jpg, .png, .webp, not `logo.svg`") and "SVG can carry script" in f
-               for f in found), found
+    assert any(f.startswith("sitegen.yaml:5:3: `logo` must be one of .jpeg, .jpg, .png, .webp, not `logo.svg`")
+               and "SVG can carry script" in f for f in found), found
     assert any(f.startswith("sitegen.yaml:6:3: `favicon` must be a file inside the project") for f in found), found
-    assert any(f.startswith("sitegen.yaml:7:3: `accent` #ffcc00 has a contrast of") and "a darker shade such as #" in f for f in found), found
+    assert any(f.startswith("sitegen.yaml:7:3: `accent` #ffcc00 has a contrast of") and "a darker shade such as #" in f
+               for f in found), found
     assert any(f.startswith("sitegen.yaml:9:28: `fr` is not one of `languages`") for f in found), found
     assert any(f.startswith("sitegen.yaml:11:23: `url` must be an http(s) or mailto address") for f in found), found
     assert any(f.startswith("sitegen.yaml:12:3: unknown config key `colour`") for f in found), found
@@ -255,7 +260,8 @@ def with_files(root: Path, files: dict[str, bytes]) -> Path:
 def links_to(page: str, html: str, label: str) -> list[str]:
     """The output-root paths `page` links to with the words `label`."""
     found = re.findall(rf'<a href="([^"]+)"[^>]*>{re.escape(label)}</a>', html)
-    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), href)) if ":" not in href else href for href in found]
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), href)) if ":" not in href else href
+            for href in found]
 
 
 def test_theme_settings_reach_every_page_of_every_edition(make_site):
@@ -287,7 +293,8 @@ ABOUT = ("We keep [the first report](doc:first-report) and [its data](data/index
 
 
 def test_about_pages_are_sanitised_and_linked_from_every_page_of_their_edition(make_site):
-    root = make_site({"content/about.md": ABOUT, "content/about.ar.md": "نحن [التقرير](doc:arabic-report).\n"}, config=BILINGUAL)
+    root = make_site({"content/about.md": ABOUT, "content/about.ar.md": "نحن [التقرير](doc:arabic-report).\n"},
+                     config=BILINGUAL)
     files = built(root, "build")
     about = files["about.html"].decode()
     assert '<a href="documents/first-report.html"' in about and '<a href="data/index.html"' in about
@@ -397,7 +404,8 @@ def test_a_sitegen_with_another_theme_is_a_change_for_the_cache(make_site, tmp_p
     monkeypatch.setattr(theme, "TEMPLATES", tmp_path / "v2" / "templates")
     monkeypatch.setattr(theme, "ASSETS", tmp_path / "v2" / "assets")
     warm = built(root, "build", cache=True)
-    assert warm == built(root, "cold") and b"<p>V2</p>" in warm["index.html"] and warm["assets/style.css"] == b"/* v2 */\n"
+    assert warm == built(root, "cold") and b"<p>V2</p>" in warm["index.html"]
+    assert warm["assets/style.css"] == b"/* v2 */\n"
 
 
 def test_a_project_without_templates_packs_with_the_theme(make_site, capsys):
