@@ -67,7 +67,7 @@ class Remembered:
     settings: bytes  # config, templates and assets
     files: dict[str, tuple[bytes, str]]  # source path as shown -> (key, kind)
     site: Site  # the model, its documents without bodies
-    rarity: Rarity
+    rarity: Rarity  # its `terms` kept as `TermsOf` the model (each document's made again when asked for)
     links: Any  # links.link_index of the site, for checking a body's links
     known: frozenset[str]  # every page and asset path, which a link may point at
     linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
@@ -81,6 +81,8 @@ class Remembered:
     shelf: Any = None  # render.Shelf: the documents' bodies as the full build's pages showed them, for template edits
     config: Any = None  # the config, when a fast build since the full one changed keys only rendering reads (`retemplate`)
     theme_keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # render.template_keys of sitegen's own theme
+    unranked: frozenset[str] | None = None  # documents whose related lists fast builds may have changed since a template
+    #                                         edit remembered them all (`retemplate.ranked`); None: none are remembered
 
 
 @dataclass
@@ -381,7 +383,8 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     return asked
 
 
-LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets", "config")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets", "config",
+        "unranked")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -403,7 +406,8 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
         shelved = Shelved(documents, {doc_id: doc.source for doc_id, doc in site.documents.items()})
         taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
         fixed = dataclasses.replace(state, site=Site(site.config, shelved, taxonomies, site.about, site.held),
-                                    links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
+                                    links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE},
+                                    rarity=dataclasses.replace(state.rarity, terms={}))  # made again from the model: `TermsOf`
         memo.store("edits", key(target), (lineage, fixed))
     else:
         lineage = state.lineage
@@ -447,6 +451,7 @@ def recall(memo: Memo, target: Path) -> Remembered | None:
     if fixed is None or live is None or fixed[0] != live[0] or not isinstance(fixed[1], Remembered):
         return None
     state = dataclasses.replace(fixed[1], **live[1], lineage=fixed[0])
+    state.rarity = dataclasses.replace(state.rarity, terms=TermsOf(state.site.documents))
     if state.config is not None:
         state.site.config = state.config
     if state.patched is not None:
@@ -477,16 +482,38 @@ def _apply(state: Remembered, patched: Patched) -> None:
 def rarity_patched(rarity: Rarity, site: Site, documents: Mapping[str, Any], terms: Mapping[tuple[str, str], Any]) -> Rarity:
     """`pages.rarity` of `site` from the last one, where only these documents' terms and these terms'
     documents changed (the number of documents did not)."""
-    weight, of = dict(rarity.weight), dict(rarity.terms)
+    weight = dict(rarity.weight)
     total = max(1, len(site.documents))
     for key, term in terms.items():
         if term is None:
             weight.pop(key, None)
         else:
             weight[key] = term_weight(term, total)
-    for doc_id, doc in documents.items():
-        of[doc_id] = terms_of(doc)
-    return Rarity(of, weight, rarity.age)
+    return Rarity(TermsOf(Overlay(site.documents, dict(documents))), weight, rarity.age)
+
+
+class TermsOf(Mapping):
+    """`Rarity.terms` of a model's documents, each document's made when first asked for (`pages.terms_of`):
+    an edit ranks the related documents of a few, and 50,000 pairs kept whole took a tenth of a second
+    to unpickle at 10,000 documents, more than the rest of the model."""
+
+    def __init__(self, documents: Mapping[str, Any]):
+        self.documents, self.found = documents, {}
+
+    def __getitem__(self, doc_id: str) -> frozenset[tuple[str, str]]:
+        found = self.found.get(doc_id)
+        if found is None:
+            found = self.found[doc_id] = terms_of(self.documents[doc_id])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.documents)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.documents
 
 
 def key(target: Path) -> bytes:

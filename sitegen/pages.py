@@ -344,6 +344,7 @@ class Rarity:
     terms: dict[str, frozenset[tuple[str, str]]]  # document id -> (taxonomy, term id) pairs
     weight: dict[tuple[str, str], int]
     age: dict[str, int]  # document id -> 0 for the newest, counting back (chronological order)
+    lists: Any = None  # document id -> its `related` list, where known already (`retemplate.ranked`)
 
 
 def rarity(site: Site) -> Rarity:
@@ -369,6 +370,9 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     apart), with how many terms each shares. Candidates come from the term lists, rarest term first,
     newest documents first, and stop at RELATED_CANDIDATES, so the cost per document is bounded
     however large the archive and however common its terms."""
+    known = rarity.lists.get(doc.id) if rarity.lists is not None else None
+    if known is not None:
+        return known
     mine = rarity.terms[doc.id]
     skip = {doc.id, *doc.translations}
     found: dict[str, None] = {}

@@ -263,3 +263,55 @@ def test_a_title_edit_stages_only_the_files_whose_bytes_change(project, monkeypa
     assert warm.site is None and same_as_cold(project)
     assert 0 < len(set(staged)) == warm.stats.changed < warm.stats.files / 2, (len(set(staged)), warm.stats)
     assert not [p for p in staged if p.endswith((".bib", ".ris"))]
+
+
+def ranked_counted(monkeypatch) -> list[str]:
+    """The documents whose related lists a template edit ranked (`retemplate.ranked`), in one process."""
+    ranked: list[str] = []
+    related = retemplate.related
+    monkeypatch.setattr(retemplate, "related", lambda site, doc, rarity: ranked.append(doc.id) or related(site, doc, rarity))
+    return ranked
+
+
+def test_a_template_edit_remembers_related_lists_and_ranks_again_those_a_front_matter_edit_reached(project, monkeypatch):
+    ranked = ranked_counted(monkeypatch)
+    builds(project, 1)
+    edit_template(project, 1)
+    warm, _ = builds(project, 1)
+    everyone = len(ranked)
+    assert warm.site is None and same_as_cold(project) and everyone >= 30  # the first template edit ranks them all
+    edit_template(project, 2)
+    warm, _ = builds(project, 1)
+    assert warm.site is None and same_as_cold(project) and len(ranked) == everyone  # remembered: none ranked again
+    path = project / "content/documents/report-about-the-meeting-001.md"  # Wang Yi was on the Arabic letter alone:
+    path.write_text(path.read_text(encoding="utf-8").replace("actors:\n", "actors:\n  - Wang Yi\n", 1), encoding="utf-8")
+    warm, _ = builds(project, 1)  # its related list now holds this report
+    assert warm.site is None and same_as_cold(project)  # the front-matter edit's fast path
+    edit_template(project, 3)
+    warm, _ = builds(project, 1)
+    again = set(ranked[everyone:])
+    assert warm.site is None and same_as_cold(project)  # (a stale list would show on the letter's page)
+    assert {"arabic-letter", "report-about-the-meeting-001"} <= again and len(again) < everyone
+    edit_body(project, "harbour-note.md", 4)
+    edit_template(project, 5)
+    warm, _ = builds(project, 2)  # the body edit and the template edit together: the full build
+    edit_template(project, 6)
+    warm, _ = builds(project, 2)  # a full build since: its lists are not the last template edit's
+    assert warm.site is None and same_as_cold(project)
+
+
+def test_a_recalled_rarity_reads_a_documents_terms_only_when_asked(project):
+    from sitegen import incremental
+    from sitegen.pages import rarity
+    builds(project, 1)
+    config = load_config(project / "sitegen.yaml", environ={})
+    memo = open_cache(config.root)
+    try:
+        state = incremental.recall(memo, (project / "build").resolve())
+    finally:
+        memo.close()
+    assert state is not None and state.rarity.terms.found == {} and not state.site.documents.opened
+    terms = state.rarity.terms["report-about-the-meeting-001"]
+    assert set(state.site.documents.opened) == {"report-about-the-meeting-001"}  # one document unpickled
+    whole = rarity(state.site)
+    assert terms == whole.terms["report-about-the-meeting-001"] and dict(state.rarity.terms) == whole.terms
