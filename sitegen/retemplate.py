@@ -104,8 +104,9 @@ def ranked(memo: Memo, target: Path, state: Remembered, jobs: int) -> Rarity:
     missing = [doc_id for doc_id in state.site.documents if doc_id not in lists]
     if missing or state.unranked is None:
         batches = [missing[n:n + RANKED_BATCH] for n in range(0, len(missing), RANKED_BATCH)]
-        for batch, made in zip(batches, parallel_iter(_ranked, batches, jobs, shared=(state.site, state.rarity), chunk=1)):
-            lists.update(zip(batch, made))
+        made = parallel_iter(_ranked, batches, jobs, shared=(state.site, state.rarity), chunk=1)
+        for batch, lists_made in zip(batches, made):
+            lists.update(zip(batch, lists_made))
         memo.store("related", key(target), (state.lineage, lists))
     state.unranked = frozenset()
     return dataclasses.replace(state.rarity, lists=lists)

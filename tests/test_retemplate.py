@@ -269,11 +269,12 @@ def ranked_counted(monkeypatch) -> list[str]:
     """The documents whose related lists a template edit ranked (`retemplate.ranked`), in one process."""
     ranked: list[str] = []
     related = retemplate.related
-    monkeypatch.setattr(retemplate, "related", lambda site, doc, rarity: ranked.append(doc.id) or related(site, doc, rarity))
+    monkeypatch.setattr(retemplate, "related",
+                        lambda site, doc, rarity: ranked.append(doc.id) or related(site, doc, rarity))
     return ranked
 
 
-def test_a_template_edit_remembers_related_lists_and_ranks_again_those_a_front_matter_edit_reached(project, monkeypatch):
+def test_a_template_edit_remembers_related_lists_and_ranks_those_front_matter_edits_reach_again(project, monkeypatch):
     ranked = ranked_counted(monkeypatch)
     builds(project, 1)
     edit_template(project, 1)
@@ -284,7 +285,8 @@ def test_a_template_edit_remembers_related_lists_and_ranks_again_those_a_front_m
     warm, _ = builds(project, 1)
     assert warm.site is None and same_as_cold(project) and len(ranked) == everyone  # remembered: none ranked again
     path = project / "content/documents/report-about-the-meeting-001.md"  # Wang Yi was on the Arabic letter alone:
-    path.write_text(path.read_text(encoding="utf-8").replace("actors:\n", "actors:\n  - Wang Yi\n", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("actors:\n", "actors:\n  - Wang Yi\n", 1),
+                    encoding="utf-8")
     warm, _ = builds(project, 1)  # its related list now holds this report
     assert warm.site is None and same_as_cold(project)  # the front-matter edit's fast path
     edit_template(project, 3)
