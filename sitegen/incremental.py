@@ -23,6 +23,7 @@ import dataclasses
 import pickle
 import time
 import weakref
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ class Remembered:
     settings: bytes  # config, templates and assets
     files: dict[str, tuple[bytes, str]]  # source path as shown -> (key, kind)
     site: Site  # the model, its documents without bodies
-    rarity: Rarity  # its `terms` kept as `TermsOf` the model (each document's made again when asked for)
+    rarity: Rarity  # its `terms` kept as numbers (`TermsOf`)
     links: Any  # links.link_index of the site, for checking a body's links
     known: frozenset[str]  # every page and asset path, which a link may point at
     linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
@@ -407,7 +408,7 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
         taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
         fixed = dataclasses.replace(state, site=Site(site.config, shelved, taxonomies, site.about, site.held),
                                     links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE},
-                                    rarity=dataclasses.replace(state.rarity, terms={}))  # made again from the model: `TermsOf`
+                                    rarity=dataclasses.replace(state.rarity, terms=TermsOf.of(state.rarity.terms)))
         memo.store("edits", key(target), (lineage, fixed))
     else:
         lineage = state.lineage
@@ -451,7 +452,6 @@ def recall(memo: Memo, target: Path) -> Remembered | None:
     if fixed is None or live is None or fixed[0] != live[0] or not isinstance(fixed[1], Remembered):
         return None
     state = dataclasses.replace(fixed[1], **live[1], lineage=fixed[0])
-    state.rarity = dataclasses.replace(state.rarity, terms=TermsOf(state.site.documents))
     if state.config is not None:
         state.site.config = state.config
     if state.patched is not None:
@@ -489,31 +489,54 @@ def rarity_patched(rarity: Rarity, site: Site, documents: Mapping[str, Any], ter
             weight.pop(key, None)
         else:
             weight[key] = term_weight(term, total)
-    return Rarity(TermsOf(Overlay(site.documents, dict(documents))), weight, rarity.age)
+    return Rarity(rarity.terms.patched(documents), weight, rarity.age)
 
 
 class TermsOf(Mapping):
-    """`Rarity.terms` of a model's documents, each document's made when first asked for (`pages.terms_of`):
-    an edit ranks the related documents of a few, and 50,000 pairs kept whole took a tenth of a second
-    to unpickle at 10,000 documents, more than the rest of the model."""
+    """`Rarity.terms` kept as numbers: every (taxonomy, term id) pair once, and per document the numbers
+    of its pairs, each document's frozenset made when first asked for. Kept as 50,000 tuples in 10,000
+    frozensets, they took a tenth of a second to unpickle at 10,000 documents, more than the rest of the
+    model, and an edit ranks the related documents of a few. `over`: documents whose terms changed since."""
 
-    def __init__(self, documents: Mapping[str, Any]):
-        self.documents, self.found = documents, {}
+    def __init__(self, pairs: list[tuple[str, str]], ids: list[str], offsets: array, numbers: array,
+                 over: Mapping[str, frozenset[tuple[str, str]]] | None = None):
+        self.pairs, self.ids, self.offsets, self.numbers = pairs, ids, offsets, numbers
+        self.over, self.found = dict(over or {}), {}
+        self.row = {doc_id: n for n, doc_id in enumerate(ids)}
+
+    @staticmethod
+    def of(terms: Mapping[str, frozenset[tuple[str, str]]]) -> "TermsOf":
+        pairs = sorted(set().union(*terms.values()))
+        number = {pair: n for n, pair in enumerate(pairs)}
+        offsets, numbers = array("I", [0]), array("I")
+        for found in terms.values():
+            numbers.extend(sorted(number[pair] for pair in found))
+            offsets.append(len(numbers))
+        return TermsOf(pairs, list(terms), offsets, numbers)
+
+    def patched(self, documents: Mapping[str, Any]) -> "TermsOf":
+        """These terms with those of `documents` (id -> model.Document) as they are now."""
+        return TermsOf(self.pairs, self.ids, self.offsets, self.numbers,
+                       {**self.over, **{doc_id: terms_of(doc) for doc_id, doc in documents.items()}})
+
+    def __reduce__(self):
+        return TermsOf, (self.pairs, self.ids, self.offsets, self.numbers, self.over)
 
     def __getitem__(self, doc_id: str) -> frozenset[tuple[str, str]]:
-        found = self.found.get(doc_id)
+        found = self.over[doc_id] if doc_id in self.over else self.found.get(doc_id)
         if found is None:
-            found = self.found[doc_id] = terms_of(self.documents[doc_id])
+            n = self.row[doc_id]
+            found = self.found[doc_id] = frozenset(self.pairs[i] for i in self.numbers[self.offsets[n]:self.offsets[n + 1]])
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.documents)
+        return iter(self.ids)
 
     def __len__(self) -> int:
-        return len(self.documents)
+        return len(self.ids)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self.documents
+        return doc_id in self.row
 
 
 def key(target: Path) -> bytes:
