@@ -64,20 +64,20 @@ def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, Sou
     pages = [p for p in plan_site(site, _assets(config, state.known))[0].pages if p.template in changed] \
         if changed - own else []  # no page of the site's own is made from a document's templates
     documents = list(site.documents) if changed & own else []
-    bodies = _bodies(config, site, found, state, memo) if documents else None
-    if documents and bodies is False:
+    made, bodies = _bodies(config, site, found, state, memo) if documents else (True, None)
+    if not made:
         return None
     rarity = ranked(memo, target, state, jobs) if documents else state.rarity
     compile_templates(config.template_folders, changed)
     with Output(target, protected, manifest) as sink:
         try:
             write_pages(config.template_folders, site, Plan(pages, documents, state.known, rarity), jobs, sink,
-                        keys=keys, bodies=bodies if isinstance(bodies, ShelfReader) else None,
+                        keys=keys, bodies=bodies,
                         only=frozenset(changed & own))
         except BuildFailed as failed:  # as the full build reports it: with the run's warnings
             raise BuildFailed([*failed.diagnostics, *last.warnings]) from None
         finally:
-            if isinstance(bodies, ShelfReader):
+            if bodies is not None:
                 bodies.close()
         for name in sorted({name for key in configured for name in RENDERED[key]}):
             write_file(sink, one(name).path(), one(name).make(site))
@@ -132,18 +132,18 @@ def _only_rendering(config: Config, settings: bytes, templates: bytes, state: Re
 
 
 def _bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFile]], state: Remembered,
-            memo: Memo) -> ShelfReader | bool:
-    """Where the documents' bodies are for their pages: those the last full build kept (`render.Shelf`),
-    and the bodies of documents edited since made again into the model; every body made again when
-    nothing was kept (True), or False when one cannot be."""
+            memo: Memo) -> tuple[bool, ShelfReader | None]:
+    """Whether every document has its body for its pages, and where those the last full build kept
+    are (`render.Shelf`; None when nothing was kept: then every body is made again into the model);
+    the bodies of documents edited since are made again into the model. (False, None) when one cannot be."""
     fresh = set(state.edited) | (set(state.patched.documents) if state.patched is not None else set())
     shelf = state.shelf.open(fresh) if state.shelf is not None else None
     missing = None if shelf is None else [doc_id for doc_id in site.documents if doc_id not in shelf.at]
     if not _linked_bodies(config, site, found, state, memo, missing):
         if shelf is not None:
             shelf.close()
-        return False
-    return shelf if shelf is not None else True
+        return False, None
+    return True, shelf
 
 
 def _linked_bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFile]], state: Remembered,
