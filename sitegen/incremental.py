@@ -41,7 +41,7 @@ from sitegen.model import Site
 from sitegen.output import Manifest, Output, UnsafeOutput, WriteStats, unfinished
 from sitegen.outputs import of
 from sitegen.pages import Plan, Rarity, term_weight, terms_of
-from sitegen.render import Job, Shelf, SpilledHTML, render_plan, template_keys
+from sitegen.render import RANKED, Job, Shelf, SpilledHTML, render_plan, template_keys
 from sitegen.workers import collector_paused, in_child, may_fork
 
 MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
@@ -140,7 +140,7 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
             forked()
     try:
         _write_pages(Job(tuple(str(f) for f in templates), site, plan, template_keys(templates) if keys is None else keys, known,
-                         html=html, only=only), jobs, sink, done, restore)
+                         html=html, only=only, ranked=plan.rarity.lists is not None), jobs, sink, done, restore)
         if html is not None and not restored:
             html.restore_text(site)
         written = True
@@ -206,7 +206,10 @@ def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, 
     for unit, pages in render_plan(dataclasses.replace(job, staging=sink.area) if isinstance(sink, Output) else job, jobs,
                                    forked=forked):
         for path, page_key, data in pages:
-            if isinstance(data, bytes):
+            if path == RANKED:  # a worker's ranking, kept for the next template edit (`remember`)
+                if data is not None:
+                    job.plan.rarity.lists[unit] = data
+            elif isinstance(data, bytes):
                 sink.write(path, data, page_key)
             elif data is not None:
                 sink.record(path, *data)
@@ -217,7 +220,7 @@ def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, 
             done(n)
     for unit, pages in render_plan(dataclasses.replace(job, known={}), 1, list(again)):
         for path, page_key, data in pages:
-            if path in again[unit]:
+            if path != RANKED and path in again[unit]:
                 sink.write(path, data, page_key)
 
 
@@ -395,9 +398,13 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
     bodies are needed."""
     if whole and not state.templates_digest:  # read after the build read them: a template edited meanwhile mismatches
         state.templates_digest = folder_digest(state.site.config.template_folders)
-    live = {name: getattr(state, name) for name in LIVE}
     if whole:
         lineage = digest(str(time.time_ns()), str(id(state)))
+        if state.rarity.lists is not None:  # the related lists its pages ranked, for the next template edit
+            memo.store("related", key(target), (lineage, state.rarity.lists))
+            state.unranked = frozenset()
+    live = {name: getattr(state, name) for name in LIVE}
+    if whole:
         site = state.site
         documents = {}
         for doc_id, doc in site.documents.items():
@@ -408,7 +415,7 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
         taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
         fixed = dataclasses.replace(state, site=Site(site.config, shelved, taxonomies, site.about, site.held),
                                     links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE},
-                                    rarity=dataclasses.replace(state.rarity, terms=TermsOf.of(state.rarity.terms)))
+                                    rarity=dataclasses.replace(state.rarity, terms=TermsOf.of(state.rarity.terms), lists=None))
         memo.store("edits", key(target), (lineage, fixed))
     else:
         lineage = state.lineage

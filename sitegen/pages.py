@@ -344,7 +344,7 @@ class Rarity:
     terms: dict[str, frozenset[tuple[str, str]]]  # document id -> (taxonomy, term id) pairs
     weight: dict[tuple[str, str], int]
     age: dict[str, int]  # document id -> 0 for the newest, counting back (chronological order)
-    lists: Any = None  # document id -> its `related` list, where known already (`retemplate.ranked`)
+    lists: Any = None  # document id -> its `related` list, kept as ranked (None: not kept; `retemplate.ranked`)
 
 
 def rarity(site: Site) -> Rarity:
@@ -352,7 +352,7 @@ def rarity(site: Site) -> Rarity:
     weight = {(name, t.id): term_weight(t, total) for name, tax in site.taxonomies.items() for t in tax.terms.values()}
     terms = {d.id: terms_of(d) for d in site.documents.values()}
     age = {doc_id: len(site.documents) - i for i, doc_id in enumerate(site.documents)}
-    return Rarity(terms, weight, age)
+    return Rarity(terms, weight, age, {})
 
 
 def term_weight(term: Term, total: int) -> int:
@@ -389,7 +389,10 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     for other in found:
         shared = mine & terms[other]
         ranked.append((-sum(map(weight.__getitem__, shared)), age[other], other, len(shared)))
-    return [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
+    lists = [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
+    if rarity.lists is not None:
+        rarity.lists[doc.id] = lists
+    return lists
 
 
 def may_relate(site: Site, doc: Document, terms: frozenset[tuple[str, str]], rarity: Rarity) -> bool:
