@@ -344,7 +344,7 @@ class Rarity:
     terms: dict[str, frozenset[tuple[str, str]]]  # document id -> (taxonomy, term id) pairs
     weight: dict[tuple[str, str], int]
     age: dict[str, int]  # document id -> 0 for the newest, counting back (chronological order)
-    lists: Any = None  # document id -> its `related` list, kept as ranked (None: not kept; `retemplate.ranked`)
+    lists: Any = None  # document id -> its `related` list as ranked (`flat`; None: not kept; `retemplate.ranked`)
 
 
 def rarity(site: Site) -> Rarity:
@@ -372,7 +372,7 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     however large the archive and however common its terms."""
     known = rarity.lists.get(doc.id) if rarity.lists is not None else None
     if known is not None:
-        return known
+        return list(zip(known[::2], known[1::2]))
     mine = rarity.terms[doc.id]
     skip = {doc.id, *doc.translations}
     found: dict[str, None] = {}
@@ -391,8 +391,13 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
         ranked.append((-sum(map(weight.__getitem__, shared)), age[other], other, len(shared)))
     lists = [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
     if rarity.lists is not None:
-        rarity.lists[doc.id] = lists
+        rarity.lists[doc.id] = flat(lists)
     return lists
+
+
+def flat(lists: list[tuple[str, int]]) -> tuple:
+    """A `related` list as `Rarity.lists` keeps it: (id, count, id, count, ...), a third of its size."""
+    return tuple(x for pair in lists for x in pair)
 
 
 def may_relate(site: Site, doc: Document, terms: frozenset[tuple[str, str]], rarity: Rarity) -> bool:

@@ -450,7 +450,7 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
             data = job.staging.write(page.path, data, key)
         done.append((page.path, key, data if job.keep_bytes else None))
     if job.ranked and isinstance(unit, str):
-        done.append((RANKED, b"", job.plan.rarity.lists.get(unit)))
+        done.append((RANKED, b"", job.plan.rarity.lists.pop(unit, None)))  # (the parent keeps them, not the worker)
     return done
 
 

@@ -31,7 +31,7 @@ from sitegen.links import link_bodies
 from sitegen.model import Site
 from sitegen.output import Manifest, Output
 from sitegen.outputs import of, one
-from sitegen.pages import Plan, Rarity, plan_site, related
+from sitegen.pages import Plan, Rarity, flat, plan_site, related
 from sitegen.render import ShelfReader, compile_templates, template_keys
 from sitegen.workers import parallel_iter
 
@@ -112,9 +112,9 @@ def ranked(memo: Memo, target: Path, state: Remembered, jobs: int) -> Rarity:
     return dataclasses.replace(state.rarity, lists=lists)
 
 
-def _ranked(shared: tuple[Site, Rarity], batch: list[str]) -> list[list[tuple[str, int]]]:
+def _ranked(shared: tuple[Site, Rarity], batch: list[str]) -> list[tuple]:
     site, rarity = shared
-    return [related(site, site.documents[doc_id], rarity) for doc_id in batch]
+    return [flat(related(site, site.documents[doc_id], rarity)) for doc_id in batch]
 
 
 def _only_rendering(config: Config, settings: bytes, templates: bytes, state: Remembered) -> bool:
