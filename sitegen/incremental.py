@@ -82,8 +82,8 @@ class Remembered:
     shelf: Any = None  # render.Shelf: the documents' bodies as the full build's pages showed them, for template edits
     config: Any = None  # the config, when a fast build since the full one changed keys only rendering reads (`retemplate`)
     theme_keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # render.template_keys of sitegen's own theme
-    unranked: frozenset[str] | None = None  # documents whose related lists fast builds may have changed since a template
-    #                                         edit remembered them all (`retemplate.ranked`); None: none are remembered
+    unranked: frozenset[str] | None = None  # documents whose related lists fast builds may have changed since they were
+    #                                         remembered (`remember`, `retemplate.ranked`); None: none are remembered
 
 
 @dataclass

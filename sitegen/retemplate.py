@@ -94,9 +94,10 @@ def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, Sou
 
 def ranked(memo: Memo, target: Path, state: Remembered, jobs: int) -> Rarity:
     """`state.rarity` with every document's related list (`pages.related`), which depends on the model
-    alone: those a template edit since the last full build remembered, but the ones fast builds may
-    have changed since (`Remembered.unranked`), the others ranked now, over the workers, and remembered
-    with the full build's lineage. Ranking 10,000 documents took a tenth of a document template edit."""
+    alone: those the last full build's pages ranked or a template edit since did (`incremental.remember`),
+    but the ones fast builds may have changed since (`Remembered.unranked`); the others (a full build
+    keeps some documents' pages unplanned) ranked now, over the workers, and remembered with the full
+    build's lineage. Ranking 10,000 documents took a tenth of a document template edit."""
     found = memo.load("related", key(target)) if state.unranked is not None else None
     lists = dict(found[1]) if isinstance(found, tuple) and len(found) == 2 and found[0] == state.lineage else {}
     for doc_id in state.unranked or ():
