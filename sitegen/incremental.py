@@ -23,6 +23,7 @@ import dataclasses
 import pickle
 import time
 import weakref
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from sitegen.model import Site
 from sitegen.output import Manifest, Output, UnsafeOutput, WriteStats, unfinished
 from sitegen.outputs import of
 from sitegen.pages import Plan, Rarity, term_weight, terms_of
-from sitegen.render import Job, Shelf, SpilledHTML, render_plan, template_keys
+from sitegen.render import RANKED, Job, Shelf, SpilledHTML, render_plan, template_keys
 from sitegen.workers import collector_paused, in_child, may_fork
 
 MAX_EDITED = 64  # bodies redone by fast builds since the last full one, each replayed into the search
@@ -67,7 +68,7 @@ class Remembered:
     settings: bytes  # config, templates and assets
     files: dict[str, tuple[bytes, str]]  # source path as shown -> (key, kind)
     site: Site  # the model, its documents without bodies
-    rarity: Rarity
+    rarity: Rarity  # its `terms` kept as numbers (`TermsOf`)
     links: Any  # links.link_index of the site, for checking a body's links
     known: frozenset[str]  # every page and asset path, which a link may point at
     linked: dict[str, list[Diagnostic]]  # source path -> warnings about its links
@@ -81,6 +82,8 @@ class Remembered:
     shelf: Any = None  # render.Shelf: the documents' bodies as the full build's pages showed them, for template edits
     config: Any = None  # the config, when a fast build since the full one changed keys only rendering reads (`retemplate`)
     theme_keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # render.template_keys of sitegen's own theme
+    unranked: frozenset[str] | None = None  # documents whose related lists fast builds may have changed since they were
+    #                                         remembered (`remember`, `retemplate.ranked`); None: none are remembered
 
 
 @dataclass
@@ -137,7 +140,7 @@ def write_pages(templates: Sequence[Path], site: Site, plan: Plan, jobs: int, si
             forked()
     try:
         _write_pages(Job(tuple(str(f) for f in templates), site, plan, template_keys(templates) if keys is None else keys, known,
-                         html=html, only=only), jobs, sink, done, restore)
+                         html=html, only=only, ranked=plan.rarity.lists is not None), jobs, sink, done, restore)
         if html is not None and not restored:
             html.restore_text(site)
         written = True
@@ -203,7 +206,10 @@ def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, 
     for unit, pages in render_plan(dataclasses.replace(job, staging=sink.area) if isinstance(sink, Output) else job, jobs,
                                    forked=forked):
         for path, page_key, data in pages:
-            if isinstance(data, bytes):
+            if path == RANKED:  # a worker's ranking, kept for the next template edit (`remember`)
+                if data is not None:
+                    job.plan.rarity.lists[unit] = data
+            elif isinstance(data, bytes):
                 sink.write(path, data, page_key)
             elif data is not None:
                 sink.record(path, *data)
@@ -214,7 +220,7 @@ def _write_pages(job: Job, jobs: int, sink, done: Callable[[int], None] | None, 
             done(n)
     for unit, pages in render_plan(dataclasses.replace(job, known={}), 1, list(again)):
         for path, page_key, data in pages:
-            if path in again[unit]:
+            if path != RANKED and path in again[unit]:
                 sink.write(path, data, page_key)
 
 
@@ -381,7 +387,8 @@ def checking_output(manifest: Any, target: Path, last: LastBuild) -> Callable[[]
     return asked
 
 
-LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets", "config")  # what a fast build changes in `Remembered`
+LIVE = ("files", "linked", "edited", "settings", "templates", "templates_digest", "patched", "targets", "config",
+        "unranked")  # what a fast build changes in `Remembered`
 
 
 def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) -> None:
@@ -391,9 +398,13 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
     bodies are needed."""
     if whole and not state.templates_digest:  # read after the build read them: a template edited meanwhile mismatches
         state.templates_digest = folder_digest(state.site.config.template_folders)
-    live = {name: getattr(state, name) for name in LIVE}
     if whole:
         lineage = digest(str(time.time_ns()), str(id(state)))
+        if state.rarity.lists is not None:  # the related lists its pages ranked, for the next template edit
+            memo.store("related", key(target), (lineage, state.rarity.lists))
+            state.unranked = frozenset()
+    live = {name: getattr(state, name) for name in LIVE}
+    if whole:
         site = state.site
         documents = {}
         for doc_id, doc in site.documents.items():
@@ -403,7 +414,8 @@ def remember(memo: Memo, target: Path, state: Remembered, whole: bool = True) ->
         shelved = Shelved(documents, {doc_id: doc.source for doc_id, doc in site.documents.items()})
         taxonomies = {name: dataclasses.replace(tax, nearest=None) for name, tax in site.taxonomies.items()}
         fixed = dataclasses.replace(state, site=Site(site.config, shelved, taxonomies, site.about, site.held),
-                                    links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE})
+                                    links=dataclasses.replace(state.links, _nearest={}), **{name: None for name in LIVE},
+                                    rarity=dataclasses.replace(state.rarity, terms=TermsOf.of(state.rarity.terms), lists=None))
         memo.store("edits", key(target), (lineage, fixed))
     else:
         lineage = state.lineage
@@ -477,16 +489,61 @@ def _apply(state: Remembered, patched: Patched) -> None:
 def rarity_patched(rarity: Rarity, site: Site, documents: Mapping[str, Any], terms: Mapping[tuple[str, str], Any]) -> Rarity:
     """`pages.rarity` of `site` from the last one, where only these documents' terms and these terms'
     documents changed (the number of documents did not)."""
-    weight, of = dict(rarity.weight), dict(rarity.terms)
+    weight = dict(rarity.weight)
     total = max(1, len(site.documents))
     for key, term in terms.items():
         if term is None:
             weight.pop(key, None)
         else:
             weight[key] = term_weight(term, total)
-    for doc_id, doc in documents.items():
-        of[doc_id] = terms_of(doc)
-    return Rarity(of, weight, rarity.age)
+    return Rarity(rarity.terms.patched(documents), weight, rarity.age)
+
+
+class TermsOf(Mapping):
+    """`Rarity.terms` kept as numbers: every (taxonomy, term id) pair once, and per document the numbers
+    of its pairs, each document's frozenset made when first asked for. Kept as 50,000 tuples in 10,000
+    frozensets, they took a tenth of a second to unpickle at 10,000 documents, more than the rest of the
+    model, and an edit ranks the related documents of a few. `over`: documents whose terms changed since."""
+
+    def __init__(self, pairs: list[tuple[str, str]], ids: list[str], offsets: array, numbers: array,
+                 over: Mapping[str, frozenset[tuple[str, str]]] | None = None):
+        self.pairs, self.ids, self.offsets, self.numbers = pairs, ids, offsets, numbers
+        self.over, self.found = dict(over or {}), {}
+        self.row = {doc_id: n for n, doc_id in enumerate(ids)}
+
+    @staticmethod
+    def of(terms: Mapping[str, frozenset[tuple[str, str]]]) -> "TermsOf":
+        pairs = sorted(set().union(*terms.values()))
+        number = {pair: n for n, pair in enumerate(pairs)}
+        offsets, numbers = array("I", [0]), array("I")
+        for found in terms.values():
+            numbers.extend(sorted(number[pair] for pair in found))
+            offsets.append(len(numbers))
+        return TermsOf(pairs, list(terms), offsets, numbers)
+
+    def patched(self, documents: Mapping[str, Any]) -> "TermsOf":
+        """These terms with those of `documents` (id -> model.Document) as they are now."""
+        return TermsOf(self.pairs, self.ids, self.offsets, self.numbers,
+                       {**self.over, **{doc_id: terms_of(doc) for doc_id, doc in documents.items()}})
+
+    def __reduce__(self):
+        return TermsOf, (self.pairs, self.ids, self.offsets, self.numbers, self.over)
+
+    def __getitem__(self, doc_id: str) -> frozenset[tuple[str, str]]:
+        found = self.over[doc_id] if doc_id in self.over else self.found.get(doc_id)
+        if found is None:
+            n = self.row[doc_id]
+            found = self.found[doc_id] = frozenset(self.pairs[i] for i in self.numbers[self.offsets[n]:self.offsets[n + 1]])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.row
 
 
 def key(target: Path) -> bytes:

@@ -344,6 +344,7 @@ class Rarity:
     terms: dict[str, frozenset[tuple[str, str]]]  # document id -> (taxonomy, term id) pairs
     weight: dict[tuple[str, str], int]
     age: dict[str, int]  # document id -> 0 for the newest, counting back (chronological order)
+    lists: Any = None  # document id -> its `related` list as ranked (`flat`; None: not kept; `retemplate.ranked`)
 
 
 def rarity(site: Site) -> Rarity:
@@ -351,7 +352,7 @@ def rarity(site: Site) -> Rarity:
     weight = {(name, t.id): term_weight(t, total) for name, tax in site.taxonomies.items() for t in tax.terms.values()}
     terms = {d.id: terms_of(d) for d in site.documents.values()}
     age = {doc_id: len(site.documents) - i for i, doc_id in enumerate(site.documents)}
-    return Rarity(terms, weight, age)
+    return Rarity(terms, weight, age, {})
 
 
 def term_weight(term: Term, total: int) -> int:
@@ -369,6 +370,9 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     apart), with how many terms each shares. Candidates come from the term lists, rarest term first,
     newest documents first, and stop at RELATED_CANDIDATES, so the cost per document is bounded
     however large the archive and however common its terms."""
+    known = rarity.lists.get(doc.id) if rarity.lists is not None else None
+    if known is not None:
+        return list(zip(known[::2], known[1::2]))
     mine = rarity.terms[doc.id]
     skip = {doc.id, *doc.translations}
     found: dict[str, None] = {}
@@ -385,7 +389,15 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     for other in found:
         shared = mine & terms[other]
         ranked.append((-sum(map(weight.__getitem__, shared)), age[other], other, len(shared)))
-    return [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
+    lists = [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
+    if rarity.lists is not None:
+        rarity.lists[doc.id] = flat(lists)
+    return lists
+
+
+def flat(lists: list[tuple[str, int]]) -> tuple:
+    """A `related` list as `Rarity.lists` keeps it: (id, count, id, count, ...), a third of its size."""
+    return tuple(x for pair in lists for x in pair)
 
 
 def may_relate(site: Site, doc: Document, terms: frozenset[tuple[str, str]], rarity: Rarity) -> bool:

@@ -88,7 +88,7 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
             write_file(sink, rel, data)
         sink.keep_rest(removed | gone)  # checked above: the output is as the last build left it
         stats = sink.commit()
-    _patch_state(state, edited, change, added, gone)
+    _patch_state(state, edited, change, added, gone, plan.documents)
     remember(memo, target, state, whole=False)
     memo.store("output", key(target), sink.manifest)
     now = last._replace(inputs=inputs, warnings=_warnings(last, change, parsed, before, budget, search_stats),
@@ -98,9 +98,10 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
 
 
 def _patch_state(state: Remembered, edited: list[tuple[bytes, SourceFile]], change: "Change", added: frozenset[str],
-                 gone: frozenset[str]) -> None:
-    """What the next build starts from: the edited files' keys and link warnings, and the change
-    added to what the fast builds since the last full one patched (`incremental.Patched`)."""
+                 gone: frozenset[str], redone: list[str]) -> None:
+    """What the next build starts from: the edited files' keys and link warnings, the change added to
+    what the fast builds since the last full one patched (`incremental.Patched`), and the documents
+    `redone`, whose related lists may have changed, among those a template edit must rank again."""
     patched = state.patched or Patched()
     for source_key, source in edited:
         state.files[source.shown] = (source_key, source.kind)
@@ -111,6 +112,8 @@ def _patch_state(state: Remembered, edited: list[tuple[bytes, SourceFile]], chan
                             {**patched.terms, **{k: term for k, (term, _) in change.terms.items()}},
                             (patched.paths | added) - gone, (patched.gone | gone) - added)
     state.targets = state.targets | change.targets
+    if state.unranked is not None:
+        state.unranked = state.unranked | frozenset(redone)
 
 
 def _read(edited: list[tuple[bytes, SourceFile]], state: Remembered, memo: Memo, day: Any) -> tuple | None:
@@ -341,8 +344,8 @@ def _documents_reached(site: Site, change: Change, listed: set, items: set[str],
     for doc_id in items:
         doc, was = change.documents[doc_id]
         redo.update((*doc.translations, *was.translations))
-        sharing = {other for name, ids in doc.terms.items() for t in ids for other in site.taxonomies[name].terms[t].documents}
         terms = rarity.terms[doc_id]
+        sharing = {other for name, t in terms for other in site.taxonomies[name].terms[t].documents}
         for other in sorted(sharing - redo):
             candidate = site.documents[other]
             if may_relate(site, candidate, terms, rarity) and any(found == doc_id for found, _ in related(site, candidate, rarity)):

@@ -413,6 +413,10 @@ class Job:
     staging: Any = None  # output.Staging: the worker writes each page it renders and sends back its stat
     html: "SpilledHTML | ShelfReader | None" = None  # the documents' bodies, when they are kept out of the site
     only: frozenset[str] | None = None  # the templates of a document's pages to plan (the others are kept as they are)
+    ranked: bool = False  # send each document's related list back (as a page at RANKED), for the next template edit
+
+
+RANKED = ""  # the path of a unit's entry that is its document's related list (`Job.ranked`), not a page
 
 
 def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forked: Callable[[], None] | None = None
@@ -445,6 +449,8 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
         if data is not None and job.staging is not None:
             data = job.staging.write(page.path, data, key)
         done.append((page.path, key, data if job.keep_bytes else None))
+    if job.ranked and isinstance(unit, str):
+        done.append((RANKED, b"", job.plan.rarity.lists.pop(unit, None)))  # (the parent keeps them, not the worker)
     return done
 
 

@@ -263,3 +263,68 @@ def test_a_title_edit_stages_only_the_files_whose_bytes_change(project, monkeypa
     assert warm.site is None and same_as_cold(project)
     assert 0 < len(set(staged)) == warm.stats.changed < warm.stats.files / 2, (len(set(staged)), warm.stats)
     assert not [p for p in staged if p.endswith((".bib", ".ris"))]
+
+
+def ranked_counted(monkeypatch) -> list[str]:
+    """The documents whose related lists a template edit ranked (`retemplate.ranked`), in one process."""
+    ranked: list[str] = []
+    related = retemplate.related
+    monkeypatch.setattr(retemplate, "related",
+                        lambda site, doc, rarity: ranked.append(doc.id) or related(site, doc, rarity))
+    return ranked
+
+
+def test_related_lists_ranked_by_the_full_build_serve_template_edits_but_those_front_matter_edits_reach(
+        project, monkeypatch):
+    ranked = ranked_counted(monkeypatch)
+    builds(project, 2)  # its workers send their rankings back
+    edit_template(project, 1)
+    warm, _ = builds(project, 1)
+    assert warm.site is None and same_as_cold(project) and ranked == []  # the full build's lists: none ranked again
+    path = project / "content/documents/report-about-the-meeting-001.md"  # Wang Yi was on the Arabic letter alone:
+    path.write_text(path.read_text(encoding="utf-8").replace("actors:\n", "actors:\n  - Wang Yi\n", 1),
+                    encoding="utf-8")
+    warm, _ = builds(project, 1)  # its related list now holds this report
+    assert warm.site is None and same_as_cold(project)  # the front-matter edit's fast path
+    edit_template(project, 2)
+    warm, _ = builds(project, 1)
+    assert warm.site is None and same_as_cold(project)  # (a stale list would show on the letter's page)
+    assert {"arabic-letter", "report-about-the-meeting-001"} <= set(ranked) and len(ranked) < 30
+    edit_template(project, 3)
+    warm, _ = builds(project, 1)
+    assert warm.site is None and same_as_cold(project) and len(ranked) == len(set(ranked))  # remembered again
+
+
+def test_a_template_edit_ranks_the_documents_a_full_build_kept_as_they_were(project, monkeypatch):
+    ranked = ranked_counted(monkeypatch)
+    builds(project, 1)
+    path = project / "content/documents/arabic-letter.md"  # a date moves pages: the full build, which keeps the
+    path.write_text(path.read_text(encoding="utf-8").replace("2021-02-03", "2021-02-06"), encoding="utf-8")
+    builds(project, 1)  # pages of the documents it cannot reach (`incremental.unreached`), neither planned nor ranked
+    edit_template(project, 1)
+    warm, _ = builds(project, 1)
+    published = len(list((project / "content/documents").glob("*.md"))) - 1  # (one is a draft)
+    assert warm.site is None and same_as_cold(project) and 0 < len(ranked) < published
+    set_key(project, "page_size", "page_size: 3\n")  # a full build of every page: its lists alone
+    builds(project, 1)
+    edit_template(project, 2)
+    before = len(ranked)
+    warm, _ = builds(project, 1)
+    assert warm.site is None and same_as_cold(project) and len(ranked) == before
+
+
+def test_a_recalled_rarity_makes_a_documents_terms_only_when_asked(project):
+    from sitegen import incremental
+    from sitegen.pages import rarity
+    builds(project, 1)
+    config = load_config(project / "sitegen.yaml", environ={})
+    memo = open_cache(config.root)
+    try:
+        state = incremental.recall(memo, (project / "build").resolve())
+    finally:
+        memo.close()
+    assert state is not None and state.rarity.terms.found == {} and not state.site.documents.opened
+    terms = state.rarity.terms["report-about-the-meeting-001"]
+    assert set(state.rarity.terms.found) == {"report-about-the-meeting-001"} and not state.site.documents.opened
+    whole = rarity(state.site)
+    assert terms == whole.terms["report-about-the-meeting-001"] and dict(state.rarity.terms) == whole.terms
