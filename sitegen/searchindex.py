@@ -33,7 +33,8 @@ CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chu
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index/lengths.js)
 GROUP = 16  # chunks per term-list group, on average
-ALONE = 128  # body positions from which a term's positions are a file of their own (see search.py, p/)
+ALONE = 512  # body positions from which a term's positions are a file of their own (see search.py, p/): the core lists
+# those terms (`own_set`), so fewer of them cost every query less, and the rest sit in their chunks' position files
 OWN_BITS = 6  # the core's set of terms with position files of their own holds hashes modulo 2**6 times their number
 BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
 BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
