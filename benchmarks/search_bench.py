@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/search_bench.py --n 10000
     .venv/bin/python benchmarks/search_bench.py --n 1000 --runs 1   # quicker
     .venv/bin/python benchmarks/search_bench.py --n 100000 --index-only --no-peer   # 100,000 (see below)
+    .venv/bin/python benchmarks/search_bench.py --n 10000 --index-only --reuse --against OTHER/benchmarks/out/build-10000
 
 For each benchmark query (and two of them as phrases, `"security council"`: sitegen loads the
 positions of their words too; Pagefind is given the same quoted query): the bytes the search page
@@ -20,6 +21,10 @@ The pages are served by `python -m http.server` in a process of its own, for bot
 read, the index built from it and written beside the search page and assets of the smaller built
 site `--pages` (the result links then point at pages that do not exist; nothing measured opens them;
 its search page must come from this code: run the 10,000-document benchmark first).
+`--against`: the built site of another checkout (its own run of this script) takes turns too, over http,
+and its time and bytes are compared query by query with these, and its results, their count and facet
+counts with these (from http and file://): a change's before and after in one run. `--reuse` measures
+Pagefind's pages of an earlier run beside them when they are there.
 Needs Debian's chromium and playwright. Writes into benchmarks/out/ (git-ignored).
 """
 
