@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/search_bench.py --n 10000
     .venv/bin/python benchmarks/search_bench.py --n 1000 --runs 1   # quicker
     .venv/bin/python benchmarks/search_bench.py --n 100000 --index-only --no-peer   # 100,000 (see below)
+    .venv/bin/python benchmarks/search_bench.py --n 10000 --index-only --reuse --against OTHER/benchmarks/out/build-10000
 
 For each benchmark query (and two of them as phrases, `"security council"`: sitegen loads the
 positions of their words too; Pagefind is given the same quoted query): the bytes the search page
@@ -20,6 +21,10 @@ The pages are served by `python -m http.server` in a process of its own, for bot
 read, the index built from it and written beside the search page and assets of the smaller built
 site `--pages` (the result links then point at pages that do not exist; nothing measured opens them;
 its search page must come from this code: run the 10,000-document benchmark first).
+`--against`: the built site of another checkout (its own run of this script) takes turns too, over http,
+and its time and bytes are compared query by query with these, and its results, their count and facet
+counts with these (from http and file://): a change's before and after in one run. `--reuse` measures
+Pagefind's pages of an earlier run beside them when they are there.
 Needs Debian's chromium and playwright. Writes into benchmarks/out/ (git-ignored).
 """
 
@@ -196,9 +201,15 @@ def serve(folder: Path) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def measure(browser, url: str) -> tuple[float, int, dict[str, int]]:
-    """Seconds from navigation start to the complete mark, bytes of every response after the page, and
-    those bytes by kind (sitegen: each folder of search/, the core, the page's assets)."""
+SHOWN = """(() => { const r = document.getElementById('search-results'), f = document.getElementById('search-facets');
+  return r && f ? [document.getElementById('search-count').innerText, r.innerText, f.innerText].join('\\n--\\n')
+    : document.title; })()"""  # the count, results and facet counts shown
+
+
+def measure(browser, url: str) -> tuple[float, int, dict[str, int], str]:
+    """Seconds from navigation start to the complete mark, bytes of every response after the page,
+    those bytes by kind (sitegen: each folder of search/, the core, the page's assets), and the results
+    and facet counts shown (to compare two builds)."""
     context = browser.new_context()
     page = context.new_page()
     sizes = []
@@ -206,6 +217,7 @@ def measure(browser, url: str) -> tuple[float, int, dict[str, int]]:
     page.goto(url, wait_until="commit")
     page.wait_for_function("performance.getEntriesByName('sitegen:complete').length > 0", timeout=120_000)
     seconds = page.evaluate("performance.getEntriesByName('sitegen:complete')[0].startTime") / 1000
+    shown = page.evaluate(SHOWN)
     kinds: dict[str, int] = {}
     for r in sizes:
         if r.url.startswith("http"):
@@ -213,7 +225,7 @@ def measure(browser, url: str) -> tuple[float, int, dict[str, int]]:
             kind = rel.split("/")[0] if "/" in rel else rel.removesuffix(".js")
             kinds[kind] = kinds.get(kind, 0) + len(r.body())
     context.close()
-    return seconds, sum(kinds.values()), kinds
+    return seconds, sum(kinds.values()), kinds, shown
 
 
 def run_queries(browser, url_fors: dict, runs: int) -> dict[str, dict[str, tuple[float, int, dict[str, int]]]]:
@@ -227,7 +239,7 @@ def run_queries(browser, url_fors: dict, runs: int) -> dict[str, dict[str, tuple
             for name, url_for in url_fors.items():
                 samples[name].append(measure(browser, url_for(query)))
         for name, found in samples.items():
-            out[name][query] = (statistics.median(s for s, _, _ in found), found[0][1], found[0][2])
+            out[name][query] = (statistics.median(s for s, *_ in found), found[0][1], found[0][2], found[0][3])
     return out
 
 
@@ -238,6 +250,9 @@ def main() -> None:
     parser.add_argument("--index-only", action="store_true", help="build the index from the site model, not the site")
     parser.add_argument("--pages", type=int, default=10_000, help="with --index-only: the built site lending its pages")
     parser.add_argument("--no-peer", action="store_true", help="leave Pagefind out")
+    parser.add_argument("--against", type=Path, help="a built site of another checkout (its own run's benchmarks/out/"
+                        "build-N or index-N): its page takes turns too, over http, and its results and facet counts "
+                        "are compared with these")
     parser.add_argument("--reuse", action="store_true", help="measure the queries on the pages an earlier run built "
                         "(the index code unchanged since), with the page's scripts copied from assets/ again: no build")
     args = parser.parse_args()
@@ -249,10 +264,14 @@ def main() -> None:
         from playwright.sync_api import sync_playwright
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            found = run_queries(browser, {"http": lambda q: f"{serve(built)}/search.html?q={quote(q)}",
-                                          "file": lambda q: (built / "search.html").as_uri() + f"?q={quote(q)}"}, args.runs)
+            pages = {"http": lambda q: f"{serve(built)}/search.html?q={quote(q)}",
+                     "file": lambda q: (built / "search.html").as_uri() + f"?q={quote(q)}"}
+            hugo = out / f"hugo-{args.n}/public"
+            if not args.no_peer and (hugo / "bench.html").exists():  # Pagefind as an earlier run built it
+                pages["peer"] = lambda q: f"{serve(hugo)}/bench.html?q={quote(q)}"
+            found = run_queries(browser, against(args, pages), args.runs)
             browser.close()
-        return report(args, ours, peer, found["http"], found["file"], None, edit)
+        return report(args, ours, peer, found["http"], found["file"], found.get("peer"), edit, found.get("against"))
     site_dir = make_site(args.n, out)
     if args.index_only:
         ours = index_only(site_dir, out / f"build-{args.pages}", out / f"index-{args.n}")
@@ -270,18 +289,34 @@ def main() -> None:
                  "file": lambda q: (built / "search.html").as_uri() + f"?q={quote(q)}"}
         if peer is not None:
             pages["peer"] = lambda q: f"{serve(out / f'hugo-{args.n}/public')}/bench.html?q={quote(q)}"
-        found = run_queries(browser, pages, args.runs)
+        found = run_queries(browser, against(args, pages), args.runs)
         browser.close()
-    report(args, ours, peer, found["http"], found["file"], found.get("peer"), edit)
+    report(args, ours, peer, found["http"], found["file"], found.get("peer"), edit, found.get("against"))
 
 
-def report(args, ours, peer, ours_http, ours_file, peer_http, edit) -> None:
-    kb, none = 1024, (float("nan"), float("nan"), {})
+def against(args, pages: dict) -> dict:
+    """`pages` with the page of `--against` (a built site of another checkout) among them."""
+    if args.against:
+        pages["against"] = lambda q: f"{serve(args.against.resolve())}/search.html?q={quote(q)}"
+    return pages
+
+
+def compared(ours_http, ours_file, other) -> None:
+    """Per query, this build's time and bytes against the other checkout's (`--against`), and whether
+    both show the same results and facet counts (from http and file:// alike)."""
+    print("against " + ", ".join(f"{q}: {ours_http[q][0] / other[q][0]:.2f} x the time, {ours_http[q][1] - other[q][1]:+d} bytes"
+                                 for q in QUERIES + PHRASES))
+    differ = [q for q in QUERIES + PHRASES if not ours_http[q][3] == ours_file[q][3] == other[q][3]]
+    print(f"results and facet counts: {'the same' if not differ else 'DIFFERENT for ' + ', '.join(differ)}")
+
+
+def report(args, ours, peer, ours_http, ours_file, peer_http, edit, other=None) -> None:
+    kb, none = 1024, (float("nan"), float("nan"), {}, "")
     print(f"{args.n} documents, {args.runs} runs per query (median time), Chromium, fresh context per query")
     print(f"{'query':24}{'Pagefind KB':>12}{'sitegen KB':>12}{'ratio':>7}{'Pagefind http s':>17}"
           f"{'sitegen http s':>16}{'ratio':>7}{'sitegen file s':>16}")
     for q in QUERIES + PHRASES:
-        (ph, pb, _), (oh, ob, _), (of, _, _) = (peer_http or {}).get(q, none), ours_http[q], ours_file[q]
+        (ph, pb, *_), (oh, ob, *_), (of, *_) = (peer_http or {}).get(q, none), ours_http[q], ours_file[q]
         print(f"{q:24}{pb / kb:12.0f}{ob / kb:12.0f}{ob / pb:7.2f}{ph:17.3f}{oh:16.3f}{oh / ph:7.2f}{of:16.3f}")
     saved, smaller = ROOT / f"benchmarks/out/bytes-{args.n}.json", ROOT / "benchmarks/out/bytes-10000.json"
     saved.write_text(json.dumps({q: ours_http[q][1] for q in QUERIES + PHRASES}))
@@ -293,6 +328,8 @@ def report(args, ours, peer, ours_http, ours_file, peer_http, edit) -> None:
           "r: records, l: labels, b: body-length buckets, e: exact body lengths, p: positions, assets: the page's scripts and style)")
     for q in QUERIES + PHRASES:
         print(f"  {q:22}" + " ".join(f"{k} {v / kb:.0f}" for k, v in sorted(ours_http[q][2].items())))
+    if other:
+        compared(ours_http, ours_file, other)
     slowest = max(max(ours_http[q][0], ours_file[q][0]) for q in QUERIES + PHRASES)
     biggest = max(ours_http[q][1] for q in QUERIES + PHRASES)
     if ours is None:  # --reuse: no build measured

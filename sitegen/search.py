@@ -46,9 +46,10 @@ only what it needs (issue 10), each file a classic script calling `SITEGEN_DATA(
 - `search/p/<name>.js`: beside each term chunk (the same terms, the same name), where its terms are
   in each document's title and body (`searchindex.encode_positions`), loaded only for the words of a
   phrase (`"exact phrase"`): the page keeps the documents holding them one after another. A term with
-  at least `searchindex.ALONE` body positions (its chunk lists it, so the page knows without decoding
-  its posting) has them in a file of its own, `search/p/<name>-<hash of the term>.js` (its entry in the chunk's file is empty):
-  a phrase of common words loads their positions, not their chunks' neighbours'.
+  at least `searchindex.ALONE` body positions has them in a file of its own, `search/p/<name>-<hash of
+  the term>.js` (its entry in the chunk's file is empty): a phrase of common words loads their
+  positions, not their chunks' neighbours'. The core holds a set of those terms' hashes (`own`,
+  `searchindex.own_set`), so the page asks for a phrase's position files beside its chunks.
 - `search/y/<n>.js`: for 8,192 documents, their dates (`searchdata.date_block`), loaded only for a
   search with a date range or ordered by date (applied to every result before paging).
 - `search/l/<facet>-<n>.js`: labels of 32 values of a facet, most frequent values first, past the
@@ -92,9 +93,10 @@ from sitegen.lunrcompat import utf16_key
 from sitegen.schema import DOCUMENT_FIELDS
 from sitegen.workers import collector_paused
 
-FORMAT = 8  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/);
+FORMAT = 9  # 3: fields but the body bit-coded; 4: the vocabulary by first letter (w/); 5: positions (p/), dates (y/);
 # 6: form terms, w/2-; 7: the kinds table (`kinds`), any kind's files in sub-folders past limits.folder_entries;
-# 8: records carry their facet values (`values`), chunks list their terms with position files of their own (`alone`)
+# 8: records carry their facet values (`values`), chunks list their terms with position files of their own (`alone`);
+# 9: the core lists them instead (`own`, searchindex.own_set)
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ class SearchState:
     title_positions: dict[str, str] = field(default_factory=dict)  # term -> its title positions, encoded (never edited here)
     body_positions: dict = field(default_factory=dict)  # term -> its body positions (gaps), as `bodies` orders them
     positions: dict[str, str] = field(default_factory=dict)  # term -> its entry in its position file (p/)
-    alone: set[str] = field(default_factory=set)  # terms whose positions are a file of their own
+    alone: set[str] = field(default_factory=set)  # terms with at least searchindex.ALONE body positions
+    own: set[str] = field(default_factory=set)  # terms whose positions are a file of their own (`_own`): those and a few more
     head_terms: list[str] = field(default_factory=list)  # per document, the numbers of its terms in any field but the body, packed
     sums: list[int] = field(default_factory=list)  # per field but the body, the sum of its lengths (its average's numerator)
     keys: list[bytes] = field(default_factory=list)  # per document, what the index reads of it, its facets apart (`_document_keys`)
@@ -214,6 +217,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.body_positions = places
     state.positions = {t: _positions(state, t) for t in order if not analysis.is_form(t)}  # a form term has none
     state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
+    _own(state)
     state.head_terms = [searchcodes.pack(sorted({number_of(t) for f in a[:-1] for t, _ in f[1]})) for a in analysed]
     state.sums = [sum(a[f][0] for a in analysed) for f in range(len(field_list) - 1)]
     state.keys, state.settings = _document_keys(site, docs), _settings_key(site, layout)
@@ -268,7 +272,7 @@ def _bodies_patched(old: SearchState, site: Site, changed: list[str]) -> tuple[d
                     heads=dict(old.heads), bodies=old.bodies.copy(), packed=dict(old.packed), order=list(old.order),
                     ends=list(old.ends), core=dict(old.core), files=dict(old.files), counts=dict(old.counts),
                     body_positions=old.body_positions.copy(), positions=dict(old.positions),
-                    alone=set(old.alone))
+                    alone=set(old.alone), own=set(old.own))
     number = {doc_id: n for n, doc_id in enumerate(state.ids)}
     fields = len(state.core["fields"])
     touched: set[str] = set()
@@ -317,6 +321,7 @@ def _bodies_patched(old: SearchState, site: Site, changed: list[str]) -> tuple[d
                 state.alone.add(term)
         else:  # in no document any more
             del state.positions[term], state.body_positions[term]
+    placed |= _owned(old, state, placed)  # (before the chunks are cut again: they write their terms' own files)
     files = _rechunk(old, state, changes) if changes else {}
     files.update(_chunk_files(state, _chunks_of(state, placed), postings=False))
     files.update(_vocab_files(old, state, touched))
@@ -453,7 +458,7 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     first, mid = _bodies_patched(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
     state = replace(mid, heads=dict(mid.heads), bodies=mid.bodies.copy(), packed=dict(mid.packed), order=list(mid.order),
                     ends=list(mid.ends), core=dict(mid.core), files=dict(mid.files), counts=dict(mid.counts),
-                    body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone),
+                    body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone), own=set(mid.own),
                     title_positions=dict(mid.title_positions), head_terms=list(mid.head_terms), sums=list(mid.sums),
                     keys=keys, columns=columns, single=[s["single"] for s in facet_list], labels=labels)
     analysed = {n: searchindex.analyse_fields(_field_texts(site, docs[n], layout)) for n in changed}
@@ -468,6 +473,7 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
             for held in (state.positions, state.title_positions, state.body_positions):
                 held.pop(term, None)
             state.alone.discard(term)
+    titled |= _owned(mid, state, titled)  # (before the chunks are cut again: they write their terms' own files)
     files = _rechunk(mid, state, changes) if changes else {}
     files.update(_chunk_files(state, _chunks_of(state, titled), postings=False))
     files.update(_vocab_files(mid, state, touched))
@@ -764,15 +770,13 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         name = searchindex.chunk_name(state.core['chunks'][j])
         key = searchdata.key("positions", name)
-        files[searchdata.path(key)] = searchdata.data(key, ["" if t in state.alone else state.positions.get(t, "") for t in terms])
-        for key, term in _alone_files(name, terms, state.alone):
+        files[searchdata.path(key)] = searchdata.data(key, ["" if t in state.own else state.positions.get(t, "") for t in terms])
+        for key, term in _alone_files(name, terms, state.own):
             files[searchdata.path(key)] = searchdata.data(key, state.positions[term])
         if not postings:
             continue
         key = searchdata.key("chunks", name)
         chunk = {"terms": terms, "postings": [state.packed[t] for t in terms]}
-        if alone := [k for k, t in enumerate(terms) if t in state.alone]:  # the page asks for their own position files at once
-            chunk["alone"] = alone
         if any(t in state.counts for t in terms):
             chunk["counts"] = [[k, state.counts[t]] for k, t in enumerate(terms) if t in state.counts]
         files[searchdata.path(key)] = searchdata.data(key, chunk)
@@ -785,6 +789,28 @@ def _alone_files(name: str, terms: Iterable[str], alone: set[str]) -> list[tuple
     if len({k for k, _ in keys}) < len(keys):  # two terms of one chunk with one 32-bit hash: not seen, but not silent
         raise ValueError(f"search position file names collide in chunk {name}")
     return keys
+
+
+def _own(state: SearchState) -> None:
+    """The terms whose positions are a file of their own (`searchindex.own_set`), into the state and
+    the core (the page reads there which files a phrase's positions are in)."""
+    state.core["own"], state.own = searchindex.own_set(state.alone, state.positions)
+
+
+def _owned(old: SearchState, state: SearchState, placed: set[str]) -> set[str]:
+    """`state.own` brought up to date after the positions of `placed` changed (a term may have come,
+    gone, or passed searchindex.ALONE): made anew when the common terms changed, else only `placed`
+    checked against the core's set. The terms whose file of their own came or went."""
+    if state.alone != old.alone:
+        _own(state)
+    else:
+        hashes, mask = searchindex.own_hashes(state.core["own"]), state.core["own"]["m"] - 1
+        for term in placed:
+            if term in state.positions and searchindex.term_hash(term) & mask in hashes:
+                state.own.add(term)
+            else:
+                state.own.discard(term)
+    return old.own ^ state.own
 
 
 def _positions(state: SearchState, term: str) -> str:
@@ -838,7 +864,7 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
 def _removed_paths(old: SearchState, state: SearchState) -> set[str]:
     """The chunk, group and vocabulary files of `old` that `state` has no more (none, when its chunks,
     terms with positions of their own and vocabulary keys are the same)."""
-    if old.core["chunks"] == state.core["chunks"] and old.alone == state.alone and old.core.get("vocab") == state.core.get("vocab"):
+    if old.core["chunks"] == state.core["chunks"] and old.own == state.own and old.core.get("vocab") == state.core.get("vocab"):
         return set()
     return _index_paths(old) - _index_paths(state)
 
@@ -847,8 +873,8 @@ def _index_paths(state: SearchState) -> set[str]:
     """The paths of every chunk (and its position files), group and vocabulary file."""
     names = [searchindex.chunk_name(sep) for sep in state.core["chunks"]]
     groups = {searchdata.key("groups", name) for j, name in enumerate(names) if searchindex.ends_group(name) or j == len(names) - 1}
-    own = {key for j in _chunks_of(state, state.alone)
-           for key, _ in _alone_files(names[j], state.order[state.ends[j - 1] if j else 0:state.ends[j]], state.alone)}
+    own = {key for j in _chunks_of(state, state.own)
+           for key, _ in _alone_files(names[j], state.order[state.ends[j - 1] if j else 0:state.ends[j]], state.own)}
     chunks = {searchdata.key(kind, name) for name in names for kind in ("chunks", "positions")}
     return {searchdata.path(key) for key in groups | chunks | own} | searchvocab.paths(state.core.get("vocab", ()))
 

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterator as Iterating, Mapping, MutableMapping
 from itertools import accumulate, repeat
 from operator import itemgetter, sub
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from sitegen import analysis, searchcodes
 from sitegen.cache import NO_MEMO, Memo
@@ -33,7 +33,9 @@ CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chu
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index/lengths.js)
 GROUP = 16  # chunks per term-list group, on average
-ALONE = 128  # body positions from which a term's positions are a file of their own (see search.py, p/)
+ALONE = 512  # body positions from which a term's positions are a file of their own (see search.py, p/): the core lists
+# those terms (`own_set`), so fewer of them cost every query less, and the rest sit in their chunks' position files
+OWN_BITS = 6  # the core's set of terms with position files of their own holds hashes modulo 2**6 times their number
 BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
 BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
 # per field: (length, ((term, tf), ...), positions): positions only for the first field (the title) and
@@ -462,6 +464,35 @@ def separator(first: str, previous: str | None) -> str:
     if previous is None:
         return ""
     return next(first[:k] for k in range(1, len(first) + 1) if utf16_key(first[:k]) > utf16_key(previous))
+
+
+def own_set(alone: set[str], placed: Iterable[str]) -> tuple[dict, set[str]]:
+    """The core's set of the terms whose positions are a file of their own (`alone`), so the page asks
+    for a phrase's positions beside its chunks, not after them: each term's hash (`chunk_name`) modulo
+    m (a power of two, 2 ** OWN_BITS to twice that times their number: a term passing ALONE moves no
+    other's hash), sorted, as Rice-coded gaps (about 8 bits a term). A term of `placed` (those with positions) whose hash meets one of the
+    set's is given a file of its own too, so the set is exact for every term of the index (a word the
+    index lacks may meet one: the page finds no file and knows it is absent). The set for the core,
+    and every term with a file of its own."""
+    if not alone:
+        return {"m": 0, "k": 0, "n": 0, "codes": ""}, set()
+    m = 1 << (len(alone) << OWN_BITS).bit_length()
+    hashes = sorted({term_hash(t) & m - 1 for t in alone})
+    gaps = [hashes[0], *map(sub, hashes[1:], hashes[:-1])]
+    k = searchcodes.rice_parameter(sum(gaps), len(gaps))
+    found = set(hashes)
+    own = {t for t in placed if term_hash(t) & m - 1 in found}
+    return {"m": m, "k": k, "n": len(hashes), "codes": searchcodes.rice(gaps, k)}, own
+
+
+def term_hash(term: str) -> int:
+    """CRC-32 of a term's UTF-8 (in C; the JS twin is `crc32` in sitegen-index/codes.js)."""
+    return zlib.crc32(term.encode())
+
+
+def own_hashes(spec: dict) -> set[int]:
+    """The hashes the core's set (`own_set`) holds: its inverse."""
+    return set(accumulate(searchcodes.unrice(spec["codes"], spec["k"], spec["n"]))) if spec["n"] else set()
 
 
 def chunk_name(separator: str) -> str:

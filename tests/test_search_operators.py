@@ -178,3 +178,60 @@ def test_a_phrase_with_a_few_results_counts_facets_from_their_records(browser, c
     assert not any(p.split("/")[0] in ("f", "v", "l", "s") for p in loaded), loaded  # no rows, value lists nor labels
     assert errors == []
     page.close()
+
+
+ASKED = """(() => {  // the position files asked for when the first term chunk arrives (its data, SITEGEN_DATA)
+  let real = null;
+  window.askedBeforeChunks = null;
+  Object.defineProperty(window, 'SITEGEN_DATA', { configurable: true, set(f) { real = f; }, get() {
+    return real && function (key, data) {
+      if (window.askedBeforeChunks === null && key.startsWith('t/'))
+        window.askedBeforeChunks = Array.from(document.scripts, s => s.src).filter(s => s.includes('/search/p/')).map(s => s.split('/search/')[1]);
+      return real(key, data);
+    };
+  } });
+})();"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+@pytest.mark.parametrize("edition", ["", "ar/"])
+def test_a_phrases_positions_are_asked_for_with_its_chunks(browser, site, scheme, edition):
+    """One round: the core says which words have a position file of their own (`own`), so every
+    position file a phrase needs is asked for before any of its chunks arrives, files of their own
+    (common words) and chunks' files (rare words) alike."""
+    out, http_root = site
+    for q, own in (('"national archive"', {1}), ('"حرية في الصحافة"', {0}), ('"national archive" -"war treaty"', {0, 1})):
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.add_init_script(ASKED)
+        page.goto(f"{(out.as_uri() if scheme == 'file' else http_root)}/{edition}search.html?q={quote(q)}")
+        settled(page)
+        asked = page.evaluate("window.askedBeforeChunks")
+        loaded = page.evaluate("Array.from(document.scripts, s => s.src).filter(s => s.includes('/search/p/'))"
+                               ".map(s => s.split('/search/')[1])")
+        assert asked and sorted(asked) == sorted(loaded), (q, asked, loaded)
+        assert {p.count("-") for p in loaded} == own, q
+        assert titles(page) and errors == [], q
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_a_phrase_of_a_word_the_index_lacks_whose_hash_is_in_the_set(browser, site, scheme):
+    """A word the index lacks may hash as one with a position file of its own: the page asks for a
+    file that is not there, finds the word absent from its chunk, and shows no result, without error."""
+    from sitegen import analysis
+    from tests.test_search import data_file
+    out, http_root = site
+    spec = data_file(out / "search/core.js")["own"]
+    hashes = searchindex.own_hashes(spec)
+    analysis.prepare()
+    word = next(w for i in range(100_000) for w in [f"zq{i}x"]
+                if analysis.term_for(w) == w and searchindex.term_hash(w) & spec["m"] - 1 in hashes)
+    page, errors, loaded = open_search(browser, site, scheme, "", f'"national {word}"')
+    assert any(p.startswith("p/") and p.endswith(f"-{searchindex.chunk_name(word)}.js") for p in loaded), loaded  # asked for
+    assert titles(page) == set() and errors == []
+    assert "0" in page.text_content("#search-count") or "No" in page.text_content("#search-count"), page.text_content("#search-count")
+    page.close()

@@ -94,6 +94,23 @@
     return ('0000000' + hash.toString(16)).slice(-8);
   }
 
+  /* CRC-32 of a string's UTF-8, as a number: the twin of searchindex.term_hash (which terms have a
+     position file of their own). */
+  var crcTable = null;
+  function crc32(text) {
+    if (!crcTable) {
+      crcTable = new Int32Array(256);
+      for (var n = 0; n < 256; n++) {
+        var c = n;
+        for (var bit = 0; bit < 8; bit++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        crcTable[n] = c;
+      }
+    }
+    var bytes = new TextEncoder().encode(text), crc = -1;
+    for (var i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ -1) >>> 0;
+  }
+
   /* Where `value` is in the ascending array `sorted` (in sorted[from .. to - 1] when given), or -1. */
   function find(sorted, value, from, to) {
     var lo = from || 0, hi = (to === undefined ? sorted.length : to) - 1;
@@ -106,5 +123,5 @@
   }
 
   rooms.codes = { DIGIT_OF: DIGIT_OF, unpack: unpack, head: head, readBits: readBits, bitsEnd: bitsEnd, ones: ones,
-    zeros: zeros, take: take, rice: rice, fnv: fnv, find: find };
+    zeros: zeros, take: take, rice: rice, fnv: fnv, crc32: crc32, find: find };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});

@@ -59,12 +59,32 @@
 
   // ---- phrases ----
   var positionFiles = [], ownFiles = Object.create(null);  // per chunk, its position file; term -> its own
+  var own = core.own, ownHashes = null;  // the core's set of the terms with a position file of their own (searchindex.own_set)
 
-  /* The position files of `terms` (those the index has), loaded: a term's own, or its chunk's. */
+  /* Whether `term` has its positions in a file of their own: the core says (its hash is in the set),
+     so a phrase's position files are asked for beside its chunks, in the same round. Exact for the
+     index's terms; a word the index lacks may be taken for one (its file is then missing). */
+  function hasOwn(term) {
+    if (!own.n) return false;
+    if (!ownHashes) {
+      ownHashes = codes.rice(own.codes, 0, own.n, own.k);
+      for (var j = 1; j < ownHashes.length; j++) ownHashes[j] += ownHashes[j - 1];
+    }
+    return codes.find(ownHashes, codes.crc32(term) & (own.m - 1)) >= 0;
+  }
+
+  /* The position files of `terms`, loaded: a term's own, or its chunk's. The own file of a word the
+     index lacks is missing: no error once its chunk says so. */
   function loadPlaces(terms) {
-    return Promise.all(terms.filter(postings.has).map(function (term) {
-      var at = postings.chunkAt(term), name = postings.chunkName(at);
-      if (postings.alone(term)) return loading.load('positions', name + '-' + codes.fnv(term)).then(function (text) { ownFiles[term] = text; });
+    return Promise.all(terms.map(function (term) {
+      var at = postings.chunkAt(term);
+      if (at < 0) return null;
+      var name = postings.chunkName(at);
+      if (hasOwn(term)) {
+        return loading.load('positions', name + '-' + codes.fnv(term)).then(function (text) { ownFiles[term] = text; }, function (error) {
+          return postings.loadChunks([at]).then(function () { if (postings.has(term)) throw error; });
+        });
+      }
       return loading.load('positions', name).then(function (data) { positionFiles[at] = positionFiles[at] || data; });
     }));
   }
@@ -133,8 +153,8 @@
   }
 
   /* The chunks of the words of `checks` and `without` and the position files of their phrases, loaded
-     (once: `phrases` asks again). The page asks before the query runs, so the position files are on
-     their way while the query's results are matched and ranked. */
+     in one round (once: `phrases` asks again). The page asks before the query runs, so the position
+     files are on their way while the query's results are matched and ranked. */
   function loadPhrases(checks, without) {
     var words = [], placed = [];
     checks.concat([without]).forEach(function (group) {
@@ -143,7 +163,7 @@
         if (alternative.terms.length > 1) placed = placed.concat(alternative.terms);
       });
     });
-    return postings.loadChunks(postings.chunkList(words)).then(function () { return loadPlaces(placed); });
+    return Promise.all([postings.loadChunks(postings.chunkList(words)), loadPlaces(placed)]);
   }
 
   rooms.phrases = { dates: dates, span: span, phrases: phrases, loadPhrases: loadPhrases };

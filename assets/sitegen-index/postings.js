@@ -103,18 +103,6 @@
   /* Whether `term` is in its chunk, loaded (its posting not decoded). */
   function has(term) { var chunk = chunks[chunkAt(term)]; return !!chunk && codes.find(chunk.terms, term) >= 0; }
 
-  /* Whether `term` (in a loaded chunk) has its positions in a file of their own: its chunk lists those
-     terms (searchindex.ALONE body positions or more), so a phrase's position files are asked for
-     before any posting is decoded. */
-  function alone(term) {
-    var chunk = chunks[chunkAt(term)];
-    if (!chunk.aloneAt) {
-      chunk.aloneAt = Object.create(null);
-      (chunk.alone || []).forEach(function (k) { chunk.aloneAt[k] = true; });
-    }
-    return !!chunk.aloneAt[codes.find(chunk.terms, term)];
-  }
-
   /* The terms a loaded chunk holds. */
   function chunkTerms(at) { return chunks[at].terms; }
 
@@ -129,7 +117,7 @@
     });
   }
 
-  rooms.postings = { chunkAt: chunkAt, chunksFor: chunksFor, chunkList: chunkList, loadChunks: loadChunks, posting: posting, has: has, alone: alone,
+  rooms.postings = { chunkAt: chunkAt, chunksFor: chunksFor, chunkList: chunkList, loadChunks: loadChunks, posting: posting, has: has,
     chunkTerms: chunkTerms, chunkName: function (at) { return chunkNames[at]; }, entryIn: entryIn,
     loadAllTerms: loadAllTerms, allTerms: function () { return allTerms; } };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});
