@@ -138,7 +138,8 @@ class SearchState:
     body_positions: dict = field(default_factory=dict)  # term -> its body positions (gaps), as `bodies` orders them
     positions: dict[str, str] = field(default_factory=dict)  # term -> its entry in its position file (p/)
     alone: set[str] = field(default_factory=set)  # terms with at least searchindex.ALONE body positions
-    own: set[str] = field(default_factory=set)  # terms whose positions are a file of their own (`_own`): those and a few more
+    own: set[str] = field(default_factory=set)  # terms whose positions are a file of their own (`_own`): those and a
+    #                                             few more
     head_terms: list[str] = field(default_factory=list)  # per document, the numbers of its terms in any field but the body, packed
     sums: list[int] = field(default_factory=list)  # per field but the body, the sum of its lengths (its average's numerator)
     keys: list[bytes] = field(default_factory=list)  # per document, what the index reads of it, its facets apart (`_document_keys`)
@@ -458,7 +459,8 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     first, mid = _bodies_patched(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
     state = replace(mid, heads=dict(mid.heads), bodies=mid.bodies.copy(), packed=dict(mid.packed), order=list(mid.order),
                     ends=list(mid.ends), core=dict(mid.core), files=dict(mid.files), counts=dict(mid.counts),
-                    body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone), own=set(mid.own),
+                    body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone),
+                    own=set(mid.own),
                     title_positions=dict(mid.title_positions), head_terms=list(mid.head_terms), sums=list(mid.sums),
                     keys=keys, columns=columns, single=[s["single"] for s in facet_list], labels=labels)
     analysed = {n: searchindex.analyse_fields(_field_texts(site, docs[n], layout)) for n in changed}
@@ -770,7 +772,8 @@ def _chunk_files(state: SearchState, chunks: Iterable[int], postings: bool = Tru
         terms = state.order[state.ends[j - 1] if j else 0:state.ends[j]]
         name = searchindex.chunk_name(state.core['chunks'][j])
         key = searchdata.key("positions", name)
-        files[searchdata.path(key)] = searchdata.data(key, ["" if t in state.own else state.positions.get(t, "") for t in terms])
+        files[searchdata.path(key)] = searchdata.data(key, ["" if t in state.own else state.positions.get(t, "")
+                                                            for t in terms])
         for key, term in _alone_files(name, terms, state.own):
             files[searchdata.path(key)] = searchdata.data(key, state.positions[term])
         if not postings:
@@ -864,7 +867,8 @@ def _vocab_files(old: SearchState, state: SearchState, touched: set[str]) -> dic
 def _removed_paths(old: SearchState, state: SearchState) -> set[str]:
     """The chunk, group and vocabulary files of `old` that `state` has no more (none, when its chunks,
     terms with positions of their own and vocabulary keys are the same)."""
-    if old.core["chunks"] == state.core["chunks"] and old.own == state.own and old.core.get("vocab") == state.core.get("vocab"):
+    if (old.core["chunks"] == state.core["chunks"] and old.own == state.own
+            and old.core.get("vocab") == state.core.get("vocab")):
         return set()
     return _index_paths(old) - _index_paths(state)
 

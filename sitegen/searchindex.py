@@ -468,12 +468,12 @@ def separator(first: str, previous: str | None) -> str:
 
 def own_set(alone: set[str], placed: Iterable[str]) -> tuple[dict, set[str]]:
     """The core's set of the terms whose positions are a file of their own (`alone`), so the page asks
-    for a phrase's positions beside its chunks, not after them: each term's hash (`chunk_name`) modulo
+    for a phrase's positions beside its chunks, not after them: each term's hash (`term_hash`) modulo
     m (a power of two, 2 ** OWN_BITS to twice that times their number: a term passing ALONE moves no
-    other's hash), sorted, as Rice-coded gaps (about 8 bits a term). A term of `placed` (those with positions) whose hash meets one of the
-    set's is given a file of its own too, so the set is exact for every term of the index (a word the
-    index lacks may meet one: the page finds no file and knows it is absent). The set for the core,
-    and every term with a file of its own."""
+    other's hash), sorted, as Rice-coded gaps (about 8 bits a term). A term of `placed` (those with
+    positions) whose hash meets one of the set's is given a file of its own too, so the set is exact
+    for every term of the index (a word the index lacks may meet one: the page finds no file and knows
+    it is absent). The set for the core, and every term with a file of its own."""
     if not alone:
         return {"m": 0, "k": 0, "n": 0, "codes": ""}, set()
     m = 1 << (len(alone) << OWN_BITS).bit_length()
