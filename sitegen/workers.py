@@ -100,7 +100,8 @@ def may_fork(ignore: set[threading.Thread] = frozenset()) -> bool:
     which only writes to the terminal; a child writes nothing). `serve`'s threads use the cache.
     `ignore`: threads that will be gone before the fork."""
     me = threading.current_thread()
-    return hasattr(os, "fork") and all(t is me or t in ignore or t.name.startswith(FORK_SAFE) for t in threading.enumerate())
+    others = (t for t in threading.enumerate() if t is not me and t not in ignore)
+    return hasattr(os, "fork") and all(t.name.startswith(FORK_SAFE) for t in others)
 
 
 def in_child(fn: Callable[[], bool]) -> Callable[[], bool]:

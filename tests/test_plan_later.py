@@ -20,8 +20,8 @@ def _sample(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     shutil.copytree(ROOT / "content", root / "content")
     config = (ROOT / "sitegen.yaml").read_text(encoding="utf-8").replace("page_size: 50", "page_size: 2")
-    config = config.replace("paths:\n  content: content\n  templates: templates\n  assets: assets\n",
-                            f"paths:\n  content: content\n  templates: {ROOT / 'templates'}\n  assets: {ROOT / 'assets'}\n")
+    config = config.replace("  templates: templates\n  assets: assets\n",
+                            f"  templates: {ROOT / 'templates'}\n  assets: {ROOT / 'assets'}\n")
     (root / "sitegen.yaml").write_text(config + "base_url: https://archive.example/\nbuild_date: '2026-01-01'\n",
                                        encoding="utf-8")
     return root
