@@ -4,10 +4,14 @@ the results are those of one pool, in order."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import threading
 
 from sitegen import workers
+from tests.conftest import ROOT
 
 
 def _pid_and_square(shared: int, x: int) -> tuple[int, int]:
@@ -20,15 +24,25 @@ def _small_windows(monkeypatch) -> None:
     monkeypatch.setattr(workers, "RENEW", 16)
 
 
-def test_workers_are_renewed_and_the_results_are_those_of_one_process(monkeypatch):
-    _small_windows(monkeypatch)
-    items = list(range(70))
-    done = list(workers.parallel_iter(_pid_and_square, items, 2, shared=1, chunk=2))
-    assert [r for _, r in done] == [1 + x * x for x in items]
-    pids = [pid for pid, _ in done]
-    assert os.getpid() not in pids
-    firsts, lasts = set(pids[:16]), set(pids[64:])
-    assert not firsts & lasts  # 70 items: renewed at 16, 32, 48 and 64
+RENEWING = """
+import json, os, sys
+from sitegen import workers
+from tests.conftest import ROOT
+from tests.test_workers_renew import _pid_and_square
+workers.CHUNK, workers.WINDOW, workers.RENEW = 2, 8, 16
+done = list(workers.parallel_iter(_pid_and_square, range(70), 2, shared=1, chunk=2))
+print(json.dumps({"parent": os.getpid(), "done": done}))
+"""
+
+
+def test_workers_are_renewed_and_the_results_are_those_of_one_process():
+    # in a process of its own: no thread another test left running (which forbids renewing)
+    ran = subprocess.run([sys.executable, "-c", RENEWING], cwd=ROOT, capture_output=True, text=True, check=True)
+    seen = json.loads(ran.stdout)
+    assert [r for _, r in seen["done"]] == [1 + x * x for x in range(70)]
+    pids = [pid for pid, _ in seen["done"]]
+    assert seen["parent"] not in pids
+    assert not set(pids[:16]) & set(pids[64:])  # renewed at 16, 32, 48 and 64
     assert len(set(pids)) > 2
 
 
