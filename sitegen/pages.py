@@ -86,9 +86,10 @@ def made(site: Site, page: "Page | Later") -> Page:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every page of the site, without holding them all: the site's own pages planned (home, indexes,
-    terms, feeds, sitemap), and the documents whose outputs (`outputs.of("document")`) `plan_document` plans when they
-    are rendered (at 100,000 documents, 400,000 contexts would not fit in memory at once)."""
+    """Every page of the site, without holding them all: the site's own pages planned (home, feeds,
+    sitemap, ...) or to be planned when rendered (`Later`: the listings, a term's pages), and the
+    documents whose outputs (`outputs.of("document")`) `plan_document` plans when they are rendered
+    (at 100,000 documents, 400,000 contexts would not fit in memory at once)."""
 
     pages: list[Page | Later]  # sorted by path
     documents: list[str]  # document ids
