@@ -496,19 +496,21 @@ def rarity_patched(rarity: Rarity, site: Site, documents: Mapping[str, Any], ter
             weight.pop(key, None)
         else:
             weight[key] = term_weight(term, total)
-    return Rarity(rarity.terms.patched(documents), weight, rarity.age)
+    base, over = (rarity.terms.base, rarity.terms.over) if isinstance(rarity.terms, Overlay) else (rarity.terms, {})
+    return Rarity(Overlay(base, {**over, **{doc_id: terms_of(doc) for doc_id, doc in documents.items()}}), weight,
+                  rarity.age)
 
 
 class TermsOf(Mapping):
     """`Rarity.terms` kept as numbers: every (taxonomy, term id) pair once, and per document the numbers
     of its pairs, each document's frozenset made when first asked for. Kept as 50,000 tuples in 10,000
     frozensets, they took a tenth of a second to unpickle at 10,000 documents, more than the rest of the
-    model, and an edit ranks the related documents of a few. `over`: documents whose terms changed since."""
+    model, and an edit ranks the related documents of a few. The terms of documents edited since are
+    laid over it (`Overlay`, `rarity_patched`)."""
 
-    def __init__(self, pairs: list[tuple[str, str]], ids: list[str], offsets: array, numbers: array,
-                 over: Mapping[str, frozenset[tuple[str, str]]] | None = None):
+    def __init__(self, pairs: list[tuple[str, str]], ids: list[str], offsets: array, numbers: array):
         self.pairs, self.ids, self.offsets, self.numbers = pairs, ids, offsets, numbers
-        self.over, self.found = dict(over or {}), {}
+        self.found: dict[str, frozenset[tuple[str, str]]] = {}
         self.row = {doc_id: n for n, doc_id in enumerate(ids)}
 
     @staticmethod
@@ -521,16 +523,11 @@ class TermsOf(Mapping):
             offsets.append(len(numbers))
         return TermsOf(pairs, list(terms), offsets, numbers)
 
-    def patched(self, documents: Mapping[str, Any]) -> "TermsOf":
-        """These terms with those of `documents` (id -> model.Document) as they are now."""
-        return TermsOf(self.pairs, self.ids, self.offsets, self.numbers,
-                       {**self.over, **{doc_id: terms_of(doc) for doc_id, doc in documents.items()}})
-
     def __reduce__(self):
-        return TermsOf, (self.pairs, self.ids, self.offsets, self.numbers, self.over)
+        return TermsOf, (self.pairs, self.ids, self.offsets, self.numbers)
 
     def __getitem__(self, doc_id: str) -> frozenset[tuple[str, str]]:
-        found = self.over[doc_id] if doc_id in self.over else self.found.get(doc_id)
+        found = self.found.get(doc_id)
         if found is None:
             n = self.row[doc_id]
             found = self.found[doc_id] = frozenset(self.pairs[i] for i in self.numbers[self.offsets[n]:self.offsets[n + 1]])
