@@ -24,9 +24,9 @@
   window.sitegenIndex = {
     specs: core.facets, sample: core.sample, titleBonus: query.TITLE_BONUS,
     parse: query.parse, words: query.words, operators: query.operators,
-    run: rooms.rank.run, refine: rooms.rank.refine, recount: rooms.facets.recount, facets: rooms.facets.facets,
+    run: rooms.rank.run, refine: rooms.rank.refine, bounds: rooms.rank.bounds, recount: rooms.facets.recount, facets: rooms.facets.facets,
     label: rooms.facets.label, forgive: rooms.forgive.forgive, nearest: rooms.forgive.nearest,
-    dates: rooms.phrases.dates, span: rooms.phrases.span, phrases: rooms.phrases.phrases, loadPhrases: rooms.phrases.loadPhrases,
+    dates: rooms.phrases.dates, span: rooms.phrases.span, holders: rooms.phrases.holders, loadPhrases: rooms.phrases.loadPhrases,
     record: function (doc) { return loading.perDocument('records', doc); },
     originals: function (doc) { return loading.perDocument('originals', doc); },  // [file name, path, page, text] per page of its attachments
     open: loading.open,

@@ -180,9 +180,7 @@
           return sign * (x.key - y.key) || at.get(a) - at.get(b);
         });
       }
-      // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
-      var bounds = ranged && hits.bounds ? hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; }) : hits.bounds;
-      return Object.assign(out, idx.recount(out, bounds, state.shown));
+      return Object.assign(out, idx.recount(out, partBounds(hits, out, ranged), state.shown));
     });
   }
 
@@ -208,14 +206,21 @@
   function holding() {
     if (!state.checks.length && !state.without.length) return null;
     var checks = state.checks, without = state.without;
-    return function (hits) { return idx.phrases(hits, checks, without); };
+    return function () { return idx.holders(checks, without); };
   }
 
   function byPhrase(hits) {
     if (!state.checks.length && !state.without.length) return Promise.resolve(hits);
-    // a part of the results: a one-word query's exact counts do not hold; counted as planned for them
-    var bounds = hits.bounds && hits.bounds.map(function (b) { return { ub: b.ub, tops: null }; });
-    return Promise.resolve(Object.assign(hits, idx.recount(hits, bounds, state.shown)));
+    return Promise.resolve(Object.assign(hits, idx.recount(hits, partBounds(hits, hits, true), state.shown)));
+  }
+
+  /* The bounds of the facet counts of `kept`, kept from all the query's results `hits` (`part`: some
+     of them, or all in another order): none when they fit in a page (counted from their records);
+     for a part, a one-word query's exact counts do not hold, so it is counted as planned for them. */
+  function partBounds(hits, kept, part) {
+    if (kept.length <= state.shown) return null;
+    var bounds = idx.bounds(hits);
+    return part && bounds ? bounds.map(function (b) { return { ub: b.ub, tops: null }; }) : bounds;
   }
 
   /* `list` with its first `count` in relevance order (made exact by idx.refine), or as it is when

@@ -110,50 +110,85 @@
     return posting.places;
   }
 
-  /* Whether document `doc` holds `phrase` ({terms, at}: its terms and their places in it, a stop word
-     keeping its place) in its title or its body: the first term at some position i, each other one at
-     i plus its place less the first's. Read in place (each term's positions of doc are at[from[t]] ..
-     at[to[t] - 1]): a phrase checks every document holding its words. */
-  function phraseIn(phrase, doc) {
-    var terms = phrase.terms, places = terms.map(placesOf), from = [], to = [], t;
-    if (places.indexOf(null) >= 0) return false;
+  /* Marks in `mask` every document holding `alternative` ({terms, at}): a single term in any field;
+     a phrase (its terms and their places in it, a stop word keeping its place) in its title or its
+     body, the first term at some position i, each other one at i plus its place less the first's.
+     Walks the documents of the term with fewest in the field, each other term's documents read
+     onwards from where the last document was found (all ascending), and checks the places of the
+     documents holding every term only, in place (each term's positions of a document are
+     at[starts[j]] .. at[starts[j + 1] - 1]). */
+  function mark(alternative, mask) {
+    var terms = alternative.terms, t, j;
+    if (terms.length === 1) {
+      var posting = postings.posting(terms[0]);
+      if (posting) posting.fields.forEach(function (field) { for (j = 0; j < field.docs.length; j++) mask[field.docs[j]] = 1; });
+      return;
+    }
+    var places = terms.map(placesOf);
+    if (places.indexOf(null) >= 0) return;
+    var count = terms.length, shift = alternative.at, cursor = new Int32Array(count), from = new Int32Array(count);
     for (var field = 0; field < 2; field++) {
-      for (t = 0; t < terms.length; t++) {
-        var one = places[t][field], j = codes.find(one.docs, doc);
-        if (j < 0) break;
-        from[t] = one.starts[j];
-        to[t] = one.starts[j + 1];
-      }
-      if (t < terms.length) continue;
-      next: for (var a = from[0]; a < to[0]; a++) {
-        var start = places[0][field].at[a] - phrase.at[0];
-        for (t = 1; t < terms.length; t++) if (codes.find(places[t][field].at, start + phrase.at[t], from[t], to[t]) < 0) continue next;
-        return true;
+      var lists = places.map(function (one) { return one[field]; }), fewest = 0;
+      for (t = 1; t < count; t++) if (lists[t].docs.length < lists[fewest].docs.length) fewest = t;
+      cursor.fill(0);
+      var walked = lists[fewest].docs;
+      next: for (j = 0; j < walked.length; j++) {
+        var doc = walked[j];
+        if (mask[doc]) continue;
+        for (t = 0; t < count; t++) {
+          var docs = lists[t].docs, k = t === fewest ? j : onwards(docs, doc, cursor[t]);
+          cursor[t] = k;
+          if (k >= docs.length || docs[k] !== doc) continue next;
+          from[t] = k;
+        }
+        var first = lists[0], end = first.starts[from[0] + 1];
+        starts: for (var a = first.starts[from[0]]; a < end; a++) {
+          var start = first.at[a] - shift[0];
+          for (t = 1; t < count; t++) {
+            var one = lists[t];
+            if (codes.find(one.at, start + shift[t], one.starts[from[t]], one.starts[from[t] + 1]) < 0) continue starts;
+          }
+          mask[doc] = 1;
+          break;
+        }
       }
     }
-    return false;
   }
 
-  function wordIn(term, doc) {  // document doc has `term` in some field
-    var posting = postings.posting(term);
-    return !!posting && posting.fields.some(function (field) { return codes.find(field.docs, doc) >= 0; });
+  /* The first index from `at` on where the ascending `sorted` holds `value` or more (its length if none). */
+  function onwards(sorted, value, at) {
+    var lo = at, hi = sorted.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] < value) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
 
-  /* The `hits` holding, for every group of `checks`, one of its alternatives (a phrase: see phraseIn;
-     a single term: in any field), and none of the phrases `without`: a promise. Loads the position
-     files of the phrases' words only. */
-  function phrases(hits, checks, without) {
+  /* The documents holding, for every group of `checks`, one of its alternatives (see mark), and none
+     of the phrases `without`: a promise of a mask over every document (1: held). Loads the words'
+     chunks and the position files of the phrases' words only; the query then matches and ranks the
+     documents it marks only (rank.run's `keep`). */
+  function holders(checks, without) {
     return loadPhrases(checks, without).then(function () {
-      function holds(alternative, doc) { return alternative.terms.length > 1 ? phraseIn(alternative, doc) : wordIn(alternative.terms[0], doc); }
-      return hits.filter(function (hit) {
-        return checks.every(function (group) { return group.some(function (alternative) { return holds(alternative, hit.n); }); })
-          && !without.some(function (phrase) { return phraseIn(phrase, hit.n); });
+      var mask = checks.length ? null : new Uint8Array(DOCUMENT_COUNT).fill(1), doc;
+      checks.forEach(function (group) {
+        var any = new Uint8Array(DOCUMENT_COUNT);
+        group.forEach(function (alternative) { mark(alternative, any); });
+        if (mask) for (doc = 0; doc < DOCUMENT_COUNT; doc++) mask[doc] &= any[doc];
+        else mask = any;
       });
+      without.forEach(function (phrase) {
+        var held = new Uint8Array(DOCUMENT_COUNT);
+        mark(phrase, held);
+        for (doc = 0; doc < DOCUMENT_COUNT; doc++) if (held[doc]) mask[doc] = 0;
+      });
+      return mask;
     });
   }
 
   /* The chunks of the words of `checks` and `without` and the position files of their phrases, loaded
-     in one round (once: `phrases` asks again). The page asks before the query runs, so the position
+     in one round (once: `holders` asks again). The page asks before the query runs, so the position
      files are on their way while the query's results are matched and ranked. */
   function loadPhrases(checks, without) {
     var words = [], placed = [];
@@ -166,5 +201,5 @@
     return Promise.all([postings.loadChunks(postings.chunkList(words)), loadPlaces(placed)]);
   }
 
-  rooms.phrases = { dates: dates, span: span, phrases: phrases, loadPhrases: loadPhrases };
+  rooms.phrases = { dates: dates, span: span, holders: holders, loadPhrases: loadPhrases };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});

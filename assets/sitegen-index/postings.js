@@ -10,7 +10,7 @@
   var FIELD_COUNT = core.fields.length, DOCUMENT_COUNT = core.documents, BODY = FIELD_COUNT - 1;
   /* Per chunk, a prefix that sorts between it and the chunk before (searchindex.separator); its
      file's name is the prefix's hash. */
-  var separators = core.chunks, chunkNames = separators.map(codes.fnv);
+  var separators = core.chunks, chunkNames = [];  // worked out when asked for (a thousand hashes at every page load otherwise)
   var chunks = [];  // per chunk, its data once loaded: {terms, postings, counts, decoded: term -> posting}
   var allTerms = null;  // every term but the form terms, once a clause needed them (loadAllTerms)
 
@@ -30,6 +30,8 @@
     return out;
   }
 
+  function chunkName(at) { return chunkNames[at] || (chunkNames[at] = codes.fnv(separators[at])); }
+
   function chunkList(terms) {  // the chunks of `terms`, once each
     var list = [];
     terms.forEach(function (term) { var at = chunkAt(term); if (at >= 0 && list.indexOf(at) < 0) list.push(at); });
@@ -38,7 +40,7 @@
 
   function loadChunks(list) {
     return Promise.all(list.map(function (at) {
-      return loading.load('chunks', chunkNames[at]).then(function (data) { chunks[at] = chunks[at] || data; });
+      return loading.load('chunks', chunkName(at)).then(function (data) { chunks[at] = chunks[at] || data; });
     }));
   }
 
@@ -111,13 +113,15 @@
 
   /* Every term list of the groups of chunks (each named by its last chunk: searchindex.ends_group). */
   function loadAllTerms() {
-    var ends = chunkNames.filter(function (name, at) { return parseInt(name, 16) % core.group === 0 || at === chunkNames.length - 1; });
+    var ends = separators.map(function (_, at) { return chunkName(at); }).filter(function (name, at) {
+      return parseInt(name, 16) % core.group === 0 || at === separators.length - 1;
+    });
     return Promise.all(ends.map(function (name) { return loading.load('groups', name); })).then(function (lists) {
       allTerms = [].concat.apply([], lists);
     });
   }
 
   rooms.postings = { chunkAt: chunkAt, chunksFor: chunksFor, chunkList: chunkList, loadChunks: loadChunks, posting: posting, has: has,
-    chunkTerms: chunkTerms, chunkName: function (at) { return chunkNames[at]; }, entryIn: entryIn,
+    chunkTerms: chunkTerms, chunkName: chunkName, entryIn: entryIn,
     loadAllTerms: loadAllTerms, allTerms: function () { return allTerms; } };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});

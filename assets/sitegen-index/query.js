@@ -112,8 +112,10 @@
 
   /* The matching (document, field) pairs in lunr's order, as doc * FIELD_COUNT + field, and the query
      vector of each field. A document passes when it is in every required clause (in any of the clause's
-     fields) and in no prohibited one, as lunr's per-field required and prohibited sets give. */
-  function match(clauses) {
+     fields) and in no prohibited one, as lunr's per-field required and prohibited sets give. `only`
+     (a mask over every document, or null): the documents looked at, the others left out (the pairs
+     of those it marks as they would be without it). */
+  function match(clauses, only) {
     var vectors = ALL_FIELDS.map(function () { return new Map(); });
     var need = 0, impossible = false, hits = new Int32Array(DOCUMENT_COUNT), stamp = new Int32Array(DOCUMENT_COUNT).fill(-1);
     var banned = new Uint8Array(DOCUMENT_COUNT), taken = new Uint8Array(DOCUMENT_COUNT * FIELD_COUNT), refs = [], seen = Object.create(null);
@@ -142,7 +144,7 @@
           clause.fields.forEach(function (field) {
             var docs = posting.fields[field].docs, j, doc;
             if (required) {
-              for (j = 0; j < docs.length; j++) { doc = docs[j]; if (stamp[doc] !== at) { stamp[doc] = at; hits[doc]++; } }
+              for (j = 0; j < docs.length; j++) { doc = docs[j]; if (stamp[doc] !== at && (!only || only[doc])) { stamp[doc] = at; hits[doc]++; } }
             }
             if (clause.presence === PROHIBITED) {
               for (j = 0; j < docs.length; j++) banned[docs[j]] = 1;
@@ -151,7 +153,11 @@
             vectors[field].set(term, (vectors[field].get(term) || 0) + clause.boost * (clause.weights ? clause.weights[term] : 1));
             if (seen[term + '/' + field]) return;
             seen[term + '/' + field] = true;
-            for (j = 0; j < docs.length; j++) { var ref = docs[j] * FIELD_COUNT + field; if (!taken[ref]) { taken[ref] = 1; refs.push(ref); } }
+            for (j = 0; j < docs.length; j++) {
+              if (only && !only[docs[j]]) continue;
+              var ref = docs[j] * FIELD_COUNT + field;
+              if (!taken[ref]) { taken[ref] = 1; refs.push(ref); }
+            }
           });
         });
       }
@@ -163,7 +169,7 @@
     var passed = [];
     for (var i = 0; i < refs.length; i++) {
       var doc = (refs[i] - refs[i] % FIELD_COUNT) / FIELD_COUNT;
-      if ((!need || (!impossible && hits[doc] === need)) && !banned[doc]) passed.push(refs[i]);
+      if ((!need || (!impossible && hits[doc] === need)) && !banned[doc] && (!only || only[doc])) passed.push(refs[i]);
     }
     var extra = titled ? function (doc) { return covered[doc] === titled ? TITLE_BONUS + forms.stops[doc] * STOP_BONUS : 0; } : function () { return 0; };
     if (forms.used) extra = forms.add(extra);

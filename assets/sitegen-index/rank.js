@@ -170,15 +170,17 @@
      `shown` (SHOWN_FIRST if not given) in lunr's exact order, with their records asked for. `later`:
      the page keeps only some of them (a phrase, a date range) or orders them otherwise, so neither
      records nor facet files are asked for yet (see recount). `keep`: those the page keeps, when it
-     can say before they are ranked (a phrase's: a promise of the [{n}] given it that hold it), so
-     only they are ranked; their order is the one they have among all results. */
+     can say before they are matched (a phrase's: a function giving a promise of a mask over every
+     document, see phrases.holders), so only they are matched and ranked; their order is the one
+     they have among all results. */
   function run(clauses, shown, later, keep) {
     shown = shown || SHOWN_FIRST;
     var all = lengths.UPFRONT ? lengths.loadAllLengths() : null;
     function records(list) { if (!later) list.forEach(function (hit) { loading.perDocument('records', hit.n); }); }
-    return Promise.all([query.prepare(clauses), all]).then(function () {
-      var found = query.match(clauses);
-      return keep ? kept(found, keep) : found;
+    return Promise.all([query.prepare(clauses), all, keep ? keep() : null]).then(function (loaded) {
+      var found = query.match(clauses, loaded[2]);
+      if (keep) found.kept = matched(found).map(function (hit) { return hit.n; });
+      return found;
     }).then(function (found) {
       if (lengths.UPFRONT) {  // the facets' files first (planned on the documents found), then the records, then the sort
         var how = counting(later ? null : matched(found), found, later, shown);
@@ -206,23 +208,21 @@
     return docs;
   }
 
-  /* `found` with only the documents `keep` keeps. */
-  function kept(found, keep) {
-    var refs = found.refs;
-    return keep(matched(found)).then(function (held) {
-      var keeps = new Uint8Array(DOCUMENT_COUNT);
-      held.forEach(function (hit) { keeps[hit.n] = 1; });
-      return Object.assign({}, found, { refs: refs.filter(function (ref) { return keeps[(ref - ref % FIELD_COUNT) / FIELD_COUNT]; }),
-        kept: held.map(function (hit) { return hit.n; }) });
-    });
-  }
-
   /* How the facets of `hits` will be counted ({facetMode, sampled, bounds}: see facets.recount), with
-     the files that needs asked for; `later`: only the bounds, for recount. */
+     the files that needs asked for; `later`: the query's groups, for `bounds` to bound them when the
+     page counts (recount: not needed when the results it keeps fit in a page). */
   function counting(hits, found, later, shown) {
-    var bounds = core.facets.map(function (_, facet) { return facets.valueBounds(facet, found.groups); });
-    return later ? { bounds: bounds } : facets.recount(hits, bounds, shown);
+    return later ? { bounds: null, groups: found.groups } : facets.recount(hits, boundsOf(found.groups), shown);
   }
 
-  rooms.rank = { dots: dots, refine: refine, run: run };
+  function boundsOf(groups) { return core.facets.map(function (_, facet) { return facets.valueBounds(facet, groups); }); }
+
+  /* The bounds of the facet counts of `hits` (a run's results: see facets.valueBounds), worked out
+     once when it was run `later`. */
+  function bounds(hits) {
+    if (!hits.bounds && hits.groups) hits.bounds = boundsOf(hits.groups);
+    return hits.bounds;
+  }
+
+  rooms.rank = { dots: dots, refine: refine, run: run, bounds: bounds };
 })(window.sitegenIndexRooms = window.sitegenIndexRooms || {});
