@@ -345,12 +345,18 @@
     fix.hidden = !fix.firstChild;
   }
 
+  /* Whether a word of a result's text is one the query matched, each word stemmed once (ten results'
+     snippets and titles repeat their words). */
   function matcher(terms, prefix) {
-    var set = Object.create(null);
+    var set = Object.create(null), seen = new Map();
     terms.forEach(function (t) { set[t] = true; });
     return function (word) {
+      var known = seen.get(word);
+      if (known !== undefined) return known;
       var t = AN.termFor(word);
-      return !!t && (set[t] || (prefix && t.startsWith(prefix)) || (prefix && word.startsWith(prefix)));
+      known = !!t && !!(set[t] || (prefix && t.startsWith(prefix)) || (prefix && word.startsWith(prefix)));
+      seen.set(word, known);
+      return known;
     };
   }
 
