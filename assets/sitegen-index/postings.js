@@ -53,15 +53,7 @@
     var docs = new Int32Array(count), tfs = new Int32Array(count), lens = isBody ? null : new Int32Array(count);
     if (!count) return { docs: docs, tfs: tfs, lens: lens, end: at + numbers[1] + (isBody ? 1 : 0) };  // (the body's Rice parameter: 0)
     numbers = codes.head(text.slice(at), isBody ? 2 : 3);
-    var gapBits = numbers[1], lengthBits = isBody ? 0 : numbers[2], doc = -1;
-    var gapScale = Math.pow(2, gapBits), lengthScale = Math.pow(2, lengthBits);
-    codes.readBits(text, at + numbers[numbers.length - 1]);
-    for (var j = 0; j < count; j++) {
-      docs[j] = doc += 1 + codes.ones() * gapScale + codes.take(gapBits);
-      var zeros = codes.zeros();
-      tfs[j] = Math.pow(2, zeros) + codes.take(zeros);
-      if (lens) lens[j] = codes.ones() * lengthScale + codes.take(lengthBits);
-    }
+    codes.postingRun(text, at + numbers[numbers.length - 1], count, numbers[1], isBody ? 0 : numbers[2], docs, tfs, lens);
     return { docs: docs, tfs: tfs, lens: lens, end: codes.bitsEnd() };
   }
 
