@@ -75,6 +75,9 @@ CASES = [
     ('archive -"national archive"', {"Records", "A report national"}),  # the phrase excluded, not its words
     ('"freedom of the press"', {"Freedom"}),  # a stop word keeps its place: "freedom press" is not it
     ('"freedom press"', {"Near"}),
+    ('"archive of syria"', {"Holdings"}),  # read from its rarer word (syria), the first word's places checked
+    ('"national archive of syria"', {"Holdings"}),
+    ('"the national archive" -"archive of syria"', {"Long report", "The National Archive"}),
     ("treaty OR accord", {"A treaty", "An accord", "War"}),
     ("peace treaty OR accord", {"A treaty", "An accord"}),  # peace AND (treaty OR accord)
     ('peace OR war "peace treaty"', {"A treaty"}),
