@@ -95,12 +95,61 @@ def _escape(value: Any) -> Any:
 _escape_text = getattr(markupsafe, "_escape_inner", markupsafe.escape)  # markupsafe's C escaper (3.0), if it has one
 
 
+def _markup_join(seq: Iterable[Any]) -> str:
+    """Jinja's `markup_join` (what `a ~ b` is in an autoescaped template), the same answer: plain text
+    joined, or Markup with each plain part escaped as soon as one part is Markup; without Jinja's
+    generator and its call per part (`d[key ~ '_iso']` is three joins per listed date)."""
+    parts = [part if type(part) is str else soft_str(part) for part in seq]
+    for part in parts:
+        if hasattr(part, "__html__"):
+            return markupsafe.Markup("").join(parts)
+    return "".join(parts)
+
+
+soft_str = jinja2.runtime.soft_str
+
+
+class _Macro(jinja2.runtime.Macro):
+    """Jinja's Macro, knowing whether a call can skip its argument handling (`_Context.call`): no
+    `caller`, `varargs` or `kwargs` of its own, in a synchronous environment."""
+
+    def __init__(self, environment, func, name, arguments, catch_kwargs, catch_varargs, caller,
+                 default_autoescape=None):  # type: ignore[no-untyped-def]
+        super().__init__(environment, func, name, arguments, catch_kwargs, catch_varargs, caller, default_autoescape)
+        self._plain = not (catch_kwargs or catch_varargs or caller or self.explicit_caller or environment.is_async)
+
+
+_SCOPE_KEYS = frozenset({"_loop_vars", "_block_vars"})  # what templates pass to every call, which a macro ignores
+
+
+class _Context(jinja2.runtime.Context):
+    """A context whose `call` of a plain macro (`_Macro._plain`) with positional arguments only calls
+    its function as `Macro.__call__` would in the end (absent arguments `missing`, the output Markup
+    when escaping is on): a page's listings made a dozen macro calls per document, each going through
+    the generic `Context.call`, `Macro.__call__` and `Macro._invoke`. Any other call is Jinja's."""
+
+    def call(__self, __obj, *args, **kwargs):  # type: ignore[no-untyped-def,override]  # noqa: N805
+        if type(__obj) is _Macro and __obj._plain and len(args) <= __obj._argument_count and kwargs.keys() <= _SCOPE_KEYS:
+            if len(args) < __obj._argument_count:
+                args += (jinja2.runtime.missing,) * (__obj._argument_count - len(args))
+            try:
+                rv = __obj._func(*args)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+            return markupsafe.Markup(rv) if __self.eval_ctx.autoescape else rv
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Template(jinja2.Template):
-    """A template whose code escapes its output with `_escape` (the name its code looks up)."""
+    """A template whose code escapes its output with `_escape`, joins with `_markup_join` and makes
+    `_Macro`s (the names its code looks up)."""
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):  # type: ignore[override]
         namespace["escape"] = _escape
+        namespace["markup_join"] = _markup_join
+        namespace["Macro"] = _Macro
         return super()._from_namespace(environment, namespace, globals)
 
 
@@ -112,6 +161,7 @@ class _Environment(jinja2.Environment):
     on every listed document)."""
 
     template_class = _Template
+    context_class = _Context
     format = ".html"  # the extension of the templates it renders, whose escaping it applies
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -207,18 +257,17 @@ def _relative(folder: str, target: str) -> str:
 
 def render_page(templates: Templates, page: Page) -> tuple[str, bytes]:
     """Render one page, escaped for the format its template's extension names."""
-    shown = str(Path(theme.as_folders(templates)[0]) / page.template)
     try:
         env = environment(templates, page.template)
     except ValueError as exc:  # a template extension with no known escaping
-        raise BuildFailed([Diagnostic(shown, 1, 1, str(exc))]) from None
+        raise BuildFailed([Diagnostic(_shown(templates, page), 1, 1, str(exc))]) from None
     try:
         html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildFailed([Diagnostic(exc.filename or page.template, exc.lineno or 1, 1,
                                       f"template syntax error: {exc.message}")]) from None
     except jinja2.TemplateNotFound as exc:
-        raise BuildFailed([Diagnostic(shown, 1, 1, f"template not found: {exc.name}",
+        raise BuildFailed([Diagnostic(_shown(templates, page), 1, 1, f"template not found: {exc.name}",
                                       "check paths.templates in sitegen.yaml")]) from None
     except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as exc:
         line, name = _template_line(exc, page.template)
@@ -233,6 +282,11 @@ def render_page(templates: Templates, page: Page) -> tuple[str, bytes]:
     except UnicodeEncodeError as exc:
         raise BuildFailed([Diagnostic(_source(page), 1, 1, f"while rendering {page.path}: "
                                       f"{exc.reason} (U+{ord(exc.object[exc.start]):04X})", "remove the character")]) from None
+
+
+def _shown(templates: Templates, page: Page) -> str:
+    """Where a page's template would be in the first layer: what an error about the template names."""
+    return str(Path(theme.as_folders(templates)[0]) / page.template)
 
 
 def _source(page: Page) -> str:

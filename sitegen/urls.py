@@ -118,7 +118,7 @@ def _relpath(path: str, folder: str) -> str:
     """`posixpath.relpath(path, folder)` for plain output-root paths, without the two calls to the OS
     for the working folder it makes each time (most of the time pages spent on links)."""
     parts, base = path.split("/"), folder.split("/") if folder else []
-    if any(p in ("", ".", "..") for p in parts) or any(p in ("", ".", "..") for p in base):
+    if "" in parts or "." in parts or ".." in parts or "" in base or "." in base or ".." in base:
         return posixpath.relpath(path, folder or ".")
     common = 0
     for mine, theirs in zip(parts, base):
