@@ -252,7 +252,7 @@ def _rel(context, target: str) -> str:
 def _relative(folder: str, target: str) -> str:
     """`urls.relative` from any page in `folder`: pages of one folder link to the same menus, assets
     and listed documents, so most links are worked out once per folder instead of once per page."""
-    return urls.relative(f"{folder}/_" if folder else "_", target)
+    return urls.relative_from(folder, target)
 
 
 def render_page(templates: Templates, page: Page) -> tuple[str, bytes]:

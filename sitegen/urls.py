@@ -107,10 +107,15 @@ def rebase(html: str, depth: int) -> str:
 
 def relative(from_page: str, target: str) -> str:
     """Link from the page at `from_page` to `target` (both output-root paths; target may have #anchor)."""
+    return relative_from(posixpath.dirname(from_page), target)
+
+
+def relative_from(folder: str, target: str) -> str:
+    """`relative` from any page in `folder` ("" for the root)."""
     path, _, anchor = target.partition("#")
     if not path:
         return f"#{anchor}"
-    link = _relpath(path, posixpath.dirname(from_page))
+    link = _relpath(path, folder)
     return f"{link}#{anchor}" if anchor else link
 
 
