@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
+import jinja2.compiler
 import jinja2.meta
 import markupsafe
 
@@ -30,6 +31,7 @@ from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.markup import Rendered
 from sitegen.model import Site
 from sitegen.pages import Page, Plan, made, plan_document
+from sitegen.ui import STRINGS
 from sitegen.workers import parallel_iter
 
 TEMPLATE_EXTENSIONS = tuple(sorted(formats.AUTOESCAPED | set(formats.ESCAPERS)))
@@ -153,6 +155,22 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Compiles `x.name` to find a dict's key in place: `(_o['name'] if type(_o := x) is dict and 'name'
+    in _o else environment.getattr(_o, 'name'))`, the answer `_Environment.getattr` gives, without
+    its Python call for each of the million lookups of a 2,000-document build (`_o` is read only
+    right after it is set, so lookups inside `x` do not disturb it)."""
+
+    @jinja2.compiler.optimizeconst
+    def visit_Getattr(self, node, frame):  # type: ignore[no-untyped-def,override]
+        if self.environment.is_async:
+            return super().visit_Getattr(node, frame)
+        name = repr(node.attr)
+        self.write(f"(_o[{name}] if type(_o := ")
+        self.visit(node.node, frame)
+        self.write(f") is dict and {name} in _o else environment.getattr(_o, {name}))")
+
+
 class _Environment(jinja2.Environment):
     """Templates read contexts' dicts as `item.key`; Jinja tries the attribute first and takes the
     key only after an AttributeError, a million times in a 2,000-document build. A dict's key is
@@ -162,6 +180,7 @@ class _Environment(jinja2.Environment):
 
     template_class = _Template
     context_class = _Context
+    code_generator_class = _CodeGenerator
     format = ".html"  # the extension of the templates it renders, whose escaping it applies
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -323,9 +342,26 @@ def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
     for page in pages:
         rest = {name: value for name, value in page.context.items() if name != "page_path"}
         if list(rest) != list(last) or any(value is not last[name] for name, value in rest.items()):
-            last, common = rest, digest(_pickled(rest))
+            table = _strings_digest(rest["ui"]) if "ui" in rest else None
+            last, common = rest, digest(_pickled(rest if table is None else dict(rest, ui=table)))
         found.append(digest(keys.get(page.template, b"missing"), page.path, page.template, common))
     return found
+
+
+_tables: dict[int, tuple[Any, bytes]] = {}  # id -> (an interface strings table, the digest of its pickle)
+
+
+def _strings_digest(value: Any) -> bytes | None:
+    """The digest of `value` when it is one of `ui.STRINGS`' tables (a page's `ui`: every page of a
+    language has that one table, and its pickle was a quarter of each page's), worked out once per
+    table; None for any other value. The table is held, so its id names it while it is known."""
+    known = _tables.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    if not any(value is table for table in STRINGS.values()):
+        return None
+    _tables[id(value)] = (value, digest("interface strings", _pickled(value)))
+    return _tables[id(value)][1]
 
 
 def _pickled(context: dict[str, Any]) -> bytes:
@@ -481,12 +517,19 @@ def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forke
     what its `write` returned instead (the parent never holds the pages). The site's own pages go
     first: the largest (chronology, sources) are among them, and then they do not finish last.
     `units`: only these. `forked`: see `parallel_iter`."""
+    global _planner
     if units is None:
         units = [*range(len(job.plan.pages)), *job.plan.documents]
+    _planner = os.getpid()
     yield from zip(units, parallel_iter(_render_unit, units, jobs, shared=job, forked=forked))
 
 
+_planner = 0  # the process that called `render_plan` last; a page worker is forked from it
+
+
 def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
+    if _planner and os.getpid() != _planner:
+        _settle_worker()
     if isinstance(unit, int):
         pages = [made(job.site, job.plan.pages[unit])]
     else:
@@ -506,6 +549,16 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
     if job.ranked and isinstance(unit, str):
         done.append((RANKED, b"", job.plan.rarity.lists.pop(unit, None)))  # (the parent keeps them, not the worker)
     return done
+
+
+def _settle_worker() -> None:
+    """In a page worker: its environments stop asking the disk whether each template changed (a `stat`
+    per template a page is made of, with Jinja's `auto_reload`). A worker lives for one build's pages,
+    and the parent it was forked from loaded every template, checked, just before (`compile_templates`)."""
+    global _planner
+    for env in _envs.values():
+        env.auto_reload = False
+    _planner = 0
 
 
 def load_compiled(memo: Memo, folders: Sequence[Path]) -> None:
