@@ -418,7 +418,7 @@ def related(site: Site, doc: Document, rarity: Rarity) -> list[tuple[str, int]]:
     for other in found:
         shared = mine & terms[other]
         ranked.append((-sum(map(weight.__getitem__, shared)), age[other], other, len(shared)))
-    lists = [(other, count) for _, _, other, count in heapq.nsmallest(RELATED, ranked)]
+    lists = [(other, count) for _, _, other, count in sorted(ranked)[:RELATED]]  # (heapq.nsmallest, in C)
     if rarity.lists is not None:
         rarity.lists[doc.id] = flat(lists)
     return lists

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
+import jinja2.compiler
 import jinja2.meta
 import markupsafe
 
@@ -30,6 +31,7 @@ from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.markup import Rendered
 from sitegen.model import Site
 from sitegen.pages import Page, Plan, made, plan_document
+from sitegen.ui import STRINGS
 from sitegen.workers import parallel_iter
 
 TEMPLATE_EXTENSIONS = tuple(sorted(formats.AUTOESCAPED | set(formats.ESCAPERS)))
@@ -95,13 +97,78 @@ def _escape(value: Any) -> Any:
 _escape_text = getattr(markupsafe, "_escape_inner", markupsafe.escape)  # markupsafe's C escaper (3.0), if it has one
 
 
+def _markup_join(seq: Iterable[Any]) -> str:
+    """Jinja's `markup_join` (what `a ~ b` is in an autoescaped template), the same answer: plain text
+    joined, or Markup with each plain part escaped as soon as one part is Markup; without Jinja's
+    generator and its call per part (`d[key ~ '_iso']` is three joins per listed date)."""
+    parts = [part if type(part) is str else soft_str(part) for part in seq]
+    for part in parts:
+        if hasattr(part, "__html__"):
+            return markupsafe.Markup("").join(parts)
+    return "".join(parts)
+
+
+soft_str = jinja2.runtime.soft_str
+
+
+class _Macro(jinja2.runtime.Macro):
+    """Jinja's Macro, knowing whether a call can skip its argument handling (`_Context.call`): no
+    `caller`, `varargs` or `kwargs` of its own, in a synchronous environment."""
+
+    def __init__(self, environment, func, name, arguments, catch_kwargs, catch_varargs, caller,
+                 default_autoescape=None):  # type: ignore[no-untyped-def]
+        super().__init__(environment, func, name, arguments, catch_kwargs, catch_varargs, caller, default_autoescape)
+        self._plain = not (catch_kwargs or catch_varargs or caller or self.explicit_caller or environment.is_async)
+
+
+_SCOPE_KEYS = frozenset({"_loop_vars", "_block_vars"})  # what templates pass to every call, which a macro ignores
+
+
+class _Context(jinja2.runtime.Context):
+    """A context whose `call` of a plain macro (`_Macro._plain`) with positional arguments only calls
+    its function as `Macro.__call__` would in the end (absent arguments `missing`, the output Markup
+    when escaping is on): a page's listings made a dozen macro calls per document, each going through
+    the generic `Context.call`, `Macro.__call__` and `Macro._invoke`. Any other call is Jinja's."""
+
+    def call(__self, __obj, *args, **kwargs):  # type: ignore[no-untyped-def,override]  # noqa: N805
+        if type(__obj) is _Macro and __obj._plain and len(args) <= __obj._argument_count and kwargs.keys() <= _SCOPE_KEYS:
+            if len(args) < __obj._argument_count:
+                args += (jinja2.runtime.missing,) * (__obj._argument_count - len(args))
+            try:
+                rv = __obj._func(*args)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+            return markupsafe.Markup(rv) if __self.eval_ctx.autoescape else rv
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Template(jinja2.Template):
-    """A template whose code escapes its output with `_escape` (the name its code looks up)."""
+    """A template whose code escapes its output with `_escape`, joins with `_markup_join` and makes
+    `_Macro`s (the names its code looks up)."""
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):  # type: ignore[override]
         namespace["escape"] = _escape
+        namespace["markup_join"] = _markup_join
+        namespace["Macro"] = _Macro
         return super()._from_namespace(environment, namespace, globals)
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Compiles `x.name` to find a dict's key in place: `(_o['name'] if type(_o := x) is dict and 'name'
+    in _o else environment.getattr(_o, 'name'))`, the answer `_Environment.getattr` gives, without
+    its Python call for each of the million lookups of a 2,000-document build (`_o` is read only
+    right after it is set, so lookups inside `x` do not disturb it)."""
+
+    @jinja2.compiler.optimizeconst
+    def visit_Getattr(self, node, frame):  # type: ignore[no-untyped-def,override]
+        if self.environment.is_async:
+            return super().visit_Getattr(node, frame)
+        name = repr(node.attr)
+        self.write(f"(_o[{name}] if type(_o := ")
+        self.visit(node.node, frame)
+        self.write(f") is dict and {name} in _o else environment.getattr(_o, {name}))")
 
 
 class _Environment(jinja2.Environment):
@@ -112,6 +179,8 @@ class _Environment(jinja2.Environment):
     on every listed document)."""
 
     template_class = _Template
+    context_class = _Context
+    code_generator_class = _CodeGenerator
     format = ".html"  # the extension of the templates it renders, whose escaping it applies
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -202,23 +271,22 @@ def _rel(context, target: str) -> str:
 def _relative(folder: str, target: str) -> str:
     """`urls.relative` from any page in `folder`: pages of one folder link to the same menus, assets
     and listed documents, so most links are worked out once per folder instead of once per page."""
-    return urls.relative(f"{folder}/_" if folder else "_", target)
+    return urls.relative_from(folder, target)
 
 
 def render_page(templates: Templates, page: Page) -> tuple[str, bytes]:
     """Render one page, escaped for the format its template's extension names."""
-    shown = str(Path(theme.as_folders(templates)[0]) / page.template)
     try:
         env = environment(templates, page.template)
     except ValueError as exc:  # a template extension with no known escaping
-        raise BuildFailed([Diagnostic(shown, 1, 1, str(exc))]) from None
+        raise BuildFailed([Diagnostic(_shown(templates, page), 1, 1, str(exc))]) from None
     try:
         html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildFailed([Diagnostic(exc.filename or page.template, exc.lineno or 1, 1,
                                       f"template syntax error: {exc.message}")]) from None
     except jinja2.TemplateNotFound as exc:
-        raise BuildFailed([Diagnostic(shown, 1, 1, f"template not found: {exc.name}",
+        raise BuildFailed([Diagnostic(_shown(templates, page), 1, 1, f"template not found: {exc.name}",
                                       "check paths.templates in sitegen.yaml")]) from None
     except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as exc:
         line, name = _template_line(exc, page.template)
@@ -233,6 +301,11 @@ def render_page(templates: Templates, page: Page) -> tuple[str, bytes]:
     except UnicodeEncodeError as exc:
         raise BuildFailed([Diagnostic(_source(page), 1, 1, f"while rendering {page.path}: "
                                       f"{exc.reason} (U+{ord(exc.object[exc.start]):04X})", "remove the character")]) from None
+
+
+def _shown(templates: Templates, page: Page) -> str:
+    """Where a page's template would be in the first layer: what an error about the template names."""
+    return str(Path(theme.as_folders(templates)[0]) / page.template)
 
 
 def _source(page: Page) -> str:
@@ -269,9 +342,26 @@ def page_keys(keys: dict[str, bytes], pages: list[Page]) -> list[bytes]:
     for page in pages:
         rest = {name: value for name, value in page.context.items() if name != "page_path"}
         if list(rest) != list(last) or any(value is not last[name] for name, value in rest.items()):
-            last, common = rest, digest(_pickled(rest))
+            table = _strings_digest(rest["ui"]) if "ui" in rest else None
+            last, common = rest, digest(_pickled(rest if table is None else dict(rest, ui=table)))
         found.append(digest(keys.get(page.template, b"missing"), page.path, page.template, common))
     return found
+
+
+_tables: dict[int, tuple[Any, bytes]] = {}  # id -> (an interface strings table, the digest of its pickle)
+
+
+def _strings_digest(value: Any) -> bytes | None:
+    """The digest of `value` when it is one of `ui.STRINGS`' tables (a page's `ui`: every page of a
+    language has that one table, and its pickle was a quarter of each page's), worked out once per
+    table; None for any other value. The table is held, so its id names it while it is known."""
+    known = _tables.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    if not any(value is table for table in STRINGS.values()):
+        return None
+    _tables[id(value)] = (value, digest("interface strings", _pickled(value)))
+    return _tables[id(value)][1]
 
 
 def _pickled(context: dict[str, Any]) -> bytes:
@@ -427,12 +517,19 @@ def render_plan(job: Job, jobs: int, units: list[str | int] | None = None, forke
     what its `write` returned instead (the parent never holds the pages). The site's own pages go
     first: the largest (chronology, sources) are among them, and then they do not finish last.
     `units`: only these. `forked`: see `parallel_iter`."""
+    global _planner
     if units is None:
         units = [*range(len(job.plan.pages)), *job.plan.documents]
+    _planner = os.getpid()
     yield from zip(units, parallel_iter(_render_unit, units, jobs, shared=job, forked=forked))
 
 
+_planner = 0  # the process that called `render_plan` last; a page worker is forked from it
+
+
 def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
+    if _planner and os.getpid() != _planner:
+        _settle_worker()
     if isinstance(unit, int):
         pages = [made(job.site, job.plan.pages[unit])]
     else:
@@ -452,6 +549,16 @@ def _render_unit(job: Job, unit: str | int) -> list[tuple[str, bytes, Any]]:
     if job.ranked and isinstance(unit, str):
         done.append((RANKED, b"", job.plan.rarity.lists.pop(unit, None)))  # (the parent keeps them, not the worker)
     return done
+
+
+def _settle_worker() -> None:
+    """In a page worker: its environments stop asking the disk whether each template changed (a `stat`
+    per template a page is made of, with Jinja's `auto_reload`). A worker lives for one build's pages,
+    and the parent it was forked from loaded every template, checked, just before (`compile_templates`)."""
+    global _planner
+    for env in _envs.values():
+        env.auto_reload = False
+    _planner = 0
 
 
 def load_compiled(memo: Memo, folders: Sequence[Path]) -> None:

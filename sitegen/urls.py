@@ -107,10 +107,15 @@ def rebase(html: str, depth: int) -> str:
 
 def relative(from_page: str, target: str) -> str:
     """Link from the page at `from_page` to `target` (both output-root paths; target may have #anchor)."""
+    return relative_from(posixpath.dirname(from_page), target)
+
+
+def relative_from(folder: str, target: str) -> str:
+    """`relative` from any page in `folder` ("" for the root)."""
     path, _, anchor = target.partition("#")
     if not path:
         return f"#{anchor}"
-    link = _relpath(path, posixpath.dirname(from_page))
+    link = _relpath(path, folder)
     return f"{link}#{anchor}" if anchor else link
 
 
@@ -118,7 +123,7 @@ def _relpath(path: str, folder: str) -> str:
     """`posixpath.relpath(path, folder)` for plain output-root paths, without the two calls to the OS
     for the working folder it makes each time (most of the time pages spent on links)."""
     parts, base = path.split("/"), folder.split("/") if folder else []
-    if any(p in ("", ".", "..") for p in parts) or any(p in ("", ".", "..") for p in base):
+    if "" in parts or "." in parts or ".." in parts or "" in base or "." in base or ".." in base:
         return posixpath.relpath(path, folder or ".")
     common = 0
     for mine, theirs in zip(parts, base):

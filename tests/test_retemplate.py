@@ -252,12 +252,13 @@ def test_a_title_edit_stages_only_the_files_whose_bytes_change(project, monkeypa
     title) is not written into the staging folder only to be thrown away with it."""
     builds(project)
     staged: list[str] = []  # (a file whose folder is not made yet is opened twice)
+    create = output._create
 
-    def counting(path, mode="r", *args, **kwargs):
-        if "w" in mode and ".build.tmp-" in str(path):
+    def counting(path, data):
+        if ".build.tmp-" in str(path):
             staged.append(str(path))
-        return open(path, mode, *args, **kwargs)
-    monkeypatch.setattr(output, "open", counting, raising=False)
+        return create(path, data)
+    monkeypatch.setattr(output, "_create", counting)
     set_key(project, "title", CONFIG_EDITS["title"])
     warm, _ = builds(project)
     assert warm.site is None and same_as_cold(project)
