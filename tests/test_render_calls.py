@@ -59,3 +59,80 @@ def test_a_dict_key_named_like_a_dict_method_is_the_key_and_a_missing_one_is_und
     assert template.render(d={"items": "<it>"}) == "&lt;it&gt;|False|True"
     with pytest.raises(jinja2.UndefinedError):
         ours.from_string("{{ d.gone }}").render(d={})
+
+
+# Templates a user's theme may hold, beyond the default theme's: nested lookups, call, set and filter
+# blocks, namespaces, recursion, filters taking attributes; rendered by a stock environment with the
+# one documented difference (a dict's key before its attribute) and by sitegen's.
+class _Stock(jinja2.Environment):
+    """Jinja as it is, but for the one documented difference: a dict's key before its attribute."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            if attribute in obj:
+                return obj[attribute]
+            if not hasattr(dict, attribute):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+class _Thing:
+    title = "<b>an object</b>"
+    items = ("a", "b")
+
+    def __init__(self):
+        self.child = {"name": "child & co", "deep": {"x": 3}}
+
+
+CONTEXT = {
+    "d": {"title": "<i>t</i>", "items": [1, 2], "nested": {"a": {"b": "deep"}}, "n": 0, "none": None},
+    "obj": _Thing(),
+    "m": Markup("<em>safe</em>"),
+    "rows": [{"name": "x<", "tags": ["p", "q"]}, {"name": "y>", "tags": []}],
+    "num": 7,
+    "page_path": "a/b.html",
+}
+
+TEMPLATES = [
+    "{{ d.title }}|{{ d.items }}|{{ d.nested.a.b }}|{{ obj.title }}|{{ obj.child.name }}|{{ obj.child.deep.x }}",
+    "{{ d.missing is defined }}|{{ obj.items|join(',') }}|{{ d.none is none }}|{{ d['title'] }}",
+    "{% for r in rows %}{{ loop.index }}{{ r.name }}{% for t in r.tags %}{{ t }}{% else %}-{% endfor %}{% endfor %}",
+    "{{ d.title ~ m ~ num }}|{{ 'a' ~ 'b' }}|{{ num ~ 1 }}|{{ (m ~ d.title)|length }}",
+    "{% macro f(a, b='B', c=none) %}[{{ a }}{{ b }}{{ c }}]{% endmacro %}{{ f(1) }}{{ f(1, 2) }}{{ f(1, c=3) }}"
+    "{{ f(d.title, m) }}",
+    "{% macro v() %}{{ varargs|join('/') }}{{ kwargs|dictsort }}{% endmacro %}{{ v(1, 2, x=3) }}",
+    "{% macro w(x) %}<{{ caller(x) }}>{% endmacro %}{% call(y) w(d.title) %}got {{ y }}{% endcall %}",
+    "{% macro z(x) %}{{ x }}{% endmacro %}{% set s %}{{ z(d.title) }}{{ z(m) }}{% endset %}{{ s }}|{{ s|length }}",
+    "{% filter upper %}{{ d.title }}{{ obj.child.name }}{% endfilter %}",
+    "{% set ns = namespace(t=0) %}{% for r in rows %}{% set ns.t = ns.t + r.tags|length %}{% endfor %}{{ ns.t }}",
+    "{{ rows|map(attribute='name')|join(',') }}|{{ rows|selectattr('tags')|list|length }}",
+    "{% macro r(n) %}{% if n %}{{ n }}{{ r(n - 1) }}{% endif %}{% endmacro %}{{ r(3) }}",
+    "{% macro k(a) %}{{ a }}{% endmacro %}{{ k(a=d.title) }}{{ k(m) }}",
+    "{{ 'x/y.html'|rel }}|{{ [d.title, obj.title]|join(' ') }}|{{ {'k': d.nested.a}.k.b }}",
+    "{% with q = d.nested %}{{ q.a.b }}{% endwith %}{% if d.n == 0 and d.nested.a.b %}yes{% endif %}",
+]
+
+
+def _both(source):
+    env = render.make_environment([])
+    stock = _Stock(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                   trim_blocks=True, lstrip_blocks=True)
+    stock.filters.update(env.filters)
+    return env.from_string(source), stock.from_string(source)
+
+
+@pytest.mark.parametrize("source", TEMPLATES)
+def test_templates_render_as_stock_jinja_renders_them(source):
+    ours, stock = _both(source)
+    assert ours.render(CONTEXT) == stock.render(CONTEXT)
+
+
+@pytest.mark.parametrize("source", ["{{ d.nope.x }}", "{{ obj.nope }}",
+                                    "{% macro f(a) %}{{ a.b }}{% endmacro %}{{ f(d) }}"])
+def test_undefined_fails_as_stock_jinja_fails(source):
+    ours, stock = _both(source)
+    with pytest.raises(jinja2.UndefinedError) as mine:
+        ours.render(CONTEXT)
+    with pytest.raises(jinja2.UndefinedError) as theirs:
+        stock.render(CONTEXT)
+    assert str(mine.value) == str(theirs.value)
