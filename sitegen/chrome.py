@@ -30,6 +30,11 @@ def edition_of(site: Site, lang: str) -> urls.Edition:
     return next((ed for ed in eds if ed.lang == lang), next((ed for ed in eds if ed.lang == ui_language(lang)), eds[0]))
 
 
+SETTINGS = frozenset({"site", "meta", "marks", "title"})  # the keys of a page's context that may hold what the
+# config keys only rendering reads say (`config.Key.rendered`: the site's title, description, `extra` and the
+# labels of documents' extra fields): a template reading none of them makes the same bytes whatever they say
+
+
 def base(site: Site, ed: urls.Edition, path: str, lang: str, title: str, section: str,
           switch: dict[str, str] | None = None) -> dict[str, Any]:
     """The keys every page has. `switch`: language -> the page to offer in it (default: this page in

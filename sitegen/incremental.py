@@ -341,8 +341,9 @@ def patch_search(state: Any, site: Site, ids: Sequence[str], bodies: Callable[[l
     changed = sorted(number[doc_id] for doc_id in ids if keys[number[doc_id]] != state.keys[number[doc_id]])
     made = None
     if any(keys[n][:search._FACETED] != state.keys[n][:search._FACETED] for n in changed):
-        made = searchdata.facets(site)
-        if [d.id for d in made[0]] != state.ids:
+        made = searchdata.facets_patched(site, state.columns, state.single, state.ranked, state.ids,
+                                         {number[doc_id]: site.documents[doc_id] for doc_id in ids})
+        if made is None:  # a document numbered anew: the full build numbers them
             return None
         if searchdata.counted(len(docs)) <= len(docs) and made[4] != state.columns:
             redone = set(changed)

@@ -21,8 +21,11 @@ import dataclasses
 from pathlib import Path
 from typing import Callable
 
-from sitegen import urls
+import jinja2.meta
+
+from sitegen import theme, urls
 from sitegen.cache import Memo, digest
+from sitegen.chrome import SETTINGS
 from sitegen.config import RENDERED, Config, rendered_changes, with_rendered
 from sitegen.errors import BuildFailed
 from sitegen.incremental import Edited, LastBuild, Remembered, key, remember, write_file, write_pages
@@ -32,7 +35,7 @@ from sitegen.model import Site
 from sitegen.output import Manifest, Output
 from sitegen.outputs import of, one
 from sitegen.pages import Plan, Rarity, flat, plan_site, related
-from sitegen.render import ShelfReader, compile_templates, template_keys
+from sitegen.render import ShelfReader, compile_templates, make_environment, template_keys, template_sources
 from sitegen.workers import parallel_iter
 
 RANKED_BATCH = 500  # documents ranked by one call in a worker (`ranked`)
@@ -54,12 +57,14 @@ def rebuild_templates(config: Config, target: Path, found: list[tuple[bytes, Sou
     keys = template_keys(config.template_folders)
     if keys.keys() != state.templates.keys():
         return None  # a template added or removed: a page may now find one it lacked, or lose one
-    configured = rendered_changes(config, site.config)  # every page shows the site's settings
-    changed = set(keys) if configured else {name for name, key in keys.items() if state.templates[name] != key}
+    configured = rendered_changes(config, site.config)
+    own = {o.template for o in of("document")}
+    changed = {name for name, key in keys.items() if state.templates[name] != key}
+    if configured:  # every page shows the site's settings, but a document's BibTeX, RIS or CSL-JSON entry
+        changed |= (set(keys) - own) | _reading_settings(config.template_folders, own)
     manifest = as_left()
     if manifest is None:
         return None
-    own = {o.template for o in of("document")}
     site.config = config
     pages = [p for p in plan_site(site, _assets(config, state.known))[0].pages if p.template in changed] \
         if changed - own else []  # no page of the site's own is made from a document's templates
@@ -162,6 +167,21 @@ def _linked_bodies(config: Config, site: Site, found: list[tuple[bytes, SourceFi
     for record in records:
         site.documents[record.id].body = linked[record.path]
     return all(site.documents[doc_id].body is not None for doc_id in ids)
+
+
+def _reading_settings(templates: list[Path], names: set[str]) -> set[str]:
+    """The templates among `names` made of one (itself, what it extends, includes or imports) that reads
+    a key of the context holding the site's settings (`chrome.SETTINGS`), or that cannot be parsed: the
+    others make the same bytes after an edit of the config keys only rendering reads. (A page's key
+    stays the one it had, made with the old settings: those bytes are what the new ones make too.)"""
+    made_of, resolved = template_sources(templates), theme.files(templates)
+    env, reads = make_environment(templates), {}
+    for name in set().union(*(made_of[n] for n in names if n in made_of)):
+        try:
+            reads[name] = jinja2.meta.find_undeclared_variables(env.parse(resolved[name].read_text(encoding="utf-8")))
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):
+            reads[name] = SETTINGS
+    return {name for name in names if name not in made_of or any(reads[used] & SETTINGS for used in made_of[name])}
 
 
 def _assets(config: Config, known: frozenset[str]) -> set[str]:

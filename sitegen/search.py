@@ -134,6 +134,7 @@ class SearchState:
     columns: list = field(default_factory=list)  # per facet and document, its value ids (searchdata.facets)
     single: list = field(default_factory=list)  # per facet, whether it has one value a document at most
     labels: list = field(default_factory=list)  # per facet, every value's label (searchdata.facets), for the records
+    ranked: list = field(default_factory=list)  # per facet, its values ranked (searchdata.facets_patched starts from them)
     title_positions: dict[str, str] = field(default_factory=dict)  # term -> its title positions, encoded (never edited here)
     body_positions: dict = field(default_factory=dict)  # term -> its body positions (gaps), as `bodies` orders them
     positions: dict[str, str] = field(default_factory=dict)  # term -> its entry in its position file (p/)
@@ -187,7 +188,7 @@ def build_search_state(site: Site, memo: Memo = NO_MEMO, jobs: int = 1
 
 def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, bytes], SearchStats, SearchState]:
     files: dict[str, bytes] = {}
-    docs, facet_list, parts, facet_files, columns, labels = searchdata.facets(site)  # a body edit renumbers nothing
+    docs, facet_list, parts, facet_files, columns, labels, ranked = searchdata.facets(site)  # a body edit renumbers nothing
     field_list = fields(site)
     originals = searchdata.indexes_originals(site)
     layout = _layout(site, originals)
@@ -213,7 +214,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state = SearchState([d.id for d in docs], [searchcodes.pack(list(map(number_of, map(term_of, a[-1][1])))) for a in analysed],
                         list(order), numbers, array("i", (a[-1][0] for a in analysed)),
                         heads, bodies, packed, order, [], core, {})
-    state.counts, state.columns, state.single, state.labels = counts, columns, single, labels
+    state.counts, state.columns, state.single, state.labels, state.ranked = counts, columns, single, labels, ranked
     state.title_positions = {t: searchindex.encode_positions(g) for t, g in titles.items()}
     state.body_positions = places
     state.positions = {t: _positions(state, t) for t in order if not analysis.is_form(t)}  # a form term has none
@@ -455,14 +456,15 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     made again where their facet values were numbered anew (a record holds its values and a snippet)."""
     if not changed:
         return {}, set(), _stats(site, old), old
-    _, facet_list, parts, facet_files, columns, labels = made or (None, old.core["facets"], None, None, old.columns, old.labels)
+    _, facet_list, parts, facet_files, columns, labels, ranked = \
+        made or (None, old.core["facets"], None, None, old.columns, old.labels, old.ranked)
     first, mid = _bodies_patched(old, site, [docs[n].id for n in changed])  # their bodies: the rest is done here
     state = replace(mid, heads=dict(mid.heads), bodies=mid.bodies.copy(), packed=dict(mid.packed), order=list(mid.order),
                     ends=list(mid.ends), core=dict(mid.core), files=dict(mid.files), counts=dict(mid.counts),
                     body_positions=mid.body_positions.copy(), positions=dict(mid.positions), alone=set(mid.alone),
                     own=set(mid.own),
                     title_positions=dict(mid.title_positions), head_terms=list(mid.head_terms), sums=list(mid.sums),
-                    keys=keys, columns=columns, single=[s["single"] for s in facet_list], labels=labels)
+                    keys=keys, columns=columns, single=[s["single"] for s in facet_list], labels=labels, ranked=ranked)
     analysed = {n: searchindex.analyse_fields(_field_texts(site, docs[n], layout)) for n in changed}
     touched, titled = _update_heads(state, analysed, len(layout))
     recount = _recount(old, state, changed, touched)
@@ -490,9 +492,8 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
             state.files.pop(searchdata.path(key), None)
     if made is not None:  # their records, and those of the documents whose values were numbered or labelled anew
         files.update(_facet_files(state, facet_list, parts, facet_files))
-        redo = set(changed)
-        again = [n for n in range(len(docs)) if n in redo or searchdata.record_values(old.columns, old.single, old.labels, n)
-                 != searchdata.record_values(state.columns, state.single, state.labels, n)]
+        again = sorted({*changed, *searchdata.records_moved((old.columns, old.single, old.labels),
+                                                            (state.columns, state.single, state.labels), len(docs))})
         missing = [docs[n].id for n in again if docs[n].body is None]
         if missing and (bodies is None or not bodies(missing)):
             return None

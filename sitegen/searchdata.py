@@ -144,24 +144,14 @@ def located(key: str, folders: dict[str, int]) -> str:
     return "/".join([prefix, *digits[:levels], name])
 
 
-def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list], list[list]]:
+def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str, bytes], list[list], list[list], list[list]]:
     """The documents in index order, [{name, title, values, single, files, top, labels}] for the core,
-    per document its facet value ids packed (the rows), and the label and value-list files. Every
-    taxonomy is a facet, then language, year and source. Documents are numbered by their single-valued
-    facets (fewest values first) so each value of those is a few runs of numbers, nearly free to ship.
-    Every query loaded the first label file of every facet (its most frequent values, which it mostly
-    shows), so those labels are in the core (`labels`) instead: five requests fewer in a query's first
-    round. A query counting facets by value lists loads the first list file of every facet, so those
-    are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA with its own key (not in an archive
-    with a facet sample: `stride`). Then, per facet and document in index order, its value ids
-    (`columns`, what `top_counts` counts); last, per facet, every value's label (what `record_values`
-    gives a record)."""
-    editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
-    specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
-              lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
-             for name, tax in site.taxonomies.items()]
-    specs += [field_facet(name, spec.kind, editions) for name, spec in sorted(DOCUMENT_FIELDS.items(), key=lambda f: f[1].facet)
-              if spec.facet]
+    per document its facet value ids packed (the rows), the label and value-list files, per facet its
+    documents' value ids and its values' labels (`arranged`), and per facet its values, ranked (what
+    `facets_patched` starts from). Every taxonomy is a facet, then language, year and source. Documents
+    are numbered by their single-valued facets (fewest values first) so each value of those is a few
+    runs of numbers, nearly free to ship."""
+    specs = facet_specs(site)
     docs = sorted(site.documents.values(), key=lambda d: d.id)
     values = [[values_of(d) for d in docs] for _, _, values_of, _ in specs]
     ranked = [rank_values(per_doc) for per_doc in values]
@@ -170,31 +160,98 @@ def facets(site: Site) -> tuple[list[Document], list[dict], list[str], dict[str,
     single = [all(len(doc_ids) <= 1 for doc_ids in per_doc) for per_doc in ids]
     runs = sorted((f for f in range(len(specs)) if single[f]), key=lambda f: len(ranked[f]))
     order = sorted(range(len(docs)), key=lambda n: ([ids[f][n] for f in runs], docs[n].id))
+    in_order = [[per_doc[n] for n in order] for per_doc in ids]
+    return [docs[n] for n in order], *arranged(specs, ranked, in_order, single, len(docs)), ranked
+
+
+def facets_patched(site: Site, columns: list[list], single: list[bool], ranked: list[list], doc_ids: Sequence[str],
+                   changed: dict[int, Document]) -> tuple | None:
+    """`facets` of `site` (with None for its documents) from what `facets` made of it before the
+    documents `changed` (number in index order -> the document now) were edited: its `columns`,
+    `single` and `ranked`, and `doc_ids` in index order. Only the edited documents are read: the
+    others' values are their ids in `columns`, ranked and numbered again as `facets` does it. None
+    when a document's number in index order would change (`facets` then says how)."""
+    specs = facet_specs(site)
+    if not len(specs) == len(columns) == len(single) == len(ranked):
+        return None
+    ids, now_ranked, moved = [], [], []
+    for (_, _, values_of, _), column, one, was in zip(specs, columns, single, ranked):
+        per_doc = [[c] if c >= 0 else [] for c in column] if one else [list(c) for c in column]
+        tally = {was[i]: c for i, c in Counter(chain.from_iterable(per_doc)).items()}
+        now = {}
+        for n, doc in changed.items():
+            for i in per_doc[n]:
+                tally[was[i]] -= 1
+            now[n] = set(values_of(doc))
+            for v in now[n]:
+                tally[v] = tally.get(v, 0) + 1
+        order = sorted((v for v, c in tally.items() if c > 0), key=lambda v: (-tally[v], v))
+        number = {v: i for i, v in enumerate(order)}
+        if order != was:
+            renumber = [number.get(v, -1) for v in was]
+            per_doc = [sorted(renumber[i] for i in doc_ids_) for doc_ids_ in per_doc]
+        before = {n: per_doc[n] for n in now}
+        for n, values in now.items():
+            per_doc[n] = sorted(number[v] for v in values)
+        ids.append(per_doc)
+        now_ranked.append(order)
+        moved.append(order != was or any(before[n] != per_doc[n] for n in now))
+    now_single = [all(len(doc_ids_) <= 1 for doc_ids_ in per_doc) for per_doc in ids]
+    runs = sorted((f for f in range(len(specs)) if now_single[f]), key=lambda f: len(now_ranked[f]))
+    if now_single != single or any(moved[f] for f in runs):  # documents are numbered by these: still in order?
+        keys = [([ids[f][n] for f in runs], doc_id) for n, doc_id in enumerate(doc_ids)]
+        if any(a >= b for a, b in zip(keys, keys[1:])):
+            return None
+    return None, *arranged(specs, now_ranked, ids, now_single, len(doc_ids)), now_ranked
+
+
+def facet_specs(site: Site) -> list[tuple]:
+    """Per facet, in order: (name, title per edition, a document's values, a value's label): every
+    taxonomy, then the document fields that are facets (`field_facet`)."""
+    editions = site.config.languages  # titles and labels per edition: {"en": ..., "ar": ...}
+    specs = [(name, {e: tax.config.title_in(ui_language(e)) for e in editions}, lambda d, name=name: list(d.terms.get(name, ())),
+              lambda v, tax=tax: {e: list(tax.terms[v].name(e)) for e in editions} if v in tax.terms else [v, ""])
+             for name, tax in site.taxonomies.items()]
+    return specs + [field_facet(name, spec.kind, editions)
+                    for name, spec in sorted(DOCUMENT_FIELDS.items(), key=lambda f: f[1].facet) if spec.facet]
+
+
+def arranged(specs: list[tuple], ranked: list[list], ids: list[list[list[int]]], single: list[bool], count: int
+             ) -> tuple[list[dict], list[str], dict[str, bytes], list[list], list[list]]:
+    """What `facets` makes of the facets' values (`specs`), `ranked`, and the `count` documents' value ids
+    (`ids`: per facet, per document in index order): the core's facets, the rows, the label and value-list
+    files, the columns and labels. Every query loaded the first label file of every facet (its most
+    frequent values, which it mostly shows), so those labels are in the core (`labels`) instead: five
+    requests fewer in a query's first round. A query counting facets by value lists loads the first
+    list file of every facet, so those are one file, `FIRST_LISTS`, each still calling SITEGEN_DATA
+    with its own key (not in an archive with a facet sample: `stride`). Then, per facet and document
+    in index order, its value ids (`columns`, what `top_counts` counts); last, per facet, every
+    value's label (what `record_values` gives a record)."""
     out, files, firsts = [], {}, []
-    every = stride(len(docs))
+    every = stride(count)
     for f, (name, title, _, label_of) in enumerate(specs):
         for start in range(LABELS_PER_FILE, len(ranked[f]), LABELS_PER_FILE):
             labels = key("labels", f"{f}-{start // LABELS_PER_FILE}")
             files[path(labels)] = data(labels, [label_of(v) for v in ranked[f][start:start + LABELS_PER_FILE]])
         totals = value_counts(ids[f], len(ranked[f]))
-        lists = value_lists([ids[f][n] for n in order], len(ranked[f]), single[f])
-        size = min(LIST_BYTES, max(LIST_LEAST, LIST_BYTES * LIST_SCALE // max(1, len(docs))))
+        lists = value_lists(ids[f], len(ranked[f]), single[f])
+        size = min(LIST_BYTES, max(LIST_LEAST, LIST_BYTES * LIST_SCALE // max(1, count)))
         out.append({"name": name, "title": title, "values": len(ranked[f]), "single": single[f],
                     "files": _list_files(files, key("lists", f), lists, size, totals),
                     "top": totals[min(SHOWN, len(totals)) - 1] if totals else 0,
                     "labels": [label_of(v) for v in ranked[f][:LABELS_PER_FILE]]})  # every query shows some
         if every:
-            sampled = [ids[f][order[n]] for n in range(0, len(docs), every)]
+            sampled = [ids[f][n] for n in range(0, count, every)]
             out[-1]["sample"] = _list_files(files, key("sample", f), value_lists(sampled, len(ranked[f]), single[f]), LIST_BYTES,
                                             value_counts(sampled, len(ranked[f])))
         firsts += [path(key("lists", f"{f}-0"))] if out[-1]["files"] and not every else []
     if firsts:  # one request where there were one per facet (with a sample, a query reads some facets from it)
         files[path(FIRST_LISTS)] = b"".join(files.pop(p) for p in firsts)
-    parts = [facet_part([per_doc[n] for per_doc in ids], single) for n in order]
-    columns = [[per_doc[n][0] if per_doc[n] else -1 for n in order] if one else [tuple(per_doc[n]) for n in order]
+    parts = [facet_part([per_doc[n] for per_doc in ids], single) for n in range(count)]
+    columns = [[per_doc[n][0] if per_doc[n] else -1 for n in range(count)] if one else [tuple(per_doc[n]) for n in range(count)]
                for per_doc, one in zip(ids, single)]
     labels = [[label_of(v) for v in values] for (_, _, _, label_of), values in zip(specs, ranked)]
-    return [docs[n] for n in order], out, parts, files, columns, labels
+    return out, parts, files, columns, labels
 
 
 def field_facet(name: str, kind: str, editions: tuple[str, ...]) -> tuple:
@@ -303,11 +360,24 @@ def record_values(columns: list[list], single: list[bool], labels: list[list], n
     first LABELS_PER_FILE) with its label: [id, label]. A query whose results are all shown loads every
     result's record anyway, so the page counts their facets and labels the values from the records, in
     the round that brings them, where rows or value lists and then label files were two rounds more."""
-    out = []
-    for column, one, named in zip(columns, single, labels):
-        ids = ([column[n]] if column[n] >= 0 else []) if one else column[n]
-        out.append([i if i < LABELS_PER_FILE else [i, named[i]] for i in ids])
-    return out
+    return [_values_shown(column, one, named, n) for column, one, named in zip(columns, single, labels)]
+
+
+def _values_shown(column: list, one: bool, named: list, n: int) -> list:
+    ids = ([column[n]] if column[n] >= 0 else []) if one else column[n]
+    return [i if i < LABELS_PER_FILE else [i, named[i]] for i in ids]
+
+
+def records_moved(before: tuple[list, list, list], after: tuple[list, list, list], count: int) -> list[int]:
+    """The documents (of `count`) whose `record_values` differ between two `facets`' (columns, single,
+    labels): only the facets whose ids or labels differ are compared document by document."""
+    if len(before[0]) != len(after[0]):
+        return list(range(count))
+    moved: set[int] = set()
+    for was, now in zip(zip(*before), zip(*after)):
+        if was != now:
+            moved.update(n for n in range(count) if _values_shown(*was, n) != _values_shown(*now, n))
+    return sorted(moved)
 
 
 def record_value(name: str, kind: str, value: object, editions: tuple[str, ...], digits: str) -> dict[str, object]:

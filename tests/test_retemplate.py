@@ -7,7 +7,9 @@ in one process and over two.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,7 +19,9 @@ from sitegen import output, retemplate
 from sitegen.build import build
 from sitegen.cache import FOLDER, open_cache
 from sitegen.config import RENDERED, SCHEMA, load_config
-from sitegen.outputs import one
+from sitegen.chrome import SETTINGS
+from sitegen.outputs import of, one
+from sitegen.pages import made, plan_document, plan_site
 from sitegen.markup import Rendered
 from sitegen.render import TOKEN, SpilledHTML
 
@@ -329,3 +333,26 @@ def test_a_recalled_rarity_makes_a_documents_terms_only_when_asked(project):
     assert set(state.rarity.terms.found) == {"report-about-the-meeting-001"} and not state.site.documents.opened
     whole = rarity(state.site)
     assert terms == whole.terms["report-about-the-meeting-001"] and dict(state.rarity.terms) == whole.terms
+
+
+def test_the_keys_only_rendering_reads_reach_a_page_only_through_the_contexts_settings_keys(project):
+    """Every page planned with the config before and after an edit of every key only rendering reads:
+    their contexts differ in `chrome.SETTINGS` keys alone (so a template reading none of those, as a
+    document's BibTeX entry, is not rendered again after such an edit), and they do differ."""
+    before = build(load_config(project / "sitegen.yaml", environ={}), out=project.parent / "cold", jobs=1).site
+    for name, line in CONFIG_EDITS.items():
+        set_key(project, name, line)
+    after = dataclasses.replace(before, config=load_config(project / "sitegen.yaml", environ={}))
+    differing: Counter = Counter()
+    for was, now in zip(contexts(before), contexts(after), strict=True):
+        differing.update(key for key in was.keys() | now.keys() if was.get(key) != now.get(key))
+    assert set(differing) <= SETTINGS and {"site", "meta", "marks", "title"} <= set(differing), differing
+    own = {o.template for o in of("document")}
+    assert retemplate._reading_settings(before.config.template_folders, own) == {"document.html"}
+
+
+def contexts(site) -> list[dict]:
+    """The context of every page of `site`, its documents' too, in the plan's order."""
+    plan = plan_site(site)[0]
+    return [made(site, page).context for page in plan.pages] + \
+        [page.context for doc_id in plan.documents for page in plan_document(site, site.documents[doc_id], plan.rarity)]

@@ -4,6 +4,7 @@ and the values chosen, with and without choices in other facets."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -56,7 +57,7 @@ def built(tmp_path_factory, name: str, **settings):
         for setting, value in settings.items():
             patch.setattr(searchdata, setting, value)
         result = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=2)
-        docs, specs, _, files, _, _ = searchdata.facets(result.site)
+        docs, specs, _, files, _, _, _ = searchdata.facets(result.site)
     return root / "out", docs, specs, files
 
 
@@ -343,3 +344,46 @@ def test_facet_counts_estimated_from_the_sample_where_exact_costs_more(browser, 
     assert sum(c.startswith("≈") for c in page.locator('[data-facet="people"] .count').all_inner_texts()) >= 5
     assert errors == []
     page.close()
+
+
+def test_facets_patched_ranks_and_numbers_as_facets_does(tmp_path_factory):
+    """A few documents' facet values edited (a value new to the archive, one taken away, one another
+    document has, a source changed): `facets_patched`, from what `facets` made before and the edited
+    documents alone, makes what `facets` makes of the edited site, or says None when a document's
+    number in index order changes (as `facets` then numbers them otherwise)."""
+    root = tmp_path_factory.mktemp("patched")
+    corpus(root)
+    site = build(load_config(root / "sitegen.yaml", environ={}), out=root / "out", jobs=1).site
+    before = searchdata.facets(site)
+    ids, single = [d.id for d in before[0]], [f["single"] for f in before[1]]
+    sources = sorted({d.source for d in site.documents.values()})
+    rng, outcomes = random.Random(25), Counter()
+    for k in range(40):
+        edited = dict(site.documents)
+        for doc_id in rng.sample(ids, rng.randint(1, 3)):
+            doc = site.documents[doc_id]
+            terms = {name: list(found) for name, found in doc.terms.items()}
+            name = rng.choice(sorted(site.taxonomies))
+            terms.setdefault(name, [])
+            kind = rng.randrange(4)
+            if kind == 0:
+                terms[name].append(f"new value {k}")
+            elif kind == 1 and terms[name]:
+                terms[name].pop(rng.randrange(len(terms[name])))
+            elif kind == 2:
+                terms[name].append(rng.choice(sorted(site.taxonomies[name].terms)))
+            source = rng.choice(sources) if kind == 3 else doc.source
+            edited[doc_id] = dataclasses.replace(doc, terms={n: tuple(dict.fromkeys(v)) for n, v in terms.items()},
+                                                 source=source)
+        now = dataclasses.replace(site, documents=edited)
+        full = searchdata.facets(now)
+        patched = searchdata.facets_patched(now, before[4], single, before[6], ids,
+                                            {n: edited[doc_id] for n, doc_id in enumerate(ids) if edited[doc_id] is not site.documents[doc_id]})
+        if [d.id for d in full[0]] != ids:
+            assert patched is None
+            outcomes["renumbered"] += 1
+        else:
+            assert patched is not None and patched[1:] == full[1:]
+            outcomes["patched"] += 1
+            outcomes["ranked anew"] += patched[6] != before[6]
+    assert outcomes["patched"] >= 20 and outcomes["ranked anew"] >= 10 and outcomes["renumbered"] >= 1, outcomes
