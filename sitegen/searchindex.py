@@ -38,6 +38,7 @@ ALONE = 512  # body positions from which a term's positions are a file of their 
 OWN_BITS = 6  # the core's set of terms with position files of their own holds hashes modulo 2**6 times their number
 BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
 BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
+WINDOW = 2048  # documents analysed at once (`Inverted`), their analyses let go once folded into the postings
 # per field: (length, ((term, tf), ...), positions): positions only for the first field (the title) and
 # the last (the body), else None (see `analyse_fields`)
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...], "array | None"], ...]
@@ -108,56 +109,100 @@ def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 
     return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_fields, items, jobs))
 
 
-def postings(docs: list[Analysed], fields: int) -> dict[str, list[Sequence[int]]]:
-    """term -> per field, [document, tf, length, document, tf, length, ...] in document order; the
-    last field (the body, with most postings) leaves its length out (the table blocks hold it) and is
-    an array("i"): as a list of Python ints it was 36 bytes a number, 1.8 GB at 100,000 documents."""
-    per_field: list[dict[str, list[int]]] = [{} for _ in range(fields)]
-    body = fields - 1
-    for n, doc in enumerate(docs):
-        for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
-            length, counts, _ = doc[f]
-            found = per_field[f]
+class Inverted:
+    """The postings of documents added in index order a window at a time (`add`), so that only a
+    window's analyses are held at once: an analysis holds its terms as tuples, about 30 KB a document
+    (3 GB at 100,000 documents held together, the search stage's peak). Per field and term, [document,
+    tf, length, ...] in document order; the body (the last field, with most postings) leaves its length
+    out (the table blocks hold it) and is an array("i"): as a list of Python ints it was 36 bytes a
+    number, 1.8 GB at 100,000 documents. Also the title's and the body's positions per term (`places`),
+    each field's length sum, the body lengths, and per document its body terms and the terms of its
+    other fields as packed numbers, terms numbered as first seen (`numbers`)."""
+
+    def __init__(self, fields: int):
+        self.fields = fields
+        self.per_field: list[dict] = [{} for _ in range(fields)]
+        self.titles: dict[str, array] = {}
+        self.places: dict[str, array] = {}
+        self.sums = [0] * fields
+        self.lengths = array("i")
+        self.numbers: dict[str, int] = {}
+        self.doc_terms: list[str] = []
+        self.head_terms: list[str] = []
+
+    def add(self, docs: Iterable[Analysed]) -> None:
+        """Fold the analyses of the next documents in (`analyse_fields`)."""
+        per_field, body, sums = self.per_field, self.fields - 1, self.sums
+        for doc in docs:
+            n = len(self.lengths)
+            heads = []
+            for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
+                length, counts, _ = doc[f]
+                sums[f] += length
+                found = per_field[f]
+                for term, tf in counts:
+                    flat = found.get(term)
+                    if flat is None:
+                        found[term] = [n, tf, length]
+                    else:
+                        flat += (n, tf, length)
+                heads += counts
+            length, counts, _ = doc[body]
+            sums[body] += length
+            self.lengths.append(length)
+            found = per_field[body]
             for term, tf in counts:
                 flat = found.get(term)
                 if flat is None:
-                    found[term] = [n, tf, length]
+                    found[term] = array("i", (n, tf))
                 else:
-                    flat += (n, tf, length)
-        found = per_field[body]
-        for term, tf in doc[body][1]:
-            flat = found.get(term)
-            if flat is None:
-                found[term] = array("i", (n, tf))
-            else:
-                flat.append(n)
-                flat.append(tf)
-    empty: list[int] = []
-    terms = set().union(*per_field)
-    return {term: [*(found.get(term, empty) for found in per_field[:body]), per_field[body].get(term) or array("i")]
-            for term in terms}
+                    flat.append(n)
+                    flat.append(tf)
+            _place(self.titles, doc[0])
+            _place(self.places, doc[body])
+            self.head_terms.append(searchcodes.pack(sorted(set(self._numbered([t for t, _ in heads])))))
+            self.doc_terms.append(searchcodes.pack(self._numbered([t for t, _ in counts])))
+
+    def _numbered(self, terms: list[str]) -> list[int]:
+        """The numbers of `terms`, new ones numbered in their order (looked up in C, as `_lookup`)."""
+        numbers = self.numbers
+        try:
+            return list(_lookup(numbers, terms)) if terms else []
+        except KeyError:
+            for term in terms:
+                numbers.setdefault(term, len(numbers))
+            return list(_lookup(numbers, terms))
+
+    def postings(self) -> dict[str, list[Sequence[int]]]:
+        """term -> per field its posting, every term of every field; the postings are let go here."""
+        per_field, self.per_field = self.per_field, []
+        body = per_field.pop()
+        empty: list[int] = []
+        return {term: [*(found.get(term, empty) for found in per_field), body.get(term) or array("i")]
+                for term in self.numbers}
+
+    def averages(self) -> list[float]:
+        """Mean field length over all documents, computed as lunr.py does (sum / count)."""
+        return [s / len(self.lengths) for s in self.sums] if self.lengths else [0.0] * self.fields
 
 
-def places(docs: list[Analysed], f: int) -> dict[str, array]:
-    """term -> the positions (gaps, see `_placed`) of every document's field f (the title or the body),
-    one document after another in document order, as the field's posting lists them (its tf says how
-    many are each document's)."""
-    out: dict[str, array] = {}
+def _place(out: dict[str, array], field: tuple) -> None:
+    """Add one document's positions of a field (the title or the body) to `out`: term -> the positions
+    (gaps, see `_placed`) of every document, one document after another in document order, as the
+    field's posting lists them (its tf says how many are each document's)."""
+    _, counts, gaps = field
+    if not counts:
+        return
+    terms, tfs = zip(*counts)
+    ends = list(accumulate(tfs))
+    placed = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
     get = out.get
-    for doc in docs:
-        _, counts, gaps = doc[f]
-        if not counts:
-            continue
-        terms, tfs = zip(*counts)
-        ends = list(accumulate(tfs))
-        placed = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
-        for term, part in zip(terms[:placed], map(gaps.__getitem__, map(slice, [0, *ends[:placed - 1]], ends[:placed]))):
-            found = get(term)
-            if found is None:
-                out[term] = part
-            else:
-                found.extend(part)
-    return out
+    for term, part in zip(terms[:placed], map(gaps.__getitem__, map(slice, [0, *ends[:placed - 1]], ends[:placed]))):
+        found = get(term)
+        if found is None:
+            out[term] = part
+        else:
+            found.extend(part)
 
 
 def encode_positions(gaps: Sequence[int] | None) -> str:
@@ -577,10 +622,3 @@ def decode_bucket_map(packed: str, count: int) -> list[int]:
     """The inverse of `bucket_map` (for tests and tools)."""
     codes = [searchcodes.ALPHABET.index(c) for c in packed]
     return [codes[j // 3] >> (2 * (2 - j % 3)) & 3 for j in range(count)]
-
-
-def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
-    """Mean field length over all documents, computed as lunr.py does (sum / count)."""
-    if not docs:
-        return [0.0] * fields
-    return [sum(doc[f][0] for doc in docs) / len(docs) for f in range(fields)]
