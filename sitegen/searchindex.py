@@ -28,7 +28,8 @@ from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import parallel_map
 
-ANALYSIS_VERSION = 3  # bump when analysis rules change, so memoised analyses are not reused (2: positions; 3: form terms, s re-stemmed)
+ANALYSIS_VERSION = 4  # bump when analysis rules change, so memoised analyses are not reused (2: positions; 3: form terms,
+# s re-stemmed; 4: kept as `analyse_compact` makes them)
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index/lengths.js)
@@ -42,6 +43,7 @@ WINDOW = 2048  # documents analysed at once (`Inverted`), their analyses let go 
 # per field: (length, ((term, tf), ...), positions): positions only for the first field (the title) and
 # the last (the body), else None (see `analyse_fields`)
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...], "array | None"], ...]
+Compact = tuple[tuple[int, str, array, "array | None"], ...]  # the same, each field's terms joined by NUL, tfs apart
 _TERMS: dict[str, str] = {}  # token -> term, per process
 _FORMS: dict[str, str] = {}  # token -> form term ("" for none)
 _TITLE_FORMS: dict[str, str] = {}  # token -> form term or, for a stop word, its stop term
@@ -52,7 +54,13 @@ def analyse_fields(texts: Sequence[str]) -> Analysed:
     first field, the title, keeps its stop words as form terms): everything BM25 and the exact forms
     need from a document; for the title and the body (the last field), also where each term is
     (`_placed`), for phrases. A field's length counts its terms only, so form terms change no score,
-    and they have no positions: they follow the terms, after the last one the positions cover.
+    and they have no positions: they follow the terms, after the last one the positions cover."""
+    return tuple((length, tuple(zip(_split(terms), tfs)), gaps) for length, terms, tfs, gaps in analyse_compact(texts))
+
+
+def analyse_compact(texts: Sequence[str]) -> Compact:
+    """`analyse_fields` with each field's terms joined by NUL and their tfs an array: what the memo
+    keeps of every document, pickled a tenth as fast as tuples of pairs, and what `Inverted` folds.
     Tokens become terms through per-process tables, so counting runs in C (`Counter` over `map`)."""
     out = []
     table = _TERMS
@@ -73,11 +81,18 @@ def analyse_fields(texts: Sequence[str]) -> Analysed:
         forms.pop("", None)
         if f in (0, len(texts) - 1):
             items, gaps = _placed(terms, counts)
-            out.append((length, items + tuple(sorted(forms.items())), gaps))
+            items += tuple(sorted(forms.items()))
         else:
             counts.update(forms)
-            out.append((length, tuple(counts.items()), None))
+            items, gaps = tuple(counts.items()), None
+        found, tfs = zip(*items) if items else ((), ())
+        out.append((length, "\0".join(found), array("i", tfs), gaps))
     return tuple(out)
+
+
+def _split(terms: str) -> list[str]:
+    """A field's terms as `analyse_compact` joins them."""
+    return terms.split("\0") if terms else []
 
 
 def _placed(terms: Sequence[str], counts: Counter) -> tuple[tuple[tuple[str, int], ...], array]:
@@ -100,13 +115,13 @@ def _lookup(table: dict[str, str], tokens: list[str]) -> Sequence[str]:
     return itemgetter(*tokens)(table) if len(tokens) > 1 else [table[t] for t in tokens]
 
 
-def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Analysed]:
-    """`analyse_fields` for every document; with a warm memo only changed documents are analysed."""
+def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Compact]:
+    """`analyse_compact` for every document; with a warm memo only changed documents are analysed."""
     analysis.prepare()
     if memo is NO_MEMO:  # nothing to look up or keep: the keys (a hash of every text) are not needed
-        return parallel_map(analyse_fields, texts, jobs)
+        return parallel_map(analyse_compact, texts, jobs)
     keyed = [(hashlib.sha256(json.dumps([ANALYSIS_VERSION, t], ensure_ascii=False).encode()).digest(), t) for t in texts]
-    return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_fields, items, jobs))
+    return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_compact, items, jobs))
 
 
 class Inverted:
@@ -130,38 +145,41 @@ class Inverted:
         self.doc_terms: list[str] = []
         self.head_terms: list[str] = []
 
-    def add(self, docs: Iterable[Analysed]) -> None:
-        """Fold the analyses of the next documents in (`analyse_fields`)."""
+    def add(self, docs: Iterable[Compact]) -> None:
+        """Fold the analyses of the next documents in (`analyse_compact`)."""
         per_field, body, sums = self.per_field, self.fields - 1, self.sums
         for doc in docs:
             n = len(self.lengths)
-            heads = []
+            heads: list[str] = []
             for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
-                length, counts, _ = doc[f]
+                length, terms, tfs, gaps = doc[f]
                 sums[f] += length
+                terms = _split(terms)
                 found = per_field[f]
-                for term, tf in counts:
+                for term, tf in zip(terms, tfs):
                     flat = found.get(term)
                     if flat is None:
                         found[term] = [n, tf, length]
                     else:
                         flat += (n, tf, length)
-                heads += counts
-            length, counts, _ = doc[body]
+                heads += terms
+                if f == 0:
+                    _place(self.titles, terms, tfs, gaps)
+            length, terms, tfs, gaps = doc[body]
             sums[body] += length
             self.lengths.append(length)
+            terms = _split(terms)
             found = per_field[body]
-            for term, tf in counts:
+            for term, tf in zip(terms, tfs):
                 flat = found.get(term)
                 if flat is None:
                     found[term] = array("i", (n, tf))
                 else:
                     flat.append(n)
                     flat.append(tf)
-            _place(self.titles, doc[0])
-            _place(self.places, doc[body])
-            self.head_terms.append(searchcodes.pack(sorted(set(self._numbered([t for t, _ in heads])))))
-            self.doc_terms.append(searchcodes.pack(self._numbered([t for t, _ in counts])))
+            _place(self.places, terms, tfs, gaps)
+            self.head_terms.append(searchcodes.pack(sorted(set(self._numbered(heads)))))
+            self.doc_terms.append(searchcodes.pack(self._numbered(terms)))
 
     def _numbered(self, terms: list[str]) -> list[int]:
         """The numbers of `terms`, new ones numbered in their order (looked up in C, as `_lookup`)."""
@@ -186,14 +204,12 @@ class Inverted:
         return [s / len(self.lengths) for s in self.sums] if self.lengths else [0.0] * self.fields
 
 
-def _place(out: dict[str, array], field: tuple) -> None:
+def _place(out: dict[str, array], terms: list[str], tfs: array, gaps: array) -> None:
     """Add one document's positions of a field (the title or the body) to `out`: term -> the positions
     (gaps, see `_placed`) of every document, one document after another in document order, as the
     field's posting lists them (its tf says how many are each document's)."""
-    _, counts, gaps = field
-    if not counts:
+    if not terms:
         return
-    terms, tfs = zip(*counts)
     ends = list(accumulate(tfs))
     placed = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
     get = out.get
