@@ -217,6 +217,9 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.positions = {t: _positions(state, t) for t in order if not analysis.is_form(t)}  # a form term has none
     state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
     _own(state)
+    # one buffer each, as pickled (`__getstate__`): held once, not as arrays beside the copies pickling made of them
+    state.bodies, state.body_positions = (searchindex.Postings.of(found, take=True) for found in (bodies, places))
+    del bodies, places
     state.head_terms, state.sums = inverted.head_terms, inverted.sums[:-1]
     state.keys, state.settings = _document_keys(site, docs), _settings_key(site, layout)
     del titles, inverted

@@ -400,10 +400,18 @@ class Postings(MutableMapping):
         self.made, self.gone = made or {}, gone or set()
 
     @classmethod
-    def of(cls, bodies: Mapping[str, array]) -> "Postings":
+    def of(cls, bodies: Mapping[str, array], take: bool = False) -> "Postings":
+        """`bodies` in one buffer, copied into it one posting after another; with `take`, each let go
+        of (popped from `bodies`) once copied, so the postings are not held twice at once."""
         terms = list(bodies)
-        parts = [bodies[t].tobytes() for t in terms]
-        return cls(terms, array("q", accumulate(map(len, parts))), b"".join(parts))
+        sizes = [len(bodies[t]) * bodies[t].itemsize for t in terms]
+        buffer = bytearray(sum(sizes))
+        with memoryview(buffer) as view:
+            at = 0
+            for term, size in zip(terms, sizes):
+                view[at:at + size] = memoryview(bodies.pop(term) if take else bodies[term]).cast("B")
+                at += size
+        return cls(terms, array("q", accumulate(sizes)), buffer)
 
     def __reduce__(self):
         whole = self if not self.made and not self.gone else Postings.of(self)
