@@ -194,7 +194,7 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     for start in range(0, len(docs), searchindex.WINDOW):
         inverted.add(searchindex.analyse_all([_field_texts(site, d, layout) for d in docs[start:start + searchindex.WINDOW]],
                                              memo, jobs))
-    index, titles, places = inverted.postings(), inverted.titles, inverted.places
+    index, titles, places = inverted.postings(), inverted.titles, inverted.places()
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
     least = searchdata.counted(len(docs))

@@ -17,7 +17,7 @@ import json
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator as Iterating, Mapping, MutableMapping
 from itertools import accumulate, repeat
 from operator import itemgetter, sub
@@ -47,6 +47,7 @@ Compact = tuple[tuple[int, str, array, "array | None"], ...]  # the same, each f
 _TERMS: dict[str, str] = {}  # token -> term, per process
 _FORMS: dict[str, str] = {}  # token -> form term ("" for none)
 _TITLE_FORMS: dict[str, str] = {}  # token -> form term or, for a stop word, its stop term
+_consume = deque(maxlen=0).extend  # runs an iterator to its end, in C
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
@@ -136,9 +137,10 @@ class Inverted:
 
     def __init__(self, fields: int):
         self.fields = fields
-        self.per_field: list[dict] = [{} for _ in range(fields)]
+        self.per_field: list[dict[str, list[int]]] = [{} for _ in range(fields - 1)]  # every field but the body
+        self.bodies: list[array] = []  # per term number, its body posting
+        self.placed: list[array] = []  # per term number, its body positions
         self.titles: dict[str, array] = {}
-        self.places: dict[str, array] = {}
         self.sums = [0] * fields
         self.lengths = array("i")
         self.numbers: dict[str, int] = {}
@@ -146,8 +148,10 @@ class Inverted:
         self.head_terms: list[str] = []
 
     def add(self, docs: Iterable[Compact]) -> None:
-        """Fold the analyses of the next documents in (`analyse_compact`)."""
-        per_field, body, sums = self.per_field, self.fields - 1, self.sums
+        """Fold the analyses of the next documents in (`analyse_compact`). The body's postings and
+        positions (nine in ten of the index's) are appended in C: each term is once in a document, so
+        its number appended to every one of its terms' postings, then each term's tf, makes the pairs."""
+        per_field, body, sums, bodies, placed = self.per_field, self.fields - 1, self.sums, self.bodies, self.placed
         for doc in docs:
             n = len(self.lengths)
             heads: list[str] = []
@@ -165,21 +169,19 @@ class Inverted:
                 heads += terms
                 if f == 0:
                     _place(self.titles, terms, tfs, gaps)
+            self.head_terms.append(searchcodes.pack(sorted(set(self._numbered(heads)))))
             length, terms, tfs, gaps = doc[body]
             sums[body] += length
             self.lengths.append(length)
-            terms = _split(terms)
-            found = per_field[body]
-            for term, tf in zip(terms, tfs):
-                flat = found.get(term)
-                if flat is None:
-                    found[term] = array("i", (n, tf))
-                else:
-                    flat.append(n)
-                    flat.append(tf)
-            _place(self.places, terms, tfs, gaps)
-            self.head_terms.append(searchcodes.pack(sorted(set(self._numbered(heads)))))
-            self.doc_terms.append(searchcodes.pack(self._numbered(terms)))
+            numbers = self._numbered(_split(terms))
+            flats = list(map(bodies.__getitem__, numbers))
+            _consume(map(array.append, flats, repeat(n, len(flats))))
+            _consume(map(array.append, flats, tfs))
+            ends = list(accumulate(tfs))
+            at = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
+            _consume(map(array.extend, map(placed.__getitem__, numbers[:at]),
+                          map(gaps.__getitem__, map(slice, [0, *ends[:at - 1]], ends[:at]))))
+            self.doc_terms.append(searchcodes.pack(numbers))
 
     def _numbered(self, terms: list[str]) -> list[int]:
         """The numbers of `terms`, new ones numbered in their order (looked up in C, as `_lookup`)."""
@@ -189,15 +191,22 @@ class Inverted:
         except KeyError:
             for term in terms:
                 numbers.setdefault(term, len(numbers))
+            self.bodies += [array("i") for _ in range(len(numbers) - len(self.bodies))]
+            self.placed += [array("i") for _ in range(len(numbers) - len(self.placed))]
             return list(_lookup(numbers, terms))
 
     def postings(self) -> dict[str, list[Sequence[int]]]:
         """term -> per field its posting, every term of every field; the postings are let go here."""
-        per_field, self.per_field = self.per_field, []
-        body = per_field.pop()
+        per_field, bodies, self.per_field, self.bodies = self.per_field, self.bodies, [], []
         empty: list[int] = []
-        return {term: [*(found.get(term, empty) for found in per_field), body.get(term) or array("i")]
-                for term in self.numbers}
+        return {term: [*(found.get(term, empty) for found in per_field), posting] for term, posting in zip(self.numbers, bodies)}
+
+    def places(self) -> dict[str, array]:
+        """term -> its body positions (gaps, see `_placed`), every document's one after another in
+        document order, as the body's posting lists them (its tf says how many are each document's);
+        terms with none (form terms, terms in no body) left out. Let go here."""
+        placed, self.placed = self.placed, []
+        return {term: found for term, found in zip(self.numbers, placed) if found}
 
     def averages(self) -> list[float]:
         """Mean field length over all documents, computed as lunr.py does (sum / count)."""
