@@ -80,7 +80,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
-from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
 from sitegen import analysis, searchcodes, searchdata, searchindex, searchvocab, urls
@@ -192,9 +191,11 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     field_list = fields(site)
     originals = searchdata.indexes_originals(site)
     layout = _layout(site, originals)
-    analysed = searchindex.analyse_all([_field_texts(site, d, layout) for d in docs], memo, jobs)
-    index = searchindex.postings(analysed, len(field_list))
-    titles, places = searchindex.places(analysed, 0), searchindex.places(analysed, len(field_list) - 1)
+    inverted = searchindex.Inverted(len(field_list))
+    for start in range(0, len(docs), searchindex.WINDOW):
+        inverted.add(searchindex.analyse_all([_field_texts(site, d, layout) for d in docs[start:start + searchindex.WINDOW]],
+                                             memo, jobs))
+    index, titles, places = inverted.postings(), inverted.titles, inverted.places()
     order = sorted(index, key=utf16_key)
     single = [spec["single"] for spec in facet_list]
     least = searchdata.counted(len(docs))
@@ -205,14 +206,11 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     del index
     packed = {t: heads[t] + searchindex.encode_body(bodies[t]) for t in order}
     core = {"format": FORMAT, "fields": [f for f, _ in field_list], "boosts": [b for _, b in field_list],
-            "documents": len(docs), "averages": searchindex.average_lengths(analysed, len(field_list)),
+            "documents": len(docs), "averages": inverted.averages(),
             "chunks": [], "upfront": searchindex.UPFRONT, "folder": FOLDER,
             "group": searchindex.GROUP, "facets": facet_list, "shown": searchdata.SHOWN, "tops": searchdata.TOPS,
             "analysis": searchdata.analysis_tables(), "rows": [], "sample": searchdata.sample_spec(len(docs))}
-    numbers = {t: i for i, t in enumerate(order)}
-    term_of, number_of = itemgetter(0), numbers.__getitem__
-    state = SearchState([d.id for d in docs], [searchcodes.pack(list(map(number_of, map(term_of, a[-1][1])))) for a in analysed],
-                        list(order), numbers, array("i", (a[-1][0] for a in analysed)),
+    state = SearchState([d.id for d in docs], inverted.doc_terms, list(inverted.numbers), inverted.numbers, inverted.lengths,
                         heads, bodies, packed, order, [], core, {})
     state.counts, state.columns, state.single, state.labels, state.ranked = counts, columns, single, labels, ranked
     state.title_positions = {t: searchindex.encode_positions(g) for t, g in titles.items()}
@@ -220,12 +218,13 @@ def _build_search_state(site: Site, memo: Memo, jobs: int) -> tuple[dict[str, by
     state.positions = {t: _positions(state, t) for t in order if not analysis.is_form(t)}  # a form term has none
     state.alone = {t for t, found in places.items() if len(found) >= searchindex.ALONE}
     _own(state)
-    state.head_terms = [searchcodes.pack(sorted({number_of(t) for f in a[:-1] for t, _ in f[1]})) for a in analysed]
-    state.sums = [sum(a[f][0] for a in analysed) for f in range(len(field_list) - 1)]
+    # one buffer each, as pickled (`__getstate__`): held once, not as arrays beside the copies pickling made of them
+    state.bodies, state.body_positions = (searchindex.Postings.of(found, take=True) for found in (bodies, places))
+    del bodies, places
+    state.head_terms, state.sums = inverted.head_terms, inverted.sums[:-1]
     state.keys, state.settings = _document_keys(site, docs), _settings_key(site, layout)
-    del titles
+    del titles, inverted
     state.ends = list(searchindex.chunk_ends(order, packed, 0, counts))
-    del analysed
     core["chunks"] = _separators(state, 0, len(state.ends))
     spread = urls.spread(len(docs), site.config.limits.folder_entries)
     core["kinds"] = searchdata.core_kinds({}, spread)  # the kinds' sub-folders are decided once every file is known

@@ -17,7 +17,7 @@ import json
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator as Iterating, Mapping, MutableMapping
 from itertools import accumulate, repeat
 from operator import itemgetter, sub
@@ -28,7 +28,8 @@ from sitegen.cache import NO_MEMO, Memo
 from sitegen.lunrcompat import utf16_key
 from sitegen.workers import parallel_map
 
-ANALYSIS_VERSION = 3  # bump when analysis rules change, so memoised analyses are not reused (2: positions; 3: form terms, s re-stemmed)
+ANALYSIS_VERSION = 4  # bump when analysis rules change, so memoised analyses are not reused (2: positions; 3: form terms,
+# s re-stemmed; 4: kept as `analyse_compact` makes them)
 CHUNK_MIN, CHUNK_MAX, CHUNK_CUT = 3_000, 16_000, 12  # packed bytes per term chunk; cut on 1 term in CUT
 BLOCK = 8192  # documents per body-length block: a common word needs every block, and each file is a request
 UPFRONT = 24_576  # bytes: body-length blocks at most this big in all load with a query's chunks (see sitegen-index/lengths.js)
@@ -38,12 +39,15 @@ ALONE = 512  # body positions from which a term's positions are a file of their 
 OWN_BITS = 6  # the core's set of terms with position files of their own holds hashes modulo 2**6 times their number
 BUCKETS = 4  # body-length buckets (quantiles): two bits a document bound a body's BM25 from both sides
 BUCKET_BLOCK = 4096  # documents per bucket-map file and per exact-length file of one bucket
+WINDOW = 2048  # documents analysed at once (`Inverted`), their analyses let go once folded into the postings
 # per field: (length, ((term, tf), ...), positions): positions only for the first field (the title) and
 # the last (the body), else None (see `analyse_fields`)
 Analysed = tuple[tuple[int, tuple[tuple[str, int], ...], "array | None"], ...]
+Compact = tuple[tuple[int, str, array, "array | None"], ...]  # the same, each field's terms joined by NUL, tfs apart
 _TERMS: dict[str, str] = {}  # token -> term, per process
 _FORMS: dict[str, str] = {}  # token -> form term ("" for none)
 _TITLE_FORMS: dict[str, str] = {}  # token -> form term or, for a stop word, its stop term
+_consume = deque(maxlen=0).extend  # runs an iterator to its end, in C
 
 
 def analyse_fields(texts: Sequence[str]) -> Analysed:
@@ -51,7 +55,13 @@ def analyse_fields(texts: Sequence[str]) -> Analysed:
     first field, the title, keeps its stop words as form terms): everything BM25 and the exact forms
     need from a document; for the title and the body (the last field), also where each term is
     (`_placed`), for phrases. A field's length counts its terms only, so form terms change no score,
-    and they have no positions: they follow the terms, after the last one the positions cover.
+    and they have no positions: they follow the terms, after the last one the positions cover."""
+    return tuple((length, tuple(zip(_split(terms), tfs)), gaps) for length, terms, tfs, gaps in analyse_compact(texts))
+
+
+def analyse_compact(texts: Sequence[str]) -> Compact:
+    """`analyse_fields` with each field's terms joined by NUL and their tfs an array: what the memo
+    keeps of every document, pickled a tenth as fast as tuples of pairs, and what `Inverted` folds.
     Tokens become terms through per-process tables, so counting runs in C (`Counter` over `map`)."""
     out = []
     table = _TERMS
@@ -72,11 +82,18 @@ def analyse_fields(texts: Sequence[str]) -> Analysed:
         forms.pop("", None)
         if f in (0, len(texts) - 1):
             items, gaps = _placed(terms, counts)
-            out.append((length, items + tuple(sorted(forms.items())), gaps))
+            items += tuple(sorted(forms.items()))
         else:
             counts.update(forms)
-            out.append((length, tuple(counts.items()), None))
+            items, gaps = tuple(counts.items()), None
+        found, tfs = zip(*items) if items else ((), ())
+        out.append((length, "\0".join(found), array("i", tfs), gaps))
     return tuple(out)
+
+
+def _split(terms: str) -> list[str]:
+    """A field's terms as `analyse_compact` joins them."""
+    return terms.split("\0") if terms else []
 
 
 def _placed(terms: Sequence[str], counts: Counter) -> tuple[tuple[tuple[str, int], ...], array]:
@@ -99,65 +116,118 @@ def _lookup(table: dict[str, str], tokens: list[str]) -> Sequence[str]:
     return itemgetter(*tokens)(table) if len(tokens) > 1 else [table[t] for t in tokens]
 
 
-def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Analysed]:
-    """`analyse_fields` for every document; with a warm memo only changed documents are analysed."""
+def analyse_all(texts: list[tuple[str, ...]], memo: Memo = NO_MEMO, jobs: int = 1) -> list[Compact]:
+    """`analyse_compact` for every document; with a warm memo only changed documents are analysed."""
     analysis.prepare()
     if memo is NO_MEMO:  # nothing to look up or keep: the keys (a hash of every text) are not needed
-        return parallel_map(analyse_fields, texts, jobs)
+        return parallel_map(analyse_compact, texts, jobs)
     keyed = [(hashlib.sha256(json.dumps([ANALYSIS_VERSION, t], ensure_ascii=False).encode()).digest(), t) for t in texts]
-    return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_fields, items, jobs))
+    return memo.reuse("search-analysis", keyed, lambda items: parallel_map(analyse_compact, items, jobs))
 
 
-def postings(docs: list[Analysed], fields: int) -> dict[str, list[Sequence[int]]]:
-    """term -> per field, [document, tf, length, document, tf, length, ...] in document order; the
-    last field (the body, with most postings) leaves its length out (the table blocks hold it) and is
-    an array("i"): as a list of Python ints it was 36 bytes a number, 1.8 GB at 100,000 documents."""
-    per_field: list[dict[str, list[int]]] = [{} for _ in range(fields)]
-    body = fields - 1
-    for n, doc in enumerate(docs):
-        for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
-            length, counts, _ = doc[f]
-            found = per_field[f]
-            for term, tf in counts:
-                flat = found.get(term)
-                if flat is None:
-                    found[term] = [n, tf, length]
-                else:
-                    flat += (n, tf, length)
-        found = per_field[body]
-        for term, tf in doc[body][1]:
-            flat = found.get(term)
-            if flat is None:
-                found[term] = array("i", (n, tf))
-            else:
-                flat.append(n)
-                flat.append(tf)
-    empty: list[int] = []
-    terms = set().union(*per_field)
-    return {term: [*(found.get(term, empty) for found in per_field[:body]), per_field[body].get(term) or array("i")]
-            for term in terms}
+class Inverted:
+    """The postings of documents added in index order a window at a time (`add`), so that only a
+    window's analyses are held at once: an analysis holds its terms as tuples, about 30 KB a document
+    (3 GB at 100,000 documents held together, the search stage's peak). Per field and term, [document,
+    tf, length, ...] in document order; the body (the last field, with most postings) leaves its length
+    out (the table blocks hold it) and is an array("i"): as a list of Python ints it was 36 bytes a
+    number, 1.8 GB at 100,000 documents. Also the title's and the body's positions per term (`places`),
+    each field's length sum, the body lengths, and per document its body terms and the terms of its
+    other fields as packed numbers, terms numbered as first seen (`numbers`)."""
+
+    def __init__(self, fields: int):
+        self.fields = fields
+        self.per_field: list[dict[str, list[int]]] = [{} for _ in range(fields - 1)]  # every field but the body
+        self.bodies: list[array] = []  # per term number, its body posting
+        self.placed: list[array] = []  # per term number, its body positions
+        self.titles: dict[str, array] = {}
+        self.sums = [0] * fields
+        self.lengths = array("i")
+        self.numbers: dict[str, int] = {}
+        self.doc_terms: list[str] = []
+        self.head_terms: list[str] = []
+
+    def add(self, docs: Iterable[Compact]) -> None:
+        """Fold the analyses of the next documents in (`analyse_compact`). The body's postings and
+        positions (nine in ten of the index's) are appended in C: each term is once in a document, so
+        its number appended to every one of its terms' postings, then each term's tf, makes the pairs."""
+        per_field, body, sums, bodies, placed = self.per_field, self.fields - 1, self.sums, self.bodies, self.placed
+        for doc in docs:
+            n = len(self.lengths)
+            heads: list[str] = []
+            for f in range(body):  # two loops, so the hot one builds fixed-size tuples (the fast path)
+                length, terms, tfs, gaps = doc[f]
+                sums[f] += length
+                terms = _split(terms)
+                found = per_field[f]
+                for term, tf in zip(terms, tfs):
+                    flat = found.get(term)
+                    if flat is None:
+                        found[term] = [n, tf, length]
+                    else:
+                        flat += (n, tf, length)
+                heads += terms
+                if f == 0:
+                    _place(self.titles, terms, tfs, gaps)
+            self.head_terms.append(searchcodes.pack(sorted(set(self._numbered(heads)))))
+            length, terms, tfs, gaps = doc[body]
+            sums[body] += length
+            self.lengths.append(length)
+            numbers = self._numbered(_split(terms))
+            flats = list(map(bodies.__getitem__, numbers))
+            _consume(map(array.append, flats, repeat(n, len(flats))))
+            _consume(map(array.append, flats, tfs))
+            ends = list(accumulate(tfs))
+            at = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
+            _consume(map(array.extend, map(placed.__getitem__, numbers[:at]),
+                          map(gaps.__getitem__, map(slice, [0, *ends[:at - 1]], ends[:at]))))
+            self.doc_terms.append(searchcodes.pack(numbers))
+
+    def _numbered(self, terms: list[str]) -> list[int]:
+        """The numbers of `terms`, new ones numbered in their order (looked up in C, as `_lookup`)."""
+        numbers = self.numbers
+        try:
+            return list(_lookup(numbers, terms)) if terms else []
+        except KeyError:
+            for term in terms:
+                numbers.setdefault(term, len(numbers))
+            self.bodies += [array("i") for _ in range(len(numbers) - len(self.bodies))]
+            self.placed += [array("i") for _ in range(len(numbers) - len(self.placed))]
+            return list(_lookup(numbers, terms))
+
+    def postings(self) -> dict[str, list[Sequence[int]]]:
+        """term -> per field its posting, every term of every field; the postings are let go here."""
+        per_field, bodies, self.per_field, self.bodies = self.per_field, self.bodies, [], []
+        empty: list[int] = []
+        return {term: [*(found.get(term, empty) for found in per_field), posting] for term, posting in zip(self.numbers, bodies)}
+
+    def places(self) -> dict[str, array]:
+        """term -> its body positions (gaps, see `_placed`), every document's one after another in
+        document order, as the body's posting lists them (its tf says how many are each document's);
+        terms with none (form terms, terms in no body) left out. Let go here."""
+        placed, self.placed = self.placed, []
+        return {term: found for term, found in zip(self.numbers, placed) if found}
+
+    def averages(self) -> list[float]:
+        """Mean field length over all documents, computed as lunr.py does (sum / count)."""
+        return [s / len(self.lengths) for s in self.sums] if self.lengths else [0.0] * self.fields
 
 
-def places(docs: list[Analysed], f: int) -> dict[str, array]:
-    """term -> the positions (gaps, see `_placed`) of every document's field f (the title or the body),
-    one document after another in document order, as the field's posting lists them (its tf says how
-    many are each document's)."""
-    out: dict[str, array] = {}
+def _place(out: dict[str, array], terms: list[str], tfs: array, gaps: array) -> None:
+    """Add one document's positions of a field (the title or the body) to `out`: term -> the positions
+    (gaps, see `_placed`) of every document, one document after another in document order, as the
+    field's posting lists them (its tf says how many are each document's)."""
+    if not terms:
+        return
+    ends = list(accumulate(tfs))
+    placed = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
     get = out.get
-    for doc in docs:
-        _, counts, gaps = doc[f]
-        if not counts:
-            continue
-        terms, tfs = zip(*counts)
-        ends = list(accumulate(tfs))
-        placed = bisect_right(ends, len(gaps))  # the form terms follow the placed ones and have no positions
-        for term, part in zip(terms[:placed], map(gaps.__getitem__, map(slice, [0, *ends[:placed - 1]], ends[:placed]))):
-            found = get(term)
-            if found is None:
-                out[term] = part
-            else:
-                found.extend(part)
-    return out
+    for term, part in zip(terms[:placed], map(gaps.__getitem__, map(slice, [0, *ends[:placed - 1]], ends[:placed]))):
+        found = get(term)
+        if found is None:
+            out[term] = part
+        else:
+            found.extend(part)
 
 
 def encode_positions(gaps: Sequence[int] | None) -> str:
@@ -339,10 +409,18 @@ class Postings(MutableMapping):
         self.made, self.gone = made or {}, gone or set()
 
     @classmethod
-    def of(cls, bodies: Mapping[str, array]) -> "Postings":
+    def of(cls, bodies: Mapping[str, array], take: bool = False) -> "Postings":
+        """`bodies` in one buffer, copied into it one posting after another; with `take`, each let go
+        of (popped from `bodies`) once copied, so the postings are not held twice at once."""
         terms = list(bodies)
-        parts = [bodies[t].tobytes() for t in terms]
-        return cls(terms, array("q", accumulate(map(len, parts))), b"".join(parts))
+        sizes = [len(bodies[t]) * bodies[t].itemsize for t in terms]
+        buffer = bytearray(sum(sizes))
+        with memoryview(buffer) as view:
+            at = 0
+            for term, size in zip(terms, sizes):
+                view[at:at + size] = memoryview(bodies.pop(term) if take else bodies[term]).cast("B")
+                at += size
+        return cls(terms, array("q", accumulate(sizes)), buffer)
 
     def __reduce__(self):
         whole = self if not self.made and not self.gone else Postings.of(self)
@@ -577,10 +655,3 @@ def decode_bucket_map(packed: str, count: int) -> list[int]:
     """The inverse of `bucket_map` (for tests and tools)."""
     codes = [searchcodes.ALPHABET.index(c) for c in packed]
     return [codes[j // 3] >> (2 * (2 - j % 3)) & 3 for j in range(count)]
-
-
-def average_lengths(docs: list[Analysed], fields: int) -> list[float]:
-    """Mean field length over all documents, computed as lunr.py does (sum / count)."""
-    if not docs:
-        return [0.0] * fields
-    return [sum(doc[f][0] for doc in docs) / len(docs) for f in range(fields)]
