@@ -146,11 +146,15 @@ def peers() -> tuple[Path, Path]:
 
 
 def project(n: int, site: Path) -> Path:
-    """The corpus as a sitegen project at `site` (with its own templates, to edit), unless it is there."""
+    """The corpus as a sitegen project at `site` (with its own templates, to edit), unless it is there.
+    Its templates are the theme's as this checkout ships them, copied afresh: a copy left from an older
+    theme is a project's own templates, which the front-matter fast path rightly draws whole."""
+    if (site / "templates").is_dir():
+        shutil.rmtree(site / "templates")
+    shutil.copytree(ROOT / "templates", site / "templates")
     if not (site / "content/documents").is_dir():
         subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", "42",
                         "--out", str(site / "content/documents")], check=True, stdout=subprocess.DEVNULL)
-        shutil.copytree(ROOT / "templates", site / "templates")
         (site / "sitegen.yaml").write_text(
             f"title: Benchmark\nbuild_date: '2026-01-01'\npaths:\n  assets: {ROOT / 'assets'}\n"
             "taxonomies:\n  actors: {optional: true}\n  topics: {optional: true}\n", encoding="utf-8")
