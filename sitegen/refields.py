@@ -71,7 +71,7 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
     if manifest is None:
         return None
     listings = _listings_patched(config, state, target, change)
-    site, plan, added, gone = _plan(config, state, change, found, memo, listings.keys())
+    site, plan, added, gone = _plan(config, state, change, found, memo, target, listings.keys())
     if plan is None:
         return None
     left = search_as_left(state)
@@ -234,8 +234,8 @@ def _item(doc: Document) -> tuple:
     return (doc.id, doc.folder, doc.title, doc.language, doc.dir, doc.date, doc.source, doc.summary)
 
 
-def _plan(config: Config, state: Remembered, change: Change, found: list, memo: Memo, patched: Any = frozenset()
-          ) -> tuple[Site, Plan | None, frozenset[str], frozenset[str]]:
+def _plan(config: Config, state: Remembered, change: Change, found: list, memo: Memo, target: Path,
+          patched: Any = frozenset()) -> tuple[Site, Plan | None, frozenset[str], frozenset[str]]:
     """The patched site, the plan of the pages the change reaches but those `patched` (None: it reaches
     too far, take the full build) and the output paths it adds and takes away."""
     before = state.site
@@ -257,7 +257,7 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     if any(urls.document(doc_id) in state.known and site.documents[doc_id].folder for doc_id in items):
         return site, None, frozenset(), frozenset()  # its old address's redirect shows its title (`pages.plan_legacy`)
     rarity = rarity_patched(state.rarity, site, now, {k: term for k, (term, _) in change.terms.items()})
-    redo = _documents_reached(site, change, listed, items, rarity)
+    redo = _documents_reached(site, change, listed, items, rarity, _ranked_as_left(state, memo, target, change, listed))
     if not _bodies_back(config, site, redo - now.keys(), found, state, memo, now):
         return site, None, frozenset(), frozenset()
     pages = _pages_reached(site, change, listed, items, patched)
@@ -332,11 +332,14 @@ def _term_paths(site: Site, term: Term | None) -> set[str]:
     return out
 
 
-def _documents_reached(site: Site, change: Change, listed: set, items: set[str], rarity: Any) -> set[str]:
+def _documents_reached(site: Site, change: Change, listed: set, items: set[str], rarity: Any,
+                       ranked: dict[str, tuple] | None = None) -> set[str]:
     """The documents whose pages the change reaches: the edited ones; those of every term whose list
     changed (their pages show its count, and rank related documents by its rarity); the translations
     of one whose item changed, and the documents whose related lists hold it (the ranking is otherwise
-    as it was: a document sharing no changed term with it keeps its candidates and weights)."""
+    as it was: a document sharing no changed term with it keeps its candidates and weights). `ranked`:
+    the related lists as the output shows them, where the change ranks nothing anew (`_ranked_as_left`);
+    a document's not there is ranked again."""
     redo = set(change.documents)
     for k in listed:
         for term in change.terms[k]:
@@ -347,10 +350,29 @@ def _documents_reached(site: Site, change: Change, listed: set, items: set[str],
         terms = rarity.terms[doc_id]
         sharing = {other for name, t in terms for other in site.taxonomies[name].terms[t].documents}
         for other in sorted(sharing - redo):
+            known = ranked.get(other) if ranked is not None else None
+            if known is not None:
+                if doc_id in known[::2]:
+                    redo.add(other)
+                continue
             candidate = site.documents[other]
             if may_relate(site, candidate, terms, rarity) and any(found == doc_id for found, _ in related(site, candidate, rarity)):
                 redo.add(other)
     return redo
+
+
+def _ranked_as_left(state: Remembered, memo: Memo, target: Path, change: Change, listed: set) -> dict[str, tuple] | None:
+    """The related lists (`pages.flat`) the last full build or template edit ranked, less those fast
+    builds since may have changed (`Remembered.unranked`), when this change ranks nothing anew: no
+    term's list changed (the rarities are as they were) and no document's terms did. Looking a title
+    up in them costs less than ranking again the hundreds of documents that may list it; None when
+    they cannot answer (then each is ranked)."""
+    if listed or state.unranked is None or any(doc.terms != was.terms for doc, was in change.documents.values()):
+        return None
+    found = memo.load("related", key(target))
+    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == state.lineage):
+        return None
+    return {doc_id: lists for doc_id, lists in found[1].items() if doc_id not in state.unranked}
 
 
 def _bodies_back(config: Config, site: Site, ids: set[str], found: list, state: Remembered, memo: Memo,

@@ -145,3 +145,29 @@ def test_a_documents_table_row_is_replaced_only_where_a_whole_row_is(tmp_path):
         lines.replace(b'{"id": "d2"},', b'{"id": "d2", "x": 1},')
     assert refields._table_patched(tmp_path / "t.json", [(b'\n{"id": "d3"}', b'\n{"id": "d3", "x": 1}')], False) == \
         lines.replace(b'{"id": "d3"}\n', b'{"id": "d3", "x": 1}\n')
+
+
+def test_a_title_edit_finds_the_related_lists_holding_it_in_the_remembered_ones(make_site, tmp_path, monkeypatch):
+    """A title edit ranks nothing anew: the documents whose related lists hold the edited one are found
+    in the lists the full build ranked (`refields._ranked_as_left`), not by ranking each document that
+    shares a term with it; those a fast build since may have changed are ranked again, and a cache
+    without the lists ranks them all. Each build is the cold one."""
+    root = _project(make_site, tmp_path, _documents(200))
+    _builds(root)
+    ranked: list[str] = []
+    monkeypatch.setattr(refields, "related", lambda site, doc, rarity, rank=refields.related: ranked.append(doc.id)
+                        or rank(site, doc, rarity))
+    _retitle(root, "d007", "A retitled document")
+    warm, built, cold = _builds(root)
+    assert warm.site is None and built == cold and ranked == []
+    assert all(b"A retitled document" in built[f"documents/d{n:03d}.html"] for n in (47, 87, 127, 167))  # they list it
+    _retitle(root, "d047", "Another retitled document")  # d007 and those listing it were redone: ranked again
+    warm, built, cold = _builds(root)
+    assert warm.site is None and built == cold and set(ranked) == {"d007", "d087", "d127", "d167"}, ranked
+    ranked.clear()
+    memo = open_cache(root)
+    memo.store("related", incremental.key((root / "build").resolve()), None)  # a cache that lost them
+    memo.close()
+    _retitle(root, "d090", "A third retitled document")
+    warm, built, cold = _builds(root)
+    assert warm.site is None and built == cold and {"d010", "d130", "d170"} <= set(ranked), ranked

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from sitegen import search, searchdata, searchindex, urls
+from sitegen import search, searchdata, searchindex, searchvocab, urls
 from sitegen.build import build
 from sitegen.config import load_config
 
@@ -316,3 +316,40 @@ def test_a_metadata_edit_of_an_index_in_sub_folders_gives_the_bytes_of_a_full_bu
         assert {p: d for p, d in {**files, **written}.items() if p not in removed} == expected, (step, kind)
         assert removed <= files.keys()
         files = expected
+
+
+def test_a_title_edit_makes_only_the_vocabulary_files_of_its_words_first_letters(make_site, monkeypatch):
+    """The vocabulary files (`searchvocab`) a title edit reaches are those of its new or gone words'
+    first letters, found in their run of the terms' order, and the core's list of letters grows
+    without going through every term; a word gone (its letter may have no term left) and an Arabic
+    word (filed by its second letter too, anywhere in the order) take the whole vocabulary: every
+    step gives the full build's bytes."""
+    site = tagged_corpus(make_site, random.Random(51), 40)
+    other = site.documents[sorted(site.documents)[5]]
+    site = replace(site, documents={**site.documents, other.id: replace(other, title=f"{other.title} الكتاب")})
+    files, _, state = search.build_search_state(site)
+    doc_id = sorted(site.documents)[3]
+    title = site.documents[doc_id].title
+    vocab = searchdata.path(searchdata.key("vocabulary", f"{ord('q'):x}"))
+    scans = []
+    monkeypatch.setattr(searchvocab, "keys", lambda order, keys=searchvocab.keys: scans.append(len(order)) or keys(order))
+    for step, (words, letters) in enumerate([(f"{title} quorx", {"71"}), (f"{title} quorx الفوتوغرافي", None),
+                                             (f"{title} الفوتوغرافي", set()), (title, None)]):
+        site = replace(site, documents={**site.documents, doc_id: replace(site.documents[doc_id], title=words)})
+        scans.clear()
+        written, removed, _, state = search.update_documents(state, site)
+        assert len(scans) == (step >= 2), step  # the letters of every term: only once a word is gone
+        expected = search.build_search(site)[0]
+        files = {p: d for p, d in {**files, **written}.items() if p not in removed}
+        assert files == expected, step
+        made = {p for p in written if p.startswith(vocab.rsplit("/", 1)[0] + "/")}
+        if letters is not None:
+            assert made == {searchdata.path(searchdata.key("vocabulary", k)) for k in letters}, step
+        assert (vocab in removed) == (step == 2) and ("71" in state.core["vocab"]) == (step < 2)
+    assert vocab not in files
+
+
+def test_a_run_of_the_terms_order_is_every_term_beginning_with_a_letter():
+    order = sorted(["a", "ab", "b", "ba", "bz", "c", "ق", "قا", "𝔸x", "𝔸", "\uffff"], key=search.utf16_key)
+    for first in ["a", "b", "c", "d", "ق", "𝔸", "\uffff"]:
+        assert search._starting(order, first) == [t for t in order if t.startswith(first)]
