@@ -275,15 +275,18 @@ def search_as_left(state: Remembered) -> Any:
     if not patched:
         return search.update_bodies(state.search, dataclasses.replace(state.site, documents=now), sorted(state.edited))[3]
     site = dataclasses.replace(state.site, documents=Overlay(state.site.documents, now))
-    found = patch_search(state.search, site, sorted(now.keys() | patched.keys()))
-    return None if found is None else found[3]  # (None: the index is made whole)
+    found = patch_search(state.search, site, sorted(now.keys() | patched.keys()), dated=False)  # (fast builds keep
+    return None if found is None else found[3]  # every date: `refields._same_place`; None: the index is made whole)
 
 
 class Overlay(Mapping):
-    """A model's documents with some replaced, in the model's order."""
+    """A model's documents with some replaced, in the model's order. `pairs`, when set: each document's
+    (taxonomy, term id) pairs (`Rarity.terms`), for what reads its terms alone (`pages.cooccurring`)
+    without unpickling it."""
 
     def __init__(self, base: Mapping[str, Any], over: dict[str, Any]):
         self.base, self.over = base, over
+        self.pairs: Mapping[str, frozenset[tuple[str, str]]] | None = None
 
     def __getitem__(self, doc_id: str) -> Any:
         found = self.over.get(doc_id)
@@ -321,12 +324,12 @@ class _InOrder(Sequence):
         return len(self.ids)
 
 
-def patch_search(state: Any, site: Site, ids: Sequence[str], bodies: Callable[[list[str]], bool] | None = None
-                 ) -> tuple[dict[str, bytes], set[str], Any, Any] | None:
+def patch_search(state: Any, site: Site, ids: Sequence[str], bodies: Callable[[list[str]], bool] | None = None,
+                 dated: bool = True) -> tuple[dict[str, bytes], set[str], Any, Any] | None:
     """`search.update_documents` when the documents that may have changed are known (`ids`): only
     their keys are made (the others' bodies are not in a remembered model: `bodies(ids)` brings those
     the index needs, the records it makes again); None when the index cannot be patched (then the
-    full build makes it)."""
+    full build makes it). `dated`: whether a date of theirs may have changed (`search._update_documents`)."""
     layouts = [search._layout(site, originals) for originals in (False, True)]  # which the index has, its settings say:
     layout = next((found for found in layouts if search._settings_key(site, found) == state.settings), None)  # the edits
     #          that come here add no attachment, so it has them as it had (and not every document is read to find out)
@@ -351,7 +354,7 @@ def patch_search(state: Any, site: Site, ids: Sequence[str], bodies: Callable[[l
                     column[n] != was[n] for column, was in zip(made[4], state.columns) for n in range(len(docs)) if n not in redone):
                 return None
     with collector_paused():
-        return search._update_documents(state, site, layout, changed, keys, docs, made, bodies)
+        return search._update_documents(state, site, layout, changed, keys, docs, made, bodies, dated)
 
 
 def _as_left(manifest: Manifest, target: Path, last: LastBuild) -> bool:

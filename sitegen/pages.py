@@ -510,10 +510,11 @@ def cooccurring(site: Site, term: Term, ed: urls.Edition) -> list[dict[str, Any]
     """Other terms that appear in this term's documents, most shared first, per taxonomy: the first
     COOCCURRING of each, and how many more there are. Capped, so a document citing a thousand actors
     does not make each of their pages list the other 999."""
-    out = []
+    out, pairs = [], getattr(site.documents, "pairs", None)  # (a fast build's model: without unpickling them)
     for name, tax in site.taxonomies.items():
         counts = Counter(t for d in term.documents for t in site.documents[d].terms.get(name, ())
-                         if not (name == term.taxonomy and t == term.id))
+                         if not (name == term.taxonomy and t == term.id)) if pairs is None else \
+            Counter(t for d in term.documents for n, t in pairs[d] if n == name and not (n == term.taxonomy and t == term.id))
         ranked = heapq.nsmallest(COOCCURRING, counts.items(), key=lambda item: (-item[1], item[0]))
         if ranked:
             out.append({"title": tax.config.title_in(ui_language(ed.lang)), "more": len(counts) - len(ranked),

@@ -76,7 +76,8 @@ def rebuild_fields(config: Config, target: Path, found: list[tuple[bytes, Source
         return None
     left = search_as_left(state)
     searched = None if left is None else patch_search(
-        left, site, sorted(change.documents), lambda ids: _bodies_back(config, site, set(ids), found, state, memo, site.documents.over))
+        left, site, sorted(change.documents), lambda ids: _bodies_back(config, site, set(ids), found, state, memo, site.documents.over),
+        dated=any(doc.date != was.date for doc, was in change.documents.values()))
     if searched is None:
         return None
     files, removed, search_stats, _ = searched
@@ -257,6 +258,7 @@ def _plan(config: Config, state: Remembered, change: Change, found: list, memo: 
     if any(urls.document(doc_id) in state.known and site.documents[doc_id].folder for doc_id in items):
         return site, None, frozenset(), frozenset()  # its old address's redirect shows its title (`pages.plan_legacy`)
     rarity = rarity_patched(state.rarity, site, now, {k: term for k, (term, _) in change.terms.items()})
+    site.documents.pairs = rarity.terms  # a term's first page counts its documents' other terms: thousands
     redo = _documents_reached(site, change, listed, items, rarity, _ranked_as_left(state, memo, target, change, listed))
     if not _bodies_back(config, site, redo - now.keys(), found, state, memo, now):
         return site, None, frozenset(), frozenset()

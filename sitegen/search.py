@@ -448,11 +448,13 @@ def _patchable(state: SearchState, site: Site, layout: list) -> tuple | None:
 
 
 def _update_documents(old: SearchState, site: Site, layout: list, changed: list[int], keys: list[bytes], docs: list[Document],
-                      made: tuple | None, bodies: Callable[[list[str]], bool] | None = None
+                      made: tuple | None, bodies: Callable[[list[str]], bool] | None = None, dated: bool = True
                       ) -> tuple[dict[str, bytes], set[str], SearchStats, SearchState] | None:
     """`update_documents`' patch. `bodies(ids)`: brings the bodies of those documents into `docs` (a
     model remembered without them), False if it cannot; then this answers None. Their records are
-    made again where their facet values were numbered anew (a record holds its values and a snippet)."""
+    made again where their facet values were numbered anew (a record holds its values and a snippet).
+    `dated`: False when the caller knows no document's date changed: no block of dates is made again
+    (a topic added changes a document's facets, and its block was a read of 8,192 documents)."""
     if not changed:
         return {}, set(), _stats(site, old), old
     _, facet_list, parts, facet_files, columns, labels, ranked = \
@@ -481,7 +483,7 @@ def _update_documents(old: SearchState, site: Site, layout: list, changed: list[
     files.update(_chunk_files(state, _chunks_of(state, titled), postings=False))
     files.update(_vocab_files(mid, state, touched))
     files.update((searchdata.path(key), searchdata.data(key, searchdata.date_block(docs, b, searchindex.BLOCK)))
-                 for b in {n // searchindex.BLOCK for n in changed if keys[n][:_FACETED] != old.keys[n][:_FACETED]}  # (a date is
+                 for b in {n // searchindex.BLOCK for n in changed if dated and keys[n][:_FACETED] != old.keys[n][:_FACETED]}  # (a date is
                  for key in [searchdata.key("dates", b)])  # a facet: else its block, a read of 8,192 documents, is as it was)
     for n in changed:
         key = _numbered(state.core, "originals", n)

@@ -171,3 +171,25 @@ def test_a_title_edit_finds_the_related_lists_holding_it_in_the_remembered_ones(
     _retitle(root, "d090", "A third retitled document")
     warm, built, cold = _builds(root)
     assert warm.site is None and built == cold and {"d010", "d130", "d170"} <= set(ranked), ranked
+
+
+def test_a_term_added_counts_the_co_occurring_terms_without_reading_every_document(make_site, tmp_path, monkeypatch):
+    """A document given a new topic redraws the first page of each of its terms (their co-occurring
+    terms): counted from the remembered terms of each document (`Overlay.pairs`), not by unpickling the
+    200 documents of a topic they all share; and its block of dates in the search index is not made
+    again (no date changed). The cold build's bytes."""
+    files = {f"content/documents/d{i:03d}.md": document(f"Document {i}", f"Text {i}.\n", date=f"20{10 + i % 12}-0{1 + i % 9}-1{i % 9}",
+                                                        summary=f"About {i}.", actors=[f"Person {i % 40}"], topics=["Trade"])
+             for i in range(200)}
+    files.update({f"content/topics/{t.lower()}.md": f"---\nname: {t}\n---\nOn {t.lower()}.\n" for t in ("Trade", "Ports")})
+    root = _project(make_site, tmp_path, files)
+    _builds(root)
+    opened: set[str] = set()
+    getitem = incremental.Shelved.__getitem__
+    monkeypatch.setattr(incremental.Shelved, "__getitem__", lambda self, doc_id: opened.add(doc_id) or getitem(self, doc_id))
+    path = root / "content/documents/d199.md"
+    path.write_text(path.read_text(encoding="utf-8").replace('["Trade"]', '["Trade", "Ports"]'), encoding="utf-8")
+    warm, built, cold = _builds(root)
+    assert warm.site is None and built == cold
+    assert b"Ports" in built["topics/trade.html"]
+    assert len(opened) < 100, len(opened)  # the page's own slice of 50, the home page's latest, d199's related
