@@ -206,10 +206,18 @@ SHOWN = """(() => { const r = document.getElementById('search-results'), f = doc
     : document.title; })()"""  # the count, results and facet counts shown
 
 
-def measure(browser, url: str) -> tuple[float, int, dict[str, int], str]:
+TIMELINE = """(() => { const n = performance.getEntriesByType('navigation')[0];
+  const out = [[0, n.responseStart, 'the page (first byte)'], [0, n.responseEnd, 'the page']];
+  performance.getEntriesByType('resource').forEach(r => out.push([r.startTime, r.responseEnd,
+    r.name.replace(/^[a-z]+:\\/\\/[^/]*\\//, '').replace(/^.*?\\/search\\//, '') + ' ' + (r.encodedBodySize / 1024).toFixed(1) + ' KB']));
+  performance.getEntriesByType('mark').forEach(m => out.push([m.startTime, m.startTime, m.name]));
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]); })()"""  # ms from navigation start: [asked, arrived, what]
+
+
+def measure(browser, url: str) -> tuple[float, int, dict[str, int], str, list]:
     """Seconds from navigation start to the complete mark, bytes of every response after the page,
-    those bytes by kind (sitegen: each folder of search/, the core, the page's assets), and the results
-    and facet counts shown (to compare two builds)."""
+    those bytes by kind (sitegen: each folder of search/, the core, the page's assets), the results
+    and facet counts shown (to compare two builds), and the load's timeline (`TIMELINE`)."""
     context = browser.new_context()
     page = context.new_page()
     sizes = []
@@ -218,6 +226,7 @@ def measure(browser, url: str) -> tuple[float, int, dict[str, int], str]:
     page.wait_for_function("performance.getEntriesByName('sitegen:complete').length > 0", timeout=120_000)
     seconds = page.evaluate("performance.getEntriesByName('sitegen:complete')[0].startTime") / 1000
     shown = page.evaluate(SHOWN)
+    timeline = page.evaluate(TIMELINE)
     kinds: dict[str, int] = {}
     for r in sizes:
         if r.url.startswith("http"):
@@ -225,13 +234,13 @@ def measure(browser, url: str) -> tuple[float, int, dict[str, int], str]:
             kind = rel.split("/")[0] if "/" in rel else rel.removesuffix(".js")
             kinds[kind] = kinds.get(kind, 0) + len(r.body())
     context.close()
-    return seconds, sum(kinds.values()), kinds, shown
+    return seconds, sum(kinds.values()), kinds, shown, timeline
 
 
 def run_queries(browser, url_fors: dict, runs: int) -> dict[str, dict[str, tuple[float, int, dict[str, int]]]]:
     """Per page (`url_fors`: name -> the url of a query) and query: the median seconds over `runs`, the
-    bytes loaded, and those bytes by kind. The pages take turns, query by query and run by run, so
-    their ratios hold on a machine whose load changes."""
+    bytes loaded, those bytes by kind, the results shown and the timeline of the fastest load. The pages
+    take turns, query by query and run by run, so their ratios hold on a machine whose load changes."""
     out: dict = {name: {} for name in url_fors}
     for query in QUERIES + PHRASES:
         samples: dict = {name: [] for name in url_fors}
@@ -239,7 +248,8 @@ def run_queries(browser, url_fors: dict, runs: int) -> dict[str, dict[str, tuple
             for name, url_for in url_fors.items():
                 samples[name].append(measure(browser, url_for(query)))
         for name, found in samples.items():
-            out[name][query] = (statistics.median(s for s, *_ in found), found[0][1], found[0][2], found[0][3])
+            out[name][query] = (statistics.median(s for s, *_ in found), found[0][1], found[0][2], found[0][3],
+                                min(found, key=lambda f: f[0])[4])
     return out
 
 
@@ -253,6 +263,8 @@ def main() -> None:
     parser.add_argument("--against", type=Path, help="a built site of another checkout (its own run's benchmarks/out/"
                         "build-N or index-N): its page takes turns too, over http, and its results and facet counts "
                         "are compared with these")
+    parser.add_argument("--trace", action="store_true", help="print each page's timeline of its fastest load of "
+                        "each query: every file asked for and arrived, and the page's marks (ms from navigation start)")
     parser.add_argument("--reuse", action="store_true", help="measure the queries on the pages an earlier run built "
                         "(the index code unchanged since), with the page's scripts copied from assets/ again: no build")
     args = parser.parse_args()
@@ -271,6 +283,7 @@ def main() -> None:
                 pages["peer"] = lambda q: f"{serve(hugo)}/bench.html?q={quote(q)}"
             found = run_queries(browser, against(args, pages), args.runs)
             browser.close()
+        traced(args, found)
         return report(args, ours, peer, found["http"], found["file"], found.get("peer"), edit, found.get("against"))
     site_dir = make_site(args.n, out)
     if args.index_only:
@@ -291,7 +304,20 @@ def main() -> None:
             pages["peer"] = lambda q: f"{serve(out / f'hugo-{args.n}/public')}/bench.html?q={quote(q)}"
         found = run_queries(browser, against(args, pages), args.runs)
         browser.close()
+    traced(args, found)
     report(args, ours, peer, found["http"], found["file"], found.get("peer"), edit, found.get("against"))
+
+
+def traced(args, found: dict) -> None:
+    """With --trace: per query and page, its fastest load's timeline (ms from navigation start)."""
+    if not args.trace:
+        return
+    for q in QUERIES + PHRASES:
+        for name, queries in found.items():
+            done = next((at for at, _, what in queries[q][4] if what == "sitegen:complete"), float("nan"))
+            print(f"{q} ({name}, complete at {done:.0f} ms in its fastest load):")
+            for asked, arrived, what in queries[q][4]:
+                print(f"  {asked:7.1f} {arrived:7.1f}  {what}" if arrived > asked else f"  {asked:7.1f}           {what}")
 
 
 def against(args, pages: dict) -> dict:

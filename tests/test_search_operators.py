@@ -186,10 +186,14 @@ def test_a_phrase_with_a_few_results_counts_facets_from_their_records(browser, c
 ASKED = """(() => {  // the position files asked for when the first term chunk arrives (its data, SITEGEN_DATA)
   let real = null;
   window.askedBeforeChunks = null;
+  window.fetched = [];  // over http the index files are fetched, from file:// script elements
+  const fetchNow = window.fetch;
+  window.fetch = function (url, ...rest) { window.fetched.push(new URL(url, location.href).href); return fetchNow.call(this, url, ...rest); };
+  window.askedFor = part => Array.from(document.scripts, s => s.src).concat(window.fetched).filter(s => s.includes(part))
+    .map(s => s.split('/search/')[1]);
   Object.defineProperty(window, 'SITEGEN_DATA', { configurable: true, set(f) { real = f; }, get() {
     return real && function (key, data) {
-      if (window.askedBeforeChunks === null && key.startsWith('t/'))
-        window.askedBeforeChunks = Array.from(document.scripts, s => s.src).filter(s => s.includes('/search/p/')).map(s => s.split('/search/')[1]);
+      if (window.askedBeforeChunks === null && key.startsWith('t/')) window.askedBeforeChunks = window.askedFor('/search/p/');
       return real(key, data);
     };
   } });
@@ -212,8 +216,7 @@ def test_a_phrases_positions_are_asked_for_with_its_chunks(browser, site, scheme
         page.goto(f"{(out.as_uri() if scheme == 'file' else http_root)}/{edition}search.html?q={quote(q)}")
         settled(page)
         asked = page.evaluate("window.askedBeforeChunks")
-        loaded = page.evaluate("Array.from(document.scripts, s => s.src).filter(s => s.includes('/search/p/'))"
-                               ".map(s => s.split('/search/')[1])")
+        loaded = page.evaluate("window.askedFor('/search/p/')")
         assert asked and sorted(asked) == sorted(loaded), (q, asked, loaded)
         assert {p.count("-") for p in loaded} == own, q
         assert titles(page) and errors == [], q

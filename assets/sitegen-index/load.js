@@ -1,7 +1,8 @@
 /* The search client's room for loading: every index file is a classic script calling
-   SITEGEN_DATA(key, data), injected as a <script> element (no fetch: it works from file://, a zip or
-   any host). Owns the table of file kinds the core carries (searchdata.KINDS: each kind's prefix,
-   block and sub-folders), where a key's file is (`located`), and what was asked for and arrived. */
+   SITEGEN_DATA(key, data), injected as a <script> element from file:// (it works there, from a zip or
+   any host), fetched and read as JSON over http (see `request`). Owns the table of file kinds the core
+   carries (searchdata.KINDS: each kind's prefix, block and sub-folders), where a key's file is
+   (`located`), and what was asked for and arrived. */
 (function (rooms) {
   'use strict';
 
@@ -56,14 +57,54 @@
       var source = IN_FIRST_LISTS.test(fileKey) ? FIRST_LISTS : fileKey, asked = waiting[source];
       if (!asked) {
         asked = waiting[source] = [];
-        var element = document.createElement('script');
-        element.src = folder + located(source) + '.js';
-        element.onerror = function () { asked.forEach(function (one) { one.reject(new Error('cannot load ' + element.src)); }); };
-        document.head.appendChild(element);
+        request(folder + located(source) + '.js', asked);
       }
       asked.push(wanted);
     }
     return wanted.promise;
+  }
+
+  /* Over http(s) a file is fetched and its calls read as JSON (each line one `SITEGEN_DATA(key, data);`,
+     searchdata.data): no script element to insert, compile and run, and no wait for a script's turn (a
+     script a page inserts loads at low priority). From file:// (no fetch there), when fetch is refused, or
+     for a file in any other form, a classic <script>: the same calls, the same data. */
+  var FETCH = /^https?:$/.test(location.protocol) && typeof fetch === 'function';
+  var CALL = 'SITEGEN_DATA(', END = ');';
+
+  function request(src, asked) {
+    function failed() { asked.forEach(function (one) { one.reject(new Error('cannot load ' + src)); }); }
+    if (!FETCH) return inject(src, failed);
+    fetch(src).then(function (response) {
+      if (!response.ok) return failed();
+      return response.text().then(function (text) {
+        var calls = calledWith(text);
+        if (!calls) return inject(src, failed);
+        calls.forEach(function (call) { window.SITEGEN_DATA(call[0], call[1]); });
+      }, failed);
+    }, function () { inject(src, failed); });  // fetch refused (a policy, a scheme): as a script
+  }
+
+  function inject(src, failed) {
+    var element = document.createElement('script');
+    element.src = src;
+    element.onerror = failed;
+    document.head.appendChild(element);
+  }
+
+  /* [[key, data], ...] of a file's lines, or null when a line is not a call with JSON arguments. */
+  function calledWith(text) {
+    var lines = text.split('\n'), calls = [];
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i];
+      if (!line) continue;
+      if (line.slice(0, CALL.length) !== CALL || line.slice(-END.length) !== END) return null;
+      try {
+        calls.push(JSON.parse('[' + line.slice(CALL.length, -END.length) + ']'));
+      } catch (error) {
+        return null;
+      }
+    }
+    return calls;
   }
 
   /* Document `number`'s file of a kind numbered by document (records, originals): in folders by
