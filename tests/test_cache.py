@@ -739,6 +739,27 @@ def test_large_values_live_in_files_beside_the_database_and_a_lost_one_is_only_a
     assert tree(project / "build") == tree(project.parent / "cold")
 
 
+def test_a_stored_value_is_pickled_into_its_file_as_made_never_whole_in_memory(tmp_path, monkeypatch):
+    """`store` streams a value's pickle: below LARGE into its row, from LARGE on into a value file
+    written frame by frame (no write of the whole pickle at once), read back equal; a value that
+    cannot be pickled leaves no file behind."""
+    monkeypatch.setattr("sitegen.cache.LARGE", 200_000)
+    memo = Cache(tmp_path)
+    small, large = {"a": [1, 2]}, [{"n": i, "text": f"word {i} " * 40} for i in range(5000)]
+    writes: list[int] = []
+    real = cache._Spool.write
+    monkeypatch.setattr(cache._Spool, "write", lambda self, data: writes.append(len(data)) or real(self, data))
+    memo.store("edits", b"small", small)
+    memo.store("edits", b"large", large)
+    files = list((tmp_path / FOLDER / "values").iterdir())
+    assert len(files) == 1 and files[0].stat().st_size > 200_000 * 5 and max(writes) < 200_000
+    assert memo.load("edits", b"small") == small and memo.load("edits", b"large") == large
+    with pytest.raises(TypeError):
+        memo.store("edits", b"lock", [large, threading.Lock()])
+    assert list((tmp_path / FOLDER / "values").iterdir()) == files
+    memo.close()
+
+
 def test_a_full_build_deletes_value_files_no_entry_names(project, monkeypatch):
     monkeypatch.setattr("sitegen.cache.LARGE", 2000)
     cold_and_warm(project)
