@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, NamedTuple
 
@@ -235,6 +235,8 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         trim_heap()
         clock.stage("search")  # what is left of it, when it ran beside the pages
         made, staged = beside.result()
+        if isinstance(sink, Output) and jobs > 1:
+            _texts_dropped(site)
         search_state = _search(config, model.problems, strict, result, made)
         clock.stage("write")
         record_files(sink, staged)
@@ -246,6 +248,17 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         if not isinstance(sink, Discard):
             result.folders = folder_notes(site, sink.written if isinstance(sink, Output) else sink.files)
     return Written(rarity, search_state, templates, shelf)
+
+
+def _texts_dropped(site: Site) -> None:
+    """The bodies' text out of the site once the search has read it, where their HTML already is
+    (`render.SpilledHTML`, page workers writing an `Output`): nothing after the search reads a body
+    (the data files do not, the cache keeps the model without them), and the text of 100,000
+    bodies would be held through the write and cache stages for nothing."""
+    for doc in site.documents.values():
+        if doc.body is not None and doc.body.text:
+            doc.body = replace(doc.body, text="")
+    trim_heap()  # their pages back to the system, not kept in the C heap for the pickling to come
 
 
 def _shelf(memo: Memo, sink: Any) -> Path | None:
