@@ -637,10 +637,10 @@ def writers(log: Path, monkeypatch) -> None:
     """Every `_insert` call appends the id of the process making it and its namespace to `log`."""
     insert = Cache._insert
 
-    def logged(self, namespace, rows):
+    def logged(self, namespace, rows, **how):
         with open(log, "a") as handle:
             handle.write(f"{os.getpid()} {namespace}\n")
-        return insert(self, namespace, rows)
+        return insert(self, namespace, rows, **how)
     monkeypatch.setattr(Cache, "_insert", logged)
 
 
@@ -687,12 +687,12 @@ def test_a_writer_process_that_fails_turns_the_cache_off_with_one_notice(tmp_pat
     monkeypatch.setattr(cache, "may_fork", lambda: True)
     parent, insert = os.getpid(), Cache._insert
 
-    def failing(self, namespace, rows):
+    def failing(self, namespace, rows, **streamed):
         if os.getpid() != parent:
             if how == "killed":
                 os.kill(os.getpid(), 9)
             raise sqlite3.OperationalError("disk I/O error")
-        return insert(self, namespace, rows)
+        return insert(self, namespace, rows, **streamed)
     monkeypatch.setattr(Cache, "_insert", failing)
     memo, _ = kept_back(tmp_path)
     memo.write_later()
