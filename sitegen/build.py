@@ -56,7 +56,8 @@ class BuildResult:
     warnings: list[Diagnostic]
     counts: dict[str, int]  # "documents" and each taxonomy: how many
     pages: int = 0
-    site: Site | None = None  # None when nothing had changed since the build that wrote the output
+    site: Site | None = None  # None when nothing had changed since the build that wrote the output; its bodies
+    #                           without HTML where page workers wrote an Output, past BESIDE without text too
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes, for until="render"
     stats: WriteStats | None = None
     search: search.SearchStats | None = None
@@ -235,7 +236,7 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         trim_heap()
         clock.stage("search")  # what is left of it, when it ran beside the pages
         made, staged = beside.result()
-        if isinstance(sink, Output) and jobs > 1:
+        if isinstance(sink, Output) and jobs > 1 and len(site.documents) > BESIDE:
             _texts_dropped(site)
         search_state = _search(config, model.problems, strict, result, made)
         clock.stage("write")
@@ -252,9 +253,10 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
 
 def _texts_dropped(site: Site) -> None:
     """The bodies' text out of the site once the search has read it, where their HTML already is
-    (`render.SpilledHTML`, page workers writing an `Output`): nothing after the search reads a body
-    (the data files do not, the cache keeps the model without them), and the text of 100,000
-    bodies would be held through the write and cache stages for nothing."""
+    (`render.SpilledHTML`, page workers writing an `Output`), past BESIDE documents: nothing after the
+    search reads a body (the data files do not, the cache keeps the model without them), and the text
+    of 100,000 bodies would be held through the write and cache stages for nothing. (Below, the
+    returned site keeps it, for callers that read it, at a cost that does not matter there.)"""
     for doc in site.documents.values():
         if doc.body is not None and doc.body.text:
             doc.body = replace(doc.body, text="")
