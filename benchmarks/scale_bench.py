@@ -292,23 +292,24 @@ def table(figures: dict[str, list], n: int) -> None:
         print(f"{name:34} {wall:8.2f} {mem / 2**20:8.0f}  {ratio}")
 
 
-def stage_runs(projects: list[Path], peak: bool = True) -> None:
+def stage_runs(projects: list[Path], peak: bool = True, timed: bool = True) -> None:
     """Cold builds of each project, each in its own process (`stage_child`), measured from outside:
     the wall time and the stages from a run without the memory sampler, then (unless `peak` is
-    False) the peak from a second run with it, as `measure` does."""
+    False) the peak from a second run with it, as `measure` does. `timed=False`: the sampled run
+    alone (its times are the sampled build's), for memory on a machine too busy for times."""
     rows = []
     for project in (p.resolve() for p in projects):
         runs, within = [], {}  # stage -> the peak while it ran (sampled run)
-        for sample in (False, True) if peak else (False,):
+        for sample in ((False, True) if timed else (True,)) if peak else (False,):
             for folder in (project / "build", project / ".sitegen-cache"):
                 shutil.rmtree(folder, ignore_errors=True)
             printed: list[bytes] = []
             runs.append((run([sys.executable, str(Path(__file__).resolve()), "--stage-child", str(project)], project,
                              out=printed, sample=sample, stages=within if sample else None), json.loads(printed[0])))
-        (timed, seen), sampled = runs[0], runs[-1][0]
-        rows.append((project, timed.wall, sampled.peak, seen))
-        print(f"\n{project}: {seen['documents']} documents, {seen['pages']} pages, cold build {timed.wall:.1f} s wall "
-              "(unsampled)" + (f", peak {sampled.peak / 2**20:.0f} MB (PSS of the process tree, sampled in a second run "
+        (first, seen), sampled = runs[0], runs[-1][0]
+        rows.append((project, first.wall, sampled.peak, seen))
+        print(f"\n{project}: {seen['documents']} documents, {seen['pages']} pages, cold build {first.wall:.1f} s wall "
+              + ("(unsampled)" if timed else "(sampled)") + (f", peak {sampled.peak / 2**20:.0f} MB (PSS of the process tree, sampled in a run "
                                f"of {sampled.wall:.1f} s; the sampler used {sampled.sampler_cpu:.1f} s of CPU)" if peak else ""))
         for stage, seconds in seen["timings"].items():
             print(f"  {stage:10} {seconds:7.1f} s   build process held {seen['held'][stage] / 2**20:6.0f} MB as it began"
@@ -352,12 +353,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out")
     parser.add_argument("--stages", type=Path, nargs="+", metavar="PROJECT", help="cold builds: stages and memory")
     parser.add_argument("--no-peak", action="store_true", help="with --stages: one unsampled build each, no peak memory")
+    parser.add_argument("--peak-only", action="store_true", help="with --stages: one sampled build each (times from it)")
     parser.add_argument("--stage-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage_child:
         return stage_child(args.stage_child)
     if args.stages:
-        return stage_runs(args.stages, peak=not args.no_peak)
+        return stage_runs(args.stages, peak=not args.no_peak, timed=not args.peak_only)
     args.out.mkdir(parents=True, exist_ok=True)
     site, hugo_site = corpus(args.n, args.out)
     tools = None if args.no_peers else peers()

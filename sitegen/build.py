@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, NamedTuple
 
@@ -56,7 +56,8 @@ class BuildResult:
     warnings: list[Diagnostic]
     counts: dict[str, int]  # "documents" and each taxonomy: how many
     pages: int = 0
-    site: Site | None = None  # None when nothing had changed since the build that wrote the output
+    site: Site | None = None  # None when nothing had changed since the build that wrote the output; its bodies
+    #                           without HTML where page workers wrote an Output, past BESIDE without text too
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes, for until="render"
     stats: WriteStats | None = None
     search: search.SearchStats | None = None
@@ -235,6 +236,8 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         trim_heap()
         clock.stage("search")  # what is left of it, when it ran beside the pages
         made, staged = beside.result()
+        if isinstance(sink, Output) and jobs > 1 and len(site.documents) > BESIDE:
+            _texts_dropped(site)
         search_state = _search(config, model.problems, strict, result, made)
         clock.stage("write")
         record_files(sink, staged)
@@ -246,6 +249,18 @@ def _write(config: Config, model: Model, sink: Any, jobs: int, clock: Clock, mem
         if not isinstance(sink, Discard):
             result.folders = folder_notes(site, sink.written if isinstance(sink, Output) else sink.files)
     return Written(rarity, search_state, templates, shelf)
+
+
+def _texts_dropped(site: Site) -> None:
+    """The bodies' text out of the site once the search has read it, where their HTML already is
+    (`render.SpilledHTML`, page workers writing an `Output`), past BESIDE documents: nothing after the
+    search reads a body (the data files do not, the cache keeps the model without them), and the text
+    of 100,000 bodies would be held through the write and cache stages for nothing. (Below, the
+    returned site keeps it, for callers that read it, at a cost that does not matter there.)"""
+    for doc in site.documents.values():
+        if doc.body is not None and doc.body.text:
+            doc.body = replace(doc.body, text="")
+    trim_heap()  # their pages back to the system, not kept in the C heap for the pickling to come
 
 
 def _shelf(memo: Memo, sink: Any) -> Path | None:

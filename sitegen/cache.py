@@ -254,14 +254,18 @@ class Cache(Memo):
         return found
 
     @_locked
-    def _insert(self, namespace: str, rows: list[tuple[bytes, Any]]) -> None:
+    def _insert(self, namespace: str, rows: list[tuple[bytes, Any]], streamed: bool = False) -> None:
+        """`streamed`: each value pickled into a `_Spool`, never held whole as bytes (for `store`'s
+        values, which may be GBs: the model and the search state); else by `pickle.dumps`, faster for
+        the many small rows of `reuse`."""
         if self.writer is not None:
             self._join_writer()
         if self.db is None or not rows:
             return
         try:
-            values = ((namespace, k, self._spill(data) if len(data) >= LARGE else data)  # pickled one row at a time
-                      for k, data in ((k, pickle.dumps(v, protocol=5)) for k, v in rows))  # as SQLite takes them:
+            values = ((namespace, k, _Spool.pickled(v, self.folder / VALUES) if streamed  # pickled one row at a time
+                       else self._spill(data) if len(data := pickle.dumps(v, protocol=5)) >= LARGE else data)
+                      for k, v in rows)  # as SQLite takes them:
             with self.db:  # a stage's pickles are not all held at once (benchmarks/README.md, "Facts")
                 self.db.execute("BEGIN IMMEDIATE")  # take the write lock before reading what is replaced
                 replaced = self._spilled(namespace, [k for k, _ in rows])
@@ -300,7 +304,7 @@ class Cache(Memo):
         return self._select(namespace, [self._key(key, namespace)]).get(self._key(key, namespace))
 
     def store(self, namespace, key, value):
-        self._insert(namespace, [(self._key(key, namespace), value)])
+        self._insert(namespace, [(self._key(key, namespace), value)], streamed=True)
         self.used.setdefault(namespace, set()).add(self._key(key, namespace))
 
     def side_file(self, name):
@@ -385,3 +389,41 @@ def _damaged(exc: BaseException) -> bool:
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:120]
+
+
+class _Spool:
+    """A value's pickle as the pickler writes it (in frames of 64 KB): in memory up to LARGE, then
+    into a value file of its own, so a large value (the model, the search state: GBs at 100,000
+    documents) is not held a second time as one bytes object while it is written."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.head, self.file, self.name = folder, bytearray(), None, ""
+
+    @classmethod
+    def pickled(cls, value: Any, folder: Path) -> bytes | str:
+        """The row's value: the pickle's bytes, or (from LARGE on) `file:` and the name of its file."""
+        spool = cls(folder)
+        try:
+            pickle.Pickler(spool, protocol=5).dump(value)
+        except BaseException:
+            if spool.file is not None:
+                spool.file.close()
+                (folder / f"{spool.name}.tmp").unlink(missing_ok=True)
+            raise
+        if spool.file is None:
+            return bytes(spool.head)
+        spool.file.close()
+        os.replace(folder / f"{spool.name}.tmp", folder / spool.name)
+        return f"file:{spool.name}"
+
+    def write(self, data: bytes) -> int:
+        if self.file is not None:
+            return self.file.write(data)
+        self.head += data
+        if len(self.head) >= LARGE:
+            self.name = secrets.token_hex(16)
+            self.folder.mkdir(exist_ok=True)
+            self.file = open(self.folder / f"{self.name}.tmp", "wb")
+            self.file.write(self.head)
+            self.head = bytearray()
+        return len(data)

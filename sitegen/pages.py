@@ -379,7 +379,9 @@ class Rarity:
 def rarity(site: Site) -> Rarity:
     total = max(1, len(site.documents))
     weight = {(name, t.id): term_weight(t, total) for name, tax in site.taxonomies.items() for t in tax.terms.values()}
-    terms = {d.id: terms_of(d) for d in site.documents.values()}
+    pair = {key: key for key in weight}.setdefault  # each (taxonomy, term id) pair made once, not once per document
+    terms = {d.id: frozenset(pair((name, t), (name, t)) for name, ids in d.terms.items() for t in ids)
+             for d in site.documents.values()}
     age = {doc_id: len(site.documents) - i for i, doc_id in enumerate(site.documents)}
     return Rarity(terms, weight, age, {})
 

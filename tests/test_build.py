@@ -139,6 +139,23 @@ def test_search_runs_beside_the_page_workers(make_site, tmp_path, monkeypatch):
     assert Path("data/documents.json") in beside
 
 
+def test_past_beside_the_bodies_text_leaves_the_site_after_the_search_and_the_output_is_the_same(make_site, tmp_path,
+                                                                                                  monkeypatch):
+    """Past BESIDE documents, with page workers writing the output, the bodies' text leaves the model
+    once the search has read it (nothing later reads it); the files are those of a build in one
+    process, which keeps it."""
+    root = make_site({f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)})
+    config = load_config(root / "sitegen.yaml")
+    kept = build(config, out=tmp_path / "one", jobs=1)
+    monkeypatch.setattr(build_module, "BESIDE", 0)
+    dropped = build(config, out=tmp_path / "two", jobs=2)
+    assert all(doc.body.text for doc in kept.site.documents.values())
+    assert not any(doc.body.text or doc.body.html for doc in dropped.site.documents.values())
+    one, two = ({p.relative_to(tmp_path / n): p.read_bytes() for p in (tmp_path / n).rglob("*") if p.is_file()}
+                for n in ("one", "two"))
+    assert one == two and any(str(p).startswith("search/") for p in one)
+
+
 def test_a_search_failing_beside_the_pages_fails_the_build(make_site, monkeypatch):
     root = make_site({f"content/documents/doc-{i:03d}.md": _many(i) for i in range(160)})
     config = load_config(root / "sitegen.yaml")

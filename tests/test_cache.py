@@ -637,10 +637,10 @@ def writers(log: Path, monkeypatch) -> None:
     """Every `_insert` call appends the id of the process making it and its namespace to `log`."""
     insert = Cache._insert
 
-    def logged(self, namespace, rows):
+    def logged(self, namespace, rows, **how):
         with open(log, "a") as handle:
             handle.write(f"{os.getpid()} {namespace}\n")
-        return insert(self, namespace, rows)
+        return insert(self, namespace, rows, **how)
     monkeypatch.setattr(Cache, "_insert", logged)
 
 
@@ -687,12 +687,12 @@ def test_a_writer_process_that_fails_turns_the_cache_off_with_one_notice(tmp_pat
     monkeypatch.setattr(cache, "may_fork", lambda: True)
     parent, insert = os.getpid(), Cache._insert
 
-    def failing(self, namespace, rows):
+    def failing(self, namespace, rows, **streamed):
         if os.getpid() != parent:
             if how == "killed":
                 os.kill(os.getpid(), 9)
             raise sqlite3.OperationalError("disk I/O error")
-        return insert(self, namespace, rows)
+        return insert(self, namespace, rows, **streamed)
     monkeypatch.setattr(Cache, "_insert", failing)
     memo, _ = kept_back(tmp_path)
     memo.write_later()
@@ -737,6 +737,27 @@ def test_large_values_live_in_files_beside_the_database_and_a_lost_one_is_only_a
     edit_body(project, "first-report", "The body edited twice", "The body edited thrice")
     warm, _ = cold_and_warm(project)
     assert tree(project / "build") == tree(project.parent / "cold")
+
+
+def test_a_stored_value_is_pickled_into_its_file_as_made_never_whole_in_memory(tmp_path, monkeypatch):
+    """`store` streams a value's pickle: below LARGE into its row, from LARGE on into a value file
+    written frame by frame (no write of the whole pickle at once), read back equal; a value that
+    cannot be pickled leaves no file behind."""
+    monkeypatch.setattr("sitegen.cache.LARGE", 200_000)
+    memo = Cache(tmp_path)
+    small, large = {"a": [1, 2]}, [{"n": i, "text": f"word {i} " * 40} for i in range(5000)]
+    writes: list[int] = []
+    real = cache._Spool.write
+    monkeypatch.setattr(cache._Spool, "write", lambda self, data: writes.append(len(data)) or real(self, data))
+    memo.store("edits", b"small", small)
+    memo.store("edits", b"large", large)
+    files = list((tmp_path / FOLDER / "values").iterdir())
+    assert len(files) == 1 and files[0].stat().st_size > 200_000 * 5 and max(writes) < 200_000
+    assert memo.load("edits", b"small") == small and memo.load("edits", b"large") == large
+    with pytest.raises(TypeError):
+        memo.store("edits", b"lock", [large, threading.Lock()])
+    assert list((tmp_path / FOLDER / "values").iterdir()) == files
+    memo.close()
 
 
 def test_a_full_build_deletes_value_files_no_entry_names(project, monkeypatch):
