@@ -276,13 +276,9 @@ class Cache(Memo):
             self._off(exc)
 
     def _spill(self, data: bytes) -> str:
-        """Write a large value to a file of its own (whole or not at all) and name it for its row."""
-        name = secrets.token_hex(16)
-        folder = self.folder / VALUES
-        folder.mkdir(exist_ok=True)
-        (folder / f"{name}.tmp").write_bytes(data)
-        os.replace(folder / f"{name}.tmp", folder / name)
-        return f"file:{name}"
+        """Write a large value (at least LARGE) to a file of its own (whole or not at all) and name it
+        for its row."""
+        return _Spool.filled(self.folder / VALUES, lambda spool: spool.write(data))
 
     def _unspill(self, value: str) -> bytes:
         found = SPILLED.match(value)
@@ -402,9 +398,15 @@ class _Spool:
     @classmethod
     def pickled(cls, value: Any, folder: Path) -> bytes | str:
         """The row's value: the pickle's bytes, or (from LARGE on) `file:` and the name of its file."""
+        return cls.filled(folder, lambda spool: pickle.Pickler(spool, protocol=5).dump(value))
+
+    @classmethod
+    def filled(cls, folder: Path, fill: Callable[[_Spool], Any]) -> bytes | str:
+        """What `fill` writes into a spool, as a row's value: its bytes, or (from LARGE on) `file:` and
+        the name of the value file holding them, put in place whole or not at all."""
         spool = cls(folder)
         try:
-            pickle.Pickler(spool, protocol=5).dump(value)
+            fill(spool)
         except BaseException:
             if spool.file is not None:
                 spool.file.close()
@@ -417,13 +419,13 @@ class _Spool:
         return f"file:{spool.name}"
 
     def write(self, data: bytes) -> int:
-        if self.file is not None:
-            return self.file.write(data)
-        self.head += data
-        if len(self.head) >= LARGE:
+        if self.file is None and len(self.head) + len(data) >= LARGE:  # from here on, into a file
             self.name = secrets.token_hex(16)
             self.folder.mkdir(exist_ok=True)
             self.file = open(self.folder / f"{self.name}.tmp", "wb")
             self.file.write(self.head)
             self.head = bytearray()
+        if self.file is not None:
+            return self.file.write(data)
+        self.head += data
         return len(data)
