@@ -23,9 +23,11 @@ from sitegen.errors import WARNING, Diagnostic, shown_path
 from sitegen.frontmatter import split_source
 from sitegen.links import LinkUse, link_page
 from sitegen.markup import Rendered, check_body, render_markdown
-from sitegen.workers import parallel_iter
+from sitegen.workers import WINDOW, parallel_iter
 from sitegen.schema import DocumentRecord, TermRecord, validate_document, validate_term
 
+VALIDATED_AT_ONCE = 2 * WINDOW  # sources (`validate_sources`): each window forks its workers afresh, as every
+#                                  RENEW items do anyway; within one, the sources' bytes and their records are both held
 SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within one tick of its clock
 SIGNATURE, HASHED, KEY = 5, 20, len(digest())  # numbers in a source's signature (size, times, inode, device),
 #                                              bytes in the hash of its bytes and in its key
@@ -48,13 +50,20 @@ def validate_sources(found: list[tuple[bytes, SourceFile]], memo: Memo, jobs: in
                      ) -> tuple[list[DocumentRecord], list[TermRecord], list[Diagnostic]]:
     """Split and validate every source file read by `read_sources`, reusing the memo's result for a
     file whose bytes, name and settings are unchanged: the documents, the registry entries, and every
-    diagnostic. `later`: the memo writes the new records later (`Memo.write_later`)."""
+    diagnostic. `later`: the memo writes the new records later (`Memo.write_later`). The sources
+    are validated VALIDATED_AT_ONCE at a time, each window's bytes let go (`found` is left without
+    them) before the next is read into records: the bytes of every source (half a GB at 100,000
+    documents) are never all held beside every record."""
     documents, terms, problems = [], [], []
-    for (_, source), (record, more) in zip(found, memo.reuse(
-            "records", found, lambda items: list(parallel_iter(parse_file, items, jobs)), later)):
-        problems += more
-        if record:
-            (terms if source.kind else documents).append(record)
+    for start in range(0, len(found), VALIDATED_AT_ONCE):
+        window = found[start:start + VALIDATED_AT_ONCE]
+        for (_, source), (record, more) in zip(window, memo.reuse(
+                "records", window, lambda items: list(parallel_iter(parse_file, items, jobs)), later)):
+            problems += more
+            if record:
+                (terms if source.kind else documents).append(record)
+        found[start:start + VALIDATED_AT_ONCE] = [(key, source._replace(data=None)) for key, source in window]
+        del window  # its bytes: the next window's records take their place
     return documents, terms, problems
 
 

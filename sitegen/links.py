@@ -103,6 +103,20 @@ def _bodies(documents: list[DocumentRecord], terms: list[TermRecord], layout: ur
             [_Body(r.path, r.body, r.body_line, layout.term(r.taxonomy, r.id)) for r in terms])
 
 
+def places_links(rendered: Rendered) -> bool:
+    """Whether linking `rendered` may look for where in its source a link is written (`_Where`): it
+    has a link that is not external (as `_resolve` tells one). A body without one needs its source no
+    more once it is converted: the build lets it go then (`build._sources_dropped`)."""
+    markup = rendered.html
+    if "href=" not in markup and "src=" not in markup:
+        return False
+    return not all(_external(html.unescape(m.group(3))) for m in _LINK.finditer(markup))
+
+
+def _external(written: str) -> bool:
+    return not written.startswith(DOC_SCHEME) and bool(_SCHEME.match(written) or written.startswith("//"))
+
+
 def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies: dict[str, Rendered],
                 broken: str = ERROR, index: _Index | None = None
                 ) -> tuple[dict[str, Rendered], list[LinkUse], list[Diagnostic]]:
@@ -122,8 +136,10 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
                                        "a bug in sitegen; please report it with this file"))
         if "href=" in rendered.html or "src=" in rendered.html:
             markup = _link_one(body, rendered.html, index, uses, problems, broken)
-            rendered = replace(rendered, html=_UNLINK.sub(r"<span>\1</span>", markup) if UNPUBLISHED in markup
-                               else markup)
+            if UNPUBLISHED in markup:
+                markup = _UNLINK.sub(r"<span>\1</span>", markup)
+            if markup != rendered.html:  # else the body as it was: not a copy beside it, left as a hole in the heap
+                rendered = replace(rendered, html=markup)
         out[body.path] = rendered
     return out, uses, problems
 
@@ -201,8 +217,8 @@ def _resolve(body: _Body, written: str, index: _Index, at: Callable[[], Diagnost
                     "use the id of a document in content/documents/ (its file name without .md, or its slug)")
             return None
         return _to_page(body.page, target, anchor, index, written, problem)
-    if _SCHEME.match(written) or written.startswith("//"):
-        return None  # external
+    if _external(written):
+        return None
     path, anchor = _split(written)
     if written.startswith("/"):
         problem(f"link starts with `/`, which breaks when the archive is opened from disk: {written}",
