@@ -107,10 +107,12 @@ def places_links(rendered: Rendered) -> bool:
     """Whether linking `rendered` may look for where in its source a link is written (`_Where`): it
     has a link that is not external (as `_resolve` tells one). A body without one needs its source no
     more once it is converted: the build lets it go then (`build._sources_dropped`)."""
-    markup = rendered.html
-    if "href=" not in markup and "src=" not in markup:
-        return False
-    return not all(_external(html.unescape(m.group(3))) for m in _LINK.finditer(markup))
+    return _may_link(rendered) and not all(_external(html.unescape(m.group(3))) for m in _LINK.finditer(rendered.html))
+
+
+def _may_link(rendered: Rendered) -> bool:
+    """Whether a converted body may hold a link at all: most hold none, and skip the pattern."""
+    return "href=" in rendered.html or "src=" in rendered.html
 
 
 def _external(written: str) -> bool:
@@ -134,7 +136,7 @@ def link_bodies(documents: list[DocumentRecord], terms: list[TermRecord], bodies
         if rendered.failure:
             problems.append(Diagnostic(body.path, body.line, 1, f"the text could not be converted: {rendered.failure}",
                                        "a bug in sitegen; please report it with this file"))
-        if "href=" in rendered.html or "src=" in rendered.html:
+        if _may_link(rendered):
             markup = _link_one(body, rendered.html, index, uses, problems, broken)
             if UNPUBLISHED in markup:
                 markup = _UNLINK.sub(r"<span>\1</span>", markup)
@@ -153,7 +155,7 @@ def link_page(path: str, text: str, page: str, rendered: Rendered, index: _Index
     if rendered.failure:
         problems.append(Diagnostic(path, 1, 1, f"the text could not be converted: {rendered.failure}",
                                    "a bug in sitegen; please report it with this file"))
-    if "href=" in rendered.html or "src=" in rendered.html:
+    if _may_link(rendered):
         rendered = replace(rendered, html=_link_one(body, rendered.html, index, uses, problems, broken))
     return rendered, uses, problems
 
